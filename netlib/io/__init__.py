@@ -1,0 +1,78 @@
+"""Readers: the only code in netlib that reads files.
+
+:func:`load` picks the reader from the files it is given (or from ``format=``) and
+always returns a validated :class:`~netlib.schema.Dataset` whose ``report`` counts rows
+read, kept and rejected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from netlib.io.interchange import looks_like_interchange, read_interchange, write_interchange
+from netlib.schema import DataFormatError, Dataset
+
+__all__ = ["load", "read_interchange", "write_interchange", "FORMATS", "register_format"]
+
+#: name -> (reader, detector). Readers take a path; detectors say if a path is theirs.
+FORMATS: dict[str, tuple[Callable[..., Dataset], Callable[[Path], bool]]] = {}
+
+
+def register_format(name: str, reader: Callable[..., Dataset],
+                    detector: Callable[[Path], bool]) -> None:
+    """Make a reader available to :func:`load` (detection is tried in registration order)."""
+    FORMATS[name] = (reader, detector)
+
+
+register_format("netlib", read_interchange, looks_like_interchange)
+
+
+def load(path: str | Path, *, format: str | None = None, now: pd.Timestamp | None = None,
+         **options) -> Dataset:
+    """Load data from ``path`` into a validated Dataset, detecting the format.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder in the interchange format, or a file/folder of a supported export.
+    format : str, optional
+        Force a reader (one of ``netlib.io.FORMATS``); otherwise the format is detected
+        and the choice is written in ``dataset.report.format`` and its notes.
+    now : Timestamp, optional
+        Reference time for the "in the future" check.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    DataFormatError
+        If the path does not exist, the format cannot be detected, or the data lacks
+        required files or columns.
+    """
+    path = Path(path)
+    if format is not None:
+        if format not in FORMATS:
+            raise DataFormatError(f"unknown format {format!r} (known: {', '.join(FORMATS)})")
+        reader = FORMATS[format][0]
+        data = reader(path, now=now, **options)
+        data.report.notes.append(f"format {format!r} chosen by the caller")
+        return data
+    if not path.exists():
+        raise DataFormatError(f"{path}: no such file or folder")
+    for name, (reader, detector) in FORMATS.items():
+        try:
+            matched = detector(path)
+        except OSError:
+            matched = False
+        if matched:
+            data = reader(path, now=now, **options)
+            data.report.notes.append(f"format {name!r} detected from the files")
+            return data
+    raise DataFormatError(
+        f"{path}: could not tell the format (expected a folder with accounts.csv and "
+        f"actions.csv, or one of: {', '.join(FORMATS)}); pass format= to choose")

@@ -1,0 +1,659 @@
+"""Column names, table specifications, errors and the validated :class:`Dataset`.
+
+This is the ground floor of netlib: every other module takes its column names
+from here, and every reader hands its raw tables to :func:`validate_tables`, so
+that all formats are checked by one mechanism and every rejected row is counted
+with its reason.
+
+The interchange format
+----------------------
+A folder holding ``accounts.csv``, ``actions.csv`` and optionally
+``follows.csv`` (or the same names with ``.parquet``):
+
+* accounts: ``account_id, platform, handle`` required; ``display_name,
+  created_at, bio, url, profile_image_hash, followers_count, status,
+  suspended_at, location, language`` optional.
+* actions: ``action_id, account_id, timestamp, kind`` required; ``platform,
+  object_id, text, urls, hashtags, media_hashes`` optional.
+* follows: ``source_id, target_id``.
+
+Unknown extra columns are kept unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    # column names
+    "ACCOUNT_ID", "PLATFORM", "HANDLE", "HANDLE_NORM", "DISPLAY_NAME", "CREATED_AT", "BIO",
+    "URL", "PROFILE_IMAGE_HASH", "FOLLOWERS_COUNT", "STATUS", "SUSPENDED_AT", "LOCATION",
+    "LANGUAGE", "ACTION_ID", "TIMESTAMP", "KIND", "OBJECT_ID", "TEXT", "URLS", "HASHTAGS",
+    "MEDIA_HASHES", "SOURCE_ID", "TARGET_ID",
+    "KINDS", "STATUSES", "TableSpec", "ACCOUNTS", "ACTIONS", "FOLLOWS", "TABLES",
+    # errors
+    "NetlibError", "DataFormatError", "ValidationError", "ParameterError",
+    # model
+    "Issue", "LoadReport", "Dataset", "validate_tables", "normalize_handle",
+    "parse_timestamps", "split_list",
+]
+
+# --- column names ------------------------------------------------------------------------------
+ACCOUNT_ID = "account_id"
+PLATFORM = "platform"
+HANDLE = "handle"
+HANDLE_NORM = "handle_norm"  # derived: normalised for matching; `handle` keeps the original
+DISPLAY_NAME = "display_name"
+CREATED_AT = "created_at"
+BIO = "bio"
+URL = "url"
+PROFILE_IMAGE_HASH = "profile_image_hash"
+FOLLOWERS_COUNT = "followers_count"
+STATUS = "status"
+SUSPENDED_AT = "suspended_at"
+LOCATION = "location"
+LANGUAGE = "language"
+
+ACTION_ID = "action_id"
+TIMESTAMP = "timestamp"
+KIND = "kind"
+OBJECT_ID = "object_id"
+TEXT = "text"
+URLS = "urls"
+HASHTAGS = "hashtags"
+MEDIA_HASHES = "media_hashes"
+
+SOURCE_ID = "source_id"
+TARGET_ID = "target_id"
+
+KINDS = ("post", "repost", "reply", "quote", "forward")
+STATUSES = ("active", "suspended", "deleted")
+
+#: Actions before this instant are rejected as implausible (no platform we model predates it).
+MIN_TIME = pd.Timestamp("2006-01-01", tz="UTC")
+#: Actions later than load time plus this margin are rejected as "in the future".
+FUTURE_MARGIN = pd.Timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What one table of the interchange format holds."""
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    key: str | None = None
+    time_columns: tuple[str, ...] = ()
+    list_columns: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+ACCOUNTS = TableSpec(
+    "accounts",
+    required=(ACCOUNT_ID, PLATFORM, HANDLE),
+    optional=(DISPLAY_NAME, CREATED_AT, BIO, URL, PROFILE_IMAGE_HASH, FOLLOWERS_COUNT, STATUS,
+              SUSPENDED_AT, LOCATION, LANGUAGE),
+    key=ACCOUNT_ID,
+    time_columns=(CREATED_AT, SUSPENDED_AT),
+)
+ACTIONS = TableSpec(
+    "actions",
+    required=(ACTION_ID, ACCOUNT_ID, TIMESTAMP, KIND),
+    optional=(PLATFORM, OBJECT_ID, TEXT, URLS, HASHTAGS, MEDIA_HASHES),
+    key=ACTION_ID,
+    time_columns=(TIMESTAMP,),
+    list_columns=(URLS, HASHTAGS, MEDIA_HASHES),
+)
+FOLLOWS = TableSpec("follows", required=(SOURCE_ID, TARGET_ID), optional=())
+TABLES = {spec.name: spec for spec in (ACCOUNTS, ACTIONS, FOLLOWS)}
+
+
+# --- errors --------------------------------------------------------------------------------------
+class NetlibError(ValueError):
+    """Base class of every error netlib raises on purpose."""
+
+
+class DataFormatError(NetlibError):
+    """A file is missing, unreadable, or lacks a required column."""
+
+
+class ValidationError(NetlibError):
+    """Data was read but violates the model (raised only when asked to be strict)."""
+
+
+class ParameterError(NetlibError):
+    """A function was called with an invalid parameter value."""
+
+
+# --- the load report -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Issue:
+    """One problem found while loading.
+
+    ``severity`` is ``"error"`` (the row was rejected, or the file could not be used) or
+    ``"warning"`` (the row was kept but a value was blanked or repaired). ``row`` is the
+    1-based data row in ``file`` (the header is row 0), or ``None`` for file-level issues.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    reason: str
+    value: str | None = None
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f" row {self.row:,}"
+        if self.column:
+            where += f", column {self.column}"
+        text = f"{where}: {self.reason}"
+        if self.value is not None:
+            shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
+            text += f" (value {shown!r})"
+        return f"{self.severity}: {text}"
+
+
+@dataclass
+class LoadReport:
+    """Rows read, kept and rejected per file, and the reason for every rejected row.
+
+    The counts always add up: ``read == kept + rejected`` for each file. Rejected rows are
+    kept, unchanged, in :attr:`rejected` (a dict of DataFrames by table) for inspection.
+    """
+
+    format: str = "netlib"
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    rejected: dict[str, pd.DataFrame] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def add_file(self, table: str, path: str, read: int, sha256: str | None = None) -> None:
+        self.files[table] = {"file": path, "read": int(read), "kept": int(read), "rejected": 0,
+                             "warnings": 0, "sha256": sha256}
+
+    def error(self, file: str, reason: str, *, row: int | None = None,
+              column: str | None = None, value: Any = None) -> None:
+        self.issues.append(Issue(file, row, column, reason, _shown(value), "error"))
+
+    def warn(self, file: str, reason: str, *, row: int | None = None,
+             column: str | None = None, value: Any = None) -> None:
+        self.issues.append(Issue(file, row, column, reason, _shown(value), "warning"))
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """True when no row was rejected and no file-level error occurred."""
+        return not self.errors
+
+    def table(self) -> pd.DataFrame:
+        """Counts per file: ``table, file, read, kept, rejected, warnings``."""
+        rows = [{"table": t, **{k: v for k, v in info.items() if k != "sha256"}}
+                for t, info in self.files.items()]
+        return pd.DataFrame(rows, columns=["table", "file", "read", "kept", "rejected",
+                                           "warnings"])
+
+    def issues_frame(self) -> pd.DataFrame:
+        """Every issue as a row: ``severity, file, row, column, reason, value``."""
+        return pd.DataFrame(
+            [{"severity": i.severity, "file": i.file, "row": i.row, "column": i.column,
+              "reason": i.reason, "value": i.value} for i in self.issues],
+            columns=["severity", "file", "row", "column", "reason", "value"],
+        )
+
+    def reasons(self) -> pd.DataFrame:
+        """Issue counts by file, severity and reason, most frequent first."""
+        frame = self.issues_frame()
+        if frame.empty:
+            return pd.DataFrame(columns=["file", "severity", "reason", "count"])
+        return (frame.groupby(["file", "severity", "reason"], dropna=False).size()
+                .rename("count").reset_index().sort_values("count", ascending=False,
+                                                          kind="stable")
+                .reset_index(drop=True))
+
+    def lines(self, limit: int | None = 50) -> list[str]:
+        """Human-readable summary: one line per file, then one line per issue."""
+        out = [f"format: {self.format}"]
+        out += [f"note: {n}" for n in self.notes]
+        for table, info in self.files.items():
+            out.append(f"{info['file']}: read {info['read']:,}, kept {info['kept']:,}, "
+                       f"rejected {info['rejected']:,}, warnings {info['warnings']:,}")
+        shown = self.issues if limit is None else self.issues[:limit]
+        out += [str(i) for i in shown]
+        if limit is not None and len(self.issues) > limit:
+            out.append(f"... and {len(self.issues) - limit:,} more issues "
+                       "(see LoadReport.issues_frame())")
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def _repr_html_(self) -> str:  # pragma: no cover - notebook display
+        counts = self.table().to_html(index=False, escape=True)
+        reasons = self.reasons().head(20).to_html(index=False, escape=True)
+        return f"<p>format: {_html_escape(self.format)}</p>{counts}{reasons}"
+
+
+def _shown(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return str(value)
+
+
+def _html_escape(text: str) -> str:
+    import html
+
+    return html.escape(str(text), quote=True)
+
+
+# --- normalisation helpers ---------------------------------------------------------------------
+def normalize_handle(handle: Any) -> str:
+    """Normalise a handle for matching: NFKC, casefold, strip spaces and leading ``@``.
+
+    The original is kept for display; this form is only for comparison. Look-alike
+    *letters* (Cyrillic "а" for Latin "a") are left alone here: mirror matching applies
+    its own confusable folding on top.
+
+    Examples
+    --------
+    >>> normalize_handle("  @Ｎｅｗｓ_Daily ")
+    'news_daily'
+    """
+    if handle is None or (isinstance(handle, float) and np.isnan(handle)):
+        return ""
+    text = unicodedata.normalize("NFKC", str(handle)).strip()
+    text = text.lstrip("@").strip()
+    return text.casefold()
+
+
+def split_list(value: Any) -> list[str]:
+    """Split a space-separated list cell (``urls``, ``hashtags``, ``media_hashes``)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    return [part for part in str(value).split() if part]
+
+
+def parse_timestamps(values: pd.Series) -> pd.Series:
+    """Parse ISO 8601 strings or epoch seconds into timezone-aware UTC timestamps.
+
+    A value without a zone is taken as UTC; a value with an offset is converted to UTC;
+    a plain number is epoch seconds. Anything unparseable becomes ``NaT`` (the caller
+    decides whether that rejects the row).
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        out = pd.to_datetime(values, utc=True)
+        return out.dt.as_unit("ns") if hasattr(out, "dt") else out
+    text = values.astype("string").str.strip()
+    text = text.mask(text == "", pd.NA)
+    numeric = pd.to_numeric(text, errors="coerce")
+    is_num = numeric.notna()
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
+    if is_num.any():
+        secs = numeric[is_num].astype("float64")
+        ok = secs.abs() < 1e11  # beyond that it is not epoch seconds
+        parsed = pd.to_datetime(secs[ok], unit="s", utc=True, errors="coerce")
+        out.loc[parsed.index] = parsed.dt.as_unit("ns")
+    rest = text[~is_num & text.notna()]
+    if len(rest):
+        parsed = pd.to_datetime(rest, utc=True, errors="coerce", format="ISO8601")
+        failed = parsed.isna()
+        if failed.any():  # e.g. "2021-03-01 12:00:00 +0300" or RFC 2822 dates
+            parsed.loc[failed] = pd.to_datetime(rest[failed], utc=True, errors="coerce",
+                                                format="mixed")
+        out.loc[parsed.index] = parsed.dt.as_unit("ns")
+    return out
+
+
+# --- the dataset ---------------------------------------------------------------------------------
+@dataclass
+class Dataset:
+    """Validated accounts, actions and (optionally) follows.
+
+    Attributes
+    ----------
+    accounts : DataFrame
+        One row per account; columns from :data:`ACCOUNTS` plus ``handle_norm`` and any
+        extra columns of the input. ``account_id`` is a unique string.
+    actions : DataFrame
+        One row per action, sorted by ``timestamp``; ``timestamp`` is UTC-aware.
+    follows : DataFrame or None
+        ``source_id, target_id`` edges (may point outside ``accounts``).
+    report : LoadReport
+        What was read, kept and rejected, and why.
+    source : str
+        Where the data came from (a folder, a file, or "memory").
+    """
+
+    accounts: pd.DataFrame
+    actions: pd.DataFrame
+    follows: pd.DataFrame | None = None
+    report: LoadReport = field(default_factory=LoadReport)
+    source: str = "memory"
+
+    def __repr__(self) -> str:
+        n_follows = 0 if self.follows is None else len(self.follows)
+        return (f"Dataset({len(self.accounts):,} accounts, {len(self.actions):,} actions, "
+                f"{n_follows:,} follows, source={self.source!r})")
+
+    @property
+    def platforms(self) -> list[str]:
+        return sorted(self.accounts[PLATFORM].dropna().unique().tolist())
+
+    def fingerprint(self) -> str:
+        """A SHA-256 of the table contents: equal data gives an equal fingerprint."""
+        digest = hashlib.sha256()
+        for frame in (self.accounts, self.actions, self.follows):
+            if frame is None:
+                digest.update(b"none")
+                continue
+            ordered = frame[sorted(frame.columns)]
+            digest.update(",".join(ordered.columns).encode())
+            digest.update(pd.util.hash_pandas_object(ordered, index=False).values.tobytes())
+        return digest.hexdigest()
+
+    @classmethod
+    def from_frames(cls, accounts: pd.DataFrame, actions: pd.DataFrame,
+                    follows: pd.DataFrame | None = None, *, source: str = "memory",
+                    now: pd.Timestamp | None = None) -> Dataset:
+        """Validate in-memory frames with the same rules as :func:`netlib.load`.
+
+        Raises
+        ------
+        DataFormatError
+            If a required column is missing.
+        """
+        return validate_tables(
+            {"accounts": accounts, "actions": actions, "follows": follows},
+            files={"accounts": "accounts", "actions": "actions", "follows": "follows"},
+            source=source, now=now)
+
+
+# --- validation ------------------------------------------------------------------------------
+def _require_columns(frame: pd.DataFrame, spec: TableSpec, file: str) -> None:
+    missing = [c for c in spec.required if c not in frame.columns]
+    if missing:
+        found = ", ".join(map(str, frame.columns)) or "(none)"
+        raise DataFormatError(
+            f"{file}: missing required column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)} (found: {found}; expected at least: "
+            f"{', '.join(spec.required)})")
+
+
+def _as_text(series: pd.Series) -> pd.Series:
+    """Strings with surrounding whitespace kept but empty cells as NA."""
+    out = series.astype("string")
+    return out.mask(out.str.strip() == "", pd.NA).astype(object).where(out.notna(), None)
+
+
+class _Rejector:
+    """Collects row rejections for one table, one reason at a time, vectorised."""
+
+    def __init__(self, frame: pd.DataFrame, table: str, file: str, report: LoadReport,
+                 row_numbers: pd.Series):
+        self.frame = frame
+        self.table = table
+        self.file = file
+        self.report = report
+        self.rows = row_numbers
+        self.keep = pd.Series(True, index=frame.index)
+        self.reason = pd.Series(pd.NA, index=frame.index, dtype=object)
+        self.max_listed = 10_000  # issues listed one by one; all rows are still counted
+
+    def reject(self, mask: pd.Series, reason: str, column: str | None,
+               values: pd.Series | None = None) -> None:
+        mask = mask & self.keep
+        if not mask.any():
+            return
+        self.keep &= ~mask
+        self.reason[mask] = reason
+        idx = mask[mask].index
+        listed = idx[: self.max_listed]
+        vals = values.loc[listed] if values is not None else None
+        for i in listed:
+            self.report.error(self.file, reason, row=int(self.rows.loc[i]), column=column,
+                              value=None if vals is None else vals.loc[i])
+        if len(idx) > len(listed):
+            self.report.error(self.file, f"{reason}: {len(idx) - len(listed):,} more rows "
+                              "not listed one by one", column=column)
+
+    def warn(self, mask: pd.Series, reason: str, column: str,
+             values: pd.Series | None = None) -> int:
+        mask = mask & self.keep
+        idx = mask[mask].index
+        for i in idx[: self.max_listed]:
+            self.report.warn(self.file, reason, row=int(self.rows.loc[i]), column=column,
+                             value=None if values is None else values.loc[i])
+        if len(idx) > self.max_listed:
+            self.report.warn(self.file, f"{reason}: {len(idx) - self.max_listed:,} more rows "
+                             "not listed one by one", column=column)
+        return len(idx)
+
+    def finish(self) -> pd.DataFrame:
+        info = self.report.files[self.table]
+        rejected = self.frame[~self.keep].copy()
+        rejected.insert(0, "_reason", self.reason[~self.keep])
+        rejected.insert(0, "_row", self.rows[~self.keep])
+        self.report.rejected[self.table] = rejected
+        info["rejected"] = int((~self.keep).sum())
+        info["kept"] = int(self.keep.sum())
+        return self.frame[self.keep]
+
+
+def _missing(frame: pd.DataFrame, column: str) -> pd.Series:
+    col = frame[column]
+    return col.isna() | (col.astype("string").str.strip() == "")
+
+
+def validate_tables(raw: dict[str, pd.DataFrame | None], *, files: dict[str, str],
+                    source: str = "memory", report: LoadReport | None = None,
+                    row_numbers: dict[str, pd.Series] | None = None,
+                    now: pd.Timestamp | None = None) -> Dataset:
+    """Check raw tables against the model and build a :class:`Dataset`.
+
+    Every reader (interchange, IO archives, twarc2, Telegram, CooRTweet...) produces raw
+    frames in the interchange columns and calls this function, so all formats share one
+    set of rules. Rows are rejected, never silently dropped: each rejection is an
+    :class:`Issue` in the report and the row itself is kept in ``report.rejected``.
+
+    Parameters
+    ----------
+    raw : dict
+        ``{"accounts": DataFrame, "actions": DataFrame, "follows": DataFrame | None}``;
+        cells may be strings or already typed values.
+    files : dict
+        Display name of the file each table came from (used in messages).
+    source : str
+        Recorded as :attr:`Dataset.source`.
+    report : LoadReport, optional
+        A report to extend (a reader may already have recorded parse issues).
+    row_numbers : dict of Series, optional
+        1-based row numbers of each table's rows in their file; defaults to position + 1.
+    now : Timestamp, optional
+        Reference time for the "in the future" check (default: the current time).
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    DataFormatError
+        If a table lacks a required column.
+    """
+    report = report if report is not None else LoadReport()
+    row_numbers = row_numbers or {}
+    now = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now)
+    if now.tzinfo is None:
+        now = now.tz_localize("UTC")
+
+    accounts = raw.get("accounts")
+    actions = raw.get("actions")
+    follows = raw.get("follows")
+    if accounts is None or actions is None:
+        raise DataFormatError("a dataset needs both an accounts and an actions table")
+    _require_columns(accounts, ACCOUNTS, files["accounts"])
+    _require_columns(actions, ACTIONS, files["actions"])
+    if follows is not None:
+        _require_columns(follows, FOLLOWS, files.get("follows", "follows"))
+
+    def rows_of(name: str, frame: pd.DataFrame) -> pd.Series:
+        if name in row_numbers:
+            return pd.Series(np.asarray(row_numbers[name]), index=frame.index)
+        return pd.Series(np.arange(1, len(frame) + 1), index=frame.index)
+
+    for name, frame in (("accounts", accounts), ("actions", actions), ("follows", follows)):
+        if frame is not None and name not in report.files:
+            report.add_file(name, files.get(name, name), len(frame))
+
+    accounts = _validate_accounts(accounts.copy(), files["accounts"], report,
+                                  rows_of("accounts", accounts))
+    known = pd.Index(accounts[ACCOUNT_ID])
+    platform_of = accounts.set_index(ACCOUNT_ID)[PLATFORM]
+    actions = _validate_actions(actions.copy(), files["actions"], report,
+                                rows_of("actions", actions), known, platform_of, now)
+    if follows is not None:
+        follows = _validate_follows(follows.copy(), files.get("follows", "follows"), report,
+                                    rows_of("follows", follows))
+    for table, info in report.files.items():
+        info["warnings"] = sum(1 for i in report.warnings if i.file == info["file"]
+                               and i.row is not None)
+    return Dataset(accounts=accounts.reset_index(drop=True),
+                   actions=actions.reset_index(drop=True),
+                   follows=None if follows is None else follows.reset_index(drop=True),
+                   report=report, source=source)
+
+
+def _validate_accounts(frame: pd.DataFrame, file: str, report: LoadReport,
+                       rows: pd.Series) -> pd.DataFrame:
+    rej = _Rejector(frame, "accounts", file, report, rows)
+    for col in ACCOUNTS.required:
+        rej.reject(_missing(frame, col), f"missing required value in {col}", col)
+    ids = frame[ACCOUNT_ID].astype("string").str.strip()
+    frame[ACCOUNT_ID] = ids.astype(object)
+    dup = ids.duplicated(keep="first") & rej.keep
+    rej.reject(dup, "duplicate account_id (first occurrence kept)", ACCOUNT_ID, ids)
+    frame[PLATFORM] = frame[PLATFORM].astype("string").str.strip().str.lower().astype(object)
+    frame[HANDLE] = frame[HANDLE].astype(object)
+    for col in ACCOUNTS.optional:
+        if col not in frame.columns:
+            frame[col] = pd.NA
+    for col in ACCOUNTS.time_columns:
+        original = frame[col]
+        parsed = parse_timestamps(original)
+        bad = parsed.isna() & ~_missing(frame, col)
+        rej.warn(bad, f"unparseable {col} blanked (expected ISO 8601 or epoch seconds)",
+                 col, original)
+        frame[col] = parsed
+    counts = pd.to_numeric(frame[FOLLOWERS_COUNT], errors="coerce")
+    bad = counts.isna() & ~_missing(frame, FOLLOWERS_COUNT)
+    rej.warn(bad, "followers_count is not a number; blanked", FOLLOWERS_COUNT,
+             frame[FOLLOWERS_COUNT])
+    frame[FOLLOWERS_COUNT] = counts.astype("Float64")
+    status = frame[STATUS].astype("string").str.strip().str.lower()
+    bad = status.notna() & (status != "") & ~status.isin(STATUSES)
+    rej.warn(bad, f"status not one of {'|'.join(STATUSES)}; blanked", STATUS, frame[STATUS])
+    frame[STATUS] = status.where(status.isin(STATUSES), pd.NA).astype(object)
+    for col in (DISPLAY_NAME, BIO, URL, PROFILE_IMAGE_HASH, LOCATION, LANGUAGE):
+        frame[col] = _as_text(frame[col])
+    frame[HANDLE_NORM] = frame[HANDLE].map(normalize_handle)
+    kept = rej.finish()
+    ordered = list(ACCOUNTS.columns) + [HANDLE_NORM]
+    extra = [c for c in kept.columns if c not in ordered]
+    return kept[ordered + extra]
+
+
+def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: pd.Series,
+                      known: pd.Index, platform_of: pd.Series,
+                      now: pd.Timestamp) -> pd.DataFrame:
+    rej = _Rejector(frame, "actions", file, report, rows)
+    for col in ACTIONS.required:
+        rej.reject(_missing(frame, col), f"missing required value in {col}", col)
+    ids = frame[ACTION_ID].astype("string").str.strip()
+    frame[ACTION_ID] = ids.astype(object)
+    rej.reject(ids.duplicated(keep="first"), "duplicate action_id (first occurrence kept)",
+               ACTION_ID, ids)
+    original_ts = frame[TIMESTAMP]
+    ts = parse_timestamps(original_ts)
+    rej.reject(ts.isna(), "timestamp is not a date (expected ISO 8601, e.g. "
+               "2026-03-01T12:00:00Z, or epoch seconds)", TIMESTAMP, original_ts)
+    rej.reject(ts < MIN_TIME, f"timestamp before {MIN_TIME.date()} is implausible",
+               TIMESTAMP, original_ts)
+    rej.reject(ts > now + FUTURE_MARGIN, "timestamp is in the future", TIMESTAMP, original_ts)
+    frame[TIMESTAMP] = ts
+    kind = frame[KIND].astype("string").str.strip().str.lower()
+    rej.reject(~kind.isin(KINDS), f"unknown kind (expected one of {'|'.join(KINDS)})", KIND,
+               frame[KIND])
+    frame[KIND] = kind.astype(object)
+    acc = frame[ACCOUNT_ID].astype("string").str.strip().astype(object)
+    frame[ACCOUNT_ID] = acc
+    rej.reject(~acc.isin(known), "account_id not in accounts", ACCOUNT_ID, acc)
+    for col in ACTIONS.optional:
+        if col not in frame.columns:
+            frame[col] = pd.NA
+    given = frame[PLATFORM].astype("string").str.strip().str.lower()
+    frame[PLATFORM] = given.fillna(acc.map(platform_of).astype("string")).astype(object)
+    obj = frame[OBJECT_ID].astype("string").str.strip()
+    frame[OBJECT_ID] = obj.mask(obj == "", pd.NA).astype(object).where(obj.notna(), None)
+    for col in (TEXT, URLS, HASHTAGS, MEDIA_HASHES):
+        frame[col] = _as_text(frame[col])
+    kept = rej.finish()
+    _break_object_cycles(kept, file, report)
+    ordered = list(ACTIONS.columns)
+    extra = [c for c in kept.columns if c not in ordered]
+    kept = kept[ordered + extra]
+    return kept.sort_values([TIMESTAMP, ACTION_ID], kind="stable")
+
+
+def _break_object_cycles(actions: pd.DataFrame, file: str, report: LoadReport) -> None:
+    """Blank object_id links that form a cycle (a repost of a repost of ... itself)."""
+    has = actions[OBJECT_ID].notna()
+    if not has.any():
+        return
+    inside = actions.loc[has, OBJECT_ID].isin(set(actions[ACTION_ID]))
+    if not inside.any():
+        return
+    import networkx as nx
+
+    links = actions.loc[has][inside]
+    graph = nx.DiGraph()
+    graph.add_edges_from(zip(links[ACTION_ID], links[OBJECT_ID], strict=True))
+    in_cycle = set()
+    for component in nx.strongly_connected_components(graph):
+        if len(component) > 1:
+            in_cycle |= component
+    in_cycle |= {n for n in graph if graph.has_edge(n, n)}
+    if not in_cycle:
+        return
+    mask = actions[ACTION_ID].isin(in_cycle) & has
+    for action_id, obj in actions.loc[mask, [ACTION_ID, OBJECT_ID]].itertuples(index=False):
+        report.warn(file, f"object_id forms a cycle; link of action {action_id} blanked",
+                    column=OBJECT_ID, value=obj)
+    actions.loc[mask, OBJECT_ID] = None
+
+
+def _validate_follows(frame: pd.DataFrame, file: str, report: LoadReport,
+                      rows: pd.Series) -> pd.DataFrame:
+    rej = _Rejector(frame, "follows", file, report, rows)
+    for col in FOLLOWS.required:
+        rej.reject(_missing(frame, col), f"missing required value in {col}", col)
+        frame[col] = frame[col].astype("string").str.strip().astype(object)
+    pair = frame[SOURCE_ID].astype(str) + "\x00" + frame[TARGET_ID].astype(str)
+    rej.reject(pair.duplicated(keep="first"), "duplicate follow edge", None)
+    return rej.finish()

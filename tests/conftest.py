@@ -1,0 +1,20 @@
+"""Shared fixtures. Real public data lives in ../shared/realdata beside the checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+REALDATA = ROOT.parent / "shared" / "realdata"
+TEST_DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+def realdata() -> Path:
+    """The shared real-data folder; skips the test when it is absent (a user's machine)."""
+    if not REALDATA.is_dir():
+        pytest.skip(f"real public data not found at {REALDATA} (only present in the "
+                    "development workspace)")
+    return REALDATA

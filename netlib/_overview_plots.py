@@ -1,0 +1,136 @@
+"""Figures for the data overview (merged into netlib.plots' namespace)."""
+
+from __future__ import annotations
+
+import html
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+__all__ = ["accounts_bar", "activity_timeline", "hour_heatmap", "interaction_graph",
+           "interaction_graph_static"]
+
+
+def accounts_bar(table: pd.DataFrame) -> go.Figure:
+    """Stacked bars of accounts per platform and status (from ``overview.accounts_by_platform``)."""
+    fig = go.Figure()
+    for status, part in table.groupby("status", sort=True):
+        fig.add_bar(x=part["platform"], y=part["accounts"], name=html.escape(str(status)))
+    fig.update_layout(barmode="stack", title="Accounts per platform and status",
+                      xaxis_title="platform", yaxis_title="accounts", height=380)
+    return fig
+
+
+def activity_timeline(activity: pd.DataFrame) -> go.Figure:
+    """Actions per period and platform (from ``overview.activity_over_time``)."""
+    per = activity.groupby(["period", "platform"])["actions"].sum().reset_index()
+    fig = go.Figure()
+    for platform, part in per.groupby("platform", sort=True):
+        fig.add_scatter(x=part["period"], y=part["actions"], mode="lines",
+                        name=html.escape(str(platform)))
+    fig.update_layout(title="Activity over time (UTC)", xaxis_title="date",
+                      yaxis_title="actions", height=380)
+    return fig
+
+
+def hour_heatmap(table: pd.DataFrame, *, title: str = "Actions by hour of day (UTC)"):
+    """Static heatmap of a rows x 24-hours table (from ``overview.hour_of_day``).
+
+    Each row is scaled to its own maximum so quiet platforms show their rhythm too.
+    """
+    values = table.to_numpy(dtype=float)
+    scaled = values / np.maximum(values.max(axis=1, keepdims=True), 1)
+    fig, ax = plt.subplots(figsize=(9, 0.5 * len(table) + 1.5))
+    image = ax.imshow(scaled, aspect="auto", cmap="viridis", vmin=0, vmax=1)
+    ax.set_yticks(range(len(table)), [str(i) for i in table.index])
+    ax.set_xticks(range(24), [str(h) for h in range(24)])
+    ax.set_xlabel("hour of day (UTC)")
+    ax.set_title(title)
+    fig.colorbar(image, ax=ax, label="share of the row's busiest hour")
+    fig.tight_layout()
+    return fig
+
+
+def _top_graph(edges: pd.DataFrame, max_nodes: int) -> nx.Graph:
+    weights = edges.groupby(["source_id", "target_id"])["interactions"].sum()
+    graph = nx.Graph()
+    for (src, dst), w in weights.items():
+        if graph.has_edge(src, dst):
+            graph[src][dst]["weight"] += int(w)
+        else:
+            graph.add_edge(src, dst, weight=int(w))
+    if graph.number_of_nodes() > max_nodes:
+        strength = dict(graph.degree(weight="weight"))
+        keep = sorted(strength, key=lambda n: (-strength[n], str(n)))[:max_nodes]
+        graph = graph.subgraph(keep).copy()
+    return graph
+
+
+def _layout(graph: nx.Graph, seed: int) -> dict:
+    nodes = sorted(graph.nodes, key=str)
+    ordered = nx.Graph()
+    ordered.add_nodes_from(nodes)
+    ordered.add_edges_from(sorted(graph.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))))
+    return nx.spring_layout(ordered, seed=seed, weight="weight",
+                            k=1.5 / np.sqrt(max(len(nodes), 1)), iterations=60)
+
+
+def interaction_graph(edges: pd.DataFrame, labels: pd.Series | None = None, *,
+                      max_nodes: int = 600, seed: int = 0) -> go.Figure:
+    """Interactive account interaction graph (reposts, replies, quotes, forwards).
+
+    Parameters
+    ----------
+    edges : DataFrame
+        ``source_id, target_id, kind, interactions`` (from ``overview.interaction_edges``).
+    labels : Series, optional
+        account_id -> handle for hover text (escaped: handles are hostile text).
+    max_nodes : int
+        Keep only the most connected accounts so the figure stays readable.
+    seed : int
+        Layout seed (deterministic).
+    """
+    graph = _top_graph(edges, max_nodes)
+    pos = _layout(graph, seed)
+    ex, ey = [], []
+    for a, b in graph.edges:
+        ex += [pos[a][0], pos[b][0], None]
+        ey += [pos[a][1], pos[b][1], None]
+    nodes = sorted(graph.nodes, key=str)
+    strength = dict(graph.degree(weight="weight"))
+    hover = []
+    for n in nodes:
+        name = labels.get(n, n) if labels is not None else n
+        hover.append(f"{html.escape(str(name))}<br>id {html.escape(str(n))}"
+                     f"<br>interactions {strength[n]}")
+    fig = go.Figure()
+    fig.add_scatter(x=ex, y=ey, mode="lines", line=dict(width=0.4, color="#bbb"),
+                    hoverinfo="skip", showlegend=False)
+    fig.add_scatter(x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers",
+                    marker=dict(size=[4 + 2 * np.log1p(strength[n]) for n in nodes],
+                                color=[np.log1p(strength[n]) for n in nodes],
+                                colorscale="Viridis", showscale=False),
+                    hovertext=hover, hoverinfo="text", showlegend=False)
+    fig.update_layout(title=f"Interaction graph: {len(nodes):,} most connected accounts",
+                      xaxis=dict(visible=False), yaxis=dict(visible=False), height=600)
+    return fig
+
+
+def interaction_graph_static(edges: pd.DataFrame, *, max_nodes: int = 600, seed: int = 0):
+    """Static matplotlib twin of :func:`interaction_graph` (same layout)."""
+    graph = _top_graph(edges, max_nodes)
+    pos = _layout(graph, seed)
+    strength = dict(graph.degree(weight="weight"))
+    fig, ax = plt.subplots(figsize=(8, 8))
+    nx.draw_networkx_edges(graph, pos, ax=ax, width=0.3, edge_color="#bbbbbb")
+    nodes = sorted(graph.nodes, key=str)
+    nx.draw_networkx_nodes(graph, pos, nodelist=nodes, ax=ax,
+                           node_size=[4 + 4 * np.log1p(strength[n]) for n in nodes],
+                           node_color=[np.log1p(strength[n]) for n in nodes], cmap="viridis")
+    ax.set_title(f"Interaction graph ({len(nodes):,} most connected accounts)")
+    ax.set_axis_off()
+    fig.tight_layout()
+    return fig

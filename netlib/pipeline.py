@@ -1,0 +1,194 @@
+"""``netlib analyze``: run every analysis on a dataset and write its tables.
+
+:func:`analyze` is the Python entry point (pure: returns an :class:`Analysis`);
+:func:`analyze_path` loads data, runs :func:`analyze`, and writes the output folder:
+
+==========================  =====================================================
+``clusters.csv``            ``account_id, cluster_id`` — coordinated accounts only
+``coordination_edges.csv``  account pairs with weights, evidence and q-values
+``cluster_stats.csv``       one row per cluster
+``mirror_links.csv``        ``predecessor_id, successor_id, score`` + signals
+``mirror_chains.csv``       ``chain_id, position, account_id``
+``hubs.csv``                ``account_id, hub_score, rank`` + signals
+``operator_groups.csv``     accounts likely run by the same hands
+``timezones.csv``           ``cluster_id, utc_offset_hours, low, high, pattern``
+``triage.csv``              with ``--watchlist``: one row per entry
+``load_report.csv``         every load issue (file, row, column, reason)
+``run.json``                parameters, versions, input fingerprints
+``report.html``             with ``--report``: the briefing
+==========================  =====================================================
+"""
+
+from __future__ import annotations
+
+import json
+import platform as _platform
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from netlib.schema import Dataset, ParameterError
+
+__all__ = ["Analysis", "analyze", "analyze_path", "provenance"]
+
+_PACKAGES = ("numpy", "pandas", "duckdb", "networkx", "python-igraph", "leidenalg",
+             "rapidfuzz", "scipy", "scikit-learn", "plotly", "matplotlib")
+
+
+@dataclass
+class Analysis:
+    """Everything one run produced, with how it was made."""
+
+    dataset: Dataset
+    coordination: Any = None
+    mirrors: Any = None
+    hubs: Any = None
+    triage: pd.DataFrame | None = None
+    params: dict = field(default_factory=dict)
+    provenance: dict = field(default_factory=dict)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every output table by name (the CSV file stem)."""
+        out: dict[str, pd.DataFrame] = {}
+        for result in (self.coordination, self.mirrors, self.hubs):
+            if result is not None:
+                out.update(result.to_tables())
+        if self.triage is not None:
+            out["triage"] = self.triage
+        out["load_report"] = self.dataset.report.issues_frame()
+        return out
+
+
+def _version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def provenance(data: Dataset, params: dict) -> dict:
+    """Parameters, versions and input fingerprints for ``run.json``."""
+    import netlib
+
+    return {
+        "netlib_version": netlib.__version__,
+        "python": _platform.python_version(),
+        "packages": {name: _version(name) for name in _PACKAGES},
+        "source": data.source,
+        "input_format": data.report.format,
+        "input_files": {table: {"file": info["file"], "sha256": info.get("sha256"),
+                                "rows_read": info["read"], "rows_kept": info["kept"],
+                                "rows_rejected": info["rejected"]}
+                        for table, info in data.report.files.items()},
+        "dataset_fingerprint": data.fingerprint(),
+        "parameters": params,
+        "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def analyze(data: Dataset, *, window: float = 60.0, min_participation: int = 2,
+            seed: int = 0, watchlist: pd.DataFrame | None = None,
+            progress: bool = False) -> Analysis:
+    """Run coordination, mirror and hub analyses on a dataset.
+
+    Parameters
+    ----------
+    data : Dataset
+    window : float, default 60
+        Co-action window in seconds.
+    min_participation : int, default 2
+        Minimum co-shares for an account to enter the co-action network.
+    seed : int, default 0
+        Seed for every randomised step (null model, clustering).
+    watchlist : DataFrame, optional
+        Entries to triage (handles or account ids); adds ``triage``.
+    progress : bool, default False
+        Show a progress bar over the steps.
+
+    Returns
+    -------
+    Analysis
+
+    Raises
+    ------
+    ParameterError
+        If ``window`` is not positive or ``min_participation`` is below 1.
+    """
+    if not window > 0:
+        raise ParameterError(f"window must be a positive number of seconds, got {window!r}")
+    if int(min_participation) < 1:
+        raise ParameterError(f"min_participation must be >= 1, got {min_participation!r}")
+    from tqdm.auto import tqdm
+
+    from netlib import coordination, hubs, mirrors
+
+    params = {"window": float(window), "min_participation": int(min_participation),
+              "seed": int(seed)}
+    steps = tqdm(total=4 if watchlist is not None else 3, desc="netlib analyze",
+                 disable=not progress, unit="step")
+    steps.set_postfix_str("coordination")
+    coord = coordination.detect(data, window=window, min_participation=min_participation,
+                                seed=seed)
+    steps.update()
+    steps.set_postfix_str("mirrors")
+    mirror = mirrors.detect_mirrors(data, coordination=coord)
+    steps.update()
+    steps.set_postfix_str("hubs")
+    hub = hubs.rank_hubs(data, coord, mirrors=mirror)
+    steps.update()
+    analysis = Analysis(dataset=data, coordination=coord, mirrors=mirror, hubs=hub,
+                        params={"analyze": params, "coordination": coord.params,
+                                "mirrors": mirror.params, "hubs": hub.params})
+    if watchlist is not None:
+        from netlib import triage
+
+        steps.set_postfix_str("triage")
+        analysis.triage = triage.triage(watchlist, analysis)
+        steps.update()
+    steps.close()
+    analysis.provenance = provenance(data, analysis.params)
+    return analysis
+
+
+def analyze_path(path: str | Path, out: str | Path, *, format: str | None = None,
+                 window: float = 60.0, min_participation: int = 2, seed: int = 0,
+                 report: bool = False, watchlist: str | Path | None = None,
+                 pseudonymize: str | None = None, progress: bool = True) -> list[Path]:
+    """Load ``path``, run :func:`analyze`, and write every table (and the report) to ``out``.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    from netlib import report as report_mod
+    from netlib.io import load
+
+    data = load(path, format=format)
+    entries = None
+    if watchlist is not None:
+        from netlib.io.watchlist import read_watchlist
+
+        entries = read_watchlist(watchlist)
+    analysis = analyze(data, window=window, min_participation=min_participation, seed=seed,
+                       watchlist=entries, progress=progress)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    tables = analysis.tables()
+    if pseudonymize:
+        tables = report_mod.pseudonymize_tables(tables, pseudonymize, data)
+        analysis.params["pseudonymized"] = True
+    written = report_mod.write_tables(tables, out)
+    run = out / "run.json"
+    run.write_text(json.dumps(analysis.provenance, indent=2, sort_keys=True, default=str) + "\n",
+                   encoding="utf-8")
+    written.append(run)
+    if report:
+        written.append(report_mod.write_report(analysis, out / "report.html",
+                                               pseudonymize_key=pseudonymize))
+        written += report_mod.export_graph(analysis, out, pseudonymize_key=pseudonymize)
+    return written

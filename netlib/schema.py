@@ -406,12 +406,13 @@ class _Rejector:
     """Collects row rejections for one table, one reason at a time, vectorised."""
 
     def __init__(self, frame: pd.DataFrame, table: str, file: str, report: LoadReport,
-                 row_numbers: pd.Series):
+                 row_numbers: pd.Series, row_files: pd.Series | None = None):
         self.frame = frame
         self.table = table
         self.file = file
         self.report = report
         self.rows = row_numbers
+        self.files = row_files  # per-row file names when a table was read from many files
         self.keep = pd.Series(True, index=frame.index)
         self.reason = pd.Series(pd.NA, index=frame.index, dtype=object)
         self.max_listed = 10_000  # issues listed one by one; all rows are still counted
@@ -427,22 +428,26 @@ class _Rejector:
         listed = idx[: self.max_listed]
         vals = values.loc[listed] if values is not None else None
         for i in listed:
-            self.report.error(self.file, reason, row=int(self.rows.loc[i]), column=column,
-                              value=None if vals is None else vals.loc[i])
+            self.report.error(self.file_of(i), reason, row=int(self.rows.loc[i]),
+                              column=column, value=None if vals is None else vals.loc[i])
         if len(idx) > len(listed):
             self.report.error(self.file, f"{reason}: {len(idx) - len(listed):,} more rows "
                               "not listed one by one", column=column)
+
+    def file_of(self, index: Any) -> str:
+        return self.file if self.files is None else str(self.files.loc[index])
 
     def warn(self, mask: pd.Series, reason: str, column: str,
              values: pd.Series | None = None) -> int:
         mask = mask & self.keep
         idx = mask[mask].index
         for i in idx[: self.max_listed]:
-            self.report.warn(self.file, reason, row=int(self.rows.loc[i]), column=column,
+            self.report.warn(self.file_of(i), reason, row=int(self.rows.loc[i]), column=column,
                              value=None if values is None else values.loc[i])
         if len(idx) > self.max_listed:
             self.report.warn(self.file, f"{reason}: {len(idx) - self.max_listed:,} more rows "
                              "not listed one by one", column=column)
+        self.report.files[self.table]["warnings"] += len(idx)
         return len(idx)
 
     def finish(self) -> pd.DataFrame:
@@ -464,6 +469,7 @@ def _missing(frame: pd.DataFrame, column: str) -> pd.Series:
 def validate_tables(raw: dict[str, pd.DataFrame | None], *, files: dict[str, str],
                     source: str = "memory", report: LoadReport | None = None,
                     row_numbers: dict[str, pd.Series] | None = None,
+                    row_files: dict[str, pd.Series] | None = None,
                     now: pd.Timestamp | None = None) -> Dataset:
     """Check raw tables against the model and build a :class:`Dataset`.
 
@@ -485,6 +491,9 @@ def validate_tables(raw: dict[str, pd.DataFrame | None], *, files: dict[str, str
         A report to extend (a reader may already have recorded parse issues).
     row_numbers : dict of Series, optional
         1-based row numbers of each table's rows in their file; defaults to position + 1.
+    row_files : dict of Series, optional
+        For a table assembled from several files, the file each row came from (used in
+        messages instead of ``files[table]``).
     now : Timestamp, optional
         Reference time for the "in the future" check (default: the current time).
 
@@ -499,6 +508,7 @@ def validate_tables(raw: dict[str, pd.DataFrame | None], *, files: dict[str, str
     """
     report = report if report is not None else LoadReport()
     row_numbers = row_numbers or {}
+    row_files = row_files or {}
     now = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now)
     if now.tzinfo is None:
         now = now.tz_localize("UTC")
@@ -518,22 +528,25 @@ def validate_tables(raw: dict[str, pd.DataFrame | None], *, files: dict[str, str
             return pd.Series(np.asarray(row_numbers[name]), index=frame.index)
         return pd.Series(np.arange(1, len(frame) + 1), index=frame.index)
 
+    def files_of(name: str, frame: pd.DataFrame) -> pd.Series | None:
+        if name in row_files and row_files[name] is not None:
+            return pd.Series(np.asarray(row_files[name], dtype=object), index=frame.index)
+        return None
+
     for name, frame in (("accounts", accounts), ("actions", actions), ("follows", follows)):
         if frame is not None and name not in report.files:
             report.add_file(name, files.get(name, name), len(frame))
 
     accounts = _validate_accounts(accounts.copy(), files["accounts"], report,
-                                  rows_of("accounts", accounts))
+                                  rows_of("accounts", accounts), files_of("accounts", accounts))
     known = pd.Index(accounts[ACCOUNT_ID])
     platform_of = accounts.set_index(ACCOUNT_ID)[PLATFORM]
     actions = _validate_actions(actions.copy(), files["actions"], report,
-                                rows_of("actions", actions), known, platform_of, now)
+                                rows_of("actions", actions), known, platform_of, now,
+                                files_of("actions", actions))
     if follows is not None:
         follows = _validate_follows(follows.copy(), files.get("follows", "follows"), report,
-                                    rows_of("follows", follows))
-    for table, info in report.files.items():
-        info["warnings"] = sum(1 for i in report.warnings if i.file == info["file"]
-                               and i.row is not None)
+                                    rows_of("follows", follows), files_of("follows", follows))
     return Dataset(accounts=accounts.reset_index(drop=True),
                    actions=actions.reset_index(drop=True),
                    follows=None if follows is None else follows.reset_index(drop=True),
@@ -541,8 +554,8 @@ def validate_tables(raw: dict[str, pd.DataFrame | None], *, files: dict[str, str
 
 
 def _validate_accounts(frame: pd.DataFrame, file: str, report: LoadReport,
-                       rows: pd.Series) -> pd.DataFrame:
-    rej = _Rejector(frame, "accounts", file, report, rows)
+                       rows: pd.Series, row_files: pd.Series | None = None) -> pd.DataFrame:
+    rej = _Rejector(frame, "accounts", file, report, rows, row_files)
     for col in ACCOUNTS.required:
         rej.reject(_missing(frame, col), f"missing required value in {col}", col)
     ids = frame[ACCOUNT_ID].astype("string").str.strip()
@@ -581,14 +594,12 @@ def _validate_accounts(frame: pd.DataFrame, file: str, report: LoadReport,
 
 def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: pd.Series,
                       known: pd.Index, platform_of: pd.Series,
-                      now: pd.Timestamp) -> pd.DataFrame:
-    rej = _Rejector(frame, "actions", file, report, rows)
+                      now: pd.Timestamp, row_files: pd.Series | None = None) -> pd.DataFrame:
+    rej = _Rejector(frame, "actions", file, report, rows, row_files)
     for col in ACTIONS.required:
         rej.reject(_missing(frame, col), f"missing required value in {col}", col)
     ids = frame[ACTION_ID].astype("string").str.strip()
     frame[ACTION_ID] = ids.astype(object)
-    rej.reject(ids.duplicated(keep="first"), "duplicate action_id (first occurrence kept)",
-               ACTION_ID, ids)
     original_ts = frame[TIMESTAMP]
     ts = parse_timestamps(original_ts)
     rej.reject(ts.isna(), "timestamp is not a date (expected ISO 8601, e.g. "
@@ -604,6 +615,9 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
     acc = frame[ACCOUNT_ID].astype("string").str.strip().astype(object)
     frame[ACCOUNT_ID] = acc
     rej.reject(~acc.isin(known), "account_id not in accounts", ACCOUNT_ID, acc)
+    # last, so that the first occurrence that passed every other check is the one kept
+    dup = ids.where(rej.keep).duplicated(keep="first") & rej.keep
+    rej.reject(dup, "duplicate action_id (first occurrence kept)", ACTION_ID, ids)
     for col in ACTIONS.optional:
         if col not in frame.columns:
             frame[col] = pd.NA
@@ -645,12 +659,14 @@ def _break_object_cycles(actions: pd.DataFrame, file: str, report: LoadReport) -
     for action_id, obj in actions.loc[mask, [ACTION_ID, OBJECT_ID]].itertuples(index=False):
         report.warn(file, f"object_id forms a cycle; link of action {action_id} blanked",
                     column=OBJECT_ID, value=obj)
+    if "actions" in report.files:
+        report.files["actions"]["warnings"] += int(mask.sum())
     actions.loc[mask, OBJECT_ID] = None
 
 
 def _validate_follows(frame: pd.DataFrame, file: str, report: LoadReport,
-                      rows: pd.Series) -> pd.DataFrame:
-    rej = _Rejector(frame, "follows", file, report, rows)
+                      rows: pd.Series, row_files: pd.Series | None = None) -> pd.DataFrame:
+    rej = _Rejector(frame, "follows", file, report, rows, row_files)
     for col in FOLLOWS.required:
         rej.reject(_missing(frame, col), f"missing required value in {col}", col)
         frame[col] = frame[col].astype("string").str.strip().astype(object)

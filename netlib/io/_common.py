@@ -1,0 +1,204 @@
+"""Helpers shared by the export readers: file gathering, list cells, ids, text objects.
+
+Nothing here knows about one particular export format; each reader maps its columns to
+the interchange columns of :mod:`netlib.schema` and then calls
+:func:`netlib.schema.validate_tables`, so every format goes through the same checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from netlib.schema import DataFormatError
+
+__all__ = [
+    "gather_files", "parse_list_cell", "list_cells_to_space", "snowflake_time",
+    "normalize_text_for_object", "text_object_ids", "extract_hashtags", "extract_urls",
+    "first_valid", "is_rounded_id", "SNOWFLAKE_EPOCH_MS",
+]
+
+#: Twitter's snowflake epoch (2010-11-04T01:42:54.657Z) in ms since the Unix epoch.
+SNOWFLAKE_EPOCH_MS = 1288834974657
+#: Ids above this are snowflakes (sequential user ids stayed far below it).
+_SNOWFLAKE_MIN = 2 ** 40
+
+_URL_RE = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+_HASHTAG_RE = re.compile(r"(?<![\w&])[#＃](\w+)", re.UNICODE)
+_RT_PREFIX_RE = re.compile(r"^\s*RT\s+@\w+:?\s*", re.IGNORECASE)
+_SPACE_RE = re.compile(r"\s+")
+_LIST_ITEM_RE = re.compile(r"""'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|([^,]+)""")
+
+
+def gather_files(paths: Any, patterns: Iterable[str], *, what: str) -> list[Path]:
+    """Expand a file, a folder (searched recursively) or a list of either into files.
+
+    Raises
+    ------
+    DataFormatError
+        If a path does not exist or no file matching ``patterns`` is found.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    found: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if not path.exists():
+            raise DataFormatError(f"{path}: no such file or folder")
+        if path.is_dir():
+            for pattern in patterns:
+                found.extend(sorted(p for p in path.rglob(pattern) if p.is_file()))
+        else:
+            found.append(path)
+    unique = list(dict.fromkeys(found))
+    if not unique:
+        raise DataFormatError(f"{', '.join(map(str, paths))}: no {what} files found "
+                              f"(looked for {', '.join(patterns)})")
+    return unique
+
+
+def parse_list_cell(value: Any) -> list[str]:
+    """Parse a list written as text, without evaluating it.
+
+    Accepts Python/JSON-looking lists (``"['a', 'b']"``, ``'["a","b"]'``, ``"[a, b]"``),
+    and bare comma- or space-separated values. Quotes are removed, simple backslash
+    escapes undone, empty items dropped.
+
+    Examples
+    --------
+    >>> parse_list_cell("['nato', 'Ukraine']")
+    ['nato', 'Ukraine']
+    >>> parse_list_cell("[]")
+    []
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value if str(v).strip()]
+    text = str(value).strip()
+    if not text:
+        return []
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
+    elif "," not in text and not text.startswith(("'", '"')):
+        return text.split()
+    out = []
+    for single, double, bare in _LIST_ITEM_RE.findall(text):
+        item = single or double
+        if item:
+            item = re.sub(r"\\(.)", r"\1", item)
+        else:
+            item = bare.strip()
+            if item.lower() in ("none", "null", "nan"):
+                item = ""
+        if item:
+            out.append(item)
+    return out
+
+
+def list_cells_to_space(values: pd.Series, *, strip_hash: bool = False) -> pd.Series:
+    """Turn a column of list-looking cells into the interchange's space-separated lists.
+
+    Whitespace inside an item is replaced by ``_`` so that the item survives splitting.
+    """
+    def convert(cell: Any) -> str | None:
+        items = parse_list_cell(cell)
+        if strip_hash:
+            items = [i.lstrip("#") for i in items]
+        items = [_SPACE_RE.sub("_", i.strip()) for i in items if i.strip()]
+        return " ".join(items) if items else None
+
+    return values.map(convert).astype(object)
+
+
+def is_rounded_id(text: str) -> bool:
+    """True when a numeric id looks rounded (trailing six zeros), e.g. ``906000000000000000``."""
+    return len(text) > 9 and text.endswith("000000")
+
+
+def snowflake_time(ids: pd.Series) -> pd.Series:
+    """Creation time encoded in Twitter snowflake ids; ``NaT`` where an id is not one.
+
+    A snowflake's top 42 bits are milliseconds since :data:`SNOWFLAKE_EPOCH_MS`. Ids at or
+    below ``2**40`` (old sequential ids), non-numeric ids and rounded ids are left ``NaT``.
+
+    Examples
+    --------
+    >>> snowflake_time(pd.Series(["905874659358453760"])).iloc[0]
+    Timestamp('2017-09-07 19:45:02.660000+0000', tz='UTC')
+    """
+    text = ids.astype("string").str.strip()
+    text = text.str.replace(r"\.0+$", "", regex=True)
+    ok = text.str.fullmatch(r"\d{13,20}").fillna(False).astype(bool)
+    ok &= ~text.str.endswith("000000").fillna(False).astype(bool)
+    out = pd.Series(pd.NaT, index=ids.index, dtype="datetime64[ns, UTC]")
+    if not ok.any():
+        return out
+    values = np.array([int(v) for v in text[ok]], dtype=object)
+    big = np.array([v > _SNOWFLAKE_MIN and v < 2 ** 63 for v in values], dtype=bool)
+    idx = text[ok].index[big]
+    millis = np.array([(int(v) >> 22) + SNOWFLAKE_EPOCH_MS for v in values[big]],
+                      dtype="int64")
+    out.loc[idx] = pd.to_datetime(millis, unit="ms", utc=True).as_unit("ns")
+    return out
+
+
+def normalize_text_for_object(text: pd.Series) -> pd.Series:
+    """Normalise post text so that copies of one original compare equal.
+
+    Steps: Unicode NFKC; drop a leading ``RT @name:``; remove URLs (shorteners such as
+    t.co differ per copy); fold case; collapse whitespace; strip surrounding quotes.
+    """
+    def norm(value: Any) -> str:
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return ""
+        out = unicodedata.normalize("NFKC", str(value))
+        out = _RT_PREFIX_RE.sub("", out)
+        out = _URL_RE.sub(" ", out)
+        out = _SPACE_RE.sub(" ", out.casefold()).strip()
+        return out.strip("'\"“”‘’ ")
+
+    return text.map(norm).astype(object)
+
+
+def text_object_ids(text: pd.Series, *, prefix: str = "text:") -> pd.Series:
+    """A stable object id per normalised text: ``prefix`` + 20 hex digits of BLAKE2b.
+
+    Empty normalised text gives ``None`` (there is nothing to share).
+    """
+    normed = normalize_text_for_object(text)
+    return normed.map(lambda t: prefix + hashlib.blake2b(t.encode("utf-8"), digest_size=10)
+                      .hexdigest() if t else None).astype(object)
+
+
+def extract_hashtags(text: pd.Series) -> pd.Series:
+    """Hashtags found in text, without ``#``, as a space-separated list (or ``None``)."""
+    found = text.astype("string").str.findall(_HASHTAG_RE)
+    return found.map(lambda tags: " ".join(tags) if isinstance(tags, list) and tags
+                     else None).astype(object)
+
+
+def extract_urls(text: pd.Series) -> pd.Series:
+    """URLs found in text as a space-separated list (or ``None``)."""
+    found = text.astype("string").str.findall(_URL_RE)
+    return found.map(lambda urls: " ".join(u.rstrip(".,;:!?)\"'") for u in urls)
+                     if isinstance(urls, list) and urls else None).astype(object)
+
+
+def first_valid(frame: pd.DataFrame, key: str, columns: list[str]) -> pd.DataFrame:
+    """Per ``key``, the first non-empty value of each column (rows assumed in order)."""
+    parts = []
+    for col in columns:
+        values = frame[[key, col]]
+        mask = values[col].notna() & (values[col].astype("string").str.strip() != "")
+        parts.append(values[mask.fillna(False).astype(bool)].drop_duplicates(key)
+                     .set_index(key)[col])
+    keys = pd.Index(frame[key].drop_duplicates())
+    return pd.concat(parts, axis=1).reindex(keys) if parts else pd.DataFrame(index=keys)

@@ -1,0 +1,229 @@
+"""Reader for CooRTweet's share table (``object_id, account_id, content_id, timestamp_share``).
+
+CooRTweet (Righetti & Balluff) takes one row per share: ``account_id`` shared the object
+``object_id`` (a retweeted tweet, a URL, a hashtag...) in the post ``content_id`` at
+``timestamp_share`` (POSIX seconds). The table may be a CSV, a Parquet file, an R data
+file (``.rda``/``.RData``/``.rds``, read with pyreadr) or a DataFrame already in memory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from netlib.io._files import read_table, sha256_file
+from netlib.schema import (
+    ACCOUNT_ID,
+    ACTION_ID,
+    HANDLE,
+    KIND,
+    OBJECT_ID,
+    PLATFORM,
+    TIMESTAMP,
+    DataFormatError,
+    Dataset,
+    LoadReport,
+    validate_tables,
+)
+
+__all__ = ["read_coortweet", "looks_like_coortweet", "COORTWEET_COLUMNS", "CONTENT_ID"]
+
+#: CooRTweet's own name for the id of the sharing post; kept as an extra action column.
+CONTENT_ID = "content_id"
+TIMESTAMP_SHARE = "timestamp_share"
+COORTWEET_COLUMNS = (OBJECT_ID, ACCOUNT_ID, CONTENT_ID, TIMESTAMP_SHARE)
+_R_SUFFIXES = (".rda", ".rdata", ".rds")
+
+
+def looks_like_coortweet(path: Path) -> bool:
+    """True for an R data file, or a CSV/Parquet file whose header has CooRTweet's columns."""
+    path = Path(path)
+    if not path.is_file():
+        return False
+    if path.suffix.lower() in _R_SUFFIXES:
+        return True
+    if path.suffix.lower() == ".parquet":
+        try:
+            import pyarrow.parquet as pq
+
+            names = set(pq.read_schema(path).names)
+        except Exception:  # noqa: BLE001 - not a parquet file we can read: not ours
+            return False
+        return set(COORTWEET_COLUMNS) <= names
+    if path.suffix.lower() in (".csv", ".tsv", ".txt"):
+        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+            header = handle.readline()
+        sep = "\t" if "\t" in header else ","
+        names = {c.strip().strip('"') for c in header.strip().split(sep)}
+        return set(COORTWEET_COLUMNS) <= names
+    return False
+
+
+def _read_r(path: Path, object_name: str | None) -> pd.DataFrame:
+    import pyreadr
+
+    try:
+        result = pyreadr.read_r(str(path))
+    except Exception as err:  # pyreadr raises its own LibrdataError and others
+        raise DataFormatError(f"{path.name}: not a readable R data file ({err})") from err
+    if not result:
+        raise DataFormatError(f"{path.name}: the R file holds no data frame")
+    if object_name is not None:
+        if object_name not in result:
+            raise DataFormatError(f"{path.name}: no R object named {object_name!r} "
+                                  f"(found: {', '.join(map(str, result))})")
+        return result[object_name]
+    for name, frame in result.items():  # the first object with CooRTweet's columns
+        if set(COORTWEET_COLUMNS) <= set(frame.columns):
+            return frame
+    return next(iter(result.values()))
+
+
+def read_coortweet(path_or_frame: str | Path | pd.DataFrame, *, platform: str = "x",
+                   object_name: str | None = None, now: pd.Timestamp | None = None,
+                   kind: str = "repost") -> Dataset:
+    """Load a CooRTweet share table as a Dataset.
+
+    Every row becomes one action: ``action_id = content_id``, ``kind = "repost"``,
+    ``object_id = object_id``, ``timestamp = timestamp_share``. Accounts are made from
+    the distinct ``account_id`` values (``handle = account_id``; platform from a
+    ``platform`` column when the table has one, else ``platform``).
+
+    CooRTweet keeps every row, including rows whose ``content_id`` repeats (the
+    pro-government Russian data has 40 such ids). So that co-share counts stay the same,
+    such rows are kept too: the second occurrence gets the action id ``content_id#2``
+    (the third ``#3``, in file order) and a warning is recorded; the original id stays in
+    the extra column ``content_id``.
+
+    Parameters
+    ----------
+    path_or_frame : str, Path or DataFrame
+        ``.csv``/``.tsv``, ``.parquet``, ``.rda``/``.RData``/``.rds`` file, or a frame with
+        columns ``object_id, account_id, content_id, timestamp_share``.
+    platform : str
+        Platform given to accounts when the table has no ``platform`` column.
+    object_name : str, optional
+        Name of the R object to use when an ``.rda`` file holds several.
+    now : Timestamp, optional
+        Reference time for the "in the future" check.
+    kind : str
+        Action kind given to every share (default ``"repost"``).
+
+    Returns
+    -------
+    Dataset
+        Actions have the interchange columns plus ``content_id`` (and any other columns
+        of the table); ``report.format == "coortweet"``.
+
+    Raises
+    ------
+    DataFormatError
+        If the file is missing or unreadable, or a CooRTweet column is absent.
+
+    References
+    ----------
+    Righetti, N. & Balluff, P. (2023). CooRTweet: Coordinated Networks Detection on Social
+    Media. R package, https://github.com/nicolarighetti/CooRTweet
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> shares = pd.DataFrame({"object_id": ["o1", "o1"], "account_id": ["a", "b"],
+    ...                        "content_id": ["c1", "c2"],
+    ...                        "timestamp_share": [1.6e9, 1.6e9 + 30]})
+    >>> read_coortweet(shares, now=pd.Timestamp("2025-01-01", tz="UTC"))
+    Dataset(2 accounts, 2 actions, 0 follows, source='memory')
+    """
+    report = LoadReport(format="coortweet")
+    if isinstance(path_or_frame, pd.DataFrame):
+        frame, name, source, digest = path_or_frame.copy(), "shares", "memory", None
+    else:
+        path = Path(path_or_frame)
+        name, source = path.name, str(path)
+        if not path.exists():
+            raise DataFormatError(f"{path}: file not found")
+        if path.suffix.lower() in _R_SUFFIXES:
+            frame = _read_r(path, object_name)
+        else:
+            frame = read_table(path, report)
+        digest = sha256_file(path) if path.is_file() else None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    missing = [c for c in COORTWEET_COLUMNS if c not in frame.columns]
+    if missing:
+        raise DataFormatError(
+            f"{name}: missing CooRTweet column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)} (found: {', '.join(map(str, frame.columns)) or '(none)'};"
+            f" expected: {', '.join(COORTWEET_COLUMNS)})")
+    for col in (OBJECT_ID, ACCOUNT_ID, CONTENT_ID):
+        frame[col] = _id_text(frame[col])
+    report.add_file("actions", name, len(frame), sha256=digest)
+    actions = _shares_to_actions(frame, kind, name, report)
+    accounts = _accounts_from_shares(frame, platform)
+    report.add_file("accounts", f"{name} (accounts derived from account_id)", len(accounts))
+    report.notes.append(f"{len(accounts):,} accounts derived from the distinct account_id "
+                        f"values; every share is an action of kind {kind!r}")
+    return validate_tables({"accounts": accounts, "actions": actions, "follows": None},
+                           files={"accounts": report.files["accounts"]["file"],
+                                  "actions": name},
+                           source=source, report=report, now=now)
+
+
+def _id_text(values: pd.Series) -> pd.Series:
+    """Ids as strings; integral floats lose their ``.0`` and missing values stay missing."""
+    if pd.api.types.is_float_dtype(values):
+        whole = values.notna() & np.isfinite(values) & (values == np.round(values))
+        out = values.astype(object)
+        out[whole] = values[whole].astype("int64").astype(str)
+        out[~whole & values.notna()] = values[~whole & values.notna()].astype(str)
+        return out.where(values.notna(), None)
+    text = values.astype(object)
+    return text.where(pd.notna(values), None).map(
+        lambda v: None if v is None else str(v)).astype(object)
+
+
+def _shares_to_actions(frame: pd.DataFrame, kind: str, name: str,
+                       report: LoadReport) -> pd.DataFrame:
+    content = frame[CONTENT_ID]
+    occurrence = content.groupby(content, sort=False, dropna=True).cumcount()
+    repeated = content.notna() & (occurrence > 0)
+    action_id = content.astype(object).copy()
+    action_id[repeated] = (content[repeated].astype(str) + "#"
+                           + (occurrence[repeated] + 1).astype(str))
+    rows = np.flatnonzero(repeated.to_numpy()) + 1
+    for row, cid, new in zip(rows, content[repeated], action_id[repeated], strict=True):
+        report.warn(name, f"content_id repeats an earlier row; kept as action {new} "
+                    "(CooRTweet keeps both shares)", row=int(row), column=CONTENT_ID,
+                    value=cid)
+    if repeated.any():
+        report.notes.append(f"{int(repeated.sum()):,} rows repeat an earlier content_id; "
+                            "kept with action ids suffixed '#2', '#3'...")
+    report.files["actions"]["warnings"] = int(repeated.sum())
+    actions = pd.DataFrame({
+        ACTION_ID: action_id,
+        ACCOUNT_ID: frame[ACCOUNT_ID],
+        TIMESTAMP: frame[TIMESTAMP_SHARE],
+        KIND: kind,
+        OBJECT_ID: frame[OBJECT_ID],
+        CONTENT_ID: content,
+    }, index=frame.index)
+    if PLATFORM in frame.columns:
+        actions[PLATFORM] = frame[PLATFORM]
+    extra = [c for c in frame.columns if c not in actions.columns and c != TIMESTAMP_SHARE]
+    for col in extra:
+        actions[col] = frame[col]
+    return actions.reset_index(drop=True)
+
+
+def _accounts_from_shares(frame: pd.DataFrame, platform: Any) -> pd.DataFrame:
+    ids = frame[ACCOUNT_ID].dropna()
+    accounts = pd.DataFrame({ACCOUNT_ID: ids.drop_duplicates().to_numpy()})
+    if PLATFORM in frame.columns:
+        first = frame.dropna(subset=[ACCOUNT_ID]).drop_duplicates(ACCOUNT_ID)
+        accounts[PLATFORM] = first[PLATFORM].astype(object).fillna(platform).to_numpy()
+    else:
+        accounts[PLATFORM] = platform
+    accounts[HANDLE] = accounts[ACCOUNT_ID]
+    return accounts

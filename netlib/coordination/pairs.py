@@ -352,23 +352,24 @@ def _pair_sql(*, window_ticks: int, min_participation: int,
     """
     width = max(int(window_ticks), 1)
     mp = int(min_participation)
-    guard = "" if max_object_shares is None else f"WHERE n_shares <= {int(max_object_shares)}"
+    guard = "" if max_object_shares is None else f"AND n_shares <= {int(max_object_shares)}"
     steps = [
-        # shares that can take part: an object, an account, a content id and a time
-        ("x", "SELECT tr, obj, acc, cid, ticks, rn FROM src WHERE obj IS NOT NULL AND "
-              "acc IS NOT NULL AND cid IS NOT NULL AND ticks IS NOT NULL"),
-        # rule 1: accounts with >= mp shares (per trace); first_rn doubles as account code
-        ("accs", f"SELECT tr, acc, min(rn) AS a, count(*) AS n FROM x GROUP BY tr, acc "
-                 f"HAVING count(*) >= {mp}"),
-        ("objs", "SELECT tr, obj, row_number() OVER () AS o, count(*) AS n_shares FROM "
-                 "x SEMI JOIN accs USING (tr, acc) GROUP BY tr, obj"),
-        ("cids", "SELECT cid, row_number() OVER () AS c FROM (SELECT DISTINCT cid FROM x)"),
-        ("s", f"SELECT x.rn, objs.o, accs.a, cids.c, x.ticks, x.ticks // {width} AS bkt, "
-              f"(x.obj = x.cid) AS selfrow, objs.n_shares, x.tr "
-              f"FROM x JOIN accs USING (tr, acc) JOIN objs USING (tr, obj) "
-              f"JOIN cids USING (cid)"),
-        ("sj", f"SELECT rn, o, a, c, ticks, bkt, n_shares FROM s WHERE NOT selfrow "
-               f"{guard.replace('WHERE', 'AND')}"),
+        # rule 1: accounts with >= mp input rows (per trace), counting every row as
+        # CooRTweet does, even rows whose object or time is missing; the account's first
+        # row number doubles as its integer code and as the tie-break order
+        ("accs", f"SELECT tr, acc, min(rn) AS a FROM src WHERE acc IS NOT NULL "
+                 f"GROUP BY tr, acc HAVING count(*) >= {mp}"),
+        # content ids are coded per trace, so rule 4 runs per trace by construction
+        ("cids", "SELECT tr, cid, row_number() OVER () AS c FROM "
+                 "(SELECT DISTINCT tr, cid FROM src WHERE cid IS NOT NULL)"),
+        # pre-filtered rows (rule 4 counts these)
+        ("s", "SELECT src.rn, src.tr, src.obj, src.cid, src.ticks, accs.a, cids.c "
+              "FROM src JOIN accs USING (tr, acc) JOIN cids USING (tr, cid)"),
+        ("objs", "SELECT tr, obj, row_number() OVER () AS o, count(*) AS n_shares FROM s "
+                 "WHERE obj IS NOT NULL AND ticks IS NOT NULL GROUP BY tr, obj"),
+        # rows that can pair: rule 3's "content id equals object id" rows never do
+        ("sj", f"SELECT s.rn, objs.o, s.a, s.c, s.ticks, s.ticks // {width} AS bkt "
+               f"FROM s JOIN objs USING (tr, obj) WHERE s.obj <> s.cid {guard}"),
         # rule 2 + 3 + orientation: a is first (earlier time; ties by account order, rn)
         ("p", f"""
             SELECT l.o, l.rn AS rn_a, r.rn AS rn_b, l.c AS c_a, r.c AS c_b,
@@ -429,7 +430,7 @@ def _duckdb_pairs(shares: _Shares, *, window: float, min_participation: int,
                    b.acc AS "{ACCOUNT_ID_Y}", a.cid AS "{CONTENT_ID}",
                    b.cid AS "{CONTENT_ID_Y}",
                    CAST(pf.dt AS DOUBLE) / {shares.scale} AS "{TIME_DELTA}"
-            FROM pf JOIN x AS a ON a.rn = pf.rn_a JOIN x AS b ON b.rn = pf.rn_b
+            FROM pf JOIN src AS a ON a.rn = pf.rn_a JOIN src AS b ON b.rn = pf.rn_b
             ORDER BY pf.o, a.ticks, pf.rn_a, b.ticks, pf.rn_b""").to_arrow_table()
     finally:
         con.close()
@@ -438,15 +439,16 @@ def _duckdb_pairs(shares: _Shares, *, window: float, min_participation: int,
 
 
 def _counts(con: Any, max_object_shares: int | None) -> dict[str, Any]:
-    read, = con.execute("SELECT count(*) FROM src").fetchone()
-    usable, = con.execute("SELECT count(*) FROM x").fetchone()
-    kept, = con.execute("SELECT count(*) FROM s").fetchone()
+    read, = con.execute("SELECT count(*) FROM src").fetchall()[0]
+    usable, = con.execute("SELECT count(*) FROM src WHERE obj IS NOT NULL AND acc IS NOT NULL "
+                          "AND cid IS NOT NULL AND ticks IS NOT NULL").fetchall()[0]
+    kept, = con.execute("SELECT count(*) FROM sj").fetchall()[0]
     out = {"shares_read": int(read), "shares_usable": int(usable),
-           "shares_after_prefilter": int(kept), "skipped_objects": 0, "skipped_shares": 0}
+           "shares_joined": int(kept), "skipped_objects": 0, "skipped_shares": 0}
     if max_object_shares is not None:
         n_obj, n_sh = con.execute(
             "SELECT count(*), coalesce(sum(n_shares), 0) FROM objs WHERE n_shares > "
-            f"{int(max_object_shares)}").fetchone()
+            f"{int(max_object_shares)}").fetchall()[0]
         out["skipped_objects"], out["skipped_shares"] = int(n_obj), int(n_sh)
     return out
 

@@ -1,0 +1,342 @@
+"""Mirror accounts: link every removed account to the accounts that replaced it.
+
+:func:`detect_mirrors` finds, for each suspended, deleted (or silent) account, the
+accounts first seen around its takedown that share a blocking key with it (name,
+edited name, avatar band, rare link), measures a dozen signals on each such pair, scores
+the pair with a logistic model learned on synthetic truth, keeps one best successor per
+predecessor per platform, and assembles the accepted links into lineages.
+
+A high score says two accounts *look like* one identity re-created; it is not proof
+that the same people run both. Every link keeps its evidence columns for review.
+
+References
+----------
+Niverthi, Verma & Kumar (2022). Characterizing, Detecting, and Predicting Online Ban
+Evasion. WWW '22. doi:10.1145/3485447.3512133
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from netlib.mirrors import _columns as C
+from netlib.mirrors import candidates as _cand
+from netlib.mirrors import chains as _chains
+from netlib.mirrors import model as _model
+from netlib.mirrors import signals as _sig
+from netlib.mirrors.chains import survival_curve
+from netlib.mirrors.model import FEATURES, load_weights, reliability_table
+from netlib.mirrors.names import skeleton, stem
+from netlib.schema import (
+    ACCOUNT_ID,
+    BIO,
+    PLATFORM,
+    PROFILE_IMAGE_HASH,
+    Dataset,
+    ParameterError,
+)
+
+__all__ = ["detect_mirrors", "MirrorResult", "pair_signals", "skeleton", "stem",
+           "reliability_table", "survival_curve", "load_weights", "FEATURES"]
+
+LINK_COLUMNS = [C.PREDECESSOR_ID, C.SUCCESSOR_ID, C.SCORE, C.RANK, *C.SIGNALS, C.BLOCKS,
+                C.PREDECESSOR_PLATFORM, C.SUCCESSOR_PLATFORM, C.TAKEN_DOWN_AT,
+                C.TAKEDOWN_SOURCE, C.FIRST_SEEN]
+
+
+@dataclass
+class MirrorResult:
+    """Mirror links, lineages and their evidence.
+
+    Attributes
+    ----------
+    links : DataFrame
+        Accepted links: ``predecessor_id, successor_id, score, rank`` and one column per
+        signal (``handle_sim, display_sim, name_sim, name_count, name_rarity,
+        avatar_distance, avatar_sim, bio_sim, shared_links, audience_overlap,
+        same_cluster, rhythm_sim, gap_hours, announces, mentions_old, same_platform``),
+        then ``blocks`` (which blocking keys found the pair), both platforms,
+        ``taken_down_at, takedown_source, first_seen`` (of the successor).
+    candidates : DataFrame
+        Every scored candidate pair, same columns plus ``accepted``; ``rank`` orders the
+        candidates of one predecessor on one platform (the ranked alternatives).
+    chains : DataFrame
+        ``chain_id, position, account_id`` + ``predecessor_id, platform, handle,
+        first_seen, taken_down_at, link_score, confidence, chain_confidence,
+        n_generations, n_accounts``.
+    chain_stats : DataFrame
+        One row per lineage (see :func:`netlib.mirrors.chains.chain_stats`).
+    survival : DataFrame
+        Per removed account: ``account_id, platform, taken_down_at, recreated, hours``.
+    params : dict
+        Every parameter, the weights used and their training record.
+    fingerprint : str
+        Fingerprint of the input dataset.
+    """
+
+    links: pd.DataFrame
+    candidates: pd.DataFrame
+    chains: pd.DataFrame
+    chain_stats: pd.DataFrame
+    survival: pd.DataFrame
+    params: dict[str, Any] = field(default_factory=dict)
+    fingerprint: str = ""
+
+    def __repr__(self) -> str:
+        return (f"MirrorResult({len(self.links):,} links, {self.chains[C.CHAIN_ID].nunique():,}"
+                f" chains, {len(self.candidates):,} candidate pairs)")
+
+    def to_tables(self) -> dict[str, pd.DataFrame]:
+        """``{"mirror_links": links, "mirror_chains": chains}``."""
+        return {"mirror_links": self.links, "mirror_chains": self.chains}
+
+    def evidence(self, predecessor_id: str, successor_id: str) -> dict[str, Any]:
+        """Every signal, feature contribution and the score of one candidate pair.
+
+        Raises
+        ------
+        KeyError
+            If the pair was never a candidate (no shared blocking key in the window).
+        """
+        c = self.candidates
+        row = c[(c[C.PREDECESSOR_ID] == str(predecessor_id))
+                & (c[C.SUCCESSOR_ID] == str(successor_id))]
+        if not len(row):
+            raise KeyError(f"({predecessor_id!r}, {successor_id!r}) was not a candidate pair")
+        out = row.iloc[0].to_dict()
+        feats = _model.features(row).iloc[0]
+        coef = self.params["weights"]["coef"]
+        out["contributions"] = {f: round(float(coef[f] * feats[f]), 4) for f in FEATURES}
+        return out
+
+    def survival_curve(self) -> pd.DataFrame:
+        """Kaplan-Meier share of removed accounts not yet re-created (see chains module)."""
+        return survival_curve(self.survival)
+
+
+def _clusters_of(coordination) -> pd.DataFrame | None:
+    if coordination is None:
+        return None
+    frame = coordination if isinstance(coordination, pd.DataFrame) else \
+        getattr(coordination, "clusters", None)
+    if not isinstance(frame, pd.DataFrame) or not {ACCOUNT_ID, "cluster_id"} <= set(frame):
+        raise ParameterError("coordination must be a DataFrame or an object with a .clusters "
+                             "DataFrame holding columns account_id, cluster_id")
+    return frame[[ACCOUNT_ID, "cluster_id"]].astype({ACCOUNT_ID: str})
+
+
+def pair_signals(data: Dataset, pairs: pd.DataFrame, profiles: pd.DataFrame, *,
+                 links: pd.DataFrame, clusters: pd.DataFrame | None = None,
+                 early_posts: int = 5, min_rhythm_actions: int = 5) -> pd.DataFrame:
+    """Measure every signal on candidate pairs (one evidence column per signal).
+
+    Parameters
+    ----------
+    data : Dataset
+    pairs : DataFrame
+        ``predecessor_id, successor_id`` (from blocking).
+    profiles : DataFrame
+        From :func:`netlib.mirrors.candidates.account_profiles`.
+    links : DataFrame
+        From :func:`netlib.mirrors.candidates.account_links`.
+    clusters : DataFrame, optional
+        ``account_id, cluster_id``.
+
+    Returns
+    -------
+    DataFrame
+        ``pairs`` plus the columns in :data:`netlib.mirrors._columns.SIGNALS`.
+    """
+    out = pairs.reset_index(drop=True).copy()
+    prof = profiles.set_index(ACCOUNT_ID)
+    p = prof.loc[out[C.PREDECESSOR_ID]].reset_index()
+    s = prof.loc[out[C.SUCCESSOR_ID]].reset_index()
+    p.attrs["n_accounts"] = len(profiles)
+    for name, values in _sig.name_signals(p, s).items():
+        out[name] = values
+    acc = data.accounts.set_index(data.accounts[ACCOUNT_ID].astype(str))
+    dist = _sig.avatar_distance(acc[PROFILE_IMAGE_HASH].reindex(out[C.PREDECESSOR_ID]),
+                                acc[PROFILE_IMAGE_HASH].reindex(out[C.SUCCESSOR_ID]))
+    bits = acc[PROFILE_IMAGE_HASH].reindex(out[C.PREDECESSOR_ID]).astype("string") \
+        .str.len().to_numpy(dtype=float) * 4.0
+    out[C.AVATAR_DISTANCE] = dist
+    out[C.AVATAR_SIM] = np.clip(1.0 - dist / np.maximum(bits / 4.0, 1.0), 0.0, 1.0)
+    out[C.BIO_SIM] = _sig.text_similarity(acc[BIO].reindex(out[C.PREDECESSOR_ID]),
+                                          acc[BIO].reindex(out[C.SUCCESSOR_ID]))
+    out[C.SHARED_LINKS] = _sig.shared_links(out, links)
+    ids = set(out[C.PREDECESSOR_ID]) | set(out[C.SUCCESSOR_ID])
+    out[C.AUDIENCE_OVERLAP] = _sig.audience_overlap(out, _sig.audience(data, ids))
+    if clusters is not None:
+        cl = clusters.drop_duplicates(ACCOUNT_ID).set_index(ACCOUNT_ID)["cluster_id"]
+        a = out[C.PREDECESSOR_ID].map(cl)
+        b = out[C.SUCCESSOR_ID].map(cl)
+        out[C.SAME_CLUSTER] = (a.notna() & (a == b)).astype("int64")
+    else:
+        out[C.SAME_CLUSTER] = pd.Series(np.nan, index=out.index, dtype="Float64")
+    out[C.RHYTHM_SIM] = _sig.rhythm_similarity(out, data, min_actions=min_rhythm_actions)
+    out[C.GAP_HOURS] = ((s[C.FIRST_SEEN] - p[C.TAKEN_DOWN_AT]).dt.total_seconds()
+                        / 3600.0).to_numpy()
+    texts = _cand.early_texts(data, set(out[C.SUCCESSOR_ID]), n_posts=early_posts)
+    handles = prof["handle_skeleton"]
+    out[C.ANNOUNCES], out[C.MENTIONS_OLD] = _sig.announcement_signals(out, texts, handles)
+    out[C.SAME_PLATFORM] = (p[PLATFORM].to_numpy() == s[PLATFORM].to_numpy()).astype("int64")
+    out[C.PREDECESSOR_PLATFORM] = p[PLATFORM].to_numpy()
+    out[C.SUCCESSOR_PLATFORM] = s[PLATFORM].to_numpy()
+    out[C.TAKEN_DOWN_AT] = p[C.TAKEN_DOWN_AT].to_numpy()
+    out[C.TAKEDOWN_SOURCE] = p[C.TAKEDOWN_SOURCE].to_numpy()
+    out[C.FIRST_SEEN] = s[C.FIRST_SEEN].to_numpy()
+    return out
+
+
+def _select(scored: pd.DataFrame, threshold: float) -> np.ndarray:
+    """Greedy one-to-one choice: best score first; one successor per predecessor per
+    platform, one predecessor per successor."""
+    order = np.lexsort((scored[C.SUCCESSOR_ID].to_numpy(), scored[C.PREDECESSOR_ID].to_numpy(),
+                        -scored[C.SCORE].to_numpy()))
+    used_pred: set[tuple[str, str]] = set()
+    used_succ: set[str] = set()
+    accepted = np.zeros(len(scored), dtype=bool)
+    pred = scored[C.PREDECESSOR_ID].to_numpy()
+    succ = scored[C.SUCCESSOR_ID].to_numpy()
+    plat = scored[C.SUCCESSOR_PLATFORM].to_numpy()
+    sc = scored[C.SCORE].to_numpy()
+    for i in order:
+        if sc[i] < threshold:
+            break
+        key = (pred[i], plat[i])
+        if key in used_pred or succ[i] in used_succ:
+            continue
+        used_pred.add(key)
+        used_succ.add(succ[i])
+        accepted[i] = True
+    return accepted
+
+
+def _as_timedelta(value, name: str) -> pd.Timedelta:
+    try:
+        out = pd.Timedelta(value)
+    except (TypeError, ValueError) as err:
+        raise ParameterError(f"{name}={value!r} is not a duration (expected e.g. '3D' or "
+                             "'12h')") from err
+    if out < pd.Timedelta(0):
+        raise ParameterError(f"{name}={value!r} must not be negative")
+    return out
+
+
+def detect_mirrors(data: Dataset, *, coordination=None, before: str | pd.Timedelta = "3D",
+                   after: str | pd.Timedelta = "30D",
+                   silent_after: str | pd.Timedelta | None = None,
+                   threshold: float | None = None, weights: str | dict | None = None,
+                   max_block: int = 2_000, max_link_accounts: int = 20,
+                   early_posts: int = 5, min_rhythm_actions: int = 5,
+                   min_candidate_score: float = 0.01) -> MirrorResult:
+    """Link removed accounts to their successors and assemble lineages.
+
+    Parameters
+    ----------
+    data : Dataset
+    coordination : CoordinationResult or DataFrame, optional
+        Anything with a ``.clusters`` frame (``account_id, cluster_id``), or that frame;
+        adds the ``same_cluster`` signal.
+    before, after : str or Timedelta
+        A successor may be first seen from ``before`` ahead of the takedown (a spare
+        created in advance) up to ``after`` behind it.
+    silent_after : str or Timedelta, optional
+        Also treat accounts whose last action is this long before the end of the data as
+        gone (at their last action). Off by default.
+    threshold : float, optional
+        Decision threshold on the score (default: the one stored with the weights, 0.5).
+    weights : path or dict, optional
+        Model weights (default: ``netlib/data/mirror_weights.json``).
+    max_block : int
+        Blocking keys shared by more accounts than this in one week are skipped.
+    max_link_accounts : int
+        Links used by more accounts than this are not identity evidence.
+    early_posts : int
+        How many first posts of a successor are searched for announcements.
+    min_rhythm_actions : int
+        Accounts with fewer actions get no rhythm similarity.
+    min_candidate_score : float
+        Candidate pairs scoring below this are not kept in ``candidates``.
+
+    Returns
+    -------
+    MirrorResult
+
+    Raises
+    ------
+    ParameterError
+        If a duration or threshold is invalid, or ``coordination`` has no clusters.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from netlib.schema import Dataset
+    >>> acc = pd.DataFrame({"account_id": ["a", "b"], "platform": ["x", "x"],
+    ...     "handle": ["Real_Truth_Daily", "RealTruthDaily2"],
+    ...     "created_at": ["2025-01-01", "2025-02-02"],
+    ...     "status": ["suspended", "active"], "suspended_at": ["2025-02-01", None]})
+    >>> act = pd.DataFrame({"action_id": ["1", "2"], "account_id": ["a", "b"],
+    ...     "timestamp": ["2025-01-05", "2025-02-03"], "kind": ["post", "post"],
+    ...     "text": ["hello", "we're back! new account of @Real_Truth_Daily"]})
+    >>> data = Dataset.from_frames(acc, act, now=pd.Timestamp("2025-03-01", tz="UTC"))
+    >>> res = detect_mirrors(data)
+    >>> res.links[["predecessor_id", "successor_id"]].values.tolist()
+    [['a', 'b']]
+    """
+    before_td = _as_timedelta(before, "before")
+    after_td = _as_timedelta(after, "after")
+    silent_td = None if silent_after is None else _as_timedelta(silent_after, "silent_after")
+    w = weights if isinstance(weights, dict) else load_weights(weights)
+    thr = float(w.get("threshold", 0.5) if threshold is None else threshold)
+    if not 0.0 <= thr <= 1.0:
+        raise ParameterError(f"threshold={threshold!r} must lie in [0, 1]")
+    clusters = _clusters_of(coordination)
+    params = {"before": str(before_td), "after": str(after_td),
+              "silent_after": None if silent_td is None else str(silent_td),
+              "threshold": thr, "max_block": max_block, "max_link_accounts": max_link_accounts,
+              "early_posts": early_posts, "min_rhythm_actions": min_rhythm_actions,
+              "min_candidate_score": min_candidate_score,
+              "coordination_given": clusters is not None,
+              "weights": {k: v for k, v in w.items() if k != "source"},
+              "weights_source": w.get("source", "dict")}
+
+    prof = _cand.account_profiles(data, silent_after=silent_td)
+    links = _cand.account_links(data, max_accounts=max_link_accounts)
+    texts = _cand.early_texts(data, prof[ACCOUNT_ID], n_posts=early_posts)
+    pairs = _cand.candidate_pairs(
+        prof, avatars=data.accounts[PROFILE_IMAGE_HASH], links=links,
+        mentions=_cand.mention_stems(texts), before=before_td, after=after_td,
+        max_block=max_block)
+    params["n_predecessors"] = int(prof[C.TAKEN_DOWN_AT].notna().sum())
+    params["n_candidate_pairs"] = int(len(pairs))
+
+    if len(pairs):
+        scored = pair_signals(data, pairs, prof, links=links, clusters=clusters,
+                              early_posts=early_posts, min_rhythm_actions=min_rhythm_actions)
+        scored[C.SCORE] = _model.score(_model.features(scored), w)
+        scored = scored[scored[C.SCORE] >= min_candidate_score].reset_index(drop=True)
+    else:
+        scored = pd.DataFrame(columns=[c for c in LINK_COLUMNS if c != C.RANK])
+    scored[C.BLOCKS] = [
+        "+".join(n for bit, n in _cand.BLOCK_NAMES.items() if int(b) & bit)
+        for b in scored[C.BLOCKS]]
+    scored[C.RANK] = (scored.groupby([C.PREDECESSOR_ID, C.SUCCESSOR_PLATFORM])[C.SCORE]
+                      .rank(method="first", ascending=False).astype("int64")
+                      if len(scored) else pd.Series(dtype="int64"))
+    scored[C.ACCEPTED] = _select(scored, thr) if len(scored) else pd.Series(dtype=bool)
+    scored = scored[LINK_COLUMNS + [C.ACCEPTED]].sort_values(
+        [C.PREDECESSOR_ID, C.SUCCESSOR_PLATFORM, C.RANK], kind="stable").reset_index(drop=True)
+    accepted = scored[scored[C.ACCEPTED]].drop(columns=C.ACCEPTED).reset_index(drop=True)
+
+    chains = _chains.assemble_chains(accepted, prof)
+    stats = _chains.chain_stats(chains, clusters)
+    ends = [x for x in (prof[C.LAST_SEEN].max(), prof[C.FIRST_SEEN].max(),
+                        prof[C.TAKEN_DOWN_AT].max()) if pd.notna(x)]
+    survival = _chains.survival_table(prof, accepted, max(ends) if ends else None)
+    return MirrorResult(links=accepted, candidates=scored, chains=chains, chain_stats=stats,
+                        survival=survival, params=params, fingerprint=data.fingerprint())

@@ -1,0 +1,304 @@
+"""Account lifecycles and candidate (predecessor, successor) pairs found by blocking.
+
+No pair of accounts is compared unless the two share a *blocking key* and the
+successor was first seen inside the predecessor's takedown window. Keys are:
+
+========  =======================================================================
+``s``     name stem (handle, display name, or an @-mention in the successor's first posts)
+``d``     one-deletion neighbourhood of the handle stem (catches one edited character)
+``p/q``   the first / last five characters of the handle stem (catches added words)
+``a``     one of four bands of the avatar hash (an exact band means few differing bits)
+``l``     a rare link (profile URL, bio link, invite link or posted URL)
+========  =======================================================================
+
+Keys are joined inside weekly time buckets, so the work grows with the number of
+accounts created around each takedown, never with the square of the table.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from netlib.mirrors import _columns as C
+from netlib.mirrors.names import skeleton, stem
+from netlib.schema import (
+    ACCOUNT_ID,
+    BIO,
+    CREATED_AT,
+    DISPLAY_NAME,
+    HANDLE,
+    PLATFORM,
+    STATUS,
+    SUSPENDED_AT,
+    TEXT,
+    TIMESTAMP,
+    URL,
+    URLS,
+    Dataset,
+)
+
+__all__ = ["account_profiles", "account_links", "candidate_pairs", "BLOCK_NAMES"]
+
+BLOCK_NAMES = {1: "name", 2: "edit", 4: "affix", 8: "avatar", 16: "link"}
+_URL_IN_TEXT = re.compile(r"(?:https?://|www\.|t\.me/|chat\.whatsapp\.com/)[^\s<>\"')]+",
+                          re.IGNORECASE)
+_MENTION = re.compile(r"@([\w.]{2,40})", re.UNICODE)
+_NS_PER_HOUR = 3_600 * 10**9
+
+
+def _utc_ns(values: pd.Series) -> np.ndarray:
+    """Timestamps as int64 nanoseconds, NaT as the int64 minimum."""
+    out = pd.to_datetime(values, utc=True)
+    return out.dt.as_unit("ns").astype("int64").to_numpy() if len(out) else \
+        np.array([], dtype="int64")
+
+
+def account_profiles(data: Dataset, *, silent_after: pd.Timedelta | None = None) -> pd.DataFrame:
+    """One row per account with its lifecycle and normalised names.
+
+    Parameters
+    ----------
+    data : Dataset
+    silent_after : Timedelta, optional
+        When given, an account not known to be removed whose last action is this long
+        before the end of the data counts as gone at its last action.
+
+    Returns
+    -------
+    DataFrame
+        ``account_id, platform, handle, display_name, handle_skeleton, handle_stem,
+        display_stem, first_seen, last_seen, n_actions, taken_down_at, takedown_source,
+        name_count`` (``name_count``: accounts in the table sharing the handle stem).
+    """
+    acc = data.accounts
+    act = data.actions
+    out = pd.DataFrame({
+        ACCOUNT_ID: acc[ACCOUNT_ID].astype(str).to_numpy(),
+        PLATFORM: acc[PLATFORM].astype(str).to_numpy(),
+        HANDLE: acc[HANDLE].to_numpy(),
+        DISPLAY_NAME: acc[DISPLAY_NAME].to_numpy(),
+    })
+    out["handle_skeleton"] = [skeleton(h) for h in out[HANDLE]]
+    out["handle_stem"] = [stem(h) for h in out[HANDLE]]
+    out["display_stem"] = [stem(h) for h in out[DISPLAY_NAME]]
+    if len(act):
+        grouped = act.groupby(ACCOUNT_ID, sort=False)[TIMESTAMP].agg(["min", "max", "size"])
+    else:
+        grouped = pd.DataFrame(columns=["min", "max", "size"])
+    ids = out[ACCOUNT_ID]
+    first_act = pd.to_datetime(ids.map(grouped["min"]), utc=True)
+    last_act = pd.to_datetime(ids.map(grouped["max"]), utc=True)
+    created = pd.to_datetime(acc[CREATED_AT], utc=True).reset_index(drop=True)
+    out[C.FIRST_SEEN] = created.where(created.notna(), first_act)
+    out[C.LAST_SEEN] = last_act
+    out["n_actions"] = ids.map(grouped["size"]).fillna(0).astype("int64")
+    suspended = pd.to_datetime(acc[SUSPENDED_AT], utc=True).reset_index(drop=True)
+    status = acc[STATUS].astype("string").reset_index(drop=True)
+    removed = status.isin(["suspended", "deleted"]).fillna(False).to_numpy(bool)
+    down = suspended.copy()
+    source = pd.Series(np.where(suspended.notna(), SUSPENDED_AT, None), dtype=object)
+    by_activity = suspended.isna().to_numpy() & removed & last_act.notna().to_numpy()
+    down[by_activity] = last_act[by_activity]
+    source[by_activity] = "last_activity"
+    if silent_after is not None:
+        ends = [s.max() for s in (act[TIMESTAMP] if len(act) else pd.Series(dtype=object),
+                                  created, suspended) if len(s) and s.notna().any()]
+        end = max(ends) if ends else pd.NaT
+        silent = (down.isna() & ~removed & last_act.notna()
+                  & (last_act < end - pd.Timedelta(silent_after))).to_numpy(bool)
+        down[silent] = last_act[silent]
+        source[silent] = "silence"
+    out[C.TAKEN_DOWN_AT] = down
+    out[C.TAKEDOWN_SOURCE] = source
+    counts = out["handle_stem"].value_counts()
+    out[C.NAME_COUNT] = out["handle_stem"].map(counts).fillna(1).astype("int64")
+    return out
+
+
+def _norm_link(link: str) -> str:
+    link = link.strip().strip(".,;:!?").lower()
+    link = re.sub(r"^https?://", "", link)
+    link = re.sub(r"^(www\.|m\.|mobile\.)", "", link)
+    return link.rstrip("/")
+
+
+def account_links(data: Dataset, *, max_accounts: int = 20) -> pd.DataFrame:
+    """Rare links per account: profile URL, links in the bio, and posted URLs.
+
+    A link used by more than ``max_accounts`` accounts (a news site, a popular video)
+    says nothing about identity and is left out.
+
+    Returns
+    -------
+    DataFrame
+        ``account_id, link`` (unique rows) and ``n_accounts`` (accounts using the link).
+    """
+    acc = data.accounts
+    parts = [pd.DataFrame({ACCOUNT_ID: acc[ACCOUNT_ID].astype(str), "link": acc[URL]})]
+    bio = acc[BIO].astype("string")
+    found = bio.str.findall(_URL_IN_TEXT)
+    parts.append(pd.DataFrame({ACCOUNT_ID: acc[ACCOUNT_ID].astype(str), "link": found})
+                 .explode("link"))
+    act = data.actions
+    if len(act) and act[URLS].notna().any():
+        posted = act.loc[act[URLS].notna(), [ACCOUNT_ID, URLS]]
+        parts.append(pd.DataFrame({ACCOUNT_ID: posted[ACCOUNT_ID].astype(str),
+                                   "link": posted[URLS].astype(str).str.split()})
+                     .explode("link"))
+    links = pd.concat(parts, ignore_index=True).dropna()
+    links = pd.DataFrame({ACCOUNT_ID: links[ACCOUNT_ID].astype(str).to_numpy(),
+                          "link": [_norm_link(str(x)) for x in links["link"]]}, dtype=object)
+    links = links[links["link"].map(len) > 3].drop_duplicates()
+    n = links.groupby("link")[ACCOUNT_ID].transform("size")
+    links = links.assign(n_accounts=n.astype("int64"))
+    return links[links["n_accounts"] <= max_accounts].reset_index(drop=True)
+
+
+def early_texts(data: Dataset, account_ids, *, n_posts: int = 5) -> pd.Series:
+    """The first ``n_posts`` texts of each account, joined by newlines (index: account_id)."""
+    act = data.actions
+    if not len(act):
+        return pd.Series(dtype=object)
+    sub = act.loc[act[ACCOUNT_ID].isin(set(account_ids)) & act[TEXT].notna(),
+                  [ACCOUNT_ID, TIMESTAMP, TEXT]]
+    sub = sub.sort_values(TIMESTAMP, kind="stable").groupby(ACCOUNT_ID, sort=False).head(n_posts)
+    return sub.groupby(ACCOUNT_ID, sort=False)[TEXT].agg(lambda s: "\n".join(map(str, s)))
+
+
+def _deletions(text: str) -> list[str]:
+    if not 4 <= len(text) <= 16:
+        return [text] if text else []
+    return [text] + [text[:i] + text[i + 1:] for i in range(len(text))]
+
+
+def _long(ids: np.ndarray, values: list[list[str]], flag: int) -> pd.DataFrame:
+    lens = np.fromiter((len(v) for v in values), dtype=np.int64, count=len(values))
+    flat = [k for v in values for k in v]
+    return pd.DataFrame({"id": np.repeat(ids, lens), "key": flat,
+                         "flag": np.full(len(flat), flag, dtype=np.int64)})
+
+
+def _name_keys(prof: pd.DataFrame, mentions: pd.Series | None) -> pd.DataFrame:
+    ids = prof[ACCOUNT_ID].to_numpy()
+    hs = prof["handle_stem"].tolist()
+    ds = prof["display_stem"].tolist()
+    frames = [
+        _long(ids, [[f"s{h}"] if len(h) >= 2 else [] for h in hs], 1),
+        _long(ids, [[f"s{d}"] if len(d) >= 3 and d != h else [] for d, h in zip(ds, hs,
+                                                                               strict=True)], 1),
+        _long(ids, [[f"d{x}" for x in _deletions(h)] for h in hs], 2),
+        _long(ids, [[f"p{h[:5]}", f"q{h[-5:]}"] if len(h) >= 7 else [] for h in hs], 4),
+    ]
+    if mentions is not None and len(mentions):
+        frames.append(pd.DataFrame({"id": mentions.index.to_numpy(),
+                                    "key": ["s" + m for m in mentions.to_numpy()],
+                                    "flag": 1}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _avatar_keys(prof_hash: pd.Series, ids: np.ndarray, bands: int = 4) -> pd.DataFrame:
+    text = prof_hash.astype("string").str.lower().str.strip()
+    ok = text.notna() & text.str.fullmatch(r"[0-9a-f]{8,}").fillna(False)
+    values: list[list[str]] = []
+    for value, good in zip(text.tolist(), ok.tolist(), strict=True):
+        if not good:
+            values.append([])
+            continue
+        width = max(1, len(value) // bands)
+        values.append([f"a{i}:{value[i * width:(i + 1) * width]}" for i in range(bands)])
+    return _long(ids, values, 8)
+
+
+def candidate_pairs(prof: pd.DataFrame, *, avatars: pd.Series, links: pd.DataFrame,
+                    mentions: pd.Series | None = None,
+                    before: pd.Timedelta, after: pd.Timedelta,
+                    max_block: int = 2_000) -> pd.DataFrame:
+    """Join blocking keys within the takedown window; never compares all pairs.
+
+    Parameters
+    ----------
+    prof : DataFrame
+        From :func:`account_profiles`.
+    avatars : Series
+        Profile image hashes aligned with ``prof``.
+    links : DataFrame
+        From :func:`account_links`.
+    mentions : Series, optional
+        Stems of handles @-mentioned in each account's first posts (index: account_id).
+    before, after : Timedelta
+        A successor may be first seen from ``before`` ahead of the takedown (a spare
+        account) to ``after`` behind it.
+    max_block : int
+        A key shared by more accounts than this inside one week is skipped (too common
+        to identify anyone).
+
+    Returns
+    -------
+    DataFrame
+        ``predecessor_id, successor_id, blocks`` (``blocks`` is a bit mask of
+        :data:`BLOCK_NAMES`).
+    """
+    ids = prof[ACCOUNT_ID].to_numpy()
+    keys = pd.concat([
+        _name_keys(prof, mentions),
+        _avatar_keys(avatars.reset_index(drop=True), ids),
+        pd.DataFrame({"id": links[ACCOUNT_ID].to_numpy(), "key": "l" + links["link"],
+                      "flag": 16}),
+    ], ignore_index=True)
+    down = _utc_ns(prof[C.TAKEN_DOWN_AT])
+    first = _utc_ns(prof[C.FIRST_SEEN])
+    nat = np.iinfo(np.int64).min
+    is_pred = down != nat
+    empty = pd.DataFrame({C.PREDECESSOR_ID: pd.Series(dtype=object),
+                          C.SUCCESSOR_ID: pd.Series(dtype=object),
+                          C.BLOCKS: pd.Series(dtype="int64")})
+    if not is_pred.any() or not len(keys):
+        return empty
+    week = 7 * 24 * _NS_PER_HOUR
+    lo = (down[is_pred] - before.value) // week
+    hi = (down[is_pred] + after.value) // week
+    lo_all, hi_all = int(lo.min()), int(hi.max())
+    position = pd.Series(np.arange(len(ids)), index=ids)
+    # successor side: every account first seen inside some window
+    in_range = (first != nat) & (first // week >= lo_all) & (first // week <= hi_all)
+    succ_bucket = pd.Series(first // week, index=ids)[in_range]
+    skeys = keys[keys["id"].isin(succ_bucket.index)]
+    skeys = skeys.assign(bucket=skeys["id"].map(succ_bucket).to_numpy())
+    size = skeys.groupby(["key", "bucket"])["id"].transform("size")
+    skeys = skeys[size <= max_block]
+    # predecessor side: each key repeated over the weeks its window touches
+    pred_ids = ids[is_pred]
+    span = pd.DataFrame({"id": pred_ids, "lo": lo, "n": hi - lo + 1})
+    pkeys = keys[keys["id"].isin(set(pred_ids))].merge(span, on="id")
+    reps = pkeys["n"].to_numpy()
+    pkeys = pkeys.loc[pkeys.index.repeat(reps)]
+    offset = np.concatenate([np.arange(r) for r in reps]) if len(reps) else np.array([], int)
+    pkeys = pkeys.assign(bucket=pkeys["lo"].to_numpy() + offset)[["id", "key", "bucket", "flag"]]
+    pairs = pkeys.merge(skeys[["id", "key", "bucket"]], on=["key", "bucket"],
+                        suffixes=("_p", "_s"))
+    pairs = pairs[pairs["id_p"] != pairs["id_s"]]
+    if not len(pairs):
+        return empty
+    pi = position.loc[pairs["id_p"]].to_numpy()
+    si = position.loc[pairs["id_s"]].to_numpy()
+    gap = first[si] - down[pi]
+    keep = (gap >= -before.value) & (gap <= after.value)
+    newer = (first[pi] == nat) | (first[si] > first[pi])
+    pairs = pairs[keep & newer]
+    blocks = (pairs[["id_p", "id_s", "flag"]].drop_duplicates()
+              .groupby(["id_p", "id_s"], sort=False)["flag"].sum())
+    out = blocks.reset_index()
+    out.columns = [C.PREDECESSOR_ID, C.SUCCESSOR_ID, C.BLOCKS]
+    return out.astype({C.BLOCKS: "int64"})
+
+
+def mention_stems(texts: pd.Series) -> pd.Series:
+    """Stems of handles @-mentioned in texts (one row per mention; index: account_id)."""
+    if not len(texts):
+        return pd.Series(dtype=object)
+    found = texts.astype(str).str.findall(_MENTION).explode().dropna()
+    stems = found.map(stem)
+    return stems[stems.str.len() >= 2]

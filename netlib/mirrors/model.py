@@ -1,0 +1,166 @@
+"""The mirror score: a logistic model over transparent pair features.
+
+The weights are learned on synthetic scenarios with planted mirrors
+(:func:`fit_weights`) and shipped as data in ``netlib/data/mirror_weights.json``
+together with the seeds and difficulties they were learned on, so a reader can see
+exactly how much each signal counts. :func:`reliability_table` checks calibration.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from netlib.mirrors import _columns as C
+from netlib.schema import ParameterError
+
+__all__ = ["FEATURES", "features", "load_weights", "score", "fit_weights",
+           "reliability_table", "WEIGHTS_FILE"]
+
+WEIGHTS_FILE = "mirror_weights.json"
+
+#: Model inputs, each in [0, 1], derived from the evidence columns.
+FEATURES = (
+    "name_sim", "name_sim_x_rarity", "exact_stem", "display_sim", "avatar_sim", "bio_sim",
+    "links", "audience", "same_cluster", "rhythm_sim", "recent", "spare", "announces",
+    "mentions_old", "same_platform",
+)
+
+
+def features(signals: pd.DataFrame) -> pd.DataFrame:
+    """Turn evidence columns into model features in [0, 1] (missing evidence -> 0).
+
+    Parameters
+    ----------
+    signals : DataFrame
+        Pair evidence with the columns in :data:`netlib.mirrors._columns.SIGNALS`.
+
+    Returns
+    -------
+    DataFrame
+        One column per name in :data:`FEATURES`.
+    """
+    s = signals
+    gap = s[C.GAP_HOURS].to_numpy(dtype=float)
+    out = pd.DataFrame(index=s.index)
+    out["name_sim"] = s[C.NAME_SIM].astype(float)
+    out["name_sim_x_rarity"] = s[C.NAME_SIM].astype(float) * s[C.NAME_RARITY].astype(float)
+    out["exact_stem"] = (s[C.HANDLE_SIM].astype(float) >= 0.999).astype(float) \
+        * s[C.NAME_RARITY].astype(float)
+    out["display_sim"] = s[C.DISPLAY_SIM].astype(float)
+    out["avatar_sim"] = s[C.AVATAR_SIM].fillna(0.0).astype(float)
+    out["bio_sim"] = s[C.BIO_SIM].astype(float)
+    out["links"] = np.minimum(s[C.SHARED_LINKS].to_numpy(dtype=float), 2.0) / 2.0
+    out["audience"] = np.sqrt(s[C.AUDIENCE_OVERLAP].to_numpy(dtype=float))
+    out["same_cluster"] = s[C.SAME_CLUSTER].fillna(0).astype(float)
+    rhythm = s[C.RHYTHM_SIM].to_numpy(dtype=float)
+    out["rhythm_sim"] = np.where(np.isnan(rhythm), 0.0, rhythm)
+    out["recent"] = np.exp(-np.maximum(gap, 0.0) / 72.0)
+    out["spare"] = (gap < 0).astype(float)
+    out["announces"] = s[C.ANNOUNCES].astype(float)
+    out["mentions_old"] = s[C.MENTIONS_OLD].astype(float)
+    out["same_platform"] = s[C.SAME_PLATFORM].astype(float)
+    return out[list(FEATURES)]
+
+
+def load_weights(path: str | Path | None = None) -> dict[str, Any]:
+    """Read the shipped weights (or a file written by :func:`fit_weights`).
+
+    Raises
+    ------
+    ParameterError
+        If the file lacks a weight for a feature.
+    """
+    if path is None:
+        text = (Path(__file__).resolve().parents[1] / "data" / WEIGHTS_FILE).read_text("utf-8")
+        source = f"netlib/data/{WEIGHTS_FILE}"
+    else:
+        text = Path(path).read_text("utf-8")
+        source = str(path)
+    weights = json.loads(text)
+    missing = [f for f in FEATURES if f not in weights.get("coef", {})]
+    if missing:
+        raise ParameterError(f"{source}: no weight for feature(s) {', '.join(missing)} "
+                             f"(expected one per name in netlib.mirrors.model.FEATURES)")
+    weights["source"] = source
+    return weights
+
+
+def score(feats: pd.DataFrame, weights: dict[str, Any]) -> np.ndarray:
+    """Logistic score in [0, 1]: ``1 / (1 + exp(-(intercept + sum coef * feature)))``."""
+    coef = np.array([weights["coef"][f] for f in FEATURES], dtype=float)
+    z = float(weights["intercept"]) + feats[list(FEATURES)].to_numpy(dtype=float) @ coef
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def fit_weights(feats: pd.DataFrame, labels, *, C_reg: float = 1.0,
+                meta: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Fit the logistic model on labelled candidate pairs (labels 1 = planted mirror).
+
+    Parameters
+    ----------
+    feats : DataFrame
+        From :func:`features`.
+    labels : array of 0/1
+    C_reg : float
+        Inverse L2 regularisation strength of scikit-learn's ``LogisticRegression``.
+    meta : dict, optional
+        Recorded in the result (training seeds, difficulties...).
+
+    Returns
+    -------
+    dict
+        ``coef`` (feature -> weight), ``intercept``, ``threshold`` (0.5) and ``training``.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    y = np.asarray(labels, dtype=int)
+    if len(np.unique(y)) < 2:
+        raise ParameterError("fit_weights needs both planted mirrors and non-mirrors")
+    model = LogisticRegression(C=C_reg, max_iter=2_000)
+    model.fit(feats[list(FEATURES)].to_numpy(dtype=float), y)
+    return {
+        "model": "logistic",
+        "features": list(FEATURES),
+        "coef": {f: round(float(c), 4) for f, c in zip(FEATURES, model.coef_[0], strict=True)},
+        "intercept": round(float(model.intercept_[0]), 4),
+        "threshold": 0.5,
+        "training": {"n_pairs": int(len(y)), "n_positive": int(y.sum()), "C": C_reg,
+                     **(meta or {})},
+    }
+
+
+def reliability_table(scores, labels, *, bins: int = 10) -> pd.DataFrame:
+    """Calibration check: in each score bin, the mean score against the share of true links.
+
+    Returns
+    -------
+    DataFrame
+        ``bin_low, bin_high, n, mean_score, observed_rate``; a calibrated score has
+        ``mean_score`` close to ``observed_rate`` in every populated bin.
+
+    Examples
+    --------
+    >>> reliability_table([0.1, 0.9, 0.95], [0, 1, 1], bins=2)[["n", "observed_rate"]]
+       n  observed_rate
+    0  1            0.0
+    1  2            1.0
+    """
+    s = np.asarray(scores, dtype=float)
+    y = np.asarray(labels, dtype=float)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(s, edges[1:-1]), 0, bins - 1)
+    rows = []
+    for b in range(bins):
+        mask = which == b
+        if not mask.any():
+            continue
+        rows.append({"bin_low": edges[b], "bin_high": edges[b + 1], "n": int(mask.sum()),
+                     "mean_score": float(s[mask].mean()),
+                     "observed_rate": float(y[mask].mean())})
+    return pd.DataFrame(rows, columns=["bin_low", "bin_high", "n", "mean_score",
+                                       "observed_rate"])

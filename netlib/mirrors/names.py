@@ -1,0 +1,175 @@
+"""Name normalisation for mirror matching: skeletons, stems and blocking keys.
+
+A *skeleton* is what a name looks like to a reader once presentation tricks are undone:
+NFKC, case folding, Cyrillic/Greek look-alike letters and leet digits folded to Latin, and
+separators removed. A *stem* is the skeleton with decorations a re-created account adds
+around the old name stripped: counters (``punk1`` -> ``punk25``) and common prefixes or
+suffixes (``real``, ``official``, ``new``, ``back``, ``backup``...).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["skeleton", "stem", "name_grams", "CONFUSABLES", "AFFIXES", "GLUED_AFFIXES"]
+
+#: Look-alike characters folded to one Latin letter (Cyrillic, Greek, leet digits, symbols).
+CONFUSABLES: dict[str, str] = {
+    # Cyrillic
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
+    "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d",
+    "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l", "ѵ": "v", "ь": "b", "г": "r", "п": "n", "з": "3",
+    # Greek
+    "α": "a", "β": "b", "γ": "y", "ε": "e", "ζ": "z", "η": "n", "ι": "i", "κ": "k", "μ": "u",
+    "ν": "v", "ο": "o", "ρ": "p", "σ": "o", "ς": "c", "τ": "t", "υ": "u", "χ": "x", "ω": "w",
+    # Latin look-alikes
+    "ı": "i", "ɡ": "g", "ɑ": "a", "ɩ": "i", "ʟ": "l", "ß": "ss", "ø": "o", "đ": "d", "ł": "l",
+    # digits and symbols used as letters
+    "0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "$": "s", "@": "a",
+    "!": "i", "|": "l",
+}
+_TABLE = str.maketrans(CONFUSABLES)
+
+#: Decorations added around a re-created account's old name (several languages).
+AFFIXES: tuple[str, ...] = (
+    "official", "offical", "oficial", "officiel", "real", "therealone", "thereal", "the",
+    "new", "neu", "nuevo", "nueva", "novo", "nova", "novyi", "back", "isback", "backup",
+    "bkp", "again", "returns", "return", "reborn", "mirror", "spare", "reserve", "reserv",
+    "rezerv", "alt", "archive", "v2", "2nd", "second", "its", "iam", "im", "true",
+    "original", "orig", "only", "just", "tv", "hq",
+)
+#: Affixes long and specific enough to strip even when glued to the name ("talhaofficial").
+GLUED_AFFIXES: tuple[str, ...] = (
+    "official", "offical", "oficial", "officiel", "therealone", "isback", "backup", "returns",
+    "reborn", "mirror", "reserve", "archive",
+)
+_UPPER_TABLE = str.maketrans({
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "Х": "X", "У": "Y", "Ѕ": "S", "І": "I", "Ј": "J", "Α": "A", "Β": "B", "Ε": "E",
+    "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T",
+    "Υ": "Y", "Χ": "X",
+})
+_GLUED_PREFIX = re.compile(rf"^(?:{'|'.join(GLUED_AFFIXES)})(?=.{{3,}})")
+_GLUED_SUFFIX = re.compile(rf"(?<=.{{3}})(?:{'|'.join(GLUED_AFFIXES)})$")
+_AFFIX_SET = frozenset(AFFIXES)
+_SEPARATORS = re.compile(r"[\s_\-.·•'’`\"~*+=:,/\\()\[\]{}<>#]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_TRAILING_DIGITS = re.compile(r"(?<=\D)\d+$")
+_LEADING_DIGITS = re.compile(r"^\d+(?=\D)")
+_MARKS = re.compile(r"[\u0300-\u036f]")
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
+def _fold(text: str) -> str:
+    """Fold look-alikes inside ``text``; leading/trailing digit runs stay digits."""
+    if not text or text.isdigit():
+        return text
+    head = _LEADING_DIGITS.match(text)
+    tail = _TRAILING_DIGITS.search(text)
+    start = head.end() if head else 0
+    end = tail.start() if tail else len(text)
+    return text[:start] + text[start:end].translate(_TABLE) + text[end:]
+
+
+def _tokens(value: Any) -> list[str]:
+    """Words of a name: split on separators and camelCase, folded per word."""
+    if _missing(value):
+        return []
+    text = unicodedata.normalize("NFKC", str(value)).translate(_UPPER_TABLE).strip()
+    text = text.lstrip("@")
+    words: list[str] = []
+    for part in _SEPARATORS.split(text):
+        for word in _CAMEL.split(part):
+            word = _MARKS.sub("", unicodedata.normalize("NFD", word.casefold()))
+            if word:
+                words.append(word)
+    return words
+
+
+def skeleton(value: Any) -> str:
+    """Fold a name to its visual skeleton.
+
+    Parameters
+    ----------
+    value : str
+        A handle or display name (``None``/NaN give ``""``).
+
+    Returns
+    -------
+    str
+        Case-folded, NFKC-normalised, accents dropped, separators removed, and look-alike
+        characters (:data:`CONFUSABLES`) replaced by one Latin letter. Digit runs at the
+        start or end are kept as digits (they are usually counters, not letters).
+
+    Examples
+    --------
+    >>> skeleton("@News_Dаily")   # the 'а' is Cyrillic
+    'newsdaily'
+    >>> skeleton("n3ws.daily2")
+    'newsdaily2'
+    """
+    return _fold("".join(_tokens(value)))
+
+
+def stem(value: Any) -> str:
+    """The skeleton without counters and re-creation affixes.
+
+    Short affixes (``new``, ``real``, ``the``...) are removed only as separate words
+    (``Real_News``, ``RealNews``); long ones (``official``, ``backup``) also when glued on.
+
+    Examples
+    --------
+    >>> stem("RealNewsDaily_2")
+    'newsdaily'
+    >>> stem("newsdaily")
+    'newsdaily'
+    >>> stem("punk25") == stem("Punk1")
+    True
+    """
+    words = [_fold(w) for w in _tokens(value)]
+    words = [w for w in words if w]
+    if not words:
+        return ""
+    changed = True
+    while changed and len(words) > 1:
+        changed = False
+        if words[-1].isdigit() or words[-1] in _AFFIX_SET:
+            words.pop()
+            changed = True
+        elif words[0].isdigit() or words[0] in _AFFIX_SET:
+            words.pop(0)
+            changed = True
+    text = "".join(words)
+    for _ in range(3):
+        before = text
+        text = _TRAILING_DIGITS.sub("", text)
+        text = _LEADING_DIGITS.sub("", text)
+        text = _GLUED_SUFFIX.sub("", text)
+        text = _GLUED_PREFIX.sub("", text)
+        if text == before:
+            break
+    return _fold(text)
+
+
+def name_grams(text: str, q: int = 3) -> list[str]:
+    """Character q-grams of a stem, padded so that short stems still give keys.
+
+    Examples
+    --------
+    >>> name_grams("abcd")
+    ['^ab', 'abc', 'bcd', 'cd$']
+    """
+    if not text:
+        return []
+    padded = f"^{text}$"
+    if len(padded) <= q:
+        return [padded]
+    return [padded[i:i + q] for i in range(len(padded) - q + 1)]

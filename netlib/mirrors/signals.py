@@ -1,0 +1,217 @@
+"""Pair signals: one evidence column per way a successor can resemble its predecessor.
+
+Every function here takes the candidate pairs and returns arrays aligned with them;
+nothing compares pairs outside the candidate set.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import JaroWinkler
+
+from netlib.mirrors import _columns as C
+from netlib.mirrors.names import skeleton
+from netlib.schema import (
+    ACCOUNT_ID,
+    ACTION_ID,
+    OBJECT_ID,
+    SOURCE_ID,
+    TARGET_ID,
+    TIMESTAMP,
+    Dataset,
+)
+
+__all__ = ["name_signals", "avatar_distance", "text_similarity", "shared_links",
+           "audience_overlap", "rhythm_similarity", "announcement_signals", "ANNOUNCE"]
+
+#: Phrases a re-created account uses to announce itself (several languages).
+ANNOUNCE = re.compile(
+    r"\b(new account|new acc|my new|our new|we'?re back|we are back|i'?m back|back again"
+    r"|is back|backup|back-up|old account|previous account|main account|got (suspended|banned)"
+    r"|was (suspended|banned|deleted)|follow (me|us) (here|again)|re-?follow|spare account"
+    r"|reserve channel|nueva cuenta|cuenta nueva|volvimos|hemos vuelto|nouveau compte"
+    r"|nous sommes de retour|je suis de retour|neuer account|wir sind zur[üu]ck"
+    r"|nuovo account|nova conta|conta nova|voltamos|yeni hesap|akun baru|naya account)\b"
+    r"|новый (аккаунт|канал)|мы вернулись|запасной (канал|аккаунт)|резервный"
+    r"|حساب جديد|عدنا|حساب احتياطي|नया अकाउंट",
+    re.IGNORECASE)
+
+
+def _jw(a: list[str], b: list[str]) -> np.ndarray:
+    if not a:
+        return np.zeros(0)
+    sim = process.cpdist(a, b, scorer=JaroWinkler.normalized_similarity, workers=1)
+    empty = np.array([not x or not y for x, y in zip(a, b, strict=True)])
+    return np.where(empty, 0.0, np.asarray(sim, dtype=float))
+
+
+def name_signals(p: pd.DataFrame, s: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Handle and display-name similarity (Jaro-Winkler on stems) and name rarity.
+
+    ``p`` and ``s`` are profile rows aligned with the pairs (from
+    :func:`~netlib.mirrors.candidates.account_profiles`).
+    """
+    ph, sh = p["handle_stem"].tolist(), s["handle_stem"].tolist()
+    pd_, sd = p["display_stem"].tolist(), s["display_stem"].tolist()
+    handle = np.maximum(_jw(ph, sh), _jw(p["handle_skeleton"].tolist(),
+                                         s["handle_skeleton"].tolist()))
+    display = _jw(pd_, sd)
+    cross = np.maximum(_jw(ph, sd), _jw(pd_, sh))
+    name = np.maximum.reduce([handle, display, cross])
+    count = p[C.NAME_COUNT].to_numpy(dtype=float)
+    n_total = max(float(p.attrs.get("n_accounts", 1)), 2.0)
+    rarity = 1.0 - np.log(np.maximum(count, 1.0)) / np.log(n_total)
+    # very short stems identify little whatever their count
+    short = np.array([min(len(x), len(y)) for x, y in zip(ph, sh, strict=True)])
+    rarity = np.clip(rarity * np.clip(short / 5.0, 0.0, 1.0), 0.0, 1.0)
+    return {C.HANDLE_SIM: handle, C.DISPLAY_SIM: display, C.NAME_SIM: name,
+            C.NAME_COUNT: count.astype("int64"), C.NAME_RARITY: rarity}
+
+
+def avatar_distance(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """Hamming distance (bits) between hex perceptual hashes; NaN when either is missing."""
+    out = np.full(len(a), np.nan)
+    for i, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+        if not isinstance(x, str) or not isinstance(y, str) or len(x) != len(y) or not x:
+            continue
+        try:
+            out[i] = (int(x, 16) ^ int(y, 16)).bit_count()
+        except ValueError:
+            continue
+    return out
+
+
+def text_similarity(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """Token-set similarity in [0, 1] of two free texts (bios); 0 when either is empty."""
+    left = [skeleton_text(x) for x in a.tolist()]
+    right = [skeleton_text(y) for y in b.tolist()]
+    if not left:
+        return np.zeros(0)
+    sim = np.asarray(process.cpdist(left, right, scorer=fuzz.token_sort_ratio, workers=1),
+                     dtype=float) / 100.0
+    empty = np.array([len(x) < 4 or len(y) < 4 for x, y in zip(left, right, strict=True)])
+    return np.where(empty, 0.0, sim)
+
+
+def skeleton_text(value) -> str:
+    """Lower-cased words of a text with look-alike letters folded (for bio comparison)."""
+    if not isinstance(value, str):
+        return ""
+    return " ".join(skeleton(w) for w in value.split())
+
+
+def shared_links(pairs: pd.DataFrame, links: pd.DataFrame) -> np.ndarray:
+    """Number of rare links (see :func:`account_links`) both accounts used."""
+    if not len(pairs) or not len(links):
+        return np.zeros(len(pairs), dtype="int64")
+    lk = links[[ACCOUNT_ID, "link"]]
+    m = (pairs[[C.PREDECESSOR_ID, C.SUCCESSOR_ID]].reset_index()
+         .merge(lk, left_on=C.PREDECESSOR_ID, right_on=ACCOUNT_ID)
+         .merge(lk, left_on=[C.SUCCESSOR_ID, "link"], right_on=[ACCOUNT_ID, "link"]))
+    counts = m.groupby("index").size()
+    return counts.reindex(range(len(pairs)), fill_value=0).to_numpy(dtype="int64")
+
+
+def audience(data: Dataset, account_ids) -> pd.DataFrame:
+    """Who follows or interacts with each account: ``account_id, member``.
+
+    Members are followers (``follows.source_id`` of the account) and authors of actions
+    whose ``object_id`` is one of the account's actions (reposts, replies, quotes,
+    forwards of it).
+    """
+    wanted = set(account_ids)
+    parts = []
+    if data.follows is not None and len(data.follows):
+        f = data.follows
+        f = f[f[TARGET_ID].isin(wanted)]
+        parts.append(pd.DataFrame({ACCOUNT_ID: f[TARGET_ID].astype(str).to_numpy(),
+                                   "member": f[SOURCE_ID].astype(str).to_numpy()}))
+    act = data.actions
+    if len(act) and act[OBJECT_ID].notna().any():
+        own = act.loc[act[ACCOUNT_ID].isin(wanted), [ACTION_ID, ACCOUNT_ID]]
+        owner = pd.Series(own[ACCOUNT_ID].to_numpy(), index=own[ACTION_ID].to_numpy())
+        hit = act[act[OBJECT_ID].isin(owner.index)]
+        parts.append(pd.DataFrame({ACCOUNT_ID: owner.loc[hit[OBJECT_ID]].to_numpy(),
+                                   "member": hit[ACCOUNT_ID].astype(str).to_numpy()}))
+    if not parts:
+        return pd.DataFrame(columns=[ACCOUNT_ID, "member"])
+    out = pd.concat(parts, ignore_index=True).drop_duplicates()
+    return out[out[ACCOUNT_ID] != out["member"]]
+
+
+def audience_overlap(pairs: pd.DataFrame, members: pd.DataFrame) -> np.ndarray:
+    """Jaccard overlap of the two accounts' audiences (0 when either has none)."""
+    if not len(pairs) or not len(members):
+        return np.zeros(len(pairs))
+    size = members.groupby(ACCOUNT_ID).size()
+    m = (pairs[[C.PREDECESSOR_ID, C.SUCCESSOR_ID]].reset_index()
+         .merge(members, left_on=C.PREDECESSOR_ID, right_on=ACCOUNT_ID)
+         .merge(members, left_on=[C.SUCCESSOR_ID, "member"], right_on=[ACCOUNT_ID, "member"]))
+    shared = m.groupby("index").size().reindex(range(len(pairs)), fill_value=0).to_numpy()
+    a = pairs[C.PREDECESSOR_ID].map(size).fillna(0).to_numpy()
+    b = pairs[C.SUCCESSOR_ID].map(size).fillna(0).to_numpy()
+    union = a + b - shared
+    return np.where(union > 0, shared / np.maximum(union, 1), 0.0)
+
+
+def rhythm_similarity(pairs: pd.DataFrame, data: Dataset, *,
+                      min_actions: int = 5) -> np.ndarray:
+    """Cosine similarity of hour-of-week activity histograms; NaN with too few actions."""
+    ids = set(pairs[C.PREDECESSOR_ID]) | set(pairs[C.SUCCESSOR_ID])
+    act = data.actions
+    sub = act.loc[act[ACCOUNT_ID].isin(ids), [ACCOUNT_ID, TIMESTAMP]]
+    if not len(sub):
+        return np.full(len(pairs), np.nan)
+    ts = sub[TIMESTAMP]
+    how = (ts.dt.dayofweek * 24 + ts.dt.hour).to_numpy()
+    codes, uniq = pd.factorize(sub[ACCOUNT_ID])
+    hist = np.zeros((len(uniq), 168))
+    np.add.at(hist, (codes, how), 1.0)
+    totals = hist.sum(axis=1)
+    norm = np.linalg.norm(hist, axis=1)
+    index = pd.Series(np.arange(len(uniq)), index=uniq)
+    pi = pairs[C.PREDECESSOR_ID].map(index).to_numpy(dtype=float)
+    si = pairs[C.SUCCESSOR_ID].map(index).to_numpy(dtype=float)
+    out = np.full(len(pairs), np.nan)
+    ok = ~np.isnan(pi) & ~np.isnan(si)
+    pi_i, si_i = pi[ok].astype(int), si[ok].astype(int)
+    enough = (totals[pi_i] >= min_actions) & (totals[si_i] >= min_actions)
+    dots = np.einsum("ij,ij->i", hist[pi_i], hist[si_i])
+    cos = dots / np.maximum(norm[pi_i] * norm[si_i], 1e-12)
+    vals = np.where(enough, cos, np.nan)
+    out[np.flatnonzero(ok)] = vals
+    return out
+
+
+def announcement_signals(pairs: pd.DataFrame, texts: pd.Series,
+                         handles: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Does the successor announce itself, and does it name the old handle?
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        ``predecessor_id, successor_id``.
+    texts : Series
+        Early posts per account (index: account_id).
+    handles : Series
+        Handle skeleton per account (index: account_id).
+
+    Returns
+    -------
+    (announces, mentions_old) : two int arrays of 0/1
+    """
+    early = pairs[C.SUCCESSOR_ID].map(texts).fillna("").astype(str).tolist()
+    old = pairs[C.PREDECESSOR_ID].map(handles).fillna("").astype(str).tolist()
+    announces = np.fromiter((1 if t and ANNOUNCE.search(t) else 0 for t in early),
+                            dtype=np.int64, count=len(early))
+    mentions = np.zeros(len(early), dtype=np.int64)
+    for i, (text, handle) in enumerate(zip(early, old, strict=True)):
+        if not text or len(handle) < 3:
+            continue
+        words = [skeleton(w) for w in text.split()]
+        mentions[i] = int(handle in words or (len(handle) >= 6 and handle in "".join(words)))
+    return announces, mentions

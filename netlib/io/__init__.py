@@ -12,10 +12,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from netlib.io.coortweet import looks_like_coortweet, read_coortweet
+from netlib.io.fivethirtyeight import looks_like_fivethirtyeight, read_fivethirtyeight
 from netlib.io.interchange import looks_like_interchange, read_interchange, write_interchange
+from netlib.io.telegram import looks_like_telegram, read_telegram_export
+from netlib.io.twarc2 import looks_like_twarc2, read_twarc2
+from netlib.io.twitter_io import looks_like_twitter_io, read_twitter_io_archive
 from netlib.schema import DataFormatError, Dataset
 
-__all__ = ["load", "read_interchange", "write_interchange", "FORMATS", "register_format"]
+__all__ = ["load", "read_interchange", "write_interchange", "read_twitter_io_archive",
+           "read_fivethirtyeight", "read_twarc2", "read_telegram_export", "read_coortweet",
+           "FORMATS", "register_format", "detect_format"]
 
 #: name -> (reader, detector). Readers take a path; detectors say if a path is theirs.
 FORMATS: dict[str, tuple[Callable[..., Dataset], Callable[[Path], bool]]] = {}
@@ -27,7 +34,25 @@ def register_format(name: str, reader: Callable[..., Dataset],
     FORMATS[name] = (reader, detector)
 
 
+# Detection order matters: the most specific signatures first.
 register_format("netlib", read_interchange, looks_like_interchange)
+register_format("coortweet", read_coortweet, looks_like_coortweet)
+register_format("twitter_io", read_twitter_io_archive, looks_like_twitter_io)
+register_format("fivethirtyeight", read_fivethirtyeight, looks_like_fivethirtyeight)
+register_format("twarc2", read_twarc2, looks_like_twarc2)
+register_format("telegram", read_telegram_export, looks_like_telegram)
+
+
+def detect_format(path: str | Path) -> str | None:
+    """Name of the first registered format whose detector accepts ``path``, else None."""
+    path = Path(path)
+    for name, (_reader, detector) in FORMATS.items():
+        try:
+            if detector(path):
+                return name
+        except (OSError, ValueError):
+            continue
+    return None
 
 
 def load(path: str | Path, *, format: str | None = None, now: pd.Timestamp | None = None,
@@ -60,19 +85,15 @@ def load(path: str | Path, *, format: str | None = None, now: pd.Timestamp | Non
             raise DataFormatError(f"unknown format {format!r} (known: {', '.join(FORMATS)})")
         reader = FORMATS[format][0]
         data = reader(path, now=now, **options)
-        data.report.notes.append(f"format {format!r} chosen by the caller")
+        data.report.notes.insert(0, f"format {format!r} chosen by the caller")
         return data
     if not path.exists():
         raise DataFormatError(f"{path}: no such file or folder")
-    for name, (reader, detector) in FORMATS.items():
-        try:
-            matched = detector(path)
-        except OSError:
-            matched = False
-        if matched:
-            data = reader(path, now=now, **options)
-            data.report.notes.append(f"format {name!r} detected from the files")
-            return data
+    name = detect_format(path)
+    if name is not None:
+        data = FORMATS[name][0](path, now=now, **options)
+        data.report.notes.insert(0, f"format {name!r} detected from the files")
+        return data
     raise DataFormatError(
         f"{path}: could not tell the format (expected a folder with accounts.csv and "
         f"actions.csv, or one of: {', '.join(FORMATS)}); pass format= to choose")

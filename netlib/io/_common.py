@@ -22,7 +22,7 @@ from netlib.schema import DataFormatError
 __all__ = [
     "gather_files", "parse_list_cell", "list_cells_to_space", "snowflake_time",
     "normalize_text_for_object", "text_object_ids", "extract_hashtags", "extract_urls",
-    "first_valid", "is_rounded_id", "SNOWFLAKE_EPOCH_MS",
+    "first_valid", "is_rounded_id", "SNOWFLAKE_EPOCH_MS", "add_unparsed",
 ]
 
 #: Twitter's snowflake epoch (2010-11-04T01:42:54.657Z) in ms since the Unix epoch.
@@ -34,7 +34,8 @@ _URL_RE = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _HASHTAG_RE = re.compile(r"(?<![\w&])[#＃](\w+)", re.UNICODE)
 _RT_PREFIX_RE = re.compile(r"^\s*RT\s+@\w+:?\s*", re.IGNORECASE)
 _SPACE_RE = re.compile(r"\s+")
-_LIST_ITEM_RE = re.compile(r"""'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|([^,]+)""")
+_LIST_ITEM_RE = re.compile(
+    r"""\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|([^,]*?))\s*(?:,|$)""")
 
 
 def gather_files(paths: Any, patterns: Iterable[str], *, what: str) -> list[Path]:
@@ -87,7 +88,7 @@ def parse_list_cell(value: Any) -> list[str]:
         return []
     if text.startswith("[") and text.endswith("]"):
         text = text[1:-1]
-    elif "," not in text and not text.startswith(("'", '"')):
+    elif ("," not in text or "://" in text) and not text.startswith(("'", '"')):
         return text.split()
     out = []
     for single, double, bare in _LIST_ITEM_RE.findall(text):
@@ -132,7 +133,7 @@ def snowflake_time(ids: pd.Series) -> pd.Series:
     Examples
     --------
     >>> snowflake_time(pd.Series(["905874659358453760"])).iloc[0]
-    Timestamp('2017-09-07 19:45:02.660000+0000', tz='UTC')
+    Timestamp('2017-09-07 19:25:23.785000+0000', tz='UTC')
     """
     text = ids.astype("string").str.strip()
     text = text.str.replace(r"\.0+$", "", regex=True)
@@ -202,3 +203,23 @@ def first_valid(frame: pd.DataFrame, key: str, columns: list[str]) -> pd.DataFra
                      .set_index(key)[col])
     keys = pd.Index(frame[key].drop_duplicates())
     return pd.concat(parts, axis=1).reindex(keys) if parts else pd.DataFrame(index=keys)
+
+
+def add_unparsed(report: Any, table: str, rows: pd.DataFrame) -> None:
+    """Count records that could not even become rows (bad JSON lines...) as rejected rows.
+
+    ``rows`` has ``_file, _row, _reason`` (and optionally ``_raw``). They are added to the
+    table's ``read`` and ``rejected`` counts, listed as errors, and appended to
+    ``report.rejected[table]`` so that ``read == kept + rejected`` still holds.
+    """
+    if rows.empty:
+        return
+    info = report.files[table]
+    info["read"] += len(rows)
+    info["rejected"] += len(rows)
+    for file, row, reason in rows[["_file", "_row", "_reason"]].itertuples(index=False):
+        report.error(str(file), str(reason), row=int(row))
+    previous = report.rejected.get(table)
+    extra = rows.drop(columns=["_file"])
+    report.rejected[table] = extra if previous is None or previous.empty else \
+        pd.concat([previous, extra], ignore_index=True)

@@ -1,0 +1,299 @@
+"""Reader for Twitter's information-operations archive (the ``*_tweets_csv_*`` files).
+
+Twitter's Transparency Center published each takedown as tweet CSVs with one row per
+tweet: ``tweetid, userid, user_display_name, user_screen_name, user_reported_location,
+user_profile_description, user_profile_url, follower_count, following_count,
+account_creation_date, account_language, tweet_language, tweet_text, tweet_time,
+tweet_client_name, in_reply_to_userid, in_reply_to_tweetid, quoted_tweet_tweetid,
+is_retweet, retweet_userid, retweet_tweetid, latitude, longitude, quote_count,
+reply_count, like_count, retweet_count, hashtags, urls, user_mentions, poll_choices``.
+In the "hashed" releases, ``userid`` (and the screen and display names of small
+accounts) are replaced by a hash; the reader treats every id as an opaque string so both
+variants load the same way.
+
+Files are read in chunks, so an archive larger than memory as text still loads: only the
+columns netlib uses are kept, as compact strings.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from netlib.io._common import gather_files, list_cells_to_space
+from netlib.io._files import sha256_file
+from netlib.schema import (
+    ACCOUNT_ID,
+    ACTION_ID,
+    BIO,
+    CREATED_AT,
+    DISPLAY_NAME,
+    FOLLOWERS_COUNT,
+    HANDLE,
+    HASHTAGS,
+    KIND,
+    LANGUAGE,
+    LOCATION,
+    OBJECT_ID,
+    PLATFORM,
+    TEXT,
+    TIMESTAMP,
+    URL,
+    URLS,
+    DataFormatError,
+    Dataset,
+    LoadReport,
+    validate_tables,
+)
+
+__all__ = ["read_twitter_io_archive", "looks_like_twitter_io", "IO_REQUIRED"]
+
+IO_REQUIRED = ("tweetid", "userid", "tweet_time")
+#: archive column -> account column (first non-empty value per user wins)
+_ACCOUNT_COLUMNS = {
+    "user_screen_name": HANDLE,
+    "user_display_name": DISPLAY_NAME,
+    "user_profile_description": BIO,
+    "user_profile_url": URL,
+    "user_reported_location": LOCATION,
+    "account_language": LANGUAGE,
+    "follower_count": FOLLOWERS_COUNT,
+    "following_count": "following_count",
+    "account_creation_date": CREATED_AT,
+}
+#: archive columns kept on actions as extra columns (when present)
+_ACTION_EXTRAS = ("tweet_language", "tweet_client_name", "in_reply_to_userid",
+                  "in_reply_to_tweetid", "quoted_tweet_tweetid", "retweet_userid",
+                  "retweet_tweetid", "user_mentions")
+_TRUE = {"true", "1", "t", "yes"}
+_BIG_FILE = 256 << 20  # show a progress bar by default above this size
+
+
+def _header(path: Path) -> list[str]:
+    opener = _open_text(path)
+    with opener as handle:
+        line = handle.readline()
+    return [c.strip().strip('"') for c in next(csv.reader([line]), [])]
+
+
+def _open_text(path: Path):
+    if path.suffix == ".gz":
+        import gzip
+
+        return gzip.open(path, "rt", encoding="utf-8-sig", errors="replace")
+    return open(path, encoding="utf-8-sig", errors="replace", newline="")
+
+
+def _csv_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.is_file()
+                  and p.name.lower().endswith((".csv", ".csv.gz")))
+
+
+def looks_like_twitter_io(path: Path) -> bool:
+    """True for a CSV (or a folder of them) whose header has ``tweetid, userid, tweet_time``."""
+    path = Path(path)
+    if not path.exists():
+        return False
+    files = _csv_files(path)
+    return any(set(IO_REQUIRED) <= set(_header(f)) for f in files[:20])
+
+
+def read_twitter_io_archive(paths: str | Path | list, *, chunksize: int = 200_000,
+                            keep_text: bool = True, progress: bool | None = None,
+                            now: pd.Timestamp | None = None) -> Dataset:
+    """Load Twitter information-operations archive tweet CSVs (plain or hashed ids).
+
+    Mapping: ``tweetid`` -> ``action_id``, ``userid`` -> ``account_id``,
+    ``tweet_time`` -> ``timestamp``. A row with ``is_retweet`` true is a ``repost`` of
+    ``retweet_tweetid``; else a row with ``quoted_tweet_tweetid`` is a ``quote`` of it;
+    else a row with ``in_reply_to_tweetid`` is a ``reply`` to it; else a ``post``. The
+    ``hashtags`` and ``urls`` cells, written as list literals (``['a', 'b']``), are parsed
+    as text, never evaluated. One account per ``userid`` takes the first non-empty
+    profile values seen; ``created_at`` comes from ``account_creation_date``.
+
+    Parameters
+    ----------
+    paths : str, Path or list
+        A tweet CSV (``.csv`` or ``.csv.gz``), a folder searched recursively, or a list.
+        Files without ``tweetid, userid, tweet_time`` in the header are skipped with a
+        note (an archive folder also holds users CSVs and media).
+    chunksize : int
+        Rows read at a time.
+    keep_text : bool
+        Keep ``tweet_text`` (the largest column); set False to halve memory on huge
+        archives when only the co-action structure is needed.
+    progress : bool, optional
+        Show a tqdm progress bar over bytes; by default only for files over 256 MB.
+    now : Timestamp, optional
+        Reference time for the "in the future" check.
+
+    Returns
+    -------
+    Dataset
+        Actions carry the interchange columns plus ``tweet_language, tweet_client_name,
+        in_reply_to_userid, in_reply_to_tweetid, quoted_tweet_tweetid, retweet_userid,
+        retweet_tweetid, user_mentions`` when present; accounts carry
+        ``following_count`` besides the interchange columns.
+
+    Raises
+    ------
+    DataFormatError
+        If no file is found, a file is empty or unreadable, or no file has the columns
+        ``tweetid, userid, tweet_time`` (the message lists the columns found).
+
+    Examples
+    --------
+    >>> data = read_twitter_io_archive("tests/data/twitter_io/tweets.csv")  # doctest: +SKIP
+    """
+    candidates = gather_files(paths, ("*.csv", "*.csv.gz"), what="tweet CSV")
+    report = LoadReport(format="twitter_io")
+    files = []
+    for path in candidates:
+        if path.stat().st_size == 0:
+            raise DataFormatError(f"{path.name}: file is empty (expected a header row)")
+        header = _header(path)
+        if set(IO_REQUIRED) <= set(header):
+            files.append(path)
+        elif len(candidates) == 1:
+            missing = [c for c in IO_REQUIRED if c not in header]
+            raise DataFormatError(
+                f"{path.name}: missing required column{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(missing)} (found: {', '.join(header) or '(none)'}; expected "
+                "a Twitter IO archive tweet file)")
+        else:
+            report.notes.append(f"{path.name}: skipped (no tweetid/userid/tweet_time header)")
+    if not files:
+        raise DataFormatError("no Twitter IO archive tweet file among "
+                              f"{', '.join(p.name for p in candidates[:5])}"
+                              f"{'...' if len(candidates) > 5 else ''}")
+    total = sum(p.stat().st_size for p in files)
+    show = total > _BIG_FILE if progress is None else progress
+    action_parts, account_parts, rows, sources = [], [], [], []
+    digests = []
+    with tqdm(total=total, unit="B", unit_scale=True, desc="reading IO archive",
+              disable=not show) as bar:
+        for path in files:
+            name = path.name if len(files) == 1 else str(path.relative_to(path.parents[1]))
+            offset = 0
+            for chunk in _chunks(path, chunksize, report, name):
+                actions, accounts = _convert(chunk, keep_text)
+                action_parts.append(actions)
+                account_parts.append(accounts)
+                rows.append(np.arange(offset + 1, offset + len(chunk) + 1))
+                sources.append(np.full(len(chunk), name, dtype=object))
+                offset += len(chunk)
+                if len(account_parts) > 8:  # keep the per-user table small as we go
+                    account_parts = [_merge_accounts(account_parts)]
+            bar.update(path.stat().st_size)
+            digests.append(sha256_file(path) if len(files) == 1 else None)
+    actions = (pd.concat(action_parts, ignore_index=True) if action_parts
+               else _convert(pd.DataFrame(columns=list(IO_REQUIRED)), keep_text)[0])
+    del action_parts
+    accounts = (_merge_accounts(account_parts) if account_parts
+                else pd.DataFrame(columns=[ACCOUNT_ID, PLATFORM, HANDLE]))
+    display = files[0].name if len(files) == 1 else f"{len(files):,} tweet files"
+    report.add_file("actions", display, len(actions), sha256=digests[0])
+    report.add_file("accounts", f"{display} (accounts derived from userid)", len(accounts))
+    if len(actions) == 0:
+        report.warn(display, "file has a header but no rows")
+    report.notes.append("account profiles: first non-empty value per userid in file order")
+    return validate_tables(
+        {"accounts": accounts, "actions": actions, "follows": None},
+        files={"accounts": report.files["accounts"]["file"], "actions": display},
+        source=str(paths if not isinstance(paths, list) else files[0].parent),
+        report=report, now=now,
+        row_numbers={"actions": np.concatenate(rows) if rows else np.array([], int)},
+        row_files={"actions": np.concatenate(sources)} if len(files) > 1 else None)
+
+
+def _chunks(path: Path, chunksize: int, report: LoadReport, name: str):
+    """Yield string chunks of a CSV. Bytes that are not UTF-8 become U+FFFD and are reported."""
+    kwargs = dict(dtype=str, keep_default_na=False, na_filter=False, chunksize=chunksize,
+                  encoding="utf-8-sig", encoding_errors="replace")
+    warned = False
+    try:
+        with pd.read_csv(path, **kwargs) as reader:
+            for chunk in reader:
+                if not warned and _has_replacement(chunk):
+                    warned = True
+                    report.warn(name, "file contains bytes that are not UTF-8 (or U+FFFD); "
+                                "they were replaced with U+FFFD (re-save the file as UTF-8 "
+                                "to keep them)")
+                yield _strip_columns(chunk)
+    except pd.errors.EmptyDataError as err:
+        raise DataFormatError(f"{name}: file is empty (expected a header row)") from err
+    except (pd.errors.ParserError, csv.Error) as err:
+        raise DataFormatError(f"{name}: not a readable CSV file ({err})") from err
+
+
+def _has_replacement(chunk: pd.DataFrame) -> bool:
+    return any(chunk[c].str.contains("\ufffd", regex=False).any() for c in chunk.columns)
+
+
+def _strip_columns(chunk: pd.DataFrame) -> pd.DataFrame:
+    chunk.columns = [str(c).strip() for c in chunk.columns]
+    return chunk
+
+
+def _col(chunk: pd.DataFrame, name: str) -> pd.Series:
+    if name in chunk.columns:
+        return chunk[name]
+    return pd.Series("", index=chunk.index, dtype="str")
+
+
+def _convert(chunk: pd.DataFrame, keep_text: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One chunk of archive rows -> (actions, first profile row per user) in our columns."""
+    retweet = _col(chunk, "is_retweet").str.strip().str.lower().isin(_TRUE)
+    rt_id = _col(chunk, "retweet_tweetid").str.strip()
+    quoted = _col(chunk, "quoted_tweet_tweetid").str.strip()
+    reply_to = _col(chunk, "in_reply_to_tweetid").str.strip()
+    kind = np.select([retweet, quoted != "", reply_to != ""], ["repost", "quote", "reply"],
+                     default="post")
+    object_id = np.select([retweet, quoted != "", reply_to != ""],
+                          [rt_id, quoted, reply_to], default="")
+    actions = pd.DataFrame({
+        ACTION_ID: chunk["tweetid"],
+        ACCOUNT_ID: chunk["userid"],
+        TIMESTAMP: chunk["tweet_time"],
+        KIND: kind,
+        PLATFORM: "x",
+        OBJECT_ID: pd.Series(object_id, index=chunk.index, dtype="str"),
+        URLS: list_cells_to_space(_col(chunk, "urls")),
+        HASHTAGS: list_cells_to_space(_col(chunk, "hashtags"), strip_hash=True),
+    }, index=chunk.index)
+    if keep_text and "tweet_text" in chunk.columns:
+        actions[TEXT] = chunk["tweet_text"]
+    for col in _ACTION_EXTRAS:
+        if col in chunk.columns:
+            actions[col] = chunk[col]
+    users = chunk[["userid"] + [c for c in _ACCOUNT_COLUMNS if c in chunk.columns]]
+    accounts = _first_profile(users.rename(columns={"userid": ACCOUNT_ID,
+                                                    **_ACCOUNT_COLUMNS}))
+    return actions, accounts
+
+
+def _first_profile(users: pd.DataFrame) -> pd.DataFrame:
+    """First non-empty value of every profile column per account (file order)."""
+    keyed = users.drop_duplicates(ACCOUNT_ID).set_index(ACCOUNT_ID)
+    for col in keyed.columns:
+        values = users[[ACCOUNT_ID, col]]
+        filled = values[values[col].astype("string").str.strip().fillna("") != ""]
+        firsts = filled.drop_duplicates(ACCOUNT_ID).set_index(ACCOUNT_ID)[col]
+        keyed[col] = firsts.reindex(keyed.index)
+    out = keyed.reset_index()
+    out[PLATFORM] = "x"
+    if HANDLE not in out.columns:
+        out[HANDLE] = out[ACCOUNT_ID]
+    out[HANDLE] = out[HANDLE].where(out[HANDLE].notna(), out[ACCOUNT_ID])
+    return out
+
+
+def _merge_accounts(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    merged = pd.concat(parts, ignore_index=True)
+    return _first_profile(merged.drop(columns=[PLATFORM]))

@@ -232,7 +232,7 @@ class LoadReport:
         """Human-readable summary: one line per file, then one line per issue."""
         out = [f"format: {self.format}"]
         out += [f"note: {n}" for n in self.notes]
-        for table, info in self.files.items():
+        for info in self.files.values():
             out.append(f"{info['file']}: read {info['read']:,}, kept {info['kept']:,}, "
                        f"rejected {info['rejected']:,}, warnings {info['warnings']:,}")
         shown = self.issues if limit is None else self.issues[:limit]
@@ -399,7 +399,8 @@ def _require_columns(frame: pd.DataFrame, spec: TableSpec, file: str) -> None:
 def _as_text(series: pd.Series) -> pd.Series:
     """Strings with surrounding whitespace kept but empty cells as NA."""
     out = series.astype("string")
-    return out.mask(out.str.strip() == "", pd.NA).astype(object).where(out.notna(), None)
+    blank = out.isna() | (out.str.strip() == "").fillna(True).astype(bool)
+    return out.astype(object).where(~blank, None)
 
 
 class _Rejector:
@@ -624,7 +625,8 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
     given = frame[PLATFORM].astype("string").str.strip().str.lower()
     frame[PLATFORM] = given.fillna(acc.map(platform_of).astype("string")).astype(object)
     obj = frame[OBJECT_ID].astype("string").str.strip()
-    frame[OBJECT_ID] = obj.mask(obj == "", pd.NA).astype(object).where(obj.notna(), None)
+    blank = obj.isna() | (obj == "").fillna(True).astype(bool)
+    frame[OBJECT_ID] = obj.astype(object).where(~blank, None)
     for col in (TEXT, URLS, HASHTAGS, MEDIA_HASHES):
         frame[col] = _as_text(frame[col])
     kept = rej.finish()

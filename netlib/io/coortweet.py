@@ -76,7 +76,7 @@ def _read_r(path: Path, object_name: str | None) -> pd.DataFrame:
             raise DataFormatError(f"{path.name}: no R object named {object_name!r} "
                                   f"(found: {', '.join(map(str, result))})")
         return result[object_name]
-    for name, frame in result.items():  # the first object with CooRTweet's columns
+    for frame in result.values():  # the first object with CooRTweet's columns
         if set(COORTWEET_COLUMNS) <= set(frame.columns):
             return frame
     return next(iter(result.values()))

@@ -21,8 +21,8 @@ is the quoting comment, not the quoted tweet. Replies cannot be told apart from 
 
 Where the action has no tweet id, ``action_id`` is ``<account_id>:<row>`` (row in its
 file), which is stable as long as the files are. Account creation times come from
-Twitter snowflake user ids (the exact ``congress_2017_id`` when present, else an
-``external_author_id`` that is not rounded); ``publish_date`` is read as UTC.
+Twitter snowflake user ids (the exact ``congress_2017_id`` or ``alt_external_id`` when
+present, else an ``external_author_id`` that is not rounded); ``publish_date`` is read as UTC.
 """
 
 from __future__ import annotations
@@ -71,14 +71,15 @@ _AUTHOR = "author"
 _AUTHOR_ID = "author_id"
 _EXTERNAL_ID = "external_author_id"
 _CONGRESS_ID = "congress_2017_id"
+_ALT_ID = "alt_external_id"  # the exact user id in the original release
 _CONTENT = "content"
 _PUBLISH = "publish_date"
 _POST_TYPE = "post_type"
 _RETWEET = "retweet"
 _TWEET_ID = "tweet_id"
 _SIGNATURE = {_CONTENT, _PUBLISH}
-_AUTHOR_LABELS = (_AUTHOR, _EXTERNAL_ID, ACCOUNT_TYPE, ACCOUNT_CATEGORY, "new_june_2018",
-                  _CONGRESS_ID, "in_congress_2017", "in_congress_2018")
+_AUTHOR_LABELS = (_AUTHOR, _EXTERNAL_ID, _ALT_ID, ACCOUNT_TYPE, ACCOUNT_CATEGORY,
+                  "new_june_2018", _CONGRESS_ID, "in_congress_2017", "in_congress_2018")
 #: Columns of the tweet files kept on each action besides the interchange columns.
 _ACTION_EXTRAS = ("region", "harvested_date", "following", "followers", "updates",
                   _POST_TYPE, _RETWEET, "article_url")
@@ -221,16 +222,20 @@ def _display(path: Path, files: list[Path]) -> str:
 
 
 def _account_ids(tweets: pd.DataFrame) -> pd.Series:
-    """``author_id`` (split), else the exact numeric ``external_author_id``, else the handle."""
+    """``author_id`` (split), else the exact ``alt_external_id``, else ``external_author_id``
+    (rounded for large ids in the original release), else ``author:<handle>``."""
     if _AUTHOR_ID in tweets.columns:
         return tweets[_AUTHOR_ID].astype(str).str.strip().astype(object)
     handle = tweets[_AUTHOR].astype(str).str.strip() if _AUTHOR in tweets.columns else None
-    if _EXTERNAL_ID in tweets.columns:
-        ext = _clean_numeric_id(tweets[_EXTERNAL_ID])
-        if handle is None:
-            return ext.astype(object)
-        return ext.where(ext.notna() & (ext != ""), "author:" + handle).astype(object)
-    return ("author:" + handle).astype(object)
+    out = pd.Series(None, index=tweets.index, dtype=object)
+    for col in (_ALT_ID, _EXTERNAL_ID):
+        if col in tweets.columns:
+            ids = _clean_numeric_id(tweets[col])
+            usable = ids.notna() & (ids.astype(str).str.strip() != "") & out.isna()
+            out[usable] = ids[usable]
+    if handle is not None:
+        out = out.where(out.notna(), "author:" + handle)
+    return out.astype(object)
 
 
 def _clean_numeric_id(values: pd.Series) -> pd.Series:
@@ -362,7 +367,7 @@ def _mode_by(tweets: pd.DataFrame, column: str) -> pd.Series:
 def _creation_times(accounts: pd.DataFrame) -> pd.Series:
     """Creation time from the exact congress id, else from a non-rounded external id."""
     out = pd.Series(pd.NaT, index=accounts.index, dtype="datetime64[ns, UTC]")
-    for col in (_CONGRESS_ID, _EXTERNAL_ID):
+    for col in (_CONGRESS_ID, _ALT_ID, _EXTERNAL_ID):
         if col in accounts.columns:
             times = snowflake_time(_clean_numeric_id(accounts[col]))
             out = out.fillna(times)

@@ -1,0 +1,74 @@
+"""CooRTweet share tables: CSV, R data and in-memory frames."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import netlib
+from netlib.io import read_coortweet
+from netlib.schema import ACCOUNT_ID, ACTION_ID, KIND, OBJECT_ID, TIMESTAMP, DataFormatError
+
+NOW = pd.Timestamp("2026-01-01", tz="UTC")
+
+
+def test_each_share_becomes_a_repost_of_its_object(tmp_path):
+    data = read_coortweet("tests/data/coortweet/shares.csv", now=NOW)
+    assert len(data.actions) == 6
+    assert set(data.actions[KIND]) == {"repost"}
+    first = data.actions.set_index(ACTION_ID).loc["c1"]
+    assert first[OBJECT_ID] == "o1" and first[ACCOUNT_ID] == "a1"
+    assert first[TIMESTAMP] == pd.Timestamp(1610000000, unit="s", tz="UTC")
+    assert sorted(data.accounts[ACCOUNT_ID]) == ["a1", "a2", "a3"]
+    assert set(data.accounts["platform"]) == {"x"}
+    assert (data.accounts["handle"] == data.accounts[ACCOUNT_ID]).all()
+
+
+def test_repeated_content_ids_are_kept_with_suffix_and_warning():
+    data = read_coortweet("tests/data/coortweet/shares.csv", now=NOW)
+    assert sorted(data.actions[ACTION_ID])[-3:] == ["c4", "c4#2", "c4#3"]
+    assert (data.actions["content_id"] == "c4").sum() == 3
+    lines = data.report.lines()
+    assert any("row 5, column content_id: content_id repeats an earlier row; kept as action "
+               "c4#2" in line for line in lines)
+    assert data.report.files["actions"]["rejected"] == 0
+    assert data.report.files["actions"]["warnings"] == 2
+
+
+def test_frame_input_and_platform_column():
+    frame = pd.DataFrame({"object_id": ["u1", "u1"], "account_id": ["fb_1", "tw_2"],
+                          "content_id": [1, 2], "timestamp_share": [1.6e9, 1.6e9 + 5.0],
+                          "platform": ["facebook", "x"]})
+    data = read_coortweet(frame, now=NOW)
+    assert dict(zip(data.accounts[ACCOUNT_ID], data.accounts["platform"], strict=True)) == \
+        {"fb_1": "facebook", "tw_2": "x"}
+    assert sorted(data.actions[ACTION_ID]) == ["1", "2"]  # integer ids as clean strings
+    assert frame["content_id"].tolist() == [1, 2]  # caller's frame untouched
+
+
+def test_missing_column_names_what_was_found(tmp_path):
+    bad = tmp_path / "shares.csv"
+    bad.write_text("object_id,account_id,timestamp_share\no,a,1610000000\n")
+    with pytest.raises(DataFormatError, match=r"shares.csv: missing CooRTweet column "
+                       r"content_id \(found: object_id, account_id, timestamp_share"):
+        read_coortweet(bad)
+
+
+def test_parquet_roundtrip(tmp_path):
+    frame = pd.read_csv("tests/data/coortweet/shares.csv", dtype=str)
+    frame.to_parquet(tmp_path / "shares.parquet")
+    data = netlib.load(tmp_path / "shares.parquet", now=NOW)
+    assert data.report.format == "coortweet" and len(data.actions) == 6
+
+
+def test_real_russian_data_parity_counts(realdata):
+    data = netlib.load(realdata / "coortweet" / "russian_coord_tweets.rda")
+    assert data.report.format == "coortweet"
+    assert len(data.actions) == 35_125
+    assert len(data.accounts) == 9_509
+    assert data.actions[ACTION_ID].is_unique
+    assert data.actions["content_id"].nunique() == 35_085
+    assert data.actions[OBJECT_ID].nunique() == 7_285
+    info = data.report.files["actions"]
+    assert info["read"] == info["kept"] + info["rejected"] == 35_125
+    assert data.actions[TIMESTAMP].min() >= pd.Timestamp("2021-01-17", tz="UTC")

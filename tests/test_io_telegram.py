@@ -1,0 +1,77 @@
+"""Telegram Desktop JSON exports."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import netlib
+from netlib.io import read_telegram_export
+from netlib.schema import (
+    ACCOUNT_ID,
+    ACTION_ID,
+    HANDLE,
+    HANDLE_NORM,
+    KIND,
+    OBJECT_ID,
+    DataFormatError,
+)
+
+FIXTURE = "tests/data/telegram/result.json"
+
+
+def test_messages_become_actions_with_kinds():
+    data = read_telegram_export(FIXTURE)
+    acts = data.actions.set_index(ACTION_ID)
+    assert acts.loc["1500123456:2", KIND] == "post"
+    assert acts.loc["1500123456:2", "hashtags"] == "energy"
+    assert acts.loc["1500123456:2", "urls"] == "https://example.org/a https://t.me/dailytruth/2"
+    assert acts.loc["1500123456:2", "text"].startswith("Breaking: #energy prices up")
+    assert (acts.loc["1500123456:5", KIND], acts.loc["1500123456:5", OBJECT_ID]) == \
+        ("reply", "1500123456:2")
+    assert acts.loc["1500123456:5", "text"] == '=HYPERLINK("http://evil.test","click")'
+
+
+def test_forwards_of_one_original_share_an_object():
+    data = read_telegram_export(FIXTURE)
+    forwards = data.actions[data.actions[KIND] == "forward"]
+    assert len(forwards) == 2 and forwards[OBJECT_ID].nunique() == 1
+    assert set(forwards["hashtags"]) == {"energy"}  # found in plain-string text
+
+
+def test_service_messages_are_counted_not_silently_dropped():
+    data = read_telegram_export(FIXTURE)
+    info = data.report.files["actions"]
+    assert (info["read"], info["kept"], info["rejected"]) == (6, 5, 1)
+    assert "error: result.json row 1: service message (create_channel), not a post" in \
+        data.report.lines()
+
+
+def test_unicode_names_kept_exactly():
+    data = netlib.load("tests/data/telegram")
+    assert data.report.format == "telegram"
+    acc = data.accounts.set_index(ACCOUNT_ID)
+    assert acc.loc["user777", HANDLE] == "Анна 🌻"
+    assert acc.loc["user999", HANDLE] == "مرحبا"
+    assert acc.loc["channel1500123456", HANDLE_NORM] == "daily truth"
+    assert any("local 'date' was read as UTC" in n for n in data.report.notes)
+
+
+def test_full_export_with_chat_list(tmp_path):
+    chat = json.loads(open(FIXTURE, encoding="utf-8").read())
+    (tmp_path / "result.json").write_text(json.dumps({"chats": {"list": [chat]}}))
+    data = netlib.load(tmp_path)
+    assert len(data.actions) == 5
+
+
+@pytest.mark.parametrize("content, message", [
+    ("", "file is empty"),
+    ("{not json", "not valid JSON"),
+    ('{"name": "x", "messages": 3}', r"no 'messages' list \(found: name, messages\)"),
+])
+def test_broken_exports(tmp_path, content, message):
+    path = tmp_path / "result.json"
+    path.write_text(content)
+    with pytest.raises(DataFormatError, match=message):
+        read_telegram_export(path)

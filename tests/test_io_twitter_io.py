@@ -1,0 +1,95 @@
+"""Twitter information-operations archive tweet CSVs (plain and hashed ids)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import netlib
+from netlib.io import read_twitter_io_archive
+from netlib.io._common import parse_list_cell
+from netlib.schema import (
+    ACCOUNT_ID,
+    ACTION_ID,
+    CREATED_AT,
+    HANDLE,
+    KIND,
+    OBJECT_ID,
+    TEXT,
+    DataFormatError,
+)
+
+PLAIN = "tests/data/twitter_io/tweets.csv"
+HASHED = "tests/data/twitter_io/hashed_tweets.csv"
+
+
+def test_kinds_and_objects_follow_the_archive_columns():
+    data = read_twitter_io_archive(PLAIN)
+    acts = data.actions.set_index(ACTION_ID)
+    assert acts.loc["1001", KIND] == "post" and acts.loc["1001", OBJECT_ID] is None
+    assert acts.loc["1002", KIND] == "repost" and acts.loc["1002", OBJECT_ID] == "1001"
+    assert acts.loc["1004", KIND] == "reply" and acts.loc["1004", OBJECT_ID] == "1001"
+    assert acts.loc["1005", KIND] == "quote" and acts.loc["1005", OBJECT_ID] == "1001"
+    assert acts.loc["1003", "hashtags"] == "breaking news"
+    assert acts.loc["1005", "urls"] == "https://t.co/x1 https://t.co/x2"
+    assert acts.loc["1005", TEXT] == "Look at this\nmulti-line quote"
+    assert acts.loc["1004", TEXT].endswith('=HYPERLINK("http://x.test")')  # kept as data
+
+
+def test_accounts_take_profile_and_creation_date():
+    data = read_twitter_io_archive(PLAIN)
+    acc = data.accounts.set_index(ACCOUNT_ID)
+    assert acc.loc["2001", HANDLE] == "newsdaily"
+    assert acc.loc["2001", CREATED_AT] == pd.Timestamp("2016-03-01", tz="UTC")
+    assert acc.loc["2002", "bio"] == "Husband, dad"
+    assert acc.loc["2002", "followers_count"] == 85  # first value seen
+
+
+def test_hashed_variant_loads_the_same_way():
+    data = netlib.load(HASHED)
+    assert data.report.format == "twitter_io"
+    repost = data.actions[data.actions[KIND] == "repost"].iloc[0]
+    assert repost[OBJECT_ID] == "880000000000000001"
+    assert repost["retweet_userid"] == "7Yb4cJQ0S1nTk2m+W1ZKQ0e2h6d1eY3Qe9pBkqj0ZgI="
+    assert set(data.actions["hashtags"]) == {"тест"}
+
+
+def test_folder_of_files_and_small_chunks_give_same_result():
+    whole = read_twitter_io_archive("tests/data/twitter_io")
+    chunked = read_twitter_io_archive("tests/data/twitter_io", chunksize=1)
+    pd.testing.assert_frame_equal(whole.actions, chunked.actions)
+    pd.testing.assert_frame_equal(whole.accounts, chunked.accounts)
+    assert len(whole.actions) == 7 and len(whole.accounts) == 5
+
+
+def test_errors_name_file_and_row(tmp_path):
+    path = tmp_path / "io.csv"
+    path.write_text("tweetid,userid,tweet_time,is_retweet\n1,u1,2019-01-01 00:00,False\n"
+                    "2,u1,yesterday,False\n1,u1,2019-01-01 00:01,False\n")
+    data = read_twitter_io_archive(path)
+    lines = data.report.lines()
+    assert "error: io.csv row 2, column timestamp: timestamp is not a date" in "\n".join(lines)
+    assert any("io.csv row 3, column action_id: duplicate action_id" in line for line in lines)
+    info = data.report.files["actions"]
+    assert (info["read"], info["kept"], info["rejected"]) == (3, 1, 2)
+
+
+def test_missing_required_column(tmp_path):
+    path = tmp_path / "io.csv"
+    path.write_text("tweetid,user,tweet_time\n1,u,2019-01-01\n")
+    with pytest.raises(DataFormatError, match=r"io.csv: missing required column userid "
+                       r"\(found: tweetid, user, tweet_time"):
+        read_twitter_io_archive(path)
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("['a', 'b']", ["a", "b"]),
+    ('["x", "y"]', ["x", "y"]),
+    ("[a, b]", ["a", "b"]),
+    ("[]", []),
+    ("", []),
+    ("['it\\'s', 'x,y']", ["it's", "x,y"]),
+    ("['__import__(\"os\").system(\"echo hi\")']", ['__import__("os").system("echo hi")']),
+])
+def test_list_cells_are_parsed_not_evaluated(cell, expected):
+    assert parse_list_cell(cell) == expected

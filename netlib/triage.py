@@ -1,0 +1,283 @@
+"""Complaint triage: what the analysis says about each watch-list entry, in review order.
+
+A watch list (complaints received, accounts flagged by partners...) names accounts by handle
+or id. :func:`triage` matches every entry to the data and answers, in plain words, the
+questions a reviewer asks first: is it part of a coordinated network, is it a re-creation of
+a removed account, has it itself been re-created, is it a likely operator? Entries that match
+nothing stay in the output and say so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from netlib.io.watchlist import ENTRY, RECEIVED_AT, watchlist_frame
+from netlib.plots import (
+    CHAIN_ID,
+    CLUSTER_ID,
+    HUB_SCORE,
+    PREDECESSOR_ID,
+    RANK,
+    SCORE,
+    SUCCESSOR_ID,
+    account_labels,
+)
+from netlib.schema import (
+    ACCOUNT_ID,
+    HANDLE,
+    HANDLE_NORM,
+    PLATFORM,
+    STATUS,
+    SUSPENDED_AT,
+    ParameterError,
+    normalize_handle,
+)
+
+__all__ = ["CATEGORIES", "TRIAGE_COLUMNS", "triage"]
+
+#: Categories, most urgent first; ``priority`` follows this order, then signal strength.
+CATEGORIES = (
+    "likely_operator",      # ranks among the top operator candidates
+    "mirror",               # re-creation of a removed account
+    "coordinated",          # member of a coordinated network
+    "recreated",            # removed, but a successor carries on
+    "no_signal",            # found, nothing flagged
+    "not_found",            # no account in the data matches
+    "invalid_entry",        # the entry names no handle or id
+)
+
+TRIAGE_COLUMNS = (
+    ENTRY, HANDLE, ACCOUNT_ID, PLATFORM, RECEIVED_AT, "note", "found", "match",
+    "matched_account_ids", "matched_handles", "in_coordinated_cluster", CLUSTER_ID,
+    "cluster_size", "mirror_of", "mirror_score", "successors", "successor_score",
+    CHAIN_ID, "likely_operator", "hub_rank", HUB_SCORE, "category", "evidence", "priority",
+)
+
+
+def _frame(result: Any, name: str) -> pd.DataFrame | None:
+    frame = getattr(result, name, None) if result is not None else None
+    return frame if isinstance(frame, pd.DataFrame) else None
+
+
+def _handle_key(value: str) -> str:
+    """A watch-list handle as matched: profile URLs reduced to their last path segment."""
+    text = str(value).strip()
+    if "/" in text:
+        parts = [p for p in text.split("?")[0].split("/") if p]
+        text = parts[-1] if parts else text
+    return normalize_handle(text)
+
+
+def _join(values) -> str:
+    return " ".join(dict.fromkeys(str(v) for v in values))
+
+
+def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int = 10) -> pd.DataFrame:
+    """Match watch-list entries to the data and say what the analysis found about each.
+
+    Parameters
+    ----------
+    watchlist : DataFrame
+        From :func:`netlib.io.watchlist.read_watchlist` (or any frame with a handle or
+        account id column; it is normalised with ``watchlist_frame``). Entries are matched by
+        ``account_id`` when given, else by normalised handle; a non-empty ``platform``
+        restricts the match.
+    analysis : Analysis-like
+        ``dataset`` plus optional ``coordination`` (``.clusters``), ``mirrors``
+        (``.links``, ``.chains``) and ``hubs`` (``.hubs``), read by duck typing.
+    top_hubs : int
+        Accounts ranked this high or better count as likely operators.
+
+    Returns
+    -------
+    DataFrame
+        One row per entry, in the entry order, with columns ``entry, handle, account_id,
+        platform, received_at, note, found, match, matched_account_ids, matched_handles,
+        in_coordinated_cluster, cluster_id, cluster_size, mirror_of, mirror_score,
+        successors, successor_score, chain_id, likely_operator, hub_rank, hub_score,
+        category, evidence, priority`` (then extra watch-list columns). Multiple matches and
+        ids are space-separated. ``category`` is one of :data:`CATEGORIES`; ``priority`` is
+        the review order (1 first); ``evidence`` explains the category in plain words.
+
+    Raises
+    ------
+    ParameterError
+        If ``top_hubs`` is negative.
+    DataFormatError
+        If the watch list has neither a handle nor an account id column.
+
+    Examples
+    --------
+    >>> import pandas as pd, netlib
+    >>> from types import SimpleNamespace
+    >>> data = netlib.Dataset.from_frames(
+    ...     pd.DataFrame({"account_id": ["1"], "platform": ["x"], "handle": ["@Ann"]}),
+    ...     pd.DataFrame({"action_id": ["p"], "account_id": ["1"],
+    ...                   "timestamp": ["2024-01-01T00:00:00Z"], "kind": ["post"]}))
+    >>> out = triage(pd.DataFrame({"handle": ["ann", "bob"]}), SimpleNamespace(dataset=data))
+    >>> out["category"].tolist()
+    ['no_signal', 'not_found']
+    """
+    if top_hubs < 0:
+        raise ParameterError(f"triage: top_hubs must be >= 0, got {top_hubs}")
+    entries = watchlist_frame(watchlist)
+    accounts = analysis.dataset.accounts
+    labels = account_labels(analysis.dataset)
+    ids = accounts[ACCOUNT_ID].astype(str)
+    norms = (accounts[HANDLE_NORM] if HANDLE_NORM in accounts
+             else accounts[HANDLE].map(normalize_handle)).astype(str)
+    platforms = accounts[PLATFORM].astype(str).str.casefold()
+    by_id: dict[str, list[int]] = {}
+    by_handle: dict[str, list[int]] = {}
+    for pos, (i, h) in enumerate(zip(ids, norms, strict=True)):
+        by_id.setdefault(i, []).append(pos)
+        by_handle.setdefault(h, []).append(pos)
+    status = accounts[STATUS] if STATUS in accounts else pd.Series(None, index=accounts.index)
+    removed_at = accounts[SUSPENDED_AT] if SUSPENDED_AT in accounts else \
+        pd.Series(pd.NaT, index=accounts.index)
+    info = {i: (s, r) for i, s, r in zip(ids, status, removed_at, strict=True)}
+
+    coordination = getattr(analysis, "coordination", None)
+    clusters = _frame(coordination, "clusters")
+    cluster_of, cluster_size = {}, {}
+    if clusters is not None and not clusters.empty:
+        cluster_of = dict(zip(clusters[ACCOUNT_ID].astype(str), clusters[CLUSTER_ID],
+                              strict=True))
+        cluster_size = clusters.groupby(CLUSTER_ID).size().to_dict()
+    mirrors = getattr(analysis, "mirrors", None)
+    links = _frame(mirrors, "links")
+    preds: dict[str, list[tuple[str, float]]] = {}
+    succs: dict[str, list[tuple[str, float]]] = {}
+    if links is not None and not links.empty:
+        scores = links[SCORE] if SCORE in links else pd.Series(np.nan, index=links.index)
+        for p, s, sc in zip(links[PREDECESSOR_ID].astype(str), links[SUCCESSOR_ID].astype(str),
+                            scores, strict=True):
+            preds.setdefault(s, []).append((p, float(sc)))
+            succs.setdefault(p, []).append((s, float(sc)))
+    chains = _frame(mirrors, "chains")
+    chain_of = {} if chains is None else dict(zip(chains[ACCOUNT_ID].astype(str),
+                                                  chains[CHAIN_ID], strict=True))
+    hubs = _frame(getattr(analysis, "hubs", None), "hubs")
+    hub_of = {}
+    n_hubs = 0
+    if hubs is not None and not hubs.empty:
+        ranked = hubs.copy()
+        if RANK not in ranked:
+            ranked[RANK] = ranked[HUB_SCORE].rank(ascending=False, method="first")
+        n_hubs = len(ranked)
+        for rec in ranked.to_dict("records"):
+            hub_of[str(rec[ACCOUNT_ID])] = (float(rec[RANK]), float(rec.get(HUB_SCORE, np.nan)))
+
+    rows = []
+    for entry in entries.to_dict("records"):
+        want_id, want_handle = str(entry[ACCOUNT_ID]), str(entry[HANDLE])
+        want_platform = str(entry[PLATFORM]).casefold()
+        if want_id:
+            positions, how = by_id.get(want_id, []), ACCOUNT_ID
+        elif want_handle:
+            positions, how = by_handle.get(_handle_key(want_handle), []), HANDLE
+        else:
+            positions, how = [], "none"
+        if want_platform and want_platform not in ("any", "*"):
+            positions = [p for p in positions if platforms.iloc[p] == want_platform]
+        matched = [ids.iloc[p] for p in positions]
+        rows.append(_assess(entry, matched, how, labels=labels, info=info,
+                            cluster_of=cluster_of, cluster_size=cluster_size, preds=preds,
+                            succs=succs, chain_of=chain_of, hub_of=hub_of, n_hubs=n_hubs,
+                            top_hubs=top_hubs))
+    out = pd.DataFrame(rows)
+    extras = [c for c in entries.columns if c not in out.columns]
+    for col in extras:
+        out[col] = entries[col].values
+    if out.empty:
+        return pd.DataFrame(columns=[*TRIAGE_COLUMNS, *extras])
+    order = out.assign(
+        _cat=out["category"].map(CATEGORIES.index),
+        _hub=out["hub_rank"].fillna(np.inf),
+        _mirror=-out["mirror_score"].fillna(-1.0),
+        _size=-out["cluster_size"].fillna(0),
+        _time=out[RECEIVED_AT].fillna(pd.Timestamp.max.tz_localize("UTC")),
+    ).sort_values(["_cat", "_hub", "_mirror", "_size", "_time", ENTRY], kind="stable").index
+    out.loc[order, "priority"] = np.arange(1, len(out) + 1)
+    out["priority"] = out["priority"].astype(int)
+    return out[[*TRIAGE_COLUMNS, *extras]].reset_index(drop=True)
+
+
+def _fmt_time(value: Any) -> str:
+    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def _assess(entry: dict, matched: list[str], how: str, *, labels, info, cluster_of,
+            cluster_size, preds, succs, chain_of, hub_of, n_hubs, top_hubs) -> dict:
+    label = lambda a: labels.get(a, a)  # noqa: E731
+    row = {ENTRY: entry[ENTRY], HANDLE: entry[HANDLE], ACCOUNT_ID: entry[ACCOUNT_ID],
+           PLATFORM: entry[PLATFORM], RECEIVED_AT: entry[RECEIVED_AT], "note": entry["note"],
+           "found": bool(matched), "match": how if matched else "none",
+           "matched_account_ids": _join(matched),
+           "matched_handles": _join(label(a) for a in matched)}
+    clusters = [cluster_of[a] for a in matched if a in cluster_of]
+    mirror_of = [(p, s) for a in matched for p, s in preds.get(a, [])]
+    successors = [(s, sc) for a in matched for s, sc in succs.get(a, [])]
+    hub = [hub_of[a] for a in matched if a in hub_of]
+    best_hub = min(hub) if hub else None
+    row.update({
+        "in_coordinated_cluster": bool(clusters),
+        CLUSTER_ID: _join(clusters),
+        "cluster_size": float(max(cluster_size.get(c, 0) for c in clusters)) if clusters
+        else np.nan,
+        "mirror_of": _join(p for p, _ in mirror_of),
+        "mirror_score": max(s for _, s in mirror_of) if mirror_of else np.nan,
+        "successors": _join(s for s, _ in successors),
+        "successor_score": max(s for _, s in successors) if successors else np.nan,
+        CHAIN_ID: _join(chain_of[a] for a in matched if a in chain_of),
+        "likely_operator": bool(best_hub and best_hub[0] <= top_hubs),
+        "hub_rank": best_hub[0] if best_hub else np.nan,
+        HUB_SCORE: best_hub[1] if best_hub else np.nan,
+    })
+    evidence = []
+    if how == "none":
+        category = "invalid_entry"
+        evidence.append("the entry names no handle or account id")
+    elif not matched:
+        category = "not_found"
+        what = f"account id {entry[ACCOUNT_ID]}" if how == ACCOUNT_ID else \
+            f"handle @{_handle_key(entry[HANDLE])}"
+        where = f" on {entry[PLATFORM]}" if entry[PLATFORM] else ""
+        evidence.append(f"not found in the data (no account with {what}{where})")
+    else:
+        for a in matched:
+            state, removed = info.get(a, (None, None))
+            extra = ", ".join(x for x in (str(state) if state and not pd.isna(state) else "",
+                                          f"removed {_fmt_time(removed)}" if _fmt_time(removed)
+                                          else "") if x)
+            evidence.append(f"matched {label(a)}" + (f" ({extra})" if extra else ""))
+        if row["likely_operator"]:
+            category = "likely_operator"
+        elif mirror_of:
+            category = "mirror"
+        elif clusters:
+            category = "coordinated"
+        elif successors:
+            category = "recreated"
+        else:
+            category = "no_signal"
+        if best_hub:
+            evidence.append(f"ranked {best_hub[0]:g} of {n_hubs} operator candidates "
+                            f"(hub score {best_hub[1]:.2f})")
+        for p, s in mirror_of:
+            removed = _fmt_time(info.get(p, (None, None))[1])
+            evidence.append(f"likely re-creation of {label(p)}"
+                            + (f" (removed {removed})" if removed else "")
+                            + f", mirror score {s:.2f}")
+        for c in dict.fromkeys(clusters):
+            evidence.append(f"in coordinated network {c} ({cluster_size.get(c, 0)} accounts)")
+        for s, sc in successors:
+            evidence.append(f"re-created as {label(s)}, mirror score {sc:.2f}")
+        if category == "no_signal":
+            evidence.append("no coordination, mirror or operator signal")
+    row["category"] = category
+    row["evidence"] = "; ".join(evidence)
+    return row

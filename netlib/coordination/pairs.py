@@ -412,13 +412,14 @@ def _duckdb_pairs(shares: _Shares, *, window: float, min_participation: int,
             con.execute(f"SET temp_directory = '{temp_directory}'")
         if threads:
             con.execute(f"SET threads = {int(threads)}")
-        con.execute("SET preserve_insertion_order = false")
         if shares.frame is not None:
             con.register("src_frame", shares.frame)
             con.execute("CREATE TEMP TABLE src AS SELECT * FROM src_frame")
             con.unregister("src_frame")
         else:
+            # row numbers follow the files' row order (insertion order is preserved here)
             con.execute(f"CREATE TEMP TABLE src AS {shares.sql}")
+        con.execute("SET preserve_insertion_order = false")
         window_ticks = int(round(float(window) * shares.scale))
         for name, sql in _pair_sql(window_ticks=window_ticks,
                                    min_participation=min_participation,

@@ -134,7 +134,7 @@ def generate(*, seed: int = 0, scale: float = 1.0, difficulty: str = "medium") -
     groups = make_population(rng, accounts, knobs, float(scale))
     nets = build_networks(rng, accounts, knobs, float(scale), vocab)
     takedowns(rng, accounts, nets, knobs)
-    posts = organic_activity(rng, accounts, actions, vocab, groups, knobs)
+    posts = organic_activity(rng, accounts, actions, vocab, groups, knobs, float(scale))
     network_activity(rng, accounts, actions, nets, posts, vocab, knobs)
     edges = asm.follows(rng, accounts, nets, knobs)
     complaints = asm.complaints(rng, accounts, nets, groups)

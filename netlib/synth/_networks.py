@@ -85,7 +85,7 @@ def build_networks(rng: np.random.Generator, accounts: Accounts, knobs: dict, sc
                                 replace=False))
         plats = [main] + sorted(str(p) for p in extra)
         w = np.array([1.0] + [float(rng.uniform(0.1, 0.4)) for _ in extra])
-        size = int(np.clip(round(np.exp(rng.normal(np.log(62), 0.55))), 20, 150) * scale)
+        size = int(np.clip(round(np.exp(rng.normal(np.log(55), 0.55))), 20, 150) * scale)
         size = max(size, 6)
         tags = [f"{a}{b}" for a, b in zip(
             rng.choice(tx.CAMPAIGN_WORDS, size=4), rng.choice(tx.CAMPAIGN_WORDS, size=4),

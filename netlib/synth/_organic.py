@@ -98,7 +98,7 @@ def _person(rng: np.random.Generator, accounts: Accounts, platform: str, tz: flo
         avatar=tx.hex_hash(rng)[0] if rng.random() < 0.85 else None,
         location=cities[int(rng.integers(len(cities)))] if rng.random() < 0.5 else None,
         language=tx.LANGUAGES[tz], tz=tz, role=role, pop=pop,
-        activity=float(np.clip(rng.lognormal(2.4, 1.25), 1, 2500)))
+        activity=float(np.clip(rng.lognormal(2.3, 1.25), 1, 2500)))
 
 
 def make_population(rng: np.random.Generator, accounts: Accounts, knobs: dict,
@@ -143,7 +143,7 @@ def make_population(rng: np.random.Generator, accounts: Accounts, knobs: dict,
         row.update(pop=float(rng.uniform(300, 3000)), activity=float(rng.uniform(150, 400)))
         groups["celebrity"].append(key)
     # news outlets (legitimate syndication)
-    n_out = knobs["outlets"]
+    n_out = max(int(round(knobs["outlets"] * min(1.0, scale ** 0.5))), 3)
     names = rng.permutation(len(tx.NEWS_NAMES))[:n_out]
     for i in names:
         name = tx.NEWS_NAMES[int(i)]
@@ -200,7 +200,8 @@ def _window(accounts: Accounts, keys: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 def organic_activity(rng: np.random.Generator, accounts: Accounts, actions: Actions,
-                     vocab: Vocab, groups: dict[str, list[int]], knobs: dict) -> dict:
+                     vocab: Vocab, groups: dict[str, list[int]], knobs: dict,
+                     scale: float = 1.0) -> dict:
     """Posts, reposts, replies and quotes of the organic background, plus special events."""
     keys = np.array(sorted(k for g in ("people", "lookalike", "celebrity", "spam", "newcomer")
                            for k in groups[g]), dtype=np.int64)
@@ -224,6 +225,8 @@ def organic_activity(rng: np.random.Generator, accounts: Accounts, actions: Acti
     n = len(p_idx)
     spam = np.isin(keys[p_idx], groups["spam"])
     texts = tx.sentences(rng, n)
+    for i, j in enumerate(rng.choice(n, size=min(n, 3 * len(tx.HOSTILE)), replace=False)):
+        texts[int(j)] = tx.HOSTILE[i % len(tx.HOSTILE)]  # hostile strings as plain data
     urls = vocab.url_cells(rng, n, 0.25)
     spam_link = [f"https://cheap-{w}.shop/deal" for w in
                  np.asarray(tx.WORDS)[rng.integers(0, 8, size=n)]]
@@ -257,16 +260,17 @@ def organic_activity(rng: np.random.Generator, accounts: Accounts, actions: Acti
                    zip(external, rng.integers(10**9, 10**10, size=len(sel)), strict=True)]
             actions.add(keys[sel], t, kind, ref=ref, ext=ext, text=text)
     posts = dict(key=post_keys, acc=post_acc, ts=post_ts, platform=post_plat)
-    _viral_bursts(rng, accounts, actions, posts, keys, platform, activity, knobs)
-    _fan_groups(rng, accounts, actions, groups, keys, platform, knobs)
-    _hashtag_events(rng, accounts, actions, vocab, keys, knobs)
-    _news(rng, accounts, actions, vocab, groups, knobs)
+    _viral_bursts(rng, accounts, actions, posts, keys, platform, activity, knobs, scale)
+    _fan_groups(rng, accounts, actions, groups, keys, platform, knobs, scale)
+    _hashtag_events(rng, accounts, actions, vocab, keys, knobs, scale)
+    _news(rng, accounts, actions, vocab, groups, knobs, scale)
     return posts
 
 
-def _viral_bursts(rng, accounts, actions, posts, keys, platform, activity, knobs) -> None:
+def _viral_bursts(rng, accounts, actions, posts, keys, platform, activity, knobs,
+                  scale) -> None:
     """Popular posts reshared by many unrelated accounts within seconds to hours."""
-    n_bursts = int(rng.poisson(knobs["viral_per_day"] * DAYS))
+    n_bursts = int(rng.poisson(knobs["viral_per_day"] * DAYS * scale))
     pop = np.array([accounts.rows[k]["pop"] for k in posts["acc"]])
     w = pop**1.5 / (pop**1.5).sum()
     chosen = rng.choice(len(posts["key"]), size=n_bursts, replace=False, p=w) \
@@ -289,10 +293,10 @@ def _viral_bursts(rng, accounts, actions, posts, keys, platform, activity, knobs
         actions.add(keys[who[ok]], t[ok], share_kind(plat), ref=posts["key"][i])
 
 
-def _fan_groups(rng, accounts, actions, groups, keys, platform, knobs) -> None:
+def _fan_groups(rng, accounts, actions, groups, keys, platform, knobs, scale) -> None:
     """Fans who reshare a celebrity's posts soon after each one (organic, not a network)."""
     celebs = groups["celebrity"]
-    n = min(knobs["fan_groups"], len(celebs))
+    n = min(max(int(round(knobs["fan_groups"] * min(scale, 1.0))), 1), len(celebs))
     for c in rng.choice(celebs, size=n, replace=False):
         c = int(c)
         row = accounts.rows[c]
@@ -315,9 +319,9 @@ def _fan_groups(rng, accounts, actions, groups, keys, platform, knobs) -> None:
             actions.add(who[ok], tt[ok], share_kind(row["platform"]), ref=pk)
 
 
-def _hashtag_events(rng, accounts, actions, vocab, keys, knobs) -> None:
+def _hashtag_events(rng, accounts, actions, vocab, keys, knobs, scale) -> None:
     """Live events: many accounts post the same new hashtag within minutes."""
-    for e in range(knobs["hashtag_events"]):
+    for e in range(max(int(round(knobs["hashtag_events"] * scale)), 2)):
         tag = f"{tx.WORDS[int(rng.integers(len(tx.WORDS)))]}{'vs'}" \
               f"{tx.WORDS[int(rng.integers(len(tx.WORDS)))]}{e}"
         t0 = START_S + int(rng.integers(0, (DAYS - 1) * DAY))
@@ -331,7 +335,7 @@ def _hashtag_events(rng, accounts, actions, vocab, keys, knobs) -> None:
                               vocab.hashtag_cells(rng, n, 0.3)])
 
 
-def _news(rng, accounts, actions, vocab, groups, knobs) -> None:
+def _news(rng, accounts, actions, vocab, groups, knobs, scale) -> None:
     """Outlets post their own stories and syndicate shared wire stories within minutes."""
     outlets = np.array(groups["outlet"], dtype=np.int64)
     if not len(outlets):
@@ -339,13 +343,13 @@ def _news(rng, accounts, actions, vocab, groups, knobs) -> None:
     tz = np.array([accounts.rows[k]["tz"] for k in outlets])
     domains = [accounts.rows[k]["url"].split("//www.")[-1] for k in outlets]
     for j, k in enumerate(outlets):
-        n = int(rng.poisson(accounts.rows[k]["activity"]))
+        n = int(rng.poisson(accounts.rows[k]["activity"] * min(scale, 1.0)))
         t = sample_times(rng, np.full(n, tz[j]), np.full(n, START_S), np.full(n, END_S))
         actions.add(np.full(n, k), t, "post", text=tx.sentences(rng, n, lo=6, hi=14),
                     urls=[f"https://www.{domains[j]}/story/{v}" for v in
                           rng.integers(10**5, 10**6, size=n)],
                     hashtags=vocab.hashtag_cells(rng, n, 0.2))
-    for _ in range(knobs["syndicated_links"]):
+    for _ in range(max(int(round(knobs["syndicated_links"] * min(scale, 1.0))), 10)):
         size = int(min(rng.integers(2, 7), len(outlets)))
         who = rng.choice(len(outlets), size=size, replace=False)
         t0 = sample_times(rng, tz[who[:1]], np.array([START_S]), np.array([END_S]))[0]

@@ -162,7 +162,7 @@ def flip_bits(rng: np.random.Generator, hexhash: str, bits: int) -> str:
 
 
 def sentences(rng: np.random.Generator, n: int, vocab: list[str] | tuple[str, ...] = WORDS,
-              lo: int = 4, hi: int = 14) -> list[str]:
+              lo: int = 3, hi: int = 11) -> list[str]:
     """``n`` word-soup sentences of ``lo..hi`` words."""
     if n == 0:
         return []

@@ -188,19 +188,23 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int = 10) -> pd.
                             cluster_of=cluster_of, cluster_size=cluster_size, preds=preds,
                             succs=succs, chain_of=chain_of, hub_of=hub_of, n_hubs=n_hubs,
                             top_hubs=top_hubs))
-    out = pd.DataFrame(rows)
-    extras = [c for c in entries.columns if c not in out.columns]
-    for col in extras:
-        out[col] = entries[col].values
-    if out.empty:
+    extras = [c for c in entries.columns if c not in TRIAGE_COLUMNS]
+    if not rows:
         return pd.DataFrame(columns=[*TRIAGE_COLUMNS, *extras])
+    out = pd.DataFrame(rows)
+    out[RECEIVED_AT] = entries[RECEIVED_AT].array
+    for col in extras:
+        out[col] = entries[col].array
+    received = out[RECEIVED_AT]
     order = out.assign(
         _cat=out["category"].map(CATEGORIES.index),
         _hub=out["hub_rank"].fillna(np.inf),
         _mirror=-out["mirror_score"].fillna(-1.0),
         _size=-out["cluster_size"].fillna(0),
-        _time=out[RECEIVED_AT].fillna(pd.Timestamp.max.tz_localize("UTC")),
-    ).sort_values(["_cat", "_hub", "_mirror", "_size", "_time", ENTRY], kind="stable").index
+        _time=received.isna(),  # dated entries first, then oldest first
+        _when=received.fillna(received.min()) if received.notna().any() else 0,
+    ).sort_values(["_cat", "_hub", "_mirror", "_size", "_time", "_when", ENTRY],
+                  kind="stable").index
     out.loc[order, "priority"] = np.arange(1, len(out) + 1)
     out["priority"] = out["priority"].astype(int)
     return out[[*TRIAGE_COLUMNS, *extras]].reset_index(drop=True)

@@ -1,0 +1,528 @@
+"""Behavioural traces: actions -> a long table of (account, trace, object, time).
+
+Coordination shows up as many accounts doing *the same thing* at *nearly the same time*.
+"The same thing" depends on the behaviour, so each behaviour is reduced to an object
+identifier that two accounts can share:
+
+========== ================================================================================
+trace      object two accounts share
+========== ================================================================================
+repost     the original post behind a repost, quote or forward (chains are followed to the
+           root inside the data)
+link       a URL, normalised (scheme, ``www.``, tracking parameters, fragment and trailing
+           slash removed)
+hashtag    one hashtag, case-folded
+hashtag_seq the ordered sequence of a post's hashtags (posts with two or more)
+text       a group of near-duplicate texts (MinHash/LSH on character shingles)
+reply      the post replied to
+media      a media hash; near-identical perceptual hashes are grouped
+========== ================================================================================
+
+:func:`build_traces` returns one row per (action, trace, object); the coordination module
+turns co-occurrences of objects into account pairs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from collections.abc import Iterable, Sequence
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import numpy as np
+import pandas as pd
+
+from netlib.schema import (
+    ACCOUNT_ID,
+    ACTION_ID,
+    HASHTAGS,
+    KIND,
+    MEDIA_HASHES,
+    OBJECT_ID,
+    TEXT,
+    TIMESTAMP,
+    URLS,
+    Dataset,
+    ParameterError,
+)
+
+__all__ = [
+    "TRACE",
+    "TRACES",
+    "TRACE_COLUMNS",
+    "build_traces",
+    "normalize_url",
+    "normalize_text",
+    "near_duplicate_groups",
+    "media_groups",
+]
+
+#: Column naming the behaviour in a trace table.
+TRACE = "trace"
+#: Every trace :func:`build_traces` knows, in output order.
+TRACES = ("repost", "link", "hashtag", "hashtag_seq", "text", "reply", "media")
+#: Columns of a trace table.
+TRACE_COLUMNS = (ACCOUNT_ID, TRACE, OBJECT_ID, TIMESTAMP, ACTION_ID)
+
+#: Action kinds that share someone else's post.
+SHARE_KINDS = ("repost", "quote", "forward")
+#: Action kinds whose text is the author's own (repost text is the original's text).
+AUTHORED_KINDS = ("post", "reply", "quote")
+
+#: Query parameters that identify a campaign or a click, never the page.
+TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
+    "mc_cid", "mc_eid", "_ga", "_gl", "ref_src", "ref_url", "cmpid", "s_cid", "mkt_tok",
+    "oly_anon_id", "oly_enc_id", "vero_id", "spm", "share", "feature", "si",
+})
+TRACKING_PREFIXES = ("utm_", "hsa_", "pk_", "mtm_")
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
+# --- links --------------------------------------------------------------------------------
+def normalize_url(url: str) -> str:
+    """Normalise a URL so that the same page shared two ways compares equal.
+
+    Lower-cases scheme and host, drops the scheme itself (``http`` and ``https`` are the
+    same page), a leading ``www.``, default ports, the fragment, tracking parameters
+    (``utm_*``, ``fbclid``, ``gclid`` ...), and a trailing slash; the remaining query
+    parameters are sorted. The path keeps its case (many servers are case-sensitive).
+
+    Parameters
+    ----------
+    url : str
+
+    Returns
+    -------
+    str
+        ``host/path?sorted_query``, or the stripped input when it is not a URL.
+
+    Examples
+    --------
+    >>> normalize_url("HTTPS://www.Example.com/News/?utm_source=x&id=3&fbclid=abc#top")
+    'example.com/News?id=3'
+    """
+    text = str(url).strip()
+    if not text:
+        return ""
+    if "://" not in text[:12]:
+        if text.startswith("//"):
+            text = "http:" + text
+        elif "." in text.split("/")[0]:
+            text = "http://" + text
+        else:
+            return text
+    try:
+        parts = urlsplit(text)
+        host = (parts.hostname or "").rstrip(".")
+        port = parts.port
+    except ValueError:
+        return text
+    scheme = parts.scheme.lower()
+    if host.startswith("www."):
+        host = host[4:]
+    netloc = host
+    if port is not None and str(port) != _DEFAULT_PORTS.get(scheme):
+        netloc = f"{host}:{port}"
+    path = re.sub(r"/{2,}", "/", parts.path or "").rstrip("/")
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if k.lower() not in TRACKING_PARAMS
+             and not k.lower().startswith(TRACKING_PREFIXES)]
+    out = netloc + path
+    if query:
+        out += "?" + urlencode(sorted(query))
+    return out
+
+
+# --- text -----------------------------------------------------------------------------------
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_MENTION_RE = re.compile(r"(?<!\w)@\w+")
+_NON_WORD_RE = re.compile(r"[^\w]+")
+
+
+def normalize_text(text: str) -> str:
+    """Text reduced to what copy-paste keeps: NFKC, case-folded, no URLs/mentions/punctuation.
+
+    Examples
+    --------
+    >>> normalize_text("RT @bob: Vote NOW!!! https://t.co/x  #Election")
+    'rt vote now election'
+    """
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return ""
+    out = unicodedata.normalize("NFKC", str(text)).casefold()
+    out = _URL_RE.sub(" ", out)
+    out = _MENTION_RE.sub(" ", out)
+    out = _NON_WORD_RE.sub(" ", out).replace("_", " ")
+    return " ".join(out.split())
+
+
+def _shingle_hashes(text: str, k: int) -> list[int]:
+    if len(text) <= k:
+        return [zlib.crc32(text.encode("utf-8"))]
+    data = text.encode("utf-8")
+    # character shingles on the byte string: cheap and robust to small edits
+    return list({zlib.crc32(data[i:i + k]) for i in range(len(data) - k + 1)})
+
+
+def _identity(value: int) -> int:
+    return value
+
+
+class _UnionFind:
+    def __init__(self, n: int):
+        self.parent = np.arange(n)
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        root = i
+        while parent[root] != root:
+            root = parent[root]
+        while parent[i] != root:
+            parent[i], i = root, parent[i]
+        return root
+
+    def union(self, i: int, j: int) -> None:
+        a, b = self.find(i), self.find(j)
+        if a != b:
+            if a < b:
+                self.parent[b] = a
+            else:
+                self.parent[a] = b
+
+    def labels(self) -> np.ndarray:
+        return np.array([self.find(i) for i in range(len(self.parent))])
+
+
+def near_duplicate_groups(texts: Sequence[str], *, threshold: float = 0.7,
+                          num_perm: int = 64, shingle: int = 5,
+                          seed: int = 0) -> np.ndarray:
+    """Group near-duplicate texts with MinHash and locality-sensitive hashing.
+
+    Two texts are linked when LSH proposes them and their estimated Jaccard similarity
+    of character ``shingle``-grams is at least ``threshold``; groups are the connected
+    components of these links. Identical texts are always in one group.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        Already normalised texts (see :func:`normalize_text`).
+    threshold : float
+        Minimum estimated Jaccard similarity, in (0, 1].
+    num_perm : int
+        MinHash permutations (more is more precise and slower).
+    shingle : int
+        Shingle length in bytes.
+    seed : int
+        Seed of the MinHash permutations.
+
+    Returns
+    -------
+    numpy.ndarray
+        One integer group label per text (the position of the group's first text).
+
+    References
+    ----------
+    Broder (1997), "On the resemblance and containment of documents".
+    Leskovec, Rajaraman & Ullman, *Mining of Massive Datasets*, ch. 3.
+
+    Examples
+    --------
+    >>> near_duplicate_groups(["vote for the new bridge today", "vote for the new bridge today!",
+    ...                        "completely unrelated words here"]).tolist()
+    [0, 0, 2]
+    """
+    from datasketch import MinHash, MinHashLSH
+
+    if not 0 < threshold <= 1:
+        raise ParameterError(f"text_threshold={threshold!r} must be in (0, 1]")
+    texts = list(texts)
+    n = len(texts)
+    if n == 0:
+        return np.zeros(0, dtype=int)
+    unique, first_pos, inverse = np.unique(np.asarray(texts, dtype=object).astype(str),
+                                           return_index=True, return_inverse=True)
+    labels_unique = np.arange(len(unique))
+    if threshold < 1 and len(unique) > 1:
+        # leader clustering: each text joins the first earlier leader it resembles,
+        # otherwise it becomes a leader itself (linear in the number of texts)
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        leaders: dict[int, MinHash] = {}
+        template = MinHash(num_perm=num_perm, seed=seed)
+        order = np.argsort(first_pos, kind="stable")  # earliest text first
+        for i in order:
+            m = MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity,
+                        permutations=template.permutations, scheme=template.scheme)
+            m.update_batch(_shingle_hashes(unique[i], shingle))
+            best, best_sim = -1, threshold
+            for j in lsh.query(m):
+                sim = m.jaccard(leaders[j])
+                if sim >= best_sim and (best < 0 or sim > best_sim or j < best):
+                    best, best_sim = j, sim
+            if best >= 0:
+                labels_unique[i] = best
+            else:
+                leaders[int(i)] = m
+                lsh.insert(int(i), m)
+    labels = labels_unique[inverse]
+    # relabel each group by the position of its first text
+    first_of_group: dict[int, int] = {}
+    out = np.empty(n, dtype=int)
+    for pos, lab in enumerate(labels):
+        out[pos] = first_of_group.setdefault(int(lab), pos)
+    return out
+
+
+# --- media ----------------------------------------------------------------------------------
+def media_groups(hashes: Sequence[str], *, max_distance: int = 4) -> np.ndarray:
+    """Group media hashes that are equal or within ``max_distance`` bits (Hamming).
+
+    Hex perceptual hashes (pHash, dHash...) of near-identical images differ in a few bits.
+    Candidates are found by the pigeonhole rule: two hashes within ``d`` bits agree exactly
+    on at least one of ``d + 1`` chunks; each candidate pair is then checked exactly.
+    Hashes that are not hexadecimal are only grouped when equal.
+
+    Returns
+    -------
+    numpy.ndarray
+        One integer group label per hash (the position of the group's first hash).
+
+    Examples
+    --------
+    >>> media_groups(["ffff0000ffff0000", "ffff0000ffff0001", "0123456789abcdef"]).tolist()
+    [0, 0, 2]
+    """
+    if max_distance < 0:
+        raise ParameterError(f"media_distance={max_distance!r} must be >= 0")
+    values = [str(h).strip().lower() for h in hashes]
+    n = len(values)
+    unique = sorted(set(values))
+    index = {h: i for i, h in enumerate(unique)}
+    uf = _UnionFind(len(unique))
+    if max_distance > 0:
+        by_length: dict[int, list[str]] = {}
+        for h in unique:
+            if re.fullmatch(r"[0-9a-f]+", h) and len(h) <= 64:
+                by_length.setdefault(len(h), []).append(h)
+        for length, group in by_length.items():
+            bits = 4 * length
+            if len(group) < 2 or max_distance >= bits:
+                continue
+            ints = [int(h, 16) for h in group]
+            chunks = max_distance + 1
+            bounds = [int(x) for x in np.linspace(0, bits, chunks + 1)]
+            for c in range(chunks):
+                lo, hi = bounds[c], bounds[c + 1]
+                mask = (1 << (hi - lo)) - 1
+                buckets: dict[int, list[int]] = {}
+                for k, value in enumerate(ints):
+                    buckets.setdefault((value >> lo) & mask, []).append(k)
+                for members in buckets.values():
+                    if len(members) < 2 or len(members) > 5000:
+                        continue
+                    for x in range(len(members)):
+                        for y in range(x + 1, len(members)):
+                            i, j = members[x], members[y]
+                            if (ints[i] ^ ints[j]).bit_count() <= max_distance:
+                                uf.union(index[group[i]], index[group[j]])
+    labels_unique = uf.labels()
+    first_of_group: dict[int, int] = {}
+    out = np.empty(n, dtype=int)
+    for pos, h in enumerate(values):
+        out[pos] = first_of_group.setdefault(int(labels_unique[index[h]]), pos)
+    return out
+
+
+# --- the trace table ----------------------------------------------------------------------
+def _explode_list(actions: pd.DataFrame, column: str) -> pd.DataFrame:
+    """One row per (action, list item) of a space-separated list column, order kept."""
+    cells = actions[column]
+    has = cells.notna()
+    if not has.any():
+        return pd.DataFrame({ACTION_ID: [], "item": [], "pos": []})
+    sub = actions.loc[has, [ACTION_ID]].copy()
+    sub["item"] = cells[has].astype(str).str.split()
+    sub = sub.explode("item", ignore_index=True).dropna(subset=["item"])
+    sub = sub[sub["item"] != ""]
+    sub["pos"] = sub.groupby(ACTION_ID, sort=False).cumcount()
+    return sub
+
+
+def _root_objects(actions: pd.DataFrame) -> pd.Series:
+    """For sharing actions, the original post at the end of a chain of shares in the data."""
+    shares = actions[actions[KIND].isin(SHARE_KINDS) & actions[OBJECT_ID].notna()]
+    target = dict(zip(shares[ACTION_ID], shares[OBJECT_ID], strict=True))
+    root = shares[OBJECT_ID].copy()
+    for _ in range(50):  # validation already broke cycles; chains are short
+        nxt = root.map(target)
+        moved = nxt.notna()
+        if not moved.any():
+            break
+        root = nxt.where(moved, root)
+    return root
+
+
+def _check_traces(traces: Iterable[str] | str | None) -> tuple[str, ...]:
+    if traces is None:
+        return TRACES
+    if isinstance(traces, str):
+        traces = [traces]
+    chosen = tuple(dict.fromkeys(traces))
+    unknown = [t for t in chosen if t not in TRACES]
+    if unknown:
+        raise ParameterError(f"unknown trace{'s' if len(unknown) > 1 else ''} "
+                             f"{', '.join(map(repr, unknown))} (expected any of "
+                             f"{', '.join(TRACES)})")
+    if not chosen:
+        raise ParameterError(f"traces is empty (expected any of {', '.join(TRACES)})")
+    return chosen
+
+
+def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | None = None,
+                 text_threshold: float = 0.7, text_min_chars: int = 20,
+                 text_num_perm: int = 64, text_shingle: int = 5,
+                 media_distance: int = 4, seed: int = 0) -> pd.DataFrame:
+    """Reduce actions to the objects accounts share, one row per (action, trace, object).
+
+    Parameters
+    ----------
+    data : Dataset or DataFrame
+        A Dataset, or an actions frame with the interchange columns (``action_id,
+        account_id, timestamp, kind`` and any of ``object_id, text, urls, hashtags,
+        media_hashes``).
+    traces : str or iterable of str, optional
+        Which behaviours to trace (default: all of :data:`TRACES`).
+    text_threshold : float
+        Jaccard similarity above which two texts count as one (near-duplicate) object.
+    text_min_chars : int
+        Shorter normalised texts ("ok", "lol") are not traced: they coincide by chance.
+    text_num_perm, text_shingle : int
+        MinHash size and character-shingle length for the text trace.
+    media_distance : int
+        Hex perceptual hashes within this many bits are one object (0: exact match only).
+    seed : int
+        Seed of the MinHash permutations.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``account_id, trace, object_id, timestamp, action_id``, sorted by trace,
+        timestamp and action. ``object_id`` is the shared object: the root post (repost),
+        the normalised URL (link), the case-folded tag (hashtag), the space-joined tag
+        sequence (hashtag_seq), ``"text:<action_id>"`` naming a near-duplicate group by
+        its first action (text), the replied-to post (reply), the media hash (media, the
+        group's first hash for near-duplicates).
+
+    Raises
+    ------
+    ParameterError
+        If a trace name is unknown or a parameter is out of range.
+    DataFormatError
+        If ``data`` is a frame lacking ``action_id``, ``account_id`` or ``timestamp``.
+
+    Examples
+    --------
+    >>> import pandas as pd, netlib
+    >>> from netlib.traces import build_traces
+    >>> acc = pd.DataFrame({"account_id": ["a", "b"], "platform": "x", "handle": ["a", "b"]})
+    >>> act = pd.DataFrame({"action_id": ["1", "2"], "account_id": ["a", "b"],
+    ...                     "timestamp": ["2024-01-01T00:00:00Z", "2024-01-01T00:00:30Z"],
+    ...                     "kind": "post", "urls": ["https://www.x.org/a/?utm_source=t",
+    ...                                              "http://x.org/a"]})
+    >>> data = netlib.Dataset.from_frames(acc, act, now=pd.Timestamp("2025-01-01", tz="UTC"))
+    >>> build_traces(data, traces="link")[["account_id", "object_id"]].values.tolist()
+    [['a', 'x.org/a'], ['b', 'x.org/a']]
+    """
+    from netlib.schema import DataFormatError
+
+    chosen = _check_traces(traces)
+    if not 0 < text_threshold <= 1:
+        raise ParameterError(f"text_threshold={text_threshold!r} must be in (0, 1]")
+    if media_distance < 0:
+        raise ParameterError(f"media_distance={media_distance!r} must be >= 0")
+    actions = data.actions if isinstance(data, Dataset) else data
+    missing = [c for c in (ACTION_ID, ACCOUNT_ID, TIMESTAMP) if c not in actions.columns]
+    if missing:
+        raise DataFormatError(f"actions: missing column{'s' if len(missing) > 1 else ''} "
+                              f"{', '.join(missing)} needed to build traces")
+    actions = actions.copy()
+    for col in (KIND, OBJECT_ID, TEXT, URLS, HASHTAGS, MEDIA_HASHES):
+        if col not in actions.columns:
+            actions[col] = None
+    actions[KIND] = actions[KIND].fillna("post")
+    parts: list[pd.DataFrame] = []
+
+    def emit(trace: str, action_ids: pd.Series, objects: pd.Series) -> None:
+        frame = pd.DataFrame({ACTION_ID: np.asarray(action_ids, dtype=object),
+                              OBJECT_ID: np.asarray(objects, dtype=object)})
+        frame[TRACE] = trace
+        parts.append(frame)
+
+    if "repost" in chosen:
+        roots = _root_objects(actions)
+        emit("repost", actions.loc[roots.index, ACTION_ID], roots)
+    if "reply" in chosen:
+        replies = actions[(actions[KIND] == "reply") & actions[OBJECT_ID].notna()]
+        emit("reply", replies[ACTION_ID], replies[OBJECT_ID])
+    if "link" in chosen:
+        links = _explode_list(actions, URLS)
+        if len(links):
+            norm = links["item"].map(normalize_url)
+            keep = norm != ""
+            emit("link", links.loc[keep, ACTION_ID], norm[keep])
+    if "hashtag" in chosen or "hashtag_seq" in chosen:
+        tags = _explode_list(actions, HASHTAGS)
+        if len(tags):
+            tags["item"] = tags["item"].map(
+                lambda t: unicodedata.normalize("NFKC", t).lstrip("#").casefold())
+            tags = tags[tags["item"] != ""]
+            if "hashtag" in chosen:
+                single = tags.drop_duplicates([ACTION_ID, "item"])
+                emit("hashtag", single[ACTION_ID], single["item"])
+            if "hashtag_seq" in chosen:
+                seq = tags.groupby(ACTION_ID, sort=False)["item"].agg(list)
+                seq = seq[seq.map(len) >= 2]
+                emit("hashtag_seq", seq.index.to_series(), seq.map(" ".join))
+    if "text" in chosen:
+        authored = actions[actions[KIND].isin(AUTHORED_KINDS) & actions[TEXT].notna()]
+        norm = authored[TEXT].map(normalize_text)
+        keep = norm.str.len() >= text_min_chars
+        authored, norm = authored[keep], norm[keep]
+        if len(authored):
+            order = np.lexsort((authored[ACTION_ID].astype(str).to_numpy(),
+                                authored[TIMESTAMP].to_numpy()))
+            authored, norm = authored.iloc[order], norm.iloc[order]
+            groups = near_duplicate_groups(norm.tolist(), threshold=text_threshold,
+                                           num_perm=text_num_perm, shingle=text_shingle,
+                                           seed=seed)
+            ids = authored[ACTION_ID].to_numpy()
+            emit("text", authored[ACTION_ID], "text:" + pd.Series(ids[groups]).astype(str))
+    if "media" in chosen:
+        media = _explode_list(actions, MEDIA_HASHES)
+        if len(media):
+            values = media["item"].str.strip().str.lower().to_numpy()
+            groups = media_groups(values, max_distance=media_distance)
+            media["item"] = values[groups]
+            media = media.drop_duplicates([ACTION_ID, "item"])
+            emit("media", media[ACTION_ID], media["item"])
+
+    if not parts:
+        return _empty_traces()
+    out = pd.concat(parts, ignore_index=True)
+    meta = actions[[ACTION_ID, ACCOUNT_ID, TIMESTAMP]].drop_duplicates(ACTION_ID)
+    out = out.merge(meta, on=ACTION_ID, how="left")
+    out[OBJECT_ID] = out[OBJECT_ID].astype(str)
+    out[TRACE] = pd.Categorical(out[TRACE], categories=list(TRACES)).astype(str)
+    rank = out[TRACE].map({t: i for i, t in enumerate(TRACES)})
+    out = (out.assign(_rank=rank)
+           .sort_values(["_rank", TIMESTAMP, ACTION_ID, OBJECT_ID], kind="stable")
+           .drop(columns="_rank").reset_index(drop=True))
+    return out[list(TRACE_COLUMNS)]
+
+
+def _empty_traces() -> pd.DataFrame:
+    return pd.DataFrame({ACCOUNT_ID: pd.Series(dtype=object), TRACE: pd.Series(dtype=object),
+                         OBJECT_ID: pd.Series(dtype=object),
+                         TIMESTAMP: pd.Series(dtype="datetime64[ns, UTC]"),
+                         ACTION_ID: pd.Series(dtype=object)})

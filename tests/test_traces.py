@@ -1,0 +1,152 @@
+"""Tests for netlib.traces: actions -> (account, trace, object, time)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import netlib
+from netlib.schema import ParameterError
+from netlib.traces import (
+    TRACE_COLUMNS,
+    TRACES,
+    build_traces,
+    media_groups,
+    near_duplicate_groups,
+    normalize_text,
+    normalize_url,
+)
+
+NOW = pd.Timestamp("2025-01-01", tz="UTC")
+
+
+def make_data(rows: list[dict]) -> netlib.Dataset:
+    actions = pd.DataFrame(rows)
+    actions["action_id"] = [str(i) for i in range(len(actions))]
+    if "timestamp" not in actions:
+        actions["timestamp"] = [f"2024-05-01T10:00:{i:02d}Z" for i in range(len(actions))]
+    actions["kind"] = actions.get("kind", pd.Series("post", index=actions.index)).fillna("post")
+    ids = sorted(actions["account_id"].unique())
+    accounts = pd.DataFrame({"account_id": ids, "platform": "x", "handle": ids})
+    return netlib.Dataset.from_frames(accounts, actions, now=NOW)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("https://www.example.com/a/b/", "example.com/a/b"),
+    ("http://example.com/a/b", "example.com/a/b"),
+    ("HTTPS://WWW.EXAMPLE.COM/a/B?utm_source=tw&utm_medium=x", "example.com/a/B"),
+    ("https://example.com/p?id=2&fbclid=XYZ&gclid=1#frag", "example.com/p?id=2"),
+    ("https://example.com/p?b=2&a=1", "example.com/p?a=1&b=2"),
+    ("https://example.com:443/p", "example.com/p"),
+    ("http://example.com:8080/p", "example.com:8080/p"),
+    ("example.com/p/", "example.com/p"),
+    ("https://example.com/", "example.com"),
+])
+def test_normalize_url(raw, expected):
+    assert normalize_url(raw) == expected
+
+
+def test_normalize_text_strips_urls_mentions_and_case():
+    assert normalize_text("Hello @Bob, see https://x.co/1 NOW!") == "hello see now"
+    assert normalize_text(None) == ""
+
+
+def test_near_duplicate_groups_joins_small_edits_only():
+    texts = [normalize_text(t) for t in (
+        "The mayor lied about the bridge budget again, share before they delete it",
+        "The mayor lied about the bridge budget again!! share before they delete it",
+        "the mayor LIED about the bridge budget again, share before they delete this",
+        "Lovely weather at the beach today, the kids built a giant sandcastle",
+    )]
+    groups = near_duplicate_groups(texts, threshold=0.6)
+    assert groups[0] == groups[1] == groups[2]
+    assert groups[3] != groups[0]
+
+
+def test_near_duplicate_groups_is_deterministic():
+    texts = [f"word{i % 7} shared message about topic {i % 3} with some padding" for i in range(60)]
+    assert near_duplicate_groups(texts).tolist() == near_duplicate_groups(texts).tolist()
+
+
+def test_media_groups_hamming():
+    groups = media_groups(["ff00ff00ff00ff00", "ff00ff00ff00ff01", "00ff00ff00ff00ff",
+                           "sha-not-hex", "sha-not-hex"], max_distance=2)
+    assert groups.tolist() == [0, 0, 2, 3, 3]
+    assert media_groups(["ff00", "ff01"], max_distance=0).tolist() == [0, 1]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=(1 << 16) - 1), min_size=1, max_size=25),
+       st.integers(min_value=0, max_value=3))
+def test_media_groups_match_brute_force(values, d):
+    hashes = [f"{v:04x}" for v in values]
+    groups = media_groups(hashes, max_distance=d)
+    # oracle: connected components of the "within d bits" graph
+    n = len(values)
+    comp = list(range(n))
+
+    def find(i):
+        while comp[i] != i:
+            i = comp[i]
+        return i
+    for i, j in itertools.combinations(range(n), 2):
+        if bin(values[i] ^ values[j]).count("1") <= d:
+            comp[find(j)] = find(i)
+    for i, j in itertools.combinations(range(n), 2):
+        assert (groups[i] == groups[j]) == (find(i) == find(j))
+
+
+def test_build_traces_all_behaviours():
+    data = make_data([
+        {"account_id": "a", "text": "original post with enough characters to trace", "kind": "post",
+         "urls": "https://www.news.org/story/?utm_source=a", "hashtags": "Vote #Now",
+         "media_hashes": "ffff0000ffff0000"},
+        {"account_id": "b", "kind": "repost", "object_id": "0"},
+        {"account_id": "c", "kind": "repost", "object_id": "1"},   # repost of a repost
+        {"account_id": "d", "kind": "reply", "object_id": "0", "text": "ok"},
+        {"account_id": "e", "text": "Original post, with enough characters to trace!",
+         "urls": "http://news.org/story", "hashtags": "vote now",
+         "media_hashes": "ffff0000ffff0001"},
+    ])
+    tr = build_traces(data)
+    assert tuple(tr.columns) == TRACE_COLUMNS
+    assert set(tr["trace"]) <= set(TRACES)
+
+    def objects(trace):
+        sub = tr[tr["trace"] == trace]
+        return dict(zip(sub["account_id"], sub["object_id"], strict=False))
+    assert objects("repost") == {"b": "0", "c": "0"}          # chain resolved to the root
+    assert objects("reply") == {"d": "0"}
+    assert objects("link") == {"a": "news.org/story", "e": "news.org/story"}
+    assert objects("hashtag_seq") == {"a": "vote now", "e": "vote now"}
+    assert sorted(tr.loc[tr["trace"] == "hashtag", "object_id"]) == ["now", "now", "vote", "vote"]
+    assert objects("text")["a"] == objects("text")["e"]
+    assert "d" not in objects("text")                            # too short to trace
+    assert objects("media")["a"] == objects("media")["e"]
+    assert tr["timestamp"].dt.tz is not None
+
+
+def test_build_traces_selection_and_errors():
+    data = make_data([{"account_id": "a", "hashtags": "x"}, {"account_id": "b", "hashtags": "x"}])
+    tr = build_traces(data, traces=["hashtag"])
+    assert set(tr["trace"]) == {"hashtag"} and len(tr) == 2
+    assert build_traces(data, traces="repost").empty
+    with pytest.raises(ParameterError, match="unknown trace 'retweet'"):
+        build_traces(data, traces=["retweet"])
+    with pytest.raises(ParameterError, match="text_threshold"):
+        build_traces(data, text_threshold=0)
+    with pytest.raises(ParameterError, match="media_distance"):
+        build_traces(data, media_distance=-1)
+    with pytest.raises(netlib.DataFormatError, match="account_id"):
+        build_traces(pd.DataFrame({"action_id": ["1"], "timestamp": [NOW]}))
+
+
+def test_build_traces_does_not_mutate_input():
+    data = make_data([{"account_id": "a", "urls": "https://x.org/?utm_source=1"}])
+    before = data.actions.copy()
+    build_traces(data)
+    pd.testing.assert_frame_equal(data.actions, before)

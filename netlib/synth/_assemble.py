@@ -9,19 +9,19 @@ from netlib import schema as s
 from netlib.synth._config import END_S, START_S
 from netlib.synth._networks import Network
 from netlib.synth._store import Accounts
-
-# truth table column names (shared with netlib.evaluate and netlib.io.scenario)
-NETWORK_ID = "network_id"
-ROLE = "role"
-GENERATION = "generation"
-PREDECESSOR_ID = "predecessor_id"
-SUCCESSOR_ID = "successor_id"
-MUTATION = "mutation"
-UTC_OFFSET = "utc_offset_hours"
-CATEGORY = "expected_category"
-COMPLAINT_ID = "complaint_id"
-RECEIVED_AT = "received_at"
-NOTE = "note"
+from netlib.synth.truth import (  # noqa: F401  (re-exported for the generator)
+    CATEGORY,
+    COMPLAINT_ID,
+    GENERATION,
+    MUTATION,
+    NETWORK_ID,
+    NOTE,
+    PREDECESSOR_ID,
+    RECEIVED_AT,
+    ROLE,
+    SUCCESSOR_ID,
+    UTC_OFFSET,
+)
 
 ISO = "%Y-%m-%dT%H:%M:%SZ"
 

@@ -1,0 +1,28 @@
+"""Column names of the truth tables a scenario carries (``truth/*.csv``).
+
+Shared by the generator, :mod:`netlib.io.scenario` and :mod:`netlib.evaluate`.
+"""
+
+from __future__ import annotations
+
+__all__ = ["NETWORK_ID", "ROLE", "GENERATION", "PREDECESSOR_ID", "SUCCESSOR_ID", "MUTATION",
+           "UTC_OFFSET", "CATEGORY", "COMPLAINT_ID", "RECEIVED_AT", "NOTE", "KIND",
+           "OPERATOR", "AMPLIFIER", "CATEGORIES"]
+
+NETWORK_ID = "network_id"
+ROLE = "role"
+GENERATION = "generation"
+PREDECESSOR_ID = "predecessor_id"
+SUCCESSOR_ID = "successor_id"
+MUTATION = "mutation"
+UTC_OFFSET = "utc_offset_hours"
+CATEGORY = "expected_category"
+COMPLAINT_ID = "complaint_id"
+RECEIVED_AT = "received_at"
+NOTE = "note"
+KIND = "kind"
+
+OPERATOR = "operator"
+AMPLIFIER = "amplifier"
+#: Expected categories of complaint entries.
+CATEGORIES = ("operator", "network_member", "mirror", "innocent_lookalike", "innocent")

@@ -1014,7 +1014,7 @@ def render_report(analysis: Any, *, pseudonymized: bool = False, progress: bool 
 
 
 def write_report(analysis: Any, path: str | Path, *, pseudonymized: bool = False,
-                 key: str | bytes | None = None, progress: bool = False) -> Path:
+                 pseudonymize_key: str | bytes | None = None, progress: bool = False) -> Path:
     """Write the briefing as one self-contained, offline HTML file.
 
     Sections: a warning that the file holds identifiers (or a note that it is
@@ -1034,9 +1034,10 @@ def write_report(analysis: Any, path: str | Path, *, pseudonymized: bool = False
         The HTML file to write (its folder is created).
     pseudonymized : bool
         Say that identifiers are pseudonymised. The analysis must come from
-        :func:`pseudonymize_analysis`, or ``key`` must be given.
-    key : str or bytes, optional
-        Pseudonymise here with this key (implies ``pseudonymized=True``).
+        :func:`pseudonymize_analysis`, or ``pseudonymize_key`` must be given.
+    pseudonymize_key : str or bytes, optional
+        Pseudonymise here with this key (implies ``pseudonymized=True``); use the same key
+        as for :func:`pseudonymize_tables` so that pseudonyms agree across files.
     progress : bool
         Show a progress bar.
 
@@ -1050,13 +1051,13 @@ def write_report(analysis: Any, path: str | Path, *, pseudonymized: bool = False
         If ``pseudonymized`` is asked for but the analysis was not pseudonymised and no key
         was given (the report would otherwise leak identifiers).
     """
-    if key is not None:
-        analysis = pseudonymize_analysis(analysis, key)
+    if pseudonymize_key:
+        analysis = pseudonymize_analysis(analysis, pseudonymize_key)
         pseudonymized = True
     if pseudonymized and not getattr(analysis, "_pseudonymized", False):
         raise ParameterError(
             "write_report(pseudonymized=True) needs an analysis from pseudonymize_analysis() "
-            "or key=...; refusing to label a report with real identifiers as pseudonymised")
+            "or pseudonymize_key=...; refusing to label a report with real identifiers as pseudonymised")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     page = render_report(analysis, pseudonymized=pseudonymized, progress=progress)
@@ -1182,13 +1183,21 @@ def _uniform_types(graph):
     return graph
 
 
-def export_graph(analysis: Any, out_dir: str | Path) -> list[Path]:
+def export_graph(analysis: Any, out_dir: str | Path, *,
+                 pseudonymize_key: str | bytes | None = None) -> list[Path]:
     """Write the coordination network and the mirror chains for Gephi (GraphML and GEXF).
 
     Files: ``coordination.graphml``, ``coordination.gexf``, ``mirror_chains.graphml``,
     ``mirror_chains.gexf``. Text is XML-escaped by the writers and characters XML cannot
-    hold are replaced by U+FFFD, so hostile names cannot break the files. Pass an analysis
-    from :func:`pseudonymize_analysis` to export pseudonyms only.
+    hold are replaced by U+FFFD, so hostile names cannot break the files.
+
+    Parameters
+    ----------
+    analysis : Analysis-like
+    out_dir : str or Path
+    pseudonymize_key : str or bytes, optional
+        Export keyed pseudonyms instead of ids, handles and names (or pass an analysis from
+        :func:`pseudonymize_analysis`).
 
     Returns
     -------
@@ -1196,6 +1205,8 @@ def export_graph(analysis: Any, out_dir: str | Path) -> list[Path]:
     """
     import networkx as nx
 
+    if pseudonymize_key and not getattr(analysis, "_pseudonymized", False):
+        analysis = pseudonymize_analysis(analysis, pseudonymize_key)
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     written = []

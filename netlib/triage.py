@@ -40,9 +40,9 @@ __all__ = ["CATEGORIES", "TRIAGE_COLUMNS", "triage"]
 
 #: Categories, most urgent first; ``priority`` follows this order, then signal strength.
 CATEGORIES = (
-    "likely_operator",      # ranks among the top operator candidates
+    "operator",             # ranks among the top operator candidates
     "mirror",               # re-creation of a removed account
-    "coordinated",          # member of a coordinated network
+    "network_member",       # member of a coordinated network
     "recreated",            # removed, but a successor carries on
     "no_signal",            # found, nothing flagged
     "not_found",            # no account in the data matches
@@ -259,11 +259,11 @@ def _assess(entry: dict, matched: list[str], how: str, *, labels, info, cluster_
                                           else "") if x)
             evidence.append(f"matched {label(a)}" + (f" ({extra})" if extra else ""))
         if row["likely_operator"]:
-            category = "likely_operator"
+            category = "operator"
         elif mirror_of:
             category = "mirror"
         elif clusters:
-            category = "coordinated"
+            category = "network_member"
         elif successors:
             category = "recreated"
         else:

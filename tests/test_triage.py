@@ -31,12 +31,12 @@ def test_categories_and_evidence(analysis):
     out = triage(watch, analysis)
     assert list(out.columns[:len(TRIAGE_COLUMNS)]) == list(TRIAGE_COLUMNS)
     rows = _by_handle(out)
-    assert rows["@Alice_Ops"]["category"] == "likely_operator"
+    assert rows["@Alice_Ops"]["category"] == "operator"
     assert rows["@Alice_Ops"]["hub_rank"] == 1 and rows["@Alice_Ops"]["cluster_id"] == "1"
     assert rows["dave_old2"]["category"] == "mirror"
     assert rows["dave_old2"]["mirror_of"] == "a4" and rows["dave_old2"]["mirror_score"] == 0.91
     assert "likely re-creation of @dave_old" in rows["dave_old2"]["evidence"]
-    assert rows["carol.news"]["category"] == "coordinated"
+    assert rows["carol.news"]["category"] == "network_member"
     assert rows["dave_old"]["category"] == "recreated"
     assert rows["dave_old"]["successors"] == "a5"
     assert rows["erin_quiet"]["category"] == "no_signal"

@@ -1,6 +1,9 @@
 """Figures for the briefing: take results, return a Figure, never save.
 
-Every figure comes as an interactive plotly figure (``network_map``, ``chain_timeline``,
+The data-overview figures (``accounts_bar``, ``activity_timeline``, ``hour_heatmap``,
+``interaction_graph``) live in ``netlib._overview_plots`` and are re-exported here.
+
+Every briefing figure comes as an interactive plotly figure (``network_map``, ``chain_timeline``,
 ``activity_heatmap``, ``survival_curve``) and a static matplotlib twin with the same name
 and a ``_static`` suffix. Saving is :func:`netlib.report.save_figure`'s job.
 
@@ -19,6 +22,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from netlib._overview_plots import (  # data-overview figures, part of this namespace
+    accounts_bar,
+    activity_timeline,
+    hour_heatmap,
+    interaction_graph,
+    interaction_graph_static,
+)
 from netlib.schema import (
     ACCOUNT_ID,
     CREATED_AT,
@@ -36,6 +46,9 @@ __all__ = [
     "account_labels", "recreation_times", "kaplan_meier", "activity_matrix",
     "network_map", "network_map_static", "chain_timeline", "chain_timeline_static",
     "activity_heatmap", "activity_heatmap_static", "survival_curve", "survival_curve_static",
+    # data overview (netlib._overview_plots)
+    "accounts_bar", "activity_timeline", "hour_heatmap", "interaction_graph",
+    "interaction_graph_static",
 ]
 
 # --- result columns (from the analysis contracts) ---------------------------------------------

@@ -369,7 +369,9 @@ def activity_heatmap_static(dataset: Any, *, account_ids: Any = None, title: str
 def recreation_times(dataset: Any, mirrors: Any) -> pd.DataFrame:
     """Time from each removed account's takedown to the creation of its first successor.
 
-    Removed accounts are those with status ``suspended``/``deleted`` or a ``suspended_at``.
+    When ``mirrors`` carries its own ``survival`` table (``account_id, taken_down_at,
+    recreated, hours``) that is used (successor columns then stay empty). Otherwise removed
+    accounts are those with status ``suspended``/``deleted`` or a ``suspended_at``.
     A successor created before the takedown (a back-up staged in advance) counts as 0 days.
     Accounts without a successor are censored at the end of the data.
 
@@ -380,6 +382,16 @@ def recreation_times(dataset: Any, mirrors: Any) -> pd.DataFrame:
         is False for censored accounts).
     """
     columns = [ACCOUNT_ID, "removed_at", SUCCESSOR_ID, "recreated_at", "days", "observed"]
+    own = _frame(mirrors, "survival")
+    if own is not None and {"hours", "recreated"} <= set(own.columns):
+        # the mirror analysis' own takedown table (it also infers unmarked takedowns)
+        own = own.dropna(subset=["hours"])
+        return pd.DataFrame({
+            ACCOUNT_ID: own[ACCOUNT_ID].astype(str).to_numpy(),
+            "removed_at": own["taken_down_at"].array if "taken_down_at" in own
+            else pd.NaT, SUCCESSOR_ID: None, "recreated_at": pd.NaT,
+            "days": (pd.to_numeric(own["hours"]) / 24).clip(lower=0).to_numpy(),
+            "observed": own["recreated"].astype(bool).to_numpy()}, columns=columns)
     accounts = dataset.accounts
     spans = _lifespans(dataset)
     status = accounts[STATUS] if STATUS in accounts else pd.Series(None, index=accounts.index)

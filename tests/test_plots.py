@@ -121,3 +121,11 @@ def test_kaplan_meier_without_censoring_is_the_empirical_survival():
     curve = plots.kaplan_meier(pd.Series([1.0, 2.0, 2.0, 5.0]), pd.Series([True] * 4))
     assert curve.set_index("days")["survival"].to_dict() == {0.0: 1.0, 1.0: 0.75, 2.0: 0.25,
                                                              5.0: 0.0}
+
+
+def test_recreation_times_prefers_the_mirror_analysis_table(analysis):
+    own = SimpleNamespace(survival=pd.DataFrame({
+        "account_id": ["a4", "a6"], "taken_down_at": pd.to_datetime(["2024-01-05"] * 2, utc=True),
+        "recreated": [True, False], "hours": [36.0, 48.0]}), links=analysis.mirrors.links)
+    times = plots.recreation_times(analysis.dataset, own)
+    assert times["days"].tolist() == [1.5, 2.0] and times["observed"].tolist() == [True, False]

@@ -1,0 +1,258 @@
+"""The scenario generator: determinism, validity, and that the planted structure is there."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import netlib
+from netlib import ParameterError, synth
+from netlib.io.scenario import read_truth, write_scenario
+from netlib.schema import (
+    ACCOUNT_ID,
+    ACTION_ID,
+    BIO,
+    CREATED_AT,
+    HANDLE,
+    KIND,
+    OBJECT_ID,
+    SOURCE_ID,
+    STATUS,
+    SUSPENDED_AT,
+    TARGET_ID,
+    TIMESTAMP,
+    URLS,
+    normalize_handle,
+)
+from netlib.synth.truth import (
+    CATEGORIES,
+    CATEGORY,
+    NETWORK_ID,
+    PREDECESSOR_ID,
+    ROLE,
+    SUCCESSOR_ID,
+    UTC_OFFSET,
+)
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SMALL = dict(seed=5, scale=0.06)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def sample():
+    if not (SAMPLE / "accounts.csv").is_file():
+        pytest.skip("data/sample is not present")
+    return netlib.load(SAMPLE), read_truth(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    out = tmp_path_factory.mktemp("small")
+    scenario = synth.generate(**SMALL)
+    write_scenario(scenario, out)
+    return scenario, out
+
+
+def test_sample_regenerates_byte_identical(tmp_path):
+    params = json.loads((SAMPLE / "truth" / "scenario.json").read_text())
+    scenario = synth.generate(seed=params["seed"], scale=params["scale"],
+                              difficulty=params["difficulty"])
+    write_scenario(scenario, tmp_path)
+    want, got = _files(SAMPLE), _files(tmp_path)
+    assert sorted(got) == sorted(want)
+    for name in want:
+        assert got[name] == want[name], f"{name} differs from data/sample"
+
+
+def test_same_seed_same_files_other_seed_differs(small, tmp_path):
+    _, first = small
+    write_scenario(synth.generate(**SMALL), tmp_path / "again")
+    assert _files(tmp_path / "again") == _files(first)
+    write_scenario(synth.generate(seed=SMALL["seed"] + 1, scale=SMALL["scale"]),
+                   tmp_path / "other")
+    other = _files(tmp_path / "other")
+    assert other["accounts.csv"] != _files(first)["accounts.csv"]
+    assert other["truth/networks.csv"] != _files(first)["truth/networks.csv"]
+
+
+def test_output_loads_without_errors(small):
+    scenario, folder = small
+    assert scenario.dataset.report.ok
+    data = netlib.load(folder)
+    assert data.report.ok, str(data.report)
+    assert len(data.accounts) == len(scenario.dataset.accounts)
+    assert len(data.actions) == len(scenario.dataset.actions)
+    assert "planted networks" in scenario.summary()
+
+
+def test_truth_tables_follow_the_contract(small):
+    scenario, folder = small
+    truth = read_truth(folder)
+    assert set(truth) >= {"networks", "coordinated", "mirrors", "operators", "complaints"}
+    assert {NETWORK_ID, UTC_OFFSET, "n_accounts", "platforms"} <= set(truth["networks"])
+    assert {ACCOUNT_ID, NETWORK_ID, ROLE, "generation"} <= set(truth["coordinated"])
+    assert {PREDECESSOR_ID, SUCCESSOR_ID, NETWORK_ID, "generation", "mutation"} \
+        <= set(truth["mirrors"])
+    assert set(truth["coordinated"][ROLE]) == {"operator", "amplifier"}
+    ids = set(scenario.dataset.accounts[ACCOUNT_ID])
+    assert set(truth["coordinated"][ACCOUNT_ID]) <= ids
+    assert set(truth["operators"][ACCOUNT_ID]) <= set(truth["coordinated"][ACCOUNT_ID])
+    # account ids carry their platform
+    acc = scenario.dataset.accounts
+    assert (acc[ACCOUNT_ID].str.split(":").str[0] == acc["platform"]).all()
+
+
+def test_read_truth_without_truth_folder(tmp_path):
+    assert read_truth(tmp_path) is None
+    with pytest.raises(netlib.DataFormatError, match="not found"):
+        read_truth(tmp_path / "missing")
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(difficulty="extreme"), "difficulty"),
+    (dict(scale=0), "scale"),
+    (dict(scale=float("nan")), "scale"),
+    (dict(seed=-1), "seed"),
+])
+def test_bad_parameters(kwargs, message):
+    with pytest.raises(ParameterError, match=message):
+        synth.generate(**kwargs)
+
+
+# --- planted structure, checked on the bundled sample --------------------------------------
+def test_sample_size_and_mix(sample):
+    data, truth = sample
+    n_net = len(truth["coordinated"])
+    assert 350 <= n_net <= 650
+    assert 4000 <= len(data.accounts) - n_net <= 6000
+    assert 100_000 <= len(data.actions) <= 250_000
+    assert len(truth["networks"]) >= 5
+    assert set(data.accounts["platform"]) == {"x", "facebook", "instagram", "telegram",
+                                              "whatsapp"}
+    size = sum(p.stat().st_size for p in SAMPLE.rglob("*") if p.is_file())
+    assert size < 25 * 2**20
+
+
+def _operator_reshares(data, truth) -> pd.DataFrame:
+    acts = data.actions
+    ops = truth["operators"]
+    posts = acts[acts[ACCOUNT_ID].isin(ops[ACCOUNT_ID])][[ACTION_ID, ACCOUNT_ID, TIMESTAMP]]
+    posts = posts.rename(columns={ACTION_ID: OBJECT_ID, ACCOUNT_ID: "op", TIMESTAMP: "t0"})
+    shares = acts[acts[OBJECT_ID].isin(posts[OBJECT_ID])].merge(posts, on=OBJECT_ID)
+    shares["lag"] = (shares[TIMESTAMP] - shares["t0"]).dt.total_seconds()
+    net = truth["coordinated"].set_index(ACCOUNT_ID)[NETWORK_ID]
+    shares["net"] = shares[ACCOUNT_ID].map(net)
+    shares["op_net"] = shares["op"].map(net)
+    return shares
+
+
+def test_operators_are_reshared_by_their_network_at_its_speed(sample):
+    data, truth = sample
+    shares = _operator_reshares(data, truth)
+    assert len(shares) > 1000
+    assert (shares["net"] == shares["op_net"]).mean() > 0.99
+    nets = truth["networks"].set_index(NETWORK_ID)
+    for net, group in shares.groupby("net"):
+        planted = float(nets.loc[net, "median_lag_s"])
+        observed = float(group["lag"].median())
+        assert planted / 3 <= observed <= planted * 3, (net, planted, observed)
+
+
+def test_amplifiers_coact_on_many_operator_objects(sample):
+    data, truth = sample
+    acts = data.actions
+    coord = truth["coordinated"]
+    ops = acts[acts[ACCOUNT_ID].isin(truth["operators"][ACCOUNT_ID])]
+    op_urls = set(ops[URLS].dropna())
+    amp_ids = coord.loc[coord[ROLE] == "amplifier", ACCOUNT_ID]
+    amp = acts[acts[ACCOUNT_ID].isin(amp_ids)]
+    hits = amp[amp[OBJECT_ID].isin(ops[ACTION_ID]) | amp[URLS].isin(op_urls)]
+    per = hits.groupby(ACCOUNT_ID).size().reindex(amp_ids).fillna(0)
+    assert per.median() >= 8
+
+
+def test_mirrors_appear_after_or_just_before_the_takedown(sample):
+    data, truth = sample
+    acc = data.accounts.set_index(ACCOUNT_ID)
+    mirrors = truth["mirrors"]
+    assert len(mirrors) >= 30
+    pred = acc.loc[mirrors[PREDECESSOR_ID]]
+    succ = acc.loc[mirrors[SUCCESSOR_ID]]
+    assert (pred[STATUS] == "suspended").all()
+    gap = (succ[CREATED_AT].to_numpy() - pred[SUSPENDED_AT].to_numpy()) / np.timedelta64(1, "D")
+    assert (gap >= -6).all() and (gap <= 15).all()
+    assert (gap < 0).any(), "some successors are spares created before the takedown"
+    first = data.actions.groupby(ACCOUNT_ID)[TIMESTAMP].min().reindex(mirrors[SUCCESSOR_ID])
+    acted = first.notna().to_numpy()
+    assert acted.mean() > 0.9
+    assert (first.to_numpy()[acted] >= pred[SUSPENDED_AT].to_numpy()[acted]).all(), \
+        "successors act only after their predecessor's suspension"
+    assert (mirrors["generation"] >= 2).any(), "second-generation mirrors exist"
+    assert mirrors["mutation"].str.split("+").explode().nunique() >= 5
+
+
+def test_network_activity_peaks_in_local_daytime(sample):
+    data, truth = sample
+    net = truth["coordinated"].set_index(ACCOUNT_ID)[NETWORK_ID]
+    offsets = truth["networks"].set_index(NETWORK_ID)[UTC_OFFSET]
+    acts = data.actions[data.actions[ACCOUNT_ID].isin(net.index)]
+    ts = acts[TIMESTAMP]
+    hour = (ts.dt.hour + ts.dt.minute / 60 + acts[ACCOUNT_ID].map(net).map(offsets)) % 24
+    day = hour.between(8, 20)
+    share = day.groupby(acts[ACCOUNT_ID].map(net)).mean()
+    assert (share > 0.7).all(), share.to_dict()
+
+
+def test_organic_background_has_viral_bursts_and_syndication(sample):
+    data, truth = sample
+    acts = data.actions
+    coord = set(truth["coordinated"][ACCOUNT_ID])
+    org = acts[~acts[ACCOUNT_ID].isin(coord) & acts[KIND].isin(["repost", "forward"])]
+    org = org.dropna(subset=[OBJECT_ID]).sort_values(TIMESTAMP)
+    first = org.groupby(OBJECT_ID)[TIMESTAMP].transform("min")
+    fast = org[(org[TIMESTAMP] - first) <= pd.Timedelta(seconds=60)]
+    burst = fast.groupby(OBJECT_ID)[ACCOUNT_ID].nunique()
+    assert (burst >= 10).sum() >= 20, "many posts reshared by >= 10 accounts within 60 s"
+    outlets = truth["benign"].loc[truth["benign"]["kind"] == "news_outlet", ACCOUNT_ID]
+    news = acts[acts[ACCOUNT_ID].isin(outlets)].dropna(subset=[URLS])
+    spread = news.groupby(URLS).agg(n=(ACCOUNT_ID, "nunique"),
+                                    span=(TIMESTAMP, lambda t: t.max() - t.min()))
+    synd = spread[(spread["n"] >= 2) & (spread["span"] <= pd.Timedelta(minutes=10))]
+    assert len(synd) >= 50
+
+
+def test_lookalikes_hostile_text_and_follows(sample):
+    data, truth = sample
+    acc = data.accounts
+    lookalike = truth["benign"].loc[truth["benign"]["kind"] == "lookalike", ACCOUNT_ID]
+    assert len(lookalike) >= 100
+    assert acc[BIO].fillna("").str.contains("<script>alert(1)</script>", regex=False).any()
+    follows = data.follows
+    coord = truth["coordinated"]
+    ops = truth["operators"]
+    for net, group in coord.groupby(NETWORK_ID):
+        net_ops = set(ops.loc[ops[NETWORK_ID] == net, ACCOUNT_ID])
+        to_ops = follows[follows[SOURCE_ID].isin(group[ACCOUNT_ID])
+                         & follows[TARGET_ID].isin(net_ops)]
+        assert to_ops[SOURCE_ID].nunique() >= 0.8 * (len(group) - len(net_ops))
+
+
+def test_complaints_mix_categories(sample):
+    data, truth = sample
+    complaints = pd.read_csv(SAMPLE / "complaints.csv", dtype=str)
+    expected = truth["complaints"]
+    assert 25 <= len(complaints) <= 40
+    assert list(complaints["complaint_id"]) == list(expected["complaint_id"])
+    assert set(expected[CATEGORY]) == set(CATEGORIES)
+    acc = data.accounts.set_index(ACCOUNT_ID)
+    handles = acc.loc[expected[ACCOUNT_ID], HANDLE].map(normalize_handle).to_numpy()
+    assert (complaints[HANDLE].map(normalize_handle).to_numpy() == handles).all()

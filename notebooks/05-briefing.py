@@ -1,0 +1,206 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 05 · Briefing: networks, re-created accounts, operators and complaints
+#
+# What would a reviewer need to know first? This notebook runs every analysis once and
+# presents the results the way the `report.html` briefing does: headline findings, the
+# coordinated networks, the chains of accounts re-created after takedowns, the likely
+# operators and the time zones their activity fits, and a triage of the watch list
+# (complaints received), in the order a reviewer should read them.
+#
+# **Read with care.** Coordination is not proof of inauthenticity: fan communities,
+# newsrooms and volunteers also act together. A time zone is not a country. A mirror score is
+# a similarity, not an identity. Every finding below lists its evidence so that the reader
+# can judge.
+#
+# The default data is the bundled synthetic sample (`data/sample`) and its
+# `complaints.csv`. This notebook shows real identifiers from the data; set
+# `pseudonymize_key` to replace them by keyed pseudonyms.
+
+# %% tags=["parameters"]
+data_path = "../data/sample"
+watchlist_path = "../data/sample/complaints.csv"
+window = 60.0  # seconds within which two accounts' actions count as a co-action
+min_participation = 2
+seed = 0
+top_cards = 5  # networks and chains shown as cards
+pseudonymize_key = ""  # non-empty: replace handles, names and ids by keyed pseudonyms
+out_dir = "../reports/briefing"  # where report.html, the tables and the Gephi files go
+
+# %%
+from pathlib import Path
+from types import SimpleNamespace
+
+from IPython.display import display
+
+import netlib
+from netlib import plots, report, triage
+from netlib.io.watchlist import read_watchlist
+
+report.setup_notebook()
+data = netlib.load(data_path)
+entries = read_watchlist(watchlist_path) if watchlist_path else None
+data
+
+# %% [markdown]
+# ## Run the analyses
+#
+# Coordination (co-actions beyond chance), mirrors (accounts that re-appear after a
+# takedown) and operator ranking, then the watch-list triage. If a part of the pipeline is
+# not available in this installation, the briefing falls back to the data alone and says so.
+
+# %%
+try:
+    from netlib import pipeline
+
+    analysis = pipeline.analyze(data, window=window, min_participation=min_participation,
+                                seed=seed, watchlist=entries)
+except (ImportError, AttributeError) as err:
+    print(f"The full analysis is not available ({err}); showing a data-only briefing.")
+    analysis = SimpleNamespace(dataset=data, coordination=None, mirrors=None, hubs=None,
+                               triage=None, params={}, provenance={})
+    if entries is not None:
+        analysis.triage = triage.triage(entries, analysis)
+full = analysis  # kept for the table export below
+if pseudonymize_key:
+    analysis = report.pseudonymize_analysis(analysis, pseudonymize_key)
+
+# %% [markdown]
+# ## Executive summary
+#
+# Counts first, then the headline findings in plain words.
+
+# %%
+briefing = report.summary(analysis)
+for line in briefing["headlines"]:
+    print("•", line)
+briefing["counts"]
+
+# %% [markdown]
+# ## The coordination network
+#
+# Each dot is a coordinated account, coloured by network; lines are ties between accounts
+# that acted together more often than chance. Tight blobs are networks acting in lockstep.
+
+# %%
+plots.network_map(analysis.coordination, analysis.dataset, seed=seed).show()
+report.save_figure(plots.network_map_static(analysis.coordination, analysis.dataset, seed=seed),
+                   "05-network-map")
+
+# %% [markdown]
+# ## Network cards
+#
+# For the largest networks: size, platforms, how fast members follow each other (median
+# lag), the strength of the strongest tie (q-value: the expected share of false ties at that
+# threshold), what they share most, and the time zone their activity fits.
+
+# %%
+cards = report.cluster_cards(analysis, top=top_cards)
+cards.drop(columns=["accounts"])
+
+# %% [markdown]
+# ## When they act
+#
+# Actions of the coordinated accounts by weekday and UTC hour. A sharp daily rhythm suggests
+# working hours in one time zone; the estimate below says which offsets fit, never which
+# country.
+
+# %%
+clusters = getattr(analysis.coordination, "clusters", None)
+members = None if clusters is None or clusters.empty else clusters["account_id"]
+plots.activity_heatmap(analysis.dataset, account_ids=members).show()
+report.save_figure(plots.activity_heatmap_static(analysis.dataset, account_ids=members),
+                   "05-hour-weekday")
+report.timezone_findings(analysis)
+
+# %% [markdown]
+# ## Re-created accounts (mirror chains)
+#
+# Each row is a lineage: an account, removed, then re-appearing under a new account that
+# resembles it. Bars show each account's life from creation to removal.
+
+# %%
+plots.chain_timeline(analysis.mirrors, analysis.dataset).show()
+report.save_figure(plots.chain_timeline_static(analysis.mirrors, analysis.dataset),
+                   "05-chain-timeline")
+report.lineage_cards(analysis, top=top_cards)
+
+# %% [markdown]
+# ## After a takedown, how soon does a successor appear?
+#
+# The share of removed accounts not yet re-created, by days since removal (Kaplan–Meier;
+# accounts never re-created within the data count as "not yet"). A steep early drop means
+# back-up accounts were ready before the takedown.
+
+# %%
+plots.survival_curve(analysis.dataset, analysis.mirrors).show()
+report.save_figure(plots.survival_curve_static(analysis.dataset, analysis.mirrors),
+                   "05-survival")
+
+# %% [markdown]
+# ## Likely operators
+#
+# Accounts that lead, seed or bridge the coordinated activity rank highest. A high rank is a
+# reason to look closer, not a verdict.
+
+# %%
+hubs = getattr(analysis.hubs, "hubs", None)
+hubs.head(15) if hubs is not None else "no operator ranking available"
+
+# %% [markdown]
+# ## Watch-list triage
+#
+# One row per watch-list entry, in review order (`priority` 1 first). Entries that match no
+# account stay in the table with "not found in the data".
+
+# %%
+if analysis.triage is not None:
+    shown = analysis.triage.sort_values("priority")
+    display_cols = ["priority", "handle", "platform", "category", "matched_handles",
+                    "cluster_id", "hub_rank", "evidence"]
+    display(shown[[c for c in display_cols if c in shown]])
+
+# %% [markdown]
+# ## The shareable briefing
+#
+# The same briefing as one offline HTML file, with the tables as CSV (safe to open in a
+# spreadsheet) and the networks for Gephi (GraphML, GEXF).
+
+# %%
+out = Path(out_dir)
+tables = full.tables() if hasattr(full, "tables") else {}
+if full.triage is not None:
+    tables["triage"] = full.triage
+if pseudonymize_key:
+    tables = report.pseudonymize_tables(tables, pseudonymize_key, data)
+written = report.write_tables(tables, out)
+written.append(report.write_report(analysis, out / "report.html",
+                                   pseudonymized=bool(pseudonymize_key)))
+written += report.export_graph(analysis, out)
+[str(p) for p in written]
+
+# %% [markdown]
+# ## Methods and limits
+#
+# * **Coordination** ties two accounts when they repeatedly do the same thing within a short
+#   window more often than chance allows, after correcting for the number of pairs tested.
+#   Coordination is not proof of inauthenticity.
+# * **Mirrors** link a removed account to a later one that resembles it in handle, name,
+#   bio, image, links, audience and behaviour; the score is a similarity, not an identity.
+# * **Operators** are ranked by leading, seeding and bridging; **time zones** are offsets
+#   that fit the daily rhythm — a time zone is not a country.
+# * Only the data supplied is covered; the provenance section of `report.html` records the
+#   data fingerprint, every parameter and the software versions.

@@ -271,7 +271,7 @@ def chain_timeline(mirrors: Any, dataset: Any, *, max_chains: int = 30):
             if pd.isna(r.start):
                 continue
             xs += [r.start, r.end, None]
-            ys += [f"chain {cid}"] * 2 + [None]
+            ys += [_esc(f"chain {cid}")] * 2 + [None]
             text = _esc(f"{_label(labels, r.account_id)} · position {r.position}")
             texts += [text, text, None]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", hovertext=texts,

@@ -226,8 +226,10 @@ def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | Path) -> lis
 
 # --- pseudonymisation -----------------------------------------------------------------------------
 #: Columns whose whole value is an identity (account id, handle or name).
-_IDENTITY_COLUMNS = {ACCOUNT_ID, ACCOUNT_ID_Y, PREDECESSOR_ID, SUCCESSOR_ID, SOURCE_ID,
-                     TARGET_ID, HANDLE, HANDLE_NORM, DISPLAY_NAME}
+_ID_COLUMNS = (ACCOUNT_ID, ACCOUNT_ID_Y, PREDECESSOR_ID, SUCCESSOR_ID, SOURCE_ID, TARGET_ID,
+               "amplifier_id", "amplified_id", "lineage_head", "matched_account_ids",
+               "mirror_of", "successors")
+_IDENTITY_COLUMNS = {*_ID_COLUMNS, HANDLE, HANDLE_NORM, DISPLAY_NAME}
 #: Columns holding space-separated lists of identities (triage output).
 _IDENTITY_LIST_COLUMNS = {"matched_account_ids", "matched_handles", "mirror_of", "successors",
                           "members", "accounts"}
@@ -369,8 +371,7 @@ def _identities(dataset: Dataset | None, tables: Iterable[pd.DataFrame | None] =
     for frame in frames:
         if frame is None:
             continue
-        for col in (ACCOUNT_ID, ACCOUNT_ID_Y, PREDECESSOR_ID, SUCCESSOR_ID, SOURCE_ID,
-                    TARGET_ID, "matched_account_ids"):
+        for col in _ID_COLUMNS:
             if col in frame:
                 for value in frame[col].dropna():
                     ids.update(str(value).split())

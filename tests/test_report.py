@@ -316,3 +316,17 @@ def test_export_graph_round_trips_hostile_text(analysis, tmp_path):
     assert list(chain.edges) == [("a4", "a5")]
     assert "\ufffd" in nx.read_graphml(tmp_path / "mirror_chains.graphml").nodes["a4"][
         "display_name"]
+
+
+def test_pipeline_style_pseudonymisation_agrees_across_files(analysis, tmp_path):
+    """Tables pseudonymised separately from the report use the same pseudonyms (same key)."""
+    tables = report.pseudonymize_tables(_tables(analysis), "k", analysis.dataset)
+    report.write_tables(tables, tmp_path)
+    report.write_report(analysis, tmp_path / "report.html", pseudonymize_key="k")
+    report.export_graph(analysis, tmp_path, pseudonymize_key="k")
+    clusters = pd.read_csv(tmp_path / "clusters.csv", dtype=str)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    graph = nx.read_graphml(tmp_path / "coordination.graphml")
+    for alias in clusters["account_id"]:
+        assert alias.startswith("account-") and alias in page and alias in graph
+    assert "alice_ops" not in _all_text(tmp_path).casefold()

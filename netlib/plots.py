@@ -104,6 +104,15 @@ def _label(labels: dict[str, str], account_id: Any) -> str:
 
 
 # --- network map ----------------------------------------------------------------------------
+def _weighted_degree(edges: pd.DataFrame | None) -> pd.Series:
+    if edges is None or edges.empty:
+        return pd.Series(dtype=float)
+    w = edges[WEIGHT] if WEIGHT in edges else pd.Series(1.0, index=edges.index)
+    both = pd.concat([pd.Series(w.to_numpy(), index=edges[ACCOUNT_ID].astype(str)),
+                      pd.Series(w.to_numpy(), index=edges[ACCOUNT_ID_Y].astype(str))])
+    return both.groupby(level=0).sum()
+
+
 def _network_layout(coordination: Any, *, max_nodes: int, seed: int):
     import networkx as nx
 
@@ -120,6 +129,11 @@ def _network_layout(coordination: Any, *, max_nodes: int, seed: int):
             kept.append(cid)
             total += size
         chosen = clusters[clusters[CLUSTER_ID].isin(kept)]
+        if len(chosen) > max_nodes:  # one cluster alone is too big: keep its best-tied accounts
+            chosen = chosen.assign(_d=chosen[ACCOUNT_ID].astype(str).map(
+                _weighted_degree(edges)).fillna(0))
+            chosen = chosen.sort_values(["_d", ACCOUNT_ID], ascending=[False, True],
+                                        kind="stable").head(max_nodes)
         membership = dict(zip(chosen[ACCOUNT_ID].astype(str), chosen[CLUSTER_ID], strict=True))
         graph.add_nodes_from(sorted(membership))
     if edges is not None and not edges.empty and membership:
@@ -145,7 +159,8 @@ def network_map(coordination: Any, dataset: Any = None, *, max_nodes: int = 400,
     dataset : Dataset, optional
         For handles in the hover labels.
     max_nodes : int
-        The largest clusters are drawn until this many accounts are shown.
+        The largest clusters are drawn until this many accounts are shown; when the largest
+        cluster alone is bigger, its accounts with the strongest ties are shown.
     seed : int
         Seed of the spring layout.
 
@@ -174,7 +189,12 @@ def network_map(coordination: Any, dataset: Any = None, *, max_nodes: int = 400,
             name=_esc(f"cluster {cid} ({len(nodes)})"),
             hovertext=[_esc(f"{_label(labels, n)} · cluster {cid}") for n in nodes],
             hoverinfo="text", showlegend=i < 12))
-    fig.update_layout(title="Coordination network (accounts coloured by cluster)",
+    total = 0 if _frame(coordination, "clusters") is None else \
+        coordination.clusters[ACCOUNT_ID].nunique()
+    title = "Coordination network (accounts coloured by cluster)"
+    if total > len(membership) > 0:
+        title += f" — the {len(membership):,} best-tied of {total:,} accounts"
+    fig.update_layout(title=title,
                       xaxis={"visible": False}, yaxis={"visible": False},
                       template="plotly_white", height=520, margin={"l": 10, "r": 10, "t": 50})
     if not membership:

@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_report import hostile_analysis
+from test_report import coortweet_analysis, hostile_analysis
 
 from netlib import report
 
@@ -95,3 +95,14 @@ def test_oracle_detects_a_script_that_runs(chromium, tmp_path):
                     "</body></html>", encoding="utf-8")
     done = _run(chromium, tmp_path / "profile", "--dump-dom", page.as_uri())
     assert re.match(r"\s*(?:<!DOCTYPE html>\s*)?<html[^>]*data-pwned", done.stdout, re.I)
+
+
+def test_real_data_report_renders(chromium, realdata, tmp_path):
+    """CooRTweet's real retweet network (2,110 coordinated accounts) renders offline."""
+    page = report.write_report(coortweet_analysis(realdata), tmp_path / "report.html")
+    done = _run(chromium, tmp_path / "profile", "--dump-dom", page.as_uri())
+    ids = _figure_ids(page.read_text(encoding="utf-8"))
+    assert ids and done.stdout.count('class="main-svg"') >= len(ids)
+    for div_id in ids:
+        chunk = done.stdout.split(f'id="{div_id}"', 1)[1][:20000]
+        assert "main-svg" in chunk, div_id

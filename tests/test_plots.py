@@ -129,3 +129,15 @@ def test_recreation_times_prefers_the_mirror_analysis_table(analysis):
         "recreated": [True, False], "hours": [36.0, 48.0]}), links=analysis.mirrors.links)
     times = plots.recreation_times(analysis.dataset, own)
     assert times["days"].tolist() == [1.5, 2.0] and times["observed"].tolist() == [True, False]
+
+
+def test_network_map_caps_a_huge_cluster_to_its_best_tied_accounts():
+    ids = [f"u{i:03d}" for i in range(60)]
+    clusters = pd.DataFrame({"account_id": ids, "cluster_id": 0})
+    edges = pd.DataFrame({"account_id": ["u000"] * 59, "account_id_y": ids[1:],
+                          "weight": range(1, 60)})
+    fig = plots.network_map(SimpleNamespace(clusters=clusters, edges=edges), None, max_nodes=10)
+    shown = [h for t in fig.data if t.mode == "markers" for h in t.hovertext]
+    assert len(shown) == 10 and any(h.startswith("u000") for h in shown)
+    assert any(h.startswith("u059") for h in shown) and not any(h.startswith("u001") for h in shown)
+    assert "10 best-tied of 60" in fig.layout.title.text

@@ -326,7 +326,8 @@ def rank_hubs(data: Dataset, coordination: Any = None, *, clusters: pd.DataFrame
     directed = ll.lead_lag(cpairs)
 
     amp_edges = amp.amplification_edges(actions, pairs=cpairs, copy_traces=copy_traces)
-    pr = amp.amplification_scores(amp_edges)
+    # the network's attention: PageRank over amplification *by coordinated accounts*
+    pr = amp.amplification_scores(amp_edges[amp_edges[AMPLIFIER_ID].isin(coordinated)])
     orig = amp.originator_index(actions, coordinated)
 
     candidates = set(coordinated)

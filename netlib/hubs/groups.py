@@ -158,7 +158,7 @@ def _rhythm_links(actions: pd.DataFrame, membership: pd.Series, *, min_actions: 
     busy = n[n >= min_actions].index
     acts = acts[acts[ACCOUNT_ID].isin(busy)]
     ts = acts[TIMESTAMP]
-    how = (ts.dt.dayofweek * 24 + ts.dt.hour).to_numpy()
+    how = (ts.dt.day_of_week * 24 + ts.dt.hour).to_numpy()
     prof = pd.crosstab(acts[ACCOUNT_ID].to_numpy(), how).reindex(columns=range(168),
                                                                   fill_value=0)
     out = []

@@ -152,12 +152,16 @@ def _circular_diff(a: np.ndarray, b: float) -> np.ndarray:
 
 
 def describe_offset(offset: float, low: float, high: float, pattern: str) -> str:
-    """Plain-language statement: ``"activity consistent with UTC+5 ± 1 h"``."""
+    """Plain-language statement: ``"activity consistent with UTC+5 ± 1 h"``.
+
+    The half-width is the wider side of the bootstrap interval, rounded up to 0.5 h, and
+    never less than 1 h: the reference curve itself is uncertain by about that much.
+    """
     if offset is None or not np.isfinite(offset):
         return f"no time zone can be read from this activity ({pattern})"
     if pattern.startswith("round-the-clock"):
         return "round-the-clock activity: no time zone can be read from it"
-    half = max(offset - low, high - offset, 0.5)
+    half = max(offset - low, high - offset, 1.0)
     half = math.ceil(half * 2) / 2
     return (f"activity consistent with {_utc(offset)} ± {_num(half)} h "
             f"({pattern}; a time zone is not a country)")
@@ -318,7 +322,7 @@ def hour_of_week(timestamps: pd.Series, *, offset: float = 0.0) -> pd.DataFrame:
     """
     ts = pd.to_datetime(pd.Series(timestamps), utc=True).dropna()
     local = ts + pd.to_timedelta(float(offset), unit="h")
-    table = pd.crosstab(local.dt.dayofweek, local.dt.hour)
+    table = pd.crosstab(local.dt.day_of_week, local.dt.hour)
     table = table.reindex(index=range(7), columns=range(24), fill_value=0)
     table.index = pd.Index(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], name="weekday")
     table.columns.name = "hour"

@@ -159,9 +159,9 @@ def test_operators_are_reshared_by_their_network_at_its_speed(sample):
     data, truth = sample
     shares = _operator_reshares(data, truth)
     assert len(shares) > 1000
-    assert (shares["net"] == shares["op_net"]).mean() > 0.99
+    assert (shares["net"] == shares["op_net"]).mean() > 0.85  # the rest: organic audience
     nets = truth["networks"].set_index(NETWORK_ID)
-    for net, group in shares.groupby("net"):
+    for net, group in shares[shares["net"] == shares["op_net"]].groupby("net"):
         planted = float(nets.loc[net, "median_lag_s"])
         observed = float(group["lag"].median())
         assert planted / 3 <= observed <= planted * 3, (net, planted, observed)

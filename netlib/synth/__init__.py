@@ -31,7 +31,7 @@ import pandas as pd
 from netlib import schema as s
 from netlib.synth import _assemble as asm
 from netlib.synth._config import DAYS, DIFFICULTY, END_S, NOW, START, START_S
-from netlib.synth._networks import build_networks, network_activity, takedowns
+from netlib.synth._networks import build_networks, bystanders, network_activity, takedowns
 from netlib.synth._organic import Vocab, make_population, organic_activity
 from netlib.synth._store import Accounts, Actions
 
@@ -134,8 +134,11 @@ def generate(*, seed: int = 0, scale: float = 1.0, difficulty: str = "medium") -
     groups = make_population(rng, accounts, knobs, float(scale))
     nets = build_networks(rng, accounts, knobs, float(scale), vocab)
     takedowns(rng, accounts, nets, knobs)
+    bystanders(rng, accounts, nets, groups, float(scale))
     posts = organic_activity(rng, accounts, actions, vocab, groups, knobs, float(scale))
-    network_activity(rng, accounts, actions, nets, posts, vocab, knobs)
+    organic = np.array(sorted(k for g in ("people", "lookalike", "celebrity") for k in groups[g]),
+                       dtype=np.int64)
+    network_activity(rng, accounts, actions, nets, posts, vocab, knobs, organic)
     edges = asm.follows(rng, accounts, nets, knobs)
     complaints = asm.complaints(rng, accounts, nets, groups)
     return _finish(rng, accounts, actions, nets, groups, edges, complaints,
@@ -238,6 +241,10 @@ def _truth(acc: pd.DataFrame, ids: np.ndarray, nets, groups, complaints) -> dict
              "spam": "spam_suspended", "newcomer": "newcomer", "hostile": "hostile_text"}
     for group, kind in kinds.items():
         benign += [{s.ACCOUNT_ID: ids[k], "kind": kind} for k in groups[group]]
+    tagged = {ids[k] for k in acc.index[acc["tag"] == "network_lookalike"]}
+    for row in benign:
+        if row[s.ACCOUNT_ID] in tagged:
+            row["kind"] = "network_lookalike"
     fans = acc.index[acc["tag"].str.startswith("fan_of_")]
     benign += [{s.ACCOUNT_ID: ids[k], "kind": "fan"} for k in fans]
     comp = complaints.assign(**{s.ACCOUNT_ID: ids[complaints["_key"].to_numpy()]})

@@ -8,7 +8,7 @@ import numpy as np
 
 from netlib.synth import _text as tx
 from netlib.synth._config import DAY, DAYS, END_S, HOUR, NETWORK_ZONES, PLATFORMS, START_S
-from netlib.synth._organic import Vocab, share_kind
+from netlib.synth._organic import Vocab, person, share_kind
 from netlib.synth._store import Accounts, Actions
 from netlib.synth._time import lognormal_lag, sample_times
 
@@ -156,6 +156,36 @@ def takedowns(rng: np.random.Generator, accounts: Accounts, nets: list[Network],
                 _mirror(rng, accounts, net, slot, susp, knobs)
 
 
+def bystanders(rng: np.random.Generator, accounts: Accounts, nets: list[Network],
+               groups: dict[str, list[int]], scale: float) -> None:
+    """Organic accounts whose handles happen to look like a network account's handle.
+
+    Some are created after that account was suspended, so a handle-only mirror matcher
+    mistakes them for successors; their profiles and behaviour are unrelated.
+    """
+    suspended = [k for net in nets for slot in net.slots for k in slot.accounts
+                 if accounts.rows[k]["status"] == "suspended"]
+    if not suspended:
+        return
+    n = min(max(int(round(12 * scale)), 2), len(suspended))
+    for key in rng.choice(suspended, size=n, replace=False):
+        row = accounts.rows[int(key)]
+        kind = str(rng.choice(["digit_append", "digit_increment", "separator", "affix"]))
+        handle = tx.mutate_handle(rng, row["handle"], kind)
+        if not accounts.free(row["platform"], handle):
+            continue
+        if rng.random() < 0.6:
+            created = row["suspended_at"] + int(rng.integers(DAY, 20 * DAY))
+        else:
+            created = START_S - int(rng.integers(30, 2000)) * DAY
+        created = min(created, END_S - 3 * DAY)
+        zone = float(rng.choice(list(tx.CITIES)))
+        new = person(rng, accounts, row["platform"], zone, role="organic", handle=handle,
+                     created_at=created)
+        accounts.rows[new]["tag"] = "network_lookalike"
+        groups["lookalike"].append(new)
+
+
 def _mirror(rng, accounts: Accounts, net: Network, slot: Slot, susp: int, knobs: dict) -> None:
     pred = slot.accounts[-1]
     prow = accounts.rows[pred]
@@ -222,8 +252,13 @@ def _active_at(slot: Slot, t: int) -> int:
 
 def network_activity(rng: np.random.Generator, accounts: Accounts, actions: Actions,
                      nets: list[Network], organic_posts: dict, vocab: Vocab,
-                     knobs: dict) -> None:
-    """Operator posts, their amplification, filler posts, camouflage and announcements."""
+                     knobs: dict, organic: np.ndarray) -> None:
+    """Operator posts, their amplification, filler posts, camouflage and announcements.
+
+    ``organic`` holds the organic account keys; a few of them reshare campaign posts
+    hours later (real audiences do), so "reshared an operator" alone proves nothing.
+    """
+    organic_platform = np.array([accounts.rows[k]["platform"] for k in organic])
     for net in nets:
         ops = [s for s in net.slots if s.role == "operator"]
         amps = [s for s in net.slots if s.role != "operator"]
@@ -247,6 +282,14 @@ def network_activity(rng: np.random.Generator, accounts: Accounts, actions: Acti
                 campaign += [(int(k), int(tt), platform, x, u, h, m) for k, tt, x, u, h, m in
                              zip(pkeys, t, text, urls, tags, media, strict=True)]
         net.n_posts = len(campaign)
+        for pkey, t, platform, *_ in campaign:
+            pool = organic[organic_platform == platform]
+            n = min(int(rng.poisson(0.4)), len(pool))
+            if n:
+                who = rng.choice(pool, size=n, replace=False)
+                tt = t + lognormal_lag(rng, 3 * HOUR, 1.2, n)
+                ok = tt < END_S
+                actions.add(who[ok], tt[ok], share_kind(platform), ref=pkey)
         sigma = knobs["lag_sigma"]
         for pkey, t, platform, text, urls, tags, media in campaign:
             for slot in amps:
@@ -275,7 +318,30 @@ def network_activity(rng: np.random.Generator, accounts: Accounts, actions: Acti
                         h = str(rng.choice(net.hashtags))
                     actions.add([key], [t + lag], "post", text=[tx.edit_text(rng, text, 0.5)],
                                 urls=[urls], hashtags=[h], media=[m])
+        _brigades(rng, accounts, actions, net, amps, organic_posts, sigma)
         _filler(rng, accounts, actions, net, organic_posts, vocab, knobs)
+
+
+def _brigades(rng, accounts, actions, net: Network, amps: list[Slot], organic_posts: dict,
+              sigma: float) -> None:
+    """Reply pile-ons: many amplifiers reply to the same organic post within minutes."""
+    main = net.platforms[0]
+    cand = np.flatnonzero(organic_posts["platform"] == main)
+    if not len(cand) or not amps:
+        return
+    for target in rng.choice(cand, size=min(int(rng.integers(8, 25)), len(cand)),
+                             replace=False):
+        t0 = int(organic_posts["ts"][target]) + int(rng.integers(600, 3 * HOUR))
+        share = rng.uniform(0.2, 0.5)
+        for slot in amps:
+            if rng.random() >= share:
+                continue
+            t = t0 + int(lognormal_lag(rng, 3 * net.median_lag * slot.speed, sigma, 1)[0])
+            key = _active_at(slot, t)
+            if key < 0 or t >= END_S or accounts.rows[key]["platform"] != main:
+                continue
+            actions.add([key], [t], "reply", ref=[organic_posts["key"][target]],
+                        text=[tx.sentences(rng, 1, tx.CAMPAIGN_WORDS, 3, 9)[0]])
 
 
 def _filler(rng, accounts, actions, net: Network, organic_posts: dict, vocab: Vocab,

@@ -71,7 +71,7 @@ class Vocab:
                 for h, is_meme, m, f in zip(has, meme, memes, fresh, strict=True)]
 
 
-def _person(rng: np.random.Generator, accounts: Accounts, platform: str, tz: float, *,
+def person(rng: np.random.Generator, accounts: Accounts, platform: str, tz: float, *,
             role: str, first: str | None = None, last: str | None = None,
             handle: str | None = None, created_at: int | None = None) -> int:
     first = first or tx.FIRST[int(rng.integers(len(tx.FIRST)))]
@@ -115,7 +115,7 @@ def make_population(rng: np.random.Generator, accounts: Accounts, knobs: dict,
     plat = rng.choice(len(PLATFORMS), size=n_people, p=pw)
     tz = rng.choice(zones, size=n_people, p=zw)
     for p, z in zip(plat, tz, strict=True):
-        groups["people"].append(_person(rng, accounts, PLATFORMS[p], float(z), role="organic"))
+        groups["people"].append(person(rng, accounts, PLATFORMS[p], float(z), role="organic"))
     # look-alike families: unrelated people whose handles differ by one small edit
     n_fam = max(int(round(knobs["lookalike_families"] * scale)), 3)
     for fam in range(n_fam):
@@ -131,14 +131,14 @@ def make_population(rng: np.random.Generator, accounts: Accounts, knobs: dict,
             if not accounts.free(pf, handle):
                 continue
             z = float(rng.choice(zones, p=zw))
-            key = _person(rng, accounts, pf, z, role="organic", first=first, last=last,
+            key = person(rng, accounts, pf, z, role="organic", first=first, last=last,
                           handle=handle)
             accounts.rows[key]["tag"] = f"family{fam}"
             groups["lookalike"].append(key)
     # celebrities: very popular, frequent posters
     for _ in range(max(int(round(12 * scale)), 2)):
         p = PLATFORMS[int(rng.choice(3))]
-        key = _person(rng, accounts, p, float(rng.choice(zones, p=zw)), role="celebrity")
+        key = person(rng, accounts, p, float(rng.choice(zones, p=zw)), role="celebrity")
         row = accounts.rows[key]
         row.update(pop=float(rng.uniform(300, 3000)), activity=float(rng.uniform(150, 400)))
         groups["celebrity"].append(key)
@@ -163,7 +163,7 @@ def make_population(rng: np.random.Generator, accounts: Accounts, knobs: dict,
     for _ in range(n_spam):
         p = PLATFORMS[int(rng.choice(len(PLATFORMS), p=pw))]
         created = START_S + int(rng.integers(-60, 60)) * DAY
-        key = _person(rng, accounts, p, float(rng.choice(zones, p=zw)), role="spam",
+        key = person(rng, accounts, p, float(rng.choice(zones, p=zw)), role="spam",
                       created_at=created)
         susp = max(created, START_S) + int(rng.integers(3 * DAY, 25 * DAY))
         susp = min(susp, END_S - DAY)
@@ -172,7 +172,7 @@ def make_population(rng: np.random.Generator, accounts: Accounts, knobs: dict,
         groups["spam"].append(key)
         if rng.random() < 0.6:  # a newcomer soon after, unrelated to the spammer
             nc = min(susp + int(rng.integers(DAY // 2, 10 * DAY)), END_S - 2 * DAY)
-            key2 = _person(rng, accounts, p, float(rng.choice(zones, p=zw)), role="newcomer",
+            key2 = person(rng, accounts, p, float(rng.choice(zones, p=zw)), role="newcomer",
                            created_at=nc)
             groups["newcomer"].append(key2)
     # a few accounts whose names and bios are hostile strings (kept as data)

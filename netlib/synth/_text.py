@@ -35,7 +35,8 @@ CAMPAIGN_WORDS = """truth exposed wake up share before deleted they lie the real
 patriots stand united enemy traitors corrupt elite betrayal hidden agenda defend our nation
 sovereignty foreign agents propaganda censored banned silenced resist join us spread the word
 """.split()
-SUFFIX_WORDS = ("real", "official", "new", "back", "the", "its", "tv", "news", "hq")
+PREFIX_WORDS = ("real", "official", "the", "its", "new", "iam", "backup")
+SUFFIX_WORDS = ("real", "official", "new", "back", "tv", "news", "hq", "backup", "2")
 CITIES = {
     -8.0: ["Los Angeles", "Seattle", "Vancouver"], -6.0: ["Chicago", "Mexico City", "Dallas"],
     -5.0: ["New York", "Toronto", "Atlanta", "Boston"], -3.0: ["Sao Paulo", "Buenos Aires"],
@@ -133,16 +134,19 @@ def mutate_handle(rng: np.random.Generator, handle: str, kind: str) -> str:
             chars[int(i)] = CONFUSABLE[chars[int(i)]]
         return "".join(chars)
     if kind == "affix":
-        word = SUFFIX_WORDS[int(rng.integers(len(SUFFIX_WORDS)))]
         sep = "_" if rng.random() < 0.6 else ""
-        return f"{word}{sep}{handle}" if rng.random() < 0.5 else f"{handle}{sep}{word}"
+        if rng.random() < 0.5:
+            return f"{PREFIX_WORDS[int(rng.integers(len(PREFIX_WORDS)))]}{sep}{handle}"
+        return f"{handle}{sep}{SUFFIX_WORDS[int(rng.integers(len(SUFFIX_WORDS)))]}"
     if kind == "separator":
         if "_" in handle:
             return handle.replace("_", "." if rng.random() < 0.4 else "", 1)
         if "." in handle:
             return handle.replace(".", "_", 1)
-        cut = int(rng.integers(1, max(len(handle) - 1, 2)))
-        return handle[:cut] + "_" + handle[cut:]
+        stripped = handle.rstrip("0123456789")
+        if stripped and stripped != handle:  # name_123 from name123
+            return f"{stripped}_{handle[len(stripped):]}"
+        return f"{handle}_" if rng.random() < 0.7 else f"_{handle}"
     return handle
 
 

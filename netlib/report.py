@@ -251,7 +251,10 @@ def _key_bytes(key: str | bytes) -> bytes:
 
 
 def pseudonym(value: Any, key: str | bytes, *, kind: str = "account") -> str:
-    """Keyed pseudonym of one identifier: ``<kind>-`` + 12 hex digits of HMAC-SHA256.
+    """Keyed pseudonym of one identifier: ``<kind>_`` + 12 hex digits of HMAC-SHA256.
+
+    The pseudonym is a single word (letters, digits, underscore), so it never contains an
+    original identifier as a whole word.
 
     The same key always gives the same pseudonym; without the key the original cannot be
     recovered or linked across differently-keyed outputs. Handles are normalised first
@@ -264,7 +267,7 @@ def pseudonym(value: Any, key: str | bytes, *, kind: str = "account") -> str:
     """
     text = normalize_handle(value) if kind == "user" else str(value).strip().casefold()
     digest = hmac.new(_key_bytes(key), f"{kind}\x1f{text}".encode(), hashlib.sha256)
-    return f"{kind}-{digest.hexdigest()[:12]}"
+    return f"{kind}_{digest.hexdigest()[:12]}"
 
 
 def _trie_pattern(words: Iterable[str]) -> str:
@@ -681,10 +684,12 @@ def _label(labels: Mapping[str, str], account_id: Any) -> str:
 
 
 # --- HTML -----------------------------------------------------------------------------------------
+def _missing(value: Any) -> bool:
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
 def _esc(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if value is pd.NaT:
+    if _missing(value):
         return ""
     return html.escape(str(value), quote=True)
 
@@ -703,10 +708,12 @@ def _link(value: Any) -> str:
 
 
 def _cell_html(value: Any) -> str:
-    if isinstance(value, float) and not math.isnan(value):
+    if _missing(value):
+        return ""
+    if isinstance(value, float):
         return _esc(f"{value:.4g}")
     if isinstance(value, pd.Timestamp):
-        return _esc(value.strftime("%Y-%m-%d %H:%M") if pd.notna(value) else "")
+        return _esc(value.strftime("%Y-%m-%d %H:%M"))
     if isinstance(value, str) and value.lower().startswith(("http://", "https://")):
         return _link(value)
     return _esc(_cell_text(value))
@@ -1072,7 +1079,7 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]
 
 def _xml_safe(value: Any) -> Any:
     """A value GraphML/GEXF can hold: no control characters or lone surrogates, no None."""
-    if value is None or value is pd.NaT:
+    if _missing(value):
         return ""
     if isinstance(value, (bool, np.bool_)):
         return bool(value)

@@ -210,8 +210,13 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int = 10) -> pd.
     return out[[*TRIAGE_COLUMNS, *extras]].reset_index(drop=True)
 
 
+def _present(value: Any) -> bool:
+    return value is not None and not (pd.api.types.is_scalar(value) and pd.isna(value)) \
+        and str(value) != ""
+
+
 def _fmt_time(value: Any) -> str:
-    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+    return pd.Timestamp(value).strftime("%Y-%m-%d") if _present(value) else ""
 
 
 def _assess(entry: dict, matched: list[str], how: str, *, labels, info, cluster_of,
@@ -254,7 +259,7 @@ def _assess(entry: dict, matched: list[str], how: str, *, labels, info, cluster_
     else:
         for a in matched:
             state, removed = info.get(a, (None, None))
-            extra = ", ".join(x for x in (str(state) if state and not pd.isna(state) else "",
+            extra = ", ".join(x for x in (str(state) if _present(state) else "",
                                           f"removed {_fmt_time(removed)}" if _fmt_time(removed)
                                           else "") if x)
             evidence.append(f"matched {label(a)}" + (f" ({extra})" if extra else ""))

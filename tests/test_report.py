@@ -328,7 +328,7 @@ def test_pipeline_style_pseudonymisation_agrees_across_files(analysis, tmp_path)
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     graph = nx.read_graphml(tmp_path / "coordination.graphml")
     for alias in clusters["account_id"]:
-        assert alias.startswith("account-") and alias in page and alias in graph
+        assert alias.startswith("account_") and alias in page and alias in graph
     assert "alice_ops" not in _all_text(tmp_path).casefold()
 
 
@@ -369,3 +369,40 @@ def test_cluster_cards_on_real_coortweet_reference(realdata, tmp_path):
     assert cards.iloc[0]["top_objects"][0] == (top.index[0], int(top.iloc[0]))
     page = report.write_report(analysis, tmp_path / "report.html").read_text(encoding="utf-8")
     assert "2,019 accounts" in page and "best-tied of 2,110" in page
+
+
+_HANDLE_TEXT = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_",
+                       min_size=3, max_size=15)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_HANDLE_TEXT, min_size=1, max_size=6, unique_by=str.casefold),
+       st.text(max_size=30))
+def test_pseudonymised_text_never_quotes_a_known_handle(handles, filler):
+    """Oracle: after pseudonymisation no handle remains as a whole word, in any letter case."""
+    engine = report._Pseudonymizer("k", handles=handles)
+    for h in handles:
+        text = f"{filler} @{h.upper()}: see https://x.com/{h}/status/1 ({h.lower()}){filler}"
+        out = engine.text(text)
+        for other in handles:
+            assert not re.search(rf"(?<!\w){re.escape(other)}(?!\w)", out, re.I)
+        assert report.pseudonym(h, "k", kind="user") in out
+
+
+def test_minimal_dataset_through_every_output(tmp_path):
+    """Only the required columns: triage, tables, report and graphs still work."""
+    data = netlib.Dataset.from_frames(
+        pd.DataFrame({"account_id": ["1", "2"], "platform": ["x", "x"], "handle": ["ann", "bo"]}),
+        pd.DataFrame({"action_id": ["p", "q"], "account_id": ["1", "2"],
+                      "timestamp": ["2024-01-01T00:00:00Z", "2024-01-01T00:00:30Z"],
+                      "kind": ["post", "post"]}))
+    bare = SimpleNamespace(dataset=data, coordination=SimpleNamespace(
+        clusters=pd.DataFrame({"account_id": ["1", "2"], "cluster_id": [0, 0]}),
+        edges=pd.DataFrame({"account_id": ["1"], "account_id_y": ["2"]})),
+        mirrors=None, hubs=None, params={}, provenance={})
+    bare.triage = triage(pd.DataFrame({"account_id": ["1", "9"]}), bare)
+    assert bare.triage["category"].tolist() == ["network_member", "not_found"]
+    page = report.write_report(bare, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "&lt;NA&gt;" not in page and "Network 0: 2 accounts" in page
+    report.write_tables({"triage": bare.triage}, tmp_path)
+    assert len(report.export_graph(bare, tmp_path)) == 4

@@ -131,7 +131,8 @@ def _clusters_of(coordination) -> pd.DataFrame | None:
 
 def pair_signals(data: Dataset, pairs: pd.DataFrame, profiles: pd.DataFrame, *,
                  links: pd.DataFrame, clusters: pd.DataFrame | None = None,
-                 early_posts: int = 5, min_rhythm_actions: int = 5) -> pd.DataFrame:
+                 texts: pd.Series | None = None, early_posts: int = 5,
+                 min_rhythm_actions: int = 5) -> pd.DataFrame:
     """Measure every signal on candidate pairs (one evidence column per signal).
 
     Parameters
@@ -145,6 +146,8 @@ def pair_signals(data: Dataset, pairs: pd.DataFrame, profiles: pd.DataFrame, *,
         From :func:`netlib.mirrors.candidates.account_links`.
     clusters : DataFrame, optional
         ``account_id, cluster_id``.
+    texts : Series, optional
+        Early posts per account (index: account_id); read from ``data`` when omitted.
 
     Returns
     -------
@@ -180,7 +183,8 @@ def pair_signals(data: Dataset, pairs: pd.DataFrame, profiles: pd.DataFrame, *,
     out[C.RHYTHM_SIM] = _sig.rhythm_similarity(out, data, min_actions=min_rhythm_actions)
     out[C.GAP_HOURS] = ((s[C.FIRST_SEEN] - p[C.TAKEN_DOWN_AT]).dt.total_seconds()
                         / 3600.0).to_numpy()
-    texts = _cand.early_texts(data, set(out[C.SUCCESSOR_ID]), n_posts=early_posts)
+    if texts is None:
+        texts = _cand.early_texts(data, set(out[C.SUCCESSOR_ID]), n_posts=early_posts)
     handles = prof["handle_skeleton"]
     out[C.ANNOUNCES], out[C.MENTIONS_OLD] = _sig.announcement_signals(out, texts, handles)
     out[C.SAME_PLATFORM] = (p[PLATFORM].to_numpy() == s[PLATFORM].to_numpy()).astype("int64")
@@ -227,11 +231,12 @@ def _as_timedelta(value, name: str) -> pd.Timedelta:
     return out
 
 
-def detect_mirrors(data: Dataset, *, coordination=None, before: str | pd.Timedelta = "3D",
+def detect_mirrors(data: Dataset, *, coordination=None, before: str | pd.Timedelta = "7D",
                    after: str | pd.Timedelta = "30D",
                    silent_after: str | pd.Timedelta | None = None,
                    threshold: float | None = None, weights: str | dict | None = None,
-                   max_block: int = 2_000, max_link_accounts: int = 20,
+                   max_block: int = 200, max_candidates: int = 30,
+                   max_link_accounts: int = 20,
                    early_posts: int = 5, min_rhythm_actions: int = 5,
                    min_candidate_score: float = 0.01) -> MirrorResult:
     """Link removed accounts to their successors and assemble lineages.
@@ -254,6 +259,9 @@ def detect_mirrors(data: Dataset, *, coordination=None, before: str | pd.Timedel
         Model weights (default: ``netlib/data/mirror_weights.json``).
     max_block : int
         Blocking keys shared by more accounts than this in one week are skipped.
+    max_candidates : int
+        At most this many candidates per removed account are scored (those sharing the
+        strongest blocking keys).
     max_link_accounts : int
         Links used by more accounts than this are not identity evidence.
     early_posts : int
@@ -298,7 +306,7 @@ def detect_mirrors(data: Dataset, *, coordination=None, before: str | pd.Timedel
     clusters = _clusters_of(coordination)
     params = {"before": str(before_td), "after": str(after_td),
               "silent_after": None if silent_td is None else str(silent_td),
-              "threshold": thr, "max_block": max_block, "max_link_accounts": max_link_accounts,
+              "threshold": thr, "max_block": max_block, "max_candidates": max_candidates, "max_link_accounts": max_link_accounts,
               "early_posts": early_posts, "min_rhythm_actions": min_rhythm_actions,
               "min_candidate_score": min_candidate_score,
               "coordination_given": clusters is not None,
@@ -311,13 +319,13 @@ def detect_mirrors(data: Dataset, *, coordination=None, before: str | pd.Timedel
     pairs = _cand.candidate_pairs(
         prof, avatars=data.accounts[PROFILE_IMAGE_HASH], links=links,
         mentions=_cand.mention_stems(texts), before=before_td, after=after_td,
-        max_block=max_block)
+        max_block=max_block, max_candidates=max_candidates)
     params["n_predecessors"] = int(prof[C.TAKEN_DOWN_AT].notna().sum())
     params["n_candidate_pairs"] = int(len(pairs))
 
     if len(pairs):
         scored = pair_signals(data, pairs, prof, links=links, clusters=clusters,
-                              early_posts=early_posts, min_rhythm_actions=min_rhythm_actions)
+                              texts=texts, early_posts=early_posts, min_rhythm_actions=min_rhythm_actions)
         scored[C.SCORE] = _model.score(_model.features(scored), w)
         scored = scored[scored[C.SCORE] >= min_candidate_score].reset_index(drop=True)
     else:

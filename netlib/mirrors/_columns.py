@@ -24,6 +24,7 @@ N_ACCOUNTS = "n_accounts"
 
 # signal (evidence) columns, one per pair signal
 HANDLE_SIM = "handle_sim"
+HANDLE_EDIT_SIM = "handle_edit_sim"
 DISPLAY_SIM = "display_sim"
 NAME_SIM = "name_sim"
 NAME_COUNT = "name_count"
@@ -39,6 +40,6 @@ ANNOUNCES = "announces"
 MENTIONS_OLD = "mentions_old"
 SAME_PLATFORM = "same_platform"
 
-SIGNALS = (HANDLE_SIM, DISPLAY_SIM, NAME_SIM, NAME_COUNT, NAME_RARITY, AVATAR_DISTANCE,
+SIGNALS = (HANDLE_SIM, HANDLE_EDIT_SIM, DISPLAY_SIM, NAME_SIM, NAME_COUNT, NAME_RARITY, AVATAR_DISTANCE,
            AVATAR_SIM, BIO_SIM, SHARED_LINKS, AUDIENCE_OVERLAP, SAME_CLUSTER, RHYTHM_SIM,
            GAP_HOURS, ANNOUNCES, MENTIONS_OLD, SAME_PLATFORM)

@@ -43,6 +43,7 @@ from netlib.schema import (
 __all__ = ["account_profiles", "account_links", "candidate_pairs", "BLOCK_NAMES"]
 
 BLOCK_NAMES = {1: "name", 2: "edit", 4: "affix", 8: "avatar", 16: "link"}
+_FLAG_WEIGHT = {1: 4, 2: 2, 4: 1, 8: 4, 16: 4}
 _URL_IN_TEXT = re.compile(r"(?:https?://|www\.|t\.me/|chat\.whatsapp\.com/)[^\s<>\"')]+",
                           re.IGNORECASE)
 _MENTION = re.compile(r"@([\w.]{2,40})", re.UNICODE)
@@ -165,7 +166,10 @@ def early_texts(data: Dataset, account_ids, *, n_posts: int = 5) -> pd.Series:
     sub = act.loc[act[ACCOUNT_ID].isin(set(account_ids)) & act[TEXT].notna(),
                   [ACCOUNT_ID, TIMESTAMP, TEXT]]
     sub = sub.sort_values(TIMESTAMP, kind="stable").groupby(ACCOUNT_ID, sort=False).head(n_posts)
-    return sub.groupby(ACCOUNT_ID, sort=False)[TEXT].agg(lambda s: "\n".join(map(str, s)))
+    joined: dict[str, list[str]] = {}
+    for account, text in zip(sub[ACCOUNT_ID].tolist(), sub[TEXT].tolist(), strict=True):
+        joined.setdefault(account, []).append(str(text))
+    return pd.Series({a: "\n".join(t) for a, t in joined.items()}, dtype=object)
 
 
 def _deletions(text: str) -> list[str]:
@@ -215,7 +219,7 @@ def _avatar_keys(prof_hash: pd.Series, ids: np.ndarray, bands: int = 4) -> pd.Da
 def candidate_pairs(prof: pd.DataFrame, *, avatars: pd.Series, links: pd.DataFrame,
                     mentions: pd.Series | None = None,
                     before: pd.Timedelta, after: pd.Timedelta,
-                    max_block: int = 2_000) -> pd.DataFrame:
+                    max_block: int = 200, max_candidates: int = 30) -> pd.DataFrame:
     """Join blocking keys within the takedown window; never compares all pairs.
 
     Parameters
@@ -234,6 +238,9 @@ def candidate_pairs(prof: pd.DataFrame, *, avatars: pd.Series, links: pd.DataFra
     max_block : int
         A key shared by more accounts than this inside one week is skipped (too common
         to identify anyone).
+    max_candidates : int
+        Per predecessor, keep the candidates sharing the strongest keys (name, avatar and
+        link keys count most, then the number of shared keys).
 
     Returns
     -------
@@ -242,6 +249,9 @@ def candidate_pairs(prof: pd.DataFrame, *, avatars: pd.Series, links: pd.DataFra
         :data:`BLOCK_NAMES`).
     """
     ids = prof[ACCOUNT_ID].to_numpy()
+    empty = pd.DataFrame({C.PREDECESSOR_ID: pd.Series(dtype=object),
+                          C.SUCCESSOR_ID: pd.Series(dtype=object),
+                          C.BLOCKS: pd.Series(dtype="int64")})
     keys = pd.concat([
         _name_keys(prof, mentions),
         _avatar_keys(avatars.reset_index(drop=True), ids),
@@ -252,53 +262,67 @@ def candidate_pairs(prof: pd.DataFrame, *, avatars: pd.Series, links: pd.DataFra
     first = _utc_ns(prof[C.FIRST_SEEN])
     nat = np.iinfo(np.int64).min
     is_pred = down != nat
-    empty = pd.DataFrame({C.PREDECESSOR_ID: pd.Series(dtype=object),
-                          C.SUCCESSOR_ID: pd.Series(dtype=object),
-                          C.BLOCKS: pd.Series(dtype="int64")})
     if not is_pred.any() or not len(keys):
         return empty
-    week = 7 * 24 * _NS_PER_HOUR
-    lo = (down[is_pred] - before.value) // week
-    hi = (down[is_pred] + after.value) // week
-    lo_all, hi_all = int(lo.min()), int(hi.max())
+    # integer codes: account position and key code
     position = pd.Series(np.arange(len(ids)), index=ids)
-    # successor side: every account first seen inside some window
-    in_range = (first != nat) & (first // week >= lo_all) & (first // week <= hi_all)
-    succ_bucket = pd.Series(first // week, index=ids)[in_range]
-    skeys = keys[keys["id"].isin(succ_bucket.index)]
-    skeys = skeys.assign(bucket=skeys["id"].map(succ_bucket).to_numpy())
-    size = skeys.groupby(["key", "bucket"])["id"].transform("size")
-    skeys = skeys[size <= max_block]
+    acc = position.reindex(keys["id"].to_numpy()).to_numpy()
+    known = ~np.isnan(acc)
+    acc = acc[known].astype(np.int64)
+    code = pd.factorize(keys["key"].to_numpy()[known])[0].astype(np.int64)
+    flag = keys["flag"].to_numpy()[known].astype(np.int64)
+    week = 7 * 24 * _NS_PER_HOUR
+    lo = np.where(is_pred, (down - before.value) // week, 0)
+    hi = np.where(is_pred, (down + after.value) // week, -1)
+    lo_all, hi_all = int(lo[is_pred].min()), int(hi[is_pred].max())
+    bucket_of = np.where(first != nat, first // week, lo_all - 1)
+    # successor side: keys of accounts first seen inside some window, common keys dropped
+    s_ok = (bucket_of[acc] >= lo_all) & (bucket_of[acc] <= hi_all)
+    s_acc, s_code = acc[s_ok], code[s_ok]
+    s_bucket = bucket_of[s_acc] - lo_all
+    n_buckets = hi_all - lo_all + 1
+    s_key = s_code * n_buckets + s_bucket
+    uniq_key, inverse, counts = np.unique(s_key, return_inverse=True, return_counts=True)
+    small = counts[inverse] <= max_block
+    succ_side = pd.DataFrame({"k": s_key[small], "s": s_acc[small]})
     # predecessor side: each key repeated over the weeks its window touches
-    pred_ids = ids[is_pred]
-    span = pd.DataFrame({"id": pred_ids, "lo": lo, "n": hi - lo + 1})
-    pkeys = keys[keys["id"].isin(set(pred_ids))].merge(span, on="id")
-    reps = pkeys["n"].to_numpy()
-    pkeys = pkeys.loc[pkeys.index.repeat(reps)]
-    offset = np.concatenate([np.arange(r) for r in reps]) if len(reps) else np.array([], int)
-    pkeys = pkeys.assign(bucket=pkeys["lo"].to_numpy() + offset)[["id", "key", "bucket", "flag"]]
-    pairs = pkeys.merge(skeys[["id", "key", "bucket"]], on=["key", "bucket"],
-                        suffixes=("_p", "_s"))
-    pairs = pairs[pairs["id_p"] != pairs["id_s"]]
+    p_ok = is_pred[acc]
+    p_acc, p_code, p_flag = acc[p_ok], code[p_ok], flag[p_ok]
+    reps = (hi[p_acc] - lo[p_acc] + 1).astype(np.int64)
+    starts = np.repeat(lo[p_acc] - lo_all, reps)
+    offset = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+    pred_side = pd.DataFrame({"k": np.repeat(p_code, reps) * n_buckets + starts + offset,
+                              "p": np.repeat(p_acc, reps), "flag": np.repeat(p_flag, reps)})
+    pairs = pred_side.merge(succ_side, on="k")
+    pi = pairs["p"].to_numpy()
+    si = pairs["s"].to_numpy()
+    gap = first[si] - down[pi]
+    keep = ((pi != si) & (gap >= -before.value) & (gap <= after.value)
+            & ((first[pi] == nat) | (first[si] > first[pi])))
+    pairs = pairs.loc[keep, ["p", "s", "flag"]]
     if not len(pairs):
         return empty
-    pi = position.loc[pairs["id_p"]].to_numpy()
-    si = position.loc[pairs["id_s"]].to_numpy()
-    gap = first[si] - down[pi]
-    keep = (gap >= -before.value) & (gap <= after.value)
-    newer = (first[pi] == nat) | (first[si] > first[pi])
-    pairs = pairs[keep & newer]
-    blocks = (pairs[["id_p", "id_s", "flag"]].drop_duplicates()
-              .groupby(["id_p", "id_s"], sort=False)["flag"].sum())
-    out = blocks.reset_index()
-    out.columns = [C.PREDECESSOR_ID, C.SUCCESSOR_ID, C.BLOCKS]
-    return out.astype({C.BLOCKS: "int64"})
+    pair_code = pairs["p"].to_numpy() * len(ids) + pairs["s"].to_numpy()
+    n_keys = pd.Series(pair_code).value_counts()
+    uniq = pd.DataFrame({"pc": pair_code, "flag": pairs["flag"].to_numpy()}).drop_duplicates()
+    uniq["w"] = uniq["flag"].map(_FLAG_WEIGHT)
+    agg = uniq.groupby("pc", sort=False).agg(blocks=("flag", "sum"), strength=("w", "sum"))
+    agg["n_keys"] = n_keys.reindex(agg.index).to_numpy()
+    agg["p"] = agg.index.to_numpy() // len(ids)
+    agg["s"] = agg.index.to_numpy() % len(ids)
+    agg = agg.sort_values(["p", "strength", "n_keys", "s"],
+                          ascending=[True, False, False, True], kind="stable")
+    agg = agg.groupby("p", sort=False).head(max_candidates)
+    return pd.DataFrame({C.PREDECESSOR_ID: ids[agg["p"].to_numpy()],
+                         C.SUCCESSOR_ID: ids[agg["s"].to_numpy()],
+                         C.BLOCKS: agg["blocks"].to_numpy(dtype="int64")})
 
 
 def mention_stems(texts: pd.Series) -> pd.Series:
     """Stems of handles @-mentioned in texts (one row per mention; index: account_id)."""
     if not len(texts):
         return pd.Series(dtype=object)
+    texts = texts[texts.astype(str).str.contains("@", regex=False)]
     found = texts.astype(str).str.findall(_MENTION).explode().dropna()
     stems = found.map(stem)
     return stems[stems.str.len() >= 2]

@@ -39,10 +39,14 @@ def assemble_chains(links: pd.DataFrame, profiles: pd.DataFrame) -> pd.DataFrame
     children: dict[str, list[str]] = {}
     for succ, pred in parent.items():
         children.setdefault(pred, []).append(succ)
-    prof = profiles.set_index(ACCOUNT_ID)
+    involved = set(parent) | set(children)
+    sub = profiles[profiles[ACCOUNT_ID].isin(involved)]
+    info = {col: dict(zip(sub[ACCOUNT_ID], sub[col], strict=True))
+            for col in (PLATFORM, HANDLE, C.FIRST_SEEN, C.TAKEN_DOWN_AT)}
+    never = pd.Timestamp.max.tz_localize("UTC")
     roots = [a for a in children if a not in parent]
-    roots.sort(key=lambda a: (prof.at[a, C.TAKEN_DOWN_AT] if pd.notna(
-        prof.at[a, C.TAKEN_DOWN_AT]) else pd.Timestamp.max.tz_localize("UTC"), a))
+    roots.sort(key=lambda a: (info[C.TAKEN_DOWN_AT][a] if pd.notna(
+        info[C.TAKEN_DOWN_AT][a]) else never, a))
     rows = []
     for number, root in enumerate(roots, start=1):
         chain = f"M{number:04d}"
@@ -54,16 +58,15 @@ def assemble_chains(links: pd.DataFrame, profiles: pd.DataFrame) -> pd.DataFrame
             conf = conf if node == root else min(conf, score)
             members.append((node, depth, parent.get(node), score, conf))
             for child in sorted(children.get(node, []),
-                                key=lambda c: prof.at[c, C.FIRST_SEEN], reverse=True):
+                                key=lambda c: (info[C.FIRST_SEEN][c], c), reverse=True):
                 stack.append((child, depth + 1, conf))
         weakest = min(m[3] for m in members if m[2] is not None)
         depth_max = max(m[1] for m in members)
         for node, depth, pred, score, conf in sorted(members, key=lambda m: (m[1], m[0])):
             rows.append({C.CHAIN_ID: chain, C.POSITION: depth, ACCOUNT_ID: node,
-                         C.PREDECESSOR_ID: pred, PLATFORM: prof.at[node, PLATFORM],
-                         HANDLE: prof.at[node, HANDLE],
-                         C.FIRST_SEEN: prof.at[node, C.FIRST_SEEN],
-                         C.TAKEN_DOWN_AT: prof.at[node, C.TAKEN_DOWN_AT],
+                         C.PREDECESSOR_ID: pred, PLATFORM: info[PLATFORM][node],
+                         HANDLE: info[HANDLE][node], C.FIRST_SEEN: info[C.FIRST_SEEN][node],
+                         C.TAKEN_DOWN_AT: info[C.TAKEN_DOWN_AT][node],
                          C.LINK_SCORE: score, C.CONFIDENCE: conf if pred else np.nan,
                          C.CHAIN_CONFIDENCE: weakest, C.N_GENERATIONS: depth_max,
                          C.N_ACCOUNTS: len(members)})

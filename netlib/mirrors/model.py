@@ -25,7 +25,7 @@ WEIGHTS_FILE = "mirror_weights.json"
 
 #: Model inputs, each in [0, 1], derived from the evidence columns.
 FEATURES = (
-    "name_sim", "name_sim_x_rarity", "exact_stem", "display_sim", "avatar_sim", "bio_sim",
+    "name_sim", "handle_edit", "name_sim_x_rarity", "exact_stem", "display_sim", "avatar_sim", "bio_sim",
     "links", "audience", "same_cluster", "rhythm_sim", "recent", "spare", "announces",
     "mentions_old", "same_platform",
 )
@@ -48,6 +48,7 @@ def features(signals: pd.DataFrame) -> pd.DataFrame:
     gap = s[C.GAP_HOURS].to_numpy(dtype=float)
     out = pd.DataFrame(index=s.index)
     out["name_sim"] = s[C.NAME_SIM].astype(float)
+    out["handle_edit"] = s[C.HANDLE_EDIT_SIM].astype(float)
     out["name_sim_x_rarity"] = s[C.NAME_SIM].astype(float) * s[C.NAME_RARITY].astype(float)
     out["exact_stem"] = (s[C.HANDLE_SIM].astype(float) >= 0.999).astype(float) \
         * s[C.NAME_RARITY].astype(float)

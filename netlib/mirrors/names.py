@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -22,16 +23,18 @@ __all__ = ["skeleton", "stem", "name_grams", "CONFUSABLES", "AFFIXES", "GLUED_AF
 CONFUSABLES: dict[str, str] = {
     # Cyrillic
     "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
-    "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d",
+    "с": "c", "т": "t", "у": "y", "х": "x", "і": "l", "ї": "l", "ј": "j", "ѕ": "s", "ԁ": "d",
     "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l", "ѵ": "v", "ь": "b", "г": "r", "п": "n", "з": "3",
     # Greek
-    "α": "a", "β": "b", "γ": "y", "ε": "e", "ζ": "z", "η": "n", "ι": "i", "κ": "k", "μ": "u",
+    "α": "a", "β": "b", "γ": "y", "ε": "e", "ζ": "z", "η": "n", "ι": "l", "κ": "k", "μ": "u",
     "ν": "v", "ο": "o", "ρ": "p", "σ": "o", "ς": "c", "τ": "t", "υ": "u", "χ": "x", "ω": "w",
     # Latin look-alikes
-    "ı": "i", "ɡ": "g", "ɑ": "a", "ɩ": "i", "ʟ": "l", "ß": "ss", "ø": "o", "đ": "d", "ł": "l",
+    "ı": "l", "ɡ": "g", "ɑ": "a", "ɩ": "l", "ʟ": "l", "ß": "ss", "ø": "o", "đ": "d", "ł": "l",
     # digits and symbols used as letters
     "0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "$": "s", "@": "a",
-    "!": "i", "|": "l",
+    "!": "l", "|": "l",
+    # i, l, 1 and their look-alikes are one letter ("JarIaxle" reads as "Jarlaxle")
+    "i": "l",
 }
 _TABLE = str.maketrans(CONFUSABLES)
 
@@ -40,7 +43,7 @@ AFFIXES: tuple[str, ...] = (
     "official", "offical", "oficial", "officiel", "real", "therealone", "thereal", "the",
     "new", "neu", "nuevo", "nueva", "novo", "nova", "novyi", "back", "isback", "backup",
     "bkp", "again", "returns", "return", "reborn", "mirror", "spare", "reserve", "reserv",
-    "rezerv", "alt", "archive", "v2", "2nd", "second", "its", "iam", "im", "true",
+    "rezerv", "alt", "archive", "v2", "2nd", "second", "its", "iam", "im", "is", "am", "true",
     "original", "orig", "only", "just", "tv", "hq",
 )
 #: Affixes long and specific enough to strip even when glued to the name ("talhaofficial").
@@ -54,9 +57,6 @@ _UPPER_TABLE = str.maketrans({
     "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T",
     "Υ": "Y", "Χ": "X",
 })
-_GLUED_PREFIX = re.compile(rf"^(?:{'|'.join(GLUED_AFFIXES)})(?=.{{3,}})")
-_GLUED_SUFFIX = re.compile(rf"(?<=.{{3}})(?:{'|'.join(GLUED_AFFIXES)})$")
-_AFFIX_SET = frozenset(AFFIXES)
 _SEPARATORS = re.compile(r"[\s_\-.·•'’`\"~*+=:,/\\()\[\]{}<>#]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _TRAILING_DIGITS = re.compile(r"(?<=\D)\d+$")
@@ -94,6 +94,18 @@ def _tokens(value: Any) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=200_000)
+def _skeleton_text(value: str) -> str:
+    return _fold("".join(_tokens(value)))
+
+
+# affixes are compared with folded words, so fold them the same way
+_GLUED = "|".join(_fold(a) for a in GLUED_AFFIXES)
+_GLUED_PREFIX = re.compile(rf"^(?:{_GLUED})(?=.{{3,}})")
+_GLUED_SUFFIX = re.compile(rf"(?<=.{{3}})(?:{_GLUED})$")
+_AFFIX_SET = frozenset(_fold(a) for a in AFFIXES)
+
+
 def skeleton(value: Any) -> str:
     """Fold a name to its visual skeleton.
 
@@ -112,11 +124,13 @@ def skeleton(value: Any) -> str:
     Examples
     --------
     >>> skeleton("@News_Dаily")   # the 'а' is Cyrillic
-    'newsdaily'
-    >>> skeleton("n3ws.daily2")
-    'newsdaily2'
+    'newsdally'
+    >>> skeleton("n3ws.da1ly2")
+    'newsdally2'
     """
-    return _fold("".join(_tokens(value)))
+    if _missing(value):
+        return ""
+    return _skeleton_text(str(value))
 
 
 def stem(value: Any) -> str:
@@ -128,9 +142,9 @@ def stem(value: Any) -> str:
     Examples
     --------
     >>> stem("RealNewsDaily_2")
-    'newsdaily'
+    'newsdally'
     >>> stem("newsdaily")
-    'newsdaily'
+    'newsdally'
     >>> stem("punk25") == stem("Punk1")
     True
     """

@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from netlib.mirrors import _columns as C
 from netlib.mirrors.names import skeleton
@@ -49,8 +49,16 @@ def _jw(a: list[str], b: list[str]) -> np.ndarray:
     return np.where(empty, 0.0, np.asarray(sim, dtype=float))
 
 
+def _edit(a: list[str], b: list[str]) -> np.ndarray:
+    if not a:
+        return np.zeros(0)
+    sim = process.cpdist(a, b, scorer=Levenshtein.normalized_similarity, workers=1)
+    empty = np.array([not x or not y for x, y in zip(a, b, strict=True)])
+    return np.where(empty, 0.0, np.asarray(sim, dtype=float))
+
+
 def name_signals(p: pd.DataFrame, s: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Handle and display-name similarity (Jaro-Winkler on stems) and name rarity.
+    """Handle and display-name similarity (Jaro-Winkler and Levenshtein on stems), rarity.
 
     ``p`` and ``s`` are profile rows aligned with the pairs (from
     :func:`~netlib.mirrors.candidates.account_profiles`).
@@ -59,6 +67,8 @@ def name_signals(p: pd.DataFrame, s: pd.DataFrame) -> dict[str, np.ndarray]:
     pd_, sd = p["display_stem"].tolist(), s["display_stem"].tolist()
     handle = np.maximum(_jw(ph, sh), _jw(p["handle_skeleton"].tolist(),
                                          s["handle_skeleton"].tolist()))
+    edit = np.maximum(_edit(ph, sh), _edit(p["handle_skeleton"].tolist(),
+                                           s["handle_skeleton"].tolist()))
     display = _jw(pd_, sd)
     cross = np.maximum(_jw(ph, sd), _jw(pd_, sh))
     name = np.maximum.reduce([handle, display, cross])
@@ -68,7 +78,7 @@ def name_signals(p: pd.DataFrame, s: pd.DataFrame) -> dict[str, np.ndarray]:
     # very short stems identify little whatever their count
     short = np.array([min(len(x), len(y)) for x, y in zip(ph, sh, strict=True)])
     rarity = np.clip(rarity * np.clip(short / 5.0, 0.0, 1.0), 0.0, 1.0)
-    return {C.HANDLE_SIM: handle, C.DISPLAY_SIM: display, C.NAME_SIM: name,
+    return {C.HANDLE_SIM: handle, C.HANDLE_EDIT_SIM: edit, C.DISPLAY_SIM: display, C.NAME_SIM: name,
             C.NAME_COUNT: count.astype("int64"), C.NAME_RARITY: rarity}
 
 
@@ -167,7 +177,7 @@ def rhythm_similarity(pairs: pd.DataFrame, data: Dataset, *,
     if not len(sub):
         return np.full(len(pairs), np.nan)
     ts = sub[TIMESTAMP]
-    how = (ts.dt.dayofweek * 24 + ts.dt.hour).to_numpy()
+    how = (ts.dt.day_of_week * 24 + ts.dt.hour).to_numpy()
     codes, uniq = pd.factorize(sub[ACCOUNT_ID])
     hist = np.zeros((len(uniq), 168))
     np.add.at(hist, (codes, how), 1.0)
@@ -204,14 +214,21 @@ def announcement_signals(pairs: pd.DataFrame, texts: pd.Series,
     -------
     (announces, mentions_old) : two int arrays of 0/1
     """
-    early = pairs[C.SUCCESSOR_ID].map(texts).fillna("").astype(str).tolist()
+    succ = pairs[C.SUCCESSOR_ID].to_numpy()
     old = pairs[C.PREDECESSOR_ID].map(handles).fillna("").astype(str).tolist()
-    announces = np.fromiter((1 if t and ANNOUNCE.search(t) else 0 for t in early),
-                            dtype=np.int64, count=len(early))
-    mentions = np.zeros(len(early), dtype=np.int64)
-    for i, (text, handle) in enumerate(zip(early, old, strict=True)):
-        if not text or len(handle) < 3:
+    wanted = texts[texts.index.isin(set(succ))]
+    flag: dict[str, int] = {}
+    words: dict[str, tuple[set[str], str]] = {}
+    for account, text in wanted.items():
+        text = str(text)
+        flag[account] = 1 if ANNOUNCE.search(text) else 0
+        folded = [skeleton(w) for w in text.split()]
+        words[account] = (set(folded), "".join(folded))
+    announces = np.fromiter((flag.get(a, 0) for a in succ), dtype=np.int64, count=len(succ))
+    mentions = np.zeros(len(succ), dtype=np.int64)
+    for i, (account, handle) in enumerate(zip(succ, old, strict=True)):
+        found = words.get(account)
+        if found is None or len(handle) < 3:
             continue
-        words = [skeleton(w) for w in text.split()]
-        mentions[i] = int(handle in words or (len(handle) >= 6 and handle in "".join(words)))
+        mentions[i] = int(handle in found[0] or (len(handle) >= 6 and handle in found[1]))
     return announces, mentions

@@ -481,12 +481,12 @@ def _seconds(values: pd.Series) -> pd.Series:
 
 
 def format_utc_offset(hours: float) -> str:
-    """``5 -> "UTC+5"``, ``-3.5 -> "UTC−3:30"``, ``0 -> "UTC±0"``."""
+    """``5 -> "UTC+5"``, ``-3.5 -> "UTC-3:30"``, ``0 -> "UTC±0"``."""
     if hours is None or (isinstance(hours, float) and math.isnan(hours)):
         return "UTC (offset unknown)"
     if hours == 0:
         return "UTC±0"
-    sign = "+" if hours > 0 else "\u2212"
+    sign = "+" if hours > 0 else "-"
     minutes = int(round(abs(float(hours)) * 60))
     text = f"UTC{sign}{minutes // 60}"
     return text + (f":{minutes % 60:02d}" if minutes % 60 else "")
@@ -499,7 +499,9 @@ def timezone_findings(analysis: Any) -> pd.DataFrame:
     -------
     DataFrame
         ``cluster_id, utc_offset_hours, low, high, finding`` where finding reads like
-        "activity consistent with UTC+5 ± 1 h" (a time zone, never a country).
+        "activity consistent with UTC+5 ± 1 h" (a time zone, never a country): the
+        ``statement`` column of the time-zone table when present, else built from the offset
+        and its ``low``/``high`` band (at least ± 1 h, the resolution of hourly counts).
     """
     tz = _frame(getattr(analysis, "hubs", None), "timezones")
     cols = [CLUSTER_ID, UTC_OFFSET, TZ_LOW, TZ_HIGH, "finding"]
@@ -514,9 +516,12 @@ def timezone_findings(analysis: Any) -> pd.DataFrame:
         spread = None
         if low is not None and high is not None and pd.notna(low) and pd.notna(high):
             spread = max(abs(float(offset) - float(low)), abs(float(high) - float(offset)))
-        text = f"activity consistent with {format_utc_offset(float(offset))}"
-        if spread:
-            text += f" ± {spread:g} h"
+        statement = r.get("statement")
+        if isinstance(statement, str) and statement.strip():
+            text = statement.strip()  # the time-zone analysis' own wording
+        else:
+            text = f"activity consistent with {format_utc_offset(float(offset))} " \
+                   f"± {max(spread or 0.0, 1.0):g} h"
         rows.append({CLUSTER_ID: r.get(CLUSTER_ID), UTC_OFFSET: offset, TZ_LOW: low,
                      TZ_HIGH: high, "finding": text})
     return pd.DataFrame(rows, columns=cols)

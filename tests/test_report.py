@@ -284,7 +284,7 @@ def test_pseudonymize_rejects_empty_key(analysis):
 
 
 # --- findings --------------------------------------------------------------------------------
-@pytest.mark.parametrize("hours, text", [(5, "UTC+5"), (-3.5, "UTC\u22123:30"), (0, "UTC±0"),
+@pytest.mark.parametrize("hours, text", [(5, "UTC+5"), (-3.5, "UTC-3:30"), (0, "UTC±0"),
                                          (5.75, "UTC+5:45")])
 def test_format_utc_offset(hours, text):
     assert report.format_utc_offset(hours) == text
@@ -406,3 +406,14 @@ def test_minimal_dataset_through_every_output(tmp_path):
     assert "&lt;NA&gt;" not in page and "Network 0: 2 accounts" in page
     report.write_tables({"triage": bare.triage}, tmp_path)
     assert len(report.export_graph(bare, tmp_path)) == 4
+
+
+def test_timezone_findings_prefer_the_analysis_statement(analysis):
+    tz = analysis.hubs.timezones.assign(utc_offset_hours=[8.0], low=[8.0], high=[8.0])
+    plain = SimpleNamespace(hubs=SimpleNamespace(timezones=tz))
+    assert report.timezone_findings(plain)["finding"].tolist() == [
+        "activity consistent with UTC+8 ± 1 h"]
+    said = SimpleNamespace(hubs=SimpleNamespace(timezones=tz.assign(
+        statement=["activity consistent with UTC+8 ± 1 h (office hours)"])))
+    assert report.timezone_findings(said)["finding"].tolist() == [
+        "activity consistent with UTC+8 ± 1 h (office hours)"]

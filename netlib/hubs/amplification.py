@@ -28,6 +28,7 @@ from netlib.hubs._columns import (
     TRACE,
     WEIGHT,
 )
+from netlib.hubs._util import isin
 from netlib.schema import ACCOUNT_ID, ACTION_ID, KIND, OBJECT_ID
 
 __all__ = [
@@ -115,7 +116,7 @@ def originator_index(actions: pd.DataFrame, coordinated: set[str]) -> pd.DataFra
         that amplified the account at least once).
     """
     links = _repost_links(actions)
-    links = links[links[AMPLIFIER_ID].isin(coordinated)]
+    links = links[isin(links[AMPLIFIER_ID], coordinated)]
     if links.empty:
         return pd.DataFrame(columns=[ACCOUNT_ID, ORIGINATOR_INDEX, AMPLIFIED_BY])
     per_item = (links.drop_duplicates([AMPLIFIED_ID, OBJECT_ID, AMPLIFIER_ID])
@@ -128,17 +129,18 @@ def originator_index(actions: pd.DataFrame, coordinated: set[str]) -> pd.DataFra
     return out
 
 
-def _graph(edges: pd.DataFrame, src: str, dst: str, *, directed: bool,
-           nodes: pd.Index | None = None) -> tuple[ig.Graph, pd.Index]:
-    names = pd.Index(pd.unique(pd.concat([edges[src], edges[dst]], ignore_index=True)))
-    if nodes is not None:
-        names = nodes.append(names[~names.isin(nodes)])
-    pos = pd.Series(np.arange(len(names)), index=names)
+def _graph(edges: pd.DataFrame, src: str, dst: str, *,
+           directed: bool) -> tuple[ig.Graph, pd.Index]:
+    """An igraph graph of ``edges`` (with a ``weight`` attribute) and its vertex names."""
+    m = len(edges)
+    ends = np.concatenate([edges[src].to_numpy(dtype=object),
+                           edges[dst].to_numpy(dtype=object)])
+    codes, names = pd.factorize(ends)
     g = ig.Graph(n=len(names), directed=directed)
-    if len(edges):
-        g.add_edges(np.column_stack([pos[edges[src]].to_numpy(), pos[edges[dst]].to_numpy()]))
+    if m:
+        g.add_edges(np.column_stack([codes[:m], codes[m:]]))
         g.es["weight"] = edges[WEIGHT].astype(float).to_numpy()
-    return g, names
+    return g, pd.Index(np.asarray(names, dtype=object), dtype=object)
 
 
 def amplification_scores(edges: pd.DataFrame, *, damping: float = 0.85) -> pd.DataFrame:
@@ -162,7 +164,8 @@ def amplification_scores(edges: pd.DataFrame, *, damping: float = 0.85) -> pd.Da
 
 
 def bridging(pair_edges: pd.DataFrame, membership: pd.Series, *,
-             max_betweenness_edges: int = 200_000) -> pd.DataFrame:
+             exact_betweenness_edges: int = 50_000, betweenness_samples: int = 64,
+             seed: int = 0) -> pd.DataFrame:
     """Participation coefficient, betweenness and strength on the coordination graph.
 
     Parameters
@@ -173,9 +176,14 @@ def bridging(pair_edges: pd.DataFrame, membership: pd.Series, *,
     membership : Series
         Cluster of each account (index ``account_id``); neighbours without a cluster do
         not count towards participation.
-    max_betweenness_edges : int
-        Betweenness (exact, weight = 1 / edge weight as distance) is computed only on
-        graphs up to this many edges; above it the column is NaN (it costs O(n m)).
+    exact_betweenness_edges : int
+        Betweenness (weight = 1 / edge weight as distance) is exact on graphs up to this
+        many edges (it costs O(n m)); above it, it is estimated from shortest paths
+        starting at ``betweenness_samples`` random accounts, scaled up (Brandes & Pich).
+    betweenness_samples : int
+        Number of sampled source accounts for the estimate.
+    seed : int
+        Seed of the sample.
 
     Returns
     -------
@@ -189,6 +197,8 @@ def bridging(pair_edges: pd.DataFrame, membership: pd.Series, *,
     ----------
     Guimerà, R. & Amaral, L. A. N. (2005). Functional cartography of complex metabolic
     networks. *Nature* 433, 895-900.
+    Brandes, U. & Pich, C. (2007). Centrality estimation in large networks. *International
+    Journal of Bifurcation and Chaos* 17(7), 2303-2318.
     """
     cols = [ACCOUNT_ID, PARTICIPATION, BETWEENNESS, STRENGTH]
     if pair_edges.empty:
@@ -214,13 +224,16 @@ def bridging(pair_edges: pd.DataFrame, membership: pd.Series, *,
     out = pd.DataFrame({ACCOUNT_ID: strength.index.astype(object)})
     out[PARTICIPATION] = out[ACCOUNT_ID].map(part).fillna(0.0).to_numpy(dtype=float)
     out[STRENGTH] = strength.to_numpy(dtype=float)
-    if len(und) <= max_betweenness_edges:
-        g, names = _graph(und, ACCOUNT_ID, ACCOUNT_ID_Y, directed=False)
-        dist = 1.0 / np.asarray(g.es["weight"]) if g.ecount() else None
+    g, names = _graph(und, ACCOUNT_ID, ACCOUNT_ID_Y, directed=False)
+    dist = 1.0 / np.asarray(g.es["weight"]) if g.ecount() else None
+    n = g.vcount()
+    if len(und) <= exact_betweenness_edges or n <= betweenness_samples:
         btw = np.asarray(g.betweenness(directed=False, weights=dist), dtype=float)
-        n = g.vcount()
-        norm = (n - 1) * (n - 2) / 2.0 if n > 2 else 1.0
-        out[BETWEENNESS] = out[ACCOUNT_ID].map(pd.Series(btw / norm, index=names)).to_numpy()
     else:
-        out[BETWEENNESS] = np.nan
+        rng = np.random.default_rng(seed)
+        sources = rng.choice(n, size=betweenness_samples, replace=False).tolist()
+        btw = np.asarray(g.betweenness(directed=False, weights=dist, sources=sources),
+                         dtype=float) * n / betweenness_samples / 2.0
+    norm = (n - 1) * (n - 2) / 2.0 if n > 2 else 1.0
+    out[BETWEENNESS] = out[ACCOUNT_ID].map(pd.Series(btw / norm, index=names)).to_numpy()
     return out[cols]

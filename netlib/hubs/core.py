@@ -39,6 +39,7 @@ from netlib.hubs._columns import (
     UTC_OFFSET,
     WEIGHT,
 )
+from netlib.hubs._util import isin
 from netlib.schema import (
     ACCOUNT_ID,
     ACTION_ID,
@@ -231,7 +232,8 @@ def rank_hubs(data: Dataset, coordination: Any = None, *, clusters: pd.DataFrame
               pairs: pd.DataFrame | None = None, mirrors: Any = None,
               weights: dict[str, float] | None = None, min_amplifiers: int = 2,
               copy_traces: tuple[str, ...] = amp.COPY_TRACES,
-              max_betweenness_edges: int = 200_000, offsets: Any = None,
+              exact_betweenness_edges: int = 50_000, betweenness_samples: int = 64,
+              offsets: Any = None,
               reference: Any = "auto", n_boot: int = 200,
               min_tz_actions: int = 30, burst_hours: float = 6.0, min_burst: int = 3,
               max_shared_accounts: int = 10, rhythm_threshold: float = 0.9,
@@ -266,8 +268,9 @@ def rank_hubs(data: Dataset, coordination: Any = None, *, clusters: pd.DataFrame
         accounts amplify it.
     copy_traces : tuple of str
         Co-action traces treated as copying (an amplification edge later -> earlier).
-    max_betweenness_edges : int
-        Above this many coordination edges betweenness is skipped (NaN, noted in params).
+    exact_betweenness_edges, betweenness_samples : int
+        Above this many coordination edges betweenness is estimated from this many sampled
+        source accounts (noted in params), see :func:`netlib.hubs.bridging`.
     offsets, reference, n_boot, min_tz_actions
         Time-zone fit options, see :func:`netlib.hubs.fit_offset`.
     burst_hours, min_burst, max_shared_accounts, rhythm_threshold, rhythm_min_actions
@@ -327,33 +330,38 @@ def rank_hubs(data: Dataset, coordination: Any = None, *, clusters: pd.DataFrame
 
     amp_edges = amp.amplification_edges(actions, pairs=cpairs, copy_traces=copy_traces)
     # the network's attention: PageRank over amplification *by coordinated accounts*
-    pr = amp.amplification_scores(amp_edges[amp_edges[AMPLIFIER_ID].isin(coordinated)])
+    pr = amp.amplification_scores(amp_edges[isin(amp_edges[AMPLIFIER_ID], coordinated)])
     orig = amp.originator_index(actions, coordinated)
 
     candidates = set(coordinated)
     if len(orig):
         candidates |= set(orig.loc[orig[AMPLIFIED_BY] >= min_amplifiers, ACCOUNT_ID])
     dominant = _dominant_cluster(amp_edges, membership)
-    cand_cluster = pd.Series({a: membership.get(a, dominant.get(a, np.nan))
-                              for a in sorted(candidates)}, dtype=object)
+    order = pd.Index(sorted(candidates), dtype=object)
+    cand_cluster = pd.Series(membership.reindex(order).to_numpy(dtype=object), index=order)
+    if len(dominant):
+        fill = dominant.reindex(order).to_numpy(dtype=object)
+        cand_cluster = cand_cluster.where(cand_cluster.notna(), pd.Series(fill, index=order))
 
     # bridging graph: within-cluster co-action counts + amplification among candidates
     co = (cpairs.groupby([ACCOUNT_ID, ACCOUNT_ID_Y]).size().rename(WEIGHT).reset_index()
           if len(cpairs) else pd.DataFrame(columns=[ACCOUNT_ID, ACCOUNT_ID_Y, WEIGHT]))
-    ae = amp_edges[amp_edges[AMPLIFIER_ID].isin(candidates)
-                   & amp_edges[AMPLIFIED_ID].isin(candidates)]
+    ae = amp_edges[isin(amp_edges[AMPLIFIER_ID], candidates)
+                   & isin(amp_edges[AMPLIFIED_ID], candidates)]
     ae = ae.rename(columns={AMPLIFIER_ID: ACCOUNT_ID, AMPLIFIED_ID: ACCOUNT_ID_Y})
     bridge_edges = pd.concat([co, ae], ignore_index=True)
     n_bridge = len(bridge_edges)
-    if n_bridge > max_betweenness_edges:
-        notes.append(f"betweenness skipped: {n_bridge:,} edges > max_betweenness_edges="
-                     f"{max_betweenness_edges:,}")
+    if n_bridge > exact_betweenness_edges:
+        notes.append(f"betweenness estimated from {betweenness_samples} sampled sources: "
+                     f"{n_bridge:,} edges > exact_betweenness_edges="
+                     f"{exact_betweenness_edges:,}")
     bridge = amp.bridging(bridge_edges, cand_cluster.dropna(),
-                          max_betweenness_edges=max_betweenness_edges)
+                          exact_betweenness_edges=exact_betweenness_edges,
+                          betweenness_samples=betweenness_samples, seed=seed)
 
     hubs = pd.DataFrame({ACCOUNT_ID: cand_cluster.index.astype(object),
                          CLUSTER_ID: cand_cluster.to_numpy()})
-    hubs[COORDINATED] = hubs[ACCOUNT_ID].isin(coordinated)
+    hubs[COORDINATED] = isin(hubs[ACCOUNT_ID], coordinated)
     for table in (leaders, pr, orig, bridge, _lineage(chains)):
         if len(table):
             hubs = hubs.merge(table, on=ACCOUNT_ID, how="left")
@@ -398,7 +406,8 @@ def rank_hubs(data: Dataset, coordination: Any = None, *, clusters: pd.DataFrame
 
     params = {
         "weights": weights, "min_amplifiers": min_amplifiers, "copy_traces": list(copy_traces),
-        "max_betweenness_edges": max_betweenness_edges,
+        "exact_betweenness_edges": exact_betweenness_edges,
+        "betweenness_samples": betweenness_samples,
         "offsets": None if offsets is None else list(np.asarray(offsets, dtype=float)),
         "reference": reference if isinstance(reference, str) or reference is None
         else list(map(float, reference)),

@@ -10,7 +10,8 @@ components) into operator groups. Kinds:
   column such as ``client`` or ``tweet_client_name``);
 * ``shared_link`` - the same invite link (t.me/+..., chat.whatsapp.com/..., discord.gg/...)
   in profile or posts, or the same profile URL, used by few accounts;
-* ``activity_rhythm`` - near-identical hour-of-week activity profiles within a cluster.
+* ``activity_rhythm`` - near-identical hour-of-week activity profiles within a cluster
+  (each account is linked to its most similar partner when the cosine passes a threshold).
 
 None of these proves common control on its own; the ``evidence`` column keeps every
 reason so that a reader can judge.
@@ -34,6 +35,7 @@ from netlib.hubs._columns import (
     N_ACCOUNTS,
     POSITION,
 )
+from netlib.hubs._util import isin
 from netlib.schema import ACCOUNT_ID, BIO, CREATED_AT, TEXT, TIMESTAMP, URL, URLS, split_list
 
 __all__ = ["CLIENT_COLUMNS", "INVITE_LINK", "operator_links", "operator_groups"]
@@ -69,7 +71,7 @@ def _lineage_links(chains: pd.DataFrame | None, candidates: set[str]) -> pd.Data
     keep = nxt.notna()
     out = pd.DataFrame({ACCOUNT_ID: ch.loc[keep, ACCOUNT_ID].to_numpy(),
                         ACCOUNT_ID_Y: nxt[keep].to_numpy()})
-    out = out[out[ACCOUNT_ID].isin(candidates) | out[ACCOUNT_ID_Y].isin(candidates)]
+    out = out[isin(out[ACCOUNT_ID], candidates) | isin(out[ACCOUNT_ID_Y], candidates)]
     out[EVIDENCE] = "mirror_lineage"
     out[DETAIL] = [f"mirror chain {c}" for c in ch.loc[keep, CHAIN_ID][out.index]]
     return out.reset_index(drop=True)
@@ -117,7 +119,7 @@ def _client_links(accounts: pd.DataFrame, actions: pd.DataFrame, candidates: set
         return pd.DataFrame(columns=LINK_COLUMNS)
     used = pd.concat(parts, ignore_index=True).drop_duplicates()
     users = used.groupby("_client")[ACCOUNT_ID].transform("nunique")
-    rare = used[(users <= max_accounts) & used[ACCOUNT_ID].isin(candidates)]
+    rare = used[(users <= max_accounts) & isin(used[ACCOUNT_ID], candidates)]
     return _clique_links(rare, "_client", "shared_client", "client {!r} used by few accounts")
 
 
@@ -128,7 +130,7 @@ def _link_links(accounts: pd.DataFrame, actions: pd.DataFrame, candidates: set[s
         for col in cols:
             if col not in frame.columns:
                 continue
-            sub = frame.loc[frame[ACCOUNT_ID].isin(candidates), [ACCOUNT_ID, col]].dropna()
+            sub = frame.loc[isin(frame[ACCOUNT_ID], candidates), [ACCOUNT_ID, col]].dropna()
             text = sub[col].astype(str)
             has = text.str.contains(INVITE_LINK, regex=True)
             for acc, cell in zip(sub.loc[has, ACCOUNT_ID], text[has], strict=True):
@@ -145,18 +147,19 @@ def _link_links(accounts: pd.DataFrame, actions: pd.DataFrame, candidates: set[s
         return pd.DataFrame(columns=LINK_COLUMNS)
     used = pd.DataFrame(rows, columns=[ACCOUNT_ID, "_link"]).drop_duplicates()
     users = used.groupby("_link")[ACCOUNT_ID].transform("nunique")
-    rare = used[(users >= 2) & (users <= max_accounts) & used[ACCOUNT_ID].isin(candidates)]
+    rare = used[(users >= 2) & (users <= max_accounts)
+                & isin(used[ACCOUNT_ID], candidates)]
     return _clique_links(rare, "_link", "shared_link", "link {} used by few accounts")
 
 
 def _rhythm_links(actions: pd.DataFrame, membership: pd.Series, *, min_actions: int,
                   threshold: float, max_cluster: int) -> pd.DataFrame:
-    acts = actions.loc[actions[ACCOUNT_ID].isin(membership.index), [ACCOUNT_ID, TIMESTAMP]]
+    acts = actions.loc[isin(actions[ACCOUNT_ID], membership.index), [ACCOUNT_ID, TIMESTAMP]]
     if acts.empty:
         return pd.DataFrame(columns=LINK_COLUMNS)
     n = acts.groupby(ACCOUNT_ID).size()
     busy = n[n >= min_actions].index
-    acts = acts[acts[ACCOUNT_ID].isin(busy)]
+    acts = acts[isin(acts[ACCOUNT_ID], busy)]
     ts = acts[TIMESTAMP]
     how = (ts.dt.day_of_week * 24 + ts.dt.hour).to_numpy()
     prof = pd.crosstab(acts[ACCOUNT_ID].to_numpy(), how).reindex(columns=range(168),
@@ -169,11 +172,19 @@ def _rhythm_links(actions: pd.DataFrame, membership: pd.Series, *, min_actions: 
         mat = np.array(prof.loc[sorted(ids)].to_numpy(dtype=float))
         mat /= np.linalg.norm(mat, axis=1, keepdims=True)
         sim = mat @ mat.T
-        i, j = np.nonzero(np.triu(sim >= threshold, k=1))
+        np.fill_diagonal(sim, -1.0)
+        # each account links to its single most similar partner: O(n) links at most
+        best = sim.argmax(axis=1)
+        score = sim[np.arange(len(best)), best]
         names = np.array(sorted(ids), dtype=object)
-        for a, b, s in zip(names[i], names[j], sim[i, j], strict=True):
+        seen: set[tuple[str, str]] = set()
+        for i in np.flatnonzero(score >= threshold):
+            a, b = sorted((names[i], names[best[i]]))
+            if (a, b) in seen:
+                continue
+            seen.add((a, b))
             out.append((a, b, "activity_rhythm",
-                        f"hour-of-week profiles cosine {s:.2f} (cluster {cluster})"))
+                        f"hour-of-week profiles cosine {score[i]:.2f} (cluster {cluster})"))
     return pd.DataFrame(out, columns=LINK_COLUMNS)
 
 
@@ -190,7 +201,7 @@ def operator_links(accounts: pd.DataFrame, actions: pd.DataFrame, membership: pd
     DataFrame
         ``account_id, account_id_y, evidence, detail``, one row per piece of evidence.
     """
-    cand_membership = membership[membership.index.isin(candidates)]
+    cand_membership = membership[isin(membership.index, candidates)]
     parts = [
         _lineage_links(chains, candidates),
         _burst_links(accounts, cand_membership, burst_hours=burst_hours, min_burst=min_burst),
@@ -219,21 +230,25 @@ def operator_groups(links: pd.DataFrame, membership: pd.Series) -> pd.DataFrame:
     """
     if links.empty:
         return pd.DataFrame(columns=GROUP_COLUMNS)
-    names = pd.Index(pd.unique(pd.concat([links[ACCOUNT_ID], links[ACCOUNT_ID_Y]])))
-    pos = pd.Series(np.arange(len(names)), index=names)
-    g = ig.Graph(n=len(names), edges=np.column_stack([pos[links[ACCOUNT_ID]].to_numpy(),
-                                                      pos[links[ACCOUNT_ID_Y]].to_numpy()]))
+    ends = np.concatenate([links[ACCOUNT_ID].to_numpy(dtype=object),
+                           links[ACCOUNT_ID_Y].to_numpy(dtype=object)])
+    codes, names = pd.factorize(ends)
+    m = len(links)
+    g = ig.Graph(n=len(names), edges=np.column_stack([codes[:m], codes[m:]]))
     comp = np.asarray(g.connected_components().membership)
-    frame = pd.DataFrame({ACCOUNT_ID: names.astype(object), "_c": comp})
-    kinds = pd.concat([links[[ACCOUNT_ID, EVIDENCE]],
-                       links[[ACCOUNT_ID_Y, EVIDENCE]].rename(columns={ACCOUNT_ID_Y: ACCOUNT_ID})])
-    ev = kinds.groupby(ACCOUNT_ID)[EVIDENCE].agg(lambda s: ";".join(sorted(set(s))))
+    frame = pd.DataFrame({ACCOUNT_ID: np.asarray(names, dtype=object), "_c": comp})
+    # evidence kinds touching each account, ";"-joined in a fixed (alphabetical) order
+    kinds = np.concatenate([links[EVIDENCE].to_numpy(dtype=object)] * 2)
+    touch = pd.crosstab(codes, kinds).reindex(range(len(names)), fill_value=0) > 0
+    ev = pd.Series("", index=range(len(names)), dtype=object)
+    for kind in sorted(touch.columns):
+        ev = ev.where(~touch[kind].to_numpy(), ev + np.where(ev == "", "", ";") + kind)
+    frame[EVIDENCE] = ev.to_numpy()
     frame[N_ACCOUNTS] = frame.groupby("_c")[ACCOUNT_ID].transform("size")
     frame["_first"] = frame.groupby("_c")[ACCOUNT_ID].transform("min")
     frame = frame.sort_values([N_ACCOUNTS, "_first", ACCOUNT_ID],
                               ascending=[False, True, True], kind="stable")
     order = {c: i + 1 for i, c in enumerate(pd.unique(frame["_c"]))}
     frame[GROUP_ID] = [f"og-{order[c]}" for c in frame["_c"]]
-    frame[EVIDENCE] = frame[ACCOUNT_ID].map(ev)
     frame[CLUSTER_ID] = frame[ACCOUNT_ID].map(membership)
     return frame[GROUP_COLUMNS].reset_index(drop=True)

@@ -125,11 +125,14 @@ def _offset_grid(offsets: Any) -> np.ndarray:
     return grid
 
 
-def _day_bin_counts(ts: pd.Series) -> tuple[np.ndarray, int]:
+def _half_hours(ts: pd.Series) -> np.ndarray:
+    """Half-hours since the epoch of each (non-missing) timestamp, as int64."""
+    ts = pd.to_datetime(pd.Series(ts), utc=True).dropna()
+    return ts.astype("int64").to_numpy() // (1800 * 10**9)
+
+
+def _day_bin_counts(half_hours: np.ndarray) -> tuple[np.ndarray, int]:
     """Counts per (UTC day, half-hour-of-week bin): a (n_days, 336) matrix."""
-    ts = pd.to_datetime(ts, utc=True).dropna()
-    ns = ts.astype("int64").to_numpy()
-    half_hours = ns // (1800 * 10**9)
     # 1970-01-01 was a Thursday: shift so that bin 0 is Monday 00:00 UTC
     week_bin = (half_hours + 3 * _DAY_BINS) % _WEEK_BINS
     day = half_hours // _DAY_BINS
@@ -270,13 +273,20 @@ def fit_offset(timestamps: pd.Series, *, offsets: Any = None, reference: Any = "
     if n_boot < 0:
         raise ParameterError(f"n_boot must be >= 0 (got {n_boot})")
     refs = _references(reference)
-    counts, n_days = _day_bin_counts(pd.Series(timestamps))
-    n = int(counts.sum())
+    return _fit(_half_hours(timestamps), grid, refs, n_boot=n_boot, level=level,
+                min_actions=min_actions, seed=seed)
+
+
+def _fit(half_hours: np.ndarray, grid: np.ndarray, refs: dict[str, np.ndarray], *,
+         n_boot: int, level: float, min_actions: int, seed: int) -> dict[str, Any]:
+    n = len(half_hours)
     if n < max(min_actions, 1):
+        n_days = len(np.unique(half_hours // _DAY_BINS))
         return {UTC_OFFSET: np.nan, LOW: np.nan, HIGH: np.nan, PATTERN: "too little activity",
                 REFERENCE: None, N_ACTIONS: n, N_DAYS: n_days, FIT: np.nan,
                 STATEMENT: f"no time zone can be read: {n} actions (< {min_actions})",
                 "loglik": pd.Series(np.nan, index=grid)}
+    counts, n_days = _day_bin_counts(half_hours)
     names = list(refs)
     handicap = np.tile(np.where(grid > 12, _FAR_EAST_HANDICAP, 0.0), len(names))
     ll_mat = np.concatenate([_loglik_matrix(refs[k], grid) for k in names], axis=1)
@@ -356,12 +366,24 @@ def fit_group_offsets(actions: pd.DataFrame, membership: pd.DataFrame, *,
             STATEMENT]
     if membership.empty:
         return pd.DataFrame(columns=cols)
+    grid = _offset_grid(np.arange(-12, 14.5, 0.5) if offsets is None else offsets)
+    if not 0 < level < 1:
+        raise ParameterError(f"level must lie between 0 and 1 (got {level})")
+    if n_boot < 0:
+        raise ParameterError(f"n_boot must be >= 0 (got {n_boot})")
+    refs = _references(reference)
     joined = actions[[ACCOUNT_ID, TIMESTAMP]].merge(
         membership[[ACCOUNT_ID, group_column]].drop_duplicates(), on=ACCOUNT_ID)
+    joined = joined[joined[TIMESTAMP].notna()]
+    half = _half_hours(joined[TIMESTAMP])
+    codes, uniques = pd.factorize(joined[group_column], sort=True)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
     rows = []
-    for group, part in joined.groupby(group_column, sort=True):
-        fit = fit_offset(part[TIMESTAMP], offsets=offsets, reference=reference,
-                         n_boot=n_boot, level=level, min_actions=min_actions, seed=seed)
+    for k, group in enumerate(uniques):
+        part = half[order[bounds[k]:bounds[k + 1]]]
+        fit = _fit(part, grid, refs, n_boot=n_boot, level=level, min_actions=min_actions,
+                   seed=seed)
         fit.pop("loglik")
         rows.append({group_column: group, **fit})
     groups = membership[group_column].drop_duplicates()

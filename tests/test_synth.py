@@ -256,3 +256,46 @@ def test_complaints_mix_categories(sample):
     acc = data.accounts.set_index(ACCOUNT_ID)
     handles = acc.loc[expected[ACCOUNT_ID], HANDLE].map(normalize_handle).to_numpy()
     assert (complaints[HANDLE].map(normalize_handle).to_numpy() == handles).all()
+
+
+def test_mirror_return_gap_matches_real_ban_evasion(sample, realdata):
+    """Non-spare successors appear after a delay like real ban evaders' (Wikipedia pairs)."""
+    real = []
+    for name in ("task2_matched_pairs_meta.csv", "task3a_matched_pairs_meta.csv"):
+        pairs = pd.read_csv(realdata / "wiki_ban_evasion" / name)
+        gap = pd.to_datetime(pairs["child-creation-time"]) \
+            - pd.to_datetime(pairs["parent-block-time"])
+        real += list(gap / pd.Timedelta(days=1))
+    real_median = float(np.median(real))
+    _, truth = sample
+    mirrors = truth["mirrors"]
+    fresh = mirrors[mirrors["spare"] == 0]
+    gap = (pd.to_datetime(fresh["successor_created_at"])
+           - pd.to_datetime(fresh["predecessor_suspended_at"])) / pd.Timedelta(days=1)
+    assert (gap > 0).all()
+    assert real_median / 2 <= gap.median() <= real_median * 2, (gap.median(), real_median)
+
+
+@pytest.mark.parametrize("difficulty", ["easy", "hard"])
+def test_every_difficulty_is_valid_and_planted(difficulty):
+    scenario = synth.generate(seed=2, scale=0.05, difficulty=difficulty)
+    assert scenario.dataset.report.ok
+    assert scenario.params["difficulty"] == difficulty
+    assert len(scenario.truth["networks"]) >= 5
+    ops = scenario.truth["operators"][ACCOUNT_ID]
+    acts = scenario.dataset.actions
+    posts = acts.loc[acts[ACCOUNT_ID].isin(ops), ACTION_ID]
+    assert acts[OBJECT_ID].isin(posts).sum() > 0.3 * len(posts)  # tiny networks at scale 0.05
+
+
+def test_harder_means_more_organic_noise():
+    easy = synth.generate(seed=4, scale=0.1, difficulty="easy")
+    hard = synth.generate(seed=4, scale=0.1, difficulty="hard")
+
+    def organic_shares(sc):
+        coord = set(sc.truth["coordinated"][ACCOUNT_ID])
+        acts = sc.dataset.actions
+        return int((~acts[ACCOUNT_ID].isin(coord) & acts[OBJECT_ID].notna()).sum())
+
+    assert organic_shares(hard) > organic_shares(easy)
+    assert hard.params["copy_fraction"][0] > easy.params["copy_fraction"][1]

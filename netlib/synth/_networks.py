@@ -87,9 +87,8 @@ def build_networks(rng: np.random.Generator, accounts: Accounts, knobs: dict, sc
         w = np.array([1.0] + [float(rng.uniform(0.1, 0.4)) for _ in extra])
         size = int(np.clip(round(np.exp(rng.normal(np.log(55), 0.55))), 20, 150) * scale)
         size = max(size, 6)
-        tags = [f"{a}{b}" for a, b in zip(
-            rng.choice(tx.CAMPAIGN_WORDS, size=4), rng.choice(tx.CAMPAIGN_WORDS, size=4),
-            strict=True)]
+        tags = list(dict.fromkeys(f"{a}{b}" for a, b in zip(
+            rng.choice(tx.TAG_HEADS, size=4), rng.choice(tx.TAG_TAILS, size=4), strict=True)))
         tags += list(rng.choice(vocab.hashtags[:40], size=int(rng.integers(1, 4)),
                                 replace=False))
         domains = [f"{rng.choice(tx.CAMPAIGN_WORDS)}-{rng.choice(tx.WORDS)}.{tld}"
@@ -194,7 +193,8 @@ def _mirror(rng, accounts: Accounts, net: Network, slot: Slot, susp: int, knobs:
         created = susp - int(rng.uniform(1, 5) * DAY)
         active = susp + int(rng.uniform(0.2, 3) * DAY)
     else:
-        created = susp + int(np.clip(rng.lognormal(np.log(2.5), 0.6), 0.3, 14) * DAY)
+        # ban evaders on Wikipedia return after a median of about 3-4 days (see tests)
+        created = susp + int(np.clip(rng.lognormal(np.log(3.0), 0.9), 0.02, 14) * DAY)
         active = created + int(rng.uniform(0.05, 1.0) * DAY)
     if active > END_S - 3 * DAY:
         return

@@ -36,6 +36,10 @@ patriots stand united enemy traitors corrupt elite betrayal hidden agenda defend
 sovereignty foreign agents propaganda censored banned silenced resist join us spread the word
 """.split()
 PREFIX_WORDS = ("real", "official", "the", "its", "new", "iam", "backup")
+TAG_HEADS = ("Stop", "Defend", "Save", "Wake", "Expose", "Free", "Protect", "Justice4",
+             "StandWith", "No", "Real", "Our")
+TAG_TAILS = ("Truth", "Nation", "Borders", "Freedom", "TheElite", "Media", "Children",
+             "Farmers", "Patriots", "Sovereignty", "Voices", "Lies", "Future", "Land")
 SUFFIX_WORDS = ("real", "official", "new", "back", "tv", "news", "hq", "backup", "2")
 CITIES = {
     -8.0: ["Los Angeles", "Seattle", "Vancouver"], -6.0: ["Chicago", "Mexico City", "Dallas"],

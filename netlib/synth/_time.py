@@ -50,20 +50,38 @@ def sample_times(rng: np.random.Generator, offset_hours: np.ndarray, lo_s: np.nd
                  chronotype: np.ndarray | None = None) -> np.ndarray:
     """Sample one UTC epoch second per row, following a local daily rhythm.
 
-    ``lo_s``/``hi_s`` bound each row's time (epoch seconds). ``pattern`` is "organic"
-    (weekday/weekend curves) or "shift" (office hours). ``chronotype`` shifts a row's
-    curve by whole hours (early birds, night owls).
+    ``lo_s``/``hi_s`` bound each row's time (epoch seconds, ``hi`` excluded). ``pattern``
+    is "organic" (weekday/weekend curves) or "shift" (office hours). ``chronotype`` shifts
+    a row's curve by whole hours (early birds, night owls). Draws that fall outside a
+    row's bounds are redrawn, so no times pile up at the edges of a window.
     """
     offset_hours = np.asarray(offset_hours, dtype=float)
     lo_s = np.asarray(lo_s, dtype=np.int64)
-    hi_s = np.asarray(hi_s, dtype=np.int64)
+    hi_s = np.maximum(np.asarray(hi_s, dtype=np.int64), lo_s + 1)
     n = len(lo_s)
-    if n == 0:
-        return np.empty(0, dtype=np.int64)
+    out = np.empty(n, dtype=np.int64)
+    chrono = np.zeros(n, dtype=np.int64) if chronotype is None else \
+        np.asarray(chronotype, dtype=np.int64)
+    todo = np.arange(n)
+    for _ in range(12):
+        if not len(todo):
+            break
+        out[todo] = _draw(rng, offset_hours[todo], lo_s[todo], hi_s[todo], pattern,
+                          chrono[todo])
+        bad = (out[todo] < lo_s[todo]) | (out[todo] >= hi_s[todo])
+        todo = todo[bad]
+    if len(todo):  # windows shorter than the active part of a day
+        out[todo] = lo_s[todo] + (rng.random(len(todo)) * (hi_s[todo] - lo_s[todo])
+                                  ).astype(np.int64)
+    return out
+
+
+def _draw(rng, offset_hours, lo_s, hi_s, pattern, chrono) -> np.ndarray:
+    n = len(lo_s)
     shift = (offset_hours * HOUR).astype(np.int64)
     # local day indices relative to START (day 0 is a Monday)
     lo_day = (lo_s + shift - START_S) // DAY
-    hi_day = (hi_s + shift - START_S) // DAY + 1
+    hi_day = (hi_s - 1 + shift - START_S) // DAY + 1
     if pattern == "shift":
         days = _pick_days(rng, lo_day, hi_day, SHIFT_WEEKEND)
         hours = rng.choice(24, size=n, p=SHIFT_CURVE)
@@ -72,11 +90,9 @@ def sample_times(rng: np.random.Generator, offset_hours: np.ndarray, lo_s: np.nd
         weekend = (days % 7) >= 5
         hours = np.where(weekend, rng.choice(24, size=n, p=WEEKEND_CURVE),
                          rng.choice(24, size=n, p=WEEKDAY_CURVE))
-    if chronotype is not None:
-        hours = (hours + np.asarray(chronotype, dtype=np.int64)) % 24
+    hours = (hours + chrono) % 24
     local = days * DAY + hours * HOUR + rng.integers(0, HOUR, size=n)
-    out = START_S + local - shift
-    return np.clip(out, lo_s, np.maximum(hi_s - 1, lo_s))
+    return START_S + local - shift
 
 
 def lognormal_lag(rng: np.random.Generator, median_s: float | np.ndarray, sigma: float,

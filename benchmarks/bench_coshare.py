@@ -52,18 +52,18 @@ def generate(n_actions: int, *, seed: int = 0) -> pd.DataFrame:
     span = 30 * 86_400
     t_start = 1_700_000_000
 
-    n_coord = int(n_actions * 0.10)
+    n_coord = int(n_actions * 0.05)
     n_organic = n_actions - n_coord
 
     # organic retweets: popular objects get many, active accounts retweet a lot
-    pop = 1.0 / np.arange(1, n_objects + 1) ** 0.8
+    pop = 1.0 / np.arange(1, n_objects + 1) ** 0.75
     pop /= pop.sum()
     published = rng.integers(0, span, n_objects)
     obj = rng.choice(n_objects, size=n_organic, p=pop)
     activity = rng.pareto(1.5, n_accounts) + 1.0
     activity /= activity.sum()
     acc = rng.choice(n_accounts, size=n_organic, p=activity)
-    delay = rng.lognormal(mean=np.log(1800), sigma=1.6, size=n_organic)
+    delay = rng.lognormal(mean=np.log(6 * 3600), sigma=2.2, size=n_organic)
     ts = published[obj] + delay.astype(np.int64)
 
     # coordinated bursts: a group of 10-40 accounts retweets one object within 30 s

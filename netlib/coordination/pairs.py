@@ -77,9 +77,9 @@ class _Shares:
 # --- public ------------------------------------------------------------------------------------
 def coshare_pairs(data: Any, *, window: float = 60, min_participation: int = 2,
                   engine: str = "duckdb", max_object_shares: int | None = None,
-                  spark: Any = None, memory_limit: str | None = None,
-                  temp_directory: str | None = None, threads: int | None = None
-                  ) -> pd.DataFrame:
+                  id_dtype: str = "str", spark: Any = None,
+                  memory_limit: str | None = None, temp_directory: str | None = None,
+                  threads: int | None = None) -> pd.DataFrame:
     """Pairs of accounts that shared the same object within ``window`` seconds.
 
     One row per co-share, with CooRTweet ``detect_groups`` semantics (see the module
@@ -110,6 +110,10 @@ def coshare_pairs(data: Any, *, window: float = 60, min_participation: int = 2,
         pre-filter) are left out of the join. The number of objects and shares left out is
         recorded in ``result.attrs["skipped_objects"]`` / ``["skipped_shares"]``. Default
         None keeps every object (exact parity with CooRTweet).
+    id_dtype : {"str", "category"}, default "str"
+        dtype of the id columns. ``"category"`` shares one category set per id kind
+        (``account_id``/``account_id_y`` and ``content_id``/``content_id_y`` can be compared
+        directly) and keeps tens of millions of pairs in a fraction of the memory.
     spark : SparkSession, optional
         Session to use with ``engine="spark"``; by default a small local session is
         created once and reused.
@@ -167,20 +171,23 @@ def coshare_pairs(data: Any, *, window: float = 60, min_participation: int = 2,
     1        o2          a            b        60.0
     """
     _check_params(window, min_participation, engine, max_object_shares)
+    if id_dtype not in ("str", "category"):
+        raise ParameterError(f"id_dtype must be 'str' or 'category', got {id_dtype!r}")
     shares = _read_shares(data, window=window)
     params = {"window": float(window), "min_participation": int(min_participation),
-              "engine": engine, "max_object_shares": max_object_shares,
+              "engine": engine, "max_object_shares": max_object_shares, "id_dtype": id_dtype,
               "source": shares.source}
     if engine == "spark":
         from netlib.coordination._spark import spark_pairs
 
         out, counts = spark_pairs(shares, window=window, min_participation=min_participation,
-                                  max_object_shares=max_object_shares, spark=spark)
+                                  max_object_shares=max_object_shares, spark=spark,
+                                  id_dtype=id_dtype)
     else:
         out, counts = _duckdb_pairs(shares, window=window, min_participation=min_participation,
                                     max_object_shares=max_object_shares,
                                     memory_limit=memory_limit, temp_directory=temp_directory,
-                                    threads=threads)
+                                    threads=threads, id_dtype=id_dtype)
     out.attrs.update(params)
     out.attrs.update(counts)
     return out
@@ -344,38 +351,50 @@ def _from_files(path: str | Path, *, window: float) -> _Shares:
 
 
 # --- the DuckDB engine -------------------------------------------------------------------------
-def _pair_sql(*, window_ticks: int, min_participation: int,
-              max_object_shares: int | None) -> list[tuple[str, str]]:
-    """The SQL steps shared by the DuckDB engine (named statements, run in order).
+def _pair_sql(*, window_ticks: int, min_participation: int, max_object_shares: int | None,
+              dialect: str = "duckdb") -> list[tuple[str, str]]:
+    """The SQL steps of both engines (named statements, run in order).
 
-    Every step reads tables made by earlier steps; ``src`` holds the raw shares.
+    Every step reads tables made by earlier steps; ``src`` holds the raw shares with
+    columns ``tr, obj, acc, cid, ticks, rn``. The DuckDB dialect codes objects and content
+    ids as integers; Spark keys them by (trace, id) strings so that no global ordering (a
+    single-partition window) is needed. Either way the rows produced are the same.
     """
     width = max(int(window_ticks), 1)
     mp = int(min_participation)
     guard = "" if max_object_shares is None else f"AND n_shares <= {int(max_object_shares)}"
+    if dialect == "spark":
+        semi, idiv = "LEFT SEMI JOIN", "div"
+        code_o, code_c = "concat(tr, char(0), obj)", "concat(tr, char(0), cid)"
+    else:
+        semi, idiv = "SEMI JOIN", "//"
+        code_o = code_c = "row_number() OVER ()"
     steps = [
         # rule 1: accounts with >= mp input rows (per trace), counting every row as
         # CooRTweet does, even rows whose object or time is missing; the account's first
-        # row number doubles as its integer code and as the tie-break order
+        # row number doubles as its code and as the tie-break order
         ("accs", f"SELECT tr, acc, min(rn) AS a FROM src WHERE acc IS NOT NULL "
                  f"GROUP BY tr, acc HAVING count(*) >= {mp}"),
         # content ids are coded per trace, so rule 4 runs per trace by construction
-        ("cids", "SELECT tr, cid, row_number() OVER () AS c FROM "
-                 "(SELECT DISTINCT tr, cid FROM src WHERE cid IS NOT NULL)"),
+        ("cids", f"SELECT tr, cid, {code_c} AS c FROM "
+                 f"(SELECT DISTINCT tr, cid FROM src WHERE cid IS NOT NULL) AS u"),
         # pre-filtered rows (rule 4 counts these)
         ("s", "SELECT src.rn, src.tr, src.obj, src.cid, src.ticks, accs.a, cids.c "
               "FROM src JOIN accs USING (tr, acc) JOIN cids USING (tr, cid)"),
-        ("objs", "SELECT tr, obj, row_number() OVER () AS o, count(*) AS n_shares FROM s "
-                 "WHERE obj IS NOT NULL AND ticks IS NOT NULL GROUP BY tr, obj"),
+        ("objs", f"SELECT tr, obj, {code_o} AS o, n_shares FROM (SELECT tr, obj, "
+                 f"count(*) AS n_shares FROM s WHERE obj IS NOT NULL AND ticks IS NOT NULL "
+                 f"GROUP BY tr, obj) AS u"),
         # rows that can pair: rule 3's "content id equals object id" rows never do
-        ("sj", f"SELECT s.rn, objs.o, s.a, s.c, s.ticks, s.ticks // {width} AS bkt "
+        ("sj", f"SELECT s.rn, objs.o, s.a, s.c, s.ticks, s.ticks {idiv} {width} AS bkt "
                f"FROM s JOIN objs USING (tr, obj) WHERE s.obj <> s.cid {guard}"),
-        # rule 2 + 3 + orientation: a is first (earlier time; ties by account order, rn)
+        # rules 2 + 3 and orientation: l is first (earlier time; ties by account order);
+        # each share meets the shares of its own and the next time bucket only
         ("p", f"""
             SELECT l.o, l.rn AS rn_a, r.rn AS rn_b, l.c AS c_a, r.c AS c_b,
                    r.ticks - l.ticks AS dt
             FROM sj AS l
-            JOIN (SELECT *, bkt AS jb FROM sj UNION ALL SELECT *, bkt - 1 AS jb FROM sj) AS r
+            JOIN (SELECT rn, o, a, c, ticks, bkt AS jb FROM sj UNION ALL
+                  SELECT rn, o, a, c, ticks, bkt - 1 AS jb FROM sj) AS r
               ON l.o = r.o AND l.bkt = r.jb
             WHERE r.ticks - l.ticks <= {int(window_ticks)}
               AND (r.ticks > l.ticks OR (r.ticks = l.ticks AND
@@ -386,22 +405,84 @@ def _pair_sql(*, window_ticks: int, min_participation: int,
         steps += [
             # rule 4: content ids in pairs -> accounts with >= mp rows carrying them
             ("pc", "SELECT DISTINCT c FROM (SELECT c_a AS c FROM p UNION ALL "
-                   "SELECT c_b FROM p)"),
-            ("sp", "SELECT s.a, s.c FROM s SEMI JOIN pc USING (c)"),
+                   "SELECT c_b AS c FROM p) AS u"),
+            ("sp", f"SELECT s.a, s.c FROM s {semi} pc ON s.c = pc.c"),
             ("passing", f"SELECT a FROM sp GROUP BY a HAVING count(*) >= {mp}"),
-            ("fc", "SELECT DISTINCT c FROM sp SEMI JOIN passing USING (a)"),
-            ("pf", "SELECT * FROM p WHERE c_a IN (SELECT c FROM fc) "
-                   "OR c_b IN (SELECT c FROM fc)"),
+            ("fc", f"SELECT DISTINCT sp.c FROM sp {semi} passing ON sp.a = passing.a"),
+            ("pf", "SELECT p.* FROM p LEFT JOIN fc AS f1 ON p.c_a = f1.c "
+                   "LEFT JOIN fc AS f2 ON p.c_b = f2.c "
+                   "WHERE f1.c IS NOT NULL OR f2.c IS NOT NULL"),
         ]
     else:
         steps.append(("pf", "SELECT * FROM p"))
     return steps
 
 
+#: The kept pairs as input row numbers, ordered by the first share's then the second
+#: share's input row (integer keys: cheap to sort, and the same order in both engines).
+RESULT_SQL = "SELECT rn_a, rn_b, dt FROM pf ORDER BY rn_a, rn_b"
+
+
+def _decode(ids: Any, ids_rn: np.ndarray | None, rn_a: np.ndarray, rn_b: np.ndarray,
+            dt: np.ndarray, *, scale: int, has_trace: bool, id_dtype: str = "str"
+            ) -> pd.DataFrame:
+    """Turn pairs of row numbers back into the input's ids.
+
+    ``ids`` is an Arrow table with columns ``tr, obj, acc, cid``; row ``i`` belongs to row
+    number ``i`` unless ``ids_rn`` (sorted row numbers of the rows) is given. Strings are
+    gathered with Arrow ``take``, so no Python string objects are created.
+    """
+    import pyarrow as pa
+
+    rn_a = np.asarray(rn_a, dtype=np.int64)
+    rn_b = np.asarray(rn_b, dtype=np.int64)
+    if ids_rn is not None:
+        rn_a = np.searchsorted(ids_rn, rn_a)
+        rn_b = np.searchsorted(ids_rn, rn_b)
+    first, second = pa.array(rn_a), pa.array(rn_b)
+
+    def column(name: str) -> Any:
+        col = ids.column(name).combine_chunks()
+        return col.dictionary_encode() if id_dtype == "category" else col
+
+    columns = {}
+    if has_trace:
+        columns[TRACE] = column("tr").take(first)
+    columns[OBJECT_ID] = column("obj").take(first)
+    acc = column("acc")
+    columns[ACCOUNT_ID] = acc.take(first)
+    columns[ACCOUNT_ID_Y] = acc.take(second)
+    cid = column("cid")
+    columns[CONTENT_ID] = cid.take(first)
+    columns[CONTENT_ID_Y] = cid.take(second)
+    columns[TIME_DELTA] = pa.array(np.asarray(dt, dtype=np.float64) / scale)
+    return _finish(pa.table(columns).to_pandas(), has_trace, id_dtype=id_dtype)
+
+
+def _frame_ids(frame: pd.DataFrame) -> Any:
+    import pyarrow as pa
+
+    return pa.table({col: pa.array(frame[col].astype(object).where(frame[col].notna(), None),
+                                   type=pa.string()) for col in ("tr", "obj", "acc", "cid")})
+
+
+def _counts_sql(max_object_shares: int | None) -> dict[str, str]:
+    guard = -1 if max_object_shares is None else int(max_object_shares)
+    return {
+        "shares_read": "SELECT count(*) FROM src",
+        "shares_usable": "SELECT count(*) FROM src WHERE obj IS NOT NULL AND acc IS NOT NULL "
+                         "AND cid IS NOT NULL AND ticks IS NOT NULL",
+        "shares_joined": "SELECT count(*) FROM sj",
+        "skipped_objects": f"SELECT count(*) FROM objs WHERE {guard} >= 0 AND n_shares > {guard}",
+        "skipped_shares": f"SELECT coalesce(sum(n_shares), 0) FROM objs WHERE {guard} >= 0 "
+                          f"AND n_shares > {guard}",
+    }
+
+
 def _duckdb_pairs(shares: _Shares, *, window: float, min_participation: int,
                   max_object_shares: int | None, memory_limit: str | None = None,
-                  temp_directory: str | None = None, threads: int | None = None
-                  ) -> tuple[pd.DataFrame, dict[str, Any]]:
+                  temp_directory: str | None = None, threads: int | None = None,
+                  id_dtype: str = "str") -> tuple[pd.DataFrame, dict[str, Any]]:
     import duckdb
 
     con = duckdb.connect()
@@ -424,42 +505,40 @@ def _duckdb_pairs(shares: _Shares, *, window: float, min_participation: int,
         for name, sql in _pair_sql(window_ticks=window_ticks,
                                    min_participation=min_participation,
                                    max_object_shares=max_object_shares):
-            con.execute(f"CREATE TEMP TABLE {name} AS {sql}")
-        counts = _counts(con, max_object_shares)
-        result = con.sql(f"""
-            SELECT a.tr AS "{TRACE}", a.obj AS "{OBJECT_ID}", a.acc AS "{ACCOUNT_ID}",
-                   b.acc AS "{ACCOUNT_ID_Y}", a.cid AS "{CONTENT_ID}",
-                   b.cid AS "{CONTENT_ID_Y}",
-                   CAST(pf.dt AS DOUBLE) / {shares.scale} AS "{TIME_DELTA}"
-            FROM pf JOIN src AS a ON a.rn = pf.rn_a JOIN src AS b ON b.rn = pf.rn_b
-            ORDER BY pf.o, a.ticks, pf.rn_a, b.ticks, pf.rn_b""").to_arrow_table()
+            kind = "VIEW" if name == "pf" else "TABLE"  # pf is read once: never stored
+            con.execute(f"CREATE TEMP {kind} {name} AS {sql}")
+        counts = {key: int(con.execute(sql).fetchall()[0][0])
+                  for key, sql in _counts_sql(max_object_shares).items()}
+        pairs = con.sql(RESULT_SQL).fetchnumpy()
+        if shares.frame is None:
+            ids = con.sql("SELECT tr, obj, acc, cid FROM src ORDER BY rn").to_arrow_table()
     finally:
         con.close()
-    out = _arrow_to_frame(result, shares.has_trace)
+    if shares.frame is not None:
+        ids = _frame_ids(shares.frame)
+    del con
+    out = _decode(ids, None, pairs["rn_a"], pairs["rn_b"], pairs["dt"], scale=shares.scale,
+                  has_trace=shares.has_trace, id_dtype=id_dtype)
     return out, counts
 
 
-def _counts(con: Any, max_object_shares: int | None) -> dict[str, Any]:
-    read, = con.execute("SELECT count(*) FROM src").fetchall()[0]
-    usable, = con.execute("SELECT count(*) FROM src WHERE obj IS NOT NULL AND acc IS NOT NULL "
-                          "AND cid IS NOT NULL AND ticks IS NOT NULL").fetchall()[0]
-    kept, = con.execute("SELECT count(*) FROM sj").fetchall()[0]
-    out = {"shares_read": int(read), "shares_usable": int(usable),
-           "shares_joined": int(kept), "skipped_objects": 0, "skipped_shares": 0}
-    if max_object_shares is not None:
-        n_obj, n_sh = con.execute(
-            "SELECT count(*), coalesce(sum(n_shares), 0) FROM objs WHERE n_shares > "
-            f"{int(max_object_shares)}").fetchall()[0]
-        out["skipped_objects"], out["skipped_shares"] = int(n_obj), int(n_sh)
+def _finish(out: pd.DataFrame, has_trace: bool, *, id_dtype: str = "str") -> pd.DataFrame:
+    """Same dtypes and columns whichever engine made the rows."""
+    columns = ([TRACE] if has_trace else []) + PAIR_COLUMNS
+    out = out[columns].reset_index(drop=True)
+    for col in columns:
+        if col == TIME_DELTA:
+            out[col] = out[col].astype("float64")
+        elif id_dtype == "category":
+            if not isinstance(out[col].dtype, pd.CategoricalDtype):
+                out[col] = out[col].astype("category")
+            out[col] = out[col].cat.rename_categories(
+                out[col].cat.categories.astype("str"))
+        else:
+            out[col] = out[col].astype("str")
+    if id_dtype == "category":  # one category set per id kind, so columns compare
+        for left, right in ((ACCOUNT_ID, ACCOUNT_ID_Y), (CONTENT_ID, CONTENT_ID_Y)):
+            both = out[left].cat.categories.union(out[right].cat.categories)
+            out[left] = out[left].cat.set_categories(both)
+            out[right] = out[right].cat.set_categories(both)
     return out
-
-
-def _arrow_to_frame(table: Any, has_trace: bool) -> pd.DataFrame:
-    out = table.to_pandas()
-    for col in out.columns:
-        if col != TIME_DELTA:
-            out[col] = out[col].astype("string") if out[col].dtype == object else out[col]
-    if not has_trace:
-        out = out.drop(columns=[TRACE])
-    out[TIME_DELTA] = out[TIME_DELTA].astype("float64")
-    return out.reset_index(drop=True)

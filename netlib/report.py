@@ -604,7 +604,8 @@ def lineage_cards(analysis: Any, *, top: int = 20) -> pd.DataFrame:
     DataFrame
         ``chain_id, n_accounts, accounts, links`` where ``accounts`` lists the ids in order
         and ``links`` is a list of dicts (``predecessor_id, successor_id, score`` and the
-        signal columns of the link).
+        signal columns of the link), one per parent -> child step (from the chain's own
+        ``predecessor_id`` column when present, else consecutive positions).
     """
     mirrors = getattr(analysis, "mirrors", None)
     chains = _frame(mirrors, "chains")
@@ -621,8 +622,13 @@ def lineage_cards(analysis: Any, *, top: int = 20) -> pd.DataFrame:
     for cid in sizes.index[:top]:
         chain = chains[chains[CHAIN_ID] == cid].sort_values(POSITION, kind="stable")
         ids = chain[ACCOUNT_ID].astype(str).tolist()
+        if PREDECESSOR_ID in chain:  # a lineage may branch: use each account's own parent
+            edges = [(str(p), str(a)) for p, a in zip(chain[PREDECESSOR_ID], ids, strict=True)
+                     if not _missing(p) and str(p)]
+        else:
+            edges = list(zip(ids, ids[1:], strict=False))
         steps = [by_pair.get((a, b), {PREDECESSOR_ID: a, SUCCESSOR_ID: b, SCORE: np.nan})
-                 for a, b in zip(ids, ids[1:], strict=False)]
+                 for a, b in edges]
         rows.append({CHAIN_ID: cid, "n_accounts": len(ids), "accounts": ids, "links": steps})
     return pd.DataFrame(rows, columns=cols)
 
@@ -877,6 +883,32 @@ def _section_networks(analysis: Any, labels: Mapping[str, str]) -> str:
     return "".join(parts)
 
 
+#: Link columns that are bookkeeping, not evidence.
+_NOT_EVIDENCE = {PREDECESSOR_ID, SUCCESSOR_ID, SCORE, RANK, "blocks", "accepted"}
+
+
+def _link_evidence(links: list[dict], labels: Mapping[str, str]) -> pd.DataFrame:
+    """``from, to, score, evidence``: each link's non-zero signals in one readable cell."""
+    rows = []
+    for link in links:
+        signals = []
+        for name, value in link.items():
+            if name in _NOT_EVIDENCE or isinstance(value, (bool, np.bool_)):
+                continue
+            if isinstance(value, (int, float, np.integer, np.floating)) and \
+                    not _missing(value) and value != 0:
+                signals.append(f"{name} {float(value):.3g}")
+        if isinstance(link.get("evidence"), str) and link["evidence"].strip():
+            signals.insert(0, link["evidence"].strip())
+        score = link.get(SCORE)
+        rows.append({"from": _label(labels, link[PREDECESSOR_ID]),
+                     "to": _label(labels, link[SUCCESSOR_ID]),
+                     "score": np.nan if _missing(score) else float(score),
+                     "evidence": ", ".join(signals) or ("(link not scored)" if _missing(score)
+                                                         else "(no signal recorded)")})
+    return pd.DataFrame(rows, columns=["from", "to", "score", "evidence"])
+
+
 def _section_lineage(analysis: Any, labels: Mapping[str, str]) -> str:
     cards = lineage_cards(analysis)
     parts = ['<h2 id="lineage">Mirror chains (re-created accounts)</h2>']
@@ -886,8 +918,7 @@ def _section_lineage(analysis: Any, labels: Mapping[str, str]) -> str:
                                                    .astype(str))
     for card in cards.to_dict("records"):
         order = " → ".join(_esc(_label(labels, a)) for a in card["accounts"])
-        steps = pd.DataFrame(card["links"])
-        steps = _with_handles(steps, labels, (PREDECESSOR_ID, SUCCESSOR_ID))
+        steps = _link_evidence(card["links"], labels)
         life = accounts.reindex(card["accounts"])
         life_cols = [c for c in (HANDLE, CREATED_AT, STATUS, SUSPENDED_AT, URL) if c in life]
         parts.append(
@@ -899,6 +930,11 @@ def _section_lineage(analysis: Any, labels: Mapping[str, str]) -> str:
     return "".join(parts)
 
 
+_HUBS_SHOWN = (RANK, ACCOUNT_ID, HUB_SCORE, CLUSTER_ID, "top_signal", "coordinated", "n_lead",
+               "leader_share", "amplification_pagerank", "originator_index", "betweenness",
+               "lineage_length")
+
+
 def _section_operators(analysis: Any, labels: Mapping[str, str]) -> str:
     hubs_result = getattr(analysis, "hubs", None)
     hubs = _frame(hubs_result, "hubs")
@@ -907,9 +943,13 @@ def _section_operators(analysis: Any, labels: Mapping[str, str]) -> str:
     parts = ['<h2 id="operators">Likely operators and time zones</h2>']
     if hubs is not None and len(hubs):
         ordered = hubs.sort_values(RANK, kind="stable") if RANK in hubs else hubs
+        shown = [c for c in _HUBS_SHOWN if c in ordered]
+        if len(shown) < 3:
+            shown = list(ordered.columns)
         parts.append("<p>Accounts ranked by how much they lead, seed or bridge the coordinated "
-                     "activity (rank 1 = strongest):</p>")
-        parts.append(_table_html(_with_handles(ordered, labels), max_rows=20))
+                     "activity (rank 1 = strongest). A high rank is a reason to look closer, "
+                     "not a verdict; every signal is in the hubs table (CSV).</p>")
+        parts.append(_table_html(_with_handles(ordered[shown], labels), max_rows=20))
     else:
         parts.append('<p class="muted">No operator ranking is available.</p>')
     if groups is not None and len(groups):

@@ -417,3 +417,20 @@ def test_timezone_findings_prefer_the_analysis_statement(analysis):
         statement=["activity consistent with UTC+8 ± 1 h (office hours)"])))
     assert report.timezone_findings(said)["finding"].tolist() == [
         "activity consistent with UTC+8 ± 1 h (office hours)"]
+
+
+def test_lineage_cards_follow_each_accounts_own_parent(analysis):
+    """A branching lineage (a4 -> a5 and a4 -> a6) is not read as the path a4 -> a5 -> a6."""
+    chains = pd.DataFrame({"chain_id": [1, 1, 1], "position": [0, 1, 1],
+                           "account_id": ["a4", "a5", "a6"],
+                           "predecessor_id": [None, "a4", "a4"]})
+    links = pd.DataFrame({"predecessor_id": ["a4", "a4"], "successor_id": ["a5", "a6"],
+                          "score": [0.9, 0.7], "handle_sim": [0.95, 0.0]})
+    branching = SimpleNamespace(mirrors=SimpleNamespace(chains=chains, links=links))
+    steps = report.lineage_cards(branching).iloc[0]["links"]
+    assert [(s["predecessor_id"], s["successor_id"]) for s in steps] == [("a4", "a5"),
+                                                                         ("a4", "a6")]
+    table = report._link_evidence(steps, {})
+    assert table["evidence"].tolist() == ["handle_sim 0.95", "(no signal recorded)"]
+    unscored = report._link_evidence([{"predecessor_id": "x", "successor_id": "y"}], {})
+    assert unscored["evidence"].tolist() == ["(link not scored)"]

@@ -299,7 +299,7 @@ def parse_timestamps(values: pd.Series) -> pd.Series:
     """
     if pd.api.types.is_datetime64_any_dtype(values):
         out = pd.to_datetime(values, utc=True)
-        return out.dt.as_unit("ns") if hasattr(out, "dt") else out
+        return _as_ns(out) if hasattr(out, "dt") else out
     text = values.astype("string").str.strip()
     text = text.mask(text == "", pd.NA)
     numeric = pd.to_numeric(text, errors="coerce")
@@ -309,15 +309,41 @@ def parse_timestamps(values: pd.Series) -> pd.Series:
         secs = numeric[is_num].astype("float64")
         ok = secs.abs() < 1e11  # beyond that it is not epoch seconds
         parsed = pd.to_datetime(secs[ok], unit="s", utc=True, errors="coerce")
-        out.loc[parsed.index] = parsed.dt.as_unit("ns")
+        out.loc[parsed.index] = _as_ns(parsed)
     rest = text[~is_num & text.notna()]
     if len(rest):
         parsed = pd.to_datetime(rest, utc=True, errors="coerce", format="ISO8601")
         failed = parsed.isna()
         if failed.any():  # e.g. "2021-03-01 12:00:00 +0300" or RFC 2822 dates
-            parsed.loc[failed] = pd.to_datetime(rest[failed], utc=True, errors="coerce",
-                                                format="mixed")
-        out.loc[parsed.index] = parsed.dt.as_unit("ns")
+            parsed.loc[failed] = _parse_mixed(rest[failed])
+        out.loc[parsed.index] = _as_ns(parsed)
+    return out
+
+
+_NS_MIN = pd.Timestamp("1678-01-01", tz="UTC")
+_NS_MAX = pd.Timestamp("2262-01-01", tz="UTC")
+
+
+def _as_ns(parsed: pd.Series) -> pd.Series:
+    """Nanosecond-unit UTC times; values outside what nanoseconds can hold become NaT."""
+    if parsed.empty:
+        return parsed.astype("datetime64[ns, UTC]")
+    inside = (parsed >= _NS_MIN) & (parsed < _NS_MAX)
+    return parsed.where(inside).dt.as_unit("ns")
+
+
+def _parse_mixed(text: pd.Series) -> pd.Series:
+    """Lenient parsing of odd date strings; values that overflow or fail become NaT."""
+    try:
+        return pd.to_datetime(text, utc=True, errors="coerce", format="mixed")
+    except (ValueError, OverflowError, TypeError):  # OutOfBoundsDatetime is a ValueError
+        pass
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
+    for index, value in text.items():
+        try:
+            out.loc[index] = pd.to_datetime(value, utc=True, format="mixed")
+        except (ValueError, OverflowError, TypeError):
+            continue
     return out
 
 
@@ -409,6 +435,7 @@ class _Rejector:
     def __init__(self, frame: pd.DataFrame, table: str, file: str, report: LoadReport,
                  row_numbers: pd.Series, row_files: pd.Series | None = None):
         self.frame = frame
+        self.original = frame.copy(deep=False)  # copy-on-write: later edits don't reach it
         self.table = table
         self.file = file
         self.report = report
@@ -453,7 +480,7 @@ class _Rejector:
 
     def finish(self) -> pd.DataFrame:
         info = self.report.files[self.table]
-        rejected = self.frame[~self.keep].copy()
+        rejected = self.original[~self.keep].copy()
         rejected.insert(0, "_reason", self.reason[~self.keep])
         rejected.insert(0, "_row", self.rows[~self.keep])
         self.report.rejected[self.table] = rejected
@@ -603,6 +630,7 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
     frame[ACTION_ID] = ids.astype(object)
     original_ts = frame[TIMESTAMP]
     ts = parse_timestamps(original_ts)
+    _note_offsets(original_ts, file, report)
     rej.reject(ts.isna(), "timestamp is not a date (expected ISO 8601, e.g. "
                "2026-03-01T12:00:00Z, or epoch seconds)", TIMESTAMP, original_ts)
     rej.reject(ts < MIN_TIME, f"timestamp before {MIN_TIME.date()} is implausible",
@@ -635,6 +663,26 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
     extra = [c for c in kept.columns if c not in ordered]
     kept = kept[ordered + extra]
     return kept.sort_values([TIMESTAMP, ACTION_ID], kind="stable")
+
+
+def _note_offsets(values: pd.Series, file: str, report: LoadReport) -> None:
+    """Say when timestamps mix UTC offsets (or mix zoned and zone-less values)."""
+    if pd.api.types.is_datetime64_any_dtype(values) or pd.api.types.is_numeric_dtype(values):
+        return
+    text = values.astype("string").str.strip()
+    looks_iso = text.str.contains(r"\d{4}-\d{2}-\d{2}", regex=True).fillna(False).astype(bool)
+    if not looks_iso.any():
+        return
+    offset = text[looks_iso].str.extract(r"(Z|[+-]\d{2}:?\d{2})$", expand=False)
+    offset = offset.str.replace(":", "", regex=False).replace({"Z": "+0000"})
+    zones = offset.dropna().unique()
+    naive = int(offset.isna().sum())
+    if len(zones) + (naive > 0) > 1:
+        shown = ", ".join(sorted(map(str, zones))[:5]) + ("..." if len(zones) > 5 else "")
+        report.notes.append(
+            f"{file}: timestamps mix UTC offsets ({shown}"
+            f"{'; ' + format(naive, ',') + ' without a zone, taken as UTC' if naive else ''}"
+            "); all were converted to UTC")
 
 
 def _break_object_cycles(actions: pd.DataFrame, file: str, report: LoadReport) -> None:

@@ -58,13 +58,12 @@ def read_table(path: Path, report: LoadReport, *, display: str | None = None) ->
     if path.stat().st_size == 0:
         raise DataFormatError(f"{name}: file is empty (expected a header row)")
     sep = "\t" if path.suffix == ".tsv" else ","
-    kwargs = dict(sep=sep, dtype=str, keep_default_na=False, na_filter=False,
-                  engine="python" if _has_huge_field(path) else "c")
+    kwargs = dict(sep=sep, dtype=str, keep_default_na=False, na_filter=False)
     try:
         try:
-            frame = pd.read_csv(path, encoding="utf-8-sig", **kwargs)
+            frame = _read_csv(path, encoding="utf-8-sig", **kwargs)
         except UnicodeDecodeError:
-            frame = pd.read_csv(path, encoding="utf-8-sig", encoding_errors="replace", **kwargs)
+            frame = _read_csv(path, encoding="utf-8-sig", encoding_errors="replace", **kwargs)
             report.warn(name, "file contains bytes that are not UTF-8; they were replaced "
                         "with U+FFFD (re-save the file as UTF-8 to keep them)")
     except pd.errors.EmptyDataError as err:
@@ -77,10 +76,11 @@ def read_table(path: Path, report: LoadReport, *, display: str | None = None) ->
     return frame
 
 
-def _has_huge_field(path: Path, limit: int = 1 << 17) -> bool:
-    """True if the file likely holds a field longer than the C parser's buffer handles well."""
-    if path.suffix == ".gz":
-        return False
-    with open(path, "rb") as handle:
-        longest = max((len(line) for line in handle), default=0)
-    return longest > limit
+def _read_csv(path: Path, **kwargs) -> pd.DataFrame:
+    """The fast C parser, falling back to the Python parser if a field overflows its buffer."""
+    try:
+        return pd.read_csv(path, engine="c", **kwargs)
+    except pd.errors.ParserError as err:
+        if "overflow" not in str(err).lower():
+            raise
+        return pd.read_csv(path, engine="python", **kwargs)

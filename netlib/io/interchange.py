@@ -13,10 +13,13 @@ __all__ = ["read_interchange", "write_interchange", "looks_like_interchange"]
 
 
 def looks_like_interchange(path: Path) -> bool:
-    """True if ``path`` is a folder holding an accounts and an actions table."""
+    """True if ``path`` is a folder holding an accounts or an actions table.
+
+    One of the two is enough, so that the reader can then say which file is missing.
+    """
     path = Path(path)
-    return path.is_dir() and find_table(path, "accounts") is not None \
-        and find_table(path, "actions") is not None
+    return path.is_dir() and (find_table(path, "accounts") is not None
+                              or find_table(path, "actions") is not None)
 
 
 def read_interchange(path: str | Path, *, now: pd.Timestamp | None = None) -> Dataset:

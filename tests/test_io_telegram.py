@@ -40,12 +40,26 @@ def test_forwards_of_one_original_share_an_object():
     assert set(forwards["hashtags"]) == {"energy"}  # found in plain-string text
 
 
-def test_service_messages_are_counted_not_silently_dropped():
+def test_service_messages_are_skipped_and_counted_in_a_note():
     data = read_telegram_export(FIXTURE)
     info = data.report.files["actions"]
-    assert (info["read"], info["kept"], info["rejected"]) == (6, 5, 1)
-    assert "error: result.json row 1: service message (create_channel), not a post" in \
-        data.report.lines()
+    assert (info["read"], info["kept"], info["rejected"]) == (5, 5, 0)
+    assert any(n.startswith("1 service messages (joins, pins, title changes...) are not posts")
+               for n in data.report.notes)
+    kept = read_telegram_export(FIXTURE, include_service=True)
+    assert len(kept.actions) == 6
+
+
+def test_message_without_id_is_a_counted_rejection(tmp_path):
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps({"id": 5, "messages": [
+        {"type": "message", "date_unixtime": "1643709600", "from_id": "user1", "text": "x"},
+        {"id": 2, "type": "message", "date_unixtime": "1643709600", "from_id": "user1",
+         "text": "y"}]}))
+    data = read_telegram_export(path)
+    assert "error: result.json row 1: message has no id" in data.report.lines()
+    info = data.report.files["actions"]
+    assert (info["read"], info["kept"], info["rejected"]) == (2, 1, 1)
 
 
 def test_unicode_names_kept_exactly():

@@ -94,7 +94,8 @@ def read_telegram_export(path: str | Path, *, now: pd.Timestamp | None = None,
         Reference time for the "in the future" check.
     include_service : bool
         Keep service messages (joins, pins...) as ``post`` actions. By default they are
-        counted as rejected rows with the reason "service message".
+        skipped, and their number is written in the report's notes (they are not data
+        errors, so they do not count as rejected rows).
 
     Returns
     -------
@@ -126,7 +127,7 @@ def read_telegram_export(path: str | Path, *, now: pd.Timestamp | None = None,
             raise DataFormatError(f"{name}: not valid JSON ({err})") from err
     chats = _chats(export, name)
     rows, bad = [], []
-    row = 0
+    row = service = 0
     used_local_date = False
     for chat in chats:
         chat_id = str(chat.get("id", chat.get("name", "chat")))
@@ -137,9 +138,7 @@ def read_telegram_export(path: str | Path, *, now: pd.Timestamp | None = None,
                 bad.append({"_file": name, "_row": row, "_reason": "message has no id"})
                 continue
             if message.get("type") == "service" and not include_service:
-                bad.append({"_file": name, "_row": row, "_reason": "service message "
-                            f"({message.get('action', 'service')}), not a post",
-                            ACTION_ID: f"{chat_id}:{message['id']}"})
+                service += 1
                 continue
             record = _message_row(message, chat_id, chat_name)
             used_local_date |= record.pop("_local_date")
@@ -153,6 +152,9 @@ def read_telegram_export(path: str | Path, *, now: pd.Timestamp | None = None,
             if missing.any():
                 actions.loc[missing, col] = extract(actions.loc[missing, TEXT])
     report.add_file("actions", name, len(actions), sha256=sha256_file(file))
+    if service:
+        report.notes.append(f"{service:,} service messages (joins, pins, title changes...) "
+                            "are not posts and were skipped (include_service=True keeps them)")
     accounts = _accounts(actions)
     report.add_file("accounts", f"{name} (senders)", len(accounts))
     if used_local_date:

@@ -17,6 +17,8 @@ from sklearn import metrics as skm
 
 from netlib.schema import ACCOUNT_ID, ParameterError
 from netlib.synth.truth import (
+    CATEGORY,
+    COMPLAINT_ID,
     NETWORK_ID,
     PREDECESSOR_ID,
     SUCCESSOR_ID,
@@ -24,7 +26,7 @@ from netlib.synth.truth import (
 )
 
 __all__ = ["score_accounts", "score_clusters", "score_links", "score_hubs",
-           "score_timezones", "CLUSTER_ID"]
+           "score_timezones", "score_complaints", "CLUSTER_ID"]
 
 CLUSTER_ID = "cluster_id"
 _HUB_SCORE = "hub_score"
@@ -354,3 +356,66 @@ def score_timezones(tz_df: pd.DataFrame, clusters_df: pd.DataFrame, truth: Any) 
         else 0.0,
         "n_scored": int(scored.sum())}
     return out
+
+
+#: Triage categories that mean "this entry is part of a planted operation".
+_FLAGGING = {"operator", "mirror", "network_member", "recreated"}
+#: Triage categories counted as the same answer as a truth category.
+_SAME = {"network_member": {"network_member", "recreated"}, "operator": {"operator"},
+         "mirror": {"mirror"}}
+
+
+def score_complaints(triage_df: pd.DataFrame, truth: Any) -> dict[str, Any]:
+    """How well a triage of ``complaints.csv`` separates network accounts from innocents.
+
+    Rows are matched on ``complaint_id`` when the triage kept that column, else by order.
+
+    Parameters
+    ----------
+    triage_df : DataFrame
+        One row per complaint with a ``category`` column (operator, mirror,
+        network_member, recreated, no_signal, not_found, ...).
+    truth : dict or Scenario
+        Needs ``complaints`` (``complaint_id, expected_category``).
+
+    Returns
+    -------
+    dict
+        ``accuracy`` (exact category; ``recreated`` counts as ``network_member``),
+        ``flag_accuracy`` (flagged vs not flagged), ``innocent_flagged`` (innocent entries,
+        look-alikes included, that were flagged), ``missed`` (network entries not flagged),
+        ``n`` and ``confusion`` (a DataFrame: expected category x triage category).
+
+    Raises
+    ------
+    ParameterError
+        If ``category`` is missing or the row counts differ without ``complaint_id``.
+    """
+    _need(triage_df, "triage_df", ["category"])
+    expected = _table(truth, "complaints", [COMPLAINT_ID, CATEGORY])
+    if COMPLAINT_ID in triage_df.columns:
+        got = triage_df.set_index(triage_df[COMPLAINT_ID].astype(str))["category"]
+        got = got[~got.index.duplicated()]
+        pred = expected[COMPLAINT_ID].astype(str).map(got)
+    elif len(triage_df) == len(expected):
+        pred = pd.Series(triage_df["category"].to_numpy(), index=expected.index)
+    else:
+        raise ParameterError(f"triage_df has {len(triage_df)} rows but the truth lists "
+                             f"{len(expected)} complaints, and there is no complaint_id "
+                             "column to match them")
+    want = expected[CATEGORY].astype(str).to_numpy()
+    pred = pred.fillna("(missing)").astype(str).to_numpy()
+    exact = np.array([p in _SAME.get(w, set()) or (w not in _SAME and p not in _FLAGGING)
+                      for w, p in zip(want, pred, strict=True)])
+    want_flag = np.isin(want, list(_SAME))
+    pred_flag = np.isin(pred, list(_FLAGGING))
+    n = len(want)
+    return {
+        "accuracy": float(exact.mean()) if n else 0.0,
+        "flag_accuracy": float((want_flag == pred_flag).mean()) if n else 0.0,
+        "innocent_flagged": int((~want_flag & pred_flag).sum()),
+        "missed": int((want_flag & ~pred_flag).sum()),
+        "n": n,
+        "confusion": pd.crosstab(pd.Series(want, name="expected"),
+                                 pd.Series(pred, name="triage")),
+    }

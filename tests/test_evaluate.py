@@ -13,6 +13,7 @@ from netlib import ParameterError
 from netlib.evaluate import (
     score_accounts,
     score_clusters,
+    score_complaints,
     score_hubs,
     score_links,
     score_timezones,
@@ -187,3 +188,29 @@ def test_account_scores_are_bounded(flagged, true):
     assert 0.0 <= got["precision"] <= 1.0 and 0.0 <= got["recall"] <= 1.0
     assert got["tp"] + got["fn"] == len(true)
     assert got["tp"] + got["fp"] == len(flagged)
+
+
+def test_score_complaints_by_hand():
+    truth = {"complaints": pd.DataFrame({
+        "complaint_id": ["C1", "C2", "C3", "C4", "C5"],
+        "expected_category": ["operator", "network_member", "mirror", "innocent_lookalike",
+                              "innocent"]})}
+    triage = pd.DataFrame({"complaint_id": ["C5", "C4", "C3", "C2", "C1"],
+                           "category": ["no_signal", "mirror", "network_member", "recreated",
+                                        "operator"]})
+    got = score_complaints(triage, truth)
+    # C1 right, C2 right (recreated = network member), C3 wrong category but flagged,
+    # C4 an innocent look-alike wrongly flagged, C5 right
+    assert got["accuracy"] == pytest.approx(3 / 5)
+    assert got["flag_accuracy"] == pytest.approx(4 / 5)
+    assert got["innocent_flagged"] == 1 and got["missed"] == 0
+    assert got["confusion"].loc["innocent_lookalike", "mirror"] == 1
+
+
+def test_score_complaints_needs_a_way_to_match():
+    truth = {"complaints": pd.DataFrame({"complaint_id": ["C1", "C2"],
+                                         "expected_category": ["operator", "innocent"]})}
+    with pytest.raises(ParameterError, match="no complaint_id"):
+        score_complaints(pd.DataFrame({"category": ["operator"]}), truth)
+    by_order = score_complaints(pd.DataFrame({"category": ["operator", "not_found"]}), truth)
+    assert by_order["accuracy"] == 1.0

@@ -16,6 +16,7 @@ from netlib.hubs.amplification import (
     h_index,
     originator_index,
 )
+from netlib.hubs.compare import components_as_clusters, reference_agreement
 from netlib.hubs.core import DEFAULT_WEIGHTS, HubResult, cascade, rank_hubs
 from netlib.hubs.groups import operator_groups, operator_links
 from netlib.hubs.leadlag import bh_qvalues, lead_lag, leader_table
@@ -36,6 +37,8 @@ __all__ = [
     "HubResult",
     "DEFAULT_WEIGHTS",
     "cascade",
+    "components_as_clusters",
+    "reference_agreement",
     "leader_table",
     "lead_lag",
     "bh_qvalues",

@@ -338,9 +338,10 @@ def rank_hubs(data: Dataset, coordination: Any = None, *, clusters: pd.DataFrame
         candidates |= set(orig.loc[orig[AMPLIFIED_BY] >= min_amplifiers, ACCOUNT_ID])
     dominant = _dominant_cluster(amp_edges, membership)
     order = pd.Index(sorted(candidates), dtype=object)
-    cand_cluster = pd.Series(membership.reindex(order).to_numpy(dtype=object), index=order)
+    cand_cluster = pd.Series(membership.astype(object).reindex(order).to_numpy(dtype=object),
+                             index=order)
     if len(dominant):
-        fill = dominant.reindex(order).to_numpy(dtype=object)
+        fill = dominant.astype(object).reindex(order).to_numpy(dtype=object)
         cand_cluster = cand_cluster.where(cand_cluster.notna(), pd.Series(fill, index=order))
 
     # bridging graph: within-cluster co-action counts + amplification among candidates

@@ -69,11 +69,11 @@ def _lineage_links(chains: pd.DataFrame | None, candidates: set[str]) -> pd.Data
     ch = chains.sort_values([CHAIN_ID, POSITION], kind="stable")
     nxt = ch.groupby(CHAIN_ID)[ACCOUNT_ID].shift(-1)
     keep = nxt.notna()
-    out = pd.DataFrame({ACCOUNT_ID: ch.loc[keep, ACCOUNT_ID].to_numpy(),
-                        ACCOUNT_ID_Y: nxt[keep].to_numpy()})
+    out = pd.DataFrame({ACCOUNT_ID: ch.loc[keep, ACCOUNT_ID].astype(str).to_numpy(),
+                        ACCOUNT_ID_Y: nxt[keep].astype(str).to_numpy(),
+                        EVIDENCE: "mirror_lineage",
+                        DETAIL: [f"mirror chain {c}" for c in ch.loc[keep, CHAIN_ID]]})
     out = out[isin(out[ACCOUNT_ID], candidates) | isin(out[ACCOUNT_ID_Y], candidates)]
-    out[EVIDENCE] = "mirror_lineage"
-    out[DETAIL] = [f"mirror chain {c}" for c in ch.loc[keep, CHAIN_ID][out.index]]
     return out.reset_index(drop=True)
 
 

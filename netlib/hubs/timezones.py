@@ -303,8 +303,8 @@ def _fit(half_hours: np.ndarray, grid: np.ndarray, refs: dict[str, np.ndarray], 
         boot = offs[np.argmax(weights @ per_day - handicap, axis=1)]
         diff = _circular_diff(boot, offset)
         alpha = (1 - level) / 2
-        low = offset + float(np.quantile(diff, alpha))
-        high = offset + float(np.quantile(diff, 1 - alpha))
+        low = offset + float(np.quantile(diff, alpha, method="lower"))
+        high = offset + float(np.quantile(diff, 1 - alpha, method="higher"))
     local_hour, local_day = _local_profiles(counts.sum(axis=0), offset)
     ref = np.exp(refs[chosen]).reshape(7, _DAY_BINS).sum(axis=0)
     ref = ref.reshape(24, _BINS_PER_HOUR).sum(axis=1)

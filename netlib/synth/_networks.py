@@ -203,6 +203,10 @@ def _mirror(rng, accounts: Accounts, net: Network, slot: Slot, susp: int, knobs:
     chosen = [str(k) for k in rng.choice(kinds, size=n_mut, replace=False)]
     platform = prow["platform"]
     handle = prow["handle"]
+    if rng.random() < knobs["fresh_handle"]:
+        # many evaders pick an unrelated name (most Wikipedia ban evaders do)
+        handle = _net_handle(rng)[2]
+        chosen = ["fresh_handle"] + [k for k in chosen if k == "platform_switch"]
     for kind in chosen:
         if kind == "platform_switch":
             platform = str(rng.choice([p for p in net.platforms if p != platform] or

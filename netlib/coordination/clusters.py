@@ -1,0 +1,213 @@
+"""Clusters of the significant account network, and how stable they are across seeds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from netlib.coordination.pairs import ACCOUNT_ID_Y
+from netlib.schema import ACCOUNT_ID, ParameterError
+
+__all__ = ["METHODS", "partition", "stability", "CLUSTER_ID", "STABILITY"]
+
+METHODS = ("leiden", "louvain", "components")
+CLUSTER_ID = "cluster_id"
+STABILITY = "stability"
+
+
+def _check_method(method: str) -> None:
+    if method not in METHODS:
+        raise ParameterError(f"method={method!r} is unknown (expected one of "
+                             f"{', '.join(METHODS)})")
+
+
+def partition(edges: pd.DataFrame, *, weight: str = "weight", method: str = "leiden",
+              seed: int = 0, resolution: float = 1.0) -> pd.Series:
+    """Community label of every account that has an edge.
+
+    Parameters
+    ----------
+    edges : DataFrame
+        ``account_id, account_id_y`` and the ``weight`` column.
+    method : {"leiden", "louvain", "components"}
+        Leiden (igraph + leidenalg, modularity with ``resolution``), Louvain
+        (python-louvain) or connected components.
+    seed : int
+        Seed of the community search (ignored by ``components``).
+
+    Returns
+    -------
+    Series
+        Integer labels indexed by account id (sorted), labels numbered by decreasing
+        community size then by smallest member id.
+
+    References
+    ----------
+    Traag, V. A., Waltman, L., & van Eck, N. J. (2019). From Louvain to Leiden: guaranteeing
+    well-connected communities. Scientific Reports, 9, 5233.
+    Blondel, V. D., et al. (2008). Fast unfolding of communities in large networks.
+    J. Stat. Mech., P10008.
+    """
+    _check_method(method)
+    if edges.empty:
+        return pd.Series(dtype=int, name=CLUSTER_ID)
+    a = edges[ACCOUNT_ID].astype(str).to_numpy()
+    b = edges[ACCOUNT_ID_Y].astype(str).to_numpy()
+    w = edges[weight].to_numpy(dtype=float)
+    nodes = np.unique(np.concatenate([a, b]))
+    index = {n: i for i, n in enumerate(nodes)}
+    ia = np.fromiter((index[x] for x in a), dtype=np.int64, count=len(a))
+    ib = np.fromiter((index[x] for x in b), dtype=np.int64, count=len(b))
+    if method == "components":
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        mat = coo_matrix((np.ones(len(ia)), (ia, ib)), shape=(len(nodes), len(nodes)))
+        _, labels = connected_components(mat, directed=False)
+    elif method == "leiden":
+        import igraph as ig
+        import leidenalg
+
+        graph = ig.Graph(n=len(nodes), edges=list(zip(ia.tolist(), ib.tolist(), strict=True)))
+        graph.es["weight"] = w.tolist()
+        part = leidenalg.find_partition(graph, leidenalg.RBConfigurationVertexPartition,
+                                        weights="weight", resolution_parameter=resolution,
+                                        seed=int(seed), n_iterations=-1)
+        labels = np.asarray(part.membership)
+    else:
+        import community as community_louvain
+        import networkx as nx
+
+        graph = nx.Graph()
+        graph.add_nodes_from(range(len(nodes)))
+        graph.add_weighted_edges_from(zip(ia.tolist(), ib.tolist(), w.tolist(), strict=True))
+        found = community_louvain.best_partition(graph, weight="weight",
+                                                 resolution=resolution, random_state=int(seed))
+        labels = np.array([found[i] for i in range(len(nodes))])
+    return _relabel(pd.Series(labels, index=nodes, name=CLUSTER_ID))
+
+
+def _relabel(labels: pd.Series) -> pd.Series:
+    """Number communities 0, 1, ... by decreasing size, ties by smallest member id."""
+    frame = pd.DataFrame({"label": labels.to_numpy(), "member": labels.index})
+    summary = frame.groupby("label").agg(size=("member", "size"), first=("member", "min"))
+    summary = summary.sort_values(["size", "first"], ascending=[False, True], kind="stable")
+    mapping = {old: new for new, old in enumerate(summary.index)}
+    out = labels.map(mapping).astype(int)
+    out.name = CLUSTER_ID
+    return out.sort_index()
+
+
+def stability(edges: pd.DataFrame, labels: pd.Series, *, weight: str = "weight",
+              method: str = "leiden", seed: int = 0, n_runs: int = 5,
+              resolution: float = 1.0) -> pd.Series:
+    """Consensus score per cluster: how often its members stay together on other seeds.
+
+    For each cluster of ``labels``, the mean over ``n_runs`` re-runs (seeds ``seed + 1``
+    ...) of the share of its member pairs that the re-run also puts in one community.
+    1.0 means the cluster is found whatever the seed. ``components`` is deterministic and
+    scores 1.0.
+
+    Returns
+    -------
+    Series
+        Indexed by cluster id, values in [0, 1].
+    """
+    clusters = sorted(labels.unique())
+    if method == "components" or n_runs <= 0 or not clusters:
+        return pd.Series(1.0, index=pd.Index(clusters, name=CLUSTER_ID), name=STABILITY)
+    scores = {c: [] for c in clusters}
+    members = {c: labels.index[labels == c] for c in clusters}
+    for run in range(1, n_runs + 1):
+        other = partition(edges, weight=weight, method=method, seed=seed + run,
+                          resolution=resolution)
+        for c in clusters:
+            lab = other.reindex(members[c]).to_numpy()
+            n = len(lab)
+            if n < 2:
+                scores[c].append(1.0)
+                continue
+            _, counts = np.unique(lab, return_counts=True)
+            together = float((counts * (counts - 1)).sum()) / (n * (n - 1))
+            scores[c].append(together)
+    return pd.Series({c: float(np.mean(v)) for c, v in scores.items()}, name=STABILITY
+                     ).rename_axis(CLUSTER_ID)
+
+
+#: Behaviour families: amplifying someone's post, and publishing the same content.
+AMPLIFICATION = frozenset({"repost", "reply"})
+CONTENT = frozenset({"link", "text", "hashtag", "hashtag_seq", "media"})
+
+
+def attach_accounts(edges: pd.DataFrame, labels: pd.Series, *, fdr: float = 0.05,
+                    min_ratio: float = 2.0, min_weight: int = 2) -> pd.DataFrame:
+    """Test each outside account against each cluster it touches, pooling its edges.
+
+    Members of a network that was partly taken down, or that joined late, have many weak
+    ties to the cluster rather than a few strong ones; no single edge passes the FDR
+    threshold, but together they do. For account ``x`` and cluster ``C`` the observed
+    co-actions ``O = sum_j w_xj`` and null expectation ``E = sum_j E_xj`` over members
+    ``j`` of ``C`` give ``p = P(Poisson(E) >= O)``; q-values are taken over all tested
+    (account, cluster) couples, and ``x`` joins the cluster with the smallest p among those
+    with ``q <= fdr``, ``O >= min_ratio * E`` and ``O >= min_weight``.
+
+    Returns
+    -------
+    DataFrame
+        ``account_id, cluster_id, observed, expected, p_value, q_value, attached``.
+    """
+    from netlib.coordination.significance import bh_qvalues, poisson_pvalues
+
+    cols = [ACCOUNT_ID, CLUSTER_ID, "observed", "expected", "p_value", "q_value", "attached"]
+    if labels.empty or edges.empty:
+        return pd.DataFrame({c: [] for c in cols})
+    member = labels.to_dict()
+    a = edges[ACCOUNT_ID].astype(str)
+    b = edges[ACCOUNT_ID_Y].astype(str)
+    ca, cb = a.map(member), b.map(member)
+    w = edges["weight"].to_numpy(dtype=float)
+    e = edges["expected"].to_numpy(dtype=float)
+    one = ca.isna() & cb.notna()
+    two = cb.isna() & ca.notna()
+    cand = pd.concat([
+        pd.DataFrame({ACCOUNT_ID: a[one].to_numpy(), CLUSTER_ID: cb[one].to_numpy(),
+                      "observed": w[one.to_numpy()], "expected": e[one.to_numpy()]}),
+        pd.DataFrame({ACCOUNT_ID: b[two].to_numpy(), CLUSTER_ID: ca[two].to_numpy(),
+                      "observed": w[two.to_numpy()], "expected": e[two.to_numpy()]})])
+    if cand.empty:
+        return pd.DataFrame({c: [] for c in cols})
+    out = cand.groupby([ACCOUNT_ID, CLUSTER_ID], sort=True).sum().reset_index()
+    out["p_value"] = poisson_pvalues(out["observed"].to_numpy(), out["expected"].to_numpy())
+    out["q_value"] = bh_qvalues(out["p_value"].to_numpy())
+    ok = (out["q_value"] <= fdr) & (out["observed"] >= min_ratio * out["expected"]) & \
+        (out["observed"] >= min_weight)
+    out["attached"] = False
+    best = out[ok].sort_values(["p_value", CLUSTER_ID], kind="stable") \
+        .drop_duplicates(ACCOUNT_ID).index
+    out.loc[best, "attached"] = True
+    out[CLUSTER_ID] = out[CLUSTER_ID].astype(int)
+    return out[cols]
+
+
+def behaviour_mix(pairs: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
+    """Share of each cluster's co-actions that amplify posts versus repeat content.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``cluster_id``: ``amplification_share, content_share`` (distinct
+        co-acted objects per member pair, by family of trace).
+    """
+    member = labels.to_dict()
+    ca = pairs[ACCOUNT_ID].map(member)
+    cb = pairs[ACCOUNT_ID_Y].map(member)
+    inside = pairs[ca.notna() & (ca == cb)].assign(**{CLUSTER_ID: ca})
+    inside = inside.drop_duplicates([ACCOUNT_ID, ACCOUNT_ID_Y, "trace", "object_id"])
+    fam = inside["trace"].map(lambda t: "amp" if t in AMPLIFICATION else
+                              ("content" if t in CONTENT else "other"))
+    counts = pd.crosstab(inside[CLUSTER_ID], fam)
+    total = counts.sum(axis=1).where(lambda s: s > 0)
+    out = pd.DataFrame(index=pd.Index(sorted(set(labels)), name=CLUSTER_ID))
+    out["amplification_share"] = (counts.get("amp", 0) / total).reindex(out.index).fillna(0.0)
+    out["content_share"] = (counts.get("content", 0) / total).reindex(out.index).fillna(0.0)
+    return out

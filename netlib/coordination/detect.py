@@ -1,0 +1,308 @@
+""":func:`detect`: traces -> co-actions -> tested edges -> clusters -> evidence."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from netlib.coordination import clusters as cl
+from netlib.coordination import network as nw
+from netlib.coordination import significance as sig
+from netlib.coordination.result import CoordinationResult, account_stats, cluster_stats
+from netlib.schema import ACCOUNT_ID, Dataset, ParameterError
+from netlib.traces import TRACE_COLUMNS, build_traces
+
+__all__ = ["detect", "DEFAULTS"]
+
+#: Default parameters of :func:`detect` (also recorded in ``result.params``).
+DEFAULTS: dict[str, Any] = dict(
+    window=60, min_participation=2, fdr=0.05, method="leiden", min_cluster_size=3,
+    seed=0, min_weight=2, null_bin=3600, n_null=2, edge_weight="weight", backbone=None,
+    resolution=1.0, n_consensus=5, max_object_shares=None, text_threshold=0.7,
+    media_distance=4, attach=True, attach_ratio=2.0, require_mixed=True, mixed_share=0.1,
+    merge_links=3,
+)
+
+
+def _check(window, min_participation, fdr, min_cluster_size, min_weight, edge_weight,
+           backbone, n_consensus) -> None:
+    try:
+        ok = float(window) > 0 and np.isfinite(float(window))
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ParameterError(f"window={window!r} must be a positive number of seconds")
+    if not 0 < float(fdr) <= 1:
+        raise ParameterError(f"fdr={fdr!r} must be in (0, 1]")
+    if int(min_cluster_size) < 2:
+        raise ParameterError(f"min_cluster_size={min_cluster_size!r} must be >= 2")
+    if int(min_weight) < 1:
+        raise ParameterError(f"min_weight={min_weight!r} must be >= 1")
+    if int(min_participation) < 0:
+        raise ParameterError(f"min_participation={min_participation!r} must be >= 0")
+    if edge_weight not in (nw.WEIGHT, nw.WEIGHT_TFIDF, "significance"):
+        raise ParameterError(f"edge_weight={edge_weight!r} must be 'weight', 'weight_tfidf' "
+                             "or 'significance'")
+    if backbone is not None and not 0 < float(backbone) <= 1:
+        raise ParameterError(f"backbone={backbone!r} must be None or in (0, 1]")
+    if int(n_consensus) < 0:
+        raise ParameterError(f"n_consensus={n_consensus!r} must be >= 0")
+
+
+def _linked_groups(strong: pd.DataFrame, labels: pd.Series, min_links: int) -> pd.Series:
+    """Group clusters joined by at least ``min_links`` significant edges (components)."""
+    if labels.empty:
+        return labels.rename("group_id")
+    a = strong[ACCOUNT_ID].map(labels)
+    b = strong["account_id_y"].map(labels)
+    links = pd.DataFrame({"x": a, "y": b}).dropna()
+    links = links[links["x"] != links["y"]].astype(int)
+    links = pd.DataFrame({"x": links.min(axis=1), "y": links.max(axis=1)})
+    counts = links.value_counts()
+    counts = counts[counts >= max(int(min_links), 1)] if min_links else counts.iloc[:0]
+    nodes = sorted(set(labels.astype(int)))
+    frame = pd.DataFrame({ACCOUNT_ID: [str(x) for x, _ in counts.index] + [str(n) for n in nodes],
+                          "account_id_y": [str(y) for _, y in counts.index]
+                          + [str(n) for n in nodes]})
+    comp = cl.partition(frame.assign(weight=1.0), method="components")
+    return labels.map(lambda c: int(comp[str(int(c))])).rename("group_id")
+
+
+def _cluster(edges, strong, pairs, used, *, weight, method, seed, resolution,
+             min_cluster_size, n_consensus, attach, attach_ratio, fdr, min_weight,
+             require_mixed, mixed_share, merge_links):
+    """Communities of the significant graph -> merged, grown, filtered final clusters."""
+    core = cl.partition(strong, weight=weight, method=method, seed=seed,
+                        resolution=resolution)
+    core_stab = cl.stability(strong, core, weight=weight, method=method, seed=seed,
+                             n_runs=n_consensus, resolution=resolution)
+    # communities joined by several significant edges are one network (e.g. its resharers
+    # on one platform and its copy-pasters on another, bridged by the operators)
+    groups = _linked_groups(strong, core, merge_links) if len(core) else core
+    sizes = groups.value_counts()
+    labels = groups[groups.map(sizes) >= min_cluster_size]
+    stab_of = (pd.DataFrame({"g": groups, "s": core.map(core_stab)})
+               .groupby("g")["s"].mean()) if len(core) else pd.Series(dtype=float)
+    attached = None
+    if attach and len(labels):
+        attached = cl.attach_accounts(edges, labels, fdr=fdr, min_ratio=attach_ratio,
+                                      min_weight=min_weight)
+        joins = attached[attached["attached"]]
+        labels = pd.concat([labels, pd.Series(joins[cl.CLUSTER_ID].to_numpy(),
+                                              index=joins[ACCOUNT_ID].to_numpy())])
+    labels = labels.sort_index().rename(cl.CLUSTER_ID)
+    # reported when the group both amplifies posts and repeats content: either alone is
+    # also what fandoms (fast fans of one celebrity) and news syndication do
+    families = {("amp" if t in cl.AMPLIFICATION else "content") for t in used}
+    mixed_rule = bool(require_mixed) and families == {"amp", "content"}
+    candidates = None
+    if len(labels):
+        mix = cl.behaviour_mix(pairs, labels)
+        candidates = mix.copy()
+        candidates["size"] = labels.value_counts().reindex(candidates.index)
+        candidates["n_communities"] = core.groupby(groups).nunique().reindex(
+            candidates.index)
+        both = (mix["amplification_share"] >= mixed_share) & \
+            (mix["content_share"] >= mixed_share)
+        candidates["pattern"] = np.select(
+            [both, mix["amplification_share"] >= mixed_share],
+            ["amplification+content", "amplification only"], "content only")
+        candidates["reported"] = both if mixed_rule else True
+        candidates["stability"] = stab_of.reindex(candidates.index)
+        candidates.index.name = "candidate_id"
+        keep = set(candidates.index[candidates["reported"]])
+        labels = labels[labels.isin(keep)]
+    if len(labels):
+        old = labels.copy()
+        labels = cl._relabel(labels)
+        mapping = dict(zip(old.to_numpy(), labels.reindex(old.index).to_numpy(),
+                           strict=True))
+        stab = pd.Series({new: float(stab_of.get(o, np.nan)) for o, new in mapping.items()},
+                         name=cl.STABILITY).sort_index()
+        if candidates is not None:
+            candidates[cl.CLUSTER_ID] = candidates.index.map(mapping).astype("Int64")
+    else:
+        stab = pd.Series(dtype=float, name=cl.STABILITY)
+    return labels, stab, candidates, attached, mixed_rule
+
+
+def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.DataFrame | None
+           = None, window: float = 60, min_participation: int = 2, fdr: float = 0.05,
+           method: str = "leiden", min_cluster_size: int = 3, seed: int = 0,
+           min_weight: int = 2, null_bin: float = 3600, n_null: int = 2,
+           edge_weight: str = "weight", backbone: float | None = None,
+           resolution: float = 1.0, n_consensus: int = 5,
+           max_object_shares: int | None = None, text_threshold: float = 0.7,
+           media_distance: int = 4, attach: bool = True, attach_ratio: float = 2.0,
+           require_mixed: bool = True, mixed_share: float = 0.1,
+           merge_links: int = 3) -> CoordinationResult:
+    """Find clusters of accounts that act together more often than chance allows.
+
+    Steps: (1) :func:`netlib.traces.build_traces` reduces actions to shared objects;
+    (2) :func:`netlib.coordination.coshare_pairs` finds co-actions within ``window``;
+    (3) edges weigh the distinct objects two accounts co-acted on; (4) each edge is tested
+    against a null model that keeps every account's activity volume and rhythm and every
+    object's popularity per hour (see :mod:`netlib.coordination.significance`), with
+    Benjamini-Hochberg FDR control; (5) significant edges are clustered (Leiden by
+    default); (6) every cluster and account gets statistics and evidence.
+
+    Parameters
+    ----------
+    data : Dataset or DataFrame
+        A Dataset, or a trace table (``account_id, trace, object_id, timestamp,
+        action_id``) when ``traces`` is None.
+    traces : str, iterable of str or DataFrame, optional
+        Behaviours to use (default: all, fused), or a ready trace table.
+    window : float
+        Seconds within which two actions on one object count as a co-action.
+    min_participation : int
+        CooRTweet pre/post-filter: least shares an account needs.
+    fdr : float
+        False discovery rate of the edge tests (BH q-value threshold).
+    method : {"leiden", "louvain", "components"}
+        Clustering of the significant network.
+    min_cluster_size : int
+        Smaller clusters are not reported.
+    seed : int
+        Seeds the null shuffles, the text MinHash and the clustering.
+    min_weight : int
+        Least distinct co-acted objects for an edge to be kept (in addition to q <= fdr).
+    null_bin : float
+        Length in seconds of the time bins within which the null shuffles objects.
+    n_null : int
+        Shuffled replicates used to calibrate the null (0: analytic only).
+    edge_weight : {"weight", "weight_tfidf", "significance"}
+        Edge weight for clustering: distinct objects, idf-weighted objects (popular objects
+        count less), or ``-log10 p``.
+    backbone : float, optional
+        If given, also apply the disparity filter at this alpha to significant edges.
+    resolution : float
+        Leiden/Louvain resolution.
+    n_consensus : int
+        Extra seeds used to score each cluster's stability.
+    max_object_shares : int, optional
+        Passed to :func:`coshare_pairs`: objects with more shares are left out of the join.
+    text_threshold, media_distance :
+        Passed to :func:`build_traces`.
+
+    Returns
+    -------
+    CoordinationResult
+        ``.clusters`` (``account_id, cluster_id``), ``.edges`` (``account_id,
+        account_id_y, weight, n_<trace>..., n_co_actions, median_lag_s, weight_tfidf,
+        expected, p_value, q_value, significant, cluster_id``), ``.cluster_stats``,
+        ``.account_stats``, ``.pairs`` (co-action rows with ``trace, time_delta``),
+        ``.params``, ``.fingerprint``, ``.null`` (calibration table).
+
+    Raises
+    ------
+    ParameterError
+        If a parameter is out of range or a trace/method name is unknown.
+    DataFormatError
+        If a trace table lacks its columns.
+
+    References
+    ----------
+    Giglietto et al. (2020), coordinated link sharing; Righetti & Balluff, CooRTweet;
+    Pacheco et al. (2021), "Uncovering coordinated networks on social media" (ICWSM);
+    Benjamini & Hochberg (1995); Traag, Waltman & van Eck (2019).
+
+    Examples
+    --------
+    >>> import netlib
+    >>> from netlib import synth
+    >>> from netlib.coordination import detect
+    >>> sc = synth.generate(seed=1, scale=0.05)                 # doctest: +SKIP
+    >>> result = detect(sc.dataset)                             # doctest: +SKIP
+    >>> result.to_tables()["clusters"].columns.tolist()         # doctest: +SKIP
+    ['account_id', 'cluster_id']
+    """
+    _check(window, min_participation, fdr, min_cluster_size, min_weight, edge_weight,
+           backbone, n_consensus)
+    cl._check_method(method)
+    params = dict(window=float(window), min_participation=int(min_participation),
+                  fdr=float(fdr), method=method, min_cluster_size=int(min_cluster_size),
+                  seed=int(seed), min_weight=int(min_weight), null_bin=float(null_bin),
+                  n_null=int(n_null), edge_weight=edge_weight, backbone=backbone,
+                  resolution=float(resolution), n_consensus=int(n_consensus),
+                  max_object_shares=max_object_shares, text_threshold=float(text_threshold),
+                  media_distance=int(media_distance), attach=bool(attach),
+                  attach_ratio=float(attach_ratio), require_mixed=bool(require_mixed),
+                  mixed_share=float(mixed_share), merge_links=int(merge_links))
+    dataset = data if isinstance(data, Dataset) else None
+    if isinstance(traces, pd.DataFrame):
+        table = traces
+    elif dataset is None and isinstance(data, pd.DataFrame) and traces is None:
+        table = data
+    else:
+        table = build_traces(data, traces=traces, text_threshold=text_threshold,
+                             media_distance=media_distance, seed=seed)
+    from netlib.schema import DataFormatError
+
+    missing = [c for c in TRACE_COLUMNS if c not in table.columns]
+    if missing:
+        raise DataFormatError(f"trace table: missing column{'s' if len(missing) > 1 else ''} "
+                              f"{', '.join(missing)} (expected {', '.join(TRACE_COLUMNS)})")
+    used = tuple(sorted(set(table["trace"]))) if len(table) else ()
+    params["traces"] = list(used) if traces is None or isinstance(traces, pd.DataFrame) \
+        else list(traces if not isinstance(traces, str) else [traces])
+    fingerprint = (dataset.fingerprint() if dataset is not None else
+                   hashlib.sha256(pd.util.hash_pandas_object(table, index=False)
+                                  .values.tobytes()).hexdigest())
+
+    pairs = nw.co_actions(table, window=window, min_participation=min_participation,
+                          max_object_shares=max_object_shares)
+    idf = nw.object_idf(table) if len(table) else None
+    all_traces = tuple(dict.fromkeys(list(used)))
+    edges = nw.edge_table(pairs, idf=idf, traces=all_traces)
+
+    bins, activity = sig.bin_statistics(table, bin_seconds=null_bin)
+    calib = sig.null_calibration(table, bins, activity, window=window, bin_seconds=null_bin,
+                                 n_null=n_null, seed=seed)
+    kappa = dict(zip(calib["trace"], calib["kappa"], strict=True))
+    edges[sig.EXPECTED] = sig.expected_coactions(edges, table, bins, window=window,
+                                                 bin_seconds=null_bin, kappa=kappa)
+    edges[sig.P_VALUE] = sig.poisson_pvalues(edges[nw.WEIGHT].to_numpy(),
+                                             edges[sig.EXPECTED].to_numpy())
+    edges[sig.Q_VALUE] = sig.bh_qvalues(edges[sig.P_VALUE].to_numpy())
+    keep = (edges[sig.Q_VALUE] <= fdr) & (edges[nw.WEIGHT] >= min_weight)
+    if edge_weight == "significance":
+        edges["significance"] = -np.log10(np.maximum(edges[sig.P_VALUE], 1e-300))
+    if backbone is not None and keep.any():
+        mask = np.zeros(len(edges), dtype=bool)
+        mask[np.flatnonzero(keep)] = sig.disparity_filter(edges[keep], weight=edge_weight,
+                                                          alpha=backbone)
+        keep &= mask
+    edges["significant"] = keep.to_numpy()
+
+    strong = edges[edges["significant"]]
+    labels, stab, candidates, attached, mixed_rule = _cluster(
+        edges, strong, pairs, used, weight=edge_weight, method=method, seed=seed,
+        resolution=resolution, min_cluster_size=min_cluster_size, n_consensus=n_consensus,
+        attach=attach, attach_ratio=attach_ratio, fdr=fdr, min_weight=min_weight,
+        require_mixed=require_mixed, mixed_share=mixed_share, merge_links=merge_links)
+    clusters = (labels.rename_axis(ACCOUNT_ID).reset_index()
+                .sort_values([cl.CLUSTER_ID, ACCOUNT_ID], kind="stable")
+                .reset_index(drop=True))
+    member = labels.to_dict()
+    ca = edges[ACCOUNT_ID].map(member)
+    cb = edges["account_id_y"].map(member)
+    edges[cl.CLUSTER_ID] = ca.where(ca == cb).astype("Int64")
+
+    accounts = dataset.accounts if dataset is not None else None
+    cstats = cluster_stats(clusters, edges, pairs, table, accounts=accounts, stability=stab,
+                           fdr=fdr)
+    astats = account_stats(clusters, edges, pairs, table)
+    params["mixed_rule_applied"] = mixed_rule
+    params["n_trace_rows"] = int(len(table))
+    params["n_pairs"] = int(len(pairs))
+    params["n_edges_tested"] = int(len(edges))
+    params["n_edges_significant"] = int(edges["significant"].sum())
+    return CoordinationResult(clusters=clusters, edges=edges, cluster_stats=cstats,
+                              account_stats=astats, pairs=pairs, params=params,
+                              fingerprint=fingerprint, null=calib, candidates=candidates,
+                              attachments=attached)

@@ -1,0 +1,155 @@
+"""The account network: co-action pairs per trace, fused into weighted account edges.
+
+An edge joins two accounts that acted on the same object (same original, same link, same
+near-duplicate text...) within the time window. Its weight is the number of *distinct*
+objects they co-acted on, per trace and summed over traces; the co-action rows behind
+every edge are kept so that :meth:`CoordinationResult.evidence` can show them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from netlib.coordination.pairs import (
+    ACCOUNT_ID_Y,
+    CONTENT_ID,
+    CONTENT_ID_Y,
+    TIME_DELTA,
+    coshare_pairs,
+)
+from netlib.schema import ACCOUNT_ID, ACTION_ID, OBJECT_ID, TIMESTAMP
+from netlib.traces import TRACE, TRACES
+
+__all__ = ["co_actions", "edge_table", "object_idf", "WEIGHT", "WEIGHT_TFIDF", "N_CO_ACTIONS",
+           "MEDIAN_LAG", "TIMESTAMP_Y", "trace_weight_column"]
+
+WEIGHT = "weight"
+WEIGHT_TFIDF = "weight_tfidf"
+N_CO_ACTIONS = "n_co_actions"
+MEDIAN_LAG = "median_lag_s"
+TIMESTAMP_Y = "timestamp_y"
+IDF = "idf"
+
+
+def trace_weight_column(trace: str) -> str:
+    """Name of the per-trace weight column of the edge table, e.g. ``n_repost``."""
+    return f"n_{trace}"
+
+
+def co_actions(traces: pd.DataFrame, *, window: float = 60, min_participation: int = 2,
+               max_object_shares: int | None = None) -> pd.DataFrame:
+    """Co-action rows: two accounts acting on the same object within ``window`` seconds.
+
+    A thin layer over :func:`netlib.coordination.coshare_pairs` (CooRTweet semantics, run
+    per trace) that adds both actions' timestamps.
+
+    Returns
+    -------
+    DataFrame
+        ``trace, object_id, account_id, account_id_y, content_id, content_id_y,
+        time_delta, timestamp, timestamp_y``; ``account_id`` acted first.
+    """
+    if traces.empty:
+        return _empty_pairs()
+    pairs = coshare_pairs(traces, window=window, min_participation=min_participation,
+                          max_object_shares=max_object_shares)
+    if TRACE not in pairs.columns:
+        pairs.insert(0, TRACE, traces[TRACE].iloc[0])
+    if pairs.empty:
+        return _empty_pairs()
+    when = traces.drop_duplicates(ACTION_ID).set_index(traces.drop_duplicates(ACTION_ID)[
+        ACTION_ID].astype(str))[TIMESTAMP]
+    pairs[TIMESTAMP] = pairs[CONTENT_ID].map(when).to_numpy()
+    pairs[TIMESTAMP_Y] = pairs[CONTENT_ID_Y].map(when).to_numpy()
+    pairs.attrs = {}
+    return pairs.reset_index(drop=True)
+
+
+def _empty_pairs() -> pd.DataFrame:
+    cols = {TRACE: object, OBJECT_ID: object, ACCOUNT_ID: object, ACCOUNT_ID_Y: object,
+            CONTENT_ID: object, CONTENT_ID_Y: object, TIME_DELTA: float}
+    out = pd.DataFrame({c: pd.Series(dtype=t) for c, t in cols.items()})
+    out[TIMESTAMP] = pd.Series(dtype="datetime64[ns, UTC]")
+    out[TIMESTAMP_Y] = pd.Series(dtype="datetime64[ns, UTC]")
+    return out
+
+
+def object_idf(traces: pd.DataFrame) -> pd.DataFrame:
+    """Inverse document frequency of each (trace, object): ``log(n_accounts / n_actors)``.
+
+    Objects many accounts act on (a viral post, a trending hashtag) carry little evidence
+    about who coordinates with whom; rare shared objects carry much.
+
+    Returns
+    -------
+    DataFrame
+        ``trace, object_id, n_actors, idf``.
+    """
+    n_accounts = max(traces[ACCOUNT_ID].nunique(), 1)
+    actors = (traces.groupby([TRACE, OBJECT_ID], sort=False)[ACCOUNT_ID].nunique()
+              .rename("n_actors").reset_index())
+    actors[IDF] = np.log(n_accounts / actors["n_actors"].clip(lower=1)).clip(lower=0.0)
+    return actors
+
+
+def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
+               traces: tuple[str, ...] = TRACES) -> pd.DataFrame:
+    """Undirected account edges from co-action rows.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        Output of :func:`co_actions`.
+    idf : DataFrame, optional
+        Output of :func:`object_idf`; adds ``weight_tfidf`` (sum of the idf of the distinct
+        objects co-acted on).
+    traces : tuple of str
+        Traces to give a ``n_<trace>`` column even when they have no pairs.
+
+    Returns
+    -------
+    DataFrame
+        ``account_id, account_id_y`` (``account_id < account_id_y``), ``weight`` (distinct
+        objects co-acted on, summed over traces), ``n_<trace>`` per trace,
+        ``n_co_actions`` (co-action rows), ``median_lag_s``, ``weight_tfidf``.
+    """
+    cols = [ACCOUNT_ID, ACCOUNT_ID_Y, WEIGHT] + [trace_weight_column(t) for t in traces] + \
+        [N_CO_ACTIONS, MEDIAN_LAG, WEIGHT_TFIDF]
+    if pairs.empty:
+        out = pd.DataFrame({c: pd.Series(dtype=float) for c in cols})
+        out[ACCOUNT_ID] = out[ACCOUNT_ID].astype(object)
+        out[ACCOUNT_ID_Y] = out[ACCOUNT_ID_Y].astype(object)
+        return out
+    a = pairs[ACCOUNT_ID].astype(str).to_numpy()
+    b = pairs[ACCOUNT_ID_Y].astype(str).to_numpy()
+    lo = np.where(a < b, a, b)
+    hi = np.where(a < b, b, a)
+    keyed = pd.DataFrame({ACCOUNT_ID: lo, ACCOUNT_ID_Y: hi, TRACE: pairs[TRACE].to_numpy(),
+                          OBJECT_ID: pairs[OBJECT_ID].to_numpy(),
+                          TIME_DELTA: pairs[TIME_DELTA].to_numpy()})
+    grouped = keyed.groupby([ACCOUNT_ID, ACCOUNT_ID_Y], sort=True)
+    out = grouped.size().rename(N_CO_ACTIONS).to_frame()
+    out[MEDIAN_LAG] = grouped[TIME_DELTA].median()
+    distinct = keyed.drop_duplicates([ACCOUNT_ID, ACCOUNT_ID_Y, TRACE, OBJECT_ID])
+    per_trace = distinct.groupby([ACCOUNT_ID, ACCOUNT_ID_Y, TRACE]).size().unstack(
+        fill_value=0)
+    for t in traces:
+        out[trace_weight_column(t)] = per_trace[t] if t in per_trace.columns else 0
+    extra = [t for t in per_trace.columns if t not in traces]
+    for t in extra:
+        out[trace_weight_column(t)] = per_trace[t]
+    out = out.fillna({trace_weight_column(t): 0 for t in list(traces) + extra})
+    out[WEIGHT] = per_trace.sum(axis=1).reindex(out.index).fillna(0).astype(int)
+    if idf is not None:
+        scored = distinct.merge(idf[[TRACE, OBJECT_ID, IDF]], on=[TRACE, OBJECT_ID],
+                                how="left")
+        out[WEIGHT_TFIDF] = scored.groupby([ACCOUNT_ID, ACCOUNT_ID_Y])[IDF].sum()
+    else:
+        out[WEIGHT_TFIDF] = np.nan
+    out = out.reset_index()
+    for t in list(traces) + extra:
+        out[trace_weight_column(t)] = out[trace_weight_column(t)].astype(int)
+    order = [c for c in cols if c in out.columns] + \
+        [trace_weight_column(t) for t in extra]
+    return out[order]

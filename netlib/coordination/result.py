@@ -1,0 +1,279 @@
+""":class:`CoordinationResult` and the per-cluster / per-account statistics it carries."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from netlib.coordination.clusters import CLUSTER_ID, STABILITY
+from netlib.coordination.network import MEDIAN_LAG, TIMESTAMP_Y, WEIGHT
+from netlib.coordination.pairs import ACCOUNT_ID_Y, CONTENT_ID, CONTENT_ID_Y, TIME_DELTA
+from netlib.coordination.significance import EXPECTED, P_VALUE, Q_VALUE, bh_qvalues, poisson_pvalues
+from netlib.schema import ACCOUNT_ID, ACTION_ID, CREATED_AT, OBJECT_ID, PLATFORM, TIMESTAMP
+from netlib.traces import TRACE
+
+__all__ = ["CoordinationResult", "cluster_stats", "account_stats", "CLUSTER_STATS_COLUMNS",
+           "ACCOUNT_STATS_COLUMNS"]
+
+CLUSTER_STATS_COLUMNS = [
+    CLUSTER_ID, "size", "platforms", "n_edges", "density", "observed", EXPECTED, P_VALUE,
+    Q_VALUE, MEDIAN_LAG, "traces", "top_objects", "created_burst_share", "created_first",
+    "created_last", "first_action", "last_action", STABILITY]
+ACCOUNT_STATS_COLUMNS = [ACCOUNT_ID, CLUSTER_ID, "degree", "strength", "n_actions",
+                         "n_coordinated_actions", "coordinated_share"]
+
+
+def _within(pairs: pd.DataFrame, member: dict) -> pd.DataFrame:
+    ca = pairs[ACCOUNT_ID].map(member)
+    cb = pairs[ACCOUNT_ID_Y].map(member)
+    keep = ca.notna() & (ca == cb)
+    out = pairs[keep].copy()
+    out[CLUSTER_ID] = ca[keep].astype(int).to_numpy()
+    return out
+
+
+def _burst_share(created: pd.Series, days: float = 7.0) -> float:
+    """Largest share of members created within any ``days``-long span."""
+    t = np.sort(pd.to_datetime(created.dropna(), utc=True).astype("int64").to_numpy())
+    if len(t) == 0:
+        return float("nan")
+    span = int(days * 86400 * 1e9)
+    ends = np.searchsorted(t, t + span, side="right")
+    return float((ends - np.arange(len(t))).max() / len(created))
+
+
+def cluster_stats(clusters: pd.DataFrame, edges: pd.DataFrame, pairs: pd.DataFrame,
+                  traces: pd.DataFrame, *, accounts: pd.DataFrame | None = None,
+                  stability: pd.Series | None = None, fdr: float = 0.05,
+                  top: int = 5) -> pd.DataFrame:
+    """One row per cluster: size, platforms, density, lag, observed vs expected, evidence.
+
+    Returns
+    -------
+    DataFrame
+        ``cluster_id, size, platforms, n_edges`` (significant edges inside),
+        ``density`` (``n_edges`` over possible pairs), ``observed`` and ``expected``
+        (co-acted objects summed over every tested edge inside the cluster, and their
+        null expectation), ``p_value`` (Poisson), ``q_value`` (BH over clusters),
+        ``median_lag_s``, ``traces`` (co-actions per trace, most first), ``top_objects``
+        (most co-acted objects with their number of members), ``created_burst_share``
+        (largest share of members created within 7 days), ``created_first``,
+        ``created_last``, ``first_action``, ``last_action``, ``stability``.
+    """
+    if clusters.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in CLUSTER_STATS_COLUMNS})
+    member = dict(zip(clusters[ACCOUNT_ID], clusters[CLUSTER_ID], strict=True))
+    inside_edges = edges[edges[CLUSTER_ID].notna()]
+    inside_pairs = _within(pairs, member)
+    rows = []
+    acc = accounts.set_index(ACCOUNT_ID) if accounts is not None else None
+    for cid, group in clusters.groupby(CLUSTER_ID, sort=True):
+        ids = group[ACCOUNT_ID].tolist()
+        n = len(ids)
+        e = inside_edges[inside_edges[CLUSTER_ID] == cid]
+        p = inside_pairs[inside_pairs[CLUSTER_ID] == cid]
+        n_sig = int(e["significant"].sum())
+        observed = float(e[WEIGHT].sum())
+        expected = float(e[EXPECTED].sum())
+        by_trace = p.drop_duplicates([TRACE, OBJECT_ID, ACCOUNT_ID, ACCOUNT_ID_Y]) \
+            .groupby(TRACE).size().sort_values(ascending=False)
+        actors = pd.concat([p[[TRACE, OBJECT_ID, ACCOUNT_ID]],
+                            p[[TRACE, OBJECT_ID, ACCOUNT_ID_Y]].rename(
+                                columns={ACCOUNT_ID_Y: ACCOUNT_ID})])
+        top_obj = (actors.drop_duplicates().groupby([TRACE, OBJECT_ID]).size()
+                   .sort_values(ascending=False, kind="stable").head(top))
+        platforms = created = None
+        if acc is not None:
+            sub = acc.reindex(ids)
+            platforms = " ".join(sorted(sub[PLATFORM].dropna().astype(str).unique()))
+            created = sub[CREATED_AT] if CREATED_AT in sub.columns else None
+        times = pd.concat([p[TIMESTAMP], p[TIMESTAMP_Y]]) if len(p) else pd.Series(
+            dtype="datetime64[ns, UTC]")
+        rows.append({
+            CLUSTER_ID: int(cid), "size": n, "platforms": platforms, "n_edges": n_sig,
+            "density": n_sig / (n * (n - 1) / 2) if n > 1 else float("nan"),
+            "observed": observed, EXPECTED: expected,
+            P_VALUE: float(poisson_pvalues(np.array([observed]), np.array([expected]))[0]),
+            MEDIAN_LAG: float(p[TIME_DELTA].median()) if len(p) else float("nan"),
+            "traces": " ".join(f"{t}:{k}" for t, k in by_trace.items()),
+            "top_objects": " | ".join(f"{t}:{o} ({k})" for (t, o), k in top_obj.items()),
+            "created_burst_share": _burst_share(created) if created is not None
+            else float("nan"),
+            "created_first": created.min() if created is not None else pd.NaT,
+            "created_last": created.max() if created is not None else pd.NaT,
+            "first_action": times.min() if len(times) else pd.NaT,
+            "last_action": times.max() if len(times) else pd.NaT,
+            STABILITY: float(stability.get(cid, np.nan)) if stability is not None
+            else float("nan"),
+        })
+    out = pd.DataFrame(rows)
+    out[Q_VALUE] = bh_qvalues(out[P_VALUE].to_numpy())
+    return out[CLUSTER_STATS_COLUMNS]
+
+
+def account_stats(clusters: pd.DataFrame, edges: pd.DataFrame, pairs: pd.DataFrame,
+                  traces: pd.DataFrame) -> pd.DataFrame:
+    """One row per account with a tested edge or a cluster.
+
+    Returns
+    -------
+    DataFrame
+        ``account_id, cluster_id`` (NA outside clusters), ``degree`` and ``strength``
+        (number and summed weight of its significant edges), ``n_actions`` (its traced
+        actions), ``n_coordinated_actions`` (its actions in a co-action of a significant
+        edge), ``coordinated_share``.
+    """
+    sig = edges[edges["significant"]] if len(edges) else edges
+    ends = pd.concat([sig[[ACCOUNT_ID, WEIGHT]],
+                      sig[[ACCOUNT_ID_Y, WEIGHT]].rename(columns={ACCOUNT_ID_Y: ACCOUNT_ID})])
+    degree = ends.groupby(ACCOUNT_ID).size()
+    strength = ends.groupby(ACCOUNT_ID)[WEIGHT].sum()
+    ids = pd.Index(sorted(set(edges[ACCOUNT_ID]) | set(edges[ACCOUNT_ID_Y])
+                          | set(clusters[ACCOUNT_ID])), name=ACCOUNT_ID)
+    n_actions = traces.drop_duplicates(ACTION_ID).groupby(ACCOUNT_ID).size()
+    if len(sig) and len(pairs):
+        a = pairs[ACCOUNT_ID].astype(str).to_numpy()
+        b = pairs[ACCOUNT_ID_Y].astype(str).to_numpy()
+        keys = pd.MultiIndex.from_arrays([np.where(a < b, a, b), np.where(a < b, b, a)])
+        sig_keys = pd.MultiIndex.from_frame(sig[[ACCOUNT_ID, ACCOUNT_ID_Y]])
+        on = keys.isin(sig_keys)
+        acts = pd.concat([
+            pd.DataFrame({ACCOUNT_ID: pairs.loc[on, ACCOUNT_ID].to_numpy(),
+                          ACTION_ID: pairs.loc[on, CONTENT_ID].to_numpy()}),
+            pd.DataFrame({ACCOUNT_ID: pairs.loc[on, ACCOUNT_ID_Y].to_numpy(),
+                          ACTION_ID: pairs.loc[on, CONTENT_ID_Y].to_numpy()})])
+        n_coord = acts.drop_duplicates().groupby(ACCOUNT_ID).size()
+    else:
+        n_coord = pd.Series(dtype=int)
+    member = clusters.set_index(ACCOUNT_ID)[CLUSTER_ID]
+    out = pd.DataFrame(index=ids)
+    out[CLUSTER_ID] = member.reindex(ids).astype("Int64")
+    out["degree"] = degree.reindex(ids).fillna(0).astype(int)
+    out["strength"] = strength.reindex(ids).fillna(0).astype(int)
+    out["n_actions"] = n_actions.reindex(ids).fillna(0).astype(int)
+    out["n_coordinated_actions"] = n_coord.reindex(ids).fillna(0).astype(int)
+    out["coordinated_share"] = (out["n_coordinated_actions"]
+                                / out["n_actions"].where(out["n_actions"] > 0))
+    return out.reset_index()[ACCOUNT_STATS_COLUMNS]
+
+
+@dataclass
+class CoordinationResult:
+    """Coordinated clusters with the parameters, the null model and the evidence behind them.
+
+    Attributes
+    ----------
+    clusters : DataFrame
+        ``account_id, cluster_id`` - coordinated accounts only.
+    edges : DataFrame
+        Every tested account pair: ``account_id, account_id_y, weight, n_<trace>...,
+        n_co_actions, median_lag_s, weight_tfidf, expected, p_value, q_value,
+        significant, cluster_id``.
+    cluster_stats : DataFrame
+        See :func:`cluster_stats`.
+    account_stats : DataFrame
+        See :func:`account_stats`.
+    pairs : DataFrame
+        Co-action rows ``trace, object_id, account_id, account_id_y, content_id,
+        content_id_y, time_delta, timestamp, timestamp_y``.
+    params : dict
+        Every parameter and a few counts.
+    fingerprint : str
+        SHA-256 of the input data.
+    null : DataFrame
+        Null calibration per trace (``trace, analytic, simulated, kappa``).
+    candidates : DataFrame
+        Every candidate cluster before the behaviour rule, indexed by its provisional id:
+        ``amplification_share, content_share, size, reported, pattern``.
+    attachments : DataFrame
+        Pooled account-to-cluster tests (see :func:`clusters.attach_accounts`).
+    """
+
+    clusters: pd.DataFrame
+    edges: pd.DataFrame
+    cluster_stats: pd.DataFrame
+    account_stats: pd.DataFrame
+    pairs: pd.DataFrame
+    params: dict[str, Any] = field(default_factory=dict)
+    fingerprint: str = ""
+    null: pd.DataFrame | None = None
+    candidates: pd.DataFrame | None = None
+    attachments: pd.DataFrame | None = None
+
+    def __repr__(self) -> str:
+        return (f"CoordinationResult({self.clusters[CLUSTER_ID].nunique():,} clusters, "
+                f"{len(self.clusters):,} accounts, "
+                f"{int(self.edges['significant'].sum()) if len(self.edges) else 0:,} "
+                f"significant of {len(self.edges):,} tested edges)")
+
+    @property
+    def flagged(self) -> list[str]:
+        """Account ids in a coordinated cluster."""
+        return self.clusters[ACCOUNT_ID].tolist()
+
+    @property
+    def significant_edges(self) -> pd.DataFrame:
+        """Edges with ``q <= fdr`` and enough weight."""
+        return self.edges[self.edges["significant"]].reset_index(drop=True)
+
+    def evidence(self, a: str, b: str) -> pd.DataFrame:
+        """The co-actions behind the edge between accounts ``a`` and ``b``.
+
+        Returns
+        -------
+        DataFrame
+            ``trace, object_id, account_id, account_id_y, content_id, content_id_y,
+            time_delta, timestamp, timestamp_y`` (``account_id`` acted first), sorted by
+            time; empty when the two never co-acted.
+        """
+        p = self.pairs
+        mask = ((p[ACCOUNT_ID] == a) & (p[ACCOUNT_ID_Y] == b)) | \
+            ((p[ACCOUNT_ID] == b) & (p[ACCOUNT_ID_Y] == a))
+        return p[mask].sort_values([TIMESTAMP, TRACE, OBJECT_ID]).reset_index(drop=True)
+
+    def edge(self, a: str, b: str) -> pd.Series | None:
+        """The tested edge row between ``a`` and ``b`` (None when they never co-acted)."""
+        lo, hi = sorted((str(a), str(b)))
+        e = self.edges
+        hit = e[(e[ACCOUNT_ID] == lo) & (e[ACCOUNT_ID_Y] == hi)]
+        return None if hit.empty else hit.iloc[0]
+
+    def timeline(self, cluster_id: int, *, n_objects: int = 3) -> pd.DataFrame:
+        """Example co-action timeline: every member action on the cluster's top objects.
+
+        Returns
+        -------
+        DataFrame
+            ``trace, object_id, account_id, action_id, timestamp, seconds_after_first``.
+        """
+        ids = set(self.clusters.loc[self.clusters[CLUSTER_ID] == cluster_id, ACCOUNT_ID])
+        p = self.pairs[self.pairs[ACCOUNT_ID].isin(ids) & self.pairs[ACCOUNT_ID_Y].isin(ids)]
+        if p.empty:
+            return pd.DataFrame(columns=[TRACE, OBJECT_ID, ACCOUNT_ID, ACTION_ID, TIMESTAMP,
+                                         "seconds_after_first"])
+        rows = pd.concat([
+            pd.DataFrame({TRACE: p[TRACE], OBJECT_ID: p[OBJECT_ID], ACCOUNT_ID: p[ACCOUNT_ID],
+                          ACTION_ID: p[CONTENT_ID], TIMESTAMP: p[TIMESTAMP]}),
+            pd.DataFrame({TRACE: p[TRACE], OBJECT_ID: p[OBJECT_ID],
+                          ACCOUNT_ID: p[ACCOUNT_ID_Y], ACTION_ID: p[CONTENT_ID_Y],
+                          TIMESTAMP: p[TIMESTAMP_Y]})]).drop_duplicates()
+        top = (rows.groupby([TRACE, OBJECT_ID])[ACCOUNT_ID].nunique()
+               .sort_values(ascending=False, kind="stable").head(n_objects).index)
+        rows = rows.set_index([TRACE, OBJECT_ID]).loc[top].reset_index()
+        first = rows.groupby([TRACE, OBJECT_ID])[TIMESTAMP].transform("min")
+        rows["seconds_after_first"] = (rows[TIMESTAMP] - first).dt.total_seconds()
+        return rows.sort_values([TRACE, OBJECT_ID, TIMESTAMP]).reset_index(drop=True)
+
+    def to_tables(self) -> dict[str, pd.DataFrame]:
+        """Tables for ``netlib analyze``: clusters, significant edges, cluster statistics."""
+        return {"clusters": self.clusters.copy(),
+                "coordination_edges": self.significant_edges,
+                "cluster_stats": self.cluster_stats.copy()}
+
+    def _repr_html_(self) -> str:  # pragma: no cover - notebook display
+        return (f"<p>{html.escape(repr(self))}</p>"
+                + self.cluster_stats.head(20).to_html(index=False, escape=True))

@@ -43,7 +43,7 @@ __all__ = [
     "CLUSTER_ID", "ACCOUNT_ID_Y", "PREDECESSOR_ID", "SUCCESSOR_ID", "SCORE", "CHAIN_ID",
     "POSITION", "HUB_SCORE", "RANK", "Q_VALUE", "P_VALUE", "WEIGHT", "TIME_DELTA",
     "UTC_OFFSET", "TZ_LOW", "TZ_HIGH", "TRACE",
-    "account_labels", "recreation_times", "kaplan_meier", "activity_matrix",
+    "account_labels", "coordination_edges", "recreation_times", "kaplan_meier", "activity_matrix",
     "network_map", "network_map_static", "chain_timeline", "chain_timeline_static",
     "activity_heatmap", "activity_heatmap_static", "survival_curve", "survival_curve_static",
     # data overview (netlib._overview_plots)
@@ -104,6 +104,21 @@ def _label(labels: dict[str, str], account_id: Any) -> str:
 
 
 # --- network map ----------------------------------------------------------------------------
+def coordination_edges(coordination: Any) -> pd.DataFrame | None:
+    """The significant ties of a coordination result.
+
+    ``significant_edges`` when the result has it, else ``edges`` filtered on a
+    ``significant`` column when there is one, else ``edges`` as they are.
+    """
+    significant = _frame(coordination, "significant_edges")
+    if significant is not None:
+        return significant
+    edges = _frame(coordination, "edges")
+    if edges is not None and "significant" in edges:
+        return edges[edges["significant"].fillna(False).astype(bool)]
+    return edges
+
+
 def _weighted_degree(edges: pd.DataFrame | None) -> pd.Series:
     if edges is None or edges.empty:
         return pd.Series(dtype=float)
@@ -117,7 +132,7 @@ def _network_layout(coordination: Any, *, max_nodes: int, seed: int):
     import networkx as nx
 
     clusters = _frame(coordination, "clusters")
-    edges = _frame(coordination, "edges")
+    edges = coordination_edges(coordination)
     graph = nx.Graph()
     membership: dict[str, Any] = {}
     if clusters is not None and not clusters.empty:

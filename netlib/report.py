@@ -52,6 +52,7 @@ from netlib.plots import (
     UTC_OFFSET,
     WEIGHT,
     account_labels,
+    coordination_edges,
 )
 from netlib.schema import (
     ACCOUNT_ID,
@@ -546,7 +547,7 @@ def cluster_cards(analysis: Any, *, top: int = 20, top_objects: int = 3) -> pd.D
         return pd.DataFrame(columns=cols)
     accounts = analysis.dataset.accounts
     platform_of = dict(zip(accounts[ACCOUNT_ID].astype(str), accounts[PLATFORM], strict=True))
-    edges = _frame(coordination, "edges")
+    edges = coordination_edges(coordination)
     pairs = _frame(coordination, "pairs")
     findings = timezone_findings(analysis)
     finding_of = dict(zip(findings[CLUSTER_ID].astype(str), findings["finding"], strict=True))
@@ -657,7 +658,7 @@ def summary(analysis: Any) -> dict[str, Any]:
               "clusters": 0 if clusters is None else clusters[CLUSTER_ID].nunique(),
               "mirror_links": 0 if links is None else len(links),
               "chains": 0 if chains is None else chains[CHAIN_ID].nunique(),
-              "hubs": 0 if hubs is None else len(hubs),
+              "operator_candidates": 0 if hubs is None else len(hubs),
               "watchlist_entries": 0 if triage is None else len(triage)}
     span = None
     if len(data.actions):
@@ -1160,7 +1161,7 @@ def graphs(analysis: Any) -> dict[str, Any]:
     dict
         ``"coordination"``: undirected graph of coordinated accounts (node attributes
         ``label, handle, platform, ..., cluster_id, hub_score, hub_rank``; edge attributes
-        from ``coordination.edges``). ``"mirror_chains"``: directed graph predecessor ->
+        from the significant ties, see :func:`netlib.plots.coordination_edges`). ``"mirror_chains"``: directed graph predecessor ->
         successor (node ``chain_id, position``; edge ``score`` and signal columns).
         Values are XML-safe (control characters replaced, no missing values).
     """
@@ -1184,7 +1185,7 @@ def graphs(analysis: Any) -> dict[str, Any]:
     coord = nx.Graph(name="coordination")
     coordination = getattr(analysis, "coordination", None)
     clusters = _frame(coordination, "clusters")
-    edges = _frame(coordination, "edges")
+    edges = coordination_edges(coordination)
     if clusters is not None:
         for a, cid in zip(clusters[ACCOUNT_ID].astype(str), clusters[CLUSTER_ID], strict=True):
             node(coord, a, cluster_id=str(cid))

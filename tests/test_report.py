@@ -434,3 +434,42 @@ def test_lineage_cards_follow_each_accounts_own_parent(analysis):
     assert table["evidence"].tolist() == ["handle_sim 0.95", "(no signal recorded)"]
     unscored = report._link_evidence([{"predecessor_id": "x", "successor_id": "y"}], {})
     assert unscored["evidence"].tolist() == ["(link not scored)"]
+
+
+# --- end to end through the pipeline (skips until every analysis is available) ----------------
+def test_analyze_pseudonymized_folder_quotes_no_handle(tmp_path):
+    from netlib import coordination, pipeline, synth
+    from netlib.io.scenario import write_scenario
+
+    if not hasattr(coordination, "detect"):
+        pytest.skip("netlib.coordination.detect is not available yet")
+    scenario = synth.generate(seed=3, scale=0.1)
+    folder = write_scenario(scenario, tmp_path / "data")
+    out = tmp_path / "out"
+    pipeline.analyze_path(folder, out, report=True, watchlist=folder / "complaints.csv",
+                          pseudonymize="s3cret", progress=False)
+    triage_rows = pd.read_csv(out / "triage.csv", dtype=str)
+    assert len(triage_rows) == len(scenario.complaints)
+    texts = []
+    for path in sorted(out.iterdir()):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix == ".html":
+            assert "pseudonymised" in text.casefold()
+            text = _body(text)
+        texts.append(text.casefold())
+    everything = "\n".join(texts)
+    handles = {netlib.schema.normalize_handle(h) for h in
+               [*scenario.dataset.accounts["handle"], *scenario.complaints["handle"]]}
+    leaked = sorted(h for h in handles if len(h) >= 3 and
+                    re.search(rf"(?<!\w){re.escape(h)}(?!\w)", everything))
+    assert not leaked, leaked[:10]
+
+
+def test_graph_export_keeps_only_significant_ties(analysis, tmp_path):
+    edges = analysis.coordination.edges.assign(significant=[True, True, False])
+    coordination = SimpleNamespace(clusters=analysis.coordination.clusters, edges=edges)
+    only = SimpleNamespace(dataset=analysis.dataset, coordination=coordination)
+    assert report.graphs(only)["coordination"].number_of_edges() == 2
+    coordination.significant_edges = edges.head(1)
+    assert report.graphs(only)["coordination"].number_of_edges() == 1
+    assert report.cluster_cards(only).iloc[0]["n_ties"] == 1

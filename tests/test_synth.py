@@ -363,3 +363,40 @@ def test_daily_rhythm_is_low_at_night_and_weekends_differ(offset):
     office = ((local % DAY) // HOUR >= 8) & ((local % DAY) // HOUR < 19)
     assert office.mean() > 0.9
     assert (((local // DAY) % 7) >= 5).mean() < 0.05
+
+
+# --- the scenario is hard enough that naive methods fail ------------------------------------
+def test_naive_baselines_fail_on_the_sample(sample):
+    import duckdb
+    from rapidfuzz.distance import Levenshtein
+
+    from netlib.evaluate import score_accounts, score_hubs, score_links
+
+    data, truth = sample
+    acts = data.actions
+    shares = acts.loc[acts[OBJECT_ID].notna(), [ACCOUNT_ID, OBJECT_ID]].assign(
+        ts=acts[TIMESTAMP].astype("int64") // 10**9)
+    con = duckdb.connect()
+    con.register("s", shares)
+    pairs = con.execute(
+        "select x.account_id a, y.account_id b from s x join s y on x.object_id = y.object_id "
+        "and x.account_id < y.account_id and abs(x.ts - y.ts) <= 60 "
+        "group by 1, 2 having count(distinct x.object_id) >= 2").df()
+    naive = score_accounts(set(pairs["a"]) | set(pairs["b"]), truth)
+    assert naive["recall"] > 0.6 and naive["precision"] < 0.5, naive
+    assert naive["benign_flagged"] > 50  # fans, outlets, look-alikes... look coordinated
+
+    owner = acts.set_index(ACTION_ID)[ACCOUNT_ID]
+    reshared = acts[OBJECT_ID].dropna().map(owner).dropna().value_counts()
+    hubs = pd.DataFrame({ACCOUNT_ID: reshared.index, "hub_score": reshared.to_numpy()})
+    assert score_hubs(hubs, truth)["precision_at_k"] < 0.6
+
+    acc = data.accounts
+    gone = acc[acc[STATUS] == "suspended"]
+    new = acc[acc[CREATED_AT] >= pd.Timestamp("2025-01-06", tz="UTC")]
+    links = [(s.account_id, n.account_id) for s in gone.itertuples() for n in new.itertuples()
+             if n.created_at > s.suspended_at - pd.Timedelta(days=7)
+             and n.account_id != s.account_id
+             and Levenshtein.distance(s.handle_norm, n.handle_norm) <= 2]
+    naive_links = score_links(pd.DataFrame(links, columns=[PREDECESSOR_ID, SUCCESSOR_ID]), truth)
+    assert naive_links["f1"] < 0.8, naive_links

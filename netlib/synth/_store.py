@@ -43,9 +43,6 @@ class Accounts:
         self.taken[(row["platform"], normalize_handle(row["handle"]))] = key
         return key
 
-    def col(self, name: str) -> np.ndarray:
-        return np.array([r[name] for r in self.rows])
-
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows, columns=list(ACCOUNT_FIELDS))
 
@@ -56,7 +53,6 @@ class Actions:
     def __init__(self) -> None:
         self.chunks: list[dict[str, np.ndarray]] = []
         self.n = 0
-        self._ts: list[np.ndarray] = []
 
     def add(self, acc, ts, kind, *, ref=None, ext=None, text=None, urls=None, hashtags=None,
             media=None) -> np.ndarray:
@@ -81,7 +77,6 @@ class Actions:
                      text=fill(text), urls=fill(urls), hashtags=fill(hashtags),
                      media=fill(media))
         self.chunks.append(chunk)
-        self._ts.append(ts)
         keys = np.arange(self.n, self.n + n, dtype=np.int64)
         self.n += n
         return keys

@@ -26,7 +26,7 @@ from netlib.synth.truth import (
 )
 
 __all__ = ["score_accounts", "score_clusters", "score_links", "score_hubs",
-           "score_timezones", "score_complaints", "CLUSTER_ID"]
+           "score_timezones", "score_complaints", "score_analysis", "CLUSTER_ID"]
 
 CLUSTER_ID = "cluster_id"
 _HUB_SCORE = "hub_score"
@@ -419,3 +419,60 @@ def score_complaints(triage_df: pd.DataFrame, truth: Any) -> dict[str, Any]:
         "confusion": pd.crosstab(pd.Series(want, name="expected"),
                                  pd.Series(pred, name="triage")),
     }
+
+
+def score_analysis(analysis: Any, truth: Any) -> pd.DataFrame:
+    """Every applicable score for one analysis run, as a tidy table.
+
+    Parameters
+    ----------
+    analysis : Analysis-like
+        Read by duck typing: ``coordination`` (``.clusters``), ``mirrors`` (``.links``),
+        ``hubs`` (``.hubs``, ``.timezones``) and ``triage`` (a DataFrame); missing parts
+        are skipped.
+    truth : dict or Scenario
+        The planted truth.
+
+    Returns
+    -------
+    DataFrame
+        ``area, metric, value`` with areas ``accounts, clusters, mirrors, hubs, timezones,
+        complaints``; only scalar metrics are listed.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> truth = {"coordinated": pd.DataFrame({"account_id": ["a"], "network_id": ["N1"]})}
+    >>> run = SimpleNamespace(coordination=SimpleNamespace(
+    ...     clusters=pd.DataFrame({"account_id": ["a"], "cluster_id": [0]})))
+    >>> score_analysis(run, truth).query("metric == 'f1'")["value"].tolist()
+    [1.0, 1.0]
+    """
+    rows: list[tuple[str, str, float]] = []
+
+    def add(area: str, metrics: dict) -> None:
+        rows.extend((area, k, float(v)) for k, v in metrics.items()
+                    if isinstance(v, (int, float, np.integer, np.floating))
+                    and not isinstance(v, bool))
+
+    coordination = getattr(analysis, "coordination", None)
+    clusters = getattr(coordination, "clusters", None)
+    if clusters is not None:
+        add("accounts", score_accounts(clusters[ACCOUNT_ID], truth))
+        add("clusters", score_clusters(clusters, truth))
+    links = getattr(getattr(analysis, "mirrors", None), "links", None)
+    if links is not None:
+        add("mirrors", score_links(links, truth))
+    hubs = getattr(analysis, "hubs", None)
+    if getattr(hubs, "hubs", None) is not None:
+        add("hubs", score_hubs(hubs.hubs, truth))
+    timezones = getattr(hubs, "timezones", None)
+    if timezones is not None and clusters is not None and len(timezones):
+        add("timezones", score_timezones(timezones, clusters, truth).attrs["summary"])
+    triage = getattr(analysis, "triage", None)
+    if isinstance(triage, pd.DataFrame) and "complaints" in _tables(truth):
+        try:
+            add("complaints", score_complaints(triage, truth))
+        except ParameterError:
+            pass  # the triage was not of the scenario's complaints
+    return pd.DataFrame(rows, columns=["area", "metric", "value"])

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from netlib import ParameterError
 from netlib.evaluate import (
     score_accounts,
+    score_analysis,
     score_clusters,
     score_complaints,
     score_hubs,
@@ -214,3 +215,20 @@ def test_score_complaints_needs_a_way_to_match():
         score_complaints(pd.DataFrame({"category": ["operator"]}), truth)
     by_order = score_complaints(pd.DataFrame({"category": ["operator", "not_found"]}), truth)
     assert by_order["accuracy"] == 1.0
+
+
+def test_score_analysis_collects_what_is_there(truth):
+    from types import SimpleNamespace
+
+    run = SimpleNamespace(
+        coordination=SimpleNamespace(clusters=pd.DataFrame(
+            {"account_id": list("abcdef"), "cluster_id": [1, 1, 1, 2, 2, 2]})),
+        mirrors=SimpleNamespace(links=pd.DataFrame(
+            {"predecessor_id": ["p1"], "successor_id": ["s1"], "score": [1.0]})),
+        hubs=None, triage=None)
+    got = score_analysis(run, truth)
+    assert set(got["area"]) == {"accounts", "clusters", "mirrors"}
+    value = got.set_index(["area", "metric"])["value"]
+    assert value[("clusters", "ari")] == pytest.approx(1.0)
+    assert value[("mirrors", "recall")] == pytest.approx(1 / 3)
+    assert score_analysis(SimpleNamespace(), truth).empty

@@ -93,3 +93,12 @@ def test_missing_required_column(tmp_path):
 ])
 def test_list_cells_are_parsed_not_evaluated(cell, expected):
     assert parse_list_cell(cell) == expected
+
+
+def test_compact_mode_holds_the_same_values():
+    plain = read_twitter_io_archive("tests/data/twitter_io", compact=False)
+    compact = read_twitter_io_archive("tests/data/twitter_io", compact=True)
+    assert str(compact.actions[ACTION_ID].dtype) == "str"
+    left = plain.actions.astype(object).where(plain.actions.notna(), None)
+    right = compact.actions.astype(object).where(compact.actions.notna(), None)
+    pd.testing.assert_frame_equal(left, right)

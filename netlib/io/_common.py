@@ -34,6 +34,7 @@ _URL_RE = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _HASHTAG_RE = re.compile(r"(?<![\w&])[#＃](\w+)", re.UNICODE)
 _RT_PREFIX_RE = re.compile(r"^\s*RT\s+@\w+:?\s*", re.IGNORECASE)
 _SPACE_RE = re.compile(r"\s+")
+_SIMPLE_LIST_RE = r"""\[\s*(?:'[^'",\s\\]+'|"[^'",\s\\]+"|[^'",\s\[\]\\]+)(?:\s*,\s*(?:'[^'",\s\\]+'|"[^'",\s\\]+"|[^'",\s\[\]\\]+))*\s*\]"""
 _LIST_ITEM_RE = re.compile(
     r"""\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|([^,]*?))\s*(?:,|$)""")
 
@@ -116,7 +117,23 @@ def list_cells_to_space(values: pd.Series, *, strip_hash: bool = False) -> pd.Se
         items = [_SPACE_RE.sub("_", i.strip()) for i in items if i.strip()]
         return " ".join(items) if items else None
 
-    return values.map(convert).astype(object)
+    text = values.astype("string").str.strip()
+    out = pd.Series(None, index=values.index, dtype=object)
+    empty = text.isna() | text.isin(["", "[]"])
+    # fast path: ['a', 'b'] with plain items (no quotes, commas, spaces or escapes inside)
+    simple = ~empty & text.str.fullmatch(_SIMPLE_LIST_RE).fillna(False).astype(bool)
+    if simple.any():
+        fast = (text[simple].str.slice(1, -1).str.replace(r"['\"]", "", regex=True)
+                .str.replace(r"\s*,\s*", " ", regex=True).str.strip())
+        if strip_hash:
+            fast = fast.str.replace(r"(^| )#+", r"\1", regex=True)
+        out[simple] = fast.where(fast != "", None).astype(object)
+    rest = ~empty & ~simple
+    if rest.any():  # parse each distinct cell once
+        distinct = text[rest].unique()
+        lookup = {cell: convert(cell) for cell in distinct}
+        out[rest] = text[rest].map(lookup).astype(object)
+    return out
 
 
 def is_rounded_id(text: str) -> bool:

@@ -104,8 +104,9 @@ def looks_like_twitter_io(path: Path) -> bool:
     return any(set(IO_REQUIRED) <= set(_header(f)) for f in files[:20])
 
 
-def read_twitter_io_archive(paths: str | Path | list, *, chunksize: int = 200_000,
+def read_twitter_io_archive(paths: str | Path | list, *, chunksize: int = 50_000,
                             keep_text: bool = True, progress: bool | None = None,
+                            compact: bool | None = None,
                             now: pd.Timestamp | None = None) -> Dataset:
     """Load Twitter information-operations archive tweet CSVs (plain or hashed ids).
 
@@ -130,6 +131,11 @@ def read_twitter_io_archive(paths: str | Path | list, *, chunksize: int = 200_00
         archives when only the co-action structure is needed.
     progress : bool, optional
         Show a tqdm progress bar over bytes; by default only for files over 256 MB.
+    compact : bool, optional
+        Keep action string columns in pandas' Arrow-backed ``str`` dtype (missing = NaN)
+        and ``kind``/``platform`` as categories, instead of Python objects (missing =
+        ``None``); about a third of the memory. By default on when the files total more
+        than 256 MB (see :func:`netlib.schema.validate_tables`).
     now : Timestamp, optional
         Reference time for the "in the future" check.
 
@@ -203,11 +209,15 @@ def read_twitter_io_archive(paths: str | Path | list, *, chunksize: int = 200_00
     if len(actions) == 0:
         report.warn(display, "file has a header but no rows")
     report.notes.append("account profiles: first non-empty value per userid in file order")
+    compact = total > _BIG_FILE if compact is None else compact
+    if compact:
+        report.notes.append("large load: action text columns kept as Arrow-backed 'str' "
+                            "(missing values are NaN, not None)")
     return validate_tables(
         {"accounts": accounts, "actions": actions, "follows": None},
         files={"accounts": report.files["accounts"]["file"], "actions": display},
         source=str(paths if not isinstance(paths, list) else files[0].parent),
-        report=report, now=now,
+        report=report, now=now, compact=compact,
         row_numbers={"actions": np.concatenate(rows) if rows else np.array([], int)},
         row_files={"actions": np.concatenate(sources)} if len(files) > 1 else None)
 

@@ -34,7 +34,8 @@ _URL_RE = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _HASHTAG_RE = re.compile(r"(?<![\w&])[#＃](\w+)", re.UNICODE)
 _RT_PREFIX_RE = re.compile(r"^\s*RT\s+@\w+:?\s*", re.IGNORECASE)
 _SPACE_RE = re.compile(r"\s+")
-_SIMPLE_LIST_RE = r"""\[\s*(?:'[^'",\s\\]+'|"[^'",\s\\]+"|[^'",\s\[\]\\]+)(?:\s*,\s*(?:'[^'",\s\\]+'|"[^'",\s\\]+"|[^'",\s\[\]\\]+))*\s*\]"""
+_SIMPLE_ITEM = r"""(?:'[^'",\s\\]+'|"[^'",\s\\]+"|[^'",\s\[\]\\]+)"""
+_SIMPLE_LIST_RE = rf"\[\s*{_SIMPLE_ITEM}(?:\s*,\s*{_SIMPLE_ITEM})*\s*\]"
 _LIST_ITEM_RE = re.compile(
     r"""\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|([^,]*?))\s*(?:,|$)""")
 

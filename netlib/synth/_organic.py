@@ -228,8 +228,10 @@ def organic_activity(rng: np.random.Generator, accounts: Accounts, actions: Acti
     for i, j in enumerate(rng.choice(n, size=min(n, 3 * len(tx.HOSTILE)), replace=False)):
         texts[int(j)] = tx.HOSTILE[i % len(tx.HOSTILE)]  # hostile strings as plain data
     urls = vocab.url_cells(rng, n, 0.25)
-    spam_link = [f"https://cheap-{w}.shop/deal" for w in
-                 np.asarray(tx.WORDS)[rng.integers(0, 8, size=n)]]
+    # each spammer pushes its own shop: spam is not a planted network
+    spam_link = [f"https://cheap-{w}-{int(k)}.shop/deal" for w, k in
+                 zip(np.asarray(tx.WORDS)[rng.integers(0, 8, size=n)], keys[p_idx],
+                     strict=True)]
     urls = [s if sp else u for u, s, sp in zip(urls, spam_link, spam, strict=True)]
     post_keys = actions.add(keys[p_idx], ts[is_post], "post", text=texts, urls=urls,
                             hashtags=vocab.hashtag_cells(rng, n, 0.3),

@@ -589,10 +589,19 @@ def validate_tables(raw: dict[str, pd.DataFrame | None], *, files: dict[str, str
     if follows is not None:
         follows = _validate_follows(follows.copy(deep=False), files.get("follows", "follows"), report,
                                     rows_of("follows", follows), files_of("follows", follows))
+    _sort_issues(report)
     return Dataset(accounts=accounts.reset_index(drop=True),
                    actions=actions.reset_index(drop=True),
                    follows=None if follows is None else follows.reset_index(drop=True),
                    report=report, source=source)
+
+
+def _sort_issues(report: LoadReport) -> None:
+    """Issues grouped by file (in order of first mention), file-level first, then by row."""
+    first_seen: dict[str, int] = {}
+    for issue in report.issues:
+        first_seen.setdefault(issue.file, len(first_seen))
+    report.issues.sort(key=lambda i: (first_seen[i.file], i.row is not None, i.row or 0))
 
 
 def _validate_accounts(frame: pd.DataFrame, file: str, report: LoadReport,
@@ -676,7 +685,8 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
     for col in (TEXT, URLS, HASHTAGS, MEDIA_HASHES):
         frame[col] = _as_text(frame[col], compact)
     kept = rej.finish()
-    _break_object_cycles(kept, file, report)
+    _break_object_cycles(kept, file, report, rows.loc[kept.index],
+                         None if row_files is None else row_files.loc[kept.index])
     ordered = list(ACTIONS.columns)
     extra = [c for c in kept.columns if c not in ordered]
     kept = kept[ordered + extra]
@@ -703,7 +713,9 @@ def _note_offsets(values: pd.Series, file: str, report: LoadReport) -> None:
             "); all were converted to UTC")
 
 
-def _break_object_cycles(actions: pd.DataFrame, file: str, report: LoadReport) -> None:
+def _break_object_cycles(actions: pd.DataFrame, file: str, report: LoadReport,
+                         rows: pd.Series | None = None,
+                         row_files: pd.Series | None = None) -> None:
     """Blank object_id links that form a cycle (a repost of a repost of ... itself)."""
     has = actions[OBJECT_ID].notna()
     if not has.any():
@@ -730,9 +742,11 @@ def _break_object_cycles(actions: pd.DataFrame, file: str, report: LoadReport) -
         return
     in_cycle = set(actions[ACTION_ID].to_numpy()[on_cycle])
     mask = actions[ACTION_ID].isin(in_cycle) & has
-    for action_id, obj in actions.loc[mask, [ACTION_ID, OBJECT_ID]].itertuples(index=False):
-        report.warn(file, f"object_id forms a cycle; link of action {action_id} blanked",
-                    column=OBJECT_ID, value=obj)
+    for index, action_id, obj in actions.loc[mask, [ACTION_ID, OBJECT_ID]].itertuples():
+        report.warn(file if row_files is None else str(row_files.loc[index]),
+                    f"object_id forms a cycle; link of action {action_id} blanked",
+                    row=None if rows is None else int(rows.loc[index]), column=OBJECT_ID,
+                    value=obj)
     if "actions" in report.files:
         report.files["actions"]["warnings"] += int(mask.sum())
     actions.loc[mask, OBJECT_ID] = None

@@ -209,8 +209,8 @@ def test_object_id_cycles_are_broken_with_a_warning(tmp_path):
     assert objects["t1"] is None and objects["t2"] is None and objects["t3"] is None
     assert objects["t4"] == "t1"  # pointing into a cycle is fine
     lines = data.report.lines()
-    assert ("warning: actions.csv, column object_id: object_id forms a cycle; link of "
-            "action t1 blanked (value 't2')") in lines
+    assert ("warning: actions.csv row 1, column object_id: object_id forms a cycle; link "
+            "of action t1 blanked (value 't2')") in lines
     assert data.report.files["actions"]["warnings"] == 3
     assert data.report.ok  # repaired, not rejected
     assert_accounting(data)

@@ -102,7 +102,7 @@ def _all_pairs(events: pd.DataFrame) -> pd.DataFrame:
                                       "time_delta"])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(_cascades())
 def test_leader_table_matches_brute_force_rank_statistic(events):
     pairs = _all_pairs(events)
@@ -449,29 +449,49 @@ def _scenario_inputs(seed: int, scale: float = 0.3):
     return data, truth, clusters, pairs
 
 
-@pytest.fixture(scope="module", params=[11, 12])
+@pytest.fixture(scope="module", params=["planted-clusters", "detected-clusters"])
 def planted(request):
-    data, truth, clusters, pairs = _scenario_inputs(request.param)
-    result = rank_hubs(data, clusters=clusters, pairs=pairs, n_boot=100)
-    return truth, result
+    """Two small scenarios: one ranked on the planted clusters (hubs alone), one on the
+    clusters the coordination step finds (the whole chain, as ``netlib analyze`` runs it)."""
+    if request.param == "planted-clusters":
+        data, truth, clusters, pairs = _scenario_inputs(11)
+        result = rank_hubs(data, clusters=clusters, pairs=pairs, n_boot=50)
+        return truth, result, clusters
+    synth = pytest.importorskip("netlib.synth")
+    coordination = pytest.importorskip("netlib.coordination")
+    if not hasattr(coordination, "detect"):  # pragma: no cover - before detect exists
+        pytest.skip("netlib.coordination.detect is not available")
+    scenario = synth.generate(seed=23, scale=0.3, difficulty="medium")
+    found = coordination.detect(scenario.dataset, seed=0)
+    return scenario.truth, rank_hubs(scenario.dataset, found, n_boot=50), found.clusters
 
 
 def test_planted_operators_top_the_hub_ranking(planted):
-    truth, result = planted
-    operators = set(truth["operators"]["account_id"])
+    truth, result, clusters = planted
+    # operators of the networks the clusters cover: hubs can only rank what the
+    # coordination step found (with planted clusters, that is every network)
+    coordinated = truth["coordinated"]
+    covered = set(coordinated.loc[coordinated["account_id"].isin(clusters["account_id"]),
+                                  "network_id"])
+    ops = truth["operators"]
+    operators = set(ops.loc[ops["network_id"].isin(covered), "account_id"])
+    assert len(covered) >= min(4, len(truth["networks"]))
     k = len(operators)
     top = result.hubs.head(k)
     assert top["account_id"].isin(operators).mean() >= 0.75
 
 
 def test_planted_network_zones_are_recovered_within_an_hour(planted):
-    truth, result = planted
-    zones = result.timezones.merge(truth["networks"][["network_id", "utc_offset_hours"]],
-                                   left_on="cluster_id", right_on="network_id",
-                                   suffixes=("", "_true"))
-    assert len(zones) == len(truth["networks"])
-    close = (zones["utc_offset_hours"] - zones["utc_offset_hours_true"]).abs() <= 1
-    assert close.mean() >= 5 / 6
+    truth, result, clusters = planted
+    coordinated = truth["coordinated"][["account_id", "network_id"]]
+    majority = (clusters.merge(coordinated, on="account_id").groupby("cluster_id")["network_id"]
+                .agg(lambda s: s.value_counts().index[0]).rename("network_id").reset_index())
+    zones = (result.timezones.merge(majority, on="cluster_id")
+             .merge(truth["networks"][["network_id", "utc_offset_hours"]], on="network_id",
+                    suffixes=("", "_true")))
+    assert zones["network_id"].nunique() == majority["network_id"].nunique() >= 4
+    error = ((zones["utc_offset_hours"] - zones["utc_offset_hours_true"] + 12) % 24 - 12).abs()
+    assert (error <= 1).mean() >= 5 / 6
     assert zones["statement"].str.contains("consistent with UTC").all()
 
 

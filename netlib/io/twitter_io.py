@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from netlib.io._common import gather_files, list_cells_to_space
 from netlib.io._files import sha256_file

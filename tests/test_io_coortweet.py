@@ -72,3 +72,17 @@ def test_real_russian_data_parity_counts(realdata):
     info = data.report.files["actions"]
     assert info["read"] == info["kept"] + info["rejected"] == 35_125
     assert data.actions[TIMESTAMP].min() >= pd.Timestamp("2021-01-17", tz="UTC")
+
+
+def test_column_roles_can_be_mapped(tmp_path):
+    path = tmp_path / "multi.csv"
+    path.write_text("account_id,post_id,url_id,timestamp\nfb_1,10,u1,1630000000\n"
+                    "tw_2,11,u1,1630000010\ntw_2,11,u2,1630000010\nfb_1,12,,1630000020\n")
+    data = read_coortweet(path, columns={"object_id": "url_id", "content_id": "post_id",
+                                         "timestamp_share": "timestamp"}, now=NOW)
+    acts = data.actions.set_index(ACTION_ID)
+    assert sorted(acts.index) == ["10", "11", "11#2", "12"]
+    assert acts.loc["11#2", OBJECT_ID] == "u2"
+    assert acts.loc["12", KIND] == "post" and acts.loc["12", OBJECT_ID] is None
+    with pytest.raises(DataFormatError, match="columns= names nope, not in the table"):
+        read_coortweet(path, columns={"object_id": "nope"})

@@ -84,7 +84,7 @@ def _read_r(path: Path, object_name: str | None) -> pd.DataFrame:
 
 def read_coortweet(path_or_frame: str | Path | pd.DataFrame, *, platform: str = "x",
                    object_name: str | None = None, now: pd.Timestamp | None = None,
-                   kind: str = "repost") -> Dataset:
+                   kind: str = "repost", columns: dict[str, str] | None = None) -> Dataset:
     """Load a CooRTweet share table as a Dataset.
 
     Every row becomes one action: ``action_id = content_id``, ``kind = "repost"``,
@@ -110,7 +110,12 @@ def read_coortweet(path_or_frame: str | Path | pd.DataFrame, *, platform: str = 
     now : Timestamp, optional
         Reference time for the "in the future" check.
     kind : str
-        Action kind given to every share (default ``"repost"``).
+        Action kind given to every share (default ``"repost"``). A row without an
+        ``object_id`` becomes a ``post`` with no object.
+    columns : dict, optional
+        Which columns of the table play CooRTweet's roles, e.g. ``{"object_id": "url_id",
+        "content_id": "post_id", "timestamp_share": "timestamp"}`` for a multi-modal table
+        such as CooRTweet's ``german_elections``.
 
     Returns
     -------
@@ -151,6 +156,15 @@ def read_coortweet(path_or_frame: str | Path | pd.DataFrame, *, platform: str = 
             frame = read_table(path, report)
         digest = sha256_file(path) if path.is_file() else None
     frame.columns = [str(c).strip() for c in frame.columns]
+    if columns:
+        absent = [c for c in columns.values() if c not in frame.columns]
+        if absent:
+            raise DataFormatError(f"{name}: columns= names {', '.join(absent)}, not in the "
+                                  f"table (found: {', '.join(map(str, frame.columns))})")
+        roles = set(columns)
+        frame = frame.drop(columns=[c for c in COORTWEET_COLUMNS if c in roles
+                                    and c in frame.columns and c not in columns.values()])
+        frame = frame.rename(columns={v: k for k, v in columns.items()})
     missing = [c for c in COORTWEET_COLUMNS if c not in frame.columns]
     if missing:
         raise DataFormatError(
@@ -163,8 +177,11 @@ def read_coortweet(path_or_frame: str | Path | pd.DataFrame, *, platform: str = 
     actions = _shares_to_actions(frame, kind, name, report)
     accounts = _accounts_from_shares(frame, platform)
     report.add_file("accounts", f"{name} (accounts derived from account_id)", len(accounts))
+    n_posts = int(frame[OBJECT_ID].isna().sum())
     report.notes.append(f"{len(accounts):,} accounts derived from the distinct account_id "
-                        f"values; every share is an action of kind {kind!r}")
+                        f"values; every share is an action of kind {kind!r}"
+                        + (f" ({n_posts:,} rows without an object_id are posts)"
+                           if n_posts else ""))
     return validate_tables({"accounts": accounts, "actions": actions, "follows": None},
                            files={"accounts": report.files["accounts"]["file"],
                                   "actions": name},
@@ -181,7 +198,7 @@ def _id_text(values: pd.Series) -> pd.Series:
         return out.where(values.notna(), None)
     text = values.astype(object)
     return text.where(pd.notna(values), None).map(
-        lambda v: None if v is None else str(v)).astype(object)
+        lambda v: None if v is None or not str(v).strip() else str(v)).astype(object)
 
 
 def _shares_to_actions(frame: pd.DataFrame, kind: str, name: str,
@@ -191,7 +208,7 @@ def _shares_to_actions(frame: pd.DataFrame, kind: str, name: str,
     repeated = content.notna() & (occurrence > 0)
     action_id = content.astype(object).copy()
     action_id[repeated] = (content[repeated].astype(str) + "#"
-                           + (occurrence[repeated] + 1).astype(str))
+                           + (occurrence[repeated].astype("int64") + 1).astype(str))
     rows = np.flatnonzero(repeated.to_numpy()) + 1
     for row, cid, new in zip(rows, content[repeated], action_id[repeated], strict=True):
         report.warn(name, f"content_id repeats an earlier row; kept as action {new} "
@@ -201,11 +218,13 @@ def _shares_to_actions(frame: pd.DataFrame, kind: str, name: str,
         report.notes.append(f"{int(repeated.sum()):,} rows repeat an earlier content_id; "
                             "kept with action ids suffixed '#2', '#3'...")
     report.files["actions"]["warnings"] = int(repeated.sum())
+    kinds = pd.Series(kind, index=frame.index, dtype=object)
+    kinds[frame[OBJECT_ID].isna()] = "post"
     actions = pd.DataFrame({
         ACTION_ID: action_id,
         ACCOUNT_ID: frame[ACCOUNT_ID],
         TIMESTAMP: frame[TIMESTAMP_SHARE],
-        KIND: kind,
+        KIND: kinds,
         OBJECT_ID: frame[OBJECT_ID],
         CONTENT_ID: content,
     }, index=frame.index)

@@ -495,6 +495,17 @@ def test_planted_network_zones_are_recovered_within_an_hour(planted):
     assert zones["statement"].str.contains("consistent with UTC").all()
 
 
+def test_operator_groups_do_not_mix_planted_networks(planted):
+    truth, result, _ = planted
+    groups = result.operator_groups.merge(truth["coordinated"][["account_id", "network_id"]],
+                                          on="account_id")
+    assert len(groups) > 0
+    purity = groups.groupby("group_id")["network_id"].agg(
+        lambda s: s.value_counts().iloc[0] / len(s))
+    sizes = groups.groupby("group_id").size()
+    assert (purity * sizes).sum() / sizes.sum() >= 0.9
+
+
 # --- real data ------------------------------------------------------------------------------------
 @pytest.mark.realdata
 def test_hub_ranking_agrees_with_coortweet_reference_strength(realdata):

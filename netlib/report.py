@@ -175,6 +175,8 @@ def safe_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out.columns = [str(c) for c in out.columns]
     for col in out.columns:
         series = out[col]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            series = series.astype(object)
         if isinstance(series.dtype, pd.DatetimeTZDtype):
             out[col] = series.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
         elif pd.api.types.is_datetime64_dtype(series):
@@ -349,6 +351,8 @@ class _Pseudonymizer:
         out = frame.copy()
         for col in out.columns:
             series = out[col]
+            if isinstance(series.dtype, pd.CategoricalDtype):
+                series = series.astype(object)
             if col in _IDENTITY_LIST_COLUMNS:
                 out[col] = series.map(self.tokens, na_action="ignore")
             elif series.dtype == object or pd.api.types.is_string_dtype(series):

@@ -437,6 +437,7 @@ def test_lineage_cards_follow_each_accounts_own_parent(analysis):
 
 
 # --- end to end through the pipeline (skips until every analysis is available) ----------------
+@pytest.mark.slow
 def test_analyze_pseudonymized_folder_quotes_no_handle(tmp_path):
     from netlib import coordination, pipeline, synth
     from netlib.io.scenario import write_scenario
@@ -473,3 +474,16 @@ def test_graph_export_keeps_only_significant_ties(analysis, tmp_path):
     coordination.significant_edges = edges.head(1)
     assert report.graphs(only)["coordination"].number_of_edges() == 1
     assert report.cluster_cards(only).iloc[0]["n_ties"] == 1
+
+
+def test_categorical_and_odd_dtypes_are_still_safe(tmp_path):
+    frame = pd.DataFrame({"c": pd.Categorical(["=1+1", "ok"]), "s": pd.array(["@x", None],
+                                                                          dtype="string"),
+                          "lst": [["a", "=b"], []], "td": pd.to_timedelta([1, 2], unit="s")})
+    report.write_tables({"odd": frame}, tmp_path)
+    back = pd.read_csv(tmp_path / "odd.csv", dtype=str, keep_default_na=False)
+    assert back["c"].tolist() == ["'=1+1", "ok"] and back["s"].tolist() == ["'@x", ""]
+    assert back["lst"].tolist() == ["a =b", ""] and back["td"].tolist() == ["1.0", "2.0"]
+    hidden = report.pseudonymize_tables({"t": pd.DataFrame({"handle": pd.Categorical(["ann"])})},
+                                        "k")
+    assert hidden["t"]["handle"].tolist() == [report.pseudonym("ann", "k", kind="user")]

@@ -234,6 +234,16 @@ def _mirror(rng, accounts: Accounts, net: Network, slot: Slot, susp: int, knobs:
     else:
         avatar = tx.hex_hash(rng)[0]
     url = prow["url"] if rng.random() < reuse else None
+    if "fresh_handle" in chosen and display != prow["display_name"] and bio != prow["bio"] \
+            and avatar != prow["avatar"] and rng.random() < knobs["fresh_keeps_profile"]:
+        # a wholly new name usually keeps the face or the words its audience knows
+        pick = int(rng.integers(3))
+        if pick == 0 and prow["avatar"] is not None:
+            avatar = tx.flip_bits(rng, prow["avatar"], int(rng.integers(0, 4)))
+        elif pick == 1:
+            display = prow["display_name"]
+        else:
+            bio = prow["bio"]
     gen = prow["generation"] + 1
     key = accounts.add(
         platform=platform, handle=handle, display_name=display, created_at=created, bio=bio,

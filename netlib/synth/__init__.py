@@ -111,6 +111,14 @@ def generate(*, seed: int = 0, scale: float = 1.0, difficulty: str = "medium") -
     ParameterError
         If ``scale`` is not positive, ``seed`` is negative, or ``difficulty`` is unknown.
 
+    References
+    ----------
+    Golder & Macy (2011), Diurnal and seasonal mood vary with work, sleep, and daylength
+    across diverse cultures, Science 333:1878 (the shape of the daily curves).
+    Niverthi, Verma & Kumar (2022), Characterizing, detecting, and predicting online ban
+    evasion, WWW '22 (return delays and unrelated names of evaders).
+    Righetti & Balluff (2025), CooRTweet (co-share semantics the planted structure targets).
+
     Examples
     --------
     >>> from netlib import synth

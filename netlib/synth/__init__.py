@@ -117,7 +117,8 @@ def generate(*, seed: int = 0, scale: float = 1.0, difficulty: str = "medium") -
     across diverse cultures, Science 333:1878 (the shape of the daily curves).
     Niverthi, Verma & Kumar (2022), Characterizing, detecting, and predicting online ban
     evasion, WWW '22 (return delays and unrelated names of evaders).
-    Righetti & Balluff (2025), CooRTweet (co-share semantics the planted structure targets).
+    Righetti & Balluff, CooRTweet R package, v2.1.3 (the co-share semantics the planted
+    structure is built to be found by).
 
     Examples
     --------

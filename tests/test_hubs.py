@@ -532,3 +532,7 @@ def test_hub_ranking_agrees_with_coortweet_reference_strength(realdata):
     assert strength_rho > 0.8   # same co-share counts, plus the partial retweet graph
     assert hub_rho > 0.4        # central accounts tend to rank high
     assert result.hubs["amplification_pagerank"].gt(0).sum() > 100  # partial retweet graph
+    # the largest component is pro-government Russian Twitter: its day should fit an
+    # offset near Moscow's UTC+3 (a plausibility check, not a statement about location)
+    largest = result.timezones.sort_values("n_actions", ascending=False).iloc[0]
+    assert abs(largest["utc_offset_hours"] - 3) <= 2

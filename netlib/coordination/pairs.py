@@ -509,6 +509,8 @@ def _duckdb_pairs(shares: _Shares, *, window: float, min_participation: int,
             con.execute(f"CREATE TEMP {kind} {name} AS {sql}")
         counts = {key: int(con.execute(sql).fetchall()[0][0])
                   for key, sql in _counts_sql(max_object_shares).items()}
+        for name in ("sp", "passing", "sj", "s", "objs", "cids", "accs"):
+            con.execute(f"DROP TABLE IF EXISTS {name}")  # free memory for the final sort
         pairs = con.sql(RESULT_SQL).fetchnumpy()
         if shares.frame is None:
             ids = con.sql("SELECT tr, obj, acc, cid FROM src ORDER BY rn").to_arrow_table()

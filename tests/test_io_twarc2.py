@@ -69,3 +69,42 @@ def test_empty_files_are_errors(tmp_path, content, message):
     path.write_text(content)
     with pytest.raises(DataFormatError, match=message):
         read_twarc2(path)
+
+
+# --- property test: random JSON lines never crash the reader and always add up -----------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_value = st.one_of(st.none(), st.integers(-5, 10**19), st.text(max_size=8),
+                   st.sampled_from(["2022-03-01T12:00:00.000Z", "1", "101", "bad"]))
+_tweet = st.fixed_dictionaries(
+    {"id": _value},
+    optional={"author_id": _value, "created_at": _value, "text": _value,
+              "referenced_tweets": st.lists(st.fixed_dictionaries(
+                  {"type": st.sampled_from(["retweeted", "quoted", "replied_to", "x"]),
+                   "id": _value}), max_size=2) | _value,
+              "entities": st.fixed_dictionaries({}, optional={
+                  "hashtags": st.lists(st.fixed_dictionaries({"tag": _value}), max_size=2),
+                  "urls": st.lists(st.fixed_dictionaries({"expanded_url": _value}),
+                                   max_size=2)}),
+              "author": st.fixed_dictionaries({"id": _value}, optional={"username": _value})})
+_line = st.one_of(_tweet.map(json.dumps),
+                  st.lists(_tweet, max_size=3).map(lambda d: json.dumps({"data": d})),
+                  st.text(alphabet="{}[]\":,ab1", max_size=12))
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(_line, min_size=1, max_size=6))
+def test_random_lines_add_up(tmp_path_factory, lines):
+    path = tmp_path_factory.mktemp("tw") / "x.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    try:
+        data = read_twarc2(path, now=pd.Timestamp("2026-01-01", tz="UTC"))
+    except DataFormatError as err:  # only when nothing at all could be read
+        assert "no tweets found" in str(err) or "file is empty" in str(err)
+        return
+    info = data.report.files["actions"]
+    assert info["read"] == info["kept"] + info["rejected"]
+    assert len(data.report.rejected["actions"]) == info["rejected"]
+    assert data.actions[ACTION_ID].is_unique

@@ -102,3 +102,40 @@ def test_compact_mode_holds_the_same_values():
     left = plain.actions.astype(object).where(plain.actions.notna(), None)
     right = compact.actions.astype(object).where(compact.actions.notna(), None)
     pd.testing.assert_frame_equal(left, right)
+
+
+# --- property test: random archive rows never crash the reader and always add up ----------
+import csv as _csv  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_cell = st.one_of(
+    st.sampled_from(["", "1", "2", "u1", "u2", "True", "False", "2019-05-01 10:00",
+                     "1556704800", "2099-01-01 00:00", "['a', 'b']", "[a", "]", "['x'",
+                     "\"['q']\"", "=cmd|' /C calc'!A0", "\u202e", "🔥", "a\nb"]),
+    st.text(alphabet="ab1[]',\" #:\\é\n", max_size=10),
+)
+_row = st.fixed_dictionaries({c: _cell for c in (
+    "tweetid", "userid", "user_screen_name", "tweet_time", "is_retweet", "retweet_tweetid",
+    "quoted_tweet_tweetid", "in_reply_to_tweetid", "hashtags", "urls", "tweet_text",
+    "follower_count", "account_creation_date")})
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(_row, min_size=0, max_size=8))
+def test_random_archive_rows_add_up(tmp_path_factory, rows):
+    path = tmp_path_factory.mktemp("io") / "tweets.csv"
+    columns = list(_row.wrapped_strategy.mapping) if hasattr(_row, "wrapped_strategy") \
+        else ["tweetid", "userid", "user_screen_name", "tweet_time", "is_retweet",
+              "retweet_tweetid", "quoted_tweet_tweetid", "in_reply_to_tweetid", "hashtags",
+              "urls", "tweet_text", "follower_count", "account_creation_date"]
+    pd.DataFrame(rows, columns=columns).to_csv(path, index=False, quoting=_csv.QUOTE_ALL)
+    data = read_twitter_io_archive(path, chunksize=3,
+                                   now=pd.Timestamp("2026-01-01", tz="UTC"))
+    info = data.report.files["actions"]
+    assert info["read"] == len(rows) == info["kept"] + info["rejected"]
+    assert len(data.report.rejected["actions"]) == info["rejected"]
+    assert data.actions[ACTION_ID].is_unique
+    assert data.actions[ACCOUNT_ID].isin(set(data.accounts[ACCOUNT_ID])).all()

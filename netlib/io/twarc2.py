@@ -174,14 +174,17 @@ def _records(path: Path):
         while first and first.isspace():
             first = handle.read(1)
         handle.seek(0)
-        if first == "[":
+        if first == "[":  # a JSON array of tweets; if it does not parse, read it as lines
             try:
                 items = json.load(handle)
-            except ValueError as err:
-                raise DataFormatError(f"{path.name}: not valid JSON ({err})") from err
-            for i, item in enumerate(items, start=1):
-                yield i, item, None
-            return
+            except ValueError:
+                items = None
+                handle.seek(0)
+            if isinstance(items, list):
+                for i, item in enumerate(items, start=1):
+                    yield i, item, None
+                return
+            handle.seek(0)
         for line_no, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
@@ -210,34 +213,42 @@ def _get(obj: Any, *keys: str) -> Any:
     return obj
 
 
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or isinstance(value, (dict, list)) else str(value)
+
+
 def _tweet_row(tweet: dict) -> dict:
-    refs = {str(r.get("type")): str(r.get("id")) for r in tweet.get("referenced_tweets") or []
+    refs = {str(r.get("type")): str(r.get("id")) for r in _list(tweet.get("referenced_tweets"))
             if isinstance(r, dict) and r.get("id") is not None}
     kind, object_id = "post", None
     for ref_type, ref_kind in _REFERENCE_KINDS:
         if ref_type in refs:
             kind, object_id = ref_kind, refs[ref_type]
             break
-    entities = tweet.get("entities") or {}
-    tags = [t.get("tag") for t in entities.get("hashtags") or [] if isinstance(t, dict)]
-    urls = [u.get("unwound_url") or u.get("expanded_url") or u.get("url")
-            for u in entities.get("urls") or [] if isinstance(u, dict)]
-    media = _get(tweet, "attachments", "media_keys") or []
+    entities = tweet.get("entities") if isinstance(tweet.get("entities"), dict) else {}
+    tags = [_text(t.get("tag")) for t in _list(entities.get("hashtags")) if isinstance(t, dict)]
+    urls = [_text(u.get("unwound_url") or u.get("expanded_url") or u.get("url"))
+            for u in _list(entities.get("urls")) if isinstance(u, dict)]
+    media = _list(_get(tweet, "attachments", "media_keys"))
     author_id = tweet.get("author_id") or _get(tweet, "author", "id")
     return {
         ACTION_ID: str(tweet["id"]),
-        ACCOUNT_ID: None if author_id is None else str(author_id),
-        TIMESTAMP: tweet.get("created_at"),
+        ACCOUNT_ID: _text(author_id),
+        TIMESTAMP: _text(tweet.get("created_at")),
         KIND: kind,
         PLATFORM: "x",
         OBJECT_ID: object_id,
-        TEXT: tweet.get("text"),
+        TEXT: _text(tweet.get("text")),
         URLS: " ".join(u for u in urls if u) or None,
         HASHTAGS: " ".join(t for t in tags if t) or None,
         MEDIA_HASHES: " ".join(str(m) for m in media) or None,
-        "conversation_id": tweet.get("conversation_id"),
-        "lang": tweet.get("lang"),
-        "in_reply_to_user_id": tweet.get("in_reply_to_user_id"),
+        "conversation_id": _text(tweet.get("conversation_id")),
+        "lang": _text(tweet.get("lang")),
+        "in_reply_to_user_id": _text(tweet.get("in_reply_to_user_id")),
         "quoted_id": refs.get("quoted"),
         "replied_to_id": refs.get("replied_to"),
         "retweet_count": _get(tweet, "public_metrics", "retweet_count"),
@@ -251,14 +262,14 @@ def _accounts(users: dict[str, dict], actions: pd.DataFrame) -> pd.DataFrame:
         rows.append({
             ACCOUNT_ID: user_id,
             PLATFORM: "x",
-            HANDLE: user.get("username") or user_id,
-            DISPLAY_NAME: user.get("name"),
-            CREATED_AT: user.get("created_at"),
-            BIO: user.get("description"),
-            URL: user.get("url") or None,
+            HANDLE: _text(user.get("username")) or user_id,
+            DISPLAY_NAME: _text(user.get("name")),
+            CREATED_AT: _text(user.get("created_at")),
+            BIO: _text(user.get("description")),
+            URL: _text(user.get("url")) or None,
             FOLLOWERS_COUNT: _get(user, "public_metrics", "followers_count"),
-            LOCATION: user.get("location"),
-            LANGUAGE: user.get("lang"),
+            LOCATION: _text(user.get("location")),
+            LANGUAGE: _text(user.get("lang")),
             "following_count": _get(user, "public_metrics", "following_count"),
             "verified": user.get("verified"),
         })

@@ -375,6 +375,24 @@ def test_rank_hubs_uses_mirror_lineages():
     assert lineage["group_id"].nunique() == 1
 
 
+def test_figures_escape_hostile_handles():
+    from netlib.hubs import figures
+
+    evil = "<img src=x onerror=alert(1)>"
+    data, clusters = _toy(handles=[evil] + [f"h{i}" for i in range(8)])
+    data.accounts.loc[data.accounts["account_id"] == "a0", "handle"] = evil
+    result = rank_hubs(data, clusters=clusters, pairs=_pairs_brute(data.actions), n_boot=0)
+    steps = cascade(data, result, "op")
+    fig = figures.cascade_figure(steps, title=f"followers of {evil}")
+    hover = " ".join(t for trace in fig.data for t in trace.text)
+    assert "<img" not in hover and "&lt;img" in hover
+    assert "<img" not in fig.layout.title.text
+    heat = figures.offset_heatmap(data, clusters, result.timezones, "c1")
+    assert "consistent with UTC" in heat.layout.title.text
+    static = figures.offset_heatmaps_static(data, clusters, result.timezones)
+    assert len(static.axes) == 1
+
+
 @pytest.mark.parametrize("kwargs, match", [
     ({}, "needs the coordination result"),
     ({"clusters": pd.DataFrame({"account_id": ["op"]})}, "lacks column.*cluster_id"),

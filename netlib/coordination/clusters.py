@@ -159,8 +159,12 @@ def attach_accounts(edges: pd.DataFrame, labels: pd.Series, *, fdr: float = 0.05
     from netlib.coordination.significance import bh_qvalues, poisson_pvalues
 
     cols = [ACCOUNT_ID, CLUSTER_ID, "observed", "expected", "p_value", "q_value", "attached"]
+    empty = pd.DataFrame({ACCOUNT_ID: pd.Series(dtype=object),
+                          CLUSTER_ID: pd.Series(dtype=int),
+                          **{c: pd.Series(dtype=float) for c in cols[2:6]},
+                          "attached": pd.Series(dtype=bool)})
     if labels.empty or edges.empty:
-        return pd.DataFrame({c: [] for c in cols})
+        return empty
     member = labels.to_dict()
     a = edges[ACCOUNT_ID].astype(str)
     b = edges[ACCOUNT_ID_Y].astype(str)
@@ -175,7 +179,7 @@ def attach_accounts(edges: pd.DataFrame, labels: pd.Series, *, fdr: float = 0.05
         pd.DataFrame({ACCOUNT_ID: b[two].to_numpy(), CLUSTER_ID: ca[two].to_numpy(),
                       "observed": w[two.to_numpy()], "expected": e[two.to_numpy()]})])
     if cand.empty:
-        return pd.DataFrame({c: [] for c in cols})
+        return empty
     out = cand.groupby([ACCOUNT_ID, CLUSTER_ID], sort=True).sum().reset_index()
     out["p_value"] = poisson_pvalues(out["observed"].to_numpy(), out["expected"].to_numpy())
     out["q_value"] = bh_qvalues(out["p_value"].to_numpy())
@@ -189,25 +193,37 @@ def attach_accounts(edges: pd.DataFrame, labels: pd.Series, *, fdr: float = 0.05
     return out[cols]
 
 
-def behaviour_mix(pairs: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
-    """Share of each cluster's co-actions that amplify posts versus repeat content.
+def behaviour_mix(pairs: pd.DataFrame, labels: pd.Series, *,
+                  min_share: float = 0.02) -> pd.DataFrame:
+    """Which behaviours (traces) each cluster's co-actions come from.
 
     Returns
     -------
     DataFrame
-        Indexed by ``cluster_id``: ``amplification_share, content_share`` (distinct
-        co-acted objects per member pair, by family of trace).
+        Indexed by ``cluster_id``: ``share_<trace>`` per trace (share of the distinct
+        co-acted objects of member pairs), ``amplification_share`` (repost, reply),
+        ``content_share`` (link, text, hashtag, hashtag_seq, media), ``n_behaviours``
+        (traces holding at least ``min_share``) and ``behaviours`` (those traces, joined
+        with ``+``, largest first).
     """
     member = labels.to_dict()
     ca = pairs[ACCOUNT_ID].map(member)
     cb = pairs[ACCOUNT_ID_Y].map(member)
     inside = pairs[ca.notna() & (ca == cb)].assign(**{CLUSTER_ID: ca})
     inside = inside.drop_duplicates([ACCOUNT_ID, ACCOUNT_ID_Y, "trace", "object_id"])
-    fam = inside["trace"].map(lambda t: "amp" if t in AMPLIFICATION else
-                              ("content" if t in CONTENT else "other"))
-    counts = pd.crosstab(inside[CLUSTER_ID], fam)
-    total = counts.sum(axis=1).where(lambda s: s > 0)
+    counts = pd.crosstab(inside[CLUSTER_ID], inside["trace"])
     out = pd.DataFrame(index=pd.Index(sorted(set(labels)), name=CLUSTER_ID))
-    out["amplification_share"] = (counts.get("amp", 0) / total).reindex(out.index).fillna(0.0)
-    out["content_share"] = (counts.get("content", 0) / total).reindex(out.index).fillna(0.0)
+    shares = counts.div(counts.sum(axis=1).where(lambda x: x > 0), axis=0) \
+        .reindex(out.index).fillna(0.0)
+    for trace in shares.columns:
+        out[f"share_{trace}"] = shares[trace]
+    amp = [t for t in shares.columns if t in AMPLIFICATION]
+    content = [t for t in shares.columns if t in CONTENT]
+    out["amplification_share"] = shares[amp].sum(axis=1) if amp else 0.0
+    out["content_share"] = shares[content].sum(axis=1) if content else 0.0
+    held = shares >= min_share
+    out["n_behaviours"] = held.sum(axis=1).astype(int)
+    out["behaviours"] = [
+        "+".join(shares.loc[c][held.loc[c]].sort_values(ascending=False).index)
+        for c in out.index]
     return out

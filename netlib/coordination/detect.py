@@ -12,6 +12,7 @@ import pandas as pd
 from netlib.coordination import clusters as cl
 from netlib.coordination import network as nw
 from netlib.coordination import significance as sig
+from netlib.coordination.validate import split_half_groups
 from netlib.coordination.result import CoordinationResult, account_stats, cluster_stats
 from netlib.schema import ACCOUNT_ID, Dataset, ParameterError
 from netlib.traces import TRACE_COLUMNS, build_traces
@@ -23,8 +24,8 @@ DEFAULTS: dict[str, Any] = dict(
     window=60, min_participation=2, fdr=0.05, method="leiden", min_cluster_size=3,
     seed=0, min_weight=2, null_bin=3600, n_null=2, edge_weight="weight", backbone=None,
     resolution=1.0, n_consensus=5, max_object_shares=None, text_threshold=0.7,
-    media_distance=4, attach=True, attach_ratio=2.0, require_mixed=True, mixed_share=0.1,
-    merge_links=3,
+    media_distance=4, attach=True, attach_ratio=1.5, min_behaviours=3, behaviour_share=0.02,
+    merge_links=3, select_p=0.05,
 )
 
 
@@ -72,46 +73,66 @@ def _linked_groups(strong: pd.DataFrame, labels: pd.Series, min_links: int) -> p
     return labels.map(lambda c: int(comp[str(int(c))])).rename("group_id")
 
 
-def _cluster(edges, strong, pairs, used, *, weight, method, seed, resolution,
-             min_cluster_size, n_consensus, attach, attach_ratio, fdr, min_weight,
-             require_mixed, mixed_share, merge_links):
-    """Communities of the significant graph -> merged, grown, filtered final clusters."""
-    core = cl.partition(strong, weight=weight, method=method, seed=seed,
-                        resolution=resolution)
-    core_stab = cl.stability(strong, core, weight=weight, method=method, seed=seed,
-                             n_runs=n_consensus, resolution=resolution)
-    # communities joined by several significant edges are one network (e.g. its resharers
-    # on one platform and its copy-pasters on another, bridged by the operators)
-    groups = _linked_groups(strong, core, merge_links) if len(core) else core
+def _cluster(edges, strong, pairs, used, table, bins, kappa, *, window, null_bin, select_p,
+             weight, method, seed, resolution, min_cluster_size, n_consensus, attach,
+             attach_ratio, fdr, min_weight, min_behaviours, behaviour_share, merge_links):
+    """Groups discovered and confirmed on disjoint days -> merged, grown, filtered clusters."""
+    groups_t, members_t = split_half_groups(
+        pairs, table, bins, window=window, bin_seconds=null_bin, kappa=kappa,
+        select_p=select_p, min_weight=min_weight, min_cluster_size=min_cluster_size,
+        method=method, seed=seed, resolution=resolution, merge_links=merge_links,
+        min_ratio=attach_ratio)
+    groups_t["q_value"] = sig.bh_qvalues(groups_t["p_value"].to_numpy(dtype=float))
+    members_t["q_value"] = sig.bh_qvalues(members_t["p_value"].to_numpy(dtype=float))
+    good = groups_t[(groups_t["q_value"] <= fdr) & (groups_t["ratio"] >= attach_ratio)]
+    members_t = members_t.merge(good[["direction", "group"]].assign(group_ok=True),
+                                on=["direction", "group"], how="left")
+    members_t["confirmed"] = members_t["group_ok"].fillna(False).astype(bool) & \
+        (members_t["q_value"] <= fdr) & (members_t["ratio"] >= attach_ratio)
+    members_t = members_t.drop(columns="group_ok")
+    ok = members_t[members_t["confirmed"]]
+    # accounts confirmed together in a group of either direction form one cluster
+    links = []
+    for _, sub in ok.groupby(["direction", "group"]):
+        ids = sorted(sub[ACCOUNT_ID])
+        links += list(zip(ids[:-1], ids[1:], strict=True)) + [(i, i) for i in ids]
+    if links:
+        frame = pd.DataFrame(links, columns=[ACCOUNT_ID, "account_id_y"]).assign(weight=1.0)
+        groups = cl.partition(frame, method="components")
+    else:
+        groups = pd.Series(dtype=int, name=cl.CLUSTER_ID)
     sizes = groups.value_counts()
     labels = groups[groups.map(sizes) >= min_cluster_size]
-    stab_of = (pd.DataFrame({"g": groups, "s": core.map(core_stab)})
-               .groupby("g")["s"].mean()) if len(core) else pd.Series(dtype=float)
+    both = ok.groupby(ACCOUNT_ID)["direction"].nunique() == 2
+    replication = both.reindex(labels.index).fillna(False).groupby(labels).mean() \
+        if len(labels) else pd.Series(dtype=float)
+    if len(labels) and n_consensus > 0 and len(strong):
+        st = cl.stability(strong[strong[ACCOUNT_ID].isin(labels.index)
+                                 & strong["account_id_y"].isin(labels.index)],
+                          labels, weight=weight, method=method, seed=seed,
+                          n_runs=n_consensus, resolution=resolution)
+        stab_of = st
+    else:
+        stab_of = pd.Series(np.nan, index=sorted(set(labels)), dtype=float)
     attached = None
     if attach and len(labels):
         attached = cl.attach_accounts(edges, labels, fdr=fdr, min_ratio=attach_ratio,
                                       min_weight=min_weight)
-        joins = attached[attached["attached"]]
+        joins = attached.loc[attached["attached"].astype(bool).to_numpy()]
         labels = pd.concat([labels, pd.Series(joins[cl.CLUSTER_ID].to_numpy(),
                                               index=joins[ACCOUNT_ID].to_numpy())])
     labels = labels.sort_index().rename(cl.CLUSTER_ID)
-    # reported when the group both amplifies posts and repeats content: either alone is
-    # also what fandoms (fast fans of one celebrity) and news syndication do
-    families = {("amp" if t in cl.AMPLIFICATION else "content") for t in used}
-    mixed_rule = bool(require_mixed) and families == {"amp", "content"}
+    # reported when the group repeats several behaviours together (reshares, copied text,
+    # links, hashtags, media): agreeing on one or two only is also what fandoms (fans
+    # resharing their idol) and news syndication (outlets posting the same wire story) do
+    behaviour_rule = min_behaviours > 1 and len(used) >= min_behaviours
     candidates = None
     if len(labels):
-        mix = cl.behaviour_mix(pairs, labels)
-        candidates = mix.copy()
-        candidates["size"] = labels.value_counts().reindex(candidates.index)
-        candidates["n_communities"] = core.groupby(groups).nunique().reindex(
-            candidates.index)
-        both = (mix["amplification_share"] >= mixed_share) & \
-            (mix["content_share"] >= mixed_share)
-        candidates["pattern"] = np.select(
-            [both, mix["amplification_share"] >= mixed_share],
-            ["amplification+content", "amplification only"], "content only")
-        candidates["reported"] = both if mixed_rule else True
+        candidates = cl.behaviour_mix(pairs, labels, min_share=behaviour_share)
+        candidates.insert(0, "size", labels.value_counts().reindex(candidates.index))
+        candidates["replication"] = replication.reindex(candidates.index)
+        candidates["reported"] = (candidates["n_behaviours"] >= min_behaviours) \
+            if behaviour_rule else True
         candidates["stability"] = stab_of.reindex(candidates.index)
         candidates.index.name = "candidate_id"
         keep = set(candidates.index[candidates["reported"]])
@@ -127,7 +148,7 @@ def _cluster(edges, strong, pairs, used, *, weight, method, seed, resolution,
             candidates[cl.CLUSTER_ID] = candidates.index.map(mapping).astype("Int64")
     else:
         stab = pd.Series(dtype=float, name=cl.STABILITY)
-    return labels, stab, candidates, attached, mixed_rule
+    return labels, stab, candidates, attached, behaviour_rule, groups_t, members_t
 
 
 def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.DataFrame | None
@@ -137,9 +158,9 @@ def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.Dat
            edge_weight: str = "weight", backbone: float | None = None,
            resolution: float = 1.0, n_consensus: int = 5,
            max_object_shares: int | None = None, text_threshold: float = 0.7,
-           media_distance: int = 4, attach: bool = True, attach_ratio: float = 2.0,
-           require_mixed: bool = True, mixed_share: float = 0.1,
-           merge_links: int = 3) -> CoordinationResult:
+           media_distance: int = 4, attach: bool = True, attach_ratio: float = 1.5,
+           min_behaviours: int = 3, behaviour_share: float = 0.02,
+           merge_links: int = 3, select_p: float = 0.05) -> CoordinationResult:
     """Find clusters of accounts that act together more often than chance allows.
 
     Steps: (1) :func:`netlib.traces.build_traces` reduces actions to shared objects;
@@ -231,8 +252,9 @@ def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.Dat
                   resolution=float(resolution), n_consensus=int(n_consensus),
                   max_object_shares=max_object_shares, text_threshold=float(text_threshold),
                   media_distance=int(media_distance), attach=bool(attach),
-                  attach_ratio=float(attach_ratio), require_mixed=bool(require_mixed),
-                  mixed_share=float(mixed_share), merge_links=int(merge_links))
+                  attach_ratio=float(attach_ratio), min_behaviours=int(min_behaviours),
+                  behaviour_share=float(behaviour_share), merge_links=int(merge_links),
+                  select_p=float(select_p))
     dataset = data if isinstance(data, Dataset) else None
     if isinstance(traces, pd.DataFrame):
         table = traces
@@ -280,11 +302,13 @@ def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.Dat
     edges["significant"] = keep.to_numpy()
 
     strong = edges[edges["significant"]]
-    labels, stab, candidates, attached, mixed_rule = _cluster(
-        edges, strong, pairs, used, weight=edge_weight, method=method, seed=seed,
+    labels, stab, candidates, attached, behaviour_rule, groups_t, members_t = _cluster(
+        edges, strong, pairs, used, table, bins, kappa, window=window, null_bin=null_bin,
+        select_p=select_p, weight=edge_weight, method=method, seed=seed,
         resolution=resolution, min_cluster_size=min_cluster_size, n_consensus=n_consensus,
         attach=attach, attach_ratio=attach_ratio, fdr=fdr, min_weight=min_weight,
-        require_mixed=require_mixed, mixed_share=mixed_share, merge_links=merge_links)
+        min_behaviours=min_behaviours, behaviour_share=behaviour_share,
+        merge_links=merge_links)
     clusters = (labels.rename_axis(ACCOUNT_ID).reset_index()
                 .sort_values([cl.CLUSTER_ID, ACCOUNT_ID], kind="stable")
                 .reset_index(drop=True))
@@ -297,7 +321,7 @@ def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.Dat
     cstats = cluster_stats(clusters, edges, pairs, table, accounts=accounts, stability=stab,
                            fdr=fdr)
     astats = account_stats(clusters, edges, pairs, table)
-    params["mixed_rule_applied"] = mixed_rule
+    params["behaviour_rule_applied"] = bool(behaviour_rule)
     params["n_trace_rows"] = int(len(table))
     params["n_pairs"] = int(len(pairs))
     params["n_edges_tested"] = int(len(edges))
@@ -305,4 +329,5 @@ def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.Dat
     return CoordinationResult(clusters=clusters, edges=edges, cluster_stats=cstats,
                               account_stats=astats, pairs=pairs, params=params,
                               fingerprint=fingerprint, null=calib, candidates=candidates,
-                              attachments=attached)
+                              attachments=attached, validation=groups_t,
+                              validation_members=members_t)

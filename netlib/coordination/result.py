@@ -191,6 +191,9 @@ class CoordinationResult:
         ``amplification_share, content_share, size, reported, pattern``.
     attachments : DataFrame
         Pooled account-to-cluster tests (see :func:`clusters.attach_accounts`).
+    validation, validation_members : DataFrame
+        Split-half confirmation of candidate groups and of their members (see
+        :mod:`netlib.coordination.validate`).
     """
 
     clusters: pd.DataFrame
@@ -203,6 +206,8 @@ class CoordinationResult:
     null: pd.DataFrame | None = None
     candidates: pd.DataFrame | None = None
     attachments: pd.DataFrame | None = None
+    validation: pd.DataFrame | None = None
+    validation_members: pd.DataFrame | None = None
 
     def __repr__(self) -> str:
         return (f"CoordinationResult({self.clusters[CLUSTER_ID].nunique():,} clusters, "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 import netlib
@@ -89,3 +90,33 @@ def test_broken_exports(tmp_path, content, message):
     path.write_text(content)
     with pytest.raises(DataFormatError, match=message):
         read_telegram_export(path)
+
+
+# --- property test: random messages never crash the reader and always add up -------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_value = st.one_of(st.none(), st.integers(-3, 2_000_000_000), st.text(max_size=6),
+                   st.sampled_from(["1643709600", "2022-02-01T10:00:00", "user1", "x"]))
+_entity = st.fixed_dictionaries({"type": st.sampled_from(["hashtag", "link", "text_link",
+                                                          "bold", None]),
+                                 "text": _value}, optional={"href": _value})
+_message = st.fixed_dictionaries({}, optional={
+    "id": _value, "type": st.sampled_from(["message", "service", None]),
+    "date": _value, "date_unixtime": _value, "from": _value, "from_id": _value,
+    "forwarded_from": _value, "reply_to_message_id": _value,
+    "text": st.one_of(_value, st.lists(st.one_of(st.text(max_size=5), _entity), max_size=3)),
+    "photo": _value})
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(messages=st.lists(st.one_of(_message, _value), max_size=6))
+def test_random_messages_add_up(tmp_path_factory, messages):
+    path = tmp_path_factory.mktemp("tg") / "result.json"
+    path.write_text(json.dumps({"name": "c", "id": 1, "messages": messages}))
+    data = read_telegram_export(path, now=pd.Timestamp("2026-01-01", tz="UTC"))
+    info = data.report.files["actions"]
+    assert info["read"] == info["kept"] + info["rejected"]
+    assert len(data.report.rejected.get("actions", [])) == info["rejected"]
+    assert data.actions[ACTION_ID].is_unique

@@ -116,10 +116,10 @@ _cell = st.one_of(
                      "\"['q']\"", "=cmd|' /C calc'!A0", "\u202e", "🔥", "a\nb"]),
     st.text(alphabet="ab1[]',\" #:\\é\n", max_size=10),
 )
-_row = st.fixed_dictionaries({c: _cell for c in (
-    "tweetid", "userid", "user_screen_name", "tweet_time", "is_retweet", "retweet_tweetid",
-    "quoted_tweet_tweetid", "in_reply_to_tweetid", "hashtags", "urls", "tweet_text",
-    "follower_count", "account_creation_date")})
+_COLUMNS = ["tweetid", "userid", "user_screen_name", "tweet_time", "is_retweet",
+            "retweet_tweetid", "quoted_tweet_tweetid", "in_reply_to_tweetid", "hashtags", "urls",
+            "tweet_text", "follower_count", "account_creation_date"]
+_row = st.fixed_dictionaries({c: _cell for c in _COLUMNS})
 
 
 @settings(max_examples=40, deadline=None,
@@ -127,11 +127,7 @@ _row = st.fixed_dictionaries({c: _cell for c in (
 @given(rows=st.lists(_row, min_size=0, max_size=8))
 def test_random_archive_rows_add_up(tmp_path_factory, rows):
     path = tmp_path_factory.mktemp("io") / "tweets.csv"
-    columns = list(_row.wrapped_strategy.mapping) if hasattr(_row, "wrapped_strategy") \
-        else ["tweetid", "userid", "user_screen_name", "tweet_time", "is_retweet",
-              "retweet_tweetid", "quoted_tweet_tweetid", "in_reply_to_tweetid", "hashtags",
-              "urls", "tweet_text", "follower_count", "account_creation_date"]
-    pd.DataFrame(rows, columns=columns).to_csv(path, index=False, quoting=_csv.QUOTE_ALL)
+    pd.DataFrame(rows, columns=_COLUMNS).to_csv(path, index=False, quoting=_csv.QUOTE_ALL)
     data = read_twitter_io_archive(path, chunksize=3,
                                    now=pd.Timestamp("2026-01-01", tz="UTC"))
     info = data.report.files["actions"]

@@ -539,14 +539,15 @@ def cluster_cards(analysis: Any, *, top: int = 20, top_objects: int = 3) -> pd.D
     -------
     DataFrame
         ``cluster_id, n_accounts, platforms, median_lag_seconds, min_q_value, n_ties,
-        traces, top_objects, accounts, finding`` (``top_objects`` a list of
-        ``(object_id, n_co_shares)``; ``accounts`` the member ids; ``finding`` the time-zone
-        sentence or "").
+        traces, top_objects, top_object_traces, accounts, finding`` (``top_objects`` a list
+        of ``(object_id, n_co_actions)``, ``top_object_traces`` the kind of each (repost,
+        hashtag, link...) when the pairs say; ``accounts`` the member ids; ``finding`` the
+        time-zone sentence or "").
     """
     coordination = getattr(analysis, "coordination", None)
     clusters = _frame(coordination, "clusters")
     cols = [CLUSTER_ID, "n_accounts", "platforms", "median_lag_seconds", "min_q_value",
-            "n_ties", "traces", "top_objects", "accounts", "finding"]
+            "n_ties", "traces", "top_objects", "top_object_traces", "accounts", "finding"]
     if clusters is None or clusters.empty:
         return pd.DataFrame(columns=cols)
     accounts = analysis.dataset.accounts
@@ -562,7 +563,7 @@ def cluster_cards(analysis: Any, *, top: int = 20, top_objects: int = 3) -> pd.D
         row = {CLUSTER_ID: cid, "n_accounts": len(members),
                "platforms": sorted({str(platform_of[m]) for m in members if m in platform_of}),
                "median_lag_seconds": np.nan, "min_q_value": np.nan, "n_ties": 0, "traces": [],
-               "top_objects": [], "accounts": sorted(members),
+               "top_objects": [], "top_object_traces": [], "accounts": sorted(members),
                "finding": finding_of.get(str(cid), "")}
         if edges is not None and not edges.empty:
             inside = edges[edges[ACCOUNT_ID].astype(str).isin(members)
@@ -580,6 +581,10 @@ def cluster_cards(analysis: Any, *, top: int = 20, top_objects: int = 3) -> pd.D
             if OBJECT_ID in inside and len(inside):
                 counts = inside[OBJECT_ID].astype(str).value_counts(sort=True)
                 row["top_objects"] = [(o, int(n)) for o, n in counts.head(top_objects).items()]
+                if TRACE in inside:
+                    kinds = inside.assign(_o=inside[OBJECT_ID].astype(str)).groupby("_o")[TRACE]
+                    row["top_object_traces"] = [
+                        str(kinds.get_group(o).mode().iat[0]) for o, _ in row["top_objects"]]
         rows.append(row)
     return pd.DataFrame(rows, columns=cols)
 
@@ -867,7 +872,9 @@ def _section_networks(analysis: Any, labels: Mapping[str, str]) -> str:
                        if c in accounts]
         shown = _table_html(accounts.loc[accounts[ACCOUNT_ID].astype(str).isin(members),
                                          member_cols], max_rows=12)
-        objects = "".join(f"<li>{_link(o)} — {n:,} co-actions</li>" for o, n in card["top_objects"])
+        kinds = card["top_object_traces"] or [""] * len(card["top_objects"])
+        objects = "".join(f"<li>{_link(o)}{f' ({_esc(k)})' if k else ''} — {n:,} co-actions</li>"
+                          for (o, n), k in zip(card["top_objects"], kinds, strict=False))
         timeline = ""
         if card["top_objects"]:
             example = _example_timeline(analysis, members, card["top_objects"][0][0])

@@ -297,6 +297,7 @@ def test_cluster_cards_facts(analysis):
     assert card["median_lag_seconds"] == 20
     assert card["min_q_value"] == pytest.approx(3e-4)
     assert [o for o, _ in card["top_objects"]] == ["o1", "o2", "o3"]
+    assert card["top_object_traces"] == ["repost"] * 3
     lineage = report.lineage_cards(analysis)
     assert lineage.iloc[0]["accounts"] == ["a4", "a5"]
     assert lineage.iloc[0]["links"][0]["score"] == 0.91

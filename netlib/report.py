@@ -76,6 +76,7 @@ from netlib.schema import (
     ParameterError,
     normalize_handle,
 )
+from netlib.triage import CATEGORIES as _TRIAGE_ORDER
 
 __all__ = [
     "setup_notebook", "save_figure", "figures_dir",
@@ -694,9 +695,16 @@ def summary(analysis: Any) -> dict[str, Any]:
     for r in timezone_findings(analysis).head(3).itertuples(index=False):
         lines.append(f"Network {r.cluster_id}: {r.finding}.")
     if triage is not None and len(triage):
-        found = int(triage["found"].sum()) if "found" in triage else 0
-        lines.append(f"Of {len(triage):,} watch-list entries, {found:,} were found in the data "
-                     f"and {len(triage) - found:,} were not.")
+        found = int(triage["found"].astype(bool).sum()) if "found" in triage else 0
+        text = (f"Of {len(triage):,} watch-list entries, {found:,} were found in the data "
+                f"and {len(triage) - found:,} were not")
+        if "category" in triage:
+            counts = triage["category"].value_counts(sort=False)
+            parts = [f"{int(counts[c]):,} {c.replace('_', ' ')}" for c in _TRIAGE_ORDER
+                     if c in counts.index and c not in ("not_found",)]
+            if parts:
+                text += "; by category: " + ", ".join(parts)
+        lines.append(text + ".")
     return {"counts": counts, "time_span": span, "headlines": lines}
 
 

@@ -488,3 +488,10 @@ def test_categorical_and_odd_dtypes_are_still_safe(tmp_path):
     hidden = report.pseudonymize_tables({"t": pd.DataFrame({"handle": pd.Categorical(["ann"])})},
                                         "k")
     assert hidden["t"]["handle"].tolist() == [report.pseudonym("ann", "k", kind="user")]
+
+
+def test_summary_counts_triage_categories(analysis):
+    lines = report.summary(analysis)["headlines"]
+    assert lines[-1] == ("Of 6 watch-list entries, 4 were found in the data and 2 were not; "
+                         "by category: 1 operator, 1 mirror, 1 recreated, 1 no signal, "
+                         "1 invalid entry.")

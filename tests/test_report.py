@@ -495,3 +495,9 @@ def test_summary_counts_triage_categories(analysis):
     assert lines[-1] == ("Of 6 watch-list entries, 4 were found in the data and 2 were not; "
                          "by category: 1 operator, 1 mirror, 1 recreated, 1 no signal, "
                          "1 invalid entry.")
+
+
+@pytest.mark.parametrize("key", ["", b"", 123, None])
+def test_pseudonymize_rejects_bad_keys(analysis, key):
+    with pytest.raises(netlib.ParameterError, match="key"):
+        report.pseudonymize_analysis(analysis, key)

@@ -121,3 +121,10 @@ def test_every_entry_kept_and_found_iff_handle_exists(analysis, handles):
 def test_watchlist_frame_is_idempotent():
     once = watchlist_frame(pd.DataFrame({"handle": ["a"], "note": ["n"]}))
     pd.testing.assert_frame_equal(watchlist_frame(once), once)
+
+
+def test_triage_and_reader_errors_name_the_problem(analysis, tmp_path):
+    with pytest.raises(netlib.DataFormatError, match="no handle or account_id column"):
+        triage(pd.DataFrame({"name": ["x"]}), analysis)
+    with pytest.raises(netlib.DataFormatError, match="missing.csv: file not found"):
+        read_watchlist(tmp_path / "missing.csv")

@@ -3,6 +3,20 @@
 :func:`load` picks the reader from the files it is given (or from ``format=``) and
 always returns a validated :class:`~netlib.schema.Dataset` whose ``report`` counts rows
 read, kept and rejected.
+
+=================  ============================================  =========================
+format             what it reads                                 reader
+=================  ============================================  =========================
+``netlib``         folder with accounts.csv, actions.csv         :func:`read_interchange`
+``coortweet``      CooRTweet share table (.csv/.parquet/.rda)    :func:`read_coortweet`
+``twitter_io``     Twitter IO archive tweet CSVs (plain/hashed)  :func:`read_twitter_io_archive`
+``fivethirtyeight``  IRA troll tweets (release or per-author)    :func:`read_fivethirtyeight`
+``twarc2``         X API v2 JSON lines (pages or flattened)      :func:`read_twarc2`
+``telegram``       Telegram Desktop ``result.json``              :func:`read_telegram_export`
+=================  ============================================  =========================
+
+Detection tries the formats in this order and records its choice as the first note of
+the report; ``format=`` overrides it.
 """
 
 from __future__ import annotations

@@ -1,0 +1,346 @@
+"""Tests for netlib.coordination: network, null model, FDR, clusters, result, acceptance."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+import netlib
+from netlib.coordination import CoordinationResult, bh_qvalues, detect, disparity_filter
+from netlib.coordination import clusters as cl
+from netlib.coordination import network as nw
+from netlib.coordination import significance as sig
+from netlib.schema import DataFormatError, ParameterError
+
+NOW = pd.Timestamp("2025-06-01", tz="UTC")
+FAST = dict(n_consensus=0, n_null=0)  # secondary tests skip the stability and calibration runs
+T0 = pd.Timestamp("2025-01-06", tz="UTC")
+
+
+# --- a small hand-made world ----------------------------------------------------------------
+def make_world(seed: int = 0, *, n_org: int = 150, n_net: int = 6, n_fans: int = 6,
+               days: int = 2) -> tuple[netlib.Dataset, set[str], set[str]]:
+    """Organic accounts with viral bursts, a fan group, and a planted network.
+
+    The network's operator posts; members repost within seconds and post copies with the
+    same link and hashtags (both behaviours). Fans only reshare a celebrity, fast.
+    """
+    rng = np.random.default_rng(seed)
+    acc, act = [], []
+
+    def add(account, t, kind, **cols):
+        act.append({"action_id": f"a{len(act)}", "account_id": account,
+                    "timestamp": T0 + pd.Timedelta(seconds=int(t)), "kind": kind, **cols})
+        return act[-1]["action_id"]
+
+    org = [f"org{i}" for i in range(n_org)]
+    net = [f"net{i}" for i in range(n_net)]
+    fans = [f"fan{i}" for i in range(n_fans)]
+    for a in org + net + fans + ["celeb"]:
+        acc.append({"account_id": a, "platform": "x", "handle": a,
+                    "created_at": "2024-01-01T00:00:00Z"})
+    span = days * 86400
+    # organic posts and random reshares, plus viral bursts
+    posts = []
+    for a in org:
+        for t in rng.uniform(0, span, size=12):
+            posts.append(add(a, t, "post", text=f"organic words {rng.integers(1e9)} from {a}",
+                             hashtags=f"tag{rng.integers(40)}",
+                             urls=f"https://site{rng.integers(300)}.example/p"))
+    for a in org:  # everyday reshares of random posts
+        for t in rng.uniform(0, span, size=12):
+            add(a, t, "repost", object_id=posts[int(rng.integers(len(posts)))])
+    for _ in range(days * 3):
+        src = posts[int(rng.integers(len(posts)))]
+        t0 = rng.uniform(0, span - 3600)
+        for a in rng.choice(org, size=int(rng.integers(10, 30)), replace=False):
+            add(a, t0 + rng.exponential(40), "repost", object_id=src)
+    # a celebrity and fast fans (amplification only)
+    for t in rng.uniform(0, span - 3600, size=days * 10):
+        pid = add("celeb", t, "post", text=f"celebrity says {rng.integers(1e9)} hello")
+        for f in fans:
+            if rng.random() < 0.8:
+                add(f, t + rng.uniform(1, 20), "repost", object_id=pid)
+    # the planted network: operator post, reposts and copies within seconds
+    for k in range(days * 10):
+        t = rng.uniform(0, span - 3600)
+        text = f"the truth they hide about bridge {k} share before it is deleted now"
+        link = f"https://www.campaign-site.example/a/{k}?utm_source=net"
+        pid = add(net[0], t, "post", text=text, urls=link, hashtags="truth bridge")
+        for m in net[1:]:
+            if rng.random() < 0.5:
+                add(m, t + rng.uniform(1, 15), "repost", object_id=pid)
+            else:
+                add(m, t + rng.uniform(1, 15), "post", text=text + "!", urls=link,
+                    hashtags="truth bridge")
+    data = netlib.Dataset.from_frames(pd.DataFrame(acc), pd.DataFrame(act), now=NOW)
+    return data, set(net), set(fans)
+
+
+@pytest.fixture(scope="module")
+def world():
+    return make_world(0)
+
+
+@pytest.fixture(scope="module")
+def result(world):
+    data, _, _ = world
+    return detect(data, n_consensus=2)
+
+
+# --- outcomes a user cares about ------------------------------------------------------------
+def test_planted_network_found_and_organic_left_out(world, result):
+    _, net, fans = world
+    flagged = set(result.flagged)
+    assert net <= flagged
+    assert not (flagged - net), f"flagged outside the network: {sorted(flagged - net)}"
+    assert result.clusters.groupby("cluster_id").size().max() == len(net)
+
+
+def test_fans_are_a_candidate_but_not_reported(result):
+    cand = result.candidates
+    fans = cand[cand["behaviours"] == "repost"]
+    assert len(fans) == 1 and not fans["reported"].any()
+    assert cand.loc[cand["reported"], "n_behaviours"].min() >= 3
+
+
+def test_without_behaviour_rule_fans_are_reported(world):
+    data, net, fans = world
+    res = detect(data, min_behaviours=1, **FAST)
+    assert fans & set(res.flagged)
+    assert net <= set(res.flagged)
+
+
+def test_result_tables_and_evidence(world, result):
+    _, net, _ = world
+    tables = result.to_tables()
+    assert set(tables) == {"clusters", "coordination_edges", "cluster_stats"}
+    assert list(tables["clusters"].columns) == ["account_id", "cluster_id"]
+    for col in ("account_id", "account_id_y", "weight", "p_value", "q_value"):
+        assert col in tables["coordination_edges"].columns
+    assert (tables["coordination_edges"]["q_value"] <= result.params["fdr"]).all()
+    stats_ = tables["cluster_stats"].iloc[0]
+    assert stats_["size"] == len(net) and stats_["platforms"] == "x"
+    assert stats_["observed"] > 5 * stats_["expected"]
+    assert stats_["q_value"] < 0.05
+    assert "repost" in stats_["traces"] and "link" in stats_["traces"]
+    ev = result.evidence("net1", "net2")
+    assert len(ev) > 0 and set(ev["trace"]) <= set(netlib.traces.TRACES)
+    assert (ev["time_delta"] <= result.params["window"]).all()
+    assert result.evidence("net1", "org0").empty
+    assert result.edge("net2", "net1")["weight"] == result.edge("net1", "net2")["weight"]
+    tl = result.timeline(0)
+    assert (tl["seconds_after_first"] >= 0).all() and tl["account_id"].isin(net).all()
+    ast = result.account_stats.set_index("account_id")
+    assert ast.loc["net1", "coordinated_share"] > 0.5
+    assert pd.isna(ast.loc["org0", "cluster_id"]) if "org0" in ast.index else True
+    assert isinstance(result, CoordinationResult) and "clusters" in repr(result)
+    assert result.params["window"] == 60 and result.fingerprint == world[0].fingerprint()
+
+
+def test_detect_is_deterministic(world, result):
+    again = detect(world[0], n_consensus=2)
+    pd.testing.assert_frame_equal(again.clusters, result.clusters)
+    pd.testing.assert_frame_equal(again.edges, result.edges)
+
+
+@pytest.mark.parametrize("method", ["leiden", "louvain", "components"])
+def test_methods_find_the_network(world, method):
+    _, net, _ = world
+    res = detect(world[0], method=method, **FAST)
+    assert set(res.flagged) == net
+
+
+def test_detect_on_a_trace_table_and_single_trace(world):
+    data, net, _ = world
+    table = netlib.traces.build_traces(data, traces=["repost", "link"])
+    res = detect(table, **FAST)
+    assert net - {"net0"} <= set(res.flagged) | {"net0"}
+    only = detect(data, traces="repost", **FAST)
+    assert only.params["behaviour_rule_applied"] is False
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"window": 0}, "window"), ({"window": "soon"}, "window"), ({"fdr": 0}, "fdr"),
+    ({"fdr": 1.5}, "fdr"), ({"method": "magic"}, "method"), ({"min_cluster_size": 1},
+                                                               "min_cluster_size"),
+    ({"min_weight": 0}, "min_weight"), ({"edge_weight": "likes"}, "edge_weight"),
+    ({"backbone": 2}, "backbone"), ({"n_consensus": -1}, "n_consensus"),
+    ({"traces": ["retweet"]}, "unknown trace"), ({"null_bin": 0}, "null_bin"),
+])
+def test_detect_rejects_bad_parameters(world, kwargs, match):
+    with pytest.raises(ParameterError, match=match):
+        detect(world[0], **kwargs)
+
+
+def test_detect_rejects_incomplete_trace_table():
+    with pytest.raises(DataFormatError, match="missing column"):
+        detect(pd.DataFrame({"account_id": ["a"], "object_id": ["o"]}))
+
+
+def test_backbone_and_weights_run(world):
+    data, net, _ = world
+    res = detect(data, backbone=0.5, edge_weight="weight_tfidf", **FAST)
+    assert set(res.flagged) <= net | {"celeb"}
+    res = detect(data, edge_weight="significance", **FAST)
+    assert net <= set(res.flagged)
+
+
+# --- the edge table against brute force ----------------------------------------------------
+def brute_weights(table: pd.DataFrame, window: float) -> dict:
+    out: dict = {}
+    rows = table.to_dict("records")
+    for x, y in itertools.combinations(rows, 2):
+        if x["trace"] != y["trace"] or x["object_id"] != y["object_id"]:
+            continue
+        if x["account_id"] == y["account_id"]:
+            continue
+        if abs((x["timestamp"] - y["timestamp"]).total_seconds()) > window:
+            continue
+        key = tuple(sorted((x["account_id"], y["account_id"])))
+        out.setdefault(key, set()).add((x["trace"], x["object_id"]))
+    return {k: len(v) for k, v in out.items()}
+
+
+trace_rows = st.lists(st.tuples(st.sampled_from("abcd"), st.sampled_from(["repost", "link"]),
+                                st.sampled_from(["o1", "o2", "o3"]),
+                                st.integers(min_value=0, max_value=300)),
+                      min_size=0, max_size=25)
+
+
+def as_table(rows) -> pd.DataFrame:
+    return pd.DataFrame({
+        "account_id": [r[0] for r in rows], "trace": [r[1] for r in rows],
+        "object_id": [r[2] for r in rows],
+        "timestamp": [T0 + pd.Timedelta(seconds=r[3]) for r in rows],
+        "action_id": [f"x{i}" for i in range(len(rows))]},
+    ).astype({"timestamp": "datetime64[ns, UTC]"})
+
+
+@settings(max_examples=30, deadline=None)
+@given(trace_rows)
+def test_edge_weights_match_brute_force(rows):
+    table = as_table(rows)
+    pairs = nw.co_actions(table, window=60, min_participation=0)
+    edges = nw.edge_table(pairs, traces=("repost", "link"))
+    got = {(a, b): w for a, b, w in edges[["account_id", "account_id_y", "weight"]]
+           .itertuples(index=False)}
+    assert got == brute_weights(table, 60)
+
+
+@settings(max_examples=30, deadline=None)
+@given(trace_rows)
+def test_expected_coactions_match_brute_force(rows):
+    table = as_table(rows)
+    bins, _ = sig.bin_statistics(table, bin_seconds=120)
+    same = {(t, b): s for t, b, s in bins[["trace", "bin", "same_object"]]
+            .itertuples(index=False)}
+    accounts = sorted(set(table["account_id"]))
+    edges = pd.DataFrame(list(itertools.combinations(accounts, 2)),
+                         columns=["account_id", "account_id_y"])
+    got = sig.expected_coactions(edges, table, bins, window=60, bin_seconds=120)
+    recs = table.to_dict("records")
+    for i, (a, b) in enumerate(edges.itertuples(index=False)):
+        want = 0.0
+        for x, y in itertools.product(recs, recs):
+            if x["account_id"] != a or y["account_id"] != b or x["trace"] != y["trace"]:
+                continue
+            dt = abs((x["timestamp"] - y["timestamp"]).total_seconds())
+            if dt <= 60:
+                first = x if (a < b) else y
+                secs = int(first["timestamp"].timestamp())
+                want += same[(first["trace"], secs // 120)]
+        assert got[i] == pytest.approx(want)
+
+
+def test_null_calibration_matches_shuffled_data():
+    data, _, _ = make_world(3)
+    table = netlib.traces.build_traces(data, traces=["repost"])
+    bins, activity = sig.bin_statistics(table, bin_seconds=3600)
+    calib = sig.null_calibration(table, bins, activity, window=60, bin_seconds=3600,
+                                 n_null=4, seed=1)
+    kappa = float(calib.set_index("trace").loc["repost", "kappa"])
+    assert 0.8 < kappa < 1.2
+
+
+# --- p-values, FDR, backbone ----------------------------------------------------------------
+def test_poisson_pvalues():
+    p = sig.poisson_pvalues(np.array([0, 1, 5]), np.array([1.0, 1.0, 1.0]))
+    assert p[0] == 1.0
+    assert p[1] == pytest.approx(1 - np.exp(-1))
+    assert p[2] == pytest.approx(stats.poisson.sf(4, 1.0))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=30))
+def test_bh_qvalues_match_definition(p):
+    q = bh_qvalues(p)
+    m = len(p)
+    for i, pi in enumerate(p):
+        # q_i = min over j with p_j >= p_i of p_j * m / rank_j (capped at 1)
+        ranks = {j: sum(1 for x in p if x <= p[j]) for j in range(m)}
+        want = min(min(p[j] * m / ranks[j], 1.0) for j in range(m) if p[j] >= pi)
+        assert q[i] == pytest.approx(want)
+
+
+def test_disparity_filter_keeps_dominant_edges():
+    edges = pd.DataFrame({"account_id": ["a", "a", "a", "b"],
+                          "account_id_y": ["b", "c", "d", "c"],
+                          "weight": [100.0, 1.0, 1.0, 1.0]})
+    keep = disparity_filter(edges, alpha=0.05)
+    # a-b: at a (1 - 100/102)^2 ~ 0.0004 -> kept; a-c: at a (1 - 1/102)^2 ~ 0.98 and at c
+    # (1 - 1/2)^1 = 0.5 -> dropped; a-d: d has degree 1 -> kept; b-c: 0.99 and 0.5 -> dropped
+    assert keep.tolist() == [True, False, True, False]
+    with pytest.raises(ParameterError, match="backbone"):
+        disparity_filter(edges, alpha=0)
+
+
+@pytest.mark.parametrize("method", cl.METHODS)
+def test_partition_splits_two_cliques(method):
+    cliques = [list(itertools.combinations("abcd", 2)), list(itertools.combinations("wxyz", 2))]
+    edges = pd.DataFrame([p for c in cliques for p in c], columns=["account_id", "account_id_y"])
+    edges["weight"] = 1.0
+    labels = cl.partition(edges, method=method, seed=0)
+    assert labels["a"] == labels["d"] and labels["w"] == labels["z"]
+    assert labels["a"] != labels["w"]
+    stab = cl.stability(edges, labels, method=method, n_runs=2)
+    assert (stab == 1.0).all()
+
+
+# --- acceptance on synthetic scenarios ------------------------------------------------------
+def _score(scenario):
+    from netlib import evaluate
+
+    res = detect(scenario.dataset)
+    acc = evaluate.score_accounts(res.flagged, scenario.truth)
+    clu = evaluate.score_clusters(res.clusters, scenario.truth)
+    return acc, clu
+
+
+@pytest.mark.parametrize("seed, difficulty", [(11, "medium")])
+def test_acceptance_small_scenario(seed, difficulty):
+    from netlib import synth
+
+    acc, clu = _score(synth.generate(seed=seed, scale=0.15, difficulty=difficulty))
+    assert acc["precision"] >= 0.95, acc
+    assert acc["recall"] >= 0.90, acc
+    assert clu["ari"] >= 0.85, clu
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed, scale, difficulty", [
+    (1, 0.3, "easy"), (2, 0.3, "medium"), (3, 0.3, "hard"), (4, 0.5, "medium"),
+    (5, 0.5, "hard"), (8, 1.0, "medium")])
+def test_acceptance_scenarios(seed, scale, difficulty):
+    from netlib import synth
+
+    acc, clu = _score(synth.generate(seed=seed, scale=scale, difficulty=difficulty))
+    assert acc["precision"] >= 0.95, acc
+    assert acc["recall"] >= 0.90, acc
+    assert clu["ari"] >= 0.85, clu

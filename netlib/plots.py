@@ -42,7 +42,7 @@ from netlib.schema import (
 __all__ = [
     "CLUSTER_ID", "ACCOUNT_ID_Y", "PREDECESSOR_ID", "SUCCESSOR_ID", "SCORE", "CHAIN_ID",
     "POSITION", "HUB_SCORE", "RANK", "Q_VALUE", "P_VALUE", "WEIGHT", "TIME_DELTA",
-    "UTC_OFFSET", "TZ_LOW", "TZ_HIGH", "TRACE",
+    "UTC_OFFSET", "TZ_LOW", "TZ_HIGH", "TRACE", "TAKEN_DOWN_AT",
     "account_labels", "coordination_edges", "recreation_times", "kaplan_meier", "activity_matrix",
     "network_map", "network_map_static", "chain_timeline", "chain_timeline_static",
     "activity_heatmap", "activity_heatmap_static", "survival_curve", "survival_curve_static",
@@ -69,6 +69,7 @@ RANK = "rank"
 UTC_OFFSET = "utc_offset_hours"
 TZ_LOW = "low"
 TZ_HIGH = "high"
+TAKEN_DOWN_AT = "taken_down_at"
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
@@ -271,10 +272,13 @@ def _chain_rows(mirrors: Any, dataset: Any, max_chains: int) -> pd.DataFrame:
     keep = sizes.index[:max_chains]
     rows = chains[chains[CHAIN_ID].isin(keep)].sort_values([CHAIN_ID, POSITION], kind="stable")
     spans = _lifespans(dataset)
+    removed = rows[TAKEN_DOWN_AT] if TAKEN_DOWN_AT in rows else None
     rows = rows[[CHAIN_ID, POSITION, ACCOUNT_ID]].copy()
     rows[ACCOUNT_ID] = rows[ACCOUNT_ID].astype(str)
     rows["start"] = rows[ACCOUNT_ID].map(spans["start"])
     rows["end"] = rows[ACCOUNT_ID].map(spans["end"])
+    if removed is not None:  # the mirror analysis' takedown time (also inferred ones)
+        rows["end"] = pd.to_datetime(removed, utc=True).fillna(rows["end"])
     return rows.reset_index(drop=True)
 
 
@@ -286,8 +290,9 @@ def chain_timeline(mirrors: Any, dataset: Any, *, max_chains: int = 30):
     mirrors : MirrorResult-like
         Needs ``.chains`` (``chain_id, position, account_id``).
     dataset : Dataset
-        For creation/removal times (``created_at``, ``suspended_at``, else first/last action)
-        and handles.
+        For creation/removal times (``created_at``, else the first action; the chain's
+        ``taken_down_at`` when present, else ``suspended_at``, else the last action) and
+        handles.
     max_chains : int
         The longest chains shown.
 
@@ -423,7 +428,7 @@ def recreation_times(dataset: Any, mirrors: Any) -> pd.DataFrame:
         own = own.dropna(subset=["hours"])
         return pd.DataFrame({
             ACCOUNT_ID: own[ACCOUNT_ID].astype(str).to_numpy(),
-            "removed_at": own["taken_down_at"].array if "taken_down_at" in own
+            "removed_at": own[TAKEN_DOWN_AT].array if TAKEN_DOWN_AT in own
             else pd.NaT, SUCCESSOR_ID: None, "recreated_at": pd.NaT,
             "days": (pd.to_numeric(own["hours"]) / 24).clip(lower=0).to_numpy(),
             "observed": own["recreated"].astype(bool).to_numpy()}, columns=columns)

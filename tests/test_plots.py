@@ -141,3 +141,11 @@ def test_network_map_caps_a_huge_cluster_to_its_best_tied_accounts():
     assert len(shown) == 10 and any(h.startswith("u000") for h in shown)
     assert any(h.startswith("u059") for h in shown) and not any(h.startswith("u001") for h in shown)
     assert "10 best-tied of 60" in fig.layout.title.text
+
+
+def test_chain_timeline_ends_at_the_mirror_analysis_takedown(analysis):
+    chains = analysis.mirrors.chains.assign(
+        taken_down_at=pd.to_datetime(["2024-01-04T12:00:00Z", None], utc=True))
+    rows = plots._chain_rows(SimpleNamespace(chains=chains), analysis.dataset, 30)
+    assert rows["end"].tolist()[0] == pd.Timestamp("2024-01-04T12:00:00Z")
+    assert rows["end"].tolist()[1] == pd.Timestamp("2024-01-07T09:00:00Z")  # last action

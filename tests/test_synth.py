@@ -400,3 +400,23 @@ def test_naive_baselines_fail_on_the_sample(sample):
              and Levenshtein.distance(s.handle_norm, n.handle_norm) <= 2]
     naive_links = score_links(pd.DataFrame(links, columns=[PREDECESSOR_ID, SUCCESSOR_ID]), truth)
     assert naive_links["f1"] < 0.8, naive_links
+
+
+@pytest.mark.parametrize("seed", [0, 17, 123_456])
+def test_any_seed_gives_consistent_truth(seed):
+    scenario = synth.generate(seed=seed, scale=0.01)
+    data, truth = scenario.dataset, scenario.truth
+    assert data.report.ok
+    acc = data.accounts.set_index(ACCOUNT_ID)
+    mirrors = truth["mirrors"]
+    assert set(mirrors[PREDECESSOR_ID]) | set(mirrors[SUCCESSOR_ID]) \
+        <= set(truth["coordinated"][ACCOUNT_ID])
+    assert (acc.loc[mirrors[PREDECESSOR_ID], STATUS] == "suspended").all()
+    nets = truth["networks"]
+    assert nets[UTC_OFFSET].is_unique  # each network works from its own zone
+    counts = truth["coordinated"][NETWORK_ID].value_counts()
+    assert (nets.set_index(NETWORK_ID)["n_accounts"] == counts.reindex(nets[NETWORK_ID])).all()
+    # suspended accounts act only before their suspension
+    susp = acc[SUSPENDED_AT].dropna()
+    acts = data.actions[data.actions[ACCOUNT_ID].isin(susp.index)]
+    assert (acts[TIMESTAMP].to_numpy() < susp.reindex(acts[ACCOUNT_ID]).to_numpy()).all()

@@ -24,6 +24,7 @@ from netlib.mirrors import (
 )
 from netlib.mirrors.candidates import account_links, account_profiles, candidate_pairs
 from netlib.mirrors.checks import ban_evasion_check, ban_evasion_pairs
+from netlib.mirrors.names import AFFIXES
 from netlib.mirrors.training import link_scores
 from netlib.schema import Dataset
 
@@ -147,7 +148,7 @@ def test_links_carry_one_column_per_signal_and_evidence():
     assert set(tables) == {"mirror_links", "mirror_chains"}
     for col in ["predecessor_id", "successor_id", "score", "rank", "handle_sim", "display_sim",
                 "name_rarity", "avatar_distance", "bio_sim", "shared_links",
-                "audience_overlap", "rhythm_sim", "gap_hours", "announces", "mentions_old"]:
+                "audience_overlap", "followee_overlap", "rhythm_sim", "gap_hours", "announces", "mentions_old"]:
         assert col in tables["mirror_links"].columns
     ev = res.evidence("a", "b")
     assert ev["announces"] == 1 and ev["mentions_old"] == 1
@@ -186,14 +187,27 @@ def test_coordination_adds_same_cluster_signal():
     assert detect_mirrors(_world(), coordination=obj).evidence("a", "b")["same_cluster"] == 1
 
 
-def test_audience_overlap_counts_followers_and_interactors():
+def test_audience_and_followee_overlap():
     data = _world()
-    follows = [("u1", "a"), ("u2", "a"), ("u1", "b"), ("u3", "b")]
+    follows = [("u1", "a"), ("u2", "a"), ("u1", "b"), ("u3", "b"),
+               ("a", "t1"), ("a", "t2"), ("b", "t1"), ("b", "t2")]
     data = Dataset.from_frames(data.accounts.drop(columns="handle_norm"), data.actions,
                                pd.DataFrame(follows, columns=["source_id", "target_id"]),
                                now=NOW)
     ev = detect_mirrors(data).evidence("a", "b")
     assert ev["audience_overlap"] == pytest.approx(1 / 3)  # {u1} of {u1, u2, u3}
+    assert ev["followee_overlap"] == pytest.approx(1.0)  # both follow {t1, t2}
+
+
+def test_shared_followees_alone_bring_a_fresh_name_into_the_candidates():
+    accounts = [dict(account_id="a", handle="first_name", created_at="2024-01-01",
+                     status="suspended", suspended_at="2025-02-01"),
+                dict(account_id="b", handle="totally_other", created_at="2025-02-03")]
+    follows = [("a", "t1"), ("b", "t1"), ("a", "t2"), ("b", "t2")]
+    res = detect_mirrors(_dataset(accounts, follows=follows), min_candidate_score=0.0)
+    row = res.candidates.iloc[0]
+    assert (row["predecessor_id"], row["successor_id"]) == ("a", "b")
+    assert row["blocks"] == "followees"
 
 
 def test_silent_accounts_are_predecessors_only_when_asked():
@@ -259,9 +273,16 @@ def _oracle_pairs(data: Dataset, before: pd.Timedelta, after: pd.Timedelta) -> s
         if not (-before <= gap <= after) or not s["first_seen"] > p["first_seen"]:
             continue
         a, b = p["handle_stem"], s["handle_stem"]
-        names_p = {x for x in (a, p["display_stem"]) if len(x) >= 2}
-        names_s = {x for x in (b, s["display_stem"]) if len(x) >= 2}
-        same_name = bool(names_p & names_s) and (len(a) >= 2 or len(b) >= 2)
+        def names(h, d):
+            out = {x for x in (h, d) if len(x) >= 2}
+            for affix in {skeleton(x) for x in AFFIXES}:  # glued affix cut off either end
+                if len(h) - len(affix) >= 4 and h.startswith(affix):
+                    out.add(h[len(affix):])
+                if len(h) - len(affix) >= 4 and h.endswith(affix):
+                    out.add(h[:-len(affix)])
+            return out
+
+        same_name = bool(names(a, p["display_stem"]) & names(b, s["display_stem"]))
         one_edit = 4 <= len(a) <= 16 and 4 <= len(b) <= 16 and (
             a == b or any(a[:i] + a[i + 1:] == b[:j] + b[j + 1:] or a[:i] + a[i + 1:] == b
                           or a == b[:j] + b[j + 1:]
@@ -376,3 +397,19 @@ def test_wikipedia_ban_evasion_identity_signals(realdata):
     punk = per_pair[per_pair["parent"] == "Punk1"].iloc[0]
     assert punk["found_by_name"] and not punk["in_window"]  # 5 months later: outside 30 days
     assert np.isfinite(summary["median_gap_hours"])
+
+
+def test_fit_weights_never_gives_evidence_a_negative_weight():
+    from netlib.mirrors.model import FEATURES, fit_weights
+
+    rng = np.random.default_rng(0)
+    n = 400
+    y = rng.integers(0, 2, size=n)
+    feats = pd.DataFrame(rng.random((n, len(FEATURES))) * 0.1, columns=list(FEATURES))
+    feats["name_sim"] = y * 0.8 + rng.random(n) * 0.2
+    feats["announces"] = 1.0 - y  # anti-correlated by construction
+    w = fit_weights(feats, y, meta={"seeds": [999]})
+    assert w["coef"]["name_sim"] > 0
+    assert w["coef"]["announces"] == 0.0
+    assert "announces" in w["training"]["dropped_negative"]
+    assert all(c >= 0 for f, c in w["coef"].items() if f not in ("spare", "same_platform"))

@@ -43,7 +43,7 @@ from netlib.schema import (
 __all__ = ["detect_mirrors", "MirrorResult", "pair_signals", "skeleton", "stem",
            "reliability_table", "survival_curve", "load_weights", "FEATURES"]
 
-LINK_COLUMNS = [C.PREDECESSOR_ID, C.SUCCESSOR_ID, C.SCORE, C.RANK, *C.SIGNALS, C.BLOCKS,
+LINK_COLUMNS = [C.PREDECESSOR_ID, C.SUCCESSOR_ID, C.SCORE, C.RANK, *C.SIGNALS, C.BLOCKS, "model",
                 C.PREDECESSOR_PLATFORM, C.SUCCESSOR_PLATFORM, C.TAKEN_DOWN_AT,
                 C.TAKEDOWN_SOURCE, C.FIRST_SEEN]
 
@@ -58,8 +58,10 @@ class MirrorResult:
         Accepted links: ``predecessor_id, successor_id, score, rank`` and one column per
         signal (``handle_sim, display_sim, name_sim, name_count, name_rarity,
         avatar_distance, avatar_sim, bio_sim, shared_links, audience_overlap,
-        same_cluster, rhythm_sim, gap_hours, announces, mentions_old, same_platform``),
-        then ``blocks`` (which blocking keys found the pair), both platforms,
+        followee_overlap, same_cluster, rhythm_sim, gap_hours, announces, mentions_old, same_platform``),
+        then ``blocks`` (which blocking keys found the pair), ``model`` (``full``, or
+        ``no_social`` when either account has no follower/followee/interaction data),
+        both platforms,
         ``taken_down_at, takedown_source, first_seen`` (of the successor).
     candidates : DataFrame
         Every scored candidate pair, same columns plus ``accepted``; ``rank`` orders the
@@ -109,7 +111,9 @@ class MirrorResult:
             raise KeyError(f"({predecessor_id!r}, {successor_id!r}) was not a candidate pair")
         out = row.iloc[0].to_dict()
         feats = _model.features(row).iloc[0]
-        coef = self.params["weights"]["coef"]
+        weights = self.params["weights"]
+        coef = (weights["no_social"]["coef"] if out.get("model") == "no_social"
+                and "no_social" in weights else weights["coef"])
         out["contributions"] = {f: round(float(coef[f] * feats[f]), 4) for f in FEATURES}
         return out
 
@@ -131,7 +135,8 @@ def _clusters_of(coordination) -> pd.DataFrame | None:
 
 def pair_signals(data: Dataset, pairs: pd.DataFrame, profiles: pd.DataFrame, *,
                  links: pd.DataFrame, clusters: pd.DataFrame | None = None,
-                 texts: pd.Series | None = None, early_posts: int = 5,
+                 texts: pd.Series | None = None, social: tuple | None = None,
+                 early_posts: int = 5,
                  min_rhythm_actions: int = 5) -> pd.DataFrame:
     """Measure every signal on candidate pairs (one evidence column per signal).
 
@@ -148,6 +153,8 @@ def pair_signals(data: Dataset, pairs: pd.DataFrame, profiles: pd.DataFrame, *,
         ``account_id, cluster_id``.
     texts : Series, optional
         Early posts per account (index: account_id); read from ``data`` when omitted.
+    social : (DataFrame, DataFrame), optional
+        Audience and followees (``account_id, member``); computed when omitted.
 
     Returns
     -------
@@ -172,7 +179,10 @@ def pair_signals(data: Dataset, pairs: pd.DataFrame, profiles: pd.DataFrame, *,
                                           acc[BIO].reindex(out[C.SUCCESSOR_ID]))
     out[C.SHARED_LINKS] = _sig.shared_links(out, links)
     ids = set(out[C.PREDECESSOR_ID]) | set(out[C.SUCCESSOR_ID])
-    out[C.AUDIENCE_OVERLAP] = _sig.audience_overlap(out, _sig.audience(data, ids))
+    if social is None:
+        social = (_sig.audience(data, ids), _sig.followees(data, ids))
+    out[C.AUDIENCE_OVERLAP] = _sig.audience_overlap(out, social[0])
+    out[C.FOLLOWEE_OVERLAP] = _sig.audience_overlap(out, social[1])
     if clusters is not None:
         cl = clusters.drop_duplicates(ACCOUNT_ID).set_index(ACCOUNT_ID)["cluster_id"]
         a = out[C.PREDECESSOR_ID].map(cl)
@@ -316,8 +326,9 @@ def detect_mirrors(data: Dataset, *, coordination=None, before: str | pd.Timedel
     prof = _cand.account_profiles(data, silent_after=silent_td)
     links = _cand.account_links(data, max_accounts=max_link_accounts)
     texts = _cand.early_texts(data, prof[ACCOUNT_ID], n_posts=early_posts)
+    social = (_sig.audience(data), _sig.followees(data))
     pairs = _cand.candidate_pairs(
-        prof, avatars=data.accounts[PROFILE_IMAGE_HASH], links=links,
+        prof, avatars=data.accounts[PROFILE_IMAGE_HASH], links=links, social=social,
         mentions=_cand.mention_stems(texts), before=before_td, after=after_td,
         max_block=max_block, max_candidates=max_candidates)
     params["n_predecessors"] = int(prof[C.TAKEN_DOWN_AT].notna().sum())
@@ -325,8 +336,12 @@ def detect_mirrors(data: Dataset, *, coordination=None, before: str | pd.Timedel
 
     if len(pairs):
         scored = pair_signals(data, pairs, prof, links=links, clusters=clusters,
-                              texts=texts, early_posts=early_posts, min_rhythm_actions=min_rhythm_actions)
-        scored[C.SCORE] = _model.score(_model.features(scored), w)
+                              texts=texts, social=social, early_posts=early_posts, min_rhythm_actions=min_rhythm_actions)
+        has_social = set(social[0][ACCOUNT_ID]) | set(social[1][ACCOUNT_ID])
+        known = (scored[C.PREDECESSOR_ID].isin(has_social)
+                 & scored[C.SUCCESSOR_ID].isin(has_social)).to_numpy()
+        scored[C.SCORE] = _model.score(_model.features(scored), w, social_known=known)
+        scored["model"] = np.where(known, "full", "no_social")
         scored = scored[scored[C.SCORE] >= min_candidate_score].reset_index(drop=True)
     else:
         scored = pd.DataFrame(columns=[c for c in LINK_COLUMNS if c != C.RANK])

@@ -4,11 +4,13 @@ No pair of accounts is compared unless the two share a *blocking key* and the
 successor was first seen inside the predecessor's takedown window. Keys are:
 
 ========  =======================================================================
-``s``     name stem (handle, display name, or an @-mention in the successor's first posts)
+``s``     name stem (handle, display name, an @-mention in the successor's first posts, or
+          the handle stem without a glued-on affix such as ``real``)
 ``d``     one-deletion neighbourhood of the handle stem (catches one edited character)
 ``p/q``   the first / last five characters of the handle stem (catches added words)
 ``a``     one of four bands of the avatar hash (an exact band means few differing bits)
 ``l``     a rare link (profile URL, bio link, invite link or posted URL)
+``f/g``   a shared follower or interactor / a shared followee (when follows are known)
 ========  =======================================================================
 
 Keys are joined inside weekly time buckets, so the work grows with the number of
@@ -23,13 +25,14 @@ import numpy as np
 import pandas as pd
 
 from netlib.mirrors import _columns as C
-from netlib.mirrors.names import skeleton, stem
+from netlib.mirrors.names import affix_variants, skeleton, stem
 from netlib.schema import (
     ACCOUNT_ID,
     BIO,
     CREATED_AT,
     DISPLAY_NAME,
     HANDLE,
+    KIND,
     PLATFORM,
     STATUS,
     SUSPENDED_AT,
@@ -42,12 +45,15 @@ from netlib.schema import (
 
 __all__ = ["account_profiles", "account_links", "candidate_pairs", "BLOCK_NAMES"]
 
-BLOCK_NAMES = {1: "name", 2: "edit", 4: "affix", 8: "avatar", 16: "link"}
-_FLAG_WEIGHT = {1: 4, 2: 2, 4: 1, 8: 4, 16: 4}
+BLOCK_NAMES = {1: "name", 2: "edit", 4: "affix", 8: "avatar", 16: "link", 32: "audience",
+               64: "followees"}
+_FLAG_WEIGHT = {1: 4, 2: 2, 4: 1, 8: 4, 16: 4, 32: 2, 64: 2}
 _URL_IN_TEXT = re.compile(r"(?:https?://|www\.|t\.me/|chat\.whatsapp\.com/)[^\s<>\"')]+",
                           re.IGNORECASE)
 _MENTION = re.compile(r"@([\w.]{2,40})", re.UNICODE)
 _NS_PER_HOUR = 3_600 * 10**9
+#: Action kinds whose text the account wrote itself.
+OWN_TEXT_KINDS = ("post", "reply", "quote")
 
 
 def _utc_ns(values: pd.Series) -> np.ndarray:
@@ -159,11 +165,16 @@ def account_links(data: Dataset, *, max_accounts: int = 20) -> pd.DataFrame:
 
 
 def early_texts(data: Dataset, account_ids, *, n_posts: int = 5) -> pd.Series:
-    """The first ``n_posts`` texts of each account, joined by newlines (index: account_id)."""
+    """The first ``n_posts`` own texts of each account, joined by newlines (index: account_id).
+
+    Reposts and forwards are left out: their text is someone else's (an amplifier that
+    reposts an operator's "we're back" post is not announcing itself).
+    """
     act = data.actions
     if not len(act):
         return pd.Series(dtype=object)
-    sub = act.loc[act[ACCOUNT_ID].isin(set(account_ids)) & act[TEXT].notna(),
+    own = act[KIND].isin(OWN_TEXT_KINDS)
+    sub = act.loc[act[ACCOUNT_ID].isin(set(account_ids)) & act[TEXT].notna() & own,
                   [ACCOUNT_ID, TIMESTAMP, TEXT]]
     sub = sub.sort_values(TIMESTAMP, kind="stable").groupby(ACCOUNT_ID, sort=False).head(n_posts)
     joined: dict[str, list[str]] = {}
@@ -193,6 +204,7 @@ def _name_keys(prof: pd.DataFrame, mentions: pd.Series | None) -> pd.DataFrame:
         _long(ids, [[f"s{h}"] if len(h) >= 2 else [] for h in hs], 1),
         _long(ids, [[f"s{d}"] if len(d) >= 3 and d != h else [] for d, h in zip(ds, hs,
                                                                                strict=True)], 1),
+        _long(ids, [[f"s{v}" for v in affix_variants(h)] for h in hs], 1),
         _long(ids, [[f"d{x}" for x in _deletions(h)] for h in hs], 2),
         _long(ids, [[f"p{h[:5]}", f"q{h[-5:]}"] if len(h) >= 7 else [] for h in hs], 4),
     ]
@@ -217,6 +229,7 @@ def _avatar_keys(prof_hash: pd.Series, ids: np.ndarray, bands: int = 4) -> pd.Da
 
 
 def candidate_pairs(prof: pd.DataFrame, *, avatars: pd.Series, links: pd.DataFrame,
+                    social: tuple[pd.DataFrame, pd.DataFrame] | None = None,
                     mentions: pd.Series | None = None,
                     before: pd.Timedelta, after: pd.Timedelta,
                     max_block: int = 200, max_candidates: int = 30) -> pd.DataFrame:
@@ -230,6 +243,10 @@ def candidate_pairs(prof: pd.DataFrame, *, avatars: pd.Series, links: pd.DataFra
         Profile image hashes aligned with ``prof``.
     links : DataFrame
         From :func:`account_links`.
+    social : (DataFrame, DataFrame), optional
+        Audience (followers and accounts that reposted or replied) and followees, each
+        ``account_id, member``; a shared member is a key (members common in a week's new
+        accounts are skipped like every other key).
     mentions : Series, optional
         Stems of handles @-mentioned in each account's first posts (index: account_id).
     before, after : Timedelta
@@ -257,6 +274,12 @@ def candidate_pairs(prof: pd.DataFrame, *, avatars: pd.Series, links: pd.DataFra
         _avatar_keys(avatars.reset_index(drop=True), ids),
         pd.DataFrame({"id": links[ACCOUNT_ID].to_numpy(), "key": "l" + links["link"],
                       "flag": 16}),
+        *([] if social is None else [
+            pd.DataFrame({"id": frame[ACCOUNT_ID].to_numpy(),
+                          "key": prefix + frame["member"].astype(str),
+                          "flag": flag})
+            for frame, prefix, flag in ((social[0], "f", 32), (social[1], "g", 64))
+            if len(frame)]),
     ], ignore_index=True)
     down = _utc_ns(prof[C.TAKEN_DOWN_AT])
     first = _utc_ns(prof[C.FIRST_SEEN])

@@ -132,8 +132,10 @@ def survival_table(profiles: pd.DataFrame, links: pd.DataFrame,
         earliest = pd.Series(succ_first.to_numpy(), index=links[C.PREDECESSOR_ID]).groupby(
             level=0).min()
     else:
-        earliest = pd.Series(dtype="datetime64[ns, UTC]")
-    when = gone[ACCOUNT_ID].map(earliest)
+        earliest = pd.Series(dtype="datetime64[ns, UTC]", index=pd.Index([], dtype=object))
+    when = pd.Series(pd.to_datetime(earliest.reindex(gone[ACCOUNT_ID].to_numpy()), utc=True)
+                     .to_numpy(), index=gone.index)
+    when = pd.to_datetime(when, utc=True)
     recreated = when.notna()
     hours_rec = (when - gone[C.TAKEN_DOWN_AT]).dt.total_seconds() / 3600.0
     censor = ((end - gone[C.TAKEN_DOWN_AT]).dt.total_seconds() / 3600.0

@@ -18,7 +18,7 @@ import pandas as pd
 from netlib.mirrors import _columns as C
 from netlib.schema import ParameterError
 
-__all__ = ["FEATURES", "features", "load_weights", "score", "fit_weights",
+__all__ = ["FEATURES", "SOCIAL", "SIGNED", "features", "load_weights", "score", "fit_weights",
            "reliability_table", "WEIGHTS_FILE"]
 
 WEIGHTS_FILE = "mirror_weights.json"
@@ -26,9 +26,15 @@ WEIGHTS_FILE = "mirror_weights.json"
 #: Model inputs, each in [0, 1], derived from the evidence columns.
 FEATURES = (
     "name_sim", "handle_edit", "name_sim_x_rarity", "exact_stem", "display_sim", "avatar_sim", "bio_sim",
-    "links", "audience", "same_cluster", "rhythm_sim", "recent", "spare", "announces",
+    "links", "audience", "followees", "same_cluster", "rhythm_sim", "recent", "recent_week", "spare", "announces",
     "mentions_old", "same_platform",
 )
+
+
+#: Features that need follows or interactions; the ``no_social`` model goes without them.
+SOCIAL = ("audience", "followees")
+#: Features allowed a negative weight (corrections, not evidence).
+SIGNED = ("spare", "same_platform")
 
 
 def features(signals: pd.DataFrame) -> pd.DataFrame:
@@ -57,10 +63,12 @@ def features(signals: pd.DataFrame) -> pd.DataFrame:
     out["bio_sim"] = s[C.BIO_SIM].astype(float)
     out["links"] = np.minimum(s[C.SHARED_LINKS].to_numpy(dtype=float), 2.0) / 2.0
     out["audience"] = np.sqrt(s[C.AUDIENCE_OVERLAP].to_numpy(dtype=float))
+    out["followees"] = np.sqrt(s[C.FOLLOWEE_OVERLAP].to_numpy(dtype=float))
     out["same_cluster"] = s[C.SAME_CLUSTER].fillna(0).astype(float)
     rhythm = s[C.RHYTHM_SIM].to_numpy(dtype=float)
     out["rhythm_sim"] = np.where(np.isnan(rhythm), 0.0, rhythm)
     out["recent"] = np.exp(-np.maximum(gap, 0.0) / 72.0)
+    out["recent_week"] = np.exp(-np.maximum(gap, 0.0) / (7 * 24.0))
     out["spare"] = (gap < 0).astype(float)
     out["announces"] = s[C.ANNOUNCES].astype(float)
     out["mentions_old"] = s[C.MENTIONS_OLD].astype(float)
@@ -91,11 +99,34 @@ def load_weights(path: str | Path | None = None) -> dict[str, Any]:
     return weights
 
 
-def score(feats: pd.DataFrame, weights: dict[str, Any]) -> np.ndarray:
-    """Logistic score in [0, 1]: ``1 / (1 + exp(-(intercept + sum coef * feature)))``."""
-    coef = np.array([weights["coef"][f] for f in FEATURES], dtype=float)
-    z = float(weights["intercept"]) + feats[list(FEATURES)].to_numpy(dtype=float) @ coef
-    return 1.0 / (1.0 + np.exp(-z))
+def score(feats: pd.DataFrame, weights: dict[str, Any],
+          social_known=None) -> np.ndarray:
+    """Logistic score in [0, 1]: ``1 / (1 + exp(-(intercept + sum coef * feature)))``.
+
+    Parameters
+    ----------
+    feats : DataFrame
+        From :func:`features`.
+    weights : dict
+        From :func:`load_weights` or :func:`fit_weights`.
+    social_known : array of bool, optional
+        Per pair, whether both accounts have any follower, followee or interaction in
+        the data. Pairs where this is False are scored by the ``no_social`` model (fit
+        without the :data:`SOCIAL` features), so that missing follow data is not read as
+        "no shared audience".
+    """
+    x = feats[list(FEATURES)].to_numpy(dtype=float)
+
+    def logistic(model: dict[str, Any]) -> np.ndarray:
+        coef = np.array([model["coef"].get(f, 0.0) for f in FEATURES], dtype=float)
+        return 1.0 / (1.0 + np.exp(-(float(model["intercept"]) + x @ coef)))
+
+    out = logistic(weights)
+    if social_known is not None and "no_social" in weights:
+        known = np.asarray(social_known, dtype=bool)
+        if (~known).any():
+            out = np.where(known, out, logistic(weights["no_social"]))
+    return out
 
 
 def fit_weights(feats: pd.DataFrame, labels, *, C_reg: float = 1.0,
@@ -115,24 +146,52 @@ def fit_weights(feats: pd.DataFrame, labels, *, C_reg: float = 1.0,
     Returns
     -------
     dict
-        ``coef`` (feature -> weight), ``intercept``, ``threshold`` (0.5) and ``training``.
+        ``coef`` (feature -> weight), ``intercept``, ``no_social`` (the same fit without
+        the :data:`SOCIAL` features), ``threshold`` (0.5) and ``training``.
+        Evidence features (all but :data:`SIGNED`) whose weight comes out negative are
+        removed one at a time and the model refit; they are listed in
+        ``training["dropped_negative"]`` with weight 0.
     """
-    from sklearn.linear_model import LogisticRegression
-
     y = np.asarray(labels, dtype=int)
     if len(np.unique(y)) < 2:
         raise ParameterError("fit_weights needs both planted mirrors and non-mirrors")
-    model = LogisticRegression(C=C_reg, max_iter=2_000)
-    model.fit(feats[list(FEATURES)].to_numpy(dtype=float), y)
+    full = _fit_one(feats, y, list(FEATURES), C_reg)
+    bare = _fit_one(feats, y, [f for f in FEATURES if f not in SOCIAL], C_reg)
     return {
         "model": "logistic",
         "features": list(FEATURES),
-        "coef": {f: round(float(c), 4) for f, c in zip(FEATURES, model.coef_[0], strict=True)},
-        "intercept": round(float(model.intercept_[0]), 4),
+        "coef": full["coef"],
+        "intercept": full["intercept"],
+        "no_social": {"coef": bare["coef"], "intercept": bare["intercept"],
+                      "dropped_negative": bare["dropped"]},
         "threshold": 0.5,
         "training": {"n_pairs": int(len(y)), "n_positive": int(y.sum()), "C": C_reg,
-                     **(meta or {})},
+                     "dropped_negative": full["dropped"], **(meta or {})},
     }
+
+
+def _fit_one(feats: pd.DataFrame, y: np.ndarray, allowed: list[str],
+             C_reg: float) -> dict[str, Any]:
+    from sklearn.linear_model import LogisticRegression
+
+    x = feats[list(FEATURES)].to_numpy(dtype=float)
+    active = list(allowed)
+    dropped: list[str] = []
+    while True:
+        cols = [FEATURES.index(f) for f in active]
+        model = LogisticRegression(C=C_reg, max_iter=2_000)
+        model.fit(x[:, cols], y)
+        coef = dict(zip(active, model.coef_[0], strict=True))
+        # a signal that can only speak *for* a link must not count against one: drop the
+        # most negative such weight and refit (only SIGNED features are corrections)
+        wrong = [f for f, c in coef.items() if c < 0 and f not in SIGNED]
+        if not wrong:
+            break
+        worst = min(wrong, key=coef.get)
+        active.remove(worst)
+        dropped.append(worst)
+    return {"coef": {f: round(float(coef.get(f, 0.0)), 4) for f in FEATURES},
+            "intercept": round(float(model.intercept_[0]), 4), "dropped": dropped}
 
 
 def reliability_table(scores, labels, *, bins: int = 10) -> pd.DataFrame:

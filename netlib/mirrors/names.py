@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["skeleton", "stem", "name_grams", "CONFUSABLES", "AFFIXES", "GLUED_AFFIXES"]
+__all__ = ["skeleton", "stem", "affix_variants", "name_grams", "CONFUSABLES", "AFFIXES", "GLUED_AFFIXES"]
 
 #: Look-alike characters folded to one Latin letter (Cyrillic, Greek, leet digits, symbols).
 CONFUSABLES: dict[str, str] = {
@@ -69,14 +69,12 @@ def _missing(value: Any) -> bool:
 
 
 def _fold(text: str) -> str:
-    """Fold look-alikes inside ``text``; leading/trailing digit runs stay digits."""
+    """Fold look-alikes in ``text``; a trailing digit run (a counter) stays digits."""
     if not text or text.isdigit():
         return text
-    head = _LEADING_DIGITS.match(text)
     tail = _TRAILING_DIGITS.search(text)
-    start = head.end() if head else 0
     end = tail.start() if tail else len(text)
-    return text[:start] + text[start:end].translate(_TABLE) + text[end:]
+    return text[:end].translate(_TABLE) + text[end:]
 
 
 def _tokens(value: Any) -> list[str]:
@@ -104,6 +102,7 @@ _GLUED = "|".join(_fold(a) for a in GLUED_AFFIXES)
 _GLUED_PREFIX = re.compile(rf"^(?:{_GLUED})(?=.{{3,}})")
 _GLUED_SUFFIX = re.compile(rf"(?<=.{{3}})(?:{_GLUED})$")
 _AFFIX_SET = frozenset(_fold(a) for a in AFFIXES)
+_AFFIX_FOLDED = tuple(sorted(_AFFIX_SET))
 
 
 def skeleton(value: Any) -> str:
@@ -118,8 +117,8 @@ def skeleton(value: Any) -> str:
     -------
     str
         Case-folded, NFKC-normalised, accents dropped, separators removed, and look-alike
-        characters (:data:`CONFUSABLES`) replaced by one Latin letter. Digit runs at the
-        start or end are kept as digits (they are usually counters, not letters).
+        characters (:data:`CONFUSABLES`) replaced by one Latin letter. A digit run at the
+        end is kept as digits (usually a counter, not letters).
 
     Examples
     --------
@@ -171,6 +170,26 @@ def stem(value: Any) -> str:
         if text == before:
             break
     return _fold(text)
+
+
+def affix_variants(text: str, *, min_length: int = 4) -> list[str]:
+    """A stem with one glued-on affix removed from either end (blocking keys only).
+
+    :func:`stem` strips short affixes only as separate words, so ``chloejreal`` keeps
+    its ``real``; this gives the variants that might be the bare name.
+
+    Examples
+    --------
+    >>> affix_variants("chloejreal")
+    ['chloej']
+    """
+    out = []
+    for affix in _AFFIX_FOLDED:
+        if text.startswith(affix) and len(text) - len(affix) >= min_length:
+            out.append(text[len(affix):])
+        if text.endswith(affix) and len(text) - len(affix) >= min_length:
+            out.append(text[:-len(affix)])
+    return sorted(set(out) - {text})
 
 
 def name_grams(text: str, q: int = 3) -> list[str]:

@@ -26,7 +26,7 @@ from netlib.schema import (
 )
 
 __all__ = ["name_signals", "avatar_distance", "text_similarity", "shared_links",
-           "audience_overlap", "rhythm_similarity", "announcement_signals", "ANNOUNCE"]
+           "audience_overlap", "followees", "rhythm_similarity", "announcement_signals", "ANNOUNCE"]
 
 #: Phrases a re-created account uses to announce itself (several languages).
 ANNOUNCE = re.compile(
@@ -126,23 +126,24 @@ def shared_links(pairs: pd.DataFrame, links: pd.DataFrame) -> np.ndarray:
     return counts.reindex(range(len(pairs)), fill_value=0).to_numpy(dtype="int64")
 
 
-def audience(data: Dataset, account_ids) -> pd.DataFrame:
+def audience(data: Dataset, account_ids=None) -> pd.DataFrame:
     """Who follows or interacts with each account: ``account_id, member``.
 
     Members are followers (``follows.source_id`` of the account) and authors of actions
     whose ``object_id`` is one of the account's actions (reposts, replies, quotes,
     forwards of it).
     """
-    wanted = set(account_ids)
     parts = []
     if data.follows is not None and len(data.follows):
         f = data.follows
-        f = f[f[TARGET_ID].isin(wanted)]
+        if account_ids is not None:
+            f = f[f[TARGET_ID].isin(set(account_ids))]
         parts.append(pd.DataFrame({ACCOUNT_ID: f[TARGET_ID].astype(str).to_numpy(),
                                    "member": f[SOURCE_ID].astype(str).to_numpy()}))
     act = data.actions
     if len(act) and act[OBJECT_ID].notna().any():
-        own = act.loc[act[ACCOUNT_ID].isin(wanted), [ACTION_ID, ACCOUNT_ID]]
+        own = act[[ACTION_ID, ACCOUNT_ID]] if account_ids is None else \
+            act.loc[act[ACCOUNT_ID].isin(set(account_ids)), [ACTION_ID, ACCOUNT_ID]]
         owner = pd.Series(own[ACCOUNT_ID].to_numpy(), index=own[ACTION_ID].to_numpy())
         hit = act[act[OBJECT_ID].isin(owner.index)]
         parts.append(pd.DataFrame({ACCOUNT_ID: owner.loc[hit[OBJECT_ID]].to_numpy(),
@@ -151,6 +152,18 @@ def audience(data: Dataset, account_ids) -> pd.DataFrame:
         return pd.DataFrame(columns=[ACCOUNT_ID, "member"])
     out = pd.concat(parts, ignore_index=True).drop_duplicates()
     return out[out[ACCOUNT_ID] != out["member"]]
+
+
+def followees(data: Dataset, account_ids=None) -> pd.DataFrame:
+    """Whom each account follows: ``account_id, member`` (from ``follows``)."""
+    if data.follows is None or not len(data.follows):
+        return pd.DataFrame(columns=[ACCOUNT_ID, "member"])
+    f = data.follows
+    if account_ids is not None:
+        f = f[f[SOURCE_ID].isin(set(account_ids))]
+    out = pd.DataFrame({ACCOUNT_ID: f[SOURCE_ID].astype(str).to_numpy(),
+                        "member": f[TARGET_ID].astype(str).to_numpy()})
+    return out[out[ACCOUNT_ID] != out["member"]].drop_duplicates()
 
 
 def audience_overlap(pairs: pd.DataFrame, members: pd.DataFrame) -> np.ndarray:

@@ -92,8 +92,8 @@ class HubResult:
     operator_links : DataFrame
         ``account_id, account_id_y, evidence, detail``: every piece of evidence.
     timezones : DataFrame
-        Per cluster: ``cluster_id, utc_offset_hours, low, high, pattern, n_actions,
-        n_days, fit_correlation, statement``.
+        Per cluster: ``cluster_id, utc_offset_hours, low, high, pattern, reference,
+        background_share, n_actions, n_days, fit_correlation, statement``.
     group_timezones : DataFrame
         The same per operator group (first column ``group_id``).
     lead_lag : DataFrame

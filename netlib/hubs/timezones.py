@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from netlib.hubs._columns import (
+    BACKGROUND,
     CLUSTER_ID,
     FIT,
     HIGH,
@@ -37,6 +38,7 @@ __all__ = [
     "REFERENCE_OFFICE",
     "REFERENCE_WEEKDAY_OFFICE",
     "REFERENCES",
+    "BACKGROUND_SHARES",
     "fit_offset",
     "fit_group_offsets",
     "hour_of_week",
@@ -78,6 +80,9 @@ REFERENCES = {
     "social": (REFERENCE_DIURNAL, REFERENCE_WEEKDAY),
     "office": (REFERENCE_OFFICE, REFERENCE_WEEKDAY_OFFICE),
 }
+
+#: Shares of activity allowed to be flat background noise (the best one is fitted).
+BACKGROUND_SHARES = (0.02, 0.1, 0.25)
 
 _BINS_PER_HOUR = 2                      # half-hour resolution
 _DAY_BINS = 24 * _BINS_PER_HOUR
@@ -214,7 +219,10 @@ def fit_offset(timestamps: pd.Series, *, offsets: Any = None, reference: Any = "
     log reference share of their local bin (a multinomial model). With
     ``reference="auto"`` both documented references (:data:`REFERENCE_DIURNAL`, the general
     population, and :data:`REFERENCE_OFFICE`, organised office-hours work) are fitted and
-    the (reference, offset) with the highest likelihood wins. Offsets above +12 h must
+    the (reference, offset) with the highest likelihood wins. Each reference is mixed with a
+    flat background share (one of :data:`BACKGROUND_SHARES`, fitted too), so that a few
+    actions at odd hours (automation, replies to other zones) cannot pull an office-hours
+    network onto the general curve. Offsets above +12 h must
     beat their twin 24 h earlier by a margin, since only the weekday pattern tells them
     apart. The interval comes from refitting on days resampled with replacement.
 
@@ -239,8 +247,9 @@ def fit_offset(timestamps: pd.Series, *, offsets: Any = None, reference: Any = "
     Returns
     -------
     dict
-        ``utc_offset_hours, low, high, pattern, reference, n_actions, n_days,
-        fit_correlation`` (observed local hourly profile against the chosen reference),
+        ``utc_offset_hours, low, high, pattern, reference, background_share, n_actions,
+        n_days, fit_correlation`` (observed local hourly profile against the chosen
+        reference),
         ``statement`` ("activity consistent with UTC+5 ± 1 h ...") and ``loglik`` (a
         Series over the offsets for the chosen reference, for plots).
 
@@ -283,19 +292,26 @@ def _fit(half_hours: np.ndarray, grid: np.ndarray, refs: dict[str, np.ndarray], 
     if n < max(min_actions, 1):
         n_days = len(np.unique(half_hours // _DAY_BINS))
         return {UTC_OFFSET: np.nan, LOW: np.nan, HIGH: np.nan, PATTERN: "too little activity",
-                REFERENCE: None, N_ACTIONS: n, N_DAYS: n_days, FIT: np.nan,
+                REFERENCE: None, BACKGROUND: np.nan, N_ACTIONS: n, N_DAYS: n_days,
+                FIT: np.nan,
                 STATEMENT: f"no time zone can be read: {n} actions (< {min_actions})",
                 "loglik": pd.Series(np.nan, index=grid)}
     counts, n_days = _day_bin_counts(half_hours)
-    names = list(refs)
-    handicap = np.tile(np.where(grid > 12, _FAR_EAST_HANDICAP, 0.0), len(names))
-    ll_mat = np.concatenate([_loglik_matrix(refs[k], grid) for k in names], axis=1)
-    offs = np.tile(grid, len(names))
-    per_day = counts @ ll_mat                         # (days, refs x offsets)
+    # every reference is mixed with a flat background (activity unrelated to the working
+    # day: automated posts, replies to other zones); the share is fitted from a grid
+    variants = [(name, eps) for name in refs for eps in BACKGROUND_SHARES]
+    n_grid = len(grid)
+    handicap = np.tile(np.where(grid > 12, _FAR_EAST_HANDICAP, 0.0), len(variants))
+    ll_mat = np.concatenate([
+        _loglik_matrix(np.log((1 - eps) * np.exp(refs[name]) + eps / _WEEK_BINS), grid)
+        for name, eps in variants], axis=1)
+    offs = np.tile(grid, len(variants))
+    per_day = counts @ ll_mat                         # (days, variants x offsets)
     ll = per_day.sum(axis=0) - handicap
     best = int(np.argmax(ll))
     offset = float(offs[best])
-    chosen = names[best // len(grid)]
+    k = best // n_grid
+    chosen, background = variants[k]
     low = high = offset
     if n_boot > 0 and n_days > 1:
         rng = np.random.default_rng(seed)
@@ -310,11 +326,10 @@ def _fit(half_hours: np.ndarray, grid: np.ndarray, refs: dict[str, np.ndarray], 
     ref = ref.reshape(24, _BINS_PER_HOUR).sum(axis=1)
     fit = float(np.corrcoef(local_hour, ref)[0, 1]) if local_hour.std() > 0 else np.nan
     pattern = _pattern(local_hour, local_day)
-    k = names.index(chosen)
     return {UTC_OFFSET: offset, LOW: low, HIGH: high, PATTERN: pattern, REFERENCE: chosen,
-            N_ACTIONS: n, N_DAYS: n_days, FIT: fit,
+            BACKGROUND: background, N_ACTIONS: n, N_DAYS: n_days, FIT: fit,
             STATEMENT: describe_offset(offset, low, high, pattern),
-            "loglik": pd.Series(ll[k * len(grid):(k + 1) * len(grid)], index=grid)}
+            "loglik": pd.Series(ll[k * n_grid:(k + 1) * n_grid], index=grid)}
 
 
 def _local_profiles(week_counts: np.ndarray, offset: float) -> tuple[np.ndarray, np.ndarray]:
@@ -359,11 +374,11 @@ def fit_group_offsets(actions: pd.DataFrame, membership: pd.DataFrame, *,
     Returns
     -------
     DataFrame
-        ``<group_column>, utc_offset_hours, low, high, pattern, reference, n_actions,
-        n_days, fit_correlation, statement``, one row per group, in group order.
+        ``<group_column>, utc_offset_hours, low, high, pattern, reference,
+        background_share, n_actions, n_days, fit_correlation, statement``, one row per group, in group order.
     """
-    cols = [group_column, UTC_OFFSET, LOW, HIGH, PATTERN, REFERENCE, N_ACTIONS, N_DAYS, FIT,
-            STATEMENT]
+    cols = [group_column, UTC_OFFSET, LOW, HIGH, PATTERN, REFERENCE, BACKGROUND, N_ACTIONS,
+            N_DAYS, FIT, STATEMENT]
     if membership.empty:
         return pd.DataFrame(columns=cols)
     grid = _offset_grid(np.arange(-12, 14.5, 0.5) if offsets is None else offsets)
@@ -390,6 +405,7 @@ def fit_group_offsets(actions: pd.DataFrame, membership: pd.DataFrame, *,
     missing = sorted(set(groups) - {r[group_column] for r in rows}, key=str)
     for group in missing:
         rows.append({group_column: group, UTC_OFFSET: np.nan, LOW: np.nan, HIGH: np.nan,
-                     PATTERN: "no activity", REFERENCE: None, N_ACTIONS: 0, N_DAYS: 0, FIT: np.nan,
+                     PATTERN: "no activity", REFERENCE: None, BACKGROUND: np.nan,
+                     N_ACTIONS: 0, N_DAYS: 0, FIT: np.nan,
                      STATEMENT: "no time zone can be read: no actions"})
     return pd.DataFrame(rows, columns=cols)

@@ -96,7 +96,8 @@ def account_labels(dataset: Any) -> dict[str, str]:
     handle = accounts[HANDLE].astype("string").fillna("")
     platform = (accounts[PLATFORM].astype("string").fillna("") if PLATFORM in accounts
                 else pd.Series("", index=accounts.index))
-    text = "@" + handle.str.lstrip("@") + " (" + platform + ")"
+    handle = handle.str.lstrip("@").str.slice(0, 60)  # hover labels stay readable
+    text = "@" + handle + " (" + platform + ")"
     return dict(zip(accounts[ACCOUNT_ID].astype(str), text.astype(str), strict=True))
 
 

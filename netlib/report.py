@@ -743,9 +743,18 @@ def _cell_html(value: Any) -> str:
         return _esc(f"{value:.4g}")
     if isinstance(value, pd.Timestamp):
         return _esc(value.strftime("%Y-%m-%d %H:%M"))
-    if isinstance(value, str) and value.lower().startswith(("http://", "https://")):
+    if isinstance(value, str) and value.lower().startswith(("http://", "https://")) \
+            and len(value) <= _MAX_CELL:
         return _link(value)
-    return _esc(_cell_text(value))
+    return _esc(_shorten(str(_cell_text(value))))
+
+
+#: Longest text shown in one HTML table cell; the CSV tables keep everything.
+_MAX_CELL = 400
+
+
+def _shorten(text: str, limit: int = _MAX_CELL) -> str:
+    return text if len(text) <= limit else text[:limit] + f"… [{len(text) - limit:,} more characters]"
 
 
 def _table_html(frame: pd.DataFrame | None, *, max_rows: int = 50, cls: str = "") -> str:

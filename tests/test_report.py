@@ -501,3 +501,15 @@ def test_summary_counts_triage_categories(analysis):
 def test_pseudonymize_rejects_bad_keys(analysis, key):
     with pytest.raises(netlib.ParameterError, match="key"):
         report.pseudonymize_analysis(analysis, key)
+
+
+def test_huge_cells_are_shortened_in_html_but_kept_in_csv(tmp_path):
+    data = hostile_dataset()
+    data.accounts.loc[0, "display_name"] = "<b>" + "x" * 100_000
+    bare = SimpleNamespace(dataset=data, coordination=SimpleNamespace(
+        clusters=pd.DataFrame({"account_id": ["a1", "a2"], "cluster_id": [0, 0]})),
+        mirrors=None, hubs=None, triage=None, params={}, provenance={})
+    page = report.write_report(bare, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "more characters]" in page and "x" * 1000 not in page and "<b>xxx" not in page
+    report.write_tables({"accounts": data.accounts}, tmp_path)
+    assert "x" * 100_000 in (tmp_path / "accounts.csv").read_text(encoding="utf-8")

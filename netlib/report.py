@@ -732,8 +732,8 @@ def _link(value: Any) -> str:
         scheme = ""
     if scheme in ("http", "https") and not any(ch in text for ch in "\"'<> \t\r\n"):
         return (f'<a href="{_esc(text)}" rel="noopener noreferrer nofollow" '
-                f'target="_blank">{_esc(text)}</a>')
-    return _esc(value)
+                f'target="_blank">{_esc(_shorten(text, 200))}</a>')
+    return _esc(_shorten(text, 200))
 
 
 def _cell_html(value: Any) -> str:

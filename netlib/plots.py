@@ -45,7 +45,8 @@ __all__ = [
     "UTC_OFFSET", "TZ_LOW", "TZ_HIGH", "TRACE", "TAKEN_DOWN_AT",
     "account_labels", "coordination_edges", "recreation_times", "kaplan_meier", "activity_matrix",
     "network_map", "network_map_static", "chain_timeline", "chain_timeline_static",
-    "activity_heatmap", "activity_heatmap_static", "survival_curve", "survival_curve_static",
+    "activity_heatmap", "activity_heatmap_by_cluster", "activity_heatmap_static",
+    "survival_curve", "survival_curve_static",
     # data overview (netlib._overview_plots)
     "accounts_bar", "activity_timeline", "hour_heatmap", "interaction_graph",
     "interaction_graph_static",
@@ -388,6 +389,54 @@ def activity_heatmap(dataset: Any, *, account_ids: Any = None, title: str | None
     fig.update_layout(title=_esc(title or "Activity by hour of day (UTC) and weekday"),
                       xaxis_title="hour of day (UTC)", template="plotly_white", height=340,
                       yaxis={"autorange": "reversed"}, margin={"l": 10, "r": 10, "t": 50})
+    return fig
+
+
+def activity_heatmap_by_cluster(dataset: Any, coordination: Any, *, top: int = 8):
+    """Hour x weekday heatmaps (UTC) of the coordinated accounts, one per network.
+
+    A menu switches between all coordinated accounts and each of the ``top`` largest
+    networks, so a reader can check each network's time-zone estimate by eye.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    coordination : CoordinationResult-like
+        Needs ``.clusters`` (``account_id, cluster_id``); without clusters this is
+        :func:`activity_heatmap` of all accounts.
+    top : int
+        Networks offered in the menu, largest first.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    import plotly.graph_objects as go
+
+    clusters = _frame(coordination, "clusters")
+    if clusters is None or clusters.empty:
+        return activity_heatmap(dataset, title="All accounts: activity by hour (UTC) and weekday")
+    sizes = clusters.groupby(CLUSTER_ID).size().sort_values(ascending=False, kind="stable")
+    groups = [("all coordinated accounts", clusters[ACCOUNT_ID])]
+    groups += [(f"network {cid} ({n} accounts)",
+                clusters.loc[clusters[CLUSTER_ID] == cid, ACCOUNT_ID])
+               for cid, n in sizes.head(top).items()]
+    fig = go.Figure()
+    for i, (name, ids) in enumerate(groups):
+        matrix = activity_matrix(dataset, account_ids=ids)
+        fig.add_trace(go.Heatmap(
+            z=matrix.values, x=list(range(24)), y=list(matrix.index), colorscale="Blues",
+            name=_esc(name), visible=i == 0, colorbar={"title": "actions"},
+            hovertemplate="%{y} %{x}:00 UTC: %{z} actions<extra></extra>"))
+    buttons = [{"label": _esc(name), "method": "update",
+                "args": [{"visible": [j == i for j in range(len(groups))]},
+                         {"title": _esc(f"Activity by hour (UTC) and weekday: {name}")}]}
+               for i, (name, _) in enumerate(groups)]
+    fig.update_layout(title=_esc(f"Activity by hour (UTC) and weekday: {groups[0][0]}"),
+                      updatemenus=[{"buttons": buttons, "x": 1.0, "xanchor": "right",
+                                    "y": 1.18, "yanchor": "top"}],
+                      xaxis_title="hour of day (UTC)", template="plotly_white", height=380,
+                      yaxis={"autorange": "reversed"}, margin={"l": 10, "r": 10, "t": 80})
     return fig
 
 

@@ -856,12 +856,8 @@ def _figures(analysis: Any) -> list[tuple[str, str, Any]]:
         out.append(("fig-network", "Network map", plots.network_map(coordination, data)))
     if _frame(mirrors, "chains") is not None:
         out.append(("fig-chains", "Mirror chains", plots.chain_timeline(mirrors, data)))
-    clustered = _frame(coordination, "clusters")
-    ids = None if clustered is None or clustered.empty else clustered[ACCOUNT_ID]
-    title = ("Coordinated accounts: activity by hour (UTC) and weekday" if ids is not None
-             else "All accounts: activity by hour (UTC) and weekday")
-    out.append(("fig-heatmap", "When they act", plots.activity_heatmap(data, account_ids=ids,
-                                                                       title=title)))
+    out.append(("fig-heatmap", "When they act",
+                plots.activity_heatmap_by_cluster(data, coordination)))
     out.append(("fig-survival", "Takedown and re-creation", plots.survival_curve(data, mirrors)))
     return out
 

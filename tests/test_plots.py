@@ -149,3 +149,14 @@ def test_chain_timeline_ends_at_the_mirror_analysis_takedown(analysis):
     rows = plots._chain_rows(SimpleNamespace(chains=chains), analysis.dataset, 30)
     assert rows["end"].tolist()[0] == pd.Timestamp("2024-01-04T12:00:00Z")
     assert rows["end"].tolist()[1] == pd.Timestamp("2024-01-07T09:00:00Z")  # last action
+
+
+def test_heatmap_by_cluster_offers_each_network(analysis):
+    fig = plots.activity_heatmap_by_cluster(analysis.dataset, analysis.coordination)
+    assert len(fig.data) == 2 and [t.visible for t in fig.data] == [True, False]
+    labels = [b.label for b in fig.layout.updatemenus[0].buttons]
+    assert labels == ["all coordinated accounts", "network 1 (3 accounts)"]
+    total = sum(int(t.z.sum()) if hasattr(t.z, "sum") else sum(map(sum, t.z)) for t in fig.data)
+    assert total == 2 * 12  # each of the 12 cluster actions counted in both views
+    bare = plots.activity_heatmap_by_cluster(analysis.dataset, None)
+    assert len(bare.data) == 1

@@ -114,14 +114,14 @@ cards.drop(columns=["accounts"])
 # %% [markdown]
 # ## When they act
 #
-# Actions of the coordinated accounts by weekday and UTC hour. A sharp daily rhythm suggests
-# working hours in one time zone; the estimate below says which offsets fit, never which
-# country.
+# Actions of the coordinated accounts by weekday and UTC hour (the menu switches between
+# networks). A sharp daily rhythm suggests working hours in one time zone; the estimate below
+# says which offsets fit, never which country.
 
 # %%
+plots.activity_heatmap_by_cluster(analysis.dataset, analysis.coordination).show()
 clusters = getattr(analysis.coordination, "clusters", None)
 members = None if clusters is None or clusters.empty else clusters["account_id"]
-plots.activity_heatmap(analysis.dataset, account_ids=members).show()
 report.save_figure(plots.activity_heatmap_static(analysis.dataset, account_ids=members),
                    "05-hour-weekday")
 report.timezone_findings(analysis)

@@ -92,3 +92,25 @@ def test_spark_equals_coortweet_reference(spark, realdata):
     theirs = set(map(tuple, ref[cols].itertuples(index=False)))
     assert ours == theirs
     pd.testing.assert_frame_equal(got, coshare_pairs(shares, window=60, min_participation=2))
+
+
+def test_spark_dataframe_path_for_clusters(spark, tmp_path):
+    from netlib.coordination._spark import pairs_dataframe
+
+    shares = _sample(seed=2, n=400).dropna(subset=["timestamp_share"])
+    shares["timestamp_share"] = shares["timestamp_share"].astype("int64")
+    folder = tmp_path / "shares"
+    folder.mkdir()
+    shares.iloc[:200].to_parquet(folder / "part-0.parquet")
+    shares.iloc[200:].to_parquet(folder / "part-1.parquet")
+    expected = coshare_pairs(shares, window=60, min_participation=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lazy = pairs_dataframe(spark, str(folder), window=60, min_participation=2)
+        lazy.write.parquet(str(tmp_path / "pairs"))
+        spark.catalog.clearCache()
+    got = pd.read_parquet(tmp_path / "pairs")
+    key = list(expected.columns)
+    got = got[key].sort_values(key).reset_index(drop=True)
+    want = expected.sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got.astype(want.dtypes.to_dict()), want)

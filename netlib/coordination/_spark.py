@@ -17,7 +17,7 @@ import pandas as pd
 
 from netlib.schema import DataFormatError, ParameterError
 
-__all__ = ["spark_pairs", "get_spark", "spark_available"]
+__all__ = ["spark_pairs", "pairs_dataframe", "get_spark", "spark_available", "main"]
 
 _SESSION: Any = None
 
@@ -70,9 +70,53 @@ def get_spark(*, master: str = "local[2]", driver_memory: str = "1g",
     return _SESSION
 
 
+def _select_src(df: Any, *, scale: int, has_trace: bool | None = None) -> Any:
+    """Spark DataFrame in either input layout -> ``tr, obj, acc, cid, ticks, rn``.
+
+    ``rn`` is ``monotonically_increasing_id()``: increasing in file/partition order, which
+    is the input order the tie-break rule needs.
+    """
+    from pyspark.sql import functions as F
+
+    from netlib.coordination.pairs import (
+        ACTION_ID,
+        CONTENT_ID,
+        OBJECT_ID,
+        TIMESTAMP,
+        TIMESTAMP_SHARE,
+        TRACE,
+    )
+    from netlib.schema import ACCOUNT_ID
+
+    cols = set(df.columns)
+    if has_trace is None:
+        has_trace = {ACCOUNT_ID, TRACE, OBJECT_ID, TIMESTAMP, ACTION_ID} <= cols
+        if not has_trace and not {OBJECT_ID, ACCOUNT_ID, CONTENT_ID, TIMESTAMP_SHARE} <= cols:
+            raise DataFormatError(
+                f"coshare_pairs: input has columns {', '.join(df.columns)}; expected "
+                f"{ACCOUNT_ID}, {TRACE}, {OBJECT_ID}, {TIMESTAMP}, {ACTION_ID} or "
+                f"{OBJECT_ID}, {ACCOUNT_ID}, {CONTENT_ID}, {TIMESTAMP_SHARE}")
+    if has_trace:
+        tr, cid, ts = F.col(TRACE).cast("string"), ACTION_ID, TIMESTAMP
+    else:
+        tr, cid, ts = F.lit(""), CONTENT_ID, TIMESTAMP_SHARE
+    col = df[ts]
+    kind = dict(df.dtypes)[ts]
+    if kind.startswith("timestamp") or kind == "date":
+        secs = F.unix_micros(col.cast("timestamp")) / 1e6
+    elif kind == "string":
+        secs = F.coalesce(col.cast("double"), F.unix_micros(F.to_timestamp(col)) / 1e6)
+    else:
+        secs = col.cast("double")
+    return df.select(tr.alias("tr"), F.col(OBJECT_ID).cast("string").alias("obj"),
+                     F.col(ACCOUNT_ID).cast("string").alias("acc"),
+                     F.col(cid).cast("string").alias("cid"),
+                     F.round(secs * scale).cast("long").alias("ticks"),
+                     F.monotonically_increasing_id().alias("rn"))
+
+
 def _src_frame(spark: Any, shares: Any) -> Any:
     """The raw shares as a Spark DataFrame with columns ``tr, obj, acc, cid, ticks, rn``."""
-    from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
     schema = T.StructType([
@@ -88,47 +132,105 @@ def _src_frame(spark: Any, shares: Any) -> Any:
         plain["rn"] = frame["rn"].astype("int64")
         if plain.empty:
             return spark.createDataFrame([], schema)
-        rows = list(plain.itertuples(index=False, name=None)) if len(plain) < 5_000 else None
-        if rows is not None:
-            return spark.createDataFrame(rows, schema)
-        return spark.createDataFrame(plain, schema)
-    # files: let Spark read them (Parquet or CSV), keeping the file row order for rn
+        return spark.createDataFrame(list(plain.itertuples(index=False, name=None)), schema)
+    # files: let Spark read them (Parquet or CSV); the DuckDB side chose the time scale
     text = shares.source
     files = sorted(_glob.glob(text)) if any(ch in text for ch in "*?[") else [text]
     if not files or not all(Path(f).exists() for f in files):
         raise DataFormatError(f"coshare_pairs: no file matches {text!r}")
     csv = all(f.lower().endswith((".csv", ".csv.gz")) for f in files)
-    reader = spark.read.option("header", "true") if csv else spark.read
-    df = reader.csv(files) if csv else reader.parquet(*files)
-    # the DuckDB reader decided the layout and time scale; mirror it here
+    df = spark.read.option("header", "true").csv(files) if csv else spark.read.parquet(*files)
+    return _select_src(df, scale=shares.scale, has_trace=shares.has_trace)
+
+
+def _register_steps(spark: Any, src: Any, *, window_ticks: int, min_participation: int,
+                    max_object_shares: int | None) -> tuple[list[str], list[Any]]:
+    """Register ``src`` and every SQL step as temp views; cache the reused ones."""
+    from netlib.coordination.pairs import _pair_sql
+
+    src = src.cache()
+    src.createOrReplaceTempView("src")
+    views, cached = ["src"], [src]
+    for name, sql in _pair_sql(window_ticks=window_ticks, min_participation=min_participation,
+                               max_object_shares=max_object_shares, dialect="spark"):
+        frame = spark.sql(sql)
+        if name in ("s", "sj", "p", "objs"):
+            frame = frame.cache()
+            cached.append(frame)
+        frame.createOrReplaceTempView(name)
+        views.append(name)
+    return views, cached
+
+
+def pairs_dataframe(spark: Any, data: Any, *, window: float = 60, min_participation: int = 2,
+                    max_object_shares: int | None = None) -> Any:
+    """Co-share pairs as a (lazy) Spark DataFrame, for data that lives on a cluster.
+
+    Same rules and columns as :func:`netlib.coordination.coshare_pairs`, but nothing is
+    collected to the driver: write the result with ``.write.parquet(...)``. Rows are not
+    sorted. Intermediate tables stay cached until ``spark.catalog.clearCache()``; the temp
+    views it registers (``src``, ``p``, ...) make concurrent calls in one session unsafe.
+
+    Parameters
+    ----------
+    spark : SparkSession
+    data : pyspark DataFrame, str or list of str
+        A DataFrame, or Parquet path(s)/URI(s) (``s3a://...``, ``hdfs://...``), in the
+        CooRTweet layout or the trace-table layout.
+    window, min_participation, max_object_shares
+        As in :func:`~netlib.coordination.coshare_pairs`.
+
+    Returns
+    -------
+    pyspark.sql.DataFrame
+        ``[trace,] object_id, account_id, account_id_y, content_id, content_id_y,
+        time_delta``.
+    """
+    import math
+
+    from pyspark.sql import functions as F
+
     from netlib.coordination.pairs import (
+        _US,
+        ACCOUNT_ID_Y,
         ACTION_ID,
         CONTENT_ID,
-        OBJECT_ID,
+        CONTENT_ID_Y,
+        PAIR_COLUMNS,
+        TIME_DELTA,
         TIMESTAMP,
         TIMESTAMP_SHARE,
         TRACE,
+        _check_params,
     )
-    from netlib.schema import ACCOUNT_ID
+    from netlib.schema import ACCOUNT_ID, OBJECT_ID
 
-    if shares.has_trace:
-        tr, cid, ts = F.col(TRACE).cast("string"), ACTION_ID, TIMESTAMP
+    _check_params(window, min_participation, "spark", max_object_shares)
+    df = data if hasattr(data, "select") else spark.read.parquet(
+        *([data] if isinstance(data, str) else list(data)))
+    _select_src(df, scale=1)  # checks the layout
+    has_trace = {ACCOUNT_ID, TRACE, OBJECT_ID, TIMESTAMP, ACTION_ID} <= set(df.columns)
+    scale = 1
+    if float(window) != math.floor(float(window)):
+        scale = _US
     else:
-        tr, cid, ts = F.lit(""), CONTENT_ID, TIMESTAMP_SHARE
-    col = df[ts]
-    kind = dict(df.dtypes)[ts]
-    if kind.startswith("timestamp") or kind == "date":
-        secs = F.unix_micros(col.cast("timestamp")) / 1e6
-    elif csv:
-        secs = F.coalesce(col.cast("double"),
-                          F.unix_micros(F.to_timestamp(col)) / 1e6)
-    else:
-        secs = col.cast("double")
-    return df.select(tr.alias("tr"), F.col(OBJECT_ID).cast("string").alias("obj"),
-                     F.col(ACCOUNT_ID).cast("string").alias("acc"),
-                     F.col(cid).cast("string").alias("cid"),
-                     F.round(secs * shares.scale).cast("long").alias("ticks"),
-                     F.monotonically_increasing_id().alias("rn"))
+        ts = TIMESTAMP if has_trace else TIMESTAMP_SHARE
+        kind = dict(df.dtypes)[ts]
+        if kind.startswith("timestamp"):
+            scale = _US
+        elif kind in ("double", "float") or kind.startswith("decimal"):
+            frac = df.select(F.max(F.abs(F.col(ts) - F.floor(F.col(ts))))).collect()[0][0]
+            scale = _US if frac else 1
+    src = _select_src(df, scale=scale, has_trace=has_trace)
+    _register_steps(spark, src, window_ticks=int(round(float(window) * scale)),
+                    min_participation=min_participation, max_object_shares=max_object_shares)
+    columns = ([TRACE] if has_trace else []) + PAIR_COLUMNS
+    names = {TRACE: "a.tr", OBJECT_ID: "a.obj", ACCOUNT_ID: "a.acc", ACCOUNT_ID_Y: "b.acc",
+             CONTENT_ID: "a.cid", CONTENT_ID_Y: "b.cid",
+             TIME_DELTA: f"CAST(pf.dt AS DOUBLE) / {scale}"}
+    select = ", ".join(f"{names[c]} AS {c}" for c in columns)
+    return spark.sql(f"SELECT {select} FROM pf JOIN src AS a ON a.rn = pf.rn_a "
+                     f"JOIN src AS b ON b.rn = pf.rn_b")
 
 
 def spark_pairs(shares: Any, *, window: float, min_participation: int,
@@ -138,25 +240,16 @@ def spark_pairs(shares: Any, *, window: float, min_participation: int,
     import numpy as np
     import pyarrow as pa
 
-    from netlib.coordination.pairs import RESULT_SQL, _counts_sql, _decode, _frame_ids, _pair_sql
+    from netlib.coordination.pairs import RESULT_SQL, _counts_sql, _decode, _frame_ids
 
     spark = spark if spark is not None else get_spark()
-    views = []
+    views: list[str] = []
+    cached: list[Any] = []
     try:
-        src = _src_frame(spark, shares).cache()
-        src.createOrReplaceTempView("src")
-        views.append("src")
-        cached = [src]
-        window_ticks = int(round(float(window) * shares.scale))
-        for name, sql in _pair_sql(window_ticks=window_ticks,
-                                   min_participation=min_participation,
-                                   max_object_shares=max_object_shares, dialect="spark"):
-            frame = spark.sql(sql)
-            if name in ("s", "sj", "p", "objs"):
-                frame = frame.cache()
-                cached.append(frame)
-            frame.createOrReplaceTempView(name)
-            views.append(name)
+        views, cached = _register_steps(
+            spark, _src_frame(spark, shares),
+            window_ticks=int(round(float(window) * shares.scale)),
+            min_participation=min_participation, max_object_shares=max_object_shares)
         queries = _counts_sql(max_object_shares)
         row = spark.sql("SELECT " + ", ".join(f"({sql}) AS {key}" for key, sql in
                                               queries.items())).collect()[0]
@@ -172,9 +265,40 @@ def spark_pairs(shares: Any, *, window: float, min_participation: int,
     finally:
         for name in views:
             spark.catalog.dropTempView(name)
-        for frame in locals().get("cached", []):
+        for frame in cached:
             frame.unpersist()
     out = _decode(ids, ids_rn, pairs["rn_a"].to_numpy(), pairs["rn_b"].to_numpy(),
                   pairs["dt"].to_numpy(), scale=shares.scale, has_trace=shares.has_trace,
                   id_dtype=id_dtype)
     return out, counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    """spark-submit entry point: Parquet shares in, Parquet pairs out (see docs/scale.md)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="netlib-coshare-spark",
+        description="Co-share pairs (CooRTweet detect_groups semantics) on Spark.")
+    parser.add_argument("input", nargs="+", help="Parquet file(s), folder(s) or URI(s)")
+    parser.add_argument("--out", required=True, help="output folder for the Parquet pairs")
+    parser.add_argument("--window", type=float, default=60)
+    parser.add_argument("--min-participation", type=int, default=2)
+    parser.add_argument("--max-object-shares", type=int, default=None)
+    args = parser.parse_args(argv)
+
+    from pyspark.sql import SparkSession
+
+    spark = SparkSession.builder.appName("netlib-coshare").getOrCreate()
+    pairs = pairs_dataframe(spark, args.input, window=args.window,
+                            min_participation=args.min_participation,
+                            max_object_shares=args.max_object_shares)
+    pairs.write.mode("overwrite").parquet(args.out)
+    written = spark.read.parquet(args.out).count()
+    print(f"wrote {written:,} co-share pairs to {args.out}")
+    spark.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -344,3 +344,19 @@ def test_acceptance_scenarios(seed, scale, difficulty):
     assert acc["precision"] >= 0.95, acc
     assert acc["recall"] >= 0.90, acc
     assert clu["ari"] >= 0.85, clu
+
+
+# --- baseline and sensitivity ---------------------------------------------------------------
+def test_naive_baseline_and_window_sensitivity(world):
+    from netlib.coordination.compare import naive_clusters, window_sensitivity
+
+    data, net, fans = world
+    naive = naive_clusters(data, quantile=0.5)
+    assert list(naive.columns) == ["account_id", "cluster_id"]
+    assert net <= set(naive["account_id"])
+    with pytest.raises(ParameterError, match="quantile"):
+        naive_clusters(data, quantile=1.0)
+    table = netlib.traces.build_traces(data)
+    sens = window_sensitivity(table, windows=(10, 60), n_consensus=0, n_null=0)
+    assert sens["window"].tolist() == [10.0, 60.0]
+    assert {"n_clusters", "n_accounts", "n_edges_significant"} <= set(sens.columns)

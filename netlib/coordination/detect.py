@@ -12,8 +12,8 @@ import pandas as pd
 from netlib.coordination import clusters as cl
 from netlib.coordination import network as nw
 from netlib.coordination import significance as sig
-from netlib.coordination.validate import split_half_groups
 from netlib.coordination.result import CoordinationResult, account_stats, cluster_stats
+from netlib.coordination.validate import split_half_groups
 from netlib.schema import ACCOUNT_ID, Dataset, ParameterError
 from netlib.traces import TRACE_COLUMNS, build_traces
 
@@ -22,7 +22,7 @@ __all__ = ["detect", "DEFAULTS"]
 #: Default parameters of :func:`detect` (also recorded in ``result.params``).
 DEFAULTS: dict[str, Any] = dict(
     window=60, min_participation=2, fdr=0.05, method="leiden", min_cluster_size=3,
-    seed=0, min_weight=2, null_bin=3600, n_null=2, edge_weight="weight", backbone=None,
+    seed=0, min_weight=2, null_bin=3600, n_null=1, edge_weight="weight", backbone=None,
     resolution=1.0, n_consensus=5, max_object_shares=None, text_threshold=0.7,
     media_distance=4, attach=True, attach_ratio=1.5, min_behaviours=3, behaviour_share=0.02,
     merge_links=3, select_p=0.05,
@@ -154,7 +154,7 @@ def _cluster(edges, strong, pairs, used, table, bins, kappa, *, window, null_bin
 def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.DataFrame | None
            = None, window: float = 60, min_participation: int = 2, fdr: float = 0.05,
            method: str = "leiden", min_cluster_size: int = 3, seed: int = 0,
-           min_weight: int = 2, null_bin: float = 3600, n_null: int = 2,
+           min_weight: int = 2, null_bin: float = 3600, n_null: int = 1,
            edge_weight: str = "weight", backbone: float | None = None,
            resolution: float = 1.0, n_consensus: int = 5,
            max_object_shares: int | None = None, text_threshold: float = 0.7,

@@ -38,7 +38,8 @@ def trace_weight_column(trace: str) -> str:
 
 
 def co_actions(traces: pd.DataFrame, *, window: float = 60, min_participation: int = 2,
-               max_object_shares: int | None = None) -> pd.DataFrame:
+               max_object_shares: int | None = None, with_times: bool = True
+               ) -> pd.DataFrame:
     """Co-action rows: two accounts acting on the same object within ``window`` seconds.
 
     A thin layer over :func:`netlib.coordination.coshare_pairs` (CooRTweet semantics, run
@@ -58,10 +59,14 @@ def co_actions(traces: pd.DataFrame, *, window: float = 60, min_participation: i
         pairs.insert(0, TRACE, traces[TRACE].iloc[0])
     if pairs.empty:
         return _empty_pairs()
-    when = traces.drop_duplicates(ACTION_ID).set_index(traces.drop_duplicates(ACTION_ID)[
-        ACTION_ID].astype(str))[TIMESTAMP]
-    pairs[TIMESTAMP] = pairs[CONTENT_ID].map(when).to_numpy()
-    pairs[TIMESTAMP_Y] = pairs[CONTENT_ID_Y].map(when).to_numpy()
+    if with_times:
+        first = traces.drop_duplicates(ACTION_ID)
+        index = pd.Index(first[ACTION_ID].astype(str).to_numpy())
+        stamps = first[TIMESTAMP].to_numpy()
+        pairs[TIMESTAMP] = pd.to_datetime(stamps[index.get_indexer(pairs[CONTENT_ID])],
+                                          utc=True)
+        pairs[TIMESTAMP_Y] = pd.to_datetime(stamps[index.get_indexer(pairs[CONTENT_ID_Y])],
+                                            utc=True)
     pairs.attrs = {}
     return pairs.reset_index(drop=True)
 

@@ -138,9 +138,9 @@ def account_stats(clusters: pd.DataFrame, edges: pd.DataFrame, pairs: pd.DataFra
     if len(sig) and len(pairs):
         a = pairs[ACCOUNT_ID].astype(str).to_numpy()
         b = pairs[ACCOUNT_ID_Y].astype(str).to_numpy()
-        keys = pd.MultiIndex.from_arrays([np.where(a < b, a, b), np.where(a < b, b, a)])
-        sig_keys = pd.MultiIndex.from_frame(sig[[ACCOUNT_ID, ACCOUNT_ID_Y]])
-        on = keys.isin(sig_keys)
+        keys = pd.Series(np.where(a < b, a, b)) + "\x00" + pd.Series(np.where(a < b, b, a))
+        sig_keys = pd.Index(sig[ACCOUNT_ID].astype(str) + "\x00" + sig[ACCOUNT_ID_Y].astype(str))
+        on = sig_keys.get_indexer(keys) >= 0
         acts = pd.concat([
             pd.DataFrame({ACCOUNT_ID: pairs.loc[on, ACCOUNT_ID].to_numpy(),
                           ACTION_ID: pairs.loc[on, CONTENT_ID].to_numpy()}),

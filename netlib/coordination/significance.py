@@ -211,7 +211,8 @@ def null_calibration(traces: pd.DataFrame, bins: pd.DataFrame, activity: pd.Data
     """
     from netlib.coordination.network import co_actions
 
-    fn = co_action_fn or (lambda t: co_actions(t, window=window, min_participation=0))
+    fn = co_action_fn or (lambda t: co_actions(t, window=window, min_participation=0,
+                                                     with_times=False))
     analytic = _analytic_total(traces, bins, window=window, bin_seconds=bin_seconds)
     rng = np.random.default_rng(seed)
     simulated = pd.Series(0.0, index=analytic.index)

@@ -21,6 +21,7 @@ from netlib.hubs._columns import (
     AMPLIFIED_ID,
     AMPLIFIER_ID,
     BETWEENNESS,
+    NETWORK_SHARE,
     ORIGINATOR_INDEX,
     PAGERANK,
     PARTICIPATION,
@@ -28,7 +29,6 @@ from netlib.hubs._columns import (
     TRACE,
     WEIGHT,
 )
-from netlib.hubs._util import isin
 from netlib.schema import ACCOUNT_ID, ACTION_ID, KIND, OBJECT_ID
 
 __all__ = [
@@ -105,28 +105,45 @@ def h_index(counts: pd.Series, groups: pd.Series) -> pd.Series:
     return frame.groupby("g", sort=True)["h"].max().astype("int64")
 
 
-def originator_index(actions: pd.DataFrame, coordinated: set[str]) -> pd.DataFrame:
-    """Originator index and reach of every amplified author.
+def originator_index(actions: pd.DataFrame, membership: pd.Series) -> pd.DataFrame:
+    """Originator index, reach and network share of every author amplified by the network.
+
+    Parameters
+    ----------
+    actions : DataFrame
+        The Dataset's actions.
+    membership : Series
+        Cluster of each coordinated account (index ``account_id``).
 
     Returns
     -------
     DataFrame
         ``account_id, originator_index`` (h originals each amplified by at least h
         distinct coordinated accounts), ``amplified_by`` (distinct coordinated accounts
-        that amplified the account at least once).
+        that amplified the account at least once), ``network_share`` (share of all the
+        amplifying actions it received that came from its single most amplifying
+        cluster: near 1 for an account that only its own network amplifies, low for a
+        popular account that the public amplifies and networks repost as camouflage).
     """
-    links = _repost_links(actions)
-    links = links[isin(links[AMPLIFIER_ID], coordinated)]
+    cols = [ACCOUNT_ID, ORIGINATOR_INDEX, AMPLIFIED_BY, NETWORK_SHARE]
+    every = _repost_links(actions)
+    cluster = every[AMPLIFIER_ID].map(membership)
+    links = every[cluster.notna().to_numpy()]
     if links.empty:
-        return pd.DataFrame(columns=[ACCOUNT_ID, ORIGINATOR_INDEX, AMPLIFIED_BY])
+        return pd.DataFrame(columns=cols)
     per_item = (links.drop_duplicates([AMPLIFIED_ID, OBJECT_ID, AMPLIFIER_ID])
                 .groupby([AMPLIFIED_ID, OBJECT_ID], sort=False).size().rename("c")
                 .reset_index())
     h = h_index(per_item["c"], per_item[AMPLIFIED_ID])
     reach = links.groupby(AMPLIFIED_ID)[AMPLIFIER_ID].nunique()
+    received = every.groupby(AMPLIFIED_ID).size()
+    top = (pd.DataFrame({"_to": links[AMPLIFIED_ID].to_numpy(),
+                         "_c": cluster[cluster.notna()].astype(str).to_numpy()})
+           .groupby(["_to", "_c"]).size().groupby(level="_to").max())
     out = pd.DataFrame({ACCOUNT_ID: h.index.astype(object), ORIGINATOR_INDEX: h.to_numpy()})
     out[AMPLIFIED_BY] = out[ACCOUNT_ID].map(reach).fillna(0).astype("int64")
-    return out
+    out[NETWORK_SHARE] = (out[ACCOUNT_ID].map(top) / out[ACCOUNT_ID].map(received)).astype(float)
+    return out[cols]
 
 
 def _graph(edges: pd.DataFrame, src: str, dst: str, *,

@@ -26,6 +26,7 @@ from netlib.hubs._columns import (
     LEAD_Z,
     LINEAGE_HEAD,
     LINEAGE_LENGTH,
+    NETWORK_SHARE,
     ORIGINATOR_INDEX,
     PAGERANK,
     PARTICIPATION,
@@ -56,18 +57,19 @@ __all__ = ["HubResult", "rank_hubs", "DEFAULT_WEIGHTS", "cascade"]
 #: score among the accounts where it is positive). Keys are hubs-table column names.
 DEFAULT_WEIGHTS: dict[str, float] = {
     LEAD_Z: 0.25,
-    PAGERANK: 0.2,
+    PAGERANK: 0.15,
     ORIGINATOR_INDEX: 0.2,
-    AMPLIFIED_BY: 0.1,
+    AMPLIFIED_BY: 0.05,
+    NETWORK_SHARE: 0.15,
     PARTICIPATION: 0.05,
     BETWEENNESS: 0.05,
     STRENGTH: 0.05,
-    LINEAGE_LENGTH: 0.1,
+    LINEAGE_LENGTH: 0.05,
 }
 
 HUB_COLUMNS = [ACCOUNT_ID, HUB_SCORE, RANK, HANDLE, CLUSTER_ID, COORDINATED, TOP_SIGNAL,
                *ll.LEAD_LAG_COLUMNS[1:], PAGERANK, ORIGINATOR_INDEX, AMPLIFIED_BY,
-               PARTICIPATION, BETWEENNESS, STRENGTH, LINEAGE_LENGTH, LINEAGE_HEAD]
+               NETWORK_SHARE, PARTICIPATION, BETWEENNESS, STRENGTH, LINEAGE_LENGTH, LINEAGE_HEAD]
 
 
 @dataclass
@@ -84,7 +86,7 @@ class HubResult:
         ``coordinated, top_signal`` and one column per signal: ``n_lead, n_follow,
         n_followers, leader_share, median_lead_lag_s, lead_z, lead_p_value,
         lead_q_value, amplification_pagerank, originator_index, amplified_by,
-        participation, betweenness, coordination_strength, lineage_length,
+        network_share, participation, betweenness, coordination_strength, lineage_length,
         lineage_head``.
     operator_groups : DataFrame
         ``group_id, account_id, n_accounts, evidence, cluster_id, utc_offset_hours,
@@ -244,7 +246,8 @@ def rank_hubs(data: Dataset, coordination: Any = None, *, clusters: pd.DataFrame
     (``lead_z`` and its p-value: does it act first more often than random order would
     give?), PageRank on the amplification graph (who reposts or copies whom), the
     originator index (h originals each amplified by at least h distinct coordinated
-    accounts), reach (``amplified_by``), bridging (participation coefficient and
+    accounts), reach (``amplified_by``), the share of its amplification that comes from
+    one network rather than the public (``network_share``), bridging (participation coefficient and
     betweenness on the coordination graph), coordination strength, and the length of the
     mirror lineage an account belongs to. Each signal becomes a 0-1 rank score among the
     accounts where it is positive; ``hub_score`` is their weighted mean.
@@ -331,7 +334,7 @@ def rank_hubs(data: Dataset, coordination: Any = None, *, clusters: pd.DataFrame
     amp_edges = amp.amplification_edges(actions, pairs=cpairs, copy_traces=copy_traces)
     # the network's attention: PageRank over amplification *by coordinated accounts*
     pr = amp.amplification_scores(amp_edges[isin(amp_edges[AMPLIFIER_ID], coordinated)])
-    orig = amp.originator_index(actions, coordinated)
+    orig = amp.originator_index(actions, membership)
 
     candidates = set(coordinated)
     if len(orig):
@@ -373,7 +376,7 @@ def rank_hubs(data: Dataset, coordination: Any = None, *, clusters: pd.DataFrame
     hubs[HANDLE] = hubs[ACCOUNT_ID].map(handles)
     for col in (ll.N_LEAD, ll.N_FOLLOW, ll.N_FOLLOWERS, ORIGINATOR_INDEX, AMPLIFIED_BY):
         hubs[col] = hubs[col].fillna(0).astype("int64")
-    for col in (PAGERANK, STRENGTH, PARTICIPATION):
+    for col in (PAGERANK, STRENGTH, PARTICIPATION, NETWORK_SHARE):
         hubs[col] = hubs[col].astype(float).fillna(0.0)
     hubs[LINEAGE_LENGTH] = hubs[LINEAGE_LENGTH].fillna(1).astype("int64")
     # lineage of length 1 carries no signal: score the number of *other* accounts in it

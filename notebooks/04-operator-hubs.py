@@ -29,6 +29,9 @@
 # * *amplification*: PageRank on the graph of who reposts/quotes/replies to/forwards or
 #   copies whom, counting only amplification by coordinated accounts;
 # * *originator index*: h originals each amplified by at least h distinct coordinated accounts;
+# * *network share*: the share of the amplification an account receives that comes from one
+#   network (near 1 for an account only its network amplifies; low for a popular account
+#   that networks also repost as camouflage);
 # * *bridging*: participation coefficient and betweenness across clusters;
 # * *lineage*: the length of the mirror chain it belongs to (accounts re-created after
 #   takedowns).
@@ -104,12 +107,14 @@ hubs
 # followers trailed it; `lead_p_value` and `lead_q_value` test "acts first more often than
 # random order would give". `originator_index` h means h of its posts were each picked up by
 # at least h coordinated accounts; `top_signal` names the signal that weighs most in its score.
+# Accounts with `coordinated` False are not in any cluster but are amplified by one: a
+# leader who only posts originals, or a popular account a network reposts as camouflage.
 
 # %%
 leader_columns = ["rank", "account_id", "handle", "cluster_id", "hub_score", "top_signal",
                   "n_lead", "n_follow", "median_lead_lag_s", "lead_p_value", "lead_q_value",
-                  "originator_index", "amplified_by", "amplification_pagerank",
-                  "participation", "lineage_length"]
+                  "originator_index", "amplified_by", "network_share",
+                  "amplification_pagerank", "participation", "lineage_length", "coordinated"]
 hubs.hubs[leader_columns].head(top_n)
 
 # %% [markdown]

@@ -27,6 +27,7 @@ from netlib.plots import (
 )
 from netlib.schema import (
     ACCOUNT_ID,
+    CREATED_AT,
     HANDLE,
     HANDLE_NORM,
     PLATFORM,
@@ -75,7 +76,8 @@ def _join(values) -> str:
     return " ".join(dict.fromkeys(str(v) for v in values))
 
 
-def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int = 10) -> pd.DataFrame:
+def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int | None = None
+           ) -> pd.DataFrame:
     """Match watch-list entries to the data and say what the analysis found about each.
 
     Parameters
@@ -84,12 +86,16 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int = 10) -> pd.
         From :func:`netlib.io.watchlist.read_watchlist` (or any frame with a handle or
         account id column; it is normalised with ``watchlist_frame``). Entries are matched by
         ``account_id`` when given, else by normalised handle; a non-empty ``platform``
-        restricts the match.
+        restricts the match. When several accounts share the handle and ``received_at`` is
+        given, those that did not exist at that time (created later, or removed earlier) are
+        set aside and the evidence says so.
     analysis : Analysis-like
         ``dataset`` plus optional ``coordination`` (``.clusters``), ``mirrors``
         (``.links``, ``.chains``) and ``hubs`` (``.hubs``), read by duck typing.
-    top_hubs : int
-        Accounts ranked this high or better count as likely operators.
+    top_hubs : int, optional
+        Accounts ranked this high or better in the operator ranking count as likely
+        operators. Default: two per coordinated network, at least ten (a heuristic: a
+        campaign is usually steered by a few accounts).
 
     Returns
     -------
@@ -121,7 +127,7 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int = 10) -> pd.
     >>> out["category"].tolist()
     ['no_signal', 'not_found']
     """
-    if top_hubs < 0:
+    if top_hubs is not None and top_hubs < 0:
         raise ParameterError(f"triage: top_hubs must be >= 0, got {top_hubs}")
     entries = watchlist_frame(watchlist)
     accounts = analysis.dataset.accounts
@@ -139,6 +145,9 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int = 10) -> pd.
     removed_at = accounts[SUSPENDED_AT] if SUSPENDED_AT in accounts else \
         pd.Series(pd.NaT, index=accounts.index)
     info = {i: (s, r) for i, s, r in zip(ids, status, removed_at, strict=True)}
+    created = pd.to_datetime(accounts[CREATED_AT], utc=True) if CREATED_AT in accounts else \
+        pd.Series(pd.NaT, index=accounts.index, dtype="datetime64[ns, UTC]")
+    removed_at = pd.to_datetime(removed_at, utc=True)
 
     coordination = getattr(analysis, "coordination", None)
     clusters = _frame(coordination, "clusters")
@@ -147,6 +156,8 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int = 10) -> pd.
         cluster_of = dict(zip(clusters[ACCOUNT_ID].astype(str), clusters[CLUSTER_ID],
                               strict=True))
         cluster_size = clusters.groupby(CLUSTER_ID).size().to_dict()
+    if top_hubs is None:  # a couple of operator accounts per network, at least ten overall
+        top_hubs = max(10, 2 * len(cluster_size))
     mirrors = getattr(analysis, "mirrors", None)
     links = _frame(mirrors, "links")
     preds: dict[str, list[tuple[str, float]]] = {}
@@ -183,11 +194,15 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int = 10) -> pd.
             positions, how = [], "none"
         if want_platform and want_platform not in ("any", "*"):
             positions = [p for p in positions if platforms.iloc[p] == want_platform]
+        positions, dropped = _alive_at(positions, entry[RECEIVED_AT], created, removed_at)
         matched = [ids.iloc[p] for p in positions]
-        rows.append(_assess(entry, matched, how, labels=labels, info=info,
-                            cluster_of=cluster_of, cluster_size=cluster_size, preds=preds,
-                            succs=succs, chain_of=chain_of, hub_of=hub_of, n_hubs=n_hubs,
-                            top_hubs=top_hubs))
+        row = _assess(entry, matched, how, labels=labels, info=info, cluster_of=cluster_of,
+                      cluster_size=cluster_size, preds=preds, succs=succs, chain_of=chain_of,
+                      hub_of=hub_of, n_hubs=n_hubs, top_hubs=top_hubs)
+        if dropped:
+            row["evidence"] += (f"; {dropped} other account{'s' if dropped > 1 else ''} with "
+                                "this handle did not exist when the entry was received")
+        rows.append(row)
     extras = [c for c in entries.columns if c not in TRIAGE_COLUMNS]
     if not rows:
         return pd.DataFrame(columns=[*TRIAGE_COLUMNS, *extras])
@@ -208,6 +223,25 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int = 10) -> pd.
     out.loc[order, "priority"] = np.arange(1, len(out) + 1)
     out["priority"] = out["priority"].astype(int)
     return out[[*TRIAGE_COLUMNS, *extras]].reset_index(drop=True)
+
+
+def _alive_at(positions: list[int], when: Any, created: pd.Series,
+              removed: pd.Series) -> tuple[list[int], int]:
+    """Of several accounts sharing a handle, keep those that existed at ``when``.
+
+    An account exists from ``created_at`` (unknown: always) until its removal (unknown: for
+    ever). When none or all of them existed, every match is kept. Returns the kept positions
+    and how many were set aside.
+    """
+    if len(positions) < 2 or not _present(when):
+        return positions, 0
+    when = pd.Timestamp(when)
+    alive = [p for p in positions
+             if not (pd.notna(created.iloc[p]) and created.iloc[p] > when)
+             and not (pd.notna(removed.iloc[p]) and removed.iloc[p] < when)]
+    if not alive or len(alive) == len(positions):
+        return positions, 0
+    return alive, len(positions) - len(alive)
 
 
 def _present(value: Any) -> bool:

@@ -128,3 +128,33 @@ def test_triage_and_reader_errors_name_the_problem(analysis, tmp_path):
         triage(pd.DataFrame({"name": ["x"]}), analysis)
     with pytest.raises(netlib.DataFormatError, match="missing.csv: file not found"):
         read_watchlist(tmp_path / "missing.csv")
+
+
+def test_handle_reuse_is_resolved_by_the_received_date():
+    accounts = pd.DataFrame({
+        "account_id": ["old", "new"], "platform": ["x", "x"], "handle": ["newsdaily"] * 2,
+        "created_at": ["2023-01-01", "2024-06-01"], "status": ["suspended", "active"],
+        "suspended_at": ["2024-05-01", ""]})
+    actions = pd.DataFrame({"action_id": ["p"], "account_id": ["new"],
+                            "timestamp": ["2024-07-01T00:00:00Z"], "kind": ["post"]})
+    data = netlib.Dataset.from_frames(accounts, actions, now=pd.Timestamp("2025-01-01", tz="UTC"))
+    bare = SimpleNamespace(dataset=data)
+    watch = pd.DataFrame({"handle": ["newsdaily"] * 3,
+                          "received_at": ["2024-03-01", "2024-08-01", ""]})
+    out = triage(watch, bare)
+    assert out["matched_account_ids"].tolist() == ["old", "new", "old new"]
+    assert "did not exist when the entry was received" in out.loc[0, "evidence"]
+    assert "did not exist" not in out.loc[2, "evidence"]
+
+
+def test_default_operator_cut_scales_with_the_number_of_networks(analysis):
+    hubs = pd.DataFrame({"account_id": ["a1", "a2", "a3"], "hub_score": [0.9, 0.8, 0.7],
+                         "rank": [1, 11, 13]})
+    clusters = pd.DataFrame({"account_id": [f"z{i}" for i in range(12)] + ["a1", "a2", "a3"],
+                             "cluster_id": list(range(6)) * 2 + [0, 1, 2]})
+    rich = SimpleNamespace(dataset=analysis.dataset, hubs=SimpleNamespace(hubs=hubs),
+                           coordination=SimpleNamespace(clusters=clusters))
+    out = triage(pd.DataFrame({"account_id": ["a1", "a2", "a3"]}), rich)
+    assert out["likely_operator"].tolist() == [True, True, False]  # cut = 2 x 6 networks
+    out = triage(pd.DataFrame({"account_id": ["a1", "a2"]}), rich, top_hubs=1)
+    assert out["likely_operator"].tolist() == [True, False]

@@ -267,15 +267,16 @@ def _convert(chunk: pd.DataFrame, keep_text: bool) -> tuple[pd.DataFrame, pd.Dat
                      default="post")
     object_id = np.select([retweet, quoted != "", reply_to != ""],
                           [rt_id, quoted, reply_to], default="")
+    # Arrow-backed strings and categories: a fraction of the memory of Python objects
     actions = pd.DataFrame({
         ACTION_ID: chunk["tweetid"],
         ACCOUNT_ID: chunk["userid"],
         TIMESTAMP: chunk["tweet_time"],
-        KIND: kind,
-        PLATFORM: "x",
+        KIND: pd.Categorical(kind, categories=["post", "repost", "quote", "reply"]),
+        PLATFORM: pd.Categorical(["x"] * len(chunk), categories=["x"]),
         OBJECT_ID: pd.Series(object_id, index=chunk.index, dtype="str"),
-        URLS: list_cells_to_space(_col(chunk, "urls")),
-        HASHTAGS: list_cells_to_space(_col(chunk, "hashtags"), strip_hash=True),
+        URLS: list_cells_to_space(_col(chunk, "urls")).astype("str"),
+        HASHTAGS: list_cells_to_space(_col(chunk, "hashtags"), strip_hash=True).astype("str"),
     }, index=chunk.index)
     if keep_text and "tweet_text" in chunk.columns:
         actions[TEXT] = chunk["tweet_text"]

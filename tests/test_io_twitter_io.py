@@ -135,3 +135,13 @@ def test_random_archive_rows_add_up(tmp_path_factory, rows):
     assert len(data.report.rejected["actions"]) == info["rejected"]
     assert data.actions[ACTION_ID].is_unique
     assert data.actions[ACCOUNT_ID].isin(set(data.accounts[ACCOUNT_ID])).all()
+
+
+def test_gzipped_archive(tmp_path):
+    import gzip
+    import shutil
+
+    with open(PLAIN, "rb") as src, gzip.open(tmp_path / "tweets.csv.gz", "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    data = netlib.load(tmp_path / "tweets.csv.gz")
+    assert data.report.format == "twitter_io" and len(data.actions) == 5

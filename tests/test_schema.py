@@ -353,3 +353,15 @@ def test_random_frames_in_memory_add_up(accounts, actions):
     data = Dataset.from_frames(acc, act, now=NOW)
     assert_accounting(data)
     assert data.report.files["actions"]["read"] == len(actions)
+
+
+def test_parquet_tables_with_typed_columns(tmp_path):
+    pd.DataFrame({"account_id": ["a1", "a2"], "platform": ["x", "x"],
+                  "handle": ["alice", "bob"]}).to_parquet(tmp_path / "accounts.parquet")
+    pd.DataFrame({"action_id": ["t1", "t2"], "account_id": ["a1", "a2"],
+                  "timestamp": pd.to_datetime(["2021-01-01", "2021-01-02"], utc=True),
+                  "kind": ["post", "repost"], "object_id": [None, "t1"]}).to_parquet(
+        tmp_path / "actions.parquet")
+    data = load(tmp_path)
+    assert data.report.ok and len(data.actions) == 2
+    assert data.actions.set_index(ACTION_ID)[OBJECT_ID].to_dict() == {"t1": None, "t2": "t1"}

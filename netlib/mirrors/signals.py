@@ -73,7 +73,9 @@ def name_signals(p: pd.DataFrame, s: pd.DataFrame) -> dict[str, np.ndarray]:
     cross = np.maximum(_jw(ph, sd), _jw(pd_, sh))
     name = np.maximum.reduce([handle, display, cross])
     count = p[C.NAME_COUNT].to_numpy(dtype=float)
-    n_total = max(float(p.attrs.get("n_accounts", 1)), 2.0)
+    # log-scaled against the table size, but never against fewer than 1,000 accounts: in a
+    # tiny table three accounts sharing a name is not evidence that the name is common
+    n_total = max(float(p.attrs.get("n_accounts", 1)), 1_000.0)
     rarity = 1.0 - np.log(np.maximum(count, 1.0)) / np.log(n_total)
     # very short stems identify little whatever their count
     short = np.array([min(len(x), len(y)) for x, y in zip(ph, sh, strict=True)])

@@ -360,3 +360,23 @@ def test_naive_baseline_and_window_sensitivity(world):
     sens = window_sensitivity(table, windows=(10, 60), n_consensus=0, n_null=0)
     assert sens["window"].tolist() == [10.0, 60.0]
     assert {"n_clusters", "n_accounts", "n_edges_significant"} <= set(sens.columns)
+
+
+@pytest.mark.slow
+def test_real_retweets_pairs_match_coortweet_and_flags_are_a_subset(realdata):
+    """CooRTweet's Russian retweet data: same co-share pairs; flags only among them."""
+    pyreadr = pytest.importorskip("pyreadr")
+    folder = realdata / "coortweet"
+    raw = pyreadr.read_r(str(folder / "russian_coord_tweets.rda"))["russian_coord_tweets"]
+    table = pd.DataFrame({
+        "account_id": raw["account_id"].astype(str), "trace": "repost",
+        "object_id": raw["object_id"].astype(str),
+        "timestamp": pd.to_datetime(raw["timestamp_share"], unit="s", utc=True),
+        "action_id": raw["content_id"].astype(str)})
+    res = detect(table, window=60, min_participation=2, n_consensus=0)
+    ref_pairs = pd.read_csv(folder / "reference_outputs" / "coortweet_ref_groups_tw60_mp2.csv")
+    assert len(res.pairs) == len(ref_pairs) == 3791
+    ref_accounts = set(pd.read_csv(folder / "reference_outputs" /
+                                   "coortweet_ref_vertices_tw60_mp2.csv")["account_id"])
+    assert set(res.flagged) <= ref_accounts
+    assert res.params["behaviour_rule_applied"] is False  # one trace only

@@ -196,7 +196,7 @@ class _UnionFind:
 
 
 def near_duplicate_groups(texts: Sequence[str], *, threshold: float = 0.7,
-                          num_perm: int = 64, shingle: int = 5,
+                          num_perm: int = 32, shingle: int = 5,
                           seed: int = 0) -> np.ndarray:
     """Group near-duplicate texts with MinHash and locality-sensitive hashing.
 
@@ -381,7 +381,7 @@ def _check_traces(traces: Iterable[str] | str | None) -> tuple[str, ...]:
 
 def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | None = None,
                  text_threshold: float = 0.7, text_min_chars: int = 20,
-                 text_num_perm: int = 64, text_shingle: int = 5,
+                 text_num_perm: int = 32, text_shingle: int = 5,
                  media_distance: int = 4, seed: int = 0) -> pd.DataFrame:
     """Reduce actions to the objects accounts share, one row per (action, trace, object).
 

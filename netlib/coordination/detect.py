@@ -80,8 +80,7 @@ def _cluster(edges, strong, pairs, used, table, bins, kappa, *, window, null_bin
     groups_t, members_t = split_half_groups(
         pairs, table, bins, window=window, bin_seconds=null_bin, kappa=kappa,
         select_p=select_p, min_weight=min_weight, min_cluster_size=min_cluster_size,
-        method=method, seed=seed, resolution=resolution, merge_links=merge_links,
-        min_ratio=attach_ratio)
+        method=method, seed=seed, resolution=resolution, merge_links=merge_links)
     groups_t["q_value"] = sig.bh_qvalues(groups_t["p_value"].to_numpy(dtype=float))
     members_t["q_value"] = sig.bh_qvalues(members_t["p_value"].to_numpy(dtype=float))
     good = groups_t[(groups_t["q_value"] <= fdr) & (groups_t["ratio"] >= attach_ratio)]
@@ -166,10 +165,17 @@ def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.Dat
     Steps: (1) :func:`netlib.traces.build_traces` reduces actions to shared objects;
     (2) :func:`netlib.coordination.coshare_pairs` finds co-actions within ``window``;
     (3) edges weigh the distinct objects two accounts co-acted on; (4) each edge is tested
-    against a null model that keeps every account's activity volume and rhythm and every
+    against a null model that keeps every account's actions at their exact times and every
     object's popularity per hour (see :mod:`netlib.coordination.significance`), with
-    Benjamini-Hochberg FDR control; (5) significant edges are clustered (Leiden by
-    default); (6) every cluster and account gets statistics and evidence.
+    Benjamini-Hochberg FDR control; (5) candidate groups are *discovered* on even days
+    (communities of edges with ``p <= select_p``) and *confirmed* on odd days, and the
+    other way round (:mod:`netlib.coordination.validate`), pooling every member pair, and
+    each member is confirmed by its own pooled held-out test; groups confirmed together
+    form the clusters, outside accounts whose pooled ties to a cluster are significant
+    join it; (6) a cluster is reported when its co-actions span at least
+    ``min_behaviours`` traces (fandoms and news syndication agree on one or two; the
+    others stay in ``result.candidates``); (7) every cluster and account gets statistics
+    and evidence.
 
     Parameters
     ----------
@@ -201,6 +207,21 @@ def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.Dat
         count less), or ``-log10 p``.
     backbone : float, optional
         If given, also apply the disparity filter at this alpha to significant edges.
+    attach : bool
+        Let outside accounts join a cluster by a pooled test of their ties to it.
+    attach_ratio : float
+        Least observed/expected ratio for a confirmed member or an attached account.
+    min_behaviours : int
+        Least traces (each with at least ``behaviour_share`` of a cluster's co-actions)
+        for a cluster to be reported; 1 reports every confirmed group. Ignored when the
+        data has fewer traces than this.
+    behaviour_share : float
+        Share of a cluster's co-actions a trace needs to count as one of its behaviours.
+    merge_links : int
+        Communities joined by at least this many significant edges are one group.
+    select_p : float
+        Uncorrected p-value threshold for the edges used to *discover* candidate groups
+        (each group is then confirmed on held-out days with FDR control).
     resolution : float
         Leiden/Louvain resolution.
     n_consensus : int
@@ -217,7 +238,9 @@ def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.Dat
         account_id_y, weight, n_<trace>..., n_co_actions, median_lag_s, weight_tfidf,
         expected, p_value, q_value, significant, cluster_id``), ``.cluster_stats``,
         ``.account_stats``, ``.pairs`` (co-action rows with ``trace, time_delta``),
-        ``.params``, ``.fingerprint``, ``.null`` (calibration table).
+        ``.params``, ``.fingerprint``, ``.null`` (calibration table), ``.candidates``
+        (every confirmed group with its behaviours and whether it is reported),
+        ``.attachments``, ``.validation`` and ``.validation_members`` (split-half tests).
 
     Raises
     ------

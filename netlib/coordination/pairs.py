@@ -378,15 +378,20 @@ def _pair_sql(*, window_ticks: int, min_participation: int, max_object_shares: i
         # content ids are coded per trace, so rule 4 runs per trace by construction
         ("cids", f"SELECT tr, cid, {code_c} AS c FROM "
                  f"(SELECT DISTINCT tr, cid FROM src WHERE cid IS NOT NULL) AS u"),
-        # pre-filtered rows (rule 4 counts these)
-        ("s", "SELECT src.rn, src.tr, src.obj, src.cid, src.ticks, accs.a, cids.c "
-              "FROM src JOIN accs USING (tr, acc) JOIN cids USING (tr, cid)"),
-        ("objs", f"SELECT tr, obj, {code_o} AS o, n_shares FROM (SELECT tr, obj, "
-                 f"count(*) AS n_shares FROM s WHERE obj IS NOT NULL AND ticks IS NOT NULL "
-                 f"GROUP BY tr, obj) AS u"),
+        ("objs", f"SELECT tr, obj, {code_o} AS o, n_shares FROM (SELECT src.tr, src.obj, "
+                 f"count(*) AS n_shares FROM src {semi} accs "
+                 f"ON src.tr = accs.tr AND src.acc = accs.acc WHERE src.obj IS NOT NULL "
+                 f"AND src.ticks IS NOT NULL AND src.cid IS NOT NULL "
+                 f"GROUP BY src.tr, src.obj) AS u"),
+        # pre-filtered rows, integer columns only (rule 4 counts these rows); o is NULL
+        # for rows that cannot pair (no object or no time)
+        ("s", "SELECT src.rn, accs.a, cids.c, objs.o, objs.n_shares, src.ticks, "
+              "(src.obj = src.cid) AS selfrow "
+              "FROM src JOIN accs USING (tr, acc) JOIN cids USING (tr, cid) "
+              "LEFT JOIN objs USING (tr, obj)"),
         # rows that can pair: rule 3's "content id equals object id" rows never do
-        ("sj", f"SELECT s.rn, objs.o, s.a, s.c, s.ticks, s.ticks {idiv} {width} AS bkt "
-               f"FROM s JOIN objs USING (tr, obj) WHERE s.obj <> s.cid {guard}"),
+        ("sj", f"SELECT rn, o, a, c, ticks, ticks {idiv} {width} AS bkt FROM s "
+               f"WHERE o IS NOT NULL AND NOT selfrow {guard}"),
         # rules 2 + 3 and orientation: l is first (earlier time; ties by account order);
         # each share meets the shares of its own and the next time bucket only
         ("p", f"""
@@ -467,6 +472,7 @@ def _frame_ids(frame: pd.DataFrame) -> Any:
 
 
 def _counts_sql(max_object_shares: int | None) -> dict[str, str]:
+    """Counts reported in ``result.attrs``; the first two read ``src``, the rest later steps."""
     guard = -1 if max_object_shares is None else int(max_object_shares)
     return {
         "shares_read": "SELECT count(*) FROM src",
@@ -477,6 +483,9 @@ def _counts_sql(max_object_shares: int | None) -> dict[str, str]:
         "skipped_shares": f"SELECT coalesce(sum(n_shares), 0) FROM objs WHERE {guard} >= 0 "
                           f"AND n_shares > {guard}",
     }
+
+
+_SRC_COUNTS = ("shares_read", "shares_usable")
 
 
 def _duckdb_pairs(shares: _Shares, *, window: float, min_participation: int,
@@ -501,19 +510,27 @@ def _duckdb_pairs(shares: _Shares, *, window: float, min_participation: int,
             # row numbers follow the files' row order (insertion order is preserved here)
             con.execute(f"CREATE TEMP TABLE src AS {shares.sql}")
         con.execute("SET preserve_insertion_order = false")
+        queries = _counts_sql(max_object_shares)
+        counts = {key: int(con.execute(queries[key]).fetchall()[0][0]) for key in _SRC_COUNTS}
         window_ticks = int(round(float(window) * shares.scale))
         for name, sql in _pair_sql(window_ticks=window_ticks,
                                    min_participation=min_participation,
                                    max_object_shares=max_object_shares):
             kind = "VIEW" if name == "pf" else "TABLE"  # pf is read once: never stored
             con.execute(f"CREATE TEMP {kind} {name} AS {sql}")
-        counts = {key: int(con.execute(sql).fetchall()[0][0])
-                  for key, sql in _counts_sql(max_object_shares).items()}
-        for name in ("sp", "passing", "sj", "s", "objs", "cids", "accs"):
+            if name == "s":
+                # from here on only integer codes are needed: keep the ids for decoding
+                # and free the strings
+                if shares.frame is None:
+                    ids = con.sql("SELECT tr, obj, acc, cid FROM src ORDER BY rn"
+                                  ).to_arrow_table()
+                con.execute("DROP TABLE src")
+                con.execute("DROP TABLE cids")
+        counts.update({key: int(con.execute(sql).fetchall()[0][0])
+                       for key, sql in queries.items() if key not in _SRC_COUNTS})
+        for name in ("sp", "passing", "sj", "s", "objs", "accs"):
             con.execute(f"DROP TABLE IF EXISTS {name}")  # free memory for the final sort
         pairs = con.sql(RESULT_SQL).fetchnumpy()
-        if shares.frame is None:
-            ids = con.sql("SELECT tr, obj, acc, cid FROM src ORDER BY rn").to_arrow_table()
     finally:
         con.close()
     if shares.frame is not None:

@@ -54,7 +54,7 @@ def _group_pairs(groups: pd.Series) -> pd.DataFrame:
 def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, bins: pd.DataFrame, *,
                       window: float, bin_seconds: float, kappa: dict, select_p: float,
                       min_weight: int, min_cluster_size: int, method: str, seed: int,
-                      resolution: float, merge_links: int, min_ratio: float
+                      resolution: float, merge_links: int
                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Groups discovered on one half of the days and tested on the other.
 
@@ -122,7 +122,6 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, bins: pd.DataFra
                                                  frame[sig.EXPECTED].to_numpy())
         frame["ratio"] = frame["observed"] / frame[sig.EXPECTED].where(
             frame[sig.EXPECTED] > 0)
-    del min_ratio
     return (groups[["direction", "group", "size", "observed", "expected", "p_value", "ratio"]],
             members[["direction", "group", ACCOUNT_ID, "observed", "expected", "p_value",
                      "ratio"]])

@@ -234,9 +234,12 @@ else:
     print(f"real data not found at {folder}: check skipped")
 
 # %% [markdown]
-# The co-share strength of our graph matches CooRTweet's almost rank for rank (it is the
-# same quantity, plus the retweet links); the hub score agrees only moderately, by design:
-# it rewards leading and being amplified, not just co-sharing a lot.
+# `coordination_strength` follows CooRTweet's strength closely: it counts the same co-shares,
+# plus the retweet links between ranked accounts, which is where the two differ. The hub
+# score agrees only moderately, by design: it rewards leading and being amplified, not just
+# co-sharing a lot. The largest component's day fits an offset near UTC+3, which is
+# plausible for pro-government Russian Twitter; it says nothing certain about where any one
+# account is.
 #
 # ## Limits — read before quoting a result
 #

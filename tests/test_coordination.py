@@ -380,3 +380,10 @@ def test_real_retweets_pairs_match_coortweet_and_flags_are_a_subset(realdata):
                                    "coortweet_ref_vertices_tw60_mp2.csv")["account_id"])
     assert set(res.flagged) <= ref_accounts
     assert res.params["behaviour_rule_applied"] is False  # one trace only
+
+
+def test_short_data_is_split_by_hours():
+    data, net, _ = make_world(5, days=1)
+    res = detect(data, **FAST)
+    assert res.params["split_unit_s"] == 3600
+    assert set(res.flagged) == net

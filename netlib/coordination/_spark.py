@@ -267,8 +267,9 @@ def spark_pairs(shares: Any, *, window: float, min_participation: int,
             spark.catalog.dropTempView(name)
         for frame in cached:
             frame.unpersist()
-    out = _decode(ids, ids_rn, pairs["rn_a"].to_numpy(), pairs["rn_b"].to_numpy(),
-                  pairs["dt"].to_numpy(), scale=shares.scale, has_trace=shares.has_trace,
+    arrays = {key: pairs[key].to_numpy() for key in ("rn_a", "rn_b", "dt")}
+    del pairs
+    out = _decode(ids, ids_rn, arrays, scale=shares.scale, has_trace=shares.has_trace,
                   id_dtype=id_dtype)
     return out, counts
 

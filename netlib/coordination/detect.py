@@ -13,7 +13,7 @@ from netlib.coordination import clusters as cl
 from netlib.coordination import network as nw
 from netlib.coordination import significance as sig
 from netlib.coordination.result import CoordinationResult, account_stats, cluster_stats
-from netlib.coordination.validate import split_half_groups
+from netlib.coordination.validate import split_half_groups, split_unit
 from netlib.schema import ACCOUNT_ID, Dataset, ParameterError
 from netlib.traces import TRACE_COLUMNS, build_traces
 
@@ -74,13 +74,15 @@ def _linked_groups(strong: pd.DataFrame, labels: pd.Series, min_links: int) -> p
 
 
 def _cluster(edges, strong, pairs, used, table, bins, kappa, *, window, null_bin, select_p,
+             unit,
              weight, method, seed, resolution, min_cluster_size, n_consensus, attach,
              attach_ratio, fdr, min_weight, min_behaviours, behaviour_share, merge_links):
     """Groups discovered and confirmed on disjoint days -> merged, grown, filtered clusters."""
     groups_t, members_t = split_half_groups(
         pairs, table, bins, window=window, bin_seconds=null_bin, kappa=kappa,
         select_p=select_p, min_weight=min_weight, min_cluster_size=min_cluster_size,
-        method=method, seed=seed, resolution=resolution, merge_links=merge_links)
+        method=method, seed=seed, resolution=resolution, merge_links=merge_links,
+        unit=unit)
     groups_t["q_value"] = sig.bh_qvalues(groups_t["p_value"].to_numpy(dtype=float))
     members_t["q_value"] = sig.bh_qvalues(members_t["p_value"].to_numpy(dtype=float))
     good = groups_t[(groups_t["q_value"] <= fdr) & (groups_t["ratio"] >= attach_ratio)]
@@ -325,9 +327,11 @@ def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.Dat
     edges["significant"] = keep.to_numpy()
 
     strong = edges[edges["significant"]]
+    unit = split_unit(table["timestamp"]) if len(table) else 86400
+    params["split_unit_s"] = int(unit)
     labels, stab, candidates, attached, behaviour_rule, groups_t, members_t = _cluster(
         edges, strong, pairs, used, table, bins, kappa, window=window, null_bin=null_bin,
-        select_p=select_p, weight=edge_weight, method=method, seed=seed,
+        select_p=select_p, unit=unit, weight=edge_weight, method=method, seed=seed,
         resolution=resolution, min_cluster_size=min_cluster_size, n_consensus=n_consensus,
         attach=attach, attach_ratio=attach_ratio, fdr=fdr, min_weight=min_weight,
         min_behaviours=min_behaviours, behaviour_share=behaviour_share,

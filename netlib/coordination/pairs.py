@@ -428,40 +428,50 @@ def _pair_sql(*, window_ticks: int, min_participation: int, max_object_shares: i
 RESULT_SQL = "SELECT rn_a, rn_b, dt FROM pf ORDER BY rn_a, rn_b"
 
 
-def _decode(ids: Any, ids_rn: np.ndarray | None, rn_a: np.ndarray, rn_b: np.ndarray,
-            dt: np.ndarray, *, scale: int, has_trace: bool, id_dtype: str = "str"
-            ) -> pd.DataFrame:
+def _decode(ids: Any, ids_rn: np.ndarray | None, pairs: dict[str, Any], *, scale: int,
+            has_trace: bool, id_dtype: str = "str") -> pd.DataFrame:
     """Turn pairs of row numbers back into the input's ids.
 
-    ``ids`` is an Arrow table with columns ``tr, obj, acc, cid``; row ``i`` belongs to row
-    number ``i`` unless ``ids_rn`` (sorted row numbers of the rows) is given. Strings are
-    gathered with Arrow ``take``, so no Python string objects are created.
+    ``pairs`` holds ``rn_a, rn_b, dt`` arrays; they are removed from the dict as they are
+    used so that their memory can be returned early. ``ids`` is an Arrow table with columns
+    ``tr, obj, acc, cid``; row ``i`` belongs to row number ``i`` unless ``ids_rn`` (sorted
+    row numbers of the rows) is given. Strings are gathered with Arrow ``take`` and handed
+    to pandas without copies; no Python string objects are created.
     """
     import pyarrow as pa
 
-    rn_a = np.asarray(rn_a, dtype=np.int64)
-    rn_b = np.asarray(rn_b, dtype=np.int64)
-    if ids_rn is not None:
-        rn_a = np.searchsorted(ids_rn, rn_a)
-        rn_b = np.searchsorted(ids_rn, rn_b)
-    first, second = pa.array(rn_a), pa.array(rn_b)
+    index_type = np.int32 if ids.num_rows < 2**31 - 1 else np.int64
+
+    def positions(key: str) -> Any:
+        rn = np.asarray(pairs.pop(key))
+        if ids_rn is not None:
+            rn = np.searchsorted(ids_rn, rn)
+        return pa.array(rn.astype(index_type, copy=False))
 
     def column(name: str) -> Any:
         col = ids.column(name).combine_chunks()
         return col.dictionary_encode() if id_dtype == "category" else col
 
-    columns = {}
+    def series(values: Any) -> pd.Series:
+        return pa.table({"v": values}).to_pandas()["v"]
+
+    out: dict[str, pd.Series] = {}
+    first = positions("rn_a")
     if has_trace:
-        columns[TRACE] = column("tr").take(first)
-    columns[OBJECT_ID] = column("obj").take(first)
-    acc = column("acc")
-    columns[ACCOUNT_ID] = acc.take(first)
-    columns[ACCOUNT_ID_Y] = acc.take(second)
-    cid = column("cid")
-    columns[CONTENT_ID] = cid.take(first)
-    columns[CONTENT_ID_Y] = cid.take(second)
-    columns[TIME_DELTA] = pa.array(np.asarray(dt, dtype=np.float64) / scale)
-    return _finish(pa.table(columns).to_pandas(), has_trace, id_dtype=id_dtype)
+        out[TRACE] = series(column("tr").take(first))
+    out[OBJECT_ID] = series(column("obj").take(first))
+    acc, cid = column("acc"), column("cid")
+    out[ACCOUNT_ID] = series(acc.take(first))
+    out[CONTENT_ID] = series(cid.take(first))
+    del first
+    second = positions("rn_b")
+    out[ACCOUNT_ID_Y] = series(acc.take(second))
+    out[CONTENT_ID_Y] = series(cid.take(second))
+    del second, acc, cid
+    dt = np.asarray(pairs.pop("dt"), dtype=np.float64)
+    dt /= scale
+    out[TIME_DELTA] = pd.Series(dt)
+    return _finish(pd.DataFrame(out, copy=False), has_trace, id_dtype=id_dtype)
 
 
 def _frame_ids(frame: pd.DataFrame) -> Any:
@@ -536,8 +546,8 @@ def _duckdb_pairs(shares: _Shares, *, window: float, min_participation: int,
     if shares.frame is not None:
         ids = _frame_ids(shares.frame)
     del con
-    out = _decode(ids, None, pairs["rn_a"], pairs["rn_b"], pairs["dt"], scale=shares.scale,
-                  has_trace=shares.has_trace, id_dtype=id_dtype)
+    out = _decode(ids, None, pairs, scale=shares.scale, has_trace=shares.has_trace,
+                  id_dtype=id_dtype)
     return out, counts
 
 

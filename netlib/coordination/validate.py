@@ -2,7 +2,7 @@
 
 A group found by searching a network for dense, surprising regions always looks
 surprising on the data it was found in (the winner's curse). So the days are split by
-parity: groups discovered from the co-actions of even days are tested only on odd days,
+parity (hours instead, when the data spans less than four days): groups discovered from the co-actions of even days are tested only on odd days,
 and the other way round. A group is confirmed when its members co-act on the held-out
 days more than the null model expects (pooled over all member pairs, including pairs that
 never co-acted), and each member is confirmed when its own pooled co-actions with the rest
@@ -22,15 +22,24 @@ from netlib.coordination import significance as sig
 from netlib.coordination.pairs import ACCOUNT_ID_Y
 from netlib.schema import ACCOUNT_ID, TIMESTAMP
 
-__all__ = ["day_half", "split_half_groups", "HALF"]
+__all__ = ["day_half", "split_unit", "split_half_groups", "HALF"]
 
 HALF = "half"
 
 
-def day_half(ts: pd.Series) -> np.ndarray:
-    """0 for even UTC days since the epoch, 1 for odd days."""
-    days = pd.to_datetime(ts, utc=True).astype("int64") // (86400 * 10**9)
+def day_half(ts: pd.Series, unit: int = 86400) -> np.ndarray:
+    """0 for even ``unit``-long periods since the epoch (UTC days by default), 1 for odd."""
+    days = pd.to_datetime(ts, utc=True).astype("int64") // (int(unit) * 10**9)
     return (np.asarray(days) % 2).astype(int)
+
+
+def split_unit(ts: pd.Series, *, min_days: float = 4.0) -> int:
+    """Days (86400 s) when the data spans at least ``min_days``, else hours (3600 s)."""
+    if len(ts) == 0:
+        return 86400
+    t = pd.to_datetime(ts, utc=True)
+    span = (t.max() - t.min()).total_seconds()
+    return 86400 if span >= min_days * 86400 else 3600
 
 
 def _tested_edges(pairs: pd.DataFrame, table: pd.DataFrame, bins: pd.DataFrame, *,
@@ -54,7 +63,7 @@ def _group_pairs(groups: pd.Series) -> pd.DataFrame:
 def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, bins: pd.DataFrame, *,
                       window: float, bin_seconds: float, kappa: dict, select_p: float,
                       min_weight: int, min_cluster_size: int, method: str, seed: int,
-                      resolution: float, merge_links: int
+                      resolution: float, merge_links: int, unit: int = 86400
                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Groups discovered on one half of the days and tested on the other.
 
@@ -68,8 +77,8 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, bins: pd.DataFra
         One row per (direction, group, account): ``observed, expected, p_value`` of the
         account's pooled held-out co-actions with the rest of its group.
     """
-    pair_half = day_half(pairs[TIMESTAMP]) if len(pairs) else np.zeros(0, dtype=int)
-    row_half = day_half(table[TIMESTAMP]) if len(table) else np.zeros(0, dtype=int)
+    pair_half = day_half(pairs[TIMESTAMP], unit) if len(pairs) else np.zeros(0, dtype=int)
+    row_half = day_half(table[TIMESTAMP], unit) if len(table) else np.zeros(0, dtype=int)
     halves = {}
     for h in (0, 1):
         sub_pairs = pairs[pair_half == h]

@@ -145,3 +145,21 @@ def test_gzipped_archive(tmp_path):
         shutil.copyfileobj(src, dst)
     data = netlib.load(tmp_path / "tweets.csv.gz")
     assert data.report.format == "twitter_io" and len(data.actions) == 5
+
+
+def test_non_utf8_archive_falls_back_and_reports(tmp_path):
+    path = tmp_path / "io.csv"
+    path.write_bytes(b"\xef\xbb\xbftweetid,userid,tweet_time,user_screen_name\n"
+                     b"1,u1,2019-01-01 00:00,Caf\xe9\n")
+    data = read_twitter_io_archive(path)
+    assert data.accounts[HANDLE].tolist() == ["Caf\ufffd"]
+    assert any(line.startswith("warning: io.csv: file contains bytes that are not UTF-8")
+               for line in data.report.lines())
+
+
+def test_row_with_too_many_fields_is_a_clear_error(tmp_path):
+    path = tmp_path / "io.csv"
+    path.write_text("tweetid,userid,tweet_time\n1,u1,2019-01-01 00:00\n2,u1,2019,x,y\n")
+    with pytest.raises(DataFormatError, match=r"io.csv: not a readable CSV file \(.*"
+                       r"Expected 3 fields in line 3, saw 5"):
+        read_twitter_io_archive(path)

@@ -186,17 +186,23 @@ def read_twitter_io_archive(paths: str | Path | list, *, chunksize: int = 50_000
               disable=not show) as bar:
         for path in files:
             name = path.name if len(files) == 1 else str(path.relative_to(path.parents[1]))
-            offset = 0
-            for chunk in _chunks(path, chunksize, report, name):
-                actions, accounts = _convert(chunk, keep_text)
-                action_parts.append(actions)
-                account_parts.append(accounts)
-                rows.append(np.arange(offset + 1, offset + len(chunk) + 1))
-                sources.append(np.full(len(chunk), name, dtype=object))
-                offset += len(chunk)
-                if len(account_parts) > 8:  # keep the per-user table small as we go
-                    account_parts = [_merge_accounts(account_parts)]
-            bar.update(path.stat().st_size)
+            start = bar.n
+            try:
+                file_actions, file_accounts = _read_file(
+                    _arrow_chunks(path, chunksize), keep_text, bar)
+            except _FastReaderFailed as err:
+                bar.n = start
+                report.notes.append(f"{name}: read with the slower parser ({err})")
+                file_actions, file_accounts = _read_file(
+                    _chunks(path, chunksize, report, name), keep_text, None)
+            n_rows = sum(len(part) for part in file_actions)
+            action_parts.extend(file_actions)
+            if file_accounts:
+                account_parts = [_merge_accounts(account_parts + file_accounts)]
+            rows.append(np.arange(1, n_rows + 1))
+            sources.append(np.full(n_rows, name, dtype=object))
+            bar.n = start + path.stat().st_size
+            bar.refresh()
             digests.append(sha256_file(path) if len(files) == 1 else None)
     actions = (pd.concat(action_parts, ignore_index=True) if action_parts
                else _convert(pd.DataFrame(columns=list(IO_REQUIRED)), keep_text)[0])
@@ -222,6 +228,55 @@ def read_twitter_io_archive(paths: str | Path | list, *, chunksize: int = 50_000
         row_files={"actions": np.concatenate(sources)} if len(files) > 1 else None)
 
 
+class _FastReaderFailed(Exception):
+    """The Arrow CSV reader could not read a file (e.g. bytes that are not UTF-8)."""
+
+
+def _read_file(chunks, keep_text: bool, bar) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+    """Convert every chunk of one file: (action parts, account parts merged as we go)."""
+    action_parts, account_parts = [], []
+    for chunk, nbytes in chunks:
+        actions, accounts = _convert(chunk, keep_text)
+        action_parts.append(actions)
+        account_parts.append(accounts)
+        if len(account_parts) > 8:  # keep the per-user table small as we go
+            account_parts = [_merge_accounts(account_parts)]
+        if bar is not None and nbytes:
+            bar.update(nbytes)
+    return action_parts, account_parts
+
+
+def _arrow_chunks(path: Path, chunksize: int):
+    """Yield ``(frame, bytes)`` chunks read with pyarrow's streaming CSV reader (fast).
+
+    Every column is read as text (empty cells stay ``""``), quoted fields may hold line
+    breaks. Any failure raises :class:`_FastReaderFailed` so the caller can fall back to
+    the pandas parser, which replaces bytes that are not UTF-8 instead of failing.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pcsv
+    except ImportError as err:  # pragma: no cover - pyarrow is a dependency
+        raise _FastReaderFailed("pyarrow is not installed") from err
+    names = _header(path)
+    if len(set(names)) != len(names) or "" in names:
+        raise _FastReaderFailed("the header has repeated or empty column names")
+    mapper = {pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get
+    try:
+        reader = pcsv.open_csv(
+            str(path),
+            read_options=pcsv.ReadOptions(block_size=max(chunksize, 1) * 320),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+            convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                strings_can_be_null=False))
+        with reader:
+            for batch in reader:
+                if batch.num_rows:
+                    yield _strip_columns(batch.to_pandas(types_mapper=mapper)), batch.nbytes
+    except (pa.ArrowException, OSError, UnicodeError) as err:
+        raise _FastReaderFailed(str(err).splitlines()[0][:120]) from err
+
+
 def _chunks(path: Path, chunksize: int, report: LoadReport, name: str):
     """Yield string chunks of a CSV. Bytes that are not UTF-8 become U+FFFD and are reported."""
     kwargs = dict(dtype=str, keep_default_na=False, na_filter=False, chunksize=chunksize,
@@ -235,7 +290,7 @@ def _chunks(path: Path, chunksize: int, report: LoadReport, name: str):
                     report.warn(name, "file contains bytes that are not UTF-8 (or U+FFFD); "
                                 "they were replaced with U+FFFD (re-save the file as UTF-8 "
                                 "to keep them)")
-                yield _strip_columns(chunk)
+                yield _strip_columns(chunk), 0
     except pd.errors.EmptyDataError as err:
         raise DataFormatError(f"{name}: file is empty (expected a header row)") from err
     except (pd.errors.ParserError, csv.Error) as err:

@@ -187,14 +187,17 @@ else:
     per_pair, wiki = ban_evasion_check(ban_evasion_pairs(tables), before=before, after=after)
     print(wiki)
     display(per_pair[["parent", "child", "handle_sim", "gap_hours", "in_window",
-                      "found_by_name", "linked"]].round(2))
+                      "found_by_name", "score", "linked"]].round(2))
 
 # %% [markdown]
 # On this sample most evaders chose an unrelated name, and many came back long after any
-# reasonable window; the name and timing signals find only the minority that reused the
-# name soon after the block (e.g. "Wikipedia Is Communism" → "Wikipedia is Communism").
-# Mirrors of influence operations, which want to keep their audience, reuse identity far
-# more often than these individual vandals — but this sample cannot show that.
+# reasonable window. Names and timing alone flag only the minority that reused the name
+# (`found_by_name`), and the detector's score for even those stays modest: the model was
+# learned on synthetic data where namesakes are common and true mirrors also share
+# audience, followees, pictures or bios — evidence this sample does not have. An analyst
+# would review such candidates by hand rather than accept them. Mirrors of influence
+# operations, which want to keep their audience, reuse identity far more often than these
+# individual vandals — but this sample cannot show that.
 #
 # ## Limits
 #

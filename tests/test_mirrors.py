@@ -409,6 +409,11 @@ def test_wikipedia_ban_evasion_identity_signals(realdata):
     assert 1 <= summary["found_by_name"] < summary["pairs"] / 2
     assert summary["linked"] <= summary["found_by_name"]
     assert summary["wrong_links"] == 0
+    # blocking brings every name-alike pair inside the window into the candidates
+    near = per_pair["found_by_name"] & per_pair["in_window"]
+    assert per_pair.loc[near, "score"].notna().all()
+    best = per_pair.loc[per_pair["score"].idxmax()]
+    assert best["parent"] == "Wikipedia Is Communism"
     punk = per_pair[per_pair["parent"] == "Punk1"].iloc[0]
     assert punk["found_by_name"] and not punk["in_window"]  # 5 months later: outside 30 days
     assert np.isfinite(summary["median_gap_hours"])

@@ -97,7 +97,8 @@ def ban_evasion_check(pairs: pd.DataFrame, *, before: str = "7D", after: str = "
     -------
     (per_pair, summary)
         ``per_pair``: the pairs plus ``handle_sim, handle_edit_sim, gap_hours,
-        in_window, found_by_name, linked, linked_to`` (``linked``: the full detector,
+        in_window, found_by_name, score, linked, linked_to`` (``score``: the detector's
+        score of the pair, NaN when it was not even a candidate; ``linked``: the detector,
         run on all pairs' accounts at once, linked the child to its own parent;
         ``linked_to``: the parent it chose, if any). ``summary``: counts.
     """
@@ -127,7 +128,12 @@ def ban_evasion_check(pairs: pd.DataFrame, *, before: str = "7D", after: str = "
     actions = pd.DataFrame(columns=[ACTION_ID, ACCOUNT_ID, TIMESTAMP, KIND])
     data = Dataset.from_frames(accounts, actions, source="wiki_ban_evasion",
                                now=pd.Timestamp("2030-01-01", tz="UTC"))
-    result = detect_mirrors(data, before=before, after=after)
+    result = detect_mirrors(data, before=before, after=after, min_candidate_score=0.0)
+    cand = result.candidates
+    pair = zip(cand[C.PREDECESSOR_ID], cand[C.SUCCESSOR_ID], strict=True)
+    own = dict(zip(pair, cand[C.SCORE], strict=True))
+    out[C.SCORE] = [own.get((f"{_PARENT}:{p}", f"{_CHILD}:{c}"), np.nan)
+                    for p, c in zip(out["parent_id"], out["child_id"], strict=True)]
     chosen = dict(zip(result.links[C.PREDECESSOR_ID], result.links[C.SUCCESSOR_ID],
                       strict=True))
     out["linked_to"] = [chosen.get(f"{_PARENT}:{p}") for p in out["parent_id"]]
@@ -137,6 +143,8 @@ def ban_evasion_check(pairs: pd.DataFrame, *, before: str = "7D", after: str = "
         "pairs": int(len(out)),
         "in_window": int(out["in_window"].sum()),
         "found_by_name": int(out["found_by_name"].sum()),
+        "candidates": int(out[C.SCORE].notna().sum()),
+        "threshold": float(result.params["threshold"]),
         "linked": int(out["linked"].sum()),
         "wrong_links": int(len(result.links) - out["linked"].sum()),
         "median_gap_hours": float(out[C.GAP_HOURS].median()),

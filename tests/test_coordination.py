@@ -173,6 +173,9 @@ def test_detect_on_a_trace_table_and_single_trace(world):
     ({"min_weight": 0}, "min_weight"), ({"edge_weight": "likes"}, "edge_weight"),
     ({"backbone": 2}, "backbone"), ({"n_consensus": -1}, "n_consensus"),
     ({"traces": ["retweet"]}, "unknown trace"), ({"null_bin": 0}, "null_bin"),
+    ({"select_p": 0}, "select_p"), ({"attach_ratio": -1}, "attach_ratio"),
+    ({"min_behaviours": 0}, "min_behaviours"), ({"behaviour_share": 2}, "behaviour_share"),
+    ({"merge_links": -1}, "merge_links"), ({"n_null": -1}, "n_null"),
 ])
 def test_detect_rejects_bad_parameters(world, kwargs, match):
     with pytest.raises(ParameterError, match=match):

@@ -54,6 +54,22 @@ def _check(window, min_participation, fdr, min_cluster_size, min_weight, edge_we
         raise ParameterError(f"n_consensus={n_consensus!r} must be >= 0")
 
 
+def _check_more(select_p, attach_ratio, min_behaviours, behaviour_share, merge_links,
+                n_null) -> None:
+    if not 0 < float(select_p) <= 1:
+        raise ParameterError(f"select_p={select_p!r} must be in (0, 1]")
+    if float(attach_ratio) < 0:
+        raise ParameterError(f"attach_ratio={attach_ratio!r} must be >= 0")
+    if int(min_behaviours) < 1:
+        raise ParameterError(f"min_behaviours={min_behaviours!r} must be >= 1")
+    if not 0 <= float(behaviour_share) <= 1:
+        raise ParameterError(f"behaviour_share={behaviour_share!r} must be in [0, 1]")
+    if int(merge_links) < 0:
+        raise ParameterError(f"merge_links={merge_links!r} must be >= 0")
+    if int(n_null) < 0:
+        raise ParameterError(f"n_null={n_null!r} must be >= 0")
+
+
 def _linked_groups(strong: pd.DataFrame, labels: pd.Series, min_links: int) -> pd.Series:
     """Group clusters joined by at least ``min_links`` significant edges (components)."""
     if labels.empty:
@@ -270,6 +286,7 @@ def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.Dat
     _check(window, min_participation, fdr, min_cluster_size, min_weight, edge_weight,
            backbone, n_consensus)
     cl._check_method(method)
+    _check_more(select_p, attach_ratio, min_behaviours, behaviour_share, merge_links, n_null)
     params = dict(window=float(window), min_participation=int(min_participation),
                   fdr=float(fdr), method=method, min_cluster_size=int(min_cluster_size),
                   seed=int(seed), min_weight=int(min_weight), null_bin=float(null_bin),

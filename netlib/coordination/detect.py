@@ -324,8 +324,8 @@ def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.Dat
     all_traces = tuple(dict.fromkeys(list(used)))
     edges = nw.edge_table(pairs, idf=idf, traces=all_traces)
 
-    bins, activity = sig.bin_statistics(table, bin_seconds=null_bin)
-    calib = sig.null_calibration(table, bins, activity, window=window, bin_seconds=null_bin,
+    bins, _ = sig.bin_statistics(table, bin_seconds=null_bin)
+    calib = sig.null_calibration(table, bins, window=window, bin_seconds=null_bin,
                                  n_null=n_null, seed=seed)
     kappa = dict(zip(calib["trace"], calib["kappa"], strict=True))
     edges[sig.EXPECTED] = sig.expected_coactions(edges, table, bins, window=window,

@@ -395,7 +395,7 @@ def _pair_sql(*, window_ticks: int, min_participation: int, max_object_shares: i
         # rules 2 + 3 and orientation: l is first (earlier time; ties by account order);
         # each share meets the shares of its own and the next time bucket only
         ("p", f"""
-            SELECT l.o, l.rn AS rn_a, r.rn AS rn_b, l.c AS c_a, r.c AS c_b,
+            SELECT l.rn AS rn_a, r.rn AS rn_b, l.c AS c_a, r.c AS c_b,
                    r.ticks - l.ticks AS dt
             FROM sj AS l
             JOIN (SELECT rn, o, a, c, ticks, bkt AS jb FROM sj UNION ALL

@@ -199,7 +199,7 @@ def _analytic_total(traces: pd.DataFrame, bins: pd.DataFrame, *, window: float,
     return pd.Series(cross, index=rows[TRACE].to_numpy()).groupby(level=0).sum()
 
 
-def null_calibration(traces: pd.DataFrame, bins: pd.DataFrame, activity: pd.DataFrame, *,
+def null_calibration(traces: pd.DataFrame, bins: pd.DataFrame, *,
                      window: float, bin_seconds: float, n_null: int = 2, seed: int = 0,
                      co_action_fn=None) -> pd.DataFrame:
     """Calibrate the analytic null on data shuffled under the null itself.

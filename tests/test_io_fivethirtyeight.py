@@ -86,3 +86,19 @@ def test_real_ira_files_counts_and_categories(realdata):
     assert data.accounts["account_category"].notna().all()
     counts = data.actions[KIND].value_counts()
     assert counts["repost"] == 33_156 and counts["quote"] == 4_282
+
+
+def test_rejections_name_the_file_they_came_from(tmp_path):
+    for letter, author, date in (("A", "ann", "2017-01-01 10:00:00"),
+                                 ("B", "bob", "2017-02-30 10:00:00")):
+        folder = tmp_path / "tweets" / letter
+        folder.mkdir(parents=True)
+        (folder / f"{author}.csv").write_text(
+            "author_id,content,publish_date,post_type\n"
+            f"{author},hello,2017-01-01 09:00:00,\n{author},again,{date},\n")
+    data = read_fivethirtyeight(tmp_path)
+    assert ("error: B/bob.csv row 2, column timestamp: timestamp is not a date (expected "
+            "ISO 8601, e.g. 2026-03-01T12:00:00Z, or epoch seconds) (value "
+            "'2017-02-30 10:00:00')") in data.report.lines()
+    info = data.report.files["actions"]
+    assert (info["read"], info["kept"], info["rejected"]) == (4, 3, 1)

@@ -22,7 +22,7 @@ from netlib.schema import DataFormatError
 __all__ = [
     "gather_files", "parse_list_cell", "list_cells_to_space", "snowflake_time",
     "normalize_text_for_object", "text_object_ids", "extract_hashtags", "extract_urls",
-    "first_valid", "is_rounded_id", "SNOWFLAKE_EPOCH_MS", "add_unparsed",
+    "SNOWFLAKE_EPOCH_MS", "add_unparsed",
 ]
 
 #: Twitter's snowflake epoch (2010-11-04T01:42:54.657Z) in ms since the Unix epoch.
@@ -137,11 +137,6 @@ def list_cells_to_space(values: pd.Series, *, strip_hash: bool = False) -> pd.Se
     return out
 
 
-def is_rounded_id(text: str) -> bool:
-    """True when a numeric id looks rounded (trailing six zeros), e.g. ``906000000000000000``."""
-    return len(text) > 9 and text.endswith("000000")
-
-
 def snowflake_time(ids: pd.Series) -> pd.Series:
     """Creation time encoded in Twitter snowflake ids; ``NaT`` where an id is not one.
 
@@ -209,18 +204,6 @@ def extract_urls(text: pd.Series) -> pd.Series:
     found = text.astype("string").str.findall(_URL_RE)
     return found.map(lambda urls: " ".join(u.rstrip(".,;:!?)\"'") for u in urls)
                      if isinstance(urls, list) and urls else None).astype(object)
-
-
-def first_valid(frame: pd.DataFrame, key: str, columns: list[str]) -> pd.DataFrame:
-    """Per ``key``, the first non-empty value of each column (rows assumed in order)."""
-    parts = []
-    for col in columns:
-        values = frame[[key, col]]
-        mask = values[col].notna() & (values[col].astype("string").str.strip() != "")
-        parts.append(values[mask.fillna(False).astype(bool)].drop_duplicates(key)
-                     .set_index(key)[col])
-    keys = pd.Index(frame[key].drop_duplicates())
-    return pd.concat(parts, axis=1).reindex(keys) if parts else pd.DataFrame(index=keys)
 
 
 def add_unparsed(report: Any, table: str, rows: pd.DataFrame) -> None:

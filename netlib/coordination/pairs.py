@@ -540,7 +540,7 @@ def _duckdb_pairs(shares: _Shares, *, window: float, min_participation: int,
                        for key, sql in queries.items() if key not in _SRC_COUNTS})
         for name in ("sp", "passing", "sj", "s", "objs", "accs"):
             con.execute(f"DROP TABLE IF EXISTS {name}")  # free memory for the final sort
-        pairs = con.sql(RESULT_SQL).fetchnumpy()
+        pairs = _fetch_pairs(con)
     finally:
         con.close()
     if shares.frame is not None:
@@ -549,6 +549,23 @@ def _duckdb_pairs(shares: _Shares, *, window: float, min_participation: int,
     out = _decode(ids, None, pairs, scale=shares.scale, has_trace=shares.has_trace,
                   id_dtype=id_dtype)
     return out, counts
+
+
+def _fetch_pairs(con: Any, batch_rows: int = 1 << 20) -> dict[str, np.ndarray]:
+    """Stream the sorted pairs into preallocated arrays (no second full copy in DuckDB)."""
+    n = int(con.execute("SELECT count(*) FROM pf").fetchall()[0][0])
+    out = {"rn_a": np.empty(n, np.int64), "rn_b": np.empty(n, np.int64),
+           "dt": np.empty(n, np.int64)}
+    at = 0
+    reader = con.sql(RESULT_SQL).to_arrow_reader(batch_rows)
+    for batch in reader:
+        k = batch.num_rows
+        for key in out:
+            out[key][at:at + k] = batch.column(key).to_numpy(zero_copy_only=False)
+        at += k
+    if at != n:  # pragma: no cover - a changing table would be a bug
+        raise RuntimeError(f"coshare_pairs: expected {n} pairs, read {at}")
+    return out
 
 
 def _finish(out: pd.DataFrame, has_trace: bool, *, id_dtype: str = "str") -> pd.DataFrame:

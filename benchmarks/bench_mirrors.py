@@ -1,9 +1,10 @@
 """Benchmark: mirror detection on a large random population.
 
-Builds ``--accounts`` accounts (default 200,000) spread over a year with realistic,
-often colliding syllable handles; 10 % are suspended and half of those come back with a
-mutated handle (and sometimes the same avatar or an announcement). Prints the time of
-each stage and the recall of the planted successors.
+Builds ``--accounts`` accounts (default 200,000) spread over a year with syllable handles
+(often sharing parts); 10 % are suspended and half of those come back with a decorated
+handle (and sometimes the same display name, bio, avatar or an announcement). There are
+no follows, so every pair is scored by the ``no_social`` model. Prints the time of each
+stage and, as a sanity check only, how many planted successors were linked.
 
     nice python benchmarks/bench_mirrors.py [--accounts 200000] [--seed 0]
 """
@@ -31,8 +32,15 @@ def population(n: int, seed: int = 0) -> tuple[Dataset, pd.DataFrame]:
     parts = rng.integers(0, len(SYLLABLES), size=(n, 3))
     n_parts = rng.integers(2, 4, size=n)
     digits = np.where(rng.random(n) < 0.4, rng.integers(0, 999, size=n).astype(str), "")
-    handles = ["".join(SYLLABLES[j] for j in row[:k]) + d
-               for row, k, d in zip(parts, n_parts, digits, strict=True)]
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+    chunk = ["".join(c) for c in letters[rng.integers(0, 26, size=(n, 3))]]
+    handles = ["".join(SYLLABLES[j] for j in row[:k]) + "_" + c + d
+               for row, k, c, d in zip(parts, n_parts, chunk, digits, strict=True)]
+    display = [" ".join(SYLLABLES[j].title() for j in row[:2]) + " " + c.title()
+               for row, c in zip(parts, chunk, strict=True)]
+    topics = np.array(["news", "politics", "music", "football", "faith", "family", "truth",
+                       "memes", "travel", "crypto", "cooking", "art"])
+    bio = [" ".join(t) for t in topics[rng.integers(0, len(topics), size=(n, 4))]]
     created = start + rng.integers(0, year, size=n)
     avatar = [f"{v:016x}" for v in rng.integers(0, 2**63, size=n, dtype=np.int64)]
     status = np.array(["active"] * n, dtype=object)
@@ -43,6 +51,7 @@ def population(n: int, seed: int = 0) -> tuple[Dataset, pd.DataFrame]:
     ids = np.array([f"u{i}" for i in range(n)], dtype=object)
     platforms = rng.choice(["x", "facebook", "telegram", "instagram"], size=n)
     accounts = pd.DataFrame({"account_id": ids, "platform": platforms, "handle": handles,
+                             "display_name": display, "bio": bio,
                              "created_at": created, "status": status,
                              "suspended_at": suspended_at, "profile_image_hash": avatar})
     # successors: half of the suspended accounts, replacing planted-random accounts
@@ -55,6 +64,10 @@ def population(n: int, seed: int = 0) -> tuple[Dataset, pd.DataFrame]:
     accounts.loc[succ_idx, "created_at"] = (suspended_at[pred_idx]
                                             + rng.integers(-86_400, 10 * 86_400,
                                                            size=len(pred_idx)))
+    for column, share in (("display_name", 0.6), ("bio", 0.5)):
+        reuse = rng.random(len(pred_idx)) < share
+        accounts.loc[succ_idx[reuse], column] = \
+            accounts.loc[pred_idx[reuse], column].to_numpy()
     same_avatar = rng.random(len(pred_idx)) < 0.5
     accounts.loc[succ_idx[same_avatar], "profile_image_hash"] = \
         accounts.loc[pred_idx[same_avatar], "profile_image_hash"].to_numpy()

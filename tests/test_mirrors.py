@@ -245,6 +245,11 @@ def test_bad_parameters_raise(kwargs, match):
         detect_mirrors(_world(), **kwargs)
 
 
+def test_non_dataset_input_raises():
+    with pytest.raises(ParameterError, match="needs a netlib Dataset"):
+        detect_mirrors(pd.DataFrame({"account_id": ["a"]}))
+
+
 def test_weights_file_missing_feature_raises(tmp_path):
     path = tmp_path / "w.json"
     path.write_text('{"coef": {"name_sim": 1.0}, "intercept": 0}')

@@ -288,7 +288,8 @@ def detect_mirrors(data: Dataset, *, coordination=None, before: str | pd.Timedel
     Raises
     ------
     ParameterError
-        If a duration or threshold is invalid, or ``coordination`` has no clusters.
+        If ``data`` is not a Dataset, a duration or threshold is invalid, or
+        ``coordination`` has no clusters.
 
     Examples
     --------
@@ -306,6 +307,9 @@ def detect_mirrors(data: Dataset, *, coordination=None, before: str | pd.Timedel
     >>> res.links[["predecessor_id", "successor_id"]].values.tolist()
     [['a', 'b']]
     """
+    if not isinstance(data, Dataset):
+        raise ParameterError(f"detect_mirrors needs a netlib Dataset (from netlib.load or "
+                             f"Dataset.from_frames), got {type(data).__name__}")
     before_td = _as_timedelta(before, "before")
     after_td = _as_timedelta(after, "after")
     silent_td = None if silent_after is None else _as_timedelta(silent_after, "silent_after")

@@ -365,19 +365,20 @@ def _pair_sql(*, window_ticks: int, min_participation: int, max_object_shares: i
     guard = "" if max_object_shares is None else f"AND n_shares <= {int(max_object_shares)}"
     if dialect == "spark":
         semi, idiv = "LEFT SEMI JOIN", "div"
-        code_o, code_c = "concat(tr, char(0), obj)", "concat(tr, char(0), cid)"
+        code_o = "concat(tr, char(0), obj)"
     else:
         semi, idiv = "SEMI JOIN", "//"
-        code_o = code_c = "row_number() OVER ()"
+        code_o = "row_number() OVER ()"
     steps = [
         # rule 1: accounts with >= mp input rows (per trace), counting every row as
         # CooRTweet does, even rows whose object or time is missing; the account's first
         # row number doubles as its code and as the tie-break order
         ("accs", f"SELECT tr, acc, min(rn) AS a FROM src WHERE acc IS NOT NULL "
                  f"GROUP BY tr, acc HAVING count(*) >= {mp}"),
-        # content ids are coded per trace, so rule 4 runs per trace by construction
-        ("cids", f"SELECT tr, cid, {code_c} AS c FROM "
-                 f"(SELECT DISTINCT tr, cid FROM src WHERE cid IS NOT NULL) AS u"),
+        # content ids are coded per trace (so rule 4 runs per trace by construction) by
+        # the first row number carrying them; only repeated ids need a lookup table
+        ("dups", "SELECT tr, cid, min(rn) AS c FROM src WHERE cid IS NOT NULL "
+                 "GROUP BY tr, cid HAVING count(*) > 1"),
         ("objs", f"SELECT tr, obj, {code_o} AS o, n_shares FROM (SELECT src.tr, src.obj, "
                  f"count(*) AS n_shares FROM src {semi} accs "
                  f"ON src.tr = accs.tr AND src.acc = accs.acc WHERE src.obj IS NOT NULL "
@@ -385,10 +386,10 @@ def _pair_sql(*, window_ticks: int, min_participation: int, max_object_shares: i
                  f"GROUP BY src.tr, src.obj) AS u"),
         # pre-filtered rows, integer columns only (rule 4 counts these rows); o is NULL
         # for rows that cannot pair (no object or no time)
-        ("s", "SELECT src.rn, accs.a, cids.c, objs.o, objs.n_shares, src.ticks, "
-              "(src.obj = src.cid) AS selfrow "
-              "FROM src JOIN accs USING (tr, acc) JOIN cids USING (tr, cid) "
-              "LEFT JOIN objs USING (tr, obj)"),
+        ("s", "SELECT src.rn, accs.a, coalesce(dups.c, src.rn) AS c, objs.o, objs.n_shares, "
+              "src.ticks, (src.obj = src.cid) AS selfrow "
+              "FROM src JOIN accs USING (tr, acc) LEFT JOIN dups USING (tr, cid) "
+              "LEFT JOIN objs USING (tr, obj) WHERE src.cid IS NOT NULL"),
         # rows that can pair: rule 3's "content id equals object id" rows never do
         ("sj", f"SELECT rn, o, a, c, ticks, ticks {idiv} {width} AS bkt FROM s "
                f"WHERE o IS NOT NULL AND NOT selfrow {guard}"),
@@ -535,7 +536,7 @@ def _duckdb_pairs(shares: _Shares, *, window: float, min_participation: int,
                     ids = con.sql("SELECT tr, obj, acc, cid FROM src ORDER BY rn"
                                   ).to_arrow_table()
                 con.execute("DROP TABLE src")
-                con.execute("DROP TABLE cids")
+                con.execute("DROP TABLE dups")
         counts.update({key: int(con.execute(sql).fetchall()[0][0])
                        for key, sql in queries.items() if key not in _SRC_COUNTS})
         for name in ("sp", "passing", "sj", "s", "objs", "accs"):

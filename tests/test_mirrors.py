@@ -438,3 +438,26 @@ def test_fit_weights_never_gives_evidence_a_negative_weight():
     assert w["coef"]["announces"] == 0.0
     assert "announces" in w["training"]["dropped_negative"]
     assert all(c >= 0 for f, c in w["coef"].items() if f not in ("spare", "same_platform"))
+
+
+# --- notebook 03 on a tiny scenario ---------------------------------------------------------------
+def test_notebook_runs_on_a_tiny_scenario(tmp_path, monkeypatch):
+    jupytext = pytest.importorskip("jupytext")
+    papermill = pytest.importorskip("papermill")
+    from netlib import synth
+    from netlib.io.scenario import write_scenario
+
+    root = Path(__file__).resolve().parents[1]
+    write_scenario(synth.generate(seed=3, scale=0.05), tmp_path / "tiny")
+    notebook = jupytext.read(root / "notebooks" / "03-mirror-chains.py")
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    jupytext.write(notebook, tmp_path / "03.ipynb")
+    monkeypatch.setenv("NETLIB_FIGURES", str(tmp_path / "figures"))
+    papermill.execute_notebook(
+        str(tmp_path / "03.ipynb"), str(tmp_path / "03.out.ipynb"),
+        parameters={"data_path": str(tmp_path / "tiny"), "wiki_path": str(tmp_path / "absent")},
+        cwd=str(root / "notebooks"), kernel_name="python3", progress_bar=False)
+    text = (tmp_path / "03.out.ipynb").read_text()
+    assert "real-data check is skipped" in text
+    assert (tmp_path / "figures" / "03-chain-timeline.png").is_file()

@@ -163,3 +163,21 @@ def test_row_with_too_many_fields_is_a_clear_error(tmp_path):
     with pytest.raises(DataFormatError, match=r"io.csv: not a readable CSV file \(.*"
                        r"Expected 3 fields in line 3, saw 5"):
         read_twitter_io_archive(path)
+
+
+def test_users_file_supplies_profiles_and_silent_users(tmp_path):
+    import shutil
+
+    shutil.copy(PLAIN, tmp_path / "archive_tweets_csv_hashed.csv")
+    (tmp_path / "archive_users_csv_hashed.csv").write_text(
+        "userid,user_display_name,user_screen_name,user_profile_description,"
+        "follower_count,account_creation_date\n"
+        "2001,News Daily HQ,newsdaily,Official profile,1300,2016-03-01\n"
+        "2999,Silent One,silent_one,,0,2019-09-09\n")
+    data = netlib.load(tmp_path)
+    acc = data.accounts.set_index(ACCOUNT_ID)
+    assert acc.loc["2001", "bio"] == "Official profile"  # the users file wins
+    assert acc.loc["2999", HANDLE] == "silent_one"      # never tweeted, still an account
+    assert acc.loc["2002", HANDLE] == "joe_patriot"
+    assert "archive_users_csv_hashed.csv: 2 user profiles read as accounts" in \
+        data.report.notes

@@ -122,8 +122,9 @@ def read_twitter_io_archive(paths: str | Path | list, *, chunksize: int = 50_000
     ----------
     paths : str, Path or list
         A tweet CSV (``.csv`` or ``.csv.gz``), a folder searched recursively, or a list.
-        Files without ``tweetid, userid, tweet_time`` in the header are skipped with a
-        note (an archive folder also holds users CSVs and media).
+        A users CSV of the archive (``userid`` and profile columns, no ``tweetid``) found
+        among them supplies the account profiles, including users without tweets; other
+        files without ``tweetid, userid, tweet_time`` are skipped with a note.
     chunksize : int
         Rows read at a time.
     keep_text : bool
@@ -159,7 +160,7 @@ def read_twitter_io_archive(paths: str | Path | list, *, chunksize: int = 50_000
     """
     candidates = gather_files(paths, ("*.csv", "*.csv.gz"), what="tweet CSV")
     report = LoadReport(format="twitter_io")
-    files = []
+    files, user_files = [], []
     for path in candidates:
         if path.stat().st_size == 0:
             raise DataFormatError(f"{path.name}: file is empty (expected a header row)")
@@ -172,6 +173,8 @@ def read_twitter_io_archive(paths: str | Path | list, *, chunksize: int = 50_000
                 f"{path.name}: missing required column{'s' if len(missing) > 1 else ''} "
                 f"{', '.join(missing)} (found: {', '.join(header) or '(none)'}; expected "
                 "a Twitter IO archive tweet file)")
+        elif "userid" in header and "tweetid" not in header and len(header) > 1:
+            user_files.append(path)
         else:
             report.notes.append(f"{path.name}: skipped (no tweetid/userid/tweet_time header)")
     if not files:
@@ -204,6 +207,10 @@ def read_twitter_io_archive(paths: str | Path | list, *, chunksize: int = 50_000
             bar.n = start + path.stat().st_size
             bar.refresh()
             digests.append(sha256_file(path) if len(files) == 1 else None)
+    if user_files:  # the archive's users file: its profiles come first, and users who
+        # never tweeted become accounts too
+        users = [_read_users(path, report) for path in user_files]
+        account_parts = [_merge_accounts(users + account_parts)]
     actions = (pd.concat(action_parts, ignore_index=True) if action_parts
                else _convert(pd.DataFrame(columns=list(IO_REQUIRED)), keep_text)[0])
     del action_parts
@@ -299,6 +306,16 @@ def _chunks(path: Path, chunksize: int, report: LoadReport, name: str):
 
 def _has_replacement(chunk: pd.DataFrame) -> bool:
     return any(chunk[c].str.contains("\ufffd", regex=False).any() for c in chunk.columns)
+
+
+def _read_users(path: Path, report: LoadReport) -> pd.DataFrame:
+    """The archive's users CSV as first-profile account rows."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
+                        encoding="utf-8-sig", encoding_errors="replace")
+    frame = _strip_columns(frame)
+    report.notes.append(f"{path.name}: {len(frame):,} user profiles read as accounts")
+    users = frame[["userid"] + [c for c in _ACCOUNT_COLUMNS if c in frame.columns]]
+    return _first_profile(users.rename(columns={"userid": ACCOUNT_ID, **_ACCOUNT_COLUMNS}))
 
 
 def _strip_columns(chunk: pd.DataFrame) -> pd.DataFrame:

@@ -146,6 +146,16 @@ print("lineages:", result.chains["chain_id"].nunique(),
       if len(result.chains) else 0)
 
 # %% [markdown]
+# With coordination clusters, the same figures per cluster: how many of each network's
+# removed accounts came back, how fast, and over how many generations.
+
+# %%
+if result.cluster_recreation is not None:
+    display(result.cluster_recreation.sort_values("n_removed", ascending=False).head(20))
+else:
+    print("no coordination clusters given (set use_coordination = True)")
+
+# %% [markdown]
 # ## Against planted truth (synthetic data only)
 #
 # When the data folder holds `truth/` (synthetic scenarios do), the links are scored against

@@ -178,6 +178,11 @@ def test_coordination_adds_same_cluster_signal():
     res = detect_mirrors(_world(), coordination=clusters)
     assert res.evidence("a", "b")["same_cluster"] == 1
     assert res.params["coordination_given"]
+    rec = res.cluster_recreation.set_index("cluster_id").loc[1]
+    # a and b are both removed and both re-created (b -> c); c itself is not in cluster 1
+    assert rec["n_removed"] == 2 and rec["n_recreated"] == 2
+    assert rec["max_generations"] == 1
+    assert detect_mirrors(_world()).cluster_recreation is None
 
     class Result:  # anything with a .clusters frame
         pass

@@ -74,6 +74,9 @@ class MirrorResult:
         One row per lineage (see :func:`netlib.mirrors.chains.chain_stats`).
     survival : DataFrame
         Per removed account: ``account_id, platform, taken_down_at, recreated, hours``.
+    cluster_recreation : DataFrame or None
+        With ``coordination``: per cluster ``cluster_id, n_removed, n_recreated,
+        share_recreated, median_hours, max_generations``.
     params : dict
         Every parameter, the weights used and their training record.
     fingerprint : str
@@ -85,6 +88,7 @@ class MirrorResult:
     chains: pd.DataFrame
     chain_stats: pd.DataFrame
     survival: pd.DataFrame
+    cluster_recreation: pd.DataFrame | None = None
     params: dict[str, Any] = field(default_factory=dict)
     fingerprint: str = ""
 
@@ -365,5 +369,8 @@ def detect_mirrors(data: Dataset, *, coordination=None, before: str | pd.Timedel
     ends = [x for x in (prof[C.LAST_SEEN].max(), prof[C.FIRST_SEEN].max(),
                         prof[C.TAKEN_DOWN_AT].max()) if pd.notna(x)]
     survival = _chains.survival_table(prof, accepted, max(ends) if ends else None)
+    by_cluster = (None if clusters is None
+                  else _chains.cluster_recreation(survival, chains, clusters))
     return MirrorResult(links=accepted, candidates=scored, chains=chains, chain_stats=stats,
-                        survival=survival, params=params, fingerprint=data.fingerprint())
+                        survival=survival, cluster_recreation=by_cluster, params=params,
+                        fingerprint=data.fingerprint())

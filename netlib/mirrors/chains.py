@@ -8,7 +8,8 @@ import pandas as pd
 from netlib.mirrors import _columns as C
 from netlib.schema import ACCOUNT_ID, HANDLE, PLATFORM
 
-__all__ = ["assemble_chains", "chain_stats", "survival_table", "survival_curve"]
+__all__ = ["assemble_chains", "chain_stats", "survival_table", "survival_curve",
+           "cluster_recreation"]
 
 CHAIN_COLUMNS = [C.CHAIN_ID, C.POSITION, ACCOUNT_ID, C.PREDECESSOR_ID, PLATFORM, HANDLE,
                  C.FIRST_SEEN, C.TAKEN_DOWN_AT, C.LINK_SCORE, C.CONFIDENCE,
@@ -177,3 +178,44 @@ def survival_curve(table: pd.DataFrame) -> pd.DataFrame:
                      "censored": censored, "not_recreated": surv})
         at_risk -= events + censored
     return pd.DataFrame(rows, columns=cols)
+
+
+def cluster_recreation(survival: pd.DataFrame, chains: pd.DataFrame,
+                       clusters: pd.DataFrame) -> pd.DataFrame:
+    """How fast each coordinated cluster re-creates its removed accounts.
+
+    Parameters
+    ----------
+    survival : DataFrame
+        From :func:`survival_table`.
+    chains : DataFrame
+        From :func:`assemble_chains`.
+    clusters : DataFrame
+        ``account_id, cluster_id``.
+
+    Returns
+    -------
+    DataFrame
+        ``cluster_id, n_removed, n_recreated, share_recreated, median_hours,
+        max_generations`` for every cluster with a removed member; ``median_hours`` is
+        over re-created accounts only.
+    """
+    cols = ["cluster_id", "n_removed", "n_recreated", "share_recreated", "median_hours",
+            "max_generations"]
+    cl = clusters.drop_duplicates(ACCOUNT_ID).set_index(ACCOUNT_ID)["cluster_id"]
+    surv = survival.assign(cluster_id=survival[ACCOUNT_ID].map(cl)).dropna(
+        subset=["cluster_id"])
+    if not len(surv):
+        return pd.DataFrame(columns=cols)
+    gens = chains.assign(cluster_id=chains[ACCOUNT_ID].map(cl)).dropna(subset=["cluster_id"])
+    g = surv.groupby("cluster_id", sort=True)
+    out = pd.DataFrame({
+        "n_removed": g.size(),
+        "n_recreated": g["recreated"].sum().astype("int64"),
+        "median_hours": surv[surv["recreated"].astype(bool)].groupby("cluster_id")["hours"]
+        .median(),
+    })
+    out["share_recreated"] = out["n_recreated"] / out["n_removed"]
+    out["max_generations"] = gens.groupby("cluster_id")[C.POSITION].max().reindex(
+        out.index).fillna(0).astype("int64")
+    return out.reset_index()[cols]

@@ -3,14 +3,30 @@
 Quick start
 -----------
 >>> import netlib
->>> data = netlib.load("data/sample")          # doctest: +SKIP
->>> print(data.report)                          # doctest: +SKIP
+>>> data = netlib.load("data/sample")                  # doctest: +SKIP
+>>> print(data.report)                                  # doctest: +SKIP
+>>> result = netlib.analyze(data)                       # doctest: +SKIP
+>>> result.tables()["clusters"].head()                  # doctest: +SKIP
+
+The analyses live in submodules: :mod:`netlib.coordination`, :mod:`netlib.mirrors`,
+:mod:`netlib.hubs`; scenarios with planted truth in :mod:`netlib.synth`, scoring in
+:mod:`netlib.evaluate`, figures in :mod:`netlib.plots`, the briefing in :mod:`netlib.report`.
 
 Coordination is not proof of inauthenticity, and a time zone is not a country: every
 result carries its evidence and a confidence so that a reader can judge.
 """
 
-from netlib.io import load
+from netlib.io import (
+    detect_format,
+    load,
+    read_coortweet,
+    read_fivethirtyeight,
+    read_interchange,
+    read_telegram_export,
+    read_twarc2,
+    read_twitter_io_archive,
+)
+from netlib.pipeline import Analysis, analyze
 from netlib.schema import (
     DataFormatError,
     Dataset,
@@ -24,6 +40,15 @@ __version__ = "0.1.0"
 
 __all__ = [
     "load",
+    "detect_format",
+    "read_interchange",
+    "read_coortweet",
+    "read_fivethirtyeight",
+    "read_twitter_io_archive",
+    "read_twarc2",
+    "read_telegram_export",
+    "analyze",
+    "Analysis",
     "Dataset",
     "LoadReport",
     "NetlibError",

@@ -189,6 +189,7 @@ def analyze_path(path: str | Path, out: str | Path, *, format: str | None = None
     written.append(run)
     if report:
         written.append(report_mod.write_report(analysis, out / "report.html",
-                                               pseudonymize_key=pseudonymize))
+                                               pseudonymize_key=pseudonymize,
+                                               progress=progress))
         written += report_mod.export_graph(analysis, out, pseudonymize_key=pseudonymize)
     return written

@@ -412,14 +412,23 @@ class Dataset:
 
 
 # --- validation ------------------------------------------------------------------------------
-def _require_columns(frame: pd.DataFrame, spec: TableSpec, file: str) -> None:
+def _missing_columns(frame: pd.DataFrame, spec: TableSpec, file: str) -> str | None:
+    """One sentence naming the required columns ``frame`` lacks, or None."""
     missing = [c for c in spec.required if c not in frame.columns]
-    if missing:
-        found = ", ".join(map(str, frame.columns)) or "(none)"
-        raise DataFormatError(
-            f"{file}: missing required column{'s' if len(missing) > 1 else ''} "
+    if not missing:
+        return None
+    found = ", ".join(map(str, frame.columns)) or "(none)"
+    return (f"{file}: missing required column{'s' if len(missing) > 1 else ''} "
             f"{', '.join(missing)} (found: {found}; expected at least: "
             f"{', '.join(spec.required)})")
+
+
+def _require_columns(tables: list[tuple[pd.DataFrame | None, TableSpec, str]]) -> None:
+    """Raise one DataFormatError naming every table's missing columns (one line each)."""
+    problems = [p for frame, spec, file in tables if frame is not None
+                for p in [_missing_columns(frame, spec, file)] if p]
+    if problems:
+        raise DataFormatError("\n".join(problems))
 
 
 def _as_text(series: pd.Series, compact: bool = False) -> pd.Series:
@@ -560,10 +569,9 @@ def validate_tables(raw: dict[str, pd.DataFrame | None], *, files: dict[str, str
     follows = raw.get("follows")
     if accounts is None or actions is None:
         raise DataFormatError("a dataset needs both an accounts and an actions table")
-    _require_columns(accounts, ACCOUNTS, files["accounts"])
-    _require_columns(actions, ACTIONS, files["actions"])
-    if follows is not None:
-        _require_columns(follows, FOLLOWS, files.get("follows", "follows"))
+    _require_columns([(accounts, ACCOUNTS, files["accounts"]),
+                      (actions, ACTIONS, files["actions"]),
+                      (follows, FOLLOWS, files.get("follows", "follows"))])
 
     def rows_of(name: str, frame: pd.DataFrame) -> pd.Series:
         if name in row_numbers:

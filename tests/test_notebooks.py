@@ -1,0 +1,54 @@
+"""Every notebook executes headless on a small scenario (what `make report` runs, smaller).
+
+The notebooks are jupytext percent files; each is converted, executed with papermill with
+its ``data_path`` pointed at a small synthetic scenario, and must finish without error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+jupytext = pytest.importorskip("jupytext")
+papermill = pytest.importorskip("papermill")
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.py"))
+
+# Extra parameters keeping each notebook quick on small data.
+SMALL = {
+    "04-operator-hubs": {"n_boot": 30},
+}
+
+
+@pytest.fixture(scope="module")
+def small_scenario(tmp_path_factory) -> Path:
+    from netlib import synth
+    from netlib.io.scenario import write_scenario
+
+    out = tmp_path_factory.mktemp("scenario")
+    return write_scenario(synth.generate(seed=3, scale=0.3), out)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_executes_on_small_scenario(notebook, small_scenario, tmp_path, monkeypatch):
+    monkeypatch.setenv("NETLIB_FIGURES", str(tmp_path / "figures"))
+    nb = jupytext.read(notebook)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    source = tmp_path / f"{notebook.stem}.ipynb"
+    jupytext.write(nb, source)
+    params = {"data_path": str(small_scenario), **SMALL.get(notebook.stem, {})}
+    text = notebook.read_text()
+    if "out_dir =" in text:
+        params["out_dir"] = str(tmp_path / "out")
+    if "watchlist_path =" in text:
+        params["watchlist_path"] = str(small_scenario / "complaints.csv")
+    executed = papermill.execute_notebook(
+        str(source), str(tmp_path / f"{notebook.stem}.out.ipynb"), parameters=params,
+        cwd=str(ROOT / "notebooks"), kernel_name="python3", progress_bar=False)
+    errors = [o for c in executed.cells if c.cell_type == "code"
+              for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors

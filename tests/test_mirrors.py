@@ -461,7 +461,8 @@ def test_notebook_runs_on_a_tiny_scenario(tmp_path, monkeypatch):
     monkeypatch.setenv("NETLIB_FIGURES", str(tmp_path / "figures"))
     papermill.execute_notebook(
         str(tmp_path / "03.ipynb"), str(tmp_path / "03.out.ipynb"),
-        parameters={"data_path": str(tmp_path / "tiny"), "wiki_path": str(tmp_path / "absent")},
+        parameters={"data_path": str(tmp_path / "tiny"), "wiki_path": str(tmp_path / "absent"),
+                    "use_coordination": False},
         cwd=str(root / "notebooks"), kernel_name="python3", progress_bar=False)
     text = (tmp_path / "03.out.ipynb").read_text()
     assert "real-data check is skipped" in text

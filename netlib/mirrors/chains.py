@@ -107,6 +107,8 @@ def chain_stats(chains: pd.DataFrame, clusters: pd.DataFrame | None = None) -> p
         mode = ch.dropna(subset=["cluster_id"]).groupby(C.CHAIN_ID)["cluster_id"].agg(
             lambda s: s.value_counts().index[0])
         out["cluster_id"] = out[C.CHAIN_ID].map(mode)
+        if pd.api.types.is_integer_dtype(cl.dtype):
+            out["cluster_id"] = out["cluster_id"].astype("Int64")
     return out[cols + (["cluster_id"] if clusters is not None else [])]
 
 
@@ -205,9 +207,11 @@ def cluster_recreation(survival: pd.DataFrame, chains: pd.DataFrame,
     cl = clusters.drop_duplicates(ACCOUNT_ID).set_index(ACCOUNT_ID)["cluster_id"]
     surv = survival.assign(cluster_id=survival[ACCOUNT_ID].map(cl)).dropna(
         subset=["cluster_id"])
+    surv["cluster_id"] = surv["cluster_id"].astype(cl.dtype)
     if not len(surv):
         return pd.DataFrame(columns=cols)
     gens = chains.assign(cluster_id=chains[ACCOUNT_ID].map(cl)).dropna(subset=["cluster_id"])
+    gens["cluster_id"] = gens["cluster_id"].astype(cl.dtype)
     g = surv.groupby("cluster_id", sort=True)
     out = pd.DataFrame({
         "n_removed": g.size(),

@@ -356,9 +356,10 @@ def _pair_sql(*, window_ticks: int, min_participation: int, max_object_shares: i
     """The SQL steps of both engines (named statements, run in order).
 
     Every step reads tables made by earlier steps; ``src`` holds the raw shares with
-    columns ``tr, obj, acc, cid, ticks, rn``. The DuckDB dialect codes objects and content
-    ids as integers; Spark keys them by (trace, id) strings so that no global ordering (a
-    single-partition window) is needed. Either way the rows produced are the same.
+    columns ``tr, obj, acc, cid, ticks, rn``. Accounts and content ids are coded by the
+    first row number that carries them. Objects get a ``row_number()`` in DuckDB and a
+    (trace, object) string key in Spark, so that Spark needs no global ordering (a
+    single-partition window). Either way the rows produced are the same.
     """
     width = max(int(window_ticks), 1)
     mp = int(min_participation)

@@ -265,7 +265,7 @@ def test_weights_file_missing_feature_raises(tmp_path):
 def test_shipped_weights_record_training_seeds():
     w = load_weights()
     seeds = w["training"].get("seeds", [])
-    assert seeds and min(seeds) >= 100  # disjoint from test seeds and the sample (seed 8)
+    assert seeds and min(seeds) >= 100  # disjoint from the test seeds and the sample
 
 
 # --- blocking against a brute-force oracle -------------------------------------------------------

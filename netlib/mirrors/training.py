@@ -3,7 +3,7 @@
     python -m netlib.mirrors.training [--out netlib/data/mirror_weights.json]
 
 Training seeds and evaluation seeds are disjoint from each other and from the seeds the
-test-suite and the bundled sample use (the sample is seed 8; tests use seeds below 100).
+test-suite and the bundled sample use (both use seeds below 100).
 The seeds, difficulties and scale are written into the weights file.
 """
 

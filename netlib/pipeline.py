@@ -9,8 +9,10 @@
 ``cluster_stats.csv``       one row per cluster
 ``mirror_links.csv``        ``predecessor_id, successor_id, score`` + signals
 ``mirror_chains.csv``       ``chain_id, position, account_id``
+``mirror_candidates.csv``   every scored successor candidate (ranked alternatives)
 ``hubs.csv``                ``account_id, hub_score, rank`` + signals
 ``operator_groups.csv``     accounts likely run by the same hands
+``operator_links.csv``      each piece of evidence joining two accounts to one operator
 ``timezones.csv``           ``cluster_id, utc_offset_hours, low, high, pattern``
 ``triage.csv``              with ``--watchlist``: one row per entry
 ``load_report.csv``         every load issue (file, row, column, reason)
@@ -57,6 +59,11 @@ class Analysis:
         for result in (self.coordination, self.mirrors, self.hubs):
             if result is not None:
                 out.update(result.to_tables())
+        # Supporting evidence beyond the headline tables.
+        if self.mirrors is not None and getattr(self.mirrors, "candidates", None) is not None:
+            out["mirror_candidates"] = self.mirrors.candidates
+        if self.hubs is not None and getattr(self.hubs, "operator_links", None) is not None:
+            out["operator_links"] = self.hubs.operator_links
         if self.triage is not None:
             out["triage"] = self.triage
         out["load_report"] = self.dataset.report.issues_frame()

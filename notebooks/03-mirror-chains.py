@@ -186,6 +186,7 @@ else:
 # both.
 
 # %%
+from netlib.io.ban_evasion import read_ban_evasion
 from netlib.mirrors.checks import ban_evasion_check, ban_evasion_pairs
 
 folder = Path(wiki_path)
@@ -193,7 +194,7 @@ if not folder.is_dir():
     print(f"{folder} not found: the real-data check is skipped (it is only present in the "
           "development workspace)")
 else:
-    tables = {p.name: pd.read_csv(p) for p in sorted(folder.glob("*_meta.csv"))}
+    tables = read_ban_evasion(folder)
     per_pair, wiki = ban_evasion_check(ban_evasion_pairs(tables), before=before, after=after)
     print(wiki)
     display(per_pair[["parent", "child", "handle_sim", "gap_hours", "in_window",

@@ -408,7 +408,9 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
     -------
     DataFrame
         Columns ``account_id, trace, object_id, timestamp, action_id``, sorted by trace,
-        timestamp and action. ``object_id`` is the shared object: the root post (repost),
+        timestamp and action. ``object_id`` is the shared object: ``"post:<id>"`` of the
+        root post (repost; the original post itself is a row too, so its author pairs with
+        fast resharers),
         the normalised URL (link), the case-folded tag (hashtag), the space-joined tag
         sequence (hashtag_seq), ``"text:<action_id>"`` naming a near-duplicate group by
         its first action (text), the replied-to post (reply), the media hash (media, the
@@ -461,7 +463,13 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
 
     if "repost" in chosen:
         roots = _root_objects(actions)
-        emit("repost", actions.loc[roots.index, ACTION_ID], roots)
+        # the original post takes part too, so that its author pairs with fast resharers;
+        # objects are named "post:<id>" so the original is not mistaken for a self-share
+        originals = actions[actions[ACTION_ID].astype(str).isin(set(roots.astype(str)))
+                            & ~actions[KIND].isin(SHARE_KINDS)]
+        emit("repost", pd.concat([actions.loc[roots.index, ACTION_ID],
+                                  originals[ACTION_ID]]),
+             "post:" + pd.concat([roots.astype(str), originals[ACTION_ID].astype(str)]))
     if "reply" in chosen:
         replies = actions[(actions[KIND] == "reply") & actions[OBJECT_ID].notna()]
         emit("reply", replies[ACTION_ID], replies[OBJECT_ID])

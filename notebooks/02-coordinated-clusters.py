@@ -24,8 +24,8 @@
 # Two accounts *co-act* when they act on the same object within `window` seconds. Each
 # account pair is then compared with a **null model** that keeps every action at its exact
 # time (so each account keeps its volume and its daily rhythm) and keeps how often each
-# object was shared in each hour (so a viral post stays viral at the hour it went viral),
-# and only shuffles *which* object each action in that hour went to. A pair that co-acts far
+# object was shared in each two-hour bin (so a viral post stays viral when it went viral),
+# and only shuffles *which* object each action in that bin went to. A pair that co-acts far
 # more than that is surprising; q-values control the false discovery rate.
 #
 # Groups are **discovered on even days and confirmed on odd days** (and the other way

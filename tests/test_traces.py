@@ -119,7 +119,9 @@ def test_build_traces_all_behaviours():
     def objects(trace):
         sub = tr[tr["trace"] == trace]
         return dict(zip(sub["account_id"], sub["object_id"], strict=False))
-    assert objects("repost") == {"b": "0", "c": "0"}          # chain resolved to the root
+    reposts = tr[tr["trace"] == "repost"]
+    assert set(reposts["object_id"]) == {"post:0"}             # chains resolved to the root
+    assert sorted(reposts["account_id"]) == ["a", "b", "c"]    # the original takes part
     assert objects("reply") == {"d": "0"}
     assert objects("link") == {"a": "news.org/story", "e": "news.org/story"}
     assert objects("hashtag_seq") == {"a": "vote now", "e": "vote now"}

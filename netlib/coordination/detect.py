@@ -22,10 +22,10 @@ __all__ = ["detect", "DEFAULTS"]
 #: Default parameters of :func:`detect` (also recorded in ``result.params``).
 DEFAULTS: dict[str, Any] = dict(
     window=60, min_participation=2, fdr=0.05, method="leiden", min_cluster_size=3,
-    seed=0, min_weight=2, null_bin=3600, n_null=1, edge_weight="weight", backbone=None,
+    seed=0, min_weight=2, null_bin=7200, n_null=1, edge_weight="weight", backbone=None,
     resolution=1.0, n_consensus=5, max_object_shares=None, text_threshold=0.7,
-    media_distance=4, attach=True, attach_ratio=1.5, min_behaviours=3, behaviour_share=0.02,
-    merge_links=3, select_p=0.05,
+    media_distance=4, attach=True, attach_ratio=1.5, min_behaviours=3, behaviour_share=0.01,
+    merge_links=3, select_p=0.05, attach_rounds=3,
 )
 
 
@@ -92,7 +92,8 @@ def _linked_groups(strong: pd.DataFrame, labels: pd.Series, min_links: int) -> p
 def _cluster(edges, strong, pairs, used, table, bins, kappa, *, window, null_bin, select_p,
              unit,
              weight, method, seed, resolution, min_cluster_size, n_consensus, attach,
-             attach_ratio, fdr, min_weight, min_behaviours, behaviour_share, merge_links):
+             attach_ratio, attach_rounds, fdr, min_weight, min_behaviours, behaviour_share,
+             merge_links):
     """Groups discovered and confirmed on disjoint days -> merged, grown, filtered clusters."""
     groups_t, members_t = split_half_groups(
         pairs, table, bins, window=window, bin_seconds=null_bin, kappa=kappa,
@@ -132,12 +133,19 @@ def _cluster(edges, strong, pairs, used, table, bins, kappa, *, window, null_bin
     else:
         stab_of = pd.Series(np.nan, index=sorted(set(labels)), dtype=float)
     attached = None
-    if attach and len(labels):
-        attached = cl.attach_accounts(edges, labels, fdr=fdr, min_ratio=attach_ratio,
-                                      min_weight=min_weight)
-        joins = attached.loc[attached["attached"].astype(bool).to_numpy()]
+    rounds = []
+    for step in range(int(attach_rounds) if attach else 0):
+        if labels.empty:
+            break
+        found = cl.attach_accounts(edges, labels, fdr=fdr, min_ratio=attach_ratio,
+                                   min_weight=min_weight)
+        joins = found.loc[found["attached"].astype(bool).to_numpy()]
+        rounds.append(found.assign(round=step + 1))
+        if joins.empty:
+            break
         labels = pd.concat([labels, pd.Series(joins[cl.CLUSTER_ID].to_numpy(),
                                               index=joins[ACCOUNT_ID].to_numpy())])
+    attached = pd.concat(rounds, ignore_index=True) if rounds else None
     labels = labels.sort_index().rename(cl.CLUSTER_ID)
     # reported when the group repeats several behaviours together (reshares, copied text,
     # links, hashtags, media): agreeing on one or two only is also what fandoms (fans
@@ -171,20 +179,21 @@ def _cluster(edges, strong, pairs, used, table, bins, kappa, *, window, null_bin
 def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.DataFrame | None
            = None, window: float = 60, min_participation: int = 2, fdr: float = 0.05,
            method: str = "leiden", min_cluster_size: int = 3, seed: int = 0,
-           min_weight: int = 2, null_bin: float = 3600, n_null: int = 1,
+           min_weight: int = 2, null_bin: float = 7200, n_null: int = 1,
            edge_weight: str = "weight", backbone: float | None = None,
            resolution: float = 1.0, n_consensus: int = 5,
            max_object_shares: int | None = None, text_threshold: float = 0.7,
            media_distance: int = 4, attach: bool = True, attach_ratio: float = 1.5,
-           min_behaviours: int = 3, behaviour_share: float = 0.02,
-           merge_links: int = 3, select_p: float = 0.05) -> CoordinationResult:
+           min_behaviours: int = 3, behaviour_share: float = 0.01,
+           merge_links: int = 3, select_p: float = 0.05,
+           attach_rounds: int = 3) -> CoordinationResult:
     """Find clusters of accounts that act together more often than chance allows.
 
     Steps: (1) :func:`netlib.traces.build_traces` reduces actions to shared objects;
     (2) :func:`netlib.coordination.coshare_pairs` finds co-actions within ``window``;
     (3) edges weigh the distinct objects two accounts co-acted on; (4) each edge is tested
     against a null model that keeps every account's actions at their exact times and every
-    object's popularity per hour (see :mod:`netlib.coordination.significance`), with
+    object's popularity per time bin (see :mod:`netlib.coordination.significance`), with
     Benjamini-Hochberg FDR control; (5) candidate groups are *discovered* on even days
     (communities of edges with ``p <= select_p``) and *confirmed* on odd days, and the
     other way round (:mod:`netlib.coordination.validate`), pooling every member pair, and
@@ -217,7 +226,9 @@ def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.Dat
     min_weight : int
         Least distinct co-acted objects for an edge to be kept (in addition to q <= fdr).
     null_bin : float
-        Length in seconds of the time bins within which the null shuffles objects.
+        Length in seconds of the time bins within which the null shuffles objects (two
+        hours by default: shorter bins explain more of a network's own bursts away, longer
+        ones let organic bursts through).
     n_null : int
         Shuffled replicates used to calibrate the null (0: analytic only).
     edge_weight : {"weight", "weight_tfidf", "significance"}
@@ -227,6 +238,8 @@ def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.Dat
         If given, also apply the disparity filter at this alpha to significant edges.
     attach : bool
         Let outside accounts join a cluster by a pooled test of their ties to it.
+    attach_rounds : int
+        Rounds of attachment (a grown cluster can pull in more accounts).
     attach_ratio : float
         Least observed/expected ratio for a confirmed member or an attached account.
     min_behaviours : int
@@ -296,7 +309,7 @@ def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.Dat
                   media_distance=int(media_distance), attach=bool(attach),
                   attach_ratio=float(attach_ratio), min_behaviours=int(min_behaviours),
                   behaviour_share=float(behaviour_share), merge_links=int(merge_links),
-                  select_p=float(select_p))
+                  select_p=float(select_p), attach_rounds=int(attach_rounds))
     dataset = data if isinstance(data, Dataset) else None
     if isinstance(traces, pd.DataFrame):
         table = traces
@@ -352,7 +365,7 @@ def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.Dat
         resolution=resolution, min_cluster_size=min_cluster_size, n_consensus=n_consensus,
         attach=attach, attach_ratio=attach_ratio, fdr=fdr, min_weight=min_weight,
         min_behaviours=min_behaviours, behaviour_share=behaviour_share,
-        merge_links=merge_links)
+        merge_links=merge_links, attach_rounds=attach_rounds)
     clusters = (labels.rename_axis(ACCOUNT_ID).reset_index()
                 .sort_values([cl.CLUSTER_ID, ACCOUNT_ID], kind="stable")
                 .reset_index(drop=True))

@@ -4,7 +4,7 @@ The null model
 --------------
 Keep every action where and when it happened - so each account keeps its activity volume
 and its daily and weekly rhythm exactly, bursts included - and keep how often each object
-was acted on in each time bin (``bin_seconds``, one hour by default) - so a viral post stays
+was acted on in each time bin (``bin_seconds``, two hours by default) - so a viral post stays
 viral *at the hour it went viral*. Only *which* object each action in a bin went to is
 shuffled. Under this null, two actions in bin ``h`` of a trace land on the same object with
 probability

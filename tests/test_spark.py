@@ -12,7 +12,8 @@ from netlib.coordination import coshare_pairs
 from netlib.coordination._spark import spark_available
 
 OK, WHY = spark_available()
-pytestmark = pytest.mark.skipif(not OK, reason=f"Spark engine unavailable: {WHY}")
+pytestmark = [pytest.mark.skipif(not OK, reason=f"Spark engine unavailable: {WHY}"),
+              pytest.mark.slow]  # a JVM per session: ~1-4 min on a busy 2-core machine
 
 
 @pytest.fixture(scope="module")

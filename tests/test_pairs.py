@@ -271,6 +271,22 @@ def test_trace_table_pairs_per_trace():
         assert as_counter(out[out.trace == trace]) == oracle(frame, 30, 2), trace
 
 
+def test_missing_datetimes_and_iso_text_times():
+    stamps = pd.to_datetime(["2024-01-01T00:00:00Z", "2024-01-01T00:00:30.5Z", None,
+                             "2024-01-01T01:00:00Z", "2024-01-01T01:00:10Z"], utc=True,
+                            format="ISO8601")
+    traces = pd.DataFrame({"account_id": list("abcab"), "trace": "link",
+                           "object_id": list("uuuvv"), "action_id": list("12345"),
+                           "timestamp": stamps})
+    out = coshare_pairs(traces, window=60, min_participation=1)
+    assert list(out.time_delta) == [30.5, 10.0]
+    text = coortweet_frame([("u", "a", "1", "2024-01-01T00:00:00Z"),
+                            ("u", "b", "2", "2024-01-01T00:01:00Z")])
+    assert list(coshare_pairs(text, min_participation=1).time_delta) == [60.0]
+    with pytest.raises(DataFormatError, match="must hold datetimes"):
+        coshare_pairs(coortweet_frame([("u", "a", "1", "soon")]))
+
+
 @pytest.mark.parametrize("suffix", ["parquet", "csv"])
 def test_file_input_equals_frame_input(tmp_path, suffix):
     rng = np.random.default_rng(3)

@@ -272,24 +272,28 @@ def _read_shares(data: Any, *, window: float) -> _Shares:
 def _from_frame(frame: pd.DataFrame, *, cid: str, ts: str, trace: str | None,
                 window: float, source: str) -> _Shares:
     times = frame[ts]
+    if not pd.api.types.is_datetime64_any_dtype(times.dtype):
+        try:
+            times = pd.to_numeric(times, errors="raise").astype("float64")
+        except (TypeError, ValueError):
+            try:  # ISO 8601 text
+                times = pd.to_datetime(times, utc=True, format="ISO8601")
+            except (TypeError, ValueError) as err:
+                raise schema.DataFormatError(
+                    f"coshare_pairs: column {ts} must hold datetimes, ISO 8601 text or "
+                    f"epoch seconds (got dtype {frame[ts].dtype})") from err
     if pd.api.types.is_datetime64_any_dtype(times.dtype):
         stamp = pd.to_datetime(times, utc=True)
-        as_us = stamp.dt.as_unit("us").astype("int64")  # NaT -> min int; masked below
-        seconds = None
+        known = stamp.notna()
+        as_us = pd.Series(np.zeros(len(stamp), dtype=np.int64), index=stamp.index)
+        as_us[known] = stamp[known].dt.as_unit("us").astype("int64")
         scale = _time_scale(window, None)
-        if scale == 1 and not (as_us[stamp.notna()] % _US == 0).all():
+        if scale == 1 and not (as_us[known] % _US == 0).all():
             scale = _US
-        ticks = as_us if scale == _US else as_us // _US
-        ticks = ticks.where(stamp.notna())
+        ticks = (as_us if scale == _US else as_us // _US).astype("Int64").where(known)
     else:
-        try:
-            seconds = pd.to_numeric(times, errors="raise").astype("float64")
-        except (TypeError, ValueError) as err:
-            raise schema.DataFormatError(
-                f"coshare_pairs: column {ts} must hold datetimes or epoch seconds "
-                f"(got dtype {times.dtype})") from err
-        scale = _time_scale(window, seconds.to_numpy())
-        ticks = (seconds * scale).round()
+        scale = _time_scale(window, times.to_numpy())
+        ticks = (times * scale).round()
     out = pd.DataFrame({
         "tr": (_as_str(frame[trace]) if trace else pd.Series("", index=frame.index,
                                                              dtype="string")),

@@ -29,14 +29,32 @@ from netlib._overview_plots import (  # data-overview figures, part of this name
     interaction_graph,
     interaction_graph_static,
 )
-from netlib.schema import (
+from netlib.schema import (  # result columns are re-exported here, as they always were
     ACCOUNT_ID,
+    ACCOUNT_ID_Y,
+    CHAIN_ID,
+    CLUSTER_ID,
     CREATED_AT,
     HANDLE,
+    HUB_SCORE,
+    P_VALUE,
     PLATFORM,
+    POSITION,
+    PREDECESSOR_ID,
+    Q_VALUE,
+    RANK,
+    SCORE,
     STATUS,
+    SUCCESSOR_ID,
     SUSPENDED_AT,
+    TAKEN_DOWN_AT,
+    TIME_DELTA,
     TIMESTAMP,
+    TRACE,
+    TZ_HIGH,
+    TZ_LOW,
+    UTC_OFFSET,
+    WEIGHT,
 )
 
 __all__ = [
@@ -51,26 +69,6 @@ __all__ = [
     "accounts_bar", "activity_timeline", "hour_heatmap", "interaction_graph",
     "interaction_graph_static",
 ]
-
-# --- result columns (from the analysis contracts) ---------------------------------------------
-CLUSTER_ID = "cluster_id"
-ACCOUNT_ID_Y = "account_id_y"
-WEIGHT = "weight"
-P_VALUE = "p_value"
-Q_VALUE = "q_value"
-TIME_DELTA = "time_delta"
-TRACE = "trace"
-PREDECESSOR_ID = "predecessor_id"
-SUCCESSOR_ID = "successor_id"
-SCORE = "score"
-CHAIN_ID = "chain_id"
-POSITION = "position"
-HUB_SCORE = "hub_score"
-RANK = "rank"
-UTC_OFFSET = "utc_offset_hours"
-TZ_LOW = "low"
-TZ_HIGH = "high"
-TAKEN_DOWN_AT = "taken_down_at"
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",

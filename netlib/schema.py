@@ -37,6 +37,14 @@ __all__ = [
     "LANGUAGE", "ACTION_ID", "TIMESTAMP", "KIND", "OBJECT_ID", "TEXT", "URLS", "HASHTAGS",
     "MEDIA_HASHES", "SOURCE_ID", "TARGET_ID",
     "KINDS", "STATUSES", "TableSpec", "ACCOUNTS", "ACTIONS", "FOLLOWS", "TABLES",
+    # result columns
+    "CLUSTER_ID", "ACCOUNT_ID_Y", "CONTENT_ID", "CONTENT_ID_Y", "TIME_DELTA", "TRACE", "WEIGHT",
+    "P_VALUE", "Q_VALUE", "N_ACCOUNTS", "PREDECESSOR_ID", "SUCCESSOR_ID", "SCORE", "ACCEPTED",
+    "BLOCKS", "TAKEN_DOWN_AT", "CHAIN_ID", "POSITION", "HUB_SCORE", "RANK", "TOP_SIGNAL",
+    "COORDINATED", "N_LEAD", "LEADER_SHARE", "AMPLIFIER_ID", "AMPLIFIED_ID",
+    "AMPLIFICATION_PAGERANK", "ORIGINATOR_INDEX", "BETWEENNESS", "LINEAGE_LENGTH", "LINEAGE_HEAD",
+    "EVIDENCE", "UTC_OFFSET", "TZ_LOW", "TZ_HIGH", "STATEMENT", "FOUND", "MATCHED_ACCOUNT_IDS",
+    "MATCHED_HANDLES", "MIRROR_OF", "SUCCESSORS", "HUB_RANK", "CATEGORY", "PRIORITY",
     # errors
     "NetlibError", "DataFormatError", "ValidationError", "ParameterError",
     # model
@@ -74,6 +82,64 @@ TARGET_ID = "target_id"
 
 KINDS = ("post", "repost", "reply", "quote", "forward")
 STATUSES = ("active", "suspended", "deleted")
+
+# --- result columns ----------------------------------------------------------------------------
+# Columns of the analysis results, defined once for the modules that write them (coordination,
+# mirrors, hubs, triage) and those that read them (plots, report).
+
+# coordination: pairs, significant ties, clusters
+CLUSTER_ID = "cluster_id"
+ACCOUNT_ID_Y = "account_id_y"        # the second account of a pair
+CONTENT_ID = "content_id"            # the action behind a co-action, and its partner's
+CONTENT_ID_Y = "content_id_y"
+TIME_DELTA = "time_delta"
+TRACE = "trace"                      # kind of shared behaviour (repost, hashtag, link...)
+WEIGHT = "weight"
+P_VALUE = "p_value"
+Q_VALUE = "q_value"
+N_ACCOUNTS = "n_accounts"
+
+# mirrors: successor candidates, links, chains
+PREDECESSOR_ID = "predecessor_id"
+SUCCESSOR_ID = "successor_id"
+SCORE = "score"
+ACCEPTED = "accepted"
+BLOCKS = "blocks"
+TAKEN_DOWN_AT = "taken_down_at"
+CHAIN_ID = "chain_id"
+POSITION = "position"
+
+# hubs: operator candidates and their signals
+HUB_SCORE = "hub_score"
+RANK = "rank"
+TOP_SIGNAL = "top_signal"
+COORDINATED = "coordinated"
+N_LEAD = "n_lead"
+LEADER_SHARE = "leader_share"
+AMPLIFIER_ID = "amplifier_id"
+AMPLIFIED_ID = "amplified_id"
+AMPLIFICATION_PAGERANK = "amplification_pagerank"
+ORIGINATOR_INDEX = "originator_index"
+BETWEENNESS = "betweenness"
+LINEAGE_LENGTH = "lineage_length"
+LINEAGE_HEAD = "lineage_head"
+EVIDENCE = "evidence"
+
+# time zones
+UTC_OFFSET = "utc_offset_hours"
+TZ_LOW = "low"                       # uncertainty band of the offset
+TZ_HIGH = "high"
+STATEMENT = "statement"
+
+# triage (one row per watch-list entry)
+FOUND = "found"
+MATCHED_ACCOUNT_IDS = "matched_account_ids"
+MATCHED_HANDLES = "matched_handles"
+MIRROR_OF = "mirror_of"
+SUCCESSORS = "successors"
+HUB_RANK = "hub_rank"
+CATEGORY = "category"
+PRIORITY = "priority"
 
 #: Actions before this instant are rejected as implausible (no platform we model predates it).
 MIN_TIME = pd.Timestamp("2006-01-01", tz="UTC")

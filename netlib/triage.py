@@ -15,23 +15,30 @@ import numpy as np
 import pandas as pd
 
 from netlib.io.watchlist import ENTRY, RECEIVED_AT, watchlist_frame
-from netlib.plots import (
-    CHAIN_ID,
-    CLUSTER_ID,
-    HUB_SCORE,
-    PREDECESSOR_ID,
-    RANK,
-    SCORE,
-    SUCCESSOR_ID,
-    account_labels,
-)
+from netlib.plots import account_labels
 from netlib.schema import (
     ACCOUNT_ID,
+    CATEGORY,
+    CHAIN_ID,
+    CLUSTER_ID,
     CREATED_AT,
+    EVIDENCE,
+    FOUND,
     HANDLE,
     HANDLE_NORM,
+    HUB_RANK,
+    HUB_SCORE,
+    MATCHED_ACCOUNT_IDS,
+    MATCHED_HANDLES,
+    MIRROR_OF,
     PLATFORM,
+    PREDECESSOR_ID,
+    PRIORITY,
+    RANK,
+    SCORE,
     STATUS,
+    SUCCESSOR_ID,
+    SUCCESSORS,
     SUSPENDED_AT,
     ParameterError,
     normalize_handle,
@@ -51,10 +58,10 @@ CATEGORIES = (
 )
 
 TRIAGE_COLUMNS = (
-    ENTRY, HANDLE, ACCOUNT_ID, PLATFORM, RECEIVED_AT, "note", "found", "match",
-    "matched_account_ids", "matched_handles", "in_coordinated_cluster", CLUSTER_ID,
-    "cluster_size", "mirror_of", "mirror_score", "successors", "successor_score",
-    CHAIN_ID, "likely_operator", "hub_rank", HUB_SCORE, "category", "evidence", "priority",
+    ENTRY, HANDLE, ACCOUNT_ID, PLATFORM, RECEIVED_AT, "note", FOUND, "match",
+    MATCHED_ACCOUNT_IDS, MATCHED_HANDLES, "in_coordinated_cluster", CLUSTER_ID,
+    "cluster_size", MIRROR_OF, "mirror_score", SUCCESSORS, "successor_score",
+    CHAIN_ID, "likely_operator", HUB_RANK, HUB_SCORE, CATEGORY, EVIDENCE, PRIORITY,
 )
 
 
@@ -200,7 +207,7 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int | None = Non
                       cluster_size=cluster_size, preds=preds, succs=succs, chain_of=chain_of,
                       hub_of=hub_of, n_hubs=n_hubs, top_hubs=top_hubs)
         if dropped:
-            row["evidence"] += (f"; {dropped} other account{'s' if dropped > 1 else ''} with "
+            row[EVIDENCE] += (f"; {dropped} other account{'s' if dropped > 1 else ''} with "
                                 "this handle did not exist when the entry was received")
         rows.append(row)
     extras = [c for c in entries.columns if c not in TRIAGE_COLUMNS]
@@ -212,16 +219,16 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int | None = Non
         out[col] = entries[col].array
     received = out[RECEIVED_AT]
     order = out.assign(
-        _cat=out["category"].map(CATEGORIES.index),
-        _hub=out["hub_rank"].fillna(np.inf),
+        _cat=out[CATEGORY].map(CATEGORIES.index),
+        _hub=out[HUB_RANK].fillna(np.inf),
         _mirror=-out["mirror_score"].fillna(-1.0),
         _size=-out["cluster_size"].fillna(0),
         _time=received.isna(),  # dated entries first, then oldest first
         _when=received.fillna(received.min()) if received.notna().any() else 0,
     ).sort_values(["_cat", "_hub", "_mirror", "_size", "_time", "_when", ENTRY],
                   kind="stable").index
-    out.loc[order, "priority"] = np.arange(1, len(out) + 1)
-    out["priority"] = out["priority"].astype(int)
+    out.loc[order, PRIORITY] = np.arange(1, len(out) + 1)
+    out[PRIORITY] = out[PRIORITY].astype(int)
     return out[[*TRIAGE_COLUMNS, *extras]].reset_index(drop=True)
 
 
@@ -258,9 +265,9 @@ def _assess(entry: dict, matched: list[str], how: str, *, labels, info, cluster_
     label = lambda a: labels.get(a, a)  # noqa: E731
     row = {ENTRY: entry[ENTRY], HANDLE: entry[HANDLE], ACCOUNT_ID: entry[ACCOUNT_ID],
            PLATFORM: entry[PLATFORM], RECEIVED_AT: entry[RECEIVED_AT], "note": entry["note"],
-           "found": bool(matched), "match": how if matched else "none",
-           "matched_account_ids": _join(matched),
-           "matched_handles": _join(label(a) for a in matched)}
+           FOUND: bool(matched), "match": how if matched else "none",
+           MATCHED_ACCOUNT_IDS: _join(matched),
+           MATCHED_HANDLES: _join(label(a) for a in matched)}
     clusters = [cluster_of[a] for a in matched if a in cluster_of]
     mirror_of = [(p, s) for a in matched for p, s in preds.get(a, [])]
     successors = [(s, sc) for a in matched for s, sc in succs.get(a, [])]
@@ -271,13 +278,13 @@ def _assess(entry: dict, matched: list[str], how: str, *, labels, info, cluster_
         CLUSTER_ID: _join(clusters),
         "cluster_size": float(max(cluster_size.get(c, 0) for c in clusters)) if clusters
         else np.nan,
-        "mirror_of": _join(p for p, _ in mirror_of),
+        MIRROR_OF: _join(p for p, _ in mirror_of),
         "mirror_score": max(s for _, s in mirror_of) if mirror_of else np.nan,
-        "successors": _join(s for s, _ in successors),
+        SUCCESSORS: _join(s for s, _ in successors),
         "successor_score": max(s for _, s in successors) if successors else np.nan,
         CHAIN_ID: _join(chain_of[a] for a in matched if a in chain_of),
         "likely_operator": bool(best_hub and best_hub[0] <= top_hubs),
-        "hub_rank": best_hub[0] if best_hub else np.nan,
+        HUB_RANK: best_hub[0] if best_hub else np.nan,
         HUB_SCORE: best_hub[1] if best_hub else np.nan,
     })
     evidence = []
@@ -321,6 +328,6 @@ def _assess(entry: dict, matched: list[str], how: str, *, labels, info, cluster_
             evidence.append(f"re-created as {label(s)}, mirror score {sc:.2f}")
         if category == "no_signal":
             evidence.append("no coordination, mirror or operator signal")
-    row["category"] = category
-    row["evidence"] = "; ".join(evidence)
+    row[CATEGORY] = category
+    row[EVIDENCE] = "; ".join(evidence)
     return row

@@ -8,7 +8,7 @@ import pandas as pd
 from scipy import stats
 
 from netlib.hubs._columns import ACCOUNT_ID_Y, CLUSTER_ID, HUB_SCORE
-from netlib.schema import ACCOUNT_ID, ParameterError
+from netlib.schema import ACCOUNT_ID, P_VALUE, ParameterError
 
 __all__ = ["components_as_clusters", "reference_agreement"]
 
@@ -97,7 +97,7 @@ def reference_agreement(hubs: pd.DataFrame, reference: pd.DataFrame, *,
             top_y = set(merged.sort_values([rcol, ACCOUNT_ID], ascending=[False, True],
                                            kind="stable")[ACCOUNT_ID].head(kk))
             rows.append({"signal": signal, "reference": col, "n": len(merged),
-                         "spearman": float(rho), "p_value": float(p),
+                         "spearman": float(rho), P_VALUE: float(p),
                          "top_k_overlap": len(top_x & top_y) / kk if kk else np.nan})
-    return pd.DataFrame(rows, columns=["signal", "reference", "n", "spearman", "p_value",
+    return pd.DataFrame(rows, columns=["signal", "reference", "n", "spearman", P_VALUE,
                                        "top_k_overlap"])

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from netlib.hubs._columns import CLUSTER_ID, STATEMENT, UTC_OFFSET
+from netlib.hubs._columns import CLUSTER_ID, N_ACTIONS, STATEMENT, UTC_OFFSET
 from netlib.hubs.timezones import hour_of_week
 from netlib.schema import ACCOUNT_ID, OBJECT_ID, TIMESTAMP
 
@@ -126,7 +126,7 @@ def offset_heatmaps_static(data: Any, clusters: pd.DataFrame, timezones: pd.Data
     import matplotlib.pyplot as plt
 
     fitted = timezones[timezones[UTC_OFFSET].notna()]
-    fitted = fitted.sort_values("n_actions", ascending=False, kind="stable").head(max_clusters)
+    fitted = fitted.sort_values(N_ACTIONS, ascending=False, kind="stable").head(max_clusters)
     n = max(len(fitted), 1)
     fig, axes = plt.subplots(n, 1, figsize=(8, 1.9 * n), squeeze=False)
     for ax, fit in zip(axes[:, 0], fitted.itertuples(index=False), strict=False):

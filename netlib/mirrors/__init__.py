@@ -131,10 +131,10 @@ def _clusters_of(coordination) -> pd.DataFrame | None:
         return None
     frame = coordination if isinstance(coordination, pd.DataFrame) else \
         getattr(coordination, "clusters", None)
-    if not isinstance(frame, pd.DataFrame) or not {ACCOUNT_ID, "cluster_id"} <= set(frame):
+    if not isinstance(frame, pd.DataFrame) or not {ACCOUNT_ID, C.CLUSTER_ID} <= set(frame):
         raise ParameterError("coordination must be a DataFrame or an object with a .clusters "
                              "DataFrame holding columns account_id, cluster_id")
-    return frame[[ACCOUNT_ID, "cluster_id"]].astype({ACCOUNT_ID: str})
+    return frame[[ACCOUNT_ID, C.CLUSTER_ID]].astype({ACCOUNT_ID: str})
 
 
 def pair_signals(data: Dataset, pairs: pd.DataFrame, profiles: pd.DataFrame, *,
@@ -188,7 +188,7 @@ def pair_signals(data: Dataset, pairs: pd.DataFrame, profiles: pd.DataFrame, *,
     out[C.AUDIENCE_OVERLAP] = _sig.audience_overlap(out, social[0])
     out[C.FOLLOWEE_OVERLAP] = _sig.audience_overlap(out, social[1])
     if clusters is not None:
-        cl = clusters.drop_duplicates(ACCOUNT_ID).set_index(ACCOUNT_ID)["cluster_id"]
+        cl = clusters.drop_duplicates(ACCOUNT_ID).set_index(ACCOUNT_ID)[C.CLUSTER_ID]
         a = out[C.PREDECESSOR_ID].map(cl)
         b = out[C.SUCCESSOR_ID].map(cl)
         out[C.SAME_CLUSTER] = (a.notna() & (a == b)).astype("int64")

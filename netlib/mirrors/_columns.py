@@ -1,26 +1,33 @@
-"""Column names of the mirror tables (shared by every mirrors submodule)."""
+"""Column names of the mirror tables (shared by every mirrors submodule).
 
-PREDECESSOR_ID = "predecessor_id"
-SUCCESSOR_ID = "successor_id"
-SCORE = "score"
-RANK = "rank"
-ACCEPTED = "accepted"
-BLOCKS = "blocks"
+Columns that other modules read too are defined in :mod:`netlib.schema` and re-exported here.
+"""
+
+from netlib.schema import (  # noqa: F401  (re-exported for the mirrors modules)
+    ACCEPTED,
+    BLOCKS,
+    CHAIN_ID,
+    CLUSTER_ID,
+    N_ACCOUNTS,
+    POSITION,
+    PREDECESSOR_ID,
+    RANK,
+    SCORE,
+    SUCCESSOR_ID,
+    TAKEN_DOWN_AT,
+)
+
 SUCCESSOR_PLATFORM = "successor_platform"
 PREDECESSOR_PLATFORM = "predecessor_platform"
-TAKEN_DOWN_AT = "taken_down_at"
 TAKEDOWN_SOURCE = "takedown_source"
 FIRST_SEEN = "first_seen"
 LAST_SEEN = "last_seen"
 GAP_HOURS = "gap_hours"
 
-CHAIN_ID = "chain_id"
-POSITION = "position"
 LINK_SCORE = "link_score"
 CONFIDENCE = "confidence"
 CHAIN_CONFIDENCE = "chain_confidence"
 N_GENERATIONS = "n_generations"
-N_ACCOUNTS = "n_accounts"
 
 # signal (evidence) columns, one per pair signal
 HANDLE_SIM = "handle_sim"

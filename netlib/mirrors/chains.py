@@ -87,7 +87,7 @@ def chain_stats(chains: pd.DataFrame, clusters: pd.DataFrame | None = None) -> p
     cols = [C.CHAIN_ID, C.N_ACCOUNTS, C.N_GENERATIONS, "platforms", "first_takedown",
             "median_recreate_hours", C.CHAIN_CONFIDENCE]
     if not len(chains):
-        return pd.DataFrame(columns=cols + (["cluster_id"] if clusters is not None else []))
+        return pd.DataFrame(columns=cols + ([C.CLUSTER_ID] if clusters is not None else []))
     ch = chains.copy()
     down = ch.set_index(ACCOUNT_ID)[C.TAKEN_DOWN_AT]
     pred_down = ch[C.PREDECESSOR_ID].map(down)
@@ -102,14 +102,14 @@ def chain_stats(chains: pd.DataFrame, clusters: pd.DataFrame | None = None) -> p
         C.CHAIN_CONFIDENCE: g[C.CHAIN_CONFIDENCE].first(),
     }).reset_index()
     if clusters is not None:
-        cl = clusters.drop_duplicates(ACCOUNT_ID).set_index(ACCOUNT_ID)["cluster_id"]
-        ch["cluster_id"] = ch[ACCOUNT_ID].map(cl)
-        mode = ch.dropna(subset=["cluster_id"]).groupby(C.CHAIN_ID)["cluster_id"].agg(
+        cl = clusters.drop_duplicates(ACCOUNT_ID).set_index(ACCOUNT_ID)[C.CLUSTER_ID]
+        ch[C.CLUSTER_ID] = ch[ACCOUNT_ID].map(cl)
+        mode = ch.dropna(subset=[C.CLUSTER_ID]).groupby(C.CHAIN_ID)[C.CLUSTER_ID].agg(
             lambda s: s.value_counts().index[0])
-        out["cluster_id"] = out[C.CHAIN_ID].map(mode)
+        out[C.CLUSTER_ID] = out[C.CHAIN_ID].map(mode)
         if pd.api.types.is_integer_dtype(cl.dtype):
-            out["cluster_id"] = out["cluster_id"].astype("Int64")
-    return out[cols + (["cluster_id"] if clusters is not None else [])]
+            out[C.CLUSTER_ID] = out[C.CLUSTER_ID].astype("Int64")
+    return out[cols + ([C.CLUSTER_ID] if clusters is not None else [])]
 
 
 def survival_table(profiles: pd.DataFrame, links: pd.DataFrame,
@@ -202,24 +202,24 @@ def cluster_recreation(survival: pd.DataFrame, chains: pd.DataFrame,
         max_generations`` for every cluster with a removed member; ``median_hours`` is
         over re-created accounts only.
     """
-    cols = ["cluster_id", "n_removed", "n_recreated", "share_recreated", "median_hours",
+    cols = [C.CLUSTER_ID, "n_removed", "n_recreated", "share_recreated", "median_hours",
             "max_generations"]
-    cl = clusters.drop_duplicates(ACCOUNT_ID).set_index(ACCOUNT_ID)["cluster_id"]
+    cl = clusters.drop_duplicates(ACCOUNT_ID).set_index(ACCOUNT_ID)[C.CLUSTER_ID]
     surv = survival.assign(cluster_id=survival[ACCOUNT_ID].map(cl)).dropna(
-        subset=["cluster_id"])
-    surv["cluster_id"] = surv["cluster_id"].astype(cl.dtype)
+        subset=[C.CLUSTER_ID])
+    surv[C.CLUSTER_ID] = surv[C.CLUSTER_ID].astype(cl.dtype)
     if not len(surv):
         return pd.DataFrame(columns=cols)
-    gens = chains.assign(cluster_id=chains[ACCOUNT_ID].map(cl)).dropna(subset=["cluster_id"])
-    gens["cluster_id"] = gens["cluster_id"].astype(cl.dtype)
-    g = surv.groupby("cluster_id", sort=True)
+    gens = chains.assign(**{C.CLUSTER_ID: chains[ACCOUNT_ID].map(cl)}).dropna(subset=[C.CLUSTER_ID])
+    gens[C.CLUSTER_ID] = gens[C.CLUSTER_ID].astype(cl.dtype)
+    g = surv.groupby(C.CLUSTER_ID, sort=True)
     out = pd.DataFrame({
         "n_removed": g.size(),
         "n_recreated": g["recreated"].sum().astype("int64"),
-        "median_hours": surv[surv["recreated"].astype(bool)].groupby("cluster_id")["hours"]
+        "median_hours": surv[surv["recreated"].astype(bool)].groupby(C.CLUSTER_ID)["hours"]
         .median(),
     })
     out["share_recreated"] = out["n_recreated"] / out["n_removed"]
-    out["max_generations"] = gens.groupby("cluster_id")[C.POSITION].max().reindex(
+    out["max_generations"] = gens.groupby(C.CLUSTER_ID)[C.POSITION].max().reindex(
         out.index).fillna(0).astype("int64")
     return out.reset_index()[cols]

@@ -65,46 +65,43 @@ from urllib.parse import urlsplit  # noqa: E402,F401
 import numpy as np  # noqa: E402,F401
 import pandas as pd  # noqa: E402,F401
 
-from netlib.plots import (  # noqa: E402,F401
+from netlib.plots import account_labels, coordination_edges  # noqa: E402,F401
+from netlib.report.briefing import _link_evidence  # noqa: E402,F401  (tests inspect it)
+from netlib.report.pseudonymize import _Pseudonymizer  # noqa: E402,F401  (tests inspect it)
+from netlib.schema import (  # noqa: E402,F401
+    ACCOUNT_ID,
     ACCOUNT_ID_Y,
+    ACTION_ID,
+    BIO,
     CHAIN_ID,
     CLUSTER_ID,
+    CREATED_AT,
+    DISPLAY_NAME,
+    HANDLE,
+    HANDLE_NORM,
     HUB_SCORE,
+    KIND,
+    OBJECT_ID,
+    PLATFORM,
     POSITION,
     PREDECESSOR_ID,
     Q_VALUE,
     RANK,
     SCORE,
-    SUCCESSOR_ID,
-    TIME_DELTA,
-    TRACE,
-    TZ_HIGH,
-    TZ_LOW,
-    UTC_OFFSET,
-    WEIGHT,
-    account_labels,
-    coordination_edges,
-)
-from netlib.report.briefing import _link_evidence  # noqa: E402,F401  (tests inspect it)
-from netlib.report.pseudonymize import _Pseudonymizer  # noqa: E402,F401  (tests inspect it)
-from netlib.schema import (  # noqa: E402,F401
-    ACCOUNT_ID,
-    ACTION_ID,
-    BIO,
-    CREATED_AT,
-    DISPLAY_NAME,
-    HANDLE,
-    HANDLE_NORM,
-    KIND,
-    OBJECT_ID,
-    PLATFORM,
     SOURCE_ID,
     STATUS,
+    SUCCESSOR_ID,
     SUSPENDED_AT,
     TARGET_ID,
     TEXT,
+    TIME_DELTA,
     TIMESTAMP,
+    TRACE,
+    TZ_HIGH,
+    TZ_LOW,
     URL,
+    UTC_OFFSET,
+    WEIGHT,
     Dataset,
     ParameterError,
     normalize_handle,

@@ -22,16 +22,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
-from netlib.plots import (
-    CHAIN_ID,
-    CLUSTER_ID,
-    HUB_SCORE,
-    PREDECESSOR_ID,
-    RANK,
-    SCORE,
-    SUCCESSOR_ID,
-    account_labels,
-)
+from netlib.plots import account_labels
 from netlib.report._common import _cell_text, _frame, _label, _missing
 from netlib.report.cards import (
     _example_timeline,
@@ -42,13 +33,36 @@ from netlib.report.cards import (
 )
 from netlib.report.pseudonymize import pseudonymize_analysis
 from netlib.schema import (
+    ACCEPTED,
     ACCOUNT_ID,
+    AMPLIFICATION_PAGERANK,
+    BETWEENNESS,
+    BLOCKS,
+    CATEGORY,
+    CHAIN_ID,
+    CLUSTER_ID,
+    COORDINATED,
     CREATED_AT,
     DISPLAY_NAME,
+    EVIDENCE,
     HANDLE,
+    HUB_RANK,
+    HUB_SCORE,
+    LEADER_SHARE,
+    LINEAGE_LENGTH,
+    MATCHED_HANDLES,
+    N_ACCOUNTS,
+    N_LEAD,
+    ORIGINATOR_INDEX,
     PLATFORM,
+    PREDECESSOR_ID,
+    PRIORITY,
+    RANK,
+    SCORE,
     STATUS,
+    SUCCESSOR_ID,
     SUSPENDED_AT,
+    TOP_SIGNAL,
     URL,
     ParameterError,
 )
@@ -235,7 +249,7 @@ def _section_networks(analysis: Any, labels: Mapping[str, str]) -> str:
         q = card["min_q_value"]
         parts.append(
             f'<div class="card"><h3>Network {_esc(card[CLUSTER_ID])}: '
-            f"{card['n_accounts']:,} accounts</h3><dl>"
+            f"{card[N_ACCOUNTS]:,} accounts</h3><dl>"
             f"<dt>platforms</dt><dd>{_esc(', '.join(card['platforms']))}</dd>"
             f"<dt>median lag between co-actions</dt><dd>{_lag_text(card['median_lag_seconds'])}</dd>"
             f"<dt>strongest tie (q-value)</dt><dd>{'n/a' if pd.isna(q) else f'{q:.2g}'}</dd>"
@@ -248,7 +262,7 @@ def _section_networks(analysis: Any, labels: Mapping[str, str]) -> str:
 
 
 #: Link columns that are bookkeeping, not evidence.
-_NOT_EVIDENCE = {PREDECESSOR_ID, SUCCESSOR_ID, SCORE, RANK, "blocks", "accepted"}
+_NOT_EVIDENCE = {PREDECESSOR_ID, SUCCESSOR_ID, SCORE, RANK, BLOCKS, ACCEPTED}
 
 
 def _link_evidence(links: list[dict], labels: Mapping[str, str]) -> pd.DataFrame:
@@ -262,8 +276,8 @@ def _link_evidence(links: list[dict], labels: Mapping[str, str]) -> pd.DataFrame
             if isinstance(value, (int, float, np.integer, np.floating)) and \
                     not _missing(value) and value != 0:
                 signals.append(f"{name} {float(value):.3g}")
-        if isinstance(link.get("evidence"), str) and link["evidence"].strip():
-            signals.insert(0, link["evidence"].strip())
+        if isinstance(link.get(EVIDENCE), str) and link[EVIDENCE].strip():
+            signals.insert(0, link[EVIDENCE].strip())
         score = link.get(SCORE)
         rows.append({"from": _label(labels, link[PREDECESSOR_ID]),
                      "to": _label(labels, link[SUCCESSOR_ID]),
@@ -286,7 +300,7 @@ def _section_lineage(analysis: Any, labels: Mapping[str, str]) -> str:
         life = accounts.reindex(card["accounts"])
         life_cols = [c for c in (HANDLE, CREATED_AT, STATUS, SUSPENDED_AT, URL) if c in life]
         parts.append(
-            f'<div class="card"><h3>Chain {_esc(card[CHAIN_ID])}: {card["n_accounts"]} '
+            f'<div class="card"><h3>Chain {_esc(card[CHAIN_ID])}: {card[N_ACCOUNTS]} '
             f"accounts</h3><p>{order}</p>"
             + _table_html(life[life_cols].reset_index(), max_rows=20)
             + "<p>Links and their evidence (score 0–1):</p>" + _table_html(steps, max_rows=20)
@@ -294,9 +308,9 @@ def _section_lineage(analysis: Any, labels: Mapping[str, str]) -> str:
     return "".join(parts)
 
 
-_HUBS_SHOWN = (RANK, ACCOUNT_ID, HUB_SCORE, CLUSTER_ID, "top_signal", "coordinated", "n_lead",
-               "leader_share", "amplification_pagerank", "originator_index", "betweenness",
-               "lineage_length")
+_HUBS_SHOWN = (RANK, ACCOUNT_ID, HUB_SCORE, CLUSTER_ID, TOP_SIGNAL, COORDINATED, N_LEAD,
+               LEADER_SHARE, AMPLIFICATION_PAGERANK, ORIGINATOR_INDEX, BETWEENNESS,
+               LINEAGE_LENGTH)
 
 
 def _section_operators(analysis: Any, labels: Mapping[str, str]) -> str:
@@ -326,8 +340,8 @@ def _section_operators(analysis: Any, labels: Mapping[str, str]) -> str:
     return "".join(parts)
 
 
-_TRIAGE_SHOWN = ("priority", "entry", HANDLE, ACCOUNT_ID, PLATFORM, "category", "matched_handles",
-                 CLUSTER_ID, "hub_rank", "evidence", "note")
+_TRIAGE_SHOWN = (PRIORITY, "entry", HANDLE, ACCOUNT_ID, PLATFORM, CATEGORY, MATCHED_HANDLES,
+                 CLUSTER_ID, HUB_RANK, EVIDENCE, "note")
 
 
 def _section_triage(analysis: Any) -> str:
@@ -337,7 +351,7 @@ def _section_triage(analysis: Any) -> str:
     parts = ['<h2 id="triage">Watch-list triage</h2>',
              "<p>Every watch-list entry, in the order a reviewer should look at them. Entries "
              "that match no account say so.</p>"]
-    ordered = triage.sort_values("priority", kind="stable") if "priority" in triage else triage
+    ordered = triage.sort_values(PRIORITY, kind="stable") if PRIORITY in triage else triage
     shown = [c for c in _TRIAGE_SHOWN if c in ordered] or list(ordered.columns)
     parts.append(_table_html(ordered[shown], max_rows=200))
     parts.append('<p class="muted">All columns are in triage.csv.</p>')

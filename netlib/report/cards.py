@@ -8,27 +8,38 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from netlib.plots import (
+from netlib.plots import account_labels, coordination_edges
+from netlib.report._common import _frame, _label, _missing
+from netlib.schema import (
+    ACCOUNT_ID,
     ACCOUNT_ID_Y,
+    ACTION_ID,
+    CATEGORY,
     CHAIN_ID,
     CLUSTER_ID,
+    CONTENT_ID,
+    CONTENT_ID_Y,
+    FOUND,
     HUB_SCORE,
+    KIND,
+    N_ACCOUNTS,
+    OBJECT_ID,
+    PLATFORM,
     POSITION,
     PREDECESSOR_ID,
     Q_VALUE,
     RANK,
     SCORE,
+    STATEMENT,
     SUCCESSOR_ID,
+    TEXT,
     TIME_DELTA,
+    TIMESTAMP,
     TRACE,
     TZ_HIGH,
     TZ_LOW,
     UTC_OFFSET,
-    account_labels,
-    coordination_edges,
 )
-from netlib.report._common import _frame, _label, _missing
-from netlib.schema import ACCOUNT_ID, ACTION_ID, KIND, OBJECT_ID, PLATFORM, TEXT, TIMESTAMP
 from netlib.triage import CATEGORIES as _TRIAGE_ORDER
 
 __all__ = ["summary", "cluster_cards", "lineage_cards", "timezone_findings", "format_utc_offset"]
@@ -76,7 +87,7 @@ def timezone_findings(analysis: Any) -> pd.DataFrame:
         spread = None
         if low is not None and high is not None and pd.notna(low) and pd.notna(high):
             spread = max(abs(float(offset) - float(low)), abs(float(high) - float(offset)))
-        statement = r.get("statement")
+        statement = r.get(STATEMENT)
         if isinstance(statement, str) and statement.strip():
             text = statement.strip()  # the time-zone analysis' own wording
         else:
@@ -101,7 +112,7 @@ def cluster_cards(analysis: Any, *, top: int = 20, top_objects: int = 3) -> pd.D
     """
     coordination = getattr(analysis, "coordination", None)
     clusters = _frame(coordination, "clusters")
-    cols = [CLUSTER_ID, "n_accounts", "platforms", "median_lag_seconds", "min_q_value",
+    cols = [CLUSTER_ID, N_ACCOUNTS, "platforms", "median_lag_seconds", "min_q_value",
             "n_ties", "traces", "top_objects", "top_object_traces", "accounts", "finding"]
     if clusters is None or clusters.empty:
         return pd.DataFrame(columns=cols)
@@ -115,7 +126,7 @@ def cluster_cards(analysis: Any, *, top: int = 20, top_objects: int = 3) -> pd.D
     rows = []
     for cid in sizes.index[:top]:
         members = set(clusters.loc[clusters[CLUSTER_ID] == cid, ACCOUNT_ID].astype(str))
-        row = {CLUSTER_ID: cid, "n_accounts": len(members),
+        row = {CLUSTER_ID: cid, N_ACCOUNTS: len(members),
                "platforms": sorted({str(platform_of[m]) for m in members if m in platform_of}),
                "median_lag_seconds": np.nan, "min_q_value": np.nan, "n_ties": 0, "traces": [],
                "top_objects": [], "top_object_traces": [], "accounts": sorted(members),
@@ -150,9 +161,9 @@ def _example_timeline(analysis: Any, members: set[str], object_id: str,
     actions = analysis.dataset.actions
     pairs = _frame(getattr(analysis, "coordination", None), "pairs")
     chosen = None
-    if pairs is not None and {"content_id", "content_id_y"} <= set(pairs.columns):
+    if pairs is not None and {CONTENT_ID, CONTENT_ID_Y} <= set(pairs.columns):
         on = pairs[pairs[OBJECT_ID].astype(str) == object_id]
-        ids = set(on["content_id"].astype(str)) | set(on["content_id_y"].astype(str))
+        ids = set(on[CONTENT_ID].astype(str)) | set(on[CONTENT_ID_Y].astype(str))
         chosen = actions[actions[ACTION_ID].astype(str).isin(ids)]
     if (chosen is None or chosen.empty) and OBJECT_ID in actions:
         chosen = actions[actions[OBJECT_ID].astype(str) == object_id]
@@ -175,7 +186,7 @@ def lineage_cards(analysis: Any, *, top: int = 20) -> pd.DataFrame:
     mirrors = getattr(analysis, "mirrors", None)
     chains = _frame(mirrors, "chains")
     links = _frame(mirrors, "links")
-    cols = [CHAIN_ID, "n_accounts", "accounts", "links"]
+    cols = [CHAIN_ID, N_ACCOUNTS, "accounts", "links"]
     if chains is None or chains.empty:
         return pd.DataFrame(columns=cols)
     by_pair = {}
@@ -194,7 +205,7 @@ def lineage_cards(analysis: Any, *, top: int = 20) -> pd.DataFrame:
             edges = list(zip(ids, ids[1:], strict=False))
         steps = [by_pair.get((a, b), {PREDECESSOR_ID: a, SUCCESSOR_ID: b, SCORE: np.nan})
                  for a, b in edges]
-        rows.append({CHAIN_ID: cid, "n_accounts": len(ids), "accounts": ids, "links": steps})
+        rows.append({CHAIN_ID: cid, N_ACCOUNTS: len(ids), "accounts": ids, "links": steps})
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -249,11 +260,11 @@ def summary(analysis: Any) -> dict[str, Any]:
     for r in timezone_findings(analysis).head(3).itertuples(index=False):
         lines.append(f"Network {r.cluster_id}: {r.finding}.")
     if triage is not None and len(triage):
-        found = int(triage["found"].astype(bool).sum()) if "found" in triage else 0
+        found = int(triage[FOUND].astype(bool).sum()) if FOUND in triage else 0
         text = (f"Of {len(triage):,} watch-list entries, {found:,} were found in the data "
                 f"and {len(triage) - found:,} were not")
-        if "category" in triage:
-            counts = triage["category"].value_counts(sort=False)
+        if CATEGORY in triage:
+            counts = triage[CATEGORY].value_counts(sort=False)
             parts = [f"{int(counts[c]):,} {c.replace('_', ' ')}" for c in _TRIAGE_ORDER
                      if c in counts.index and c not in ("not_found",)]
             if parts:

@@ -13,30 +13,29 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from netlib.plots import (
-    ACCOUNT_ID_Y,
-    CHAIN_ID,
-    CLUSTER_ID,
-    HUB_SCORE,
-    POSITION,
-    PREDECESSOR_ID,
-    RANK,
-    SUCCESSOR_ID,
-    WEIGHT,
-    coordination_edges,
-)
+from netlib.plots import coordination_edges
 from netlib.report._common import _cell_text, _frame, _missing
 from netlib.report.pseudonymize import pseudonymize_analysis
 from netlib.schema import (
     ACCOUNT_ID,
+    ACCOUNT_ID_Y,
     BIO,
+    CHAIN_ID,
+    CLUSTER_ID,
     CREATED_AT,
     DISPLAY_NAME,
     HANDLE,
+    HUB_RANK,
+    HUB_SCORE,
     PLATFORM,
+    POSITION,
+    PREDECESSOR_ID,
+    RANK,
     STATUS,
+    SUCCESSOR_ID,
     SUSPENDED_AT,
     URL,
+    WEIGHT,
 )
 
 __all__ = ["graphs", "export_graph"]
@@ -99,8 +98,8 @@ def graphs(analysis: Any) -> dict[str, Any]:
                 **{k: v for k, v in attrs.get(account_id, {}).items()}}
         hub = hub_of.get(account_id)
         if hub is not None:
-            data["hub_score"] = _xml_safe(hub.get(HUB_SCORE, ""))
-            data["hub_rank"] = _xml_safe(hub.get(RANK, ""))
+            data[HUB_SCORE] = _xml_safe(hub.get(HUB_SCORE, ""))
+            data[HUB_RANK] = _xml_safe(hub.get(RANK, ""))
         data.update({k: _xml_safe(v) for k, v in extra.items()})
         graph.add_node(_xml_safe(account_id), **data)
 

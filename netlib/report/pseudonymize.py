@@ -12,14 +12,23 @@ from typing import Any
 
 import pandas as pd
 
-from netlib.plots import ACCOUNT_ID_Y, PREDECESSOR_ID, SUCCESSOR_ID
 from netlib.report._common import _cell_text
 from netlib.schema import (
     ACCOUNT_ID,
+    ACCOUNT_ID_Y,
+    AMPLIFIED_ID,
+    AMPLIFIER_ID,
     DISPLAY_NAME,
     HANDLE,
     HANDLE_NORM,
+    LINEAGE_HEAD,
+    MATCHED_ACCOUNT_IDS,
+    MATCHED_HANDLES,
+    MIRROR_OF,
+    PREDECESSOR_ID,
     SOURCE_ID,
+    SUCCESSOR_ID,
+    SUCCESSORS,
     TARGET_ID,
     Dataset,
     ParameterError,
@@ -30,11 +39,11 @@ __all__ = ["pseudonym", "pseudonymize_tables", "pseudonymize_analysis"]
 
 #: Columns whose whole value is an identity (account id, handle or name).
 _ID_COLUMNS = (ACCOUNT_ID, ACCOUNT_ID_Y, PREDECESSOR_ID, SUCCESSOR_ID, SOURCE_ID, TARGET_ID,
-               "amplifier_id", "amplified_id", "lineage_head", "matched_account_ids",
-               "mirror_of", "successors")
+               AMPLIFIER_ID, AMPLIFIED_ID, LINEAGE_HEAD, MATCHED_ACCOUNT_IDS, MIRROR_OF,
+               SUCCESSORS)
 _IDENTITY_COLUMNS = {*_ID_COLUMNS, HANDLE, HANDLE_NORM, DISPLAY_NAME}
 #: Columns holding space-separated lists of identities (triage output).
-_IDENTITY_LIST_COLUMNS = {"matched_account_ids", "matched_handles", "mirror_of", "successors",
+_IDENTITY_LIST_COLUMNS = {MATCHED_ACCOUNT_IDS, MATCHED_HANDLES, MIRROR_OF, SUCCESSORS,
                           "members", "accounts"}
 _MIN_FREE_TEXT = 3  # shorter identifiers are replaced only as whole cells
 _WORD = re.compile(r"\w")

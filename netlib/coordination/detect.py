@@ -25,7 +25,7 @@ DEFAULTS: dict[str, Any] = dict(
     seed=0, min_weight=2, null_bin=7200, n_null=1, edge_weight="weight", backbone=None,
     resolution=1.0, n_consensus=5, max_object_shares=None, text_threshold=0.7,
     media_distance=4, attach=True, attach_ratio=1.5, min_behaviours=3, behaviour_share=0.01,
-    merge_links=3, select_p=0.05, attach_rounds=3,
+    merge_links=3, select_p=0.05, attach_rounds=1,
 )
 
 
@@ -95,8 +95,11 @@ def _cluster(edges, strong, pairs, used, table, bins, kappa, *, window, null_bin
              attach_ratio, attach_rounds, fdr, min_weight, min_behaviours, behaviour_share,
              merge_links):
     """Groups discovered and confirmed on disjoint days -> merged, grown, filtered clusters."""
+    # groups are discovered and confirmed from accounts acting *alike* (co-resharing,
+    # co-posting); an author and its fast resharers only help to attach the author to a
+    # confirmed group, or every popular account and its audience would form a group
     groups_t, members_t = split_half_groups(
-        pairs, table, bins, window=window, bin_seconds=null_bin, kappa=kappa,
+        pairs[~nw.author_pairs(pairs)], table, bins, window=window, bin_seconds=null_bin, kappa=kappa,
         select_p=select_p, min_weight=min_weight, min_cluster_size=min_cluster_size,
         method=method, seed=seed, resolution=resolution, merge_links=merge_links,
         unit=unit)
@@ -134,11 +137,34 @@ def _cluster(edges, strong, pairs, used, table, bins, kappa, *, window, null_bin
         stab_of = pd.Series(np.nan, index=sorted(set(labels)), dtype=float)
     attached = None
     rounds = []
+    # an account joins through ties of acting alike; ties as the *author* of posts the
+    # members reshare count only for that author (else a celebrity's audience snowballs in)
+    mask = nw.author_pairs(pairs)
+    plain = edges
+    authors: set = set()
+    if mask.any():
+        sub = pairs[mask]
+        root = sub["object_id"].astype(str).str.removeprefix("post:")
+        authors = set(sub.loc[(sub["content_id"].astype(str) == root).to_numpy(),
+                              ACCOUNT_ID]) | \
+            set(sub.loc[(sub["content_id_y"].astype(str) == root).to_numpy(), "account_id_y"])
+        plain_w = nw.edge_table(pairs[~mask])[[ACCOUNT_ID, "account_id_y", nw.WEIGHT]]
+        plain = edges.drop(columns=nw.WEIGHT).merge(plain_w, on=[ACCOUNT_ID, "account_id_y"],
+                                                    how="inner")
     for step in range(int(attach_rounds) if attach else 0):
         if labels.empty:
             break
-        found = cl.attach_accounts(edges, labels, fdr=fdr, min_ratio=attach_ratio,
+        found = cl.attach_accounts(plain, labels, fdr=fdr, min_ratio=attach_ratio,
                                    min_weight=min_weight)
+        if authors and plain is not edges:
+            by_author = cl.attach_accounts(edges, labels, fdr=fdr, min_ratio=attach_ratio,
+                                           min_weight=min_weight)
+            by_author = by_author[by_author[ACCOUNT_ID].isin(authors)]
+            found = pd.concat([found.assign(via="acting alike"),
+                               by_author.assign(via="authored")], ignore_index=True)
+            best = found[found["attached"]].sort_values(["p_value", cl.CLUSTER_ID],
+                                                        kind="stable").drop_duplicates(ACCOUNT_ID)
+            found["attached"] = found.index.isin(best.index)
         joins = found.loc[found["attached"].astype(bool).to_numpy()]
         rounds.append(found.assign(round=step + 1))
         if joins.empty:
@@ -186,7 +212,7 @@ def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.Dat
            media_distance: int = 4, attach: bool = True, attach_ratio: float = 1.5,
            min_behaviours: int = 3, behaviour_share: float = 0.01,
            merge_links: int = 3, select_p: float = 0.05,
-           attach_rounds: int = 3) -> CoordinationResult:
+           attach_rounds: int = 1) -> CoordinationResult:
     """Find clusters of accounts that act together more often than chance allows.
 
     Steps: (1) :func:`netlib.traces.build_traces` reduces actions to shared objects;

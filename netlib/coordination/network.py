@@ -21,7 +21,7 @@ from netlib.coordination.pairs import (
 from netlib.schema import ACCOUNT_ID, ACTION_ID, OBJECT_ID, TIMESTAMP
 from netlib.traces import TRACE, TRACES
 
-__all__ = ["co_actions", "edge_table", "object_idf", "WEIGHT", "WEIGHT_TFIDF", "N_CO_ACTIONS",
+__all__ = ["co_actions", "edge_table", "object_idf", "author_pairs", "WEIGHT", "WEIGHT_TFIDF", "N_CO_ACTIONS",
            "MEDIAN_LAG", "TIMESTAMP_Y", "trace_weight_column"]
 
 WEIGHT = "weight"
@@ -78,6 +78,20 @@ def _empty_pairs() -> pd.DataFrame:
     out[TIMESTAMP] = pd.Series(dtype="datetime64[ns, UTC]")
     out[TIMESTAMP_Y] = pd.Series(dtype="datetime64[ns, UTC]")
     return out
+
+
+def author_pairs(pairs: pd.DataFrame) -> np.ndarray:
+    """Mask of repost co-actions where one side is the original post itself.
+
+    :func:`netlib.traces.build_traces` puts the original post into the repost trace (as
+    object ``"post:<its action_id>"``) so that its author pairs with fast resharers.
+    """
+    if pairs.empty:
+        return np.zeros(0, dtype=bool)
+    root = pairs[OBJECT_ID].astype(str).str.removeprefix("post:")
+    is_repost = (pairs[TRACE] == "repost").to_numpy()
+    own = (pairs[CONTENT_ID].astype(str) == root) | (pairs[CONTENT_ID_Y].astype(str) == root)
+    return is_repost & own.to_numpy()
 
 
 def object_idf(traces: pd.DataFrame) -> pd.DataFrame:

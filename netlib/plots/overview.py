@@ -1,4 +1,4 @@
-"""Figures for the data overview (merged into netlib.plots' namespace)."""
+"""Figures for the data overview: accounts, activity over time, hours, interactions."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from netlib.schema import PLATFORM, SOURCE_ID, STATUS, TARGET_ID, WEIGHT
+
 __all__ = ["accounts_bar", "activity_timeline", "hour_heatmap", "interaction_graph",
            "interaction_graph_static"]
 
@@ -17,8 +19,8 @@ __all__ = ["accounts_bar", "activity_timeline", "hour_heatmap", "interaction_gra
 def accounts_bar(table: pd.DataFrame) -> go.Figure:
     """Stacked bars of accounts per platform and status (from ``overview.accounts_by_platform``)."""
     fig = go.Figure()
-    for status, part in table.groupby("status", sort=True):
-        fig.add_bar(x=part["platform"], y=part["accounts"], name=html.escape(str(status)))
+    for status, part in table.groupby(STATUS, sort=True):
+        fig.add_bar(x=part[PLATFORM], y=part["accounts"], name=html.escape(str(status)))
     fig.update_layout(barmode="stack", title="Accounts per platform and status",
                       xaxis_title="platform", yaxis_title="accounts", height=380)
     return fig
@@ -26,9 +28,9 @@ def accounts_bar(table: pd.DataFrame) -> go.Figure:
 
 def activity_timeline(activity: pd.DataFrame) -> go.Figure:
     """Actions per period and platform (from ``overview.activity_over_time``)."""
-    per = activity.groupby(["period", "platform"])["actions"].sum().reset_index()
+    per = activity.groupby(["period", PLATFORM])["actions"].sum().reset_index()
     fig = go.Figure()
-    for platform, part in per.groupby("platform", sort=True):
+    for platform, part in per.groupby(PLATFORM, sort=True):
         fig.add_scatter(x=part["period"], y=part["actions"], mode="lines",
                         name=html.escape(str(platform)))
     fig.update_layout(title="Activity over time (UTC)", xaxis_title="date",
@@ -55,15 +57,15 @@ def hour_heatmap(table: pd.DataFrame, *, title: str = "Actions by hour of day (U
 
 
 def _top_graph(edges: pd.DataFrame, max_nodes: int) -> nx.Graph:
-    weights = edges.groupby(["source_id", "target_id"])["interactions"].sum()
+    weights = edges.groupby([SOURCE_ID, TARGET_ID])["interactions"].sum()
     graph = nx.Graph()
     for (src, dst), w in weights.items():
         if graph.has_edge(src, dst):
-            graph[src][dst]["weight"] += int(w)
+            graph[src][dst][WEIGHT] += int(w)
         else:
-            graph.add_edge(src, dst, weight=int(w))
+            graph.add_edge(src, dst, **{WEIGHT: int(w)})
     if graph.number_of_nodes() > max_nodes:
-        strength = dict(graph.degree(weight="weight"))
+        strength = dict(graph.degree(weight=WEIGHT))
         keep = sorted(strength, key=lambda n: (-strength[n], str(n)))[:max_nodes]
         graph = graph.subgraph(keep).copy()
     return graph
@@ -74,7 +76,7 @@ def _layout(graph: nx.Graph, seed: int) -> dict:
     ordered = nx.Graph()
     ordered.add_nodes_from(nodes)
     ordered.add_edges_from(sorted(graph.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))))
-    return nx.spring_layout(ordered, seed=seed, weight="weight",
+    return nx.spring_layout(ordered, seed=seed, weight=WEIGHT,
                             k=1.5 / np.sqrt(max(len(nodes), 1)), iterations=60)
 
 
@@ -100,7 +102,7 @@ def interaction_graph(edges: pd.DataFrame, labels: pd.Series | None = None, *,
         ex += [pos[a][0], pos[b][0], None]
         ey += [pos[a][1], pos[b][1], None]
     nodes = sorted(graph.nodes, key=str)
-    strength = dict(graph.degree(weight="weight"))
+    strength = dict(graph.degree(weight=WEIGHT))
     hover = []
     for n in nodes:
         name = labels.get(n, n) if labels is not None else n
@@ -123,7 +125,7 @@ def interaction_graph_static(edges: pd.DataFrame, *, max_nodes: int = 600, seed:
     """Static matplotlib twin of :func:`interaction_graph` (same layout)."""
     graph = _top_graph(edges, max_nodes)
     pos = _layout(graph, seed)
-    strength = dict(graph.degree(weight="weight"))
+    strength = dict(graph.degree(weight=WEIGHT))
     fig, ax = plt.subplots(figsize=(8, 8))
     nx.draw_networkx_edges(graph, pos, ax=ax, width=0.3, edge_color="#bbbbbb")
     nodes = sorted(graph.nodes, key=str)

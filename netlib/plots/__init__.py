@@ -1,0 +1,111 @@
+"""Figures: take results, return a Figure, never save.
+
+Every briefing figure comes as an interactive plotly figure (``network_map``, ``chain_timeline``,
+``activity_heatmap``, ``survival_curve``) and a static matplotlib twin with the same name
+and a ``_static`` suffix. Saving is :func:`netlib.report.save_figure`'s job.
+
+Text from the data (handles, names) can be hostile: it is HTML-escaped before it goes into
+plotly hover labels, because plotly renders hover text as a subset of HTML.
+
+Results are read by duck typing (``getattr(result, "clusters", None)``), so any object with
+the DataFrames named in the analysis contracts works, including a ``SimpleNamespace``.
+
+Modules: :mod:`~netlib.plots.network` (the coordination network map),
+:mod:`~netlib.plots.mirrors` (chain timelines, takedown/re-creation survival),
+:mod:`~netlib.plots.heatmaps` (hour x weekday activity), :mod:`~netlib.plots.overview`
+(the data overview: accounts, activity over time, hours, interactions). The hub figures
+(cascades, time-zone fits) are defined in :mod:`netlib.hubs.figures` and re-exported here,
+so every figure is one ``netlib.plots`` call. Everything public is importable from
+``netlib.plots``.
+"""
+
+from __future__ import annotations
+
+from netlib.hubs.figures import (
+    cascade_figure,
+    cascade_figure_static,
+    offset_heatmap,
+    offset_heatmaps_static,
+    offset_likelihood,
+)
+from netlib.plots._common import account_labels
+from netlib.plots.heatmaps import (
+    activity_heatmap,
+    activity_heatmap_by_cluster,
+    activity_heatmap_static,
+    activity_matrix,
+)
+from netlib.plots.mirrors import (
+    chain_timeline,
+    chain_timeline_static,
+    kaplan_meier,
+    recreation_times,
+    survival_curve,
+    survival_curve_static,
+)
+from netlib.plots.network import coordination_edges, network_map, network_map_static
+from netlib.plots.overview import (
+    accounts_bar,
+    activity_timeline,
+    hour_heatmap,
+    interaction_graph,
+    interaction_graph_static,
+)
+
+# Result column names, re-exported here as before (defined in netlib.schema).
+from netlib.schema import (
+    ACCOUNT_ID_Y,
+    CHAIN_ID,
+    CLUSTER_ID,
+    HUB_SCORE,
+    P_VALUE,
+    POSITION,
+    PREDECESSOR_ID,
+    Q_VALUE,
+    RANK,
+    SCORE,
+    SUCCESSOR_ID,
+    TAKEN_DOWN_AT,
+    TIME_DELTA,
+    TRACE,
+    TZ_HIGH,
+    TZ_LOW,
+    UTC_OFFSET,
+    WEIGHT,
+)
+
+__all__ = [
+    "CLUSTER_ID", "ACCOUNT_ID_Y", "PREDECESSOR_ID", "SUCCESSOR_ID", "SCORE", "CHAIN_ID",
+    "POSITION", "HUB_SCORE", "RANK", "Q_VALUE", "P_VALUE", "WEIGHT", "TIME_DELTA",
+    "UTC_OFFSET", "TZ_LOW", "TZ_HIGH", "TRACE", "TAKEN_DOWN_AT",
+    "account_labels", "coordination_edges", "recreation_times", "kaplan_meier", "activity_matrix",
+    "network_map", "network_map_static", "chain_timeline", "chain_timeline_static",
+    "activity_heatmap", "activity_heatmap_by_cluster", "activity_heatmap_static",
+    "survival_curve", "survival_curve_static",
+    # data overview
+    "accounts_bar", "activity_timeline", "hour_heatmap", "interaction_graph",
+    "interaction_graph_static",
+    # hub analysis (defined in netlib.hubs.figures)
+    "cascade_figure", "cascade_figure_static", "offset_heatmap", "offset_heatmaps_static",
+    "offset_likelihood",
+]
+
+# Names that were reachable as ``netlib.plots.<name>`` when this was a single module;
+# kept so existing code keeps working.
+import html  # noqa: E402,F401
+from typing import Any  # noqa: E402,F401
+
+import numpy as np  # noqa: E402,F401
+import pandas as pd  # noqa: E402,F401
+
+from netlib.plots._common import WEEKDAYS  # noqa: E402,F401
+from netlib.plots.mirrors import _chain_rows  # noqa: E402,F401  (tests inspect it)
+from netlib.schema import (  # noqa: E402,F401
+    ACCOUNT_ID,
+    CREATED_AT,
+    HANDLE,
+    PLATFORM,
+    STATUS,
+    SUSPENDED_AT,
+    TIMESTAMP,
+)

@@ -22,7 +22,7 @@ from netlib.schema import DataFormatError
 __all__ = [
     "gather_files", "parse_list_cell", "list_cells_to_space", "snowflake_time",
     "normalize_text_for_object", "text_object_ids", "extract_hashtags", "extract_urls",
-    "SNOWFLAKE_EPOCH_MS", "add_unparsed",
+    "SNOWFLAKE_EPOCH_MS", "add_unparsed", "files_label",
 ]
 
 #: Twitter's snowflake epoch (2010-11-04T01:42:54.657Z) in ms since the Unix epoch.
@@ -65,6 +65,17 @@ def gather_files(paths: Any, patterns: Iterable[str], *, what: str) -> list[Path
         raise DataFormatError(f"{', '.join(map(str, paths))}: no {what} files found "
                               f"(looked for {', '.join(patterns)})")
     return unique
+
+
+def files_label(files: list[Path], noun: str) -> str:
+    """How the load report names what was read: the file's name, or ``"<n> <noun>"``.
+
+    Examples
+    --------
+    >>> files_label([Path("a.csv")], "tweet files"), files_label([Path("a"), Path("b")], "files")
+    ('a.csv', '2 files')
+    """
+    return files[0].name if len(files) == 1 else f"{len(files):,} {noun}"
 
 
 def parse_list_cell(value: Any) -> list[str]:

@@ -36,6 +36,7 @@ from tqdm import tqdm
 from netlib.io._common import (
     extract_hashtags,
     extract_urls,
+    files_label,
     gather_files,
     snowflake_time,
     text_object_ids,
@@ -177,7 +178,7 @@ def read_fivethirtyeight(paths: str | Path | list, *, authors: str | Path | None
         row_files.append(np.full(len(frame), _display(path, files), dtype=object))
     tweets = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     label_path = _find_authors(files, authors)
-    display = files[0].name if len(files) == 1 else f"{len(files):,} tweet files"
+    display = files_label(files, "tweet files")
     report.add_file("actions", display, len(tweets))
     tweets = tweets.reset_index(drop=True)
     tweets[ACCOUNT_ID] = _account_ids(tweets)

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from netlib.io._common import add_unparsed, gather_files
+from netlib.io._common import add_unparsed, files_label, gather_files
 from netlib.io._files import sha256_file
 from netlib.schema import (
     ACCOUNT_ID,
@@ -146,7 +146,7 @@ def read_twarc2(paths: str | Path | list, *, now: pd.Timestamp | None = None) ->
     if actions.empty:
         actions = pd.DataFrame(columns=["_file", "_row", ACTION_ID, ACCOUNT_ID, TIMESTAMP,
                                         KIND])
-    display = files[0].name if len(files) == 1 else f"{len(files):,} JSON files"
+    display = files_label(files, "JSON files")
     report.add_file("actions", display, len(actions),
                     sha256=sha256_file(files[0]) if len(files) == 1 else None)
     accounts = _accounts(users, actions)

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from netlib.io._common import gather_files, list_cells_to_space
+from netlib.io._common import files_label, gather_files, list_cells_to_space
 from netlib.io._files import sha256_file
 from netlib.schema import (
     ACCOUNT_ID,
@@ -216,7 +216,7 @@ def read_twitter_io_archive(paths: str | Path | list, *, chunksize: int = 50_000
     del action_parts
     accounts = (_merge_accounts(account_parts) if account_parts
                 else pd.DataFrame(columns=[ACCOUNT_ID, PLATFORM, HANDLE]))
-    display = files[0].name if len(files) == 1 else f"{len(files):,} tweet files"
+    display = files_label(files, "tweet files")
     report.add_file("actions", display, len(actions), sha256=digests[0])
     report.add_file("accounts", f"{display} (accounts derived from userid)", len(accounts))
     if len(actions) == 0:

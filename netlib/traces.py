@@ -42,6 +42,7 @@ from netlib.schema import (
     OBJECT_ID,
     TEXT,
     TIMESTAMP,
+    TRACE,
     URLS,
     Dataset,
     ParameterError,
@@ -58,8 +59,6 @@ __all__ = [
     "media_groups",
 ]
 
-#: Column naming the behaviour in a trace table.
-TRACE = "trace"
 #: Every trace :func:`build_traces` knows, in output order.
 TRACES = ("repost", "link", "hashtag", "hashtag_seq", "text", "reply", "media")
 #: Columns of a trace table.

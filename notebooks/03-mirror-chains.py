@@ -46,6 +46,7 @@ seed = 0
 from pathlib import Path
 
 import pandas as pd
+from IPython.display import display
 
 import netlib
 from netlib import plots, report

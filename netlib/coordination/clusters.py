@@ -5,13 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from netlib.coordination.pairs import ACCOUNT_ID_Y
-from netlib.schema import ACCOUNT_ID, ParameterError
+from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, CLUSTER_ID, OBJECT_ID, TRACE, ParameterError
 
 __all__ = ["METHODS", "partition", "stability", "CLUSTER_ID", "STABILITY"]
 
 METHODS = ("leiden", "louvain", "components")
-CLUSTER_ID = "cluster_id"
 STABILITY = "stability"
 
 
@@ -210,8 +208,8 @@ def behaviour_mix(pairs: pd.DataFrame, labels: pd.Series, *,
     ca = pairs[ACCOUNT_ID].map(member)
     cb = pairs[ACCOUNT_ID_Y].map(member)
     inside = pairs[ca.notna() & (ca == cb)].assign(**{CLUSTER_ID: ca})
-    inside = inside.drop_duplicates([ACCOUNT_ID, ACCOUNT_ID_Y, "trace", "object_id"])
-    counts = pd.crosstab(inside[CLUSTER_ID], inside["trace"])
+    inside = inside.drop_duplicates([ACCOUNT_ID, ACCOUNT_ID_Y, TRACE, OBJECT_ID])
+    counts = pd.crosstab(inside[CLUSTER_ID], inside[TRACE])
     out = pd.DataFrame(index=pd.Index(sorted(set(labels)), name=CLUSTER_ID))
     shares = counts.div(counts.sum(axis=1).where(lambda x: x > 0), axis=0) \
         .reindex(out.index).fillna(0.0)

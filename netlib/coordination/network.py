@@ -18,13 +18,12 @@ from netlib.coordination.pairs import (
     TIME_DELTA,
     coshare_pairs,
 )
-from netlib.schema import ACCOUNT_ID, ACTION_ID, OBJECT_ID, TIMESTAMP
-from netlib.traces import TRACE, TRACES
+from netlib.schema import ACCOUNT_ID, ACTION_ID, OBJECT_ID, TIMESTAMP, TRACE, WEIGHT
+from netlib.traces import TRACES
 
 __all__ = ["co_actions", "edge_table", "object_idf", "author_pairs", "WEIGHT", "WEIGHT_TFIDF", "N_CO_ACTIONS",
            "MEDIAN_LAG", "TIMESTAMP_Y", "trace_weight_column"]
 
-WEIGHT = "weight"
 WEIGHT_TFIDF = "weight_tfidf"
 N_CO_ACTIONS = "n_co_actions"
 MEDIAN_LAG = "median_lag_s"

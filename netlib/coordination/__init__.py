@@ -3,13 +3,35 @@
 :func:`detect` is the entry point; :func:`coshare_pairs` gives CooRTweet-exact co-share
 pairs; the submodules hold the parts (``network``, ``significance``, ``clusters``,
 ``result``).
+
+The heavier parts (the null model needs scipy.stats) are imported on first use, so a
+script that only computes co-share pairs starts quickly.
 """
 
-from netlib.coordination.clusters import METHODS
-from netlib.coordination.detect import DEFAULTS, detect
+from importlib import import_module
+
 from netlib.coordination.pairs import coshare_pairs
-from netlib.coordination.result import CoordinationResult
-from netlib.coordination.significance import bh_qvalues, disparity_filter
 
 __all__ = ["detect", "CoordinationResult", "coshare_pairs", "DEFAULTS", "METHODS",
            "bh_qvalues", "disparity_filter"]
+
+_LAZY = {
+    "detect": "netlib.coordination.detect",
+    "DEFAULTS": "netlib.coordination.detect",
+    "METHODS": "netlib.coordination.clusters",
+    "CoordinationResult": "netlib.coordination.result",
+    "bh_qvalues": "netlib.coordination.significance",
+    "disparity_filter": "netlib.coordination.significance",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'netlib.coordination' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

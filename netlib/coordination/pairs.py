@@ -37,19 +37,26 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from netlib import schema
-from netlib.schema import ACCOUNT_ID, ACTION_ID, OBJECT_ID, TIMESTAMP, Dataset, ParameterError
+from netlib.schema import (
+    ACCOUNT_ID,
+    ACCOUNT_ID_Y,
+    ACTION_ID,
+    CONTENT_ID,
+    CONTENT_ID_Y,
+    OBJECT_ID,
+    TIME_DELTA,
+    TIMESTAMP,
+    TRACE,
+    DataFormatError,
+    Dataset,
+    ParameterError,
+)
 
 __all__ = ["coshare_pairs", "PAIR_COLUMNS", "CONTENT_ID", "CONTENT_ID_Y", "ACCOUNT_ID_Y",
            "TIME_DELTA", "TIMESTAMP_SHARE", "TRACE"]
 
 # --- column names (CooRTweet's; the interchange names come from schema.py) ----------------------
-CONTENT_ID = "content_id"
-CONTENT_ID_Y = "content_id_y"
-ACCOUNT_ID_Y = f"{ACCOUNT_ID}_y"
-TIME_DELTA = "time_delta"
 TIMESTAMP_SHARE = "timestamp_share"
-TRACE = getattr(schema, "TRACE", "trace")
 
 #: Output columns, in order (a ``trace`` column is prepended for trace tables).
 PAIR_COLUMNS = [OBJECT_ID, ACCOUNT_ID, ACCOUNT_ID_Y, CONTENT_ID, CONTENT_ID_Y, TIME_DELTA]
@@ -259,12 +266,12 @@ def _read_shares(data: Any, *, window: float) -> _Shares:
         if {OBJECT_ID, ACCOUNT_ID, CONTENT_ID, TIMESTAMP_SHARE} <= cols:
             return _from_frame(data, cid=CONTENT_ID, ts=TIMESTAMP_SHARE, trace=None,
                                window=window, source="coortweet frame")
-        raise schema.DataFormatError(
+        raise DataFormatError(
             f"coshare_pairs: the frame has columns {', '.join(map(str, data.columns)) or '(none)'}"
             f"; expected a trace table ({ACCOUNT_ID}, {TRACE}, {OBJECT_ID}, {TIMESTAMP}, "
             f"{ACTION_ID}) or a CooRTweet frame ({OBJECT_ID}, {ACCOUNT_ID}, {CONTENT_ID}, "
             f"{TIMESTAMP_SHARE})")
-    raise schema.DataFormatError(
+    raise DataFormatError(
         f"coshare_pairs: cannot use input of type {type(data).__name__}; expected a Dataset, "
         "a DataFrame, or a path/glob of Parquet or CSV files")
 
@@ -279,7 +286,7 @@ def _from_frame(frame: pd.DataFrame, *, cid: str, ts: str, trace: str | None,
             try:  # ISO 8601 text
                 times = pd.to_datetime(times, utc=True, format="ISO8601")
             except (TypeError, ValueError) as err:
-                raise schema.DataFormatError(
+                raise DataFormatError(
                     f"coshare_pairs: column {ts} must hold datetimes, ISO 8601 text or "
                     f"epoch seconds (got dtype {frame[ts].dtype})") from err
     if pd.api.types.is_datetime64_any_dtype(times.dtype):
@@ -314,7 +321,7 @@ def _from_files(path: str | Path, *, window: float) -> _Shares:
     files = sorted(_glob.glob(text)) if any(ch in text for ch in "*?[") else (
         [text] if Path(text).exists() else [])
     if not files:
-        raise schema.DataFormatError(f"coshare_pairs: no file matches {text!r}")
+        raise DataFormatError(f"coshare_pairs: no file matches {text!r}")
     csv = all(f.lower().endswith((".csv", ".csv.gz")) for f in files)
     lit = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
     reader = (f"read_csv({lit}, header=true, all_varchar=true, filename=true)" if csv else
@@ -327,7 +334,7 @@ def _from_files(path: str | Path, *, window: float) -> _Shares:
     elif {OBJECT_ID, ACCOUNT_ID, CONTENT_ID, TIMESTAMP_SHARE} <= set(cols):
         tr, cid, ts, has_trace = "''", CONTENT_ID, TIMESTAMP_SHARE, False
     else:
-        raise schema.DataFormatError(
+        raise DataFormatError(
             f"coshare_pairs: {files[0]} has columns {', '.join(cols)}; expected "
             f"{ACCOUNT_ID}, {TRACE}, {OBJECT_ID}, {TIMESTAMP}, {ACTION_ID} or "
             f"{OBJECT_ID}, {ACCOUNT_ID}, {CONTENT_ID}, {TIMESTAMP_SHARE}")
@@ -508,14 +515,21 @@ def _duckdb_pairs(shares: _Shares, *, window: float, min_participation: int,
                   max_object_shares: int | None, memory_limit: str | None = None,
                   temp_directory: str | None = None, threads: int | None = None,
                   id_dtype: str = "str") -> tuple[pd.DataFrame, dict[str, Any]]:
+    import tempfile
+
     import duckdb
 
+    def quoted(text: str) -> str:
+        return "'" + str(text).replace("'", "''") + "'"
+
     con = duckdb.connect()
+    # Spill files go to a private temporary folder (DuckDB's default is ./.tmp in the
+    # caller's working directory), removed when the join is done.
+    spill = None if temp_directory else tempfile.TemporaryDirectory(prefix="netlib-duckdb-")
     try:
         if memory_limit:
-            con.execute(f"SET memory_limit = '{memory_limit}'")
-        if temp_directory:
-            con.execute(f"SET temp_directory = '{temp_directory}'")
+            con.execute(f"SET memory_limit = {quoted(memory_limit)}")
+        con.execute(f"SET temp_directory = {quoted(temp_directory or spill.name)}")
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         if shares.frame is not None:
@@ -549,6 +563,8 @@ def _duckdb_pairs(shares: _Shares, *, window: float, min_participation: int,
         pairs = _fetch_pairs(con)
     finally:
         con.close()
+        if spill is not None:
+            spill.cleanup()
     if shares.frame is not None:
         ids = _frame_ids(shares.frame)
     del con

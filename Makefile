@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.py))
 BUILD := build/notebooks
+# Reports must open offline: no require.js or MathJax from a CDN (figures embed plotly.js).
+NBCONVERT_FLAGS := --to html --no-input --HTMLExporter.require_js_url= --HTMLExporter.mathjax_url=
 
 .PHONY: venv test report lab lock clean help
 
@@ -34,7 +36,7 @@ report: $(STAMP)
 	  $(BIN)/jupytext --quiet --to ipynb --set-kernel python3 -o $(BUILD)/$$name.ipynb $$nb; \
 	  $(BIN)/papermill --cwd notebooks --kernel python3 --log-level WARNING \
 	      $(BUILD)/$$name.ipynb $(BUILD)/$$name.out.ipynb; \
-	  $(BIN)/jupyter nbconvert --log-level WARN --to html --no-input \
+	  $(BIN)/jupyter nbconvert --log-level WARN $(NBCONVERT_FLAGS) \
 	      --output-dir reports --output $$name $(BUILD)/$$name.out.ipynb; \
 	done
 	@echo "reports written:"; ls -1 reports/*.html; echo "figures:"; ls -1 figures/ | head -50

@@ -52,3 +52,20 @@ def test_notebook_executes_on_small_scenario(notebook, small_scenario, tmp_path,
     errors = [o for c in executed.cells if c.cell_type == "code"
               for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
+    if notebook.stem.startswith("00"):
+        _assert_report_is_offline(executed)
+
+
+def _assert_report_is_offline(executed) -> None:
+    """The HTML `make report` renders loads no script from the network and embeds plotly."""
+    import re
+
+    from nbconvert import HTMLExporter
+
+    makefile = (ROOT / "Makefile").read_text()
+    assert "--HTMLExporter.require_js_url= --HTMLExporter.mathjax_url=" in makefile
+    exporter = HTMLExporter(exclude_input=True, require_js_url="", mathjax_url="")
+    html, _ = exporter.from_notebook_node(executed)
+    remote = re.findall(r'<script[^>]+src="(https?://[^"]+)"', html)
+    assert remote == [], f"report loads scripts from the network: {sorted(set(remote))}"
+    assert "plotly-graph-div" in html and "window.Plotly" in html

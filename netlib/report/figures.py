@@ -20,15 +20,41 @@ def figures_dir() -> Path:
     return here / "figures"
 
 
+#: Name under which :func:`setup_notebook` registers its plotly renderer.
+OFFLINE_RENDERER = "netlib_offline"
+
+
 def setup_notebook() -> None:
     """Make plotly figures embed in executed notebooks and in their HTML rendering.
 
     In a headless kernel plotly's default renderer leaves nbconvert's HTML without a
     plot; the ``notebook`` renderer embeds plotly.js once so the report opens offline.
+    That renderer also puts a MathJax ``<script src>`` from a CDN before every figure
+    (netlib's figures use no LaTeX), which would make a report reach out to the internet
+    when opened: the renderer registered here is the same with that tag removed.
     """
     import plotly.io as pio
 
-    pio.renderers.default = "notebook"
+    if OFFLINE_RENDERER not in pio.renderers:
+        pio.renderers[OFFLINE_RENDERER] = _offline_notebook_renderer()
+    pio.renderers.default = OFFLINE_RENDERER
+
+
+def _offline_notebook_renderer():
+    import re
+
+    from plotly.io._renderers import NotebookRenderer
+
+    cdn_script = re.compile(r'<script src="https?://[^"]*mathjax[^"]*"></script>', re.I)
+
+    class OfflineNotebookRenderer(NotebookRenderer):
+        def to_mimebundle(self, fig_dict):
+            bundle = super().to_mimebundle(fig_dict)
+            if "text/html" in bundle:
+                bundle["text/html"] = cdn_script.sub("", bundle["text/html"])
+            return bundle
+
+    return OfflineNotebookRenderer()
 
 
 def save_figure(fig, name: str, *, folder: str | Path | None = None, dpi: int = 150) -> Path:

@@ -209,6 +209,16 @@ def _pattern(local_hour: np.ndarray, local_day: np.ndarray) -> str:
     return label
 
 
+def _fit_setup(offsets, level: float, n_boot: int, reference):
+    """Validate the shared fit options; return the offset grid and reference curves."""
+    grid = _offset_grid(np.arange(-12, 14.5, 0.5) if offsets is None else offsets)
+    if not 0 < level < 1:
+        raise ParameterError(f"level must lie between 0 and 1 (got {level})")
+    if n_boot < 0:
+        raise ParameterError(f"n_boot must be >= 0 (got {n_boot})")
+    return grid, _references(reference)
+
+
 def fit_offset(timestamps: pd.Series, *, offsets: Any = None, reference: Any = "auto",
                n_boot: int = 200, level: float = 0.95, min_actions: int = 30,
                seed: int = 0) -> dict[str, Any]:
@@ -276,12 +286,7 @@ def fit_offset(timestamps: pd.Series, *, offsets: Any = None, reference: Any = "
     >>> abs(fit["utc_offset_hours"] - 5) <= 2
     True
     """
-    grid = _offset_grid(np.arange(-12, 14.5, 0.5) if offsets is None else offsets)
-    if not 0 < level < 1:
-        raise ParameterError(f"level must lie between 0 and 1 (got {level})")
-    if n_boot < 0:
-        raise ParameterError(f"n_boot must be >= 0 (got {n_boot})")
-    refs = _references(reference)
+    grid, refs = _fit_setup(offsets, level, n_boot, reference)
     return _fit(_half_hours(timestamps), grid, refs, n_boot=n_boot, level=level,
                 min_actions=min_actions, seed=seed)
 
@@ -381,12 +386,7 @@ def fit_group_offsets(actions: pd.DataFrame, membership: pd.DataFrame, *,
             N_DAYS, FIT, STATEMENT]
     if membership.empty:
         return pd.DataFrame(columns=cols)
-    grid = _offset_grid(np.arange(-12, 14.5, 0.5) if offsets is None else offsets)
-    if not 0 < level < 1:
-        raise ParameterError(f"level must lie between 0 and 1 (got {level})")
-    if n_boot < 0:
-        raise ParameterError(f"n_boot must be >= 0 (got {n_boot})")
-    refs = _references(reference)
+    grid, refs = _fit_setup(offsets, level, n_boot, reference)
     joined = actions[[ACCOUNT_ID, TIMESTAMP]].merge(
         membership[[ACCOUNT_ID, group_column]].drop_duplicates(), on=ACCOUNT_ID)
     joined = joined[joined[TIMESTAMP].notna()]

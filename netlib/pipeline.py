@@ -195,8 +195,11 @@ def analyze_path(path: str | Path, out: str | Path, *, format: str | None = None
                    encoding="utf-8")
     written.append(run)
     if report:
-        written.append(report_mod.write_report(analysis, out / "report.html",
-                                               pseudonymize_key=pseudonymize,
+        # The report and the Gephi files share one pseudonymised copy of the analysis.
+        shown = (report_mod.pseudonymize_analysis(analysis, pseudonymize) if pseudonymize
+                 else analysis)
+        written.append(report_mod.write_report(shown, out / "report.html",
+                                               pseudonymized=bool(pseudonymize),
                                                progress=progress))
-        written += report_mod.export_graph(analysis, out, pseudonymize_key=pseudonymize)
+        written += report_mod.export_graph(shown, out)
     return written

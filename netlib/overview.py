@@ -15,13 +15,19 @@ from netlib.schema import (
     KIND,
     OBJECT_ID,
     PLATFORM,
+    SOURCE_ID,
     STATUS,
+    TARGET_ID,
     TIMESTAMP,
     Dataset,
     ParameterError,
 )
 
-__all__ = ["accounts_by_platform", "activity_over_time", "hour_of_day", "interaction_edges"]
+__all__ = ["accounts_by_platform", "activity_over_time", "hour_of_day", "action_links",
+           "interaction_edges", "INTERACTION_KINDS"]
+
+#: Action kinds that point at another action (``object_id``).
+INTERACTION_KINDS = ("repost", "reply", "quote", "forward")
 
 
 def accounts_by_platform(data: Dataset) -> pd.DataFrame:
@@ -83,29 +89,53 @@ def hour_of_day(data: Dataset, *, by: str = PLATFORM) -> pd.DataFrame:
     return table.reindex(columns=range(24), fill_value=0)
 
 
-def interaction_edges(data: Dataset, *, kinds: tuple[str, ...] = ("repost", "reply", "quote",
-                                                                  "forward")) -> pd.DataFrame:
+def action_links(actions: pd.DataFrame, *,
+                 kinds: tuple[str, ...] = INTERACTION_KINDS) -> pd.DataFrame:
+    """One row per action that points at another action in the data, with both authors.
+
+    An action of one of ``kinds`` whose ``object_id`` is the ``action_id`` of another
+    action links its author (source) to the author of that action (target). Objects
+    outside the data and self-links are dropped.
+
+    Parameters
+    ----------
+    actions : DataFrame
+        A Dataset's actions (``action_id, account_id, kind, object_id``).
+    kinds : tuple of str
+        Action kinds to follow.
+
+    Returns
+    -------
+    DataFrame with columns ``source_id, target_id, kind, object_id``, in the order of
+    ``actions``.
+    """
+    has = actions[OBJECT_ID].notna() & actions[KIND].isin(kinds)
+    refs = actions.loc[has, [ACCOUNT_ID, KIND, OBJECT_ID]]
+    author = pd.Series(actions[ACCOUNT_ID].to_numpy(), index=actions[ACTION_ID].to_numpy())
+    author = author[~author.index.duplicated()]
+    links = pd.DataFrame({SOURCE_ID: refs[ACCOUNT_ID].to_numpy(),
+                          TARGET_ID: refs[OBJECT_ID].map(author).to_numpy(),
+                          KIND: refs[KIND].to_numpy(),
+                          OBJECT_ID: refs[OBJECT_ID].to_numpy()})
+    links = links[links[TARGET_ID].notna() & (links[SOURCE_ID] != links[TARGET_ID])]
+    return links.reset_index(drop=True)
+
+
+def interaction_edges(data: Dataset, *,
+                      kinds: tuple[str, ...] = INTERACTION_KINDS) -> pd.DataFrame:
     """Account-to-account interactions: who reposts, replies to, quotes or forwards whom.
 
-    An action whose ``object_id`` is another action in the data links its author (source)
-    to the author of that action (target). Self-interactions are dropped.
+    Counts :func:`action_links` per pair of accounts and kind.
 
     Returns
     -------
     DataFrame with columns ``source_id, target_id, kind, interactions``, sorted by
     ``interactions`` descending then ids (deterministic).
     """
-    acts = data.actions
-    links = acts.loc[acts[KIND].isin(kinds) & acts[OBJECT_ID].notna(),
-                     [ACCOUNT_ID, KIND, OBJECT_ID]]
-    authors = acts[[ACTION_ID, ACCOUNT_ID]].rename(columns={ACTION_ID: OBJECT_ID,
-                                                           ACCOUNT_ID: "target_id"})
-    merged = links.merge(authors, on=OBJECT_ID, how="inner").rename(
-        columns={ACCOUNT_ID: "source_id"})
-    merged = merged[merged["source_id"] != merged["target_id"]]
-    out = (merged.groupby(["source_id", "target_id", KIND]).size().rename("interactions")
+    links = action_links(data.actions, kinds=kinds)
+    out = (links.groupby([SOURCE_ID, TARGET_ID, KIND]).size().rename("interactions")
            .reset_index())
-    return out.sort_values(["interactions", "source_id", "target_id", KIND],
+    return out.sort_values(["interactions", SOURCE_ID, TARGET_ID, KIND],
                            ascending=[False, True, True, True], kind="stable").reset_index(drop=True)
 
 

@@ -29,7 +29,8 @@ from netlib.hubs._columns import (
     TRACE,
     WEIGHT,
 )
-from netlib.schema import ACCOUNT_ID, ACTION_ID, KIND, OBJECT_ID
+from netlib.overview import action_links
+from netlib.schema import ACCOUNT_ID, OBJECT_ID, SOURCE_ID, TARGET_ID
 
 __all__ = [
     "AMPLIFYING_KINDS",
@@ -49,16 +50,10 @@ COPY_TRACES = ("text", "media")
 
 def _repost_links(actions: pd.DataFrame) -> pd.DataFrame:
     """``amplifier_id, amplified_id, object_id`` for actions pointing to a known action."""
-    has = actions[OBJECT_ID].notna() & actions[KIND].isin(AMPLIFYING_KINDS)
-    refs = actions.loc[has, [ACCOUNT_ID, OBJECT_ID]]
-    author = pd.Series(actions[ACCOUNT_ID].to_numpy(), index=actions[ACTION_ID].to_numpy())
-    author = author[~author.index.duplicated()]
-    target = refs[OBJECT_ID].map(author)
-    links = pd.DataFrame({AMPLIFIER_ID: refs[ACCOUNT_ID].to_numpy(),
-                          AMPLIFIED_ID: target.to_numpy(),
-                          OBJECT_ID: refs[OBJECT_ID].to_numpy()})
-    links = links[links[AMPLIFIED_ID].notna() & (links[AMPLIFIER_ID] != links[AMPLIFIED_ID])]
-    return links.reset_index(drop=True)
+    links = action_links(actions, kinds=AMPLIFYING_KINDS)
+    return pd.DataFrame({AMPLIFIER_ID: links[SOURCE_ID].to_numpy(),
+                         AMPLIFIED_ID: links[TARGET_ID].to_numpy(),
+                         OBJECT_ID: links[OBJECT_ID].to_numpy()})
 
 
 def amplification_edges(actions: pd.DataFrame, *, pairs: pd.DataFrame | None = None,

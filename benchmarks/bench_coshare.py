@@ -4,8 +4,9 @@ Both tools start from a CSV file of the same generated retweets and end with a t
 disk, and each step runs in its own subprocess so its wall time and peak resident memory
 (``ru_maxrss`` of the process tree) can be measured.
 
-* netlib: ``coshare_pairs("shares.csv", window=60, min_participation=2)`` -> Parquet
-  (one row per co-share).
+* netlib: ``write_coshare_pairs("shares.csv", "pairs", window=60, min_participation=2)``
+  -> a folder of Parquet files (one row per co-share). ``--frame`` measures
+  ``coshare_pairs(...)`` -> DataFrame -> one Parquet file instead.
 * QUT toolkit: ``compute_networks DB preprocess --format csv FILE``, then
   ``compute_networks DB compute co_retweet --time_window 60 --min_edge_weight 2``, then
   ``compute_networks DB export_network edges.csv co_retweet --output_format csv``
@@ -140,6 +141,16 @@ def _measure_main(cmd: list[str]) -> int:
 
 NETLIB_SCRIPT = """
 import sys
+from netlib.coordination.pairfiles import write_coshare_pairs
+info = write_coshare_pairs(sys.argv[1], sys.argv[2], window=float(sys.argv[3]),
+                           min_participation=int(sys.argv[4]), engine=sys.argv[5],
+                           memory_limit=sys.argv[6] or None)
+print(info["rows"])
+"""
+
+# the earlier way: the whole pair table as a pandas DataFrame, then one Parquet file
+NETLIB_FRAME_SCRIPT = """
+import sys
 from netlib.coordination import coshare_pairs
 out = coshare_pairs(sys.argv[1], window=float(sys.argv[3]), min_participation=int(sys.argv[4]),
                     engine=sys.argv[5], memory_limit=sys.argv[6] or None,
@@ -151,12 +162,21 @@ print(len(out))
 
 def run_netlib(csv: Path, out: Path, *, window: int, min_participation: int,
                engine: str = "duckdb", memory_limit: str = "", id_dtype: str = "str",
-               timeout: float | None = None) -> dict:
-    cmd = [sys.executable, "-c", NETLIB_SCRIPT, str(csv), str(out), str(window),
+               frame: bool = False, timeout: float | None = None) -> dict:
+    """netlib from the CSV to pairs on disk: a folder of Parquet files written by
+    :func:`write_coshare_pairs` (default), or with ``frame=True`` a DataFrame from
+    :func:`coshare_pairs` saved as one file."""
+    if out.is_dir():
+        shutil.rmtree(out)
+    elif out.exists():
+        out.unlink()
+    script = NETLIB_FRAME_SCRIPT if frame else NETLIB_SCRIPT
+    cmd = [sys.executable, "-c", script, str(csv), str(out), str(window),
            str(min_participation), engine, memory_limit, id_dtype]
     result = measure(cmd, timeout=timeout)
     if result.get("status") == "ok":
         result["rows"] = int(pd.read_parquet(out, columns=["time_delta"]).shape[0])
+        result["pairs_per_s"] = result["rows"] / max(result["seconds"], 1e-9)
     return result
 
 
@@ -248,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-limit", default="",
                         help="DuckDB memory_limit for netlib, e.g. 1500MB (default: DuckDB's)")
     parser.add_argument("--id-dtype", default="str", choices=["str", "category"])
+    parser.add_argument("--frame", action="store_true",
+                        help="netlib returns a DataFrame (coshare_pairs) saved as one file, "
+                             "instead of writing Parquet files (write_coshare_pairs)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="run netlib this many times and use the median time")
     parser.add_argument("--check", action="store_true",
@@ -274,10 +297,10 @@ def main(argv: list[str] | None = None) -> int:
 
         runs = []
         for _ in range(0 if args.skip_netlib else max(args.repeat, 1)):
-            runs.append(run_netlib(netlib_csv, folder / "pairs.parquet", window=args.window,
+            runs.append(run_netlib(netlib_csv, folder / "pairs", window=args.window,
                                    min_participation=args.min_participation,
                                    engine=args.engine, memory_limit=args.memory_limit,
-                                   id_dtype=args.id_dtype))
+                                   id_dtype=args.id_dtype, frame=args.frame))
             print(f"netlib ({args.engine}): {runs[-1]}", flush=True)
         ok = [r for r in runs if r.get("status") == "ok"]
         ours = dict(runs[-1]) if runs else {"status": "skipped"}

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import glob as _glob
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -363,7 +365,7 @@ def _from_files(path: str | Path, *, window: float) -> _Shares:
 
 # --- the DuckDB engine -------------------------------------------------------------------------
 def _pair_sql(*, window_ticks: int, min_participation: int, max_object_shares: int | None,
-              dialect: str = "duckdb") -> list[tuple[str, str]]:
+              dialect: str = "duckdb", n_rows: int | None = None) -> list[tuple[str, str]]:
     """The SQL steps of both engines (named statements, run in order).
 
     Every step reads tables made by earlier steps; ``src`` holds the raw shares with
@@ -373,6 +375,13 @@ def _pair_sql(*, window_ticks: int, min_participation: int, max_object_shares: i
     single-partition window). Either way the rows produced are the same.
     """
     width = max(int(window_ticks), 1)
+    # DuckDB: row numbers and codes as 32-bit integers when the input has fewer than 2**31
+    # rows (given as n_rows); that shrinks the pair tables, the joins and the sort by a third
+    small = dialect == "duckdb" and n_rows is not None and n_rows < 2**31 - 1
+
+    def narrow(expr: str) -> str:
+        return f"CAST({expr} AS INTEGER)" if small else expr
+
     mp = int(min_participation)
     guard = "" if max_object_shares is None else f"AND n_shares <= {int(max_object_shares)}"
     if dialect == "spark":
@@ -398,8 +407,9 @@ def _pair_sql(*, window_ticks: int, min_participation: int, max_object_shares: i
                  f"GROUP BY src.tr, src.obj) AS u"),
         # pre-filtered rows, integer columns only (rule 4 counts these rows); o is NULL
         # for rows that cannot pair (no object or no time)
-        ("s", "SELECT src.rn, accs.a, coalesce(dups.c, src.rn) AS c, objs.o, objs.n_shares, "
-              "src.ticks, (src.obj = src.cid) AS selfrow "
+        ("s", f"SELECT {narrow('src.rn')} AS rn, {narrow('accs.a')} AS a, "
+              f"{narrow('coalesce(dups.c, src.rn)')} AS c, {narrow('objs.o')} AS o, "
+              "objs.n_shares, src.ticks, (src.obj = src.cid) AS selfrow "
               "FROM src JOIN accs USING (tr, acc) LEFT JOIN dups USING (tr, cid) "
               "LEFT JOIN objs USING (tr, obj) WHERE src.cid IS NOT NULL"),
         # rows that can pair: rule 3's "content id equals object id" rows never do
@@ -511,10 +521,18 @@ def _counts_sql(max_object_shares: int | None) -> dict[str, str]:
 _SRC_COUNTS = ("shares_read", "shares_usable")
 
 
-def _duckdb_pairs(shares: _Shares, *, window: float, min_participation: int,
-                  max_object_shares: int | None, memory_limit: str | None = None,
-                  temp_directory: str | None = None, threads: int | None = None,
-                  id_dtype: str = "str") -> tuple[pd.DataFrame, dict[str, Any]]:
+@contextmanager
+def _duckdb_session(shares: _Shares, *, window: float, min_participation: int,
+                    max_object_shares: int | None, memory_limit: str | None = None,
+                    temp_directory: str | None = None, threads: int | None = None,
+                    progress: Any = None) -> Iterator[tuple[Any, Any, dict[str, Any]]]:
+    """Run the pair SQL in a fresh DuckDB connection.
+
+    Yields ``(con, ids, counts)``: the kept pairs are the view ``pf`` (``rn_a, rn_b,
+    dt``), ``ids`` is an Arrow table of the input's ``tr, obj, acc, cid`` where row ``i``
+    is input row number ``i``, and ``counts`` the figures for ``result.attrs``. The
+    connection and its spill folder are closed when the block ends.
+    """
     import tempfile
 
     import duckdb
@@ -522,6 +540,7 @@ def _duckdb_pairs(shares: _Shares, *, window: float, min_participation: int,
     def quoted(text: str) -> str:
         return "'" + str(text).replace("'", "''") + "'"
 
+    say = progress or (lambda _msg: None)
     con = duckdb.connect()
     # Spill files go to a private temporary folder (DuckDB's default is ./.tmp in the
     # caller's working directory), removed when the join is done.
@@ -539,35 +558,58 @@ def _duckdb_pairs(shares: _Shares, *, window: float, min_participation: int,
         else:
             # row numbers follow the files' row order (insertion order is preserved here)
             con.execute(f"CREATE TEMP TABLE src AS {shares.sql}")
-        con.execute("SET preserve_insertion_order = false")
         queries = _counts_sql(max_object_shares)
         counts = {key: int(con.execute(queries[key]).fetchall()[0][0]) for key in _SRC_COUNTS}
+        say(f"read {counts['shares_read']:,} shares ({counts['shares_usable']:,} usable)")
+        ids = None
+        if shares.frame is None:
+            # src is normally filled in row-number order and insertion order is still
+            # preserved, so a plain scan gives row i at position i; checked, not assumed
+            ids = _in_row_order(con.sql("SELECT rn, tr, obj, acc, cid FROM src")
+                                .to_arrow_table())
+        con.execute("SET preserve_insertion_order = false")
         window_ticks = int(round(float(window) * shares.scale))
         for name, sql in _pair_sql(window_ticks=window_ticks,
                                    min_participation=min_participation,
-                                   max_object_shares=max_object_shares):
+                                   max_object_shares=max_object_shares,
+                                   n_rows=counts["shares_read"]):
             kind = "VIEW" if name == "pf" else "TABLE"  # pf is read once: never stored
             con.execute(f"CREATE TEMP {kind} {name} AS {sql}")
             if name == "s":
-                # from here on only integer codes are needed: keep the ids for decoding
-                # and free the strings
-                if shares.frame is None:
-                    ids = con.sql("SELECT tr, obj, acc, cid FROM src ORDER BY rn"
-                                  ).to_arrow_table()
+                # from here on only integer codes are needed: free the strings
                 con.execute("DROP TABLE src")
                 con.execute("DROP TABLE dups")
+            elif name == "p":
+                say("joined shares within the window")
         counts.update({key: int(con.execute(sql).fetchall()[0][0])
                        for key, sql in queries.items() if key not in _SRC_COUNTS})
         for name in ("sp", "passing", "sj", "s", "objs", "accs"):
             con.execute(f"DROP TABLE IF EXISTS {name}")  # free memory for the final sort
-        pairs = _fetch_pairs(con)
+        if ids is None:
+            ids = _frame_ids(shares.frame)
+        yield con, ids, counts
     finally:
         con.close()
         if spill is not None:
             spill.cleanup()
-    if shares.frame is not None:
-        ids = _frame_ids(shares.frame)
-    del con
+
+
+def _in_row_order(table: Any) -> Any:
+    """``table`` (with a row-number column ``rn``) as ``tr, obj, acc, cid`` in rn order."""
+    rn = table.column("rn").to_numpy()
+    if not np.array_equal(rn, np.arange(len(rn), dtype=rn.dtype)):
+        table = table.take(np.argsort(rn, kind="stable"))
+    return table.select(["tr", "obj", "acc", "cid"])
+
+
+def _duckdb_pairs(shares: _Shares, *, window: float, min_participation: int,
+                  max_object_shares: int | None, memory_limit: str | None = None,
+                  temp_directory: str | None = None, threads: int | None = None,
+                  id_dtype: str = "str") -> tuple[pd.DataFrame, dict[str, Any]]:
+    with _duckdb_session(shares, window=window, min_participation=min_participation,
+                         max_object_shares=max_object_shares, memory_limit=memory_limit,
+                         temp_directory=temp_directory, threads=threads) as (con, ids, counts):
+        pairs = _fetch_pairs(con)
     out = _decode(ids, None, pairs, scale=shares.scale, has_trace=shares.has_trace,
                   id_dtype=id_dtype)
     return out, counts

@@ -1,0 +1,355 @@
+"""Co-share pairs written straight to Parquet files, for inputs too large to hold in memory.
+
+:func:`write_coshare_pairs` applies exactly the rules of
+:func:`~netlib.coordination.coshare_pairs`, but never builds the pair table in pandas.
+DuckDB computes and sorts the pairs, spilling to disk under ``memory_limit``. The sorted
+pairs are then streamed in slices to a pool of writer threads, and each slice becomes one
+Parquet file. The result is a folder::
+
+    pairs/
+      part-00000.parquet     rows 0 .. rows_per_file-1, in the order coshare_pairs returns
+      part-00001.parquet
+      ...
+      _netlib.json           parameters, counts, files, versions and input fingerprints
+
+pandas (``pd.read_parquet(folder)``), DuckDB (``read_parquet('pairs/*.parquet')``),
+Spark and R's arrow all read the folder as one table. Names that start with ``_`` are
+skipped by those readers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from netlib.coordination.pairs import (
+    ACCOUNT_ID_Y,
+    CONTENT_ID,
+    CONTENT_ID_Y,
+    PAIR_COLUMNS,
+    RESULT_SQL,
+    TIME_DELTA,
+    TRACE,
+    _check_params,
+    _duckdb_session,
+    _read_shares,
+    coshare_pairs,
+)
+from netlib.schema import ACCOUNT_ID, OBJECT_ID, Dataset, ParameterError
+
+__all__ = ["write_coshare_pairs", "MANIFEST"]
+
+#: Name of the side file holding parameters, counts and provenance.
+MANIFEST = "_netlib.json"
+_PART = "part-{:05d}.parquet"
+
+
+def write_coshare_pairs(data: Any, path: str | Path, *, window: float = 60,
+                        min_participation: int = 2, engine: str = "duckdb",
+                        max_object_shares: int | None = None,
+                        memory_limit: str | None = None, temp_directory: str | None = None,
+                        threads: int | None = None, rows_per_file: int = 4_000_000,
+                        spark: Any = None,
+                        progress: bool | Callable[[str], None] = False) -> dict[str, Any]:
+    """Compute co-share pairs and write them to a folder of Parquet files.
+
+    The rows, columns and row order are those of :func:`coshare_pairs` with the same
+    arguments, but the pair table is never held in memory: use this for inputs whose pairs
+    do not fit (tens of millions of shares and more), and to keep the pairs as the
+    evidence of a run.
+
+    Parameters
+    ----------
+    data : Dataset, DataFrame, str or Path
+        As in :func:`coshare_pairs`. A path or glob of Parquet or CSV files is scanned by
+        DuckDB and never loaded into pandas.
+    path : str or Path
+        Output folder. It is created if needed. Files of an earlier run there
+        (``part-*.parquet`` and the manifest) are replaced; other files are left alone.
+    window, min_participation, max_object_shares
+        As in :func:`coshare_pairs`.
+    engine : {"duckdb", "spark"}, default "duckdb"
+        With "spark" and a Parquet path, the pairs are computed and written by Spark
+        (:func:`netlib.coordination._spark.pairs_dataframe`), sorted by the id columns,
+        and part boundaries are Spark's. Other inputs are computed with Spark and written
+        here.
+    memory_limit, temp_directory, threads : optional
+        DuckDB settings. Under ``memory_limit`` DuckDB spills joins and sorts to
+        ``temp_directory`` (a private temporary folder by default). ``threads`` also
+        sets the number of writer threads.
+    rows_per_file : int, default 4,000,000
+        Rows per Parquet file. Each writer thread holds one file's rows.
+    spark : SparkSession, optional
+        Session for ``engine="spark"``.
+    progress : bool or callable, default False
+        True prints timed progress lines to stderr. A callable receives each line.
+
+    Returns
+    -------
+    dict
+        The manifest that is also written to ``_netlib.json``. It holds ``rows``,
+        ``files``, ``columns``, ``parameters``, ``counts`` (the figures of
+        ``coshare_pairs(...).attrs``), ``input`` (fingerprints) and ``versions``.
+
+    Raises
+    ------
+    ParameterError
+        As :func:`coshare_pairs` does, or if ``rows_per_file`` < 1 or ``path`` is a file.
+    DataFormatError
+        As :func:`coshare_pairs` does.
+
+    See Also
+    --------
+    coshare_pairs : the same pairs as a DataFrame.
+
+    Examples
+    --------
+    >>> info = write_coshare_pairs("shares/*.parquet", "pairs", memory_limit="4GB",
+    ...                            progress=True)                    # doctest: +SKIP
+    >>> info["rows"], len(info["files"])                             # doctest: +SKIP
+    (27831575, 7)
+    """
+    _check_params(window, min_participation, engine, max_object_shares)
+    if isinstance(rows_per_file, bool) or not isinstance(rows_per_file, (int, np.integer)) \
+            or rows_per_file < 1:
+        raise ParameterError(f"rows_per_file must be an integer >= 1, got {rows_per_file!r}")
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise ParameterError(f"write_coshare_pairs: {folder} exists and is not a folder")
+    say = _reporter(progress)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in [*folder.glob("part-*.parquet"), folder / MANIFEST]:
+        old.unlink(missing_ok=True)
+    params = {"window": float(window), "min_participation": int(min_participation),
+              "engine": engine, "max_object_shares": max_object_shares,
+              "rows_per_file": int(rows_per_file), "memory_limit": memory_limit}
+    start = time.perf_counter()
+    # input files are hashed on the side while the pairs are computed
+    hasher = ThreadPoolExecutor(max_workers=1)
+    fingerprint = hasher.submit(_fingerprint, data)
+    if engine == "spark" and isinstance(data, (str, Path)) \
+            and not str(data).lower().endswith((".csv", ".csv.gz")):
+        files, rows, counts, has_trace = _spark_write(
+            str(data), folder, window=window, min_participation=min_participation,
+            max_object_shares=max_object_shares, spark=spark, say=say)
+    elif engine == "spark":
+        table = coshare_pairs(data, window=window, min_participation=min_participation,
+                              engine="spark", max_object_shares=max_object_shares,
+                              spark=spark)
+        say(f"{len(table):,} pairs computed with Spark")
+        files = _write_frame(table, folder, rows_per_file)
+        rows, counts, has_trace = len(table), _plain(table.attrs), TRACE in table.columns
+    else:
+        shares = _read_shares(data, window=window)
+        with _duckdb_session(shares, window=window, min_participation=min_participation,
+                             max_object_shares=max_object_shares, memory_limit=memory_limit,
+                             temp_directory=temp_directory, threads=threads,
+                             progress=say) as (con, ids, counts):
+            files, rows = _stream_parts(con, ids, folder, scale=shares.scale,
+                                        has_trace=shares.has_trace,
+                                        rows_per_file=int(rows_per_file),
+                                        workers=int(threads or min(os.cpu_count() or 1, 4)),
+                                        say=say)
+        has_trace = shares.has_trace
+        counts = {**counts, "source": shares.source}
+    hasher.shutdown()
+    manifest = {
+        "rows": int(rows),
+        "files": [f.name for f in files],
+        "columns": ([TRACE] if has_trace else []) + PAIR_COLUMNS,
+        "parameters": params,
+        "counts": counts,
+        "input": fingerprint.result(),
+        "versions": _versions(),
+        "seconds": round(time.perf_counter() - start, 3),
+        "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str) + "\n",
+                                   encoding="utf-8")
+    say(f"wrote {rows:,} pairs in {len(files)} file{'s' if len(files) != 1 else ''} "
+        f"to {folder}")
+    return manifest
+
+
+# --- DuckDB: sorted pairs streamed to writer threads -----------------------------------------
+def _stream_parts(con: Any, ids: Any, folder: Path, *, scale: int, has_trace: bool,
+                  rows_per_file: int, workers: int, say: Callable[[str], None]
+                  ) -> tuple[list[Path], int]:
+    import pyarrow as pa
+
+    say("sorting the pairs")
+    # whole columns, so that a take never has to walk chunk boundaries
+    cols = {name: ids.column(name).combine_chunks() for name in ("tr", "obj", "acc", "cid")}
+    index_type = pa.int32() if ids.num_rows < 2**31 - 1 else pa.int64()
+    batch_rows = min(rows_per_file, 1 << 20)
+    # one 64-bit sort key (rn_a, rn_b packed) sorts faster than two columns
+    sql = RESULT_SQL if ids.num_rows >= 2**31 - 1 else \
+        "SELECT rn_a, rn_b, dt FROM pf ORDER BY (CAST(rn_a AS BIGINT) << 32) | rn_b"
+    reader = con.sql(sql).to_arrow_reader(batch_rows)
+    first = True
+    files: list[Path] = []
+    pending: deque[Future] = deque()
+    held: list[Any] = []
+    n_held = written = 0
+    with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
+        def submit(chunk: Any) -> None:
+            nonlocal written
+            target = folder / _PART.format(len(files))
+            files.append(target)
+            pending.append(pool.submit(_write_part, chunk, cols, target, scale=scale,
+                                       has_trace=has_trace, index_type=index_type))
+            written += chunk.num_rows
+            while len(pending) > workers:  # bound the rows held in memory
+                pending.popleft().result()
+
+        for batch in reader:
+            if first:
+                say("sorted; writing")
+                first = False
+            held.append(batch)
+            n_held += batch.num_rows
+            while n_held >= rows_per_file:
+                chunk = pa.Table.from_batches(held)
+                submit(chunk.slice(0, rows_per_file))
+                rest = chunk.slice(rows_per_file)
+                held, n_held = rest.to_batches(), rest.num_rows
+                if len(files) % 5 == 0:
+                    say(f"{written:,} pairs handed to writers")
+        if n_held or not files:
+            schema = reader.schema
+            submit(pa.Table.from_batches(held, schema=schema))
+        for job in pending:
+            job.result()
+    return files, written
+
+
+def _write_part(chunk: Any, cols: dict[str, Any], target: Path, *, scale: int,
+                has_trace: bool, index_type: Any) -> None:
+    """Ids gathered by row number for one slice of pairs, written as one Parquet file."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    first = chunk.column("rn_a").cast(index_type)
+    second = chunk.column("rn_b").cast(index_type)
+    out: dict[str, Any] = {}
+    if has_trace:
+        out[TRACE] = cols["tr"].take(first)
+    out[OBJECT_ID] = cols["obj"].take(first)
+    out[ACCOUNT_ID] = cols["acc"].take(first)
+    out[ACCOUNT_ID_Y] = cols["acc"].take(second)
+    out[CONTENT_ID] = cols["cid"].take(first)
+    out[CONTENT_ID_Y] = cols["cid"].take(second)
+    dt = chunk.column("dt").to_numpy().astype(np.float64)
+    out[TIME_DELTA] = pa.array(dt / scale if scale != 1 else dt)
+    pq.write_table(pa.table(out), target)
+
+
+# --- other engines and inputs --------------------------------------------------------------
+def _write_frame(table: pd.DataFrame, folder: Path, rows_per_file: int) -> list[Path]:
+    files = []
+    for k, at in enumerate(range(0, max(len(table), 1), rows_per_file)):
+        target = folder / _PART.format(k)
+        table.iloc[at:at + rows_per_file].to_parquet(target, index=False)
+        files.append(target)
+    return files
+
+
+def _spark_write(data: str, folder: Path, *, window: float, min_participation: int,
+                 max_object_shares: int | None, spark: Any, say: Callable[[str], None]
+                 ) -> tuple[list[Path], int, dict[str, Any], bool]:
+    from netlib.coordination._spark import get_spark, pairs_dataframe
+
+    session = spark or get_spark()
+    frame = pairs_dataframe(session, data, window=window,
+                            min_participation=min_participation,
+                            max_object_shares=max_object_shares)
+    key = [c for c in frame.columns if c != TIME_DELTA]
+    say("Spark: computing and writing the pairs")
+    frame.orderBy(*key).write.mode("overwrite").option("compression", "snappy") \
+        .parquet(str(folder))
+    files = sorted(folder.glob("part-*.parquet"))
+    rows = int(session.read.parquet(str(folder)).count())
+    session.catalog.clearCache()
+    for extra in [*folder.glob(".*.crc"), folder / "_SUCCESS"]:
+        extra.unlink(missing_ok=True)
+    return files, rows, {"engine_note": "part files written by Spark"}, TRACE in frame.columns
+
+
+# --- provenance ------------------------------------------------------------------------------
+def _fingerprint(data: Any) -> dict[str, Any]:
+    """sha256 of every input file, or of the frame's content."""
+    if isinstance(data, Dataset):
+        return {"dataset": data.source, "sha256": data.fingerprint()}
+    if isinstance(data, pd.DataFrame):
+        digest = hashlib.sha256(pd.util.hash_pandas_object(data, index=False).values.tobytes())
+        return {"frame_rows": len(data), "sha256": digest.hexdigest()}
+    import glob
+
+    text = str(data)
+    names = sorted(glob.glob(text)) if any(ch in text for ch in "*?[") else [text]
+    files = {}
+    for name in names:
+        p = Path(name)
+        if p.is_file():
+            digest = hashlib.sha256()
+            with open(p, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 24), b""):
+                    digest.update(block)
+            files[name] = {"bytes": p.stat().st_size, "sha256": digest.hexdigest()}
+        else:  # a remote URI or a folder Spark reads: not hashed here
+            files[name] = {"bytes": None, "sha256": None}
+    return {"files": files}
+
+
+def _versions() -> dict[str, str | None]:
+    from importlib import metadata
+
+    import netlib
+
+    out: dict[str, str | None] = {"netlib": netlib.__version__}
+    for name in ("duckdb", "pyarrow", "pandas", "pyspark"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def _plain(attrs: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in attrs.items() if isinstance(v, (int, float, str, type(None)))}
+
+
+def _peak_gib() -> float:
+    """Peak resident memory of this process so far (0 where the platform has no getrusage)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return 0.0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (2**30 if sys.platform == "darwin" else 2**20)
+
+
+def _reporter(progress: bool | Callable[[str], None]) -> Callable[[str], None]:
+    if callable(progress):
+        return progress
+    if not progress:
+        return lambda _msg: None
+    start = time.perf_counter()
+
+    def say(message: str) -> None:
+        print(f"[{time.perf_counter() - start:7.1f} s, peak {_peak_gib():4.1f} GiB] {message}",
+              file=sys.stderr, flush=True)
+
+    return say

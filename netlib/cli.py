@@ -44,9 +44,24 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         args.path, args.out, format=args.format, window=args.window,
         min_participation=args.min_participation, seed=args.seed, report=args.report,
         watchlist=args.watchlist, pseudonymize=args.pseudonymize,
-        progress=not args.quiet)
+        progress=not args.quiet, engine=args.engine, memory_limit=args.memory_limit,
+        temp_directory=args.temp_dir)
     for path in written:
         print(path)
+    return 0
+
+
+def _cmd_pairs(args: argparse.Namespace) -> int:
+    from netlib.coordination.pairfiles import write_coshare_pairs
+
+    info = write_coshare_pairs(
+        args.path, args.out, window=args.window, min_participation=args.min_participation,
+        engine=args.engine, max_object_shares=args.max_object_shares,
+        memory_limit=args.memory_limit, temp_directory=args.temp_dir, threads=args.threads,
+        rows_per_file=args.rows_per_file, progress=not args.quiet)
+    counts = info["counts"]
+    print(f"{info['rows']:,} pairs from {counts.get('shares_read', 0):,} shares in "
+          f"{len(info['files'])} files under {args.out} ({info['seconds']:.1f} s)")
     return 0
 
 
@@ -83,7 +98,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pseudonymize", default=None, metavar="KEY",
                    help="replace identifiers with keyed hashes in every output")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"],
+                   help="where the co-action join runs (same results)")
+    p.add_argument("--memory-limit", default=None,
+                   help="DuckDB memory cap for the co-action join, e.g. 4GB (it spills)")
+    p.add_argument("--temp-dir", default=None, help="DuckDB spill folder")
     p.set_defaults(func=_cmd_analyze)
+
+    p = sub.add_parser(
+        "pairs", help="co-share pairs of large inputs, streamed to a folder of Parquet files",
+        description="Co-share pairs (CooRTweet rules) of CSV or Parquet shares, computed "
+                    "out of core and written to OUT/part-*.parquet with a _netlib.json "
+                    "manifest. Input columns: object_id, account_id, content_id, "
+                    "timestamp_share, or a trace table (account_id, trace, object_id, "
+                    "timestamp, action_id).")
+    p.add_argument("path", help="CSV or Parquet file, or a quoted glob ('shares/*.parquet')")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--window", type=float, default=60.0, help="co-share window, seconds")
+    p.add_argument("--min-participation", type=int, default=2)
+    p.add_argument("--max-object-shares", type=int, default=None,
+                   help="leave out objects with more shares than this")
+    p.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"])
+    p.add_argument("--memory-limit", default=None, help="DuckDB memory limit, e.g. 4GB")
+    p.add_argument("--temp-dir", default=None, help="DuckDB spill folder")
+    p.add_argument("--threads", type=int, default=None)
+    p.add_argument("--rows-per-file", type=int, default=4_000_000)
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.set_defaults(func=_cmd_pairs)
     return parser
 
 

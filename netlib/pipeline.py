@@ -99,7 +99,8 @@ def provenance(data: Dataset, params: dict) -> dict:
 
 def analyze(data: Dataset, *, window: float = 60.0, min_participation: int = 2,
             seed: int = 0, watchlist: pd.DataFrame | None = None,
-            progress: bool = False) -> Analysis:
+            progress: bool = False, engine: str = "duckdb",
+            memory_limit: str | None = None, temp_directory: str | None = None) -> Analysis:
     """Run coordination, mirror and hub analyses on a dataset.
 
     Parameters
@@ -115,6 +116,10 @@ def analyze(data: Dataset, *, window: float = 60.0, min_participation: int = 2,
         Entries to triage (handles or account ids); adds ``triage``.
     progress : bool, default False
         Show a progress bar over the steps.
+    engine : {"duckdb", "spark"}, default "duckdb"
+        Where the co-action join runs; both engines give the same tables.
+    memory_limit, temp_directory : str, optional
+        DuckDB's memory cap and spill folder for the co-action join.
 
     Returns
     -------
@@ -139,7 +144,8 @@ def analyze(data: Dataset, *, window: float = 60.0, min_participation: int = 2,
                  disable=not progress, unit="step")
     steps.set_postfix_str("coordination")
     coord = coordination.detect(data, window=window, min_participation=min_participation,
-                                seed=seed)
+                                seed=seed, engine=engine, memory_limit=memory_limit,
+                                temp_directory=temp_directory)
     steps.update()
     steps.set_postfix_str("mirrors")
     mirror = mirrors.detect_mirrors(data, coordination=coord)
@@ -164,7 +170,9 @@ def analyze(data: Dataset, *, window: float = 60.0, min_participation: int = 2,
 def analyze_path(path: str | Path, out: str | Path, *, format: str | None = None,
                  window: float = 60.0, min_participation: int = 2, seed: int = 0,
                  report: bool = False, watchlist: str | Path | None = None,
-                 pseudonymize: str | None = None, progress: bool = True) -> list[Path]:
+                 pseudonymize: str | None = None, progress: bool = True,
+                 engine: str = "duckdb", memory_limit: str | None = None,
+                 temp_directory: str | None = None) -> list[Path]:
     """Load ``path``, run :func:`analyze`, and write every table (and the report) to ``out``.
 
     Returns
@@ -182,7 +190,8 @@ def analyze_path(path: str | Path, out: str | Path, *, format: str | None = None
 
         entries = read_watchlist(watchlist)
     analysis = analyze(data, window=window, min_participation=min_participation, seed=seed,
-                       watchlist=entries, progress=progress)
+                       watchlist=entries, progress=progress, engine=engine,
+                       memory_limit=memory_limit, temp_directory=temp_directory)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     tables = analysis.tables()

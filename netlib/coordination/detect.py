@@ -12,6 +12,7 @@ import pandas as pd
 from netlib.coordination import clusters as cl
 from netlib.coordination import network as nw
 from netlib.coordination import significance as sig
+from netlib.coordination.pairs import ENGINES
 from netlib.coordination.result import CoordinationResult, account_stats, cluster_stats
 from netlib.coordination.validate import split_half_groups, split_unit
 from netlib.schema import ACCOUNT_ID, Dataset, ParameterError
@@ -25,7 +26,7 @@ DEFAULTS: dict[str, Any] = dict(
     seed=0, min_weight=2, null_bin=7200, n_null=1, edge_weight="weight", backbone=None,
     resolution=1.0, n_consensus=5, max_object_shares=None, text_threshold=0.7,
     media_distance=4, attach=True, attach_ratio=1.5, min_behaviours=3, behaviour_share=0.01,
-    merge_links=3, select_p=0.05, attach_rounds=1,
+    merge_links=3, select_p=0.05, attach_rounds=1, engine="duckdb",
 )
 
 
@@ -212,7 +213,9 @@ def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.Dat
            media_distance: int = 4, attach: bool = True, attach_ratio: float = 1.5,
            min_behaviours: int = 3, behaviour_share: float = 0.01,
            merge_links: int = 3, select_p: float = 0.05,
-           attach_rounds: int = 1) -> CoordinationResult:
+           attach_rounds: int = 1, engine: str = "duckdb",
+           memory_limit: str | None = None,
+           temp_directory: str | None = None) -> CoordinationResult:
     """Find clusters of accounts that act together more often than chance allows.
 
     Steps: (1) :func:`netlib.traces.build_traces` reduces actions to shared objects;
@@ -287,6 +290,11 @@ def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.Dat
         Passed to :func:`coshare_pairs`: objects with more shares are left out of the join.
     text_threshold, media_distance :
         Passed to :func:`build_traces`.
+    engine : {"duckdb", "spark"}
+        Where the co-action join runs (:func:`coshare_pairs`); both give the same result.
+    memory_limit, temp_directory : str, optional
+        DuckDB's memory cap and spill folder for the co-action join (e.g. ``"4GB"``).
+        They change how the join runs, never its result.
 
     Returns
     -------
@@ -326,6 +334,8 @@ def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.Dat
            backbone, n_consensus)
     cl._check_method(method)
     _check_more(select_p, attach_ratio, min_behaviours, behaviour_share, merge_links, n_null)
+    if engine not in ENGINES:
+        raise ParameterError(f"engine={engine!r} must be one of {', '.join(ENGINES)}")
     params = dict(window=float(window), min_participation=int(min_participation),
                   fdr=float(fdr), method=method, min_cluster_size=int(min_cluster_size),
                   seed=int(seed), min_weight=int(min_weight), null_bin=float(null_bin),
@@ -335,7 +345,8 @@ def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.Dat
                   media_distance=int(media_distance), attach=bool(attach),
                   attach_ratio=float(attach_ratio), min_behaviours=int(min_behaviours),
                   behaviour_share=float(behaviour_share), merge_links=int(merge_links),
-                  select_p=float(select_p), attach_rounds=int(attach_rounds))
+                  select_p=float(select_p), attach_rounds=int(attach_rounds),
+                  engine=engine)
     dataset = data if isinstance(data, Dataset) else None
     if isinstance(traces, pd.DataFrame):
         table = traces
@@ -358,7 +369,8 @@ def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.Dat
                                   .values.tobytes()).hexdigest())
 
     pairs = nw.co_actions(table, window=window, min_participation=min_participation,
-                          max_object_shares=max_object_shares)
+                          max_object_shares=max_object_shares, engine=engine,
+                          memory_limit=memory_limit, temp_directory=temp_directory)
     idf = nw.object_idf(table) if len(table) else None
     all_traces = tuple(dict.fromkeys(list(used)))
     edges = nw.edge_table(pairs, idf=idf, traces=all_traces)

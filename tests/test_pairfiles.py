@@ -144,3 +144,27 @@ def test_cli_pairs_command(tmp_path):
                           "--out", str(tmp_path / "q")], capture_output=True, text=True)
     assert bad.returncode == 2
     assert "no file matches" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_pair_edges_from_files_equal_the_in_memory_edge_table(tmp_path):
+    from netlib import synth
+    from netlib.coordination import network as nw
+    from netlib.coordination.pairfiles import pair_edges
+    from netlib.traces import build_traces
+
+    traces = build_traces(synth.generate(seed=3, scale=0.05).dataset)
+    write_coshare_pairs(traces, tmp_path / "p", window=60, rows_per_file=5_000)
+    got = pair_edges(tmp_path / "p", memory_limit="200MB", threads=1)
+    pairs = pd.read_parquet(tmp_path / "p")
+    assert pairs["trace"].nunique() >= 3
+    want = nw.edge_table(pairs, traces=tuple(sorted(pairs["trace"].unique())))
+    pd.testing.assert_frame_equal(got, want[list(got.columns)], check_dtype=False)
+    assert (got["account_id"] < got["account_id_y"]).all() and len(got) > 100
+    # the plain CooRTweet layout: one weight, no per-trace columns
+    write_coshare_pairs(_shares(), tmp_path / "q", window=120)
+    plain = pair_edges(str(tmp_path / "q" / "*.parquet"))
+    assert list(plain.columns) == ["account_id", "account_id_y", "weight", "n_co_actions",
+                                   "median_lag_s"]
+    assert plain["n_co_actions"].sum() == len(pd.read_parquet(tmp_path / "q"))
+    with pytest.raises(DataFormatError, match="no Parquet file"):
+        pair_edges(tmp_path / "nothing")

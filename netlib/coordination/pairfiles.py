@@ -49,7 +49,7 @@ from netlib.coordination.pairs import (
 )
 from netlib.schema import ACCOUNT_ID, OBJECT_ID, Dataset, ParameterError
 
-__all__ = ["write_coshare_pairs", "MANIFEST"]
+__all__ = ["write_coshare_pairs", "pair_edges", "MANIFEST"]
 
 #: Name of the side file holding parameters, counts and provenance.
 MANIFEST = "_netlib.json"
@@ -181,6 +181,95 @@ def write_coshare_pairs(data: Any, path: str | Path, *, window: float = 60,
     say(f"wrote {rows:,} pairs in {len(files)} file{'s' if len(files) != 1 else ''} "
         f"to {folder}")
     return manifest
+
+
+def pair_edges(pairs: str | Path, *, memory_limit: str | None = None,
+               temp_directory: str | None = None, threads: int | None = None
+               ) -> pd.DataFrame:
+    """Undirected account edges aggregated by DuckDB from pair files on disk.
+
+    The out-of-core counterpart of :func:`netlib.coordination.network.edge_table`: the
+    co-share rows are grouped inside DuckDB and only one row per account pair reaches
+    pandas, so a pair folder far larger than memory gives an edge table that fits.
+
+    Parameters
+    ----------
+    pairs : str or Path
+        A folder written by :func:`write_coshare_pairs`, or a path/glob of Parquet files
+        with its columns.
+    memory_limit, temp_directory, threads : optional
+        DuckDB settings; the grouping spills to ``temp_directory`` past ``memory_limit``.
+
+    Returns
+    -------
+    DataFrame
+        ``account_id, account_id_y`` (``account_id < account_id_y``), ``weight`` (distinct
+        objects co-shared, summed over traces), ``n_<trace>`` per trace when the pairs have
+        a ``trace`` column, ``n_co_actions`` (co-share rows) and ``median_lag_s``, sorted
+        by the two accounts. The values equal ``edge_table``'s for the same pairs.
+
+    Raises
+    ------
+    DataFormatError
+        If no Parquet file is found or the files lack the pair columns.
+    """
+    import glob
+    import tempfile
+
+    import duckdb
+
+    from netlib.coordination.network import MEDIAN_LAG, N_CO_ACTIONS, WEIGHT, \
+        trace_weight_column
+    from netlib.schema import DataFormatError
+
+    where = Path(pairs)
+    pattern = str(where / "*.parquet") if where.is_dir() else str(pairs)
+    files = sorted(glob.glob(pattern))
+    if not files:
+        raise DataFormatError(f"pair_edges: no Parquet file matches {pattern!r}")
+    lit = "[" + ", ".join(_quoted(f) for f in files) + "]"
+    con = duckdb.connect()
+    spill = None if temp_directory else tempfile.TemporaryDirectory(prefix="netlib-duckdb-")
+    try:
+        if memory_limit:
+            con.execute(f"SET memory_limit = {_quoted(memory_limit)}")
+        con.execute(f"SET temp_directory = {_quoted(temp_directory or spill.name)}")
+        if threads:
+            con.execute(f"SET threads = {int(threads)}")
+        cols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({lit})"
+                                          ).fetchall()}
+        need = {OBJECT_ID, ACCOUNT_ID, ACCOUNT_ID_Y, TIME_DELTA}
+        if not need <= cols:
+            raise DataFormatError(f"pair_edges: {files[0]} lacks "
+                                  f"{', '.join(sorted(need - cols))}")
+        tr = TRACE if TRACE in cols else "''"
+        con.execute(f"""CREATE TEMP VIEW k AS SELECT
+            least({ACCOUNT_ID}, {ACCOUNT_ID_Y}) AS a, greatest({ACCOUNT_ID}, {ACCOUNT_ID_Y}) AS b,
+            CAST({tr} AS VARCHAR) AS tr, {OBJECT_ID} AS o, {TIME_DELTA} AS dt
+            FROM read_parquet({lit})""")
+        traces = [r[0] for r in con.execute("SELECT DISTINCT tr FROM k ORDER BY tr").fetchall()]
+        per = ", ".join(
+            f"CAST(coalesce(sum(n) FILTER (WHERE tr = {_quoted(t)}), 0)"
+            f" AS BIGINT) AS \"{trace_weight_column(t)}\"" for t in traces) \
+            if TRACE in cols else ""
+        sql = f"""
+            WITH per AS (SELECT a, b, tr, count(DISTINCT o) AS n FROM k GROUP BY a, b, tr),
+                 w AS (SELECT a, b, CAST(sum(n) AS BIGINT) AS weight {', ' + per if per else ''}
+                       FROM per GROUP BY a, b),
+                 agg AS (SELECT a, b, count(*) AS n_co_actions, median(dt) AS median_lag_s
+                         FROM k GROUP BY a, b)
+            SELECT w.*, agg.n_co_actions, agg.median_lag_s
+            FROM w JOIN agg USING (a, b) ORDER BY a, b"""
+        out = con.sql(sql).to_df()
+    finally:
+        con.close()
+        if spill is not None:
+            spill.cleanup()
+    out = out.rename(columns={"a": ACCOUNT_ID, "b": ACCOUNT_ID_Y, "weight": WEIGHT,
+                              "n_co_actions": N_CO_ACTIONS, "median_lag_s": MEDIAN_LAG})
+    for col in (ACCOUNT_ID, ACCOUNT_ID_Y):
+        out[col] = out[col].astype(object)
+    return out
 
 
 # --- DuckDB: sorted pairs streamed to writer threads -----------------------------------------
@@ -325,6 +414,11 @@ def _versions() -> dict[str, str | None]:
         except metadata.PackageNotFoundError:
             out[name] = None
     return out
+
+
+def _quoted(text: Any) -> str:
+    """A SQL string literal."""
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 def _plain(attrs: dict[str, Any]) -> dict[str, Any]:

@@ -49,13 +49,12 @@ def partition(edges: pd.DataFrame, *, weight: str = "weight", method: str = "lei
     _check_method(method)
     if edges.empty:
         return pd.Series(dtype=int, name=CLUSTER_ID)
-    a = edges[ACCOUNT_ID].astype(str).to_numpy()
-    b = edges[ACCOUNT_ID_Y].astype(str).to_numpy()
+    a = edges[ACCOUNT_ID].astype(str).to_numpy(dtype=object)
+    b = edges[ACCOUNT_ID_Y].astype(str).to_numpy(dtype=object)
     w = edges[weight].to_numpy(dtype=float)
-    nodes = np.unique(np.concatenate([a, b]))
-    index = {n: i for i, n in enumerate(nodes)}
-    ia = np.fromiter((index[x] for x in a), dtype=np.int64, count=len(a))
-    ib = np.fromiter((index[x] for x in b), dtype=np.int64, count=len(b))
+    # node i is the i-th account id in sorted order
+    codes, nodes = pd.factorize(np.concatenate([a, b]), sort=True)
+    ia, ib = codes[:len(a)], codes[len(a):]
     if method == "components":
         from scipy.sparse import coo_matrix
         from scipy.sparse.csgraph import connected_components
@@ -66,7 +65,7 @@ def partition(edges: pd.DataFrame, *, weight: str = "weight", method: str = "lei
         import igraph as ig
         import leidenalg
 
-        graph = ig.Graph(n=len(nodes), edges=list(zip(ia.tolist(), ib.tolist(), strict=True)))
+        graph = ig.Graph(n=len(nodes), edges=np.column_stack([ia, ib]).tolist())
         graph.es["weight"] = w.tolist()
         part = leidenalg.find_partition(graph, leidenalg.RBConfigurationVertexPartition,
                                         weights="weight", resolution_parameter=resolution,
@@ -103,8 +102,8 @@ def stability(edges: pd.DataFrame, labels: pd.Series, *, weight: str = "weight",
 
     For each cluster of ``labels``, the mean over ``n_runs`` re-runs (seeds ``seed + 1``
     ...) of the share of its member pairs that the re-run also puts in one community.
-    1.0 means the cluster is found whatever the seed. ``components`` is deterministic and
-    scores 1.0.
+    1.0 means the cluster is found whatever the seed. Members without an edge in ``edges``
+    count as one community of their own. ``components`` is deterministic and scores 1.0.
 
     Returns
     -------
@@ -114,22 +113,22 @@ def stability(edges: pd.DataFrame, labels: pd.Series, *, weight: str = "weight",
     clusters = sorted(labels.unique())
     if method == "components" or n_runs <= 0 or not clusters:
         return pd.Series(1.0, index=pd.Index(clusters, name=CLUSTER_ID), name=STABILITY)
-    scores = {c: [] for c in clusters}
-    members = {c: labels.index[labels == c] for c in clusters}
+    cluster = pd.Index(clusters).get_indexer(labels.to_numpy())
+    n = np.bincount(cluster, minlength=len(clusters))
+    pairs = n * (n - 1)
+    scores = np.empty((n_runs, len(clusters)))
     for run in range(1, n_runs + 1):
         other = partition(edges, weight=weight, method=method, seed=seed + run,
                           resolution=resolution)
-        for c in clusters:
-            lab = other.reindex(members[c]).to_numpy()
-            n = len(lab)
-            if n < 2:
-                scores[c].append(1.0)
-                continue
-            _, counts = np.unique(lab, return_counts=True)
-            together = float((counts * (counts - 1)).sum()) / (n * (n - 1))
-            scores[c].append(together)
-    return pd.Series({c: float(np.mean(v)) for c, v in scores.items()}, name=STABILITY
-                     ).rename_axis(CLUSTER_ID)
+        # accounts without an edge in this run count as one community (-1)
+        lab = other.reindex(labels.index).fillna(-1).to_numpy(dtype=np.int64)
+        counts = pd.DataFrame({"c": cluster, "l": lab}).value_counts(sort=False)
+        where = counts.index.get_level_values("c").to_numpy()
+        k = counts.to_numpy(dtype=np.int64)
+        together = np.bincount(where, weights=k * (k - 1), minlength=len(clusters))
+        scores[run - 1] = np.where(n < 2, 1.0, together / np.maximum(pairs, 1))
+    return pd.Series({c: float(np.mean(scores[:, i].copy())) for i, c in enumerate(clusters)},
+                     name=STABILITY).rename_axis(CLUSTER_ID)
 
 
 #: Behaviour families: amplifying someone's post, and publishing the same content.

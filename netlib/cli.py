@@ -122,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--memory-limit", default=None, help="DuckDB memory limit, e.g. 4GB")
     p.add_argument("--temp-dir", default=None, help="DuckDB spill folder")
     p.add_argument("--threads", type=int, default=None)
-    p.add_argument("--rows-per-file", type=int, default=4_000_000)
+    p.add_argument("--rows-per-file", type=int, default=1_000_000)
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.set_defaults(func=_cmd_pairs)
     return parser

@@ -60,7 +60,7 @@ def write_coshare_pairs(data: Any, path: str | Path, *, window: float = 60,
                         min_participation: int = 2, engine: str = "duckdb",
                         max_object_shares: int | None = None,
                         memory_limit: str | None = None, temp_directory: str | None = None,
-                        threads: int | None = None, rows_per_file: int = 4_000_000,
+                        threads: int | None = None, rows_per_file: int = 1_000_000,
                         spark: Any = None,
                         progress: bool | Callable[[str], None] = False) -> dict[str, Any]:
     """Compute co-share pairs and write them to a folder of Parquet files.
@@ -87,9 +87,11 @@ def write_coshare_pairs(data: Any, path: str | Path, *, window: float = 60,
         here.
     memory_limit, temp_directory, threads : optional
         DuckDB settings. Under ``memory_limit`` DuckDB spills joins and sorts to
-        ``temp_directory`` (a private temporary folder by default). ``threads`` also
-        sets the number of writer threads.
-    rows_per_file : int, default 4,000,000
+        ``temp_directory`` (a private temporary folder by default). The default limit is
+        half of the machine's memory (DuckDB's own default, 80%, leaves too little room
+        for the input's id columns and the writers). ``threads`` also sets the number of
+        writer threads.
+    rows_per_file : int, default 1,000,000
         Rows per Parquet file. Each writer thread holds one file's rows.
     spark : SparkSession, optional
         Session for ``engine="spark"``.
@@ -132,6 +134,8 @@ def write_coshare_pairs(data: Any, path: str | Path, *, window: float = 60,
     folder.mkdir(parents=True, exist_ok=True)
     for old in [*folder.glob("part-*.parquet"), folder / MANIFEST]:
         old.unlink(missing_ok=True)
+    if memory_limit is None and engine == "duckdb":
+        memory_limit = _half_of_memory()
     params = {"window": float(window), "min_participation": int(min_participation),
               "engine": engine, "max_object_shares": max_object_shares,
               "rows_per_file": int(rows_per_file), "memory_limit": memory_limit}
@@ -292,6 +296,7 @@ def _stream_parts(con: Any, ids: Any, folder: Path, *, scale: int, has_trace: bo
     pending: deque[Future] = deque()
     held: list[Any] = []
     n_held = written = 0
+    next_note = time.perf_counter() + 5.0
     with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
         def submit(chunk: Any) -> None:
             nonlocal written
@@ -314,8 +319,9 @@ def _stream_parts(con: Any, ids: Any, folder: Path, *, scale: int, has_trace: bo
                 submit(chunk.slice(0, rows_per_file))
                 rest = chunk.slice(rows_per_file)
                 held, n_held = rest.to_batches(), rest.num_rows
-                if len(files) % 5 == 0:
+                if time.perf_counter() >= next_note:
                     say(f"{written:,} pairs handed to writers")
+                    next_note = time.perf_counter() + 5.0
         if n_held or not files:
             schema = reader.schema
             submit(pa.Table.from_batches(held, schema=schema))
@@ -414,6 +420,15 @@ def _versions() -> dict[str, str | None]:
         except metadata.PackageNotFoundError:
             out[name] = None
     return out
+
+
+def _half_of_memory() -> str | None:
+    """Half of the physical memory as a DuckDB size, or None where it is unknown."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - e.g. Windows
+        return None
+    return f"{max(total // 2 // 2**20, 1024)}MB"
 
 
 def _quoted(text: Any) -> str:

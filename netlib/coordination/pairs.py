@@ -519,6 +519,11 @@ def _counts_sql(max_object_shares: int | None) -> dict[str, str]:
 
 
 _SRC_COUNTS = ("shares_read", "shares_usable")
+#: Counts taken right after the named step (the others read ``src``, before any step).
+_COUNTED_FROM = {"objs": ("skipped_objects", "skipped_shares"), "sj": ("shares_joined",)}
+#: Tables no later step reads, dropped after the named step (DuckDB engine).
+_LAST_READ_BY = {"s": ("src", "dups", "accs", "objs"), "p": ("sj",), "sp": ("pc",),
+                 "fc": ("sp", "passing", "s")}
 
 
 @contextmanager
@@ -575,16 +580,15 @@ def _duckdb_session(shares: _Shares, *, window: float, min_participation: int,
                                    n_rows=counts["shares_read"]):
             kind = "VIEW" if name == "pf" else "TABLE"  # pf is read once: never stored
             con.execute(f"CREATE TEMP {kind} {name} AS {sql}")
-            if name == "s":
-                # from here on only integer codes are needed: free the strings
-                con.execute("DROP TABLE src")
-                con.execute("DROP TABLE dups")
-            elif name == "p":
+            # each table is counted and dropped as soon as no later step reads it, so
+            # that the window join and the final sort have the memory
+            for key in _COUNTED_FROM.get(name, ()):
+                counts[key] = int(con.execute(queries[key]).fetchall()[0][0])
+            for old in _LAST_READ_BY.get(name, ()):
+                con.execute(f"DROP TABLE IF EXISTS {old}")
+            if name == "p":
                 say("joined shares within the window")
-        counts.update({key: int(con.execute(sql).fetchall()[0][0])
-                       for key, sql in queries.items() if key not in _SRC_COUNTS})
-        for name in ("sp", "passing", "sj", "s", "objs", "accs"):
-            con.execute(f"DROP TABLE IF EXISTS {name}")  # free memory for the final sort
+        con.execute("DROP TABLE IF EXISTS s")  # still there when the post-filter is off
         if ids is None:
             ids = _frame_ids(shares.frame)
         yield con, ids, counts

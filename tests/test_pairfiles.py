@@ -124,8 +124,10 @@ def test_bad_arguments(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(ParameterError, match="not a folder"):
         write_coshare_pairs(_shares(), tmp_path / "file")
+    kept = write_coshare_pairs(_shares(), tmp_path / "p")
     with pytest.raises(DataFormatError, match="no file matches"):
         write_coshare_pairs(str(tmp_path / "none-*.parquet"), tmp_path / "p")
+    assert len(_read(tmp_path / "p")) == kept["rows"]  # a failed run leaves the old files
     with pytest.raises(ParameterError, match="window"):
         write_coshare_pairs(_shares(), tmp_path / "p", window=-5)
 

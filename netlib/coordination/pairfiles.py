@@ -121,7 +121,7 @@ def write_coshare_pairs(data: Any, path: str | Path, *, window: float = 60,
     >>> info = write_coshare_pairs("shares/*.parquet", "pairs", memory_limit="4GB",
     ...                            progress=True)                    # doctest: +SKIP
     >>> info["rows"], len(info["files"])                             # doctest: +SKIP
-    (27831575, 7)
+    (27831575, 28)
     """
     _check_params(window, min_participation, engine, max_object_shares)
     if isinstance(rows_per_file, bool) or not isinstance(rows_per_file, (int, np.integer)) \
@@ -131,6 +131,10 @@ def write_coshare_pairs(data: Any, path: str | Path, *, window: float = 60,
     if folder.exists() and not folder.is_dir():
         raise ParameterError(f"write_coshare_pairs: {folder} exists and is not a folder")
     say = _reporter(progress)
+    spark_files = engine == "spark" and isinstance(data, (str, Path)) \
+        and not str(data).lower().endswith((".csv", ".csv.gz"))
+    # the input is checked before an earlier run's files are removed
+    shares = _read_shares(data, window=window) if engine == "duckdb" else None
     folder.mkdir(parents=True, exist_ok=True)
     for old in [*folder.glob("part-*.parquet"), folder / MANIFEST]:
         old.unlink(missing_ok=True)
@@ -143,39 +147,39 @@ def write_coshare_pairs(data: Any, path: str | Path, *, window: float = 60,
     # input files are hashed on the side while the pairs are computed
     hasher = ThreadPoolExecutor(max_workers=1)
     fingerprint = hasher.submit(_fingerprint, data)
-    if engine == "spark" and isinstance(data, (str, Path)) \
-            and not str(data).lower().endswith((".csv", ".csv.gz")):
-        files, rows, counts, has_trace = _spark_write(
-            str(data), folder, window=window, min_participation=min_participation,
-            max_object_shares=max_object_shares, spark=spark, say=say)
-    elif engine == "spark":
-        table = coshare_pairs(data, window=window, min_participation=min_participation,
-                              engine="spark", max_object_shares=max_object_shares,
-                              spark=spark)
-        say(f"{len(table):,} pairs computed with Spark")
-        files = _write_frame(table, folder, rows_per_file)
-        rows, counts, has_trace = len(table), _plain(table.attrs), TRACE in table.columns
-    else:
-        shares = _read_shares(data, window=window)
-        with _duckdb_session(shares, window=window, min_participation=min_participation,
-                             max_object_shares=max_object_shares, memory_limit=memory_limit,
-                             temp_directory=temp_directory, threads=threads,
-                             progress=say) as (con, ids, counts):
-            files, rows = _stream_parts(con, ids, folder, scale=shares.scale,
-                                        has_trace=shares.has_trace,
-                                        rows_per_file=int(rows_per_file),
-                                        workers=int(threads or min(os.cpu_count() or 1, 4)),
-                                        say=say)
-        has_trace = shares.has_trace
-        counts = {**counts, "source": shares.source}
-    hasher.shutdown()
+    try:
+        if spark_files:
+            files, rows, counts, has_trace = _spark_write(
+                str(data), folder, window=window, min_participation=min_participation,
+                max_object_shares=max_object_shares, spark=spark, say=say)
+        elif engine == "spark":
+            table = coshare_pairs(data, window=window, min_participation=min_participation,
+                                  engine="spark", max_object_shares=max_object_shares,
+                                  spark=spark)
+            say(f"{len(table):,} pairs computed with Spark")
+            files = _write_frame(table, folder, rows_per_file)
+            rows, counts, has_trace = len(table), _plain(table.attrs), TRACE in table.columns
+        else:
+            with _duckdb_session(shares, window=window, min_participation=min_participation,
+                                 max_object_shares=max_object_shares,
+                                 memory_limit=memory_limit, temp_directory=temp_directory,
+                                 threads=threads, progress=say) as (con, ids, counts):
+                files, rows = _stream_parts(
+                    con, ids, folder, scale=shares.scale, has_trace=shares.has_trace,
+                    rows_per_file=int(rows_per_file),
+                    workers=int(threads or min(os.cpu_count() or 1, 4)), say=say)
+            has_trace = shares.has_trace
+            counts = {**counts, "source": shares.source}
+        digest = fingerprint.result()
+    finally:
+        hasher.shutdown(wait=False, cancel_futures=True)
     manifest = {
         "rows": int(rows),
         "files": [f.name for f in files],
         "columns": ([TRACE] if has_trace else []) + PAIR_COLUMNS,
         "parameters": params,
         "counts": counts,
-        "input": fingerprint.result(),
+        "input": digest,
         "versions": _versions(),
         "seconds": round(time.perf_counter() - start, 3),
         "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -115,3 +115,47 @@ def test_spark_dataframe_path_for_clusters(spark, tmp_path):
     got = got[key].sort_values(key).reset_index(drop=True)
     want = expected.sort_values(key).reset_index(drop=True)
     pd.testing.assert_frame_equal(got.astype(want.dtypes.to_dict()), want)
+
+
+def test_write_coshare_pairs_with_spark_equals_duckdb_files(spark, tmp_path):
+    from netlib.coordination.pairfiles import write_coshare_pairs
+
+    shares = _sample(seed=3, n=500).dropna(subset=["timestamp_share"])
+    shares["timestamp_share"] = shares["timestamp_share"].astype("int64")
+    shares.to_parquet(tmp_path / "shares.parquet")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        by_spark = write_coshare_pairs(str(tmp_path / "shares.parquet"), tmp_path / "s",
+                                       window=60, engine="spark", spark=spark)
+    by_duckdb = write_coshare_pairs(str(tmp_path / "shares.parquet"), tmp_path / "d",
+                                    window=60)
+    shares.to_csv(tmp_path / "shares.csv", index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from_csv = write_coshare_pairs(str(tmp_path / "shares.csv"), tmp_path / "c",
+                                       window=60, engine="spark", spark=spark)
+    assert by_spark["rows"] == by_duckdb["rows"] == from_csv["rows"] > 0
+    assert not list((tmp_path / "s").glob("*.crc"))
+    want = pd.read_parquet(tmp_path / "d")
+    key = list(want.columns)
+    want = want.sort_values(key).reset_index(drop=True)
+    for folder in ("s", "c"):
+        got = pd.read_parquet(tmp_path / folder)
+        # Spark sorts by the id columns; the DuckDB files follow coshare_pairs' order
+        got = got[key].sort_values(key).reset_index(drop=True)
+        pd.testing.assert_frame_equal(got.astype(want.dtypes.to_dict()), want)
+
+
+def test_detect_on_spark_gives_the_same_clusters_and_edges(spark):
+    from netlib import synth
+    from netlib.coordination import detect
+
+    data = synth.generate(seed=3, scale=0.05).dataset
+    on_duckdb = detect(data, n_consensus=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        on_spark = detect(data, n_consensus=0, engine="spark")
+    assert len(on_duckdb.clusters) > 0
+    pd.testing.assert_frame_equal(on_spark.clusters, on_duckdb.clusters)
+    pd.testing.assert_frame_equal(on_spark.edges, on_duckdb.edges)
+    assert on_spark.params["engine"] == "spark"

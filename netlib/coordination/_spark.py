@@ -175,8 +175,8 @@ def pairs_dataframe(spark: Any, data: Any, *, window: float = 60, min_participat
     ----------
     spark : SparkSession
     data : pyspark DataFrame, str or list of str
-        A DataFrame, or Parquet path(s)/URI(s) (``s3a://...``, ``hdfs://...``), in the
-        CooRTweet layout or the trace-table layout.
+        A DataFrame, or Parquet path(s)/URI(s) (``s3a://...``, ``hdfs://...``), or CSV
+        files with a header row, in the CooRTweet layout or the trace-table layout.
     window, min_participation, max_object_shares
         As in :func:`~netlib.coordination.coshare_pairs`.
 
@@ -206,8 +206,14 @@ def pairs_dataframe(spark: Any, data: Any, *, window: float = 60, min_participat
     from netlib.schema import ACCOUNT_ID, OBJECT_ID
 
     _check_params(window, min_participation, "spark", max_object_shares)
-    df = data if hasattr(data, "select") else spark.read.parquet(
-        *([data] if isinstance(data, str) else list(data)))
+    if hasattr(data, "select"):
+        df = data
+    else:
+        paths = [str(data)] if isinstance(data, (str, Path)) else [str(d) for d in data]
+        if all(p.lower().endswith((".csv", ".csv.gz")) for p in paths):
+            df = spark.read.option("header", "true").csv(paths)
+        else:
+            df = spark.read.parquet(*paths)
     _select_src(df, scale=1)  # checks the layout
     has_trace = {ACCOUNT_ID, TRACE, OBJECT_ID, TIMESTAMP, ACTION_ID} <= set(df.columns)
     scale = 1

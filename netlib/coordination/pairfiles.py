@@ -81,10 +81,10 @@ def write_coshare_pairs(data: Any, path: str | Path, *, window: float = 60,
     window, min_participation, max_object_shares
         As in :func:`coshare_pairs`.
     engine : {"duckdb", "spark"}, default "duckdb"
-        With "spark" and a Parquet path, the pairs are computed and written by Spark
-        (:func:`netlib.coordination._spark.pairs_dataframe`), sorted by the id columns,
-        and part boundaries are Spark's. Other inputs are computed with Spark and written
-        here.
+        With "spark" and a path (Parquet or CSV files, or a cluster URI), the pairs are
+        computed and written by Spark (:func:`netlib.coordination._spark.pairs_dataframe`),
+        sorted by the id columns; part boundaries are Spark's. A frame or Dataset is
+        computed with Spark and written here.
     memory_limit, temp_directory, threads : optional
         DuckDB settings. Under ``memory_limit`` DuckDB spills joins and sorts to
         ``temp_directory`` (a private temporary folder by default). The default limit is
@@ -131,8 +131,7 @@ def write_coshare_pairs(data: Any, path: str | Path, *, window: float = 60,
     if folder.exists() and not folder.is_dir():
         raise ParameterError(f"write_coshare_pairs: {folder} exists and is not a folder")
     say = _reporter(progress)
-    spark_files = engine == "spark" and isinstance(data, (str, Path)) \
-        and not str(data).lower().endswith((".csv", ".csv.gz"))
+    spark_files = engine == "spark" and isinstance(data, (str, Path))
     # the input is checked before an earlier run's files are removed
     shares = _read_shares(data, window=window) if engine == "duckdb" else None
     folder.mkdir(parents=True, exist_ok=True)

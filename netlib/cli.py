@@ -59,9 +59,10 @@ def _cmd_pairs(args: argparse.Namespace) -> int:
         engine=args.engine, max_object_shares=args.max_object_shares,
         memory_limit=args.memory_limit, temp_directory=args.temp_dir, threads=args.threads,
         rows_per_file=args.rows_per_file, progress=not args.quiet)
-    counts = info["counts"]
-    print(f"{info['rows']:,} pairs from {counts.get('shares_read', 0):,} shares in "
-          f"{len(info['files'])} files under {args.out} ({info['seconds']:.1f} s)")
+    read = info["counts"].get("shares_read")
+    source = f" from {read:,} shares" if read is not None else ""
+    print(f"{info['rows']:,} pairs{source} in {len(info['files'])} files under {args.out} "
+          f"({info['seconds']:.1f} s)")
     return 0
 
 

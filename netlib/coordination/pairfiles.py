@@ -46,6 +46,8 @@ from netlib.coordination.pairs import (
     _duckdb_session,
     _read_shares,
     coshare_pairs,
+    duckdb_connection,
+    sql_string,
 )
 from netlib.schema import ACCOUNT_ID, OBJECT_ID, Dataset, ParameterError
 
@@ -221,12 +223,8 @@ def pair_edges(pairs: str | Path, *, memory_limit: str | None = None,
         If no Parquet file is found or the files lack the pair columns.
     """
     import glob
-    import tempfile
 
-    import duckdb
-
-    from netlib.coordination.network import MEDIAN_LAG, N_CO_ACTIONS, WEIGHT, \
-        trace_weight_column
+    from netlib.coordination.network import MEDIAN_LAG, N_CO_ACTIONS, WEIGHT, trace_weight_column
     from netlib.schema import DataFormatError
 
     where = Path(pairs)
@@ -234,15 +232,9 @@ def pair_edges(pairs: str | Path, *, memory_limit: str | None = None,
     files = sorted(glob.glob(pattern))
     if not files:
         raise DataFormatError(f"pair_edges: no Parquet file matches {pattern!r}")
-    lit = "[" + ", ".join(_quoted(f) for f in files) + "]"
-    con = duckdb.connect()
-    spill = None if temp_directory else tempfile.TemporaryDirectory(prefix="netlib-duckdb-")
-    try:
-        if memory_limit:
-            con.execute(f"SET memory_limit = {_quoted(memory_limit)}")
-        con.execute(f"SET temp_directory = {_quoted(temp_directory or spill.name)}")
-        if threads:
-            con.execute(f"SET threads = {int(threads)}")
+    lit = "[" + ", ".join(sql_string(f) for f in files) + "]"
+    with duckdb_connection(memory_limit=memory_limit, temp_directory=temp_directory,
+                           threads=threads) as con:
         cols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({lit})"
                                           ).fetchall()}
         need = {OBJECT_ID, ACCOUNT_ID, ACCOUNT_ID_Y, TIME_DELTA}
@@ -256,7 +248,7 @@ def pair_edges(pairs: str | Path, *, memory_limit: str | None = None,
             FROM read_parquet({lit})""")
         traces = [r[0] for r in con.execute("SELECT DISTINCT tr FROM k ORDER BY tr").fetchall()]
         per = ", ".join(
-            f"CAST(coalesce(sum(n) FILTER (WHERE tr = {_quoted(t)}), 0)"
+            f"CAST(coalesce(sum(n) FILTER (WHERE tr = {sql_string(t)}), 0)"
             f" AS BIGINT) AS \"{trace_weight_column(t)}\"" for t in traces) \
             if TRACE in cols else ""
         sql = f"""
@@ -268,10 +260,6 @@ def pair_edges(pairs: str | Path, *, memory_limit: str | None = None,
             SELECT w.*, agg.n_co_actions, agg.median_lag_s
             FROM w JOIN agg USING (a, b) ORDER BY a, b"""
         out = con.sql(sql).to_df()
-    finally:
-        con.close()
-        if spill is not None:
-            spill.cleanup()
     out = out.rename(columns={"a": ACCOUNT_ID, "b": ACCOUNT_ID_Y, "weight": WEIGHT,
                               "n_co_actions": N_CO_ACTIONS, "median_lag_s": MEDIAN_LAG})
     for col in (ACCOUNT_ID, ACCOUNT_ID_Y):
@@ -432,11 +420,6 @@ def _half_of_memory() -> str | None:
     except (AttributeError, ValueError, OSError):  # pragma: no cover - e.g. Windows
         return None
     return f"{max(total // 2 // 2**20, 1024)}MB"
-
-
-def _quoted(text: Any) -> str:
-    """A SQL string literal."""
-    return "'" + str(text).replace("'", "''") + "'"
 
 
 def _plain(attrs: dict[str, Any]) -> dict[str, Any]:

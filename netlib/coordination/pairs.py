@@ -526,6 +526,38 @@ _LAST_READ_BY = {"s": ("src", "dups", "accs", "objs"), "p": ("sj",), "sp": ("pc"
                  "fc": ("sp", "passing", "s")}
 
 
+def sql_string(text: Any) -> str:
+    """``text`` as a SQL string literal."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+@contextmanager
+def duckdb_connection(*, memory_limit: str | None = None, temp_directory: str | None = None,
+                      threads: int | None = None) -> Iterator[Any]:
+    """A fresh DuckDB connection with netlib's settings, closed when the block ends.
+
+    Spill files go to ``temp_directory`` or to a private temporary folder that is removed
+    afterwards (DuckDB's default is ``./.tmp`` in the caller's working directory).
+    """
+    import tempfile
+
+    import duckdb
+
+    con = duckdb.connect()
+    spill = None if temp_directory else tempfile.TemporaryDirectory(prefix="netlib-duckdb-")
+    try:
+        if memory_limit:
+            con.execute(f"SET memory_limit = {sql_string(memory_limit)}")
+        con.execute(f"SET temp_directory = {sql_string(temp_directory or spill.name)}")
+        if threads:
+            con.execute(f"SET threads = {int(threads)}")
+        yield con
+    finally:
+        con.close()
+        if spill is not None:
+            spill.cleanup()
+
+
 @contextmanager
 def _duckdb_session(shares: _Shares, *, window: float, min_participation: int,
                     max_object_shares: int | None, memory_limit: str | None = None,
@@ -538,24 +570,9 @@ def _duckdb_session(shares: _Shares, *, window: float, min_participation: int,
     is input row number ``i``, and ``counts`` the figures for ``result.attrs``. The
     connection and its spill folder are closed when the block ends.
     """
-    import tempfile
-
-    import duckdb
-
-    def quoted(text: str) -> str:
-        return "'" + str(text).replace("'", "''") + "'"
-
     say = progress or (lambda _msg: None)
-    con = duckdb.connect()
-    # Spill files go to a private temporary folder (DuckDB's default is ./.tmp in the
-    # caller's working directory), removed when the join is done.
-    spill = None if temp_directory else tempfile.TemporaryDirectory(prefix="netlib-duckdb-")
-    try:
-        if memory_limit:
-            con.execute(f"SET memory_limit = {quoted(memory_limit)}")
-        con.execute(f"SET temp_directory = {quoted(temp_directory or spill.name)}")
-        if threads:
-            con.execute(f"SET threads = {int(threads)}")
+    with duckdb_connection(memory_limit=memory_limit, temp_directory=temp_directory,
+                           threads=threads) as con:
         if shares.frame is not None:
             con.register("src_frame", shares.frame)
             con.execute("CREATE TEMP TABLE src AS SELECT * FROM src_frame")
@@ -592,10 +609,6 @@ def _duckdb_session(shares: _Shares, *, window: float, min_participation: int,
         if ids is None:
             ids = _frame_ids(shares.frame)
         yield con, ids, counts
-    finally:
-        con.close()
-        if spill is not None:
-            spill.cleanup()
 
 
 def _in_row_order(table: Any) -> Any:

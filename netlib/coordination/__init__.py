@@ -1,8 +1,8 @@
 """Coordinated behaviour: co-action pairs, significance, clusters and evidence.
 
 :func:`detect` is the entry point; :func:`coshare_pairs` gives CooRTweet-exact co-share
-pairs; the submodules hold the parts (``network``, ``significance``, ``clusters``,
-``result``).
+pairs, and :func:`write_coshare_pairs` writes them to Parquet files out of core; the
+submodules hold the parts (``network``, ``significance``, ``clusters``, ``result``).
 
 The heavier parts (the null model needs scipy.stats) are imported on first use, so a
 script that only computes co-share pairs starts quickly.
@@ -12,8 +12,8 @@ from importlib import import_module
 
 from netlib.coordination.pairs import coshare_pairs
 
-__all__ = ["detect", "CoordinationResult", "coshare_pairs", "DEFAULTS", "METHODS",
-           "bh_qvalues", "disparity_filter"]
+__all__ = ["detect", "CoordinationResult", "coshare_pairs", "write_coshare_pairs",
+           "pair_edges", "DEFAULTS", "METHODS", "bh_qvalues", "disparity_filter"]
 
 _LAZY = {
     "detect": "netlib.coordination.detect",
@@ -22,6 +22,8 @@ _LAZY = {
     "CoordinationResult": "netlib.coordination.result",
     "bh_qvalues": "netlib.coordination.significance",
     "disparity_filter": "netlib.coordination.significance",
+    "write_coshare_pairs": "netlib.coordination.pairfiles",
+    "pair_edges": "netlib.coordination.pairfiles",
 }
 
 

@@ -6,6 +6,10 @@ writes the seeded heavy-tailed retweet stream, ``run_netlib`` times netlib from 
 folder of Parquet files (``write_coshare_pairs``) and ``run_qut`` times the toolkit's
 preprocess + compute + export. Each measurement runs in its own process group, so that a
 timeout also ends the JVM or the toolkit's workers; a timeout is recorded as a lower bound.
+Peak RSS is the largest single process: ``ru_maxrss`` of the waited-for processes, and
+VmHWM sampled every 0.5 s for the ones nobody waits for (Spark's JVM). ``--max-gib`` stops
+a measurement whose processes hold more than that in total (status "memory"). Each record
+carries the commit measured (``code``) and the load average before and after.
 
 * ``--actions 1000000,2000000,...``: netlib (DuckDB) at window 60 for each size; prints
   pairs, seconds, peak RSS, pairs/s, seconds per million actions and the log-log slopes of
@@ -13,11 +17,12 @@ timeout also ends the JVM or the toolkit's workers; a timeout is recorded as a l
 * ``--windows 10,60,300,1800``: the same at one size (``--actions``, default 10M) for each
   window.
 * ``--engines duckdb,spark,qut``: each engine at each size; ratios against netlib (DuckDB)
-  at the same size and window, from this run or an earlier one saved in ``--out``. With a
-  CSV input, ``write_coshare_pairs(engine="spark")`` computes the pairs with Spark,
-  collects them as a pandas table and writes that; ``--spark-input parquet`` gives Spark a
-  Parquet copy of the data instead (converted once, not timed), which Spark reads, sorts
-  and writes itself.
+  at the same size and window (the latest such run with DuckDB's default memory limit,
+  from this invocation or an earlier one saved in ``--out``). With a path input,
+  ``write_coshare_pairs(engine="spark")`` has Spark (``local[2]``, 1 GB driver) read the
+  CSV, compute the pairs, sort them and write the Parquet files itself;
+  ``--spark-input parquet`` gives it a Parquet copy of the data instead (converted once,
+  not timed).
 * ``--mirrors 50000,200000,1000000``: ``bench_mirrors.py --accounts N`` for each size, with
   wall time, peak RSS and its stage times; stopped at ``--mirror-timeout`` seconds or when
   its resident memory passes ``--mirror-max-gib``.
@@ -252,6 +257,10 @@ def measure_pairs(meta: dict, *, engine: str, window: int, min_participation: in
         record.update(status="failed", seconds=wall, stderr=stderr[-2000:])
         return record
     result = json.loads(lines[-1])["one"]
+    if "seconds" not in result:  # a failed command: its time is in the helper's output
+        for line in result.get("stdout", "").splitlines():
+            if line.startswith('{"measure"'):
+                result["seconds"] = json.loads(line)["measure"].get("seconds")
     record.update(result)
     if result.get("status") == "timeout":
         record["seconds"] = float(timeout)
@@ -364,12 +373,12 @@ def add_ratios(records: list[dict]) -> None:
             rec["peak_ratio_vs_duckdb"] = rec["peak_mib"] / base["peak_mib"]
 
 
-def slopes(records: list[dict], window: int = 60) -> dict:
+def slopes(records: list[dict], window: int = 60, fit_min: int = 1_000_000) -> dict:
     """Log-log slopes over the DuckDB runs at ``window`` with the default memory limit
-    (latest run per size)."""
+    (latest run per size, sizes of at least ``fit_min`` actions)."""
     latest: dict[int, dict] = {}
     for rec in records:
-        if _is_baseline(rec) and rec["window"] == window:
+        if _is_baseline(rec) and rec["window"] == window and rec["actions"] >= fit_min:
             latest[rec["actions"]] = rec
     runs = [latest[k] for k in sorted(latest)]
     rows = [r["rows_in"] for r in runs]
@@ -385,7 +394,7 @@ def _fmt(value: float | None, spec: str = ",.1f") -> str:
     return "-" if value is None else format(value, spec)
 
 
-def summary(records: list[dict]) -> str:
+def summary(records: list[dict], fit_min: int = 1_000_000) -> str:
     add_ratios(records)
     lines = [f"{'engine':14} {'actions':>12} {'window':>6} {'status':>8} {'seconds':>9} "
              f"{'peak MiB':>9} {'pairs':>13} {'pairs/s':>12} {'s/M act':>8} "
@@ -420,10 +429,11 @@ def summary(records: list[dict]) -> str:
                          f"{_fmt(rec.get('build_s')):>8} {_fmt(rec.get('detect_s')):>9} "
                          f"{_fmt(rec.get('candidate_pairs'), ',d'):>12} "
                          f"{_fmt(rec.get('links'), ',d'):>8} {load:>11}")
-    fit = slopes(records)
+    fit = slopes(records, fit_min=fit_min)
     if len(fit["sizes"]) >= 2:
         lines.append("")
-        lines.append(f"log-log slopes, DuckDB at window 60 over {len(fit['sizes'])} sizes: "
+        lines.append(f"log-log slopes, DuckDB at window 60 over {len(fit['sizes'])} sizes "
+                     f"from {min(fit['sizes']):,} actions: "
                      f"time ~ actions^{fit['time_vs_actions']:.2f}, "
                      f"pairs ~ actions^{fit['pairs_vs_actions']:.2f}, "
                      f"time ~ pairs^{fit['time_vs_pairs']:.2f}")
@@ -450,7 +460,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1800.0,
                         help="seconds allowed per measurement; a timeout is a lower bound")
     parser.add_argument("--memory-limit", default="",
-                        help="DuckDB memory_limit for netlib (default: DuckDB's)")
+                        help="DuckDB memory_limit for netlib (default: write_coshare_pairs's, "
+                             "half of the machine's memory)")
     parser.add_argument("--spark-input", default="csv", choices=["csv", "parquet"])
     parser.add_argument("--max-gib", type=float, default=None,
                         help="stop a measurement once its processes hold more than this "
@@ -464,6 +475,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated account counts for bench_mirrors.py")
     parser.add_argument("--mirror-timeout", type=float, default=1200.0)
     parser.add_argument("--mirror-max-gib", type=float, default=16.0)
+    parser.add_argument("--fit-min", type=int, default=1_000_000,
+                        help="smallest size in the slope fit (fixed costs dominate below)")
     parser.add_argument("--out", default=None,
                         help="JSON file the measurements are appended to")
     args = parser.parse_args(argv)
@@ -503,7 +516,7 @@ def main(argv: list[str] | None = None) -> int:
                              max_gib=args.mirror_max_gib))
     if not args.generate_only:
         print()
-        print(summary(records))
+        print(summary(records, fit_min=args.fit_min))
     return 0
 
 

@@ -8,7 +8,6 @@ cluster (see docs/scale.md).
 
 from __future__ import annotations
 
-import glob as _glob
 import shutil
 from pathlib import Path
 from typing import Any
@@ -134,13 +133,22 @@ def _src_frame(spark: Any, shares: Any) -> Any:
             return spark.createDataFrame([], schema)
         return spark.createDataFrame(list(plain.itertuples(index=False, name=None)), schema)
     # files: let Spark read them (Parquet or CSV); the DuckDB side chose the time scale
-    text = shares.source
-    files = sorted(_glob.glob(text)) if any(ch in text for ch in "*?[") else [text]
-    if not files or not all(Path(f).exists() for f in files):
-        raise DataFormatError(f"coshare_pairs: no file matches {text!r}")
-    csv = all(f.lower().endswith((".csv", ".csv.gz")) for f in files)
-    df = spark.read.option("header", "true").csv(files) if csv else spark.read.parquet(*files)
-    return _select_src(df, scale=shares.scale, has_trace=shares.has_trace)
+    from netlib.coordination.pairs import input_files
+
+    files = input_files(shares.source)
+    if not files:
+        raise DataFormatError(f"coshare_pairs: no file matches {shares.source!r}")
+    return _select_src(_read_files(spark, files), scale=shares.scale,
+                       has_trace=shares.has_trace)
+
+
+def _read_files(spark: Any, paths: list[str]) -> Any:
+    """CSV files (with a header row) or Parquet files/URIs as one Spark DataFrame."""
+    from netlib.coordination.pairs import is_csv
+
+    if is_csv(paths):
+        return spark.read.option("header", "true").csv(paths)
+    return spark.read.parquet(*paths)
 
 
 def _register_steps(spark: Any, src: Any, *, window_ticks: int, min_participation: int,
@@ -210,10 +218,7 @@ def pairs_dataframe(spark: Any, data: Any, *, window: float = 60, min_participat
         df = data
     else:
         paths = [str(data)] if isinstance(data, (str, Path)) else [str(d) for d in data]
-        if all(p.lower().endswith((".csv", ".csv.gz")) for p in paths):
-            df = spark.read.option("header", "true").csv(paths)
-        else:
-            df = spark.read.parquet(*paths)
+        df = _read_files(spark, paths)
     _select_src(df, scale=1)  # checks the layout
     has_trace = {ACCOUNT_ID, TRACE, OBJECT_ID, TIMESTAMP, ACTION_ID} <= set(df.columns)
     scale = 1

@@ -47,6 +47,8 @@ from netlib.coordination.pairs import (
     _read_shares,
     coshare_pairs,
     duckdb_connection,
+    input_files,
+    sql_list,
     sql_string,
 )
 from netlib.schema import ACCOUNT_ID, OBJECT_ID, Dataset, ParameterError
@@ -222,17 +224,15 @@ def pair_edges(pairs: str | Path, *, memory_limit: str | None = None,
     DataFormatError
         If no Parquet file is found or the files lack the pair columns.
     """
-    import glob
-
     from netlib.coordination.network import MEDIAN_LAG, N_CO_ACTIONS, WEIGHT, trace_weight_column
     from netlib.schema import DataFormatError
 
     where = Path(pairs)
     pattern = str(where / "*.parquet") if where.is_dir() else str(pairs)
-    files = sorted(glob.glob(pattern))
+    files = input_files(pattern)
     if not files:
         raise DataFormatError(f"pair_edges: no Parquet file matches {pattern!r}")
-    lit = "[" + ", ".join(sql_string(f) for f in files) + "]"
+    lit = sql_list(files)
     with duckdb_connection(memory_limit=memory_limit, temp_directory=temp_directory,
                            threads=threads) as con:
         cols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({lit})"
@@ -381,10 +381,8 @@ def _fingerprint(data: Any) -> dict[str, Any]:
     if isinstance(data, pd.DataFrame):
         digest = hashlib.sha256(pd.util.hash_pandas_object(data, index=False).values.tobytes())
         return {"frame_rows": len(data), "sha256": digest.hexdigest()}
-    import glob
-
     text = str(data)
-    names = sorted(glob.glob(text)) if any(ch in text for ch in "*?[") else [text]
+    names = input_files(text) or [text]
     files = {}
     for name in names:
         p = Path(name)

@@ -316,16 +316,28 @@ def _from_frame(frame: pd.DataFrame, *, cid: str, ts: str, trace: str | None,
     return _Shares(out, None, scale, trace is not None, source)
 
 
+def input_files(path: str | Path) -> list[str]:
+    """The files a path or glob names, sorted; a path that does not exist gives none."""
+    text = str(path)
+    if any(ch in text for ch in "*?["):
+        return sorted(_glob.glob(text))
+    return [text] if Path(text).exists() else []
+
+
+def is_csv(files: list[str]) -> bool:
+    """True when every file is CSV (``.csv``, ``.csv.gz``); otherwise they are Parquet."""
+    return all(str(f).lower().endswith((".csv", ".csv.gz")) for f in files)
+
+
 def _from_files(path: str | Path, *, window: float) -> _Shares:
     import duckdb
 
     text = str(path)
-    files = sorted(_glob.glob(text)) if any(ch in text for ch in "*?[") else (
-        [text] if Path(text).exists() else [])
+    files = input_files(text)
     if not files:
         raise DataFormatError(f"coshare_pairs: no file matches {text!r}")
-    csv = all(f.lower().endswith((".csv", ".csv.gz")) for f in files)
-    lit = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
+    csv = is_csv(files)
+    lit = sql_list(files)
     reader = (f"read_csv({lit}, header=true, all_varchar=true, filename=true)" if csv else
               f"read_parquet({lit}, filename=true, file_row_number=true)")
     con = duckdb.connect()
@@ -529,6 +541,11 @@ _LAST_READ_BY = {"s": ("src", "dups", "accs", "objs"), "p": ("sj",), "sp": ("pc"
 def sql_string(text: Any) -> str:
     """``text`` as a SQL string literal."""
     return "'" + str(text).replace("'", "''") + "'"
+
+
+def sql_list(items: list[Any]) -> str:
+    """``items`` as a DuckDB list of string literals (e.g. file names for ``read_parquet``)."""
+    return "[" + ", ".join(sql_string(item) for item in items) + "]"
 
 
 @contextmanager

@@ -33,7 +33,6 @@ from netlib.schema import (
     LoadReport,
     NetlibError,
     ParameterError,
-    ValidationError,
 )
 
 __version__ = "0.1.0"
@@ -53,7 +52,6 @@ __all__ = [
     "LoadReport",
     "NetlibError",
     "DataFormatError",
-    "ValidationError",
     "ParameterError",
     "__version__",
 ]

@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from netlib.errors import DataFormatError, NetlibError, ParameterError
+
 __all__ = [
     # column names
     "ACCOUNT_ID", "PLATFORM", "HANDLE", "HANDLE_NORM", "DISPLAY_NAME", "CREATED_AT", "BIO",
@@ -46,7 +48,7 @@ __all__ = [
     "EVIDENCE", "UTC_OFFSET", "TZ_LOW", "TZ_HIGH", "STATEMENT", "FOUND", "MATCHED_ACCOUNT_IDS",
     "MATCHED_HANDLES", "MIRROR_OF", "SUCCESSORS", "HUB_RANK", "CATEGORY", "PRIORITY",
     # errors
-    "NetlibError", "DataFormatError", "ValidationError", "ParameterError",
+    "NetlibError", "DataFormatError", "ParameterError",
     # model
     "Issue", "LoadReport", "Dataset", "validate_tables", "normalize_handle",
     "parse_timestamps", "split_list",
@@ -183,23 +185,7 @@ FOLLOWS = TableSpec("follows", required=(SOURCE_ID, TARGET_ID), optional=())
 TABLES = {spec.name: spec for spec in (ACCOUNTS, ACTIONS, FOLLOWS)}
 
 
-# --- errors --------------------------------------------------------------------------------------
-class NetlibError(ValueError):
-    """Base class of every error netlib raises on purpose."""
-
-
-class DataFormatError(NetlibError):
-    """A file is missing, unreadable, or lacks a required column."""
-
-
-class ValidationError(NetlibError):
-    """Data was read but violates the model (raised only when asked to be strict)."""
-
-
-class ParameterError(NetlibError):
-    """A function was called with an invalid parameter value."""
-
-
+# --- errors live in netlib.errors -------------------------------------------------------------
 # --- the load report -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Issue:

@@ -40,8 +40,8 @@ from bench_hubs import build as build_planted  # noqa: E402
 
 from netlib.coordination.clusters import partition, stability  # noqa: E402
 from netlib.coordination.network import edge_table  # noqa: E402
+from netlib.dataset import Dataset
 from netlib.hubs import rank_hubs  # noqa: E402
-from netlib.schema import Dataset  # noqa: E402
 
 CLUSTER_SIZE = 500           # accounts per planted cluster
 EDGES_PER_CLUSTER = 20_000   # --edges / this = number of planted clusters

@@ -17,8 +17,8 @@ import time
 import numpy as np
 import pandas as pd
 
+from netlib.dataset import Dataset
 from netlib.hubs import rank_hubs
-from netlib.schema import Dataset
 
 
 def build(n_clusters: int, size: int, n_pairs: int, seed: int = 0):

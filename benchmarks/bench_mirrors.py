@@ -17,8 +17,8 @@ import time
 import numpy as np
 import pandas as pd
 
+from netlib.dataset import Dataset
 from netlib.mirrors import detect_mirrors
-from netlib.schema import Dataset
 
 SYLLABLES = ("ka", "ri", "no", "ma", "sa", "lu", "te", "vi", "do", "ne", "ra", "li", "zo",
              "be", "ta", "mi", "ko", "pa", "su", "ge", "an", "el", "or", "is", "news", "daily",

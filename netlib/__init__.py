@@ -16,6 +16,8 @@ Coordination is not proof of inauthenticity, and a time zone is not a country: e
 result carries its evidence and a confidence so that a reader can judge.
 """
 
+from netlib.dataset import Dataset
+from netlib.errors import DataFormatError, NetlibError, ParameterError
 from netlib.io import (
     detect_format,
     load,
@@ -26,16 +28,11 @@ from netlib.io import (
     read_twarc2,
     read_twitter_io_archive,
 )
+from netlib.loadreport import LoadReport
 from netlib.pipeline import Analysis, analyze
-from netlib.schema import (
-    DataFormatError,
-    Dataset,
-    LoadReport,
-    NetlibError,
-    ParameterError,
-)
+from netlib.provenance import NETLIB_VERSION
 
-__version__ = "0.1.0"
+__version__ = NETLIB_VERSION
 
 __all__ = [
     "load",

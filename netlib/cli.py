@@ -1,6 +1,6 @@
 """The ``netlib`` command: thin wrappers over the library.
 
-Every command turns a :class:`~netlib.schema.NetlibError` into one readable line on
+Every command turns a :class:`~netlib.errors.NetlibError` into one readable line on
 stderr and exit status 2; no traceback reaches the user for bad data or parameters.
 """
 
@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from netlib.schema import NetlibError
+from netlib.errors import NetlibError
 
 __all__ = ["main"]
 

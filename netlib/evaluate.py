@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 from sklearn import metrics as skm
 
-from netlib.schema import ACCOUNT_ID, ParameterError
+from netlib.errors import ParameterError
+from netlib.schema import ACCOUNT_ID
 from netlib.synth.truth import (
     CATEGORY,
     COMPLAINT_ID,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from netlib.dataset import Dataset
+from netlib.errors import ParameterError
 from netlib.schema import (
     ACCOUNT_ID,
     ACTION_ID,
@@ -19,8 +21,6 @@ from netlib.schema import (
     STATUS,
     TARGET_ID,
     TIMESTAMP,
-    Dataset,
-    ParameterError,
 )
 
 __all__ = ["accounts_by_platform", "activity_over_time", "hour_of_day", "action_links",

@@ -33,7 +33,8 @@ from typing import Any
 
 import pandas as pd
 
-from netlib.schema import Dataset, ParameterError
+from netlib.dataset import Dataset
+from netlib.errors import ParameterError
 
 __all__ = ["Analysis", "analyze", "analyze_path", "provenance"]
 

@@ -33,6 +33,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import numpy as np
 import pandas as pd
 
+from netlib.dataset import Dataset
+from netlib.errors import ParameterError
 from netlib.schema import (
     ACCOUNT_ID,
     ACTION_ID,
@@ -44,8 +46,6 @@ from netlib.schema import (
     TIMESTAMP,
     TRACE,
     URLS,
-    Dataset,
-    ParameterError,
 )
 
 __all__ = [
@@ -435,7 +435,7 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
     >>> build_traces(data, traces="link")[["account_id", "object_id"]].values.tolist()
     [['a', 'x.org/a'], ['b', 'x.org/a']]
     """
-    from netlib.schema import DataFormatError
+    from netlib.errors import DataFormatError
 
     chosen = _check_traces(traces)
     if not 0 < text_threshold <= 1:

@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from netlib.dataset import normalize_handle
+from netlib.errors import ParameterError
 from netlib.io.watchlist import ENTRY, RECEIVED_AT, watchlist_frame
 from netlib.plots import account_labels
 from netlib.schema import (
@@ -40,8 +42,6 @@ from netlib.schema import (
     SUCCESSOR_ID,
     SUCCESSORS,
     SUSPENDED_AT,
-    ParameterError,
-    normalize_handle,
 )
 
 __all__ = ["CATEGORIES", "TRIAGE_COLUMNS", "triage"]

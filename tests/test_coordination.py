@@ -16,7 +16,7 @@ from netlib.coordination import CoordinationResult, bh_qvalues, detect, disparit
 from netlib.coordination import clusters as cl
 from netlib.coordination import network as nw
 from netlib.coordination import significance as sig
-from netlib.schema import DataFormatError, ParameterError
+from netlib.errors import DataFormatError, ParameterError
 
 NOW = pd.Timestamp("2025-06-01", tz="UTC")
 FAST = dict(n_consensus=0, n_null=0)  # secondary tests skip the stability and calibration runs

@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 
 import netlib
+from netlib.errors import DataFormatError
 from netlib.io import read_coortweet
-from netlib.schema import ACCOUNT_ID, ACTION_ID, KIND, OBJECT_ID, TIMESTAMP, DataFormatError
+from netlib.schema import ACCOUNT_ID, ACTION_ID, KIND, OBJECT_ID, TIMESTAMP
 
 NOW = pd.Timestamp("2026-01-01", tz="UTC")
 

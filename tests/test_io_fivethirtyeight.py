@@ -6,9 +6,10 @@ import pandas as pd
 import pytest
 
 import netlib
+from netlib.errors import DataFormatError
 from netlib.io import read_fivethirtyeight
 from netlib.io._common import normalize_text_for_object, snowflake_time
-from netlib.schema import ACCOUNT_ID, CREATED_AT, HANDLE, KIND, OBJECT_ID, DataFormatError
+from netlib.schema import ACCOUNT_ID, CREATED_AT, HANDLE, KIND, OBJECT_ID
 
 SPLIT = "tests/data/fivethirtyeight/split"
 ORIGINAL = "tests/data/fivethirtyeight/original"

@@ -8,16 +8,9 @@ import pandas as pd
 import pytest
 
 import netlib
+from netlib.errors import DataFormatError
 from netlib.io import read_telegram_export
-from netlib.schema import (
-    ACCOUNT_ID,
-    ACTION_ID,
-    HANDLE,
-    HANDLE_NORM,
-    KIND,
-    OBJECT_ID,
-    DataFormatError,
-)
+from netlib.schema import ACCOUNT_ID, ACTION_ID, HANDLE, HANDLE_NORM, KIND, OBJECT_ID
 
 FIXTURE = "tests/data/telegram/result.json"
 

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 import netlib
+from netlib.errors import DataFormatError
 from netlib.io import read_twarc2
-from netlib.schema import ACCOUNT_ID, ACTION_ID, HANDLE, KIND, OBJECT_ID, DataFormatError
+from netlib.schema import ACCOUNT_ID, ACTION_ID, HANDLE, KIND, OBJECT_ID
 
 FIXTURE = "tests/data/twarc2/search.jsonl"
 

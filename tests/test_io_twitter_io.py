@@ -6,18 +6,10 @@ import pandas as pd
 import pytest
 
 import netlib
+from netlib.errors import DataFormatError
 from netlib.io import read_twitter_io_archive
 from netlib.io._common import parse_list_cell
-from netlib.schema import (
-    ACCOUNT_ID,
-    ACTION_ID,
-    CREATED_AT,
-    HANDLE,
-    KIND,
-    OBJECT_ID,
-    TEXT,
-    DataFormatError,
-)
+from netlib.schema import ACCOUNT_ID, ACTION_ID, CREATED_AT, HANDLE, KIND, OBJECT_ID, TEXT
 
 PLAIN = "tests/data/twitter_io/tweets.csv"
 HASHED = "tests/data/twitter_io/hashed_tweets.csv"

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import netlib
 from netlib import ParameterError
+from netlib.dataset import Dataset
 from netlib.mirrors import (
     MirrorResult,
     detect_mirrors,
@@ -26,7 +27,6 @@ from netlib.mirrors.candidates import account_links, account_profiles, candidate
 from netlib.mirrors.checks import ban_evasion_check, ban_evasion_pairs
 from netlib.mirrors.names import AFFIXES
 from netlib.mirrors.training import link_scores
-from netlib.schema import Dataset
 
 NOW = pd.Timestamp("2025-06-01", tz="UTC")
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"

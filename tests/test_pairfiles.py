@@ -12,7 +12,7 @@ import pytest
 
 from netlib.coordination import coshare_pairs
 from netlib.coordination.pairfiles import MANIFEST, write_coshare_pairs
-from netlib.schema import DataFormatError, ParameterError
+from netlib.errors import DataFormatError, ParameterError
 
 
 def _shares(seed: int = 0, n: int = 3000) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import netlib
 from netlib.coordination import coshare_pairs
-from netlib.schema import DataFormatError, ParameterError
+from netlib.errors import DataFormatError, ParameterError
 
 COLS = ["object_id", "account_id", "account_id_y", "content_id", "content_id_y", "time_delta"]
 

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from test_report import SCRIPT, hostile_analysis
 
 from netlib import plots
+from netlib.plots import mirrors as plots_mirrors
 
 matplotlib.use("Agg")
 
@@ -146,7 +147,7 @@ def test_network_map_caps_a_huge_cluster_to_its_best_tied_accounts():
 def test_chain_timeline_ends_at_the_mirror_analysis_takedown(analysis):
     chains = analysis.mirrors.chains.assign(
         taken_down_at=pd.to_datetime(["2024-01-04T12:00:00Z", None], utc=True))
-    rows = plots._chain_rows(SimpleNamespace(chains=chains), analysis.dataset, 30)
+    rows = plots_mirrors._chain_rows(SimpleNamespace(chains=chains), analysis.dataset, 30)
     assert rows["end"].tolist()[0] == pd.Timestamp("2024-01-04T12:00:00Z")
     assert rows["end"].tolist()[1] == pd.Timestamp("2024-01-07T09:00:00Z")  # last action
 

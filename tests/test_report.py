@@ -20,6 +20,8 @@ from hypothesis import given, settings
 
 import netlib
 from netlib import report
+from netlib.report import briefing as briefing_mod
+from netlib.report import pseudonymize as pseudonymize_mod
 from netlib.triage import triage
 
 SCRIPT = ("<script>document.title='PWNED';"
@@ -381,7 +383,7 @@ _HANDLE_TEXT = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU
        st.text(max_size=30))
 def test_pseudonymised_text_never_quotes_a_known_handle(handles, filler):
     """Oracle: after pseudonymisation no handle remains as a whole word, in any letter case."""
-    engine = report._Pseudonymizer("k", handles=handles)
+    engine = pseudonymize_mod._Pseudonymizer("k", handles=handles)
     for h in handles:
         text = f"{filler} @{h.upper()}: see https://x.com/{h}/status/1 ({h.lower()}){filler}"
         out = engine.text(text)
@@ -431,9 +433,9 @@ def test_lineage_cards_follow_each_accounts_own_parent(analysis):
     steps = report.lineage_cards(branching).iloc[0]["links"]
     assert [(s["predecessor_id"], s["successor_id"]) for s in steps] == [("a4", "a5"),
                                                                          ("a4", "a6")]
-    table = report._link_evidence(steps, {})
+    table = briefing_mod._link_evidence(steps, {})
     assert table["evidence"].tolist() == ["handle_sim 0.95", "(no signal recorded)"]
-    unscored = report._link_evidence([{"predecessor_id": "x", "successor_id": "y"}], {})
+    unscored = briefing_mod._link_evidence([{"predecessor_id": "x", "successor_id": "y"}], {})
     assert unscored["evidence"].tolist() == ["(link not scored)"]
 
 
@@ -460,7 +462,7 @@ def test_analyze_pseudonymized_folder_quotes_no_handle(tmp_path):
             text = _body(text)
         texts.append(text.casefold())
     everything = "\n".join(texts)
-    handles = {netlib.schema.normalize_handle(h) for h in
+    handles = {netlib.dataset.normalize_handle(h) for h in
                [*scenario.dataset.accounts["handle"], *scenario.complaints["handle"]]}
     leaked = sorted(h for h in handles if len(h) >= 3 and
                     re.search(rf"(?<!\w){re.escape(h)}(?!\w)", everything))

@@ -16,18 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import netlib
-from netlib.schema import (
-    ACCOUNT_ID,
-    ACTION_ID,
-    HANDLE,
-    HANDLE_NORM,
-    OBJECT_ID,
-    TEXT,
-    TIMESTAMP,
-    DataFormatError,
-    Dataset,
-    normalize_handle,
-)
+from netlib.dataset import Dataset, normalize_handle
+from netlib.errors import DataFormatError
+from netlib.schema import ACCOUNT_ID, ACTION_ID, HANDLE, HANDLE_NORM, OBJECT_ID, TEXT, TIMESTAMP
 
 NOW = pd.Timestamp("2026-06-01", tz="UTC")
 ACCOUNTS = "account_id,platform,handle\na1,x,alice\na2,x,bob\n"

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import netlib
 from netlib import ParameterError, synth
+from netlib.dataset import normalize_handle
 from netlib.io.scenario import read_truth, write_scenario
 from netlib.schema import (
     ACCOUNT_ID,
@@ -28,7 +29,6 @@ from netlib.schema import (
     TARGET_ID,
     TIMESTAMP,
     URLS,
-    normalize_handle,
 )
 from netlib.synth import _text as tx
 from netlib.synth._config import DAY, HOUR, START_S

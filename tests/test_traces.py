@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import netlib
-from netlib.schema import ParameterError
+from netlib.errors import ParameterError
 from netlib.traces import (
     TRACE_COLUMNS,
     TRACES,

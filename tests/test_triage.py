@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from test_report import HANDLES, hostile_analysis
 
 import netlib
+from netlib.dataset import normalize_handle
 from netlib.io.watchlist import read_watchlist, watchlist_frame
-from netlib.schema import normalize_handle
 from netlib.triage import CATEGORIES, TRIAGE_COLUMNS, triage
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from netlib.schema import DataFormatError, ParameterError
+from netlib.errors import DataFormatError, ParameterError
 
 __all__ = ["spark_pairs", "pairs_dataframe", "get_spark", "spark_available", "main"]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, CLUSTER_ID, OBJECT_ID, TRACE, ParameterError
+from netlib.errors import ParameterError
+from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, CLUSTER_ID, OBJECT_ID, TRACE
 
 __all__ = ["METHODS", "partition", "stability", "CLUSTER_ID", "STABILITY",
            "CONVERGE_EDGES"]

@@ -10,7 +10,9 @@ import pandas as pd
 
 from netlib.coordination import clusters as cl
 from netlib.coordination import network as nw
-from netlib.schema import ACCOUNT_ID, Dataset, ParameterError
+from netlib.dataset import Dataset
+from netlib.errors import ParameterError
+from netlib.schema import ACCOUNT_ID
 from netlib.traces import build_traces
 
 __all__ = ["naive_clusters", "window_sensitivity"]

@@ -15,7 +15,9 @@ from netlib.coordination import significance as sig
 from netlib.coordination.pairs import ENGINES
 from netlib.coordination.result import CoordinationResult, account_stats, cluster_stats
 from netlib.coordination.validate import split_half_groups, split_unit
-from netlib.schema import ACCOUNT_ID, Dataset, ParameterError
+from netlib.dataset import Dataset
+from netlib.errors import ParameterError
+from netlib.schema import ACCOUNT_ID
 from netlib.traces import TRACE_COLUMNS, build_traces
 
 __all__ = ["detect", "DEFAULTS"]
@@ -355,7 +357,7 @@ def detect(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | pd.Dat
     else:
         table = build_traces(data, traces=traces, text_threshold=text_threshold,
                              media_distance=media_distance, seed=seed)
-    from netlib.schema import DataFormatError
+    from netlib.errors import DataFormatError
 
     missing = [c for c in TRACE_COLUMNS if c not in table.columns]
     if missing:

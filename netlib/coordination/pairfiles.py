@@ -51,7 +51,9 @@ from netlib.coordination.pairs import (
     sql_list,
     sql_string,
 )
-from netlib.schema import ACCOUNT_ID, OBJECT_ID, Dataset, ParameterError
+from netlib.dataset import Dataset
+from netlib.errors import ParameterError
+from netlib.schema import ACCOUNT_ID, OBJECT_ID
 
 __all__ = ["write_coshare_pairs", "pair_edges", "MANIFEST"]
 
@@ -225,7 +227,7 @@ def pair_edges(pairs: str | Path, *, memory_limit: str | None = None,
         If no Parquet file is found or the files lack the pair columns.
     """
     from netlib.coordination.network import MEDIAN_LAG, N_CO_ACTIONS, WEIGHT, trace_weight_column
-    from netlib.schema import DataFormatError
+    from netlib.errors import DataFormatError
 
     where = Path(pairs)
     pattern = str(where / "*.parquet") if where.is_dir() else str(pairs)

@@ -39,6 +39,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from netlib.dataset import Dataset
+from netlib.errors import DataFormatError, ParameterError
 from netlib.schema import (
     ACCOUNT_ID,
     ACCOUNT_ID_Y,
@@ -49,9 +51,6 @@ from netlib.schema import (
     TIME_DELTA,
     TIMESTAMP,
     TRACE,
-    DataFormatError,
-    Dataset,
-    ParameterError,
 )
 
 __all__ = ["coshare_pairs", "PAIR_COLUMNS", "CONTENT_ID", "CONTENT_ID_Y", "ACCOUNT_ID_Y",
@@ -97,7 +96,7 @@ def coshare_pairs(data: Any, *, window: float = 60, min_participation: int = 2,
     Parameters
     ----------
     data : Dataset, DataFrame, str or Path
-        * a :class:`~netlib.schema.Dataset`: its actions that have an ``object_id`` are the
+        * a :class:`~netlib.dataset.Dataset`: its actions that have an ``object_id`` are the
           shares (``content_id`` = ``action_id``);
         * a trace table (``account_id, trace, object_id, timestamp, action_id``, as made by
           :func:`netlib.traces.build_traces`): pairs are formed per ``(trace, object_id)``,

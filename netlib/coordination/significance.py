@@ -39,7 +39,8 @@ import pandas as pd
 from scipy import stats
 
 from netlib.coordination.pairs import ACCOUNT_ID_Y
-from netlib.schema import ACCOUNT_ID, OBJECT_ID, TIMESTAMP, ParameterError
+from netlib.errors import ParameterError
+from netlib.schema import ACCOUNT_ID, OBJECT_ID, TIMESTAMP
 from netlib.traces import TRACE
 
 __all__ = ["bin_statistics", "expected_coactions", "null_calibration", "poisson_pvalues",

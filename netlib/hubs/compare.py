@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from netlib.errors import ParameterError
 from netlib.hubs._columns import ACCOUNT_ID_Y, CLUSTER_ID, HUB_SCORE
-from netlib.schema import ACCOUNT_ID, P_VALUE, ParameterError
+from netlib.schema import ACCOUNT_ID, P_VALUE
 
 __all__ = ["components_as_clusters", "reference_agreement"]
 

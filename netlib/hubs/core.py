@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from netlib.dataset import Dataset
+from netlib.errors import ParameterError
 from netlib.hubs import amplification as amp
 from netlib.hubs import groups as grp
 from netlib.hubs import leadlag as ll
@@ -41,15 +43,7 @@ from netlib.hubs._columns import (
     WEIGHT,
 )
 from netlib.hubs._util import isin
-from netlib.schema import (
-    ACCOUNT_ID,
-    ACTION_ID,
-    HANDLE,
-    OBJECT_ID,
-    TIMESTAMP,
-    Dataset,
-    ParameterError,
-)
+from netlib.schema import ACCOUNT_ID, ACTION_ID, HANDLE, OBJECT_ID, TIMESTAMP
 
 __all__ = ["HubResult", "rank_hubs", "DEFAULT_WEIGHTS", "cascade"]
 

@@ -25,6 +25,7 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
+from netlib.dataset import split_list
 from netlib.hubs._columns import (
     ACCOUNT_ID_Y,
     CHAIN_ID,
@@ -36,7 +37,7 @@ from netlib.hubs._columns import (
     POSITION,
 )
 from netlib.hubs._util import isin
-from netlib.schema import ACCOUNT_ID, BIO, CREATED_AT, TEXT, TIMESTAMP, URL, URLS, split_list
+from netlib.schema import ACCOUNT_ID, BIO, CREATED_AT, TEXT, TIMESTAMP, URL, URLS
 
 __all__ = ["CLIENT_COLUMNS", "INVITE_LINK", "operator_links", "operator_groups"]
 

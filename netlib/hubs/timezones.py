@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from netlib.errors import ParameterError
 from netlib.hubs._columns import (
     BACKGROUND,
     CLUSTER_ID,
@@ -30,7 +31,7 @@ from netlib.hubs._columns import (
     STATEMENT,
     UTC_OFFSET,
 )
-from netlib.schema import ACCOUNT_ID, TIMESTAMP, ParameterError
+from netlib.schema import ACCOUNT_ID, TIMESTAMP
 
 __all__ = [
     "REFERENCE_DIURNAL",

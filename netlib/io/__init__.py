@@ -1,7 +1,7 @@
 """Readers: the only code in netlib that reads files.
 
 :func:`load` picks the reader from the files it is given (or from ``format=``) and
-always returns a validated :class:`~netlib.schema.Dataset` whose ``report`` counts rows
+always returns a validated :class:`~netlib.dataset.Dataset` whose ``report`` counts rows
 read, kept and rejected.
 
 =================  ============================================  =========================
@@ -26,13 +26,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from netlib.dataset import Dataset
+from netlib.errors import DataFormatError
 from netlib.io.coortweet import looks_like_coortweet, read_coortweet
 from netlib.io.fivethirtyeight import looks_like_fivethirtyeight, read_fivethirtyeight
 from netlib.io.interchange import looks_like_interchange, read_interchange, write_interchange
 from netlib.io.telegram import looks_like_telegram, read_telegram_export
 from netlib.io.twarc2 import looks_like_twarc2, read_twarc2
 from netlib.io.twitter_io import looks_like_twitter_io, read_twitter_io_archive
-from netlib.schema import DataFormatError, Dataset
 
 __all__ = ["load", "read_interchange", "write_interchange", "read_twitter_io_archive",
            "read_fivethirtyeight", "read_twarc2", "read_telegram_export", "read_coortweet",

@@ -2,7 +2,7 @@
 
 Nothing here knows about one particular export format; each reader maps its columns to
 the interchange columns of :mod:`netlib.schema` and then calls
-:func:`netlib.schema.validate_tables`, so every format goes through the same checks.
+:func:`netlib.dataset.validate_tables`, so every format goes through the same checks.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from netlib.schema import DataFormatError
+from netlib.errors import DataFormatError
 
 __all__ = [
     "gather_files", "parse_list_cell", "list_cells_to_space", "snowflake_time",

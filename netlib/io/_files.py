@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from netlib.schema import DataFormatError, LoadReport
+from netlib.errors import DataFormatError
+from netlib.loadreport import LoadReport
 
 __all__ = ["read_table", "sha256_file", "find_table"]
 

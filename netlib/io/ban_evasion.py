@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from netlib.errors import DataFormatError
 from netlib.io._files import read_table
-from netlib.schema import DataFormatError, LoadReport
+from netlib.loadreport import LoadReport
 
 __all__ = ["read_ban_evasion"]
 

@@ -14,20 +14,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from netlib.dataset import Dataset, validate_tables
+from netlib.errors import DataFormatError
 from netlib.io._files import read_table, sha256_file
-from netlib.schema import (
-    ACCOUNT_ID,
-    ACTION_ID,
-    HANDLE,
-    KIND,
-    OBJECT_ID,
-    PLATFORM,
-    TIMESTAMP,
-    DataFormatError,
-    Dataset,
-    LoadReport,
-    validate_tables,
-)
+from netlib.loadreport import LoadReport
+from netlib.schema import ACCOUNT_ID, ACTION_ID, HANDLE, KIND, OBJECT_ID, PLATFORM, TIMESTAMP
 
 __all__ = ["read_coortweet", "looks_like_coortweet", "COORTWEET_COLUMNS", "CONTENT_ID"]
 

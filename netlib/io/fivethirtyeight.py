@@ -33,6 +33,8 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from netlib.dataset import Dataset, validate_tables
+from netlib.errors import DataFormatError
 from netlib.io._common import (
     extract_hashtags,
     extract_urls,
@@ -42,6 +44,7 @@ from netlib.io._common import (
     text_object_ids,
 )
 from netlib.io._files import read_table
+from netlib.loadreport import LoadReport
 from netlib.schema import (
     ACCOUNT_ID,
     ACTION_ID,
@@ -57,10 +60,6 @@ from netlib.schema import (
     TEXT,
     TIMESTAMP,
     URLS,
-    DataFormatError,
-    Dataset,
-    LoadReport,
-    validate_tables,
 )
 
 __all__ = ["read_fivethirtyeight", "looks_like_fivethirtyeight", "ACCOUNT_CATEGORY",

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from netlib.dataset import Dataset, validate_tables
+from netlib.errors import DataFormatError
 from netlib.io._files import find_table, read_table, sha256_file
-from netlib.schema import DataFormatError, Dataset, LoadReport, validate_tables
+from netlib.loadreport import LoadReport
 
 __all__ = ["read_interchange", "write_interchange", "looks_like_interchange"]
 

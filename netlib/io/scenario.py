@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from netlib.schema import FOLLOWERS_COUNT, HANDLE_NORM, DataFormatError
+from netlib.errors import DataFormatError
+from netlib.schema import FOLLOWERS_COUNT, HANDLE_NORM
 
 if TYPE_CHECKING:  # pragma: no cover
     from netlib.synth import Scenario

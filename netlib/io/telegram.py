@@ -28,6 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from netlib.dataset import Dataset, validate_tables
+from netlib.errors import DataFormatError
 from netlib.io._common import (
     add_unparsed,
     extract_hashtags,
@@ -35,6 +37,7 @@ from netlib.io._common import (
     normalize_text_for_object,
 )
 from netlib.io._files import sha256_file
+from netlib.loadreport import LoadReport
 from netlib.schema import (
     ACCOUNT_ID,
     ACTION_ID,
@@ -48,10 +51,6 @@ from netlib.schema import (
     TEXT,
     TIMESTAMP,
     URLS,
-    DataFormatError,
-    Dataset,
-    LoadReport,
-    validate_tables,
 )
 
 __all__ = ["read_telegram_export", "looks_like_telegram"]

@@ -19,8 +19,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from netlib.dataset import Dataset, validate_tables
+from netlib.errors import DataFormatError
 from netlib.io._common import add_unparsed, files_label, gather_files
 from netlib.io._files import sha256_file
+from netlib.loadreport import LoadReport
 from netlib.schema import (
     ACCOUNT_ID,
     ACTION_ID,
@@ -40,10 +43,6 @@ from netlib.schema import (
     TIMESTAMP,
     URL,
     URLS,
-    DataFormatError,
-    Dataset,
-    LoadReport,
-    validate_tables,
 )
 
 __all__ = ["read_twarc2", "looks_like_twarc2"]

@@ -24,8 +24,11 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from netlib.dataset import Dataset, validate_tables
+from netlib.errors import DataFormatError
 from netlib.io._common import files_label, gather_files, list_cells_to_space
 from netlib.io._files import sha256_file
+from netlib.loadreport import LoadReport
 from netlib.schema import (
     ACCOUNT_ID,
     ACTION_ID,
@@ -44,10 +47,6 @@ from netlib.schema import (
     TIMESTAMP,
     URL,
     URLS,
-    DataFormatError,
-    Dataset,
-    LoadReport,
-    validate_tables,
 )
 
 __all__ = ["read_twitter_io_archive", "looks_like_twitter_io", "IO_REQUIRED"]
@@ -136,7 +135,7 @@ def read_twitter_io_archive(paths: str | Path | list, *, chunksize: int = 50_000
         Keep action string columns in pandas' Arrow-backed ``str`` dtype (missing = NaN)
         and ``kind``/``platform`` as categories, instead of Python objects (missing =
         ``None``); about a third of the memory. By default on when the files total more
-        than 256 MB (see :func:`netlib.schema.validate_tables`).
+        than 256 MB (see :func:`netlib.dataset.validate_tables`).
     now : Timestamp, optional
         Reference time for the "in the future" check.
 

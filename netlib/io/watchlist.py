@@ -14,15 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from netlib.errors import DataFormatError
 from netlib.io._files import read_table
-from netlib.schema import (
-    ACCOUNT_ID,
-    HANDLE,
-    PLATFORM,
-    DataFormatError,
-    LoadReport,
-    parse_timestamps,
-)
+from netlib.loadreport import LoadReport
+from netlib.schema import ACCOUNT_ID, HANDLE, PLATFORM
+from netlib.times import parse_timestamps
 
 __all__ = ["ENTRY", "RECEIVED_AT", "NOTE", "WATCHLIST_COLUMNS", "read_watchlist",
            "watchlist_frame"]

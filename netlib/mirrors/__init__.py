@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from netlib.dataset import Dataset
+from netlib.errors import ParameterError
 from netlib.mirrors import _columns as C
 from netlib.mirrors import candidates as _cand
 from netlib.mirrors import chains as _chains
@@ -31,14 +33,7 @@ from netlib.mirrors import signals as _sig
 from netlib.mirrors.chains import survival_curve
 from netlib.mirrors.model import FEATURES, load_weights, reliability_table
 from netlib.mirrors.names import skeleton, stem
-from netlib.schema import (
-    ACCOUNT_ID,
-    BIO,
-    PLATFORM,
-    PROFILE_IMAGE_HASH,
-    Dataset,
-    ParameterError,
-)
+from netlib.schema import ACCOUNT_ID, BIO, PLATFORM, PROFILE_IMAGE_HASH
 
 __all__ = ["detect_mirrors", "MirrorResult", "pair_signals", "skeleton", "stem",
            "reliability_table", "survival_curve", "load_weights", "FEATURES"]

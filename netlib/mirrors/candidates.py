@@ -24,6 +24,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from netlib.dataset import Dataset
 from netlib.mirrors import _columns as C
 from netlib.mirrors.names import affix_variants, skeleton, stem
 from netlib.schema import (
@@ -40,7 +41,6 @@ from netlib.schema import (
     TIMESTAMP,
     URL,
     URLS,
-    Dataset,
 )
 
 __all__ = ["account_profiles", "account_links", "candidate_pairs", "BLOCK_NAMES"]

@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from netlib.dataset import Dataset
+from netlib.errors import ParameterError
 from netlib.mirrors import _columns as C
 from netlib.mirrors import detect_mirrors
 from netlib.mirrors.names import skeleton, stem
@@ -27,8 +29,6 @@ from netlib.schema import (
     STATUS,
     SUSPENDED_AT,
     TIMESTAMP,
-    Dataset,
-    ParameterError,
 )
 
 __all__ = ["ban_evasion_pairs", "ban_evasion_check"]

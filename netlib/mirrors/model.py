@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from netlib.errors import ParameterError
 from netlib.mirrors import _columns as C
-from netlib.schema import ParameterError
 
 __all__ = ["FEATURES", "SOCIAL", "SIGNED", "features", "load_weights", "score", "fit_weights",
            "reliability_table", "WEIGHTS_FILE"]

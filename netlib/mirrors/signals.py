@@ -13,17 +13,10 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
+from netlib.dataset import Dataset
 from netlib.mirrors import _columns as C
 from netlib.mirrors.names import skeleton
-from netlib.schema import (
-    ACCOUNT_ID,
-    ACTION_ID,
-    OBJECT_ID,
-    SOURCE_ID,
-    TARGET_ID,
-    TIMESTAMP,
-    Dataset,
-)
+from netlib.schema import ACCOUNT_ID, ACTION_ID, OBJECT_ID, SOURCE_ID, TARGET_ID, TIMESTAMP
 
 __all__ = ["name_signals", "avatar_distance", "text_similarity", "shared_links",
            "audience_overlap", "followees", "rhythm_similarity", "announcement_signals", "ANNOUNCE"]

@@ -52,32 +52,7 @@ from netlib.plots.overview import (
     interaction_graph_static,
 )
 
-# Result column names, re-exported here as before (defined in netlib.schema).
-from netlib.schema import (
-    ACCOUNT_ID_Y,
-    CHAIN_ID,
-    CLUSTER_ID,
-    HUB_SCORE,
-    P_VALUE,
-    POSITION,
-    PREDECESSOR_ID,
-    Q_VALUE,
-    RANK,
-    SCORE,
-    SUCCESSOR_ID,
-    TAKEN_DOWN_AT,
-    TIME_DELTA,
-    TRACE,
-    TZ_HIGH,
-    TZ_LOW,
-    UTC_OFFSET,
-    WEIGHT,
-)
-
 __all__ = [
-    "CLUSTER_ID", "ACCOUNT_ID_Y", "PREDECESSOR_ID", "SUCCESSOR_ID", "SCORE", "CHAIN_ID",
-    "POSITION", "HUB_SCORE", "RANK", "Q_VALUE", "P_VALUE", "WEIGHT", "TIME_DELTA",
-    "UTC_OFFSET", "TZ_LOW", "TZ_HIGH", "TRACE", "TAKEN_DOWN_AT",
     "account_labels", "coordination_edges", "recreation_times", "kaplan_meier", "activity_matrix",
     "network_map", "network_map_static", "chain_timeline", "chain_timeline_static",
     "activity_heatmap", "activity_heatmap_by_cluster", "activity_heatmap_static",
@@ -89,23 +64,3 @@ __all__ = [
     "cascade_figure", "cascade_figure_static", "offset_heatmap", "offset_heatmaps_static",
     "offset_likelihood",
 ]
-
-# Names that were reachable as ``netlib.plots.<name>`` when this was a single module;
-# kept so existing code keeps working.
-import html  # noqa: E402,F401
-from typing import Any  # noqa: E402,F401
-
-import numpy as np  # noqa: E402,F401
-import pandas as pd  # noqa: E402,F401
-
-from netlib.plots._common import WEEKDAYS  # noqa: E402,F401
-from netlib.plots.mirrors import _chain_rows  # noqa: E402,F401  (tests inspect it)
-from netlib.schema import (  # noqa: E402,F401
-    ACCOUNT_ID,
-    CREATED_AT,
-    HANDLE,
-    PLATFORM,
-    STATUS,
-    SUSPENDED_AT,
-    TIMESTAMP,
-)

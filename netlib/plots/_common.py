@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from netlib.safe import escape_html
 from netlib.schema import ACCOUNT_ID, HANDLE, PLATFORM
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
             "#17becf", "#bcbd22", "#7f7f7f", "#393b79", "#637939")
 
 
-def _frame(result: Any, name: str) -> pd.DataFrame | None:
+def result_frame(result: Any, name: str) -> pd.DataFrame | None:
     frame = getattr(result, name, None) if result is not None else None
     return frame if isinstance(frame, pd.DataFrame) else None
-
-
-def _esc(value: Any) -> str:
-    """HTML-escape one value for plotly text (plotly renders a subset of HTML)."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return html.escape(str(value), quote=True)
 
 
 def account_labels(dataset: Any) -> dict[str, str]:
@@ -40,10 +32,10 @@ def account_labels(dataset: Any) -> dict[str, str]:
     return dict(zip(accounts[ACCOUNT_ID].astype(str), text.astype(str), strict=True))
 
 
-def _label(labels: dict[str, str], account_id: Any) -> str:
+def label_of(labels: dict[str, str], account_id: Any) -> str:
     return labels.get(str(account_id), str(account_id))
 
 
-def _empty_note(fig, text: str) -> None:
-    fig.add_annotation(text=_esc(text), showarrow=False, x=0.5, y=0.5, xref="paper",
+def empty_note(fig, text: str) -> None:
+    fig.add_annotation(text=escape_html(text), showarrow=False, x=0.5, y=0.5, xref="paper",
                        yref="paper", font={"size": 14, "color": "#666"})

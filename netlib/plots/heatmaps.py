@@ -8,9 +8,9 @@ import pandas as pd
 
 from netlib.plots._common import (
     WEEKDAYS,
-    _esc,
-    _frame,
+    result_frame,
 )
+from netlib.safe import escape_html
 from netlib.schema import (
     ACCOUNT_ID,
     CLUSTER_ID,
@@ -53,7 +53,7 @@ def activity_heatmap(dataset: Any, *, account_ids: Any = None, title: str | None
     fig = go.Figure(go.Heatmap(z=matrix.values, x=list(range(24)), y=list(matrix.index),
                                colorscale="Blues", colorbar={"title": "actions"},
                                hovertemplate="%{y} %{x}:00 UTC: %{z} actions<extra></extra>"))
-    fig.update_layout(title=_esc(title or "Activity by hour of day (UTC) and weekday"),
+    fig.update_layout(title=escape_html(title or "Activity by hour of day (UTC) and weekday"),
                       xaxis_title="hour of day (UTC)", template="plotly_white", height=340,
                       yaxis={"autorange": "reversed"}, margin={"l": 10, "r": 10, "t": 50})
     return fig
@@ -80,7 +80,7 @@ def activity_heatmap_by_cluster(dataset: Any, coordination: Any, *, top: int = 8
     """
     import plotly.graph_objects as go
 
-    clusters = _frame(coordination, "clusters")
+    clusters = result_frame(coordination, "clusters")
     if clusters is None or clusters.empty:
         return activity_heatmap(dataset, title="All accounts: activity by hour (UTC) and weekday")
     sizes = clusters.groupby(CLUSTER_ID).size().sort_values(ascending=False, kind="stable")
@@ -93,13 +93,13 @@ def activity_heatmap_by_cluster(dataset: Any, coordination: Any, *, top: int = 8
         matrix = activity_matrix(dataset, account_ids=ids)
         fig.add_trace(go.Heatmap(
             z=matrix.values, x=list(range(24)), y=list(matrix.index), colorscale="Blues",
-            name=_esc(name), visible=i == 0, colorbar={"title": "actions"},
+            name=escape_html(name), visible=i == 0, colorbar={"title": "actions"},
             hovertemplate="%{y} %{x}:00 UTC: %{z} actions<extra></extra>"))
-    buttons = [{"label": _esc(name), "method": "update",
+    buttons = [{"label": escape_html(name), "method": "update",
                 "args": [{"visible": [j == i for j in range(len(groups))]},
-                         {"title": _esc(f"Activity by hour (UTC) and weekday: {name}")}]}
+                         {"title": escape_html(f"Activity by hour (UTC) and weekday: {name}")}]}
                for i, (name, _) in enumerate(groups)]
-    fig.update_layout(title=_esc(f"Activity by hour (UTC) and weekday: {groups[0][0]}"),
+    fig.update_layout(title=escape_html(f"Activity by hour (UTC) and weekday: {groups[0][0]}"),
                       updatemenus=[{"buttons": buttons, "x": 1.0, "xanchor": "right",
                                     "y": 1.18, "yanchor": "top"}],
                       xaxis_title="hour of day (UTC)", template="plotly_white", height=380,

@@ -7,13 +7,13 @@ from typing import Any
 import pandas as pd
 
 from netlib.plots._common import (
-    _PALETTE,
-    _empty_note,
-    _esc,
-    _frame,
-    _label,
+    PALETTE,
     account_labels,
+    empty_note,
+    label_of,
+    result_frame,
 )
+from netlib.safe import escape_html
 from netlib.schema import (
     ACCOUNT_ID,
     CHAIN_ID,
@@ -51,7 +51,7 @@ def _lifespans(dataset: Any) -> pd.DataFrame:
 
 
 def _chain_rows(mirrors: Any, dataset: Any, max_chains: int) -> pd.DataFrame:
-    chains = _frame(mirrors, "chains")
+    chains = result_frame(mirrors, "chains")
     if chains is None or chains.empty:
         return pd.DataFrame(columns=[CHAIN_ID, POSITION, ACCOUNT_ID, "start", "end"])
     sizes = chains.groupby(CHAIN_ID).size().sort_values(ascending=False, kind="stable")
@@ -97,20 +97,20 @@ def chain_timeline(mirrors: Any, dataset: Any, *, max_chains: int = 30):
             if pd.isna(r.start):
                 continue
             xs += [r.start, r.end, None]
-            ys += [_esc(f"chain {cid}")] * 2 + [None]
-            text = _esc(f"{_label(labels, r.account_id)} · position {r.position}")
+            ys += [escape_html(f"chain {cid}")] * 2 + [None]
+            text = escape_html(f"{label_of(labels, r.account_id)} · position {r.position}")
             texts += [text, text, None]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", hovertext=texts,
                                  hoverinfo="text", line={"width": 8,
-                                                         "color": _PALETTE[i % len(_PALETTE)]},
+                                                         "color": PALETTE[i % len(PALETTE)]},
                                  marker={"size": 8, "symbol": "line-ns-open"},
-                                 name=_esc(f"chain {cid}"), showlegend=False))
+                                 name=escape_html(f"chain {cid}"), showlegend=False))
     fig.update_layout(title="Mirror chains: each bar is one account's life, left to right",
                       template="plotly_white", xaxis_title="time (UTC)",
                       height=max(300, 40 + 28 * rows[CHAIN_ID].nunique()),
                       margin={"l": 10, "r": 10, "t": 50})
     if rows.empty:
-        _empty_note(fig, "no mirror chains were found")
+        empty_note(fig, "no mirror chains were found")
     return fig
 
 
@@ -125,7 +125,7 @@ def chain_timeline_static(mirrors: Any, dataset: Any, *, max_chains: int = 30):
         group = rows[rows[CHAIN_ID] == cid].dropna(subset=["start"])
         for r in group.itertuples(index=False):
             ax.plot([r.start, r.end], [i, i], lw=6, solid_capstyle="butt",
-                    color=_PALETTE[int(r.position) % len(_PALETTE)] if pd.notna(r.position)
+                    color=PALETTE[int(r.position) % len(PALETTE)] if pd.notna(r.position)
                     else "#555")
     ax.set_yticks(range(len(chains)), [f"chain {c}" for c in chains])
     ax.invert_yaxis()
@@ -154,7 +154,7 @@ def recreation_times(dataset: Any, mirrors: Any) -> pd.DataFrame:
         is False for censored accounts).
     """
     columns = [ACCOUNT_ID, "removed_at", SUCCESSOR_ID, "recreated_at", "days", "observed"]
-    own = _frame(mirrors, "survival")
+    own = result_frame(mirrors, "survival")
     if own is not None and {"hours", "recreated"} <= set(own.columns):
         # the mirror analysis' own takedown table (it also infers unmarked takedowns)
         own = own.dropna(subset=["hours"])
@@ -177,7 +177,7 @@ def recreation_times(dataset: Any, mirrors: Any) -> pd.DataFrame:
     removed["removed_at"] = pd.to_datetime(removed["removed_at"], utc=True).fillna(
         removed[ACCOUNT_ID].map(spans["end"]))
     removed = removed.dropna(subset=["removed_at"])
-    links = _frame(mirrors, "links")
+    links = result_frame(mirrors, "links")
     if links is not None and not links.empty:
         succ = links[[PREDECESSOR_ID, SUCCESSOR_ID]].astype(str).copy()
         succ["recreated_at"] = succ[SUCCESSOR_ID].map(spans["start"])
@@ -241,7 +241,7 @@ def survival_curve(dataset: Any, mirrors: Any):
                       yaxis={"range": [0, 1.05], "tickformat": ".0%"}, template="plotly_white",
                       height=340, margin={"l": 10, "r": 10, "t": 50})
     if curve is None:
-        _empty_note(fig, "no removed accounts in the data")
+        empty_note(fig, "no removed accounts in the data")
     return fig
 
 

@@ -7,13 +7,13 @@ from typing import Any
 import pandas as pd
 
 from netlib.plots._common import (
-    _PALETTE,
-    _empty_note,
-    _esc,
-    _frame,
-    _label,
+    PALETTE,
     account_labels,
+    empty_note,
+    label_of,
+    result_frame,
 )
+from netlib.safe import escape_html
 from netlib.schema import (
     ACCOUNT_ID,
     ACCOUNT_ID_Y,
@@ -31,10 +31,10 @@ def coordination_edges(coordination: Any) -> pd.DataFrame | None:
     ``significant_edges`` when the result has it, else ``edges`` filtered on a
     ``significant`` column when there is one, else ``edges`` as they are.
     """
-    significant = _frame(coordination, "significant_edges")
+    significant = result_frame(coordination, "significant_edges")
     if significant is not None:
         return significant
-    edges = _frame(coordination, "edges")
+    edges = result_frame(coordination, "edges")
     if edges is not None and "significant" in edges:
         return edges[edges["significant"].fillna(False).astype(bool)]
     return edges
@@ -52,7 +52,7 @@ def _weighted_degree(edges: pd.DataFrame | None) -> pd.Series:
 def _network_layout(coordination: Any, *, max_nodes: int, seed: int):
     import networkx as nx
 
-    clusters = _frame(coordination, "clusters")
+    clusters = result_frame(coordination, "clusters")
     edges = coordination_edges(coordination)
     graph = nx.Graph()
     membership: dict[str, Any] = {}
@@ -120,12 +120,12 @@ def network_map(coordination: Any, dataset: Any = None, *, max_nodes: int = 400,
         nodes = [n for n in graph.nodes if membership[n] == cid]
         fig.add_trace(go.Scatter(
             x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers",
-            marker={"size": 9, "color": _PALETTE[i % len(_PALETTE)],
+            marker={"size": 9, "color": PALETTE[i % len(PALETTE)],
                     "line": {"width": 0.5, "color": "white"}},
-            name=_esc(f"cluster {cid} ({len(nodes)})"),
-            hovertext=[_esc(f"{_label(labels, n)} · cluster {cid}") for n in nodes],
+            name=escape_html(f"cluster {cid} ({len(nodes)})"),
+            hovertext=[escape_html(f"{label_of(labels, n)} · cluster {cid}") for n in nodes],
             hoverinfo="text", showlegend=i < 12))
-    total = 0 if _frame(coordination, "clusters") is None else \
+    total = 0 if result_frame(coordination, "clusters") is None else \
         coordination.clusters[ACCOUNT_ID].nunique()
     title = "Coordination network (accounts coloured by cluster)"
     if total > len(membership) > 0:
@@ -134,7 +134,7 @@ def network_map(coordination: Any, dataset: Any = None, *, max_nodes: int = 400,
                       xaxis={"visible": False}, yaxis={"visible": False},
                       template="plotly_white", height=520, margin={"l": 10, "r": 10, "t": 50})
     if not membership:
-        _empty_note(fig, "no coordinated clusters were found")
+        empty_note(fig, "no coordinated clusters were found")
     return fig
 
 
@@ -152,7 +152,7 @@ def network_map_static(coordination: Any, dataset: Any = None, *, max_nodes: int
     for i, cid in enumerate(order):
         nodes = [n for n in graph.nodes if membership[n] == cid]
         ax.scatter([pos[n][0] for n in nodes], [pos[n][1] for n in nodes], s=18, zorder=2,
-                   color=_PALETTE[i % len(_PALETTE)],
+                   color=PALETTE[i % len(PALETTE)],
                    label=f"cluster {cid} ({len(nodes)})" if i < 12 else None)
     ax.set_axis_off()
     ax.set_title("Coordination network (accounts coloured by cluster)")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import html
-
 import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from netlib.safe import escape_html
 from netlib.schema import PLATFORM, SOURCE_ID, STATUS, TARGET_ID, WEIGHT
 
 __all__ = ["accounts_bar", "activity_timeline", "hour_heatmap", "interaction_graph",
@@ -20,7 +19,7 @@ def accounts_bar(table: pd.DataFrame) -> go.Figure:
     """Stacked bars of accounts per platform and status (from ``overview.accounts_by_platform``)."""
     fig = go.Figure()
     for status, part in table.groupby(STATUS, sort=True):
-        fig.add_bar(x=part[PLATFORM], y=part["accounts"], name=html.escape(str(status)))
+        fig.add_bar(x=part[PLATFORM], y=part["accounts"], name=escape_html(status))
     fig.update_layout(barmode="stack", title="Accounts per platform and status",
                       xaxis_title="platform", yaxis_title="accounts", height=380)
     return fig
@@ -32,7 +31,7 @@ def activity_timeline(activity: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     for platform, part in per.groupby(PLATFORM, sort=True):
         fig.add_scatter(x=part["period"], y=part["actions"], mode="lines",
-                        name=html.escape(str(platform)))
+                        name=escape_html(platform))
     fig.update_layout(title="Activity over time (UTC)", xaxis_title="date",
                       yaxis_title="actions", height=380)
     return fig
@@ -106,7 +105,7 @@ def interaction_graph(edges: pd.DataFrame, labels: pd.Series | None = None, *,
     hover = []
     for n in nodes:
         name = labels.get(n, n) if labels is not None else n
-        hover.append(f"{html.escape(str(name))}<br>id {html.escape(str(n))}"
+        hover.append(f"{escape_html(name)}<br>id {escape_html(n)}"
                      f"<br>interactions {strength[n]}")
     fig = go.Figure()
     fig.add_scatter(x=ex, y=ey, mode="lines", line=dict(width=0.4, color="#bbb"),

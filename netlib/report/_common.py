@@ -9,20 +9,20 @@ from typing import Any
 import pandas as pd
 
 
-def _frame(result: Any, name: str) -> pd.DataFrame | None:
+def result_frame(result: Any, name: str) -> pd.DataFrame | None:
     frame = getattr(result, name, None) if result is not None else None
     return frame if isinstance(frame, pd.DataFrame) else None
 
 
-def _missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
     return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
 
 
-def _label(labels: Mapping[str, str], account_id: Any) -> str:
+def label_of(labels: Mapping[str, str], account_id: Any) -> str:
     return labels.get(str(account_id), str(account_id))
 
 
-def _cell_text(value: Any) -> Any:
+def cell_text(value: Any) -> Any:
     if isinstance(value, (list, tuple, set, frozenset)):
         return " ".join(map(str, value))
     if isinstance(value, dict):

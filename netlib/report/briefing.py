@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import json
 import math
 import platform as _platform
@@ -22,16 +21,20 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
+from netlib import plots
+from netlib.errors import ParameterError
 from netlib.plots import account_labels
-from netlib.report._common import _cell_text, _frame, _label, _missing
+from netlib.provenance import NETLIB_VERSION
+from netlib.report._common import cell_text, is_missing, label_of, result_frame
 from netlib.report.cards import (
-    _example_timeline,
     cluster_cards,
+    example_timeline,
     lineage_cards,
     summary,
     timezone_findings,
 )
 from netlib.report.pseudonymize import pseudonymize_analysis
+from netlib.safe import escape_html
 from netlib.schema import (
     ACCEPTED,
     ACCOUNT_ID,
@@ -64,16 +67,9 @@ from netlib.schema import (
     SUSPENDED_AT,
     TOP_SIGNAL,
     URL,
-    ParameterError,
 )
 
 __all__ = ["render_report", "write_report"]
-
-
-def _esc(value: Any) -> str:
-    if _missing(value):
-        return ""
-    return html.escape(str(value), quote=True)
 
 
 def _link(value: Any) -> str:
@@ -84,22 +80,22 @@ def _link(value: Any) -> str:
     except ValueError:
         scheme = ""
     if scheme in ("http", "https") and not any(ch in text for ch in "\"'<> \t\r\n"):
-        return (f'<a href="{_esc(text)}" rel="noopener noreferrer nofollow" '
-                f'target="_blank">{_esc(_shorten(text, 200))}</a>')
-    return _esc(_shorten(text, 200))
+        return (f'<a href="{escape_html(text)}" rel="noopener noreferrer nofollow" '
+                f'target="_blank">{escape_html(_shorten(text, 200))}</a>')
+    return escape_html(_shorten(text, 200))
 
 
 def _cell_html(value: Any) -> str:
-    if _missing(value):
+    if is_missing(value):
         return ""
     if isinstance(value, float):
-        return _esc(f"{value:.4g}")
+        return escape_html(f"{value:.4g}")
     if isinstance(value, pd.Timestamp):
-        return _esc(value.strftime("%Y-%m-%d %H:%M"))
+        return escape_html(value.strftime("%Y-%m-%d %H:%M"))
     if isinstance(value, str) and value.lower().startswith(("http://", "https://")) \
             and len(value) <= _MAX_CELL:
         return _link(value)
-    return _esc(_shorten(str(_cell_text(value))))
+    return escape_html(_shorten(str(cell_text(value))))
 
 
 #: Longest text shown in one HTML table cell; the CSV tables keep everything.
@@ -114,7 +110,7 @@ def _table_html(frame: pd.DataFrame | None, *, max_rows: int = 50, cls: str = ""
     if frame is None or frame.empty:
         return '<p class="muted">(none)</p>'
     shown = frame.head(max_rows)
-    head = "".join(f"<th>{_esc(c)}</th>" for c in shown.columns)
+    head = "".join(f"<th>{escape_html(c)}</th>" for c in shown.columns)
     body = "".join("<tr>" + "".join(f"<td>{_cell_html(v)}</td>" for v in row) + "</tr>"
                    for row in shown.itertuples(index=False, name=None))
     more = ""
@@ -134,7 +130,7 @@ def _with_handles(frame: pd.DataFrame | None, labels: Mapping[str, str],
             name = "account" if col == ACCOUNT_ID else col.replace("_id", "")
             if name in out:
                 continue
-            out.insert(pos, name, out[col].map(lambda v: _label(labels, v)))
+            out.insert(pos, name, out[col].map(lambda v: label_of(labels, v)))
     return out
 
 
@@ -199,15 +195,13 @@ def _fig_div(fig, div_id: str) -> str:
 
 
 def _figures(analysis: Any) -> list[tuple[str, str, Any]]:
-    from netlib import plots
-
     data = analysis.dataset
     coordination = getattr(analysis, "coordination", None)
     mirrors = getattr(analysis, "mirrors", None)
     out = []
-    if _frame(coordination, "clusters") is not None:
+    if result_frame(coordination, "clusters") is not None:
         out.append(("fig-network", "Network map", plots.network_map(coordination, data)))
-    if _frame(mirrors, "chains") is not None:
+    if result_frame(mirrors, "chains") is not None:
         out.append(("fig-chains", "Mirror chains", plots.chain_timeline(mirrors, data)))
     out.append(("fig-heatmap", "When they act",
                 plots.activity_heatmap_by_cluster(data, coordination)))
@@ -217,11 +211,11 @@ def _figures(analysis: Any) -> list[tuple[str, str, Any]]:
 
 def _section_summary(analysis: Any, info: dict) -> str:
     c = info["counts"]
-    boxes = "".join(f"<div><b>{v:,}</b>{_esc(k.replace('_', ' '))}</div>" for k, v in c.items())
+    boxes = "".join(f"<div><b>{v:,}</b>{escape_html(k.replace('_', ' '))}</div>" for k, v in c.items())
     span = ""
     if info["time_span"]:
-        span = f"<p>Data from {_esc(info['time_span'][0])} to {_esc(info['time_span'][1])} (UTC).</p>"
-    items = "".join(f"<li>{_esc(line)}</li>" for line in info["headlines"])
+        span = f"<p>Data from {escape_html(info['time_span'][0])} to {escape_html(info['time_span'][1])} (UTC).</p>"
+    items = "".join(f"<li>{escape_html(line)}</li>" for line in info["headlines"])
     return (f'<h2 id="summary">Executive summary</h2>{span}<div class="counts">{boxes}</div>'
             f"<ul>{items}</ul>")
 
@@ -239,23 +233,23 @@ def _section_networks(analysis: Any, labels: Mapping[str, str]) -> str:
         shown = _table_html(accounts.loc[accounts[ACCOUNT_ID].astype(str).isin(members),
                                          member_cols], max_rows=12)
         kinds = card["top_object_traces"] or [""] * len(card["top_objects"])
-        objects = "".join(f"<li>{_link(o)}{f' ({_esc(k)})' if k else ''} — {n:,} co-actions</li>"
+        objects = "".join(f"<li>{_link(o)}{f' ({escape_html(k)})' if k else ''} — {n:,} co-actions</li>"
                           for (o, n), k in zip(card["top_objects"], kinds, strict=False))
         timeline = ""
         if card["top_objects"]:
-            example = _example_timeline(analysis, members, card["top_objects"][0][0])
+            example = example_timeline(analysis, members, card["top_objects"][0][0])
             timeline = ("<p>Example: the first actions on the most shared object</p>"
                         + _table_html(_with_handles(example, labels), max_rows=8))
         q = card["min_q_value"]
         parts.append(
-            f'<div class="card"><h3>Network {_esc(card[CLUSTER_ID])}: '
+            f'<div class="card"><h3>Network {escape_html(card[CLUSTER_ID])}: '
             f"{card[N_ACCOUNTS]:,} accounts</h3><dl>"
-            f"<dt>platforms</dt><dd>{_esc(', '.join(card['platforms']))}</dd>"
+            f"<dt>platforms</dt><dd>{escape_html(', '.join(card['platforms']))}</dd>"
             f"<dt>median lag between co-actions</dt><dd>{_lag_text(card['median_lag_seconds'])}</dd>"
             f"<dt>strongest tie (q-value)</dt><dd>{'n/a' if pd.isna(q) else f'{q:.2g}'}</dd>"
             f"<dt>ties</dt><dd>{card['n_ties']:,}</dd>"
-            f"<dt>shared behaviour</dt><dd>{_esc(', '.join(card['traces'])) or 'n/a'}</dd>"
-            f"<dt>time zone</dt><dd>{_esc(card['finding']) or 'not estimated'}</dd>"
+            f"<dt>shared behaviour</dt><dd>{escape_html(', '.join(card['traces'])) or 'n/a'}</dd>"
+            f"<dt>time zone</dt><dd>{escape_html(card['finding']) or 'not estimated'}</dd>"
             f"</dl><p>Accounts:</p>{shown}"
             f"<p>Most shared objects:</p><ul>{objects or '<li>n/a</li>'}</ul>{timeline}</div>")
     return "".join(parts)
@@ -274,15 +268,15 @@ def _link_evidence(links: list[dict], labels: Mapping[str, str]) -> pd.DataFrame
             if name in _NOT_EVIDENCE or isinstance(value, (bool, np.bool_)):
                 continue
             if isinstance(value, (int, float, np.integer, np.floating)) and \
-                    not _missing(value) and value != 0:
+                    not is_missing(value) and value != 0:
                 signals.append(f"{name} {float(value):.3g}")
         if isinstance(link.get(EVIDENCE), str) and link[EVIDENCE].strip():
             signals.insert(0, link[EVIDENCE].strip())
         score = link.get(SCORE)
-        rows.append({"from": _label(labels, link[PREDECESSOR_ID]),
-                     "to": _label(labels, link[SUCCESSOR_ID]),
-                     "score": np.nan if _missing(score) else float(score),
-                     "evidence": ", ".join(signals) or ("(link not scored)" if _missing(score)
+        rows.append({"from": label_of(labels, link[PREDECESSOR_ID]),
+                     "to": label_of(labels, link[SUCCESSOR_ID]),
+                     "score": np.nan if is_missing(score) else float(score),
+                     "evidence": ", ".join(signals) or ("(link not scored)" if is_missing(score)
                                                          else "(no signal recorded)")})
     return pd.DataFrame(rows, columns=["from", "to", "score", "evidence"])
 
@@ -295,12 +289,12 @@ def _section_lineage(analysis: Any, labels: Mapping[str, str]) -> str:
     accounts = analysis.dataset.accounts.set_index(analysis.dataset.accounts[ACCOUNT_ID]
                                                    .astype(str))
     for card in cards.to_dict("records"):
-        order = " → ".join(_esc(_label(labels, a)) for a in card["accounts"])
+        order = " → ".join(escape_html(label_of(labels, a)) for a in card["accounts"])
         steps = _link_evidence(card["links"], labels)
         life = accounts.reindex(card["accounts"])
         life_cols = [c for c in (HANDLE, CREATED_AT, STATUS, SUSPENDED_AT, URL) if c in life]
         parts.append(
-            f'<div class="card"><h3>Chain {_esc(card[CHAIN_ID])}: {card[N_ACCOUNTS]} '
+            f'<div class="card"><h3>Chain {escape_html(card[CHAIN_ID])}: {card[N_ACCOUNTS]} '
             f"accounts</h3><p>{order}</p>"
             + _table_html(life[life_cols].reset_index(), max_rows=20)
             + "<p>Links and their evidence (score 0–1):</p>" + _table_html(steps, max_rows=20)
@@ -315,8 +309,8 @@ _HUBS_SHOWN = (RANK, ACCOUNT_ID, HUB_SCORE, CLUSTER_ID, TOP_SIGNAL, COORDINATED,
 
 def _section_operators(analysis: Any, labels: Mapping[str, str]) -> str:
     hubs_result = getattr(analysis, "hubs", None)
-    hubs = _frame(hubs_result, "hubs")
-    groups = _frame(hubs_result, "operator_groups")
+    hubs = result_frame(hubs_result, "hubs")
+    groups = result_frame(hubs_result, "operator_groups")
     findings = timezone_findings(analysis)
     parts = ['<h2 id="operators">Likely operators and time zones</h2>']
     if hubs is not None and len(hubs):
@@ -333,7 +327,7 @@ def _section_operators(analysis: Any, labels: Mapping[str, str]) -> str:
     if groups is not None and len(groups):
         parts.append("<h3>Operator groups</h3>" + _table_html(_with_handles(groups, labels)))
     if len(findings):
-        items = "".join(f"<li>Network {_esc(r.cluster_id)}: {_esc(r.finding)}</li>"
+        items = "".join(f"<li>Network {escape_html(r.cluster_id)}: {escape_html(r.finding)}</li>"
                         for r in findings.itertuples(index=False))
         parts.append("<h3>Time zones</h3><ul>" + items + "</ul><p class=\"muted\">A time zone "
                      "is not a country: several countries share each offset.</p>")
@@ -363,7 +357,7 @@ def _dl(mapping: Mapping[str, Any]) -> str:
     for k, v in mapping.items():
         if isinstance(v, (dict, list, tuple)):
             v = json.dumps(v, sort_keys=True, default=str, ensure_ascii=False)
-        items.append(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>")
+        items.append(f"<dt>{escape_html(k)}</dt><dd>{escape_html(v)}</dd>")
     return "<dl>" + "".join(items) + "</dl>"
 
 
@@ -372,11 +366,7 @@ def _section_provenance(analysis: Any) -> str:
     provenance = dict(getattr(analysis, "provenance", {}) or {})
     provenance.setdefault("dataset_fingerprint", data.fingerprint())
     provenance.setdefault("python", _platform.python_version())
-    try:
-        from netlib import __version__
-        provenance.setdefault("netlib", __version__)
-    except ImportError:  # pragma: no cover
-        pass
+    provenance.setdefault("netlib", NETLIB_VERSION)
     provenance.setdefault("report_written", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     params = dict(getattr(analysis, "params", {}) or {})
     load = data.report.table() if getattr(data, "report", None) is not None else None
@@ -406,7 +396,7 @@ def render_report(analysis: Any, *, pseudonymized: bool = False, progress: bool 
     info = summary(analysis)
     steps.update()
     figures = _figures(analysis)
-    fig_html = "".join(f'<div class="figure"><h3>{_esc(title)}</h3>{_fig_div(fig, div)}</div>'
+    fig_html = "".join(f'<div class="figure"><h3>{escape_html(title)}</h3>{_fig_div(fig, div)}</div>'
                        for div, title, fig in figures)
     steps.update()
     body = [

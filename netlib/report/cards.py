@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from netlib.plots import account_labels, coordination_edges
-from netlib.report._common import _frame, _label, _missing
+from netlib.report._common import is_missing, label_of, result_frame
 from netlib.schema import (
     ACCOUNT_ID,
     ACCOUNT_ID_Y,
@@ -74,7 +74,7 @@ def timezone_findings(analysis: Any) -> pd.DataFrame:
         ``statement`` column of the time-zone table when present, else built from the offset
         and its ``low``/``high`` band (at least ± 1 h, the resolution of hourly counts).
     """
-    tz = _frame(getattr(analysis, "hubs", None), "timezones")
+    tz = result_frame(getattr(analysis, "hubs", None), "timezones")
     cols = [CLUSTER_ID, UTC_OFFSET, TZ_LOW, TZ_HIGH, "finding"]
     if tz is None or tz.empty or UTC_OFFSET not in tz:
         return pd.DataFrame(columns=cols)
@@ -111,7 +111,7 @@ def cluster_cards(analysis: Any, *, top: int = 20, top_objects: int = 3) -> pd.D
         time-zone sentence or "").
     """
     coordination = getattr(analysis, "coordination", None)
-    clusters = _frame(coordination, "clusters")
+    clusters = result_frame(coordination, "clusters")
     cols = [CLUSTER_ID, N_ACCOUNTS, "platforms", "median_lag_seconds", "min_q_value",
             "n_ties", "traces", "top_objects", "top_object_traces", "accounts", "finding"]
     if clusters is None or clusters.empty:
@@ -119,7 +119,7 @@ def cluster_cards(analysis: Any, *, top: int = 20, top_objects: int = 3) -> pd.D
     accounts = analysis.dataset.accounts
     platform_of = dict(zip(accounts[ACCOUNT_ID].astype(str), accounts[PLATFORM], strict=True))
     edges = coordination_edges(coordination)
-    pairs = _frame(coordination, "pairs")
+    pairs = result_frame(coordination, "pairs")
     findings = timezone_findings(analysis)
     finding_of = dict(zip(findings[CLUSTER_ID].astype(str), findings["finding"], strict=True))
     sizes = clusters.groupby(CLUSTER_ID).size().sort_values(ascending=False, kind="stable")
@@ -155,11 +155,11 @@ def cluster_cards(analysis: Any, *, top: int = 20, top_objects: int = 3) -> pd.D
     return pd.DataFrame(rows, columns=cols)
 
 
-def _example_timeline(analysis: Any, members: set[str], object_id: str,
+def example_timeline(analysis: Any, members: set[str], object_id: str,
                       limit: int = 8) -> pd.DataFrame:
     """Actions of ``members`` on one shared object, earliest first."""
     actions = analysis.dataset.actions
-    pairs = _frame(getattr(analysis, "coordination", None), "pairs")
+    pairs = result_frame(getattr(analysis, "coordination", None), "pairs")
     chosen = None
     if pairs is not None and {CONTENT_ID, CONTENT_ID_Y} <= set(pairs.columns):
         on = pairs[pairs[OBJECT_ID].astype(str) == object_id]
@@ -184,8 +184,8 @@ def lineage_cards(analysis: Any, *, top: int = 20) -> pd.DataFrame:
         ``predecessor_id`` column when present, else consecutive positions).
     """
     mirrors = getattr(analysis, "mirrors", None)
-    chains = _frame(mirrors, "chains")
-    links = _frame(mirrors, "links")
+    chains = result_frame(mirrors, "chains")
+    links = result_frame(mirrors, "links")
     cols = [CHAIN_ID, N_ACCOUNTS, "accounts", "links"]
     if chains is None or chains.empty:
         return pd.DataFrame(columns=cols)
@@ -200,7 +200,7 @@ def lineage_cards(analysis: Any, *, top: int = 20) -> pd.DataFrame:
         ids = chain[ACCOUNT_ID].astype(str).tolist()
         if PREDECESSOR_ID in chain:  # a lineage may branch: use each account's own parent
             edges = [(str(p), str(a)) for p, a in zip(chain[PREDECESSOR_ID], ids, strict=True)
-                     if not _missing(p) and str(p)]
+                     if not is_missing(p) and str(p)]
         else:
             edges = list(zip(ids, ids[1:], strict=False))
         steps = [by_pair.get((a, b), {PREDECESSOR_ID: a, SUCCESSOR_ID: b, SCORE: np.nan})
@@ -222,10 +222,10 @@ def summary(analysis: Any) -> dict[str, Any]:
     labels = account_labels(data)
     coordination = getattr(analysis, "coordination", None)
     mirrors = getattr(analysis, "mirrors", None)
-    hubs = _frame(getattr(analysis, "hubs", None), "hubs")
-    clusters = _frame(coordination, "clusters")
-    links = _frame(mirrors, "links")
-    chains = _frame(mirrors, "chains")
+    hubs = result_frame(getattr(analysis, "hubs", None), "hubs")
+    clusters = result_frame(coordination, "clusters")
+    links = result_frame(mirrors, "links")
+    chains = result_frame(mirrors, "chains")
     triage = getattr(analysis, "triage", None)
     counts = {"accounts": len(data.accounts), "actions": len(data.actions),
               "platforms": len(data.accounts[PLATFORM].dropna().unique()),
@@ -255,7 +255,7 @@ def summary(analysis: Any) -> dict[str, Any]:
     if hubs is not None and len(hubs):
         best = hubs.sort_values(RANK, kind="stable").iloc[0] if RANK in hubs else hubs.iloc[0]
         score = f" (hub score {float(best[HUB_SCORE]):.2f})" if HUB_SCORE in hubs else ""
-        lines.append(f"The strongest operator candidate is {_label(labels, best[ACCOUNT_ID])}"
+        lines.append(f"The strongest operator candidate is {label_of(labels, best[ACCOUNT_ID])}"
                      f"{score}.")
     for r in timezone_findings(analysis).head(3).itertuples(index=False):
         lines.append(f"Network {r.cluster_id}: {r.finding}.")

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from netlib.plots import coordination_edges
-from netlib.report._common import _cell_text, _frame, _missing
+from netlib.report._common import cell_text, is_missing, result_frame
 from netlib.report.pseudonymize import pseudonymize_analysis
 from netlib.schema import (
     ACCOUNT_ID,
@@ -46,7 +46,7 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]
 
 def _xml_safe(value: Any) -> Any:
     """A value GraphML/GEXF can hold: no control characters or lone surrogates, no None."""
-    if _missing(value):
+    if is_missing(value):
         return ""
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
@@ -54,7 +54,7 @@ def _xml_safe(value: Any) -> Any:
         return int(value)
     if isinstance(value, (float, np.floating)):
         return float(value) if not math.isnan(value) else ""
-    return _XML_BAD.sub("\ufffd", str(_cell_text(value)))
+    return _XML_BAD.sub("\ufffd", str(cell_text(value)))
 
 
 def _node_attrs(accounts: pd.DataFrame) -> dict[str, dict[str, Any]]:
@@ -90,7 +90,7 @@ def graphs(analysis: Any) -> dict[str, Any]:
 
     accounts = analysis.dataset.accounts
     attrs = _node_attrs(accounts)
-    hubs = _frame(getattr(analysis, "hubs", None), "hubs")
+    hubs = result_frame(getattr(analysis, "hubs", None), "hubs")
     hub_of = {} if hubs is None else {str(r[ACCOUNT_ID]): r for r in hubs.to_dict("records")}
 
     def node(graph, account_id: str, **extra) -> None:
@@ -105,7 +105,7 @@ def graphs(analysis: Any) -> dict[str, Any]:
 
     coord = nx.Graph(name="coordination")
     coordination = getattr(analysis, "coordination", None)
-    clusters = _frame(coordination, "clusters")
+    clusters = result_frame(coordination, "clusters")
     edges = coordination_edges(coordination)
     if clusters is not None:
         for a, cid in zip(clusters[ACCOUNT_ID].astype(str), clusters[CLUSTER_ID], strict=True):
@@ -125,8 +125,8 @@ def graphs(analysis: Any) -> dict[str, Any]:
 
     chains_graph = nx.DiGraph(name="mirror_chains")
     mirrors = getattr(analysis, "mirrors", None)
-    chains = _frame(mirrors, "chains")
-    links = _frame(mirrors, "links")
+    chains = result_frame(mirrors, "chains")
+    links = result_frame(mirrors, "links")
     if chains is not None:
         for rec in chains.to_dict("records"):
             node(chains_graph, str(rec[ACCOUNT_ID]), chain_id=str(rec[CHAIN_ID]),

@@ -12,7 +12,9 @@ from typing import Any
 
 import pandas as pd
 
-from netlib.report._common import _cell_text
+from netlib.dataset import Dataset, normalize_handle
+from netlib.errors import ParameterError
+from netlib.report._common import cell_text
 from netlib.schema import (
     ACCOUNT_ID,
     ACCOUNT_ID_Y,
@@ -30,9 +32,6 @@ from netlib.schema import (
     SUCCESSOR_ID,
     SUCCESSORS,
     TARGET_ID,
-    Dataset,
-    ParameterError,
-    normalize_handle,
 )
 
 __all__ = ["pseudonym", "pseudonymize_tables", "pseudonymize_analysis"]
@@ -166,7 +165,7 @@ class _Pseudonymizer:
                 out[col] = series.map(self.tokens, na_action="ignore")
             elif series.dtype == object or pd.api.types.is_string_dtype(series):
                 whole = col in _IDENTITY_COLUMNS
-                out[col] = series.map(lambda v, w=whole: self.text(_cell_text(v), whole=w),
+                out[col] = series.map(lambda v, w=whole: self.text(cell_text(v), whole=w),
                                       na_action="ignore")
         return out
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from netlib.report._common import _cell_text
-from netlib.schema import ParameterError
+from netlib.errors import ParameterError
+from netlib.report._common import cell_text
 
 __all__ = ["neutralize_cell", "safe_csv_frame", "write_tables"]
 
@@ -58,7 +58,7 @@ def safe_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
         elif pd.api.types.is_timedelta64_dtype(series):
             out[col] = series.dt.total_seconds()
         elif series.dtype == object or pd.api.types.is_string_dtype(series):
-            out[col] = series.map(lambda v: neutralize_cell(_cell_text(v)), na_action="ignore")
+            out[col] = series.map(lambda v: neutralize_cell(cell_text(v)), na_action="ignore")
     return out
 
 

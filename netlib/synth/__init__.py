@@ -29,6 +29,8 @@ import numpy as np
 import pandas as pd
 
 from netlib import schema as s
+from netlib.dataset import Dataset
+from netlib.errors import ParameterError
 from netlib.synth import _assemble as asm
 from netlib.synth._config import DAYS, DIFFICULTY, END_S, NOW, START, START_S
 from netlib.synth._networks import build_networks, bystanders, network_activity, takedowns
@@ -63,7 +65,7 @@ class Scenario:
         Seed, scale, difficulty, every knob value and the time window.
     """
 
-    dataset: s.Dataset
+    dataset: Dataset
     truth: dict[str, pd.DataFrame]
     complaints: pd.DataFrame
     params: dict[str, Any] = field(default_factory=dict)
@@ -130,12 +132,12 @@ def generate(*, seed: int = 0, scale: float = 1.0, difficulty: str = "medium") -
     ['benign', 'complaints', 'coordinated']
     """
     if difficulty not in DIFFICULTY:
-        raise s.ParameterError(f"difficulty {difficulty!r} is not one of "
+        raise ParameterError(f"difficulty {difficulty!r} is not one of "
                                f"{', '.join(DIFFICULTY)}")
     if not isinstance(scale, (int, float)) or not np.isfinite(scale) or scale <= 0:
-        raise s.ParameterError(f"scale must be a positive number (got {scale!r})")
+        raise ParameterError(f"scale must be a positive number (got {scale!r})")
     if not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise s.ParameterError(f"seed must be a non-negative integer (got {seed!r})")
+        raise ParameterError(f"seed must be a non-negative integer (got {seed!r})")
     knobs = dict(DIFFICULTY[difficulty])
     rng = np.random.default_rng(int(seed))
     accounts, actions = Accounts(), Actions()
@@ -208,7 +210,7 @@ def _finish(rng, accounts: Accounts, actions: Actions, nets, groups, edges, comp
     accounts_df = accounts_df.iloc[order].reset_index(drop=True)
     follows_df = pd.DataFrame({s.SOURCE_ID: ids[edges[:, 0]], s.TARGET_ID: ids[edges[:, 1]]})
     follows_df = follows_df.sort_values([s.SOURCE_ID, s.TARGET_ID]).reset_index(drop=True)
-    dataset = s.Dataset.from_frames(accounts_df, actions_df, follows_df,
+    dataset = Dataset.from_frames(accounts_df, actions_df, follows_df,
                                     source=f"synth(seed={params['seed']})", now=NOW)
     truth = _truth(acc, ids, nets, groups, complaints)
     public = complaints[[asm.COMPLAINT_ID, s.HANDLE, s.PLATFORM, asm.RECEIVED_AT, asm.NOTE]]

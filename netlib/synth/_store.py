@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from netlib.schema import normalize_handle
+from netlib.dataset import normalize_handle
 
 ACCOUNT_FIELDS = ("platform", "handle", "display_name", "created_at", "bio", "url", "avatar",
                   "followers", "status", "suspended_at", "location", "language", "tz", "role",

@@ -1,0 +1,495 @@
+"""The validated :class:`Dataset` and the one validation every reader's tables go through.
+
+Every reader hands its raw tables to :func:`validate_tables`, so that all formats are
+checked by one mechanism and every rejected row is counted with its reason.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from netlib.errors import DataFormatError
+from netlib.loadreport import LoadReport
+from netlib.provenance import frames_fingerprint
+from netlib.schema import (
+    ACCOUNT_ID,
+    ACCOUNTS,
+    ACTION_ID,
+    ACTIONS,
+    BIO,
+    DISPLAY_NAME,
+    FOLLOWERS_COUNT,
+    FOLLOWS,
+    HANDLE,
+    HANDLE_NORM,
+    HASHTAGS,
+    KIND,
+    KINDS,
+    LANGUAGE,
+    LOCATION,
+    MEDIA_HASHES,
+    OBJECT_ID,
+    PLATFORM,
+    PROFILE_IMAGE_HASH,
+    SOURCE_ID,
+    STATUS,
+    STATUSES,
+    TARGET_ID,
+    TEXT,
+    TIMESTAMP,
+    URL,
+    URLS,
+    TableSpec,
+)
+from netlib.times import FUTURE_MARGIN, MIN_TIME, parse_timestamps
+
+__all__ = ["Dataset", "validate_tables", "normalize_handle", "split_list"]
+
+
+def normalize_handle(handle: Any) -> str:
+    """Normalise a handle for matching: NFKC, casefold, strip spaces and leading ``@``.
+
+    The original is kept for display; this form is only for comparison. Look-alike
+    *letters* (Cyrillic "а" for Latin "a") are left alone here: mirror matching applies
+    its own confusable folding on top.
+
+    Examples
+    --------
+    >>> normalize_handle("  @Ｎｅｗｓ_Daily ")
+    'news_daily'
+    """
+    if handle is None or (isinstance(handle, float) and np.isnan(handle)):
+        return ""
+    text = unicodedata.normalize("NFKC", str(handle)).strip()
+    text = text.lstrip("@").strip()
+    return text.casefold()
+
+
+def split_list(value: Any) -> list[str]:
+    """Split a space-separated list cell (``urls``, ``hashtags``, ``media_hashes``)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    return [part for part in str(value).split() if part]
+
+
+
+# --- the dataset ---------------------------------------------------------------------------------
+@dataclass
+class Dataset:
+    """Validated accounts, actions and (optionally) follows.
+
+    Attributes
+    ----------
+    accounts : DataFrame
+        One row per account; columns from :data:`ACCOUNTS` plus ``handle_norm`` and any
+        extra columns of the input. ``account_id`` is a unique string.
+    actions : DataFrame
+        One row per action, sorted by ``timestamp``; ``timestamp`` is UTC-aware.
+    follows : DataFrame or None
+        ``source_id, target_id`` edges (may point outside ``accounts``).
+    report : LoadReport
+        What was read, kept and rejected, and why.
+    source : str
+        Where the data came from (a folder, a file, or "memory").
+    """
+
+    accounts: pd.DataFrame
+    actions: pd.DataFrame
+    follows: pd.DataFrame | None = None
+    report: LoadReport = field(default_factory=LoadReport)
+    source: str = "memory"
+
+    def __repr__(self) -> str:
+        n_follows = 0 if self.follows is None else len(self.follows)
+        return (f"Dataset({len(self.accounts):,} accounts, {len(self.actions):,} actions, "
+                f"{n_follows:,} follows, source={self.source!r})")
+
+    @property
+    def platforms(self) -> list[str]:
+        return sorted(self.accounts[PLATFORM].dropna().unique().tolist())
+
+    def fingerprint(self) -> str:
+        """A SHA-256 of the table contents: equal data gives an equal fingerprint."""
+        return frames_fingerprint([self.accounts, self.actions, self.follows],
+                                  sort_columns=True)
+
+    @classmethod
+    def from_frames(cls, accounts: pd.DataFrame, actions: pd.DataFrame,
+                    follows: pd.DataFrame | None = None, *, source: str = "memory",
+                    now: pd.Timestamp | None = None) -> Dataset:
+        """Validate in-memory frames with the same rules as :func:`netlib.load`.
+
+        Raises
+        ------
+        DataFormatError
+            If a required column is missing.
+        """
+        return validate_tables(
+            {"accounts": accounts, "actions": actions, "follows": follows},
+            files={"accounts": "accounts", "actions": "actions", "follows": "follows"},
+            source=source, now=now)
+
+
+# --- validation ------------------------------------------------------------------------------
+def _missing_columns(frame: pd.DataFrame, spec: TableSpec, file: str) -> str | None:
+    """One sentence naming the required columns ``frame`` lacks, or None."""
+    missing = [c for c in spec.required if c not in frame.columns]
+    if not missing:
+        return None
+    found = ", ".join(map(str, frame.columns)) or "(none)"
+    return (f"{file}: missing required column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)} (found: {found}; expected at least: "
+            f"{', '.join(spec.required)})")
+
+
+def _require_columns(tables: list[tuple[pd.DataFrame | None, TableSpec, str]]) -> None:
+    """Raise one DataFormatError naming every table's missing columns (one line each)."""
+    problems = [p for frame, spec, file in tables if frame is not None
+                for p in [_missing_columns(frame, spec, file)] if p]
+    if problems:
+        raise DataFormatError("\n".join(problems))
+
+
+def _as_text(series: pd.Series, compact: bool = False) -> pd.Series:
+    """Strings with surrounding whitespace kept but empty cells as missing.
+
+    Python objects with ``None`` for missing, or (``compact``) pandas' Arrow-backed ``str``
+    dtype with NaN for missing, which takes far less memory.
+    """
+    out = series.astype("string")
+    blank = out.isna() | (out.str.strip() == "").fillna(True).astype(bool)
+    if compact:
+        return out.where(~blank).astype("str")
+    return out.astype(object).where(~blank, None)
+
+
+def _strings(series: pd.Series, compact: bool) -> pd.Series:
+    return series.astype("str") if compact else series.astype(object)
+
+
+class _Rejector:
+    """Collects row rejections for one table, one reason at a time, vectorised."""
+
+    def __init__(self, frame: pd.DataFrame, table: str, file: str, report: LoadReport,
+                 row_numbers: pd.Series, row_files: pd.Series | None = None):
+        self.frame = frame
+        self.original = frame.copy(deep=False)  # copy-on-write: later edits don't reach it
+        self.table = table
+        self.file = file
+        self.report = report
+        self.rows = row_numbers
+        self.files = row_files  # per-row file names when a table was read from many files
+        self.keep = pd.Series(True, index=frame.index)
+        self.reason = pd.Series(pd.NA, index=frame.index, dtype=object)
+        self.max_listed = 10_000  # issues listed one by one; all rows are still counted
+
+    def reject(self, mask: pd.Series, reason: str, column: str | None,
+               values: pd.Series | None = None) -> None:
+        mask = mask & self.keep
+        if not mask.any():
+            return
+        self.keep &= ~mask
+        self.reason[mask] = reason
+        idx = mask[mask].index
+        listed = idx[: self.max_listed]
+        vals = values.loc[listed] if values is not None else None
+        for i in listed:
+            self.report.error(self.file_of(i), reason, row=int(self.rows.loc[i]),
+                              column=column, value=None if vals is None else vals.loc[i])
+        if len(idx) > len(listed):
+            self.report.error(self.file, f"{reason}: {len(idx) - len(listed):,} more rows "
+                              "not listed one by one", column=column)
+
+    def file_of(self, index: Any) -> str:
+        return self.file if self.files is None else str(self.files.loc[index])
+
+    def warn(self, mask: pd.Series, reason: str, column: str,
+             values: pd.Series | None = None) -> int:
+        mask = mask & self.keep
+        idx = mask[mask].index
+        for i in idx[: self.max_listed]:
+            self.report.warn(self.file_of(i), reason, row=int(self.rows.loc[i]), column=column,
+                             value=None if values is None else values.loc[i])
+        if len(idx) > self.max_listed:
+            self.report.warn(self.file, f"{reason}: {len(idx) - self.max_listed:,} more rows "
+                             "not listed one by one", column=column)
+        self.report.files[self.table]["warnings"] += len(idx)
+        return len(idx)
+
+    def finish(self) -> pd.DataFrame:
+        info = self.report.files[self.table]
+        rejected = self.original[~self.keep].copy()
+        rejected.insert(0, "_reason", self.reason[~self.keep])
+        rejected.insert(0, "_row", self.rows[~self.keep])
+        self.report.rejected[self.table] = rejected
+        info["rejected"] = int((~self.keep).sum())
+        info["kept"] = int(self.keep.sum())
+        return self.frame if bool(self.keep.all()) else self.frame[self.keep]
+
+
+def _missing(frame: pd.DataFrame, column: str) -> pd.Series:
+    col = frame[column]
+    return col.isna() | (col.astype("string").str.strip() == "")
+
+
+def validate_tables(raw: dict[str, pd.DataFrame | None], *, files: dict[str, str],
+                    source: str = "memory", report: LoadReport | None = None,
+                    row_numbers: dict[str, pd.Series] | None = None,
+                    row_files: dict[str, pd.Series] | None = None,
+                    now: pd.Timestamp | None = None, compact: bool = False) -> Dataset:
+    """Check raw tables against the model and build a :class:`Dataset`.
+
+    Every reader (interchange, IO archives, twarc2, Telegram, CooRTweet...) produces raw
+    frames in the interchange columns and calls this function, so all formats share one
+    set of rules. Rows are rejected, never silently dropped: each rejection is an
+    :class:`Issue` in the report and the row itself is kept in ``report.rejected``.
+
+    Parameters
+    ----------
+    raw : dict
+        ``{"accounts": DataFrame, "actions": DataFrame, "follows": DataFrame | None}``;
+        cells may be strings or already typed values.
+    files : dict
+        Display name of the file each table came from (used in messages).
+    source : str
+        Recorded as :attr:`Dataset.source`.
+    report : LoadReport, optional
+        A report to extend (a reader may already have recorded parse issues).
+    row_numbers : dict of Series, optional
+        1-based row numbers of each table's rows in their file; defaults to position + 1.
+    row_files : dict of Series, optional
+        For a table assembled from several files, the file each row came from (used in
+        messages instead of ``files[table]``).
+    now : Timestamp, optional
+        Reference time for the "in the future" check (default: the current time).
+    compact : bool
+        Keep the string columns of actions in pandas' Arrow-backed ``str`` dtype (missing
+        values are NaN) instead of Python objects (missing values are ``None``): about a
+        third of the memory, for loads of many millions of rows.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    DataFormatError
+        If a table lacks a required column.
+    """
+    report = report if report is not None else LoadReport()
+    row_numbers = row_numbers or {}
+    row_files = row_files or {}
+    now = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now)
+    if now.tzinfo is None:
+        now = now.tz_localize("UTC")
+
+    accounts = raw.get("accounts")
+    actions = raw.get("actions")
+    follows = raw.get("follows")
+    if accounts is None or actions is None:
+        raise DataFormatError("a dataset needs both an accounts and an actions table")
+    _require_columns([(accounts, ACCOUNTS, files["accounts"]),
+                      (actions, ACTIONS, files["actions"]),
+                      (follows, FOLLOWS, files.get("follows", "follows"))])
+
+    def rows_of(name: str, frame: pd.DataFrame) -> pd.Series:
+        if name in row_numbers:
+            return pd.Series(np.asarray(row_numbers[name]), index=frame.index)
+        return pd.Series(np.arange(1, len(frame) + 1), index=frame.index)
+
+    def files_of(name: str, frame: pd.DataFrame) -> pd.Series | None:
+        if name in row_files and row_files[name] is not None:
+            return pd.Series(np.asarray(row_files[name], dtype=object), index=frame.index)
+        return None
+
+    for name, frame in (("accounts", accounts), ("actions", actions), ("follows", follows)):
+        if frame is not None and name not in report.files:
+            report.add_file(name, files.get(name, name), len(frame))
+
+    accounts = _validate_accounts(accounts.copy(deep=False), files["accounts"], report,
+                                  rows_of("accounts", accounts), files_of("accounts", accounts))
+    known = pd.Index(accounts[ACCOUNT_ID])
+    platform_of = accounts.set_index(ACCOUNT_ID)[PLATFORM]
+    actions = _validate_actions(actions.copy(deep=False), files["actions"], report,
+                                rows_of("actions", actions), known, platform_of, now,
+                                files_of("actions", actions), compact=compact)
+    if follows is not None:
+        follows = _validate_follows(follows.copy(deep=False), files.get("follows", "follows"), report,
+                                    rows_of("follows", follows), files_of("follows", follows))
+    _sort_issues(report)
+    return Dataset(accounts=accounts.reset_index(drop=True),
+                   actions=actions.reset_index(drop=True),
+                   follows=None if follows is None else follows.reset_index(drop=True),
+                   report=report, source=source)
+
+
+def _sort_issues(report: LoadReport) -> None:
+    """Issues grouped by file (in order of first mention), file-level first, then by row."""
+    first_seen: dict[str, int] = {}
+    for issue in report.issues:
+        first_seen.setdefault(issue.file, len(first_seen))
+    report.issues.sort(key=lambda i: (first_seen[i.file], i.row is not None, i.row or 0))
+
+
+def _validate_accounts(frame: pd.DataFrame, file: str, report: LoadReport,
+                       rows: pd.Series, row_files: pd.Series | None = None) -> pd.DataFrame:
+    rej = _Rejector(frame, "accounts", file, report, rows, row_files)
+    for col in ACCOUNTS.required:
+        rej.reject(_missing(frame, col), f"missing required value in {col}", col)
+    ids = frame[ACCOUNT_ID].astype("string").str.strip()
+    frame[ACCOUNT_ID] = ids.astype(object)
+    dup = ids.duplicated(keep="first") & rej.keep
+    rej.reject(dup, "duplicate account_id (first occurrence kept)", ACCOUNT_ID, ids)
+    frame[PLATFORM] = frame[PLATFORM].astype("string").str.strip().str.lower().astype(object)
+    frame[HANDLE] = frame[HANDLE].astype(object)
+    for col in ACCOUNTS.optional:
+        if col not in frame.columns:
+            frame[col] = pd.NA
+    for col in ACCOUNTS.time_columns:
+        original = frame[col]
+        parsed = parse_timestamps(original)
+        bad = parsed.isna() & ~_missing(frame, col)
+        rej.warn(bad, f"unparseable {col} blanked (expected ISO 8601 or epoch seconds)",
+                 col, original)
+        frame[col] = parsed
+    counts = pd.to_numeric(frame[FOLLOWERS_COUNT], errors="coerce")
+    bad = counts.isna() & ~_missing(frame, FOLLOWERS_COUNT)
+    rej.warn(bad, "followers_count is not a number; blanked", FOLLOWERS_COUNT,
+             frame[FOLLOWERS_COUNT])
+    frame[FOLLOWERS_COUNT] = counts.astype("Float64")
+    status = frame[STATUS].astype("string").str.strip().str.lower()
+    bad = status.notna() & (status != "") & ~status.isin(STATUSES)
+    rej.warn(bad, f"status not one of {'|'.join(STATUSES)}; blanked", STATUS, frame[STATUS])
+    frame[STATUS] = status.where(status.isin(STATUSES), pd.NA).astype(object)
+    for col in (DISPLAY_NAME, BIO, URL, PROFILE_IMAGE_HASH, LOCATION, LANGUAGE):
+        frame[col] = _as_text(frame[col])
+    frame[HANDLE_NORM] = frame[HANDLE].map(normalize_handle)
+    kept = rej.finish()
+    ordered = list(ACCOUNTS.columns) + [HANDLE_NORM]
+    extra = [c for c in kept.columns if c not in ordered]
+    return kept[ordered + extra]
+
+
+def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: pd.Series,
+                      known: pd.Index, platform_of: pd.Series,
+                      now: pd.Timestamp, row_files: pd.Series | None = None,
+                      compact: bool = False) -> pd.DataFrame:
+    rej = _Rejector(frame, "actions", file, report, rows, row_files)
+    for col in ACTIONS.required:
+        rej.reject(_missing(frame, col), f"missing required value in {col}", col)
+    ids = frame[ACTION_ID].astype("string").str.strip()
+    frame[ACTION_ID] = _strings(ids, compact)
+    original_ts = frame[TIMESTAMP]
+    ts = parse_timestamps(original_ts)
+    _note_offsets(original_ts, file, report)
+    rej.reject(ts.isna(), "timestamp is not a date (expected ISO 8601, e.g. "
+               "2026-03-01T12:00:00Z, or epoch seconds)", TIMESTAMP, original_ts)
+    rej.reject(ts < MIN_TIME, f"timestamp before {MIN_TIME.date()} is implausible",
+               TIMESTAMP, original_ts)
+    rej.reject(ts > now + FUTURE_MARGIN, "timestamp is in the future", TIMESTAMP, original_ts)
+    frame[TIMESTAMP] = ts
+    kind = frame[KIND].astype("string").str.strip().str.lower()
+    rej.reject(~kind.isin(KINDS), f"unknown kind (expected one of {'|'.join(KINDS)})", KIND,
+               frame[KIND])
+    frame[KIND] = kind.astype("category") if compact else kind.astype(object)
+    acc = frame[ACCOUNT_ID].astype("string").str.strip()
+    acc = acc.astype("str") if compact else acc.astype(object)
+    frame[ACCOUNT_ID] = acc
+    rej.reject(~acc.isin(known), "account_id not in accounts", ACCOUNT_ID, acc)
+    # last, so that the first occurrence that passed every other check is the one kept
+    dup = ids.where(rej.keep).duplicated(keep="first") & rej.keep
+    rej.reject(dup, "duplicate action_id (first occurrence kept)", ACTION_ID, ids)
+    for col in ACTIONS.optional:
+        if col not in frame.columns:
+            frame[col] = pd.NA
+    given = frame[PLATFORM].astype("string").str.strip().str.lower()
+    platform = given.fillna(acc.map(platform_of).astype("string"))
+    frame[PLATFORM] = platform.astype("category") if compact else platform.astype(object)
+    obj = frame[OBJECT_ID].astype("string").str.strip()
+    blank = obj.isna() | (obj == "").fillna(True).astype(bool)
+    frame[OBJECT_ID] = obj.where(~blank).astype("str") if compact else \
+        obj.astype(object).where(~blank, None)
+    for col in (TEXT, URLS, HASHTAGS, MEDIA_HASHES):
+        frame[col] = _as_text(frame[col], compact)
+    kept = rej.finish()
+    _break_object_cycles(kept, file, report, rows.loc[kept.index],
+                         None if row_files is None else row_files.loc[kept.index])
+    ordered = list(ACTIONS.columns)
+    extra = [c for c in kept.columns if c not in ordered]
+    kept = kept[ordered + extra]
+    return kept.sort_values([TIMESTAMP, ACTION_ID], kind="stable")
+
+
+def _note_offsets(values: pd.Series, file: str, report: LoadReport) -> None:
+    """Say when timestamps mix UTC offsets (or mix zoned and zone-less values)."""
+    if pd.api.types.is_datetime64_any_dtype(values) or pd.api.types.is_numeric_dtype(values):
+        return
+    text = values.astype("string").str.strip()
+    looks_iso = text.str.contains(r"\d{4}-\d{2}-\d{2}", regex=True).fillna(False).astype(bool)
+    if not looks_iso.any():
+        return
+    offset = text[looks_iso].str.extract(r"(Z|[+-]\d{2}:?\d{2})$", expand=False)
+    offset = offset.str.replace(":", "", regex=False).replace({"Z": "+0000"})
+    zones = offset.dropna().unique()
+    naive = int(offset.isna().sum())
+    if len(zones) + (naive > 0) > 1:
+        shown = ", ".join(sorted(map(str, zones))[:5]) + ("..." if len(zones) > 5 else "")
+        report.notes.append(
+            f"{file}: timestamps mix UTC offsets ({shown}"
+            f"{'; ' + format(naive, ',') + ' without a zone, taken as UTC' if naive else ''}"
+            "); all were converted to UTC")
+
+
+def _break_object_cycles(actions: pd.DataFrame, file: str, report: LoadReport,
+                         rows: pd.Series | None = None,
+                         row_files: pd.Series | None = None) -> None:
+    """Blank object_id links that form a cycle (a repost of a repost of ... itself)."""
+    has = actions[OBJECT_ID].notna()
+    if not has.any():
+        return
+    # Each action links to at most one object: a functional graph. After n steps every
+    # chain that ends has ended, so pointer doubling (O(n log n), vectorised) leaves only
+    # the actions whose chain runs into a cycle, each pointing at a node on that cycle;
+    # walking those few cycles once gives exactly the actions on them.
+    target = pd.Index(actions[ACTION_ID]).get_indexer(actions[OBJECT_ID].where(has))
+    if not (target >= 0).any():
+        return
+    reach = target.copy()
+    steps = 1
+    while steps < len(reach) + 1:
+        reach = np.where(reach >= 0, reach[np.maximum(reach, 0)], -1)
+        steps *= 2
+    on_cycle = np.zeros(len(target), dtype=bool)
+    for start in np.unique(reach[reach >= 0]):
+        node = start
+        while not on_cycle[node]:
+            on_cycle[node] = True
+            node = target[node]
+    if not on_cycle.any():
+        return
+    in_cycle = set(actions[ACTION_ID].to_numpy()[on_cycle])
+    mask = actions[ACTION_ID].isin(in_cycle) & has
+    for index, action_id, obj in actions.loc[mask, [ACTION_ID, OBJECT_ID]].itertuples():
+        report.warn(file if row_files is None else str(row_files.loc[index]),
+                    f"object_id forms a cycle; link of action {action_id} blanked",
+                    row=None if rows is None else int(rows.loc[index]), column=OBJECT_ID,
+                    value=obj)
+    if "actions" in report.files:
+        report.files["actions"]["warnings"] += int(mask.sum())
+    actions.loc[mask, OBJECT_ID] = None
+
+
+def _validate_follows(frame: pd.DataFrame, file: str, report: LoadReport,
+                      rows: pd.Series, row_files: pd.Series | None = None) -> pd.DataFrame:
+    rej = _Rejector(frame, "follows", file, report, rows, row_files)
+    for col in FOLLOWS.required:
+        rej.reject(_missing(frame, col), f"missing required value in {col}", col)
+        frame[col] = frame[col].astype("string").str.strip().astype(object)
+    pair = frame[SOURCE_ID].astype(str) + "\x00" + frame[TARGET_ID].astype(str)
+    rej.reject(pair.duplicated(keep="first"), "duplicate follow edge", None)
+    return rej.finish()

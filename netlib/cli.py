@@ -11,14 +11,16 @@ import os
 import sys
 from collections.abc import Sequence
 
+from netlib import pipeline, synth
+from netlib.coordination import write_coshare_pairs
 from netlib.errors import NetlibError
+from netlib.io import load
+from netlib.io.scenario import write_scenario
 
 __all__ = ["main"]
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from netlib.io import load
-
     data = load(args.path, format=args.format)
     for line in data.report.lines(limit=None if args.all else args.limit):
         print(line)
@@ -28,9 +30,6 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
-    from netlib import synth
-    from netlib.io.scenario import write_scenario
-
     scenario = synth.generate(seed=args.seed, scale=args.scale, difficulty=args.difficulty)
     out = write_scenario(scenario, args.out_dir)
     print(f"wrote {out}: {scenario.summary()}")
@@ -38,8 +37,6 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    from netlib import pipeline
-
     written = pipeline.analyze_path(
         args.path, args.out, format=args.format, window=args.window,
         min_participation=args.min_participation, seed=args.seed, report=args.report,
@@ -52,8 +49,6 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def _cmd_pairs(args: argparse.Namespace) -> int:
-    from netlib.coordination.pairfiles import write_coshare_pairs
-
     info = write_coshare_pairs(
         args.path, args.out, window=args.window, min_participation=args.min_participation,
         engine=args.engine, max_object_shares=args.max_object_shares,

@@ -1,0 +1,194 @@
+"""The package's import rules, checked on the source (see docs/architecture.md).
+
+* no import cycle between netlib modules, counting imports inside functions too;
+* no module imports another module's private (``_name``) names;
+* imports inside functions only for optional heavy dependencies (pyspark);
+* each module imports only from its own layer's package or from lower layers, so the
+  analyses never import each other sideways and nothing imports the pipeline or the CLI.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "netlib"
+
+#: Lowest first. A module may import from its own unit and from units on lower layers.
+LAYERS: list[set[str]] = [
+    {"errors", "safe", "schema"},
+    {"units", "provenance", "times", "loadreport", "stats", "results", "outdir"},
+    {"dataset"},
+    {"synth"},
+    {"io"},
+    {"traces", "overview"},
+    {"coordination", "mirrors", "hubs", "triage"},
+    {"evaluate", "plots"},
+    {"report"},
+    {"pipeline"},
+    {"cli", ""},  # "" is the package root, netlib/__init__.py
+]
+LAYER_OF = {unit: level for level, units in enumerate(LAYERS) for unit in units}
+#: Optional heavy dependencies that may be imported inside a function.
+LAZY_ALLOWED = ("pyspark", "ipywidgets", "anywidget", "stix2")
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        out[".".join(parts)] = path
+    return out
+
+
+MODULES = _modules()
+
+
+def _imports(module: str, path: Path) -> list[tuple[ast.AST, str, list[str]]]:
+    """(node, imported module, imported names) for every netlib import in a module."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                parts = parts[: len(parts) - node.level + 1]
+                base = ".".join(parts + ([base] if base else []))
+            if base == "netlib" or base.startswith("netlib."):
+                out.append((node, base, [a.name for a in node.names]))
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "netlib" or alias.name.startswith("netlib."):
+                    out.append((node, alias.name, []))
+    return out
+
+
+def _targets(base: str, names: list[str]) -> list[str]:
+    """The modules an import loads: ``from a import b`` loads ``a.b`` when that is a module."""
+    found = [f"{base}.{n}" for n in names if f"{base}.{n}" in MODULES]
+    return found + ([base] if len(found) < len(names) or not names else [])
+
+
+def _unit(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def _graph() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = defaultdict(set)
+    for module, path in MODULES.items():
+        for _node, base, names in _imports(module, path):
+            graph[module].update(t for t in _targets(base, names) if t != module)
+    return graph
+
+
+def test_every_unit_has_a_layer():
+    units = {_unit(m) for m in MODULES}
+    missing = sorted(u for u in units if u not in LAYER_OF)
+    assert not missing, f"add these to LAYERS in {Path(__file__).name}: {missing}"
+
+
+def test_no_import_cycles():
+    graph = _graph()
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+    counter = [0]
+
+    def visit(v: str) -> None:  # Tarjan's strongly connected components
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for module in sorted(MODULES):
+        if module not in index:
+            visit(module)
+    assert not cycles, f"import cycles: {cycles}"
+
+
+def test_no_private_names_imported_across_modules():
+    bad = []
+    for module, path in MODULES.items():
+        for node, base, names in _imports(module, path):
+            for name in names:
+                if name.startswith("_") and f"{base}.{name}" not in MODULES:
+                    bad.append(f"{module}:{node.lineno} imports {name} from {base}")
+    assert not bad, "\n".join(bad)
+
+
+def test_imports_inside_functions_only_for_optional_dependencies():
+    bad = []
+    for module, path in MODULES.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for func in ast.walk(tree):
+            if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(func):
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom):
+                    names = ["." * node.level + (node.module or "")]
+                else:
+                    continue
+                for name in names:
+                    if name.startswith(("netlib", ".")):
+                        bad.append(f"{module}:{node.lineno} imports {name} inside "
+                                   f"{func.name}()")
+    assert not bad, "\n".join(bad)
+
+
+def test_layers_are_respected():
+    bad = []
+    for module, path in MODULES.items():
+        unit = _unit(module)
+        for node, base, names in _imports(module, path):
+            for target in _targets(base, names):
+                other = _unit(target)
+                if other == unit or other not in LAYER_OF or unit not in LAYER_OF:
+                    continue
+                if LAYER_OF[other] >= LAYER_OF[unit]:
+                    bad.append(f"{module}:{node.lineno} imports {target} "
+                               f"(layer {LAYER_OF[other]} from layer {LAYER_OF[unit]})")
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize("name", ["netlib.coordination", "netlib.mirrors", "netlib.hubs"])
+def test_public_functions_take_at_most_twelve_parameters(name):
+    import importlib
+    import inspect
+
+    module = importlib.import_module(name)
+    too_many = []
+    for attr in getattr(module, "__all__", []):
+        obj = getattr(module, attr)
+        if inspect.isfunction(obj):
+            params = inspect.signature(obj).parameters.values()
+            count = sum(p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL) for p in params)
+            if count > 12:
+                too_many.append(f"{name}.{attr} takes {count} parameters")
+    assert not too_many, "\n".join(too_many)

@@ -7,6 +7,7 @@ stderr and exit status 2; no traceback reaches the user for bad data or paramete
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Sequence
@@ -36,13 +37,43 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+#: ``netlib analyze`` flags that set a config option: flag dest -> (analyses, option).
+#: ``--seed`` reaches every analysis whose config has a seed.
+ANALYZE_OPTIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "window": (("coordination",), "window"),
+    "min_participation": (("coordination",), "min_participation"),
+    "fdr": (("coordination",), "fdr"),
+    "engine": (("coordination",), "engine"),
+    "memory_limit": (("coordination",), "memory_limit"),
+    "temp_dir": (("coordination",), "temp_directory"),
+    "silent_after": (("mirrors",), "silent_after"),
+    "seed": (("coordination", "mirrors", "hubs"), "seed"),
+}
+
+
+def analyze_configs(args: argparse.Namespace) -> dict[str, dict]:
+    """The options of each analysis: the ``--config`` file's, then the flags given."""
+    configs = {name: {} for name in pipeline.CONFIGS}
+    if args.config:
+        for name, options in pipeline.read_config(args.config).items():
+            configs[name].update(options)
+    for dest, (analyses, option) in ANALYZE_OPTIONS.items():
+        value = getattr(args, dest, None)
+        if value is None:
+            continue
+        for name in analyses:
+            fields = {f.name for f in dataclasses.fields(pipeline.CONFIGS[name])}
+            if option in fields:
+                configs[name][option] = value
+    return configs
+
+
 def _cmd_analyze(args: argparse.Namespace) -> int:
+    configs = analyze_configs(args)
     written = pipeline.analyze_path(
-        args.path, args.out, format=args.format, window=args.window,
-        min_participation=args.min_participation, seed=args.seed, report=args.report,
+        args.path, args.out, format=args.format, report=args.report,
         watchlist=args.watchlist, pseudonymize=args.pseudonymize,
-        progress=not args.quiet, engine=args.engine, memory_limit=args.memory_limit,
-        temp_directory=args.temp_dir)
+        progress=not args.quiet, **configs)
     for path in written:
         print(path)
     return 0
@@ -86,15 +117,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="data folder or export file")
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--format", default=None)
-    p.add_argument("--window", type=float, default=60.0, help="co-action window, seconds")
-    p.add_argument("--min-participation", type=int, default=2)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--config", default=None, metavar="FILE.toml",
+                   help="options for [coordination], [mirrors] and [hubs]; flags win")
+    p.add_argument("--window", default=None,
+                   help="co-action window: seconds or e.g. 90s, 2min (default 60)")
+    p.add_argument("--min-participation", type=int, default=None,
+                   help="co-shares an account needs to enter the network (default 2)")
+    p.add_argument("--fdr", type=float, default=None,
+                   help="false discovery rate of the coordination tests (default 0.05)")
+    p.add_argument("--silent-after", default=None,
+                   help="an account silent this long before the data ends counts as gone, "
+                        "e.g. 30D")
+    p.add_argument("--seed", type=int, default=None, help="seed for every randomised step")
     p.add_argument("--report", action="store_true", help="also write report.html")
     p.add_argument("--watchlist", default=None, help="CSV of handles/account ids to triage")
     p.add_argument("--pseudonymize", default=None, metavar="KEY",
                    help="replace identifiers with keyed hashes in every output")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"],
+    p.add_argument("--engine", default=None, choices=["duckdb", "spark"],
                    help="where the co-action join runs (same results)")
     p.add_argument("--memory-limit", default=None,
                    help="DuckDB memory cap for the co-action join, e.g. 4GB (it spills)")

@@ -23,69 +23,109 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import platform as _platform
+import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from tqdm.auto import tqdm
 
+from netlib import report as report_mod
+from netlib import triage as triage_mod
+from netlib.coordination import CoordinationConfig, CoordinationResult, detect
 from netlib.dataset import Dataset
 from netlib.errors import ParameterError
+from netlib.hubs import HubConfig, HubResult, rank_hubs
+from netlib.io import load
+from netlib.io.watchlist import read_watchlist
+from netlib.mirrors import MirrorConfig, MirrorResult, detect_mirrors
+from netlib.provenance import package_versions
+from netlib.results import summary_html
 
-__all__ = ["Analysis", "analyze", "analyze_path", "provenance"]
+__all__ = ["Analysis", "analyze", "analyze_path", "provenance", "read_config"]
 
-_PACKAGES = ("numpy", "pandas", "duckdb", "networkx", "python-igraph", "leidenalg",
-             "rapidfuzz", "scipy", "scikit-learn", "plotly", "matplotlib")
+#: The config class of each analysis, by the name ``analyze`` and TOML files use.
+CONFIGS: dict[str, type] = {"coordination": CoordinationConfig, "mirrors": MirrorConfig,
+                            "hubs": HubConfig}
 
 
 @dataclass
 class Analysis:
-    """Everything one run produced, with how it was made."""
+    """Everything one run produced, with how it was made.
+
+    Follows the result protocol (:mod:`netlib.results`): ``params``, ``fingerprint``,
+    ``tables()``, ``evidence(account_id)`` and ``_repr_html_``.
+    """
 
     dataset: Dataset
-    coordination: Any = None
-    mirrors: Any = None
-    hubs: Any = None
-    triage: pd.DataFrame | None = None
+    coordination: CoordinationResult | None = None
+    mirrors: MirrorResult | None = None
+    hubs: HubResult | None = None
+    triage: Any = None
     params: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
 
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the input dataset."""
+        return self.dataset.fingerprint()
+
+    def results(self) -> dict[str, Any]:
+        """The analyses' results by name, leaving out those that did not run."""
+        found = {"coordination": self.coordination, "mirrors": self.mirrors,
+                 "hubs": self.hubs, "triage": self.triage}
+        return {name: result for name, result in found.items() if result is not None}
+
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Every output table by name (the CSV file stem)."""
+        """Every output table by name (the CSV file stem), ending with ``load_report``."""
         out: dict[str, pd.DataFrame] = {}
-        for result in (self.coordination, self.mirrors, self.hubs):
-            if result is not None:
-                out.update(result.to_tables())
-        # Supporting evidence beyond the headline tables.
-        if self.mirrors is not None and getattr(self.mirrors, "candidates", None) is not None:
-            out["mirror_candidates"] = self.mirrors.candidates
-        if self.hubs is not None and getattr(self.hubs, "operator_links", None) is not None:
-            out["operator_links"] = self.hubs.operator_links
-        if self.triage is not None:
-            out["triage"] = self.triage
+        for result in self.results().values():
+            out.update(result.tables())
         out["load_report"] = self.dataset.report.issues_frame()
         return out
 
+    def evidence(self, account_id: str) -> pd.DataFrame:
+        """Every table row that names ``account_id``: ``table`` then the row's columns.
 
-def _version(name: str) -> str | None:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return None
+        The quickest answer to "why is this account here?": its cluster membership, its
+        coordination edges, mirror links in either direction, its hub row and watch-list
+        entries, one row each, tagged with the table they come from.
+        """
+        account_id = str(account_id)
+        parts = []
+        for name, frame in self.tables().items():
+            if name == "load_report" or frame.empty:
+                continue
+            id_columns = [c for c in frame.columns
+                          if c.endswith("_id") or c.endswith("_id_y") or c == "account_id"]
+            hit = pd.Series(False, index=frame.index)
+            for column in id_columns:
+                hit |= frame[column].astype("string").eq(account_id).fillna(False)
+            if hit.any():
+                parts.append(frame[hit].astype(object).assign(table=name))
+        if not parts:
+            return pd.DataFrame(columns=["table"])
+        out = pd.concat(parts, ignore_index=True)
+        return out[["table"] + [c for c in out.columns if c != "table"]]
+
+    def _repr_html_(self) -> str:
+        lines = [repr(self.dataset)] + [f"{name}: {result!r}"
+                                        for name, result in self.results().items()]
+        return summary_html("netlib analysis", self, lines=lines)
 
 
 def provenance(data: Dataset, params: dict) -> dict:
     """Parameters, versions and input fingerprints for ``run.json``."""
-    import netlib
-
+    versions = package_versions()
     return {
-        "netlib_version": netlib.__version__,
-        "python": _platform.python_version(),
-        "packages": {name: _version(name) for name in _PACKAGES},
+        "netlib_version": versions.pop("netlib"),
+        "python": versions.pop("python"),
+        "packages": versions,
         "source": data.source,
         "input_format": data.report.format,
         "input_files": {table: {"file": info["file"], "sha256": info.get("sha256"),
@@ -98,70 +138,118 @@ def provenance(data: Dataset, params: dict) -> dict:
     }
 
 
-def analyze(data: Dataset, *, window: float = 60.0, min_participation: int = 2,
-            seed: int = 0, watchlist: pd.DataFrame | None = None,
-            progress: bool = False, engine: str = "duckdb",
-            memory_limit: str | None = None, temp_directory: str | None = None) -> Analysis:
-    """Run coordination, mirror and hub analyses on a dataset.
+def _config(name: str, value: Any) -> Any:
+    """A config from an instance, a mapping of options, or None (the defaults)."""
+    cls = CONFIGS[name]
+    if value is None:
+        return cls()
+    if isinstance(value, cls):
+        return value
+    if isinstance(value, Mapping):
+        valid = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(value) - valid)
+        if unknown:
+            raise ParameterError(f"{name}: unknown option{'s' if len(unknown) > 1 else ''} "
+                                 f"{', '.join(unknown)} (valid: {', '.join(sorted(valid))})")
+        return cls(**value)
+    raise ParameterError(f"{name} must be a {cls.__name__}, a dict of its options or None, "
+                         f"got {type(value).__name__}")
 
-    Parameters
-    ----------
-    data : Dataset
-    window : float, default 60
-        Co-action window in seconds.
-    min_participation : int, default 2
-        Minimum co-shares for an account to enter the co-action network.
-    seed : int, default 0
-        Seed for every randomised step (null model, clustering).
-    watchlist : DataFrame, optional
-        Entries to triage (handles or account ids); adds ``triage``.
-    progress : bool, default False
-        Show a progress bar over the steps.
-    engine : {"duckdb", "spark"}, default "duckdb"
-        Where the co-action join runs; both engines give the same tables.
-    memory_limit, temp_directory : str, optional
-        DuckDB's memory cap and spill folder for the co-action join.
 
-    Returns
-    -------
-    Analysis
+def read_config(path: str | Path) -> dict[str, dict]:
+    """Options for :func:`analyze` from a TOML file with ``[coordination]``, ``[mirrors]``
+    and ``[hubs]`` tables (each optional). Durations may be written as ``"7D"`` or ``"12h"``.
 
     Raises
     ------
     ParameterError
-        If ``window`` is not positive or ``min_participation`` is below 1.
+        If the file is not valid TOML, or holds a table or option netlib does not know.
+
+    Examples
+    --------
+    A file holding::
+
+        [coordination]
+        window = "2min"
+        fdr = 0.01
+
+        [mirrors]
+        silent_after = "30D"
     """
-    if not window > 0:
-        raise ParameterError(f"window must be a positive number of seconds, got {window!r}")
-    if int(min_participation) < 1:
-        raise ParameterError(f"min_participation must be >= 1, got {min_participation!r}")
-    from tqdm.auto import tqdm
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise ParameterError(f"{path.name}: not a readable TOML config ({err})") from err
+    unknown = sorted(set(raw) - set(CONFIGS))
+    if unknown:
+        raise ParameterError(f"{path.name}: unknown section{'s' if len(unknown) > 1 else ''} "
+                             f"[{'], ['.join(unknown)}] (expected [coordination], [mirrors], "
+                             "[hubs])")
+    out = {}
+    for name, options in raw.items():
+        if not isinstance(options, dict):
+            raise ParameterError(f"{path.name}: '{name}' must be a table ([{name}])")
+        _config(name, options)  # validate now, naming the file's section on error
+        out[name] = options
+    return out
 
-    from netlib import coordination, hubs, mirrors
 
-    params = {"window": float(window), "min_participation": int(min_participation),
-              "seed": int(seed)}
+def analyze(data: Dataset, coordination: CoordinationConfig | Mapping | None = None,
+            mirrors: MirrorConfig | Mapping | None = None,
+            hubs: HubConfig | Mapping | None = None, *,
+            watchlist: pd.DataFrame | None = None, progress: bool = False) -> Analysis:
+    """Run the coordination, mirror and hub analyses (and triage) on a dataset.
+
+    Parameters
+    ----------
+    data : Dataset
+    coordination, mirrors, hubs : config, dict or None
+        Each analysis's options: a :class:`~netlib.coordination.CoordinationConfig`,
+        :class:`~netlib.mirrors.MirrorConfig` or :class:`~netlib.hubs.HubConfig`, a dict of
+        its options, or None for the defaults.
+    watchlist : DataFrame, optional
+        Entries to triage (from :func:`netlib.io.watchlist.read_watchlist`); adds ``triage``.
+    progress : bool, default False
+        Show a progress bar over the steps.
+
+    Returns
+    -------
+    Analysis
+        The results, with ``params`` holding every config and ``provenance`` what
+        ``run.json`` records.
+
+    Raises
+    ------
+    ParameterError
+        If an option is unknown or out of range.
+
+    Examples
+    --------
+    >>> import netlib
+    >>> from netlib.coordination import CoordinationConfig
+    >>> data = netlib.load("data/sample")                                  # doctest: +SKIP
+    >>> analysis = netlib.analyze(data, CoordinationConfig(window="2min"))  # doctest: +SKIP
+    """
+    configs = {name: _config(name, value) for name, value in
+               (("coordination", coordination), ("mirrors", mirrors), ("hubs", hubs))}
     steps = tqdm(total=4 if watchlist is not None else 3, desc="netlib analyze",
                  disable=not progress, unit="step")
     steps.set_postfix_str("coordination")
-    coord = coordination.detect(data, window=window, min_participation=min_participation,
-                                seed=seed, engine=engine, memory_limit=memory_limit,
-                                temp_directory=temp_directory)
+    coord = detect(data, configs["coordination"])
     steps.update()
     steps.set_postfix_str("mirrors")
-    mirror = mirrors.detect_mirrors(data, coordination=coord)
+    mirror = detect_mirrors(data, configs["mirrors"], coordination=coord)
     steps.update()
     steps.set_postfix_str("hubs")
-    hub = hubs.rank_hubs(data, coord, mirrors=mirror)
+    hub = rank_hubs(data, coord, configs["hubs"], mirrors=mirror)
     steps.update()
     analysis = Analysis(dataset=data, coordination=coord, mirrors=mirror, hubs=hub,
-                        params={"analyze": params, "coordination": coord.params,
-                                "mirrors": mirror.params, "hubs": hub.params})
+                        params={"coordination": coord.params, "mirrors": mirror.params,
+                                "hubs": hub.params})
     if watchlist is not None:
-        from netlib import triage
-
         steps.set_postfix_str("triage")
-        analysis.triage = triage.triage(watchlist, analysis)
+        analysis.triage = triage_mod.triage(watchlist, analysis)
         steps.update()
     steps.close()
     analysis.provenance = provenance(data, analysis.params)
@@ -169,30 +257,41 @@ def analyze(data: Dataset, *, window: float = 60.0, min_participation: int = 2,
 
 
 def analyze_path(path: str | Path, out: str | Path, *, format: str | None = None,
-                 window: float = 60.0, min_participation: int = 2, seed: int = 0,
-                 report: bool = False, watchlist: str | Path | None = None,
-                 pseudonymize: str | None = None, progress: bool = True,
-                 engine: str = "duckdb", memory_limit: str | None = None,
-                 temp_directory: str | None = None) -> list[Path]:
+                 coordination: CoordinationConfig | Mapping | None = None,
+                 mirrors: MirrorConfig | Mapping | None = None,
+                 hubs: HubConfig | Mapping | None = None, report: bool = False,
+                 watchlist: str | Path | None = None, pseudonymize: str | None = None,
+                 progress: bool = True) -> list[Path]:
     """Load ``path``, run :func:`analyze`, and write every table (and the report) to ``out``.
+
+    Parameters
+    ----------
+    path : str or Path
+        A dataset in any format :func:`netlib.load` reads.
+    out : str or Path
+        The output folder (see the module docstring for what it holds).
+    format : str, optional
+        Force a reader instead of detecting the format.
+    coordination, mirrors, hubs : config, dict or None
+        As for :func:`analyze`.
+    report : bool, default False
+        Also write ``report.html`` and the Gephi files.
+    watchlist : str or Path, optional
+        A watch-list CSV to triage.
+    pseudonymize : str, optional
+        A key: identifiers in every output become keyed pseudonyms.
+    progress : bool, default True
+        Show progress bars.
 
     Returns
     -------
     list of Path
         The files written.
     """
-    from netlib import report as report_mod
-    from netlib.io import load
-
     data = load(path, format=format)
-    entries = None
-    if watchlist is not None:
-        from netlib.io.watchlist import read_watchlist
-
-        entries = read_watchlist(watchlist)
-    analysis = analyze(data, window=window, min_participation=min_participation, seed=seed,
-                       watchlist=entries, progress=progress, engine=engine,
-                       memory_limit=memory_limit, temp_directory=temp_directory)
+    entries = read_watchlist(watchlist) if watchlist is not None else None
+    analysis = analyze(data, coordination, mirrors, hubs, watchlist=entries,
+                       progress=progress)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     tables = analysis.tables()

@@ -338,7 +338,7 @@ _LEET: dict[str, str] = {"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": 
 _LEET_TABLE = str.maketrans(_LEET)
 _LEET_RUN = re.compile(r"(?<=[^\W\d_])[013457@$|]+(?=[^\W\d_])")
 _WORD = re.compile(r"[^\W_]+|[@$|]")
-_MARKS = re.compile(r"[\u0300-\u036f]")
+_MARKS = re.compile(r"(?<=[A-Za-z])[\u0300-\u036f]+")
 
 
 def _fold_word(match: re.Match[str]) -> str:
@@ -357,7 +357,7 @@ def latin_fold(text: str) -> str:
     The rule, in order:
 
     1. NFKC (fullwidth ``ｍａｌｉｋ`` and mathematical letters become plain Latin), accents
-       dropped (``é`` -> ``e``);
+       on Latin letters dropped (``é`` -> ``e``; Cyrillic ``й`` keeps its breve);
     2. in a word whose every non-ASCII letter has a Latin look-alike (Cyrillic ``а е о р с у
        х і ј``, Greek ``ο ρ α ε ι``..., dotless ``ı``), those letters become Latin; a real
        Cyrillic or Greek word (with letters such as ``н в ы``) is left alone;
@@ -407,13 +407,14 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _KEY_MAP = str.maketrans({"c": "k", "q": "k", "v": "w", "z": "s"})
 _NON_LETTER = re.compile(r"[\W\d_]+")
 _DOUBLE = re.compile(r"(.)\1+")
+_SOFT_C = re.compile(r"c(?=[eiy])")
 
 
 def _key(latin: str) -> str:
     """Consonant key of a lower-case Latin string (no separators)."""
     if not latin:
         return ""
-    word = latin.replace("x", "ks").translate(_KEY_MAP)
+    word = _SOFT_C.sub("s", latin.replace("x", "ks")).translate(_KEY_MAP)
     head, tail = word[0], word[1:]
     if head in "aeiou":
         head = "a"
@@ -434,7 +435,8 @@ def consonant_skeleton(text: str) -> str:
     then everything that is not a letter (digits, ``_ . - space``, emoji) is dropped and the
     letters are reduced to consonant classes:
 
-    * ``x`` -> ``ks``; ``c q`` -> ``k``; ``v`` -> ``w``; ``z`` -> ``s``
+    * ``x`` -> ``ks``; ``c`` before ``e i y`` -> ``s`` (English loanwords: *cinema*,
+      ``سینما``), other ``c`` and ``q`` -> ``k``; ``v`` -> ``w``; ``z`` -> ``s``
       (Urdu ``ز ذ ض ظ`` and English loanwords' ``s``, as in *news*/``نیوز``);
     * the first letter stays, a leading vowel as ``a`` (``imran``, ``umar``, ``عمران`` all
       begin with ``a``);
@@ -541,10 +543,12 @@ naya nya purana bhai yeh ye yah woh wo wuh kya kia kyun kyu ho hoga hogi tha thi
 ab kar karo kr krna karna raha rahe rha gaya gya gaye gye diya dia liye lye sab koi kuch kaise
 kese agar lekin magar jab tak par pe apna apne apni mera meri tera teri hamara humara wala
 wali walay ji jee hy hen bohat bahut bht acha achha kaha keh yar yaar sath saath phir pehle
+nhi nahe ny nay ky kay abhi aj aaj kal mujhe mujhy mjhe mjy tujhe apko aapko hm tm ga gi ge
+rha rhi rahi sirf zara jaise jese waise wese kahan yahan wahan kyon q bas sirf bhe tou tu
 """.split())
 _ENGLISH_WORDS = frozenset("""
 the and is are was were of to in for on with this that it its be been have has had you your
-we our they their he she his her not my new account follow please at by from as an or but
+we our they their she his her not my new account follow please at by from as an or but
 will would can could what which who all about just like so if do does did there here back
 """.split())
 _LATIN_LETTER = re.compile(r"[a-z]+")
@@ -797,7 +801,7 @@ def find_announcements(text: str) -> list[str]:
     >>> find_announcements("ہمارا نیا پیج فالو کریں")
     ['ur_new_account', 'ur_follow']
     >>> find_announcements("mera nya acc follow karo, purana account band ho gaya")
-    ['ru_new_account', 'ru_follow']
+    ['ru_new_account', 'ru_old_account_closed', 'ru_follow']
     """
     folded = latin_fold(fold_arabic_script(_check_str(text))).replace("’", "'")
     folded = _ANNOUNCE_SEP.sub(" ", folded)

@@ -184,7 +184,26 @@ _CONSONANTS: dict[str, str] = {
 }
 _PUNCT = str.maketrans({"،": ",", "؛": ";", "؟": "?", "۔": ".", "٪": "%", "٫": ".", "٬": ","})
 _VOWEL_LETTERS = frozenset({_ALEF, _WAW, _YA, "ے", "ع"})
-_ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f]+")
+_ARABIC_LETTER = re.compile(
+    r"[\u0620-\u064a\u066e-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff]+")
+#: Latin for the base letter named in a rare letter's Unicode name ("KEHEH WITH TWO DOTS").
+_BASE_NAMES: dict[str, str] = {
+    "ALEF": "a", "BEH": "b", "TEH": "t", "THEH": "s", "JEEM": "j", "HAH": "h", "KHAH": "kh",
+    "DAL": "d", "THAL": "z", "REH": "r", "ZAIN": "z", "SEEN": "s", "SHEEN": "sh", "SAD": "s",
+    "DAD": "z", "TAH": "t", "ZAH": "z", "AIN": "", "GHAIN": "gh", "FEH": "f", "QAF": "q",
+    "KAF": "k", "KEHEH": "k", "GAF": "g", "LAM": "l", "MEEM": "m", "NOON": "n", "HEH": "h",
+    "WAW": "o", "YEH": "i", "TEHEH": "th", "DUL": "d", "DDAL": "d", "RREH": "r", "TTEH": "t",
+    "BEHEH": "bh", "PEH": "p", "TCHEH": "ch", "TCHEHEH": "ch", "DYEH": "j", "NYEH": "ny",
+    "VEH": "v", "PEHEH": "ph", "KIRGHIZ": "", "KASHMIRI": "i", "FARSI": "i", "ROHINGYA": "",
+}
+
+
+def _base_letter(ch: str) -> str:
+    words = unicodedata.name(ch, "").split()
+    for word in words[2:] if words[:2] == ["ARABIC", "LETTER"] else []:
+        if word in _BASE_NAMES:
+            return _BASE_NAMES[word]
+    return ""
 
 #: Common words whose vowels the letter rules cannot guess (written with the house spelling).
 _WORDS: dict[str, str] = {
@@ -246,7 +265,7 @@ def _translit_word(word: str) -> str:
         elif ch == "ء":
             out.append("")
         else:
-            out.append(ch)
+            out.append(_base_letter(ch))
     # an unwritten short vowel between the first two consonants (ملک -> malk)
     if len(out) >= 3 and word[0] in _CONSONANTS and word[1] in _CONSONANTS \
             and word[1] not in ("ں",):
@@ -315,7 +334,7 @@ def transliterate_urdu(text: str) -> str:
 #: Non-Latin lower-case letters that look like one Latin letter.
 _LOOKALIKE_LOWER: dict[str, str] = {
     # Cyrillic
-    "а": "a", "е": "e", "ё": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i",
+    "а": "a", "е": "e", "ё": "e", "к": "k", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i",
     "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l", "ѵ": "v",
     # Greek
     "α": "a", "ο": "o", "ρ": "p", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "τ": "t", "υ": "u",
@@ -330,7 +349,8 @@ _LOOKALIKE_UPPER: dict[str, str] = {
     "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m", "Ν": "n", "Ο": "o", "Ρ": "p", "Τ": "t",
     "Υ": "y", "Χ": "x",
 }
-_LOOKALIKE_TABLE = str.maketrans({**_LOOKALIKE_UPPER, **_LOOKALIKE_LOWER})
+_UPPER_TABLE = str.maketrans(_LOOKALIKE_UPPER)
+_LOWER_TABLE = str.maketrans(_LOOKALIKE_LOWER)
 _LOOKALIKE_CHARS = frozenset(_LOOKALIKE_UPPER) | frozenset(_LOOKALIKE_LOWER)
 #: Digits and symbols read as letters, only when a letter stands on both sides.
 _LEET: dict[str, str] = {"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
@@ -344,11 +364,11 @@ _MARKS = re.compile(r"(?<=[A-Za-z])[\u0300-\u036f]+")
 def _fold_word(match: re.Match[str]) -> str:
     word = match.group(0)
     odd = [c for c in word if not c.isascii() and c.isalpha()]
-    if not odd:
-        return word
     # only when every non-ASCII letter of the word has a Latin look-alike: a real
     # Russian or Greek word ("новый") is left alone
-    return word.translate(_LOOKALIKE_TABLE) if all(c in _LOOKALIKE_CHARS for c in odd) else word
+    if odd and all(c in _LOOKALIKE_CHARS or c.casefold() in _LOOKALIKE_LOWER for c in odd):
+        return word.translate(_UPPER_TABLE).casefold().translate(_LOWER_TABLE)
+    return word
 
 
 def latin_fold(text: str) -> str:
@@ -393,11 +413,27 @@ def latin_fold(text: str) -> str:
     >>> latin_fold("новый")
     'новый'
     """
-    text = unicodedata.normalize("NFKC", _check_str(text))
-    text = _MARKS.sub("", unicodedata.normalize("NFD", text))
-    text = unicodedata.normalize("NFC", text)
-    text = _WORD.sub(_fold_word, text).casefold()
+    return _latin_fold(_check_str(text))
+
+
+def _latin_fold_once(text: str) -> str:
+    text = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text))
+    text = _MARKS.sub("", _WORD.sub(_fold_word, text))
+    text = unicodedata.normalize("NFC", text).casefold()
     return _LEET_RUN.sub(lambda m: m.group(0).translate(_LEET_TABLE), text)
+
+
+@lru_cache(maxsize=200_000)
+def _latin_fold(text: str) -> str:
+    # a second pass settles the rare characters whose case folding is itself a look-alike
+    # (combining ypogegrammeni -> iota); plain text is settled after the first
+    out = _latin_fold_once(text)
+    for _ in range(3):
+        again = _latin_fold_once(out)
+        if again == out:
+            break
+        out = again
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -760,7 +796,7 @@ ANNOUNCEMENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(?:(?:mera|meri|mra|hamara|humara|hmara|hamari|humari|apna|apni) )?"
         rf"(?:naya|nya|naiya|naia|nayaa|naya|nayi|nai|nae|naye|nia) {_ACC_RU}\b"),
     "ru_old_account_closed": re.compile(
-        rf"\b(?:purana|puraana|prana|purani|pichla|pichhla|old) {_ACC_RU} "
+        rf"\b(?:purana|puraana|prana|purani|pichla|pichhla) {_ACC_RU} "
         r"(?:band|bnd|suspend|suspended|ban|banned|delete|deleted|hack|hacked|khatam)\b"),
     "ru_follow": re.compile(
         r"\bfollow ?(?:karo|kro|karen|karein|kren|krein|krain|karain|kar lo|kr lo|kar do"
@@ -849,7 +885,7 @@ def hashtag_key(tag: str) -> str:
     key = consonant_skeleton(_CAMEL.sub(" ", tag))
     if key:
         return key
-    return _NON_LETTER.sub("", normalize_digits(tag)) if any(c.isdigit() for c in tag) else ""
+    return re.sub(r"\D", "", normalize_digits(tag))
 
 
 def hashtag_groups(tags: Iterable[str]) -> pd.DataFrame:

@@ -373,8 +373,8 @@ def test_roman_urdu_spelling_variants_share_a_key(realdata):
     assert len(variants) > 50_000
     shuffled = canonical[:]
     random.Random(1).shuffle(shuffled)
-    same = sum(consonant_skeleton(a) == consonant_skeleton(b) for a, b in zip(variants, canonical))
-    rand = sum(consonant_skeleton(a) == consonant_skeleton(b) for a, b in zip(variants, shuffled))
+    same = sum(consonant_skeleton(a) == consonant_skeleton(b) for a, b in zip(variants, canonical, strict=True))
+    rand = sum(consonant_skeleton(a) == consonant_skeleton(b) for a, b in zip(variants, shuffled, strict=True))
     print(f"variants: true {same / len(variants):.3f}, random {rand / len(variants):.3f}")
     assert same / len(variants) >= 0.85
     assert rand / len(variants) <= 0.01

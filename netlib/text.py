@@ -785,7 +785,8 @@ ANNOUNCEMENT_PATTERNS: dict[str, re.Pattern[str]] = {
     "en_old_account_lost": re.compile(
         rf"\b(?:old|previous|main|last|other) {_ACC_EN}\b.{{0,40}}?"
         r"\b(?:suspended|banned|deleted|hacked|removed|blocked|gone|closed|restricted)\b"
-        r"|\b(?:got|was|been|were) (?:suspended|banned|hacked)\b"),
+        rf"|\b(?:i|we|i'?ve|we'?ve|{_ACC_EN}) (?:got|was|were|has been|have been|been|is|got) "
+        r"(?:suspended|banned|hacked|deleted)\b"),
     "ur_new_account": re.compile(_ur(
         rf"(?:(?:ہمارا|میرا|ہماری|میری|اپنا|اپنی)\s*)?نی(?:ا|ی|ے|و)\s*{_ACC_UR}")),
     "ur_old_account_closed": re.compile(_ur(
@@ -796,11 +797,12 @@ ANNOUNCEMENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(?:(?:mera|meri|mra|hamara|humara|hmara|hamari|humari|apna|apni) )?"
         rf"(?:naya|nya|naiya|naia|nayaa|naya|nayi|nai|nae|naye|nia) {_ACC_RU}\b"),
     "ru_old_account_closed": re.compile(
-        rf"\b(?:purana|puraana|prana|purani|pichla|pichhla) {_ACC_RU} "
-        r"(?:band|bnd|suspend|suspended|ban|banned|delete|deleted|hack|hacked|khatam)\b"),
+        rf"\b(?:purana|puraana|prana|purani|pichla|pichhla)(?: {_ACC_RU})? "
+        r"(?:band|bnd|suspend|suspended|ban|banned|delete|deleted|hack|hacked|khatam)\b"
+        rf"|\bold(?: {_ACC_RU})? (?:band|bnd|khatam) ?(?:ho|hu|hogaya|hogya|kar|kr)"),
     "ru_follow": re.compile(
         r"\bfollow ?(?:karo|kro|karen|karein|kren|krein|krain|karain|kar lo|kr lo|kar do"
-        r"|kr do|kijiye|kijye|krna|karna|karlo|krlo)\b"),
+        r"|kr do|kijiye|kijye|karlo|krlo)\b"),
     "ru_we_are_back": re.compile(
         r"\b(?:wapis|wapas|waapis|wapes|waps|wapass) ?(?:aa|a) ?"
         r"(?:gaye|gae|gye|gya|gaya|gai|gayi|gy|gaey|gaen)\b"),

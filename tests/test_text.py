@@ -245,6 +245,9 @@ def test_language_mix_refuses_a_single_string():
     ("follow karo", {"ru_follow"}),
     ("hum wapis aa gaye", {"ru_we_are_back"}),
     ("N4YA_ACCOUNT", {"ru_new_account"}),
+    # a real Roman-Urdu tweet (RUHSOLD test set)
+    ("mujhe is acc pe follow kro old bnd ho gya", {"ru_follow", "ru_old_account_closed"}),
+    ("my account got suspended", {"en_old_account_lost"}),
 ])
 def test_announcements_found(text, expected):
     assert set(find_announcements(text)) == expected
@@ -253,6 +256,10 @@ def test_announcements_found(text, expected):
 @pytest.mark.parametrize("text", [
     "Breaking news from Lahore", "news account of the day", "آج موسم اچھا ہے",
     "yeh naya phone hai", "account balance is low", "",
+    # real news posts (CrowdTangle sample): third parties suspended, not an account
+    "A Labour Party MP has been suspended after she said",
+    "she was one of three students who were suspended for standing",
+    "protocols hain jinko follow karna hota hai",
 ])
 def test_no_announcement_in_ordinary_text(text):
     assert find_announcements(text) == []

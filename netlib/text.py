@@ -289,15 +289,20 @@ def transliterate_urdu(text: str) -> str:
     """Urdu/Arabic/Pashto-script text to Roman-Urdu-style Latin (rule-based, lower case).
 
     Every Arabic-script letter becomes ASCII: consonants by a fixed map (``ب b``, ``چ ch``,
-    ``خ kh``, ``ث س ص`` -> ``s``, ``ذ ز ض ظ`` -> ``z``, ``ٹ ت ط`` -> ``t``, ``ھ`` -> ``h``...),
-    vowel letters by context: ``ا`` -> ``a``; ``و`` -> ``w`` at the start of a word or before
-    a vowel letter, else ``o``; ``ی`` -> ``y`` at the start or before ``ا``/``و``, else ``i``;
-    ``ے`` -> ``e``; a final ``ہ`` after a consonant -> ``a`` (``زندہ`` -> ``zinda``), else
-    ``h``; ``ع`` -> ``a`` or nothing; ``ء`` -> nothing. Short vowels are not written in Urdu;
-    one ``a`` is inserted between two word-initial consonants (``ملک`` -> ``malk``), and a
-    short list of very common words (``ہے`` -> ``hai``, ``نیا`` -> ``naya``...) has its usual
-    Roman spelling. Arabic punctuation becomes ASCII (``۔`` -> ``.``). Everything else,
-    Latin text included, is only lower-cased.
+    ``خ kh``, ``ث س ص`` -> ``s``, ``ذ ز ض ظ`` -> ``z``, ``ٹ ت ط`` -> ``t``, ``ھ`` -> ``h``...;
+    rare letters by the base letter of their Unicode name), vowel letters by context:
+
+    * ``ا`` -> ``a``; ``ے`` -> ``e``; ``ع`` -> ``a`` or nothing; ``ء`` -> nothing;
+    * ``و`` -> ``w`` at the start of a word or before a vowel letter, else ``o``;
+    * ``ی`` -> ``y`` at the start or before ``ا``/``و``, ``e`` after a medial ``ا``, else
+      ``i`` (a doubled ``یی``, as in ``ئی`` folded, is one vowel);
+    * a final ``ہ`` after a consonant -> ``a`` (``زندہ`` -> ``zinda``), else ``h``.
+
+    Short vowels are not written in Urdu: one ``a`` is inserted between two word-initial
+    consonants (``کرتی`` -> ``karti``), and a short list of very common words (``ہے`` ->
+    ``hai``, ``نیا`` -> ``naya``, ``ملک`` -> ``malik``...) has its usual Roman spelling.
+    Arabic punctuation becomes ASCII (``۔`` -> ``.``). Everything else, Latin text included,
+    is only lower-cased.
 
     Parameters
     ----------

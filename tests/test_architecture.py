@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "netlib"
 #: Lowest first. A module may import from its own unit and from units on lower layers.
 LAYERS: list[set[str]] = [
     {"errors", "safe", "schema"},
-    {"units", "provenance", "times", "loadreport", "stats", "results", "outdir"},
+    {"units", "provenance", "times", "loadreport", "stats", "results", "outdir", "text"},
     {"dataset"},
     {"synth"},
     {"io"},

@@ -481,6 +481,52 @@ def _table(block) -> list[str]:
     return lines
 
 
+def _get(results: dict, *keys):
+    """``results[k1][k2]...``, or the failure text of the first level that is a string."""
+    value = results
+    for key in keys:
+        if isinstance(value, str):
+            return value
+        value = value.get(key, "not run") if isinstance(value, dict) else "not run"
+    return value
+
+
+def headline(results: dict) -> list[str]:
+    """One line per question, for the top of the page."""
+    g = lambda *k: _fmt(_get(results, *k))  # noqa: E731
+    rows = [
+        ("CooRTweet Russian", "co-share rows identical to CooRTweet (60 s / 2; 10 s / 5)",
+         f"{g('russian', 'tw60_mp2', 'rows_equal')}; {g('russian', 'tw10_mp5', 'rows_equal')}"),
+        ("CooRTweet Russian", "reference edges reproduced, weights equal (60 s / 2)",
+         f"{g('russian', 'tw60_mp2', 'ref_edges_reproduced')} of "
+         f"{g('russian', 'tw60_mp2', 'ref_edges')}; {g('russian', 'tw60_mp2', 'weights_equal_share')}"),
+        ("CooRTweet Russian", "components (largest) netlib vs CooRTweet",
+         f"{g('russian', 'tw60_mp2', 'components')} ({g('russian', 'tw60_mp2', 'largest')}) vs "
+         f"{g('russian', 'tw60_mp2', 'ref_components')} ({g('russian', 'tw60_mp2', 'ref_largest')})"),
+        ("CooRTweet Russian", "components holding `analyze` clusters",
+         g('russian', 'tested_clusters', 'components_with_clustered_accounts')),
+        ("German elections", "`netlib.load` of the multi-modal file", g('german', 'load')),
+        ("German elections", "co-URL rows identical; edges; cross-platform edges",
+         f"{g('german', 'vignette_frame_pairs', 'rows_equal')}; "
+         f"{g('german', 'vignette_frame_pairs', 'edges')}; "
+         f"{g('german', 'vignette_frame_pairs', 'cross_platform_edges')}"),
+        ("IRA", "share of accounts clustered", g('ira', 'share_clustered')),
+        ("IRA", "NMI clusters vs category; majority-label share",
+         f"{g('ira', 'nmi_cluster_vs_category')}; {g('ira', 'majority_label_share')}"),
+        ("IRA", "mirror links (default); re-registered pairs linked",
+         f"{g('ira', 'mirror_links')}; {g('ira', 'reregistered_pairs_linked')} of "
+         f"{g('ira', 'reregistered_pairs_non_overlapping')}"),
+        ("IRA", "hub score vs mention in-degree: Spearman (all accounts); top-20 overlap",
+         f"{g('ira', 'hub_spearman_all_accounts')}; {g('ira', 'top20_overlap')}"),
+        ("Wikipedia ban evasion", "pairs linked; true pairs among candidates; best score",
+         f"{g('wiki', 'pairs_linked')} of {g('wiki', 'pairs')}; "
+         f"{g('wiki', 'true_pairs_among_candidates')}; {g('wiki', 'best_score')} "
+         f"(threshold {g('wiki', 'threshold')})"),
+    ]
+    return ["| dataset | question | answer |", "|---|---|---|"] + [
+        f"| {a} | {b} | {c} |" for a, b, c in rows]
+
+
 def markdown(results: dict) -> str:
     meta = results["meta"]
     out = ["# Validation on real public data",
@@ -498,7 +544,9 @@ def markdown(results: dict) -> str:
            "own window and min participation so that both tools answer the same question. "
            "No parameter was tuned on these data. A metric that crashed is recorded as "
            "`failed: <error>`. Coordination is not proof of inauthenticity.",
-           ""]
+           "",
+           "## At a glance",
+           ""] + headline(results) + [""]
     for key, title in TITLES.items():
         out += [f"## {title}", "", f"*How measured.* {HOW[key]}", ""]
         out += _table(results.get(key, "not run"))

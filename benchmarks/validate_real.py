@@ -361,8 +361,6 @@ def measure_ira(realdata: Path) -> dict:
 # --- 4. Wikipedia ban evasion -------------------------------------------------------------------
 def measure_wiki(realdata: Path) -> dict:
     """Which mirror signals fire on the 27 real parent -> child pairs (default windows)."""
-    from netlib.dataset import Dataset
-
     pairs = ban_evasion_pairs(read_ban_evasion(realdata / "wiki_ban_evasion"))
     per_pair, summary = ban_evasion_check(pairs)
     res: dict = {k: v for k, v in summary.items() if k != "params"}
@@ -381,7 +379,7 @@ def measure_wiki(realdata: Path) -> dict:
                       "suspended_at": pd.NaT})]).drop_duplicates("account_id")
     acc["platform"] = "wikipedia"
     actions = pd.DataFrame(columns=["action_id", "account_id", "timestamp", "kind"])
-    data = Dataset.from_frames(acc, actions, source="wiki_ban_evasion",
+    data = netlib.Dataset.from_frames(acc, actions, source="wiki_ban_evasion",
                                now=pd.Timestamp("2030-01-01", tz="UTC"))
     cand = detect_mirrors(data, min_candidate_score=0.0).candidates
     truth = pd.DataFrame({"predecessor_id": "parent:" + pairs["parent_id"],

@@ -1,0 +1,600 @@
+"""Real archives, real answers: netlib measured on the public data in ../shared/realdata.
+
+Runs the public API with its defaults on four real datasets and writes what it found to
+``docs/validation.md`` (one table per dataset, with how each number was measured) and the
+raw numbers to ``benchmarks/validate_real_results.json``.
+
+* **CooRTweet Russian retweets**: co-share pair and edge parity with CooRTweet's own
+  reference output (window 60 s / min participation 2, and 10 s / 5), component overlap
+  of the descriptive co-share network, and how many components hold accounts that
+  ``netlib.analyze`` confirms as coordinated beyond chance.
+* **CooRTweet German elections** (Facebook + Twitter, URL layer): whether the loader reads
+  the multi-modal file, and co-URL pair/edge/component parity with CooRTweet.
+* **IRA troll accounts** (441 per-author files): share of accounts clustered, cluster
+  purity against the Linvill-Warren ``account_category``, mirror links and re-registered
+  handles, hub ranking against @-mention in-degree.
+* **Wikipedia ban evasion** (27 parent -> child pairs): which mirror signals fire on the
+  true pairs, how many pairs are linked, the best score.
+
+Nothing here is tuned on these data: every call uses netlib's defaults, except that the
+CooRTweet comparisons pass CooRTweet's own (window, min_participation) so that both tools
+answer the same question. Each dataset runs in its own try/except; a failure is recorded
+as ``failed: <error>`` and the run moves on.
+
+    PYTHONPATH=$PWD .venv/bin/python benchmarks/validate_real.py
+    PYTHONPATH=$PWD .venv/bin/python benchmarks/validate_real.py --realdata /path/to/realdata
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import time
+import traceback
+from collections import Counter
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from scipy.stats import spearmanr
+from sklearn.metrics import normalized_mutual_info_score
+
+import netlib
+from netlib.coordination import coshare_pairs
+from netlib.io.ban_evasion import read_ban_evasion
+from netlib.mirrors import detect_mirrors
+from netlib.mirrors.checks import ban_evasion_check, ban_evasion_pairs
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_REALDATA = ROOT.parent / "shared" / "realdata"
+PAIR_COLS = ["object_id", "account_id", "account_id_y", "content_id", "content_id_y",
+             "time_delta"]
+# the two reference settings CooRTweet's outputs were made with: (window s, min_participation)
+COORTWEET_SETTINGS = [(60, 2), (10, 5)]
+
+
+def failed(err: BaseException) -> str:
+    """How a failure is recorded: the exception's type and message on one line."""
+    msg = " ".join(str(err).split())
+    return f"failed: {type(err).__name__}: {msg}"[:300]
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    return value
+
+
+# --- helpers shared by the CooRTweet blocks ---------------------------------------------------
+def _rows(frame: pd.DataFrame) -> Counter:
+    """Co-share rows as a multiset (same rows, same orientation, same deltas)."""
+    return Counter((str(o), str(a), str(b), str(c), str(d), round(float(t), 6))
+                   for o, a, b, c, d, t in frame[PAIR_COLS].itertuples(index=False))
+
+
+def _edges(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Unordered account pairs with weight = number of co-share rows (CooRTweet's weight)."""
+    a = pairs["account_id"].astype(str)
+    b = pairs["account_id_y"].astype(str)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    return (pd.DataFrame({"a": lo, "b": hi}).value_counts().rename("weight").reset_index())
+
+
+def _ref_edges(path: Path) -> pd.DataFrame:
+    ref = pd.read_csv(path, dtype={"from": str, "to": str})
+    lo, hi = np.minimum(ref["from"], ref["to"]), np.maximum(ref["from"], ref["to"])
+    return pd.DataFrame({"a": lo, "b": hi, "weight": ref["weight"].astype(int)})
+
+
+def _components(edges: pd.DataFrame) -> list[set]:
+    graph = nx.Graph()
+    graph.add_edges_from(zip(edges["a"], edges["b"], strict=True))
+    return sorted((set(c) for c in nx.connected_components(graph)), key=len, reverse=True)
+
+
+def _compare_components(ours: list[set], ref: list[set]) -> dict:
+    """Exact and Jaccard >= 0.9 matches of every reference component among ours."""
+    where = {acc: i for i, comp in enumerate(ours) for acc in comp}
+    exact = close = 0
+    for comp in ref:
+        hits = Counter(where[a] for a in comp if a in where)
+        best = 0.0
+        for i, _ in hits.most_common(3):
+            best = max(best, len(comp & ours[i]) / len(comp | ours[i]))
+        exact += best == 1.0
+        close += best >= 0.9
+    return {
+        "components": len(ours),
+        "ref_components": len(ref),
+        "largest": len(ours[0]) if ours else 0,
+        "ref_largest": len(ref[0]) if ref else 0,
+        "accounts": sum(map(len, ours)),
+        "ref_accounts": sum(map(len, ref)),
+        "ref_components_matched_exactly": exact / len(ref) if ref else float("nan"),
+        "ref_components_matched_jaccard_0_9": close / len(ref) if ref else float("nan"),
+    }
+
+
+def _parity(pairs: pd.DataFrame, folder: Path, stem: str) -> dict:
+    """Rows, edges, weights and components of ``pairs`` against CooRTweet's files.
+
+    ``stem`` names the reference files with a ``{kind}`` slot (groups, edges, vertices).
+    """
+    ref_rows = pd.read_csv(folder / stem.format(kind="groups"), dtype=str)
+    ref_rows["time_delta"] = ref_rows["time_delta"].astype(float)
+    ours_e, ref_e = _edges(pairs), _ref_edges(folder / stem.format(kind="edges"))
+    merged = ref_e.merge(ours_e, on=["a", "b"], how="left", suffixes=("_ref", ""))
+    found = merged["weight"].notna()
+    verts = pd.read_csv(folder / stem.format(kind="vertices"), dtype={"account_id": str})
+    ref_comps = sorted((set(g["account_id"]) for _, g in verts.groupby("component")),
+                       key=len, reverse=True)
+    out = {
+        "pairs": len(pairs),
+        "ref_pairs": len(ref_rows),
+        "rows_equal": _rows(pairs) == _rows(ref_rows),
+        "edges": len(ours_e),
+        "ref_edges": len(ref_e),
+        "ref_edges_reproduced": float(found.mean()),
+        "extra_edges": int(len(ours_e) - found.sum()),
+        "weights_equal_share": float((merged.loc[found, "weight"]
+                                      == merged.loc[found, "weight_ref"]).mean())
+        if found.any() else float("nan"),
+    }
+    out.update(_compare_components(_components(ours_e), ref_comps))
+    return out
+
+
+# --- 1. CooRTweet Russian ---------------------------------------------------------------------
+def measure_russian(realdata: Path) -> dict:
+    """Parity with CooRTweet on ``russian_coord_tweets`` and the tested-cluster tier."""
+    import pyreadr
+
+    folder = realdata / "coortweet" / "reference_outputs"
+    raw = pyreadr.read_r(str(realdata / "coortweet" / "russian_coord_tweets.rda"))[
+        "russian_coord_tweets"]
+    res: dict = {"shares": len(raw), "accounts": int(raw["account_id"].nunique())}
+    comps60 = None
+    for window, mp in COORTWEET_SETTINGS:
+        key = f"tw{window}_mp{mp}"
+        try:
+            pairs = coshare_pairs(raw, window=window, min_participation=mp)
+            res[key] = _parity(pairs, folder, f"coortweet_ref_{{kind}}_{key}.csv")
+            if key == "tw60_mp2":
+                comps60 = _components(_edges(pairs))
+        except Exception as err:  # noqa: BLE001 - recorded, not hidden
+            res[key] = failed(err)
+            traceback.print_exc()
+    # the tested tier: netlib.analyze with its defaults (window 60 s, min participation 2,
+    # which happen to be CooRTweet's vignette setting)
+    try:
+        data = netlib.load(realdata / "coortweet" / "russian_coord_tweets.rda")
+        tables = netlib.analyze(data).tables()
+        clustered = set(tables["clusters"]["account_id"].astype(str))
+        tier = {"clustered_accounts": len(clustered),
+                "clusters": int(tables["clusters"]["cluster_id"].nunique())}
+        if comps60 is not None:
+            tier["components_with_clustered_accounts"] = sum(bool(c & clustered)
+                                                             for c in comps60)
+            tier["clustered_accounts_in_components"] = (
+                len(clustered & set().union(*comps60)) / len(clustered)
+                if clustered else float("nan"))
+        verts = pd.read_csv(folder / "coortweet_ref_vertices_tw60_mp2.csv",
+                            dtype={"account_id": str})
+        hubs = tables["hubs"].astype({"account_id": str})
+        both = verts.merge(hubs, on="account_id", how="inner")
+        if len(both) >= 3:
+            tier["hub_score_vs_ref_strength_spearman"] = float(
+                spearmanr(both["hub_score"], both["strength"]).statistic)
+            tier["hub_accounts_compared"] = len(both)
+        res["tested_clusters"] = tier
+    except Exception as err:  # noqa: BLE001
+        res["tested_clusters"] = failed(err)
+        traceback.print_exc()
+    return res
+
+
+# --- 2. CooRTweet German elections --------------------------------------------------------------
+def _vignette_url_frame(raw: pd.DataFrame) -> pd.DataFrame:
+    """The URL layer as CooRTweet's reproduce_examples vignette builds it."""
+    urls = pd.DataFrame({"object_id": raw["url_id"], "account_id": raw["account_id"],
+                         "content_id": raw["post_id"], "timestamp_share": raw["timestamp"]})
+    urls = urls.drop_duplicates().dropna(subset=["object_id"])
+    urls["object_id"] = "url_" + urls["object_id"].astype("int64").astype(str)
+    return urls
+
+
+def _cross_platform(edges: pd.DataFrame) -> int:
+    return int((edges["a"].str[:3] != edges["b"].str[:3]).sum())
+
+
+def measure_german(realdata: Path) -> dict:
+    """Co-URL parity on ``german_elections`` (both platforms, window 60 s, min part. 2)."""
+    import pyreadr
+
+    path = realdata / "coortweet" / "german_elections.rda"
+    stem = "coortweet_ref_german_elections_url_{kind}_tw60_mp2.csv"
+    folder = realdata / "coortweet" / "reference_outputs"
+    ref_e = _ref_edges(folder / stem.format(kind="edges"))
+    res: dict = {"ref_cross_platform_edges": _cross_platform(ref_e)}
+    # (a) the loader on its own: can netlib.load read the multi-modal file?
+    try:
+        data = netlib.load(path)
+        res["load"] = {"format": data.report.format, "actions": len(data.actions),
+                       "accounts": len(data.accounts)}
+        try:
+            pairs = coshare_pairs(data, window=60, min_participation=2)
+            res["load_then_pairs"] = _parity(pairs, folder, stem)
+            res["load_then_pairs"]["cross_platform_edges"] = _cross_platform(_edges(pairs))
+        except Exception as err:  # noqa: BLE001
+            res["load_then_pairs"] = failed(err)
+    except Exception as err:  # noqa: BLE001
+        res["load"] = "not loadable yet: " + failed(err).removeprefix("failed: ")
+    # (b) the pair engine on the URL layer built as in CooRTweet's vignette
+    try:
+        raw = pyreadr.read_r(str(path))["german_elections"]
+        pairs = coshare_pairs(_vignette_url_frame(raw), window=60, min_participation=2)
+        res["vignette_frame_pairs"] = _parity(pairs, folder, stem)
+        res["vignette_frame_pairs"]["cross_platform_edges"] = _cross_platform(_edges(pairs))
+    except Exception as err:  # noqa: BLE001
+        res["vignette_frame_pairs"] = failed(err)
+        traceback.print_exc()
+    return res
+
+
+# --- 3. IRA -------------------------------------------------------------------------------------
+def reregistered_handles(data) -> pd.DataFrame:
+    """Handles present under more than one account id, earlier -> later account.
+
+    One row per consecutive pair (ordered by first action) whose activity does not
+    overlap: ``handle, predecessor_id, successor_id, gap_days``.
+    """
+    acts = data.actions.groupby("account_id")["timestamp"].agg(["min", "max"])
+    acc = data.accounts[["account_id", "handle"]].dropna().copy()
+    acc["key"] = acc["handle"].astype(str).str.lower()
+    rows = []
+    for key, group in acc.groupby("key"):
+        if group["account_id"].nunique() < 2:
+            continue
+        spans = acts.reindex(group["account_id"]).dropna().sort_values("min")
+        ids = list(spans.index)
+        for prev, nxt in zip(ids, ids[1:], strict=False):
+            gap = spans.loc[nxt, "min"] - spans.loc[prev, "max"]
+            rows.append({"handle": key, "predecessor_id": prev, "successor_id": nxt,
+                         "gap_days": gap.total_seconds() / 86400})
+    out = pd.DataFrame(rows, columns=["handle", "predecessor_id", "successor_id", "gap_days"])
+    return out
+
+
+def mention_in_degree(realdata: Path) -> pd.Series:
+    """Distinct IRA accounts mentioning each author (derived_ira_mention_edges.csv)."""
+    edges = pd.read_csv(realdata / "ira_by_author" / "derived_ira_mention_edges.csv",
+                        dtype=str, keep_default_na=False)
+    edges = edges[edges["dst_author_ids"] != ""]
+    edges = edges.assign(dst=edges["dst_author_ids"].str.split("|")).explode("dst")
+    return edges.groupby("dst")["src_author_id"].nunique()
+
+
+def measure_ira(realdata: Path) -> dict:
+    """Clustering, purity, mirrors and hubs on the 441 IRA author files (all of them)."""
+    t0 = time.perf_counter()
+    data = netlib.load(realdata / "ira_by_author")
+    res: dict = {"accounts": len(data.accounts), "actions": len(data.actions),
+                 "load_s": round(time.perf_counter() - t0, 1)}
+    t0 = time.perf_counter()
+    tables = netlib.analyze(data).tables()
+    res["analyze_s"] = round(time.perf_counter() - t0, 1)
+    clusters = tables["clusters"].astype({"account_id": str})
+    labels = data.accounts.set_index("account_id")["account_category"]
+    res["clustered_accounts"] = int(clusters["account_id"].nunique())
+    res["clusters"] = int(clusters["cluster_id"].nunique())
+    res["share_clustered"] = res["clustered_accounts"] / len(data.accounts)
+    if len(clusters):
+        cat = labels.reindex(clusters["account_id"]).fillna("missing").to_numpy()
+        res["nmi_cluster_vs_category"] = float(
+            normalized_mutual_info_score(cat, clusters["cluster_id"].astype(str)))
+        counts = pd.crosstab(clusters["cluster_id"], cat)
+        res["majority_label_share"] = float(counts.max(axis=1).sum() / len(clusters))
+        res["cluster_majority_labels"] = {
+            str(c): f"{row.idxmax()} {int(row.max())}/{int(row.sum())}"
+            for c, row in counts.iterrows()}
+    # mirrors and re-registered handles
+    links = tables["mirror_links"]
+    res["mirror_links"] = len(links)
+    rereg = reregistered_handles(data)
+    linked = set(zip(links["predecessor_id"].astype(str), links["successor_id"].astype(str),
+                     strict=True))
+    apart = rereg[rereg["gap_days"] > 0]
+    res["reregistered_handles"] = int(rereg["handle"].nunique())
+    res["reregistered_pairs"] = len(rereg)
+    res["reregistered_pairs_non_overlapping"] = len(apart)
+    res["reregistered_pairs_linked"] = int(sum(
+        (p, s) in linked for p, s in zip(apart["predecessor_id"], apart["successor_id"],
+                                         strict=True)))
+    res["reregistered_recall"] = (res["reregistered_pairs_linked"] / len(apart)
+                                  if len(apart) else float("nan"))
+    # the IRA files carry no takedown times, so by default no account counts as removed
+    # and mirror detection has no predecessor to link. A second, NON-default run treats
+    # accounts silent for 30 days before the end of the data as gone (one value, chosen
+    # before looking, not tuned).
+    silent = detect_mirrors(data, silent_after="30D")
+    s_links = set(zip(silent.links["predecessor_id"].astype(str),
+                      silent.links["successor_id"].astype(str), strict=True))
+    res["silent_30d_mirror_links"] = len(silent.links)
+    res["silent_30d_links"] = [f"{p} -> {s} ({sc:.2f})" for p, s, sc in zip(
+        silent.links["predecessor_id"], silent.links["successor_id"], silent.links["score"],
+        strict=True)]
+    res["silent_30d_reregistered_pairs_linked"] = int(sum(
+        (p, s) in s_links for p, s in zip(apart["predecessor_id"], apart["successor_id"],
+                                          strict=True)))
+    res["reregistered_examples"] = [
+        f"{r.handle}: {r.predecessor_id} -> {r.successor_id} (gap {r.gap_days:.0f} d)"
+        for r in rereg.itertuples()]
+    # hubs against mention in-degree
+    indeg = mention_in_degree(realdata).reindex(data.accounts["account_id"]).fillna(0)
+    hubs = tables["hubs"].astype({"account_id": str}).set_index("account_id")["hub_score"]
+    on_hubs = indeg.reindex(hubs.index).fillna(0)
+    res["hub_accounts"] = len(hubs)
+    res["hub_spearman_ranked_accounts"] = float(spearmanr(hubs, on_hubs).statistic) \
+        if len(hubs) >= 3 else float("nan")
+    everyone = hubs.reindex(indeg.index).fillna(0.0)
+    res["hub_spearman_all_accounts"] = float(spearmanr(everyone, indeg).statistic)
+    top_h = set(hubs.sort_values(ascending=False).head(20).index)
+    top_m = set(indeg.sort_values(ascending=False).head(20).index)
+    res["top20_overlap"] = len(top_h & top_m)
+    res["top20_by_mentions"] = [f"{a} {int(indeg[a])}" for a in
+                                indeg.sort_values(ascending=False).head(10).index]
+    return res
+
+
+# --- 4. Wikipedia ban evasion -------------------------------------------------------------------
+def measure_wiki(realdata: Path) -> dict:
+    """Which mirror signals fire on the 27 real parent -> child pairs (default windows)."""
+    pairs = ban_evasion_pairs(read_ban_evasion(realdata / "wiki_ban_evasion"))
+    per_pair, summary = ban_evasion_check(pairs)
+    res: dict = {k: v for k, v in summary.items() if k != "params"}
+    res["best_score"] = float(per_pair["score"].max())
+    best = per_pair.loc[per_pair["score"].idxmax()]
+    res["best_pair"] = f"{best['parent']} -> {best['child']}"
+    res["pairs_linked"] = int(per_pair["linked"].sum())
+    # per-signal evidence: the same accounts as ban_evasion_check, run through
+    # detect_mirrors with its defaults, every candidate kept (min_candidate_score=0)
+    acc = pd.concat([
+        pd.DataFrame({"account_id": "parent:" + pairs["parent_id"], "handle": pairs["parent"],
+                      "created_at": pairs["parent_created"], "status": "suspended",
+                      "suspended_at": pairs["parent_blocked"]}),
+        pd.DataFrame({"account_id": "child:" + pairs["child_id"], "handle": pairs["child"],
+                      "created_at": pairs["child_created"], "status": "active",
+                      "suspended_at": pd.NaT})]).drop_duplicates("account_id")
+    acc["platform"] = "wikipedia"
+    actions = pd.DataFrame(columns=["action_id", "account_id", "timestamp", "kind"])
+    data = netlib.Dataset.from_frames(acc, actions, source="wiki_ban_evasion",
+                               now=pd.Timestamp("2030-01-01", tz="UTC"))
+    cand = detect_mirrors(data, min_candidate_score=0.0).candidates
+    truth = pd.DataFrame({"predecessor_id": "parent:" + pairs["parent_id"],
+                          "successor_id": "child:" + pairs["child_id"]})
+    hit = truth.merge(cand, on=["predecessor_id", "successor_id"], how="left")
+    res["true_pairs_among_candidates"] = int(hit["score"].notna().sum())
+    skip = {"predecessor_id", "successor_id", "score", "rank", "gap_hours", "same_platform",
+            "name_count", "name_rarity", "blocks", "model", "predecessor_platform",
+            "successor_platform", "taken_down_at", "takedown_source", "first_seen",
+            "accepted"}
+    fires = {}
+    for col in cand.columns:
+        if col in skip or not pd.api.types.is_numeric_dtype(cand[col]):
+            continue
+        vals = pd.to_numeric(hit[col], errors="coerce")
+        fires[col] = int((vals > 0).sum())
+    res["signal_fires_on_true_pairs"] = fires
+    return res
+
+
+# --- the report ---------------------------------------------------------------------------------
+HOW = {
+    "russian": (
+        "`coshare_pairs(raw, window=W, min_participation=M)` on the `.rda` frame as read by "
+        "pyreadr, for CooRTweet's two reference settings (W, M) = (60 s, 2) and (10 s, 5). "
+        "Rows compared as multisets of (object, account, account_y, content, content_y, "
+        "delta). Edges: unordered account pairs, weight = co-share rows (CooRTweet's "
+        "`weight`). Components: connected components of those edges (the descriptive "
+        "network, every pair kept) against the `component` column of CooRTweet's vertices; "
+        "a reference component is matched when some netlib component equals it, or has "
+        "Jaccard >= 0.9 with it. Tested tier: `netlib.analyze(netlib.load(rda))` with its "
+        "defaults; hub scores compared with CooRTweet's vertex strength by Spearman."),
+    "german": (
+        "`netlib.load(german_elections.rda)` first (can the loader read the multi-modal "
+        "file?). Then `coshare_pairs(window=60, min_participation=2)` on the URL layer built "
+        "as in CooRTweet's vignette (`object_id = 'url_' + url_id`, posts without a URL "
+        "dropped, duplicate rows dropped), compared with CooRTweet's URL reference as for "
+        "the Russian data; cross-platform edges = edges between an `fb_` and a `tw_` "
+        "account."),
+    "ira": (
+        "`netlib.analyze(netlib.load('ira_by_author'))` with all defaults, on all 441 "
+        "author files present. Share clustered = accounts in `clusters` / accounts loaded. "
+        "Purity: NMI (`sklearn.metrics.normalized_mutual_info_score`) between cluster id and "
+        "Linvill-Warren `account_category` over clustered accounts, and the majority-label "
+        "share (sum over clusters of the largest category count / clustered accounts). "
+        "Re-registered handles: handles (case-folded) held by more than one account id; "
+        "consecutive accounts ordered by first action, kept when the later one starts after "
+        "the earlier one's last action (a negative gap = overlapping activity); recall = those "
+        "pairs found as (predecessor, successor) in `mirror_links`. The loaded accounts "
+        "carry no takedown time, so with the defaults no account is 'removed' and "
+        "`mirror_links` is empty by construction; `silent_30d_*` is a second, non-default "
+        "run of `netlib.mirrors.detect_mirrors(data, silent_after='30D')` (accounts silent "
+        "for 30 days before the end of the data count as gone; the value was chosen once, "
+        "not tuned). Hubs: Spearman between `hubs.hub_score` "
+        "and IRA->IRA @-mention in-degree (distinct mentioning authors, from "
+        "`derived_ira_mention_edges.csv`, counted over all 2,839 original files), over the "
+        "ranked accounts and over all 441 (unranked = 0); top-20 overlap of the two "
+        "rankings."),
+    "wiki": (
+        "`ban_evasion_check(ban_evasion_pairs(read_ban_evasion(...)))` with its defaults "
+        "(window 7 days before to 30 days after the block, name threshold 0.8): pairs "
+        "linked to their own parent, best score. Signals: the same accounts through "
+        "`detect_mirrors(min_candidate_score=0)`; a signal *fires* on a true pair when the "
+        "pair is a candidate and the signal's value is > 0. Names and times are all the "
+        "sample has, so most signals cannot fire."),
+}
+
+TITLES = {"russian": "CooRTweet: Russian pro-government retweets (2021)",
+          "german": "CooRTweet: German 2021 election, Facebook + Twitter, URL layer",
+          "ira": "IRA troll accounts (Linvill & Warren labels, 441 author files)",
+          "wiki": "Wikipedia ban evasion (27 parent -> child pairs)"}
+
+
+def _fmt(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return "n/a" if np.isnan(value) else f"{value:.3f}"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_fmt(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    return str(value).replace("|", "\\|")
+
+
+def _table(block) -> list[str]:
+    if isinstance(block, str):
+        return ["| measured | value |", "|---|---|", f"| whole dataset | {_fmt(block)} |"]
+    lines = ["| measured | value |", "|---|---|"]
+    for key, value in block.items():
+        if isinstance(value, dict) and key not in ("signal_fires_on_true_pairs",
+                                                   "cluster_majority_labels"):
+            for sub, v in value.items():
+                lines.append(f"| {key}: {sub} | {_fmt(v)} |")
+        else:
+            lines.append(f"| {key} | {_fmt(value)} |")
+    return lines
+
+
+def _get(results: dict, *keys):
+    """``results[k1][k2]...``, or the failure text of the first level that is a string."""
+    value = results
+    for key in keys:
+        if isinstance(value, str):
+            return value
+        value = value.get(key, "not run") if isinstance(value, dict) else "not run"
+    return value
+
+
+def headline(results: dict) -> list[str]:
+    """One line per question, for the top of the page."""
+    g = lambda *k: _fmt(_get(results, *k))  # noqa: E731
+    rows = [
+        ("CooRTweet Russian", "co-share rows identical to CooRTweet (60 s / 2; 10 s / 5)",
+         f"{g('russian', 'tw60_mp2', 'rows_equal')}; {g('russian', 'tw10_mp5', 'rows_equal')}"),
+        ("CooRTweet Russian", "reference edges reproduced, weights equal (60 s / 2)",
+         f"{g('russian', 'tw60_mp2', 'ref_edges_reproduced')} of "
+         f"{g('russian', 'tw60_mp2', 'ref_edges')}; {g('russian', 'tw60_mp2', 'weights_equal_share')}"),
+        ("CooRTweet Russian", "components (largest) netlib vs CooRTweet",
+         f"{g('russian', 'tw60_mp2', 'components')} ({g('russian', 'tw60_mp2', 'largest')}) vs "
+         f"{g('russian', 'tw60_mp2', 'ref_components')} ({g('russian', 'tw60_mp2', 'ref_largest')})"),
+        ("CooRTweet Russian", "components holding `analyze` clusters",
+         g('russian', 'tested_clusters', 'components_with_clustered_accounts')),
+        ("German elections", "`netlib.load` of the multi-modal file", g('german', 'load')),
+        ("German elections", "co-URL rows identical; edges; cross-platform edges",
+         f"{g('german', 'vignette_frame_pairs', 'rows_equal')}; "
+         f"{g('german', 'vignette_frame_pairs', 'edges')}; "
+         f"{g('german', 'vignette_frame_pairs', 'cross_platform_edges')}"),
+        ("IRA", "share of accounts clustered", g('ira', 'share_clustered')),
+        ("IRA", "NMI clusters vs category; majority-label share",
+         f"{g('ira', 'nmi_cluster_vs_category')}; {g('ira', 'majority_label_share')}"),
+        ("IRA", "mirror links (default); re-registered pairs linked",
+         f"{g('ira', 'mirror_links')}; {g('ira', 'reregistered_pairs_linked')} of "
+         f"{g('ira', 'reregistered_pairs_non_overlapping')}"),
+        ("IRA", "hub score vs mention in-degree: Spearman (all accounts); top-20 overlap",
+         f"{g('ira', 'hub_spearman_all_accounts')}; {g('ira', 'top20_overlap')}"),
+        ("Wikipedia ban evasion", "pairs linked; true pairs among candidates; best score",
+         f"{g('wiki', 'pairs_linked')} of {g('wiki', 'pairs')}; "
+         f"{g('wiki', 'true_pairs_among_candidates')}; {g('wiki', 'best_score')} "
+         f"(threshold {g('wiki', 'threshold')})"),
+    ]
+    return ["| dataset | question | answer |", "|---|---|---|"] + [
+        f"| {a} | {b} | {c} |" for a, b, c in rows]
+
+
+def markdown(results: dict) -> str:
+    meta = results["meta"]
+    out = ["# Validation on real public data",
+           "",
+           f"Commit `{meta['commit']}`, run {meta['date']}, total runtime "
+           f"{meta['runtime_s']:.0f} s on {meta['cpus']} CPUs shared with other jobs (load "
+           f"average {meta['load_average_at_start']} at the start; timings are noisy). "
+           "Written by "
+           "`benchmarks/validate_real.py` (raw numbers: `benchmarks/validate_real_results.json`);"
+           " guarded by `tests/test_validation_real.py`, which asserts floors slightly below "
+           "these numbers.",
+           "",
+           "Data: `../shared/realdata` (see its README for sources and licences). Every "
+           "analysis runs with netlib's defaults; the CooRTweet comparisons pass CooRTweet's "
+           "own window and min participation so that both tools answer the same question. "
+           "No parameter was tuned on these data. A metric that crashed is recorded as "
+           "`failed: <error>`. Coordination is not proof of inauthenticity.",
+           "",
+           "## At a glance",
+           ""] + headline(results) + [""]
+    for key, title in TITLES.items():
+        out += [f"## {title}", "", f"*How measured.* {HOW[key]}", ""]
+        out += _table(results.get(key, "not run"))
+        secs = meta["seconds"].get(key)
+        if secs is not None:
+            out += ["", f"Runtime of this block: {secs:.0f} s."]
+        out.append("")
+    return "\n".join(out)
+
+
+MEASURES = {"russian": measure_russian, "german": measure_german, "ira": measure_ira,
+            "wiki": measure_wiki}
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--realdata", type=Path, default=DEFAULT_REALDATA)
+    parser.add_argument("--only", nargs="*", choices=sorted(MEASURES), default=None)
+    parser.add_argument("--out-md", type=Path, default=ROOT / "docs" / "validation.md")
+    parser.add_argument("--out-json", type=Path,
+                        default=ROOT / "benchmarks" / "validate_real_results.json")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                            capture_output=True, text=True).stdout.strip() or "unknown"
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                           capture_output=True, text=True).stdout.strip()
+    if dirty:
+        commit += " (with uncommitted changes)"
+    results: dict = {"meta": {"commit": commit, "netlib": netlib.__version__,
+                              "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                              "realdata": str(args.realdata), "seconds": {},
+                              "load_average_at_start": round(os.getloadavg()[0], 1),
+                              "cpus": os.cpu_count()}}
+    for key in args.only or list(MEASURES):
+        t0 = time.perf_counter()
+        print(f"[validate_real] {key} ...", flush=True)
+        try:
+            results[key] = MEASURES[key](args.realdata)
+        except Exception as err:  # noqa: BLE001 - recorded, the run goes on
+            traceback.print_exc()
+            results[key] = failed(err)
+        results["meta"]["seconds"][key] = round(time.perf_counter() - t0, 1)
+        print(f"[validate_real] {key} done in {results['meta']['seconds'][key]} s", flush=True)
+    results["meta"]["runtime_s"] = round(time.perf_counter() - start, 1)
+    results = _jsonable(results)
+    args.out_json.write_text(json.dumps(results, indent=2) + "\n")
+    args.out_md.write_text(markdown(results))
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""Real archives, real answers: floors under the numbers in docs/validation.md.
+
+Each dataset is measured once per module by ``benchmarks/validate_real.py`` (the same code
+that writes docs/validation.md), and each test asserts a floor slightly below what was
+measured when the floor was set, so a regression cannot pass silently. Exact-parity
+numbers (CooRTweet's reference outputs) are asserted exactly. A metric that crashes today
+is marked ``xfail`` at the point of failure (not strict), so it turns green once fixed.
+
+Runtime: about a minute, most of it ``netlib.analyze`` on the 441 IRA author files.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.realdata, pytest.mark.slow]
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "validate_real.py"
+
+
+def _load_script():
+    spec = importlib.util.spec_from_file_location("validate_real", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def measured():
+    """``measured(name, realdata)``: one dataset's numbers, computed once per module."""
+    script = _load_script()
+    cache: dict = {}
+
+    def get(name: str, realdata: Path) -> dict | str:
+        if name not in cache:
+            try:
+                cache[name] = script.MEASURES[name](realdata)
+            except Exception as err:  # noqa: BLE001 - the tests below decide what it means
+                cache[name] = script.failed(err)
+        return cache[name]
+
+    return get
+
+
+def _block(measured, name, realdata):
+    res = measured(name, realdata)
+    assert not isinstance(res, str), res  # a whole dataset crashing is a regression
+    return res
+
+
+# --- CooRTweet Russian: exact parity with CooRTweet's own output --------------------------------
+@pytest.mark.parametrize("key, edges, components, largest, accounts",
+                         [("tw60_mp2", 3721, 23, 2019, 2110), ("tw10_mp5", 20, 3, 10, 23)])
+def test_russian_edges_and_components_match_coortweet(realdata, measured, key, edges,
+                                                      components, largest, accounts):
+    res = _block(measured, "russian", realdata)[key]
+    assert not isinstance(res, str), res
+    assert res["rows_equal"]
+    assert res["edges"] == res["ref_edges"] == edges
+    assert res["ref_edges_reproduced"] == 1.0 and res["extra_edges"] == 0
+    assert res["weights_equal_share"] == 1.0
+    assert res["components"] == res["ref_components"] == components
+    assert res["largest"] == res["ref_largest"] == largest  # the vignette: 23, largest 2,019
+    assert res["accounts"] == accounts
+    assert res["ref_components_matched_exactly"] == 1.0
+
+
+def test_russian_tested_clusters_sit_inside_the_coshare_components(realdata, measured):
+    tier = _block(measured, "russian", realdata)["tested_clusters"]
+    if isinstance(tier, str):
+        pytest.xfail(f"netlib.analyze crashes on the Russian retweets, where no coordinated "
+                     f"group is confirmed (being fixed): {tier}")
+    assert 0 <= tier["components_with_clustered_accounts"] <= 23
+    if tier["clustered_accounts"]:
+        # clustered accounts co-shared within 60 s at least twice: they are in the network
+        assert tier["clustered_accounts_in_components"] >= 0.9
+
+
+# --- CooRTweet German elections: co-URL groups across Facebook and Twitter -----------------------
+def test_german_url_layer_matches_coortweet(realdata, measured):
+    res = _block(measured, "german", realdata)["vignette_frame_pairs"]
+    assert not isinstance(res, str), res
+    assert res["rows_equal"] and res["pairs"] == 6760
+    assert res["edges"] == 1772 and res["ref_edges_reproduced"] == 1.0
+    assert res["weights_equal_share"] == 1.0
+    assert (res["components"], res["largest"], res["accounts"]) == (104, 211, 616)
+    assert res["ref_components_matched_exactly"] == 1.0
+    assert res["cross_platform_edges"] == 11
+
+
+def test_german_elections_load_through_netlib_load(realdata, measured):
+    res = _block(measured, "german", realdata)
+    if isinstance(res["load"], str):
+        pytest.xfail(f"the multi-modal CooRTweet reader is being added: {res['load']}")
+    assert res["load"]["accounts"] == 58_317  # every account of both platforms
+    assert not isinstance(res["load_then_pairs"], str), res["load_then_pairs"]
+
+
+# --- IRA: clusters against Linvill-Warren categories, mirrors, hubs ------------------------------
+def test_ira_clusters_follow_the_linvill_warren_categories(realdata, measured):
+    res = _block(measured, "ira", realdata)
+    assert res["accounts"] == 441
+    assert res["share_clustered"] >= 0.45          # measured 0.510
+    assert res["nmi_cluster_vs_category"] >= 0.58  # measured 0.634
+    assert res["majority_label_share"] >= 0.70     # measured 0.747
+
+
+def test_ira_reregistered_handles_and_mirrors(realdata, measured):
+    res = _block(measured, "ira", realdata)
+    assert res["reregistered_handles"] == 8  # a fact of the data: the reader keeps them apart
+    # no takedown times in the files: by default nothing is removed, so nothing is linked
+    assert res["mirror_links"] == 0
+    # with accounts silent for 30 days counted as gone, the known TEN_GOP backup is found
+    assert any(link.startswith("TEN_GOP -> realTEN_GOP") for link in res["silent_30d_links"])
+
+
+def test_ira_hubs_against_mention_in_degree(realdata, measured):
+    res = _block(measured, "ira", realdata)
+    # weak today (measured 0.134 over all 441 accounts); the floor keeps it from getting worse
+    assert res["hub_spearman_all_accounts"] >= 0.05
+
+
+# --- Wikipedia ban evasion: names and times only -------------------------------------------------
+def test_wiki_ban_evasion_signals(realdata, measured):
+    res = _block(measured, "wiki", realdata)
+    assert res["pairs"] == 27
+    assert res["true_pairs_among_candidates"] >= 4  # measured 4
+    assert res["signal_fires_on_true_pairs"]["handle_sim"] >= 4
+    assert res["best_score"] >= 0.28                # measured 0.308
+    assert res["best_pair"].startswith("Wikipedia Is Communism")
+    assert res["wrong_links"] == 0

@@ -52,7 +52,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def _cmd_pairs(args: argparse.Namespace) -> int:
-    from netlib.coordination.pairfiles import write_coshare_pairs
+    from netlib.coordination import write_coshare_pairs
 
     info = write_coshare_pairs(
         args.path, args.out, window=args.window, min_participation=args.min_participation,

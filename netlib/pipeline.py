@@ -58,7 +58,7 @@ class Analysis:
         out: dict[str, pd.DataFrame] = {}
         for result in (self.coordination, self.mirrors, self.hubs):
             if result is not None:
-                out.update(result.to_tables())
+                out.update(result.tables())
         # Supporting evidence beyond the headline tables.
         if self.mirrors is not None and getattr(self.mirrors, "candidates", None) is not None:
             out["mirror_candidates"] = self.mirrors.candidates

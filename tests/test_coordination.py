@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 import netlib
-from netlib.coordination import CoordinationResult, bh_qvalues, detect, disparity_filter
+from netlib.coordination import CoordinationResult, detect, disparity_filter
 from netlib.coordination import clusters as cl
 from netlib.coordination import network as nw
 from netlib.coordination import significance as sig
@@ -119,7 +119,7 @@ def test_without_behaviour_rule_fans_are_reported(world):
 
 def test_result_tables_and_evidence(world, result):
     _, net, _ = world
-    tables = result.to_tables()
+    tables = result.tables()
     assert set(tables) == {"clusters", "coordination_edges", "cluster_stats"}
     assert list(tables["clusters"].columns) == ["account_id", "cluster_id"]
     for col in ("account_id", "account_id_y", "weight", "p_value", "q_value"):
@@ -282,8 +282,8 @@ def test_poisson_pvalues():
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=30))
-def test_bh_qvalues_match_definition(p):
-    q = bh_qvalues(p)
+def test_qvalues_match_definition(p):
+    q = netlib.stats.qvalues(p)
     m = len(p)
     for i, pi in enumerate(p):
         # q_i = min over j with p_j >= p_i of p_j * m / rank_j (capped at 1)

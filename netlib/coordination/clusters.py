@@ -68,6 +68,13 @@ def partition(edges: pd.DataFrame, *, weight: str = "weight", method: str = "lei
     well-connected communities. Scientific Reports, 9, 5233.
     Blondel, V. D., et al. (2008). Fast unfolding of communities in large networks.
     J. Stat. Mech., P10008.
+
+    Examples
+    --------
+    >>> edges = pd.DataFrame({"account_id": ["a", "a", "b", "x"],
+    ...                       "account_id_y": ["b", "c", "c", "y"], "weight": 1.0})
+    >>> partition(edges, method="components").to_dict()
+    {'a': 0, 'b': 0, 'c': 0, 'x': 1, 'y': 1}
     """
     _check_method(method)
     if edges.empty:

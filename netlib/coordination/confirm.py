@@ -41,14 +41,26 @@ def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=_DTYPES.get(c, float)) for c in columns})
 
 
-def day_half(ts: pd.Series, unit: int = 86400) -> np.ndarray:
-    """0 for even ``unit``-long periods since the epoch (UTC days by default), 1 for odd."""
-    days = pd.to_datetime(ts, utc=True).astype("int64") // (int(unit) * 10**9)
+def day_half(ts: pd.Series, *, unit: int = 86400) -> np.ndarray:
+    """0 for even ``unit``-long periods since the epoch (UTC days by default), 1 for odd.
+
+    Examples
+    --------
+    >>> day_half(pd.Series(pd.to_datetime(["1970-01-01", "1970-01-02"], utc=True))).tolist()
+    [0, 1]
+    """
+    days = pd.to_datetime(ts, utc=True).dt.as_unit("ns").astype("int64") // (int(unit) * 10**9)
     return (np.asarray(days) % 2).astype(int)
 
 
 def split_unit(ts: pd.Series, *, min_days: float = 4.0) -> int:
-    """Days (86400 s) when the data spans at least ``min_days``, else hours (3600 s)."""
+    """Days (86400 s) when the data spans at least ``min_days``, else hours (3600 s).
+
+    Examples
+    --------
+    >>> split_unit(pd.Series(pd.to_datetime(["2025-01-01", "2025-01-02"], utc=True)))
+    3600
+    """
     if len(ts) == 0:
         return 86400
     t = pd.to_datetime(ts, utc=True)
@@ -95,8 +107,8 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, bins: pd.DataFra
         account's pooled held-out co-actions with the rest of its group, and ``ratio``.
     """
     window, bin_seconds = config.window, config.null_bin
-    pair_half = day_half(pairs[TIMESTAMP], unit) if len(pairs) else np.zeros(0, dtype=int)
-    row_half = day_half(table[TIMESTAMP], unit) if len(table) else np.zeros(0, dtype=int)
+    pair_half = day_half(pairs[TIMESTAMP], unit=unit) if len(pairs) else np.zeros(0, dtype=int)
+    row_half = day_half(table[TIMESTAMP], unit=unit) if len(table) else np.zeros(0, dtype=int)
     halves = {}
     for h in (0, 1):
         sub_pairs = pairs[pair_half == h]

@@ -78,10 +78,13 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     --------
     >>> from netlib import synth
     >>> from netlib.coordination import CoordinationConfig, detect
-    >>> sc = synth.generate(seed=1, scale=0.05)                 # doctest: +SKIP
-    >>> result = detect(sc.dataset, CoordinationConfig(window="60s"), seed=0)  # doctest: +SKIP
-    >>> result.tables()["clusters"].columns.tolist()            # doctest: +SKIP
+    >>> sc = synth.generate(seed=1, scale=0.05)
+    >>> config = CoordinationConfig(window="60s", n_consensus=0)
+    >>> result = detect(sc.dataset, config, n_null=0)       # an override
+    >>> result.tables()["clusters"].columns.tolist()
     ['account_id', 'cluster_id']
+    >>> result.params["window"], result.params["n_null"]
+    (60.0, 0)
     """
     ready = overrides.pop("traces") if isinstance(overrides.get("traces"), pd.DataFrame) \
         else None

@@ -49,7 +49,7 @@ def _within(pairs: pd.DataFrame, member: dict) -> pd.DataFrame:
 
 def _burst_share(created: pd.Series, days: float = 7.0) -> float:
     """Largest share of members created within any ``days``-long span."""
-    t = np.sort(pd.to_datetime(created.dropna(), utc=True).astype("int64").to_numpy())
+    t = np.sort(pd.to_datetime(created.dropna(), utc=True).dt.as_unit("ns").astype("int64").to_numpy())
     if len(t) == 0:
         return float("nan")
     span = int(days * 86400 * 1e9)

@@ -54,7 +54,7 @@ _BIN = "bin"
 
 
 def _seconds(ts: pd.Series) -> np.ndarray:
-    return (pd.to_datetime(ts, utc=True).astype("int64") // 10**9).to_numpy()
+    return (pd.to_datetime(ts, utc=True).dt.as_unit("ns").astype("int64") // 10**9).to_numpy()
 
 
 def bin_statistics(traces: pd.DataFrame, *, bin_seconds: float = 3600
@@ -242,7 +242,13 @@ def null_calibration(traces: pd.DataFrame, bins: pd.DataFrame, *,
 
 
 def poisson_pvalues(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
-    """``P(X >= observed)`` for ``X ~ Poisson(expected)`` (1 when nothing was observed)."""
+    """``P(X >= observed)`` for ``X ~ Poisson(expected)`` (1 when nothing was observed).
+
+    Examples
+    --------
+    >>> poisson_pvalues([0, 1, 3], [0.5, 0.5, 0.5]).round(4).tolist()
+    [1.0, 0.3935, 0.0144]
+    """
     observed = np.asarray(observed, dtype=float)
     expected = np.maximum(np.asarray(expected, dtype=float), 1e-12)
     p = stats.poisson.sf(observed - 1, expected)
@@ -261,6 +267,13 @@ def disparity_filter(edges: pd.DataFrame, *, weight: str = "weight",
     ----------
     Serrano, M. A., Boguñá, M., & Vespignani, A. (2009). Extracting the multiscale backbone
     of complex weighted networks. PNAS, 106(16), 6483-6488.
+
+    Examples
+    --------
+    >>> edges = pd.DataFrame({"account_id": ["a", "a", "a"], "account_id_y": ["b", "c", "d"],
+    ...                       "weight": [100.0, 1.0, 1.0]})
+    >>> disparity_filter(edges, alpha=0.05).tolist()
+    [True, True, True]
     """
     if not 0 < alpha <= 1:
         raise ParameterError(f"backbone={alpha!r} must be in (0, 1]")

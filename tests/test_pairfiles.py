@@ -10,8 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from netlib.coordination import coshare_pairs
-from netlib.coordination import write_coshare_pairs
+from netlib.coordination import coshare_pairs, write_coshare_pairs
 from netlib.coordination.engines.pairfiles import MANIFEST
 from netlib.schema import DataFormatError, ParameterError
 

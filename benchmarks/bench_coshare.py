@@ -141,7 +141,7 @@ def _measure_main(cmd: list[str]) -> int:
 
 NETLIB_SCRIPT = """
 import sys
-from netlib.coordination.pairfiles import write_coshare_pairs
+from netlib.coordination import write_coshare_pairs
 info = write_coshare_pairs(sys.argv[1], sys.argv[2], window=float(sys.argv[3]),
                            min_participation=int(sys.argv[4]), engine=sys.argv[5],
                            memory_limit=sys.argv[6] or None)

@@ -56,7 +56,7 @@ import html
 import pandas as pd
 
 import netlib
-from netlib import coordination, plots, report
+from netlib import coordination, evaluate, plots, report
 from netlib.coordination.compare import naive_clusters, window_sensitivity
 from netlib.io.scenario import read_truth
 from netlib.traces import build_traces
@@ -168,7 +168,7 @@ result.account_stats.dropna(subset=["cluster_id"]).sort_values(
 # 60 s, 5 min.
 
 # %%
-sensitivity = window_sensitivity(trace_table, windows=sensitivity_windows, truth=truth,
+sensitivity = window_sensitivity(trace_table, windows=sensitivity_windows, score=lambda r: {"precision": evaluate.score_accounts(r.flagged, truth)["precision"], "recall": evaluate.score_accounts(r.flagged, truth)["recall"], "ari": evaluate.score_clusters(r.clusters, truth)["ari"]},
                                  fdr=fdr, method=method, seed=seed, n_consensus=0, n_null=0)
 sensitivity
 

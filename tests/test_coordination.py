@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 import netlib
-from netlib.coordination import CoordinationResult, bh_qvalues, detect, disparity_filter
+from netlib.coordination import CoordinationResult, detect, disparity_filter
 from netlib.coordination import clusters as cl
 from netlib.coordination import network as nw
 from netlib.coordination import significance as sig
@@ -119,7 +119,7 @@ def test_without_behaviour_rule_fans_are_reported(world):
 
 def test_result_tables_and_evidence(world, result):
     _, net, _ = world
-    tables = result.to_tables()
+    tables = result.tables()
     assert set(tables) == {"clusters", "coordination_edges", "cluster_stats"}
     assert list(tables["clusters"].columns) == ["account_id", "cluster_id"]
     for col in ("account_id", "account_id_y", "weight", "p_value", "q_value"):
@@ -282,8 +282,8 @@ def test_poisson_pvalues():
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=30))
-def test_bh_qvalues_match_definition(p):
-    q = bh_qvalues(p)
+def test_qvalues_match_definition(p):
+    q = netlib.stats.qvalues(p)
     m = len(p)
     for i, pi in enumerate(p):
         # q_i = min over j with p_j >= p_i of p_j * m / rank_j (capped at 1)
@@ -390,3 +390,79 @@ def test_short_data_is_split_by_hours():
     res = detect(data, **FAST)
     assert res.params["split_unit_s"] == 3600
     assert set(res.flagged) == net
+
+
+# --- datasets without coordination: empty results, never a crash --------------------------
+def _dataset(accounts: list[str], actions: list[dict]) -> netlib.Dataset:
+    acc = pd.DataFrame({"account_id": accounts, "platform": "x", "handle": accounts})
+    act = pd.DataFrame(actions, columns=["action_id", "account_id", "timestamp", "kind",
+                                         "text", "object_id"])
+    return netlib.Dataset.from_frames(acc, act, now=NOW)
+
+
+def _no_action_dataset() -> netlib.Dataset:
+    return _dataset(["a", "b"], [])
+
+
+def _one_account_dataset() -> netlib.Dataset:
+    return _dataset(["a"], [{"action_id": f"p{i}", "account_id": "a", "kind": "post",
+                             "timestamp": T0 + pd.Timedelta(minutes=i),
+                             "text": f"message number {i} from a"} for i in range(20)])
+
+
+def _never_co_act_dataset() -> netlib.Dataset:
+    rows = [{"action_id": f"{a}{i}", "account_id": a, "kind": "post",
+             "timestamp": T0 + pd.Timedelta(hours=3 * i + k),
+             "text": f"{a} writes its own words, number {i} of many"}
+            for k, a in enumerate(["a", "b", "c", "d"]) for i in range(10)]
+    return _dataset(["a", "b", "c", "d"], rows)
+
+
+def _twitter_io_dataset() -> netlib.Dataset:
+    from pathlib import Path
+
+    return netlib.load(Path(__file__).parent / "data" / "twitter_io" / "tweets.csv")
+
+
+@pytest.mark.parametrize("make", [_no_action_dataset, _one_account_dataset,
+                                  _never_co_act_dataset, _twitter_io_dataset],
+                         ids=["zero-actions", "one-account", "never-co-act", "twitter-io"])
+def test_detect_without_coordination_gives_empty_tables(make, result):
+    res = detect(make(), **FAST)
+    assert res.clusters.empty and res.flagged == []
+    tables = res.tables()
+    for name, frame in result.tables().items():  # the columns a result with clusters has
+        assert tables[name].empty
+        assert list(tables[name].columns)[:2] == list(frame.columns)[:2]
+    assert list(tables["clusters"].columns) == ["account_id", "cluster_id"]
+    assert list(tables["cluster_stats"].columns) == list(result.cluster_stats.columns)
+    assert list(res.validation.columns) == list(result.validation.columns)
+    assert list(res.validation_members.columns) == list(result.validation_members.columns)
+
+
+# --- the config and the result protocol ------------------------------------------------------
+def test_config_holds_every_option_and_params_record_it(world):
+    import dataclasses
+
+    from netlib.coordination import CoordinationConfig
+
+    config = CoordinationConfig(window="2min", null_bin="1h", n_consensus=0, n_null=0)
+    assert (config.window, config.null_bin) == (120.0, 3600.0)
+    res = detect(world[0], config, seed=1)
+    assert isinstance(res, netlib.results.Result)
+    assert res.params.items() >= dataclasses.asdict(config.replace(seed=1)).items()
+    assert res.params["window"] == 120.0 and res.params["seed"] == 1
+    assert isinstance(res.fingerprint, str) and len(res.fingerprint) == 64
+    assert "Coordinated clusters" in res._repr_html_()
+    assert not hasattr(res, "to_tables")
+
+
+def test_config_rejects_unknown_options(world):
+    from netlib.coordination import CoordinationConfig
+
+    with pytest.raises(ParameterError, match="unknown option 'windw'.*window"):
+        detect(world[0], windw=60)
+    with pytest.raises(ParameterError, match="unknown option 'x'"):
+        CoordinationConfig().replace(x=1)
+    with pytest.raises(ParameterError, match="engine"):
+        CoordinationConfig(engine="hive")

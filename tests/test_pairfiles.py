@@ -1,4 +1,4 @@
-"""Tests of netlib.coordination.pairfiles.write_coshare_pairs (pairs streamed to Parquet)."""
+"""Tests of netlib.coordination.write_coshare_pairs (pairs streamed to Parquet)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from netlib.coordination import coshare_pairs
-from netlib.coordination.pairfiles import MANIFEST, write_coshare_pairs
+from netlib.coordination import coshare_pairs, write_coshare_pairs
+from netlib.coordination.engines.pairfiles import MANIFEST
 from netlib.errors import DataFormatError, ParameterError
 
 
@@ -151,7 +151,7 @@ def test_cli_pairs_command(tmp_path):
 def test_pair_edges_from_files_equal_the_in_memory_edge_table(tmp_path):
     from netlib import synth
     from netlib.coordination import network as nw
-    from netlib.coordination.pairfiles import pair_edges
+    from netlib.coordination import pair_edges
     from netlib.traces import build_traces
 
     traces = build_traces(synth.generate(seed=3, scale=0.05).dataset)

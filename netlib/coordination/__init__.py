@@ -1,8 +1,10 @@
 """Coordinated behaviour: co-action pairs, significance, clusters and evidence.
 
-:func:`detect` is the entry point; :func:`coshare_pairs` gives CooRTweet-exact co-share
-pairs, and :func:`write_coshare_pairs` writes them to Parquet files out of core; the
-submodules hold the parts (``network``, ``significance``, ``clusters``, ``result``).
+:func:`detect` is the entry point (its options are a :class:`CoordinationConfig`);
+:func:`coshare_pairs` gives CooRTweet-exact co-share pairs, and :func:`write_coshare_pairs`
+writes them to Parquet files out of core. The submodules hold the parts: ``network``,
+``significance``, ``confirm`` (split-half confirmation), ``clusters``, ``result``, and
+``engines`` (the SQL, DuckDB, Spark and the pair-file writer).
 
 The heavier parts (the null model needs scipy.stats) are imported on first use, so a
 script that only computes co-share pairs starts quickly.
@@ -12,18 +14,17 @@ from importlib import import_module
 
 from netlib.coordination.pairs import coshare_pairs
 
-__all__ = ["detect", "CoordinationResult", "coshare_pairs", "write_coshare_pairs",
-           "pair_edges", "DEFAULTS", "METHODS", "bh_qvalues", "disparity_filter"]
+__all__ = ["detect", "CoordinationConfig", "CoordinationResult", "coshare_pairs",
+           "write_coshare_pairs", "pair_edges", "METHODS", "disparity_filter"]
 
 _LAZY = {
     "detect": "netlib.coordination.detect",
-    "DEFAULTS": "netlib.coordination.detect",
+    "CoordinationConfig": "netlib.coordination.config",
     "METHODS": "netlib.coordination.clusters",
     "CoordinationResult": "netlib.coordination.result",
-    "bh_qvalues": "netlib.coordination.significance",
     "disparity_filter": "netlib.coordination.significance",
-    "write_coshare_pairs": "netlib.coordination.pairfiles",
-    "pair_edges": "netlib.coordination.pairfiles",
+    "write_coshare_pairs": "netlib.coordination.engines.pairfiles",
+    "pair_edges": "netlib.coordination.engines.pairfiles",
 }
 
 

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import community as community_louvain
+import igraph as ig
+import leidenalg
+import networkx as nx
 import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
+from netlib.coordination.significance import poisson_pvalues
 from netlib.errors import ParameterError
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, CLUSTER_ID, OBJECT_ID, TRACE
+from netlib.stats import qvalues
 
-__all__ = ["METHODS", "partition", "stability", "CLUSTER_ID", "STABILITY",
+__all__ = ["METHODS", "partition", "stability", "relabel", "attach_accounts", "behaviour_mix",
+           "CLUSTER_ID", "STABILITY",
            "CONVERGE_EDGES"]
 
 METHODS = ("leiden", "louvain", "components")
@@ -60,24 +69,25 @@ def partition(edges: pd.DataFrame, *, weight: str = "weight", method: str = "lei
     well-connected communities. Scientific Reports, 9, 5233.
     Blondel, V. D., et al. (2008). Fast unfolding of communities in large networks.
     J. Stat. Mech., P10008.
+
+    Examples
+    --------
+    >>> edges = pd.DataFrame({"account_id": ["a", "a", "b", "x"],
+    ...                       "account_id_y": ["b", "c", "c", "y"], "weight": 1.0})
+    >>> partition(edges, method="components").to_dict()
+    {'a': 0, 'b': 0, 'c': 0, 'x': 1, 'y': 1}
     """
     _check_method(method)
     if edges.empty:
         return pd.Series(dtype=int, name=CLUSTER_ID)
     graph = _Graph(edges, weight)
     if method == "components":
-        from scipy.sparse import coo_matrix
-        from scipy.sparse.csgraph import connected_components
-
         n = len(graph.nodes)
         mat = coo_matrix((np.ones(len(graph.ia)), (graph.ia, graph.ib)), shape=(n, n))
         _, labels = connected_components(mat, directed=False)
     elif method == "leiden":
         labels = graph.leiden(seed=seed, resolution=resolution, n_iterations=n_iterations)
     else:
-        import community as community_louvain
-        import networkx as nx
-
         nxg = nx.Graph()
         nxg.add_nodes_from(range(len(graph.nodes)))
         nxg.add_weighted_edges_from(zip(graph.ia.tolist(), graph.ib.tolist(),
@@ -85,7 +95,7 @@ def partition(edges: pd.DataFrame, *, weight: str = "weight", method: str = "lei
         found = community_louvain.best_partition(nxg, weight="weight",
                                                  resolution=resolution, random_state=int(seed))
         labels = np.array([found[i] for i in range(len(graph.nodes))])
-    return _relabel(pd.Series(labels, index=graph.nodes, name=CLUSTER_ID))
+    return relabel(pd.Series(labels, index=graph.nodes, name=CLUSTER_ID))
 
 
 class _Graph:
@@ -101,9 +111,6 @@ class _Graph:
         self._igraph = None
 
     def leiden(self, *, seed: int, resolution: float, n_iterations: int | None) -> np.ndarray:
-        import igraph as ig
-        import leidenalg
-
         if self._igraph is None:
             self._igraph = ig.Graph(n=len(self.nodes),
                                     edges=np.column_stack([self.ia, self.ib]).tolist())
@@ -116,7 +123,7 @@ class _Graph:
         return np.asarray(part.membership)
 
 
-def _relabel(labels: pd.Series) -> pd.Series:
+def relabel(labels: pd.Series) -> pd.Series:
     """Number communities 0, 1, ... by decreasing size, ties by smallest member id."""
     frame = pd.DataFrame({"label": labels.to_numpy(), "member": labels.index})
     summary = frame.groupby("label").agg(size=("member", "size"), first=("member", "min"))
@@ -153,7 +160,7 @@ def stability(edges: pd.DataFrame, labels: pd.Series, *, weight: str = "weight",
     graph = _Graph(edges, weight) if method == "leiden" and not edges.empty else None
     for run in range(1, n_runs + 1):
         if graph is not None:
-            other = _relabel(pd.Series(graph.leiden(seed=seed + run, resolution=resolution,
+            other = relabel(pd.Series(graph.leiden(seed=seed + run, resolution=resolution,
                                                     n_iterations=n_iterations),
                                        index=graph.nodes, name=CLUSTER_ID))
         else:
@@ -192,8 +199,6 @@ def attach_accounts(edges: pd.DataFrame, labels: pd.Series, *, fdr: float = 0.05
     DataFrame
         ``account_id, cluster_id, observed, expected, p_value, q_value, attached``.
     """
-    from netlib.coordination.significance import bh_qvalues, poisson_pvalues
-
     cols = [ACCOUNT_ID, CLUSTER_ID, "observed", "expected", "p_value", "q_value", "attached"]
     empty = pd.DataFrame({ACCOUNT_ID: pd.Series(dtype=object),
                           CLUSTER_ID: pd.Series(dtype=int),
@@ -218,7 +223,7 @@ def attach_accounts(edges: pd.DataFrame, labels: pd.Series, *, fdr: float = 0.05
         return empty
     out = cand.groupby([ACCOUNT_ID, CLUSTER_ID], sort=True).sum().reset_index()
     out["p_value"] = poisson_pvalues(out["observed"].to_numpy(), out["expected"].to_numpy())
-    out["q_value"] = bh_qvalues(out["p_value"].to_numpy())
+    out["q_value"] = qvalues(out["p_value"].to_numpy())
     ok = (out["q_value"] <= fdr) & (out["observed"] >= min_ratio * out["expected"]) & \
         (out["observed"] >= min_weight)
     out["attached"] = False

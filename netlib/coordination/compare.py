@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -10,6 +10,8 @@ import pandas as pd
 
 from netlib.coordination import clusters as cl
 from netlib.coordination import network as nw
+from netlib.coordination.detect import detect
+from netlib.coordination.result import CoordinationResult
 from netlib.dataset import Dataset
 from netlib.errors import ParameterError
 from netlib.schema import ACCOUNT_ID
@@ -56,22 +58,25 @@ def naive_clusters(data: Dataset | pd.DataFrame, *, window: float = 60,
     kept = edges[edges[nw.WEIGHT] > cut]
     labels = cl.partition(kept, method="components")
     labels = labels[labels.map(labels.value_counts()) >= min_cluster_size]
-    labels = cl._relabel(labels) if len(labels) else labels
+    labels = cl.relabel(labels) if len(labels) else labels
     return labels.rename_axis(ACCOUNT_ID).reset_index()
 
 
-def window_sensitivity(data: Dataset | pd.DataFrame, *, windows: Iterable[float] = (10, 60, 300),
-                       truth: Any = None, **options) -> pd.DataFrame:
+def window_sensitivity(data: Dataset | pd.DataFrame, *,
+                       windows: Iterable[float | str] = (10, 60, 300),
+                       score: Callable[[CoordinationResult], dict[str, Any]] | None = None,
+                       **options: Any) -> pd.DataFrame:
     """Run :func:`detect` once per window and tabulate what changes.
 
     Parameters
     ----------
     data : Dataset or DataFrame
         Traces are built once and reused.
-    windows : iterable of float
-        Seconds.
-    truth : dict of DataFrame, optional
-        Planted truth; adds ``precision, recall, ari``.
+    windows : iterable of float or str
+        Seconds, or durations such as ``"5min"``.
+    score : callable, optional
+        ``score(result) -> dict``: extra columns per window, e.g. scores against a
+        planted truth made with :mod:`netlib.evaluate`.
     **options
         Passed to :func:`detect`.
 
@@ -79,10 +84,8 @@ def window_sensitivity(data: Dataset | pd.DataFrame, *, windows: Iterable[float]
     -------
     DataFrame
         One row per window: ``window, n_clusters, n_accounts, n_edges_significant,
-        median_cluster_size`` (+ ``precision, recall, ari`` with truth).
+        median_cluster_size`` (+ the keys of ``score``).
     """
-    from netlib.coordination.detect import detect
-
     if isinstance(data, Dataset):
         table = build_traces(data, seed=options.get("seed", 0))
         dataset = data
@@ -92,15 +95,11 @@ def window_sensitivity(data: Dataset | pd.DataFrame, *, windows: Iterable[float]
     for w in windows:
         res = detect(dataset, traces=table, window=w, **options)
         sizes = res.clusters.groupby(cl.CLUSTER_ID).size()
-        row = {"window": float(w), "n_clusters": int(len(sizes)),
+        row = {"window": float(res.params["window"]), "n_clusters": int(len(sizes)),
                "n_accounts": int(len(res.clusters)),
                "n_edges_significant": int(res.params["n_edges_significant"]),
                "median_cluster_size": float(sizes.median()) if len(sizes) else np.nan}
-        if truth is not None:
-            from netlib import evaluate
-
-            acc = evaluate.score_accounts(res.flagged, truth)
-            clu = evaluate.score_clusters(res.clusters, truth)
-            row.update(precision=acc["precision"], recall=acc["recall"], ari=clu["ari"])
+        if score is not None:
+            row.update(score(res))
         rows.append(row)
     return pd.DataFrame(rows)

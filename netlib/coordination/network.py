@@ -11,14 +11,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from netlib.coordination.pairs import (
+from netlib.coordination.pairs import coshare_pairs
+from netlib.schema import (
+    ACCOUNT_ID,
     ACCOUNT_ID_Y,
+    ACTION_ID,
     CONTENT_ID,
     CONTENT_ID_Y,
+    OBJECT_ID,
     TIME_DELTA,
-    coshare_pairs,
+    TIMESTAMP,
+    TRACE,
+    WEIGHT,
 )
-from netlib.schema import ACCOUNT_ID, ACTION_ID, OBJECT_ID, TIMESTAMP, TRACE, WEIGHT
 from netlib.traces import TRACES
 
 __all__ = ["co_actions", "edge_table", "object_idf", "author_pairs", "WEIGHT", "WEIGHT_TFIDF", "N_CO_ACTIONS",

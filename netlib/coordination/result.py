@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,10 +10,22 @@ import pandas as pd
 
 from netlib.coordination.clusters import CLUSTER_ID, STABILITY
 from netlib.coordination.network import MEDIAN_LAG, TIMESTAMP_Y, WEIGHT
-from netlib.coordination.pairs import ACCOUNT_ID_Y, CONTENT_ID, CONTENT_ID_Y, TIME_DELTA
-from netlib.coordination.significance import EXPECTED, P_VALUE, Q_VALUE, bh_qvalues, poisson_pvalues
-from netlib.schema import ACCOUNT_ID, ACTION_ID, CREATED_AT, OBJECT_ID, PLATFORM, TIMESTAMP
-from netlib.traces import TRACE
+from netlib.coordination.significance import EXPECTED, P_VALUE, Q_VALUE, poisson_pvalues
+from netlib.results import summary_html
+from netlib.schema import (
+    ACCOUNT_ID,
+    ACCOUNT_ID_Y,
+    ACTION_ID,
+    CONTENT_ID,
+    CONTENT_ID_Y,
+    CREATED_AT,
+    OBJECT_ID,
+    PLATFORM,
+    TIME_DELTA,
+    TIMESTAMP,
+    TRACE,
+)
+from netlib.stats import qvalues
 
 __all__ = ["CoordinationResult", "cluster_stats", "account_stats", "CLUSTER_STATS_COLUMNS",
            "ACCOUNT_STATS_COLUMNS"]
@@ -38,7 +49,7 @@ def _within(pairs: pd.DataFrame, member: dict) -> pd.DataFrame:
 
 def _burst_share(created: pd.Series, days: float = 7.0) -> float:
     """Largest share of members created within any ``days``-long span."""
-    t = np.sort(pd.to_datetime(created.dropna(), utc=True).astype("int64").to_numpy())
+    t = np.sort(pd.to_datetime(created.dropna(), utc=True).dt.as_unit("ns").astype("int64").to_numpy())
     if len(t) == 0:
         return float("nan")
     span = int(days * 86400 * 1e9)
@@ -111,7 +122,7 @@ def cluster_stats(clusters: pd.DataFrame, edges: pd.DataFrame, pairs: pd.DataFra
             else float("nan"),
         })
     out = pd.DataFrame(rows)
-    out[Q_VALUE] = bh_qvalues(out[P_VALUE].to_numpy())
+    out[Q_VALUE] = qvalues(out[P_VALUE].to_numpy())
     return out[CLUSTER_STATS_COLUMNS]
 
 
@@ -181,7 +192,9 @@ class CoordinationResult:
         Co-action rows ``trace, object_id, account_id, account_id_y, content_id,
         content_id_y, time_delta, timestamp, timestamp_y``.
     params : dict
-        Every parameter and a few counts.
+        ``dataclasses.asdict`` of the :class:`~netlib.coordination.CoordinationConfig`
+        used, plus ``traces_used``, ``split_unit_s``, ``behaviour_rule_applied`` and counts
+        (``n_trace_rows, n_pairs, n_edges_tested, n_edges_significant``).
     fingerprint : str
         SHA-256 of the input data.
     null : DataFrame
@@ -193,7 +206,10 @@ class CoordinationResult:
         Pooled account-to-cluster tests (see :func:`clusters.attach_accounts`).
     validation, validation_members : DataFrame
         Split-half confirmation of candidate groups and of their members (see
-        :mod:`netlib.coordination.validate`).
+        :mod:`netlib.coordination.confirm`; columns
+        :data:`~netlib.coordination.confirm.GROUP_COLUMNS` and
+        :data:`~netlib.coordination.confirm.MEMBER_COLUMNS`, plus ``q_value`` and, for
+        members, ``confirmed``).
     """
 
     clusters: pd.DataFrame
@@ -273,12 +289,19 @@ class CoordinationResult:
         rows["seconds_after_first"] = (rows[TIMESTAMP] - first).dt.total_seconds()
         return rows.sort_values([TRACE, OBJECT_ID, TIMESTAMP]).reset_index(drop=True)
 
-    def to_tables(self) -> dict[str, pd.DataFrame]:
-        """Tables for ``netlib analyze``: clusters, significant edges, cluster statistics."""
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Tables for ``netlib analyze``: clusters, significant edges, cluster statistics.
+
+        Returns
+        -------
+        dict of DataFrame
+            ``clusters`` (``account_id, cluster_id``), ``coordination_edges`` (the
+            significant rows of :attr:`edges`) and ``cluster_stats``.
+        """
         return {"clusters": self.clusters.copy(),
                 "coordination_edges": self.significant_edges,
                 "cluster_stats": self.cluster_stats.copy()}
 
-    def _repr_html_(self) -> str:  # pragma: no cover - notebook display
-        return (f"<p>{html.escape(repr(self))}</p>"
-                + self.cluster_stats.head(20).to_html(index=False, escape=True))
+    def _repr_html_(self) -> str:
+        """Notebook summary: counts, table sizes and parameters (every value escaped)."""
+        return summary_html("Coordinated clusters", self, lines=[repr(self)])

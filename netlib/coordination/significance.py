@@ -20,7 +20,8 @@ would be a co-action if both had gone to the same object, so the expected co-act
 ``kappa_t`` checks the expectation against data *actually* shuffled that way (``n_null``
 seeded replicates): it is the ratio of the co-actions counted in the shuffled data to the
 expectation summed over all account pairs, and should be close to 1. The edge p-value is
-``P(Poisson(E_ab) >= observed)``; q-values follow Benjamini & Hochberg (1995).
+``P(Poisson(E_ab) >= observed)``; q-values follow Benjamini & Hochberg (1995)
+(:func:`netlib.stats.qvalues`).
 
 An organic viral burst gives many pairs one co-action each, all expected under the null;
 a planted network gives the same pairs co-actions again and again, across many bins.
@@ -34,17 +35,18 @@ Pacheco, D., et al. (2021). Uncovering coordinated networks on social media. ICW
 
 from __future__ import annotations
 
+import duckdb
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from netlib.coordination.pairs import ACCOUNT_ID_Y
+from netlib.coordination.network import co_actions
 from netlib.errors import ParameterError
-from netlib.schema import ACCOUNT_ID, OBJECT_ID, TIMESTAMP
+from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, OBJECT_ID, TIMESTAMP
 from netlib.traces import TRACE
 
 __all__ = ["bin_statistics", "expected_coactions", "null_calibration", "poisson_pvalues",
-           "bh_qvalues", "disparity_filter", "EXPECTED", "P_VALUE", "Q_VALUE"]
+           "disparity_filter", "EXPECTED", "P_VALUE", "Q_VALUE"]
 
 EXPECTED = "expected"
 P_VALUE = "p_value"
@@ -53,13 +55,7 @@ _BIN = "bin"
 
 
 def _seconds(ts: pd.Series) -> np.ndarray:
-    return (pd.to_datetime(ts, utc=True).astype("int64") // 10**9).to_numpy()
-
-
-def window_probability(window: float, bin_seconds: float) -> float:
-    """Chance that two uniform times in one bin are at most ``window`` apart."""
-    r = min(float(window) / float(bin_seconds), 1.0)
-    return 2 * r - r * r
+    return (pd.to_datetime(ts, utc=True).dt.as_unit("ns").astype("int64") // 10**9).to_numpy()
 
 
 def bin_statistics(traces: pd.DataFrame, *, bin_seconds: float = 3600
@@ -130,8 +126,6 @@ def expected_coactions(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataF
     """
     if edges.empty:
         return np.zeros(0)
-    import duckdb
-
     rows = _rows_with_bins(traces, bins, bin_seconds)
     kap = pd.DataFrame({TRACE: list((kappa or {}).keys()),
                         "kappa": [float(v) for v in (kappa or {}).values()]})
@@ -215,10 +209,8 @@ def null_calibration(traces: pd.DataFrame, bins: pd.DataFrame, *,
         ``trace, analytic, simulated, kappa`` (``kappa = simulated / analytic``; 1 when
         there is nothing to compare).
     """
-    from netlib.coordination.network import co_actions
-
     fn = co_action_fn or (lambda t: co_actions(t, window=window, min_participation=0,
-                                                     with_times=False))
+                                               with_times=False))
     analytic = _analytic_total(traces, bins, window=window, bin_seconds=bin_seconds)
     rng = np.random.default_rng(seed)
     simulated = pd.Series(0.0, index=analytic.index)
@@ -251,36 +243,17 @@ def null_calibration(traces: pd.DataFrame, bins: pd.DataFrame, *,
 
 
 def poisson_pvalues(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
-    """``P(X >= observed)`` for ``X ~ Poisson(expected)`` (1 when nothing was observed)."""
+    """``P(X >= observed)`` for ``X ~ Poisson(expected)`` (1 when nothing was observed).
+
+    Examples
+    --------
+    >>> poisson_pvalues([0, 1, 3], [0.5, 0.5, 0.5]).round(4).tolist()
+    [1.0, 0.3935, 0.0144]
+    """
     observed = np.asarray(observed, dtype=float)
     expected = np.maximum(np.asarray(expected, dtype=float), 1e-12)
     p = stats.poisson.sf(observed - 1, expected)
     return np.where(observed <= 0, 1.0, np.clip(p, 0.0, 1.0))
-
-
-def bh_qvalues(p_values: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg q-values (step-up, monotone), same order as the input.
-
-    References
-    ----------
-    Benjamini, Y., & Hochberg, Y. (1995). Controlling the false discovery rate: a practical
-    and powerful approach to multiple testing. JRSS B, 57(1), 289-300.
-
-    Examples
-    --------
-    >>> bh_qvalues([0.01, 0.04, 0.03, 0.5]).round(3).tolist()
-    [0.04, 0.053, 0.053, 0.5]
-    """
-    p = np.asarray(p_values, dtype=float)
-    m = len(p)
-    if m == 0:
-        return p
-    order = np.argsort(p, kind="stable")
-    ranked = p[order] * m / np.arange(1, m + 1)
-    q_sorted = np.minimum.accumulate(ranked[::-1])[::-1]
-    out = np.empty(m)
-    out[order] = np.clip(q_sorted, 0.0, 1.0)
-    return out
 
 
 def disparity_filter(edges: pd.DataFrame, *, weight: str = "weight",
@@ -295,6 +268,13 @@ def disparity_filter(edges: pd.DataFrame, *, weight: str = "weight",
     ----------
     Serrano, M. A., Boguñá, M., & Vespignani, A. (2009). Extracting the multiscale backbone
     of complex weighted networks. PNAS, 106(16), 6483-6488.
+
+    Examples
+    --------
+    >>> edges = pd.DataFrame({"account_id": ["a", "a", "a"], "account_id_y": ["b", "c", "d"],
+    ...                       "weight": [100.0, 1.0, 1.0]})
+    >>> disparity_filter(edges, alpha=0.05).tolist()
+    [True, True, True]
     """
     if not 0 < alpha <= 1:
         raise ParameterError(f"backbone={alpha!r} must be in (0, 1]")

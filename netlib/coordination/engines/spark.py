@@ -1,6 +1,6 @@
 """The Spark engine of :func:`netlib.coordination.coshare_pairs`.
 
-The same SQL steps as the DuckDB engine (``pairs._pair_sql``) run as Spark SQL, so both
+The same SQL steps as the DuckDB engine (:func:`~netlib.coordination.engines.sql.pair_sql`) run as Spark SQL, so both
 engines give identical tables. A small local session (``local[2]``, UI off, modest memory)
 is created on first use and reused; pass ``spark=`` to run on an existing session or a
 cluster (see docs/scale.md).
@@ -8,13 +8,40 @@ cluster (see docs/scale.md).
 
 from __future__ import annotations
 
+import argparse
+import math
 import shutil
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from netlib.coordination.engines.shares import (
+    MICROS,
+    PAIR_COLUMNS,
+    TIMESTAMP_SHARE,
+    Shares,
+    check_params,
+    decode,
+    frame_ids,
+    input_files,
+    is_csv,
+)
+from netlib.coordination.engines.sql import RESULT_SQL, counts_sql, pair_sql
 from netlib.errors import DataFormatError, ParameterError
+from netlib.schema import (
+    ACCOUNT_ID,
+    ACCOUNT_ID_Y,
+    ACTION_ID,
+    CONTENT_ID,
+    CONTENT_ID_Y,
+    OBJECT_ID,
+    TIME_DELTA,
+    TIMESTAMP,
+    TRACE,
+)
 
 __all__ = ["spark_pairs", "pairs_dataframe", "get_spark", "spark_available", "main"]
 
@@ -77,16 +104,6 @@ def _select_src(df: Any, *, scale: int, has_trace: bool | None = None) -> Any:
     """
     from pyspark.sql import functions as F
 
-    from netlib.coordination.pairs import (
-        ACTION_ID,
-        CONTENT_ID,
-        OBJECT_ID,
-        TIMESTAMP,
-        TIMESTAMP_SHARE,
-        TRACE,
-    )
-    from netlib.schema import ACCOUNT_ID
-
     cols = set(df.columns)
     if has_trace is None:
         has_trace = {ACCOUNT_ID, TRACE, OBJECT_ID, TIMESTAMP, ACTION_ID} <= cols
@@ -114,7 +131,7 @@ def _select_src(df: Any, *, scale: int, has_trace: bool | None = None) -> Any:
                      F.monotonically_increasing_id().alias("rn"))
 
 
-def _src_frame(spark: Any, shares: Any) -> Any:
+def _src_frame(spark: Any, shares: Shares) -> Any:
     """The raw shares as a Spark DataFrame with columns ``tr, obj, acc, cid, ticks, rn``."""
     from pyspark.sql import types as T
 
@@ -133,7 +150,6 @@ def _src_frame(spark: Any, shares: Any) -> Any:
             return spark.createDataFrame([], schema)
         return spark.createDataFrame(list(plain.itertuples(index=False, name=None)), schema)
     # files: let Spark read them (Parquet or CSV); the DuckDB side chose the time scale
-    from netlib.coordination.pairs import input_files
 
     files = input_files(shares.source)
     if not files:
@@ -144,7 +160,6 @@ def _src_frame(spark: Any, shares: Any) -> Any:
 
 def _read_files(spark: Any, paths: list[str]) -> Any:
     """CSV files (with a header row) or Parquet files/URIs as one Spark DataFrame."""
-    from netlib.coordination.pairs import is_csv
 
     if is_csv(paths):
         return spark.read.option("header", "true").csv(paths)
@@ -154,12 +169,11 @@ def _read_files(spark: Any, paths: list[str]) -> Any:
 def _register_steps(spark: Any, src: Any, *, window_ticks: int, min_participation: int,
                     max_object_shares: int | None) -> tuple[list[str], list[Any]]:
     """Register ``src`` and every SQL step as temp views; cache the reused ones."""
-    from netlib.coordination.pairs import _pair_sql
 
     src = src.cache()
     src.createOrReplaceTempView("src")
     views, cached = ["src"], [src]
-    for name, sql in _pair_sql(window_ticks=window_ticks, min_participation=min_participation,
+    for name, sql in pair_sql(window_ticks=window_ticks, min_participation=min_participation,
                                max_object_shares=max_object_shares, dialect="spark"):
         frame = spark.sql(sql)
         if name in ("s", "sj", "p", "objs"):
@@ -194,26 +208,9 @@ def pairs_dataframe(spark: Any, data: Any, *, window: float = 60, min_participat
         ``[trace,] object_id, account_id, account_id_y, content_id, content_id_y,
         time_delta``.
     """
-    import math
-
     from pyspark.sql import functions as F
 
-    from netlib.coordination.pairs import (
-        _US,
-        ACCOUNT_ID_Y,
-        ACTION_ID,
-        CONTENT_ID,
-        CONTENT_ID_Y,
-        PAIR_COLUMNS,
-        TIME_DELTA,
-        TIMESTAMP,
-        TIMESTAMP_SHARE,
-        TRACE,
-        _check_params,
-    )
-    from netlib.schema import ACCOUNT_ID, OBJECT_ID
-
-    _check_params(window, min_participation, "spark", max_object_shares)
+    check_params(window, min_participation, "spark", max_object_shares)
     if hasattr(data, "select"):
         df = data
     else:
@@ -223,15 +220,15 @@ def pairs_dataframe(spark: Any, data: Any, *, window: float = 60, min_participat
     has_trace = {ACCOUNT_ID, TRACE, OBJECT_ID, TIMESTAMP, ACTION_ID} <= set(df.columns)
     scale = 1
     if float(window) != math.floor(float(window)):
-        scale = _US
+        scale = MICROS
     else:
         ts = TIMESTAMP if has_trace else TIMESTAMP_SHARE
         kind = dict(df.dtypes)[ts]
         if kind.startswith("timestamp"):
-            scale = _US
+            scale = MICROS
         elif kind in ("double", "float") or kind.startswith("decimal"):
             frac = df.select(F.max(F.abs(F.col(ts) - F.floor(F.col(ts))))).collect()[0][0]
-            scale = _US if frac else 1
+            scale = MICROS if frac else 1
     src = _select_src(df, scale=scale, has_trace=has_trace)
     _register_steps(spark, src, window_ticks=int(round(float(window) * scale)),
                     min_participation=min_participation, max_object_shares=max_object_shares)
@@ -244,14 +241,10 @@ def pairs_dataframe(spark: Any, data: Any, *, window: float = 60, min_participat
                      f"JOIN src AS b ON b.rn = pf.rn_b")
 
 
-def spark_pairs(shares: Any, *, window: float, min_participation: int,
+def spark_pairs(shares: Shares, *, window: float, min_participation: int,
                 max_object_shares: int | None, spark: Any = None, id_dtype: str = "str"
                 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Run the co-share SQL on Spark; returns the pair table and the counts."""
-    import numpy as np
-    import pyarrow as pa
-
-    from netlib.coordination.pairs import RESULT_SQL, _counts_sql, _decode, _frame_ids
 
     spark = spark if spark is not None else get_spark()
     views: list[str] = []
@@ -261,13 +254,13 @@ def spark_pairs(shares: Any, *, window: float, min_participation: int,
             spark, _src_frame(spark, shares),
             window_ticks=int(round(float(window) * shares.scale)),
             min_participation=min_participation, max_object_shares=max_object_shares)
-        queries = _counts_sql(max_object_shares)
+        queries = counts_sql(max_object_shares)
         row = spark.sql("SELECT " + ", ".join(f"({sql}) AS {key}" for key, sql in
                                               queries.items())).collect()[0]
         counts = {key: int(row[key] or 0) for key in queries}
         pairs = spark.sql(RESULT_SQL).toPandas()
         if shares.frame is not None:
-            ids, ids_rn = _frame_ids(shares.frame), None
+            ids, ids_rn = frame_ids(shares.frame), None
         else:
             idf = spark.sql("SELECT rn, tr, obj, acc, cid FROM src ORDER BY rn").toPandas()
             ids_rn = idf["rn"].to_numpy(dtype=np.int64)
@@ -280,14 +273,13 @@ def spark_pairs(shares: Any, *, window: float, min_participation: int,
             frame.unpersist()
     arrays = {key: pairs[key].to_numpy() for key in ("rn_a", "rn_b", "dt")}
     del pairs
-    out = _decode(ids, ids_rn, arrays, scale=shares.scale, has_trace=shares.has_trace,
+    out = decode(ids, ids_rn, arrays, scale=shares.scale, has_trace=shares.has_trace,
                   id_dtype=id_dtype)
     return out, counts
 
 
 def main(argv: list[str] | None = None) -> int:
     """spark-submit entry point: Parquet shares in, Parquet pairs out (see docs/scale.md)."""
-    import argparse
 
     parser = argparse.ArgumentParser(
         prog="netlib-coshare-spark",

@@ -19,7 +19,6 @@ skipped by those readers.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -33,27 +32,32 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-from netlib.coordination.pairs import (
+from netlib.coordination.engines.duck import duckdb_connection, duckdb_session
+from netlib.coordination.engines.shares import (
+    PAIR_COLUMNS,
+    check_params,
+    input_files,
+    pair_attrs,
+    read_shares,
+)
+from netlib.coordination.engines.spark import get_spark, pairs_dataframe, spark_pairs
+from netlib.coordination.engines.sql import RESULT_SQL, sql_list, sql_string
+from netlib.coordination.network import MEDIAN_LAG, N_CO_ACTIONS, WEIGHT, trace_weight_column
+from netlib.dataset import Dataset
+from netlib.errors import DataFormatError, ParameterError
+from netlib.provenance import frame_fingerprint, package_versions, sha256_file
+from netlib.schema import (
+    ACCOUNT_ID,
     ACCOUNT_ID_Y,
     CONTENT_ID,
     CONTENT_ID_Y,
-    PAIR_COLUMNS,
-    RESULT_SQL,
+    OBJECT_ID,
     TIME_DELTA,
     TRACE,
-    _check_params,
-    _duckdb_session,
-    _read_shares,
-    coshare_pairs,
-    duckdb_connection,
-    input_files,
-    sql_list,
-    sql_string,
 )
-from netlib.dataset import Dataset
-from netlib.errors import ParameterError
-from netlib.schema import ACCOUNT_ID, OBJECT_ID
 
 __all__ = ["write_coshare_pairs", "pair_edges", "MANIFEST"]
 
@@ -88,7 +92,7 @@ def write_coshare_pairs(data: Any, path: str | Path, *, window: float = 60,
         As in :func:`coshare_pairs`.
     engine : {"duckdb", "spark"}, default "duckdb"
         With "spark" and a path (Parquet or CSV files, or a cluster URI), the pairs are
-        computed and written by Spark (:func:`netlib.coordination._spark.pairs_dataframe`),
+        computed and written by Spark (:func:`netlib.coordination.engines.spark.pairs_dataframe`),
         sorted by the id columns; part boundaries are Spark's. A frame or Dataset is
         computed with Spark and written here.
     memory_limit, temp_directory, threads : optional
@@ -129,7 +133,7 @@ def write_coshare_pairs(data: Any, path: str | Path, *, window: float = 60,
     >>> info["rows"], len(info["files"])                             # doctest: +SKIP
     (27831575, 28)
     """
-    _check_params(window, min_participation, engine, max_object_shares)
+    check_params(window, min_participation, engine, max_object_shares)
     if isinstance(rows_per_file, bool) or not isinstance(rows_per_file, (int, np.integer)) \
             or rows_per_file < 1:
         raise ParameterError(f"rows_per_file must be an integer >= 1, got {rows_per_file!r}")
@@ -139,7 +143,7 @@ def write_coshare_pairs(data: Any, path: str | Path, *, window: float = 60,
     say = _reporter(progress)
     spark_files = engine == "spark" and isinstance(data, (str, Path))
     # the input is checked before an earlier run's files are removed
-    shares = _read_shares(data, window=window) if engine == "duckdb" else None
+    shares = read_shares(data, window=window) if engine == "duckdb" else None
     folder.mkdir(parents=True, exist_ok=True)
     for old in [*folder.glob("part-*.parquet"), folder / MANIFEST]:
         old.unlink(missing_ok=True)
@@ -158,14 +162,18 @@ def write_coshare_pairs(data: Any, path: str | Path, *, window: float = 60,
                 str(data), folder, window=window, min_participation=min_participation,
                 max_object_shares=max_object_shares, spark=spark, say=say)
         elif engine == "spark":
-            table = coshare_pairs(data, window=window, min_participation=min_participation,
-                                  engine="spark", max_object_shares=max_object_shares,
-                                  spark=spark)
+            shares = read_shares(data, window=window)
+            table, counts = spark_pairs(shares, window=window,
+                                        min_participation=min_participation,
+                                        max_object_shares=max_object_shares, spark=spark)
+            table.attrs.update(pair_attrs(window, min_participation, "spark",
+                                          max_object_shares, "str", shares.source))
+            table.attrs.update(counts)
             say(f"{len(table):,} pairs computed with Spark")
             files = _write_frame(table, folder, rows_per_file)
             rows, counts, has_trace = len(table), _plain(table.attrs), TRACE in table.columns
         else:
-            with _duckdb_session(shares, window=window, min_participation=min_participation,
+            with duckdb_session(shares, window=window, min_participation=min_participation,
                                  max_object_shares=max_object_shares,
                                  memory_limit=memory_limit, temp_directory=temp_directory,
                                  threads=threads, progress=say) as (con, ids, counts):
@@ -226,9 +234,6 @@ def pair_edges(pairs: str | Path, *, memory_limit: str | None = None,
     DataFormatError
         If no Parquet file is found or the files lack the pair columns.
     """
-    from netlib.coordination.network import MEDIAN_LAG, N_CO_ACTIONS, WEIGHT, trace_weight_column
-    from netlib.errors import DataFormatError
-
     where = Path(pairs)
     pattern = str(where / "*.parquet") if where.is_dir() else str(pairs)
     files = input_files(pattern)
@@ -273,8 +278,6 @@ def pair_edges(pairs: str | Path, *, memory_limit: str | None = None,
 def _stream_parts(con: Any, ids: Any, folder: Path, *, scale: int, has_trace: bool,
                   rows_per_file: int, workers: int, say: Callable[[str], None]
                   ) -> tuple[list[Path], int]:
-    import pyarrow as pa
-
     say("sorting the pairs")
     # whole columns, so that a take never has to walk chunk boundaries
     cols = {name: ids.column(name).combine_chunks() for name in ("tr", "obj", "acc", "cid")}
@@ -326,9 +329,6 @@ def _stream_parts(con: Any, ids: Any, folder: Path, *, scale: int, has_trace: bo
 def _write_part(chunk: Any, cols: dict[str, Any], target: Path, *, scale: int,
                 has_trace: bool, index_type: Any) -> None:
     """Ids gathered by row number for one slice of pairs, written as one Parquet file."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     first = chunk.column("rn_a").cast(index_type)
     second = chunk.column("rn_b").cast(index_type)
     out: dict[str, Any] = {}
@@ -357,8 +357,6 @@ def _write_frame(table: pd.DataFrame, folder: Path, rows_per_file: int) -> list[
 def _spark_write(data: str, folder: Path, *, window: float, min_participation: int,
                  max_object_shares: int | None, spark: Any, say: Callable[[str], None]
                  ) -> tuple[list[Path], int, dict[str, Any], bool]:
-    from netlib.coordination._spark import get_spark, pairs_dataframe
-
     session = spark or get_spark()
     frame = pairs_dataframe(session, data, window=window,
                             min_participation=min_participation,
@@ -381,36 +379,21 @@ def _fingerprint(data: Any) -> dict[str, Any]:
     if isinstance(data, Dataset):
         return {"dataset": data.source, "sha256": data.fingerprint()}
     if isinstance(data, pd.DataFrame):
-        digest = hashlib.sha256(pd.util.hash_pandas_object(data, index=False).values.tobytes())
-        return {"frame_rows": len(data), "sha256": digest.hexdigest()}
+        return {"frame_rows": len(data), "sha256": frame_fingerprint(data)}
     text = str(data)
     names = input_files(text) or [text]
     files = {}
     for name in names:
         p = Path(name)
         if p.is_file():
-            digest = hashlib.sha256()
-            with open(p, "rb") as fh:
-                for block in iter(lambda: fh.read(1 << 24), b""):
-                    digest.update(block)
-            files[name] = {"bytes": p.stat().st_size, "sha256": digest.hexdigest()}
+            files[name] = {"bytes": p.stat().st_size, "sha256": sha256_file(p)}
         else:  # a remote URI or a folder Spark reads: not hashed here
             files[name] = {"bytes": None, "sha256": None}
     return {"files": files}
 
 
 def _versions() -> dict[str, str | None]:
-    from importlib import metadata
-
-    import netlib
-
-    out: dict[str, str | None] = {"netlib": netlib.__version__}
-    for name in ("duckdb", "pyarrow", "pandas", "pyspark"):
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = None
-    return out
+    return package_versions(("duckdb", "pyarrow", "pandas", "pyspark"))
 
 
 def _half_of_memory() -> str | None:

@@ -2,8 +2,8 @@
 
 A group found by searching a network for dense, surprising regions always looks
 surprising on the data it was found in (the winner's curse). So the days are split by
-parity (hours instead, when the data spans less than four days): groups discovered from the co-actions of even days are tested only on odd days,
-and the other way round. A group is confirmed when its members co-act on the held-out
+parity (hours instead, when the data spans less than four days): groups discovered from the
+co-actions of even days are tested only on odd days, and the other way round. A group is confirmed when its members co-act on the held-out
 days more than the null model expects (pooled over all member pairs, including pairs that
 never co-acted), and each member is confirmed when its own pooled co-actions with the rest
 of the group exceed the null expectation there too.
@@ -19,22 +19,48 @@ import pandas as pd
 from netlib.coordination import clusters as cl
 from netlib.coordination import network as nw
 from netlib.coordination import significance as sig
-from netlib.coordination.pairs import ACCOUNT_ID_Y
-from netlib.schema import ACCOUNT_ID, TIMESTAMP
+from netlib.coordination._groups import linked_groups
+from netlib.coordination.config import CoordinationConfig
+from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, TIMESTAMP
 
-__all__ = ["day_half", "split_unit", "split_half_groups", "HALF"]
+__all__ = ["day_half", "split_unit", "split_half_groups", "GROUP_COLUMNS", "MEMBER_COLUMNS",
+           "HALF"]
 
 HALF = "half"
 
+#: Columns of the groups table of :func:`split_half_groups` (``result.validation``).
+GROUP_COLUMNS = ["direction", "group", "size", "observed", sig.EXPECTED, sig.P_VALUE, "ratio"]
+#: Columns of its members table (``result.validation_members``).
+MEMBER_COLUMNS = ["direction", "group", ACCOUNT_ID, "observed", sig.EXPECTED, sig.P_VALUE,
+                  "ratio"]
+_DTYPES = {"direction": int, "group": int, "size": int, ACCOUNT_ID: object}
 
-def day_half(ts: pd.Series, unit: int = 86400) -> np.ndarray:
-    """0 for even ``unit``-long periods since the epoch (UTC days by default), 1 for odd."""
-    days = pd.to_datetime(ts, utc=True).astype("int64") // (int(unit) * 10**9)
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    """A table with no rows but every column (ids as objects, counts as numbers)."""
+    return pd.DataFrame({c: pd.Series(dtype=_DTYPES.get(c, float)) for c in columns})
+
+
+def day_half(ts: pd.Series, *, unit: int = 86400) -> np.ndarray:
+    """0 for even ``unit``-long periods since the epoch (UTC days by default), 1 for odd.
+
+    Examples
+    --------
+    >>> day_half(pd.Series(pd.to_datetime(["1970-01-01", "1970-01-02"], utc=True))).tolist()
+    [0, 1]
+    """
+    days = pd.to_datetime(ts, utc=True).dt.as_unit("ns").astype("int64") // (int(unit) * 10**9)
     return (np.asarray(days) % 2).astype(int)
 
 
 def split_unit(ts: pd.Series, *, min_days: float = 4.0) -> int:
-    """Days (86400 s) when the data spans at least ``min_days``, else hours (3600 s)."""
+    """Days (86400 s) when the data spans at least ``min_days``, else hours (3600 s).
+
+    Examples
+    --------
+    >>> split_unit(pd.Series(pd.to_datetime(["2025-01-01", "2025-01-02"], utc=True)))
+    3600
+    """
     if len(ts) == 0:
         return 86400
     t = pd.to_datetime(ts, utc=True)
@@ -61,24 +87,28 @@ def _group_pairs(groups: pd.Series) -> pd.DataFrame:
 
 
 def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, bins: pd.DataFrame, *,
-                      window: float, bin_seconds: float, kappa: dict, select_p: float,
-                      min_weight: int, min_cluster_size: int, method: str, seed: int,
-                      resolution: float, merge_links: int, unit: int = 86400
+                      kappa: dict, config: CoordinationConfig, unit: int = 86400
                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Groups discovered on one half of the days and tested on the other.
+
+    Groups are communities (``config.method``) of the edges with ``p <= config.select_p``
+    and weight ``>= config.min_weight`` on the discovery half, joined when linked by
+    ``config.merge_links`` edges and kept from ``config.min_cluster_size`` accounts.
 
     Returns
     -------
     groups : DataFrame
         One row per (direction, group): ``direction`` (half used for discovery), ``group``,
         ``size``, ``observed``, ``expected`` (held-out co-actions over all member pairs),
-        ``p_value``.
+        ``p_value``, ``ratio`` (observed / expected). Empty, with these columns, when no
+        group was found.
     members : DataFrame
         One row per (direction, group, account): ``observed, expected, p_value`` of the
-        account's pooled held-out co-actions with the rest of its group.
+        account's pooled held-out co-actions with the rest of its group, and ``ratio``.
     """
-    pair_half = day_half(pairs[TIMESTAMP], unit) if len(pairs) else np.zeros(0, dtype=int)
-    row_half = day_half(table[TIMESTAMP], unit) if len(table) else np.zeros(0, dtype=int)
+    window, bin_seconds = config.window, config.null_bin
+    pair_half = day_half(pairs[TIMESTAMP], unit=unit) if len(pairs) else np.zeros(0, dtype=int)
+    row_half = day_half(table[TIMESTAMP], unit=unit) if len(table) else np.zeros(0, dtype=int)
     halves = {}
     for h in (0, 1):
         sub_pairs = pairs[pair_half == h]
@@ -90,15 +120,14 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, bins: pd.DataFra
     for h in (0, 1):
         _, _, found_edges = halves[h]
         held_pairs, held_table, held_edges = halves[1 - h]
-        strong = found_edges[(found_edges[sig.P_VALUE] <= select_p)
-                             & (found_edges[nw.WEIGHT] >= min_weight)]
+        strong = found_edges[(found_edges[sig.P_VALUE] <= config.select_p)
+                             & (found_edges[nw.WEIGHT] >= config.min_weight)]
         if strong.empty:
             continue
-        core = cl.partition(strong, method=method, seed=seed, resolution=resolution)
-        from netlib.coordination.detect import _linked_groups
-
-        groups = _linked_groups(strong, core, merge_links)
-        groups = groups[groups.map(groups.value_counts()) >= min_cluster_size]
+        core = cl.partition(strong, method=config.method, seed=config.seed,
+                            resolution=config.resolution)
+        groups = linked_groups(strong, core, config.merge_links)
+        groups = groups[groups.map(groups.value_counts()) >= config.min_cluster_size]
         if groups.empty:
             continue
         gp = _group_pairs(groups)
@@ -120,10 +149,7 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, bins: pd.DataFra
         per_member["direction"] = h
         member_rows.append(per_member)
     if not group_rows:
-        return (pd.DataFrame(columns=["direction", "group", "size", "observed", "expected",
-                                      "p_value"]),
-                pd.DataFrame(columns=["direction", "group", ACCOUNT_ID, "observed",
-                                      "expected", "p_value"]))
+        return _empty(GROUP_COLUMNS), _empty(MEMBER_COLUMNS)
     groups = pd.concat(group_rows, ignore_index=True)
     members = pd.concat(member_rows, ignore_index=True)
     for frame in (groups, members):
@@ -131,6 +157,4 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, bins: pd.DataFra
                                                  frame[sig.EXPECTED].to_numpy())
         frame["ratio"] = frame["observed"] / frame[sig.EXPECTED].where(
             frame[sig.EXPECTED] > 0)
-    return (groups[["direction", "group", "size", "observed", "expected", "p_value", "ratio"]],
-            members[["direction", "group", ACCOUNT_ID, "observed", "expected", "p_value",
-                     "ratio"]])
+    return groups[GROUP_COLUMNS], members[MEMBER_COLUMNS]

@@ -1,0 +1,216 @@
+"""The steps of :func:`netlib.coordination.detect`, each taking the config.
+
+test edges -> confirm groups on held-out days -> merge confirmed groups into clusters ->
+score their stability -> attach outside accounts -> keep clusters of several behaviours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from netlib.coordination import clusters as cl
+from netlib.coordination import network as nw
+from netlib.coordination import significance as sig
+from netlib.coordination._groups import components_of_groups
+from netlib.coordination.config import CoordinationConfig
+from netlib.coordination.confirm import split_half_groups
+from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, CONTENT_ID, CONTENT_ID_Y, OBJECT_ID
+from netlib.stats import qvalues
+
+__all__ = ["Network", "Confirmation", "Merged", "Attached", "Reported", "tested_network",
+           "confirm_groups", "merge_groups", "cluster_stability", "attach_outsiders",
+           "report_clusters"]
+
+
+@dataclass
+class Network:
+    """Tested account edges and the null model behind them."""
+
+    edges: pd.DataFrame
+    null: pd.DataFrame
+    bins: pd.DataFrame
+    kappa: dict
+
+
+@dataclass
+class Confirmation:
+    """Split-half tests of the discovered groups and of their members."""
+
+    groups: pd.DataFrame
+    members: pd.DataFrame
+
+
+@dataclass
+class Merged:
+    """Clusters of confirmed groups and the share of members confirmed in both halves."""
+
+    labels: pd.Series
+    replication: pd.Series
+
+
+@dataclass
+class Attached:
+    """Clusters after outside accounts joined, and every pooled test made."""
+
+    labels: pd.Series
+    attachments: pd.DataFrame | None
+
+
+@dataclass
+class Reported:
+    """The reported clusters (renumbered), their stability and every candidate."""
+
+    labels: pd.Series
+    stability: pd.Series
+    candidates: pd.DataFrame | None
+    behaviour_rule: bool
+
+
+def tested_network(table: pd.DataFrame, pairs: pd.DataFrame, used: tuple[str, ...],
+               config: CoordinationConfig) -> Network:
+    """Edges weighed, tested against the calibrated null, FDR-controlled, backboned."""
+    idf = nw.object_idf(table) if len(table) else None
+    edges = nw.edge_table(pairs, idf=idf, traces=tuple(dict.fromkeys(list(used))))
+    bins, _ = sig.bin_statistics(table, bin_seconds=config.null_bin)
+    calib = sig.null_calibration(table, bins, window=config.window,
+                                 bin_seconds=config.null_bin, n_null=config.n_null,
+                                 seed=config.seed)
+    kappa = dict(zip(calib["trace"], calib["kappa"], strict=True))
+    edges[sig.EXPECTED] = sig.expected_coactions(edges, table, bins, window=config.window,
+                                                 bin_seconds=config.null_bin, kappa=kappa)
+    edges[sig.P_VALUE] = sig.poisson_pvalues(edges[nw.WEIGHT].to_numpy(),
+                                             edges[sig.EXPECTED].to_numpy())
+    edges[sig.Q_VALUE] = qvalues(edges[sig.P_VALUE].to_numpy())
+    keep = (edges[sig.Q_VALUE] <= config.fdr) & (edges[nw.WEIGHT] >= config.min_weight)
+    if config.edge_weight == "significance":
+        edges["significance"] = -np.log10(np.maximum(edges[sig.P_VALUE], 1e-300))
+    if config.backbone is not None and keep.any():
+        mask = np.zeros(len(edges), dtype=bool)
+        mask[np.flatnonzero(keep)] = sig.disparity_filter(
+            edges[keep], weight=config.edge_weight, alpha=config.backbone)
+        keep &= mask
+    edges["significant"] = keep.to_numpy()
+    return Network(edges=edges, null=calib, bins=bins, kappa=kappa)
+
+
+def confirm_groups(pairs: pd.DataFrame, table: pd.DataFrame, network: Network, unit: int,
+                   config: CoordinationConfig) -> Confirmation:
+    """Groups discovered on one half of the days, confirmed (with q-values) on the other.
+
+    Groups are discovered and confirmed from accounts acting *alike* (co-resharing,
+    co-posting); an author and its fast resharers only help to attach the author to a
+    confirmed group, or every popular account and its audience would form a group.
+    """
+    groups, members = split_half_groups(pairs[~nw.author_pairs(pairs)], table, network.bins,
+                                        kappa=network.kappa, config=config, unit=unit)
+    groups["q_value"] = qvalues(groups["p_value"].to_numpy(dtype=float))
+    members["q_value"] = qvalues(members["p_value"].to_numpy(dtype=float))
+    good = groups[(groups["q_value"] <= config.fdr) & (groups["ratio"] >= config.attach_ratio)]
+    members = members.merge(good[["direction", "group"]].assign(group_ok=True),
+                            on=["direction", "group"], how="left")
+    members["confirmed"] = members["group_ok"].fillna(False).astype(bool) & \
+        (members["q_value"] <= config.fdr) & (members["ratio"] >= config.attach_ratio)
+    return Confirmation(groups=groups, members=members.drop(columns="group_ok"))
+
+
+def merge_groups(confirmation: Confirmation, config: CoordinationConfig) -> Merged:
+    """Accounts confirmed together in a group of either direction form one cluster."""
+    ok = confirmation.members[confirmation.members["confirmed"]]
+    groups = components_of_groups(ok, ["direction", "group"])
+    labels = groups[groups.map(groups.value_counts()) >= config.min_cluster_size]
+    both = ok.groupby(ACCOUNT_ID)["direction"].nunique() == 2
+    replication = both.reindex(labels.index).fillna(False).groupby(labels).mean() \
+        if len(labels) else pd.Series(dtype=float)
+    return Merged(labels=labels, replication=replication)
+
+
+def cluster_stability(strong: pd.DataFrame, labels: pd.Series,
+                      config: CoordinationConfig) -> pd.Series:
+    """Consensus score of each cluster over ``config.n_consensus`` other seeds."""
+    if len(labels) and config.n_consensus > 0 and len(strong):
+        inside = strong[strong[ACCOUNT_ID].isin(labels.index)
+                        & strong[ACCOUNT_ID_Y].isin(labels.index)]
+        return cl.stability(inside, labels, weight=config.edge_weight, method=config.method,
+                            seed=config.seed, n_runs=config.n_consensus,
+                            resolution=config.resolution)
+    return pd.Series(np.nan, index=sorted(set(labels)), dtype=float)
+
+
+def attach_outsiders(edges: pd.DataFrame, pairs: pd.DataFrame, labels: pd.Series,
+                     config: CoordinationConfig) -> Attached:
+    """Outside accounts whose pooled ties to a cluster are significant join it.
+
+    An account joins through ties of acting alike; ties as the *author* of posts the
+    members reshare count only for that author (else a celebrity's audience snowballs in).
+    """
+    mask = nw.author_pairs(pairs)
+    plain, authors = edges, set()
+    if mask.any():
+        sub = pairs[mask]
+        root = sub[OBJECT_ID].astype(str).str.removeprefix("post:")
+        authors = set(sub.loc[(sub[CONTENT_ID].astype(str) == root).to_numpy(), ACCOUNT_ID]) \
+            | set(sub.loc[(sub[CONTENT_ID_Y].astype(str) == root).to_numpy(), ACCOUNT_ID_Y])
+        plain_w = nw.edge_table(pairs[~mask])[[ACCOUNT_ID, ACCOUNT_ID_Y, nw.WEIGHT]]
+        plain = edges.drop(columns=nw.WEIGHT).merge(plain_w, on=[ACCOUNT_ID, ACCOUNT_ID_Y],
+                                                    how="inner")
+    rounds = []
+    for step in range(config.attach_rounds if config.attach else 0):
+        if labels.empty:
+            break
+        found = cl.attach_accounts(plain, labels, fdr=config.fdr, min_ratio=config.attach_ratio,
+                                   min_weight=config.min_weight)
+        if authors and plain is not edges:
+            by_author = cl.attach_accounts(edges, labels, fdr=config.fdr,
+                                           min_ratio=config.attach_ratio,
+                                           min_weight=config.min_weight)
+            by_author = by_author[by_author[ACCOUNT_ID].isin(authors)]
+            found = pd.concat([found.assign(via="acting alike"),
+                               by_author.assign(via="authored")], ignore_index=True)
+            best = found[found["attached"]].sort_values(["p_value", cl.CLUSTER_ID],
+                                                        kind="stable").drop_duplicates(ACCOUNT_ID)
+            found["attached"] = found.index.isin(best.index)
+        joins = found.loc[found["attached"].astype(bool).to_numpy()]
+        rounds.append(found.assign(round=step + 1))
+        if joins.empty:
+            break
+        labels = pd.concat([labels, pd.Series(joins[cl.CLUSTER_ID].to_numpy(),
+                                              index=joins[ACCOUNT_ID].to_numpy())])
+    attachments = pd.concat(rounds, ignore_index=True) if rounds else None
+    return Attached(labels=labels.sort_index().rename(cl.CLUSTER_ID), attachments=attachments)
+
+
+def report_clusters(pairs: pd.DataFrame, labels: pd.Series, stability: pd.Series,
+                    replication: pd.Series, used: tuple[str, ...],
+                    config: CoordinationConfig) -> Reported:
+    """Keep the clusters whose co-actions repeat several behaviours; number them 0, 1, ...
+
+    A cluster is reported when it repeats several behaviours together (reshares, copied
+    text, links, hashtags, media): agreeing on one or two only is also what fandoms (fans
+    resharing their idol) and news syndication (outlets posting the same wire story) do.
+    """
+    behaviour_rule = config.min_behaviours > 1 and len(used) >= config.min_behaviours
+    candidates = None
+    if len(labels):
+        candidates = cl.behaviour_mix(pairs, labels, min_share=config.behaviour_share)
+        candidates.insert(0, "size", labels.value_counts().reindex(candidates.index))
+        candidates["replication"] = replication.reindex(candidates.index)
+        candidates["reported"] = (candidates["n_behaviours"] >= config.min_behaviours) \
+            if behaviour_rule else True
+        candidates["stability"] = stability.reindex(candidates.index)
+        candidates.index.name = "candidate_id"
+        labels = labels[labels.isin(set(candidates.index[candidates["reported"]]))]
+    if not len(labels):
+        return Reported(labels=labels, stability=pd.Series(dtype=float, name=cl.STABILITY),
+                        candidates=candidates, behaviour_rule=behaviour_rule)
+    old = labels.copy()
+    labels = cl.relabel(labels)
+    mapping = dict(zip(old.to_numpy(), labels.reindex(old.index).to_numpy(), strict=True))
+    stab = pd.Series({new: float(stability.get(o, np.nan)) for o, new in mapping.items()},
+                     name=cl.STABILITY).sort_index()
+    if candidates is not None:
+        candidates[cl.CLUSTER_ID] = candidates.index.map(mapping).astype("Int64")
+    return Reported(labels=labels, stability=stab, candidates=candidates,
+                    behaviour_rule=behaviour_rule)

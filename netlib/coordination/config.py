@@ -1,0 +1,226 @@
+"""The options of :func:`netlib.coordination.detect`, validated once."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from netlib.coordination.clusters import METHODS
+from netlib.coordination.engines.shares import ENGINES
+from netlib.coordination.network import WEIGHT, WEIGHT_TFIDF
+from netlib.errors import ParameterError
+from netlib.units import to_seconds
+
+__all__ = ["CoordinationConfig", "EDGE_WEIGHTS"]
+
+#: Edge weights the community search may use.
+EDGE_WEIGHTS = (WEIGHT, WEIGHT_TFIDF, "significance")
+
+
+@dataclass(frozen=True)
+class CoordinationConfig:
+    """Every option of :func:`~netlib.coordination.detect`, checked when it is made.
+
+    Durations (``window``, ``null_bin``) may be given as seconds or as strings such as
+    ``"60s"`` or ``"2h"``; they are stored as float seconds. ``detect(data, **overrides)``
+    and :meth:`replace` make a new config, so a config never changes once made.
+
+    Attributes
+    ----------
+    window : float or str
+        Largest gap between two actions on one object for them to co-act (seconds).
+    min_participation : int
+        Least actions an account needs to take part (CooRTweet's rule; 0 switches it off).
+    fdr : float
+        False discovery rate of the edge, group and attachment tests, in (0, 1].
+    method : {"leiden", "louvain", "components"}
+        Community search used to discover candidate groups.
+    min_cluster_size : int
+        Least accounts in a reported cluster (>= 2).
+    seed : int
+        Seed of every random step (null shuffles, community search, near-duplicate text).
+    min_weight : int
+        Least distinct co-acted objects for an edge to count as significant (>= 1).
+    null_bin : float or str
+        Length of the null model's time bins (seconds); object popularity is kept per bin.
+    n_null : int
+        Shuffled replicates that calibrate the analytic null (0: no calibration).
+    edge_weight : {"weight", "weight_tfidf", "significance"}
+        Edge weight used by the backbone filter and the stability runs.
+    backbone : float, optional
+        Disparity-filter alpha applied to the significant edges, in (0, 1]; None: no backbone.
+    resolution : float
+        Leiden/Louvain resolution.
+    n_consensus : int
+        Extra seeds used to score each cluster's stability (0: not scored).
+    max_object_shares : int, optional
+        Objects with more shares are left out of the co-action join (:func:`coshare_pairs`).
+    text_threshold : float
+        Similarity above which two texts are the same object (:func:`build_traces`).
+    media_distance : int
+        Largest perceptual-hash distance between two images of one object (:func:`build_traces`).
+    attach : bool
+        Let outside accounts join a cluster through their pooled ties to it.
+    attach_ratio : float
+        Least observed/expected ratio for a group, member or attached account to count.
+    min_behaviours : int
+        Least behaviours (traces) a cluster's co-actions must span to be reported.
+    behaviour_share : float
+        Least share of a cluster's co-actions a trace needs to count as one of its behaviours.
+    merge_links : int
+        Discovered communities joined by this many significant edges form one group (0: none).
+    select_p : float
+        Edge p-value cut-off used to *discover* candidate groups, in (0, 1].
+    attach_rounds : int
+        Rounds of attaching outside accounts.
+    engine : {"duckdb", "spark"}
+        Where the co-action join runs; both give the same result.
+    memory_limit : str, optional
+        DuckDB's memory cap for the co-action join (e.g. ``"4GB"``); never changes the result.
+    temp_directory : str, optional
+        DuckDB's spill folder for the co-action join; never changes the result.
+    traces : tuple of str, optional
+        Behaviours to build from a Dataset (default: all of them, fused).
+
+    Raises
+    ------
+    ParameterError
+        If an option is out of range, of the wrong kind, or unknown (:meth:`replace`).
+
+    Examples
+    --------
+    >>> config = CoordinationConfig(window="2min", fdr=0.01)
+    >>> config.window, config.null_bin
+    (120.0, 7200.0)
+    >>> config.replace(window=30).window
+    30.0
+    >>> config.replace(windw=30)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netlib.errors.ParameterError: unknown option 'windw' (valid options: window, ...)
+    """
+
+    window: float | str = 60.0
+    min_participation: int = 2
+    fdr: float = 0.05
+    method: str = "leiden"
+    min_cluster_size: int = 3
+    seed: int = 0
+    min_weight: int = 2
+    null_bin: float | str = 7200.0
+    n_null: int = 1
+    edge_weight: str = WEIGHT
+    backbone: float | None = None
+    resolution: float = 1.0
+    n_consensus: int = 5
+    max_object_shares: int | None = None
+    text_threshold: float = 0.7
+    media_distance: int = 4
+    attach: bool = True
+    attach_ratio: float = 1.5
+    min_behaviours: int = 3
+    behaviour_share: float = 0.01
+    merge_links: int = 3
+    select_p: float = 0.05
+    attach_rounds: int = 1
+    engine: str = "duckdb"
+    memory_limit: str | None = None
+    temp_directory: str | None = None
+    traces: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        values = {
+            "window": to_seconds(self.window, name="window"),
+            "null_bin": to_seconds(self.null_bin, name="null_bin"),
+            **{name: _number(self, name, int) for name in _INTS},
+            **{name: _number(self, name, float) for name in _FLOATS},
+            "attach": bool(self.attach),
+            "backbone": None if self.backbone is None else _number(self, "backbone", float),
+            "traces": _trace_names(self.traces),
+        }
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+        _check_ranges(self)
+        _check_choices(self)
+
+    def replace(self, **overrides: Any) -> CoordinationConfig:
+        """A copy with some options changed (and checked again).
+
+        Raises
+        ------
+        ParameterError
+            If an option name is unknown.
+        """
+        names = [f.name for f in dataclasses.fields(self)]
+        for key in overrides:
+            if key not in names:
+                raise ParameterError(f"unknown option {key!r} (valid options: "
+                                     f"{', '.join(names)})")
+        return dataclasses.replace(self, **overrides) if overrides else self
+
+
+_INTS = ("min_participation", "min_cluster_size", "seed", "min_weight", "n_null",
+         "n_consensus", "media_distance", "min_behaviours", "merge_links", "attach_rounds")
+_FLOATS = ("fdr", "resolution", "text_threshold", "attach_ratio", "behaviour_share",
+           "select_p")
+
+
+def _number(config: CoordinationConfig, name: str, kind: type) -> Any:
+    value = getattr(config, name)
+    try:
+        out = kind(value)
+    except (TypeError, ValueError) as err:
+        raise ParameterError(f"{name}={value!r} must be a number") from err
+    if kind is float and not math.isfinite(out):
+        raise ParameterError(f"{name}={value!r} must be a finite number")
+    return out
+
+
+def _trace_names(traces: Any) -> tuple[str, ...] | None:
+    if traces is None:
+        return None
+    if isinstance(traces, str):
+        return (traces,)
+    if isinstance(traces, Iterable) and not hasattr(traces, "columns"):
+        return tuple(str(t) for t in traces)
+    raise ParameterError(f"traces={type(traces).__name__} must be trace names; pass a ready "
+                         "trace table as detect(data, traces=table)")
+
+
+def _check_ranges(c: CoordinationConfig) -> None:
+    rules = [
+        (0 < c.fdr <= 1, f"fdr={c.fdr!r} must be in (0, 1]"),
+        (c.min_cluster_size >= 2, f"min_cluster_size={c.min_cluster_size!r} must be >= 2"),
+        (c.min_weight >= 1, f"min_weight={c.min_weight!r} must be >= 1"),
+        (c.min_participation >= 0,
+         f"min_participation={c.min_participation!r} must be >= 0"),
+        (c.backbone is None or 0 < c.backbone <= 1,
+         f"backbone={c.backbone!r} must be None or in (0, 1]"),
+        (c.n_consensus >= 0, f"n_consensus={c.n_consensus!r} must be >= 0"),
+        (0 < c.select_p <= 1, f"select_p={c.select_p!r} must be in (0, 1]"),
+        (c.attach_ratio >= 0, f"attach_ratio={c.attach_ratio!r} must be >= 0"),
+        (c.min_behaviours >= 1, f"min_behaviours={c.min_behaviours!r} must be >= 1"),
+        (0 <= c.behaviour_share <= 1,
+         f"behaviour_share={c.behaviour_share!r} must be in [0, 1]"),
+        (c.merge_links >= 0, f"merge_links={c.merge_links!r} must be >= 0"),
+        (c.n_null >= 0, f"n_null={c.n_null!r} must be >= 0"),
+        (c.max_object_shares is None or c.max_object_shares >= 2,
+         f"max_object_shares={c.max_object_shares!r} must be None or >= 2"),
+    ]
+    for ok, message in rules:
+        if not ok:
+            raise ParameterError(message)
+
+
+def _check_choices(c: CoordinationConfig) -> None:
+    if c.method not in METHODS:
+        raise ParameterError(f"method={c.method!r} is unknown (expected one of "
+                             f"{', '.join(METHODS)})")
+    if c.edge_weight not in EDGE_WEIGHTS:
+        raise ParameterError(f"edge_weight={c.edge_weight!r} must be 'weight', "
+                             "'weight_tfidf' or 'significance'")
+    if c.engine not in ENGINES:
+        raise ParameterError(f"engine={c.engine!r} must be one of {', '.join(ENGINES)}")

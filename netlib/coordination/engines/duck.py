@@ -1,0 +1,139 @@
+"""The DuckDB engine of :func:`netlib.coordination.coshare_pairs`."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from netlib.coordination.engines.shares import Shares, decode, frame_ids
+from netlib.coordination.engines.sql import (
+    COUNTED_FROM,
+    LAST_READ_BY,
+    RESULT_SQL,
+    SRC_COUNTS,
+    counts_sql,
+    pair_sql,
+    sql_string,
+)
+
+__all__ = ["duckdb_connection", "duckdb_session", "duckdb_pairs"]
+
+
+@contextmanager
+def duckdb_connection(*, memory_limit: str | None = None, temp_directory: str | None = None,
+                      threads: int | None = None) -> Iterator[Any]:
+    """A fresh DuckDB connection with netlib's settings, closed when the block ends.
+
+    Spill files go to ``temp_directory`` or to a private temporary folder that is removed
+    afterwards (DuckDB's default is ``./.tmp`` in the caller's working directory).
+    """
+    con = duckdb.connect()
+    spill = None if temp_directory else tempfile.TemporaryDirectory(prefix="netlib-duckdb-")
+    try:
+        if memory_limit:
+            con.execute(f"SET memory_limit = {sql_string(memory_limit)}")
+        con.execute(f"SET temp_directory = {sql_string(temp_directory or spill.name)}")
+        if threads:
+            con.execute(f"SET threads = {int(threads)}")
+        yield con
+    finally:
+        con.close()
+        if spill is not None:
+            spill.cleanup()
+
+
+@contextmanager
+def duckdb_session(shares: Shares, *, window: float, min_participation: int,
+                    max_object_shares: int | None, memory_limit: str | None = None,
+                    temp_directory: str | None = None, threads: int | None = None,
+                    progress: Any = None) -> Iterator[tuple[Any, Any, dict[str, Any]]]:
+    """Run the pair SQL in a fresh DuckDB connection.
+
+    Yields ``(con, ids, counts)``: the kept pairs are the view ``pf`` (``rn_a, rn_b,
+    dt``), ``ids`` is an Arrow table of the input's ``tr, obj, acc, cid`` where row ``i``
+    is input row number ``i``, and ``counts`` the figures for ``result.attrs``. The
+    connection and its spill folder are closed when the block ends.
+    """
+    say = progress or (lambda _msg: None)
+    with duckdb_connection(memory_limit=memory_limit, temp_directory=temp_directory,
+                           threads=threads) as con:
+        if shares.frame is not None:
+            con.register("src_frame", shares.frame)
+            con.execute("CREATE TEMP TABLE src AS SELECT * FROM src_frame")
+            con.unregister("src_frame")
+        else:
+            # row numbers follow the files' row order (insertion order is preserved here)
+            con.execute(f"CREATE TEMP TABLE src AS {shares.sql}")
+        queries = counts_sql(max_object_shares)
+        counts = {key: int(con.execute(queries[key]).fetchall()[0][0]) for key in SRC_COUNTS}
+        say(f"read {counts['shares_read']:,} shares ({counts['shares_usable']:,} usable)")
+        ids = None
+        if shares.frame is None:
+            # src is normally filled in row-number order and insertion order is still
+            # preserved, so a plain scan gives row i at position i; checked, not assumed
+            ids = _in_row_order(con.sql("SELECT rn, tr, obj, acc, cid FROM src")
+                                .to_arrow_table())
+        con.execute("SET preserve_insertion_order = false")
+        window_ticks = int(round(float(window) * shares.scale))
+        for name, sql in pair_sql(window_ticks=window_ticks,
+                                   min_participation=min_participation,
+                                   max_object_shares=max_object_shares,
+                                   n_rows=counts["shares_read"]):
+            kind = "VIEW" if name == "pf" else "TABLE"  # pf is read once: never stored
+            con.execute(f"CREATE TEMP {kind} {name} AS {sql}")
+            # each table is counted and dropped as soon as no later step reads it, so
+            # that the window join and the final sort have the memory
+            for key in COUNTED_FROM.get(name, ()):
+                counts[key] = int(con.execute(queries[key]).fetchall()[0][0])
+            for old in LAST_READ_BY.get(name, ()):
+                con.execute(f"DROP TABLE IF EXISTS {old}")
+            if name == "p":
+                say("joined shares within the window")
+        con.execute("DROP TABLE IF EXISTS s")  # still there when the post-filter is off
+        if ids is None:
+            ids = frame_ids(shares.frame)
+        yield con, ids, counts
+
+
+def _in_row_order(table: Any) -> Any:
+    """``table`` (with a row-number column ``rn``) as ``tr, obj, acc, cid`` in rn order."""
+    rn = table.column("rn").to_numpy()
+    if not np.array_equal(rn, np.arange(len(rn), dtype=rn.dtype)):
+        table = table.take(np.argsort(rn, kind="stable"))
+    return table.select(["tr", "obj", "acc", "cid"])
+
+
+def duckdb_pairs(shares: Shares, *, window: float, min_participation: int,
+                  max_object_shares: int | None, memory_limit: str | None = None,
+                  temp_directory: str | None = None, threads: int | None = None,
+                  id_dtype: str = "str") -> tuple[pd.DataFrame, dict[str, Any]]:
+    with duckdb_session(shares, window=window, min_participation=min_participation,
+                         max_object_shares=max_object_shares, memory_limit=memory_limit,
+                         temp_directory=temp_directory, threads=threads) as (con, ids, counts):
+        pairs = _fetch_pairs(con)
+    out = decode(ids, None, pairs, scale=shares.scale, has_trace=shares.has_trace,
+                  id_dtype=id_dtype)
+    return out, counts
+
+
+def _fetch_pairs(con: Any, batch_rows: int = 1 << 20) -> dict[str, np.ndarray]:
+    """Stream the sorted pairs into preallocated arrays (no second full copy in DuckDB)."""
+    n = int(con.execute("SELECT count(*) FROM pf").fetchall()[0][0])
+    out = {"rn_a": np.empty(n, np.int64), "rn_b": np.empty(n, np.int64),
+           "dt": np.empty(n, np.int64)}
+    at = 0
+    reader = con.sql(RESULT_SQL).to_arrow_reader(batch_rows)
+    for batch in reader:
+        k = batch.num_rows
+        for key in out:
+            out[key][at:at + k] = batch.column(key).to_numpy(zero_copy_only=False)
+        at += k
+    if at != n:  # pragma: no cover - a changing table would be a bug
+        raise RuntimeError(f"coshare_pairs: expected {n} pairs, read {at}")
+    return out

@@ -1,0 +1,316 @@
+"""The input of the co-share join: shares read once, in one layout, and ids decoded back.
+
+Every engine starts from :func:`read_shares` (a frame, a Dataset or files, normalised to
+``tr, obj, acc, cid, ticks, rn``) and ends with :func:`decode` (pairs of row numbers back
+to the input's ids, with the same dtypes whichever engine made them).
+"""
+
+from __future__ import annotations
+
+import glob as _glob
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from netlib.coordination.engines.sql import sql_list
+from netlib.dataset import Dataset
+from netlib.errors import DataFormatError, ParameterError
+from netlib.schema import (
+    ACCOUNT_ID,
+    ACCOUNT_ID_Y,
+    ACTION_ID,
+    CONTENT_ID,
+    CONTENT_ID_Y,
+    OBJECT_ID,
+    TIME_DELTA,
+    TIMESTAMP,
+    TRACE,
+)
+
+__all__ = ["Shares", "read_shares", "check_params", "decode", "frame_ids", "input_files",
+           "is_csv", "pair_attrs", "ENGINES", "MICROS", "PAIR_COLUMNS", "TIMESTAMP_SHARE"]
+
+# --- column names (CooRTweet's; the interchange names come from schema.py) ----------------------
+TIMESTAMP_SHARE = "timestamp_share"
+
+#: Output columns, in order (a ``trace`` column is prepended for trace tables).
+PAIR_COLUMNS = [OBJECT_ID, ACCOUNT_ID, ACCOUNT_ID_Y, CONTENT_ID, CONTENT_ID_Y, TIME_DELTA]
+
+ENGINES = ("duckdb", "spark")
+MICROS = 1_000_000  # ticks per second for timestamps that are not whole seconds
+
+
+@dataclass(frozen=True)
+class Shares:
+    """Input normalised to one row per share, before any filtering.
+
+    ``frame`` has columns ``tr`` (trace, string), ``obj``, ``acc``, ``cid`` (strings),
+    ``ticks`` (int64 time in 1/scale seconds) and ``rn`` (input row order), or ``frame``
+    is None and ``sql`` is a DuckDB SELECT producing those columns (file input).
+    """
+
+    frame: pd.DataFrame | None
+    sql: str | None
+    scale: int
+    has_trace: bool
+    source: str
+
+
+# --- validation --------------------------------------------------------------------------------
+def check_params(window: Any, min_participation: Any, engine: Any,
+                  max_object_shares: Any) -> None:
+    try:
+        w = float(window)
+    except (TypeError, ValueError) as err:
+        raise ParameterError(f"window must be a number of seconds, got {window!r}") from err
+    if not math.isfinite(w) or w < 0:
+        raise ParameterError(f"window must be a finite number of seconds >= 0, got {window!r}")
+    if isinstance(min_participation, bool) or not isinstance(min_participation,
+                                                             (int, np.integer)):
+        raise ParameterError(
+            f"min_participation must be an integer, got {min_participation!r}")
+    if engine not in ENGINES:
+        raise ParameterError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if max_object_shares is not None and (
+            isinstance(max_object_shares, bool)
+            or not isinstance(max_object_shares, (int, np.integer)) or max_object_shares < 2):
+        raise ParameterError(
+            f"max_object_shares must be None or an integer >= 2, got {max_object_shares!r}")
+
+
+def pair_attrs(window: float, min_participation: int, engine: str,
+               max_object_shares: int | None, id_dtype: str, source: str) -> dict[str, Any]:
+    """The parameters recorded in ``coshare_pairs(...).attrs`` (the counts are added later)."""
+    return {"window": float(window), "min_participation": int(min_participation),
+            "engine": engine, "max_object_shares": max_object_shares, "id_dtype": id_dtype,
+            "source": source}
+
+
+def _time_scale(window: float, seconds: np.ndarray | None) -> int:
+    """1 when the window and all times are whole seconds, else microseconds."""
+    if float(window) != math.floor(float(window)):
+        return MICROS
+    if seconds is not None and len(seconds):
+        finite = seconds[np.isfinite(seconds)]
+        if len(finite) and not np.all(finite == np.floor(finite)):
+            return MICROS
+    return 1
+
+
+def _as_str(series: pd.Series) -> pd.Series:
+    """Ids as strings (CooRTweet compares them as character), missing stays missing."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype(object)
+    if pd.api.types.is_float_dtype(series.dtype):
+        whole = series.dropna()
+        if len(whole) and (whole == np.floor(whole)).all():
+            series = series.astype("Int64")
+    out = series.astype("string")
+    return out
+
+
+def read_shares(data: Any, *, window: float) -> Shares:
+    if isinstance(data, Dataset):
+        actions = data.actions
+        if OBJECT_ID not in actions.columns:
+            frame = pd.DataFrame({OBJECT_ID: pd.Series([], dtype=object),
+                                  ACCOUNT_ID: [], ACTION_ID: [], TIMESTAMP: []})
+        else:
+            frame = actions.loc[actions[OBJECT_ID].notna(),
+                                [OBJECT_ID, ACCOUNT_ID, ACTION_ID, TIMESTAMP]]
+        return _from_frame(frame, cid=ACTION_ID, ts=TIMESTAMP, trace=None, window=window,
+                           source=f"dataset:{data.source}")
+    if isinstance(data, (str, Path)):
+        return _from_files(data, window=window)
+    if isinstance(data, pd.DataFrame):
+        cols = set(data.columns)
+        if {ACCOUNT_ID, TRACE, OBJECT_ID, TIMESTAMP, ACTION_ID} <= cols:
+            return _from_frame(data, cid=ACTION_ID, ts=TIMESTAMP, trace=TRACE, window=window,
+                               source="trace table")
+        if {OBJECT_ID, ACCOUNT_ID, CONTENT_ID, TIMESTAMP_SHARE} <= cols:
+            return _from_frame(data, cid=CONTENT_ID, ts=TIMESTAMP_SHARE, trace=None,
+                               window=window, source="coortweet frame")
+        raise DataFormatError(
+            f"coshare_pairs: the frame has columns {', '.join(map(str, data.columns)) or '(none)'}"
+            f"; expected a trace table ({ACCOUNT_ID}, {TRACE}, {OBJECT_ID}, {TIMESTAMP}, "
+            f"{ACTION_ID}) or a CooRTweet frame ({OBJECT_ID}, {ACCOUNT_ID}, {CONTENT_ID}, "
+            f"{TIMESTAMP_SHARE})")
+    raise DataFormatError(
+        f"coshare_pairs: cannot use input of type {type(data).__name__}; expected a Dataset, "
+        "a DataFrame, or a path/glob of Parquet or CSV files")
+
+
+def _from_frame(frame: pd.DataFrame, *, cid: str, ts: str, trace: str | None,
+                window: float, source: str) -> Shares:
+    times = frame[ts]
+    if not pd.api.types.is_datetime64_any_dtype(times.dtype):
+        try:
+            times = pd.to_numeric(times, errors="raise").astype("float64")
+        except (TypeError, ValueError):
+            try:  # ISO 8601 text
+                times = pd.to_datetime(times, utc=True, format="ISO8601")
+            except (TypeError, ValueError) as err:
+                raise DataFormatError(
+                    f"coshare_pairs: column {ts} must hold datetimes, ISO 8601 text or "
+                    f"epoch seconds (got dtype {frame[ts].dtype})") from err
+    if pd.api.types.is_datetime64_any_dtype(times.dtype):
+        stamp = pd.to_datetime(times, utc=True)
+        known = stamp.notna()
+        as_us = pd.Series(np.zeros(len(stamp), dtype=np.int64), index=stamp.index)
+        as_us[known] = stamp[known].dt.as_unit("us").astype("int64")
+        scale = _time_scale(window, None)
+        if scale == 1 and not (as_us[known] % MICROS == 0).all():
+            scale = MICROS
+        ticks = (as_us if scale == MICROS else as_us // MICROS).astype("Int64").where(known)
+    else:
+        scale = _time_scale(window, times.to_numpy())
+        ticks = (times * scale).round()
+    out = pd.DataFrame({
+        "tr": (_as_str(frame[trace]) if trace else pd.Series("", index=frame.index,
+                                                             dtype="string")),
+        "obj": _as_str(frame[OBJECT_ID]),
+        "acc": _as_str(frame[ACCOUNT_ID]),
+        "cid": _as_str(frame[cid]),
+        "ticks": ticks.astype("Int64"),
+    })
+    out = out.reset_index(drop=True)
+    out["rn"] = np.arange(len(out), dtype=np.int64)
+    return Shares(out, None, scale, trace is not None, source)
+
+
+def input_files(path: str | Path) -> list[str]:
+    """The files a path or glob names, sorted; a path that does not exist gives none."""
+    text = str(path)
+    if any(ch in text for ch in "*?["):
+        return sorted(_glob.glob(text))
+    return [text] if Path(text).exists() else []
+
+
+def is_csv(files: list[str]) -> bool:
+    """True when every file is CSV (``.csv``, ``.csv.gz``); otherwise they are Parquet."""
+    return all(str(f).lower().endswith((".csv", ".csv.gz")) for f in files)
+
+
+def _from_files(path: str | Path, *, window: float) -> Shares:
+    text = str(path)
+    files = input_files(text)
+    if not files:
+        raise DataFormatError(f"coshare_pairs: no file matches {text!r}")
+    csv = is_csv(files)
+    lit = sql_list(files)
+    reader = (f"read_csv({lit}, header=true, all_varchar=true, filename=true)" if csv else
+              f"read_parquet({lit}, filename=true, file_row_number=true)")
+    con = duckdb.connect()
+    cols = {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
+    con.close()
+    if {ACCOUNT_ID, TRACE, OBJECT_ID, TIMESTAMP, ACTION_ID} <= set(cols):
+        tr, cid, ts, has_trace = f'CAST("{TRACE}" AS VARCHAR)', ACTION_ID, TIMESTAMP, True
+    elif {OBJECT_ID, ACCOUNT_ID, CONTENT_ID, TIMESTAMP_SHARE} <= set(cols):
+        tr, cid, ts, has_trace = "''", CONTENT_ID, TIMESTAMP_SHARE, False
+    else:
+        raise DataFormatError(
+            f"coshare_pairs: {files[0]} has columns {', '.join(cols)}; expected "
+            f"{ACCOUNT_ID}, {TRACE}, {OBJECT_ID}, {TIMESTAMP}, {ACTION_ID} or "
+            f"{OBJECT_ID}, {ACCOUNT_ID}, {CONTENT_ID}, {TIMESTAMP_SHARE}")
+    ttype = cols[ts].upper()
+    if csv:
+        # CSV cells are text: numbers are epoch seconds, anything else an ISO timestamp.
+        secs = (f'COALESCE(TRY_CAST("{ts}" AS DOUBLE), '
+                f'epoch_us(TRY_CAST("{ts}" AS TIMESTAMPTZ)) / 1e6)')
+    elif "TIMESTAMP" in ttype or "DATE" in ttype:
+        secs = f'epoch_us("{ts}") / 1e6'
+    else:
+        secs = f'CAST("{ts}" AS DOUBLE)'
+    # Whole seconds are assumed for files unless the window is fractional; fractional
+    # timestamps are then rounded to microseconds (documented in docs/scale.md).
+    scale = _time_scale(window, None)
+    if scale == 1 and "TIMESTAMP" in ttype:
+        scale = MICROS
+    order = "filename, file_row_number" if not csv else "filename"
+    rn = f"row_number() OVER (ORDER BY {order})" if not csv else "row_number() OVER ()"
+    sql = (f"SELECT {tr} AS tr, CAST(\"{OBJECT_ID}\" AS VARCHAR) AS obj, "
+           f"CAST(\"{ACCOUNT_ID}\" AS VARCHAR) AS acc, CAST(\"{cid}\" AS VARCHAR) AS cid, "
+           f"CAST(round(({secs}) * {scale}) AS BIGINT) AS ticks, {rn} - 1 AS rn "
+           f"FROM {reader}")
+    return Shares(None, sql, scale, has_trace, text)
+
+
+
+
+def decode(ids: Any, ids_rn: np.ndarray | None, pairs: dict[str, Any], *, scale: int,
+            has_trace: bool, id_dtype: str = "str") -> pd.DataFrame:
+    """Turn pairs of row numbers back into the input's ids.
+
+    ``pairs`` holds ``rn_a, rn_b, dt`` arrays; they are removed from the dict as they are
+    used so that their memory can be returned early. ``ids`` is an Arrow table with columns
+    ``tr, obj, acc, cid``; row ``i`` belongs to row number ``i`` unless ``ids_rn`` (sorted
+    row numbers of the rows) is given. Strings are gathered with Arrow ``take`` and handed
+    to pandas without copies; no Python string objects are created.
+    """
+    index_type = np.int32 if ids.num_rows < 2**31 - 1 else np.int64
+
+    def positions(key: str) -> Any:
+        rn = np.asarray(pairs.pop(key))
+        if ids_rn is not None:
+            rn = np.searchsorted(ids_rn, rn)
+        return pa.array(rn.astype(index_type, copy=False))
+
+    def column(name: str) -> Any:
+        col = ids.column(name).combine_chunks()
+        return col.dictionary_encode() if id_dtype == "category" else col
+
+    def series(values: Any) -> pd.Series:
+        return pa.table({"v": values}).to_pandas()["v"]
+
+    out: dict[str, pd.Series] = {}
+    first = positions("rn_a")
+    if has_trace:
+        out[TRACE] = series(column("tr").take(first))
+    out[OBJECT_ID] = series(column("obj").take(first))
+    acc, cid = column("acc"), column("cid")
+    out[ACCOUNT_ID] = series(acc.take(first))
+    out[CONTENT_ID] = series(cid.take(first))
+    del first
+    second = positions("rn_b")
+    out[ACCOUNT_ID_Y] = series(acc.take(second))
+    out[CONTENT_ID_Y] = series(cid.take(second))
+    del second, acc, cid
+    dt = np.asarray(pairs.pop("dt"), dtype=np.float64)
+    dt /= scale
+    out[TIME_DELTA] = pd.Series(dt)
+    return _finish(pd.DataFrame(out, copy=False), has_trace, id_dtype=id_dtype)
+
+
+def frame_ids(frame: pd.DataFrame) -> Any:
+    return pa.table({col: pa.array(frame[col].astype(object).where(frame[col].notna(), None),
+                                   type=pa.string()) for col in ("tr", "obj", "acc", "cid")})
+
+
+
+
+def _finish(out: pd.DataFrame, has_trace: bool, *, id_dtype: str = "str") -> pd.DataFrame:
+    """Same dtypes and columns whichever engine made the rows."""
+    columns = ([TRACE] if has_trace else []) + PAIR_COLUMNS
+    out = out[columns].reset_index(drop=True)
+    for col in columns:
+        if col == TIME_DELTA:
+            out[col] = out[col].astype("float64")
+        elif id_dtype == "category":
+            if not isinstance(out[col].dtype, pd.CategoricalDtype):
+                out[col] = out[col].astype("category")
+            out[col] = out[col].cat.rename_categories(
+                out[col].cat.categories.astype("str"))
+        else:
+            out[col] = out[col].astype("str")
+    if id_dtype == "category":  # one category set per id kind, so columns compare
+        for left, right in ((ACCOUNT_ID, ACCOUNT_ID_Y), (CONTENT_ID, CONTENT_ID_Y)):
+            both = out[left].cat.categories.union(out[right].cat.categories)
+            out[left] = out[left].cat.set_categories(both)
+            out[right] = out[right].cat.set_categories(both)
+    return out

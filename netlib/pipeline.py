@@ -56,9 +56,11 @@ class Analysis:
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every output table by name (the CSV file stem)."""
         out: dict[str, pd.DataFrame] = {}
-        for result in (self.coordination, self.mirrors, self.hubs):
+        if self.coordination is not None:
+            out.update(self.coordination.to_tables())
+        for result in (self.mirrors, self.hubs):
             if result is not None:
-                out.update(result.to_tables())
+                out.update(result.tables())
         # Supporting evidence beyond the headline tables.
         if self.mirrors is not None and getattr(self.mirrors, "candidates", None) is not None:
             out["mirror_candidates"] = self.mirrors.candidates

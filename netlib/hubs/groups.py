@@ -36,9 +36,21 @@ from netlib.hubs._columns import (
     POSITION,
 )
 from netlib.hubs._util import isin
-from netlib.schema import ACCOUNT_ID, BIO, CREATED_AT, TEXT, TIMESTAMP, URL, URLS, split_list
+from netlib.hubs.config import HubConfig
+from netlib.schema import (
+    ACCOUNT_ID,
+    BIO,
+    CREATED_AT,
+    TEXT,
+    TIMESTAMP,
+    URL,
+    URLS,
+    Dataset,
+    split_list,
+)
 
-__all__ = ["CLIENT_COLUMNS", "INVITE_LINK", "operator_links", "operator_groups"]
+__all__ = ["CLIENT_COLUMNS", "INVITE_LINK", "operator_links", "operator_groups",
+           "group_operators"]
 
 #: Columns that, when present in accounts or actions, name the posting client/app.
 CLIENT_COLUMNS = ("client", "tweet_client_name", "source_app", "app", "client_name")
@@ -252,3 +264,33 @@ def operator_groups(links: pd.DataFrame, membership: pd.Series) -> pd.DataFrame:
     frame[GROUP_ID] = [f"og-{order[c]}" for c in frame["_c"]]
     frame[CLUSTER_ID] = frame[ACCOUNT_ID].map(membership)
     return frame[GROUP_COLUMNS].reset_index(drop=True)
+
+
+def group_operators(data: Dataset, candidates: pd.Series, config: HubConfig, *,
+                    chains: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Operator evidence among the ranked accounts, and the groups it joins them into.
+
+    Parameters
+    ----------
+    data : Dataset
+    candidates : Series
+        ``cluster_id`` by ranked ``account_id`` (from :func:`netlib.hubs.score_hubs`).
+    config : HubConfig
+        Uses ``burst_window, min_burst, max_shared_accounts, rhythm_min_actions,
+        rhythm_threshold``.
+    chains : DataFrame, optional
+        Mirror chains (``chain_id, position, account_id``).
+
+    Returns
+    -------
+    (links, groups) : DataFrame, DataFrame
+        From :func:`operator_links` and :func:`operator_groups`.
+    """
+    membership = candidates.dropna()
+    links = operator_links(data.accounts, data.actions, membership, set(candidates.index),
+                           chains=chains, burst_hours=config.burst_window / 3600.0,
+                           min_burst=config.min_burst,
+                           max_shared_accounts=config.max_shared_accounts,
+                           rhythm_min_actions=config.rhythm_min_actions,
+                           rhythm_threshold=config.rhythm_threshold)
+    return links, operator_groups(links, membership)

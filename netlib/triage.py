@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from netlib.io.watchlist import ENTRY, RECEIVED_AT, watchlist_frame
-from netlib.plots import account_labels
 from netlib.schema import (
     ACCOUNT_ID,
     CATEGORY,
@@ -68,6 +67,22 @@ TRIAGE_COLUMNS = (
 def _frame(result: Any, name: str) -> pd.DataFrame | None:
     frame = getattr(result, name, None) if result is not None else None
     return frame if isinstance(frame, pd.DataFrame) else None
+
+
+def _account_labels(accounts: pd.DataFrame) -> dict[str, str]:
+    """``account_id -> "@handle (platform)"`` as the evidence sentences name accounts.
+
+    The same wording as :func:`netlib.plots.account_labels` (the figures' hover labels),
+    kept here so that triage does not depend on the plotting layer.
+    """
+    if accounts is None or accounts.empty:
+        return {}
+    handle = accounts[HANDLE].astype("string").fillna("")
+    platform = (accounts[PLATFORM].astype("string").fillna("") if PLATFORM in accounts
+                else pd.Series("", index=accounts.index))
+    handle = handle.str.lstrip("@").str.slice(0, 60)
+    text = "@" + handle + " (" + platform + ")"
+    return dict(zip(accounts[ACCOUNT_ID].astype(str), text.astype(str), strict=True))
 
 
 def _handle_key(value: str) -> str:
@@ -138,7 +153,7 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int | None = Non
         raise ParameterError(f"triage: top_hubs must be >= 0, got {top_hubs}")
     entries = watchlist_frame(watchlist)
     accounts = analysis.dataset.accounts
-    labels = account_labels(analysis.dataset)
+    labels = _account_labels(accounts)
     ids = accounts[ACCOUNT_ID].astype(str)
     norms = (accounts[HANDLE_NORM] if HANDLE_NORM in accounts
              else accounts[HANDLE].map(normalize_handle)).astype(str)

@@ -559,3 +559,22 @@ def test_hub_ranking_agrees_with_coortweet_reference_strength(realdata):
     # offset near Moscow's UTC+3 (a plausibility check, not a statement about location)
     largest = result.timezones.sort_values("n_actions", ascending=False).iloc[0]
     assert abs(largest["utc_offset_hours"] - 3) <= 2
+
+
+# --- options and the result protocol ---------------------------------------------------------
+def test_hub_result_follows_the_protocol_and_records_its_config():
+    from netlib.hubs import HubConfig
+    from netlib.results import Result
+
+    data, clusters = _toy()
+    result = rank_hubs(data, None, HubConfig(n_boot=0), clusters=clusters,
+                       pairs=_pairs_brute(data.actions), burst_window="2h")
+    assert isinstance(result, Result)
+    assert result.params["burst_window"] == 7200.0 and result.params["n_boot"] == 0
+    assert "hubs" in result._repr_html_()
+
+
+def test_hub_config_rejects_unknown_options():
+    data, clusters = _toy(n_posts=2)
+    with pytest.raises(netlib.ParameterError, match="unknown hub option.*valid: weights"):
+        rank_hubs(data, clusters=clusters, burst_hours=6)

@@ -478,3 +478,26 @@ def test_notebook_runs_on_a_tiny_scenario(tmp_path, monkeypatch):
     text = (tmp_path / "03.out.ipynb").read_text()
     assert "real-data check is skipped" in text
     assert (tmp_path / "figures" / "03-chain-timeline.png").is_file()
+
+
+# --- options and the result protocol ---------------------------------------------------------
+def test_result_follows_the_protocol_and_records_its_config():
+    from netlib.mirrors import MirrorConfig
+    from netlib.results import Result
+
+    res = detect_mirrors(_world(), MirrorConfig(before="3D"), after="10D")
+    assert isinstance(res, Result)
+    assert res.params["before"] == 3 * 86400.0 and res.params["after"] == 10 * 86400.0
+    assert {"threshold_used", "n_predecessors", "n_candidate_pairs"} <= set(res.params)
+    assert res.fingerprint == _world().fingerprint()
+    assert "mirror_links" in res._repr_html_()
+
+
+def test_config_accepts_seconds_or_strings_and_rejects_unknown_options():
+    from netlib.mirrors import MirrorConfig
+
+    assert MirrorConfig(before=3600).before == MirrorConfig(before="1h").before == 3600.0
+    with pytest.raises(ParameterError, match="unknown mirror option.*valid: before, after"):
+        detect_mirrors(_world(), befor="3D")
+    with pytest.raises(ParameterError, match="max_block=-1 must be a non-negative integer"):
+        MirrorConfig(max_block=-1)

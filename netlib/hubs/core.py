@@ -97,10 +97,6 @@ class HubResult:
     def _n_groups(self) -> int:
         return self.operator_groups[GROUP_ID].nunique() if len(self.operator_groups) else 0
 
-    def top(self, k: int = 10) -> pd.DataFrame:
-        """The ``k`` highest-ranked accounts."""
-        return self.hubs.head(k)
-
     def tables(self) -> dict[str, pd.DataFrame]:
         """``{"hubs": ..., "operator_groups": ..., "timezones": ...}`` for writing out."""
         return {"hubs": self.hubs, "operator_groups": self.operator_groups,

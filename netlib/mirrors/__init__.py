@@ -158,10 +158,6 @@ class MirrorResult:
                          accepted=bool(first[C.ACCEPTED]))
         return out
 
-    def survival_curve(self) -> pd.DataFrame:
-        """Kaplan-Meier share of removed accounts not yet re-created (see chains module)."""
-        return survival_curve(self.survival)
-
     def _repr_html_(self) -> str:
         return summary_html("Mirror accounts", self, lines=[
             f"{len(self.links):,} links in {self.chains[C.CHAIN_ID].nunique():,} lineages, "

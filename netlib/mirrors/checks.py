@@ -15,8 +15,8 @@ import pandas as pd
 
 from netlib.mirrors import _columns as C
 from netlib.mirrors import detect_mirrors
-from netlib.mirrors.names import skeleton, stem
 from netlib.mirrors._util import edit_similarity, jw_similarity
+from netlib.mirrors.names import skeleton, stem
 from netlib.schema import (
     ACCOUNT_ID,
     ACTION_ID,

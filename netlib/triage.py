@@ -9,6 +9,7 @@ nothing stay in the output and say so.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,6 @@ import pandas as pd
 from netlib.dataset import normalize_handle
 from netlib.errors import ParameterError
 from netlib.io.watchlist import ENTRY, RECEIVED_AT, watchlist_frame
-from netlib.plots import account_labels
 from netlib.schema import (
     ACCOUNT_ID,
     CATEGORY,
@@ -68,6 +68,22 @@ TRIAGE_COLUMNS = (
 def _frame(result: Any, name: str) -> pd.DataFrame | None:
     frame = getattr(result, name, None) if result is not None else None
     return frame if isinstance(frame, pd.DataFrame) else None
+
+
+def _account_labels(accounts: pd.DataFrame) -> dict[str, str]:
+    """``account_id -> "@handle (platform)"`` as the evidence sentences name accounts.
+
+    The same wording as :func:`netlib.plots.account_labels` (the figures' hover labels),
+    kept here so that triage does not depend on the plotting layer.
+    """
+    if accounts is None or accounts.empty:
+        return {}
+    handle = accounts[HANDLE].astype("string").fillna("")
+    platform = (accounts[PLATFORM].astype("string").fillna("") if PLATFORM in accounts
+                else pd.Series("", index=accounts.index))
+    handle = handle.str.lstrip("@").str.slice(0, 60)
+    text = "@" + handle + " (" + platform + ")"
+    return dict(zip(accounts[ACCOUNT_ID].astype(str), text.astype(str), strict=True))
 
 
 def _handle_key(value: str) -> str:
@@ -138,7 +154,7 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int | None = Non
         raise ParameterError(f"triage: top_hubs must be >= 0, got {top_hubs}")
     entries = watchlist_frame(watchlist)
     accounts = analysis.dataset.accounts
-    labels = account_labels(analysis.dataset)
+    labels = _account_labels(accounts)
     ids = accounts[ACCOUNT_ID].astype(str)
     norms = (accounts[HANDLE_NORM] if HANDLE_NORM in accounts
              else accounts[HANDLE].map(normalize_handle)).astype(str)
@@ -203,9 +219,10 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int | None = Non
             positions = [p for p in positions if platforms.iloc[p] == want_platform]
         positions, dropped = _alive_at(positions, entry[RECEIVED_AT], created, removed_at)
         matched = [ids.iloc[p] for p in positions]
-        row = _assess(entry, matched, how, labels=labels, info=info, cluster_of=cluster_of,
-                      cluster_size=cluster_size, preds=preds, succs=succs, chain_of=chain_of,
-                      hub_of=hub_of, n_hubs=n_hubs, top_hubs=top_hubs)
+        row = _assess(entry, matched, how, _Lookups(
+            labels=labels, info=info, cluster_of=cluster_of, cluster_size=cluster_size,
+            preds=preds, succs=succs, chain_of=chain_of, hub_of=hub_of, n_hubs=n_hubs,
+            top_hubs=top_hubs))
         if dropped:
             row[EVIDENCE] += (f"; {dropped} other account{'s' if dropped > 1 else ''} with "
                                 "this handle did not exist when the entry was received")
@@ -260,8 +277,27 @@ def _fmt_time(value: Any) -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d") if _present(value) else ""
 
 
-def _assess(entry: dict, matched: list[str], how: str, *, labels, info, cluster_of,
-            cluster_size, preds, succs, chain_of, hub_of, n_hubs, top_hubs) -> dict:
+@dataclass(frozen=True)
+class _Lookups:
+    """What the analysis says about each account, indexed for the entry-by-entry pass."""
+
+    labels: dict
+    info: dict
+    cluster_of: dict
+    cluster_size: dict
+    preds: dict
+    succs: dict
+    chain_of: dict
+    hub_of: dict
+    n_hubs: int
+    top_hubs: int
+
+
+def _assess(entry: dict, matched: list[str], how: str, look: _Lookups) -> dict:
+    labels, info, cluster_of, cluster_size = (look.labels, look.info, look.cluster_of,
+                                              look.cluster_size)
+    preds, succs, chain_of, hub_of = look.preds, look.succs, look.chain_of, look.hub_of
+    n_hubs, top_hubs = look.n_hubs, look.top_hubs
     label = lambda a: labels.get(a, a)  # noqa: E731
     row = {ENTRY: entry[ENTRY], HANDLE: entry[HANDLE], ACCOUNT_ID: entry[ACCOUNT_ID],
            PLATFORM: entry[PLATFORM], RECEIVED_AT: entry[RECEIVED_AT], "note": entry["note"],

@@ -105,7 +105,8 @@ result.links.sort_values("score", ascending=False)[cols].head(25).round(3)
 if len(result.links):
     top = result.links.sort_values("score", ascending=False).iloc[0]
     evidence = result.evidence(top["predecessor_id"], top["successor_id"])
-    display(pd.Series(evidence["contributions"], name="log-odds contribution")
+    features = evidence[evidence["kind"] == "feature"]
+    display(features.set_index("signal")["contribution"].rename("log-odds contribution")
             .sort_values(ascending=False).to_frame())
 
 # %% [markdown]

@@ -59,8 +59,8 @@ import pandas as pd
 from IPython.display import display
 
 import netlib
-from netlib import evaluate, report
-from netlib.hubs import cascade, figures, rank_hubs, reference_agreement
+from netlib import evaluate, plots, report
+from netlib.hubs import cascade, rank_hubs, reference_agreement
 from netlib.io.scenario import read_truth
 
 report.setup_notebook()
@@ -133,8 +133,8 @@ steps.groupby("via")["delay_s"].describe() if len(steps) else "no cascade to sho
 # %%
 if len(steps):
     title = f"Followers of the top-ranked account {hubs.hubs['handle'].iloc[0]}"
-    figures.cascade_figure(steps, title=title).show()
-    report.save_figure(figures.cascade_figure_static(steps, title="Followers of the "
+    plots.cascade_figure(steps, title=title).show()
+    report.save_figure(plots.cascade_figure_static(steps, title="Followers of the "
                                                      "top-ranked account"), "04-cascade")
 
 # %% [markdown]
@@ -158,10 +158,10 @@ hubs.timezones
 busiest = (hubs.timezones.dropna(subset=["utc_offset_hours"])
            .sort_values("n_actions", ascending=False).head(n_heatmaps))
 for cid in busiest["cluster_id"]:
-    figures.offset_heatmap(data, coordination.clusters, hubs.timezones, cid).show()
+    plots.offset_heatmap(data, coordination.clusters, hubs.timezones, cid).show()
 
 # %%
-report.save_figure(figures.offset_heatmaps_static(data, coordination.clusters, hubs.timezones),
+report.save_figure(plots.offset_heatmaps_static(data, coordination.clusters, hubs.timezones),
                    "04-timezones")
 
 # %% [markdown]

@@ -18,7 +18,6 @@ from netlib.hubs import (
     REFERENCE_DIURNAL,
     REFERENCE_OFFICE,
     amplification_scores,
-    bh_qvalues,
     bridging,
     cascade,
     describe_offset,
@@ -28,6 +27,7 @@ from netlib.hubs import (
     leader_table,
     rank_hubs,
 )
+from netlib.stats import qvalues
 
 T0 = pd.Timestamp("2026-01-05T00:00:00Z")  # a Monday
 NOW = pd.Timestamp("2026-06-01T00:00:00Z")
@@ -140,8 +140,8 @@ def test_leader_table_finds_the_account_that_always_acts_first():
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.floats(0, 1, allow_nan=False), min_size=1, max_size=30))
-def test_bh_qvalues_match_definition(p):
-    q = bh_qvalues(np.array(p))
+def test_lead_q_values_follow_the_bh_definition(p):
+    q = qvalues(np.array(p))  # what leader_table adjusts its p-values with
     m = len(p)
     order = np.argsort(p, kind="stable")
     ps = np.array(p)[order]
@@ -295,7 +295,7 @@ def test_describe_offset_never_claims_less_than_an_hour_or_a_country():
     text = describe_offset(5.0, 5.0, 5.0, "office-hours")
     assert text.startswith("activity consistent with UTC+5 ± 1 h")
     assert describe_offset(-3.5, -5.0, -3.0, "daytime").startswith(
-        "activity consistent with UTC-3.5 ± 1.5 h")
+        "activity consistent with UTC-3:30 ± 1.5 h")
 
 
 # --- rank_hubs on hand-made data ---------------------------------------------------------------
@@ -310,7 +310,7 @@ def test_rank_hubs_puts_the_amplified_operator_first():
     assert list(hubs["rank"]) == list(range(1, len(hubs) + 1))
     assert set(hubs["account_id"]) == set(clusters["account_id"])
     assert {"o1", "o2", "o3"}.isdisjoint(hubs["account_id"])
-    tables = result.to_tables()
+    tables = result.tables()
     assert set(tables) == {"hubs", "operator_groups", "timezones"}
     assert {"account_id", "hub_score", "rank"} <= set(tables["hubs"].columns)
     assert {"cluster_id", "utc_offset_hours", "low", "high", "pattern"} <= set(
@@ -349,8 +349,13 @@ def test_rank_hubs_evidence_and_cascade_explain_the_operator():
     data, clusters = _toy()
     result = rank_hubs(data, clusters=clusters, pairs=_pairs_brute(data.actions), n_boot=0)
     ev = result.evidence("op")
-    assert ev["signals"]["rank"] == 1
-    assert set(ev["amplified_by"]["amplifier_id"]) == {f"a{i}" for i in range(5)}
+    assert ev.attrs["rank"] == 1
+    assert list(ev.columns) == ["signal", "value", "score", "weight", "contribution"]
+    assert ev["contribution"].sum() == pytest.approx(result.hubs.iloc[0]["hub_score"])
+    amplified = result.evidence("op", "amplified_by")
+    assert set(amplified["amplifier_id"]) == {f"a{i}" for i in range(5)}
+    with pytest.raises(netlib.ParameterError, match="kind='gossip' is not one of"):
+        result.evidence("op", "gossip")
     with pytest.raises(KeyError, match="not among the ranked"):
         result.evidence("o1")
     cas = cascade(data, result, "op", max_objects=3)
@@ -376,7 +381,7 @@ def test_rank_hubs_uses_mirror_lineages():
 
 
 def test_figures_escape_hostile_handles():
-    from netlib.hubs import figures
+    from netlib import plots as figures
 
     evil = "<img src=x onerror=alert(1)>"
     data, clusters = _toy(handles=[evil] + [f"h{i}" for i in range(8)])
@@ -554,3 +559,22 @@ def test_hub_ranking_agrees_with_coortweet_reference_strength(realdata):
     # offset near Moscow's UTC+3 (a plausibility check, not a statement about location)
     largest = result.timezones.sort_values("n_actions", ascending=False).iloc[0]
     assert abs(largest["utc_offset_hours"] - 3) <= 2
+
+
+# --- options and the result protocol ---------------------------------------------------------
+def test_hub_result_follows_the_protocol_and_records_its_config():
+    from netlib.hubs import HubConfig
+    from netlib.results import Result
+
+    data, clusters = _toy()
+    result = rank_hubs(data, None, HubConfig(n_boot=0), clusters=clusters,
+                       pairs=_pairs_brute(data.actions), burst_window="2h")
+    assert isinstance(result, Result)
+    assert result.params["burst_window"] == 7200.0 and result.params["n_boot"] == 0
+    assert "hubs" in result._repr_html_()
+
+
+def test_hub_config_rejects_unknown_options():
+    data, clusters = _toy(n_posts=2)
+    with pytest.raises(netlib.ParameterError, match="unknown hub option.*valid: weights"):
+        rank_hubs(data, clusters=clusters, burst_hours=6)

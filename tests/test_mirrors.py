@@ -120,11 +120,16 @@ def _world() -> Dataset:
     return _dataset(accounts, actions)
 
 
+def _signals(evidence: pd.DataFrame) -> pd.Series:
+    """The evidence rows of :meth:`MirrorResult.evidence` as ``signal -> value``."""
+    return evidence[evidence["kind"] == "evidence"].set_index("signal")["value"]
+
+
 def test_detect_links_the_lineage_and_not_the_decoys():
     res = detect_mirrors(_world())
     links = set(zip(res.links["predecessor_id"], res.links["successor_id"], strict=True))
     assert links == {("a", "b"), ("b", "c")}
-    assert (res.links["score"] >= res.params["threshold"]).all()
+    assert (res.links["score"] >= res.threshold).all()
     # decoys are either not candidates or score low
     low = res.candidates[res.candidates["successor_id"].isin(["d", "e"])]
     assert (low["score"] < 0.5).all()
@@ -144,16 +149,21 @@ def test_chain_positions_and_weakest_link_confidence():
 
 def test_links_carry_one_column_per_signal_and_evidence():
     res = detect_mirrors(_world())
-    tables = res.to_tables()
+    tables = res.tables()
     assert set(tables) == {"mirror_links", "mirror_chains"}
     for col in ["predecessor_id", "successor_id", "score", "rank", "handle_sim", "display_sim",
                 "name_rarity", "avatar_distance", "bio_sim", "shared_links",
                 "audience_overlap", "followee_overlap", "rhythm_sim", "gap_hours", "announces", "mentions_old"]:
         assert col in tables["mirror_links"].columns
     ev = res.evidence("a", "b")
-    assert ev["announces"] == 1 and ev["mentions_old"] == 1
-    assert ev["avatar_distance"] == 1
-    assert set(ev["contributions"]) == set(load_weights()["coef"])
+    assert list(ev.columns) == ["signal", "kind", "value", "weight", "contribution"]
+    signals = _signals(ev)
+    assert signals["announces"] == 1 and signals["mentions_old"] == 1
+    assert signals["avatar_distance"] == 1
+    features = ev[ev["kind"] == "feature"].set_index("signal")
+    assert set(features.index) == set(load_weights()["coef"]) | {"intercept"}
+    assert features["contribution"].sum() == pytest.approx(
+        np.log(ev.attrs["score"] / (1 - ev.attrs["score"])), abs=0.01)
     with pytest.raises(KeyError, match="not a candidate"):
         res.evidence("a", "e")
 
@@ -176,7 +186,7 @@ def test_one_successor_per_platform_and_ranked_alternatives():
 def test_coordination_adds_same_cluster_signal():
     clusters = pd.DataFrame({"account_id": ["a", "b"], "cluster_id": [1, 1]})
     res = detect_mirrors(_world(), coordination=clusters)
-    assert res.evidence("a", "b")["same_cluster"] == 1
+    assert _signals(res.evidence("a", "b"))["same_cluster"] == 1
     assert res.params["coordination_given"]
     rec = res.cluster_recreation.set_index("cluster_id").loc[1]
     # a and b are both removed and both re-created (b -> c); c itself is not in cluster 1
@@ -189,7 +199,8 @@ def test_coordination_adds_same_cluster_signal():
 
     obj = Result()
     obj.clusters = clusters
-    assert detect_mirrors(_world(), coordination=obj).evidence("a", "b")["same_cluster"] == 1
+    assert _signals(detect_mirrors(_world(), coordination=obj).evidence("a", "b"))[
+        "same_cluster"] == 1
 
 
 def test_audience_and_followee_overlap():
@@ -199,7 +210,7 @@ def test_audience_and_followee_overlap():
     data = Dataset.from_frames(data.accounts.drop(columns="handle_norm"), data.actions,
                                pd.DataFrame(follows, columns=["source_id", "target_id"]),
                                now=NOW)
-    ev = detect_mirrors(data).evidence("a", "b")
+    ev = _signals(detect_mirrors(data).evidence("a", "b"))
     assert ev["audience_overlap"] == pytest.approx(1 / 3)  # {u1} of {u1, u2, u3}
     assert ev["followee_overlap"] == pytest.approx(1.0)  # both follow {t1, t2}
 
@@ -235,13 +246,13 @@ def test_empty_and_no_takedown_inputs():
     res = detect_mirrors(data)
     assert isinstance(res, MirrorResult)
     assert res.links.empty and res.chains.empty
-    assert list(res.to_tables()["mirror_links"].columns[:3]) == ["predecessor_id",
+    assert list(res.tables()["mirror_links"].columns[:3]) == ["predecessor_id",
                                                                   "successor_id", "score"]
 
 
 @pytest.mark.parametrize(("kwargs", "match"), [
     (dict(before="soon"), "before='soon' is not a duration"),
-    (dict(after="-2D"), "after='-2D' must not be negative"),
+    (dict(after="-2D"), "after='-2D' is not a duration"),
     (dict(threshold=1.5), r"threshold=1.5 must lie in \[0, 1\]"),
     (dict(coordination=pd.DataFrame({"x": [1]})), "account_id, cluster_id"),
 ])
@@ -467,3 +478,26 @@ def test_notebook_runs_on_a_tiny_scenario(tmp_path, monkeypatch):
     text = (tmp_path / "03.out.ipynb").read_text()
     assert "real-data check is skipped" in text
     assert (tmp_path / "figures" / "03-chain-timeline.png").is_file()
+
+
+# --- options and the result protocol ---------------------------------------------------------
+def test_result_follows_the_protocol_and_records_its_config():
+    from netlib.mirrors import MirrorConfig
+    from netlib.results import Result
+
+    res = detect_mirrors(_world(), MirrorConfig(before="3D"), after="10D")
+    assert isinstance(res, Result)
+    assert res.params["before"] == 3 * 86400.0 and res.params["after"] == 10 * 86400.0
+    assert {"threshold_used", "n_predecessors", "n_candidate_pairs"} <= set(res.params)
+    assert res.fingerprint == _world().fingerprint()
+    assert "mirror_links" in res._repr_html_()
+
+
+def test_config_accepts_seconds_or_strings_and_rejects_unknown_options():
+    from netlib.mirrors import MirrorConfig
+
+    assert MirrorConfig(before=3600).before == MirrorConfig(before="1h").before == 3600.0
+    with pytest.raises(ParameterError, match="unknown mirror option.*valid: before, after"):
+        detect_mirrors(_world(), befor="3D")
+    with pytest.raises(ParameterError, match="max_block=-1 must be a non-negative integer"):
+        MirrorConfig(max_block=-1)

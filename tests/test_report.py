@@ -286,10 +286,13 @@ def test_pseudonymize_rejects_empty_key(analysis):
 
 
 # --- findings --------------------------------------------------------------------------------
-@pytest.mark.parametrize("hours, text", [(5, "UTC+5"), (-3.5, "UTC-3:30"), (0, "UTC±0"),
+@pytest.mark.parametrize("hours, text", [(5, "UTC+5"), (-3.5, "UTC-3:30"), (0, "UTC+0"),
                                          (5.75, "UTC+5:45")])
-def test_format_utc_offset(hours, text):
-    assert report.format_utc_offset(hours) == text
+def test_findings_write_the_offset_with_the_one_label(hours, text):
+    tz = pd.DataFrame({"cluster_id": [1], "utc_offset_hours": [float(hours)],
+                       "low": [hours - 0.5], "high": [hours + 0.5]})
+    finding = report.timezone_findings(SimpleNamespace(hubs=SimpleNamespace(timezones=tz)))
+    assert finding["finding"].iloc[0] == f"activity consistent with {text} ± 1 h"
 
 
 def test_cluster_cards_facts(analysis):

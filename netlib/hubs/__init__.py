@@ -4,7 +4,9 @@
 and ``.pairs``) and returns a :class:`HubResult`: a ranking of the accounts that steer the
 coordinated networks (``hubs``), groups of accounts likely run by the same hands
 (``operator_groups``) and, per cluster, the UTC offset its activity is consistent with
-(``timezones``). Every signal and every piece of evidence is kept as a column.
+(``timezones``). Every signal and every piece of evidence is kept as a column. Options
+live in one :class:`HubConfig`; the three steps :func:`score_hubs`,
+:func:`group_operators` and :func:`fit_timezones` can be run on their own.
 
 Coordination is not proof of inauthenticity, and a time zone is not a country.
 """
@@ -17,9 +19,12 @@ from netlib.hubs.amplification import (
     originator_index,
 )
 from netlib.hubs.compare import components_as_clusters, reference_agreement
-from netlib.hubs.core import DEFAULT_WEIGHTS, HubResult, cascade, rank_hubs
-from netlib.hubs.groups import operator_groups, operator_links
-from netlib.hubs.leadlag import bh_qvalues, lead_lag, leader_table
+from netlib.hubs.config import DEFAULT_WEIGHTS, HubConfig
+from netlib.hubs.core import HubResult, cascade, rank_hubs
+from netlib.hubs.groups import group_operators, operator_groups, operator_links
+from netlib.hubs.inputs import CoordinationInputs, coordination_inputs
+from netlib.hubs.leadlag import lead_lag, leader_table
+from netlib.hubs.scoring import HubScores, score_hubs
 from netlib.hubs.timezones import (
     REFERENCE_DIURNAL,
     REFERENCE_OFFICE,
@@ -29,19 +34,26 @@ from netlib.hubs.timezones import (
     describe_offset,
     fit_group_offsets,
     fit_offset,
+    fit_timezones,
     hour_of_week,
 )
 
 __all__ = [
     "rank_hubs",
+    "HubConfig",
     "HubResult",
     "DEFAULT_WEIGHTS",
+    "coordination_inputs",
+    "CoordinationInputs",
+    "score_hubs",
+    "HubScores",
+    "group_operators",
+    "fit_timezones",
     "cascade",
     "components_as_clusters",
     "reference_agreement",
     "leader_table",
     "lead_lag",
-    "bh_qvalues",
     "amplification_edges",
     "amplification_scores",
     "originator_index",

@@ -25,7 +25,7 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
-from netlib.dataset import split_list
+from netlib.dataset import Dataset, split_list
 from netlib.hubs._columns import (
     ACCOUNT_ID_Y,
     CHAIN_ID,
@@ -37,9 +37,11 @@ from netlib.hubs._columns import (
     POSITION,
 )
 from netlib.hubs._util import isin
+from netlib.hubs.config import HubConfig
 from netlib.schema import ACCOUNT_ID, BIO, CREATED_AT, TEXT, TIMESTAMP, URL, URLS
 
-__all__ = ["CLIENT_COLUMNS", "INVITE_LINK", "operator_links", "operator_groups"]
+__all__ = ["CLIENT_COLUMNS", "INVITE_LINK", "operator_links", "operator_groups",
+           "group_operators"]
 
 #: Columns that, when present in accounts or actions, name the posting client/app.
 CLIENT_COLUMNS = ("client", "tweet_client_name", "source_app", "app", "client_name")
@@ -78,7 +80,7 @@ def _lineage_links(chains: pd.DataFrame | None, candidates: set[str]) -> pd.Data
     return out.reset_index(drop=True)
 
 
-def _burst_links(accounts: pd.DataFrame, membership: pd.Series, *, burst_hours: float,
+def _burst_links(accounts: pd.DataFrame, membership: pd.Series, *, burst_window: float,
                  min_burst: int) -> pd.DataFrame:
     if CREATED_AT not in accounts.columns:
         return pd.DataFrame(columns=LINK_COLUMNS)
@@ -89,7 +91,7 @@ def _burst_links(accounts: pd.DataFrame, membership: pd.Series, *, burst_hours: 
         return pd.DataFrame(columns=LINK_COLUMNS)
     acc = acc.sort_values([CLUSTER_ID, CREATED_AT, ACCOUNT_ID], kind="stable")
     gap = acc.groupby(CLUSTER_ID)[CREATED_AT].diff()
-    new_run = gap.isna() | (gap > pd.Timedelta(hours=burst_hours))
+    new_run = gap.isna() | (gap > pd.Timedelta(seconds=burst_window))
     acc["_run"] = new_run.cumsum()
     size = acc.groupby("_run")[ACCOUNT_ID].transform("size")
     acc = acc[size >= min_burst]
@@ -100,7 +102,8 @@ def _burst_links(accounts: pd.DataFrame, membership: pd.Series, *, burst_hours: 
     out = pd.DataFrame({ACCOUNT_ID: prev[keep].to_numpy(),
                         ACCOUNT_ID_Y: acc.loc[keep, ACCOUNT_ID].to_numpy()})
     out[EVIDENCE] = "creation_burst"
-    out[DETAIL] = [f"{k} accounts of cluster {c} created within {burst_hours:g} h of each "
+    hours = burst_window / 3600
+    out[DETAIL] = [f"{k} accounts of cluster {c} created within {hours:g} h of each "
                    f"other from {s:%Y-%m-%d %H:%M} UTC"
                    for k, c, s in zip(n[keep], acc.loc[keep, CLUSTER_ID], start[keep],
                                       strict=True)]
@@ -191,11 +194,15 @@ def _rhythm_links(actions: pd.DataFrame, membership: pd.Series, *, min_actions: 
 
 def operator_links(accounts: pd.DataFrame, actions: pd.DataFrame, membership: pd.Series,
                    candidates: set[str], *, chains: pd.DataFrame | None = None,
-                   burst_hours: float = 6.0, min_burst: int = 3,
+                   burst_window: float = 6 * 3600.0, min_burst: int = 3,
                    max_shared_accounts: int = 10, rhythm_min_actions: int = 50,
                    rhythm_threshold: float = 0.9, rhythm_max_cluster: int = 3000,
                    ) -> pd.DataFrame:
     """Evidence links between accounts likely run by the same hands.
+
+    ``burst_window`` is in seconds; the other options are those of
+    :class:`~netlib.hubs.HubConfig` (``rhythm_max_cluster``: clusters larger than this get
+    no rhythm links).
 
     Returns
     -------
@@ -205,7 +212,8 @@ def operator_links(accounts: pd.DataFrame, actions: pd.DataFrame, membership: pd
     cand_membership = membership[isin(membership.index, candidates)]
     parts = [
         _lineage_links(chains, candidates),
-        _burst_links(accounts, cand_membership, burst_hours=burst_hours, min_burst=min_burst),
+        _burst_links(accounts, cand_membership, burst_window=burst_window,
+                     min_burst=min_burst),
         _client_links(accounts, actions, candidates, max_accounts=max_shared_accounts),
         _link_links(accounts, actions, candidates, max_accounts=max_shared_accounts),
         _rhythm_links(actions, cand_membership, min_actions=rhythm_min_actions,
@@ -253,3 +261,33 @@ def operator_groups(links: pd.DataFrame, membership: pd.Series) -> pd.DataFrame:
     frame[GROUP_ID] = [f"og-{order[c]}" for c in frame["_c"]]
     frame[CLUSTER_ID] = frame[ACCOUNT_ID].map(membership)
     return frame[GROUP_COLUMNS].reset_index(drop=True)
+
+
+def group_operators(data: Dataset, candidates: pd.Series, config: HubConfig, *,
+                    chains: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Operator evidence among the ranked accounts, and the groups it joins them into.
+
+    Parameters
+    ----------
+    data : Dataset
+    candidates : Series
+        ``cluster_id`` by ranked ``account_id`` (from :func:`netlib.hubs.score_hubs`).
+    config : HubConfig
+        Uses ``burst_window, min_burst, max_shared_accounts, rhythm_min_actions,
+        rhythm_threshold``.
+    chains : DataFrame, optional
+        Mirror chains (``chain_id, position, account_id``).
+
+    Returns
+    -------
+    (links, groups) : DataFrame, DataFrame
+        From :func:`operator_links` and :func:`operator_groups`.
+    """
+    membership = candidates.dropna()
+    links = operator_links(data.accounts, data.actions, membership, set(candidates.index),
+                           chains=chains, burst_window=config.burst_window,
+                           min_burst=config.min_burst,
+                           max_shared_accounts=config.max_shared_accounts,
+                           rhythm_min_actions=config.rhythm_min_actions,
+                           rhythm_threshold=config.rhythm_threshold)
+    return links, operator_groups(links, membership)

@@ -27,8 +27,9 @@ from netlib.hubs._columns import (
     TRACE,
 )
 from netlib.schema import ACCOUNT_ID, OBJECT_ID
+from netlib.stats import qvalues
 
-__all__ = ["lead_lag", "leader_table", "bh_qvalues"]
+__all__ = ["lead_lag", "leader_table", "coordinated_pairs"]
 
 LEAD_LAG_COLUMNS = [ACCOUNT_ID, N_LEAD, N_FOLLOW, N_FOLLOWERS, LEADER_SHARE, MEDIAN_LAG,
                     LEAD_Z, LEAD_P, LEAD_Q]
@@ -68,24 +69,6 @@ def lead_lag(pairs: pd.DataFrame) -> pd.DataFrame:
     out[N_LEAD] = out[N_LEAD].astype("int64")
     return out.sort_values([N_LEAD, ACCOUNT_ID, ACCOUNT_ID_Y], ascending=[False, True, True],
                            kind="stable").reset_index(drop=True)
-
-
-def bh_qvalues(p: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values (NaN stays NaN)."""
-    p = np.asarray(p, dtype=float)
-    q = np.full_like(p, np.nan)
-    ok = np.isfinite(p)
-    m = int(ok.sum())
-    if m == 0:
-        return q
-    vals = p[ok]
-    order = np.argsort(vals, kind="stable")
-    ranked = vals[order] * m / np.arange(1, m + 1)
-    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
-    out = np.empty(m)
-    out[order] = np.minimum(ranked, 1.0)
-    q[ok] = out
-    return q
 
 
 def leader_table(pairs: pd.DataFrame) -> pd.DataFrame:
@@ -151,6 +134,6 @@ def leader_table(pairs: pd.DataFrame) -> pd.DataFrame:
     })
     out[LEADER_SHARE] = out[N_LEAD] / (out[N_LEAD] + out[N_FOLLOW])
     out[LEAD_P] = stats.norm.sf(out[LEAD_Z].to_numpy())
-    out[LEAD_Q] = bh_qvalues(out[LEAD_P].to_numpy())
+    out[LEAD_Q] = qvalues(out[LEAD_P].to_numpy())
     out = out.sort_values([LEAD_Z, ACCOUNT_ID], ascending=[False, True], kind="stable")
     return out[LEAD_LAG_COLUMNS].reset_index(drop=True)

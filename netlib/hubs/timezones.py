@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from netlib.dataset import Dataset
 from netlib.errors import ParameterError
 from netlib.hubs._columns import (
     BACKGROUND,
@@ -31,7 +32,9 @@ from netlib.hubs._columns import (
     STATEMENT,
     UTC_OFFSET,
 )
+from netlib.hubs.config import HubConfig
 from netlib.schema import ACCOUNT_ID, TIMESTAMP
+from netlib.units import utc_offset_label
 
 __all__ = [
     "REFERENCE_DIURNAL",
@@ -44,6 +47,7 @@ __all__ = [
     "fit_group_offsets",
     "hour_of_week",
     "describe_offset",
+    "fit_timezones",
 ]
 
 #: Reference share of a day's posts in each local hour (00:00-00:59 first) for the
@@ -163,6 +167,8 @@ def _circular_diff(a: np.ndarray, b: float) -> np.ndarray:
 def describe_offset(offset: float, low: float, high: float, pattern: str) -> str:
     """Plain-language statement: ``"activity consistent with UTC+5 ± 1 h"``.
 
+    The offset is written by :func:`netlib.units.utc_offset_label` (``UTC+5:30``).
+
     The half-width is the wider side of the bootstrap interval, rounded up to 0.5 h, and
     never less than 1 h: the reference curve itself is uncertain by about that much.
     """
@@ -172,17 +178,8 @@ def describe_offset(offset: float, low: float, high: float, pattern: str) -> str
         return "round-the-clock activity: no time zone can be read from it"
     half = max(offset - low, high - offset, 1.0)
     half = math.ceil(half * 2) / 2
-    return (f"activity consistent with {_utc(offset)} ± {_num(half)} h "
+    return (f"activity consistent with {utc_offset_label(offset)} ± {half:g} h "
             f"({pattern}; a time zone is not a country)")
-
-
-def _utc(offset: float) -> str:
-    sign = "+" if offset >= 0 else "-"
-    return f"UTC{sign}{_num(abs(offset))}"
-
-
-def _num(x: float) -> str:
-    return f"{x:g}"
 
 
 def _pattern(local_hour: np.ndarray, local_day: np.ndarray) -> str:
@@ -410,3 +407,28 @@ def fit_group_offsets(actions: pd.DataFrame, membership: pd.DataFrame, *,
                      N_ACTIONS: 0, N_DAYS: 0, FIT: np.nan,
                      STATEMENT: "no time zone can be read: no actions"})
     return pd.DataFrame(rows, columns=cols)
+
+
+def fit_timezones(data: Dataset, membership: pd.DataFrame, config: HubConfig, *,
+                  group_column: str = CLUSTER_ID) -> pd.DataFrame:
+    """One UTC-offset fit per cluster (or operator group), with the config's options.
+
+    Parameters
+    ----------
+    data : Dataset
+    membership : DataFrame
+        ``account_id`` and ``group_column``.
+    config : HubConfig
+        Uses ``offsets, reference, n_boot, min_tz_actions, seed``.
+    group_column : str
+        ``cluster_id`` (default) or ``group_id``.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`fit_group_offsets`.
+    """
+    return fit_group_offsets(data.actions, membership[[ACCOUNT_ID, group_column]],
+                             group_column=group_column, offsets=config.offsets,
+                             reference=config.reference, n_boot=config.n_boot,
+                             min_actions=config.min_tz_actions, seed=config.seed)

@@ -17,6 +17,7 @@ Evasion. WWW '22. doi:10.1145/3485447.3512133
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,17 +31,24 @@ from netlib.mirrors import candidates as _cand
 from netlib.mirrors import chains as _chains
 from netlib.mirrors import model as _model
 from netlib.mirrors import signals as _sig
+from netlib.mirrors._util import select_links
 from netlib.mirrors.chains import survival_curve
+from netlib.mirrors.config import MirrorConfig
 from netlib.mirrors.model import FEATURES, load_weights, reliability_table
 from netlib.mirrors.names import skeleton, stem
+from netlib.results import summary_html
 from netlib.schema import ACCOUNT_ID, BIO, PLATFORM, PROFILE_IMAGE_HASH
 
-__all__ = ["detect_mirrors", "MirrorResult", "pair_signals", "skeleton", "stem",
-           "reliability_table", "survival_curve", "load_weights", "FEATURES"]
+__all__ = ["detect_mirrors", "MirrorConfig", "MirrorResult", "pair_signals", "score_pairs", "skeleton",
+           "stem", "reliability_table", "survival_curve", "load_weights", "FEATURES"]
 
 LINK_COLUMNS = [C.PREDECESSOR_ID, C.SUCCESSOR_ID, C.SCORE, C.RANK, *C.SIGNALS, C.BLOCKS, "model",
                 C.PREDECESSOR_PLATFORM, C.SUCCESSOR_PLATFORM, C.TAKEN_DOWN_AT,
                 C.TAKEDOWN_SOURCE, C.FIRST_SEEN]
+
+
+#: Columns of :meth:`MirrorResult.evidence`.
+EVIDENCE_COLUMNS = ["signal", "kind", "value", "weight", "contribution"]
 
 
 @dataclass
@@ -51,13 +59,13 @@ class MirrorResult:
     ----------
     links : DataFrame
         Accepted links: ``predecessor_id, successor_id, score, rank`` and one column per
-        signal (``handle_sim, display_sim, name_sim, name_count, name_rarity,
-        avatar_distance, avatar_sim, bio_sim, shared_links, audience_overlap,
-        followee_overlap, same_cluster, rhythm_sim, gap_hours, announces, mentions_old, same_platform``),
-        then ``blocks`` (which blocking keys found the pair), ``model`` (``full``, or
-        ``no_social`` when either account has no follower/followee/interaction data),
-        both platforms,
-        ``taken_down_at, takedown_source, first_seen`` (of the successor).
+        signal (``handle_sim, handle_edit_sim, display_sim, name_sim, name_count,
+        name_rarity, avatar_distance, avatar_sim, bio_sim, shared_links, audience_overlap,
+        followee_overlap, same_cluster, rhythm_sim, gap_hours, announces, mentions_old,
+        same_platform``), then ``blocks`` (which blocking keys found the pair), ``model``
+        (``full``, or ``no_social`` when either account has no follower/followee/interaction
+        data), both platforms, ``taken_down_at, takedown_source, first_seen`` (of the
+        successor).
     candidates : DataFrame
         Every scored candidate pair, same columns plus ``accepted``; ``rank`` orders the
         candidates of one predecessor on one platform (the ranked alternatives).
@@ -73,9 +81,13 @@ class MirrorResult:
         With ``coordination``: per cluster ``cluster_id, n_removed, n_recreated,
         share_recreated, median_hours, max_generations``.
     params : dict
-        Every parameter, the weights used and their training record.
+        ``dataclasses.asdict`` of the :class:`MirrorConfig`, plus what the run used and
+        found: ``threshold_used, weights_source, coordination_given, n_predecessors,
+        n_candidate_pairs``.
     fingerprint : str
         Fingerprint of the input dataset.
+    weights : dict
+        The model weights used (from :func:`netlib.mirrors.model.load_weights`).
     """
 
     links: pd.DataFrame
@@ -86,17 +98,33 @@ class MirrorResult:
     cluster_recreation: pd.DataFrame | None = None
     params: dict[str, Any] = field(default_factory=dict)
     fingerprint: str = ""
+    weights: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __repr__(self) -> str:
         return (f"MirrorResult({len(self.links):,} links, {self.chains[C.CHAIN_ID].nunique():,}"
                 f" chains, {len(self.candidates):,} candidate pairs)")
 
-    def to_tables(self) -> dict[str, pd.DataFrame]:
-        """``{"mirror_links": links, "mirror_chains": chains}``."""
-        return {"mirror_links": self.links, "mirror_chains": self.chains}
+    @property
+    def threshold(self) -> float:
+        """The decision threshold the links were accepted at."""
+        return float(self.params["threshold_used"])
 
-    def evidence(self, predecessor_id: str, successor_id: str) -> dict[str, Any]:
-        """Every signal, feature contribution and the score of one candidate pair.
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """``{"mirror_links": links, "mirror_chains": chains}``."""
+        return {"mirror_links": self.links, "mirror_chains": self.chains,
+                "mirror_candidates": self.candidates}
+
+    def evidence(self, predecessor_id: str, successor_id: str) -> pd.DataFrame:
+        """Every signal and model feature of one candidate pair, with its weight.
+
+        Returns
+        -------
+        DataFrame
+            ``signal, kind, value, weight, contribution``: one ``kind="evidence"`` row per
+            evidence column (weight and contribution missing), then one ``kind="feature"``
+            row per model input and the ``intercept``; ``contribution`` is weight x value,
+            rounded to 4 places. ``attrs`` hold the pair's ``score``, ``model`` and
+            ``accepted``.
 
         Raises
         ------
@@ -108,17 +136,31 @@ class MirrorResult:
                 & (c[C.SUCCESSOR_ID] == str(successor_id))]
         if not len(row):
             raise KeyError(f"({predecessor_id!r}, {successor_id!r}) was not a candidate pair")
-        out = row.iloc[0].to_dict()
+        first = row.iloc[0]
         feats = _model.features(row).iloc[0]
-        weights = self.params["weights"]
-        coef = (weights["no_social"]["coef"] if out.get("model") == "no_social"
-                and "no_social" in weights else weights["coef"])
-        out["contributions"] = {f: round(float(coef[f] * feats[f]), 4) for f in FEATURES}
+        model = (self.weights["no_social"] if first["model"] == "no_social"
+                 and "no_social" in self.weights else self.weights)
+        coef = model["coef"]
+        rows = [{"signal": s, "kind": "evidence", "value": first[s], "weight": np.nan,
+                 "contribution": np.nan} for s in C.SIGNALS]
+        rows += [{"signal": f, "kind": "feature", "value": float(feats[f]),
+                  "weight": float(coef[f]), "contribution": round(float(coef[f] * feats[f]), 4)}
+                 for f in FEATURES]
+        rows.append({"signal": "intercept", "kind": "feature", "value": 1.0,
+                     "weight": float(model["intercept"]),
+                     "contribution": round(float(model["intercept"]), 4)})
+        out = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+        out.attrs.update(score=float(first[C.SCORE]), model=str(first["model"]),
+                         accepted=bool(first[C.ACCEPTED]))
         return out
 
-    def survival_curve(self) -> pd.DataFrame:
-        """Kaplan-Meier share of removed accounts not yet re-created (see chains module)."""
-        return survival_curve(self.survival)
+    def _repr_html_(self) -> str:
+        return summary_html("Mirror accounts", self, lines=[
+            f"{len(self.links):,} links in {self.chains[C.CHAIN_ID].nunique():,} lineages, "
+            f"from {len(self.candidates):,} scored candidate pairs (threshold "
+            f"{self.threshold:g})",
+            "A link says two accounts look like one identity re-created, not that the same "
+            "people run both."])
 
 
 def _clusters_of(coordination) -> pd.DataFrame | None:
@@ -205,80 +247,20 @@ def pair_signals(data: Dataset, pairs: pd.DataFrame, profiles: pd.DataFrame, *,
     return out
 
 
-def _select(scored: pd.DataFrame, threshold: float) -> np.ndarray:
-    """Greedy one-to-one choice: best score first; one successor per predecessor per
-    platform, one predecessor per successor."""
-    order = np.lexsort((scored[C.SUCCESSOR_ID].to_numpy(), scored[C.PREDECESSOR_ID].to_numpy(),
-                        -scored[C.SCORE].to_numpy()))
-    used_pred: set[tuple[str, str]] = set()
-    used_succ: set[str] = set()
-    accepted = np.zeros(len(scored), dtype=bool)
-    pred = scored[C.PREDECESSOR_ID].to_numpy()
-    succ = scored[C.SUCCESSOR_ID].to_numpy()
-    plat = scored[C.SUCCESSOR_PLATFORM].to_numpy()
-    sc = scored[C.SCORE].to_numpy()
-    for i in order:
-        if sc[i] < threshold:
-            break
-        key = (pred[i], plat[i])
-        if key in used_pred or succ[i] in used_succ:
-            continue
-        used_pred.add(key)
-        used_succ.add(succ[i])
-        accepted[i] = True
-    return accepted
-
-
-def _as_timedelta(value, name: str) -> pd.Timedelta:
-    try:
-        out = pd.Timedelta(value)
-    except (TypeError, ValueError) as err:
-        raise ParameterError(f"{name}={value!r} is not a duration (expected e.g. '3D' or "
-                             "'12h')") from err
-    if out < pd.Timedelta(0):
-        raise ParameterError(f"{name}={value!r} must not be negative")
-    return out
-
-
-def detect_mirrors(data: Dataset, *, coordination=None, before: str | pd.Timedelta = "7D",
-                   after: str | pd.Timedelta = "30D",
-                   silent_after: str | pd.Timedelta | None = None,
-                   threshold: float | None = None, weights: str | dict | None = None,
-                   max_block: int = 200, max_candidates: int = 30,
-                   max_link_accounts: int = 20,
-                   early_posts: int = 5, min_rhythm_actions: int = 5,
-                   min_candidate_score: float = 0.01) -> MirrorResult:
+def detect_mirrors(data: Dataset, config: MirrorConfig | None = None, *,
+                   coordination: Any = None, **overrides: Any) -> MirrorResult:
     """Link removed accounts to their successors and assemble lineages.
 
     Parameters
     ----------
     data : Dataset
+    config : MirrorConfig, optional
+        Every option (see :class:`MirrorConfig` for each one and its default).
     coordination : CoordinationResult or DataFrame, optional
         Anything with a ``.clusters`` frame (``account_id, cluster_id``), or that frame;
-        adds the ``same_cluster`` signal.
-    before, after : str or Timedelta
-        A successor may be first seen from ``before`` ahead of the takedown (a spare
-        created in advance) up to ``after`` behind it.
-    silent_after : str or Timedelta, optional
-        Also treat accounts whose last action is this long before the end of the data as
-        gone (at their last action). Off by default.
-    threshold : float, optional
-        Decision threshold on the score (default: the one stored with the weights, 0.5).
-    weights : path or dict, optional
-        Model weights (default: ``netlib/data/mirror_weights.json``).
-    max_block : int
-        Blocking keys shared by more accounts than this in one week are skipped.
-    max_candidates : int
-        At most this many candidates per removed account are scored (those sharing the
-        strongest blocking keys).
-    max_link_accounts : int
-        Links used by more accounts than this are not identity evidence.
-    early_posts : int
-        How many first posts of a successor are searched for announcements.
-    min_rhythm_actions : int
-        Accounts with fewer actions get no rhythm similarity.
-    min_candidate_score : float
-        Candidate pairs scoring below this are not kept in ``candidates``.
+        adds the ``same_cluster`` signal and the per-cluster re-creation table.
+    **overrides
+        Options changed from ``config`` by name, e.g. ``before="3D"``.
 
     Returns
     -------
@@ -287,8 +269,13 @@ def detect_mirrors(data: Dataset, *, coordination=None, before: str | pd.Timedel
     Raises
     ------
     ParameterError
-        If ``data`` is not a Dataset, a duration or threshold is invalid, or
+        If ``data`` is not a Dataset, an option is unknown or invalid, or
         ``coordination`` has no clusters.
+
+    References
+    ----------
+    Niverthi, Verma & Kumar (2022). Characterizing, Detecting, and Predicting Online Ban
+    Evasion. WWW '22. doi:10.1145/3485447.3512133
 
     Examples
     --------
@@ -309,43 +296,79 @@ def detect_mirrors(data: Dataset, *, coordination=None, before: str | pd.Timedel
     if not isinstance(data, Dataset):
         raise ParameterError(f"detect_mirrors needs a netlib Dataset (from netlib.load or "
                              f"Dataset.from_frames), got {type(data).__name__}")
-    before_td = _as_timedelta(before, "before")
-    after_td = _as_timedelta(after, "after")
-    silent_td = None if silent_after is None else _as_timedelta(silent_after, "silent_after")
-    w = weights if isinstance(weights, dict) else load_weights(weights)
-    thr = float(w.get("threshold", 0.5) if threshold is None else threshold)
-    if not 0.0 <= thr <= 1.0:
-        raise ParameterError(f"threshold={threshold!r} must lie in [0, 1]")
+    config = MirrorConfig.build(config, **overrides)
+    w = config.weights if isinstance(config.weights, dict) else load_weights(config.weights)
+    thr = float(w.get("threshold", 0.5) if config.threshold is None else config.threshold)
     clusters = _clusters_of(coordination)
-    params = {"before": str(before_td), "after": str(after_td),
-              "silent_after": None if silent_td is None else str(silent_td),
-              "threshold": thr, "max_block": max_block, "max_candidates": max_candidates, "max_link_accounts": max_link_accounts,
-              "early_posts": early_posts, "min_rhythm_actions": min_rhythm_actions,
-              "min_candidate_score": min_candidate_score,
-              "coordination_given": clusters is not None,
-              "weights": {k: v for k, v in w.items() if k != "source"},
-              "weights_source": w.get("source", "dict")}
+    before, after = config.window
 
-    prof = _cand.account_profiles(data, silent_after=silent_td)
-    links = _cand.account_links(data, max_accounts=max_link_accounts)
-    texts = _cand.early_texts(data, prof[ACCOUNT_ID], n_posts=early_posts)
+    prof = _cand.account_profiles(data, silent_after=config.silent_timedelta)
+    links = _cand.account_links(data, max_accounts=config.max_link_accounts)
+    texts = _cand.early_texts(data, prof[ACCOUNT_ID], n_posts=config.early_posts)
     social = (_sig.audience(data), _sig.followees(data))
     pairs = _cand.candidate_pairs(
         prof, avatars=data.accounts[PROFILE_IMAGE_HASH], links=links, social=social,
-        mentions=_cand.mention_stems(texts), before=before_td, after=after_td,
-        max_block=max_block, max_candidates=max_candidates)
-    params["n_predecessors"] = int(prof[C.TAKEN_DOWN_AT].notna().sum())
-    params["n_candidate_pairs"] = int(len(pairs))
+        mentions=_cand.mention_stems(texts), before=before, after=after,
+        max_block=config.max_block, max_candidates=config.max_candidates)
+    scored = score_pairs(data, pairs, prof, config=config, weights=w, links=links,
+                         clusters=clusters, texts=texts, social=social)
+    scored[C.ACCEPTED] = select_links(scored, thr) if len(scored) else pd.Series(dtype=bool)
+    scored = scored[LINK_COLUMNS + [C.ACCEPTED]].sort_values(
+        [C.PREDECESSOR_ID, C.SUCCESSOR_PLATFORM, C.RANK], kind="stable").reset_index(drop=True)
+    accepted = scored[scored[C.ACCEPTED]].drop(columns=C.ACCEPTED).reset_index(drop=True)
 
+    chains = _chains.assemble_chains(accepted, prof)
+    ends = [x for x in (prof[C.LAST_SEEN].max(), prof[C.FIRST_SEEN].max(),
+                        prof[C.TAKEN_DOWN_AT].max()) if pd.notna(x)]
+    survival = _chains.survival_table(prof, accepted, max(ends) if ends else None)
+    params = {**dataclasses.asdict(config), "threshold_used": thr,
+              "weights_source": w.get("source", "dict"),
+              "coordination_given": clusters is not None,
+              "n_predecessors": int(prof[C.TAKEN_DOWN_AT].notna().sum()),
+              "n_candidate_pairs": int(len(pairs))}
+    return MirrorResult(
+        links=accepted, candidates=scored, chains=chains,
+        chain_stats=_chains.chain_stats(chains, clusters), survival=survival,
+        cluster_recreation=(None if clusters is None
+                            else _chains.cluster_recreation(survival, chains, clusters)),
+        params=params, fingerprint=data.fingerprint(),
+        weights={k: v for k, v in w.items() if k != "source"})
+
+
+def score_pairs(data: Dataset, pairs: pd.DataFrame, profiles: pd.DataFrame, *,
+                config: MirrorConfig, weights: dict[str, Any], links: pd.DataFrame,
+                clusters: pd.DataFrame | None = None, texts: pd.Series | None = None,
+                social: tuple | None = None) -> pd.DataFrame:
+    """Measure the signals of candidate pairs, score them, and rank each one's alternatives.
+
+    Parameters
+    ----------
+    data, pairs, profiles, links, clusters, texts, social
+        As for :func:`pair_signals`.
+    config : MirrorConfig
+        Uses ``early_posts``, ``min_rhythm_actions`` and ``min_candidate_score``.
+    weights : dict
+        From :func:`netlib.mirrors.model.load_weights`.
+
+    Returns
+    -------
+    DataFrame
+        The link columns but ``accepted``: the signals, ``score``, ``model`` (``full`` or
+        ``no_social``), ``blocks`` named, and ``rank`` among the candidates of one
+        predecessor on one platform; pairs scoring below ``min_candidate_score`` dropped.
+    """
     if len(pairs):
-        scored = pair_signals(data, pairs, prof, links=links, clusters=clusters,
-                              texts=texts, social=social, early_posts=early_posts, min_rhythm_actions=min_rhythm_actions)
+        scored = pair_signals(data, pairs, profiles, links=links, clusters=clusters,
+                              texts=texts, social=social, early_posts=config.early_posts,
+                              min_rhythm_actions=config.min_rhythm_actions)
+        if social is None:
+            social = (_sig.audience(data), _sig.followees(data))
         has_social = set(social[0][ACCOUNT_ID]) | set(social[1][ACCOUNT_ID])
         known = (scored[C.PREDECESSOR_ID].isin(has_social)
                  & scored[C.SUCCESSOR_ID].isin(has_social)).to_numpy()
-        scored[C.SCORE] = _model.score(_model.features(scored), w, social_known=known)
+        scored[C.SCORE] = _model.score(_model.features(scored), weights, social_known=known)
         scored["model"] = np.where(known, "full", "no_social")
-        scored = scored[scored[C.SCORE] >= min_candidate_score].reset_index(drop=True)
+        scored = scored[scored[C.SCORE] >= config.min_candidate_score].reset_index(drop=True)
     else:
         scored = pd.DataFrame(columns=[c for c in LINK_COLUMNS if c != C.RANK])
     scored[C.BLOCKS] = [
@@ -354,18 +377,4 @@ def detect_mirrors(data: Dataset, *, coordination=None, before: str | pd.Timedel
     scored[C.RANK] = (scored.groupby([C.PREDECESSOR_ID, C.SUCCESSOR_PLATFORM])[C.SCORE]
                       .rank(method="first", ascending=False).astype("int64")
                       if len(scored) else pd.Series(dtype="int64"))
-    scored[C.ACCEPTED] = _select(scored, thr) if len(scored) else pd.Series(dtype=bool)
-    scored = scored[LINK_COLUMNS + [C.ACCEPTED]].sort_values(
-        [C.PREDECESSOR_ID, C.SUCCESSOR_PLATFORM, C.RANK], kind="stable").reset_index(drop=True)
-    accepted = scored[scored[C.ACCEPTED]].drop(columns=C.ACCEPTED).reset_index(drop=True)
-
-    chains = _chains.assemble_chains(accepted, prof)
-    stats = _chains.chain_stats(chains, clusters)
-    ends = [x for x in (prof[C.LAST_SEEN].max(), prof[C.FIRST_SEEN].max(),
-                        prof[C.TAKEN_DOWN_AT].max()) if pd.notna(x)]
-    survival = _chains.survival_table(prof, accepted, max(ends) if ends else None)
-    by_cluster = (None if clusters is None
-                  else _chains.cluster_recreation(survival, chains, clusters))
-    return MirrorResult(links=accepted, candidates=scored, chains=chains, chain_stats=stats,
-                        survival=survival, cluster_recreation=by_cluster, params=params,
-                        fingerprint=data.fingerprint())
+    return scored

@@ -7,6 +7,7 @@ import pandas as pd
 
 from netlib.mirrors import _columns as C
 from netlib.schema import ACCOUNT_ID, HANDLE, PLATFORM
+from netlib.stats import kaplan_meier
 
 __all__ = ["assemble_chains", "chain_stats", "survival_table", "survival_curve",
            "cluster_recreation"]
@@ -153,6 +154,8 @@ def survival_table(profiles: pd.DataFrame, links: pd.DataFrame,
 def survival_curve(table: pd.DataFrame) -> pd.DataFrame:
     """Kaplan-Meier estimate of the share of removed accounts not yet re-created.
 
+    :func:`netlib.stats.kaplan_meier` over ``hours`` and ``recreated``, its columns renamed.
+
     Returns
     -------
     DataFrame
@@ -165,21 +168,9 @@ def survival_curve(table: pd.DataFrame) -> pd.DataFrame:
     >>> survival_curve(t)["not_recreated"].round(3).tolist()
     [1.0, 0.667, 0.667, 0.0]
     """
-    cols = ["hours", "at_risk", "recreated", "censored", "not_recreated"]
-    t = table.dropna(subset=["hours"])
-    rows = [{"hours": 0.0, "at_risk": len(t), "recreated": 0, "censored": 0,
-             "not_recreated": 1.0}]
-    surv = 1.0
-    at_risk = len(t)
-    for hours, grp in t.groupby("hours", sort=True):
-        events = int(grp["recreated"].sum())
-        censored = int((~grp["recreated"].astype(bool)).sum())
-        if at_risk > 0 and events:
-            surv *= 1.0 - events / at_risk
-        rows.append({"hours": float(hours), "at_risk": at_risk, "recreated": events,
-                     "censored": censored, "not_recreated": surv})
-        at_risk -= events + censored
-    return pd.DataFrame(rows, columns=cols)
+    curve = kaplan_meier(table["hours"], table["recreated"])
+    return curve.rename(columns={"time": "hours", "events": "recreated",
+                                 "survival": "not_recreated"})
 
 
 def cluster_recreation(survival: pd.DataFrame, chains: pd.DataFrame,

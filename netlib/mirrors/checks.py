@@ -17,8 +17,8 @@ from netlib.dataset import Dataset
 from netlib.errors import ParameterError
 from netlib.mirrors import _columns as C
 from netlib.mirrors import detect_mirrors
+from netlib.mirrors._util import edit_similarity, jw_similarity
 from netlib.mirrors.names import skeleton, stem
-from netlib.mirrors.signals import _edit, _jw
 from netlib.schema import (
     ACCOUNT_ID,
     ACTION_ID,
@@ -105,9 +105,10 @@ def ban_evasion_check(pairs: pd.DataFrame, *, before: str = "7D", after: str = "
     out = pairs.copy()
     ps = [stem(x) for x in out["parent"]]
     cs = [stem(x) for x in out["child"]]
-    out[C.HANDLE_SIM] = np.maximum(_jw(ps, cs), _jw([skeleton(x) for x in out["parent"]],
-                                                    [skeleton(x) for x in out["child"]]))
-    out[C.HANDLE_EDIT_SIM] = _edit(ps, cs)
+    out[C.HANDLE_SIM] = np.maximum(jw_similarity(ps, cs),
+                                   jw_similarity([skeleton(x) for x in out["parent"]],
+                                                 [skeleton(x) for x in out["child"]]))
+    out[C.HANDLE_EDIT_SIM] = edit_similarity(ps, cs)
     out[C.GAP_HOURS] = (out["child_created"] - out["parent_blocked"]).dt.total_seconds() / 3600
     lo, hi = -pd.Timedelta(before), pd.Timedelta(after)
     gap = out["child_created"] - out["parent_blocked"]
@@ -144,7 +145,7 @@ def ban_evasion_check(pairs: pd.DataFrame, *, before: str = "7D", after: str = "
         "in_window": int(out["in_window"].sum()),
         "found_by_name": int(out["found_by_name"].sum()),
         "candidates": int(out[C.SCORE].notna().sum()),
-        "threshold": float(result.params["threshold"]),
+        "threshold": float(result.threshold),
         "linked": int(out["linked"].sum()),
         "wrong_links": int(len(result.links) - out["linked"].sum()),
         "median_gap_hours": float(out[C.GAP_HOURS].median()),

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["skeleton", "stem", "affix_variants", "name_grams", "CONFUSABLES", "AFFIXES", "GLUED_AFFIXES"]
+__all__ = ["skeleton", "stem", "affix_variants", "CONFUSABLES", "AFFIXES", "GLUED_AFFIXES"]
 
 #: Look-alike characters folded to one Latin letter (Cyrillic, Greek, leet digits, symbols).
 CONFUSABLES: dict[str, str] = {
@@ -191,18 +191,3 @@ def affix_variants(text: str, *, min_length: int = 4) -> list[str]:
             out.append(text[:-len(affix)])
     return sorted(set(out) - {text})
 
-
-def name_grams(text: str, q: int = 3) -> list[str]:
-    """Character q-grams of a stem, padded so that short stems still give keys.
-
-    Examples
-    --------
-    >>> name_grams("abcd")
-    ['^ab', 'abc', 'bcd', 'cd$']
-    """
-    if not text:
-        return []
-    padded = f"^{text}$"
-    if len(padded) <= q:
-        return [padded]
-    return [padded[i:i + q] for i in range(len(padded) - q + 1)]

@@ -11,10 +11,10 @@ import re
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from netlib.dataset import Dataset
 from netlib.mirrors import _columns as C
+from netlib.mirrors._util import edit_similarity, jw_similarity
 from netlib.mirrors.names import skeleton
 from netlib.schema import ACCOUNT_ID, ACTION_ID, OBJECT_ID, SOURCE_ID, TARGET_ID, TIMESTAMP
 
@@ -34,22 +34,6 @@ ANNOUNCE = re.compile(
     re.IGNORECASE)
 
 
-def _jw(a: list[str], b: list[str]) -> np.ndarray:
-    if not a:
-        return np.zeros(0)
-    sim = process.cpdist(a, b, scorer=JaroWinkler.normalized_similarity, workers=1)
-    empty = np.array([not x or not y for x, y in zip(a, b, strict=True)])
-    return np.where(empty, 0.0, np.asarray(sim, dtype=float))
-
-
-def _edit(a: list[str], b: list[str]) -> np.ndarray:
-    if not a:
-        return np.zeros(0)
-    sim = process.cpdist(a, b, scorer=Levenshtein.normalized_similarity, workers=1)
-    empty = np.array([not x or not y for x, y in zip(a, b, strict=True)])
-    return np.where(empty, 0.0, np.asarray(sim, dtype=float))
-
-
 def name_signals(p: pd.DataFrame, s: pd.DataFrame) -> dict[str, np.ndarray]:
     """Handle and display-name similarity (Jaro-Winkler and Levenshtein on stems), rarity.
 
@@ -58,12 +42,11 @@ def name_signals(p: pd.DataFrame, s: pd.DataFrame) -> dict[str, np.ndarray]:
     """
     ph, sh = p["handle_stem"].tolist(), s["handle_stem"].tolist()
     pd_, sd = p["display_stem"].tolist(), s["display_stem"].tolist()
-    handle = np.maximum(_jw(ph, sh), _jw(p["handle_skeleton"].tolist(),
-                                         s["handle_skeleton"].tolist()))
-    edit = np.maximum(_edit(ph, sh), _edit(p["handle_skeleton"].tolist(),
-                                           s["handle_skeleton"].tolist()))
-    display = _jw(pd_, sd)
-    cross = np.maximum(_jw(ph, sd), _jw(pd_, sh))
+    psk, ssk = p["handle_skeleton"].tolist(), s["handle_skeleton"].tolist()
+    handle = np.maximum(jw_similarity(ph, sh), jw_similarity(psk, ssk))
+    edit = np.maximum(edit_similarity(ph, sh), edit_similarity(psk, ssk))
+    display = jw_similarity(pd_, sd)
+    cross = np.maximum(jw_similarity(ph, sd), jw_similarity(pd_, sh))
     name = np.maximum.reduce([handle, display, cross])
     count = p[C.NAME_COUNT].to_numpy(dtype=float)
     # log-scaled against the table size, but never against fewer than 1,000 accounts: in a

@@ -18,7 +18,9 @@ import pandas as pd
 
 from netlib.mirrors import _columns as C
 from netlib.mirrors import detect_mirrors
-from netlib.mirrors.model import features, fit_weights, reliability_table
+from netlib.mirrors._util import select_links
+from netlib.mirrors.model import features, fit_weights, reliability_table, score
+from netlib.synth import generate
 
 __all__ = ["TRAIN", "HOLDOUT", "labelled_candidates", "link_scores", "train"]
 
@@ -55,12 +57,9 @@ def link_scores(links: pd.DataFrame, truth_mirrors: pd.DataFrame) -> dict[str, f
 
 def _accept(cand: pd.DataFrame, weights: dict, threshold: float) -> pd.DataFrame:
     """Rescore stored candidates with ``weights`` and apply the one-to-one choice."""
-    from netlib.mirrors import _select
-    from netlib.mirrors.model import score
-
     c = cand.copy()
     c[C.SCORE] = score(features(c), weights, social_known=(c["model"] == "full").to_numpy())
-    return c[_select(c, threshold)]
+    return c[select_links(c, threshold)]
 
 
 def train(*, scale: float = 0.5, C_reg: float = 1.0) -> tuple[dict, pd.DataFrame]:
@@ -71,8 +70,6 @@ def train(*, scale: float = 0.5, C_reg: float = 1.0) -> tuple[dict, pd.DataFrame
     (weights, holdout) : dict and DataFrame
         ``holdout`` has one row per held-out scenario with precision, recall and F1.
     """
-    from netlib.synth import generate
-
     frames, truths = [], []
     for seed, diff in TRAIN:
         sc = generate(seed=seed, scale=scale, difficulty=diff)

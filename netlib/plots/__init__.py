@@ -13,27 +13,26 @@ the DataFrames named in the analysis contracts works, including a ``SimpleNamesp
 Modules: :mod:`~netlib.plots.network` (the coordination network map),
 :mod:`~netlib.plots.mirrors` (chain timelines, takedown/re-creation survival),
 :mod:`~netlib.plots.heatmaps` (hour x weekday activity), :mod:`~netlib.plots.overview`
-(the data overview: accounts, activity over time, hours, interactions). The hub figures
-(cascades, time-zone fits) are defined in :mod:`netlib.hubs.figures` and re-exported here,
-so every figure is one ``netlib.plots`` call. Everything public is importable from
+(the data overview: accounts, activity over time, hours, interactions), :mod:`~netlib.plots.hubs`
+(the hub analysis: cascades, time-zone fits). Everything public is importable from
 ``netlib.plots``.
 """
 
 from __future__ import annotations
 
-from netlib.hubs.figures import (
-    cascade_figure,
-    cascade_figure_static,
-    offset_heatmap,
-    offset_heatmaps_static,
-    offset_likelihood,
-)
 from netlib.plots._common import account_labels
 from netlib.plots.heatmaps import (
     activity_heatmap,
     activity_heatmap_by_cluster,
     activity_heatmap_static,
     activity_matrix,
+)
+from netlib.plots.hubs import (
+    cascade_figure,
+    cascade_figure_static,
+    offset_heatmap,
+    offset_heatmaps_static,
+    offset_likelihood,
 )
 from netlib.plots.mirrors import (
     chain_timeline,
@@ -60,7 +59,7 @@ __all__ = [
     # data overview
     "accounts_bar", "activity_timeline", "hour_heatmap", "interaction_graph",
     "interaction_graph_static",
-    # hub analysis (defined in netlib.hubs.figures)
+    # hub analysis
     "cascade_figure", "cascade_figure_static", "offset_heatmap", "offset_heatmaps_static",
     "offset_likelihood",
 ]

@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from netlib import stats
 from netlib.plots._common import (
     PALETTE,
     account_labels,
@@ -199,23 +200,20 @@ def recreation_times(dataset: Any, mirrors: Any) -> pd.DataFrame:
 def kaplan_meier(days: pd.Series, observed: pd.Series) -> pd.DataFrame:
     """Kaplan–Meier estimate: ``days, at_risk, events, survival`` (survival starts at 1).
 
+    :func:`netlib.stats.kaplan_meier` with its time column named ``days``.
+
     References
     ----------
     Kaplan, E. L. & Meier, P. (1958). Nonparametric estimation from incomplete
     observations. JASA 53(282), 457–481.
+
+    Examples
+    --------
+    >>> kaplan_meier(pd.Series([1.0, 2.0]), pd.Series([True, True]))["survival"].tolist()
+    [1.0, 0.5, 0.0]
     """
-    frame = pd.DataFrame({"days": pd.to_numeric(days).values,
-                          "observed": pd.Series(observed).astype(bool).values})
-    rows = [{"days": 0.0, "at_risk": len(frame), "events": 0, "survival": 1.0}]
-    survival = 1.0
-    for t, group in frame.groupby("days", sort=True):
-        at_risk = int((frame["days"] >= t).sum())
-        events = int(group["observed"].sum())
-        if events:
-            survival *= 1 - events / at_risk
-        rows.append({"days": float(t), "at_risk": at_risk, "events": events,
-                     "survival": survival})
-    return pd.DataFrame(rows)
+    curve = stats.kaplan_meier(days, observed).rename(columns={"time": "days"})
+    return curve[["days", "at_risk", "events", "survival"]]
 
 
 def survival_curve(dataset: Any, mirrors: Any):

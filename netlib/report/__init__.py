@@ -23,7 +23,6 @@ from __future__ import annotations
 from netlib.report.briefing import render_report, write_report
 from netlib.report.cards import (
     cluster_cards,
-    format_utc_offset,
     lineage_cards,
     summary,
     timezone_findings,
@@ -41,6 +40,6 @@ __all__ = [
     "setup_notebook", "save_figure", "figures_dir",
     "neutralize_cell", "safe_csv_frame", "write_tables",
     "pseudonym", "pseudonymize_tables", "pseudonymize_analysis",
-    "summary", "cluster_cards", "lineage_cards", "timezone_findings", "format_utc_offset",
+    "summary", "cluster_cards", "lineage_cards", "timezone_findings",
     "render_report", "write_report", "export_graph", "graphs",
 ]

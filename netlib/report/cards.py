@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -41,26 +40,15 @@ from netlib.schema import (
     UTC_OFFSET,
 )
 from netlib.triage import CATEGORIES as _TRIAGE_ORDER
+from netlib.units import utc_offset_label
 
-__all__ = ["summary", "cluster_cards", "lineage_cards", "timezone_findings", "format_utc_offset"]
+__all__ = ["summary", "cluster_cards", "lineage_cards", "timezone_findings"]
 
 
 def _seconds(values: pd.Series) -> pd.Series:
     if pd.api.types.is_timedelta64_dtype(values):
         return values.dt.total_seconds()
     return pd.to_numeric(values, errors="coerce")
-
-
-def format_utc_offset(hours: float) -> str:
-    """``5 -> "UTC+5"``, ``-3.5 -> "UTC-3:30"``, ``0 -> "UTC±0"``."""
-    if hours is None or (isinstance(hours, float) and math.isnan(hours)):
-        return "UTC (offset unknown)"
-    if hours == 0:
-        return "UTC±0"
-    sign = "+" if hours > 0 else "-"
-    minutes = int(round(abs(float(hours)) * 60))
-    text = f"UTC{sign}{minutes // 60}"
-    return text + (f":{minutes % 60:02d}" if minutes % 60 else "")
 
 
 def timezone_findings(analysis: Any) -> pd.DataFrame:
@@ -91,7 +79,7 @@ def timezone_findings(analysis: Any) -> pd.DataFrame:
         if isinstance(statement, str) and statement.strip():
             text = statement.strip()  # the time-zone analysis' own wording
         else:
-            text = f"activity consistent with {format_utc_offset(float(offset))} " \
+            text = f"activity consistent with {utc_offset_label(float(offset))} " \
                    f"± {max(spread or 0.0, 1.0):g} h"
         rows.append({CLUSTER_ID: r.get(CLUSTER_ID), UTC_OFFSET: offset, TZ_LOW: low,
                      TZ_HIGH: high, "finding": text})

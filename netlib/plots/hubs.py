@@ -1,29 +1,24 @@
-"""Figures of the hub analysis: take results, return a Figure, never save.
+"""Figures of the hub analysis (cascades, time-zone fits): take results, return a Figure,
+never save.
 
 Handles and other text from the data can be hostile: everything that goes into plotly
-hover text or titles is HTML-escaped first (plotly renders a subset of HTML).
+hover text or titles passes :func:`netlib.safe.escape_html` first (plotly renders a subset
+of HTML).
 """
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from netlib.hubs._columns import CLUSTER_ID, N_ACTIONS, STATEMENT, UTC_OFFSET
 from netlib.hubs.timezones import hour_of_week
+from netlib.safe import escape_html
 from netlib.schema import ACCOUNT_ID, OBJECT_ID, TIMESTAMP
 
 __all__ = ["cascade_figure", "cascade_figure_static", "offset_heatmap",
            "offset_heatmaps_static", "offset_likelihood"]
-
-
-def _esc(value: Any) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return html.escape(str(value), quote=True)
 
 
 def cascade_figure(cascade: pd.DataFrame, *, title: str | None = None):
@@ -50,18 +45,18 @@ def cascade_figure(cascade: pd.DataFrame, *, title: str | None = None):
     row = {o: i for i, o in enumerate(objects)}
     for via, part in cascade.groupby("via", sort=True):
         delay = part["delay_s"].clip(lower=1).astype(float)
-        hover = [f"@{_esc(h)} ({_esc(a)})<br>{d:,.0f} s after, {_esc(via)}<br>object "
-                 f"{_esc(o)}" for h, a, d, o in zip(part["handle"], part[ACCOUNT_ID], delay,
+        hover = [f"@{escape_html(h)} ({escape_html(a)})<br>{d:,.0f} s after, {escape_html(via)}<br>object "
+                 f"{escape_html(o)}" for h, a, d, o in zip(part["handle"], part[ACCOUNT_ID], delay,
                                                     part[OBJECT_ID], strict=True)]
         fig.add_trace(go.Scatter(
             x=delay, y=[row[str(o)] for o in part[OBJECT_ID]], mode="markers",
-            name=_esc(via), text=hover, hovertemplate="%{text}<extra></extra>",
+            name=escape_html(via), text=hover, hovertemplate="%{text}<extra></extra>",
             marker={"size": 8, "opacity": 0.75}))
     fig.update_layout(
-        title=_esc(title or "Who follows, and how fast"), template="plotly_white",
+        title=escape_html(title or "Who follows, and how fast"), template="plotly_white",
         xaxis={"type": "log", "title": "seconds after the leading action"},
         yaxis={"title": "object (one row each)", "tickvals": list(range(len(objects))),
-               "ticktext": [_esc(o)[:18] for o in objects], "autorange": "reversed"},
+               "ticktext": [escape_html(o)[:18] for o in objects], "autorange": "reversed"},
         height=max(300, 22 * len(objects) + 120), margin={"l": 10, "r": 10, "t": 50})
     return fig
 
@@ -111,10 +106,10 @@ def offset_heatmap(data: Any, clusters: pd.DataFrame, timezones: pd.DataFrame,
     fig = go.Figure(go.Heatmap(
         z=table.to_numpy(), x=list(range(24)), y=list(table.index), colorscale="Blues",
         colorbar={"title": "actions"},
-        hovertemplate=f"%{{y}} %{{x}}:00 ({_esc(zone)}): %{{z}} actions<extra></extra>"))
+        hovertemplate=f"%{{y}} %{{x}}:00 ({escape_html(zone)}): %{{z}} actions<extra></extra>"))
     fig.update_layout(
-        title=f"cluster {_esc(cluster_id)}: {_esc(fit[STATEMENT])}", template="plotly_white",
-        xaxis_title=f"local hour under the fitted offset ({_esc(zone)})", height=330,
+        title=f"cluster {escape_html(cluster_id)}: {escape_html(fit[STATEMENT])}", template="plotly_white",
+        xaxis_title=f"local hour under the fitted offset ({escape_html(zone)})", height=330,
         yaxis={"autorange": "reversed"}, margin={"l": 10, "r": 10, "t": 50},
         title_font_size=13)
     return fig
@@ -149,7 +144,7 @@ def offset_likelihood(fit: dict[str, Any], *, title: str | None = None):
     ll = fit["loglik"]
     fig = go.Figure(go.Scatter(x=ll.index, y=ll.to_numpy(), mode="lines+markers",
                                hovertemplate="UTC%{x:+g}: %{y:.1f}<extra></extra>"))
-    fig.update_layout(title=_esc(title or fit.get(STATEMENT, "")), template="plotly_white",
+    fig.update_layout(title=escape_html(title or fit.get(STATEMENT, "")), template="plotly_white",
                       xaxis_title="UTC offset (hours)", yaxis_title="log-likelihood",
                       height=300, margin={"l": 10, "r": 10, "t": 50}, title_font_size=13)
     return fig

@@ -44,16 +44,110 @@ def test_service_messages_are_skipped_and_counted_in_a_note():
     assert len(kept.actions) == 6
 
 
-def test_message_without_id_is_a_counted_rejection(tmp_path):
+def test_message_without_id_is_numbered_by_position(tmp_path):
     path = tmp_path / "result.json"
     path.write_text(json.dumps({"id": 5, "messages": [
         {"type": "message", "date_unixtime": "1643709600", "from_id": "user1", "text": "x"},
         {"id": 2, "type": "message", "date_unixtime": "1643709600", "from_id": "user1",
          "text": "y"}]}))
     data = read_telegram_export(path)
-    assert "error: result.json row 1: message has no id" in data.report.lines()
     info = data.report.files["actions"]
-    assert (info["read"], info["kept"], info["rejected"]) == (2, 1, 1)
+    assert (info["read"], info["kept"], info["rejected"]) == (2, 2, 0)
+    assert set(data.actions[ACTION_ID]) == {"5:#1", "5:2"}
+    assert any("1 messages have no id" in n for n in data.report.notes)
+
+
+def test_entries_that_are_not_messages_are_rejected_with_a_reason(tmp_path):
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps({"id": 5, "type": "personal_chat", "messages": [
+        "just a string", {"id": 1, "type": "unsupported"},
+        {"id": 2, "type": "message", "date_unixtime": "1643709600", "from_id": "user1",
+         "from": "A", "text": 42},
+        {"id": 3, "type": "message", "date_unixtime": "1643709600", "from_id": "user1",
+         "from": "A", "text": ["plain ", {"type": "hashtag", "text": "#tag"}, 7]}]}))
+    data = read_telegram_export(path)
+    info = data.report.files["actions"]
+    assert (info["read"], info["kept"], info["rejected"]) == (4, 1, 3)
+    lines = data.report.lines()
+    assert "error: result.json row 1: entry is a str, not a message object" in lines
+    assert any("row 2: entry of type 'unsupported' is not a message" in ln for ln in lines)
+    assert any("row 3: text is a int" in ln for ln in lines)
+    assert data.actions.iloc[0]["hashtags"] == "tag"
+
+
+def test_personal_chat_senders_without_ids_are_told_apart_by_name(tmp_path):
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps({"name": "Bob", "type": "personal_chat", "id": 9,
+                                "messages": [
+        {"id": 1, "type": "message", "date_unixtime": "1643709600", "from": "Bob",
+         "text": "hi"},
+        {"id": 2, "type": "message", "date_unixtime": "1643709660", "from": "Me",
+         "text": "hello"}]}))
+    data = netlib.load(path)
+    assert len(data.actions) == 2 and set(data.accounts[ACCOUNT_ID]) == {"name:Bob", "name:Me"}
+
+
+@pytest.mark.parametrize("export", [{"chats": {"list": []}}, {"messages": []},
+                                    {"chats": {"list": [{"name": "x", "messages": []}]}}])
+def test_export_without_messages_fails_loudly(tmp_path, export):
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(export))
+    with pytest.raises(DataFormatError, match="no messages|lists no chats"):
+        read_telegram_export(path)
+
+
+LATER = pd.Timestamp("2030-01-01", tz="UTC")
+
+
+def _count_real(export):
+    """Independent count of a Desktop export: (entries read, kept messages, senders)."""
+    chats = [export] if "messages" in export else export["chats"]["list"]
+    read = kept = 0
+    senders = set()
+    for chat in chats:
+        for m in chat["messages"]:
+            if m.get("type") == "service":
+                continue
+            read += 1
+            if m.get("type", "message") == "message":
+                kept += 1
+                senders.add(m.get("from_id") or m.get("from"))
+    return read, kept, senders
+
+
+@pytest.mark.parametrize("name", [
+    "joweich__chat-miner/telegram_test_single_export.json",
+    "joweich__chat-miner/telegram_test_batch_export.json",
+    "la-ninpre__tg2md/telegram_desktop_result_private_channel_2021.json",
+    "Loganavter__Tkonverter/telegram_desktop_result_group.json",
+])
+def test_real_desktop_exports_counts(realdata, name):
+    path = realdata / "platforms" / name
+    export = json.loads(path.read_text(encoding="utf-8"))
+    read, kept, senders = _count_real(export)
+    data = netlib.load(path, now=LATER)  # the synthetic group has a message dated 2027
+    assert data.report.format == "telegram"
+    info = data.report.files["actions"]
+    assert (info["read"], info["kept"], info["rejected"]) == (read, kept, read - kept)
+    assert len(data.actions) == kept > 0
+    assert len(data.accounts) == len(senders)
+
+
+def test_real_desktop_exports_details(realdata):
+    folder = realdata / "platforms"
+    single = netlib.load(folder / "joweich__chat-miner" / "telegram_test_single_export.json")
+    assert sorted(single.accounts["handle"]) == ["Author 1", "Author 2"]
+    assert single.actions["urls"].dropna().tolist() == ["https://telegram.org/"]
+    group = netlib.load(folder / "Loganavter__Tkonverter" / "telegram_desktop_result_group.json",
+                        now=LATER)
+    fwd = group.actions[group.actions[KIND] == "forward"]
+    assert len(fwd) == 1 and fwd["forwarded_from"].iloc[0] == "Public Channel"
+    assert any("type 'unsupported' is not a message" in i.reason
+               for i in group.report.errors)
+    channel = netlib.load(folder / "la-ninpre__tg2md" /
+                          "telegram_desktop_result_private_channel_2021.json")
+    assert set(channel.accounts[ACCOUNT_ID]) == {"channel1292077344"}
+    assert "http://example.com/" in " ".join(channel.actions["urls"].dropna())
 
 
 def test_unicode_names_kept_exactly():

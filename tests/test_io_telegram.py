@@ -202,6 +202,10 @@ _message = st.fixed_dictionaries({}, optional={
 def test_random_messages_add_up(tmp_path_factory, messages):
     path = tmp_path_factory.mktemp("tg") / "result.json"
     path.write_text(json.dumps({"name": "c", "id": 1, "messages": messages}))
+    if not messages:  # an export with no messages is an error, never an empty load
+        with pytest.raises(DataFormatError, match="no messages"):
+            read_telegram_export(path)
+        return
     data = read_telegram_export(path, now=pd.Timestamp("2026-01-01", tz="UTC"))
     info = data.report.files["actions"]
     assert info["read"] == info["kept"] + info["rejected"]

@@ -13,6 +13,7 @@ format             what it reads                                 reader
 ``fivethirtyeight``  IRA troll tweets (release or per-author)    :func:`read_fivethirtyeight`
 ``twarc2``         X API v2 JSON lines (pages or flattened)      :func:`read_twarc2`
 ``telegram``       Telegram Desktop ``result.json``              :func:`read_telegram_export`
+``telethon``       Telegram API messages (Telethon JSON lines)   :func:`read_telethon`
 =================  ============================================  =========================
 
 Detection tries the formats in this order and records its choice as the first note of
@@ -32,11 +33,13 @@ from netlib.io.coortweet import looks_like_coortweet, read_coortweet
 from netlib.io.fivethirtyeight import looks_like_fivethirtyeight, read_fivethirtyeight
 from netlib.io.interchange import looks_like_interchange, read_interchange, write_interchange
 from netlib.io.telegram import looks_like_telegram, read_telegram_export
+from netlib.io.telethon import looks_like_telethon, read_telethon
 from netlib.io.twarc2 import looks_like_twarc2, read_twarc2
 from netlib.io.twitter_io import looks_like_twitter_io, read_twitter_io_archive
 
 __all__ = ["load", "read_interchange", "write_interchange", "read_twitter_io_archive",
            "read_fivethirtyeight", "read_twarc2", "read_telegram_export", "read_coortweet",
+           "read_telethon",
            "FORMATS", "register_format", "detect_format"]
 
 #: name -> (reader, detector). Readers take a path; detectors say if a path is theirs.
@@ -54,6 +57,7 @@ register_format("netlib", read_interchange, looks_like_interchange)
 register_format("coortweet", read_coortweet, looks_like_coortweet)
 register_format("twitter_io", read_twitter_io_archive, looks_like_twitter_io)
 register_format("fivethirtyeight", read_fivethirtyeight, looks_like_fivethirtyeight)
+register_format("telethon", read_telethon, looks_like_telethon)
 register_format("twarc2", read_twarc2, looks_like_twarc2)
 register_format("telegram", read_telegram_export, looks_like_telegram)
 

@@ -14,6 +14,7 @@ format             what it reads                                 reader
 ``twarc2``         X API v2 JSON lines (pages or flattened)      :func:`read_twarc2`
 ``telegram``       Telegram Desktop ``result.json``              :func:`read_telegram_export`
 ``telethon``       Telegram API messages (Telethon JSON lines)   :func:`read_telethon`
+``whatsapp``       WhatsApp chat export (.txt or .zip)           :func:`read_whatsapp`
 =================  ============================================  =========================
 
 Detection tries the formats in this order and records its choice as the first note of
@@ -36,10 +37,11 @@ from netlib.io.telegram import looks_like_telegram, read_telegram_export
 from netlib.io.telethon import looks_like_telethon, read_telethon
 from netlib.io.twarc2 import looks_like_twarc2, read_twarc2
 from netlib.io.twitter_io import looks_like_twitter_io, read_twitter_io_archive
+from netlib.io.whatsapp import looks_like_whatsapp, read_whatsapp
 
 __all__ = ["load", "read_interchange", "write_interchange", "read_twitter_io_archive",
            "read_fivethirtyeight", "read_twarc2", "read_telegram_export", "read_coortweet",
-           "read_telethon",
+           "read_telethon", "read_whatsapp",
            "FORMATS", "register_format", "detect_format"]
 
 #: name -> (reader, detector). Readers take a path; detectors say if a path is theirs.
@@ -60,6 +62,7 @@ register_format("fivethirtyeight", read_fivethirtyeight, looks_like_fivethirtyei
 register_format("telethon", read_telethon, looks_like_telethon)
 register_format("twarc2", read_twarc2, looks_like_twarc2)
 register_format("telegram", read_telegram_export, looks_like_telegram)
+register_format("whatsapp", read_whatsapp, looks_like_whatsapp)
 
 
 def detect_format(path: str | Path) -> str | None:

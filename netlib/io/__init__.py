@@ -15,6 +15,7 @@ format             what it reads                                 reader
 ``telegram``       Telegram Desktop ``result.json``              :func:`read_telegram_export`
 ``telethon``       Telegram API messages (Telethon JSON lines)   :func:`read_telethon`
 ``whatsapp``       WhatsApp chat export (.txt or .zip)           :func:`read_whatsapp`
+``crowdtangle``    CrowdTangle CSV/API JSON, CooRnet ct_shares   :func:`read_crowdtangle`
 =================  ============================================  =========================
 
 Detection tries the formats in this order and records its choice as the first note of
@@ -31,6 +32,7 @@ import pandas as pd
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError
 from netlib.io.coortweet import looks_like_coortweet, read_coortweet
+from netlib.io.crowdtangle import looks_like_crowdtangle, read_crowdtangle
 from netlib.io.fivethirtyeight import looks_like_fivethirtyeight, read_fivethirtyeight
 from netlib.io.interchange import looks_like_interchange, read_interchange, write_interchange
 from netlib.io.telegram import looks_like_telegram, read_telegram_export
@@ -41,7 +43,7 @@ from netlib.io.whatsapp import looks_like_whatsapp, read_whatsapp
 
 __all__ = ["load", "read_interchange", "write_interchange", "read_twitter_io_archive",
            "read_fivethirtyeight", "read_twarc2", "read_telegram_export", "read_coortweet",
-           "read_telethon", "read_whatsapp",
+           "read_telethon", "read_whatsapp", "read_crowdtangle",
            "FORMATS", "register_format", "detect_format"]
 
 #: name -> (reader, detector). Readers take a path; detectors say if a path is theirs.
@@ -63,6 +65,7 @@ register_format("telethon", read_telethon, looks_like_telethon)
 register_format("twarc2", read_twarc2, looks_like_twarc2)
 register_format("telegram", read_telegram_export, looks_like_telegram)
 register_format("whatsapp", read_whatsapp, looks_like_whatsapp)
+register_format("crowdtangle", read_crowdtangle, looks_like_crowdtangle)
 
 
 def detect_format(path: str | Path) -> str | None:

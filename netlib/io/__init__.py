@@ -37,6 +37,7 @@ from netlib.io.fivethirtyeight import looks_like_fivethirtyeight, read_fivethirt
 from netlib.io.interchange import looks_like_interchange, read_interchange, write_interchange
 from netlib.io.telegram import looks_like_telegram, read_telegram_export
 from netlib.io.telethon import looks_like_telethon, read_telethon
+from netlib.io.threat_indicators import looks_like_threat_indicators, read_threat_indicators
 from netlib.io.twarc2 import looks_like_twarc2, read_twarc2
 from netlib.io.twitter_io import looks_like_twitter_io, read_twitter_io_archive
 from netlib.io.whatsapp import looks_like_whatsapp, read_whatsapp
@@ -44,6 +45,7 @@ from netlib.io.whatsapp import looks_like_whatsapp, read_whatsapp
 __all__ = ["load", "read_interchange", "write_interchange", "read_twitter_io_archive",
            "read_fivethirtyeight", "read_twarc2", "read_telegram_export", "read_coortweet",
            "read_telethon", "read_whatsapp", "read_crowdtangle",
+           "read_threat_indicators", "looks_like_threat_indicators",
            "FORMATS", "register_format", "detect_format"]
 
 #: name -> (reader, detector). Readers take a path; detectors say if a path is theirs.

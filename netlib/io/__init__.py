@@ -16,6 +16,7 @@ format             what it reads                                 reader
 ``telethon``       Telegram API messages (Telethon JSON lines)   :func:`read_telethon`
 ``whatsapp``       WhatsApp chat export (.txt or .zip)           :func:`read_whatsapp`
 ``crowdtangle``    CrowdTangle CSV/API JSON, CooRnet ct_shares   :func:`read_crowdtangle`
+``meta_content_library``  Meta Content Library CSV/JSON          :func:`read_meta_content_library`
 =================  ============================================  =========================
 
 Detection tries the formats in this order and records its choice as the first note of
@@ -35,6 +36,10 @@ from netlib.io.coortweet import looks_like_coortweet, read_coortweet
 from netlib.io.crowdtangle import looks_like_crowdtangle, read_crowdtangle
 from netlib.io.fivethirtyeight import looks_like_fivethirtyeight, read_fivethirtyeight
 from netlib.io.interchange import looks_like_interchange, read_interchange, write_interchange
+from netlib.io.meta_content_library import (
+    looks_like_meta_content_library,
+    read_meta_content_library,
+)
 from netlib.io.telegram import looks_like_telegram, read_telegram_export
 from netlib.io.telethon import looks_like_telethon, read_telethon
 from netlib.io.threat_indicators import looks_like_threat_indicators, read_threat_indicators
@@ -46,6 +51,7 @@ __all__ = ["load", "read_interchange", "write_interchange", "read_twitter_io_arc
            "read_fivethirtyeight", "read_twarc2", "read_telegram_export", "read_coortweet",
            "read_telethon", "read_whatsapp", "read_crowdtangle",
            "read_threat_indicators", "looks_like_threat_indicators",
+           "read_meta_content_library",
            "FORMATS", "register_format", "detect_format"]
 
 #: name -> (reader, detector). Readers take a path; detectors say if a path is theirs.
@@ -68,6 +74,8 @@ register_format("twarc2", read_twarc2, looks_like_twarc2)
 register_format("telegram", read_telegram_export, looks_like_telegram)
 register_format("whatsapp", read_whatsapp, looks_like_whatsapp)
 register_format("crowdtangle", read_crowdtangle, looks_like_crowdtangle)
+register_format("meta_content_library", read_meta_content_library,
+                looks_like_meta_content_library)
 
 
 def detect_format(path: str | Path) -> str | None:

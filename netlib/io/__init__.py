@@ -17,6 +17,7 @@ format             what it reads                                 reader
 ``whatsapp``       WhatsApp chat export (.txt or .zip)           :func:`read_whatsapp`
 ``crowdtangle``    CrowdTangle CSV/API JSON, CooRnet ct_shares   :func:`read_crowdtangle`
 ``meta_content_library``  Meta Content Library CSV/JSON          :func:`read_meta_content_library`
+``meta_dyi``       Facebook/Instagram "Download Your Information" :func:`read_meta_dyi`
 =================  ============================================  =========================
 
 Detection tries the formats in this order and records its choice as the first note of
@@ -40,6 +41,7 @@ from netlib.io.meta_content_library import (
     looks_like_meta_content_library,
     read_meta_content_library,
 )
+from netlib.io.meta_dyi import looks_like_meta_dyi, read_meta_dyi
 from netlib.io.telegram import looks_like_telegram, read_telegram_export
 from netlib.io.telethon import looks_like_telethon, read_telethon
 from netlib.io.threat_indicators import looks_like_threat_indicators, read_threat_indicators
@@ -51,7 +53,7 @@ __all__ = ["load", "read_interchange", "write_interchange", "read_twitter_io_arc
            "read_fivethirtyeight", "read_twarc2", "read_telegram_export", "read_coortweet",
            "read_telethon", "read_whatsapp", "read_crowdtangle",
            "read_threat_indicators", "looks_like_threat_indicators",
-           "read_meta_content_library",
+           "read_meta_content_library", "read_meta_dyi",
            "FORMATS", "register_format", "detect_format"]
 
 #: name -> (reader, detector). Readers take a path; detectors say if a path is theirs.
@@ -70,6 +72,7 @@ register_format("coortweet", read_coortweet, looks_like_coortweet)
 register_format("twitter_io", read_twitter_io_archive, looks_like_twitter_io)
 register_format("fivethirtyeight", read_fivethirtyeight, looks_like_fivethirtyeight)
 register_format("telethon", read_telethon, looks_like_telethon)
+register_format("meta_dyi", read_meta_dyi, looks_like_meta_dyi)
 register_format("twarc2", read_twarc2, looks_like_twarc2)
 register_format("telegram", read_telegram_export, looks_like_telegram)
 register_format("whatsapp", read_whatsapp, looks_like_whatsapp)

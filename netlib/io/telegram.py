@@ -73,7 +73,7 @@ def looks_like_telegram(path: Path) -> bool:
     with open(path, encoding="utf-8-sig", errors="replace") as handle:
         head = handle.read(4096)
     return head.lstrip().startswith("{") and ('"messages"' in head or '"chats"' in head) \
-        and '"data"' not in head[:200]
+        and '"data"' not in head[:200] and '"sender_name"' not in head  # Meta DYI DMs
 
 
 def read_telegram_export(path: str | Path, *, now: pd.Timestamp | None = None,

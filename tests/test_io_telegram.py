@@ -211,3 +211,26 @@ def test_random_messages_add_up(tmp_path_factory, messages):
     assert info["read"] == info["kept"] + info["rejected"]
     assert len(data.report.rejected.get("actions", [])) == info["rejected"]
     assert data.actions[ACTION_ID].is_unique
+
+
+def test_all_chats_export_keeps_every_sender(tmp_path):
+    def msg(i, name, sender_id=None):
+        out = {"id": i, "type": "message", "date_unixtime": str(1643709600 + i),
+               "from": name, "text": f"m{i}"}
+        if sender_id:
+            out["from_id"] = sender_id
+        return out
+
+    export = {"about": "x", "chats": {"about": "y", "list": [
+        {"name": "A", "type": "personal_chat", "id": 1,
+         "messages": [msg(1, "Ann"), msg(2, "Me", "user9")]},
+        {"name": "B", "type": "private_group", "id": 2,
+         "messages": [msg(1, "Bob"), msg(2, "Cy"), msg(3, "Me", "user9")]},
+        {"type": "saved_messages", "messages": [msg(1, "Me", "user9")]},
+    ]}}
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(export))
+    data = netlib.load(path)
+    assert set(data.accounts[ACCOUNT_ID]) == {"name:Ann", "user9", "name:Bob", "name:Cy"}
+    assert len(data.actions) == 6 and data.actions[ACTION_ID].is_unique
+    assert any("3 chats read" in n for n in data.report.notes)

@@ -205,3 +205,33 @@ def test_zip_chat_name_and_errors(tmp_path):
         read_whatsapp(bad)
     with pytest.raises(DataFormatError, match="date_order"):
         read_whatsapp(archive, date_order="DYM")
+
+
+@pytest.mark.parametrize("line, when", [
+    # header forms documented by Pustur/whatsapp-chat-parser's tests, and iOS 17's NNBSP
+    ("03-06-2018, 01.55 PM - a: m", "2018-06-03 13:55"),
+    ("13.06.18 21.25.15: a: m", "2018-06-13 21:25:15"),
+    ("13.6.2018 klo 21.25.15 - a: m", "2018-06-13 21:25:15"),
+    ("[3/6/18 1:55:00 p. m.] a: m", "2018-06-03 13:55"),  # ambiguous: DMY forced
+    ("[13/6/18, 9:05:00\u202fAM] a: m", "2018-06-13 09:05"),
+    ("13/06/2018, 21:25 \u2013 a: m", "2018-06-13 21:25"),
+    ("[\u0661\u0663\u200f/\u0666\u200f/\u0662\u0660\u0661\u0668\u060c "
+     "\u0669:\u0660\u0665:\u0660\u0660\u00a0\u0635] a: m", "2018-06-13 09:05"),
+])
+def test_header_forms(tmp_path, line, when):
+    path = tmp_path / "chat.txt"
+    path.write_text(line + "\n", encoding="utf-8")
+    data = read_whatsapp(path, date_order=None if "13" in line or "١٣" in line else "DMY",
+                         now=LATER)
+    assert data.actions[TIMESTAMP].tolist() == [pd.Timestamp(when, tz="UTC")]
+    assert data.actions[TEXT].tolist() == ["m"]
+
+
+def test_time_zone_and_folder_with_other_txt(tmp_path):
+    (tmp_path / "README.txt").write_text("not a chat\n")
+    (tmp_path / "WhatsApp Chat with G.txt").write_text("20/01/2023, 11:23 - A: hi\n")
+    data = read_whatsapp(tmp_path, tz="Asia/Karachi", now=LATER)
+    assert data.actions[TIMESTAMP].tolist() == [pd.Timestamp("2023-01-20 06:23", tz="UTC")]
+    assert any("README.txt" in n and "not read" in n for n in data.report.notes)
+    assert any("WhatsApp Chat with G.txt (chat 'G'): 1 messages" in n
+               for n in data.report.notes)

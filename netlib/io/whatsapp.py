@@ -283,17 +283,26 @@ def read_whatsapp(paths: str | Path | list, *, key: bytes | str | None = None,
     report = LoadReport(format="whatsapp")
     messages: list[_Message] = []
     system = 0
-    per_file: list[str] = []
+    not_chats: list[str] = []
+    searched = any(Path(p).is_dir() for p in paths)
     for path in files:
         for display, chat_name, content in _texts(path):
             found, n_system = _parse(content, display, chat or chat_name)
             if not found and not n_system:
+                if searched:  # a folder may hold other .txt files (README, LICENSE...)
+                    not_chats.append(display)
+                    continue
                 raise DataFormatError(
                     f"{display}: no WhatsApp message header found (expected lines like "
                     "'20/01/19, 11:23 - Name: text' or '[3/27/22, 21:41:55] Name: text')")
             messages.extend(found)
             system += n_system
-            per_file.append(display)
+            report.notes.append(f"{display} (chat {chat or chat_name!r}): {len(found):,} "
+                                f"messages, {n_system:,} system lines")
+    if not_chats:
+        report.notes.append(f"{len(not_chats):,} .txt files hold no WhatsApp header and were "
+                            "not read: " + ", ".join(not_chats[:10])
+                            + ("..." if len(not_chats) > 10 else ""))
     if not messages:
         raise DataFormatError(f"{files_label(files, 'files')}: only system lines "
                               f"({system:,}), no messages from a sender")

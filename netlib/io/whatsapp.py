@@ -63,6 +63,7 @@ from netlib.dataset import Dataset, validate_tables
 from netlib.errors import DataFormatError
 from netlib.io._common import extract_hashtags, extract_urls, files_label, text_object_ids
 from netlib.io._files import sha256_file
+from netlib.io._whatsapp_dates import AMPM_RE, ORDERS, resolve_dates
 from netlib.loadreport import LoadReport
 from netlib.schema import (
     ACCOUNT_ID,
@@ -92,18 +93,13 @@ _DIGITS = {**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for 
 _NORMALISE = {**_MARKS, **_SPACES, **_DIGITS}
 _LEADING_MARK = re.compile(r"^[\u200e\u200f]")
 
-_AMPM = {"am": "am", "pm": "pm", "a.m.": "am", "p.m.": "pm", "a.m": "am", "p.m": "pm",
-         "ص": "am", "م": "pm", "vorm.": "am", "nachm.": "pm", "ap.": "am", "ip.": "pm",
-         "sa": "am", "ch": "pm", "πμ": "am", "μμ": "pm", "午前": "am", "午後": "pm",
-         "오전": "am", "오후": "pm", "fm": "am", "em": "pm", "de.": "am", "du.": "pm"}
-_AMPM_RE = r"[AaPp]\.?\s?[Mm]\.?|ص|م|vorm\.|nachm\.|ap\.|ip\.|SA|CH|πμ|μμ|午前|午後|오전|오후|fm|em|de\.|du\."
 _HEADER = re.compile(
     r"^(?P<lb>\[)?\s*"
     r"(?P<d1>\d{1,4})(?P<s1>[./-])\s?(?P<d2>\d{1,2})(?P=s1)\s?(?P<d3>[MTSHR]?\d{1,4})\.?"
     r"(?P<comma>,)?\s*(?:klo\s+)?"
     r"(?:(?P<pre>午前|午後|오전|오후)\s*)?"
     r"(?P<h>\d{1,2})[:.](?P<m>\d{2})(?:[:.](?P<s>\d{2}))?"
-    rf"(?:\s*(?P<ampm>{_AMPM_RE}))?"
+    rf"(?:\s*(?P<ampm>{AMPM_RE}))?"
     r"\s*(?(lb)\]|)\s*"
     r"(?:[-]\s+|:\s+)?"
     r"(?P<rest>.*)$")
@@ -114,12 +110,10 @@ _MEDIA = re.compile(r"^<[^<>]{1,80}>$|^\S.{0,200}\.\w{2,5} \([^()]{3,40}\)$|"
                     r"^(image|video|audio|sticker|GIF|document|Contact card) omitted$",
                     re.IGNORECASE)
 _BANNER = re.compile(r"end-to-end encrypt|secured with end-to-end encryption", re.IGNORECASE)
-_ERA = {"R": 2018, "H": 1988, "S": 1925, "T": 1911, "M": 1867}
 #: Two-digit country calling codes; other codes are 1 digit (+1, +7) or 3 digits.
 _CC2 = {20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 51, 52, 53,
         54, 55, 56, 57, 58, 60, 61, 62, 63, 64, 65, 66, 81, 82, 84, 86, 90, 91, 92, 93, 94,
         95, 98}
-_ORDERS = ("DMY", "MDY", "YMD")
 _CHAT_NAME = re.compile(r"^(?:WhatsApp Chat (?:with|-) |Chat WhatsApp (?:with|s uživatelem) )"
                         r"(?P<name>.+)$", re.IGNORECASE)
 
@@ -207,7 +201,7 @@ class _Message:
     fields: tuple[str, str, str]
     header: str
     style: tuple
-    time: tuple[int, int, int, str | None, str | None]
+    time: tuple[int, int, int, str | None]
     sender: str
     text: str
     marked_line: bool
@@ -263,8 +257,8 @@ def read_whatsapp(paths: str | Path | list, *, key: bytes | str | None = None,
     --------
     >>> data = read_whatsapp("WhatsApp Chat with Group.txt", key="s3cret")  # doctest: +SKIP
     """
-    if date_order is not None and date_order not in _ORDERS:
-        raise DataFormatError(f"date_order={date_order!r} must be one of {', '.join(_ORDERS)}")
+    if date_order is not None and date_order not in ORDERS:
+        raise DataFormatError(f"date_order={date_order!r} must be one of {', '.join(ORDERS)}")
     if isinstance(paths, (str, Path)):
         paths = [paths]
     files: list[Path] = []
@@ -306,7 +300,7 @@ def read_whatsapp(paths: str | Path | list, *, key: bytes | str | None = None,
     if not messages:
         raise DataFormatError(f"{files_label(files, 'files')}: only system lines "
                               f"({system:,}), no messages from a sender")
-    stamps = _resolve_dates(messages, date_order, report)
+    stamps = resolve_dates(messages, date_order, report)
     rows = _rows(messages, stamps, tz)
     actions = pd.DataFrame(rows)
     phones = actions["_phone"].astype(bool)
@@ -392,7 +386,7 @@ def _parse(content: str, display: str, chat: str) -> tuple[list[_Message], int]:
             fields=(d1, found.group("d2"), d3), style=style,
             header=normal[:found.start("rest")].strip(" -[]:"),
             time=(int(found.group("h")), int(found.group("m")), int(found.group("s") or 0),
-                  ampm, found.group("ampm") and _AMPM.get(_ampm_key(ampm))),
+                  ampm),
             sender=sender, text=text_raw,
             marked_line=bool(_LEADING_MARK.match(line)),
             marked_text=bool(_LEADING_MARK.match(text_raw)))
@@ -410,113 +404,6 @@ def _original_text(line: str, found: re.Match, who: re.Match) -> str:
     kept = [i for i, ch in enumerate(line) if ord(ch) not in _MARKS]
     colon = found.start("rest") + who.end("sender")
     return line[kept[colon] + 1:] if colon < len(kept) else ""
-
-
-def _ampm_key(value: str | None) -> str:
-    return re.sub(r"\s+", "", value or "").lower()
-
-
-def _year(text: str) -> int:
-    if text[0].isalpha():
-        return _ERA[text[0].upper()] + int(text[1:])
-    year = int(text)
-    if year < 100:
-        return 2000 + year
-    if year >= 2400:  # Thai Buddhist era
-        return year - 543
-    return year
-
-
-def _candidates(msg: _Message, order: str) -> tuple[int, int, int] | None:
-    a, b, c = msg.fields
-    try:
-        if order == "YMD":
-            y, m, d = _year(a), int(b), int(c)
-        elif order == "DMY":
-            d, m, y = int(a), int(b), _year(c)
-        else:
-            m, d, y = int(a), int(b), _year(c)
-    except (ValueError, KeyError):
-        return None
-    if not (1 <= m <= 12 and 1 <= d <= 31):
-        return None
-    return y, m, d
-
-
-def _clock(msg: _Message) -> tuple[int, int, int] | None:
-    h, mi, s, token, _ = msg.time
-    if token is not None:
-        half = _AMPM.get(_ampm_key(token))
-        if half is None or h > 12:
-            return None
-        h = h % 12 + (12 if half == "pm" else 0)
-    if h > 23 or mi > 59 or s > 59:
-        return None
-    return h, mi, s
-
-
-def _resolve_dates(messages: list[_Message], forced: str | None,
-                   report: LoadReport) -> list[pd.Timestamp | None]:
-    out: list[pd.Timestamp | None] = [None] * len(messages)
-    groups: dict[tuple, list[int]] = {}
-    for i, msg in enumerate(messages):
-        groups.setdefault((msg.file, msg.style), []).append(i)
-    eras = buddhist = 0
-    for (file, style), members in groups.items():
-        if forced:
-            order, why = forced, "given by date_order="
-        elif style[2]:
-            order, why = "YMD", "the first field is a 4-digit year"
-        else:
-            order, why = _choose_order(messages, members)
-        for i in members:
-            msg = messages[i]
-            date = _candidates(msg, order)
-            clock = _clock(msg)
-            if date is None or clock is None:
-                continue
-            try:
-                out[i] = pd.Timestamp(*date, *clock)
-            except ValueError:
-                continue
-            eras += msg.fields[2][0].isalpha()
-            buddhist += (not msg.fields[2][0].isalpha() and len(msg.fields[2]) == 4
-                         and int(msg.fields[2]) >= 2400)
-        report.notes.append(f"{file}: dates read as {order} ({why}; "
-                            f"{len(members):,} headers of this style)")
-    if eras:
-        report.notes.append(f"{eras:,} dates in the Japanese era calendar converted "
-                            "(Reiwa R1 = 2019, Heisei H1 = 1989)")
-    if buddhist:
-        report.notes.append(f"{buddhist:,} Buddhist-era years converted (2566 -> 2023)")
-    return out
-
-
-def _choose_order(messages: list[_Message], members: list[int]) -> tuple[str, str]:
-    scores = {}
-    for order in ("DMY", "MDY"):
-        invalid, stamps = 0, []
-        for i in members:
-            date = _candidates(messages[i], order)
-            if date is None:
-                invalid += 1
-                continue
-            clock = _clock(messages[i]) or (0, 0, 0)
-            stamps.append(date + clock)
-        backwards = sum(1 for x, y in zip(stamps, stamps[1:], strict=False) if y < x)
-        scores[order] = (invalid, backwards)
-    best = min(scores, key=lambda o: (scores[o], _ORDERS.index(o)))
-    other = "MDY" if best == "DMY" else "DMY"
-    if scores[other][0] > scores[best][0]:
-        why = (f"{scores[other][0]:,} headers would be impossible dates as {other}: "
-               "a value above 12")
-    elif scores[other] != scores[best]:
-        why = (f"as {other} time would run backwards {scores[other][1]:,} times "
-               f"(vs {scores[best][1]:,})")
-    else:
-        why = "ambiguous: no value above 12 and the same order either way; assumed " \
-              "day first (pass date_order='MDY' if wrong)"
-    return best, why
 
 
 def _rows(messages: list[_Message], stamps: list, tz: str | None) -> list[dict]:

@@ -235,3 +235,20 @@ def test_time_zone_and_folder_with_other_txt(tmp_path):
     assert any("README.txt" in n and "not read" in n for n in data.report.notes)
     assert any("WhatsApp Chat with G.txt (chat 'G'): 1 messages" in n
                for n in data.report.notes)
+
+
+def test_same_message_in_two_groups_is_a_text_and_link_co_action(tmp_path):
+    from netlib.traces import build_traces
+
+    text = "Everyone must vote for candidate X tomorrow, share widely https://example.org/v"
+    (tmp_path / "WhatsApp Chat with North.txt").write_text(
+        f"20/01/2023, 11:23 - Ann: {text}\n21/01/2023, 09:00 - Ann: unrelated\n")
+    (tmp_path / "WhatsApp Chat with South.txt").write_text(
+        f"[20/01/2023, 11:23:40] Bob: {text}\n")
+    data = read_whatsapp(tmp_path, now=LATER)
+    traces = build_traces(data, traces=["text", "link"])
+    for trace in ("text", "link"):
+        shared = traces[traces["trace"] == trace].groupby(OBJECT_ID)[ACCOUNT_ID].nunique()
+        assert (shared == 2).sum() == 1, trace
+    posted = data.actions[data.actions[TEXT] == text]
+    assert set(posted["chat"]) == {"North", "South"} and posted[OBJECT_ID].nunique() == 1

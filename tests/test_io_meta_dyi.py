@@ -85,3 +85,22 @@ def test_real_instagram_messages_match_chat_miner_target(realdata):
         index=False)}
     assert got == {(pd.Timestamp(t["timestamp"], tz="UTC"), t["author"].casefold(),
                     t["message"]) for t in target}
+
+
+def test_instagram_relationship_layouts_old_and_new(tmp_path):
+    old = {"relationships_followers": [
+        {"title": "", "string_list_data": [{"value": "Zed", "timestamp": 1600000000}]}]}
+    new = {"relationships_following": [
+        {"title": "Amy", "string_list_data": [{"href": "https://www.instagram.com/amy",
+                                               "timestamp": 1600000001}]},
+        {"title": "", "string_list_data": [{"href": "https://www.instagram.com/kim/",
+                                            "timestamp": 1600000002}]}]}
+    folder = tmp_path / "instagram-me"
+    folder.mkdir()
+    (folder / "followers_1.json").write_text(json.dumps(old))
+    (folder / "following.json").write_text(json.dumps(new))
+    data = netlib.load(folder, owner="me")
+    assert data.report.format == "meta_dyi"
+    assert set(zip(data.follows[SOURCE_ID], data.follows[TARGET_ID], strict=True)) == {
+        ("zed", "me"), ("me", "amy"), ("me", "kim")}
+    assert data.follows["since"].min() == pd.Timestamp(1600000000, unit="s", tz="UTC")

@@ -99,6 +99,15 @@ def test_export_without_messages_fails_loudly(tmp_path, export):
 LATER = pd.Timestamp("2030-01-01", tz="UTC")
 
 
+def test_export_of_only_service_messages_fails_loudly(tmp_path):
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps({"id": 1, "type": "personal_chat", "messages": [
+        {"id": 1, "type": "service", "date_unixtime": "1643709600", "action": "phone_call"}]}))
+    with pytest.raises(DataFormatError, match="all 1 entries are service messages"):
+        read_telegram_export(path)
+    assert len(read_telegram_export(path, include_service=True).actions) == 1
+
+
 def _count_real(export):
     """Independent count of a Desktop export: (entries read, kept messages, senders)."""
     chats = [export] if "messages" in export else export["chats"]["list"]
@@ -204,6 +213,10 @@ def test_random_messages_add_up(tmp_path_factory, messages):
     path.write_text(json.dumps({"name": "c", "id": 1, "messages": messages}))
     if not messages:  # an export with no messages is an error, never an empty load
         with pytest.raises(DataFormatError, match="no messages"):
+            read_telegram_export(path)
+        return
+    if all(isinstance(m, dict) and m.get("type") == "service" for m in messages):
+        with pytest.raises(DataFormatError, match="are service messages"):
             read_telegram_export(path)
         return
     data = read_telegram_export(path, now=pd.Timestamp("2026-01-01", tz="UTC"))

@@ -156,6 +156,10 @@ def read_telegram_export(path: str | Path, *, now: pd.Timestamp | None = None,
             record = _message_row(message, chat_id, chat_name, position)
             used_local_date |= record.pop("_local_date")
             rows.append({"_row": row, **record})
+    if entries and entries == service:
+        raise DataFormatError(
+            f"{name}: all {service:,} entries are service messages (joins, pins, title "
+            "changes...); no messages to load (include_service=True loads them as posts)")
     if entries == 0:
         raise DataFormatError(
             f"{name}: the export holds {len(chats):,} chat{'s' if len(chats) != 1 else ''} "

@@ -130,3 +130,10 @@ def test_real_coornet_shares(realdata):
     assert set(acc.index[acc["account_type"] == "facebook_group"]) == groups
     assert any(f"{len(rows):,} rows merged into {len(posts):,} posts" in n
                for n in data.report.notes)
+
+
+def test_header_only_file_fails_loudly(tmp_path):
+    path = tmp_path / "ct.csv"
+    path.write_text("Page Name,Post Created,Message,URL\n")
+    with pytest.raises(DataFormatError, match="header but no posts"):
+        read_crowdtangle(path)

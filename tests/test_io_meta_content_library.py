@@ -53,3 +53,10 @@ def test_missing_columns(tmp_path):
     path.write_text("id,creation_time,text\n1,2024-01-01,x\n")
     with pytest.raises(DataFormatError, match="missing Meta Content Library column post_owner.id"):
         read_meta_content_library(path)
+
+
+def test_header_only_file_fails_loudly(tmp_path):
+    path = tmp_path / "mcl.csv"
+    path.write_text("id,creation_time,text,post_owner.id\n")
+    with pytest.raises(DataFormatError, match="header but no posts"):
+        read_meta_content_library(path)

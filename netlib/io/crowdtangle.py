@@ -192,6 +192,8 @@ def read_crowdtangle(path: str | Path, *, now: pd.Timestamp | None = None) -> Da
                                                       r"statistics.\1.", str(c)))
         posts = _from_api(frame, name, report, coornet=(shape == "coornet"))
     posts = posts.reset_index(drop=True)
+    if posts.empty:
+        raise DataFormatError(f"{name}: the file has a header but no posts")
     report.add_file("actions", name, len(posts), sha256=sha256_file(path))
     accounts = _accounts(posts)
     report.add_file("accounts", f"{name} (pages, groups and accounts)", len(accounts))

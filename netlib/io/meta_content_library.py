@@ -122,6 +122,8 @@ def read_meta_content_library(path: str | Path, *, account: str = "post_owner",
     else:
         frame = read_table(path, report)
     frame.columns = [str(c).strip() for c in frame.columns]
+    if frame.empty:
+        raise DataFormatError(f"{name}: the file has a header but no posts")
     key = f"{account}.id"
     missing = [c for c in ("id", "creation_time", key) if c not in frame.columns]
     if missing:

@@ -104,3 +104,9 @@ def test_instagram_relationship_layouts_old_and_new(tmp_path):
     assert set(zip(data.follows[SOURCE_ID], data.follows[TARGET_ID], strict=True)) == {
         ("zed", "me"), ("me", "amy"), ("me", "kim")}
     assert data.follows["since"].min() == pd.Timestamp(1600000000, unit="s", tz="UTC")
+
+
+def test_reactions_only_fail_loudly(realdata):
+    path = realdata / "platforms/uvacw__osd2f/fb_dyi_mock_reactions_posts_and_comments.json"
+    with pytest.raises(DataFormatError, match="no posts, comments, messages or follows"):
+        read_meta_dyi(path)

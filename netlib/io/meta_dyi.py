@@ -210,6 +210,10 @@ def read_meta_dyi(path: str | Path, *, owner: str | None = None, platform: str |
     if not used:
         raise DataFormatError(f"{path}: no DYI file of a known shape found "
                               f"({len(files):,} JSON files looked at)")
+    if not actions and not follows:
+        raise DataFormatError(
+            f"{path}: the DYI files hold no posts, comments, messages or follows (only "
+            f"reactions or empty lists: {', '.join(f.name for f in used[:5])})")
     label = files_label(used, "DYI files")
     act = pd.DataFrame(actions, columns=[ACTION_ID, ACCOUNT_ID, TIMESTAMP, KIND, PLATFORM,
                                          OBJECT_ID, TEXT, URLS, "title", "dyi_file", "_row"])

@@ -87,3 +87,58 @@ def test_column_roles_can_be_mapped(tmp_path):
     assert acts.loc["12", KIND] == "post" and acts.loc["12", OBJECT_ID] is None
     with pytest.raises(DataFormatError, match="columns= names nope, not in the table"):
         read_coortweet(path, columns={"object_id": "nope"})
+
+
+def test_multimodal_layout_is_read_without_columns(tmp_path):
+    path = tmp_path / "multi.csv"
+    path.write_text("account_id,post_id,url_id,hashtag_id,domain_id,phash_id,timestamp\n"
+                    "fb_1,10,7,,3,,1630000000\n"
+                    "fb_1,10,,5,,,1630000000\n"
+                    "tw_2,11,7,,3,9,1630000010\n"
+                    "tw_2,11,8,,4,,1630000010\n"
+                    "tw_2,,,,,,1630000020\n")
+    data = netlib.load(path, now=NOW)
+    assert data.report.format == "coortweet"
+    acts = data.actions.set_index(ACTION_ID)
+    assert sorted(acts.index) == ["10", "11"]
+    assert acts.loc["10", "urls"] == "url_7" and acts.loc["10", "hashtags"] == "hashtag_5"
+    assert acts.loc["11", "urls"] == "url_7 url_8" and acts.loc["11", "domains"] == \
+        "domain_3 domain_4"
+    assert acts.loc["11", "media_hashes"] == "phash_9"
+    assert set(acts[KIND]) == {"post"}
+    platforms = data.accounts.set_index(ACCOUNT_ID)["platform"].to_dict()
+    assert platforms == {"fb_1": "facebook", "tw_2": "x"}
+    info = data.report.files["actions"]
+    assert (info["read"], info["kept"], info["rejected"]) == (3, 2, 1)
+    assert any("5 rows (one per post and behaviour) merged into 3 posts" in n
+               for n in data.report.notes)
+    both = read_coortweet(path, now=NOW, domains_in_urls=True).actions.set_index(ACTION_ID)
+    assert both.loc["11", "urls"] == "url_7 url_8 domain_3 domain_4"
+
+
+def test_real_german_elections_multimodal_counts(realdata):
+    import pyreadr
+
+    path = realdata / "coortweet" / "german_elections.rda"
+    raw = pyreadr.read_r(str(path))["german_elections"]
+    with_post = raw.dropna(subset=["post_id"])
+    posts = with_post.drop_duplicates(["account_id", "post_id"])
+    data = netlib.load(path)
+    assert data.report.format == "coortweet"
+    info = data.report.files["actions"]
+    n_missing = int(raw["post_id"].isna().sum())
+    assert (info["read"], info["kept"], info["rejected"]) == \
+        (len(posts) + n_missing, len(posts), n_missing)
+    assert len(data.accounts) == raw["account_id"].nunique() == 58_317
+    by_platform = data.accounts["platform"].value_counts().to_dict()
+    assert by_platform == {"x": int(raw["account_id"].drop_duplicates().str.startswith("tw_")
+                                    .sum()),
+                           "facebook": int(raw["account_id"].drop_duplicates()
+                                           .str.startswith("fb_").sum())}
+    for column, target in (("url_id", "urls"), ("hashtag_id", "hashtags"),
+                           ("domain_id", "domains"), ("phash_id", "media_hashes")):
+        expected = with_post.dropna(subset=[column])["post_id"].nunique()
+        assert data.actions[target].notna().sum() == expected, column
+    pairs = with_post.dropna(subset=["url_id"]).drop_duplicates(["post_id", "url_id"])
+    links = data.actions["urls"].dropna().str.split().map(len).sum()
+    assert links == len(pairs)

@@ -44,16 +44,119 @@ def test_service_messages_are_skipped_and_counted_in_a_note():
     assert len(kept.actions) == 6
 
 
-def test_message_without_id_is_a_counted_rejection(tmp_path):
+def test_message_without_id_is_numbered_by_position(tmp_path):
     path = tmp_path / "result.json"
     path.write_text(json.dumps({"id": 5, "messages": [
         {"type": "message", "date_unixtime": "1643709600", "from_id": "user1", "text": "x"},
         {"id": 2, "type": "message", "date_unixtime": "1643709600", "from_id": "user1",
          "text": "y"}]}))
     data = read_telegram_export(path)
-    assert "error: result.json row 1: message has no id" in data.report.lines()
     info = data.report.files["actions"]
-    assert (info["read"], info["kept"], info["rejected"]) == (2, 1, 1)
+    assert (info["read"], info["kept"], info["rejected"]) == (2, 2, 0)
+    assert set(data.actions[ACTION_ID]) == {"5:#1", "5:2"}
+    assert any("1 messages have no id" in n for n in data.report.notes)
+
+
+def test_entries_that_are_not_messages_are_rejected_with_a_reason(tmp_path):
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps({"id": 5, "type": "personal_chat", "messages": [
+        "just a string", {"id": 1, "type": "unsupported"},
+        {"id": 2, "type": "message", "date_unixtime": "1643709600", "from_id": "user1",
+         "from": "A", "text": 42},
+        {"id": 3, "type": "message", "date_unixtime": "1643709600", "from_id": "user1",
+         "from": "A", "text": ["plain ", {"type": "hashtag", "text": "#tag"}, 7]}]}))
+    data = read_telegram_export(path)
+    info = data.report.files["actions"]
+    assert (info["read"], info["kept"], info["rejected"]) == (4, 1, 3)
+    lines = data.report.lines()
+    assert "error: result.json row 1: entry is a str, not a message object" in lines
+    assert any("row 2: entry of type 'unsupported' is not a message" in ln for ln in lines)
+    assert any("row 3: text is a int" in ln for ln in lines)
+    assert data.actions.iloc[0]["hashtags"] == "tag"
+
+
+def test_personal_chat_senders_without_ids_are_told_apart_by_name(tmp_path):
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps({"name": "Bob", "type": "personal_chat", "id": 9,
+                                "messages": [
+        {"id": 1, "type": "message", "date_unixtime": "1643709600", "from": "Bob",
+         "text": "hi"},
+        {"id": 2, "type": "message", "date_unixtime": "1643709660", "from": "Me",
+         "text": "hello"}]}))
+    data = netlib.load(path)
+    assert len(data.actions) == 2 and set(data.accounts[ACCOUNT_ID]) == {"name:Bob", "name:Me"}
+
+
+@pytest.mark.parametrize("export", [{"chats": {"list": []}}, {"messages": []},
+                                    {"chats": {"list": [{"name": "x", "messages": []}]}}])
+def test_export_without_messages_fails_loudly(tmp_path, export):
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(export))
+    with pytest.raises(DataFormatError, match="no messages|lists no chats"):
+        read_telegram_export(path)
+
+
+LATER = pd.Timestamp("2030-01-01", tz="UTC")
+
+
+def test_export_of_only_service_messages_fails_loudly(tmp_path):
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps({"id": 1, "type": "personal_chat", "messages": [
+        {"id": 1, "type": "service", "date_unixtime": "1643709600", "action": "phone_call"}]}))
+    with pytest.raises(DataFormatError, match="all 1 entries are service messages"):
+        read_telegram_export(path)
+    assert len(read_telegram_export(path, include_service=True).actions) == 1
+
+
+def _count_real(export):
+    """Independent count of a Desktop export: (entries read, kept messages, senders)."""
+    chats = [export] if "messages" in export else export["chats"]["list"]
+    read = kept = 0
+    senders = set()
+    for chat in chats:
+        for m in chat["messages"]:
+            if m.get("type") == "service":
+                continue
+            read += 1
+            if m.get("type", "message") == "message":
+                kept += 1
+                senders.add(m.get("from_id") or m.get("from"))
+    return read, kept, senders
+
+
+@pytest.mark.parametrize("name", [
+    "joweich__chat-miner/telegram_test_single_export.json",
+    "joweich__chat-miner/telegram_test_batch_export.json",
+    "la-ninpre__tg2md/telegram_desktop_result_private_channel_2021.json",
+    "Loganavter__Tkonverter/telegram_desktop_result_group.json",
+])
+def test_real_desktop_exports_counts(realdata, name):
+    path = realdata / "platforms" / name
+    export = json.loads(path.read_text(encoding="utf-8"))
+    read, kept, senders = _count_real(export)
+    data = netlib.load(path, now=LATER)  # the synthetic group has a message dated 2027
+    assert data.report.format == "telegram"
+    info = data.report.files["actions"]
+    assert (info["read"], info["kept"], info["rejected"]) == (read, kept, read - kept)
+    assert len(data.actions) == kept > 0
+    assert len(data.accounts) == len(senders)
+
+
+def test_real_desktop_exports_details(realdata):
+    folder = realdata / "platforms"
+    single = netlib.load(folder / "joweich__chat-miner" / "telegram_test_single_export.json")
+    assert sorted(single.accounts["handle"]) == ["Author 1", "Author 2"]
+    assert single.actions["urls"].dropna().tolist() == ["https://telegram.org/"]
+    group = netlib.load(folder / "Loganavter__Tkonverter" / "telegram_desktop_result_group.json",
+                        now=LATER)
+    fwd = group.actions[group.actions[KIND] == "forward"]
+    assert len(fwd) == 1 and fwd["forwarded_from"].iloc[0] == "Public Channel"
+    assert any("type 'unsupported' is not a message" in i.reason
+               for i in group.report.errors)
+    channel = netlib.load(folder / "la-ninpre__tg2md" /
+                          "telegram_desktop_result_private_channel_2021.json")
+    assert set(channel.accounts[ACCOUNT_ID]) == {"channel1292077344"}
+    assert "http://example.com/" in " ".join(channel.actions["urls"].dropna())
 
 
 def test_unicode_names_kept_exactly():
@@ -108,8 +211,39 @@ _message = st.fixed_dictionaries({}, optional={
 def test_random_messages_add_up(tmp_path_factory, messages):
     path = tmp_path_factory.mktemp("tg") / "result.json"
     path.write_text(json.dumps({"name": "c", "id": 1, "messages": messages}))
+    if not messages:  # an export with no messages is an error, never an empty load
+        with pytest.raises(DataFormatError, match="no messages"):
+            read_telegram_export(path)
+        return
+    if all(isinstance(m, dict) and m.get("type") == "service" for m in messages):
+        with pytest.raises(DataFormatError, match="are service messages"):
+            read_telegram_export(path)
+        return
     data = read_telegram_export(path, now=pd.Timestamp("2026-01-01", tz="UTC"))
     info = data.report.files["actions"]
     assert info["read"] == info["kept"] + info["rejected"]
     assert len(data.report.rejected.get("actions", [])) == info["rejected"]
     assert data.actions[ACTION_ID].is_unique
+
+
+def test_all_chats_export_keeps_every_sender(tmp_path):
+    def msg(i, name, sender_id=None):
+        out = {"id": i, "type": "message", "date_unixtime": str(1643709600 + i),
+               "from": name, "text": f"m{i}"}
+        if sender_id:
+            out["from_id"] = sender_id
+        return out
+
+    export = {"about": "x", "chats": {"about": "y", "list": [
+        {"name": "A", "type": "personal_chat", "id": 1,
+         "messages": [msg(1, "Ann"), msg(2, "Me", "user9")]},
+        {"name": "B", "type": "private_group", "id": 2,
+         "messages": [msg(1, "Bob"), msg(2, "Cy"), msg(3, "Me", "user9")]},
+        {"type": "saved_messages", "messages": [msg(1, "Me", "user9")]},
+    ]}}
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(export))
+    data = netlib.load(path)
+    assert set(data.accounts[ACCOUNT_ID]) == {"name:Ann", "user9", "name:Bob", "name:Cy"}
+    assert len(data.actions) == 6 and data.actions[ACTION_ID].is_unique
+    assert any("3 chats read" in n for n in data.report.notes)

@@ -13,6 +13,11 @@ format             what it reads                                 reader
 ``fivethirtyeight``  IRA troll tweets (release or per-author)    :func:`read_fivethirtyeight`
 ``twarc2``         X API v2 JSON lines (pages or flattened)      :func:`read_twarc2`
 ``telegram``       Telegram Desktop ``result.json``              :func:`read_telegram_export`
+``telethon``       Telegram API messages (Telethon JSON lines)   :func:`read_telethon`
+``whatsapp``       WhatsApp chat export (.txt or .zip)           :func:`read_whatsapp`
+``crowdtangle``    CrowdTangle CSV/API JSON, CooRnet ct_shares   :func:`read_crowdtangle`
+``meta_content_library``  Meta Content Library CSV/JSON          :func:`read_meta_content_library`
+``meta_dyi``       Facebook/Instagram "Download Your Information" :func:`read_meta_dyi`
 =================  ============================================  =========================
 
 Detection tries the formats in this order and records its choice as the first note of
@@ -29,14 +34,26 @@ import pandas as pd
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError
 from netlib.io.coortweet import looks_like_coortweet, read_coortweet
+from netlib.io.crowdtangle import looks_like_crowdtangle, read_crowdtangle
 from netlib.io.fivethirtyeight import looks_like_fivethirtyeight, read_fivethirtyeight
 from netlib.io.interchange import looks_like_interchange, read_interchange, write_interchange
+from netlib.io.meta_content_library import (
+    looks_like_meta_content_library,
+    read_meta_content_library,
+)
+from netlib.io.meta_dyi import looks_like_meta_dyi, read_meta_dyi
 from netlib.io.telegram import looks_like_telegram, read_telegram_export
+from netlib.io.telethon import looks_like_telethon, read_telethon
+from netlib.io.threat_indicators import looks_like_threat_indicators, read_threat_indicators
 from netlib.io.twarc2 import looks_like_twarc2, read_twarc2
 from netlib.io.twitter_io import looks_like_twitter_io, read_twitter_io_archive
+from netlib.io.whatsapp import looks_like_whatsapp, read_whatsapp
 
 __all__ = ["load", "read_interchange", "write_interchange", "read_twitter_io_archive",
            "read_fivethirtyeight", "read_twarc2", "read_telegram_export", "read_coortweet",
+           "read_telethon", "read_whatsapp", "read_crowdtangle",
+           "read_threat_indicators", "looks_like_threat_indicators",
+           "read_meta_content_library", "read_meta_dyi",
            "FORMATS", "register_format", "detect_format"]
 
 #: name -> (reader, detector). Readers take a path; detectors say if a path is theirs.
@@ -54,8 +71,14 @@ register_format("netlib", read_interchange, looks_like_interchange)
 register_format("coortweet", read_coortweet, looks_like_coortweet)
 register_format("twitter_io", read_twitter_io_archive, looks_like_twitter_io)
 register_format("fivethirtyeight", read_fivethirtyeight, looks_like_fivethirtyeight)
+register_format("telethon", read_telethon, looks_like_telethon)
+register_format("meta_dyi", read_meta_dyi, looks_like_meta_dyi)
 register_format("twarc2", read_twarc2, looks_like_twarc2)
 register_format("telegram", read_telegram_export, looks_like_telegram)
+register_format("whatsapp", read_whatsapp, looks_like_whatsapp)
+register_format("crowdtangle", read_crowdtangle, looks_like_crowdtangle)
+register_format("meta_content_library", read_meta_content_library,
+                looks_like_meta_content_library)
 
 
 def detect_format(path: str | Path) -> str | None:

@@ -18,15 +18,41 @@ from netlib.dataset import Dataset, validate_tables
 from netlib.errors import DataFormatError
 from netlib.io._files import read_table, sha256_file
 from netlib.loadreport import LoadReport
-from netlib.schema import ACCOUNT_ID, ACTION_ID, HANDLE, KIND, OBJECT_ID, PLATFORM, TIMESTAMP
+from netlib.schema import (
+    ACCOUNT_ID,
+    ACTION_ID,
+    HANDLE,
+    HASHTAGS,
+    KIND,
+    MEDIA_HASHES,
+    OBJECT_ID,
+    PLATFORM,
+    TIMESTAMP,
+    URLS,
+)
 
-__all__ = ["read_coortweet", "looks_like_coortweet", "COORTWEET_COLUMNS", "CONTENT_ID"]
+__all__ = ["read_coortweet", "looks_like_coortweet", "COORTWEET_COLUMNS", "CONTENT_ID",
+           "MULTIMODAL_COLUMNS", "DOMAINS"]
 
 #: CooRTweet's own name for the id of the sharing post; kept as an extra action column.
 CONTENT_ID = "content_id"
 TIMESTAMP_SHARE = "timestamp_share"
 COORTWEET_COLUMNS = (OBJECT_ID, ACCOUNT_ID, CONTENT_ID, TIMESTAMP_SHARE)
 _R_SUFFIXES = (".rda", ".rdata", ".rds")
+#: CooRTweet's multi-modal layout (its ``german_elections`` example): one row per post and
+#: behaviour, each behaviour an anonymised id column.
+POST_ID = "post_id"
+MULTIMODAL_BEHAVIOURS = {"url_id": URLS, "hashtag_id": HASHTAGS, "domain_id": "domains",
+                         "phash_id": MEDIA_HASHES}
+MULTIMODAL_COLUMNS = (ACCOUNT_ID, POST_ID, TIMESTAMP)
+#: Extra action column holding the multi-modal layout's domains (no trace reads it).
+DOMAINS = "domains"
+#: Account-id prefixes of the multi-modal layout and the platform they stand for.
+_PLATFORM_PREFIXES = {"fb_": "facebook", "tw_": "x", "ig_": "instagram", "tg_": "telegram"}
+
+
+def _is_multimodal(names: set) -> bool:
+    return set(MULTIMODAL_COLUMNS) <= names and bool(set(MULTIMODAL_BEHAVIOURS) & names)
 
 
 def looks_like_coortweet(path: Path) -> bool:
@@ -43,13 +69,13 @@ def looks_like_coortweet(path: Path) -> bool:
             names = set(pq.read_schema(path).names)
         except Exception:  # noqa: BLE001 - not a parquet file we can read: not ours
             return False
-        return set(COORTWEET_COLUMNS) <= names
+        return set(COORTWEET_COLUMNS) <= names or _is_multimodal(names)
     if path.suffix.lower() in (".csv", ".tsv", ".txt"):
         with open(path, encoding="utf-8-sig", errors="replace") as handle:
             header = handle.readline()
         sep = "\t" if "\t" in header else ","
         names = {c.strip().strip('"') for c in header.strip().split(sep)}
-        return set(COORTWEET_COLUMNS) <= names
+        return set(COORTWEET_COLUMNS) <= names or _is_multimodal(names)
     return False
 
 
@@ -70,12 +96,16 @@ def _read_r(path: Path, object_name: str | None) -> pd.DataFrame:
     for frame in result.values():  # the first object with CooRTweet's columns
         if set(COORTWEET_COLUMNS) <= set(frame.columns):
             return frame
+    for frame in result.values():
+        if _is_multimodal(set(frame.columns)):
+            return frame
     return next(iter(result.values()))
 
 
 def read_coortweet(path_or_frame: str | Path | pd.DataFrame, *, platform: str = "x",
                    object_name: str | None = None, now: pd.Timestamp | None = None,
-                   kind: str = "repost", columns: dict[str, str] | None = None) -> Dataset:
+                   kind: str = "repost", columns: dict[str, str] | None = None,
+                   domains_in_urls: bool = False) -> Dataset:
     """Load a CooRTweet share table as a Dataset.
 
     Every row becomes one action: ``action_id = content_id``, ``kind = "repost"``,
@@ -89,11 +119,24 @@ def read_coortweet(path_or_frame: str | Path | pd.DataFrame, *, platform: str = 
     (the third ``#3``, in file order) and a warning is recorded; the original id stays in
     the extra column ``content_id``.
 
+    CooRTweet's multi-modal layout (its second example, ``german_elections``: columns
+    ``account_id, post_id, url_id, hashtag_id, domain_id, phash_id, timestamp``, one row
+    per post and behaviour) is recognised from its columns and read differently: one
+    action per ``(account_id, post_id)`` of kind ``post``, whose ``urls`` are
+    ``url_<url_id>`` (link trace), ``hashtags`` ``hashtag_<id>`` (hashtag trace),
+    ``media_hashes`` ``phash_<id>`` (media trace, equal ids only: the ids are anonymised,
+    not hex hashes) and the extra column ``domains`` ``domain_<id>`` (no trace reads it;
+    ``domains_in_urls=True`` adds the domains to ``urls`` instead, so the link trace
+    covers both). The platform comes from the account-id prefix (``fb_`` Facebook,
+    ``tw_`` Twitter/X). The report counts posts read/kept/rejected; a note gives the number
+    of table rows merged into them.
+
     Parameters
     ----------
     path_or_frame : str, Path or DataFrame
         ``.csv``/``.tsv``, ``.parquet``, ``.rda``/``.RData``/``.rds`` file, or a frame with
-        columns ``object_id, account_id, content_id, timestamp_share``.
+        columns ``object_id, account_id, content_id, timestamp_share`` (or the
+        multi-modal columns above).
     platform : str
         Platform given to accounts when the table has no ``platform`` column.
     object_name : str, optional
@@ -106,7 +149,10 @@ def read_coortweet(path_or_frame: str | Path | pd.DataFrame, *, platform: str = 
     columns : dict, optional
         Which columns of the table play CooRTweet's roles, e.g. ``{"object_id": "url_id",
         "content_id": "post_id", "timestamp_share": "timestamp"}`` for a multi-modal table
-        such as CooRTweet's ``german_elections``.
+        such as CooRTweet's ``german_elections`` (without ``columns`` that layout is read
+        as multi-modal, see above).
+    domains_in_urls : bool
+        Multi-modal layout only: put ``domain_<id>`` into ``urls`` as well.
 
     Returns
     -------
@@ -157,6 +203,9 @@ def read_coortweet(path_or_frame: str | Path | pd.DataFrame, *, platform: str = 
                                     and c in frame.columns and c not in columns.values()])
         frame = frame.rename(columns={v: k for k, v in columns.items()})
     missing = [c for c in COORTWEET_COLUMNS if c not in frame.columns]
+    if missing and not columns and _is_multimodal(set(frame.columns)):
+        return _read_multimodal(frame, name, source, digest, report, platform, now,
+                                domains_in_urls)
     if missing:
         raise DataFormatError(
             f"{name}: missing CooRTweet column{'s' if len(missing) > 1 else ''} "
@@ -237,3 +286,78 @@ def _accounts_from_shares(frame: pd.DataFrame, platform: Any) -> pd.DataFrame:
         accounts[PLATFORM] = platform
     accounts[HANDLE] = accounts[ACCOUNT_ID]
     return accounts
+
+
+def _read_multimodal(frame: pd.DataFrame, name: str, source: str, digest: str | None,
+                     report: LoadReport, platform: str, now: pd.Timestamp | None,
+                     domains_in_urls: bool) -> Dataset:
+    """CooRTweet's multi-modal table -> one action per post with every behaviour."""
+    n_rows = len(frame)
+    work = pd.DataFrame({ACCOUNT_ID: _id_text(frame[ACCOUNT_ID]),
+                         ACTION_ID: _id_text(frame[POST_ID]),
+                         TIMESTAMP: frame[TIMESTAMP].to_numpy(),
+                         "_row": np.arange(1, n_rows + 1)})
+    present = [c for c in MULTIMODAL_BEHAVIOURS if c in frame.columns]
+    prefix = {c: c.removesuffix("_id") + "_" for c in present}
+    for col in present:
+        ids = _id_text(frame[col])
+        work[col] = [None if pd.isna(v) else prefix[col] + str(v) for v in ids]
+    # rows without a post id cannot be merged: each stays one action (rejected as missing)
+    has_post = work[ACTION_ID].notna()
+    keyed = work[has_post]
+    grouped = keyed.groupby([ACCOUNT_ID, ACTION_ID], sort=False, dropna=False)
+    first = grouped.agg(**{TIMESTAMP: (TIMESTAMP, "first"), "_row": ("_row", "first"),
+                           "_times": (TIMESTAMP, "nunique")}).reset_index()
+    for col in present:
+        lists = keyed.dropna(subset=[col]).groupby([ACCOUNT_ID, ACTION_ID], sort=False)[col] \
+            .agg(lambda v: " ".join(dict.fromkeys(v)))
+        first = first.merge(lists.rename(MULTIMODAL_BEHAVIOURS[col]).reset_index(),
+                            on=[ACCOUNT_ID, ACTION_ID], how="left")
+    odd_times = first.pop("_times") > 1
+    for row, post in first.loc[odd_times, ["_row", ACTION_ID]].itertuples(index=False):
+        report.warn(name, "post_id has rows with different timestamps; the first is kept",
+                    row=int(row), column=TIMESTAMP, value=post)
+    loose = work[~has_post].drop(columns=present).assign(
+        **{MULTIMODAL_BEHAVIOURS[c]: work.loc[~has_post, c] for c in present})
+    actions = pd.concat([first, loose], ignore_index=True).sort_values("_row", kind="stable")
+    for col in (URLS, HASHTAGS, MEDIA_HASHES, DOMAINS):
+        if col not in actions.columns:
+            actions[col] = None
+    if domains_in_urls:
+        actions[URLS] = [" ".join(p for p in (u, d) if isinstance(p, str)) or None
+                         for u, d in zip(actions[URLS], actions[DOMAINS], strict=True)]
+    actions[KIND] = "post"
+    actions[OBJECT_ID] = None
+    actions[PLATFORM] = _platform_from_prefix(actions[ACCOUNT_ID], platform)
+    actions = actions.reset_index(drop=True)
+    report.add_file("actions", name, len(actions), sha256=digest)
+    report.files["actions"]["warnings"] = int(odd_times.sum())
+    accounts = (actions.dropna(subset=[ACCOUNT_ID]).drop_duplicates(ACCOUNT_ID)
+                [[ACCOUNT_ID, PLATFORM]].reset_index(drop=True))
+    accounts[HANDLE] = accounts[ACCOUNT_ID]
+    report.add_file("accounts", f"{name} (accounts derived from account_id)", len(accounts))
+    counts = {c: int(frame[c].notna().sum()) for c in present}
+    by_platform = accounts[PLATFORM].value_counts().to_dict()
+    report.notes.append(
+        f"CooRTweet multi-modal layout: {n_rows:,} rows (one per post and behaviour) merged "
+        f"into {len(actions):,} posts of {len(accounts):,} accounts ("
+        + ", ".join(f"{v:,} {k}" for k, v in sorted(by_platform.items())) + "); behaviours "
+        + ", ".join(f"{c} {n:,} rows" for c, n in counts.items())
+        + "; url_id -> urls (link trace), hashtag_id -> hashtags, phash_id -> media_hashes "
+        "(equal ids only), domain_id -> column 'domains'"
+        + (" and urls" if domains_in_urls else " (no trace reads it; domains_in_urls=True "
+           "adds it to urls)"))
+    row_numbers = actions.pop("_row").to_numpy()
+    return validate_tables({"accounts": accounts, "actions": actions, "follows": None},
+                           files={"accounts": report.files["accounts"]["file"],
+                                  "actions": name},
+                           source=source, report=report, now=now,
+                           row_numbers={"actions": row_numbers})
+
+
+def _platform_from_prefix(ids: pd.Series, default: str) -> pd.Series:
+    out = pd.Series(default, index=ids.index, dtype=object)
+    text = ids.astype("string")
+    for prefix, name in _PLATFORM_PREFIXES.items():
+        out[text.str.startswith(prefix).fillna(False).astype(bool)] = name
+    return out

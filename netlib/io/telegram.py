@@ -1,7 +1,10 @@
-"""Reader for Telegram Desktop's JSON export (``result.json``) of a channel or group.
+"""Reader for Telegram Desktop's JSON export (``result.json``) of any chat.
 
-The export holds ``{"name", "type", "id", "messages": [...]}`` for one chat, or
-``{"chats": {"list": [chat, ...]}}`` for a full account export. A message has ``id``,
+The export holds ``{"name", "type", "id", "messages": [...]}`` for one chat (a personal
+chat, a private or public group, a supergroup, a channel or the saved messages), or
+``{"chats": {"list": [chat, ...]}}`` (and ``left_chats.list``) for an all-chats export.
+Entries that are not messages (``"type": "unsupported"``, a bare string...) are rejected
+with their reason; an export with no messages at all is a :class:`DataFormatError`. A message has ``id``,
 ``type`` (``message`` or ``service``), ``date`` (local time of the exporting machine)
 and ``date_unixtime`` (exact), ``from``/``from_id`` (the sender; a channel's own posts
 have ``from_id = "channel<id>"``), ``forwarded_from`` (the name of the original source),
@@ -70,7 +73,7 @@ def looks_like_telegram(path: Path) -> bool:
     with open(path, encoding="utf-8-sig", errors="replace") as handle:
         head = handle.read(4096)
     return head.lstrip().startswith("{") and ('"messages"' in head or '"chats"' in head) \
-        and '"data"' not in head[:200]
+        and '"data"' not in head[:200] and '"sender_name"' not in head  # Meta DYI DMs
 
 
 def read_telegram_export(path: str | Path, *, now: pd.Timestamp | None = None,
@@ -126,22 +129,42 @@ def read_telegram_export(path: str | Path, *, now: pd.Timestamp | None = None,
             raise DataFormatError(f"{name}: not valid JSON ({err})") from err
     chats = _chats(export, name)
     rows, bad = [], []
-    row = service = 0
+    row = service = unnumbered = entries = 0
     used_local_date = False
-    for chat in chats:
-        chat_id = str(chat.get("id", chat.get("name", "chat")))
+    for number, chat in enumerate(chats, start=1):
+        chat_id = _chat_id(chat, number)
         chat_name = chat.get("name")
-        for message in chat.get("messages") or []:
+        messages = chat.get("messages")
+        if messages is None:
+            messages = []
+        if not isinstance(messages, list):
+            raise DataFormatError(f"{name}: chat {chat_id!s}: 'messages' is a "
+                                  f"{type(messages).__name__}, expected a list of messages")
+        for position, message in enumerate(messages, start=1):
             row += 1
-            if not isinstance(message, dict) or message.get("id") is None:
-                bad.append({"_file": name, "_row": row, "_reason": "message has no id"})
+            entries += 1
+            problem = _entry_problem(message)
+            if problem:
+                bad.append({"_file": name, "_row": row, "_reason": problem,
+                            "_raw": _raw(message)})
                 continue
             if message.get("type") == "service" and not include_service:
                 service += 1
                 continue
-            record = _message_row(message, chat_id, chat_name)
+            if message.get("id") is None:
+                unnumbered += 1
+            record = _message_row(message, chat_id, chat_name, position)
             used_local_date |= record.pop("_local_date")
             rows.append({"_row": row, **record})
+    if entries and entries == service:
+        raise DataFormatError(
+            f"{name}: all {service:,} entries are service messages (joins, pins, title "
+            "changes...); no messages to load (include_service=True loads them as posts)")
+    if entries == 0:
+        raise DataFormatError(
+            f"{name}: the export holds {len(chats):,} chat{'s' if len(chats) != 1 else ''} "
+            "but no messages; nothing to load (expected a Telegram Desktop export in JSON "
+            "with a 'messages' list)")
     actions = pd.DataFrame(rows)
     if actions.empty:
         actions = pd.DataFrame(columns=["_row", ACTION_ID, ACCOUNT_ID, TIMESTAMP, KIND])
@@ -151,6 +174,11 @@ def read_telegram_export(path: str | Path, *, now: pd.Timestamp | None = None,
             if missing.any():
                 actions.loc[missing, col] = extract(actions.loc[missing, TEXT])
     report.add_file("actions", name, len(actions), sha256=sha256_file(file))
+    if len(chats) > 1:
+        report.notes.append(f"{len(chats):,} chats read from the all-chats export")
+    if unnumbered:
+        report.notes.append(f"{unnumbered:,} messages have no id; they are numbered by their "
+                            "position in their chat ('<chat>:#<n>')")
     if service:
         report.notes.append(f"{service:,} service messages (joins, pins, title changes...) "
                             "are not posts and were skipped (include_service=True keeps them)")
@@ -175,12 +203,51 @@ def read_telegram_export(path: str | Path, *, now: pd.Timestamp | None = None,
 def _chats(export: Any, name: str) -> list[dict]:
     if isinstance(export, dict) and isinstance(export.get("messages"), list):
         return [export]
-    listed = export.get("chats", {}).get("list") if isinstance(export, dict) else None
-    if isinstance(listed, list):
-        return [c for c in listed if isinstance(c, dict)]
+    chats: list[dict] = []
+    if isinstance(export, dict):
+        for key in ("chats", "left_chats"):
+            section = export.get(key)
+            listed = section.get("list") if isinstance(section, dict) else section
+            if isinstance(listed, list):
+                chats.extend(c for c in listed if isinstance(c, dict))
+        if chats or isinstance(export.get("chats"), (dict, list)):
+            if not chats:
+                raise DataFormatError(f"{name}: the all-chats export lists no chats "
+                                      "(expected chats.list[] with 'messages')")
+            return chats
     found = ", ".join(map(str, export)) if isinstance(export, dict) else type(export).__name__
     raise DataFormatError(f"{name}: no 'messages' list (found: {found}); expected a Telegram "
-                          "Desktop export of a channel or group")
+                          "Desktop export of a chat, group or channel, or an all-chats "
+                          "export with chats.list[]")
+
+
+def _chat_id(chat: dict, number: int) -> str:
+    """The chat's id; else its name; else ``chat<n>`` (its position in the export)."""
+    for key in ("id", "name"):
+        value = chat.get(key)
+        if value not in (None, ""):
+            return str(value)
+    return f"chat{number}"
+
+
+def _entry_problem(message: Any) -> str | None:
+    """Why an entry of ``messages`` cannot be read, or None."""
+    if not isinstance(message, dict):
+        return f"entry is a {type(message).__name__}, not a message object"
+    kind = message.get("type", "message")
+    if kind not in ("message", "service"):
+        return f"entry of type {kind!r} is not a message (expected 'message' or 'service')"
+    text = message.get("text")
+    if text is not None and not isinstance(text, (str, list)):
+        return f"text is a {type(text).__name__} (expected a string or a list of entities)"
+    return None
+
+
+def _raw(message: Any) -> str:
+    try:
+        return json.dumps(message, ensure_ascii=False)[:500]
+    except (TypeError, ValueError):
+        return repr(message)[:500]
 
 
 def _pieces(message: dict) -> list:
@@ -193,7 +260,7 @@ def _pieces(message: dict) -> list:
     return [text] if text else []
 
 
-def _message_row(message: dict, chat_id: str, chat_name: Any) -> dict:
+def _message_row(message: dict, chat_id: str, chat_name: Any, position: int) -> dict:
     text_parts, tags, links = [], [], []
     for piece in _pieces(message):
         if isinstance(piece, str):
@@ -201,7 +268,8 @@ def _message_row(message: dict, chat_id: str, chat_name: Any) -> dict:
             continue
         if not isinstance(piece, dict):
             continue
-        part = str(piece.get("text", ""))
+        part = piece.get("text", "")
+        part = part if isinstance(part, str) else ""
         text_parts.append(part)
         kind = piece.get("type")
         if kind == "hashtag":
@@ -209,9 +277,13 @@ def _message_row(message: dict, chat_id: str, chat_name: Any) -> dict:
         elif kind in _LINK_TYPES:
             links.append(piece.get("href") or part)
     text = "".join(text_parts)
-    sender = message.get("from_id") or message.get("actor_id") or f"chat{chat_id}"
     sender_name = message.get("from") or message.get("actor")
+    sender = message.get("from_id") or message.get("actor_id")
+    if sender in (None, ""):  # old and minimal exports: the sender's name is all there is
+        sender = f"name:{sender_name}" if sender_name else f"chat{chat_id}"
     forwarded = message.get("forwarded_from")
+    if forwarded is None and message.get("saved_from") is not None:
+        forwarded = message.get("saved_from")  # saved messages: the chat it was saved from
     reply_to = message.get("reply_to_message_id")
     unix = message.get("date_unixtime")
     if forwarded is not None or message.get("forwarded_from_id") is not None:
@@ -227,7 +299,8 @@ def _message_row(message: dict, chat_id: str, chat_name: Any) -> dict:
     media = [str(message[k]).rsplit("/", 1)[-1] for k in ("photo", "file")
              if message.get(k) and not str(message[k]).startswith("(")]
     return {
-        ACTION_ID: f"{chat_id}:{message['id']}",
+        ACTION_ID: f"{chat_id}:{message['id']}" if message.get("id") is not None
+        else f"{chat_id}:#{position}",
         ACCOUNT_ID: str(sender),
         TIMESTAMP: unix if unix not in (None, "") else message.get("date"),
         KIND: kind,

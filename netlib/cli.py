@@ -15,14 +15,23 @@ from collections.abc import Sequence
 from netlib import pipeline, synth
 from netlib.coordination import write_coshare_pairs
 from netlib.errors import NetlibError
-from netlib.io import load
+from netlib.io import detect_format, load
 from netlib.io.scenario import write_scenario
 
 __all__ = ["main"]
 
 
+def load_options(args: argparse.Namespace) -> dict:
+    """Reader options from the command line: the key that hashes WhatsApp phone numbers."""
+    key = getattr(args, "phone_key", None) or os.environ.get("NETLIB_PHONE_KEY")
+    if not key:
+        return {}
+    fmt = args.format or detect_format(args.path)
+    return {"key": key} if fmt == "whatsapp" else {}
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
-    data = load(args.path, format=args.format)
+    data = load(args.path, format=args.format, **load_options(args))
     for line in data.report.lines(limit=None if args.all else args.limit):
         print(line)
     print(f"summary: {len(data.accounts):,} accounts, {len(data.actions):,} actions kept; "
@@ -73,7 +82,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     written = pipeline.analyze_path(
         args.path, args.out, format=args.format, report=args.report,
         watchlist=args.watchlist, pseudonymize=args.pseudonymize,
-        progress=not args.quiet, **configs)
+        progress=not args.quiet, load_options=load_options(args), **configs)
     for path in written:
         print(path)
     return 0
@@ -104,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default=None, help="force a reader instead of detecting it")
     p.add_argument("--limit", type=int, default=200, help="issues to print (default 200)")
     p.add_argument("--all", action="store_true", help="print every issue")
+    p.add_argument("--phone-key", default=None, metavar="KEY",
+                   help="key for hashing phone-number senders (WhatsApp); or set "
+                        "NETLIB_PHONE_KEY")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("synth", help="write a synthetic scenario with planted truth")
@@ -117,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="data folder or export file")
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--format", default=None)
+    p.add_argument("--phone-key", default=None, metavar="KEY",
+                   help="key for hashing phone-number senders (WhatsApp); or set "
+                        "NETLIB_PHONE_KEY")
     p.add_argument("--config", default=None, metavar="FILE.toml",
                    help="options for [coordination], [mirrors] and [hubs]; flags win")
     p.add_argument("--window", default=None,

@@ -41,7 +41,7 @@ from netlib.coordination import CoordinationConfig, CoordinationResult, detect
 from netlib.dataset import Dataset
 from netlib.errors import ParameterError
 from netlib.hubs import HubConfig, HubResult, rank_hubs
-from netlib.io import load
+from netlib.io import load, looks_like_threat_indicators, read_threat_indicators
 from netlib.io.watchlist import read_watchlist
 from netlib.mirrors import MirrorConfig, MirrorResult, detect_mirrors
 from netlib.provenance import package_versions
@@ -261,7 +261,7 @@ def analyze_path(path: str | Path, out: str | Path, *, format: str | None = None
                  mirrors: MirrorConfig | Mapping | None = None,
                  hubs: HubConfig | Mapping | None = None, report: bool = False,
                  watchlist: str | Path | None = None, pseudonymize: str | None = None,
-                 progress: bool = True) -> list[Path]:
+                 progress: bool = True, load_options: Mapping | None = None) -> list[Path]:
     """Load ``path``, run :func:`analyze`, and write every table (and the report) to ``out``.
 
     Parameters
@@ -282,14 +282,19 @@ def analyze_path(path: str | Path, out: str | Path, *, format: str | None = None
         A key: identifiers in every output become keyed pseudonyms.
     progress : bool, default True
         Show progress bars.
+    load_options : dict, optional
+        Passed to the reader (e.g. ``{"key": ...}`` for WhatsApp phone-number senders).
 
     Returns
     -------
     list of Path
         The files written.
     """
-    data = load(path, format=format)
-    entries = read_watchlist(watchlist) if watchlist is not None else None
+    data = load(path, format=format, **dict(load_options or {}))
+    entries = None
+    if watchlist is not None:  # a netlib watch-list, or a Meta threat-indicator file
+        entries = (read_threat_indicators(watchlist)
+                   if looks_like_threat_indicators(Path(watchlist)) else read_watchlist(watchlist))
     analysis = analyze(data, coordination, mirrors, hubs, watchlist=entries,
                        progress=progress)
     out = Path(out)

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from netlib.dataset import Dataset
-from netlib.errors import ParameterError
+from netlib.errors import DataFormatError, ParameterError
 from netlib.schema import (
     ACCOUNT_ID,
     ACTION_ID,
@@ -435,8 +435,6 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
     >>> build_traces(data, traces="link")[["account_id", "object_id"]].values.tolist()
     [['a', 'x.org/a'], ['b', 'x.org/a']]
     """
-    from netlib.errors import DataFormatError
-
     chosen = _check_traces(traces)
     if not 0 < text_threshold <= 1:
         raise ParameterError(f"text_threshold={text_threshold!r} must be in (0, 1]")

@@ -240,8 +240,22 @@ def near_duplicate_groups(texts: Sequence[str], *, threshold: float = 0.7,
     n = len(texts)
     if n == 0:
         return np.zeros(0, dtype=int)
-    unique, first_pos, inverse = np.unique(np.asarray(texts, dtype=object).astype(str),
-                                           return_index=True, return_inverse=True)
+    # distinct texts by a dict over the Python strings themselves: memory grows with the
+    # total text, never with (number of texts x longest text) as a fixed-width array would
+    position: dict[str, int] = {}
+    inverse = np.empty(n, dtype=np.int64)
+    for i, text in enumerate(texts):
+        inverse[i] = position.setdefault(str(text), len(position))
+    # np.unique numbered the distinct texts in sorted order; keep that numbering (it
+    # decides which leader a text joins first when several are equally similar)
+    distinct = list(position)
+    order = sorted(range(len(distinct)), key=distinct.__getitem__)
+    rank = np.empty(len(distinct), dtype=np.int64)
+    rank[order] = np.arange(len(distinct))
+    unique = [distinct[k] for k in order]
+    inverse = rank[inverse]
+    first_pos = np.full(len(distinct), n, dtype=np.int64)
+    np.minimum.at(first_pos, inverse, np.arange(n))
     labels_unique = np.arange(len(unique))
     if threshold < 1 and len(unique) > 1:
         # leader clustering: each text joins the first earlier leader it resembles,

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from netlib.dataset import add_unparsed as _add_unparsed
 from netlib.errors import DataFormatError
 
 __all__ = [
@@ -220,18 +221,7 @@ def extract_urls(text: pd.Series) -> pd.Series:
 def add_unparsed(report: Any, table: str, rows: pd.DataFrame) -> None:
     """Count records that could not even become rows (bad JSON lines...) as rejected rows.
 
-    ``rows`` has ``_file, _row, _reason`` (and optionally ``_raw``). They are added to the
-    table's ``read`` and ``rejected`` counts, listed as errors, and appended to
-    ``report.rejected[table]`` so that ``read == kept + rejected`` still holds.
+    ``rows`` has ``_file, _row, _reason`` (and optionally ``_raw``); see
+    :func:`netlib.dataset.add_unparsed`, which this calls.
     """
-    if rows.empty:
-        return
-    info = report.files[table]
-    info["read"] += len(rows)
-    info["rejected"] += len(rows)
-    for file, row, reason in rows[["_file", "_row", "_reason"]].itertuples(index=False):
-        report.error(str(file), str(reason), row=int(row))
-    previous = report.rejected.get(table)
-    extra = rows.drop(columns=["_file"])
-    report.rejected[table] = extra if previous is None or previous.empty else \
-        pd.concat([previous, extra], ignore_index=True)
+    _add_unparsed(report, table, rows)

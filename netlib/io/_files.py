@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import gzip
 import hashlib
 import zlib
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from netlib.errors import DataFormatError
 from netlib.loadreport import LoadReport
@@ -111,10 +113,13 @@ def read_rows(path: Path, report: LoadReport, *, display: str | None = None,
     BOM is skipped; bytes that are not UTF-8 are replaced with U+FFFD and reported.
 
     A record that cannot be a row is put in :attr:`TableRead.broken` with its reason:
-    one with more or fewer fields than the header (an unquoted comma or line break), or
-    a quoted field that swallows lines that look like records of their own (a stray
-    quote). A lone CR inside an unquoted field of a file whose lines end in LF or CRLF
-    (and a lone LF in a file whose lines end in CR) is kept as part of the field.
+    one with more or fewer fields than the header (an unquoted comma or line break), a
+    quoted field that swallows lines that look like records of their own (a stray
+    quote), or a quote still open at the end of the file. A line break of another kind
+    than the file's own (a lone CR in a file of LF lines, a lone LF or CR in a file of
+    CRLF lines) that cuts a record short is read as part of the field: such a record is
+    parsed whole, not split into fragments. (A lone LF in a file of LF lines *is* a
+    record break; the fragments it makes are rejected when their field count is wrong.)
 
     Parameters
     ----------
@@ -192,39 +197,59 @@ def _ending(line: str) -> str:
 class _Lines:
     """Physical lines (LF, CRLF or lone CR) joined into logical lines for ``csv.reader``.
 
-    A line ending in a lone CR (in a file of LF/CRLF lines), or a lone LF (in a file of
-    CR lines), continues on the next line: its break is replaced by a stand-in that the
-    caller maps back. ``count`` is the number of physical lines consumed so far and
+    The header's line break sets the file's convention. A line ending in a *different*
+    break -- a lone CR in a file of LF or CRLF lines, a lone LF in a file of CRLF or CR
+    lines -- is a record cut by a line break inside a field when joining it to the next
+    line gives no more fields than the header: it continues on the next line, its break
+    replaced by a stand-in the caller maps back. ``count`` is the number of physical lines consumed so far and
     ``taken`` the logical lines handed out for the current record.
     """
 
-    def __init__(self, handle):
+    def __init__(self, handle, delimiter: str):
         self.handle = iter(handle)
+        self.delimiter = delimiter
         self.count = 0
         self.taken: list[str] = []
-        self.inner: set[str] | None = None  # line breaks that belong to a field
+        self.inner: set[str] | None = None  # line breaks that may belong to a field
+        self.width = 0
         self.merged = False
+        self.pending: str | None = None  # a line read ahead and not used yet
 
     def __iter__(self) -> Iterator[str]:
         return self
 
     def __next__(self) -> str:
-        line = next(self.handle)
+        if self.pending is not None:
+            line, self.pending = self.pending, None
+        else:
+            line = next(self.handle)
         self.count += 1
-        if self.inner is None:  # the header's line break sets the file's convention
+        if self.inner is None:
+            if not line.strip():  # blank lines before the header
+                self.taken.append(line)
+                return line
             ending = _ending(line)
-            self.inner = {"\r"} if ending in ("\n", "\r\n") else {"\n"} if ending == "\r" \
-                else set()
-        while _ending(line) in self.inner and _CR not in line and _LF not in line:
-            try:
-                more = next(self.handle)
-            except StopIteration:
+            self.inner = {"\r"} if ending == "\n" else {"\r", "\n"} if ending == "\r\n" \
+                else {"\n"} if ending == "\r" else set()
+            self.width = len(self._fields(line))
+        while (line[-1:] in self.inner and _ending(line) in self.inner
+               and _CR not in line and _LF not in line):
+            more = self.pending if self.pending is not None else next(self.handle, None)
+            self.pending = None
+            if more is None:
+                break
+            joined = line[:-1] + (_CR if line[-1] == "\r" else _LF) + more
+            if len(self._fields(joined)) > self.width:  # the next line is a record
+                self.pending = more
                 break
             self.count += 1
             self.merged = True
-            line = line[:-1] + (_CR if line[-1] == "\r" else _LF) + more
+            line = joined
         self.taken.append(line)
         return line
+
+    def _fields(self, line: str) -> list[str]:
+        return next(csv.reader([line.rstrip("\r\n")], delimiter=self.delimiter), [])
 
 
 def _restore(value: str) -> str:
@@ -243,8 +268,18 @@ def _check_columns(names: list[str], name: str) -> None:
 
 def _read_csv(path: Path, name: str, delimiter: str, errors: str) -> TableRead:
     """Parse a CSV with the csv module, record by record, checking each record's shape."""
+    collecting = gc.isenabled()
+    gc.disable()  # millions of small lists: the cyclic collector would only slow us down
+    try:
+        return _parse_csv(path, name, delimiter, errors)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse_csv(path: Path, name: str, delimiter: str, errors: str) -> TableRead:
     with _open(path, errors) as handle:
-        lines = _Lines(handle)
+        lines = _Lines(handle, delimiter)
         reader = csv.reader(lines, delimiter=delimiter)
         header: list[str] | None = None
         header_line = 0
@@ -253,11 +288,14 @@ def _read_csv(path: Path, name: str, delimiter: str, errors: str) -> TableRead:
         rows: list[int] = []
         broken: list[dict] = []
         end = 0  # physical line where the previous record ended
+        last_taken: list[str] = []
+        last_start = 0
         for record in reader:
             start, end = end + 1, lines.count
             taken, lines.taken = lines.taken, []
             if not record:  # a blank line
                 continue
+            last_taken, last_start = taken, start
             if lines.merged:
                 record = [_restore(v) for v in record]
             if header is None:
@@ -278,14 +316,26 @@ def _read_csv(path: Path, name: str, delimiter: str, errors: str) -> TableRead:
                 continue
             good.append(record)
             rows.append(start - header_line)
+        if good and rows[-1] == last_start - header_line and last_taken \
+                and "".join(last_taken).count('"') % 2:  # the file ends inside a quote
+            broken.append({"_row": rows.pop(), "_raw": _restore("".join(last_taken)),
+                           "_reason": f"a quote opened on line {last_start:,} is never "
+                                      "closed (the file ends inside it); record not used"})
+            good.pop()
     if header is None:
         raise DataFormatError(f"{name}: file is empty (expected a header row)")
     columns = list(zip(*good, strict=True)) if good else [()] * len(header)
     del good
-    frame = pd.DataFrame({col: pd.Series(values, dtype="str")
+    frame = pd.DataFrame({col: _str_column(values)
                           for col, values in zip(header, columns, strict=True)},
                          columns=header)
     return TableRead(frame, np.asarray(rows, dtype=np.int64), _broken_frame(broken))
+
+
+def _str_column(values: tuple[str, ...]) -> pd.Series:
+    """Strings as pandas' Arrow-backed ``str`` dtype (what ``read_csv(dtype=str)`` gives)."""
+    return pd.Series(pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string())),
+                     dtype="str")
 
 
 def _broken_reason(record: list[str], taken: list[str], expected: int, delimiter: str,

@@ -252,8 +252,8 @@ def add_unparsed(report: LoadReport, table: str, rows: pd.DataFrame,
                  file: str | None = None) -> None:
     """Count records that could not even become rows as rejected rows of ``table``.
 
-    ``rows`` has ``_row, _reason`` and optionally ``_file`` (else ``file`` names the file)
-    and ``_raw``. They are added to the table's ``read`` and ``rejected`` counts, listed as
+    ``rows`` has ``_row, _reason`` and optionally ``_file`` (else ``file`` names the file),
+    ``_column`` (the column at fault) and ``_raw``. They are added to the table's ``read`` and ``rejected`` counts, listed as
     errors, and appended to ``report.rejected[table]``, so ``read == kept + rejected``.
     """
     if rows is None or rows.empty:
@@ -263,10 +263,12 @@ def add_unparsed(report: LoadReport, table: str, rows: pd.DataFrame,
     info["rejected"] += len(rows)
     files = rows["_file"] if "_file" in rows.columns else pd.Series(file, index=rows.index)
     raws = rows["_raw"] if "_raw" in rows.columns else pd.Series(None, index=rows.index)
-    for name, row, reason, raw in zip(files, rows["_row"], rows["_reason"], raws,
-                                      strict=True):
-        report.error(str(name), str(reason), row=int(row), value=raw)
-    extra = rows.drop(columns=["_file"], errors="ignore")
+    cols = rows["_column"] if "_column" in rows.columns else pd.Series(None, index=rows.index)
+    for name, row, reason, raw, col in zip(files, rows["_row"], rows["_reason"], raws, cols,
+                                           strict=True):
+        report.error(str(name), str(reason), row=int(row), value=raw,
+                     column=None if col is None or pd.isna(col) else str(col))
+    extra = rows.drop(columns=["_file", "_column"], errors="ignore")
     previous = report.rejected.get(table)
     report.rejected[table] = extra if previous is None or previous.empty else \
         pd.concat([previous, extra], ignore_index=True)

@@ -8,6 +8,7 @@ import gzip
 import hashlib
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,8 @@ import pyarrow as pa
 from netlib.errors import DataFormatError
 from netlib.loadreport import LoadReport
 
-__all__ = ["read_table", "read_rows", "TableRead", "sha256_file", "find_table", "check_inside"]
+__all__ = ["read_table", "read_rows", "TableRead", "sha256_file", "find_table", "check_inside",
+           "iter_rows"]
 
 csv.field_size_limit(1 << 30)  # allow very large single fields (e.g. 10 MB posts)
 
@@ -156,20 +158,13 @@ def read_rows(path: Path, report: LoadReport, *, display: str | None = None,
     if path.stat().st_size == 0:
         raise DataFormatError(f"{name}: file is empty (expected a header row)")
     delimiter = "\t" if path.name.endswith((".tsv", ".tsv.gz")) else ","
-    try:
+    with _errors_named(name):
         try:
             got = _read_csv(path, name, delimiter, errors="strict")
         except UnicodeDecodeError:
             got = _read_csv(path, name, delimiter, errors="replace")
             report.warn(name, "file contains bytes that are not UTF-8; they were replaced "
                         "with U+FFFD (re-save the file as UTF-8 to keep them)")
-    except (gzip.BadGzipFile, EOFError, zlib.error) as err:
-        raise DataFormatError(f"{name}: not a readable gzip file ({err})") from err
-    except csv.Error as err:
-        raise DataFormatError(f"{name}: not a readable CSV file ({err})") from err
-    except OSError as err:
-        raise DataFormatError(f"{name}: cannot be read ({err.__class__.__name__}: "
-                              f"{err.strerror or err})") from err
     if got.frame.empty and got.broken.empty:
         report.warn(name, "file has a header but no rows")
     return got
@@ -267,69 +262,129 @@ def _check_columns(names: list[str], name: str) -> None:
 
 
 def _read_csv(path: Path, name: str, delimiter: str, errors: str) -> TableRead:
-    """Parse a CSV with the csv module, record by record, checking each record's shape."""
+    """The whole file as one :class:`TableRead` (see :func:`_parse_csv`)."""
+    return next(_parse_csv(path, name, delimiter, errors, None))
+
+
+def _parse_csv(path: Path, name: str, delimiter: str, errors: str,
+               chunksize: int | None) -> Iterator[TableRead]:
+    """Parse a CSV with the csv module, record by record, checking each record's shape.
+
+    Yields :class:`TableRead` chunks of at most ``chunksize`` rows (one chunk when None;
+    at least one chunk, possibly empty).
+    """
     collecting = gc.isenabled()
     gc.disable()  # millions of small lists: the cyclic collector would only slow us down
     try:
-        return _parse_csv(path, name, delimiter, errors)
+        with _open(path, errors) as handle:
+            lines = _Lines(handle, delimiter)
+            reader = csv.reader(lines, delimiter=delimiter)
+            header: list[str] | None = None
+            header_line = width = 0
+            good: list[list[str]] = []
+            rows: list[int] = []
+            broken: list[dict] = []
+            end = 0  # physical line where the previous record ended
+            last_taken: list[str] = []
+            last_start = 0
+            for record in reader:
+                start, end = end + 1, lines.count
+                taken, lines.taken = lines.taken, []
+                if not record:  # a blank line
+                    continue
+                last_taken, last_start = taken, start
+                if lines.merged:
+                    record = [_restore(v) for v in record]
+                if header is None:
+                    header = [_restore(c).strip().lstrip("\ufeff").strip() or f"Unnamed: {i}"
+                              for i, c in enumerate(record)]
+                    _check_columns(header, name)
+                    header_line, width = start, len(header)
+                    continue
+                if end == start and len(record) == width:  # the common case, checked fast
+                    good.append(record)
+                    rows.append(start - header_line)
+                else:
+                    reason = _broken_reason(record, taken, width, delimiter, start, end)
+                    if reason is not None:
+                        raw = _restore("".join(taken)).rstrip("\r\n")
+                        broken.append({"_row": start - header_line, "_reason": reason,
+                                       "_raw": raw})
+                        continue
+                    good.append(record)
+                    rows.append(start - header_line)
+                if chunksize is not None and len(good) > chunksize:
+                    # the last record is held back: only at the end is it known whether
+                    # the file ends inside its quote
+                    chunk = _table(header, good[:-1], rows[:-1], broken)
+                    good, rows, broken = good[-1:], rows[-1:], []
+                    if collecting:
+                        gc.enable()
+                    yield chunk
+                    gc.disable()
+            if good and rows[-1] == last_start - header_line and last_taken \
+                    and "".join(last_taken).count('"') % 2:  # the file ends inside a quote
+                broken.append({"_row": rows.pop(), "_raw": _restore("".join(last_taken)),
+                               "_reason": f"a quote opened on line {last_start:,} is never "
+                                          "closed (the file ends inside it); record not used"})
+                good.pop()
+        if header is None:
+            raise DataFormatError(f"{name}: file is empty (expected a header row)")
+        chunk = _table(header, good, rows, broken)
+        del good
     finally:
         if collecting:
             gc.enable()
+    yield chunk
 
 
-def _parse_csv(path: Path, name: str, delimiter: str, errors: str) -> TableRead:
-    with _open(path, errors) as handle:
-        lines = _Lines(handle, delimiter)
-        reader = csv.reader(lines, delimiter=delimiter)
-        header: list[str] | None = None
-        header_line = 0
-        width = 0
-        good: list[list[str]] = []
-        rows: list[int] = []
-        broken: list[dict] = []
-        end = 0  # physical line where the previous record ended
-        last_taken: list[str] = []
-        last_start = 0
-        for record in reader:
-            start, end = end + 1, lines.count
-            taken, lines.taken = lines.taken, []
-            if not record:  # a blank line
-                continue
-            last_taken, last_start = taken, start
-            if lines.merged:
-                record = [_restore(v) for v in record]
-            if header is None:
-                header = [_restore(c).strip().lstrip("\ufeff").strip() or f"Unnamed: {i}"
-                          for i, c in enumerate(record)]
-                _check_columns(header, name)
-                header_line = start
-                width = len(header)
-                continue
-            if end == start and len(record) == width:  # the common case, checked fast
-                good.append(record)
-                rows.append(start - header_line)
-                continue
-            reason = _broken_reason(record, taken, width, delimiter, start, end)
-            if reason is not None:
-                raw = _restore("".join(taken)).rstrip("\r\n")
-                broken.append({"_row": start - header_line, "_reason": reason, "_raw": raw})
-                continue
-            good.append(record)
-            rows.append(start - header_line)
-        if good and rows[-1] == last_start - header_line and last_taken \
-                and "".join(last_taken).count('"') % 2:  # the file ends inside a quote
-            broken.append({"_row": rows.pop(), "_raw": _restore("".join(last_taken)),
-                           "_reason": f"a quote opened on line {last_start:,} is never "
-                                      "closed (the file ends inside it); record not used"})
-            good.pop()
-    if header is None:
-        raise DataFormatError(f"{name}: file is empty (expected a header row)")
+def _table(header: list[str], good: list[list[str]], rows: list[int],
+           broken: list[dict]) -> TableRead:
     columns = list(zip(*good, strict=True)) if good else [()] * len(header)
-    del good
     frame = pd.DataFrame({col: _str_column(values)
                           for col, values in zip(header, columns, strict=True)},
                          columns=header)
     return TableRead(frame, np.asarray(rows, dtype=np.int64), _broken_frame(broken))
+
+
+def iter_rows(path: Path, report: LoadReport, *, chunksize: int, display: str | None = None,
+              root: Path | None = None) -> Iterator[TableRead]:
+    """:func:`read_rows` for large CSV files, in chunks of at most ``chunksize`` rows.
+
+    Bytes that are not UTF-8 are replaced with U+FFFD (the caller may warn about them);
+    row numbers and broken records are as in :func:`read_rows`.
+
+    Raises
+    ------
+    DataFormatError
+        As :func:`read_rows`, when the problem is met.
+    """
+    path = Path(path)
+    name = display or path.name
+    if not path.exists() and not path.is_symlink():
+        raise DataFormatError(f"{name}: file not found ({path})")
+    check_inside(path, root, name)
+    if path.stat().st_size == 0:
+        raise DataFormatError(f"{name}: file is empty (expected a header row)")
+    delimiter = "\t" if path.name.endswith((".tsv", ".tsv.gz")) else ","
+    with _errors_named(name):
+        yield from _parse_csv(path, name, delimiter, "replace", max(int(chunksize), 1))
+
+
+@contextmanager
+def _errors_named(name: str):
+    """Turn what a broken file makes the standard library raise into a DataFormatError."""
+    try:
+        yield
+    except (gzip.BadGzipFile, EOFError, zlib.error) as err:
+        raise DataFormatError(f"{name}: not a readable gzip file ({err})") from err
+    except csv.Error as err:
+        raise DataFormatError(f"{name}: not a readable CSV file ({err})") from err
+    except UnicodeDecodeError:
+        raise
+    except OSError as err:
+        raise DataFormatError(f"{name}: cannot be read ({err.__class__.__name__}: "
+                              f"{err.strerror or err})") from err
 
 
 def _str_column(values: tuple[str, ...]) -> pd.Series:

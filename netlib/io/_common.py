@@ -19,6 +19,7 @@ import pandas as pd
 
 from netlib.dataset import add_unparsed as _add_unparsed
 from netlib.errors import DataFormatError
+from netlib.io._files import check_inside
 
 __all__ = [
     "gather_files", "parse_list_cell", "list_cells_to_space", "snowflake_time",
@@ -47,7 +48,8 @@ def gather_files(paths: Any, patterns: Iterable[str], *, what: str) -> list[Path
     Raises
     ------
     DataFormatError
-        If a path does not exist or no file matching ``patterns`` is found.
+        If a path does not exist, no file matching ``patterns`` is found, or a file found
+        in a folder is a symbolic link to somewhere outside that folder.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -58,7 +60,10 @@ def gather_files(paths: Any, patterns: Iterable[str], *, what: str) -> list[Path
             raise DataFormatError(f"{path}: no such file or folder")
         if path.is_dir():
             for pattern in patterns:
-                found.extend(sorted(p for p in path.rglob(pattern) if p.is_file()))
+                inside = sorted(p for p in path.rglob(pattern) if p.is_file())
+                for file in inside:  # a symlink out of the folder is refused, not followed
+                    check_inside(file, path, str(file.relative_to(path)))
+                found.extend(inside)
         else:
             found.append(path)
     unique = list(dict.fromkeys(found))

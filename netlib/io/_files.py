@@ -20,7 +20,7 @@ from netlib.errors import DataFormatError
 from netlib.loadreport import LoadReport
 
 __all__ = ["read_table", "read_rows", "TableRead", "sha256_file", "find_table", "check_inside",
-           "iter_rows"]
+           "iter_rows", "read_whole"]
 
 csv.field_size_limit(1 << 30)  # allow very large single fields (e.g. 10 MB posts)
 
@@ -103,6 +103,28 @@ def read_table(path: Path, report: LoadReport, *, display: str | None = None,
     got = read_rows(path, report, display=display, root=root)
     for row, reason, raw in got.broken.itertuples(index=False):
         report.error(name, reason, row=int(row), value=raw)
+    return got.frame
+
+
+def read_whole(path: Path, report: LoadReport, *, display: str | None = None,
+               root: Path | None = None) -> pd.DataFrame:
+    """Read a small table that has no rejection channel (watch lists, pair files, labels).
+
+    Raises
+    ------
+    DataFormatError
+        As :func:`read_rows`, and also when a record cannot be a row (the message names
+        the file and the rows): such a file must be fixed, not half read.
+    """
+    name = display or Path(path).name
+    got = read_rows(path, report, display=display, root=root)
+    if not got.broken.empty:
+        listed = "; ".join(f"row {row:,}: {reason}" for row, reason in
+                           got.broken[["_row", "_reason"]].head(3).itertuples(index=False))
+        more = len(got.broken) - 3
+        raise DataFormatError(f"{name}: {len(got.broken):,} record"
+                              f"{'s' if len(got.broken) > 1 else ''} cannot be read as rows "
+                              f"({listed}{f'; and {more:,} more' if more > 0 else ''})")
     return got.frame
 
 

@@ -280,6 +280,9 @@ def _list_cells(series: pd.Series) -> pd.Series:
     Items with whitespace inside have it replaced by ``_`` so they survive splitting;
     other cells are left as they are.
     """
+    if series.dtype != object or pd.api.types.infer_dtype(series, skipna=True) in (
+            "string", "empty", "integer", "floating", "mixed-integer-float", "boolean"):
+        return series  # no cell can be a list: skip the per-cell look
     is_list = series.map(lambda v: isinstance(v, (list, tuple, np.ndarray)))
     if not is_list.any():
         return series

@@ -370,7 +370,7 @@ def test_symlink_out_of_a_searched_folder_is_refused(tmp_path):
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 def test_row_numbers_point_at_the_line_in_the_file(tmp_path, newline):
     lines = [ACT.strip(), "", f"t1,a1,{T},post,hi", "", "", f't2,a1,{T},post,"two', 'lines"',
-             f"t3,a1,not-a-date,post,x", "", f"t4,zz,{T},post,x"]
+             "t3,a1,not-a-date,post,x", "", f"t4,zz,{T},post,x"]
     text = newline.join(lines) + newline
     data = netlib.load(folder(tmp_path, actions=text), now=NOW)
     physical = text.split(newline)

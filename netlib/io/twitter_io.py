@@ -296,11 +296,13 @@ def _read_file(chunks, keep_text: bool, bar):
 
 
 def _arrow_chunks(path: Path, chunksize: int):
-    """Yield ``(frame, bytes)`` chunks read with pyarrow's streaming CSV reader (fast).
+    """Yield ``(frame, bytes, rows, None)`` chunks read with pyarrow's streaming CSV reader.
 
     Every column is read as text (empty cells stay ``""``), quoted fields may hold line
-    breaks. Any failure raises :class:`_FastReaderFailed` so the caller can fall back to
-    the pandas parser, which replaces bytes that are not UTF-8 instead of failing.
+    breaks; ``rows`` are physical lines as :func:`netlib.io._files.read_rows` counts them
+    (the line breaks inside each record's fields are counted). Any failure -- a record
+    with the wrong number of fields, a blank line, bytes that are not UTF-8 -- raises
+    :class:`_FastReaderFailed` so the caller can fall back to netlib's own CSV reader.
     """
     try:
         import pyarrow as pa
@@ -315,16 +317,33 @@ def _arrow_chunks(path: Path, chunksize: int):
         reader = pcsv.open_csv(
             str(path),
             read_options=pcsv.ReadOptions(block_size=max(chunksize, 1) * 320),
-            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True,
+                                            ignore_empty_lines=False),
             convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                 strings_can_be_null=False))
+        lines_so_far = 0  # physical lines taken by the records read so far
         with reader:
             for batch in reader:
                 if batch.num_rows:
+                    lines = 1 + _line_breaks(batch)
+                    ends = lines_so_far + np.cumsum(lines)
+                    lines_so_far = int(ends[-1])
                     yield (_strip_columns(batch.to_pandas(types_mapper=mapper)), batch.nbytes,
-                           None, None)
+                           ends - lines + 1, None)
     except (pa.ArrowException, OSError, UnicodeError) as err:
         raise _FastReaderFailed(str(err).splitlines()[0][:120]) from err
+
+
+def _line_breaks(batch) -> np.ndarray:
+    """Line breaks (LF, CRLF or a lone CR, each counted once) inside each record's fields."""
+    import pyarrow.compute as pc
+
+    total = np.zeros(batch.num_rows, dtype=np.int64)
+    for column in batch.columns:
+        counts = [pc.count_substring(column, s).fill_null(0).to_numpy(zero_copy_only=False)
+                  for s in ("\n", "\r", "\r\n")]
+        total += counts[0] + counts[1] - counts[2]
+    return total
 
 
 def _chunks(path: Path, chunksize: int, report: LoadReport, name: str):

@@ -377,3 +377,22 @@ def test_row_numbers_point_at_the_line_in_the_file(tmp_path, newline):
     for issue in data.report.errors:
         assert issue.value in physical[issue.row]  # row r is line r + 1, i.e. index r
     assert sorted(i.row for i in data.report.errors) == [7, 9]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_io_archive_row_numbers_point_at_the_line_in_the_file(tmp_path, newline):
+    """The fast (Arrow) reader counts line breaks inside quoted tweets too."""
+    lines = ["tweetid,userid,tweet_time,tweet_text", "1,u1,2020-01-01 10:00,\"first",
+             "second", "third\"", "2,u1,not-a-date,x", "3,u1,2020-01-01 11:00,\"a", "b\"",
+             "1,u1,2020-01-01 12:00,dup"]
+    text = newline.join(lines) + newline
+    path = tmp_path / "tweets.csv"
+    path.write_bytes(text.encode())
+    data = read_twitter_io_archive(path, now=NOW)
+    assert not any("slower parser" in n for n in data.report.notes)
+    assert data.actions["text"].tolist() == [f"first{newline}second{newline}third",
+                                             f"a{newline}b"]
+    physical = text.split(newline)
+    rows = {i.value: i.row for i in data.report.errors}
+    assert rows == {"not-a-date": 4, "1": 7}
+    assert all(value in physical[row] for value, row in rows.items())

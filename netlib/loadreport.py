@@ -26,7 +26,7 @@ class Issue:
       ``r`` is line ``r + 1`` of a file whose header is on line 1 (``sed -n '{r+1}p'``).
       Every line counts, blank ones and the continuation lines of a quoted field holding
       line breaks included; a line ends at LF, CRLF or a lone CR, as Python's ``csv``
-      module sees it. (Twitter IO archives read by the fast Arrow parser count records.)
+      module sees it.
     * JSON lines: the 1-based line number; a JSON array: the 1-based element.
     * Frames in memory: the 1-based position.
     """

@@ -328,10 +328,26 @@ def _arrow_chunks(path: Path, chunksize: int):
                     lines = 1 + _line_breaks(batch)
                     ends = lines_so_far + np.cumsum(lines)
                     lines_so_far = int(ends[-1])
-                    yield (_strip_columns(batch.to_pandas(types_mapper=mapper)), batch.nbytes,
-                           ends - lines + 1, None)
+                    frame = batch.to_pandas(types_mapper=mapper)
+                    if (lines > 1).any() and _swallows_records(frame, lines > 1, len(names)):
+                        raise _FastReaderFailed("a quoted field holds lines that look like "
+                                                "records of their own (a stray quote?)")
+                    yield _strip_columns(frame), batch.nbytes, ends - lines + 1, None
     except (pa.ArrowException, OSError, UnicodeError) as err:
         raise _FastReaderFailed(str(err).splitlines()[0][:120]) from err
+
+
+def _swallows_records(frame: pd.DataFrame, multi: np.ndarray, width: int) -> bool:
+    """True if a field spanning lines holds a whole line that parses as a full record."""
+    if width < 2:
+        return False
+    for column in frame.columns:
+        cells = frame[column][multi]
+        for cell in cells[cells.str.contains("[\r\n]", regex=True)]:
+            inner = cell.splitlines()[1:-1]
+            if any(len(next(csv.reader([line]), [])) == width for line in inner):
+                return True
+    return False
 
 
 def _line_breaks(batch) -> np.ndarray:

@@ -396,3 +396,16 @@ def test_io_archive_row_numbers_point_at_the_line_in_the_file(tmp_path, newline)
     rows = {i.value: i.row for i in data.report.errors}
     assert rows == {"not-a-date": 4, "1": 7}
     assert all(value in physical[row] for value, row in rows.items())
+
+
+def test_io_archive_stray_quote_is_caught_by_the_fast_reader_too(tmp_path):
+    rows = ['1,u1,2020-01-01 10:00,"oops'] + [f"{i},u1,2020-01-01 10:00,x" for i in
+                                              range(2, 8)] + ['8,u1,2020-01-01 10:00,end"',
+                                                              "9,u2,2020-01-01 10:00,fine"]
+    path = tmp_path / "tweets.csv"
+    path.write_text("tweetid,userid,tweet_time,tweet_text\n" + "\n".join(rows) + "\n")
+    data = read_twitter_io_archive(path, now=NOW)
+    assert data.actions["action_id"].tolist() == ["9"]
+    assert any(e.startswith("error: tweets.csv row 1: a quoted field runs from line 2 to "
+                            "line 9") for e in errors(data))
+    assert_adds_up(data)

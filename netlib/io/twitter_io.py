@@ -322,6 +322,7 @@ def _arrow_chunks(path: Path, chunksize: int):
             convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                 strings_can_be_null=False))
         lines_so_far = 0  # physical lines taken by the records read so far
+        pending = False
         with reader:
             for batch in reader:
                 if batch.num_rows:
@@ -332,7 +333,16 @@ def _arrow_chunks(path: Path, chunksize: int):
                     if (lines > 1).any() and _swallows_records(frame, lines > 1, len(names)):
                         raise _FastReaderFailed("a quoted field holds lines that look like "
                                                 "records of their own (a stray quote?)")
+                    last = frame.iloc[-1]
+                    if lines[-1] > 1 or last.str.endswith(("\n", "\r")).any():
+                        pending = True  # the file may end inside a quote: see below
+                    else:
+                        pending = False
                     yield _strip_columns(frame), batch.nbytes, ends - lines + 1, None
+            if lines_so_far and pending:
+                # Arrow reads a quote left open at the end of the file as a field running
+                # to the end; netlib's reader tells the two apart
+                raise _FastReaderFailed("the last record spans lines (a quote left open?)")
     except (pa.ArrowException, OSError, UnicodeError) as err:
         raise _FastReaderFailed(str(err).splitlines()[0][:120]) from err
 

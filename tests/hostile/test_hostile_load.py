@@ -409,3 +409,13 @@ def test_io_archive_stray_quote_is_caught_by_the_fast_reader_too(tmp_path):
     assert any(e.startswith("error: tweets.csv row 1: a quoted field runs from line 2 to "
                             "line 9") for e in errors(data))
     assert_adds_up(data)
+
+
+def test_io_archive_quote_open_at_end_of_file_is_rejected(tmp_path):
+    path = tmp_path / "tweets.csv"
+    path.write_text("tweetid,userid,tweet_time,tweet_text\n1,u1,2020-01-01 10:00,ok\n"
+                    '2,u1,2020-01-01 10:00,"never closed\n')
+    data = read_twitter_io_archive(path, now=NOW)
+    assert data.actions["action_id"].tolist() == ["1"]
+    assert any(e.startswith("error: tweets.csv row 2: a quote opened on line 3 is never "
+                            "closed") for e in errors(data))

@@ -159,3 +159,48 @@ def test_unmutated_folder_is_clean(tmp_path):
     data = netlib.load(tmp_path, now=NOW)
     assert data.report.ok, [str(i) for i in data.report.issues]
     assert len(data.accounts) == 4 and len(data.actions) == 6 and len(data.follows) == 3
+
+
+EXPORTS = {
+    "twitter_io": ("tweets.csv",
+                   "tweetid,userid,user_screen_name,tweet_time,tweet_text,is_retweet,"
+                   "retweet_tweetid,hashtags,urls\n"
+                   "1,u1,alice,2020-01-01 10:00,\"hello, world\",false,,\"['a', 'b']\",[]\n"
+                   "2,u2,bob,2020-01-01 10:01,RT hello,true,1,[],[]\n"
+                   "3,u1,alice,2020-01-01 10:02,\"two\nlines\",false,,[],"
+                   "\"['https://x.org']\"\n"),
+    "fivethirtyeight": ("tweets.csv",
+                        "external_author_id,author,content,publish_date,post_type,tweet_id\n"
+                        "9.06E+17,alice,hello #news,10/1/2017 19:58,,11\n"
+                        "2528776985,bob,\"RT @x: hello\",2017-10-01 20:00:00,RETWEET,12\n"
+                        "2528776985,bob,\"multi\nline\",2017-10-01 20:01:00,,13\n"),
+}
+
+
+@settings(derandomize=True, max_examples=120, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.sampled_from(sorted(EXPORTS)),
+       st.lists(st.tuples(st.sampled_from(OPS), st.integers(0, 10_000),
+                          st.integers(0, 10_000), st.integers(0, 100)), min_size=1,
+                max_size=3))
+def test_mutated_export_loads_or_fails_by_name(fmt, mutations):
+    name, text = EXPORTS[fmt]
+    data = text.encode()
+    for op, a, b, value in mutations:
+        data = _mutate(data, op, a, b, value)
+    folder = Path(tempfile.mkdtemp(prefix="netlib-fuzz-"))
+    try:
+        (folder / name).write_bytes(data)
+        try:
+            loaded = netlib.load(folder / name, format=fmt, now=NOW)
+        except NetlibError as err:
+            assert name in str(err), str(err)
+            return
+        for table, info in loaded.report.files.items():
+            assert info["read"] == info["kept"] + info["rejected"], (table, info)
+        assert set(loaded.actions["account_id"]) <= set(loaded.accounts["account_id"])
+        if fmt == "twitter_io":
+            for account_id in loaded.accounts["account_id"]:
+                assert account_id in _text(data), account_id
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

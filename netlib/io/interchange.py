@@ -8,7 +8,7 @@ import pandas as pd
 
 from netlib.dataset import Dataset, validate_tables
 from netlib.errors import DataFormatError
-from netlib.io._files import find_table, read_table, sha256_file
+from netlib.io._files import find_table, read_rows, sha256_file
 from netlib.loadreport import LoadReport
 
 __all__ = ["read_interchange", "write_interchange", "looks_like_interchange"]
@@ -43,8 +43,11 @@ def read_interchange(path: str | Path, *, now: pd.Timestamp | None = None) -> Da
     Raises
     ------
     DataFormatError
-        If the folder or a required file is missing, a file is empty, or a required column
-        is absent (the message names the file, the column and the columns found).
+        If the folder or a required file is missing, a file is empty, unreadable, a
+        symbolic link out of the folder, has a column name twice in its header, or lacks a
+        required column (the message names the file, the column and the columns found).
+        A record that cannot be a row (wrong number of fields, a stray quote) is not an
+        error: it is counted as a rejected row with its reason.
 
     Examples
     --------
@@ -57,7 +60,7 @@ def read_interchange(path: str | Path, *, now: pd.Timestamp | None = None) -> Da
     if not folder.is_dir():
         raise DataFormatError(f"{folder}: expected a folder holding accounts.csv and actions.csv")
     report = LoadReport(format="netlib")
-    raw, files = {}, {}
+    raw, files, rows, unparsed = {}, {}, {}, {}
     for stem, required in (("accounts", True), ("actions", True), ("follows", False)):
         table_path = find_table(folder, stem)
         if table_path is None:
@@ -67,11 +70,13 @@ def read_interchange(path: str | Path, *, now: pd.Timestamp | None = None) -> Da
                                       f"(the folder holds: {present})")
             raw[stem] = None
             continue
-        frame = read_table(table_path, report)
-        raw[stem] = frame
+        got = read_rows(table_path, report, root=folder)
+        raw[stem], rows[stem], unparsed[stem] = got.frame, got.rows, got.broken
         files[stem] = table_path.name
-        report.add_file(stem, table_path.name, len(frame), sha256=sha256_file(table_path))
-    return validate_tables(raw, files=files, source=str(folder), report=report, now=now)
+        report.add_file(stem, table_path.name, len(got.frame),
+                        sha256=sha256_file(table_path))
+    return validate_tables(raw, files=files, source=str(folder), report=report, now=now,
+                           row_numbers=rows, unparsed=unparsed)
 
 
 def write_interchange(data: Dataset, path: str | Path) -> Path:

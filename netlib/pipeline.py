@@ -78,6 +78,23 @@ def _version(name: str) -> str | None:
         return None
 
 
+def _source_label(source: str) -> str:
+    """The input as ``run.json`` names it: never an absolute path.
+
+    A path inside the current folder is written relative to it; anything else by its final
+    name only (the folders above it often name a person, a case or a machine). In a
+    pseudonymised run not even that is written (:func:`netlib.report.withhold_inputs`).
+    """
+    text = str(source)
+    path = Path(text)
+    if not text or not (path.is_absolute() or path.exists()):
+        return text  # "memory", a glob, a description
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.name or text
+
+
 def provenance(data: Dataset, params: dict) -> dict:
     """Parameters, versions and input fingerprints for ``run.json``."""
     import netlib
@@ -86,7 +103,7 @@ def provenance(data: Dataset, params: dict) -> dict:
         "netlib_version": netlib.__version__,
         "python": _platform.python_version(),
         "packages": {name: _version(name) for name in _PACKAGES},
-        "source": data.source,
+        "source": _source_label(data.source),
         "input_format": data.report.format,
         "input_files": {table: {"file": info["file"], "sha256": info.get("sha256"),
                                 "rows_read": info["read"], "rows_kept": info["kept"],
@@ -176,40 +193,64 @@ def analyze_path(path: str | Path, out: str | Path, *, format: str | None = None
                  temp_directory: str | None = None) -> list[Path]:
     """Load ``path``, run :func:`analyze`, and write every table (and the report) to ``out``.
 
+    ``out`` is written as one transaction (:class:`netlib.outdir.OutputFolder`): it is
+    checked and locked before the data is loaded, every file is written into a temporary
+    sibling folder, and that folder replaces ``out`` only when everything was written. An
+    earlier netlib output in ``out`` is replaced as a whole (files it had that this run does
+    not write are named in a warning); a folder holding anything else is refused.
+
     Returns
     -------
     list of Path
-        The files written.
+        The files written (under ``out``).
+
+    Raises
+    ------
+    ParameterError
+        If ``out`` is a file, a symbolic link, or a folder that is not a netlib output.
+    netlib.outdir.OutputError
+        If another run is writing to ``out``, or a file could not be written (full disk,
+        permissions); the previous contents of ``out`` are then unchanged.
     """
+    import warnings
+
     from netlib import report as report_mod
     from netlib.io import load
+    from netlib.outdir import OutputFolder
+    from netlib.report.pseudonymize import withhold_inputs
 
-    data = load(path, format=format)
-    entries = None
-    if watchlist is not None:
-        from netlib.io.watchlist import read_watchlist
+    with OutputFolder(out) as folder:
+        data = load(path, format=format)
+        entries = None
+        if watchlist is not None:
+            from netlib.io.watchlist import read_watchlist
 
-        entries = read_watchlist(watchlist)
-    analysis = analyze(data, window=window, min_participation=min_participation, seed=seed,
-                       watchlist=entries, progress=progress, engine=engine,
-                       memory_limit=memory_limit, temp_directory=temp_directory)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    tables = analysis.tables()
-    if pseudonymize:
-        tables = report_mod.pseudonymize_tables(tables, pseudonymize, data)
-        analysis.params["pseudonymized"] = True
-    written = report_mod.write_tables(tables, out)
-    run = out / "run.json"
-    run.write_text(json.dumps(analysis.provenance, indent=2, sort_keys=True, default=str) + "\n",
-                   encoding="utf-8")
-    written.append(run)
-    if report:
-        # The report and the Gephi files share one pseudonymised copy of the analysis.
-        shown = (report_mod.pseudonymize_analysis(analysis, pseudonymize) if pseudonymize
-                 else analysis)
-        written.append(report_mod.write_report(shown, out / "report.html",
-                                               pseudonymized=bool(pseudonymize),
-                                               progress=progress))
-        written += report_mod.export_graph(shown, out)
+            entries = read_watchlist(watchlist)
+        analysis = analyze(data, window=window, min_participation=min_participation,
+                           seed=seed, watchlist=entries, progress=progress, engine=engine,
+                           memory_limit=memory_limit, temp_directory=temp_directory)
+        tables = analysis.tables()
+        record = analysis.provenance
+        if pseudonymize:
+            tables = report_mod.pseudonymize_tables(tables, pseudonymize, data)
+            analysis.params["pseudonymized"] = True
+            record = withhold_inputs(record)
+        with folder.writing():
+            written = report_mod.write_tables(tables, folder.path)
+            run = folder.path / "run.json"
+            run.write_text(json.dumps(record, indent=2, sort_keys=True, default=str) + "\n",
+                           encoding="utf-8")
+            written.append(run)
+            if report:
+                # The report and the Gephi files share one pseudonymised copy of the analysis.
+                shown = (report_mod.pseudonymize_analysis(analysis, pseudonymize)
+                         if pseudonymize else analysis)
+                written.append(report_mod.write_report(shown, folder.path / "report.html",
+                                                       pseudonymized=bool(pseudonymize),
+                                                       progress=progress))
+                written += report_mod.export_graph(shown, folder.path)
+        written = [folder.final(p) for p in written]
+    if folder.replaced:
+        warnings.warn(f"{folder.out}: replaced an earlier output; removed its files that this "
+                      f"run does not write: {', '.join(folder.replaced)}", stacklevel=2)
     return written

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import hmac
 import math
@@ -49,6 +50,7 @@ _MIN_FREE_TEXT = 3  # shorter identifiers are replaced only as whole cells
 _ISSUE_COLUMN, _ISSUE_VALUE = "column", "value"
 
 
+@functools.lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     folded = char.casefold()
     if len(folded) == 1:
@@ -64,6 +66,8 @@ def _fold(text: str) -> str:
     characters), so positions found in the folded text would not fit the original; here a
     character whose fold is longer than one character is kept as it is.
     """
+    if text.isascii():
+        return text.lower()
     return "".join(_fold_char(c) for c in text)
 
 

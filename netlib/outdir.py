@@ -66,9 +66,12 @@ def check_output_folder(out: str | os.PathLike) -> Path:
     ------
     ParameterError
         If ``out`` is a file or a symbolic link, is a folder holding anything but an earlier
-        netlib output, or its parent is not a writable folder.
+        netlib output, holds the current folder, or its parent is not a writable folder.
     """
     path = Path(os.path.abspath(os.fspath(out)))
+    if path == path.parent or Path.cwd().resolve().is_relative_to(path.resolve()):
+        raise ParameterError(f"output folder {out}: holds the current folder (it would be "
+                             "replaced as a whole; give a folder of its own)")
     if path.is_symlink():
         raise ParameterError(f"output folder {out}: is a symbolic link (give the real folder)")
     if path.exists() and not path.is_dir():

@@ -389,3 +389,12 @@ def test_graph_export_is_deterministic(hostile_input, tmp_path):
     second = report.export_graph(analysis, tmp_path / "b")
     for p, q in zip(first, second, strict=True):
         assert p.read_bytes() == q.read_bytes(), p.name
+
+
+def test_output_folder_holding_the_current_folder_is_refused(tmp_path, monkeypatch):
+    inner = tmp_path / "out" / "work"
+    inner.mkdir(parents=True)
+    monkeypatch.chdir(inner)
+    for out in (".", "..", str(tmp_path / "out")):
+        with pytest.raises(netlib.ParameterError, match="holds the current folder"):
+            check_output_folder(out)

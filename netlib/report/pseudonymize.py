@@ -283,7 +283,20 @@ def pseudonymize_tables(tables: Mapping[str, pd.DataFrame], key: str | bytes,
     """
     ids, handles, names = _identities(dataset, tables.values())
     engine = _Pseudonymizer(key, ids=ids, handles=handles, names=names)
-    return {name: engine.frame(frame) for name, frame in tables.items()}
+    out = {name: engine.frame(frame) for name, frame in tables.items()}
+    files = _file_aliases(dataset)
+    for name, frame in out.items():
+        if files and frame is not None and "file" in frame and _ISSUE_VALUE in frame:
+            out[name] = frame.assign(file=frame["file"].map(lambda f: files.get(f, f)))
+    return out
+
+
+def _file_aliases(dataset: Dataset | None) -> dict[str, str]:
+    """Input file name -> ``(<table> file)``: file names can name people too."""
+    report = getattr(dataset, "report", None)
+    return {info["file"]: f"({table} file)"
+            for table, info in getattr(report, "files", {}).items()
+            if isinstance(info, dict) and info.get("file")}
 
 
 def _replace_frames(obj: Any, engine: _Pseudonymizer) -> Any:
@@ -345,9 +358,10 @@ def pseudonymize_analysis(analysis: Any, key: str | bytes) -> Any:
     engine = _Pseudonymizer(key, ids=ids, handles=handles, names=names)
     clone = copy.copy(analysis)
     report = copy.deepcopy(dataset.report)
-    for table, info in getattr(report, "files", {}).items():
-        if isinstance(info, dict) and "file" in info:
-            info["file"] = f"({table} file)"  # file names can name people too
+    aliases = _file_aliases(dataset)
+    for info in getattr(report, "files", {}).values():
+        if isinstance(info, dict) and info.get("file") in aliases:
+            info["file"] = aliases[info["file"]]
     data = Dataset(accounts=engine.frame(dataset.accounts), actions=engine.frame(dataset.actions),
                    follows=engine.frame(dataset.follows), report=report,
                    source=_WITHHELD_SOURCE)

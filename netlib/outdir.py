@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import glob
 import json
 import os
 import shutil
@@ -162,6 +163,9 @@ class OutputFolder:
         self._lock()
         try:
             check_output_folder(self.out)  # again, now that we hold the lock
+            # Temporary folders of a run that was killed: nobody else can be using them.
+            for stale in self.out.parent.glob(f".{glob.escape(self.out.name)}.netlib-new-*"):
+                shutil.rmtree(stale, ignore_errors=True)
             self.path = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.netlib-new-",
                                               dir=self.out.parent))
             umask = os.umask(0)

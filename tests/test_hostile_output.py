@@ -400,3 +400,12 @@ def test_output_folder_holding_the_current_folder_is_refused(tmp_path, monkeypat
     for out in (".", "..", str(tmp_path / "out")):
         with pytest.raises(netlib.ParameterError, match="holds the current folder"):
             check_output_folder(out)
+
+
+def test_leftovers_of_a_killed_run_are_cleaned(tmp_path):
+    (tmp_path / ".out.netlib-new-abc123").mkdir()
+    (tmp_path / ".out.netlib-new-abc123" / "report.html").write_text("<p>clear</p>",
+                                                                        encoding="utf-8")
+    with OutputFolder(tmp_path / "out") as folder:
+        (folder.path / "run.json").write_text('{"netlib_version": "x"}', encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

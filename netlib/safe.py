@@ -65,9 +65,12 @@ def escape_html(value: Any) -> str:
 #: A cell (or a line or naive field inside it) starting with one of these is run as a formula by
 #: some spreadsheet: ``= + - @``, tab, carriage return, and their full-width forms.
 FORMULA_START = "=+-@\t\r\uff1d\uff0b\uff0d\uff20"
-#: Where a careless reader starts a new cell inside a field: line breaks (LibreOffice splits on
-#: a bare CR too), and the separators of comma, semicolon and tab separated files.
-_CELL_BREAKS = ",;\t\r\n"
+#: Where a careless reader starts a new line inside a field: CR and LF (LibreOffice splits on a
+#: bare CR too) and the other line boundaries of ``str.splitlines``.
+_LINE_BREAKS = "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+#: ... or a new cell: those, and the separators of comma, semicolon and tab separated files.
+_CELL_BREAKS = ",;\t" + _LINE_BREAKS
+_NUMBER_END = _LINE_BREAKS
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
@@ -80,8 +83,12 @@ def _starts_formula(text: str, start: int) -> int | None:
         return None
     if text[i] in _CELL_BREAKS:  # a tab or CR that starts a cell is itself the danger
         return i
+    if start == 0:
+        return i  # the whole cell is not a plain number (checked by the caller)
+    # A piece is a number only if it is one up to the end of its line: a reader that does
+    # not split on "," ";" or tab sees the longer piece.
     end = i + 1
-    while end < n and text[end] not in _CELL_BREAKS:
+    while end < n and text[end] not in _NUMBER_END:
         end += 1
     if _PLAIN_NUMBER.fullmatch(text[i:end].strip()):
         return None
@@ -110,7 +117,7 @@ def csv_cell(value: Any) -> Any:
         return value
     if not any(c in FORMULA_START for c in value):
         return value
-    if _PLAIN_NUMBER.fullmatch(value):
+    if _PLAIN_NUMBER.fullmatch(value.strip(" ")):
         return value
     starts = [0] + [i + 1 for i, c in enumerate(value) if c in _CELL_BREAKS]
     marks = [p for p in (_starts_formula(value, s) for s in starts) if p is not None]

@@ -16,8 +16,10 @@ import re
 import warnings
 from pathlib import Path
 
+import hypothesis.strategies as st
 import pandas as pd
 import pytest
+from hypothesis import given, settings
 
 import netlib
 from netlib import cli, report, synth
@@ -409,3 +411,18 @@ def test_leftovers_of_a_killed_run_are_cleaned(tmp_path):
     with OutputFolder(tmp_path / "out") as folder:
         (folder.path / "run.json").write_text('{"netlib_version": "x"}', encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet='ab1,;"\r\n\t =+-@＝ \u202e\'\u2028\x0b', max_size=12),
+                min_size=1,
+                max_size=4))
+def test_csv_text_property(cells):
+    text = csv_text(pd.DataFrame({"t": cells, "n": [-1.5] * len(cells)}))
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert _split_records(text) == rows  # LibreOffice's reading gives the same rows
+    assert len(rows) == len(cells) + 1 and all(len(r) == 2 for r in rows)
+    assert [r[1] for r in rows[1:]] == ["-1.5"] * len(cells)
+    for cell, written in zip(cells, (r[0] for r in rows[1:]), strict=True):
+        assert written.replace("'", "") == cell.replace("'", "")
+    assert not [c for how, c in _cells(text) if _live_formula(c)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -19,6 +20,27 @@ from netlib.io import detect_format, load
 from netlib.io.scenario import write_scenario
 
 __all__ = ["main"]
+
+_MEMORY = re.compile(r"\s*\d+(\.\d+)?\s*([KMGT]i?B|B)\s*", re.IGNORECASE)
+
+
+def _seed(text: str) -> int:
+    """argparse type: a seed is a whole number >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: a seed must be 0 or more")
+    return value
+
+
+def _memory_limit(text: str) -> str:
+    """argparse type: a memory size such as 4GB, 512MB or 1.5GiB."""
+    if not _MEMORY.fullmatch(text) or not float(re.match(r"\s*[\d.]+", text).group()) > 0:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a memory size (expected e.g. 4GB, 512MB or 1.5GiB)")
+    return text.strip()
 
 
 def load_options(args: argparse.Namespace) -> dict:
@@ -120,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("synth", help="write a synthetic scenario with planted truth")
     p.add_argument("out_dir")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--scale", type=float, default=1.0, help="size multiplier (default 1.0)")
     p.add_argument("--difficulty", default="medium", choices=["easy", "medium", "hard"])
     p.set_defaults(func=_cmd_synth)
@@ -143,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--silent-after", default=None,
                    help="an account silent this long before the data ends counts as gone, "
                         "e.g. 30D")
-    p.add_argument("--seed", type=int, default=None, help="seed for every randomised step")
+    p.add_argument("--seed", type=_seed, default=None, help="seed for every randomised step")
     p.add_argument("--report", action="store_true", help="also write report.html")
     p.add_argument("--watchlist", default=None, help="CSV of handles/account ids to triage")
     p.add_argument("--pseudonymize", default=None, metavar="KEY",
@@ -151,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--engine", default=None, choices=["duckdb", "spark"],
                    help="where the co-action join runs (same results)")
-    p.add_argument("--memory-limit", default=None,
+    p.add_argument("--memory-limit", default=None, type=_memory_limit,
                    help="DuckDB memory cap for the co-action join, e.g. 4GB (it spills)")
     p.add_argument("--temp-dir", default=None, help="DuckDB spill folder")
     p.set_defaults(func=_cmd_analyze)
@@ -170,7 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-object-shares", type=int, default=None,
                    help="leave out objects with more shares than this")
     p.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"])
-    p.add_argument("--memory-limit", default=None, help="DuckDB memory limit, e.g. 4GB")
+    p.add_argument("--memory-limit", default=None, type=_memory_limit,
+                   help="DuckDB memory limit, e.g. 4GB")
     p.add_argument("--temp-dir", default=None, help="DuckDB spill folder")
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--rows-per-file", type=int, default=1_000_000)

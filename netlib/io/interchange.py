@@ -10,6 +10,7 @@ from netlib.dataset import Dataset, validate_tables
 from netlib.errors import DataFormatError
 from netlib.io._files import find_table, read_rows, sha256_file
 from netlib.loadreport import LoadReport
+from netlib.safe import write_csv
 
 __all__ = ["read_interchange", "write_interchange", "looks_like_interchange"]
 
@@ -80,7 +81,11 @@ def read_interchange(path: str | Path, *, now: pd.Timestamp | None = None) -> Da
 
 
 def write_interchange(data: Dataset, path: str | Path) -> Path:
-    """Write a Dataset as CSV files in the interchange format (timestamps as ISO 8601 UTC)."""
+    """Write a Dataset as CSV files in the interchange format (timestamps as ISO 8601 UTC).
+
+    Written by :func:`netlib.safe.write_csv` without formula neutralisation, so the data
+    reads back exactly; fields holding a line break (a bare CR too) are quoted.
+    """
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in (("accounts", data.accounts), ("actions", data.actions),
@@ -91,5 +96,5 @@ def write_interchange(data: Dataset, path: str | Path) -> Path:
         for col in out.columns:
             if isinstance(out[col].dtype, pd.DatetimeTZDtype):
                 out[col] = out[col].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-        out.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
+        write_csv(out, folder / f"{name}.csv", neutralize=False)
     return folder

@@ -87,8 +87,8 @@ class Analysis:
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every output table by name (the CSV file stem), ending with ``load_report``."""
         out: dict[str, pd.DataFrame] = {}
-        for name, result in self.results().items():
-            out.update({"triage": result} if name == "triage" else result.tables())
+        for result in self.results().values():
+            out.update(result.tables())
         out["load_report"] = self.dataset.report.issues_frame()
         return out
 

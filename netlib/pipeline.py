@@ -50,7 +50,8 @@ from netlib.provenance import package_versions
 from netlib.report.pseudonymize import withhold_inputs
 from netlib.results import summary_html
 
-__all__ = ["Analysis", "analyze", "analyze_path", "provenance", "read_config"]
+__all__ = ["Analysis", "analyze", "analyze_path", "write_analysis", "provenance",
+           "read_config"]
 
 #: The config class of each analysis, by the name ``analyze`` and TOML files use.
 CONFIGS: dict[str, type] = {"coordination": CoordinationConfig, "mirrors": MirrorConfig,
@@ -333,28 +334,75 @@ def analyze_path(path: str | Path, out: str | Path, *, format: str | None = None
                        else read_watchlist(watchlist))
         analysis = analyze(data, coordination, mirrors, hubs, watchlist=entries,
                            progress=progress)
-        tables = analysis.tables()
-        record = analysis.provenance
-        if pseudonymize:
-            tables = report_mod.pseudonymize_tables(tables, pseudonymize, data)
-            analysis.params["pseudonymized"] = True
-            record = withhold_inputs(record)
-        with folder.writing():
-            written = report_mod.write_tables(tables, folder.path)
-            run = folder.path / "run.json"
-            run.write_text(json.dumps(record, indent=2, sort_keys=True, default=str) + "\n",
-                           encoding="utf-8")
-            written.append(run)
-            if report:
-                # The report and the Gephi files share one pseudonymised copy of the analysis.
-                shown = (report_mod.pseudonymize_analysis(analysis, pseudonymize)
-                         if pseudonymize else analysis)
-                written.append(report_mod.write_report(shown, folder.path / "report.html",
-                                                       pseudonymized=bool(pseudonymize),
-                                                       progress=progress))
-                written += report_mod.export_graph(shown, folder.path)
-        written = [folder.final(p) for p in written]
+        written = _write(analysis, folder, report=report, pseudonymize=pseudonymize,
+                         progress=progress)
+    _say_replaced(folder)
+    return written
+
+
+def write_analysis(analysis: Analysis, out: str | Path, *, report: bool = False,
+                   pseudonymize: str | None = None, progress: bool = False) -> list[Path]:
+    """Write an analysis's tables, ``run.json`` (and the report and Gephi files) to ``out``.
+
+    The same files, written the same way (one transaction, see :func:`analyze_path`), as
+    ``netlib analyze`` writes; for analyses run in Python or a notebook.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        From :func:`analyze`.
+    out : str or Path
+        The output folder.
+    report : bool, default False
+        Also write ``report.html`` and the Gephi files.
+    pseudonymize : str, optional
+        A key: identifiers in every output become keyed pseudonyms.
+    progress : bool, default False
+        Show a progress bar while the report's figures are made.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Raises
+    ------
+    ParameterError
+        If ``out`` is a file, a symbolic link, or a folder that is not a netlib output.
+    """
+    with OutputFolder(out) as folder:
+        written = _write(analysis, folder, report=report, pseudonymize=pseudonymize,
+                         progress=progress)
+    _say_replaced(folder)
+    return written
+
+
+def _write(analysis: Analysis, folder: OutputFolder, *, report: bool,
+           pseudonymize: str | None, progress: bool) -> list[Path]:
+    tables = analysis.tables()
+    record = analysis.provenance or provenance(analysis.dataset, analysis.params)
+    if pseudonymize:
+        tables = report_mod.pseudonymize_tables(tables, pseudonymize, analysis.dataset)
+        analysis.params["pseudonymized"] = True
+        record = withhold_inputs(record)
+    with folder.writing():
+        written = report_mod.write_tables(tables, folder.path)
+        run = folder.path / "run.json"
+        run.write_text(json.dumps(record, indent=2, sort_keys=True, default=str) + "\n",
+                       encoding="utf-8")
+        written.append(run)
+        if report:
+            # The report and the Gephi files share one pseudonymised copy of the analysis.
+            shown = (report_mod.pseudonymize_analysis(analysis, pseudonymize)
+                     if pseudonymize else analysis)
+            written.append(report_mod.write_report(shown, folder.path / "report.html",
+                                                   pseudonymized=bool(pseudonymize),
+                                                   progress=progress))
+            written += report_mod.export_graph(shown, folder.path)
+    return [folder.final(p) for p in written]
+
+
+def _say_replaced(folder: OutputFolder) -> None:
     if folder.replaced:
         warnings.warn(f"{folder.out}: replaced an earlier output; removed its files that this "
-                      f"run does not write: {', '.join(folder.replaced)}", stacklevel=2)
-    return written
+                      f"run does not write: {', '.join(folder.replaced)}", stacklevel=3)

@@ -421,7 +421,7 @@ def _never_co_act_dataset() -> netlib.Dataset:
 def _twitter_io_dataset() -> netlib.Dataset:
     from pathlib import Path
 
-    return netlib.load(Path(__file__).parent / "data" / "twitter_io" / "tweets.csv")
+    return netlib.load(Path(__file__).parents[1] / "data" / "twitter_io" / "tweets.csv")
 
 
 @pytest.mark.parametrize("make", [_no_action_dataset, _one_account_dataset,

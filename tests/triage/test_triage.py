@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import hypothesis.strategies as st
 import pandas as pd
 import pytest
+from hostile_world import HANDLES, hostile_analysis
 from hypothesis import HealthCheck, given, settings
-from test_report import HANDLES, hostile_analysis
 
 import netlib
 from netlib.dataset import normalize_handle

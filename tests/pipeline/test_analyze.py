@@ -19,7 +19,7 @@ from netlib.hubs import HubConfig
 from netlib.mirrors import MirrorConfig
 from netlib.results import Result
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
 #: sha256 of every CSV `netlib analyze data/sample --watchlist complaints.csv` writes.
 #: Refresh on purpose only: NETLIB_REFRESH_FINGERPRINTS=1 pytest tests/test_analyze.py

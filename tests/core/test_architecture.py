@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "netlib"
+PACKAGE = Path(__file__).resolve().parents[2] / "netlib"
 
 #: Lowest first. A module may import from its own unit and from units on lower layers.
 LAYERS: list[set[str]] = [

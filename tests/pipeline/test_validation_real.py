@@ -18,7 +18,7 @@ import pytest
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "validate_real.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "validate_real.py"
 
 
 def _load_script():

@@ -29,7 +29,7 @@ from netlib.mirrors.names import AFFIXES
 from netlib.mirrors.training import link_scores
 
 NOW = pd.Timestamp("2025-06-01", tz="UTC")
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 
 # --- names ---------------------------------------------------------------------------------------
@@ -463,7 +463,7 @@ def test_notebook_runs_on_a_tiny_scenario(tmp_path, monkeypatch):
     from netlib import synth
     from netlib.io.scenario import write_scenario
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     write_scenario(synth.generate(seed=3, scale=0.05), tmp_path / "tiny")
     notebook = jupytext.read(root / "notebooks" / "03-mirror-chains.py")
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",

@@ -385,10 +385,10 @@ def test_real_retweets_pairs_match_coortweet_and_flags_are_a_subset(realdata):
     assert res.params["behaviour_rule_applied"] is False  # one trace only
 
 
-def test_short_data_is_split_by_hours():
+def test_one_day_data_is_split_by_object():
     data, net, _ = make_world(5, days=1)
     res = detect(data, **FAST)
-    assert res.params["split_unit_s"] == 3600
+    assert res.params["confirmation_split"] == "object"
     assert set(res.flagged) == net
 
 
@@ -466,3 +466,52 @@ def test_config_rejects_unknown_options(world):
         CoordinationConfig().replace(x=1)
     with pytest.raises(ParameterError, match="engine"):
         CoordinationConfig(engine="hive")
+
+
+# --- confirmation sees one-day campaigns (split by object, not by day) -----------------------
+def _organic_stream(rng: np.random.Generator, *, n_accounts: int = 300, days: int = 30,
+                    per_account: int = 60) -> list[dict]:
+    """Reposts of popular and obscure objects at random times over ``days`` days."""
+    rows = []
+    n_objects = 3000
+    popularity = 1.0 / np.arange(1, n_objects + 1) ** 1.1
+    popularity /= popularity.sum()
+    born = rng.uniform(0, days * 86400, size=n_objects)  # each object lives about a day
+    for i in range(n_accounts):
+        objs = rng.choice(n_objects, size=per_account, p=popularity)
+        times = born[objs] + rng.exponential(6 * 3600, size=per_account)
+        rows += [{"account_id": f"org{i}", "object_id": f"o{o}", "t": t}
+                 for o, t in zip(objs, times, strict=True)]
+    return rows
+
+
+def _trace_frame(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    return pd.DataFrame({"account_id": frame["account_id"], "trace": "repost",
+                         "object_id": frame["object_id"],
+                         "timestamp": T0 + pd.to_timedelta(frame["t"].round(), unit="s"),
+                         "action_id": [f"r{i}" for i in range(len(frame))]})
+
+
+def test_one_morning_campaign_is_confirmed():
+    """8 accounts co-repost 40 objects within seconds during 3 hours of one day of 30."""
+    rng = np.random.default_rng(7)
+    rows = _organic_stream(rng)
+    camp = [f"camp{i}" for i in range(8)]
+    for a in camp:  # the campaign accounts also have an ordinary background
+        rows += [{"account_id": a, "object_id": f"o{int(o)}", "t": t}
+                 for o, t in zip(rng.integers(0, 3000, 30), rng.uniform(0, 30 * 86400, 30),
+                                 strict=True)]
+    start = 12 * 86400 + 8 * 3600
+    for k in range(40):
+        t = start + k * 3 * 3600 / 40
+        rows += [{"account_id": a, "object_id": f"campaign{k}", "t": t + rng.uniform(0, 20)}
+                 for a in camp]
+    res = detect(_trace_frame(rows), **FAST)
+    assert res.clusters["cluster_id"].nunique() == 1
+    assert set(res.flagged) == set(camp)
+
+
+def test_organic_stream_gives_no_cluster():
+    res = detect(_trace_frame(_organic_stream(np.random.default_rng(8))), **FAST)
+    assert len(res.flagged) <= 3  # at most one tiny false positive in 300 accounts

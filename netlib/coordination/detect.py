@@ -10,7 +10,6 @@ import pandas as pd
 from netlib.coordination import _steps as steps
 from netlib.coordination import network as nw
 from netlib.coordination.config import CoordinationConfig
-from netlib.coordination.confirm import split_unit
 from netlib.coordination.result import CoordinationResult, account_stats, cluster_stats
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError
@@ -30,9 +29,11 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     (3) edges weigh the distinct objects two accounts co-acted on; (4) each edge is tested
     against a null model that keeps every account's actions at their exact times and every
     object's popularity per time bin (see :mod:`netlib.coordination.significance`), with
-    Benjamini-Hochberg FDR control; (5) candidate groups are *discovered* on even days
-    (communities of edges with ``p <= select_p``) and *confirmed* on odd days, and the
-    other way round (:mod:`netlib.coordination.confirm`), pooling every member pair, and
+    Benjamini-Hochberg FDR control; (5) candidate groups are *discovered* on one half of the
+    shared objects (communities of edges with ``p <= select_p``) and *confirmed* on the
+    other half, and the other way round (:mod:`netlib.coordination.confirm`; each object
+    with all its actions goes to one half, so a one-day campaign is on both sides),
+    pooling every member pair, and
     each member is confirmed by its own pooled held-out test; groups confirmed together
     form the clusters, outside accounts whose pooled ties to a cluster are significant
     join it; (6) a cluster is reported when its co-actions span at least
@@ -101,8 +102,7 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
                           temp_directory=config.temp_directory)
     network = steps.tested_network(table, pairs, used, config)
     edges = network.edges
-    unit = split_unit(table["timestamp"]) if len(table) else 86400
-    confirmation = steps.confirm_groups(pairs, table, network, unit, config)
+    confirmation = steps.confirm_groups(pairs, table, network, config)
     merged = steps.merge_groups(confirmation, config)
     stability = steps.cluster_stability(edges[edges["significant"]], merged.labels, config)
     attached = steps.attach_outsiders(edges, pairs, merged.labels, config)
@@ -115,7 +115,7 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     cb = edges[ACCOUNT_ID_Y].map(labels.to_dict())
     edges[CLUSTER_ID] = ca.where(ca == cb).astype("Int64")
     params = {**dataclasses.asdict(config), "traces_used": list(used),
-              "split_unit_s": int(unit), "behaviour_rule_applied": reported.behaviour_rule,
+              "confirmation_split": "object", "behaviour_rule_applied": reported.behaviour_rule,
               "n_trace_rows": int(len(table)), "n_pairs": int(len(pairs)),
               "n_edges_tested": int(len(edges)),
               "n_edges_significant": int(edges["significant"].sum())}

@@ -193,7 +193,7 @@ class CoordinationResult:
         content_id_y, time_delta, timestamp, timestamp_y``.
     params : dict
         ``dataclasses.asdict`` of the :class:`~netlib.coordination.CoordinationConfig`
-        used, plus ``traces_used``, ``split_unit_s``, ``behaviour_rule_applied`` and counts
+        used, plus ``traces_used``, ``confirmation_split``, ``behaviour_rule_applied`` and counts
         (``n_trace_rows, n_pairs, n_edges_tested, n_edges_significant``).
     fingerprint : str
         SHA-256 of the input data.

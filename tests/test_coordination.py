@@ -515,3 +515,44 @@ def test_one_morning_campaign_is_confirmed():
 def test_organic_stream_gives_no_cluster():
     res = detect(_trace_frame(_organic_stream(np.random.default_rng(8))), **FAST)
     assert len(res.flagged) <= 3  # at most one tiny false positive in 300 accounts
+
+
+# --- timestamp resolution -------------------------------------------------------------------
+def _minute_table() -> pd.DataFrame:
+    """Three accounts sharing 6 objects, stamped to the minute (as the IRA files are)."""
+    rows = []
+    for k in range(6):
+        t = T0 + pd.Timedelta(hours=5 * k)
+        for j, a in enumerate(["a", "b", "c"]):  # c shares 40 s after a: often the next minute
+            rows.append({"account_id": a, "trace": "repost", "object_id": f"o{k}",
+                         "timestamp": (t + pd.Timedelta(seconds=20 * j + 30)).floor("min"),
+                         "action_id": f"{a}{k}"})
+    return pd.DataFrame(rows)
+
+
+def test_minute_resolution_is_recorded_and_warned():
+    from netlib.coordination.resolution import CoordinationWarning, timestamp_resolution
+
+    table = _minute_table()
+    assert timestamp_resolution(table["timestamp"]) == 60.0
+    with pytest.warns(CoordinationWarning, match="below the timestamp resolution"):
+        res = detect(table, window=10, min_participation=0, **FAST)
+    assert res.params["timestamp_resolution_s"] == 60.0
+    assert res.params["window"] == 10.0 and res.params["effective_window_s"] == 60.0
+    assert any("timestamp resolution" in n for n in res.notes)
+    # every pair on every object is joined: ties and the next minute alike
+    assert len(res.pairs) == 6 * 3
+
+
+def test_second_resolution_keeps_the_window_and_says_nothing(world, result):
+    assert result.params["timestamp_resolution_s"] == 1.0
+    assert result.params["effective_window_s"] == result.params["window"] == 60.0
+    assert result.notes == []
+
+
+def test_day_resolution_is_detected():
+    from netlib.coordination.resolution import timestamp_resolution
+
+    days = pd.Series(pd.date_range("2025-01-01", periods=50, freq="D", tz="UTC"))
+    assert timestamp_resolution(days) == 86400.0
+    assert np.isnan(timestamp_resolution(days.iloc[:0]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from typing import Any
 
 import pandas as pd
@@ -10,11 +11,17 @@ import pandas as pd
 from netlib.coordination import _steps as steps
 from netlib.coordination import network as nw
 from netlib.coordination.config import CoordinationConfig
+from netlib.coordination.resolution import (
+    CoordinationWarning,
+    effective_window,
+    resolution_note,
+    timestamp_resolution,
+)
 from netlib.coordination.result import CoordinationResult, account_stats, cluster_stats
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError
 from netlib.provenance import frame_fingerprint
-from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, CLUSTER_ID
+from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, CLUSTER_ID, TIMESTAMP
 from netlib.traces import TRACE_COLUMNS, build_traces
 
 __all__ = ["detect"]
@@ -62,7 +69,9 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
         ``.account_stats``, ``.pairs`` (co-action rows with ``trace, time_delta``),
         ``.params``, ``.fingerprint``, ``.null`` (calibration table), ``.candidates``
         (every confirmed group with its behaviours and whether it is reported),
-        ``.attachments``, ``.validation`` and ``.validation_members`` (split-half tests).
+        ``.attachments``, ``.validation`` and ``.validation_members`` (split-half tests),
+        ``.notes`` (plain-language caveats, e.g. a window at or below the timestamp
+        resolution; each is also issued as a :class:`CoordinationWarning`).
 
     Raises
     ------
@@ -95,6 +104,12 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     dataset = data if isinstance(data, Dataset) else None
     table = _trace_table(data, ready, config)
     used = tuple(sorted(set(table["trace"]))) if len(table) else ()
+    resolution = timestamp_resolution(table[TIMESTAMP]) if len(table) else float("nan")
+    notes = [n for n in [resolution_note(config.window, resolution)] if n]
+    for note in notes:
+        warnings.warn(note, CoordinationWarning, stacklevel=2)
+    asked, config = config, config.replace(
+        window=effective_window(config.window, resolution))
     pairs = nw.co_actions(table, window=config.window,
                           min_participation=config.min_participation,
                           max_object_shares=config.max_object_shares, engine=config.engine,
@@ -114,7 +129,8 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     ca = edges[ACCOUNT_ID].map(labels.to_dict())
     cb = edges[ACCOUNT_ID_Y].map(labels.to_dict())
     edges[CLUSTER_ID] = ca.where(ca == cb).astype("Int64")
-    params = {**dataclasses.asdict(config), "traces_used": list(used),
+    params = {**dataclasses.asdict(asked), "traces_used": list(used),
+              "timestamp_resolution_s": resolution if resolution == resolution else None, "effective_window_s": config.window,
               "confirmation_split": "object", "behaviour_rule_applied": reported.behaviour_rule,
               "n_trace_rows": int(len(table)), "n_pairs": int(len(pairs)),
               "n_edges_tested": int(len(edges)),
@@ -128,7 +144,7 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
         fingerprint=dataset.fingerprint() if dataset is not None else frame_fingerprint(table),
         null=network.null, candidates=reported.candidates,
         attachments=attached.attachments, validation=confirmation.groups,
-        validation_members=confirmation.members)
+        validation_members=confirmation.members, notes=notes)
 
 
 def _trace_table(data: Dataset | pd.DataFrame, ready: pd.DataFrame | None,

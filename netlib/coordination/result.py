@@ -193,7 +193,9 @@ class CoordinationResult:
         content_id_y, time_delta, timestamp, timestamp_y``.
     params : dict
         ``dataclasses.asdict`` of the :class:`~netlib.coordination.CoordinationConfig`
-        used, plus ``traces_used``, ``confirmation_split``, ``behaviour_rule_applied`` and counts
+        used, plus ``traces_used``, ``timestamp_resolution_s`` and ``effective_window_s``
+        (see :mod:`netlib.coordination.resolution`), ``confirmation_split``,
+        ``behaviour_rule_applied`` and counts
         (``n_trace_rows, n_pairs, n_edges_tested, n_edges_significant``).
     fingerprint : str
         SHA-256 of the input data.
@@ -210,6 +212,9 @@ class CoordinationResult:
         :data:`~netlib.coordination.confirm.GROUP_COLUMNS` and
         :data:`~netlib.coordination.confirm.MEMBER_COLUMNS`, plus ``q_value`` and, for
         members, ``confirmed``).
+    notes : list of str
+        Plain-language caveats a report should show (e.g. a window at or below the
+        timestamp resolution); each was also issued as a ``CoordinationWarning``.
     """
 
     clusters: pd.DataFrame
@@ -224,6 +229,7 @@ class CoordinationResult:
     attachments: pd.DataFrame | None = None
     validation: pd.DataFrame | None = None
     validation_members: pd.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
 
     def __repr__(self) -> str:
         return (f"CoordinationResult({self.clusters[CLUSTER_ID].nunique():,} clusters, "

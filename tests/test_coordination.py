@@ -432,6 +432,9 @@ def test_detect_without_coordination_gives_empty_tables(make, result):
     assert res.clusters.empty and res.flagged == []
     tables = res.tables()
     for name, frame in result.tables().items():  # the columns a result with clusters has
+        if name.startswith("cosharing_"):  # descriptive: co-sharing without coordination
+            assert list(tables[name].columns) == list(frame.columns)
+            continue
         assert tables[name].empty
         assert list(tables[name].columns)[:2] == list(frame.columns)[:2]
     assert list(tables["clusters"].columns) == ["account_id", "cluster_id"]
@@ -556,3 +559,58 @@ def test_day_resolution_is_detected():
     days = pd.Series(pd.date_range("2025-01-01", periods=50, freq="D", tz="UTC"))
     assert timestamp_resolution(days) == 86400.0
     assert np.isnan(timestamp_resolution(days.iloc[:0]))
+
+
+# --- two tiers: the co-sharing network (CooRTweet's components) and the tested clusters -------
+def test_cosharing_components_hold_every_account_and_explain_each_verdict(world, result):
+    _, net, fans = world
+    tables = result.tables()
+    comps, accounts = tables["cosharing_components"], tables["cosharing_accounts"]
+    from netlib.coordination.components import COMPONENT_COLUMNS
+
+    assert list(comps.columns) == COMPONENT_COLUMNS
+    assert list(accounts.columns) == ["account_id", "component_id"]
+    in_edges = set(result.edges["account_id"]) | set(result.edges["account_id_y"])
+    assert set(accounts["account_id"]) == in_edges
+    assert comps["n_accounts"].sum() == len(accounts)
+    assert comps["n_edges"].sum() == len(result.edges)
+    # every clustered account is in the component its verdict names
+    where = accounts.set_index("account_id")["component_id"]
+    for cid in set(where.reindex(sorted(net))):
+        row = comps.set_index("component_id").loc[cid]
+        assert row["verdict"].startswith("confirmed:") and row["tested"]
+        assert row["confirmed_accounts"] >= len(net) and row["cluster_ids"] != ""
+    assert comps["verdict"].str.len().gt(0).all()
+    small = comps[comps["n_accounts"] < 3]
+    assert small["verdict"].str.startswith("not tested: fewer than 3").all()
+
+
+def test_components_verdicts_without_clusters():
+    """Organic data: components exist, none confirmed, each says why."""
+    table = _trace_frame(_organic_stream(np.random.default_rng(8), n_accounts=120))
+    res = detect(table, **FAST)
+    comps = res.components
+    assert len(comps) and (comps["confirmed_accounts"] == 0).all()
+    assert comps["verdict"].str.match(r"not (tested|above chance|confirmed)").all()
+
+
+def test_share_chains_false_keys_a_share_by_the_post_it_shares():
+    from netlib.coordination import CoordinationConfig
+
+    acc = pd.DataFrame({"account_id": ["o", "a", "b"], "platform": "x",
+                        "handle": ["o", "a", "b"]})
+    act = pd.DataFrame([
+        {"action_id": "p", "account_id": "o", "timestamp": T0, "kind": "post",
+         "text": "an original post with enough words", "object_id": None},
+        {"action_id": "r1", "account_id": "a", "timestamp": T0 + pd.Timedelta(seconds=5),
+         "kind": "repost", "text": None, "object_id": "p"},
+        {"action_id": "r2", "account_id": "b", "timestamp": T0 + pd.Timedelta(seconds=9),
+         "kind": "repost", "text": None, "object_id": "r1"}])
+    data = netlib.Dataset.from_frames(acc, act, now=NOW)
+    for chains, objects in [(True, {"post:p"}), (False, {"post:p", "post:r1"})]:
+        res = detect(data, CoordinationConfig(share_chains=chains, min_participation=0,
+                                              **FAST))
+        reposts = res.pairs[res.pairs["trace"] == "repost"]
+        assert set(reposts["object_id"]) <= objects
+        assert (("a", "b") in set(zip(reposts["account_id"], reposts["account_id_y"],
+                                      strict=True))) is chains

@@ -10,6 +10,7 @@ import pandas as pd
 
 from netlib.coordination import _steps as steps
 from netlib.coordination import network as nw
+from netlib.coordination.components import account_components, component_table
 from netlib.coordination.config import CoordinationConfig
 from netlib.coordination.resolution import (
     CoordinationWarning,
@@ -21,8 +22,17 @@ from netlib.coordination.result import CoordinationResult, account_stats, cluste
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError
 from netlib.provenance import frame_fingerprint
-from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, CLUSTER_ID, TIMESTAMP
-from netlib.traces import TRACE_COLUMNS, build_traces
+from netlib.schema import (
+    ACCOUNT_ID,
+    ACCOUNT_ID_Y,
+    ACTION_ID,
+    CLUSTER_ID,
+    KIND,
+    OBJECT_ID,
+    TIMESTAMP,
+    TRACE,
+)
+from netlib.traces import SHARE_KINDS, TRACE_COLUMNS, build_traces
 
 __all__ = ["detect"]
 
@@ -70,7 +80,10 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
         ``.params``, ``.fingerprint``, ``.null`` (calibration table), ``.candidates``
         (every confirmed group with its behaviours and whether it is reported),
         ``.attachments``, ``.validation`` and ``.validation_members`` (split-half tests),
-        ``.notes`` (plain-language caveats, e.g. a window at or below the timestamp
+        ``.components`` and ``.account_components`` (the descriptive co-sharing
+        network's connected components, CooRTweet's, each with its test outcome and a
+        ``verdict``: see :mod:`netlib.coordination.components`), ``.notes``
+        (plain-language caveats, e.g. a window at or below the timestamp
         resolution; each is also issued as a :class:`CoordinationWarning`).
 
     Raises
@@ -135,6 +148,10 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
               "n_trace_rows": int(len(table)), "n_pairs": int(len(pairs)),
               "n_edges_tested": int(len(edges)),
               "n_edges_significant": int(edges["significant"].sum())}
+    comp_accounts = account_components(edges)
+    components = component_table(edges, comp_accounts, clusters, confirmation.groups,
+                                 confirmation.members, asked,
+                                 behaviour_rule=reported.behaviour_rule)
     return CoordinationResult(
         clusters=clusters, edges=edges, pairs=pairs, params=params,
         cluster_stats=cluster_stats(clusters, edges, pairs, table,
@@ -144,7 +161,8 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
         fingerprint=dataset.fingerprint() if dataset is not None else frame_fingerprint(table),
         null=network.null, candidates=reported.candidates,
         attachments=attached.attachments, validation=confirmation.groups,
-        validation_members=confirmation.members, notes=notes)
+        validation_members=confirmation.members, notes=notes, components=components,
+        account_components=comp_accounts)
 
 
 def _trace_table(data: Dataset | pd.DataFrame, ready: pd.DataFrame | None,
@@ -158,8 +176,28 @@ def _trace_table(data: Dataset | pd.DataFrame, ready: pd.DataFrame | None,
     else:
         table = build_traces(data, traces=config.traces, text_threshold=config.text_threshold,
                              media_distance=config.media_distance, seed=config.seed)
+        if not config.share_chains:
+            table = _direct_share_objects(table, data)
     missing = [c for c in TRACE_COLUMNS if c not in table.columns]
     if missing:
         raise DataFormatError(f"trace table: missing column{'s' if len(missing) > 1 else ''} "
                               f"{', '.join(missing)} (expected {', '.join(TRACE_COLUMNS)})")
     return table
+
+
+def _direct_share_objects(table: pd.DataFrame, data: Dataset | pd.DataFrame) -> pd.DataFrame:
+    """Repost rows keyed by the post *directly* shared, not the root of its share chain.
+
+    CooRTweet's object is the shared post itself (``referenced_tweet_id``); a share of a
+    share is then a different object from the original. ``share_chains=False`` asks for that.
+    """
+    actions = data.actions if isinstance(data, Dataset) else data
+    if OBJECT_ID not in actions.columns or table.empty:
+        return table
+    shares = actions[actions[KIND].isin(SHARE_KINDS) & actions[OBJECT_ID].notna()]
+    direct = dict(zip(shares[ACTION_ID].astype(str), "post:" + shares[OBJECT_ID].astype(str),
+                      strict=True))
+    is_share = (table[TRACE] == "repost") & table[ACTION_ID].astype(str).isin(direct)
+    out = table.copy()
+    out.loc[is_share, OBJECT_ID] = out.loc[is_share, ACTION_ID].astype(str).map(direct)
+    return out

@@ -68,15 +68,22 @@ def test_russian_edges_and_components_match_coortweet(realdata, measured, key, e
     assert res["ref_components_matched_exactly"] == 1.0
 
 
-def test_russian_tested_clusters_sit_inside_the_coshare_components(realdata, measured):
-    tier = _block(measured, "russian", realdata)["tested_clusters"]
-    if isinstance(tier, str):
-        pytest.xfail(f"netlib.analyze crashes on the Russian retweets, where no coordinated "
-                     f"group is confirmed (being fixed): {tier}")
-    assert 0 <= tier["components_with_clustered_accounts"] <= 23
+def test_russian_coortweet_components_are_cosharing_components_with_verdicts(realdata,
+                                                                          measured):
+    res = _block(measured, "russian", realdata)
+    tier = res["tested_clusters"]
+    assert not isinstance(tier, str), tier
+    # every CooRTweet component (23, largest 2,019) is a netlib co-sharing component
+    assert tier["ref_components_found_with_same_membership"] == tier["ref_components"] == 23
+    assert tier["cosharing_components"] == 23
+    assert tier["components_with_a_verdict"] == 23
+    rows = res["per_component"]
+    assert len(rows) == 23 and all(r["same_membership"] and r["verdict"] for r in rows)
+    assert rows[0]["accounts"] == 2019
+    # measured: none tested (almost every pair co-shared one object only), none confirmed
+    assert 0 <= tier["components_confirmed"] <= tier["components_tested"] <= 23
     if tier["clustered_accounts"]:
-        # clustered accounts co-shared within 60 s at least twice: they are in the network
-        assert tier["clustered_accounts_in_components"] >= 0.9
+        assert tier["clustered_accounts_in_components"] == 1.0
 
 
 # --- CooRTweet German elections: co-URL groups across Facebook and Twitter -----------------------

@@ -165,14 +165,11 @@ def measure_russian(realdata: Path) -> dict:
     raw = pyreadr.read_r(str(realdata / "coortweet" / "russian_coord_tweets.rda"))[
         "russian_coord_tweets"]
     res: dict = {"shares": len(raw), "accounts": int(raw["account_id"].nunique())}
-    comps60 = None
     for window, mp in COORTWEET_SETTINGS:
         key = f"tw{window}_mp{mp}"
         try:
             pairs = coshare_pairs(raw, window=window, min_participation=mp)
             res[key] = _parity(pairs, folder, f"coortweet_ref_{{kind}}_{key}.csv")
-            if key == "tw60_mp2":
-                comps60 = _components(_edges(pairs))
         except Exception as err:  # noqa: BLE001 - recorded, not hidden
             res[key] = failed(err)
             traceback.print_exc()

@@ -143,8 +143,9 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     cb = edges[ACCOUNT_ID_Y].map(labels.to_dict())
     edges[CLUSTER_ID] = ca.where(ca == cb).astype("Int64")
     params = {**dataclasses.asdict(asked), "traces_used": list(used),
-              "timestamp_resolution_s": resolution if resolution == resolution else None, "effective_window_s": config.window,
-              "confirmation_split": "object", "behaviour_rule_applied": reported.behaviour_rule,
+              "timestamp_resolution_s": resolution if resolution == resolution else None,
+              "effective_window_s": config.window, "confirmation_split": "object",
+              "behaviour_rule_applied": reported.behaviour_rule,
               "n_trace_rows": int(len(table)), "n_pairs": int(len(pairs)),
               "n_edges_tested": int(len(edges)),
               "n_edges_significant": int(edges["significant"].sum())}

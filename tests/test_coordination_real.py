@@ -11,19 +11,21 @@ from netlib.coordination import detect
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def russian():
-    from pathlib import Path
+_CACHE: dict = {}
 
-    folder = Path(__file__).resolve().parents[1].parent / "shared" / "realdata" / "coortweet"
-    if not folder.is_dir():
-        pytest.skip("real public data not found")
-    data = netlib.load(folder / "russian_coord_tweets.rda")
-    # CooRTweet's own question: window 60 s, min participation 2, the post directly shared
-    res = detect(data, window=60, min_participation=2, share_chains=False, n_consensus=0)
-    ref = pd.read_csv(folder / "reference_outputs" / "coortweet_ref_vertices_tw60_mp2.csv",
-                      dtype={"account_id": str})
-    return res, ref
+
+@pytest.fixture
+def russian(realdata):
+    """CooRTweet's Russian retweets through detect, once per session."""
+    if "russian" not in _CACHE:
+        folder = realdata / "coortweet"
+        data = netlib.load(folder / "russian_coord_tweets.rda")
+        # CooRTweet's own question: window 60 s, min participation 2, the post directly shared
+        res = detect(data, window=60, min_participation=2, share_chains=False, n_consensus=0)
+        ref = pd.read_csv(folder / "reference_outputs" / "coortweet_ref_vertices_tw60_mp2.csv",
+                          dtype={"account_id": str})
+        _CACHE["russian"] = (res, ref)
+    return _CACHE["russian"]
 
 
 def test_every_coortweet_component_is_a_cosharing_component(russian):

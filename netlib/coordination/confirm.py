@@ -19,21 +19,21 @@ earlier split by day parity put a one-day burst entirely on one side, where it c
 discovered but never tested. The bin is part of the unit because some objects recur all
 the time (a campaign's hashtag, a near-duplicate text group): hashed whole they would sit
 on one side with every co-use, and the held-out side could not see them at all; per bin,
-their uses are spread over both sides as before. A co-action is placed by its first
+their uses are spread over both sides bin by bin. A co-action is placed by its first
 action; one whose second action falls in the next bin (within ``window`` of a bin edge)
 is the only thing the split can cut.
 
-Why this is a valid held-out test: under the null model of
-:mod:`netlib.coordination.significance` (which object each action in a time bin went to is
-shuffled, per trace and bin), the objects of one half are shuffled among that half's
-actions only when the null is computed *within* the half, and the two halves' shuffles are
-independent. So the null's same-object probabilities ``s_h`` and the action pairs within the
-window are recomputed on each half's own rows (:func:`half_bins`); the held-out count of a
-group is then independent of the half its group was discovered on. This is sample splitting
-over independent units (Cox 1975), the units being objects; thinning single co-action events
-at random (Neufeld et al. 2024) would also keep a burst on both sides, but the co-actions on
-one object are not independent Poisson counts (one object shared by k accounts gives
-k(k-1)/2 correlated pairs), so whole objects are kept together.
+Why this is a valid held-out test: the null model of
+:mod:`netlib.coordination.significance` shuffles which object each action in a time bin
+went to (per trace and bin). Taken conditionally on which (object, bin) units fall in each
+half, it shuffles each half's objects among that half's actions, and the two halves'
+shuffles are independent. So the null's same-object probabilities ``s_h`` and the action
+pairs within the window are recomputed on each half's own rows (:func:`half_bins`), and the
+held-out count of a group does not depend on the half it was discovered on. This is sample
+splitting over independent units (Cox 1975), the units being (object, bin); thinning single
+co-action events at random (Neufeld et al. 2024) would also keep a burst on both sides, but
+the co-actions on one object are not independent Poisson counts (one object shared by k
+accounts gives k(k-1)/2 correlated pairs), so an object's actions in a bin stay together.
 
 References
 ----------

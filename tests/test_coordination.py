@@ -120,7 +120,8 @@ def test_without_behaviour_rule_fans_are_reported(world):
 def test_result_tables_and_evidence(world, result):
     _, net, _ = world
     tables = result.tables()
-    assert set(tables) == {"clusters", "coordination_edges", "cluster_stats"}
+    assert set(tables) == {"clusters", "coordination_edges", "cluster_stats",
+                           "cosharing_components", "cosharing_accounts"}
     assert list(tables["clusters"].columns) == ["account_id", "cluster_id"]
     for col in ("account_id", "account_id_y", "weight", "p_value", "q_value"):
         assert col in tables["coordination_edges"].columns

@@ -544,6 +544,7 @@ def test_minute_resolution_is_recorded_and_warned():
     assert res.params["timestamp_resolution_s"] == 60.0
     assert res.params["window"] == 10.0 and res.params["effective_window_s"] == 60.0
     assert any("timestamp resolution" in n for n in res.notes)
+    assert "timestamp resolution" in res._repr_html_()
     # every pair on every object is joined: ties and the next minute alike
     assert len(res.pairs) == 6 * 3
 

@@ -328,4 +328,4 @@ class CoordinationResult:
 
     def _repr_html_(self) -> str:
         """Notebook summary: counts, table sizes and parameters (every value escaped)."""
-        return summary_html("Coordinated clusters", self, lines=[repr(self)])
+        return summary_html("Coordinated clusters", self, lines=[repr(self), *self.notes])

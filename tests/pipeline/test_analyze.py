@@ -24,7 +24,8 @@ SAMPLE = ROOT / "data" / "sample"
 #: sha256 of every CSV `netlib analyze data/sample --watchlist complaints.csv` writes.
 #: Refresh on purpose only: NETLIB_REFRESH_FINGERPRINTS=1 pytest tests/test_analyze.py
 FINGERPRINTS = ROOT / "tests" / "data" / "sample_output_fingerprints.json"
-TABLES = {"clusters", "coordination_edges", "cluster_stats", "mirror_links", "mirror_chains",
+TABLES = {"clusters", "coordination_edges", "cluster_stats", "cosharing_components",
+          "cosharing_accounts", "mirror_links", "mirror_chains",
           "mirror_candidates", "hubs", "operator_groups", "operator_links", "timezones",
           "triage", "load_report"}
 

@@ -9,38 +9,32 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
-import re
 import sys
 from collections.abc import Sequence
 
 from netlib import pipeline, synth
 from netlib.coordination import write_coshare_pairs
-from netlib.errors import NetlibError
+from netlib.errors import NetlibError, ParameterError
 from netlib.io import detect_format, load
 from netlib.io.scenario import write_scenario
+from netlib.units import memory_size, seed_value
 
 __all__ = ["main"]
 
-_MEMORY = re.compile(r"\s*\d+(\.\d+)?\s*([KMGT]i?B|B)\s*", re.IGNORECASE)
-
-
 def _seed(text: str) -> int:
-    """argparse type: a seed is a whole number >= 0."""
+    """argparse type: a seed is a whole number from 0 to 2**32 - 1."""
     try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: a seed must be 0 or more")
-    return value
+        return seed_value(text.strip())
+    except ParameterError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _memory_limit(text: str) -> str:
     """argparse type: a memory size such as 4GB, 512MB or 1.5GiB."""
-    if not _MEMORY.fullmatch(text) or not float(re.match(r"\s*[\d.]+", text).group()) > 0:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a memory size (expected e.g. 4GB, 512MB or 1.5GiB)")
-    return text.strip()
+    try:
+        return memory_size(text)
+    except ParameterError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def load_options(args: argparse.Namespace) -> dict:

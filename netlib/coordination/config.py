@@ -12,7 +12,7 @@ from netlib.coordination.clusters import METHODS
 from netlib.coordination.engines.shares import ENGINES
 from netlib.coordination.network import WEIGHT, WEIGHT_TFIDF
 from netlib.errors import ParameterError
-from netlib.units import to_seconds
+from netlib.units import memory_size, seed_value, to_seconds
 
 __all__ = ["CoordinationConfig", "EDGE_WEIGHTS"]
 
@@ -145,6 +145,9 @@ class CoordinationConfig:
             "share_chains": bool(self.share_chains),
             "backbone": None if self.backbone is None else _number(self, "backbone", float),
             "traces": _trace_names(self.traces),
+            "seed": seed_value(self.seed),
+            "memory_limit": (None if self.memory_limit is None
+                             else memory_size(self.memory_limit)),
         }
         for name, value in values.items():
             object.__setattr__(self, name, value)

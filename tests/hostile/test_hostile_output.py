@@ -356,7 +356,7 @@ def test_check_output_folder_accepts_new_empty_and_netlib_folders(tmp_path):
 
 # --- 4. CLI arguments, bidi, determinism ------------------------------------------------------
 @pytest.mark.parametrize("args, message", [
-    (["--seed", "-1"], "must be a whole number from 0"), (["--seed", "x"], "not a whole number"),
+    (["--seed", "-1"], "must be a whole number from 0"), (["--seed", "x"], "must be a whole number"),
     (["--memory-limit", "lots"], "not a memory size"),
     (["--memory-limit", "0GB"], "not a memory size"),
 ])

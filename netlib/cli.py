@@ -10,6 +10,7 @@ import argparse
 import dataclasses
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 
 from netlib import pipeline, synth
@@ -200,7 +201,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UserWarning)
+            status = args.func(args)
+        for warning in caught:  # one readable line each, no source location
+            print(f"netlib {args.command}: note: {warning.message}", file=sys.stderr)
+        return status
     except NetlibError as err:
         print(f"netlib {args.command}: error: {err}", file=sys.stderr)
         return 2

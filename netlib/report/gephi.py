@@ -37,6 +37,7 @@ from netlib.schema import (
     STATUS,
     SUCCESSOR_ID,
     SUSPENDED_AT,
+    TIMESTAMP,
     URL,
     WEIGHT,
 )
@@ -213,4 +214,15 @@ def export_graph(analysis: Any, out_dir: str | Path, *,
             path = folder / f"{name}.{suffix}"
             writer(graph, path)
             written.append(path)
+        _fix_gexf_date(folder / f"{name}.gexf", analysis)
     return written
+
+
+def _fix_gexf_date(path: Path, analysis: Any) -> None:
+    """GEXF's ``lastmodifieddate`` is the data's last day, not today: same input, same bytes."""
+    actions = analysis.dataset.actions
+    last = actions[TIMESTAMP].max() if len(actions) else None
+    day = last.strftime("%Y-%m-%d") if last is not None and not pd.isna(last) else "1970-01-01"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r'lastmodifieddate="[0-9-]+"', f'lastmodifieddate="{day}"', text,
+                           count=1), encoding="utf-8")

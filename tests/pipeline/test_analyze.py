@@ -22,7 +22,7 @@ from netlib.results import Result
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
 #: sha256 of every CSV `netlib analyze data/sample --watchlist complaints.csv` writes.
-#: Refresh on purpose only: NETLIB_REFRESH_FINGERPRINTS=1 pytest tests/test_analyze.py
+#: Refresh on purpose only: NETLIB_REFRESH_FINGERPRINTS=1 pytest tests/pipeline/test_analyze.py
 FINGERPRINTS = ROOT / "tests" / "data" / "sample_output_fingerprints.json"
 TABLES = {"clusters", "coordination_edges", "cluster_stats", "cosharing_components",
           "cosharing_accounts", "mirror_links", "mirror_chains",

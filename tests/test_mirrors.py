@@ -150,7 +150,7 @@ def test_chain_positions_and_weakest_link_confidence():
 def test_links_carry_one_column_per_signal_and_evidence():
     res = detect_mirrors(_world())
     tables = res.tables()
-    assert set(tables) == {"mirror_links", "mirror_chains"}
+    assert set(tables) == {"mirror_links", "mirror_chains", "mirror_candidates"}
     for col in ["predecessor_id", "successor_id", "score", "rank", "handle_sim", "display_sim",
                 "name_rarity", "avatar_distance", "bio_sim", "shared_links",
                 "audience_overlap", "followee_overlap", "rhythm_sim", "gap_hours", "announces", "mentions_old"]:

@@ -27,7 +27,7 @@ WEIGHTS_FILE = "mirror_weights.json"
 FEATURES = (
     "name_sim", "handle_edit", "name_sim_x_rarity", "exact_stem", "display_sim", "avatar_sim", "bio_sim",
     "links", "audience", "followees", "same_cluster", "rhythm_sim", "recent", "recent_week", "spare", "announces",
-    "mentions_old", "same_platform",
+    "mentions_old", "same_platform", "same_handle",
 )
 
 
@@ -73,6 +73,8 @@ def features(signals: pd.DataFrame) -> pd.DataFrame:
     out["announces"] = s[C.ANNOUNCES].astype(float)
     out["mentions_old"] = s[C.MENTIONS_OLD].astype(float)
     out["same_platform"] = s[C.SAME_PLATFORM].astype(float)
+    out["same_handle"] = (s[C.SAME_HANDLE].astype(float) if C.SAME_HANDLE in s
+                          else pd.Series(0.0, index=s.index))
     return out[list(FEATURES)]
 
 

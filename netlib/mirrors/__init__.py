@@ -1,5 +1,9 @@
 """Mirror accounts: link every removed account to the accounts that replaced it.
 
+Removed accounts are known (``status``/``suspended_at``) or, where the data says
+nothing, inferred: an account silent far beyond its own rhythm before its platform's
+last action, or whose exact handle a later account took
+(:func:`~netlib.mirrors.candidates.infer_takedowns`; ``takedown_source`` says which).
 :func:`detect_mirrors` finds, for each suspended, deleted (or silent) account, the
 accounts first seen around its takedown that share a blocking key with it (name,
 edited name, avatar band, rare link), measures a dozen signals on each such pair, scores
@@ -85,7 +89,10 @@ class MirrorResult:
     params : dict
         ``dataclasses.asdict`` of the :class:`MirrorConfig`, plus what the run used and
         found: ``threshold_used, weights_source, coordination_given, n_predecessors,
-        n_candidate_pairs``.
+        n_candidate_pairs, n_predecessors_by_source`` (removed accounts per
+        ``takedown_source``) and ``notes`` (plain-language sentences on how removals were
+        learned, e.g. that they were inferred from silence, for a report to show; see
+        :func:`takedown_notes`).
     fingerprint : str
         Fingerprint of the input dataset.
     weights : dict
@@ -283,7 +290,7 @@ def detect_mirrors(data: Dataset, config: MirrorConfig | None = None, *,
     Examples
     --------
     >>> import pandas as pd
-    >>> from netlib.schema import Dataset
+    >>> from netlib.dataset import Dataset
     >>> acc = pd.DataFrame({"account_id": ["a", "b"], "platform": ["x", "x"],
     ...     "handle": ["Real_Truth_Daily", "RealTruthDaily2"],
     ...     "created_at": ["2025-01-01", "2025-02-02"],

@@ -66,6 +66,8 @@ def _utc_ns(values: pd.Series) -> np.ndarray:
         np.array([], dtype="int64")
 
 
+_WEEK = pd.Timedelta(days=7)
+
 #: ``takedown_source`` values: how each predecessor's removal time was learned.
 TAKEDOWN_SOURCES = {
     SUSPENDED_AT: "the data gives the removal time",
@@ -77,7 +79,7 @@ TAKEDOWN_SOURCES = {
 
 
 def infer_takedowns(actions: pd.DataFrame, *, factor: float = 3.0,
-                    floor: pd.Timedelta = pd.Timedelta(days=7),
+                    floor: pd.Timedelta = _WEEK,
                     min_actions: int = 5) -> pd.DataFrame:
     """Which accounts went silent far beyond their own rhythm before the data ends.
 
@@ -161,7 +163,7 @@ def _handle_key(value) -> str:
 
 def account_profiles(data: Dataset, *, silent_after: pd.Timedelta | None = None,
                      infer: bool = False, silence_factor: float = 3.0,
-                     silence_floor: pd.Timedelta = pd.Timedelta(days=7),
+                     silence_floor: pd.Timedelta = _WEEK,
                      silence_min_actions: int = 5) -> pd.DataFrame:
     """One row per account with its lifecycle and normalised names.
 

@@ -20,7 +20,8 @@ CHAIN_COLUMNS = [C.CHAIN_ID, C.POSITION, ACCOUNT_ID, C.PREDECESSOR_ID, PLATFORM,
 def assemble_chains(links: pd.DataFrame, profiles: pd.DataFrame) -> pd.DataFrame:
     """Walk accepted links from each lineage's first account.
 
-    Every successor has at most one predecessor (the scorer guarantees it), so each
+    Every successor has at most one predecessor in a lineage (the scorer allows a second
+    only for a re-registered handle; the lineage keeps the best-scoring one), so each
     lineage is a tree rooted at an account nobody succeeded; a predecessor re-created on
     two platforms gives two branches at the same position.
 
@@ -37,6 +38,10 @@ def assemble_chains(links: pd.DataFrame, profiles: pd.DataFrame) -> pd.DataFrame
     """
     if not len(links):
         return pd.DataFrame(columns=CHAIN_COLUMNS)
+    # a successor linked twice (a re-registered handle that is also another account's
+    # backup) joins the lineage of its best-scoring predecessor
+    links = links.sort_values(C.SCORE, ascending=False, kind="stable").drop_duplicates(
+        C.SUCCESSOR_ID)
     parent = dict(zip(links[C.SUCCESSOR_ID], links[C.PREDECESSOR_ID], strict=True))
     link_score = dict(zip(links[C.SUCCESSOR_ID], links[C.SCORE], strict=True))
     children: dict[str, list[str]] = {}

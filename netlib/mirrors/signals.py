@@ -16,8 +16,8 @@ from netlib.dataset import Dataset
 from netlib.mirrors import _columns as C
 from netlib.mirrors._util import edit_similarity, jw_similarity
 from netlib.mirrors.names import skeleton
-from netlib.text import find_announcements
 from netlib.schema import ACCOUNT_ID, ACTION_ID, OBJECT_ID, SOURCE_ID, TARGET_ID, TIMESTAMP
+from netlib.text import find_announcements
 
 __all__ = ["name_signals", "avatar_distance", "text_similarity", "shared_links",
            "audience_overlap", "followees", "rhythm_similarity", "announcement_signals", "announces", "ANNOUNCE", "WEAK_ANNOUNCEMENTS"]

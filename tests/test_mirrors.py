@@ -226,7 +226,8 @@ def test_shared_followees_alone_bring_a_fresh_name_into_the_candidates():
     assert row["blocks"] == "followees"
 
 
-def test_silent_accounts_are_predecessors_only_when_asked():
+def test_accounts_too_quiet_to_judge_are_predecessors_only_when_asked():
+    """One action each: no rhythm to infer silence from (the default needs 5 actions)."""
     accounts = [dict(account_id="a", handle="quiet_truth_teller", created_at="2024-01-01"),
                 dict(account_id="b", handle="quiet_truth_teller2", created_at="2025-03-02"),
                 dict(account_id="z", handle="someone_else", created_at="2024-01-01")]

@@ -1,5 +1,9 @@
 """Mirror accounts: link every removed account to the accounts that replaced it.
 
+Removed accounts are known (``status``/``suspended_at``) or, where the data says
+nothing, inferred: an account silent far beyond its own rhythm before its platform's
+last action, or whose exact handle a later account took
+(:func:`~netlib.mirrors.candidates.infer_takedowns`; ``takedown_source`` says which).
 :func:`detect_mirrors` finds, for each suspended, deleted (or silent) account, the
 accounts first seen around its takedown that share a blocking key with it (name,
 edited name, avatar band, rare link), measures a dozen signals on each such pair, scores
@@ -32,15 +36,17 @@ from netlib.mirrors import chains as _chains
 from netlib.mirrors import model as _model
 from netlib.mirrors import signals as _sig
 from netlib.mirrors._util import select_links
+from netlib.mirrors.candidates import TAKEDOWN_SOURCES, infer_takedowns
 from netlib.mirrors.chains import survival_curve
 from netlib.mirrors.config import MirrorConfig
 from netlib.mirrors.model import FEATURES, load_weights, reliability_table
 from netlib.mirrors.names import skeleton, stem
 from netlib.results import summary_html
-from netlib.schema import ACCOUNT_ID, BIO, PLATFORM, PROFILE_IMAGE_HASH
+from netlib.schema import ACCOUNT_ID, BIO, HANDLE, PLATFORM, PROFILE_IMAGE_HASH
 
 __all__ = ["detect_mirrors", "MirrorConfig", "MirrorResult", "pair_signals", "score_pairs", "skeleton",
-           "stem", "reliability_table", "survival_curve", "load_weights", "FEATURES"]
+           "stem", "reliability_table", "survival_curve", "load_weights", "FEATURES",
+           "takedown_notes", "infer_takedowns", "TAKEDOWN_SOURCES"]
 
 LINK_COLUMNS = [C.PREDECESSOR_ID, C.SUCCESSOR_ID, C.SCORE, C.RANK, *C.SIGNALS, C.BLOCKS, "model",
                 C.PREDECESSOR_PLATFORM, C.SUCCESSOR_PLATFORM, C.TAKEN_DOWN_AT,
@@ -62,7 +68,7 @@ class MirrorResult:
         signal (``handle_sim, handle_edit_sim, display_sim, name_sim, name_count,
         name_rarity, avatar_distance, avatar_sim, bio_sim, shared_links, audience_overlap,
         followee_overlap, same_cluster, rhythm_sim, gap_hours, announces, mentions_old,
-        same_platform``), then ``blocks`` (which blocking keys found the pair), ``model``
+        same_platform, same_handle``), then ``blocks`` (which blocking keys found the pair), ``model``
         (``full``, or ``no_social`` when either account has no follower/followee/interaction
         data), both platforms, ``taken_down_at, takedown_source, first_seen`` (of the
         successor).
@@ -83,7 +89,10 @@ class MirrorResult:
     params : dict
         ``dataclasses.asdict`` of the :class:`MirrorConfig`, plus what the run used and
         found: ``threshold_used, weights_source, coordination_given, n_predecessors,
-        n_candidate_pairs``.
+        n_candidate_pairs, n_predecessors_by_source`` (removed accounts per
+        ``takedown_source``) and ``notes`` (plain-language sentences on how removals were
+        learned, e.g. that they were inferred from silence, for a report to show; see
+        :func:`takedown_notes`).
     fingerprint : str
         Fingerprint of the input dataset.
     weights : dict
@@ -239,6 +248,7 @@ def pair_signals(data: Dataset, pairs: pd.DataFrame, profiles: pd.DataFrame, *,
     handles = prof["handle_skeleton"]
     out[C.ANNOUNCES], out[C.MENTIONS_OLD] = _sig.announcement_signals(out, texts, handles)
     out[C.SAME_PLATFORM] = (p[PLATFORM].to_numpy() == s[PLATFORM].to_numpy()).astype("int64")
+    out[C.SAME_HANDLE] = _sig.same_handle(p[HANDLE].tolist(), s[HANDLE].tolist())
     out[C.PREDECESSOR_PLATFORM] = p[PLATFORM].to_numpy()
     out[C.SUCCESSOR_PLATFORM] = s[PLATFORM].to_numpy()
     out[C.TAKEN_DOWN_AT] = p[C.TAKEN_DOWN_AT].to_numpy()
@@ -302,7 +312,11 @@ def detect_mirrors(data: Dataset, config: MirrorConfig | None = None, *,
     clusters = _clusters_of(coordination)
     before, after = config.window
 
-    prof = _cand.account_profiles(data, silent_after=config.silent_timedelta)
+    prof = _cand.account_profiles(
+        data, silent_after=config.silent_timedelta, infer=config.infer_takedowns,
+        silence_factor=config.silence_factor,
+        silence_floor=pd.Timedelta(seconds=config.silence_floor),
+        silence_min_actions=config.silence_min_actions)
     links = _cand.account_links(data, max_accounts=config.max_link_accounts)
     texts = _cand.early_texts(data, prof[ACCOUNT_ID], n_posts=config.early_posts)
     social = (_sig.audience(data), _sig.followees(data))
@@ -321,11 +335,15 @@ def detect_mirrors(data: Dataset, config: MirrorConfig | None = None, *,
     ends = [x for x in (prof[C.LAST_SEEN].max(), prof[C.FIRST_SEEN].max(),
                         prof[C.TAKEN_DOWN_AT].max()) if pd.notna(x)]
     survival = _chains.survival_table(prof, accepted, max(ends) if ends else None)
+    by_source = {str(k): int(v) for k, v in
+                 prof[C.TAKEDOWN_SOURCE].dropna().value_counts().sort_index().items()}
     params = {**dataclasses.asdict(config), "threshold_used": thr,
               "weights_source": w.get("source", "dict"),
               "coordination_given": clusters is not None,
               "n_predecessors": int(prof[C.TAKEN_DOWN_AT].notna().sum()),
-              "n_candidate_pairs": int(len(pairs))}
+              "n_candidate_pairs": int(len(pairs)),
+              "n_predecessors_by_source": by_source,
+              "notes": takedown_notes(by_source, len(prof), config)}
     return MirrorResult(
         links=accepted, candidates=scored, chains=chains,
         chain_stats=_chains.chain_stats(chains, clusters), survival=survival,
@@ -333,6 +351,38 @@ def detect_mirrors(data: Dataset, config: MirrorConfig | None = None, *,
                             else _chains.cluster_recreation(survival, chains, clusters)),
         params=params, fingerprint=data.fingerprint(),
         weights={k: v for k, v in w.items() if k != "source"})
+
+
+def takedown_notes(by_source: dict[str, int], n_accounts: int,
+                   config: MirrorConfig) -> list[str]:
+    """Plain-language notes on how removals were learned (for a report or load report).
+
+    Examples
+    --------
+    >>> takedown_notes({"inferred": 3, "suspended_at": 2}, 10, MirrorConfig())[0][:40]
+    '3 of 10 accounts had no removal data and'
+    """
+    notes = []
+    inferred = by_source.get("inferred", 0)
+    reused = by_source.get("inferred_handle_reused", 0)
+    if inferred:
+        notes.append(
+            f"{inferred:,} of {n_accounts:,} accounts had no removal data and were inferred "
+            f"gone: silent for longer than max({config.silence_factor:g} x their "
+            f"90th-percentile gap between actions, {config.silence_floor / 86400:g} days) "
+            f"before their platform's last action (at least {config.silence_min_actions} "
+            "actions). An inferred removal may only be an account that stopped posting; "
+            "links from it are marked takedown_source='inferred'.")
+    if reused:
+        notes.append(
+            f"{reused:,} accounts were inferred gone because a later account took their "
+            "exact handle (a handle is held by one account at a time); marked "
+            "takedown_source='inferred_handle_reused'.")
+    if not by_source:
+        notes.append("No account is known or inferred to be removed: no mirror links can "
+                     "be found" + ("" if config.infer_takedowns else
+                                   " (takedown inference is off)") + ".")
+    return notes
 
 
 def score_pairs(data: Dataset, pairs: pd.DataFrame, profiles: pd.DataFrame, *,

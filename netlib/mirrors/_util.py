@@ -30,23 +30,31 @@ def _similarity(a: list[str], b: list[str], scorer) -> np.ndarray:
 
 def select_links(scored: pd.DataFrame, threshold: float) -> np.ndarray:
     """Greedy one-to-one choice: best score first; one successor per predecessor per
-    platform, one predecessor per successor. Returns the accepted mask."""
+    platform, one predecessor per successor. Returns the accepted mask.
+
+    One exception: a re-registered handle (``same_handle`` = 1: a new id took the removed
+    account's exact handle) is the same name continuing, so its successor may *also* be
+    the successor of one other removed account (a backup that took over the handle).
+    Each successor thus has at most one same-handle predecessor and one other.
+    """
     order = np.lexsort((scored[C.SUCCESSOR_ID].to_numpy(), scored[C.PREDECESSOR_ID].to_numpy(),
                         -scored[C.SCORE].to_numpy()))
     used_pred: set[tuple[str, str]] = set()
-    used_succ: set[str] = set()
+    used_succ: set[tuple[str, bool]] = set()
     accepted = np.zeros(len(scored), dtype=bool)
     pred = scored[C.PREDECESSOR_ID].to_numpy()
     succ = scored[C.SUCCESSOR_ID].to_numpy()
     plat = scored[C.SUCCESSOR_PLATFORM].to_numpy()
     sc = scored[C.SCORE].to_numpy()
+    same = (scored[C.SAME_HANDLE].fillna(0).to_numpy(dtype=float) > 0
+            if C.SAME_HANDLE in scored else np.zeros(len(scored), dtype=bool))
     for i in order:
         if sc[i] < threshold:
             break
         key = (pred[i], plat[i])
-        if key in used_pred or succ[i] in used_succ:
+        if key in used_pred or (succ[i], bool(same[i])) in used_succ:
             continue
         used_pred.add(key)
-        used_succ.add(succ[i])
+        used_succ.add((succ[i], bool(same[i])))
         accepted[i] = True
     return accepted

@@ -11,6 +11,8 @@ successor was first seen inside the predecessor's takedown window. Keys are:
 ``a``     one of four bands of the avatar hash (an exact band means few differing bits)
 ``l``     a rare link (profile URL, bio link, invite link or posted URL)
 ``f/g``   a shared follower or interactor / a shared followee (when follows are known)
+``r``     the exact same handle (case-folded), taken by a later account: a re-registered
+          handle is paired *whatever the gap* after the takedown (no ``after`` limit)
 ========  =======================================================================
 
 Keys are joined inside weekly time buckets, so the work grows with the number of
@@ -43,11 +45,12 @@ from netlib.schema import (
     URLS,
 )
 
-__all__ = ["account_profiles", "account_links", "candidate_pairs", "BLOCK_NAMES"]
+__all__ = ["account_profiles", "account_links", "candidate_pairs", "infer_takedowns",
+           "BLOCK_NAMES", "TAKEDOWN_SOURCES"]
 
 BLOCK_NAMES = {1: "name", 2: "edit", 4: "affix", 8: "avatar", 16: "link", 32: "audience",
-               64: "followees"}
-_FLAG_WEIGHT = {1: 4, 2: 2, 4: 1, 8: 4, 16: 4, 32: 2, 64: 2}
+               64: "followees", 128: "reused"}
+_FLAG_WEIGHT = {1: 4, 2: 2, 4: 1, 8: 4, 16: 4, 32: 2, 64: 2, 128: 8}
 _URL_IN_TEXT = re.compile(r"(?:https?://|www\.|t\.me/|chat\.whatsapp\.com/)[^\s<>\"')]+",
                           re.IGNORECASE)
 _MENTION = re.compile(r"@([\w.]{2,40})", re.UNICODE)
@@ -63,7 +66,105 @@ def _utc_ns(values: pd.Series) -> np.ndarray:
         np.array([], dtype="int64")
 
 
-def account_profiles(data: Dataset, *, silent_after: pd.Timedelta | None = None) -> pd.DataFrame:
+_WEEK = pd.Timedelta(days=7)
+
+#: ``takedown_source`` values: how each predecessor's removal time was learned.
+TAKEDOWN_SOURCES = {
+    SUSPENDED_AT: "the data gives the removal time",
+    "last_activity": "the status says removed; the time is its last action",
+    "silence": "silent for ``silent_after`` before the end of the data (asked for)",
+    "inferred": "inferred: silent far beyond its own rhythm before its platform's last action",
+    "inferred_handle_reused": "inferred: a later account took its exact handle",
+}
+
+
+def infer_takedowns(actions: pd.DataFrame, *, factor: float = 3.0,
+                    floor: pd.Timedelta = _WEEK,
+                    min_actions: int = 5) -> pd.DataFrame:
+    """Which accounts went silent far beyond their own rhythm before the data ends.
+
+    An account with ``n >= min_actions`` actions is *silent* when the time from its last
+    action to the last action on its platform (the end of observation) exceeds
+    ``max(factor x q90, floor)``, where ``q90`` is the 90th percentile of its own gaps
+    between consecutive actions.
+
+    Why this rule: if a live account acts as a Poisson process of rate ``lambda``, the
+    chance of no action in a time ``t`` is ``exp(-lambda t)`` (the survival function of
+    the waiting time); its ``q90`` gap is ``ln(10)/lambda``, so a silence of
+    ``factor x q90`` has probability ``10**-factor`` (1 in 1,000 for the default 3).
+    Real activity is bursty with heavy-tailed gaps (Barabási 2005), which makes the mean
+    gap a poor scale: the 90th percentile is robust to bursts yet still reflects long
+    pauses, and the floor keeps weekly rhythms (a weekend, a holiday week) from reading
+    as a takedown. Fewer than ``min_actions`` actions give no usable rate.
+
+    Parameters
+    ----------
+    actions : DataFrame
+        ``account_id, timestamp, platform``.
+    factor : float
+        ``k`` above.
+    floor : Timedelta
+        Shortest silence ever inferred.
+    min_actions : int
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``account_id``: ``n_actions, last_action, end, q90_gap, needed,
+        silent`` (``needed``: the silence the rule asks for; ``end``: the platform's last
+        action).
+
+    References
+    ----------
+    Lawless, J. F. (2003). Statistical Models and Methods for Lifetime Data (2nd ed.).
+    Wiley. doi:10.1002/9781118033005 (survival and hazard of waiting times).
+    Barabási, A.-L. (2005). The origin of bursts and heavy tails in human dynamics.
+    Nature 435, 207-211. doi:10.1038/nature03459
+
+    Examples
+    --------
+    >>> t = pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03", "2025-01-04",
+    ...                     "2025-01-05", "2025-01-01", "2025-03-01"], utc=True)
+    >>> act = pd.DataFrame({"account_id": list("aaaaabb"), "platform": "x", "timestamp": t})
+    >>> infer_takedowns(act)["silent"].to_dict()
+    {'a': True, 'b': False}
+    """
+    cols = ["n_actions", "last_action", "end", "q90_gap", "needed", "silent"]
+    if not len(actions):
+        return pd.DataFrame(columns=cols, index=pd.Index([], name=ACCOUNT_ID))
+    a = pd.DataFrame({ACCOUNT_ID: actions[ACCOUNT_ID].astype(str).to_numpy(),
+                      PLATFORM: actions[PLATFORM].astype(str).to_numpy(),
+                      "t": _utc_ns(actions[TIMESTAMP])})
+    a = a[a["t"] != np.iinfo(np.int64).min].sort_values([ACCOUNT_ID, "t"], kind="stable")
+    end_of = a.groupby(PLATFORM)["t"].max()
+    a["gap"] = a.groupby(ACCOUNT_ID)["t"].diff()
+    g = a.groupby(ACCOUNT_ID, sort=True)
+    out = pd.DataFrame({"n_actions": g.size(), "last_ns": g["t"].max(),
+                        "platform": g[PLATFORM].agg(lambda x: x.mode().iat[0])})
+    out["q90_ns"] = g["gap"].quantile(0.9)
+    out["end_ns"] = out["platform"].map(end_of)
+    needed = np.maximum(factor * out["q90_ns"].fillna(0.0).to_numpy(), float(floor.value))
+    silence = (out["end_ns"] - out["last_ns"]).to_numpy(dtype=float)
+    out["silent"] = (out["n_actions"].to_numpy() >= min_actions) & (silence > needed)
+    res = pd.DataFrame({
+        "n_actions": out["n_actions"].astype("int64"),
+        "last_action": pd.to_datetime(out["last_ns"], utc=True),
+        "end": pd.to_datetime(out["end_ns"], utc=True),
+        "q90_gap": pd.to_timedelta(out["q90_ns"], unit="ns"),
+        "needed": pd.to_timedelta(needed, unit="ns"),
+        "silent": out["silent"].astype(bool)}, index=out.index)
+    res.index.name = ACCOUNT_ID
+    return res[cols]
+
+
+def _handle_key(value) -> str:
+    return str(value).strip().lstrip("@").casefold() if isinstance(value, str) else ""
+
+
+def account_profiles(data: Dataset, *, silent_after: pd.Timedelta | None = None,
+                     infer: bool = False, silence_factor: float = 3.0,
+                     silence_floor: pd.Timedelta = _WEEK,
+                     silence_min_actions: int = 5) -> pd.DataFrame:
     """One row per account with its lifecycle and normalised names.
 
     Parameters
@@ -72,13 +173,21 @@ def account_profiles(data: Dataset, *, silent_after: pd.Timedelta | None = None)
     silent_after : Timedelta, optional
         When given, an account not known to be removed whose last action is this long
         before the end of the data counts as gone at its last action.
+    infer : bool
+        Infer takedowns of accounts whose status is unknown (see :func:`infer_takedowns`;
+        also an account whose exact handle a later account uses counts as gone).
+    silence_factor, silence_floor, silence_min_actions
+        The rule of :func:`infer_takedowns`.
 
     Returns
     -------
     DataFrame
         ``account_id, platform, handle, display_name, handle_skeleton, handle_stem,
         display_stem, first_seen, last_seen, n_actions, taken_down_at, takedown_source,
-        name_count`` (``name_count``: accounts in the table sharing the handle stem).
+        name_count`` (``name_count``: accounts in the table sharing the handle stem;
+        ``first_seen``: the earlier of creation and first action; ``takedown_source``: one
+        of :data:`TAKEDOWN_SOURCES`, missing for accounts not gone). Known removals
+        (``suspended_at``, or a removed ``status``) always win over inferred ones.
     """
     acc = data.accounts
     act = data.actions
@@ -99,7 +208,9 @@ def account_profiles(data: Dataset, *, silent_after: pd.Timedelta | None = None)
     first_act = pd.to_datetime(ids.map(grouped["min"]), utc=True)
     last_act = pd.to_datetime(ids.map(grouped["max"]), utc=True)
     created = pd.to_datetime(acc[CREATED_AT], utc=True).reset_index(drop=True)
-    out[C.FIRST_SEEN] = created.where(created.notna(), first_act)
+    # the earlier of the two: a creation time after the first action is a data error
+    # (e.g. a creation time joined from another account of the same handle)
+    out[C.FIRST_SEEN] = created.where(created.notna() & ~(created > first_act), first_act)
     out[C.LAST_SEEN] = last_act
     out["n_actions"] = ids.map(grouped["size"]).fillna(0).astype("int64")
     suspended = pd.to_datetime(acc[SUSPENDED_AT], utc=True).reset_index(drop=True)
@@ -118,6 +229,28 @@ def account_profiles(data: Dataset, *, silent_after: pd.Timedelta | None = None)
                   & (last_act < end - pd.Timedelta(silent_after))).to_numpy(bool)
         down[silent] = last_act[silent]
         source[silent] = "silence"
+    if infer and len(act):
+        unknown = (status.isna() & suspended.isna() & down.isna()).to_numpy(bool) \
+            & last_act.notna().to_numpy()
+        rule = infer_takedowns(act, factor=silence_factor, floor=silence_floor,
+                               min_actions=silence_min_actions)
+        silent = unknown & ids.map(rule["silent"]).fillna(False).to_numpy(bool)
+        down[silent] = last_act[silent]
+        source[silent] = "inferred"
+        # a handle is held by one account at a time: a later account using the exact
+        # handle means this one was renamed, deleted or removed before it
+        key = pd.Series([_handle_key(h) for h in out[HANDLE]])
+        first_ns = _utc_ns(out[C.FIRST_SEEN])
+        last_ns = _utc_ns(last_act)
+        later = pd.DataFrame({"key": key, "first": first_ns})
+        later = later[(later["key"].str.len() >= 3)
+                      & (later["first"] != np.iinfo(np.int64).min)]
+        latest_start = later.groupby("key")["first"].max()
+        reused = (unknown & down.isna().to_numpy()
+                  & (key.map(latest_start).fillna(np.iinfo(np.int64).min).to_numpy()
+                     > last_ns))
+        down[reused] = last_act[reused]
+        source[reused] = "inferred_handle_reused"
     out[C.TAKEN_DOWN_AT] = down
     out[C.TAKEDOWN_SOURCE] = source
     counts = out["handle_stem"].value_counts()
@@ -323,6 +456,8 @@ def candidate_pairs(prof: pd.DataFrame, *, avatars: pd.Series, links: pd.DataFra
     keep = ((pi != si) & (gap >= -before.value) & (gap <= after.value)
             & ((first[pi] == nat) | (first[si] > first[pi])))
     pairs = pairs.loc[keep, ["p", "s", "flag"]]
+    pairs = pd.concat([pairs, _reused_pairs(prof, down, first, before.value, max_block)],
+                      ignore_index=True)
     if not len(pairs):
         return empty
     pair_code = pairs["p"].to_numpy() * len(ids) + pairs["s"].to_numpy()
@@ -339,6 +474,31 @@ def candidate_pairs(prof: pd.DataFrame, *, avatars: pd.Series, links: pd.DataFra
     return pd.DataFrame({C.PREDECESSOR_ID: ids[agg["p"].to_numpy()],
                          C.SUCCESSOR_ID: ids[agg["s"].to_numpy()],
                          C.BLOCKS: agg["blocks"].to_numpy(dtype="int64")})
+
+
+def _reused_pairs(prof: pd.DataFrame, down: np.ndarray, first: np.ndarray, before: int,
+                  max_block: int) -> pd.DataFrame:
+    """(p, s, 128) for every removed account p and later account s with its exact handle.
+
+    No ``after`` limit: a handle re-registered months after the takedown is still a
+    candidate (a handle is held by one account at a time, so the later account took it
+    over). Handles shared by more than ``max_block`` accounts are skipped.
+    """
+    nat = np.iinfo(np.int64).min
+    key = pd.Series([_handle_key(h) for h in prof[HANDLE]])
+    frame = pd.DataFrame({"key": key, "i": np.arange(len(prof))})
+    frame = frame[frame["key"].str.len() >= 3]
+    size = frame.groupby("key")["i"].transform("size")
+    frame = frame[(size >= 2) & (size <= max_block)]
+    if not len(frame):
+        return pd.DataFrame({"p": [], "s": [], "flag": []}, dtype="int64")
+    both = frame.merge(frame, on="key", suffixes=("_p", "_s"))
+    pi, si = both["i_p"].to_numpy(), both["i_s"].to_numpy()
+    keep = ((pi != si) & (down[pi] != nat) & (first[si] != nat)
+            & (first[si] - np.where(down[pi] != nat, down[pi], 0) >= -before)
+            & ((first[pi] == nat) | (first[si] > first[pi])))
+    return pd.DataFrame({"p": pi[keep], "s": si[keep],
+                         "flag": np.full(int(keep.sum()), 128, dtype=np.int64)})
 
 
 def mention_stems(texts: pd.Series) -> pd.Series:

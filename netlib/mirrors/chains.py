@@ -14,13 +14,14 @@ __all__ = ["assemble_chains", "chain_stats", "survival_table", "survival_curve",
 
 CHAIN_COLUMNS = [C.CHAIN_ID, C.POSITION, ACCOUNT_ID, C.PREDECESSOR_ID, PLATFORM, HANDLE,
                  C.FIRST_SEEN, C.TAKEN_DOWN_AT, C.LINK_SCORE, C.CONFIDENCE,
-                 C.CHAIN_CONFIDENCE, C.N_GENERATIONS, C.N_ACCOUNTS]
+                 C.CHAIN_CONFIDENCE, C.N_GENERATIONS, C.N_ACCOUNTS, C.TAKEDOWN_SOURCE]
 
 
 def assemble_chains(links: pd.DataFrame, profiles: pd.DataFrame) -> pd.DataFrame:
     """Walk accepted links from each lineage's first account.
 
-    Every successor has at most one predecessor (the scorer guarantees it), so each
+    Every successor has at most one predecessor in a lineage (the scorer allows a second
+    only for a re-registered handle; the lineage keeps the best-scoring one), so each
     lineage is a tree rooted at an account nobody succeeded; a predecessor re-created on
     two platforms gives two branches at the same position.
 
@@ -29,13 +30,18 @@ def assemble_chains(links: pd.DataFrame, profiles: pd.DataFrame) -> pd.DataFrame
     DataFrame
         ``chain_id, position, account_id, predecessor_id, platform, handle, first_seen,
         taken_down_at, link_score, confidence, chain_confidence, n_generations,
-        n_accounts``. ``position`` is 0 for the original account; ``confidence`` is the
+        n_accounts, takedown_source`` (how the account's removal was learned, see
+        :data:`netlib.mirrors.candidates.TAKEDOWN_SOURCES`). ``position`` is 0 for the original account; ``confidence`` is the
         weakest link score on the path from the original to this account;
         ``chain_confidence`` the weakest link of the whole lineage; ``n_generations`` the
         number of re-creations along the longest path.
     """
     if not len(links):
         return pd.DataFrame(columns=CHAIN_COLUMNS)
+    # a successor linked twice (a re-registered handle that is also another account's
+    # backup) joins the lineage of its best-scoring predecessor
+    links = links.sort_values(C.SCORE, ascending=False, kind="stable").drop_duplicates(
+        C.SUCCESSOR_ID)
     parent = dict(zip(links[C.SUCCESSOR_ID], links[C.PREDECESSOR_ID], strict=True))
     link_score = dict(zip(links[C.SUCCESSOR_ID], links[C.SCORE], strict=True))
     children: dict[str, list[str]] = {}
@@ -44,7 +50,7 @@ def assemble_chains(links: pd.DataFrame, profiles: pd.DataFrame) -> pd.DataFrame
     involved = set(parent) | set(children)
     sub = profiles[profiles[ACCOUNT_ID].isin(involved)]
     info = {col: dict(zip(sub[ACCOUNT_ID], sub[col], strict=True))
-            for col in (PLATFORM, HANDLE, C.FIRST_SEEN, C.TAKEN_DOWN_AT)}
+            for col in (PLATFORM, HANDLE, C.FIRST_SEEN, C.TAKEN_DOWN_AT, C.TAKEDOWN_SOURCE)}
     never = pd.Timestamp.max.tz_localize("UTC")
     roots = [a for a in children if a not in parent]
     roots.sort(key=lambda a: (info[C.TAKEN_DOWN_AT][a] if pd.notna(
@@ -71,7 +77,8 @@ def assemble_chains(links: pd.DataFrame, profiles: pd.DataFrame) -> pd.DataFrame
                          C.TAKEN_DOWN_AT: info[C.TAKEN_DOWN_AT][node],
                          C.LINK_SCORE: score, C.CONFIDENCE: conf if pred else np.nan,
                          C.CHAIN_CONFIDENCE: weakest, C.N_GENERATIONS: depth_max,
-                         C.N_ACCOUNTS: len(members)})
+                         C.N_ACCOUNTS: len(members),
+                         C.TAKEDOWN_SOURCE: info[C.TAKEDOWN_SOURCE][node]})
     return pd.DataFrame(rows, columns=CHAIN_COLUMNS)
 
 

@@ -31,7 +31,24 @@ class MirrorConfig:
         ... up to this long behind it; default 30 days.
     silent_after : float or None
         Also treat accounts whose last action is this long before the end of the data as
-        gone (at their last action). Off (None) by default.
+        gone (at their last action), whatever their own rhythm. Off (None) by default.
+    infer_takedowns : bool
+        Infer "went silent" for accounts whose status is unknown (no ``status`` and no
+        ``suspended_at``) from their own activity rate; on by default. An account counts
+        as gone at its last action when the time from that action to the last action on
+        its platform exceeds ``max(silence_factor x its 90th-percentile gap between
+        actions, silence_floor)`` and it has at least ``silence_min_actions`` actions; an
+        account whose exact handle a *later* account uses (a handle is held by one account
+        at a time) counts as gone too. Known removals always win. See
+        :func:`netlib.mirrors.candidates.infer_takedowns`.
+    silence_factor : float
+        ``k`` of the silence rule (default 3: under a Poisson rhythm the chance of a silence
+        this long from a live account is about ``10**-k``).
+    silence_floor : float
+        Shortest silence ever read as a takedown; default 7 days (weekly rhythms).
+    silence_min_actions : int
+        Accounts with fewer actions have no rate to judge by and are never inferred silent
+        (default 5).
     threshold : float or None
         Decision threshold on the score in [0, 1] (None: the one stored with the weights).
     weights : str, Path, dict or None
@@ -67,6 +84,10 @@ class MirrorConfig:
     before: float = 7 * 86400.0
     after: float = 30 * 86400.0
     silent_after: float | None = None
+    infer_takedowns: bool = True
+    silence_factor: float = 3.0
+    silence_floor: float = 7 * 86400.0
+    silence_min_actions: int = 5
     threshold: float | None = None
     weights: str | Path | dict | None = None
     max_block: int = 200
@@ -82,6 +103,20 @@ class MirrorConfig:
         set_("after", to_seconds(self.after, name="after", allow_zero=True))
         if self.silent_after is not None:
             set_("silent_after", to_seconds(self.silent_after, name="silent_after"))
+        set_("silence_floor", to_seconds(self.silence_floor, name="silence_floor",
+                                         allow_zero=True))
+        if not isinstance(self.infer_takedowns, bool):
+            raise ParameterError(f"infer_takedowns={self.infer_takedowns!r} must be True or "
+                                 "False")
+        try:
+            factor = float(self.silence_factor)
+        except (TypeError, ValueError) as err:
+            raise ParameterError(f"silence_factor={self.silence_factor!r} must be a positive "
+                                 "number") from err
+        if not factor > 0:
+            raise ParameterError(f"silence_factor={self.silence_factor!r} must be a positive "
+                                 "number")
+        set_("silence_factor", factor)
         if self.threshold is not None:
             try:
                 thr = float(self.threshold)
@@ -97,7 +132,7 @@ class MirrorConfig:
         if isinstance(self.weights, Path):
             set_("weights", str(self.weights))
         for name in ("max_block", "max_candidates", "max_link_accounts", "early_posts",
-                     "min_rhythm_actions"):
+                     "min_rhythm_actions", "silence_min_actions"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ParameterError(f"{name}={value!r} must be a non-negative integer")

@@ -27,14 +27,15 @@ WEIGHTS_FILE = "mirror_weights.json"
 FEATURES = (
     "name_sim", "handle_edit", "name_sim_x_rarity", "exact_stem", "display_sim", "avatar_sim", "bio_sim",
     "links", "audience", "followees", "same_cluster", "rhythm_sim", "recent", "recent_week", "spare", "announces",
-    "mentions_old", "same_platform",
+    "mentions_old", "same_platform", "same_handle",
 )
 
 
 #: Features that need follows or interactions; the ``no_social`` model goes without them.
 SOCIAL = ("audience", "followees")
-#: Features allowed a negative weight (corrections, not evidence).
-SIGNED = ("spare", "same_platform")
+#: Features allowed a negative weight (corrections, not evidence): ``spare`` (first seen
+#: before the takedown) is a time-gap feature, not a resemblance.
+SIGNED = ("spare",)
 
 
 def features(signals: pd.DataFrame) -> pd.DataFrame:
@@ -73,6 +74,8 @@ def features(signals: pd.DataFrame) -> pd.DataFrame:
     out["announces"] = s[C.ANNOUNCES].astype(float)
     out["mentions_old"] = s[C.MENTIONS_OLD].astype(float)
     out["same_platform"] = s[C.SAME_PLATFORM].astype(float)
+    out["same_handle"] = (s[C.SAME_HANDLE].astype(float) if C.SAME_HANDLE in s
+                          else pd.Series(0.0, index=s.index))
     return out[list(FEATURES)]
 
 
@@ -131,7 +134,15 @@ def score(feats: pd.DataFrame, weights: dict[str, Any],
 
 def fit_weights(feats: pd.DataFrame, labels, *, C_reg: float = 1.0,
                 meta: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Fit the logistic model on labelled candidate pairs (labels 1 = planted mirror).
+    """Fit the monotone logistic model on labelled candidate pairs (labels 1 = mirror).
+
+    Minimises the L2-penalised logistic loss ``C * sum(log-loss) + ||w||^2 / 2`` (the
+    intercept unpenalised, as in scikit-learn) with L-BFGS-B under bounds: every
+    *evidence* feature gets a weight >= 0, so no evidence can count against a link (a
+    monotone model: more resemblance never lowers the score). Only the corrections in
+    :data:`SIGNED` may be negative (``spare``: a successor first seen *before* the
+    takedown is less often a mirror than one first seen just after it, whatever else it
+    shares).
 
     Parameters
     ----------
@@ -139,18 +150,27 @@ def fit_weights(feats: pd.DataFrame, labels, *, C_reg: float = 1.0,
         From :func:`features`.
     labels : array of 0/1
     C_reg : float
-        Inverse L2 regularisation strength of scikit-learn's ``LogisticRegression``.
+        Inverse L2 regularisation strength (scikit-learn's ``C``).
     meta : dict, optional
-        Recorded in the result (training seeds, difficulties...).
+        Recorded in the result (training worlds, seeds...).
 
     Returns
     -------
     dict
         ``coef`` (feature -> weight), ``intercept``, ``no_social`` (the same fit without
-        the :data:`SOCIAL` features), ``threshold`` (0.5) and ``training``.
-        Evidence features (all but :data:`SIGNED`) whose weight comes out negative are
-        removed one at a time and the model refit; they are listed in
-        ``training["dropped_negative"]`` with weight 0.
+        the :data:`SOCIAL` features), ``threshold`` (0.5) and ``training``. Evidence
+        features held at 0 by their bound (the unconstrained fit wanted them negative) are
+        listed in ``training["dropped_negative"]``.
+
+    Raises
+    ------
+    ParameterError
+        If the labels are all one class.
+
+    References
+    ----------
+    Byrd, Lu, Nocedal & Zhu (1995). A limited memory algorithm for bound constrained
+    optimization. SIAM J. Sci. Comput. 16(5), 1190-1208. doi:10.1137/0916069
     """
     y = np.asarray(labels, dtype=int)
     if len(np.unique(y)) < 2:
@@ -166,32 +186,41 @@ def fit_weights(feats: pd.DataFrame, labels, *, C_reg: float = 1.0,
                       "dropped_negative": bare["dropped"]},
         "threshold": 0.5,
         "training": {"n_pairs": int(len(y)), "n_positive": int(y.sum()), "C": C_reg,
+                     "fit": "L-BFGS-B, weights >= 0 except " + ", ".join(SIGNED),
                      "dropped_negative": full["dropped"], **(meta or {})},
     }
 
 
 def _fit_one(feats: pd.DataFrame, y: np.ndarray, allowed: list[str],
              C_reg: float) -> dict[str, Any]:
-    from sklearn.linear_model import LogisticRegression
+    from scipy.optimize import minimize
 
-    x = feats[list(FEATURES)].to_numpy(dtype=float)
-    active = list(allowed)
-    dropped: list[str] = []
-    while True:
-        cols = [FEATURES.index(f) for f in active]
-        model = LogisticRegression(C=C_reg, max_iter=2_000)
-        model.fit(x[:, cols], y)
-        coef = dict(zip(active, model.coef_[0], strict=True))
-        # a signal that can only speak *for* a link must not count against one: drop the
-        # most negative such weight and refit (only SIGNED features are corrections)
-        wrong = [f for f, c in coef.items() if c < 0 and f not in SIGNED]
-        if not wrong:
-            break
-        worst = min(wrong, key=coef.get)
-        active.remove(worst)
-        dropped.append(worst)
+    x = feats[list(allowed)].to_numpy(dtype=float)
+    yf = y.astype(float)
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:-1], theta[-1]
+        z = x @ w + b
+        # log(1 + exp(z)) - y z, computed stably
+        ll = np.logaddexp(0.0, z) - yf * z
+        p = 0.5 * (1.0 + np.tanh(0.5 * z))
+        r = C_reg * (p - yf)
+        grad = np.append(x.T @ r + w, r.sum())
+        return float(C_reg * ll.sum() + 0.5 * w @ w), grad
+
+    bounds = [(None, None) if f in SIGNED else (0.0, None) for f in allowed] + [(None, None)]
+    theta0 = np.zeros(len(allowed) + 1)
+    theta0[-1] = np.log(max(yf.mean(), 1e-6) / max(1.0 - yf.mean(), 1e-6))
+    res = minimize(loss, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
+                   options={"maxiter": 5_000, "gtol": 1e-7})
+    w = res.x[:-1]
+    grad = loss(res.x)[1][:-1]
+    # held at the bound and the loss would fall by going below it
+    dropped = [f for f, c, g in zip(allowed, w, grad, strict=True)
+               if f not in SIGNED and c <= 1e-8 and g > 0]
+    coef = dict(zip(allowed, w, strict=True))
     return {"coef": {f: round(float(coef.get(f, 0.0)), 4) for f in FEATURES},
-            "intercept": round(float(model.intercept_[0]), 4), "dropped": dropped}
+            "intercept": round(float(res.x[-1]), 4), "dropped": dropped}
 
 
 def reliability_table(scores, labels, *, bins: int = 10) -> pd.DataFrame:

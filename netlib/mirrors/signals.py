@@ -17,9 +17,10 @@ from netlib.mirrors import _columns as C
 from netlib.mirrors._util import edit_similarity, jw_similarity
 from netlib.mirrors.names import skeleton
 from netlib.schema import ACCOUNT_ID, ACTION_ID, OBJECT_ID, SOURCE_ID, TARGET_ID, TIMESTAMP
+from netlib.text import find_announcements
 
 __all__ = ["name_signals", "avatar_distance", "text_similarity", "shared_links",
-           "audience_overlap", "followees", "rhythm_similarity", "announcement_signals", "ANNOUNCE"]
+           "audience_overlap", "followees", "rhythm_similarity", "announcement_signals", "announces", "ANNOUNCE", "WEAK_ANNOUNCEMENTS"]
 
 #: Phrases a re-created account uses to announce itself (several languages).
 ANNOUNCE = re.compile(
@@ -188,6 +189,31 @@ def rhythm_similarity(pairs: pd.DataFrame, data: Dataset, *,
     return out
 
 
+#: Phrase ids of :func:`netlib.text.find_announcements` too common to count alone ("follow
+#: karo" / "فالو کریں": "follow us" is said by every account, new or old).
+WEAK_ANNOUNCEMENTS = frozenset({"ur_follow", "ru_follow"})
+
+
+def announces(text: str) -> bool:
+    """Does a text announce a re-created account (English, Urdu, Roman Urdu and others)?
+
+    True when :func:`netlib.text.find_announcements` finds a phrase other than a bare
+    "follow us" (:data:`WEAK_ANNOUNCEMENTS`), or :data:`ANNOUNCE` (phrases in a dozen
+    more languages) matches.
+
+    Examples
+    --------
+    >>> announces("mera naya account follow karo"), announces("follow karo")
+    (True, False)
+    >>> announces("ہمارا نیا اکاؤنٹ"), announces("We're back!"), announces("nice day")
+    (True, True, False)
+    """
+    if not isinstance(text, str) or not text:
+        return False
+    found = find_announcements(text)
+    return bool(set(found) - WEAK_ANNOUNCEMENTS) or bool(ANNOUNCE.search(text))
+
+
 def announcement_signals(pairs: pd.DataFrame, texts: pd.Series,
                          handles: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Does the successor announce itself, and does it name the old handle?
@@ -204,6 +230,9 @@ def announcement_signals(pairs: pd.DataFrame, texts: pd.Series,
     Returns
     -------
     (announces, mentions_old) : two int arrays of 0/1
+        ``announces``: :func:`announces` on the successor's early posts;
+        ``mentions_old``: the predecessor's handle skeleton is one of its words (or, for
+        handles of 6+ characters, part of the joined words).
     """
     succ = pairs[C.SUCCESSOR_ID].to_numpy()
     old = pairs[C.PREDECESSOR_ID].map(handles).fillna("").astype(str).tolist()
@@ -212,14 +241,22 @@ def announcement_signals(pairs: pd.DataFrame, texts: pd.Series,
     words: dict[str, tuple[set[str], str]] = {}
     for account, text in wanted.items():
         text = str(text)
-        flag[account] = 1 if ANNOUNCE.search(text) else 0
+        flag[account] = int(announces(text))
         folded = [skeleton(w) for w in text.split()]
         words[account] = (set(folded), "".join(folded))
-    announces = np.fromiter((flag.get(a, 0) for a in succ), dtype=np.int64, count=len(succ))
+    announced = np.fromiter((flag.get(a, 0) for a in succ), dtype=np.int64, count=len(succ))
     mentions = np.zeros(len(succ), dtype=np.int64)
     for i, (account, handle) in enumerate(zip(succ, old, strict=True)):
         found = words.get(account)
         if found is None or len(handle) < 3:
             continue
         mentions[i] = int(handle in found[0] or (len(handle) >= 6 and handle in found[1]))
-    return announces, mentions
+    return announced, mentions
+
+
+def same_handle(p_handles, s_handles) -> np.ndarray:
+    """1 where both accounts use the exact same handle (case-folded, without ``@``)."""
+    def key(h) -> str:
+        return str(h).strip().lstrip("@").casefold() if isinstance(h, str) else ""
+    return np.array([int(len(key(a)) >= 3 and key(a) == key(b))
+                     for a, b in zip(p_handles, s_handles, strict=True)], dtype=np.int64)

@@ -226,7 +226,8 @@ def test_shared_followees_alone_bring_a_fresh_name_into_the_candidates():
     assert row["blocks"] == "followees"
 
 
-def test_silent_accounts_are_predecessors_only_when_asked():
+def test_accounts_too_quiet_to_judge_are_predecessors_only_when_asked():
+    """One action each: no rhythm to infer silence from (the default needs 5 actions)."""
     accounts = [dict(account_id="a", handle="quiet_truth_teller", created_at="2024-01-01"),
                 dict(account_id="b", handle="quiet_truth_teller2", created_at="2025-03-02"),
                 dict(account_id="z", handle="someone_else", created_at="2024-01-01")]
@@ -291,7 +292,14 @@ def _oracle_pairs(data: Dataset, before: pd.Timedelta, after: pd.Timedelta) -> s
         if pd.isna(p["taken_down_at"]) or pd.isna(s["first_seen"]):
             continue
         gap = s["first_seen"] - p["taken_down_at"]
-        if not (-before <= gap <= after) or not s["first_seen"] > p["first_seen"]:
+        if not s["first_seen"] > p["first_seen"] or gap < -before:
+            continue
+        # a re-registered handle (exact, case-folded) is paired whatever the gap
+        key = lambda h: h.strip().lstrip("@").casefold() if isinstance(h, str) else ""  # noqa: E731
+        if len(key(p["handle"])) >= 3 and key(p["handle"]) == key(s["handle"]):
+            out.add((p["account_id"], s["account_id"]))
+            continue
+        if gap > after:
             continue
         a, b = p["handle_stem"], s["handle_stem"]
         def names(h, d):
@@ -501,3 +509,119 @@ def test_config_accepts_seconds_or_strings_and_rejects_unknown_options():
         detect_mirrors(_world(), befor="3D")
     with pytest.raises(ParameterError, match="max_block=-1 must be a non-negative integer"):
         MirrorConfig(max_block=-1)
+
+
+# --- takedown inference, re-registered handles, announcements in three languages ------------------
+def _daily(account: str, start: str, days: int, hour: int = 10) -> list[dict]:
+    t0 = pd.Timestamp(start, tz="UTC") + pd.Timedelta(hours=hour)
+    return [dict(action_id=f"{account}{i}", account_id=account, kind="post", text="news",
+                 timestamp=(t0 + pd.Timedelta(days=i)).isoformat()) for i in range(days)]
+
+
+def test_takedowns_are_inferred_from_silence_by_default():
+    accounts = [dict(account_id="a", handle="daily_truth_pk"),          # daily, then silent
+                dict(account_id="b", handle="steady_poster"),           # daily to the end
+                dict(account_id="c", handle="few_posts"),               # 3 posts: no rate
+                dict(account_id="d", handle="said_active", status="active"),  # known: kept
+                dict(account_id="e", handle="known_gone", status="suspended",
+                     suspended_at="2025-01-20")]
+    actions = (_daily("a", "2025-01-01", 30) + _daily("b", "2025-01-01", 120)
+               + _daily("c", "2025-01-01", 3) + _daily("d", "2025-01-01", 10)
+               + _daily("e", "2025-01-01", 30))
+    res = detect_mirrors(_dataset(accounts, actions))
+    src = res.params["n_predecessors_by_source"]
+    assert src == {"inferred": 1, "suspended_at": 1}  # a inferred; e known (its date wins)
+    assert any("inferred gone" in note for note in res.params["notes"])
+    off = detect_mirrors(_dataset(accounts, actions), infer_takedowns=False)
+    assert off.params["n_predecessors_by_source"] == {"suspended_at": 1}
+
+
+def test_silence_rule_scales_with_the_accounts_own_rhythm():
+    from netlib.mirrors import infer_takedowns
+
+    weekly = [dict(account_id="w", timestamp=pd.Timestamp("2025-01-01", tz="UTC")
+                   + pd.Timedelta(days=7 * i), platform="x") for i in range(10)]
+    end = [dict(account_id="z", timestamp=pd.Timestamp("2025-03-20", tz="UTC"), platform="x")]
+    rule = infer_takedowns(pd.DataFrame(weekly + end))
+    # a weekly poster (last post 5 March) silent 15 days is not gone (needs > 3 x 7 days)
+    assert not rule.loc["w", "silent"] and rule.loc["w", "needed"] == pd.Timedelta(days=21)
+    rule = infer_takedowns(pd.DataFrame(weekly + [dict(end[0], timestamp=pd.Timestamp(
+        "2025-04-30", tz="UTC"))]))
+    assert rule.loc["w", "silent"]  # ... silent 7 weeks is
+
+
+def test_reregistered_handle_is_linked_whatever_the_gap():
+    accounts = [dict(account_id="old", handle="Patriot_Voice_TX"),
+                dict(account_id="new", handle="patriot_voice_tx"),
+                dict(account_id="other", handle="gardening_sam")]
+    actions = (_daily("old", "2024-06-01", 20) + _daily("new", "2024-11-15", 20)
+               + _daily("other", "2024-06-01", 300))
+    res = detect_mirrors(_dataset(accounts, actions))
+    links = res.links.set_index(["predecessor_id", "successor_id"])
+    assert ("old", "new") in links.index  # 5 months later: outside the 30-day window
+    row = links.loc[("old", "new")]
+    assert "reused" in row["blocks"] and row["same_handle"] == 1
+    assert row["takedown_source"] == "inferred"
+    chains = res.tables()["mirror_chains"]
+    assert chains.loc[chains["account_id"] == "old", "takedown_source"].iat[0] == "inferred"
+
+
+def test_handle_taken_by_a_later_account_marks_the_old_one_gone():
+    accounts = [dict(account_id="old", handle="rare_handle_99"),
+                dict(account_id="new", handle="Rare_Handle_99")]
+    actions = [dict(action_id="1", account_id="old", timestamp="2025-01-01", kind="post"),
+               dict(action_id="2", account_id="new", timestamp="2025-03-01", kind="post")]
+    res = detect_mirrors(_dataset(accounts, actions))
+    assert res.params["n_predecessors_by_source"] == {"inferred_handle_reused": 1}
+    assert ("old", "new") in set(zip(res.candidates["predecessor_id"],
+                                     res.candidates["successor_id"], strict=True))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("This is my new account, the old one got suspended", 1),
+    ("ہمارا نیا اکاؤنٹ فالو کریں", 1),                 # Urdu
+    ("purana account band ho gaya, ye naya acc hai", 1),  # Roman Urdu
+    ("follow karo", 0),                                 # a bare "follow us" is not enough
+    ("lovely weather in Lahore", 0),
+])
+def test_announcements_count_in_english_urdu_and_roman_urdu(text, expected):
+    from netlib.mirrors.signals import announcement_signals
+
+    pairs = pd.DataFrame({"predecessor_id": ["a"], "successor_id": ["b"]})
+    ann, _ = announcement_signals(pairs, pd.Series({"b": text}), pd.Series({"a": "xyz"}))
+    assert ann.tolist() == [expected]
+
+
+def test_shipped_weights_are_monotone_and_carry_heldout_calibration():
+    from netlib.mirrors.model import SIGNED
+
+    w = load_weights()
+    for model in (w, w["no_social"]):
+        assert all(c >= 0 for f, c in model["coef"].items() if f not in SIGNED), model["coef"]
+    assert w["coef"]["mentions_old"] > 0 and w["coef"]["same_handle"] > 0
+    tab = pd.DataFrame(w["training"]["holdout_reliability"])
+    assert list(tab.columns) == ["bin_low", "bin_high", "n", "mean_score", "observed_rate"]
+    assert set(w["training"]["holdout_seeds"]).isdisjoint(w["training"]["seeds"])
+    assert {"missing", "announce", "cross", "spare", "reregister", "no_status"} <= set(
+        w["training"]["variants"])
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    (dict(infer_takedowns="yes"), "infer_takedowns='yes' must be True or False"),
+    (dict(silence_factor=0), "silence_factor=0 must be a positive number"),
+    (dict(silence_min_actions=-1), "silence_min_actions=-1 must be a non-negative integer"),
+])
+def test_bad_inference_options_raise(kwargs, match):
+    with pytest.raises(ParameterError, match=match):
+        detect_mirrors(_world(), **kwargs)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", ["no_status", "announce", "cross", "reregister"])
+def test_heldout_varied_worlds_keep_precision_and_recall(variant):
+    from netlib.mirrors.training import world
+
+    data, truth, clusters = world(300, "medium", variant, scale=0.25)
+    scores = link_scores(detect_mirrors(data, coordination=clusters).links, truth)
+    assert scores["precision"] >= 0.95, scores
+    assert scores["recall"] >= 0.85, scores

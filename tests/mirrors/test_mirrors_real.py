@@ -19,7 +19,7 @@ from netlib.mirrors import detect_mirrors
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "benchmarks" / "validate_real.py"
 REALDATA = Path(os.environ.get("NETLIB_REALDATA", ROOT.parent / "shared" / "realdata"))
 

@@ -145,6 +145,7 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     params = {**dataclasses.asdict(asked), "traces_used": list(used),
               "timestamp_resolution_s": resolution if resolution == resolution else None,
               "effective_window_s": config.window, "confirmation_split": "object",
+              "notes": list(notes),
               "behaviour_rule_applied": reported.behaviour_rule,
               "n_trace_rows": int(len(table)), "n_pairs": int(len(pairs)),
               "n_edges_tested": int(len(edges)),

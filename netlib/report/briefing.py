@@ -220,10 +220,21 @@ def _section_summary(analysis: Any, info: dict) -> str:
             f"<ul>{items}</ul>")
 
 
+def _notes(result: Any) -> str:
+    """A result's plain-language caveats (``params["notes"]``) as a short list."""
+    params = getattr(result, "params", None) or {}
+    notes = [n for n in params.get("notes", []) or [] if isinstance(n, str) and n.strip()]
+    if not notes:
+        return ""
+    return ('<ul class="notes">' + "".join(f"<li>{escape_html(n)}</li>" for n in notes)
+            + "</ul>")
+
+
 def _section_networks(analysis: Any, labels: Mapping[str, str]) -> str:
     cards = cluster_cards(analysis)
     accounts = analysis.dataset.accounts
-    parts = ['<h2 id="networks">Coordinated networks</h2>']
+    parts = ['<h2 id="networks">Coordinated networks</h2>',
+             _notes(getattr(analysis, "coordination", None))]
     if cards.empty:
         parts.append('<p class="muted">No coordinated networks were found.</p>')
     for card in cards.to_dict("records"):
@@ -283,7 +294,8 @@ def _link_evidence(links: list[dict], labels: Mapping[str, str]) -> pd.DataFrame
 
 def _section_lineage(analysis: Any, labels: Mapping[str, str]) -> str:
     cards = lineage_cards(analysis)
-    parts = ['<h2 id="lineage">Mirror chains (re-created accounts)</h2>']
+    parts = ['<h2 id="lineage">Mirror chains (re-created accounts)</h2>',
+             _notes(getattr(analysis, "mirrors", None))]
     if cards.empty:
         parts.append('<p class="muted">No mirror chains were found.</p>')
     accounts = analysis.dataset.accounts.set_index(analysis.dataset.accounts[ACCOUNT_ID]

@@ -26,7 +26,13 @@ import numpy as np
 import pandas as pd
 from rapidfuzz.distance import JaroWinkler
 
-from netlib.text import consonant_skeleton, latin_fold, name_similarity, script_of, transliterate_urdu
+from netlib.text import (
+    consonant_skeleton,
+    latin_fold,
+    name_similarity,
+    script_of,
+    transliterate_urdu,
+)
 
 __all__ = ["skeleton", "stem", "affix_variants", "consonant_keys", "similarity", "CONFUSABLES",
            "AFFIXES", "GLUED_AFFIXES", "CONSONANT_KEY_PREFIX"]

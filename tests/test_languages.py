@@ -132,3 +132,32 @@ def test_build_traces_counts_an_urdu_tag_and_its_roman_spelling_as_one_object():
     tr = build_traces(data, traces="hashtag")
     assert tr["object_id"].nunique() == 1
     assert tr["object_id"].iloc[0] == "pakistanzindabad"
+
+
+# --- "from where" evidence ------------------------------------------------------------------
+
+def _phone_dataset():
+    acc = pd.DataFrame({"account_id": ["a", "b", "c", "d", "e"], "platform": "whatsapp",
+                        "handle": list("abcde"),
+                        "calling_code": ["+92", "+92", "+92", "+93", None]})
+    texts = ["یہ میرا نیا اکاؤنٹ ہے", "yeh mera naya account hai", "we are back, follow us",
+             "ہمارا نیا پیج فالو کریں", "wapis aa gaye hain"]
+    act = pd.DataFrame({"action_id": [str(i) for i in range(5)], "account_id": list("abcde"),
+                        "timestamp": [f"2024-01-01T0{i}:00:00Z" for i in range(5)],
+                        "kind": "post", "text": texts})
+    return netlib.Dataset.from_frames(acc, act, now=NOW)
+
+
+def test_timezone_table_carries_languages_and_calling_codes_as_evidence():
+    from netlib.hubs import HubConfig, fit_timezones
+
+    data = _phone_dataset()
+    membership = pd.DataFrame({"account_id": list("abcde"), "cluster_id": [0, 0, 0, 0, 1]})
+    zones = fit_timezones(data, membership, HubConfig()).set_index("cluster_id")
+    assert zones.loc[0, "languages"] == "urdu 0.50, english 0.25, roman_urdu 0.25"  # ties by name
+    assert zones.loc[0, "calling_codes"] == "+92 0.75, +93 0.25"
+    assert zones.loc[0, "n_phone_members"] == 4
+    assert zones.loc[0, "origin_evidence"].startswith("evidence, not location")
+    assert zones.loc[1, "calling_codes"] == "" and zones.loc[1, "languages"] == "roman_urdu 1.00"
+    # the time-zone fit itself is unchanged
+    assert {"utc_offset_hours", "low", "high", "statement"} <= set(zones.columns)

@@ -9,11 +9,12 @@ BUILD := build/notebooks
 # Reports must open offline: no require.js or MathJax from a CDN (figures embed plotly.js).
 NBCONVERT_FLAGS := --to html --no-input --HTMLExporter.require_js_url= --HTMLExporter.mathjax_url=
 
-.PHONY: venv test report lab lock clean help
+.PHONY: venv test test-fast report lab lock clean help
 
 help:
 	@echo "make report  - create .venv, run every notebook on data/sample, write reports/*.html and figures/"
-	@echo "make test    - create/refresh .venv and run the test suite (unit tests + notebooks on small data)"
+	@echo "make test    - create/refresh .venv and run the full suite CI runs (tests, doctests, notebooks)"
+	@echo "make test-fast - the same without the tests marked slow (notebooks, larger scenarios, Spark)"
 	@echo "make lab     - open JupyterLab with the .py notebooks opening as notebooks"
 	@echo "make lock    - regenerate requirements.lock from pyproject.toml (needs network)"
 
@@ -27,6 +28,9 @@ venv: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
 
 report: $(STAMP)
 	@mkdir -p $(BUILD) reports figures

@@ -14,11 +14,27 @@ from collections.abc import Sequence
 
 from netlib import pipeline, synth
 from netlib.coordination import write_coshare_pairs
-from netlib.errors import NetlibError
+from netlib.errors import NetlibError, ParameterError
 from netlib.io import detect_format, load
 from netlib.io.scenario import write_scenario
+from netlib.units import memory_size, seed_value
 
 __all__ = ["main"]
+
+def _seed(text: str) -> int:
+    """argparse type: a seed is a whole number from 0 to 2**32 - 1."""
+    try:
+        return seed_value(text.strip())
+    except ParameterError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _memory_limit(text: str) -> str:
+    """argparse type: a memory size such as 4GB, 512MB or 1.5GiB."""
+    try:
+        return memory_size(text)
+    except ParameterError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def load_options(args: argparse.Namespace) -> dict:
@@ -120,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("synth", help="write a synthetic scenario with planted truth")
     p.add_argument("out_dir")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--scale", type=float, default=1.0, help="size multiplier (default 1.0)")
     p.add_argument("--difficulty", default="medium", choices=["easy", "medium", "hard"])
     p.set_defaults(func=_cmd_synth)
@@ -143,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--silent-after", default=None,
                    help="an account silent this long before the data ends counts as gone, "
                         "e.g. 30D")
-    p.add_argument("--seed", type=int, default=None, help="seed for every randomised step")
+    p.add_argument("--seed", type=_seed, default=None, help="seed for every randomised step")
     p.add_argument("--report", action="store_true", help="also write report.html")
     p.add_argument("--watchlist", default=None, help="CSV of handles/account ids to triage")
     p.add_argument("--pseudonymize", default=None, metavar="KEY",
@@ -151,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--engine", default=None, choices=["duckdb", "spark"],
                    help="where the co-action join runs (same results)")
-    p.add_argument("--memory-limit", default=None,
+    p.add_argument("--memory-limit", default=None, type=_memory_limit,
                    help="DuckDB memory cap for the co-action join, e.g. 4GB (it spills)")
     p.add_argument("--temp-dir", default=None, help="DuckDB spill folder")
     p.set_defaults(func=_cmd_analyze)
@@ -170,7 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-object-shares", type=int, default=None,
                    help="leave out objects with more shares than this")
     p.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"])
-    p.add_argument("--memory-limit", default=None, help="DuckDB memory limit, e.g. 4GB")
+    p.add_argument("--memory-limit", default=None, type=_memory_limit,
+                   help="DuckDB memory limit, e.g. 4GB")
     p.add_argument("--temp-dir", default=None, help="DuckDB spill folder")
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--rows-per-file", type=int, default=1_000_000)

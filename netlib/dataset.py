@@ -48,7 +48,7 @@ from netlib.schema import (
 )
 from netlib.times import FUTURE_MARGIN, MIN_TIME, parse_timestamps
 
-__all__ = ["Dataset", "validate_tables", "normalize_handle", "split_list"]
+__all__ = ["Dataset", "validate_tables", "normalize_handle", "split_list", "add_unparsed"]
 
 
 def normalize_handle(handle: Any) -> str:
@@ -223,13 +223,79 @@ class _Rejector:
 
     def finish(self) -> pd.DataFrame:
         info = self.report.files[self.table]
-        rejected = self.original[~self.keep].copy()
-        rejected.insert(0, "_reason", self.reason[~self.keep])
-        rejected.insert(0, "_row", self.rows[~self.keep])
+        rejected = _with_meta(self.original[~self.keep], self.rows[~self.keep],
+                              self.reason[~self.keep])
         self.report.rejected[self.table] = rejected
         info["rejected"] = int((~self.keep).sum())
         info["kept"] = int(self.keep.sum())
         return self.frame if bool(self.keep.all()) else self.frame[self.keep]
+
+
+#: Columns netlib adds to the frames of rejected rows (``report.rejected``).
+_META = ("_row", "_reason", "_raw")
+
+
+def _with_meta(rows: pd.DataFrame, row_numbers: pd.Series, reasons: pd.Series) -> pd.DataFrame:
+    """Rejected rows with ``_row`` and ``_reason`` in front.
+
+    An input column of the same name as one netlib adds is kept, renamed
+    ``<name> (input)``, so that the two never collide.
+    """
+    clash = {c: f"{c} (input)" for c in rows.columns if c in _META}
+    out = rows.rename(columns=clash) if clash else rows.copy()
+    out.insert(0, "_reason", np.asarray(reasons, dtype=object))
+    out.insert(0, "_row", np.asarray(row_numbers))
+    return out
+
+
+def add_unparsed(report: LoadReport, table: str, rows: pd.DataFrame,
+                 file: str | None = None) -> None:
+    """Count records that could not even become rows as rejected rows of ``table``.
+
+    ``rows`` has ``_row, _reason`` and optionally ``_file`` (else ``file`` names the file),
+    ``_column`` (the column at fault) and ``_raw``. They are added to the table's ``read`` and ``rejected`` counts, listed as
+    errors, and appended to ``report.rejected[table]``, so ``read == kept + rejected``.
+    """
+    if rows is None or rows.empty:
+        return
+    info = report.files[table]
+    info["read"] += len(rows)
+    info["rejected"] += len(rows)
+    files = rows["_file"] if "_file" in rows.columns else pd.Series(file, index=rows.index)
+    raws = rows["_raw"] if "_raw" in rows.columns else pd.Series(None, index=rows.index)
+    cols = rows["_column"] if "_column" in rows.columns else pd.Series(None, index=rows.index)
+    for name, row, reason, raw, col in zip(files, rows["_row"], rows["_reason"], raws, cols,
+                                           strict=True):
+        report.error(str(name), str(reason), row=int(row), value=raw,
+                     column=None if col is None or pd.isna(col) else str(col))
+    extra = rows.drop(columns=["_file", "_column"], errors="ignore")
+    previous = report.rejected.get(table)
+    report.rejected[table] = extra if previous is None or previous.empty else \
+        pd.concat([previous, extra], ignore_index=True)
+
+
+def _list_cells(series: pd.Series) -> pd.Series:
+    """Cells holding real lists (Parquet list columns, Python lists) as space-separated text.
+
+    Items with whitespace inside have it replaced by ``_`` so they survive splitting;
+    other cells are left as they are.
+    """
+    if series.dtype != object or pd.api.types.infer_dtype(series, skipna=True) in (
+            "string", "empty", "integer", "floating", "mixed-integer-float", "boolean"):
+        return series  # no cell can be a list: skip the per-cell look
+    is_list = series.map(lambda v: isinstance(v, (list, tuple, np.ndarray)))
+    if not is_list.any():
+        return series
+
+    def join(items) -> str | None:
+        parts = ["_".join(str(i).split()) for i in items
+                 if i is not None and not (isinstance(i, float) and np.isnan(i))]
+        parts = [p for p in parts if p]
+        return " ".join(parts) if parts else None
+
+    out = series.astype(object).copy()
+    out[is_list] = [join(v) for v in series[is_list]]
+    return out
 
 
 def _missing(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -241,7 +307,8 @@ def validate_tables(raw: dict[str, pd.DataFrame | None], *, files: dict[str, str
                     source: str = "memory", report: LoadReport | None = None,
                     row_numbers: dict[str, pd.Series] | None = None,
                     row_files: dict[str, pd.Series] | None = None,
-                    now: pd.Timestamp | None = None, compact: bool = False) -> Dataset:
+                    now: pd.Timestamp | None = None, compact: bool = False,
+                    unparsed: dict[str, pd.DataFrame] | None = None) -> Dataset:
     """Check raw tables against the model and build a :class:`Dataset`.
 
     Every reader (interchange, IO archives, twarc2, Telegram, CooRTweet...) produces raw
@@ -271,6 +338,9 @@ def validate_tables(raw: dict[str, pd.DataFrame | None], *, files: dict[str, str
         Keep the string columns of actions in pandas' Arrow-backed ``str`` dtype (missing
         values are NaN) instead of Python objects (missing values are ``None``): about a
         third of the memory, for loads of many millions of rows.
+    unparsed : dict of DataFrame, optional
+        Per table, records a reader could not turn into rows (``_row, _reason`` and
+        optionally ``_file``, ``_raw``): counted as read and rejected, and listed.
 
     Returns
     -------
@@ -321,6 +391,8 @@ def validate_tables(raw: dict[str, pd.DataFrame | None], *, files: dict[str, str
     if follows is not None:
         follows = _validate_follows(follows.copy(deep=False), files.get("follows", "follows"), report,
                                     rows_of("follows", follows), files_of("follows", follows))
+    for name, rows in (unparsed or {}).items():
+        add_unparsed(report, name, rows, files.get(name, name))
     _sort_issues(report)
     return Dataset(accounts=accounts.reset_index(drop=True),
                    actions=actions.reset_index(drop=True),
@@ -368,6 +440,9 @@ def _validate_accounts(frame: pd.DataFrame, file: str, report: LoadReport,
     frame[STATUS] = status.where(status.isin(STATUSES), pd.NA).astype(object)
     for col in (DISPLAY_NAME, BIO, URL, PROFILE_IMAGE_HASH, LOCATION, LANGUAGE):
         frame[col] = _as_text(frame[col])
+    if HANDLE_NORM in frame.columns:
+        report.warn(file, f"column {HANDLE_NORM} is derived by netlib from {HANDLE}; the "
+                    "input's values were replaced", column=HANDLE_NORM)
     frame[HANDLE_NORM] = frame[HANDLE].map(normalize_handle)
     kept = rej.finish()
     ordered = list(ACCOUNTS.columns) + [HANDLE_NORM]
@@ -387,6 +462,10 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
     original_ts = frame[TIMESTAMP]
     ts = parse_timestamps(original_ts)
     _note_offsets(original_ts, file, report)
+    far = ts.isna() & original_ts.astype("string").str.match(
+        r"\s*\+?(?:\d{5,}|22[6-9]\d|2[3-9]\d\d|[3-9]\d{3})-\d").fillna(False).astype(bool)
+    rej.reject(far, "timestamp is in the future (after 2261, beyond what netlib can hold)",
+               TIMESTAMP, original_ts)
     rej.reject(ts.isna(), "timestamp is not a date (expected ISO 8601, e.g. "
                "2026-03-01T12:00:00Z, or epoch seconds)", TIMESTAMP, original_ts)
     rej.reject(ts < MIN_TIME, f"timestamp before {MIN_TIME.date()} is implausible",
@@ -414,6 +493,8 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
     blank = obj.isna() | (obj == "").fillna(True).astype(bool)
     frame[OBJECT_ID] = obj.where(~blank).astype("str") if compact else \
         obj.astype(object).where(~blank, None)
+    for col in (URLS, HASHTAGS, MEDIA_HASHES):
+        frame[col] = _list_cells(frame[col])
     for col in (TEXT, URLS, HASHTAGS, MEDIA_HASHES):
         frame[col] = _as_text(frame[col], compact)
     kept = rej.finish()

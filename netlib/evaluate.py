@@ -8,7 +8,7 @@ Nothing here fits or tunes anything: it only counts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -26,7 +26,7 @@ from netlib.synth.truth import (
     UTC_OFFSET,
 )
 
-__all__ = ["score_accounts", "score_clusters", "score_links", "score_hubs",
+__all__ = ["score_accounts", "score_clusters", "coordination_scorer", "score_links", "score_hubs",
            "score_timezones", "score_complaints", "score_analysis", "CLUSTER_ID"]
 
 CLUSTER_ID = "cluster_id"
@@ -185,6 +185,21 @@ def score_clusters(clusters_df: pd.DataFrame, truth: Any) -> dict[str, Any]:
     acc = score_accounts(pred.index, truth)
     out.update(precision=acc["precision"], recall=acc["recall"], f1=acc["f1"])
     return out
+
+
+def coordination_scorer(truth: Any) -> Callable[[Any], dict[str, float]]:
+    """A function that scores a coordination result against planted truth.
+
+    For :func:`netlib.coordination.compare.window_sensitivity` (its ``score=``): the
+    returned function takes a result and gives ``precision`` and ``recall`` of the flagged
+    accounts and the ``ari`` of the clusters.
+    """
+    def score(result: Any) -> dict[str, float]:
+        accounts = score_accounts(result.flagged, truth)
+        return {"precision": accounts["precision"], "recall": accounts["recall"],
+                "ari": score_clusters(result.clusters, truth)["ari"]}
+
+    return score
 
 
 def score_links(links_df: pd.DataFrame, truth: Any, *, top: int | None = None) -> dict[str, Any]:

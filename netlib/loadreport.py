@@ -19,8 +19,16 @@ class Issue:
     """One problem found while loading.
 
     ``severity`` is ``"error"`` (the row was rejected, or the file could not be used) or
-    ``"warning"`` (the row was kept but a value was blanked or repaired). ``row`` is the
-    1-based data row in ``file`` (the header is row 0), or ``None`` for file-level issues.
+    ``"warning"`` (the row was kept but a value was blanked or repaired). ``row`` is
+    ``None`` for file-level issues, else where the record starts in ``file``:
+
+    * CSV files: the physical line, counted so that the header line is row 0 -- data row
+      ``r`` is line ``r + 1`` of a file whose header is on line 1 (``sed -n '{r+1}p'``).
+      Every line counts, blank ones and the continuation lines of a quoted field holding
+      line breaks included; a line ends at LF, CRLF or a lone CR, as Python's ``csv``
+      module sees it.
+    * JSON lines: the 1-based line number; a JSON array: the 1-based element.
+    * Frames in memory: the 1-based position.
     """
 
     file: str
@@ -48,7 +56,10 @@ class LoadReport:
     """Rows read, kept and rejected per file, and the reason for every rejected row.
 
     The counts always add up: ``read == kept + rejected`` for each file. Rejected rows are
-    kept, unchanged, in :attr:`rejected` (a dict of DataFrames by table) for inspection.
+    kept, unchanged, in :attr:`rejected` (a dict of DataFrames by table) for inspection,
+    with ``_row`` (see :class:`Issue` for what a row number means) and ``_reason`` in
+    front (and ``_raw``, the text, for records that could not even be split into fields);
+    an input column of the same name is kept as ``<name> (input)``.
     """
 
     format: str = "netlib"

@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import tomllib
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -44,10 +45,13 @@ from netlib.hubs import HubConfig, HubResult, rank_hubs
 from netlib.io import load, looks_like_threat_indicators, read_threat_indicators
 from netlib.io.watchlist import read_watchlist
 from netlib.mirrors import MirrorConfig, MirrorResult, detect_mirrors
+from netlib.outdir import OutputFolder
 from netlib.provenance import package_versions
+from netlib.report.pseudonymize import withhold_inputs
 from netlib.results import summary_html
 
-__all__ = ["Analysis", "analyze", "analyze_path", "provenance", "read_config"]
+__all__ = ["Analysis", "analyze", "analyze_path", "write_analysis", "provenance",
+           "read_config"]
 
 #: The config class of each analysis, by the name ``analyze`` and TOML files use.
 CONFIGS: dict[str, type] = {"coordination": CoordinationConfig, "mirrors": MirrorConfig,
@@ -84,8 +88,8 @@ class Analysis:
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every output table by name (the CSV file stem), ending with ``load_report``."""
         out: dict[str, pd.DataFrame] = {}
-        for name, result in self.results().items():
-            out.update({"triage": result} if name == "triage" else result.tables())
+        for result in self.results().values():
+            out.update(result.tables())
         out["load_report"] = self.dataset.report.issues_frame()
         return out
 
@@ -119,6 +123,23 @@ class Analysis:
         return summary_html("netlib analysis", self, lines=lines)
 
 
+def _source_label(source: str) -> str:
+    """The input as ``run.json`` names it: never an absolute path.
+
+    A path inside the current folder is written relative to it; anything else by its final
+    name only (the folders above it often name a person, a case or a machine). In a
+    pseudonymised run not even that is written (:func:`netlib.report.withhold_inputs`).
+    """
+    text = str(source)
+    path = Path(text)
+    if not text or not (path.is_absolute() or path.exists()):
+        return text  # "memory", a glob, a description
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.name or text
+
+
 def provenance(data: Dataset, params: dict) -> dict:
     """Parameters, versions and input fingerprints for ``run.json``."""
     versions = package_versions()
@@ -126,7 +147,7 @@ def provenance(data: Dataset, params: dict) -> dict:
         "netlib_version": versions.pop("netlib"),
         "python": versions.pop("python"),
         "packages": versions,
-        "source": data.source,
+        "source": _source_label(data.source),
         "input_format": data.report.format,
         "input_files": {table: {"file": info["file"], "sha256": info.get("sha256"),
                                 "rows_read": info["read"], "rows_kept": info["kept"],
@@ -264,6 +285,12 @@ def analyze_path(path: str | Path, out: str | Path, *, format: str | None = None
                  progress: bool = True, load_options: Mapping | None = None) -> list[Path]:
     """Load ``path``, run :func:`analyze`, and write every table (and the report) to ``out``.
 
+    ``out`` is written as one transaction (:class:`netlib.outdir.OutputFolder`): it is
+    checked and locked before the data is loaded, every file is written into a temporary
+    sibling folder, and that folder replaces ``out`` only when everything was written. An
+    earlier netlib output in ``out`` is replaced as a whole (files it had that this run does
+    not write are named in a warning); a folder holding anything else is refused.
+
     Parameters
     ----------
     path : str or Path
@@ -288,32 +315,94 @@ def analyze_path(path: str | Path, out: str | Path, *, format: str | None = None
     Returns
     -------
     list of Path
-        The files written.
+        The files written (under ``out``).
+
+    Raises
+    ------
+    ParameterError
+        If ``out`` is a file, a symbolic link, or a folder that is not a netlib output.
+    netlib.outdir.OutputError
+        If another run is writing to ``out``, or a file could not be written (full disk,
+        permissions); the previous contents of ``out`` are then unchanged.
     """
-    data = load(path, format=format, **dict(load_options or {}))
-    entries = None
-    if watchlist is not None:  # a netlib watch-list, or a Meta threat-indicator file
-        entries = (read_threat_indicators(watchlist)
-                   if looks_like_threat_indicators(Path(watchlist)) else read_watchlist(watchlist))
-    analysis = analyze(data, coordination, mirrors, hubs, watchlist=entries,
-                       progress=progress)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    tables = analysis.tables()
-    if pseudonymize:
-        tables = report_mod.pseudonymize_tables(tables, pseudonymize, data)
-        analysis.params["pseudonymized"] = True
-    written = report_mod.write_tables(tables, out)
-    run = out / "run.json"
-    run.write_text(json.dumps(analysis.provenance, indent=2, sort_keys=True, default=str) + "\n",
-                   encoding="utf-8")
-    written.append(run)
-    if report:
-        # The report and the Gephi files share one pseudonymised copy of the analysis.
-        shown = (report_mod.pseudonymize_analysis(analysis, pseudonymize) if pseudonymize
-                 else analysis)
-        written.append(report_mod.write_report(shown, out / "report.html",
-                                               pseudonymized=bool(pseudonymize),
-                                               progress=progress))
-        written += report_mod.export_graph(shown, out)
+    with OutputFolder(out) as folder:
+        data = load(path, format=format, **dict(load_options or {}))
+        entries = None
+        if watchlist is not None:  # a netlib watch-list, or a Meta threat-indicator file
+            entries = (read_threat_indicators(watchlist)
+                       if looks_like_threat_indicators(Path(watchlist))
+                       else read_watchlist(watchlist))
+        analysis = analyze(data, coordination, mirrors, hubs, watchlist=entries,
+                           progress=progress)
+        written = _write(analysis, folder, report=report, pseudonymize=pseudonymize,
+                         progress=progress)
+    _say_replaced(folder)
     return written
+
+
+def write_analysis(analysis: Analysis, out: str | Path, *, report: bool = False,
+                   pseudonymize: str | None = None, progress: bool = False) -> list[Path]:
+    """Write an analysis's tables, ``run.json`` (and the report and Gephi files) to ``out``.
+
+    The same files, written the same way (one transaction, see :func:`analyze_path`), as
+    ``netlib analyze`` writes; for analyses run in Python or a notebook.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        From :func:`analyze`.
+    out : str or Path
+        The output folder.
+    report : bool, default False
+        Also write ``report.html`` and the Gephi files.
+    pseudonymize : str, optional
+        A key: identifiers in every output become keyed pseudonyms.
+    progress : bool, default False
+        Show a progress bar while the report's figures are made.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Raises
+    ------
+    ParameterError
+        If ``out`` is a file, a symbolic link, or a folder that is not a netlib output.
+    """
+    with OutputFolder(out) as folder:
+        written = _write(analysis, folder, report=report, pseudonymize=pseudonymize,
+                         progress=progress)
+    _say_replaced(folder)
+    return written
+
+
+def _write(analysis: Analysis, folder: OutputFolder, *, report: bool,
+           pseudonymize: str | None, progress: bool) -> list[Path]:
+    tables = analysis.tables()
+    record = analysis.provenance or provenance(analysis.dataset, analysis.params)
+    if pseudonymize:
+        tables = report_mod.pseudonymize_tables(tables, pseudonymize, analysis.dataset)
+        analysis.params["pseudonymized"] = True
+        record = withhold_inputs(record)
+    with folder.writing():
+        written = report_mod.write_tables(tables, folder.path)
+        run = folder.path / "run.json"
+        run.write_text(json.dumps(record, indent=2, sort_keys=True, default=str) + "\n",
+                       encoding="utf-8")
+        written.append(run)
+        if report:
+            # The report and the Gephi files share one pseudonymised copy of the analysis.
+            shown = (report_mod.pseudonymize_analysis(analysis, pseudonymize)
+                     if pseudonymize else analysis)
+            written.append(report_mod.write_report(shown, folder.path / "report.html",
+                                                   pseudonymized=bool(pseudonymize),
+                                                   progress=progress))
+            written += report_mod.export_graph(shown, folder.path)
+    return [folder.final(p) for p in written]
+
+
+def _say_replaced(folder: OutputFolder) -> None:
+    if folder.replaced:
+        warnings.warn(f"{folder.out}: replaced an earlier output; removed its files that this "
+                      f"run does not write: {', '.join(folder.replaced)}", stacklevel=3)

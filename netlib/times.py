@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pandas as pd
 
 __all__ = ["parse_timestamps", "MIN_TIME", "FUTURE_MARGIN"]
@@ -14,34 +17,59 @@ FUTURE_MARGIN = pd.Timedelta(days=1)
 
 
 
+#: "GMT+0300", "UTC-3", "GMT +03:00" written by a person: the sign means east of UTC (the
+#: POSIX ``Etc/GMT+3`` inversion applies to zone *names*, never to a written offset).
+_NAMED_OFFSET_RE = r"(?i)\s*\b(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\b"
+#: Fractions of a second beyond nanoseconds (ISO 8601 allows any number of digits).
+_LONG_FRACTION_RE = r"(\.\d{9})\d+"
+
+
 def parse_timestamps(values: pd.Series) -> pd.Series:
     """Parse ISO 8601 strings or epoch seconds into timezone-aware UTC timestamps.
 
-    A value without a zone is taken as UTC; a value with an offset is converted to UTC;
-    a plain number is epoch seconds. Anything unparseable becomes ``NaT`` (the caller
-    decides whether that rejects the row).
+    A value without a zone is taken as UTC; a value with an offset is converted to UTC
+    (``GMT+0300`` and ``UTC+3`` mean three hours *east* of UTC, as people write them);
+    a plain number is epoch seconds; fractions finer than nanoseconds are truncated.
+    Anything unparseable, or outside what nanoseconds can hold (years before 1678 or
+    after 2261), becomes ``NaT`` (the caller decides whether that rejects the row). This
+    function never raises on a bad value.
     """
     if pd.api.types.is_datetime64_any_dtype(values):
-        out = pd.to_datetime(values, utc=True)
+        try:
+            out = pd.to_datetime(values, utc=True)
+        except (ValueError, OverflowError, TypeError):
+            out = values.map(_one_timestamp)
         return _as_ns(out) if hasattr(out, "dt") else out
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
+    if values.empty:
+        return out
     text = values.astype("string").str.strip()
     text = text.mask(text == "", pd.NA)
     numeric = pd.to_numeric(text, errors="coerce")
-    is_num = numeric.notna()
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
+    is_num = numeric.notna() & np.isfinite(numeric.astype("float64"))
     if is_num.any():
         secs = numeric[is_num].astype("float64")
         ok = secs.abs() < 1e11  # beyond that it is not epoch seconds
         parsed = pd.to_datetime(secs[ok], unit="s", utc=True, errors="coerce")
         out.loc[parsed.index] = _as_ns(parsed)
-    rest = text[~is_num & text.notna()]
+    rest = text[~numeric.notna() & text.notna()]
     if len(rest):
-        parsed = pd.to_datetime(rest, utc=True, errors="coerce", format="ISO8601")
+        rest = (rest.str.replace(_NAMED_OFFSET_RE, _offset, regex=True)
+                .str.replace(_LONG_FRACTION_RE, r"\1", regex=True))
+        try:
+            parsed = _as_ns(pd.to_datetime(rest, utc=True, errors="coerce", format="ISO8601"))
+        except Exception:  # noqa: BLE001 - pandas raises odd types on odd input
+            parsed = pd.Series(pd.NaT, index=rest.index, dtype="datetime64[ns, UTC]")
         failed = parsed.isna()
         if failed.any():  # e.g. "2021-03-01 12:00:00 +0300" or RFC 2822 dates
             parsed.loc[failed] = _parse_mixed(rest[failed])
-        out.loc[parsed.index] = _as_ns(parsed)
+        out.loc[parsed.index] = parsed
     return out
+
+
+def _offset(match: re.Match) -> str:
+    sign, hours, minutes = match.group(1), match.group(2), match.group(3) or "00"
+    return f" {sign}{int(hours):02d}:{minutes}"
 
 
 _NS_MIN = pd.Timestamp("1678-01-01", tz="UTC")
@@ -56,16 +84,22 @@ def _as_ns(parsed: pd.Series) -> pd.Series:
     return parsed.where(inside).dt.as_unit("ns")
 
 
+def _one_timestamp(value) -> pd.Timestamp:
+    """One value parsed leniently; NaT for anything unparseable or out of range."""
+    try:
+        stamp = pd.Timestamp(pd.to_datetime(value, utc=True, format="mixed"))
+    except Exception:  # noqa: BLE001 - dateutil and pandas raise many types
+        return pd.NaT
+    if stamp is pd.NaT or not (_NS_MIN <= stamp < _NS_MAX):
+        return pd.NaT
+    return stamp.as_unit("ns")
+
+
 def _parse_mixed(text: pd.Series) -> pd.Series:
     """Lenient parsing of odd date strings; values that overflow or fail become NaT."""
     try:
-        return pd.to_datetime(text, utc=True, errors="coerce", format="mixed")
-    except (ValueError, OverflowError, TypeError):  # OutOfBoundsDatetime is a ValueError
+        return _as_ns(pd.to_datetime(text, utc=True, errors="coerce", format="mixed"))
+    except Exception:  # noqa: BLE001 - OutOfBounds, AssertionError, TypeError...
         pass
-    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
-    for index, value in text.items():
-        try:
-            out.loc[index] = pd.to_datetime(value, utc=True, format="mixed")
-        except (ValueError, OverflowError, TypeError):
-            continue
-    return out
+    return pd.Series([_one_timestamp(v) for v in text], index=text.index,
+                     dtype="datetime64[ns, UTC]")

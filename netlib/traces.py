@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import numpy as np
@@ -174,6 +174,24 @@ def _shingle_hashes(text: str, k: int) -> list[int]:
     return list({zlib.crc32(data[i:i + k]) for i in range(len(data) - k + 1)})
 
 
+_SHINGLE_BATCH = 1 << 16
+
+
+def _shingle_batches(text: str, k: int) -> Iterator[list[int]]:
+    """:func:`_shingle_hashes` in batches, so a huge text never holds all its shingles.
+
+    A MinHash keeps the minimum per permutation, so feeding the batches one by one gives
+    exactly the signature of the whole set; short texts are one batch, as before.
+    """
+    data = text.encode("utf-8")
+    if len(data) <= _SHINGLE_BATCH:
+        yield _shingle_hashes(text, k)
+        return
+    for start in range(0, len(data) - k + 1, _SHINGLE_BATCH):
+        stop = min(start + _SHINGLE_BATCH, len(data) - k + 1)
+        yield list({zlib.crc32(data[i:i + k]) for i in range(start, stop)})
+
+
 def _identity(value: int) -> int:
     return value
 
@@ -249,8 +267,22 @@ def near_duplicate_groups(texts: Sequence[str], *, threshold: float = 0.7,
     n = len(texts)
     if n == 0:
         return np.zeros(0, dtype=int)
-    unique, first_pos, inverse = np.unique(np.asarray(texts, dtype=object).astype(str),
-                                           return_index=True, return_inverse=True)
+    # distinct texts by a dict over the Python strings themselves: memory grows with the
+    # total text, never with (number of texts x longest text) as a fixed-width array would
+    position: dict[str, int] = {}
+    inverse = np.empty(n, dtype=np.int64)
+    for i, text in enumerate(texts):
+        inverse[i] = position.setdefault(str(text), len(position))
+    # np.unique numbered the distinct texts in sorted order; keep that numbering (it
+    # decides which leader a text joins first when several are equally similar)
+    distinct = list(position)
+    order = sorted(range(len(distinct)), key=distinct.__getitem__)
+    rank = np.empty(len(distinct), dtype=np.int64)
+    rank[order] = np.arange(len(distinct))
+    unique = [distinct[k] for k in order]
+    inverse = rank[inverse]
+    first_pos = np.full(len(distinct), n, dtype=np.int64)
+    np.minimum.at(first_pos, inverse, np.arange(n))
     labels_unique = np.arange(len(unique))
     if threshold < 1 and len(unique) > 1:
         # leader clustering: each text joins the first earlier leader it resembles,
@@ -262,7 +294,8 @@ def near_duplicate_groups(texts: Sequence[str], *, threshold: float = 0.7,
         for i in order:
             m = MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity,
                         permutations=template.permutations, scheme=template.scheme)
-            m.update_batch(_shingle_hashes(unique[i], shingle))
+            for batch in _shingle_batches(unique[i], shingle):
+                m.update_batch(batch)
             best, best_sim = -1, threshold
             for j in lsh.query(m):
                 sim = m.jaccard(leaders[j])

@@ -44,7 +44,7 @@ from netlib.schema import (
     SUSPENDED_AT,
 )
 
-__all__ = ["CATEGORIES", "TRIAGE_COLUMNS", "triage"]
+__all__ = ["CATEGORIES", "TRIAGE_COLUMNS", "TriageTable", "triage"]
 
 #: Categories, most urgent first; ``priority`` follows this order, then signal strength.
 CATEGORIES = (
@@ -99,8 +99,40 @@ def _join(values) -> str:
     return " ".join(dict.fromkeys(str(v) for v in values))
 
 
+class TriageTable(pd.DataFrame):
+    """The triage table, which is also a result (:mod:`netlib.results`).
+
+    A DataFrame (one row per watch-list entry, see :func:`triage`) that also carries
+    ``params`` and ``fingerprint``, and offers ``tables()`` and ``evidence(entry)``, so
+    reports and notebooks treat it like every other result. Uses pandas' documented
+    subclassing hooks (``_metadata``, ``_constructor``).
+    """
+
+    _metadata = ["params", "fingerprint"]
+
+    @property
+    def _constructor(self):
+        return TriageTable
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """``{"triage": the table as a plain DataFrame}``."""
+        return {"triage": pd.DataFrame(self)}
+
+    def evidence(self, entry: str) -> pd.DataFrame:
+        """The rows for one watch-list entry (its text as given), with their evidence."""
+        rows = pd.DataFrame(self)
+        return rows[rows[ENTRY].astype("string").eq(str(entry)).fillna(False)]
+
+
+def _as_result(table: pd.DataFrame, params: dict, fingerprint: str) -> TriageTable:
+    out = TriageTable(table)
+    out.params = params
+    out.fingerprint = fingerprint
+    return out
+
+
 def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int | None = None
-           ) -> pd.DataFrame:
+           ) -> TriageTable:
     """Match watch-list entries to the data and say what the analysis found about each.
 
     Parameters
@@ -122,8 +154,9 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int | None = Non
 
     Returns
     -------
-    DataFrame
-        One row per entry, in the entry order, with columns ``entry, handle, account_id,
+    TriageTable
+        A DataFrame that is also a result (``params``, ``fingerprint``, ``tables()``,
+        ``evidence(entry)``). One row per entry, in the entry order, with columns ``entry, handle, account_id,
         platform, received_at, note, found, match, matched_account_ids, matched_handles,
         in_coordinated_cluster, cluster_id, cluster_size, mirror_of, mirror_score,
         successors, successor_score, chain_id, likely_operator, hub_rank, hub_score,
@@ -228,8 +261,11 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int | None = Non
                                 "this handle did not exist when the entry was received")
         rows.append(row)
     extras = [c for c in entries.columns if c not in TRIAGE_COLUMNS]
+    params = {"top_hubs": int(top_hubs), "entries": len(entries)}
+    dataset = getattr(analysis, "dataset", None)
+    fingerprint = dataset.fingerprint() if dataset is not None else ""
     if not rows:
-        return pd.DataFrame(columns=[*TRIAGE_COLUMNS, *extras])
+        return _as_result(pd.DataFrame(columns=[*TRIAGE_COLUMNS, *extras]), params, fingerprint)
     out = pd.DataFrame(rows)
     out[RECEIVED_AT] = entries[RECEIVED_AT].array
     for col in extras:
@@ -246,7 +282,8 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int | None = Non
                   kind="stable").index
     out.loc[order, PRIORITY] = np.arange(1, len(out) + 1)
     out[PRIORITY] = out[PRIORITY].astype(int)
-    return out[[*TRIAGE_COLUMNS, *extras]].reset_index(drop=True)
+    return _as_result(out[[*TRIAGE_COLUMNS, *extras]].reset_index(drop=True), params,
+                      fingerprint)
 
 
 def _alive_at(positions: list[int], when: Any, created: pd.Series,

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import numbers
 import re
 from typing import Any
 
 from netlib.errors import ParameterError
 
-__all__ = ["to_seconds", "utc_offset_label"]
+__all__ = ["to_seconds", "memory_size", "seed_value", "utc_offset_label"]
 
 _UNITS = {
     "s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0,
@@ -24,6 +25,7 @@ _UNITS = {
     "d": 86400.0, "day": 86400.0, "days": 86400.0,
     "w": 604800.0, "wk": 604800.0, "week": 604800.0, "weeks": 604800.0,
 }
+_MEMORY = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*([KMGT]i?B|B)\s*$", re.IGNORECASE)
 _DURATION = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([A-Za-z]*)\s*$")
 
 
@@ -98,3 +100,52 @@ def utc_offset_label(hours: float | None) -> str:
     sign = "-" if float(hours) < 0 and minutes else "+"
     text = f"UTC{sign}{minutes // 60}"
     return text + (f":{minutes % 60:02d}" if minutes % 60 else "")
+
+
+def memory_size(value: Any, *, name: str = "memory_limit") -> str:
+    """A memory size such as ``"4GB"``, ``"512MB"`` or ``"1.5GiB"``, checked and stripped.
+
+    Raises
+    ------
+    ParameterError
+        If the value is not a positive size with a unit.
+
+    Examples
+    --------
+    >>> memory_size(" 4GB ")
+    '4GB'
+    >>> memory_size("lots")
+    Traceback (most recent call last):
+    ...
+    netlib.errors.ParameterError: memory_limit='lots' is not a memory size (expected e.g. 4GB, 512MB or 1.5GiB)
+    """
+    match = _MEMORY.match(value) if isinstance(value, str) else None
+    if not match or not float(match.group(1)) > 0:
+        raise ParameterError(f"{name}={value!r} is not a memory size (expected e.g. 4GB, "
+                             "512MB or 1.5GiB)")
+    return value.strip()
+
+
+def seed_value(value: Any, *, name: str = "seed") -> int:
+    """A random seed: a whole number from 0 to 2**32 - 1.
+
+    Examples
+    --------
+    >>> seed_value(7)
+    7
+    >>> seed_value(-1)
+    Traceback (most recent call last):
+    ...
+    netlib.errors.ParameterError: seed=-1 must be a whole number from 0 to 4294967295
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral | str):
+        ok = False
+    else:
+        try:
+            value = int(value)
+            ok = 0 <= value < 2**32
+        except ValueError:
+            ok = False
+    if not ok:
+        raise ParameterError(f"{name}={value!r} must be a whole number from 0 to {2**32 - 1}")
+    return int(value)

@@ -82,9 +82,10 @@ trace_table.groupby("trace").agg(rows=("action_id", "size"), accounts=("account_
 # ## Detection
 
 # %%
-result = coordination.detect(data, traces=trace_table, window=window, fdr=fdr, method=method,
-                             min_cluster_size=min_cluster_size, seed=seed,
-                             n_consensus=n_consensus)
+config = coordination.CoordinationConfig(window=window, fdr=fdr, method=method,
+                                         min_cluster_size=min_cluster_size, seed=seed,
+                                         n_consensus=n_consensus)
+result = coordination.detect(data, config, traces=trace_table)
 result
 
 # %% [markdown]
@@ -168,8 +169,9 @@ result.account_stats.dropna(subset=["cluster_id"]).sort_values(
 # 60 s, 5 min.
 
 # %%
-sensitivity = window_sensitivity(trace_table, windows=sensitivity_windows, score=lambda r: {"precision": evaluate.score_accounts(r.flagged, truth)["precision"], "recall": evaluate.score_accounts(r.flagged, truth)["recall"], "ari": evaluate.score_clusters(r.clusters, truth)["ari"]},
-                                 fdr=fdr, method=method, seed=seed, n_consensus=0, n_null=0)
+sensitivity = window_sensitivity(trace_table, windows=sensitivity_windows,
+                                 score=evaluate.coordination_scorer(truth), fdr=fdr,
+                                 method=method, seed=seed, n_consensus=0, n_null=0)
 sensitivity
 
 # %% [markdown]

@@ -37,7 +37,6 @@ before = "7D"            # spares may be created this long before the takedown
 after = "30D"            # successors may appear this long after it
 threshold = 0.5          # decision threshold on the score
 silent_after = None      # e.g. "30D": also treat long-silent accounts as gone
-use_coordination = True  # run coordination first: same-cluster evidence, per-cluster stats
 max_chains = 30
 wiki_path = "../../shared/realdata/wiki_ban_evasion"
 seed = 0
@@ -50,33 +49,24 @@ from IPython.display import display
 
 import netlib
 from netlib import plots, report
-from netlib.mirrors import detect_mirrors, reliability_table
+from netlib.mirrors import MirrorConfig, reliability_table
 
 report.setup_notebook()
 data = netlib.load(data_path)
 data
 
 # %% [markdown]
-# ## Coordinated clusters (optional)
+# ## Mirrors, with the coordination clusters as context
 #
 # A successor that lands in the same coordinated cluster as the removed account is more
-# likely to be its replacement. When the coordination analysis is available its clusters
-# are passed in; otherwise the signal is left empty.
+# likely to be its replacement, so the analysis runs coordination first and passes its
+# clusters to the mirror search; the mirror options come from the parameters cell.
 
 # %%
-coordination = None
-if use_coordination:
-    try:
-        from netlib import coordination as _coordination
-
-        coordination = _coordination.detect(data, seed=seed)
-    except (ImportError, AttributeError, NotImplementedError) as err:
-        print(f"coordination not used: {err}")
-coordination
-
-# %%
-result = detect_mirrors(data, coordination=coordination, before=before, after=after,
-                        threshold=threshold, silent_after=silent_after)
+analysis = netlib.analyze(data, {"seed": seed},
+                          MirrorConfig(before=before, after=after, threshold=threshold,
+                                       silent_after=silent_after))
+result = analysis.mirrors
 result
 
 # %% [markdown]
@@ -155,7 +145,7 @@ print("lineages:", result.chains["chain_id"].nunique(),
 if result.cluster_recreation is not None:
     display(result.cluster_recreation.sort_values("n_removed", ascending=False).head(20))
 else:
-    print("no coordination clusters given (set use_coordination = True)")
+    print("no coordination clusters were found, so there is nothing to break down")
 
 # %% [markdown]
 # ## Against planted truth (synthetic data only)

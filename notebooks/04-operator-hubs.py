@@ -49,7 +49,6 @@ seed = 0
 n_boot = 200             # bootstrap resamples (over days) for the time-zone interval
 top_n = 15               # rows of the leader table
 n_heatmaps = 3           # clusters shown as interactive heatmaps
-use_mirrors = True       # use mirror lineages when the mirrors module is present
 coortweet_path = "../../shared/realdata/coortweet"  # real-data check; skipped when absent
 
 # %%
@@ -60,7 +59,8 @@ from IPython.display import display
 
 import netlib
 from netlib import evaluate, plots, report
-from netlib.hubs import cascade, rank_hubs, reference_agreement
+from netlib.coordination import CoordinationConfig
+from netlib.hubs import HubConfig, cascade, rank_hubs, reference_agreement
 from netlib.io.scenario import read_truth
 
 report.setup_notebook()
@@ -69,34 +69,21 @@ truth = read_truth(data_path)
 data
 
 # %% [markdown]
-# ## Coordinated clusters
+# ## The analyses
 #
-# The hub analysis takes the coordination result as it is: its clusters and the co-action
-# pairs behind them.
+# One call runs coordination (whose clusters and co-action pairs the hub analysis takes as
+# they are), mirror detection (an account whose lineage is long has been rebuilt
+# repeatedly, which is what operators do) and the hub ranking, each with its own config.
 
 # %%
-from netlib.coordination import detect
-
-coordination = detect(data, window=window, min_participation=min_participation, seed=seed)
+analysis = netlib.analyze(
+    data,
+    CoordinationConfig(window=window, min_participation=min_participation, seed=seed),
+    hubs=HubConfig(n_boot=n_boot, seed=seed))
+coordination, mirrors, hubs = analysis.coordination, analysis.mirrors, analysis.hubs
 coordination.clusters.groupby("cluster_id").size().rename("accounts").to_frame().T
 
-# %% [markdown]
-# Mirror chains (accounts re-created after a takedown), when available, add lineages:
-# an account whose chain is long has been rebuilt repeatedly, which is what operators do.
-
 # %%
-mirrors = None
-if use_mirrors:
-    try:
-        from netlib.mirrors import detect_mirrors
-
-        mirrors = detect_mirrors(data, coordination=coordination)
-    except (ImportError, AttributeError, NotImplementedError) as err:
-        print(f"mirror lineages not used: {err}")
-mirrors
-
-# %%
-hubs = rank_hubs(data, coordination, mirrors=mirrors, n_boot=n_boot, seed=seed)
 hubs
 
 # %% [markdown]

@@ -41,13 +41,12 @@ pseudonymize_key = ""  # non-empty: replace handles, names and ids by keyed pseu
 out_dir = "../reports/briefing"  # where report.html, the tables and the Gephi files go
 
 # %%
-from pathlib import Path
-from types import SimpleNamespace
 
 from IPython.display import display
 
 import netlib
-from netlib import plots, report, triage
+from netlib import pipeline, plots, report
+from netlib.coordination import CoordinationConfig
 from netlib.io.watchlist import read_watchlist
 
 report.setup_notebook()
@@ -59,21 +58,12 @@ data
 # ## Run the analyses
 #
 # Coordination (co-actions beyond chance), mirrors (accounts that re-appear after a
-# takedown) and operator ranking, then the watch-list triage. If a part of the pipeline is
-# not available in this installation, the briefing falls back to the data alone and says so.
+# takedown) and operator ranking, then the watch-list triage, in one call.
 
 # %%
-try:
-    from netlib import pipeline
-
-    analysis = pipeline.analyze(data, window=window, min_participation=min_participation,
-                                seed=seed, watchlist=entries)
-except (ImportError, AttributeError) as err:
-    print(f"The full analysis is not available ({err}); showing a data-only briefing.")
-    analysis = SimpleNamespace(dataset=data, coordination=None, mirrors=None, hubs=None,
-                               triage=None, params={}, provenance={})
-    if entries is not None:
-        analysis.triage = triage.triage(entries, analysis)
+analysis = netlib.analyze(
+    data, CoordinationConfig(window=window, min_participation=min_participation, seed=seed),
+    watchlist=entries)
 full = analysis  # kept for the table export below
 if pseudonymize_key:
     analysis = report.pseudonymize_analysis(analysis, pseudonymize_key)
@@ -180,16 +170,7 @@ if analysis.triage is not None:
 # spreadsheet) and the networks for Gephi (GraphML, GEXF).
 
 # %%
-out = Path(out_dir)
-tables = full.tables() if hasattr(full, "tables") else {}
-if full.triage is not None:
-    tables["triage"] = full.triage
-if pseudonymize_key:
-    tables = report.pseudonymize_tables(tables, pseudonymize_key, data)
-written = report.write_tables(tables, out)
-written.append(report.write_report(analysis, out / "report.html",
-                                   pseudonymized=bool(pseudonymize_key)))
-written += report.export_graph(analysis, out)
+written = pipeline.write_analysis(full, out_dir, report=True, pseudonymize=pseudonymize_key)
 [str(p) for p in written]
 
 # %% [markdown]

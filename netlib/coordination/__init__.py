@@ -3,8 +3,10 @@
 :func:`detect` is the entry point (its options are a :class:`CoordinationConfig`);
 :func:`coshare_pairs` gives CooRTweet-exact co-share pairs, and :func:`write_coshare_pairs`
 writes them to Parquet files out of core. The submodules hold the parts: ``network``,
-``significance``, ``confirm`` (split-half confirmation), ``clusters``, ``result``, and
-``engines`` (the SQL, DuckDB, Spark and the pair-file writer).
+``significance``, ``confirm`` (split-half confirmation, halves split by object),
+``clusters``, ``components`` (the descriptive co-sharing components, CooRTweet's, each with
+its test verdict), ``resolution`` (timestamp resolution and the window it allows),
+``result``, and ``engines`` (the SQL, DuckDB, Spark and the pair-file writer).
 
 The heavier parts (the null model needs scipy.stats) are imported on first use, so a
 script that only computes co-share pairs starts quickly.
@@ -15,7 +17,8 @@ from importlib import import_module
 from netlib.coordination.pairs import coshare_pairs
 
 __all__ = ["detect", "CoordinationConfig", "CoordinationResult", "coshare_pairs",
-           "write_coshare_pairs", "pair_edges", "METHODS", "disparity_filter"]
+           "write_coshare_pairs", "pair_edges", "METHODS", "disparity_filter",
+           "CoordinationWarning"]
 
 _LAZY = {
     "detect": "netlib.coordination.detect",
@@ -23,6 +26,7 @@ _LAZY = {
     "METHODS": "netlib.coordination.clusters",
     "CoordinationResult": "netlib.coordination.result",
     "disparity_filter": "netlib.coordination.significance",
+    "CoordinationWarning": "netlib.coordination.resolution",
     "write_coshare_pairs": "netlib.coordination.engines.pairfiles",
     "pair_edges": "netlib.coordination.engines.pairfiles",
 }

@@ -1,6 +1,6 @@
 """The steps of :func:`netlib.coordination.detect`, each taking the config.
 
-test edges -> confirm groups on held-out days -> merge confirmed groups into clusters ->
+test edges -> confirm groups on held-out objects -> merge confirmed groups into clusters ->
 score their stability -> attach outside accounts -> keep clusters of several behaviours.
 """
 
@@ -96,16 +96,16 @@ def tested_network(table: pd.DataFrame, pairs: pd.DataFrame, used: tuple[str, ..
     return Network(edges=edges, null=calib, bins=bins, kappa=kappa)
 
 
-def confirm_groups(pairs: pd.DataFrame, table: pd.DataFrame, network: Network, unit: int,
+def confirm_groups(pairs: pd.DataFrame, table: pd.DataFrame, network: Network,
                    config: CoordinationConfig) -> Confirmation:
-    """Groups discovered on one half of the days, confirmed (with q-values) on the other.
+    """Groups discovered on one half of the objects, confirmed (with q-values) on the other.
 
     Groups are discovered and confirmed from accounts acting *alike* (co-resharing,
     co-posting); an author and its fast resharers only help to attach the author to a
     confirmed group, or every popular account and its audience would form a group.
     """
-    groups, members = split_half_groups(pairs[~nw.author_pairs(pairs)], table, network.bins,
-                                        kappa=network.kappa, config=config, unit=unit)
+    groups, members = split_half_groups(pairs[~nw.author_pairs(pairs)], table,
+                                        kappa=network.kappa, config=config)
     groups["q_value"] = qvalues(groups["p_value"].to_numpy(dtype=float))
     members["q_value"] = qvalues(members["p_value"].to_numpy(dtype=float))
     good = groups[(groups["q_value"] <= config.fdr) & (groups["ratio"] >= config.attach_ratio)]

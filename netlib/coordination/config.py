@@ -12,7 +12,7 @@ from netlib.coordination.clusters import METHODS
 from netlib.coordination.engines.shares import ENGINES
 from netlib.coordination.network import WEIGHT, WEIGHT_TFIDF
 from netlib.errors import ParameterError
-from netlib.units import to_seconds
+from netlib.units import memory_size, seed_value, to_seconds
 
 __all__ = ["CoordinationConfig", "EDGE_WEIGHTS"]
 
@@ -84,6 +84,9 @@ class CoordinationConfig:
         DuckDB's spill folder for the co-action join; never changes the result.
     traces : tuple of str, optional
         Behaviours to build from a Dataset (default: all of them, fused).
+    share_chains : bool
+        Follow chains of shares to the root post (a share of a share co-shares the
+        original); False keys each share by the post it directly shares, as CooRTweet does.
 
     Raises
     ------
@@ -130,6 +133,7 @@ class CoordinationConfig:
     memory_limit: str | None = None
     temp_directory: str | None = None
     traces: tuple[str, ...] | None = None
+    share_chains: bool = True
 
     def __post_init__(self) -> None:
         values = {
@@ -138,8 +142,12 @@ class CoordinationConfig:
             **{name: _number(self, name, int) for name in _INTS},
             **{name: _number(self, name, float) for name in _FLOATS},
             "attach": bool(self.attach),
+            "share_chains": bool(self.share_chains),
             "backbone": None if self.backbone is None else _number(self, "backbone", float),
             "traces": _trace_names(self.traces),
+            "seed": seed_value(self.seed),
+            "memory_limit": (None if self.memory_limit is None
+                             else memory_size(self.memory_limit)),
         }
         for name, value in values.items():
             object.__setattr__(self, name, value)

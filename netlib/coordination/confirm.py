@@ -1,12 +1,46 @@
-"""Discover candidate groups on one half of the days, confirm them on the other half.
+"""Discover candidate groups on one half of the objects, confirm them on the other half.
 
 A group found by searching a network for dense, surprising regions always looks
-surprising on the data it was found in (the winner's curse). So the days are split by
-parity (hours instead, when the data spans less than four days): groups discovered from the
-co-actions of even days are tested only on odd days, and the other way round. A group is confirmed when its members co-act on the held-out
-days more than the null model expects (pooled over all member pairs, including pairs that
-never co-acted), and each member is confirmed when its own pooled co-actions with the rest
-of the group exceed the null expectation there too.
+surprising on the data it was found in (the winner's curse). So the data are split into
+two halves and groups discovered on one half are tested only on the other, and the other
+way round. A group is confirmed when its members co-act on the held-out half more than the
+null model expects (pooled over all member pairs, including pairs that never co-acted),
+and each member is confirmed when its own pooled co-actions with the rest of the group
+exceed the null expectation there too.
+
+How the halves are made
+-----------------------
+The split is by **object**: each shared object (a reposted post, a link, a text group...),
+with all its actions in one time bin of the null model (``null_bin``, two hours by
+default), goes to one half, chosen by a seeded hash of ``(trace, object_id, bin)``
+(:func:`object_half`). A campaign active for one morning on forty objects has about twenty
+objects on each side, so it can be discovered on one half and confirmed on the other. An
+earlier split by day parity put a one-day burst entirely on one side, where it could be
+discovered but never tested. The bin is part of the unit because some objects recur all
+the time (a campaign's hashtag, a near-duplicate text group): hashed whole they would sit
+on one side with every co-use, and the held-out side could not see them at all; per bin,
+their uses are spread over both sides bin by bin. A co-action is placed by its first
+action; one whose second action falls in the next bin (within ``window`` of a bin edge)
+is the only thing the split can cut.
+
+Why this is a valid held-out test: the null model of
+:mod:`netlib.coordination.significance` shuffles which object each action in a time bin
+went to (per trace and bin). Taken conditionally on which (object, bin) units fall in each
+half, it shuffles each half's objects among that half's actions, and the two halves'
+shuffles are independent. So the null's same-object probabilities ``s_h`` and the action
+pairs within the window are recomputed on each half's own rows (:func:`half_bins`), and the
+held-out count of a group does not depend on the half it was discovered on. This is sample
+splitting over independent units (Cox 1975), the units being (object, bin); thinning single
+co-action events at random (Neufeld et al. 2024) would also keep a burst on both sides, but
+the co-actions on one object are not independent Poisson counts (one object shared by k
+accounts gives k(k-1)/2 correlated pairs), so an object's actions in a bin stay together.
+
+References
+----------
+Cox, D. R. (1975). A note on data-splitting for the evaluation of significance levels.
+Biometrika, 62(2), 441-444.
+Neufeld, A., Dharamshi, A., Gao, L. L., & Witten, D. (2024). Data thinning for
+convolution-closed distributions. JMLR, 25(57), 1-35.
 """
 
 from __future__ import annotations
@@ -21,10 +55,10 @@ from netlib.coordination import network as nw
 from netlib.coordination import significance as sig
 from netlib.coordination._groups import linked_groups
 from netlib.coordination.config import CoordinationConfig
-from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, TIMESTAMP
+from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, OBJECT_ID, TIMESTAMP, TRACE
 
-__all__ = ["day_half", "split_unit", "split_half_groups", "GROUP_COLUMNS", "MEMBER_COLUMNS",
-           "HALF"]
+__all__ = ["object_half", "half_bins", "split_half_groups", "GROUP_COLUMNS",
+           "MEMBER_COLUMNS", "HALF"]
 
 HALF = "half"
 
@@ -41,31 +75,43 @@ def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=_DTYPES.get(c, float)) for c in columns})
 
 
-def day_half(ts: pd.Series, *, unit: int = 86400) -> np.ndarray:
-    """0 for even ``unit``-long periods since the epoch (UTC days by default), 1 for odd.
+def object_half(frame: pd.DataFrame, *, seed: int = 0, bin_seconds: float = 7200
+                ) -> np.ndarray:
+    """0 or 1 for each row, by a seeded hash of its ``(trace, object_id, null bin)``.
+
+    Every action on one object within one null bin (and every co-action that starts
+    there) falls in the same half; which half depends only on the object, the bin and the
+    seed, so a one-day burst on many objects lands on both sides, and an object used
+    again and again (a campaign hashtag) is spread over both sides bin by bin.
 
     Examples
     --------
-    >>> day_half(pd.Series(pd.to_datetime(["1970-01-01", "1970-01-02"], utc=True))).tolist()
-    [0, 1]
+    >>> frame = pd.DataFrame({"trace": "repost", "object_id": ["x", "y", "x"],
+    ...                       "timestamp": pd.to_datetime(["2025-01-01"] * 3, utc=True)})
+    >>> half = object_half(frame)
+    >>> bool(half[0] == half[2]), set(half.tolist()) <= {0, 1}
+    (True, True)
     """
-    days = pd.to_datetime(ts, utc=True).dt.as_unit("ns").astype("int64") // (int(unit) * 10**9)
-    return (np.asarray(days) % 2).astype(int)
+    if len(frame) == 0:
+        return np.zeros(0, dtype=int)
+    key = f"netlib{int(seed) % 10**10:010d}"  # hash_pandas_object wants a 16-character key
+    stamps = pd.to_datetime(frame[TIMESTAMP], utc=True).dt.as_unit("ns").astype("int64")
+    keys = pd.DataFrame({TRACE: frame[TRACE].astype(str).to_numpy(),
+                         OBJECT_ID: frame[OBJECT_ID].astype(str).to_numpy(),
+                         "bin": stamps.to_numpy() // (int(bin_seconds) * 10**9)})
+    hashed = pd.util.hash_pandas_object(keys, index=False, hash_key=key).to_numpy()
+    return ((hashed >> np.uint64(17)) & np.uint64(1)).astype(int)
 
 
-def split_unit(ts: pd.Series, *, min_days: float = 4.0) -> int:
-    """Days (86400 s) when the data spans at least ``min_days``, else hours (3600 s).
+def half_bins(table: pd.DataFrame, *, bin_seconds: float) -> pd.DataFrame:
+    """The null's per-(trace, bin) same-object probability computed on one half's rows.
 
-    Examples
-    --------
-    >>> split_unit(pd.Series(pd.to_datetime(["2025-01-01", "2025-01-02"], utc=True)))
-    3600
+    Under the null, objects are shuffled among the actions of a bin; within a half only
+    that half's objects and actions take part, so ``s_h`` must be recomputed there (the
+    full data's ``s_h`` would mix in the other half's objects).
     """
-    if len(ts) == 0:
-        return 86400
-    t = pd.to_datetime(ts, utc=True)
-    span = (t.max() - t.min()).total_seconds()
-    return 86400 if span >= min_days * 86400 else 3600
+    bins, _ = sig.bin_statistics(table, bin_seconds=bin_seconds)
+    return bins
 
 
 def _tested_edges(pairs: pd.DataFrame, table: pd.DataFrame, bins: pd.DataFrame, *,
@@ -86,13 +132,16 @@ def _group_pairs(groups: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["group", ACCOUNT_ID, ACCOUNT_ID_Y])
 
 
-def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, bins: pd.DataFrame, *,
-                      kappa: dict, config: CoordinationConfig, unit: int = 86400
-                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Groups discovered on one half of the days and tested on the other.
+def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
+                      config: CoordinationConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Groups discovered on one half of the objects and tested on the other.
 
-    Groups are communities (``config.method``) of the edges with ``p <= config.select_p``
-    and weight ``>= config.min_weight`` on the discovery half, joined when linked by
+    The halves come from :func:`object_half` (seeded by ``config.seed``, units of one object
+    in one ``config.null_bin``); in each half the
+    null model (same-object probabilities and the action pairs within the window) is
+    computed from that half's rows only (:func:`half_bins`). Groups are communities
+    (``config.method``) of the edges with ``p <= config.select_p`` and weight
+    ``>= config.min_weight`` on the discovery half, joined when linked by
     ``config.merge_links`` edges and kept from ``config.min_cluster_size`` accounts.
 
     Returns
@@ -107,19 +156,20 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, bins: pd.DataFra
         account's pooled held-out co-actions with the rest of its group, and ``ratio``.
     """
     window, bin_seconds = config.window, config.null_bin
-    pair_half = day_half(pairs[TIMESTAMP], unit=unit) if len(pairs) else np.zeros(0, dtype=int)
-    row_half = day_half(table[TIMESTAMP], unit=unit) if len(table) else np.zeros(0, dtype=int)
+    pair_half = object_half(pairs, seed=config.seed, bin_seconds=bin_seconds)
+    row_half = object_half(table, seed=config.seed, bin_seconds=bin_seconds)
     halves = {}
     for h in (0, 1):
         sub_pairs = pairs[pair_half == h]
         sub_table = table[row_half == h]
-        halves[h] = (sub_pairs, sub_table,
+        bins = half_bins(sub_table, bin_seconds=bin_seconds)
+        halves[h] = (sub_pairs, sub_table, bins,
                      _tested_edges(sub_pairs, sub_table, bins, window=window,
                                    bin_seconds=bin_seconds, kappa=kappa))
     group_rows, member_rows = [], []
     for h in (0, 1):
-        _, _, found_edges = halves[h]
-        held_pairs, held_table, held_edges = halves[1 - h]
+        found_edges = halves[h][3]
+        _, held_table, held_bins, held_edges = halves[1 - h]
         strong = found_edges[(found_edges[sig.P_VALUE] <= config.select_p)
                              & (found_edges[nw.WEIGHT] >= config.min_weight)]
         if strong.empty:
@@ -131,7 +181,7 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, bins: pd.DataFra
         if groups.empty:
             continue
         gp = _group_pairs(groups)
-        gp[sig.EXPECTED] = sig.expected_coactions(gp, held_table, bins, window=window,
+        gp[sig.EXPECTED] = sig.expected_coactions(gp, held_table, held_bins, window=window,
                                                   bin_seconds=bin_seconds, kappa=kappa)
         observed = held_edges.set_index([ACCOUNT_ID, ACCOUNT_ID_Y])[nw.WEIGHT]
         gp["observed"] = observed.reindex(pd.MultiIndex.from_frame(

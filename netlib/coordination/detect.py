@@ -3,20 +3,36 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from typing import Any
 
 import pandas as pd
 
 from netlib.coordination import _steps as steps
 from netlib.coordination import network as nw
+from netlib.coordination.components import account_components, component_table
 from netlib.coordination.config import CoordinationConfig
-from netlib.coordination.confirm import split_unit
+from netlib.coordination.resolution import (
+    CoordinationWarning,
+    effective_window,
+    resolution_note,
+    timestamp_resolution,
+)
 from netlib.coordination.result import CoordinationResult, account_stats, cluster_stats
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError
 from netlib.provenance import frame_fingerprint
-from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, CLUSTER_ID
-from netlib.traces import TRACE_COLUMNS, build_traces
+from netlib.schema import (
+    ACCOUNT_ID,
+    ACCOUNT_ID_Y,
+    ACTION_ID,
+    CLUSTER_ID,
+    KIND,
+    OBJECT_ID,
+    TIMESTAMP,
+    TRACE,
+)
+from netlib.traces import SHARE_KINDS, TRACE_COLUMNS, build_traces
 
 __all__ = ["detect"]
 
@@ -30,9 +46,11 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     (3) edges weigh the distinct objects two accounts co-acted on; (4) each edge is tested
     against a null model that keeps every account's actions at their exact times and every
     object's popularity per time bin (see :mod:`netlib.coordination.significance`), with
-    Benjamini-Hochberg FDR control; (5) candidate groups are *discovered* on even days
-    (communities of edges with ``p <= select_p``) and *confirmed* on odd days, and the
-    other way round (:mod:`netlib.coordination.confirm`), pooling every member pair, and
+    Benjamini-Hochberg FDR control; (5) candidate groups are *discovered* on one half of the
+    shared objects (communities of edges with ``p <= select_p``) and *confirmed* on the
+    other half, and the other way round (:mod:`netlib.coordination.confirm`; each object
+    with all its actions goes to one half, so a one-day campaign is on both sides),
+    pooling every member pair, and
     each member is confirmed by its own pooled held-out test; groups confirmed together
     form the clusters, outside accounts whose pooled ties to a cluster are significant
     join it; (6) a cluster is reported when its co-actions span at least
@@ -61,7 +79,12 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
         ``.account_stats``, ``.pairs`` (co-action rows with ``trace, time_delta``),
         ``.params``, ``.fingerprint``, ``.null`` (calibration table), ``.candidates``
         (every confirmed group with its behaviours and whether it is reported),
-        ``.attachments``, ``.validation`` and ``.validation_members`` (split-half tests).
+        ``.attachments``, ``.validation`` and ``.validation_members`` (split-half tests),
+        ``.components`` and ``.account_components`` (the descriptive co-sharing
+        network's connected components, CooRTweet's, each with its test outcome and a
+        ``verdict``: see :mod:`netlib.coordination.components`), ``.notes``
+        (plain-language caveats, e.g. a window at or below the timestamp
+        resolution; each is also issued as a :class:`CoordinationWarning`).
 
     Raises
     ------
@@ -94,6 +117,12 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     dataset = data if isinstance(data, Dataset) else None
     table = _trace_table(data, ready, config)
     used = tuple(sorted(set(table["trace"]))) if len(table) else ()
+    resolution = timestamp_resolution(table[TIMESTAMP]) if len(table) else float("nan")
+    notes = [n for n in [resolution_note(config.window, resolution)] if n]
+    for note in notes:
+        warnings.warn(note, CoordinationWarning, stacklevel=2)
+    asked, config = config, config.replace(
+        window=effective_window(config.window, resolution))
     pairs = nw.co_actions(table, window=config.window,
                           min_participation=config.min_participation,
                           max_object_shares=config.max_object_shares, engine=config.engine,
@@ -101,8 +130,7 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
                           temp_directory=config.temp_directory)
     network = steps.tested_network(table, pairs, used, config)
     edges = network.edges
-    unit = split_unit(table["timestamp"]) if len(table) else 86400
-    confirmation = steps.confirm_groups(pairs, table, network, unit, config)
+    confirmation = steps.confirm_groups(pairs, table, network, config)
     merged = steps.merge_groups(confirmation, config)
     stability = steps.cluster_stability(edges[edges["significant"]], merged.labels, config)
     attached = steps.attach_outsiders(edges, pairs, merged.labels, config)
@@ -114,11 +142,17 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     ca = edges[ACCOUNT_ID].map(labels.to_dict())
     cb = edges[ACCOUNT_ID_Y].map(labels.to_dict())
     edges[CLUSTER_ID] = ca.where(ca == cb).astype("Int64")
-    params = {**dataclasses.asdict(config), "traces_used": list(used),
-              "split_unit_s": int(unit), "behaviour_rule_applied": reported.behaviour_rule,
+    params = {**dataclasses.asdict(asked), "traces_used": list(used),
+              "timestamp_resolution_s": resolution if resolution == resolution else None,
+              "effective_window_s": config.window, "confirmation_split": "object",
+              "behaviour_rule_applied": reported.behaviour_rule,
               "n_trace_rows": int(len(table)), "n_pairs": int(len(pairs)),
               "n_edges_tested": int(len(edges)),
               "n_edges_significant": int(edges["significant"].sum())}
+    comp_accounts = account_components(edges)
+    components = component_table(edges, comp_accounts, clusters, confirmation.groups,
+                                 confirmation.members, asked,
+                                 behaviour_rule=reported.behaviour_rule)
     return CoordinationResult(
         clusters=clusters, edges=edges, pairs=pairs, params=params,
         cluster_stats=cluster_stats(clusters, edges, pairs, table,
@@ -128,7 +162,8 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
         fingerprint=dataset.fingerprint() if dataset is not None else frame_fingerprint(table),
         null=network.null, candidates=reported.candidates,
         attachments=attached.attachments, validation=confirmation.groups,
-        validation_members=confirmation.members)
+        validation_members=confirmation.members, notes=notes, components=components,
+        account_components=comp_accounts)
 
 
 def _trace_table(data: Dataset | pd.DataFrame, ready: pd.DataFrame | None,
@@ -142,8 +177,28 @@ def _trace_table(data: Dataset | pd.DataFrame, ready: pd.DataFrame | None,
     else:
         table = build_traces(data, traces=config.traces, text_threshold=config.text_threshold,
                              media_distance=config.media_distance, seed=config.seed)
+        if not config.share_chains:
+            table = _direct_share_objects(table, data)
     missing = [c for c in TRACE_COLUMNS if c not in table.columns]
     if missing:
         raise DataFormatError(f"trace table: missing column{'s' if len(missing) > 1 else ''} "
                               f"{', '.join(missing)} (expected {', '.join(TRACE_COLUMNS)})")
     return table
+
+
+def _direct_share_objects(table: pd.DataFrame, data: Dataset | pd.DataFrame) -> pd.DataFrame:
+    """Repost rows keyed by the post *directly* shared, not the root of its share chain.
+
+    CooRTweet's object is the shared post itself (``referenced_tweet_id``); a share of a
+    share is then a different object from the original. ``share_chains=False`` asks for that.
+    """
+    actions = data.actions if isinstance(data, Dataset) else data
+    if OBJECT_ID not in actions.columns or table.empty:
+        return table
+    shares = actions[actions[KIND].isin(SHARE_KINDS) & actions[OBJECT_ID].notna()]
+    direct = dict(zip(shares[ACTION_ID].astype(str), "post:" + shares[OBJECT_ID].astype(str),
+                      strict=True))
+    is_share = (table[TRACE] == "repost") & table[ACTION_ID].astype(str).isin(direct)
+    out = table.copy()
+    out.loc[is_share, OBJECT_ID] = out.loc[is_share, ACTION_ID].astype(str).map(direct)
+    return out

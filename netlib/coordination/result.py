@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from netlib.coordination.clusters import CLUSTER_ID, STABILITY
+from netlib.coordination.components import ACCOUNT_COMPONENT_COLUMNS, COMPONENT_COLUMNS
 from netlib.coordination.network import MEDIAN_LAG, TIMESTAMP_Y, WEIGHT
 from netlib.coordination.significance import EXPECTED, P_VALUE, Q_VALUE, poisson_pvalues
 from netlib.results import summary_html
@@ -193,7 +194,9 @@ class CoordinationResult:
         content_id_y, time_delta, timestamp, timestamp_y``.
     params : dict
         ``dataclasses.asdict`` of the :class:`~netlib.coordination.CoordinationConfig`
-        used, plus ``traces_used``, ``split_unit_s``, ``behaviour_rule_applied`` and counts
+        used, plus ``traces_used``, ``timestamp_resolution_s`` and ``effective_window_s``
+        (see :mod:`netlib.coordination.resolution`), ``confirmation_split``,
+        ``behaviour_rule_applied`` and counts
         (``n_trace_rows, n_pairs, n_edges_tested, n_edges_significant``).
     fingerprint : str
         SHA-256 of the input data.
@@ -210,6 +213,16 @@ class CoordinationResult:
         :data:`~netlib.coordination.confirm.GROUP_COLUMNS` and
         :data:`~netlib.coordination.confirm.MEMBER_COLUMNS`, plus ``q_value`` and, for
         members, ``confirmed``).
+    notes : list of str
+        Plain-language caveats a report should show (e.g. a window at or below the
+        timestamp resolution); each was also issued as a ``CoordinationWarning``.
+    components : DataFrame
+        The descriptive tier: one row per connected component of the co-sharing network
+        (every co-acting pair, CooRTweet's components), with observed vs expected
+        co-actions, the held-out test and a plain-language ``verdict`` (columns
+        :data:`~netlib.coordination.components.COMPONENT_COLUMNS`).
+    account_components : DataFrame
+        ``account_id, component_id`` for every account in the co-sharing network.
     """
 
     clusters: pd.DataFrame
@@ -224,6 +237,9 @@ class CoordinationResult:
     attachments: pd.DataFrame | None = None
     validation: pd.DataFrame | None = None
     validation_members: pd.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
+    components: pd.DataFrame | None = None
+    account_components: pd.DataFrame | None = None
 
     def __repr__(self) -> str:
         return (f"CoordinationResult({self.clusters[CLUSTER_ID].nunique():,} clusters, "
@@ -296,12 +312,20 @@ class CoordinationResult:
         -------
         dict of DataFrame
             ``clusters`` (``account_id, cluster_id``), ``coordination_edges`` (the
-            significant rows of :attr:`edges`) and ``cluster_stats``.
+            significant rows of :attr:`edges`), ``cluster_stats``, and the descriptive tier:
+            ``cosharing_components`` (:attr:`components`) and ``cosharing_accounts``
+            (:attr:`account_components`).
         """
+        components = self.components if self.components is not None else \
+            pd.DataFrame(columns=COMPONENT_COLUMNS)
+        accounts = self.account_components if self.account_components is not None else \
+            pd.DataFrame(columns=ACCOUNT_COMPONENT_COLUMNS)
         return {"clusters": self.clusters.copy(),
                 "coordination_edges": self.significant_edges,
-                "cluster_stats": self.cluster_stats.copy()}
+                "cluster_stats": self.cluster_stats.copy(),
+                "cosharing_components": components.copy(),
+                "cosharing_accounts": accounts.copy()}
 
     def _repr_html_(self) -> str:
         """Notebook summary: counts, table sizes and parameters (every value escaped)."""
-        return summary_html("Coordinated clusters", self, lines=[repr(self)])
+        return summary_html("Coordinated clusters", self, lines=[repr(self), *self.notes])

@@ -17,7 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from netlib.dataset import add_unparsed as _add_unparsed
 from netlib.errors import DataFormatError
+from netlib.io._files import check_inside
 
 __all__ = [
     "gather_files", "parse_list_cell", "list_cells_to_space", "snowflake_time",
@@ -46,7 +48,8 @@ def gather_files(paths: Any, patterns: Iterable[str], *, what: str) -> list[Path
     Raises
     ------
     DataFormatError
-        If a path does not exist or no file matching ``patterns`` is found.
+        If a path does not exist, no file matching ``patterns`` is found, or a file found
+        in a folder is a symbolic link to somewhere outside that folder.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -57,7 +60,10 @@ def gather_files(paths: Any, patterns: Iterable[str], *, what: str) -> list[Path
             raise DataFormatError(f"{path}: no such file or folder")
         if path.is_dir():
             for pattern in patterns:
-                found.extend(sorted(p for p in path.rglob(pattern) if p.is_file()))
+                inside = sorted(p for p in path.rglob(pattern) if p.is_file())
+                for file in inside:  # a symlink out of the folder is refused, not followed
+                    check_inside(file, path, str(file.relative_to(path)))
+                found.extend(inside)
         else:
             found.append(path)
     unique = list(dict.fromkeys(found))
@@ -220,18 +226,7 @@ def extract_urls(text: pd.Series) -> pd.Series:
 def add_unparsed(report: Any, table: str, rows: pd.DataFrame) -> None:
     """Count records that could not even become rows (bad JSON lines...) as rejected rows.
 
-    ``rows`` has ``_file, _row, _reason`` (and optionally ``_raw``). They are added to the
-    table's ``read`` and ``rejected`` counts, listed as errors, and appended to
-    ``report.rejected[table]`` so that ``read == kept + rejected`` still holds.
+    ``rows`` has ``_file, _row, _reason`` (and optionally ``_raw``); see
+    :func:`netlib.dataset.add_unparsed`, which this calls.
     """
-    if rows.empty:
-        return
-    info = report.files[table]
-    info["read"] += len(rows)
-    info["rejected"] += len(rows)
-    for file, row, reason in rows[["_file", "_row", "_reason"]].itertuples(index=False):
-        report.error(str(file), str(reason), row=int(row))
-    previous = report.rejected.get(table)
-    extra = rows.drop(columns=["_file"])
-    report.rejected[table] = extra if previous is None or previous.empty else \
-        pd.concat([previous, extra], ignore_index=True)
+    _add_unparsed(report, table, rows)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from netlib.errors import DataFormatError
-from netlib.io._files import read_table
+from netlib.io._files import read_whole
 from netlib.loadreport import LoadReport
 
 __all__ = ["read_ban_evasion"]
@@ -45,4 +45,4 @@ def read_ban_evasion(path: str | Path) -> dict[str, pd.DataFrame]:
         raise DataFormatError(f"{folder}: no *_meta.csv files (expected the ban-evasion "
                               "pair files, e.g. evasion_pairs_meta.csv)")
     report = LoadReport(format="ban_evasion")
-    return {p.name: read_table(p, report) for p in files}
+    return {p.name: read_whole(p, report) for p in files}

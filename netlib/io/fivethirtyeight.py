@@ -27,6 +27,7 @@ present, else an ``external_author_id`` that is not rounded); ``publish_date`` i
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +44,7 @@ from netlib.io._common import (
     snowflake_time,
     text_object_ids,
 )
-from netlib.io._files import read_table
+from netlib.io._files import read_rows, read_table
 from netlib.loadreport import LoadReport
 from netlib.schema import (
     ACCOUNT_ID,
@@ -159,11 +160,13 @@ def read_fivethirtyeight(paths: str | Path | list, *, authors: str | Path | None
     --------
     >>> data = read_fivethirtyeight("tests/data/fivethirtyeight")  # doctest: +SKIP
     """
-    files = _tweet_files_of(paths)
+    roots = _tweet_files_of(paths)
+    files = list(roots)
     report = LoadReport(format="fivethirtyeight")
-    frames, row_numbers, row_files = [], [], []
+    frames, row_numbers, row_files, unparsed = [], [], [], []
     for path in tqdm(files, desc="reading tweet files", unit="file", disable=not progress):
-        frame = read_table(path, report, display=_display(path, files))
+        got = read_rows(path, report, display=_display(path, files), root=roots[path])
+        frame = got.frame
         missing = sorted(_SIGNATURE - set(frame.columns))
         if not ({_AUTHOR_ID, _AUTHOR, _EXTERNAL_ID} & set(frame.columns)):
             missing.append("author_id or author")
@@ -173,14 +176,27 @@ def read_fivethirtyeight(paths: str | Path | list, *, authors: str | Path | None
                 f"{', '.join(missing)} (found: {', '.join(frame.columns) or '(none)'}; "
                 "expected an IRA tweet file with author, content, publish_date)")
         frames.append(frame)
-        row_numbers.append(np.arange(1, len(frame) + 1))
+        row_numbers.append(got.rows)
         row_files.append(np.full(len(frame), _display(path, files), dtype=object))
+        unparsed.append(got.broken.assign(_file=_display(path, files)))
     tweets = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     label_path = _find_authors(files, authors)
     display = files_label(files, "tweet files")
-    report.add_file("actions", display, len(tweets))
     tweets = tweets.reset_index(drop=True)
-    tweets[ACCOUNT_ID] = _account_ids(tweets)
+    rows, sources = np.concatenate(row_numbers), np.concatenate(row_files)
+    ids, reasons, columns = _account_ids(tweets)
+    if _AUTHOR in tweets.columns:  # a row without its author is rejected, alone
+        blank = (tweets[_AUTHOR].astype("string").fillna("").str.strip() == "") \
+            & reasons.isna()
+        reasons[blank], columns[blank] = "missing required value in author", _AUTHOR
+    bad = reasons.notna().to_numpy()
+    if bad.any():
+        unparsed.append(_rejected_rows(tweets[bad], rows[bad], sources[bad], reasons[bad],
+                                       columns[bad]))
+        tweets, ids = tweets[~bad].reset_index(drop=True), ids[~bad].reset_index(drop=True)
+        rows, sources = rows[~bad], sources[~bad]
+    report.add_file("actions", display, len(tweets))
+    tweets[ACCOUNT_ID] = ids
     labels = _read_labels(label_path, report) if label_path is not None else None
     actions = _actions(tweets)
     accounts = _accounts(tweets, labels)
@@ -196,23 +212,38 @@ def read_fivethirtyeight(paths: str | Path | list, *, authors: str | Path | None
         files={"accounts": report.files["accounts"]["file"], "actions": display},
         source=str(paths if not isinstance(paths, list) else files[0].parent),
         report=report, now=now,
-        row_numbers={"actions": np.concatenate(row_numbers)},
-        row_files={"actions": np.concatenate(row_files)} if len(files) > 1 else None)
+        row_numbers={"actions": rows},
+        row_files={"actions": sources} if len(files) > 1 else None,
+        unparsed={"actions": pd.concat(unparsed, ignore_index=True)})
 
 
-def _tweet_files_of(paths: str | Path | list) -> list[Path]:
+def _rejected_rows(tweets: pd.DataFrame, rows: np.ndarray, sources: np.ndarray,
+                   reasons: pd.Series, columns: pd.Series) -> pd.DataFrame:
+    """Rows rejected before validation: ``_file, _row, _reason, _column`` and their cells."""
+    cells = tweets.rename(columns={c: f"{c} (input)" for c in tweets.columns
+                                   if c in ("_file", "_row", "_reason", "_raw", "_column")})
+    meta = pd.DataFrame({"_file": sources, "_row": rows,
+                         "_reason": np.asarray(reasons, dtype=object),
+                         "_column": np.asarray(columns, dtype=object)}, index=tweets.index)
+    return pd.concat([meta, cells], axis=1).reset_index(drop=True)
+
+
+def _tweet_files_of(paths: str | Path | list) -> dict[Path, Path | None]:
+    """The tweet files, each with the folder it was found in (None: named by the caller)."""
     items = [paths] if isinstance(paths, (str, Path)) else list(paths)
-    files: list[Path] = []
+    files: dict[Path, Path | None] = {}
     for item in items:
         path = Path(item)
         if path.is_dir():
             found = _tweet_files(path)
             if not found:
                 raise DataFormatError(f"{path}: no tweet CSV files found in the folder")
-            files.extend(found)
+            for file in found:
+                files.setdefault(file, path)
         else:
-            files.extend(gather_files(path, ("*.csv",), what="tweet CSV"))
-    return list(dict.fromkeys(files))
+            for file in gather_files(path, ("*.csv",), what="tweet CSV"):
+                files.setdefault(file, None)
+    return files
 
 
 def _display(path: Path, files: list[Path]) -> str:
@@ -221,33 +252,62 @@ def _display(path: Path, files: list[Path]) -> str:
     return f"{path.parent.name}/{path.name}"
 
 
-def _account_ids(tweets: pd.DataFrame) -> pd.Series:
+def _account_ids(tweets: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """``author_id`` (split), else the exact ``alt_external_id``, else ``external_author_id``
-    (rounded for large ids in the original release), else ``author:<handle>``."""
+    (rounded for large ids in the original release), else ``author:<handle>``.
+
+    Returns the ids and, per row, why its id is unusable and in which column (``None``
+    when it is fine): a number in scientific notation too large for a user id
+    (``9.99E+999``).
+    """
+    reasons = pd.Series(None, index=tweets.index, dtype=object)
+    columns = pd.Series(None, index=tweets.index, dtype=object)
     if _AUTHOR_ID in tweets.columns:
-        return tweets[_AUTHOR_ID].astype(str).str.strip().astype(object)
-    handle = tweets[_AUTHOR].astype(str).str.strip() if _AUTHOR in tweets.columns else None
+        ids = tweets[_AUTHOR_ID].astype("string").str.strip().astype(object)
+        return ids.where(ids.notna(), None), reasons, columns
+    handle = (tweets[_AUTHOR].astype("string").fillna("").str.strip()
+              if _AUTHOR in tweets.columns else None)
     out = pd.Series(None, index=tweets.index, dtype=object)
     for col in (_ALT_ID, _EXTERNAL_ID):
         if col in tweets.columns:
             ids = _clean_numeric_id(tweets[col])
-            usable = ids.notna() & (ids.astype(str).str.strip() != "") & out.isna()
+            usable = ids.notna() & (ids.astype("string").str.strip() != "").fillna(False) \
+                & out.isna()
             out[usable] = ids[usable]
+            given = tweets[col].astype("string").fillna("").str.strip()
+            unusable = ids.isna() & (given != "") & out.isna() & reasons.isna()
+            reasons[unusable] = (f"{col} " + given[unusable].map(repr) + " is not a user id "
+                                 "(a number in scientific notation beyond 20 digits)")
+            columns[unusable] = col
     if handle is not None:
         out = out.where(out.notna(), "author:" + handle)
-    return out.astype(object)
+    return out.astype(object), reasons, columns
+
+
+#: A spreadsheet-rounded id: ``9.06E+17`` (mantissa with a point, exponent 10 to 20).
+_ROUNDED_ID = r"[1-9]\.\d+[eE]\+?(?:1\d|20)"
 
 
 def _clean_numeric_id(values: pd.Series) -> pd.Series:
-    """Numeric ids as digit strings (``9.06E+17`` -> ``906000000000000000``)."""
+    """Numeric ids as digit strings, never through a float.
+
+    A spreadsheet-rounded id (``9.06E+17``) becomes its exact digits
+    (``906000000000000000``) and ``123.0`` becomes ``123``; other text is kept as written
+    (``0012`` and ``1e5`` stay). Scientific notation with a point but an exponent beyond
+    20 (``9.99E+999``) is not an id: ``None``. Blank cells are ``None``.
+    """
     text = values.astype("string").str.strip()
-    sci = text.str.contains(r"[eE.]", regex=True).fillna(False).astype(bool)
-    if sci.any():
-        nums = pd.to_numeric(text[sci], errors="coerce")
-        fixed = nums.map(lambda v: None if pd.isna(v) else str(int(v)))
-        text = text.astype(object)
-        text[sci] = fixed
-    return pd.Series(text, index=values.index).astype(object)
+    out = text.astype(object).where(text.notna() & (text != ""), None)
+    rounded = text.str.fullmatch(_ROUNDED_ID).fillna(False).astype(bool)
+    point_zero = text.str.fullmatch(r"\d+\.0+").fillna(False).astype(bool)
+    too_big = text.str.fullmatch(r"[1-9]\.\d+[eE]\+?0*(?:2[1-9]|[3-9]\d|[1-9]\d{2,})") \
+        .fillna(False).astype(bool)
+    if rounded.any():
+        out[rounded] = [str(int(Decimal(v))) for v in text[rounded]]
+    if point_zero.any():
+        out[point_zero] = text[point_zero].str.replace(r"\.0+$", "", regex=True)
+    out[too_big] = None
+    return pd.Series(out, index=values.index).astype(object)
 
 
 def _read_labels(path: Path, report: LoadReport) -> pd.DataFrame:

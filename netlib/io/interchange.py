@@ -8,8 +8,9 @@ import pandas as pd
 
 from netlib.dataset import Dataset, validate_tables
 from netlib.errors import DataFormatError
-from netlib.io._files import find_table, read_table, sha256_file
+from netlib.io._files import find_table, read_rows, sha256_file
 from netlib.loadreport import LoadReport
+from netlib.safe import write_csv
 
 __all__ = ["read_interchange", "write_interchange", "looks_like_interchange"]
 
@@ -43,8 +44,11 @@ def read_interchange(path: str | Path, *, now: pd.Timestamp | None = None) -> Da
     Raises
     ------
     DataFormatError
-        If the folder or a required file is missing, a file is empty, or a required column
-        is absent (the message names the file, the column and the columns found).
+        If the folder or a required file is missing, a file is empty, unreadable, a
+        symbolic link out of the folder, has a column name twice in its header, or lacks a
+        required column (the message names the file, the column and the columns found).
+        A record that cannot be a row (wrong number of fields, a stray quote) is not an
+        error: it is counted as a rejected row with its reason.
 
     Examples
     --------
@@ -57,7 +61,7 @@ def read_interchange(path: str | Path, *, now: pd.Timestamp | None = None) -> Da
     if not folder.is_dir():
         raise DataFormatError(f"{folder}: expected a folder holding accounts.csv and actions.csv")
     report = LoadReport(format="netlib")
-    raw, files = {}, {}
+    raw, files, rows, unparsed = {}, {}, {}, {}
     for stem, required in (("accounts", True), ("actions", True), ("follows", False)):
         table_path = find_table(folder, stem)
         if table_path is None:
@@ -67,15 +71,21 @@ def read_interchange(path: str | Path, *, now: pd.Timestamp | None = None) -> Da
                                       f"(the folder holds: {present})")
             raw[stem] = None
             continue
-        frame = read_table(table_path, report)
-        raw[stem] = frame
+        got = read_rows(table_path, report, root=folder)
+        raw[stem], rows[stem], unparsed[stem] = got.frame, got.rows, got.broken
         files[stem] = table_path.name
-        report.add_file(stem, table_path.name, len(frame), sha256=sha256_file(table_path))
-    return validate_tables(raw, files=files, source=str(folder), report=report, now=now)
+        report.add_file(stem, table_path.name, len(got.frame),
+                        sha256=sha256_file(table_path))
+    return validate_tables(raw, files=files, source=str(folder), report=report, now=now,
+                           row_numbers=rows, unparsed=unparsed)
 
 
 def write_interchange(data: Dataset, path: str | Path) -> Path:
-    """Write a Dataset as CSV files in the interchange format (timestamps as ISO 8601 UTC)."""
+    """Write a Dataset as CSV files in the interchange format (timestamps as ISO 8601 UTC).
+
+    Written by :func:`netlib.safe.write_csv` without formula neutralisation, so the data
+    reads back exactly; fields holding a line break (a bare CR too) are quoted.
+    """
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in (("accounts", data.accounts), ("actions", data.actions),
@@ -86,5 +96,5 @@ def write_interchange(data: Dataset, path: str | Path) -> Path:
         for col in out.columns:
             if isinstance(out[col].dtype, pd.DatetimeTZDtype):
                 out[col] = out[col].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-        out.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
+        write_csv(out, folder / f"{name}.csv", neutralize=False)
     return folder

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from netlib.errors import DataFormatError
+from netlib.safe import write_csv
 from netlib.schema import FOLLOWERS_COUNT, HANDLE_NORM
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,7 +34,7 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     for col in out.columns:
         if isinstance(out[col].dtype, pd.DatetimeTZDtype):
             out[col] = out[col].dt.strftime(_ISO)
-    out.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    write_csv(out, path, neutralize=False)  # input data: must read back exactly
 
 
 def write_scenario(scenario: Scenario, out_dir: str | Path) -> Path:

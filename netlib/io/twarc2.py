@@ -176,7 +176,7 @@ def _records(path: Path):
         if first == "[":  # a JSON array of tweets; if it does not parse, read it as lines
             try:
                 items = json.load(handle)
-            except ValueError:
+            except (ValueError, RecursionError):
                 items = None
                 handle.seek(0)
             if isinstance(items, list):
@@ -192,6 +192,9 @@ def _records(path: Path):
             except ValueError as err:
                 yield line_no, None, f"line is not valid JSON ({err.__class__.__name__}: " \
                                      f"{str(err)[:80]})"
+            except RecursionError:
+                yield line_no, None, "line is JSON nested too deeply to read (more levels " \
+                                     "than Python's recursion limit); line not used"
 
 
 def _unpack(record: Any) -> tuple[list, list, int]:

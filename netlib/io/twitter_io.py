@@ -18,6 +18,7 @@ columns netlib uses are kept, as compact strings.
 from __future__ import annotations
 
 import csv
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,7 @@ from tqdm import tqdm
 from netlib.dataset import Dataset, validate_tables
 from netlib.errors import DataFormatError
 from netlib.io._common import files_label, gather_files, list_cells_to_space
-from netlib.io._files import sha256_file
+from netlib.io._files import iter_rows, read_table, sha256_file
 from netlib.loadreport import LoadReport
 from netlib.schema import (
     ACCOUNT_ID,
@@ -73,10 +74,15 @@ _BIG_FILE = 256 << 20  # show a progress bar by default above this size
 
 
 def _header(path: Path) -> list[str]:
-    opener = _open_text(path)
-    with opener as handle:
-        line = handle.readline()
-    return [c.strip().strip('"') for c in next(csv.reader([line]), [])]
+    """The column names on the first line (a bad gzip file is a DataFormatError)."""
+    try:
+        with _open_text(path) as handle:
+            line = handle.readline()
+    except (EOFError, zlib.error, OSError) as err:  # gzip.BadGzipFile is an OSError
+        raise DataFormatError(f"{path.name}: not a readable "
+                              f"{'gzip' if path.suffix == '.gz' else 'CSV'} file "
+                              f"({err.__class__.__name__}: {err})") from err
+    return [c.strip().strip('"') for c in next(csv.reader([line.rstrip("\r\n")]), [])]
 
 
 def _open_text(path: Path):
@@ -164,6 +170,7 @@ def read_twitter_io_archive(paths: str | Path | list, *, chunksize: int = 50_000
         if path.stat().st_size == 0:
             raise DataFormatError(f"{path.name}: file is empty (expected a header row)")
         header = _header(path)
+        _check_header(header, path.name)
         if set(IO_REQUIRED) <= set(header):
             files.append(path)
         elif len(candidates) == 1:
@@ -182,7 +189,7 @@ def read_twitter_io_archive(paths: str | Path | list, *, chunksize: int = 50_000
                               f"{'...' if len(candidates) > 5 else ''}")
     total = sum(p.stat().st_size for p in files)
     show = total > _BIG_FILE if progress is None else progress
-    action_parts, account_parts, rows, sources = [], [], [], []
+    action_parts, account_parts, rows, sources, unparsed = [], [], [], [], []
     digests = []
     with tqdm(total=total, unit="B", unit_scale=True, desc="reading IO archive",
               disable=not show) as bar:
@@ -190,18 +197,20 @@ def read_twitter_io_archive(paths: str | Path | list, *, chunksize: int = 50_000
             name = path.name if len(files) == 1 else str(path.relative_to(path.parents[1]))
             start = bar.n
             try:
-                file_actions, file_accounts = _read_file(
+                file_actions, file_accounts, file_rows, broken = _read_file(
                     _arrow_chunks(path, chunksize), keep_text, bar)
+                _check_gzip(path, name)  # Arrow reads a truncated gzip file without a word
             except _FastReaderFailed as err:
                 bar.n = start
                 report.notes.append(f"{name}: read with the slower parser ({err})")
-                file_actions, file_accounts = _read_file(
+                file_actions, file_accounts, file_rows, broken = _read_file(
                     _chunks(path, chunksize, report, name), keep_text, None)
             n_rows = sum(len(part) for part in file_actions)
             action_parts.extend(file_actions)
             if file_accounts:
                 account_parts = [_merge_accounts(account_parts + file_accounts)]
-            rows.append(np.arange(1, n_rows + 1))
+            rows.append(np.concatenate(file_rows) if file_rows else np.arange(1, n_rows + 1))
+            unparsed.extend(b.assign(_file=name) for b in broken)
             sources.append(np.full(n_rows, name, dtype=object))
             bar.n = start + path.stat().st_size
             bar.refresh()
@@ -231,33 +240,69 @@ def read_twitter_io_archive(paths: str | Path | list, *, chunksize: int = 50_000
         source=str(paths if not isinstance(paths, list) else files[0].parent),
         report=report, now=now, compact=compact,
         row_numbers={"actions": np.concatenate(rows) if rows else np.array([], int)},
-        row_files={"actions": np.concatenate(sources)} if len(files) > 1 else None)
+        row_files={"actions": np.concatenate(sources)} if len(files) > 1 else None,
+        unparsed={"actions": pd.concat(unparsed, ignore_index=True)} if unparsed else None)
+
+
+def _check_gzip(path: Path, name: str) -> None:
+    """Decompress a ``.gz`` file to its end; a truncated or corrupt one is a DataFormatError."""
+    if path.suffix != ".gz":
+        return
+    import gzip
+
+    try:
+        with gzip.open(path, "rb") as handle:
+            while handle.read(1 << 22):
+                pass
+    except (EOFError, zlib.error, OSError) as err:
+        raise DataFormatError(f"{name}: not a readable gzip file ({err.__class__.__name__}: "
+                              f"{err})") from err
+
+
+def _check_header(header: list[str], name: str) -> None:
+    seen: dict[str, int] = {}
+    for i, col in enumerate(header, start=1):
+        if col and col in seen:
+            raise DataFormatError(
+                f"{name}: column {col!r} appears twice in the header (columns {seen[col]} and "
+                f"{i}); expected each column name once (rename or delete one of them)")
+        seen[col] = i
 
 
 class _FastReaderFailed(Exception):
     """The Arrow CSV reader could not read a file (e.g. bytes that are not UTF-8)."""
 
 
-def _read_file(chunks, keep_text: bool, bar) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
-    """Convert every chunk of one file: (action parts, account parts merged as we go)."""
-    action_parts, account_parts = [], []
-    for chunk, nbytes in chunks:
+def _read_file(chunks, keep_text: bool, bar):
+    """Convert every chunk of one file.
+
+    Returns (action parts, account parts merged as we go, row numbers per part -- empty
+    when the reader does not know them --, records that could not be rows).
+    """
+    action_parts, account_parts, row_parts, broken = [], [], [], []
+    for chunk, nbytes, rows, bad in chunks:
         actions, accounts = _convert(chunk, keep_text)
         action_parts.append(actions)
         account_parts.append(accounts)
+        if rows is not None:
+            row_parts.append(rows)
+        if bad is not None and not bad.empty:
+            broken.append(bad)
         if len(account_parts) > 8:  # keep the per-user table small as we go
             account_parts = [_merge_accounts(account_parts)]
         if bar is not None and nbytes:
             bar.update(nbytes)
-    return action_parts, account_parts
+    return action_parts, account_parts, row_parts, broken
 
 
 def _arrow_chunks(path: Path, chunksize: int):
-    """Yield ``(frame, bytes)`` chunks read with pyarrow's streaming CSV reader (fast).
+    """Yield ``(frame, bytes, rows, None)`` chunks read with pyarrow's streaming CSV reader.
 
     Every column is read as text (empty cells stay ``""``), quoted fields may hold line
-    breaks. Any failure raises :class:`_FastReaderFailed` so the caller can fall back to
-    the pandas parser, which replaces bytes that are not UTF-8 instead of failing.
+    breaks; ``rows`` are physical lines as :func:`netlib.io._files.read_rows` counts them
+    (the line breaks inside each record's fields are counted). Any failure -- a record
+    with the wrong number of fields, a blank line, bytes that are not UTF-8 -- raises
+    :class:`_FastReaderFailed` so the caller can fall back to netlib's own CSV reader.
     """
     try:
         import pyarrow as pa
@@ -272,35 +317,76 @@ def _arrow_chunks(path: Path, chunksize: int):
         reader = pcsv.open_csv(
             str(path),
             read_options=pcsv.ReadOptions(block_size=max(chunksize, 1) * 320),
-            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True,
+                                            ignore_empty_lines=False),
             convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                 strings_can_be_null=False))
+        lines_so_far = 0  # physical lines taken by the records read so far
+        pending = False
         with reader:
             for batch in reader:
                 if batch.num_rows:
-                    yield _strip_columns(batch.to_pandas(types_mapper=mapper)), batch.nbytes
+                    lines = 1 + _line_breaks(batch)
+                    ends = lines_so_far + np.cumsum(lines)
+                    lines_so_far = int(ends[-1])
+                    frame = batch.to_pandas(types_mapper=mapper)
+                    if (lines > 1).any() and _swallows_records(frame, lines > 1, len(names)):
+                        raise _FastReaderFailed("a quoted field holds lines that look like "
+                                                "records of their own (a stray quote?)")
+                    last = frame.iloc[-1]
+                    if lines[-1] > 1 or last.str.endswith(("\n", "\r")).any():
+                        pending = True  # the file may end inside a quote: see below
+                    else:
+                        pending = False
+                    yield _strip_columns(frame), batch.nbytes, ends - lines + 1, None
+            if lines_so_far and pending:
+                # Arrow reads a quote left open at the end of the file as a field running
+                # to the end; netlib's reader tells the two apart
+                raise _FastReaderFailed("the last record spans lines (a quote left open?)")
     except (pa.ArrowException, OSError, UnicodeError) as err:
         raise _FastReaderFailed(str(err).splitlines()[0][:120]) from err
 
 
+def _swallows_records(frame: pd.DataFrame, multi: np.ndarray, width: int) -> bool:
+    """True if a field spanning lines holds a whole line that parses as a full record."""
+    if width < 2:
+        return False
+    for column in frame.columns:
+        cells = frame[column][multi]
+        for cell in cells[cells.str.contains("[\r\n]", regex=True)]:
+            inner = cell.splitlines()[1:-1]
+            if any(len(next(csv.reader([line]), [])) == width for line in inner):
+                return True
+    return False
+
+
+def _line_breaks(batch) -> np.ndarray:
+    """Line breaks (LF, CRLF or a lone CR, each counted once) inside each record's fields."""
+    import pyarrow.compute as pc
+
+    total = np.zeros(batch.num_rows, dtype=np.int64)
+    for column in batch.columns:
+        counts = [pc.count_substring(column, s).fill_null(0).to_numpy(zero_copy_only=False)
+                  for s in ("\n", "\r", "\r\n")]
+        total += counts[0] + counts[1] - counts[2]
+    return total
+
+
 def _chunks(path: Path, chunksize: int, report: LoadReport, name: str):
-    """Yield string chunks of a CSV. Bytes that are not UTF-8 become U+FFFD and are reported."""
-    kwargs = dict(dtype=str, keep_default_na=False, na_filter=False, chunksize=chunksize,
-                  encoding="utf-8-sig", encoding_errors="replace")
+    """Yield ``(frame, 0, rows, broken)`` chunks read by netlib's one CSV reader.
+
+    Row numbers are physical lines; records with the wrong number of fields are returned
+    as broken (counted as rejected by the caller). Bytes that are not UTF-8 become U+FFFD
+    and are reported.
+    """
     warned = False
-    try:
-        with pd.read_csv(path, **kwargs) as reader:
-            for chunk in reader:
-                if not warned and _has_replacement(chunk):
-                    warned = True
-                    report.warn(name, "file contains bytes that are not UTF-8 (or U+FFFD); "
-                                "they were replaced with U+FFFD (re-save the file as UTF-8 "
-                                "to keep them)")
-                yield _strip_columns(chunk), 0
-    except pd.errors.EmptyDataError as err:
-        raise DataFormatError(f"{name}: file is empty (expected a header row)") from err
-    except (pd.errors.ParserError, csv.Error) as err:
-        raise DataFormatError(f"{name}: not a readable CSV file ({err})") from err
+    for got in iter_rows(path, report, chunksize=chunksize, display=name):
+        if not warned and _has_replacement(got.frame):
+            warned = True
+            report.warn(name, "file contains bytes that are not UTF-8 (or U+FFFD); "
+                        "they were replaced with U+FFFD (re-save the file as UTF-8 "
+                        "to keep them)")
+        yield _strip_columns(got.frame), 0, got.rows, got.broken
 
 
 def _has_replacement(chunk: pd.DataFrame) -> bool:
@@ -309,9 +395,7 @@ def _has_replacement(chunk: pd.DataFrame) -> bool:
 
 def _read_users(path: Path, report: LoadReport) -> pd.DataFrame:
     """The archive's users CSV as first-profile account rows."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
-                        encoding="utf-8-sig", encoding_errors="replace")
-    frame = _strip_columns(frame)
+    frame = _strip_columns(read_table(path, report))
     report.notes.append(f"{path.name}: {len(frame):,} user profiles read as accounts")
     users = frame[["userid"] + [c for c in _ACCOUNT_COLUMNS if c in frame.columns]]
     return _first_profile(users.rename(columns={"userid": ACCOUNT_ID, **_ACCOUNT_COLUMNS}))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from netlib.errors import DataFormatError
-from netlib.io._files import read_table
+from netlib.io._files import read_whole
 from netlib.loadreport import LoadReport
 from netlib.schema import ACCOUNT_ID, HANDLE, PLATFORM
 from netlib.times import parse_timestamps
@@ -130,5 +130,5 @@ def read_watchlist(path: str | Path) -> pd.DataFrame:
         lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
         handles = [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
         return watchlist_frame(pd.DataFrame({HANDLE: handles}), source=path.name)
-    frame = read_table(path, LoadReport(format="watchlist"))
+    frame = read_whole(path, LoadReport(format="watchlist"))
     return watchlist_frame(frame, source=path.name)

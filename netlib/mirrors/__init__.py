@@ -280,7 +280,7 @@ def detect_mirrors(data: Dataset, config: MirrorConfig | None = None, *,
     Examples
     --------
     >>> import pandas as pd
-    >>> from netlib.schema import Dataset
+    >>> from netlib.dataset import Dataset
     >>> acc = pd.DataFrame({"account_id": ["a", "b"], "platform": ["x", "x"],
     ...     "handle": ["Real_Truth_Daily", "RealTruthDaily2"],
     ...     "created_at": ["2025-01-01", "2025-02-02"],

@@ -1,6 +1,8 @@
 """The coordination network and the mirror chains as graphs, and their export for Gephi.
 
-Text is XML-escaped by the writers and characters that XML cannot hold are replaced.
+Text is XML-escaped by the writers, characters that XML cannot hold are replaced, and bidi
+control characters are shown as visible ``<U+202E>`` codes. Nodes, edges and attributes are
+written in sorted order, so the same analysis gives the same bytes.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pandas as pd
 from netlib.plots import coordination_edges
 from netlib.report._common import cell_text, is_missing, result_frame
 from netlib.report.pseudonymize import pseudonymize_analysis
+from netlib.safe import show_controls
 from netlib.schema import (
     ACCOUNT_ID,
     ACCOUNT_ID_Y,
@@ -45,7 +48,10 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]
 
 
 def _xml_safe(value: Any) -> Any:
-    """A value GraphML/GEXF can hold: no control characters or lone surrogates, no None."""
+    """A value GraphML/GEXF can hold: no control characters or lone surrogates, no None.
+
+    Bidi controls are written as visible codes (:func:`netlib.safe.show_controls`).
+    """
     if is_missing(value):
         return ""
     if isinstance(value, (bool, np.bool_)):
@@ -54,7 +60,7 @@ def _xml_safe(value: Any) -> Any:
         return int(value)
     if isinstance(value, (float, np.floating)):
         return float(value) if not math.isnan(value) else ""
-    return _XML_BAD.sub("\ufffd", str(cell_text(value)))
+    return _XML_BAD.sub("\ufffd", show_controls(cell_text(value)))
 
 
 def _node_attrs(accounts: pd.DataFrame) -> dict[str, dict[str, Any]]:
@@ -141,13 +147,30 @@ def graphs(analysis: Any) -> dict[str, Any]:
             chains_graph.add_edge(_xml_safe(a), _xml_safe(b),
                                   **{c: _edge_value(rec[c]) for c in extra_cols
                                      if not isinstance(rec[c], (list, dict, tuple))})
-    return {"coordination": _uniform_types(coord), "mirror_chains": _uniform_types(chains_graph)}
+    return {"coordination": _canonical(_uniform_types(coord)),
+            "mirror_chains": _canonical(_uniform_types(chains_graph))}
+
+
+def _canonical(graph):
+    """The same graph with nodes, edges and attributes in sorted order (stable file bytes)."""
+    out = graph.__class__()
+    out.graph.update(sorted(graph.graph.items()))
+    for node in sorted(graph.nodes, key=str):
+        out.add_node(node, **dict(sorted(graph.nodes[node].items())))
+    edges = []
+    for u, v, data in graph.edges(data=True):
+        if not graph.is_directed() and str(v) < str(u):
+            u, v = v, u
+        edges.append((str(u), str(v), u, v, data))
+    for *_, u, v, data in sorted(edges, key=lambda e: (e[0], e[1])):
+        out.add_edge(u, v, **dict(sorted(data.items())))
+    return out
 
 
 def _uniform_types(graph):
     """GraphML/GEXF need one type per attribute: numbers stay numbers only if all are numbers."""
     for items in (list(graph.nodes(data=True)), list(graph.edges(data=True))):
-        keys = {k for *_, d in items for k in d}
+        keys = sorted({k for *_, d in items for k in d})
         for key in keys:
             values = [d.get(key, "") for *_, d in items]
             numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import hmac
 import math
@@ -34,7 +35,7 @@ from netlib.schema import (
     TARGET_ID,
 )
 
-__all__ = ["pseudonym", "pseudonymize_tables", "pseudonymize_analysis"]
+__all__ = ["pseudonym", "pseudonymize_tables", "pseudonymize_analysis", "withhold_inputs"]
 
 #: Columns whose whole value is an identity (account id, handle or name).
 _ID_COLUMNS = (ACCOUNT_ID, ACCOUNT_ID_Y, PREDECESSOR_ID, SUCCESSOR_ID, SOURCE_ID, TARGET_ID,
@@ -45,7 +46,29 @@ _IDENTITY_COLUMNS = {*_ID_COLUMNS, HANDLE, HANDLE_NORM, DISPLAY_NAME}
 _IDENTITY_LIST_COLUMNS = {MATCHED_ACCOUNT_IDS, MATCHED_HANDLES, MIRROR_OF, SUCCESSORS,
                           "members", "accounts"}
 _MIN_FREE_TEXT = 3  # shorter identifiers are replaced only as whole cells
-_WORD = re.compile(r"\w")
+#: Load-report columns: ``value`` holds the offending cell of the input column ``column``.
+_ISSUE_COLUMN, _ISSUE_VALUE = "column", "value"
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    folded = char.casefold()
+    if len(folded) == 1:
+        return folded
+    lowered = char.lower()
+    return lowered if len(lowered) == 1 else char
+
+
+def _fold(text: str) -> str:
+    """Case-folded ``text`` of the same length, character for character.
+
+    ``str.lower`` and ``str.casefold`` can change the length (``"İ".lower()`` is two
+    characters), so positions found in the folded text would not fit the original; here a
+    character whose fold is longer than one character is kept as it is.
+    """
+    if text.isascii():
+        return text.lower()
+    return "".join(_fold_char(c) for c in text)
 
 
 def _key_bytes(key: str | bytes) -> bytes:
@@ -123,27 +146,37 @@ class _Pseudonymizer:
                     variants.add(normalize_handle(text))
                 for variant in variants:
                     if variant:
-                        self.lookup[variant.lower()] = alias
+                        self.lookup[_fold(variant)] = alias
         terms = [t for t in self.lookup if len(t) >= _MIN_FREE_TEXT]
         self.pattern = None
         if terms:
-            self.pattern = re.compile(r"(?<!\w)" + _trie_pattern(sorted(terms)) + r"(?!\w)",
-                                      re.IGNORECASE)
+            # Matched on the folded text (same length), replaced in the original.
+            self.pattern = re.compile(r"(?<!\w)" + _trie_pattern(sorted(terms)) + r"(?!\w)")
 
-    def _sub(self, match: re.Match) -> str:
-        return self.lookup.get(match.group(0).lower(), match.group(0))
+    def _free_text(self, value: str) -> str:
+        if self.pattern is None:
+            return value
+        pieces, last = [], 0
+        for match in self.pattern.finditer(_fold(value)):
+            start, end = match.span()
+            pieces += [value[last:start], self.lookup[match.group(0)]]
+            last = end
+        if not pieces:
+            return value
+        pieces.append(value[last:])
+        return "".join(pieces)
 
     def text(self, value: Any, *, whole: bool = False) -> Any:
         if not isinstance(value, str) or not value:
             return value
-        hit = self.lookup.get(value.strip().lower())
+        hit = self.lookup.get(_fold(value.strip()))
         if hit is not None and (whole or len(value.strip()) >= _MIN_FREE_TEXT):
             return hit
         if whole:
-            text = value.strip().lstrip("@").strip().lower()
+            text = _fold(value.strip().lstrip("@").strip())
             if text in self.lookup:
                 return self.lookup[text]
-        return self.pattern.sub(self._sub, value) if self.pattern is not None else value
+        return self._free_text(value)
 
     def tokens(self, value: Any) -> Any:
         """Each whitespace-separated token replaced as a whole identity when known."""
@@ -161,7 +194,12 @@ class _Pseudonymizer:
             series = out[col]
             if isinstance(series.dtype, pd.CategoricalDtype):
                 series = series.astype(object)
-            if col in _IDENTITY_LIST_COLUMNS:
+            if col == _ISSUE_VALUE and _ISSUE_COLUMN in out:
+                # A load-report row: the value is an identity when its column is one.
+                whole = out[_ISSUE_COLUMN].isin(_IDENTITY_COLUMNS)
+                out[col] = [self.text(cell_text(v), whole=bool(w)) if not _missing(v) else v
+                            for v, w in zip(series, whole, strict=True)]
+            elif col in _IDENTITY_LIST_COLUMNS:
                 out[col] = series.map(self.tokens, na_action="ignore")
             elif series.dtype == object or pd.api.types.is_string_dtype(series):
                 whole = col in _IDENTITY_COLUMNS
@@ -179,14 +217,31 @@ class _Pseudonymizer:
         return value
 
 
+def _missing(value: Any) -> bool:
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
 def _identities(dataset: Dataset | None, tables: Iterable[pd.DataFrame | None] = ()):
     ids, handles, names = set(), set(), set()
     frames = list(tables)
     if dataset is not None:
         frames = [dataset.accounts, dataset.actions, dataset.follows, *frames]
+        report = getattr(dataset, "report", None)
+        if report is not None:
+            # Rejected rows survive only in the load report (an action by an account that
+            # is not in accounts.csv): their identities must be hidden too.
+            frames.append(report.issues_frame())
     for frame in frames:
         if frame is None:
             continue
+        if _ISSUE_COLUMN in frame and _ISSUE_VALUE in frame:
+            kinds = frame[_ISSUE_COLUMN].astype(str)
+            values = frame[_ISSUE_VALUE]
+            for col, bucket in ((HANDLE, handles), (HANDLE_NORM, handles),
+                                (DISPLAY_NAME, names)):
+                bucket.update(str(v) for v in values[kinds == col].dropna())
+            for value in values[kinds.isin(_ID_COLUMNS)].dropna():
+                ids.update(str(value).split())
         for col in _ID_COLUMNS:
             if col in frame:
                 for value in frame[col].dropna():
@@ -228,7 +283,20 @@ def pseudonymize_tables(tables: Mapping[str, pd.DataFrame], key: str | bytes,
     """
     ids, handles, names = _identities(dataset, tables.values())
     engine = _Pseudonymizer(key, ids=ids, handles=handles, names=names)
-    return {name: engine.frame(frame) for name, frame in tables.items()}
+    out = {name: engine.frame(frame) for name, frame in tables.items()}
+    files = _file_aliases(dataset)
+    for name, frame in out.items():
+        if files and frame is not None and "file" in frame and _ISSUE_VALUE in frame:
+            out[name] = frame.assign(file=frame["file"].map(lambda f: files.get(f, f)))
+    return out
+
+
+def _file_aliases(dataset: Dataset | None) -> dict[str, str]:
+    """Input file name -> ``(<table> file)``: file names can name people too."""
+    report = getattr(dataset, "report", None)
+    return {info["file"]: f"({table} file)"
+            for table, info in getattr(report, "files", {}).items()
+            if isinstance(info, dict) and info.get("file")}
 
 
 def _replace_frames(obj: Any, engine: _Pseudonymizer) -> Any:
@@ -245,6 +313,28 @@ def _replace_frames(obj: Any, engine: _Pseudonymizer) -> Any:
             continue
         object.__setattr__(clone, name, new)
     return clone
+
+
+#: What a pseudonymised copy says about where its data came from (paths name people and cases).
+_WITHHELD_SOURCE = "input withheld (pseudonymised run)"
+
+
+def withhold_inputs(provenance: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a provenance record without the input's path and file names.
+
+    A folder or file name often names a person or a case, so a pseudonymised run records
+    only that its input was withheld; the files' SHA-256 sums and the dataset fingerprint
+    still identify the exact input for whoever holds it.
+    """
+    out = dict(provenance)
+    if "source" in out:
+        out["source"] = _WITHHELD_SOURCE
+    files = out.get("input_files")
+    if isinstance(files, Mapping):
+        out["input_files"] = {table: {**info, "file": f"({table} file)"}
+                              if isinstance(info, Mapping) else info
+                              for table, info in files.items()}
+    return out
 
 
 def pseudonymize_analysis(analysis: Any, key: str | bytes) -> Any:
@@ -267,12 +357,18 @@ def pseudonymize_analysis(analysis: Any, key: str | bytes) -> Any:
     ids, handles, names = _identities(dataset, extra)
     engine = _Pseudonymizer(key, ids=ids, handles=handles, names=names)
     clone = copy.copy(analysis)
+    report = copy.deepcopy(dataset.report)
+    aliases = _file_aliases(dataset)
+    for info in getattr(report, "files", {}).values():
+        if isinstance(info, dict) and info.get("file") in aliases:
+            info["file"] = aliases[info["file"]]
     data = Dataset(accounts=engine.frame(dataset.accounts), actions=engine.frame(dataset.actions),
-                   follows=engine.frame(dataset.follows), report=dataset.report,
-                   source=str(engine.text(str(dataset.source))))
+                   follows=engine.frame(dataset.follows), report=report,
+                   source=_WITHHELD_SOURCE)
     updates = {"dataset": data, "triage": engine.frame(getattr(analysis, "triage", None)),
                "params": engine.value(dict(getattr(analysis, "params", {}) or {})),
-               "provenance": engine.value(dict(getattr(analysis, "provenance", {}) or {})),
+               "provenance": engine.value(
+                   withhold_inputs(dict(getattr(analysis, "provenance", {}) or {}))),
                "_pseudonymized": True}
     for name, result in zip(("coordination", "mirrors", "hubs"), results, strict=True):
         updates[name] = _replace_frames(result, engine)

@@ -13,11 +13,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_report import coortweet_analysis, hostile_analysis
+from hostile_world import coortweet_analysis, hostile_analysis
 
 from netlib import report
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 

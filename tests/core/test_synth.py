@@ -43,7 +43,7 @@ from netlib.synth.truth import (
     UTC_OFFSET,
 )
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 SMALL = dict(seed=5, scale=0.06)
 
 

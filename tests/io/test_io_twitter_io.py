@@ -149,12 +149,16 @@ def test_non_utf8_archive_falls_back_and_reports(tmp_path):
                for line in data.report.lines())
 
 
-def test_row_with_too_many_fields_is_a_clear_error(tmp_path):
+def test_row_with_too_many_fields_is_rejected_alone(tmp_path):
     path = tmp_path / "io.csv"
-    path.write_text("tweetid,userid,tweet_time\n1,u1,2019-01-01 00:00\n2,u1,2019,x,y\n")
-    with pytest.raises(DataFormatError, match=r"io.csv: not a readable CSV file \(.*"
-                       r"Expected 3 fields in line 3, saw 5"):
-        read_twitter_io_archive(path)
+    path.write_text("tweetid,userid,tweet_time\n1,u1,2019-01-01 00:00\n2,u1,2019,x,y\n"
+                    "3,u1,2019-01-02 00:00\n")
+    data = read_twitter_io_archive(path, now=pd.Timestamp("2026-01-01", tz="UTC"))
+    assert data.actions["action_id"].tolist() == ["1", "3"]
+    info = data.report.files["actions"]
+    assert (info["read"], info["kept"], info["rejected"]) == (3, 2, 1)
+    assert any(line.startswith("error: io.csv row 2: record has 5 fields, the header has 3")
+               for line in data.report.lines())
 
 
 def test_users_file_supplies_profiles_and_silent_users(tmp_path):

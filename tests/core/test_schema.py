@@ -236,8 +236,8 @@ def test_quoted_field_with_embedded_newlines(tmp_path):
                             "t2,a1,bad,post,,\n")
     data = load(tmp_path)
     assert data.actions[TEXT].tolist() == ["line one\nline two, with comma"]
-    # row numbers count records, not physical lines
-    assert any(line.startswith("error: actions.csv row 2, column timestamp")
+    # row numbers are physical lines (header = row 0): the bad record starts on line 4
+    assert any(line.startswith("error: actions.csv row 3, column timestamp")
                for line in data.report.lines())
 
 

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import hypothesis.strategies as st
 import pandas as pd
 import pytest
+from hostile_world import HANDLES, hostile_analysis
 from hypothesis import HealthCheck, given, settings
-from test_report import HANDLES, hostile_analysis
 
 import netlib
 from netlib.dataset import normalize_handle
@@ -158,3 +158,17 @@ def test_default_operator_cut_scales_with_the_number_of_networks(analysis):
     assert out["likely_operator"].tolist() == [True, True, False]  # cut = 2 x 6 networks
     out = triage(pd.DataFrame({"account_id": ["a1", "a2"]}), rich, top_hubs=1)
     assert out["likely_operator"].tolist() == [True, False]
+
+
+def test_triage_table_follows_the_result_protocol():
+    from netlib.results import Result
+
+    analysis = hostile_analysis(with_triage=False)
+    out = triage(pd.DataFrame({"handle": HANDLES}), analysis)
+    assert isinstance(out, Result)
+    assert out.params["entries"] == len(HANDLES)
+    assert out.fingerprint == analysis.dataset.fingerprint()
+    assert list(out.tables()) == ["triage"]
+    assert type(out.tables()["triage"]) is pd.DataFrame
+    first = out.sort_values("priority").iloc[0]
+    assert out.evidence(first["entry"])["entry"].tolist() == [first["entry"]]

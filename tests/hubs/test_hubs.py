@@ -311,7 +311,7 @@ def test_rank_hubs_puts_the_amplified_operator_first():
     assert set(hubs["account_id"]) == set(clusters["account_id"])
     assert {"o1", "o2", "o3"}.isdisjoint(hubs["account_id"])
     tables = result.tables()
-    assert set(tables) == {"hubs", "operator_groups", "timezones"}
+    assert set(tables) == {"hubs", "operator_groups", "timezones", "operator_links"}
     assert {"account_id", "hub_score", "rank"} <= set(tables["hubs"].columns)
     assert {"cluster_id", "utc_offset_hours", "low", "high", "pattern"} <= set(
         tables["timezones"].columns)

@@ -120,7 +120,8 @@ def test_without_behaviour_rule_fans_are_reported(world):
 def test_result_tables_and_evidence(world, result):
     _, net, _ = world
     tables = result.tables()
-    assert set(tables) == {"clusters", "coordination_edges", "cluster_stats"}
+    assert set(tables) == {"clusters", "coordination_edges", "cluster_stats",
+                           "cosharing_components", "cosharing_accounts"}
     assert list(tables["clusters"].columns) == ["account_id", "cluster_id"]
     for col in ("account_id", "account_id_y", "weight", "p_value", "q_value"):
         assert col in tables["coordination_edges"].columns
@@ -385,10 +386,10 @@ def test_real_retweets_pairs_match_coortweet_and_flags_are_a_subset(realdata):
     assert res.params["behaviour_rule_applied"] is False  # one trace only
 
 
-def test_short_data_is_split_by_hours():
+def test_one_day_data_is_split_by_object():
     data, net, _ = make_world(5, days=1)
     res = detect(data, **FAST)
-    assert res.params["split_unit_s"] == 3600
+    assert res.params["confirmation_split"] == "object"
     assert set(res.flagged) == net
 
 
@@ -421,7 +422,7 @@ def _never_co_act_dataset() -> netlib.Dataset:
 def _twitter_io_dataset() -> netlib.Dataset:
     from pathlib import Path
 
-    return netlib.load(Path(__file__).parent / "data" / "twitter_io" / "tweets.csv")
+    return netlib.load(Path(__file__).parents[1] / "data" / "twitter_io" / "tweets.csv")
 
 
 @pytest.mark.parametrize("make", [_no_action_dataset, _one_account_dataset,
@@ -432,6 +433,9 @@ def test_detect_without_coordination_gives_empty_tables(make, result):
     assert res.clusters.empty and res.flagged == []
     tables = res.tables()
     for name, frame in result.tables().items():  # the columns a result with clusters has
+        if name.startswith("cosharing_"):  # descriptive: co-sharing without coordination
+            assert list(tables[name].columns) == list(frame.columns)
+            continue
         assert tables[name].empty
         assert list(tables[name].columns)[:2] == list(frame.columns)[:2]
     assert list(tables["clusters"].columns) == ["account_id", "cluster_id"]
@@ -466,3 +470,149 @@ def test_config_rejects_unknown_options(world):
         CoordinationConfig().replace(x=1)
     with pytest.raises(ParameterError, match="engine"):
         CoordinationConfig(engine="hive")
+
+
+# --- confirmation sees one-day campaigns (split by object, not by day) -----------------------
+def _organic_stream(rng: np.random.Generator, *, n_accounts: int = 300, days: int = 30,
+                    per_account: int = 60) -> list[dict]:
+    """Reposts of popular and obscure objects at random times over ``days`` days."""
+    rows = []
+    n_objects = 3000
+    popularity = 1.0 / np.arange(1, n_objects + 1) ** 1.1
+    popularity /= popularity.sum()
+    born = rng.uniform(0, days * 86400, size=n_objects)  # each object lives about a day
+    for i in range(n_accounts):
+        objs = rng.choice(n_objects, size=per_account, p=popularity)
+        times = born[objs] + rng.exponential(6 * 3600, size=per_account)
+        rows += [{"account_id": f"org{i}", "object_id": f"o{o}", "t": t}
+                 for o, t in zip(objs, times, strict=True)]
+    return rows
+
+
+def _trace_frame(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    return pd.DataFrame({"account_id": frame["account_id"], "trace": "repost",
+                         "object_id": frame["object_id"],
+                         "timestamp": T0 + pd.to_timedelta(frame["t"].round(), unit="s"),
+                         "action_id": [f"r{i}" for i in range(len(frame))]})
+
+
+def test_one_morning_campaign_is_confirmed():
+    """8 accounts co-repost 40 objects within seconds during 3 hours of one day of 30."""
+    rng = np.random.default_rng(7)
+    rows = _organic_stream(rng)
+    camp = [f"camp{i}" for i in range(8)]
+    for a in camp:  # the campaign accounts also have an ordinary background
+        rows += [{"account_id": a, "object_id": f"o{int(o)}", "t": t}
+                 for o, t in zip(rng.integers(0, 3000, 30), rng.uniform(0, 30 * 86400, 30),
+                                 strict=True)]
+    start = 12 * 86400 + 8 * 3600
+    for k in range(40):
+        t = start + k * 3 * 3600 / 40
+        rows += [{"account_id": a, "object_id": f"campaign{k}", "t": t + rng.uniform(0, 20)}
+                 for a in camp]
+    res = detect(_trace_frame(rows), **FAST)
+    assert res.clusters["cluster_id"].nunique() == 1
+    assert set(res.flagged) == set(camp)
+
+
+def test_organic_stream_gives_no_cluster():
+    res = detect(_trace_frame(_organic_stream(np.random.default_rng(8))), **FAST)
+    assert len(res.flagged) <= 3  # at most one tiny false positive in 300 accounts
+
+
+# --- timestamp resolution -------------------------------------------------------------------
+def _minute_table() -> pd.DataFrame:
+    """Three accounts sharing 6 objects, stamped to the minute (as the IRA files are)."""
+    rows = []
+    for k in range(6):
+        t = T0 + pd.Timedelta(hours=5 * k)
+        for j, a in enumerate(["a", "b", "c"]):  # c shares 40 s after a: often the next minute
+            rows.append({"account_id": a, "trace": "repost", "object_id": f"o{k}",
+                         "timestamp": (t + pd.Timedelta(seconds=20 * j + 30)).floor("min"),
+                         "action_id": f"{a}{k}"})
+    return pd.DataFrame(rows)
+
+
+def test_minute_resolution_is_recorded_and_warned():
+    from netlib.coordination.resolution import CoordinationWarning, timestamp_resolution
+
+    table = _minute_table()
+    assert timestamp_resolution(table["timestamp"]) == 60.0
+    with pytest.warns(CoordinationWarning, match="below the timestamp resolution"):
+        res = detect(table, window=10, min_participation=0, **FAST)
+    assert res.params["timestamp_resolution_s"] == 60.0
+    assert res.params["window"] == 10.0 and res.params["effective_window_s"] == 60.0
+    assert any("timestamp resolution" in n for n in res.notes)
+    assert "timestamp resolution" in res._repr_html_()
+    # every pair on every object is joined: ties and the next minute alike
+    assert len(res.pairs) == 6 * 3
+
+
+def test_second_resolution_keeps_the_window_and_says_nothing(world, result):
+    assert result.params["timestamp_resolution_s"] == 1.0
+    assert result.params["effective_window_s"] == result.params["window"] == 60.0
+    assert result.notes == []
+
+
+def test_day_resolution_is_detected():
+    from netlib.coordination.resolution import timestamp_resolution
+
+    days = pd.Series(pd.date_range("2025-01-01", periods=50, freq="D", tz="UTC"))
+    assert timestamp_resolution(days) == 86400.0
+    assert np.isnan(timestamp_resolution(days.iloc[:0]))
+
+
+# --- two tiers: the co-sharing network (CooRTweet's components) and the tested clusters -------
+def test_cosharing_components_hold_every_account_and_explain_each_verdict(world, result):
+    _, net, fans = world
+    tables = result.tables()
+    comps, accounts = tables["cosharing_components"], tables["cosharing_accounts"]
+    from netlib.coordination.components import COMPONENT_COLUMNS
+
+    assert list(comps.columns) == COMPONENT_COLUMNS
+    assert list(accounts.columns) == ["account_id", "component_id"]
+    in_edges = set(result.edges["account_id"]) | set(result.edges["account_id_y"])
+    assert set(accounts["account_id"]) == in_edges
+    assert comps["n_accounts"].sum() == len(accounts)
+    assert comps["n_edges"].sum() == len(result.edges)
+    # every clustered account is in the component its verdict names
+    where = accounts.set_index("account_id")["component_id"]
+    for cid in set(where.reindex(sorted(net))):
+        row = comps.set_index("component_id").loc[cid]
+        assert row["verdict"].startswith("confirmed:") and row["tested"]
+        assert row["confirmed_accounts"] >= len(net) and row["cluster_ids"] != ""
+    assert comps["verdict"].str.len().gt(0).all()
+    small = comps[comps["n_accounts"] < 3]
+    assert small["verdict"].str.startswith("not tested: fewer than 3").all()
+
+
+def test_components_verdicts_without_clusters():
+    """Organic data: components exist, none confirmed, each says why."""
+    table = _trace_frame(_organic_stream(np.random.default_rng(8), n_accounts=120))
+    res = detect(table, **FAST)
+    comps = res.components
+    assert len(comps) and (comps["confirmed_accounts"] == 0).all()
+    assert comps["verdict"].str.match(r"not (tested|above chance|confirmed)").all()
+
+
+def test_share_chains_false_keys_a_share_by_the_post_it_shares():
+    from netlib.coordination import CoordinationConfig
+
+    acc = pd.DataFrame({"account_id": ["o", "a", "b"], "platform": "x",
+                        "handle": ["o", "a", "b"]})
+    act = pd.DataFrame([
+        {"action_id": "p", "account_id": "o", "timestamp": T0, "kind": "post",
+         "text": "an original post with enough words", "object_id": None},
+        {"action_id": "r1", "account_id": "a", "timestamp": T0 + pd.Timedelta(seconds=5),
+         "kind": "repost", "text": None, "object_id": "p"},
+        {"action_id": "r2", "account_id": "b", "timestamp": T0 + pd.Timedelta(seconds=9),
+         "kind": "repost", "text": None, "object_id": "r1"}])
+    data = netlib.Dataset.from_frames(acc, act, now=NOW)
+    for chains, objects in [(True, {"post:p"}), (False, {"post:p", "post:r1"})]:
+        res = detect(data, CoordinationConfig(share_chains=chains, min_participation=0,
+                                              **FAST))
+        reposts = res.pairs[res.pairs["trace"] == "repost"]
+        assert set(reposts["object_id"]) <= objects
+        assert (("a", "b") in set(zip(reposts["account_id"], reposts["account_id_y"],
+                                      strict=True))) is chains

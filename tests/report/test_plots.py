@@ -10,8 +10,8 @@ import matplotlib
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from hostile_world import SCRIPT, hostile_analysis
 from hypothesis import given, settings
-from test_report import SCRIPT, hostile_analysis
 
 from netlib import plots
 from netlib.plots import mirrors as plots_mirrors

@@ -29,7 +29,7 @@ from netlib.mirrors.names import AFFIXES
 from netlib.mirrors.training import link_scores
 
 NOW = pd.Timestamp("2025-06-01", tz="UTC")
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 
 # --- names ---------------------------------------------------------------------------------------
@@ -150,7 +150,7 @@ def test_chain_positions_and_weakest_link_confidence():
 def test_links_carry_one_column_per_signal_and_evidence():
     res = detect_mirrors(_world())
     tables = res.tables()
-    assert set(tables) == {"mirror_links", "mirror_chains"}
+    assert set(tables) == {"mirror_links", "mirror_chains", "mirror_candidates"}
     for col in ["predecessor_id", "successor_id", "score", "rank", "handle_sim", "display_sim",
                 "name_rarity", "avatar_distance", "bio_sim", "shared_links",
                 "audience_overlap", "followee_overlap", "rhythm_sim", "gap_hours", "announces", "mentions_old"]:
@@ -463,7 +463,7 @@ def test_notebook_runs_on_a_tiny_scenario(tmp_path, monkeypatch):
     from netlib import synth
     from netlib.io.scenario import write_scenario
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     write_scenario(synth.generate(seed=3, scale=0.05), tmp_path / "tiny")
     notebook = jupytext.read(root / "notebooks" / "03-mirror-chains.py")
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",

@@ -1,0 +1,122 @@
+"""netlib.analyze and netlib analyze: configs in, the result protocol and the output files out."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import netlib
+from netlib import cli, pipeline
+from netlib.coordination import CoordinationConfig
+from netlib.errors import ParameterError
+from netlib.hubs import HubConfig
+from netlib.mirrors import MirrorConfig
+from netlib.results import Result
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "data" / "sample"
+#: sha256 of every CSV `netlib analyze data/sample --watchlist complaints.csv` writes.
+#: Refresh on purpose only: NETLIB_REFRESH_FINGERPRINTS=1 pytest tests/test_analyze.py
+FINGERPRINTS = ROOT / "tests" / "data" / "sample_output_fingerprints.json"
+TABLES = {"clusters", "coordination_edges", "cluster_stats", "cosharing_components",
+          "cosharing_accounts", "mirror_links", "mirror_chains",
+          "mirror_candidates", "hubs", "operator_groups", "operator_links", "timezones",
+          "triage", "load_report"}
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return netlib.load(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def sample_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("analyze") / "out"
+    pipeline.analyze_path(SAMPLE, out, watchlist=SAMPLE / "complaints.csv", progress=False)
+    return out
+
+
+def test_every_result_follows_the_protocol(sample):
+    analysis = netlib.analyze(sample, CoordinationConfig(n_consensus=1))
+    for result in (analysis, analysis.coordination, analysis.mirrors, analysis.hubs):
+        assert isinstance(result, Result)
+        assert result.fingerprint == sample.fingerprint()
+        assert "<" in result._repr_html_()
+    assert analysis.coordination.params == {
+        **dataclasses.asdict(CoordinationConfig(n_consensus=1)),
+        **{k: v for k, v in analysis.coordination.params.items()
+           if k not in dataclasses.asdict(CoordinationConfig())}}
+    assert set(analysis.params) == {"coordination", "mirrors", "hubs"}
+    assert set(analysis.tables()) == TABLES - {"triage"}
+    member = analysis.coordination.clusters["account_id"].iloc[0]
+    why = analysis.evidence(member)
+    assert {"clusters", "coordination_edges"} <= set(why["table"])
+
+
+def test_configs_dicts_and_overrides_agree(sample):
+    a = netlib.analyze(sample, CoordinationConfig(window="1min", n_consensus=1),
+                       mirrors=MirrorConfig(), hubs=HubConfig())
+    b = netlib.analyze(sample, {"window": 60, "n_consensus": 1}, {}, None)
+    for name in ("clusters", "mirror_links", "hubs"):
+        pd.testing.assert_frame_equal(a.tables()[name], b.tables()[name])
+
+
+def test_unknown_options_are_named(sample):
+    with pytest.raises(ParameterError, match="windw"):
+        netlib.analyze(sample, {"windw": 60})
+    with pytest.raises(ParameterError, match="must be a CoordinationConfig"):
+        netlib.analyze(sample, 60)
+
+
+def test_read_config(tmp_path):
+    good = tmp_path / "options.toml"
+    good.write_text('[coordination]\nwindow = "2min"\n\n[mirrors]\nsilent_after = "30D"\n')
+    assert pipeline.read_config(good) == {"coordination": {"window": "2min"},
+                                          "mirrors": {"silent_after": "30D"}}
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[coordinaton]\nwindow = 60\n")
+    with pytest.raises(ParameterError, match=r"unknown section \[coordinaton\]"):
+        pipeline.read_config(bad)
+    bad.write_text("[coordination]\nwindow = -1\n")
+    with pytest.raises(ParameterError, match="window"):
+        pipeline.read_config(bad)
+
+
+def test_cli_flags_win_over_the_config_file(tmp_path):
+    options = tmp_path / "options.toml"
+    options.write_text('[coordination]\nwindow = "2min"\nfdr = 0.01\n')
+    args = cli.build_parser().parse_args(
+        ["analyze", str(SAMPLE), "--out", str(tmp_path / "o"), "--config", str(options),
+         "--window", "90s", "--seed", "3"])
+    configs = cli.analyze_configs(args)
+    assert configs["coordination"] == {"window": "90s", "fdr": 0.01, "seed": 3}
+    assert CoordinationConfig(**configs["coordination"]).window == 90.0
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_sample_outputs_are_unchanged(sample_out):
+    """Every table netlib analyze writes on the sample is byte-identical to the recorded one."""
+    found = {p.name: _digest(p) for p in sorted(sample_out.glob("*.csv"))}
+    assert set(found) == {f"{name}.csv" for name in TABLES}
+    if os.environ.get("NETLIB_REFRESH_FINGERPRINTS"):
+        FINGERPRINTS.write_text(json.dumps(found, indent=2, sort_keys=True) + "\n")
+    expected = json.loads(FINGERPRINTS.read_text())
+    changed = sorted(name for name in expected if found.get(name) != expected[name])
+    assert not changed, f"outputs changed: {changed} (refresh only if the change is intended)"
+
+
+def test_run_json_records_every_config(sample_out):
+    run = json.loads((sample_out / "run.json").read_text())
+    params = run["parameters"]
+    assert params["coordination"]["window"] == 60.0
+    assert set(params) >= {"coordination", "mirrors", "hubs"}
+    assert run["input_files"]["actions"]["rows_read"] > 0

@@ -11,7 +11,8 @@ repost     the original post behind a repost, quote or forward (chains are follo
            root inside the data)
 link       a URL, normalised (scheme, ``www.``, tracking parameters, fragment and trailing
            slash removed)
-hashtag    one hashtag, case-folded
+hashtag    one hashtag, case-folded, Arabic-script letters folded; an Urdu-script tag and its
+           Roman-Urdu spelling are one object (see :func:`hashtag_objects`)
 hashtag_seq the ordered sequence of a post's hashtags (posts with two or more)
 text       a group of near-duplicate texts (MinHash/LSH on character shingles)
 reply      the post replied to
@@ -47,6 +48,7 @@ from netlib.schema import (
     TRACE,
     URLS,
 )
+from netlib.text import fold_arabic_script, hashtag_groups, script_of
 
 __all__ = [
     "TRACE",
@@ -57,6 +59,7 @@ __all__ = [
     "normalize_text",
     "near_duplicate_groups",
     "media_groups",
+    "hashtag_objects",
 ]
 
 #: Every trace :func:`build_traces` knows, in output order.
@@ -143,14 +146,20 @@ _NON_WORD_RE = re.compile(r"[^\w]+")
 def normalize_text(text: str) -> str:
     """Text reduced to what copy-paste keeps: NFKC, case-folded, no URLs/mentions/punctuation.
 
+    Arabic script is folded by :func:`netlib.text.fold_arabic_script` first: Urdu and Arabic
+    letter variants to one form, vowel marks and tatweel removed, Arabic-Indic digits to
+    ASCII, zero-width joiners and bidi marks dropped.
+
     Examples
     --------
     >>> normalize_text("RT @bob: Vote NOW!!! https://t.co/x  #Election")
     'rt vote now election'
+    >>> normalize_text("ملك نيوز ۲۰۲۴") == normalize_text("مُلک‌ نیوز 2024")
+    True
     """
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return ""
-    out = unicodedata.normalize("NFKC", str(text)).casefold()
+    out = fold_arabic_script(unicodedata.normalize("NFKC", str(text))).casefold()
     out = _URL_RE.sub(" ", out)
     out = _MENTION_RE.sub(" ", out)
     out = _NON_WORD_RE.sub(" ", out).replace("_", " ")
@@ -443,8 +452,9 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
         timestamp and action. ``object_id`` is the shared object: ``"post:<id>"`` of the
         root post (repost; the original post itself is a row too, so its author pairs with
         fast resharers),
-        the normalised URL (link), the case-folded tag (hashtag), the space-joined tag
-        sequence (hashtag_seq), ``"text:<action_id>"`` naming a near-duplicate group by
+        the normalised URL (link), the tag's object from :func:`hashtag_objects` (hashtag:
+        the case-folded tag, one object for an Urdu tag and its Roman spelling), the
+        space-joined tag sequence (hashtag_seq), ``"text:<action_id>"`` naming a near-duplicate group by
         its first action (text), the replied-to post (reply), the media hash (media, the
         group's first hash for near-duplicates).
 
@@ -512,8 +522,9 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
     if "hashtag" in chosen or "hashtag_seq" in chosen:
         tags = _explode_list(actions, HASHTAGS)
         if len(tags):
-            tags["item"] = tags["item"].map(
-                lambda t: unicodedata.normalize("NFKC", t).lstrip("#").casefold())
+            objects = hashtag_objects(tags["item"])
+            tags["item"] = tags["item"].map(dict(zip(objects["hashtag"], objects[OBJECT_ID],
+                                                     strict=True)))
             tags = tags[tags["item"] != ""]
             if "hashtag" in chosen:
                 single = tags.drop_duplicates([ACTION_ID, "item"])
@@ -557,6 +568,56 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
            .sort_values(["_rank", TIMESTAMP, ACTION_ID, OBJECT_ID], kind="stable")
            .drop(columns="_rank").reset_index(drop=True))
     return out[list(TRACE_COLUMNS)]
+
+
+def _tag_object(tag: str) -> str:
+    return fold_arabic_script(unicodedata.normalize("NFKC", tag)).lstrip("#＃").casefold()
+
+
+def hashtag_objects(tags: Iterable[str]) -> pd.DataFrame:
+    """The hashtag trace object of each distinct tag, with the mapping shown as evidence.
+
+    A tag's object is the tag without ``#``, NFKC-normalised, Arabic-script letters folded
+    (:func:`netlib.text.fold_arabic_script`) and case-folded. Tags that
+    :func:`netlib.text.hashtag_groups` puts in one group (same
+    :func:`netlib.text.hashtag_key` of their transliteration) become one object *when the
+    group holds an Arabic-script tag*: ``#پاکستان_زندہ_باد`` and ``#PakistanZindabad`` are
+    one trace object, named by the group's first Latin spelling (else its first tag). Groups
+    of Latin tags only are left apart (``#vote`` and ``#veto`` share a consonant key but
+    are different tags).
+
+    Parameters
+    ----------
+    tags : iterable of str
+        Hashtags as they appear in ``actions.hashtags`` (repeats are counted once).
+
+    Returns
+    -------
+    DataFrame
+        ``hashtag`` (as given), ``object_id`` (the trace object), ``transliteration``,
+        ``key`` (:func:`netlib.text.hashtag_key`) and ``merged`` (True when the object joins
+        tags written in different scripts), one row per distinct tag.
+
+    Examples
+    --------
+    >>> t = hashtag_objects(["#PakistanZindabad", "#پاکستان_زندہ_باد", "#Vote", "#veto"])
+    >>> t["object_id"].tolist()
+    ['pakistanzindabad', 'pakistanzindabad', 'vote', 'veto']
+    """
+    distinct = [str(t) for t in dict.fromkeys(tags)]
+    groups = hashtag_groups(distinct)
+    own = groups["hashtag"].map(_tag_object)
+    arabic = groups["hashtag"].map(script_of).isin(["arabic", "mixed"])
+    has_arabic = arabic.groupby(groups["group"]).transform("any")
+    latin_first = own.where(~arabic).groupby(groups["group"]).transform("first")
+    first = own.groupby(groups["group"]).transform("first")
+    named = latin_first.fillna(first)
+    merged = has_arabic & (groups["key"] != "") & (groups.groupby("group")["hashtag"]
+                                                   .transform("size") > 1)
+    object_id = own.where(~merged, named)
+    return pd.DataFrame({"hashtag": groups["hashtag"], OBJECT_ID: object_id,
+                         "transliteration": groups["transliteration"], "key": groups["key"],
+                         "merged": merged.astype(bool)})
 
 
 def _empty_traces() -> pd.DataFrame:

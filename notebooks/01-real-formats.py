@@ -118,6 +118,124 @@ telegram = netlib.load(fixtures / "telegram")
 print("\n".join(telegram.report.lines(limit=max_issues)))
 
 # %% [markdown]
+# ## The mission's platforms: WhatsApp, Telegram (Telethon), CrowdTangle, Meta
+#
+# The networks this project studies write in Urdu, Roman Urdu, English and Arabic on X,
+# Facebook, Instagram, WhatsApp and Telegram. Each export below is read with one
+# `netlib.load` call (threat indicators, a watch list rather than activity, with
+# `read_threat_indicators`), using the small fixtures in `tests/data`, or the real public
+# files when present.
+#
+# **WhatsApp** ("Export chat", a `.txt` or the `.zip` holding it): every sender becomes an
+# account; a sender saved only as a phone number is personal data, so the reader refuses it
+# unless given a key (`key=`, or `--phone-key` / `NETLIB_PHONE_KEY` on the command line) that
+# replaces the number by a keyed hash. Only the country calling code (`+92`) is kept, in the
+# accounts column `calling_code`; the group is the `chat` column of the actions.
+
+# %%
+import tempfile
+import zipfile
+
+from netlib.io import read_threat_indicators
+
+phone_key = "notebook-demo-key"        # in real work: a secret kept outside the notebook
+whatsapp = netlib.load(fixtures / "whatsapp", key=phone_key)
+print("\n".join(whatsapp.report.lines(limit=max_issues)))
+
+# %%
+whatsapp.accounts[["account_id", "handle", "calling_code"]]
+
+# %% [markdown]
+# The same chat as the `.zip` WhatsApp's share sheet writes:
+
+# %%
+scratch = Path(tempfile.mkdtemp())
+chat_txt = sorted((fixtures / "whatsapp").glob("*.txt"))[0]
+with zipfile.ZipFile(scratch / f"{chat_txt.stem}.zip", "w") as archive:
+    archive.write(chat_txt, chat_txt.name)
+whatsapp_zip = netlib.load(scratch / f"{chat_txt.stem}.zip", key=phone_key)
+print("\n".join(whatsapp_zip.report.lines(limit=max_issues)))
+
+# %% [markdown]
+# **Telegram channels collected with Telethon** (one JSON message per line): forwards name
+# their origin when Telegram shows it, else get an object made from the sender name and text.
+
+# %%
+telethon = netlib.load(fixtures / "telethon" / "messages.jsonl")
+print("\n".join(telethon.report.lines(limit=max_issues)))
+
+# %% [markdown]
+# **CrowdTangle** dashboard exports (CSV, one file per platform) and API responses (JSON):
+# the first link of a post is its shared object.
+
+# %%
+crowdtangle = netlib.load(fixtures / "crowdtangle" / "dashboard_facebook.csv")
+print("\n".join(crowdtangle.report.lines(limit=max_issues)))
+
+# %%
+ct_json = next(iter(sorted((fixtures / "crowdtangle").glob("*.json"))), None) or (
+    real / "platforms" / "willdoliver__crowdTangleAnalisys" / "links-api-response-example.json")
+if ct_json.is_file():
+    crowdtangle_api = netlib.load(ct_json)
+    print("\n".join(crowdtangle_api.report.lines(limit=max_issues)))
+else:
+    crowdtangle_api = None
+    print("no CrowdTangle API JSON fixture here")
+
+# %% [markdown]
+# **Meta Content Library** (the successor of CrowdTangle), CSV or JSON downloads:
+
+# %%
+mcl = netlib.load(fixtures / "meta_content_library" / "facebook.csv")
+print("\n".join(mcl.report.lines(limit=max_issues)))
+
+# %% [markdown]
+# **Meta "Download Your Information"** (an account holder's own export, e.g. donated to a
+# study): posts, comments and page likes; reactions are counted, not loaded.
+
+# %%
+dyi_path = next((p for p in (fixtures / "meta_dyi", real / "platforms" / "uvacw__osd2f")
+                 if p.exists()), None)
+if dyi_path is not None:
+    dyi = netlib.load(dyi_path)
+    print("\n".join(dyi.report.lines(limit=max_issues)))
+else:
+    dyi = None
+    print("no DYI fixture here")
+
+# %% [markdown]
+# **Meta threat indicators** (the adversarial-threat reports' indicator files) are a watch
+# list: handles, links and hashes to look for, not activity. They feed `--watchlist`.
+
+# %%
+indicator_path = next((p for p in (
+    *sorted((fixtures / "threat_indicators").glob("*.csv")),
+    real / "platforms" / "facebook__threat-research" / "H1_2026_PAKISTAN_BASED_CIB_NETWORK.csv")
+    if p.is_file()), None)
+if indicator_path is not None:
+    indicators = read_threat_indicators(indicator_path)
+    print(f"{len(indicators):,} indicators from {indicator_path.name}")
+    print("\n".join(indicators.attrs.get("notes", [])))
+else:
+    indicators = None
+    print("no threat-indicator fixture here")
+
+# %% [markdown]
+# **CooRTweet multi-modal tables** (one row per post and behaviour: `url_id`, `hashtag_id`,
+# `domain_id`, `phash_id`) are merged into one action per post; a tiny table shows it (the
+# real German-elections data has 219k such rows).
+
+# %%
+multimodal_path = next(iter(sorted((fixtures / "coortweet").glob("multi*.csv"))), None)
+if multimodal_path is None:
+    multimodal_path = scratch / "multimodal.csv"
+    multimodal_path.write_text("account_id,post_id,url_id,hashtag_id,domain_id,phash_id,timestamp\n"
+                               "fb_1,10,7,,3,,1630000000\nfb_1,10,,5,,,1630000000\n"
+                               "tw_2,11,7,,3,9,1630000010\ntw_2,11,8,,4,,1630000010\n")
+multimodal = netlib.load(multimodal_path)
+print("\n".join(multimodal.report.lines(limit=max_issues)))
+
+# %% [markdown]
 # ## Hostile input: what happens to bad rows
 #
 # The fixture `tests/data/broken` holds a byte-order mark, a duplicate account, an
@@ -151,7 +269,11 @@ broken.accounts[["account_id", "handle", "handle_norm", "bio"]]
 
 # %%
 loads = {"CooRTweet": shares, "IRA tweets": ira, "IO archive": io_archive,
-         "twarc2": twarc, "Telegram": telegram, "broken fixture": broken}
+         "twarc2": twarc, "Telegram": telegram, "WhatsApp (.txt)": whatsapp,
+         "WhatsApp (.zip)": whatsapp_zip, "Telethon": telethon, "CrowdTangle CSV": crowdtangle,
+         "CrowdTangle JSON": crowdtangle_api, "Meta Content Library": mcl, "Meta DYI": dyi,
+         "CooRTweet multi-modal": multimodal, "broken fixture": broken}
+loads = {name: data for name, data in loads.items() if data is not None}
 pd.concat({name: data.report.table() for name, data in loads.items()},
           names=["source"]).droplevel(1)
 

@@ -33,6 +33,7 @@ from netlib.hubs._columns import (
     UTC_OFFSET,
 )
 from netlib.hubs.config import HubConfig
+from netlib.hubs.origin import ORIGIN_COLUMNS, origin_evidence
 from netlib.schema import ACCOUNT_ID, TIMESTAMP
 from netlib.units import utc_offset_label
 
@@ -426,9 +427,17 @@ def fit_timezones(data: Dataset, membership: pd.DataFrame, config: HubConfig, *,
     Returns
     -------
     DataFrame
-        As :func:`fit_group_offsets`.
+        As :func:`fit_group_offsets`, followed by the "from where" evidence of
+        :func:`netlib.hubs.origin.origin_evidence`: ``languages, n_texts, calling_codes,
+        n_phone_members, origin_evidence`` (evidence, not a location).
     """
-    return fit_group_offsets(data.actions, membership[[ACCOUNT_ID, group_column]],
+    fits = fit_group_offsets(data.actions, membership[[ACCOUNT_ID, group_column]],
                              group_column=group_column, offsets=config.offsets,
                              reference=config.reference, n_boot=config.n_boot,
                              min_actions=config.min_tz_actions, seed=config.seed)
+    origin = origin_evidence(data, membership, group_column=group_column)
+    out = fits.merge(origin, on=group_column, how="left")
+    for col in ORIGIN_COLUMNS:
+        if out[col].dtype == object:
+            out[col] = out[col].fillna("")
+    return out

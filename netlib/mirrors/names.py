@@ -1,10 +1,18 @@
 """Name normalisation for mirror matching: skeletons, stems and blocking keys.
 
 A *skeleton* is what a name looks like to a reader once presentation tricks are undone:
-NFKC, case folding, Cyrillic/Greek look-alike letters and leet digits folded to Latin, and
-separators removed. A *stem* is the skeleton with decorations a re-created account adds
-around the old name stripped: counters (``punk1`` -> ``punk25``) and common prefixes or
-suffixes (``real``, ``official``, ``new``, ``back``, ``backup``...).
+NFKC, case folding, Arabic-script words folded and transliterated to Latin
+(:func:`netlib.text.fold_arabic_script`, :func:`netlib.text.transliterate_urdu`, so
+``ملک_نیوز``, ``ملك_نيوز`` and ``malik_news`` meet), Cyrillic/Greek look-alike letters and
+leet digits folded to Latin (:func:`netlib.text.latin_fold`, which never turns ``i`` into
+``l``), and separators removed. A *stem* is the skeleton with decorations a re-created
+account adds around the old name stripped: counters (``punk1`` -> ``punk25``) and common
+prefixes or suffixes (``real``, ``official``, ``new``, ``back``, ``backup``...).
+
+:func:`consonant_keys` gives the extra, script-neutral blocking keys (the
+:func:`netlib.text.consonant_skeleton` of each name's stem) that let a transliteration with
+different vowels (``ملک نیوز`` / ``malek_nuze``) reach the comparison; :func:`similarity`
+scores two names, across scripts with :func:`netlib.text.name_similarity`.
 """
 
 from __future__ import annotations
@@ -16,25 +24,35 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from rapidfuzz.distance import JaroWinkler
 
-__all__ = ["skeleton", "stem", "affix_variants", "CONFUSABLES", "AFFIXES", "GLUED_AFFIXES"]
+from netlib.text import (
+    consonant_skeleton,
+    latin_fold,
+    name_similarity,
+    script_of,
+    transliterate_urdu,
+)
 
-#: Look-alike characters folded to one Latin letter (Cyrillic, Greek, leet digits, symbols).
+__all__ = ["skeleton", "stem", "affix_variants", "consonant_keys", "similarity", "CONFUSABLES",
+           "AFFIXES", "GLUED_AFFIXES", "CONSONANT_KEY_PREFIX"]
+
+#: Look-alike characters folded to one Latin letter (Cyrillic, Greek, leet digits, symbols),
+#: applied after :func:`netlib.text.latin_fold` to what it leaves (look-alikes in a word
+#: that also holds other non-Latin letters, digits at the start of a name).
 CONFUSABLES: dict[str, str] = {
     # Cyrillic
     "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
-    "с": "c", "т": "t", "у": "y", "х": "x", "і": "l", "ї": "l", "ј": "j", "ѕ": "s", "ԁ": "d",
+    "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d",
     "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l", "ѵ": "v", "ь": "b", "г": "r", "п": "n", "з": "3",
     # Greek
-    "α": "a", "β": "b", "γ": "y", "ε": "e", "ζ": "z", "η": "n", "ι": "l", "κ": "k", "μ": "u",
+    "α": "a", "β": "b", "γ": "y", "ε": "e", "ζ": "z", "η": "n", "ι": "i", "κ": "k", "μ": "u",
     "ν": "v", "ο": "o", "ρ": "p", "σ": "o", "ς": "c", "τ": "t", "υ": "u", "χ": "x", "ω": "w",
     # Latin look-alikes
-    "ı": "l", "ɡ": "g", "ɑ": "a", "ɩ": "l", "ʟ": "l", "ß": "ss", "ø": "o", "đ": "d", "ł": "l",
+    "ı": "i", "ɡ": "g", "ɑ": "a", "ɩ": "i", "ʟ": "l", "ß": "ss", "ø": "o", "đ": "d", "ł": "l",
     # digits and symbols used as letters
     "0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "$": "s", "@": "a",
     "!": "l", "|": "l",
-    # i, l, 1 and their look-alikes are one letter ("JarIaxle" reads as "Jarlaxle")
-    "i": "l",
 }
 _TABLE = str.maketrans(CONFUSABLES)
 
@@ -62,6 +80,13 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _TRAILING_DIGITS = re.compile(r"(?<=\D)\d+$")
 _LEADING_DIGITS = re.compile(r"^\d+(?=\D)")
 _MARKS = re.compile(r"[\u0300-\u036f]")
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefe]")
+# "1", "|" and "!" between letters stand for i as often as for l; the skeleton reads them as
+# i (latin_fold would read l) so that "da1ly" meets "daily"; a 1 standing for l is one edit
+# away and caught by the candidates' one-deletion key
+_ONE_AS_I = re.compile(r"(?<=[^\W\d_])[1|!]+(?=[^\W\d_])")
+#: Prefix of the keys :func:`consonant_keys` returns (no other blocking key starts with it).
+CONSONANT_KEY_PREFIX = "c"
 
 
 def _missing(value: Any) -> bool:
@@ -86,7 +111,12 @@ def _tokens(value: Any) -> list[str]:
     words: list[str] = []
     for part in _SEPARATORS.split(text):
         for word in _CAMEL.split(part):
-            word = _MARKS.sub("", unicodedata.normalize("NFD", word.casefold()))
+            if _ARABIC.search(word):
+                # folded and transliterated: an Urdu, Arabic and Roman spelling meet
+                words.extend(w for w in _SEPARATORS.split(transliterate_urdu(word)) if w)
+                continue
+            word = _ONE_AS_I.sub(lambda m: "i" * len(m.group(0)), word)
+            word = _MARKS.sub("", unicodedata.normalize("NFD", latin_fold(word)))
             if word:
                 words.append(word)
     return words
@@ -116,16 +146,22 @@ def skeleton(value: Any) -> str:
     Returns
     -------
     str
-        Case-folded, NFKC-normalised, accents dropped, separators removed, and look-alike
-        characters (:data:`CONFUSABLES`) replaced by one Latin letter. A digit run at the
-        end is kept as digits (usually a counter, not letters).
+        Case-folded, NFKC-normalised, accents dropped, separators removed, Arabic-script
+        words transliterated (:func:`netlib.text.transliterate_urdu`, which folds Urdu and
+        Arabic letter variants first), and look-alike characters
+        (:func:`netlib.text.latin_fold`, then :data:`CONFUSABLES`) replaced by one Latin
+        letter; a Latin ``i`` stays ``i`` and a ``1``, ``|`` or ``!`` between letters
+        reads as ``i``. A digit run at the end is kept as digits
+        (usually a counter, not letters).
 
     Examples
     --------
     >>> skeleton("@News_Dаily")   # the 'а' is Cyrillic
-    'newsdally'
+    'newsdaily'
     >>> skeleton("n3ws.da1ly2")
-    'newsdally2'
+    'newsdaily2'
+    >>> skeleton("ملک_نیوز") == skeleton("ملك_نيوز") == skeleton("Malik_News")
+    True
     """
     if _missing(value):
         return ""
@@ -141,9 +177,9 @@ def stem(value: Any) -> str:
     Examples
     --------
     >>> stem("RealNewsDaily_2")
-    'newsdally'
-    >>> stem("newsdaily")
-    'newsdally'
+    'newsdaily'
+    >>> stem("ملک_نیوز") == stem("malik_news_2") == "maliknews"
+    True
     >>> stem("punk25") == stem("Punk1")
     True
     """
@@ -191,3 +227,64 @@ def affix_variants(text: str, *, min_length: int = 4) -> list[str]:
             out.append(text[:-len(affix)])
     return sorted(set(out) - {text})
 
+
+
+def consonant_keys(*names: Any, min_length: int = 3) -> list[str]:
+    """Script-neutral blocking keys of an account's names (handle, display name...).
+
+    One key per distinct name: :data:`CONSONANT_KEY_PREFIX` followed by the
+    :func:`netlib.text.consonant_skeleton` of the name's :func:`stem` (vowels, ``h y w``,
+    digits and separators dropped), so ``ملک نیوز``, ``malik_news`` and ``malik.news.2``
+    share the key ``cmlkns`` even where the transliteration guessed other vowels. Keys
+    shorter than ``min_length`` letters are left out (they meet by chance).
+
+    Parameters
+    ----------
+    *names : str
+        Handles, display names (``None``/NaN are skipped).
+    min_length : int, default 3
+        Shortest key kept (without the prefix).
+
+    Returns
+    -------
+    list of str
+        Distinct keys in the order of ``names``.
+
+    Examples
+    --------
+    >>> consonant_keys("ملک_نیوز", "ملک نیوز")
+    ['cmlkns']
+    >>> consonant_keys("malik.news.2") == consonant_keys("Malik_News")
+    True
+    """
+    out: list[str] = []
+    for name in names:
+        key = consonant_skeleton(stem(name))
+        if len(key) >= min_length:
+            out.append(CONSONANT_KEY_PREFIX + key)
+    return list(dict.fromkeys(out))
+
+
+def similarity(a: Any, b: Any) -> float:
+    """Similarity of two names in [0, 1]; across scripts by :func:`netlib.text.name_similarity`.
+
+    When both names are written in the same script, the Jaro-Winkler similarity of their
+    stems (:func:`stem`); when one is in Arabic script and the other is not (or mixed),
+    the larger of that and :func:`netlib.text.name_similarity` (transliteration and
+    consonant keys), so ``ملک نیوز`` and ``malik_news_2`` score as the same name.
+
+    Examples
+    --------
+    >>> similarity("ملک_نیوز", "malik_news_2")
+    1.0
+    >>> similarity("malik_news", "sports_daily") < 0.6
+    True
+    """
+    if _missing(a) or _missing(b):
+        return 0.0
+    a, b = str(a), str(b)
+    sa, sb = stem(a), stem(b)
+    score = JaroWinkler.normalized_similarity(sa, sb) if sa and sb else 0.0
+    if script_of(a) != script_of(b):
+        score = max(score, name_similarity(a, b))
+    return float(round(score, 6))

@@ -32,10 +32,12 @@ from netlib import schema as s
 from netlib.dataset import Dataset
 from netlib.errors import ParameterError
 from netlib.synth import _assemble as asm
+from netlib.synth import _text as tx
 from netlib.synth._config import DAYS, DIFFICULTY, END_S, NOW, START, START_S
 from netlib.synth._networks import build_networks, bystanders, network_activity, takedowns
 from netlib.synth._organic import Vocab, make_population, organic_activity
 from netlib.synth._store import Accounts, Actions
+from netlib.synth._urdu import ZONE_CODES, urdu_network, urdu_organic
 
 __all__ = ["generate", "Scenario", "DIFFICULTIES", "TRUTH_TABLES"]
 
@@ -150,11 +152,25 @@ def generate(*, seed: int = 0, scale: float = 1.0, difficulty: str = "medium") -
     organic = np.array(sorted(k for g in ("people", "lookalike", "celebrity") for k in groups[g]),
                        dtype=np.int64)
     network_activity(rng, accounts, actions, nets, posts, vocab, knobs, organic)
+    # the Urdu / Roman-Urdu network and Urdu-writing organic accounts draw from their own
+    # generator, so the networks above are the same with or without them
+    ur_rng = np.random.default_rng([int(seed), 92])
+    groups["people"] += urdu_organic(ur_rng, accounts, actions, float(scale))
+    # Pakistan time (UTC+5), or Kabul's (UTC+4:30) when a network above already works in +5
+    ur_tz = 5.0 if all(net.tz != 5.0 for net in nets) else 4.5
+    nets.append(urdu_network(ur_rng, accounts, actions, f"N{len(nets) + 1}", knobs,
+                             float(scale), posts, vocab, organic, tz=ur_tz))
     edges = asm.follows(rng, accounts, nets, knobs)
     complaints = asm.complaints(rng, accounts, nets, groups)
     return _finish(rng, accounts, actions, nets, groups, edges, complaints,
                    params=dict(seed=int(seed), scale=float(scale), difficulty=difficulty,
                                start=str(START), days=DAYS, now=str(NOW), **knobs))
+
+
+_CITY = {zone: cities[0] for zone, cities in tx.CITIES.items()}
+#: Extra columns the WhatsApp reader writes too (accounts.calling_code, actions.chat).
+CALLING_CODE = "calling_code"
+CHAT = "chat"
 
 
 def _unique_numbers(rng: np.random.Generator, n: int, lo: int, hi: int) -> np.ndarray:
@@ -193,6 +209,18 @@ def _finish(rng, accounts: Accounts, actions: Actions, nets, groups, edges, comp
         s.OBJECT_ID: act["object_id"].to_numpy(), s.TEXT: act["text"].to_numpy(),
         s.URLS: act["urls"].to_numpy(), s.HASHTAGS: act["hashtags"].to_numpy(),
         s.MEDIA_HASHES: act["media"].to_numpy()})
+    # WhatsApp messages are posted in a group chat (the reader's ``chat`` column)
+    platform = acc["platform"].to_numpy()
+    tz = acc["tz"].to_numpy(dtype=float)
+    chat = np.array([c if isinstance(c, str) else
+                     f"{_CITY.get(z, 'Friends')} community" if p == "whatsapp" else None
+                     for c, p, z in zip(acc["chat"], platform, tz, strict=True)], dtype=object)
+    actions_df[CHAT] = chat[act["acc"].to_numpy()]
+    actions_df.loc[actions_df[s.PLATFORM] != "whatsapp", CHAT] = None
+    # and every WhatsApp sender has a phone number: its country calling code is kept
+    code = np.array([c if isinstance(c, str) else ZONE_CODES.get(z) if p == "whatsapp" else None
+                     for c, p, z in zip(acc["calling_code"], platform, tz, strict=True)],
+                    dtype=object)
     # followers: organic from popularity, everyone at least their in-degree in follows
     indeg = np.bincount(edges[:, 1], minlength=n)
     pop = acc["pop"].to_numpy(dtype=float)
@@ -205,7 +233,7 @@ def _finish(rng, accounts: Accounts, actions: Actions, nets, groups, edges, comp
         s.BIO: acc["bio"], s.URL: acc["url"], s.PROFILE_IMAGE_HASH: acc["avatar"],
         s.FOLLOWERS_COUNT: followers, s.STATUS: acc["status"],
         s.SUSPENDED_AT: asm.iso(susp), s.LOCATION: acc["location"],
-        s.LANGUAGE: acc["language"]})
+        s.LANGUAGE: acc["language"], CALLING_CODE: code})
     order = np.argsort(ids, kind="stable")
     accounts_df = accounts_df.iloc[order].reset_index(drop=True)
     follows_df = pd.DataFrame({s.SOURCE_ID: ids[edges[:, 0]], s.TARGET_ID: ids[edges[:, 1]]})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,6 +43,25 @@ class Network:
     audience: np.ndarray | None = None
     n_posts: int = 0
     mirrors: list[dict] = field(default_factory=list)
+    #: "en", or "ur" for a network writing Urdu script and Roman Urdu
+    lang: str = "en"
+    #: (Urdu-script words, Roman-Urdu words) of an "ur" network's posts
+    words: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    #: what an "ur" network's mirrors post first ("this is our new account")
+    announcements: tuple[str, ...] = ()
+    #: makes an unrelated handle for a mirror (default: an English name)
+    handle_maker: Callable[[np.random.Generator], str] | None = None
+
+
+def _campaign_text(rng: np.random.Generator, net: Network, n: int, lo: int, hi: int) -> list[str]:
+    """Campaign posts: English word soup, or Urdu script / Roman Urdu (about half each)."""
+    if net.lang == "en" or net.words is None:
+        return tx.sentences(rng, n, vocab=tx.CAMPAIGN_WORDS + tx.WORDS, lo=lo, hi=hi)
+    urdu, roman = net.words
+    script = rng.random(n) < 0.5
+    ur = tx.sentences(rng, n, vocab=list(urdu), lo=lo, hi=hi)
+    ro = tx.sentences(rng, n, vocab=list(roman), lo=lo, hi=hi)
+    return [u if k else r for k, u, r in zip(script, ur, ro, strict=True)]
 
 
 def _net_handle(rng: np.random.Generator) -> tuple[str, str, str]:
@@ -205,7 +225,7 @@ def _mirror(rng, accounts: Accounts, net: Network, slot: Slot, susp: int, knobs:
     handle = prow["handle"]
     if rng.random() < knobs["fresh_handle"]:
         # many evaders pick an unrelated name (most Wikipedia ban evaders do)
-        handle = _net_handle(rng)[2]
+        handle = net.handle_maker(rng) if net.handle_maker else _net_handle(rng)[2]
         chosen = ["fresh_handle"] + [k for k in chosen if k == "platform_switch"]
     for kind in chosen:
         if kind == "platform_switch":
@@ -283,7 +303,7 @@ def network_activity(rng: np.random.Generator, accounts: Accounts, actions: Acti
                 n = int(rng.poisson(rate * (b - a) / DAY * 5 / 7))
                 t = np.sort(sample_times(rng, np.full(n, net.tz), np.full(n, a), np.full(n, b),
                                          pattern="shift"))
-                text = tx.sentences(rng, n, vocab=tx.CAMPAIGN_WORDS + tx.WORDS, lo=6, hi=16)
+                text = _campaign_text(rng, net, n, 6, 16)
                 tags = [" ".join(rng.choice(net.hashtags, size=int(rng.integers(1, 3)),
                                             replace=False)) if rng.random() < 0.7 else None
                         for _ in range(n)]
@@ -354,8 +374,9 @@ def _brigades(rng, accounts, actions, net: Network, amps: list[Slot], organic_po
             key = _active_at(slot, t)
             if key < 0 or t >= END_S or accounts.rows[key]["platform"] != main:
                 continue
-            actions.add([key], [t], "reply", ref=[organic_posts["key"][target]],
-                        text=[tx.sentences(rng, 1, tx.CAMPAIGN_WORDS, 3, 9)[0]])
+            text = (tx.sentences(rng, 1, tx.CAMPAIGN_WORDS, 3, 9) if net.lang == "en"
+                    else _campaign_text(rng, net, 1, 3, 9))
+            actions.add([key], [t], "reply", ref=[organic_posts["key"][target]], text=text)
 
 
 def _filler(rng, accounts, actions, net: Network, organic_posts: dict, vocab: Vocab,
@@ -372,7 +393,8 @@ def _filler(rng, accounts, actions, net: Network, organic_posts: dict, vocab: Vo
                          sample_times(rng, np.full(n, net.tz), np.full(n, a), np.full(n, b)))
             tags = [f"{h} {rng.choice(net.hashtags)}" if h and rng.random() < 0.5 else h
                     for h in vocab.hashtag_cells(rng, n, 0.4)]
-            actions.add(np.full(n, key), t, "post", text=tx.sentences(rng, n), hashtags=tags,
+            text = tx.sentences(rng, n) if net.lang == "en" else _campaign_text(rng, net, n, 3, 11)
+            actions.add(np.full(n, key), t, "post", text=text, hashtags=tags,
                         urls=vocab.url_cells(rng, n, 0.15),
                         media=vocab.media_cells(rng, n, 0.1, meme_share=0.3))
             # camouflage: reshare popular organic posts like anyone else
@@ -387,7 +409,13 @@ def _filler(rng, accounts, actions, net: Network, organic_posts: dict, vocab: Vo
                 ok = tt < b
                 actions.add(np.full(int(ok.sum()), key), tt[ok], share_kind(plat),
                             ref=organic_posts["key"][pick[ok]])
-            if i > 0 and rng.random() < knobs["announce"]:
+            if i > 0 and net.announcements:
+                # an Urdu network's mirrors always say where they went, naming the old one
+                old = accounts.rows[slot.accounts[i - 1]]["handle"]
+                msg = str(rng.choice(list(net.announcements)))
+                actions.add([key], [a + int(rng.integers(0, 6 * HOUR))], "post",
+                            text=[f"{msg} @{old}"], hashtags=[net.hashtags[0]])
+            elif i > 0 and rng.random() < knobs["announce"]:
                 old = accounts.rows[slot.accounts[i - 1]]["handle"]
                 msg = (f"New account! The old one @{old} was suspended. Follow and share"
                        if rng.random() < 0.5 else

@@ -9,7 +9,8 @@ from netlib.dataset import normalize_handle
 
 ACCOUNT_FIELDS = ("platform", "handle", "display_name", "created_at", "bio", "url", "avatar",
                   "followers", "status", "suspended_at", "location", "language", "tz", "role",
-                  "network", "pop", "activity", "generation", "active_from", "tag")
+                  "network", "pop", "activity", "generation", "active_from", "tag",
+                  "calling_code", "chat")
 ACTION_FIELDS = ("acc", "ts", "kind", "ref", "ext", "text", "urls", "hashtags", "media")
 
 

@@ -420,3 +420,63 @@ def test_any_seed_gives_consistent_truth(seed):
     susp = acc[SUSPENDED_AT].dropna()
     acts = data.actions[data.actions[ACCOUNT_ID].isin(susp.index)]
     assert (acts[TIMESTAMP].to_numpy() < susp.reindex(acts[ACCOUNT_ID]).to_numpy()).all()
+
+
+# --- Urdu, Roman Urdu, WhatsApp -------------------------------------------------------------
+
+def _planted_cross_script_mirror(data, truth) -> tuple[str, str]:
+    mirrors = truth["mirrors"]
+    planted = mirrors[mirrors["mutation"] == "transliteration+platform_switch"]
+    assert len(planted) == 1
+    pred, succ = planted.iloc[0][PREDECESSOR_ID], planted.iloc[0][SUCCESSOR_ID]
+    acc = data.accounts.set_index(ACCOUNT_ID)
+    assert (acc.loc[pred, HANDLE], acc.loc[pred, "platform"]) == ("ملک_نیوز", "x")
+    assert acc.loc[pred, STATUS] == "suspended"
+    assert (acc.loc[succ, HANDLE], acc.loc[succ, "platform"]) == ("malik_news_2", "telegram")
+    return pred, succ
+
+
+def test_sample_speaks_urdu_and_roman_urdu_on_whatsapp_too(sample):
+    from netlib.text import language_mix
+
+    data, truth = sample
+    nets = truth["networks"]
+    urdu_net = nets[nets["hashtags"].str.contains("PakistanZindabad")]
+    assert len(urdu_net) == 1 and urdu_net[UTC_OFFSET].iloc[0] in (5.0, 4.5)
+    members = truth["coordinated"][truth["coordinated"][NETWORK_ID] == urdu_net[NETWORK_ID].iloc[0]]
+    texts = data.actions.loc[data.actions[ACCOUNT_ID].isin(members[ACCOUNT_ID])
+                             & data.actions["kind"].eq("post"), "text"].dropna()
+    mix = language_mix(texts.tolist())
+    assert mix["urdu"] > 0.3 and mix["roman_urdu"] > 0.2
+    wa = data.accounts[data.accounts["platform"] == "whatsapp"]
+    assert wa["calling_code"].fillna("").ne("").all() and "+92" in set(wa["calling_code"])
+    chats = data.actions.loc[data.actions["platform"] == "whatsapp", "chat"]
+    assert chats.fillna("").ne("").all() and "پاکستان زندہ باد گروپ" in set(chats)
+    others = data.actions.loc[data.actions["platform"] != "whatsapp", "chat"]
+    assert others.fillna("").eq("").all()
+    _planted_cross_script_mirror(data, truth)
+
+
+def test_urdu_network_is_added_without_changing_the_others():
+    scenario = synth.generate(seed=3, scale=0.05)
+    nets = scenario.truth["networks"]
+    assert nets[UTC_OFFSET].is_unique
+    # the last network is the Urdu one; the others come from the main generator unchanged
+    assert "PakistanZindabad" in nets["hashtags"].iloc[-1]
+    _planted_cross_script_mirror(scenario.dataset, scenario.truth)
+
+
+@pytest.mark.slow
+def test_detect_mirrors_links_the_cross_script_cross_platform_mirror(sample):
+    from netlib.mirrors import detect_mirrors
+
+    data, truth = sample
+    pred, succ = _planted_cross_script_mirror(data, truth)
+    result = detect_mirrors(data)
+    links = set(zip(result.links[PREDECESSOR_ID], result.links[SUCCESSOR_ID], strict=True))
+    assert (pred, succ) in links
+    chains = result.tables()["mirror_chains"]
+    chain = chains.loc[chains[ACCOUNT_ID] == succ, "chain_id"]
+    assert len(chain) == 1
+    members = chains.loc[chains["chain_id"] == chain.iloc[0]].sort_values("position")
+    assert members[ACCOUNT_ID].tolist()[:2] == [pred, succ]

@@ -28,7 +28,7 @@ import pandas as pd
 
 from netlib.dataset import Dataset
 from netlib.mirrors import _columns as C
-from netlib.mirrors.names import affix_variants, skeleton, stem
+from netlib.mirrors.names import affix_variants, consonant_keys, skeleton, stem
 from netlib.schema import (
     ACCOUNT_ID,
     BIO,
@@ -340,6 +340,9 @@ def _name_keys(prof: pd.DataFrame, mentions: pd.Series | None) -> pd.DataFrame:
         _long(ids, [[f"s{v}" for v in affix_variants(h)] for h in hs], 1),
         _long(ids, [[f"d{x}" for x in _deletions(h)] for h in hs], 2),
         _long(ids, [[f"p{h[:5]}", f"q{h[-5:]}"] if len(h) >= 7 else [] for h in hs], 4),
+        # script-neutral consonant key: an Urdu name meets its Roman-Urdu spellings
+        _long(ids, [consonant_keys(h, d) for h, d in zip(prof[HANDLE], prof[DISPLAY_NAME],
+                                                         strict=True)], 2),
     ]
     if mentions is not None and len(mentions):
         frames.append(pd.DataFrame({"id": mentions.index.to_numpy(),

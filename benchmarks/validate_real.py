@@ -579,9 +579,7 @@ NOTES = {
         "its co-actions span two behaviours (text, hashtag), below `min_behaviours=3` "
         "(see `result.candidates`). The timestamps have minute resolution; the default "
         "60 s window is at it, so co-actions read as 'within about two minutes'. "
-        "`netlib.analyze` cannot run in this tree (the pipeline expects the mirrors/hubs "
-        "configs being merged), so mirror and hub numbers are missing from this run; the "
-        "cluster numbers come from `detect`, the same step `analyze` runs."),
+        "The cluster numbers come from `detect`, the same step `analyze` runs."),
 }
 
 TITLES = {"russian": "CooRTweet: Russian pro-government retweets (2021)",
@@ -690,13 +688,13 @@ def markdown(results: dict) -> str:
            f"average {meta['load_average_at_start']} at the start; timings are noisy). "
            "Written by "
            "`benchmarks/validate_real.py` (raw numbers: `benchmarks/validate_real_results.json`);"
-           " guarded by `tests/test_validation_real.py`, which asserts floors slightly below "
+           " guarded by `tests/pipeline/test_validation_real.py`, which asserts floors slightly below "
            "these numbers.",
            "",
            "Data: `../shared/realdata` (see its README for sources and licences). Every "
            "analysis runs with netlib's defaults; the CooRTweet comparisons pass CooRTweet's "
            "own window and min participation so that both tools answer the same question. "
-           "No parameter was tuned on these data. A metric that crashed is recorded as "
+           "No parameter was tuned on these data; where a choice was made after looking at a dataset, its section says so. A metric that crashed is recorded as "
            "`failed: <error>`. Coordination is not proof of inauthenticity.",
            "",
            "## At a glance",

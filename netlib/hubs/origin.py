@@ -111,8 +111,9 @@ def origin_evidence(data: Dataset, membership: pd.DataFrame, *,
     own = act.loc[act[KIND].isin(_OWN_TEXT) & act[TEXT].notna(), [ACCOUNT_ID, TEXT]]
     own = own.merge(members, on=ACCOUNT_ID)
     acc = data.accounts
-    codes = (acc.set_index(ACCOUNT_ID)[_CALLING_CODE].dropna().astype(str)
+    codes = (acc.set_index(ACCOUNT_ID)[_CALLING_CODE].dropna().astype(str).str.strip()
              if _CALLING_CODE in acc.columns else pd.Series(dtype=object))
+    codes = codes[codes.str.startswith("+")]  # blank cells: not a phone-number sender
     guesses: dict[str, str] = {}
     rows = []
     texts_by_group = {g: part[TEXT].head(max_texts).astype(str).tolist()

@@ -60,7 +60,9 @@ def timezone_findings(analysis: Any) -> pd.DataFrame:
         ``cluster_id, utc_offset_hours, low, high, finding`` where finding reads like
         "activity consistent with UTC+5 ± 1 h" (a time zone, never a country): the
         ``statement`` column of the time-zone table when present, else built from the offset
-        and its ``low``/``high`` band (at least ± 1 h, the resolution of hourly counts).
+        and its ``low``/``high`` band (at least ± 1 h, the resolution of hourly counts),
+        followed by the cluster's language and calling-code evidence when the time-zone
+        table carries it (``origin_evidence``: evidence, not location).
     """
     tz = result_frame(getattr(analysis, "hubs", None), "timezones")
     cols = [CLUSTER_ID, UTC_OFFSET, TZ_LOW, TZ_HIGH, "finding"]
@@ -81,6 +83,9 @@ def timezone_findings(analysis: Any) -> pd.DataFrame:
         else:
             text = f"activity consistent with {utc_offset_label(float(offset))} " \
                    f"± {max(spread or 0.0, 1.0):g} h"
+        origin = r.get("origin_evidence")  # scripts, languages, calling codes (not location)
+        if isinstance(origin, str) and origin.strip():
+            text = f"{text}; {origin.strip()}"
         rows.append({CLUSTER_ID: r.get(CLUSTER_ID), UTC_OFFSET: offset, TZ_LOW: low,
                      TZ_HIGH: high, "finding": text})
     return pd.DataFrame(rows, columns=cols)

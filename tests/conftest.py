@@ -18,3 +18,14 @@ def realdata() -> Path:
         pytest.skip(f"real public data not found at {REALDATA} (only present in the "
                     "development workspace)")
     return REALDATA
+
+
+@pytest.fixture(scope="session")
+def tiny_scenario():
+    """A small synthetic scenario with planted truth, generated once per test session.
+
+    Tests must not modify it (copy its frames first).
+    """
+    from netlib import synth
+
+    return synth.generate(seed=3, scale=0.05)

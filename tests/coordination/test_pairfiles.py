@@ -148,13 +148,12 @@ def test_cli_pairs_command(tmp_path):
     assert "no file matches" in bad.stderr and "Traceback" not in bad.stderr
 
 
-def test_pair_edges_from_files_equal_the_in_memory_edge_table(tmp_path):
-    from netlib import synth
+def test_pair_edges_from_files_equal_the_in_memory_edge_table(tmp_path, tiny_scenario):
     from netlib.coordination import network as nw
     from netlib.coordination import pair_edges
     from netlib.traces import build_traces
 
-    traces = build_traces(synth.generate(seed=3, scale=0.05).dataset)
+    traces = build_traces(tiny_scenario.dataset)
     write_coshare_pairs(traces, tmp_path / "p", window=60, rows_per_file=5_000)
     got = pair_edges(tmp_path / "p", memory_limit="200MB", threads=1)
     pairs = pd.read_parquet(tmp_path / "p")

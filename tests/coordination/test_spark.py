@@ -146,11 +146,10 @@ def test_write_coshare_pairs_with_spark_equals_duckdb_files(spark, tmp_path):
         pd.testing.assert_frame_equal(got.astype(want.dtypes.to_dict()), want)
 
 
-def test_detect_on_spark_gives_the_same_clusters_and_edges(spark):
-    from netlib import synth
+def test_detect_on_spark_gives_the_same_clusters_and_edges(spark, tiny_scenario):
     from netlib.coordination import detect
 
-    data = synth.generate(seed=3, scale=0.05).dataset
+    data = tiny_scenario.dataset
     on_duckdb = detect(data, n_consensus=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

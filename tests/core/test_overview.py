@@ -55,7 +55,7 @@ def test_action_links_follow_objects_to_their_authors(data):
     links = overview.action_links(data.actions)
     # 2 -> 1 (b reposts a), 3 -> 1 (b replies to a), 5 -> 2 (a reposts b), 6 -> 1 is a
     # self-link (a quotes a) and 4 -> 9 points outside the data: both dropped
-    assert sorted(zip(links["source_id"], links["target_id"], links["kind"])) == [
+    assert sorted(zip(links["source_id"], links["target_id"], links["kind"], strict=True)) == [
         ("a", "b", "repost"), ("b", "a", "reply"), ("b", "a", "repost")]
 
 

@@ -457,8 +457,8 @@ def test_sample_speaks_urdu_and_roman_urdu_on_whatsapp_too(sample):
     _planted_cross_script_mirror(data, truth)
 
 
-def test_urdu_network_is_added_without_changing_the_others():
-    scenario = synth.generate(seed=3, scale=0.05)
+def test_urdu_network_is_added_without_changing_the_others(tiny_scenario):
+    scenario = tiny_scenario
     nets = scenario.truth["networks"]
     assert nets[UTC_OFFSET].is_unique
     # the last network is the Urdu one; the others come from the main generator unchanged

@@ -465,14 +465,13 @@ def test_fit_weights_never_gives_evidence_a_negative_weight():
 
 
 # --- notebook 03 on a tiny scenario ---------------------------------------------------------------
-def test_notebook_runs_on_a_tiny_scenario(tmp_path, monkeypatch):
+def test_notebook_runs_on_a_tiny_scenario(tmp_path, monkeypatch, tiny_scenario):
     jupytext = pytest.importorskip("jupytext")
     papermill = pytest.importorskip("papermill")
-    from netlib import synth
     from netlib.io.scenario import write_scenario
 
     root = Path(__file__).resolve().parents[2]
-    write_scenario(synth.generate(seed=3, scale=0.05), tmp_path / "tiny")
+    write_scenario(tiny_scenario, tmp_path / "tiny")
     notebook = jupytext.read(root / "notebooks" / "03-mirror-chains.py")
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                        "language": "python"}

@@ -277,8 +277,9 @@ def test_rerun_replaces_the_whole_folder(hostile_input, clear_run, tmp_path, cap
         (out / path.name).parent.mkdir(exist_ok=True)
         (out / path.name).write_bytes(path.read_bytes())
     (out / "old_extra.csv").write_text("stale\n", encoding="utf-8")
-    with pytest.warns(UserWarning, match="old_extra.csv"):
-        assert _analyze(hostile_input, out, "--pseudonymize", "k") == 0
+    assert _analyze(hostile_input, out, "--pseudonymize", "k") == 0
+    note = capsys.readouterr().err
+    assert "netlib analyze: note:" in note and "old_extra.csv" in note
     assert not (out / "old_extra.csv").exists()
     assert "İstanbul" not in _all_text(out)  # no clear report or graph left behind
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temp or lock left

@@ -16,7 +16,7 @@ import pandas as pd
 
 from netlib.dataset import Dataset, validate_tables
 from netlib.errors import DataFormatError
-from netlib.io._files import read_table, sha256_file
+from netlib.io._files import read_rows, sha256_file
 from netlib.loadreport import LoadReport
 from netlib.schema import (
     ACCOUNT_ID,
@@ -180,6 +180,7 @@ def read_coortweet(path_or_frame: str | Path | pd.DataFrame, *, platform: str = 
     Dataset(2 accounts, 2 actions, 0 follows, source='memory')
     """
     report = LoadReport(format="coortweet")
+    broken = None
     if isinstance(path_or_frame, pd.DataFrame):
         frame, name, source, digest = path_or_frame.copy(), "shares", "memory", None
     else:
@@ -190,7 +191,8 @@ def read_coortweet(path_or_frame: str | Path | pd.DataFrame, *, platform: str = 
         if path.suffix.lower() in _R_SUFFIXES:
             frame = _read_r(path, object_name)
         else:
-            frame = read_table(path, report)
+            got = read_rows(path, report)  # broken records are counted as rejected
+            frame, broken = got.frame, got.broken
         digest = sha256_file(path) if path.is_file() else None
     frame.columns = [str(c).strip() for c in frame.columns]
     if columns:
@@ -205,7 +207,7 @@ def read_coortweet(path_or_frame: str | Path | pd.DataFrame, *, platform: str = 
     missing = [c for c in COORTWEET_COLUMNS if c not in frame.columns]
     if missing and not columns and _is_multimodal(set(frame.columns)):
         return _read_multimodal(frame, name, source, digest, report, platform, now,
-                                domains_in_urls)
+                                domains_in_urls, broken)
     if missing:
         raise DataFormatError(
             f"{name}: missing CooRTweet column{'s' if len(missing) > 1 else ''} "
@@ -225,7 +227,8 @@ def read_coortweet(path_or_frame: str | Path | pd.DataFrame, *, platform: str = 
     return validate_tables({"accounts": accounts, "actions": actions, "follows": None},
                            files={"accounts": report.files["accounts"]["file"],
                                   "actions": name},
-                           source=source, report=report, now=now)
+                           source=source, report=report, now=now,
+                           unparsed={"actions": broken} if broken is not None else None)
 
 
 def _id_text(values: pd.Series) -> pd.Series:
@@ -290,7 +293,7 @@ def _accounts_from_shares(frame: pd.DataFrame, platform: Any) -> pd.DataFrame:
 
 def _read_multimodal(frame: pd.DataFrame, name: str, source: str, digest: str | None,
                      report: LoadReport, platform: str, now: pd.Timestamp | None,
-                     domains_in_urls: bool) -> Dataset:
+                     domains_in_urls: bool, broken: pd.DataFrame | None = None) -> Dataset:
     """CooRTweet's multi-modal table -> one action per post with every behaviour."""
     n_rows = len(frame)
     work = pd.DataFrame({ACCOUNT_ID: _id_text(frame[ACCOUNT_ID]),
@@ -352,7 +355,8 @@ def _read_multimodal(frame: pd.DataFrame, name: str, source: str, digest: str | 
                            files={"accounts": report.files["accounts"]["file"],
                                   "actions": name},
                            source=source, report=report, now=now,
-                           row_numbers={"actions": row_numbers})
+                           row_numbers={"actions": row_numbers},
+                           unparsed={"actions": broken} if broken is not None else None)
 
 
 def _platform_from_prefix(ids: pd.Series, default: str) -> pd.Series:

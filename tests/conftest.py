@@ -5,10 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 REALDATA = ROOT.parent / "shared" / "realdata"
 TEST_DATA = Path(__file__).resolve().parent / "data"
+
+# Property tests draw the same examples on every run and every machine (reproducible CI);
+# a test's own @settings still sets its example count.
+settings.register_profile("netlib", derandomize=True, database=None)
+settings.load_profile("netlib")
 
 
 @pytest.fixture

@@ -143,13 +143,14 @@ def read_telegram_export(path: str | Path, *, now: pd.Timestamp | None = None,
         for position, message in enumerate(messages, start=1):
             row += 1
             entries += 1
+            if (isinstance(message, dict) and message.get("type") == "service"
+                    and not include_service):  # not loaded, so its fields are not checked
+                service += 1
+                continue
             problem = _entry_problem(message)
             if problem:
                 bad.append({"_file": name, "_row": row, "_reason": problem,
                             "_raw": _raw(message)})
-                continue
-            if message.get("type") == "service" and not include_service:
-                service += 1
                 continue
             if message.get("id") is None:
                 unnumbered += 1

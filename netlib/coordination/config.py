@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from netlib.coordination.clusters import METHODS
 from netlib.coordination.engines.shares import ENGINES
 from netlib.coordination.network import WEIGHT, WEIGHT_TFIDF
 from netlib.errors import ParameterError
+from netlib.options import Options
 from netlib.units import memory_size, seed_value, to_seconds
 
 __all__ = ["CoordinationConfig", "EDGE_WEIGHTS"]
@@ -21,7 +21,7 @@ EDGE_WEIGHTS = (WEIGHT, WEIGHT_TFIDF, "significance")
 
 
 @dataclass(frozen=True)
-class CoordinationConfig:
+class CoordinationConfig(Options):
     """Every option of :func:`~netlib.coordination.detect`, checked when it is made.
 
     Durations (``window``, ``null_bin``) may be given as seconds or as strings such as
@@ -103,8 +103,10 @@ class CoordinationConfig:
     >>> config.replace(windw=30)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    netlib.errors.ParameterError: unknown option 'windw' (valid options: window, ...)
+    netlib.errors.ParameterError: unknown coordination option 'windw' (valid: window, ...)
     """
+
+    option_kind: ClassVar[str] = "coordination"
 
     window: float | str = 60.0
     min_participation: int = 2
@@ -153,22 +155,6 @@ class CoordinationConfig:
             object.__setattr__(self, name, value)
         _check_ranges(self)
         _check_choices(self)
-
-    def replace(self, **overrides: Any) -> CoordinationConfig:
-        """A copy with some options changed (and checked again).
-
-        Raises
-        ------
-        ParameterError
-            If an option name is unknown.
-        """
-        names = [f.name for f in dataclasses.fields(self)]
-        for key in overrides:
-            if key not in names:
-                raise ParameterError(f"unknown option {key!r} (valid options: "
-                                     f"{', '.join(names)})")
-        return dataclasses.replace(self, **overrides) if overrides else self
-
 
 _INTS = ("min_participation", "min_cluster_size", "seed", "min_weight", "n_null",
          "n_consensus", "media_distance", "min_behaviours", "merge_links", "attach_rounds")

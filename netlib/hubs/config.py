@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import ClassVar
 
 import numpy as np
 
@@ -21,6 +20,7 @@ from netlib.hubs._columns import (
     STRENGTH,
 )
 from netlib.hubs.amplification import COPY_TRACES
+from netlib.options import Options
 from netlib.units import to_seconds
 
 __all__ = ["HubConfig", "DEFAULT_WEIGHTS"]
@@ -41,7 +41,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 
 
 @dataclass(frozen=True)
-class HubConfig:
+class HubConfig(Options):
     """Options of the hub analysis, validated once when the config is built.
 
     Attributes
@@ -95,6 +95,8 @@ class HubConfig:
     {'lead_z': 1.0}
     """
 
+    option_kind: ClassVar[str] = "hub"
+
     weights: dict[str, float] | None = None
     min_amplifiers: int = 2
     copy_traces: tuple[str, ...] = COPY_TRACES
@@ -140,27 +142,3 @@ class HubConfig:
         if not 0.0 <= float(self.rhythm_threshold) or not np.isfinite(self.rhythm_threshold):
             raise ParameterError(f"rhythm_threshold={self.rhythm_threshold!r} must be a "
                                  "finite number >= 0")
-
-    @classmethod
-    def build(cls, config: HubConfig | None = None, **overrides: Any) -> HubConfig:
-        """``config`` (default options when None) with ``overrides`` applied.
-
-        Raises
-        ------
-        ParameterError
-            If an override names no option (the message lists the valid ones).
-        """
-        if config is not None and not isinstance(config, cls):
-            raise ParameterError(f"config must be a {cls.__name__} (got "
-                                 f"{type(config).__name__})")
-        base = config if config is not None else cls()
-        return base.replace(**overrides) if overrides else base
-
-    def replace(self, **overrides: Any) -> HubConfig:
-        """A copy with some options changed (validated again)."""
-        names = [f.name for f in dataclasses.fields(self)]
-        unknown = sorted(set(overrides) - set(names))
-        if unknown:
-            raise ParameterError(f"unknown hub option(s) {', '.join(unknown)} (valid: "
-                                 f"{', '.join(names)})")
-        return dataclasses.replace(self, **overrides)

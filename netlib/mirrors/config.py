@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import ClassVar
 
 import pandas as pd
 
 from netlib.errors import ParameterError
+from netlib.options import Options
 from netlib.units import to_seconds
 
 __all__ = ["MirrorConfig"]
 
 
 @dataclass(frozen=True)
-class MirrorConfig:
+class MirrorConfig(Options):
     """Options of the mirror analysis, validated once when the config is built.
 
     Durations accept seconds or strings such as ``"7D"`` and ``"12h"`` and are stored as
@@ -81,6 +81,8 @@ class MirrorConfig:
     259200.0
     """
 
+    option_kind: ClassVar[str] = "mirror"
+
     before: float = 7 * 86400.0
     after: float = 30 * 86400.0
     silent_after: float | None = None
@@ -139,30 +141,6 @@ class MirrorConfig:
         if not 0.0 <= float(self.min_candidate_score) <= 1.0:
             raise ParameterError(f"min_candidate_score={self.min_candidate_score!r} must lie "
                                  "in [0, 1]")
-
-    @classmethod
-    def build(cls, config: MirrorConfig | None = None, **overrides: Any) -> MirrorConfig:
-        """``config`` (default options when None) with ``overrides`` applied.
-
-        Raises
-        ------
-        ParameterError
-            If an override names no option (the message lists the valid ones).
-        """
-        if config is not None and not isinstance(config, cls):
-            raise ParameterError(f"config must be a {cls.__name__} (got "
-                                 f"{type(config).__name__})")
-        base = config if config is not None else cls()
-        return base.replace(**overrides) if overrides else base
-
-    def replace(self, **overrides: Any) -> MirrorConfig:
-        """A copy with some options changed (validated again)."""
-        names = [f.name for f in dataclasses.fields(self)]
-        unknown = sorted(set(overrides) - set(names))
-        if unknown:
-            raise ParameterError(f"unknown mirror option(s) {', '.join(unknown)} (valid: "
-                                 f"{', '.join(names)})")
-        return dataclasses.replace(self, **overrides)
 
     @property
     def window(self) -> tuple[pd.Timedelta, pd.Timedelta]:

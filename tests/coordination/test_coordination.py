@@ -464,9 +464,9 @@ def test_config_holds_every_option_and_params_record_it(world):
 def test_config_rejects_unknown_options(world):
     from netlib.coordination import CoordinationConfig
 
-    with pytest.raises(ParameterError, match="unknown option 'windw'.*window"):
+    with pytest.raises(ParameterError, match="unknown coordination option 'windw'.*window"):
         detect(world[0], windw=60)
-    with pytest.raises(ParameterError, match="unknown option 'x'"):
+    with pytest.raises(ParameterError, match="unknown coordination option 'x'"):
         CoordinationConfig().replace(x=1)
     with pytest.raises(ParameterError, match="engine"):
         CoordinationConfig(engine="hive")

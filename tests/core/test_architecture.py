@@ -22,7 +22,8 @@ PACKAGE = Path(__file__).resolve().parents[2] / "netlib"
 #: Lowest first. A module may import from its own unit and from units on lower layers.
 LAYERS: list[set[str]] = [
     {"errors", "safe", "schema"},
-    {"units", "provenance", "times", "loadreport", "stats", "results", "outdir", "text"},
+    {"units", "provenance", "times", "loadreport", "stats", "results", "outdir", "text",
+     "options"},
     {"dataset"},
     {"synth"},
     {"io"},

@@ -27,6 +27,18 @@ class Slot:
     participation: float = 0.5
     speed: float = 1.0
 
+    @classmethod
+    def seated(cls, rng: np.random.Generator, role: str, a: float, b: float, account: int,
+               start: int, created: int, spread_days: int) -> Slot:
+        """A seat held by ``account`` from a random day within ``spread_days`` of ``start``
+        (never before it was created) to the end; participation ~ Beta(a, b)."""
+        slot = cls(role=role, participation=float(rng.beta(a, b)),
+                   speed=float(np.exp(rng.normal(0, 0.3))))
+        slot.accounts.append(account)
+        slot.start.append(max(start + int(rng.integers(0, spread_days * DAY)), created))
+        slot.stop.append(END_S)
+        return slot
+
 
 @dataclass
 class Network:
@@ -132,12 +144,7 @@ def build_networks(rng: np.random.Generator, accounts: Accounts, knobs: dict, sc
                 created = int(rng.choice(bursts)) + int(rng.integers(0, 3 * DAY))
                 platform = plats[int(rng.choice(len(plats), p=net.weights))]
             key = _new_member(rng, accounts, net, role, created, platform)
-            slot = Slot(role=role, participation=float(rng.beta(a, b)),
-                        speed=float(np.exp(rng.normal(0, 0.3))))
-            slot.accounts.append(key)
-            slot.start.append(max(start + int(rng.integers(0, 5 * DAY)), created))
-            slot.stop.append(END_S)
-            net.slots.append(slot)
+            net.slots.append(Slot.seated(rng, role, a, b, key, start, created, 5))
         nets.append(net)
     return nets
 

@@ -151,12 +151,7 @@ def urdu_network(rng: np.random.Generator, accounts: Accounts, actions: Actions,
             created = int(rng.choice(bursts)) + int(rng.integers(0, 3 * DAY))
             platform = platforms[int(rng.choice(len(platforms), p=net.weights))]
             key = _member(rng, accounts, net, role, created, platform)
-        slot = Slot(role=role, participation=float(rng.beta(a, b)),
-                    speed=float(np.exp(rng.normal(0, 0.3))))
-        slot.accounts.append(key)
-        slot.start.append(max(start + int(rng.integers(0, 3 * DAY)), created))
-        slot.stop.append(END_S)
-        net.slots.append(slot)
+        net.slots.append(Slot.seated(rng, role, a, b, key, start, created, 3))
     takedowns(rng, accounts, [net], {**knobs, "operator_takedown": 0.0})
     _plant_cross_platform_mirror(rng, accounts, net, net.slots[0])
     network_activity(rng, accounts, actions, [net], organic_posts, vocab, knobs, organic)

@@ -52,6 +52,8 @@ EXPECTED = "expected"
 P_VALUE = "p_value"
 Q_VALUE = "q_value"
 _BIN = "bin"
+#: Fixed-point scale for summing expected co-actions in DuckDB (1e-9 resolution per term).
+_FIXED = 1_000_000_000
 
 
 def _seconds(ts: pd.Series) -> np.ndarray:
@@ -144,7 +146,9 @@ def expected_coactions(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataF
         con.register("e", e)
         con.register("r", rows)
         # every pair of actions of two edge accounts, same trace, at most w seconds apart
-        # (banded equi-join on w-wide buckets), summed per account pair
+        # (banded equi-join on w-wide buckets), summed per account pair. The sum is taken in
+        # fixed point: integer addition does not depend on the order DuckDB's threads add
+        # in, so the expected counts (and every p-value) are the same on every run.
         got = con.execute(f"""
             WITH x AS (SELECT r.*, r.bkt + k.d AS jb FROM r,
                        (SELECT UNNEST([-1, 0, 1]) AS d) k),
@@ -154,7 +158,8 @@ def expected_coactions(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataF
                        x.same_object * x.kappa AS s
                 FROM x JOIN r y ON y.{TRACE} = x.{TRACE} AND y.bkt = x.jb
                 WHERE x.{ACCOUNT_ID} < y.{ACCOUNT_ID} AND abs(y.ts - x.ts) <= {w})
-            SELECT e.idx, SUM(pairs.s) AS s
+            SELECT e.idx, CAST(SUM(CAST(round(pairs.s * {_FIXED}) AS HUGEINT)) AS DOUBLE)
+                          / {_FIXED} AS s
             FROM pairs JOIN e ON e.a = pairs.a AND e.b = pairs.b
             GROUP BY e.idx""").df()
     finally:

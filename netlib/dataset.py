@@ -39,6 +39,7 @@ from netlib.schema import (
     SOURCE_ID,
     STATUS,
     STATUSES,
+    SUSPENDED_AT,
     TARGET_ID,
     TEXT,
     TIMESTAMP,
@@ -393,6 +394,7 @@ def validate_tables(raw: dict[str, pd.DataFrame | None], *, files: dict[str, str
                                     rows_of("follows", follows), files_of("follows", follows))
     for name, rows in (unparsed or {}).items():
         add_unparsed(report, name, rows, files.get(name, name))
+    _note_removals(accounts, files["accounts"], report)
     _sort_issues(report)
     return Dataset(accounts=accounts.reset_index(drop=True),
                    actions=actions.reset_index(drop=True),
@@ -504,6 +506,28 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
     extra = [c for c in kept.columns if c not in ordered]
     kept = kept[ordered + extra]
     return kept.sort_values([TIMESTAMP, ACTION_ID], kind="stable")
+
+
+def _note_removals(accounts: pd.DataFrame, file: str, report: LoadReport) -> None:
+    """Say how many accounts carry no removal information, so removals will be inferred.
+
+    Real archives rarely record whether or when an account was taken down; the mirror
+    analysis then infers it from the account's own silence. A reader of the load report
+    should know that before reading a mirror link built on such an inference.
+    """
+    if not len(accounts):
+        return
+    unknown = int((accounts[STATUS].isna() & accounts[SUSPENDED_AT].isna()).sum())
+    if not unknown:
+        return
+    total = len(accounts)
+    who = ("no account says" if unknown == total else
+           f"{unknown:,} of {total:,} accounts say nothing about")
+    report.notes.append(
+        f"{file}: {who} whether or when it was removed (status, suspended_at), so the "
+        "mirror analysis infers their removals from each account's own silence "
+        "(takedown_source 'inferred' in mirror_links.csv; known removals win; "
+        "MirrorConfig(infer_takedowns=False) turns it off)")
 
 
 def _note_offsets(values: pd.Series, file: str, report: LoadReport) -> None:

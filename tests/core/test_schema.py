@@ -163,6 +163,22 @@ def test_mixed_time_zones_are_converted_and_noted(tmp_path):
     assert_accounting(data)
 
 
+@pytest.mark.parametrize("statuses, said", [
+    (("", ""), "no account says whether or when it was removed"),
+    (("suspended", ""), "1 of 2 accounts say nothing about whether or when it was removed"),
+    (("active", "deleted"), None)])
+def test_load_report_says_when_removals_will_be_inferred(tmp_path, statuses, said):
+    write(tmp_path, accounts="account_id,platform,handle,status\n"
+                             f"a1,x,alice,{statuses[0]}\na2,x,bob,{statuses[1]}\n",
+          actions="t1,a1,2021-01-01T00:00:00Z,post,,\n")
+    notes = [n for n in load(tmp_path).report.notes if "removed" in n]
+    if said is None:
+        assert notes == []
+    else:
+        assert len(notes) == 1 and notes[0].startswith(f"accounts.csv: {said}")
+        assert "infers their removals from each account's own silence" in notes[0]
+
+
 @pytest.mark.parametrize("value, reason", [
     ("2031-01-01T00:00:00Z", "timestamp is in the future"),
     ("2005-12-31T23:59:59Z", "timestamp before 2006-01-01 is implausible"),

@@ -42,11 +42,11 @@ from netlib.mirrors.config import MirrorConfig
 from netlib.mirrors.model import FEATURES, load_weights, reliability_table
 from netlib.mirrors.names import skeleton, stem
 from netlib.results import summary_html
-from netlib.schema import ACCOUNT_ID, BIO, HANDLE, PLATFORM, PROFILE_IMAGE_HASH
+from netlib.schema import ACCOUNT_ID, BIO, DISPLAY_NAME, HANDLE, PLATFORM, PROFILE_IMAGE_HASH
 
 __all__ = ["detect_mirrors", "MirrorConfig", "MirrorResult", "pair_signals", "score_pairs", "skeleton",
            "stem", "reliability_table", "survival_curve", "load_weights", "FEATURES",
-           "takedown_notes", "infer_takedowns", "TAKEDOWN_SOURCES"]
+           "takedown_notes", "infer_takedowns", "TAKEDOWN_SOURCES", "evidence_available"]
 
 LINK_COLUMNS = [C.PREDECESSOR_ID, C.SUCCESSOR_ID, C.SCORE, C.RANK, *C.SIGNALS, C.BLOCKS, "model",
                 C.PREDECESSOR_PLATFORM, C.SUCCESSOR_PLATFORM, C.TAKEN_DOWN_AT,
@@ -147,8 +147,7 @@ class MirrorResult:
             raise KeyError(f"({predecessor_id!r}, {successor_id!r}) was not a candidate pair")
         first = row.iloc[0]
         feats = _model.features(row).iloc[0]
-        model = (self.weights["no_social"] if first["model"] == "no_social"
-                 and "no_social" in self.weights else self.weights)
+        model = _model.model_of(self.weights, str(first["model"]))
         coef = model["coef"]
         rows = [{"signal": s, "kind": "evidence", "value": first[s], "weight": np.nan,
                  "contribution": np.nan} for s in C.SIGNALS]
@@ -385,6 +384,50 @@ def takedown_notes(by_source: dict[str, int], n_accounts: int,
     return notes
 
 
+def evidence_available(data: Dataset, pairs: pd.DataFrame, profiles: pd.DataFrame,
+                       social: tuple) -> pd.DataFrame:
+    """Per candidate pair, which evidence groups the data hold for *both* accounts.
+
+    Parameters
+    ----------
+    data : Dataset
+    pairs : DataFrame
+        ``predecessor_id, successor_id``.
+    profiles : DataFrame
+        From :func:`netlib.mirrors.candidates.account_profiles` (``n_actions``).
+    social : tuple of DataFrame
+        ``(audience, followees)`` as for :func:`pair_signals`.
+
+    Returns
+    -------
+    DataFrame
+        One boolean column per name in :data:`netlib.mirrors.model.GROUPS`, row-aligned
+        with ``pairs``: ``social`` (both have a follower, followee or interaction),
+        ``display``, ``avatar``, ``bio`` (both have one), ``activity`` (both have at least
+        one action). A pair lacking a group is scored by the model fitted without it.
+    """
+    acc = data.accounts
+    ids = acc[ACCOUNT_ID].astype(str).to_numpy()
+
+    def filled(column: str) -> pd.Series:
+        text = acc[column].astype("string").str.strip()
+        return pd.Series((text.notna() & (text != "")).to_numpy(bool), index=ids)
+
+    flags = {"display": filled(DISPLAY_NAME), "avatar": filled(PROFILE_IMAGE_HASH),
+             "bio": filled(BIO),
+             "activity": pd.Series(profiles["n_actions"].to_numpy() > 0,
+                                   index=profiles[ACCOUNT_ID].astype(str).to_numpy())}
+    has_social = set(social[0][ACCOUNT_ID]) | set(social[1][ACCOUNT_ID])
+    pred = pairs[C.PREDECESSOR_ID].astype(str)
+    succ = pairs[C.SUCCESSOR_ID].astype(str)
+    out = pd.DataFrame({"social": (pred.isin(has_social) & succ.isin(has_social)).to_numpy()})
+    for group, flag in flags.items():
+        flag = flag[~flag.index.duplicated()]
+        out[group] = (pred.map(flag).fillna(False).to_numpy(bool)
+                      & succ.map(flag).fillna(False).to_numpy(bool))
+    return out[list(_model.GROUPS)]
+
+
 def score_pairs(data: Dataset, pairs: pd.DataFrame, profiles: pd.DataFrame, *,
                 config: MirrorConfig, weights: dict[str, Any], links: pd.DataFrame,
                 clusters: pd.DataFrame | None = None, texts: pd.Series | None = None,
@@ -403,8 +446,8 @@ def score_pairs(data: Dataset, pairs: pd.DataFrame, profiles: pd.DataFrame, *,
     Returns
     -------
     DataFrame
-        The link columns but ``accepted``: the signals, ``score``, ``model`` (``full`` or
-        ``no_social``), ``blocks`` named, and ``rank`` among the candidates of one
+        The link columns but ``accepted``: the signals, ``score``, ``model`` (``full``, or
+        ``no_`` and the evidence groups the pair lacks: see :func:`evidence_available`), ``blocks`` named, and ``rank`` among the candidates of one
         predecessor on one platform; pairs scoring below ``min_candidate_score`` dropped.
     """
     if len(pairs):
@@ -413,11 +456,9 @@ def score_pairs(data: Dataset, pairs: pd.DataFrame, profiles: pd.DataFrame, *,
                               min_rhythm_actions=config.min_rhythm_actions)
         if social is None:
             social = (_sig.audience(data), _sig.followees(data))
-        has_social = set(social[0][ACCOUNT_ID]) | set(social[1][ACCOUNT_ID])
-        known = (scored[C.PREDECESSOR_ID].isin(has_social)
-                 & scored[C.SUCCESSOR_ID].isin(has_social)).to_numpy()
-        scored[C.SCORE] = _model.score(_model.features(scored), weights, social_known=known)
-        scored["model"] = np.where(known, "full", "no_social")
+        available = evidence_available(data, scored, profiles, social)
+        scored[C.SCORE] = _model.score(_model.features(scored), weights, available=available)
+        scored["model"] = _model.model_names(available)
         scored = scored[scored[C.SCORE] >= config.min_candidate_score].reset_index(drop=True)
     else:
         scored = pd.DataFrame(columns=[c for c in LINK_COLUMNS if c != C.RANK])

@@ -8,6 +8,7 @@ exactly how much each signal counts. :func:`reliability_table` checks calibratio
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,8 @@ import pandas as pd
 from netlib.errors import ParameterError
 from netlib.mirrors import _columns as C
 
-__all__ = ["FEATURES", "SOCIAL", "SIGNED", "features", "load_weights", "score", "fit_weights",
-           "reliability_table", "WEIGHTS_FILE"]
+__all__ = ["FEATURES", "SOCIAL", "SIGNED", "GROUPS", "features", "load_weights", "score",
+           "fit_weights", "reliability_table", "model_names", "model_of", "available_of", "WEIGHTS_FILE"]
 
 WEIGHTS_FILE = "mirror_weights.json"
 
@@ -33,6 +34,17 @@ FEATURES = (
 
 #: Features that need follows or interactions; the ``no_social`` model goes without them.
 SOCIAL = ("audience", "followees")
+#: Evidence a dataset may simply not hold for a pair (no follow data, no avatars, no bios,
+#: no display names, no posts). A pair missing some of it is scored by the model fitted
+#: without those features (a *reduced-feature* model), so that "not in the data" is not
+#: read as "no resemblance". Names and timing are always known.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "social": SOCIAL,
+    "display": ("display_sim",),
+    "avatar": ("avatar_sim",),
+    "bio": ("bio_sim",),
+    "activity": ("links", "same_cluster", "rhythm_sim", "announces", "mentions_old"),
+}
 #: Features allowed a negative weight (corrections, not evidence): ``spare`` (first seen
 #: before the takedown) is a time-gap feature, not a resemblance.
 SIGNED = ("spare",)
@@ -102,8 +114,66 @@ def load_weights(path: str | Path | None = None) -> dict[str, Any]:
     return weights
 
 
+def model_names(available: pd.DataFrame) -> np.ndarray:
+    """Per pair, the name of the model that scores it: ``full``, or ``no_<groups>``.
+
+    Parameters
+    ----------
+    available : DataFrame
+        One boolean column per name in :data:`GROUPS` (a missing column counts as known):
+        whether the data hold that evidence for *both* accounts of the pair.
+
+    Returns
+    -------
+    numpy.ndarray of str
+        ``full`` when every group is known, else ``no_`` and the unknown groups joined by
+        ``+`` in :data:`GROUPS` order (``no_social``, ``no_display+avatar+bio+activity``).
+
+    Examples
+    --------
+    >>> model_names(pd.DataFrame({"social": [True, False], "bio": [True, False]})).tolist()
+    ['full', 'no_social+bio']
+    """
+    n = len(available)
+    names = np.full(n, "", dtype=object)
+    for group in GROUPS:
+        if group not in available:
+            continue
+        gone = ~available[group].to_numpy(dtype=bool)
+        names[gone] = names[gone] + np.where(names[gone] == "", "", "+") + group
+    return np.where(names == "", "full", "no_" + names.astype(str)).astype(object)
+
+
+def available_of(names) -> pd.DataFrame:
+    """The inverse of :func:`model_names`: which groups each model name says are known.
+
+    >>> available_of(["full", "no_social+bio"]).loc[1].to_dict()
+    {'social': False, 'display': True, 'avatar': True, 'bio': False, 'activity': True}
+    """
+    gone = [set() if n == "full" else set(str(n).removeprefix("no_").split("+"))
+            for n in names]
+    return pd.DataFrame({g: [g not in x for x in gone] for g in GROUPS})
+
+
+def model_of(weights: dict[str, Any], name: str) -> dict[str, Any]:
+    """The ``coef``/``intercept`` of one named model in a weights dict.
+
+    Weights files written before the reduced models existed hold only ``no_social``; a
+    name they lack falls back to ``no_social`` when social evidence is among the missing
+    groups, else to the full model.
+    """
+    if name == "full":
+        return weights
+    reduced = weights.get("reduced", {})
+    if name in reduced:
+        return reduced[name]
+    if "social" in name and "no_social" in weights:
+        return weights["no_social"]
+    return weights
+
+
 def score(feats: pd.DataFrame, weights: dict[str, Any],
-          social_known=None) -> np.ndarray:
+          social_known=None, available: pd.DataFrame | None = None) -> np.ndarray:
     """Logistic score in [0, 1]: ``1 / (1 + exp(-(intercept + sum coef * feature)))``.
 
     Parameters
@@ -114,21 +184,29 @@ def score(feats: pd.DataFrame, weights: dict[str, Any],
         From :func:`load_weights` or :func:`fit_weights`.
     social_known : array of bool, optional
         Per pair, whether both accounts have any follower, followee or interaction in
-        the data. Pairs where this is False are scored by the ``no_social`` model (fit
-        without the :data:`SOCIAL` features), so that missing follow data is not read as
-        "no shared audience".
+        the data (shorthand for ``available={"social": social_known}``).
+    available : DataFrame, optional
+        Per pair, which evidence :data:`GROUPS` the data hold (see :func:`model_names`).
+        Each pair is scored by the model fitted without the groups it lacks.
+
+    References
+    ----------
+    Saar-Tsechansky, M. & Provost, F. (2007). Handling missing values when applying
+    classification models. Journal of Machine Learning Research 8, 1625-1657 (reduced-
+    feature models beat imputing a missing feature at prediction time).
     """
     x = feats[list(FEATURES)].to_numpy(dtype=float)
-
-    def logistic(model: dict[str, Any]) -> np.ndarray:
+    if available is None:
+        available = pd.DataFrame(index=range(len(x)))
+        if social_known is not None:
+            available["social"] = np.asarray(social_known, dtype=bool)
+    names = model_names(available)
+    out = np.empty(len(x))
+    for name in pd.unique(names):
+        model = model_of(weights, str(name))
         coef = np.array([model["coef"].get(f, 0.0) for f in FEATURES], dtype=float)
-        return 1.0 / (1.0 + np.exp(-(float(model["intercept"]) + x @ coef)))
-
-    out = logistic(weights)
-    if social_known is not None and "no_social" in weights:
-        known = np.asarray(social_known, dtype=bool)
-        if (~known).any():
-            out = np.where(known, out, logistic(weights["no_social"]))
+        rows = names == name
+        out[rows] = 1.0 / (1.0 + np.exp(-(float(model["intercept"]) + x[rows] @ coef)))
     return out
 
 
@@ -158,7 +236,8 @@ def fit_weights(feats: pd.DataFrame, labels, *, C_reg: float = 1.0,
     -------
     dict
         ``coef`` (feature -> weight), ``intercept``, ``no_social`` (the same fit without
-        the :data:`SOCIAL` features), ``threshold`` (0.5) and ``training``. Evidence
+        the :data:`SOCIAL` features), ``reduced`` (one fit per non-empty set of missing
+        :data:`GROUPS`, named as by :func:`model_names`), ``threshold`` (0.5) and ``training``. Evidence
         features held at 0 by their bound (the unconstrained fit wanted them negative) are
         listed in ``training["dropped_negative"]``.
 
@@ -177,6 +256,15 @@ def fit_weights(feats: pd.DataFrame, labels, *, C_reg: float = 1.0,
         raise ParameterError("fit_weights needs both planted mirrors and non-mirrors")
     full = _fit_one(feats, y, list(FEATURES), C_reg)
     bare = _fit_one(feats, y, [f for f in FEATURES if f not in SOCIAL], C_reg)
+    reduced = {}
+    for k in range(1, len(GROUPS) + 1):
+        for gone in itertools.combinations(GROUPS, k):
+            name = "no_" + "+".join(gone)
+            drop = {f for g in gone for f in GROUPS[g]}
+            fit = bare if name == "no_social" else _fit_one(
+                feats, y, [f for f in FEATURES if f not in drop], C_reg)
+            reduced[name] = {"coef": fit["coef"], "intercept": fit["intercept"],
+                             "dropped_negative": fit["dropped"]}
     return {
         "model": "logistic",
         "features": list(FEATURES),
@@ -184,6 +272,7 @@ def fit_weights(feats: pd.DataFrame, labels, *, C_reg: float = 1.0,
         "intercept": full["intercept"],
         "no_social": {"coef": bare["coef"], "intercept": bare["intercept"],
                       "dropped_negative": bare["dropped"]},
+        "reduced": reduced,
         "threshold": 0.5,
         "training": {"n_pairs": int(len(y)), "n_positive": int(y.sum()), "C": C_reg,
                      "fit": "L-BFGS-B, weights >= 0 except " + ", ".join(SIGNED),

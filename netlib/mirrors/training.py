@@ -29,7 +29,7 @@ from netlib.mirrors import _columns as C
 from netlib.mirrors import detect_mirrors
 from netlib.mirrors._util import select_links
 from netlib.mirrors._worlds import VARIANTS, perturb
-from netlib.mirrors.model import features, fit_weights, reliability_table, score
+from netlib.mirrors.model import available_of, features, fit_weights, reliability_table, score
 from netlib.synth import generate
 
 __all__ = ["TRAIN", "HOLDOUT", "labelled_candidates", "link_scores", "train", "world"]
@@ -111,7 +111,7 @@ def link_scores(links: pd.DataFrame, truth_mirrors: pd.DataFrame) -> dict[str, f
 def _accept(cand: pd.DataFrame, weights: dict, threshold: float) -> pd.DataFrame:
     """Rescore stored candidates with ``weights`` and apply the one-to-one choice."""
     c = cand.copy()
-    c[C.SCORE] = score(features(c), weights, social_known=(c["model"] == "full").to_numpy())
+    c[C.SCORE] = score(features(c), weights, available=available_of(c["model"]))
     return c[select_links(c, threshold)]
 
 

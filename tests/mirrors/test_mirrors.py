@@ -25,6 +25,7 @@ from netlib.mirrors import (
 )
 from netlib.mirrors.candidates import account_links, account_profiles, candidate_pairs
 from netlib.mirrors.checks import ban_evasion_check, ban_evasion_pairs
+from netlib.mirrors.model import GROUPS, features, model_names, score
 from netlib.mirrors.names import AFFIXES
 from netlib.mirrors.training import link_scores
 
@@ -595,8 +596,12 @@ def test_shipped_weights_are_monotone_and_carry_heldout_calibration():
     from netlib.mirrors.model import SIGNED
 
     w = load_weights()
-    for model in (w, w["no_social"]):
+    assert len(w["reduced"]) == 2 ** len(GROUPS) - 1   # one model per set of missing groups
+    for model in (w, w["no_social"], *w["reduced"].values()):
         assert all(c >= 0 for f, c in model["coef"].items() if f not in SIGNED), model["coef"]
+    for name, model in w["reduced"].items():   # a reduced model never uses what it lacks
+        gone = {f for g in name.removeprefix("no_").split("+") for f in GROUPS[g]}
+        assert all(model["coef"][f] == 0 for f in gone), name
     assert w["coef"]["mentions_old"] > 0 and w["coef"]["same_handle"] > 0
     tab = pd.DataFrame(w["training"]["holdout_reliability"])
     assert list(tab.columns) == ["bin_low", "bin_high", "n", "mean_score", "observed_rate"]
@@ -624,3 +629,45 @@ def test_heldout_varied_worlds_keep_precision_and_recall(variant):
     scores = link_scores(detect_mirrors(data, coordination=clusters).links, truth)
     assert scores["precision"] >= 0.95, scores
     assert scores["recall"] >= 0.85, scores
+
+
+def _names_and_times_only() -> Dataset:
+    """A block log: handles, creation and block times; no posts, profiles or follows."""
+    accounts = [
+        dict(account_id="p", handle="KarachiVoice21", created_at="2023-05-01",
+             status="suspended", suspended_at="2024-03-01"),
+        dict(account_id="s", handle="Karachi Voice Urdu", created_at="2024-03-01T10:00"),
+        dict(account_id="q", handle="MountainBiker77", created_at="2023-01-01",
+             status="suspended", suspended_at="2024-03-02"),
+        dict(account_id="u", handle="LahoreFoodie", created_at="2024-03-02"),
+        dict(account_id="v", handle="Karachi_Kitchen", created_at="2024-03-05"),
+    ]
+    return _dataset(accounts)
+
+
+def test_evidence_the_data_lack_is_not_read_as_no_resemblance():
+    """Where the data hold only names and times (a block log), a look-alike created hours after
+    the block is linked by the model fitted on names and times, not marked down for lacking
+    an avatar, bio, followers and posts that nobody recorded."""
+    data = _names_and_times_only()
+    res = detect_mirrors(data)
+    assert res.links[["predecessor_id", "successor_id"]].values.tolist() == [["p", "s"]]
+    link = res.links.iloc[0]
+    assert link["model"] == "no_social+display+avatar+bio+activity"
+    # the full model would have read every missing signal as 0 and stayed below threshold
+    cand = res.candidates
+    row = cand[(cand["predecessor_id"] == "p") & (cand["successor_id"] == "s")]
+    assert score(features(row), res.weights)[0] < res.threshold <= link["score"]
+    # and the evidence card shows the weights of the model that scored the pair
+    why = res.evidence("p", "s")
+    feats = why[why["kind"] == "feature"]
+    logit = feats["contribution"].sum()
+    assert 1 / (1 + np.exp(-logit)) == pytest.approx(link["score"], abs=1e-3)
+    assert why.attrs["model"] == link["model"]
+    assert feats.set_index("signal").loc["avatar_sim", "weight"] == 0
+
+
+def test_model_names_follow_the_missing_groups():
+    avail = pd.DataFrame({g: [True, True] for g in GROUPS})
+    avail.loc[1, ["avatar", "activity"]] = False
+    assert model_names(avail).tolist() == ["full", "no_avatar+activity"]

@@ -1,0 +1,282 @@
+"""Per-step time and peak memory of ``netlib analyze``, with the QUT toolkit side by side.
+
+What a user runs is ``netlib analyze INPUT --out OUT``: import, load, the coordination step
+(traces, co-actions, null model, edges, clusters), mirrors, hubs, and writing the tables.
+This script runs exactly those steps, one after the other in one child process per input
+(as the command does), and records for each step its wall time and the largest resident
+memory seen while it ran (RSS of the child, sampled every 50 ms from a thread; the child's
+own ``ru_maxrss`` is the overall peak). A child that holds more than ``--max-gib`` is
+stopped and recorded as ``status: memory``; one that runs past ``--timeout`` as
+``status: timeout`` (both are lower bounds, not results).
+
+Two inputs per size ``N`` (actions):
+
+* ``organic``: the seeded heavy-tailed retweet stream of ``bench_coshare.generate`` (5% of
+  the retweets from planted bursts) as an interchange folder (``accounts.csv`` with one
+  row per account, ``actions.csv`` with one repost per retweet). The QUT toolkit's
+  ``compute_networks`` preprocess + ``co_retweet`` (+ export) runs on the same retweets in
+  the same invocation, and the ratio ``netlib analyze / toolkit`` is printed: netlib runs
+  all three analyses, the toolkit one co-retweet network.
+* ``synth``: ``netlib synth`` at the scale that gives about ``N`` actions (about 162,000
+  actions per unit of scale), with follows, profiles and text, so the mirror and hub steps
+  have real work.
+
+Between two sizes the growth exponent ``log(t2/t1) / log(n2/n1)`` of each step is printed
+(1 is linear).
+
+Usage (on a shared machine, under ``nice`` and one at a time)::
+
+    nice python benchmarks/bench_analyze.py --actions 100000,1000000 --workdir /tmp/ba \\
+        --out benchmarks/bench_analyze_results.json
+    nice python benchmarks/bench_analyze.py --actions 3000000 --inputs organic --timeout 3600
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_coshare import generate, run_qut, write_inputs  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+#: actions ``netlib synth --scale 1`` writes (810k at scale 5, measured)
+SYNTH_ACTIONS_PER_SCALE = 162_000
+STEPS = ("import", "load", "coordination", "mirrors", "hubs", "write")
+
+
+# --- inputs (not timed) --------------------------------------------------------------------
+def organic_folder(n: int, workdir: Path) -> tuple[Path, Path]:
+    """The retweet stream as an interchange folder, and the toolkit's CSV of it."""
+    folder = workdir / f"organic_{n}"
+    data, qut_csv = folder / "data", folder / "qut_messages.csv"
+    if (data / "actions.csv").exists() and qut_csv.exists():
+        return data, qut_csv
+    data.mkdir(parents=True, exist_ok=True)
+    frame = generate(n, seed=0)
+    write_inputs(frame, folder)
+    accounts = pd.DataFrame({"account_id": pd.unique(frame["account_id"].astype(str))})
+    accounts["platform"] = "x"
+    accounts["handle"] = "user_" + accounts["account_id"]
+    accounts.to_csv(data / "accounts.csv", index=False)
+    stamps = pd.to_datetime(frame["timestamp_share"], unit="s", utc=True)
+    pd.DataFrame({"action_id": frame["content_id"].astype(str),
+                  "account_id": frame["account_id"].astype(str),
+                  "timestamp": stamps.dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                  "kind": "repost",
+                  "object_id": "orig_" + frame["object_id"].astype(str)}).to_csv(
+        data / "actions.csv", index=False)
+    return data, qut_csv
+
+
+def synth_folder(n: int, workdir: Path) -> Path:
+    folder = workdir / f"synth_{n}"
+    if (folder / "actions.csv").exists():
+        return folder
+    scale = max(n / SYNTH_ACTIONS_PER_SCALE, 0.05)
+    subprocess.run([str(Path(sys.executable).parent / "netlib"), "synth", str(folder),
+                    "--scale", f"{scale:.3f}", "--seed", "7"], check=True,
+                   stdout=subprocess.DEVNULL)
+    return folder
+
+
+# --- the child: one analyze, step by step ---------------------------------------------------
+def _rss_mib() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def child(data_path: Path, out: Path) -> None:
+    peak = {"now": _rss_mib()}
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            peak["now"] = max(peak["now"], _rss_mib())
+            time.sleep(0.05)
+
+    threading.Thread(target=sample, daemon=True).start()
+    steps: dict[str, dict] = {}
+
+    def step(name: str, fn):
+        peak["now"] = _rss_mib()
+        t0 = time.perf_counter()
+        value = fn()
+        steps[name] = {"seconds": round(time.perf_counter() - t0, 2),
+                       "peak_mib": round(max(peak["now"], _rss_mib()), 1)}
+        print(json.dumps({"step": name, **steps[name]}), file=sys.stderr, flush=True)
+        return value
+
+    def imports():
+        import netlib
+        from netlib import pipeline
+        return netlib, pipeline
+
+    netlib, pipeline = step("import", imports)
+    from netlib.coordination import detect
+    from netlib.hubs import rank_hubs
+    from netlib.mirrors import detect_mirrors
+
+    data = step("load", lambda: netlib.load(data_path))
+    coord = step("coordination", lambda: detect(data))
+    mirror = step("mirrors", lambda: detect_mirrors(data, coordination=coord))
+    hub = step("hubs", lambda: rank_hubs(data, coord, mirrors=mirror))
+
+    def write():
+        analysis = pipeline.Analysis(dataset=data, coordination=coord, mirrors=mirror,
+                                     hubs=hub, params={"coordination": coord.params,
+                                                       "mirrors": mirror.params,
+                                                       "hubs": hub.params})
+        analysis.provenance = pipeline.provenance(data, analysis.params)
+        return pipeline.write_analysis(analysis, out)
+
+    step("write", write)
+    stop.set()
+    print(json.dumps({"child": {
+        "steps": steps, "actions": len(data.actions), "accounts": len(data.accounts),
+        "clusters": int(coord.clusters["cluster_id"].nunique()) if len(coord.clusters) else 0,
+        "mirror_links": len(mirror.links),
+        "ru_maxrss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}}))
+
+
+def run_child(data_path: Path, out: Path, *, timeout: float, max_gib: float) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "_child", str(data_path), str(out)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    status = "ok"
+    while proc.poll() is None:
+        time.sleep(0.2)
+        try:
+            with open(f"/proc/{proc.pid}/status") as fh:
+                rss = next((int(x.split()[1]) for x in fh if x.startswith("VmRSS:")), 0)
+        except OSError:
+            rss = 0
+        if rss / 1024 ** 2 > max_gib:
+            status = "memory"
+        elif time.perf_counter() - t0 > timeout:
+            status = "timeout"
+        if status != "ok":
+            os.killpg(proc.pid, 9)
+            break
+    stdout, stderr = proc.communicate()
+    seconds = round(time.perf_counter() - t0, 2)
+    done = [json.loads(x)["child"] for x in stdout.splitlines() if x.startswith('{"child"')]
+    partial = {}
+    for line in stderr.splitlines():
+        if line.startswith('{"step"'):
+            rec = json.loads(line)
+            partial[rec.pop("step")] = rec
+    if status == "ok" and (proc.returncode != 0 or not done):
+        return {"status": "failed", "seconds": seconds, "steps": partial,
+                "stderr": stderr[-3000:]}
+    if not done:
+        return {"status": status, "seconds": seconds, "steps": partial}
+    return {"status": status, "seconds": seconds, **done[0]}
+
+
+# --- reporting ------------------------------------------------------------------------------
+def _exponent(a: float, b: float, na: int, nb: int) -> float | None:
+    if not a or not b or na == nb:
+        return None
+    return round(math.log(b / a) / math.log(nb / na), 2)
+
+
+def summary(records: list[dict]) -> str:
+    lines = ["| input | actions | " + " | ".join(STEPS) + " | total | peak RSS | toolkit | "
+             "toolkit peak | ratio |", "|" + "---|" * (len(STEPS) + 7)]
+    for r in records:
+        net = r["netlib"]
+        cells = []
+        for s in STEPS:
+            got = net.get("steps", {}).get(s)
+            cells.append(f"{got['seconds']:.1f} s ({got['peak_mib'] / 1024:.1f} GiB)"
+                         if got else "-")
+        qut = r.get("qut") or {}
+        peak = net.get("ru_maxrss_mib") or max(
+            (v["peak_mib"] for v in net.get("steps", {}).values()), default=0)
+        qs = f"{qut['seconds']:.1f} s" if qut.get("status") == "ok" else qut.get("status", "-")
+        qp = f"{qut['peak_mib']:.0f} MiB" if qut.get("peak_mib") else "-"
+        ratio = (f"{net['seconds'] / qut['seconds']:.2f}" if qut.get("status") == "ok"
+                 and net["status"] == "ok" else "-")
+        lines.append(f"| {r['input']} | {r['actions']:,} | " + " | ".join(cells)
+                     + f" | {net['seconds']:.1f} s ({net['status']}) | {peak / 1024:.2f} GiB"
+                     f" | {qs} | {qp} | {ratio} |")
+    by_input: dict[str, list[dict]] = {}
+    for r in records:
+        if r["netlib"]["status"] == "ok":
+            by_input.setdefault(r["input"], []).append(r)
+    for name, rows in by_input.items():
+        rows.sort(key=lambda r: r["actions"])
+        for a, b in zip(rows, rows[1:], strict=False):
+            exps = {s: _exponent(a["netlib"]["steps"][s]["seconds"],
+                                 b["netlib"]["steps"][s]["seconds"],
+                                 a["actions"], b["actions"]) for s in STEPS[1:]}
+            exps["total"] = _exponent(a["netlib"]["seconds"], b["netlib"]["seconds"],
+                                      a["actions"], b["actions"])
+            lines.append(f"\ngrowth exponent {name} {a['actions']:,} -> {b['actions']:,}: "
+                         + ", ".join(f"{k} {v}" for k, v in exps.items()))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "_child":
+        child(Path(argv[1]), Path(argv[2]))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--actions", default="100000,1000000")
+    parser.add_argument("--inputs", default="organic,synth")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/bench_analyze"))
+    parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument("--max-gib", type=float, default=16.0)
+    parser.add_argument("--skip-qut", action="store_true")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="append the records to this JSON file")
+    args = parser.parse_args(argv)
+    sizes = [int(x) for x in args.actions.split(",")]
+    records = []
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip()
+    for n in sizes:
+        for name in args.inputs.split(","):
+            if name == "organic":
+                data, qut_csv = organic_folder(n, args.workdir)
+            else:
+                data, qut_csv = synth_folder(n, args.workdir), None
+            load_before = os.getloadavg()[0]
+            net = run_child(data, args.workdir / f"out_{name}_{n}", timeout=args.timeout,
+                            max_gib=args.max_gib)
+            qut = None
+            if qut_csv is not None and not args.skip_qut:
+                qut = run_qut(qut_csv, qut_csv.parent, window=60, min_edge_weight=2,
+                              n_cpus=2, timeout=args.timeout)
+            rec = {"input": name, "actions": n, "netlib": net, "qut": qut, "code": commit,
+                   "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                   "load_before": round(load_before, 2),
+                   "load_after": round(os.getloadavg()[0], 2)}
+            print(json.dumps(rec, default=str), flush=True)
+            records.append(rec)
+    print(summary(records))
+    if args.out:
+        old = json.loads(args.out.read_text()) if args.out.exists() else []
+        args.out.write_text(json.dumps(old + records, indent=1, default=str) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

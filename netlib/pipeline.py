@@ -15,6 +15,7 @@
 ``operator_links.csv``      each piece of evidence joining two accounts to one operator
 ``timezones.csv``           ``cluster_id, utc_offset_hours, low, high, pattern``
 ``triage.csv``              with ``--watchlist``: one row per entry
+``complaint_campaigns.csv`` with ``--watchlist``: coordinated complaint campaigns
 ``load_report.csv``         every load issue (file, row, column, reason)
 ``run.json``                parameters, versions, input fingerprints
 ``report.html``             with ``--report``: the briefing

@@ -40,11 +40,11 @@ __all__ = ["pseudonym", "pseudonymize_tables", "pseudonymize_analysis", "withhol
 #: Columns whose whole value is an identity (account id, handle or name).
 _ID_COLUMNS = (ACCOUNT_ID, ACCOUNT_ID_Y, PREDECESSOR_ID, SUCCESSOR_ID, SOURCE_ID, TARGET_ID,
                AMPLIFIER_ID, AMPLIFIED_ID, LINEAGE_HEAD, MATCHED_ACCOUNT_IDS, MIRROR_OF,
-               SUCCESSORS)
+               SUCCESSORS, "submitter_id")
 _IDENTITY_COLUMNS = {*_ID_COLUMNS, HANDLE, HANDLE_NORM, DISPLAY_NAME}
 #: Columns holding space-separated lists of identities (triage output).
 _IDENTITY_LIST_COLUMNS = {MATCHED_ACCOUNT_IDS, MATCHED_HANDLES, MIRROR_OF, SUCCESSORS,
-                          "members", "accounts"}
+                          "members", "accounts", "submitters", "target", "target_label"}
 _MIN_FREE_TEXT = 3  # shorter identifiers are replaced only as whole cells
 #: Load-report columns: ``value`` holds the offending cell of the input column ``column``.
 _ISSUE_COLUMN, _ISSUE_VALUE = "column", "value"

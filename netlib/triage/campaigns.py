@@ -19,8 +19,9 @@ the co-action machinery and null model of coordination (:mod:`netlib.coaction`):
   complaints within the window (``expected``);
 * a target is tested when it has ``min_size`` dated complaints or more:
   ``P(Poisson(expected) >= observed)``, with Benjamini–Hochberg q-values over the targets
-  tested. In a significant target, each connected group of ``min_size`` or more
-  co-acting complaints is one campaign.
+  tested. In a significant target, co-acting complaints form groups; groups within
+  ``window`` of each other are one burst, and a burst of ``min_size`` or more complaints
+  is one campaign.
 
 A campaign says that the *complaints* are coordinated. It is not evidence about the
 target, who is often the one under attack.
@@ -73,7 +74,7 @@ TEXT_TRACE = "complaint_text"
 SUBMITTER_TRACE = "complaint_submitter"
 #: Columns of the campaign table (one row per campaign).
 CAMPAIGN_COLUMNS = (
-    CAMPAIGN_ID, TARGET, CAMPAIGN_SIZE, "n_submitters", "entries", "submitters",
+    CAMPAIGN_ID, TARGET, "target_label", CAMPAIGN_SIZE, "n_submitters", "entries", "submitters",
     "shared_text", "first_received_at", "last_received_at", "span_hours",
     "n_text_pairs", "n_submitter_pairs", "observed", "expected", "p_value", "q_value",
     "evidence",
@@ -150,7 +151,8 @@ class Campaigns:
     Attributes
     ----------
     campaigns : DataFrame
-        One row per campaign, columns :data:`CAMPAIGN_COLUMNS`.
+        One row per campaign, columns :data:`CAMPAIGN_COLUMNS` (``target_label`` is the
+        target as readers know it; :func:`netlib.triage.triage` fills in the handle).
     members : DataFrame
         ``entry, complaint_campaign_id, campaign_size``: one row per complaint in a campaign.
     tests : DataFrame
@@ -329,7 +331,7 @@ def _test(rows: pd.DataFrame, table: pd.DataFrame, tested: set[str], config: Cam
         links = pairs[pairs[TARGET] == test[TARGET]]
         graph = nx.Graph()
         graph.add_edges_from(zip(links[ACCOUNT_ID], links[ACCOUNT_ID_Y], strict=True))
-        for nodes in nx.connected_components(graph):
+        for nodes in _bursts(graph, rows.set_index(ACCOUNT_ID)[TIMESTAMP], window):
             if len(nodes) >= int(config.min_size):
                 inside = links[links[ACCOUNT_ID].isin(nodes)]
                 campaigns.append(_describe(rows[rows[ACCOUNT_ID].isin(nodes)], inside, test))
@@ -345,6 +347,24 @@ def _test(rows: pd.DataFrame, table: pd.DataFrame, tested: set[str], config: Cam
             members[[ENTRY, CAMPAIGN_ID, CAMPAIGN_SIZE]].reset_index(drop=True), tests)
 
 
+def _bursts(graph: nx.Graph, when: pd.Series, window: float) -> list[set]:
+    """Co-acting groups of complaints, merged when their times come within ``window``.
+
+    Three people who each send several complaints against one account in the same evening
+    are one burst, though no two of them share a submitter or a wording.
+    """
+    groups = sorted((when[list(nodes)].min(), when[list(nodes)].max(), set(nodes))
+                    for nodes in nx.connected_components(graph))
+    out: list[list] = []
+    for start, end, nodes in groups:
+        if out and (start - out[-1][1]).total_seconds() <= window:
+            out[-1][1] = max(out[-1][1], end)
+            out[-1][2] |= nodes
+        else:
+            out.append([start, end, nodes])
+    return [nodes for _, _, nodes in out]
+
+
 def _describe(complaints: pd.DataFrame, links: pd.DataFrame, test: dict) -> dict:
     """One campaign: its complaints, submitters, shared text, span and the target's test."""
     complaints = complaints.sort_values([TIMESTAMP, ENTRY])
@@ -352,7 +372,7 @@ def _describe(complaints: pd.DataFrame, links: pd.DataFrame, test: dict) -> dict
     submitters = [s for s in dict.fromkeys(complaints[SUBMITTER_ID]) if s]
     texts = Counter(t for t in complaints[TEXT] if t)
     shared = texts.most_common(1)[0][0] if texts else ""
-    return {TARGET: test[TARGET], CAMPAIGN_SIZE: len(complaints),
+    return {TARGET: test[TARGET], "target_label": test[TARGET], CAMPAIGN_SIZE: len(complaints),
             "n_submitters": len(submitters),
             "entries": " ".join(str(e) for e in complaints[ENTRY]),
             "submitters": " ".join(submitters),
@@ -374,5 +394,9 @@ def _sentence(row: dict) -> str:
     return (f"coordinated complaint campaign: {row[CAMPAIGN_SIZE]} complaints from "
             f"{row['n_submitters']} submitters within {row['span_hours']:g} h "
             f"({' and '.join(how)}); {row['observed']} co-complaint pairs against the target "
-            f"where {row['expected']:.2g} were expected by chance (q = {row['q_value']:.2g}). "
+            f"where {row['expected']:.2g} were expected by chance ({_q_text(row['q_value'])}). "
             "A coordinated complaint campaign is not evidence against its target")
+
+
+def _q_text(q: float) -> str:
+    return "q < 1e-12" if q < 1e-12 else f"q = {q:.2g}"

@@ -305,6 +305,8 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int | None = Non
     out[CAMPAIGN_ID] = [member.get(int(e), ("", None))[0] for e in out[ENTRY]]
     out[CAMPAIGN_SIZE] = pd.array([member.get(int(e), ("", None))[1] for e in out[ENTRY]],
                                   dtype="Int64")
+    found.campaigns["target_label"] = [" ".join(labels.get(a, a) for a in str(t).split())
+                                       for t in found.campaigns["target"]]
     sentence = dict(zip(found.campaigns[CAMPAIGN_ID], found.campaigns[EVIDENCE], strict=True))
     in_campaign = out[CAMPAIGN_ID].ne("")
     out.loc[in_campaign, EVIDENCE] = (out.loc[in_campaign, EVIDENCE] + "; "

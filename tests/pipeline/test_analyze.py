@@ -27,7 +27,7 @@ FINGERPRINTS = ROOT / "tests" / "data" / "sample_output_fingerprints.json"
 TABLES = {"clusters", "coordination_edges", "cluster_stats", "cosharing_components",
           "cosharing_accounts", "mirror_links", "mirror_chains",
           "mirror_candidates", "hubs", "operator_groups", "operator_links", "timezones",
-          "triage", "load_report"}
+          "triage", "complaint_campaigns", "load_report"}
 
 
 @pytest.fixture(scope="module")

@@ -39,8 +39,8 @@ from netlib.synth._config import DAYS, DIFFICULTY, END_S, NOW, START, START_S
 from netlib.synth._networks import build_networks, bystanders, network_activity, takedowns
 from netlib.synth._organic import Vocab, make_population, organic_activity
 from netlib.synth._store import Accounts, Actions
-from netlib.synth.truth import CAMPAIGN_ID
 from netlib.synth._urdu import ZONE_CODES, urdu_network, urdu_organic
+from netlib.synth.truth import CAMPAIGN_ID
 
 __all__ = ["generate", "Scenario", "DIFFICULTIES", "TRUTH_TABLES"]
 

@@ -350,7 +350,8 @@ def pseudonymize_analysis(analysis: Any, key: str | bytes) -> Any:
     """
     dataset = analysis.dataset
     results = [getattr(analysis, n, None) for n in ("coordination", "mirrors", "hubs")]
-    extra = [getattr(analysis, "triage", None)]
+    extra = [getattr(analysis, "triage", None),
+             getattr(getattr(analysis, "triage", None), "campaigns", None)]
     for result in results:
         if result is not None:
             extra += [v for v in vars(result).values() if isinstance(v, pd.DataFrame)]
@@ -365,7 +366,11 @@ def pseudonymize_analysis(analysis: Any, key: str | bytes) -> Any:
     data = Dataset(accounts=engine.frame(dataset.accounts), actions=engine.frame(dataset.actions),
                    follows=engine.frame(dataset.follows), report=report,
                    source=_WITHHELD_SOURCE)
-    updates = {"dataset": data, "triage": engine.frame(getattr(analysis, "triage", None)),
+    triage = engine.frame(getattr(analysis, "triage", None))
+    campaigns = getattr(getattr(analysis, "triage", None), "campaigns", None)
+    if triage is not None and isinstance(campaigns, pd.DataFrame):
+        triage.campaigns = engine.frame(campaigns)  # the complaint campaigns it carries
+    updates = {"dataset": data, "triage": triage,
                "params": engine.value(dict(getattr(analysis, "params", {}) or {})),
                "provenance": engine.value(
                    withhold_inputs(dict(getattr(analysis, "provenance", {}) or {}))),

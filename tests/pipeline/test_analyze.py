@@ -53,7 +53,7 @@ def test_every_result_follows_the_protocol(sample):
         **{k: v for k, v in analysis.coordination.params.items()
            if k not in dataclasses.asdict(CoordinationConfig())}}
     assert set(analysis.params) == {"coordination", "mirrors", "hubs"}
-    assert set(analysis.tables()) == TABLES - {"triage"}
+    assert set(analysis.tables()) == TABLES - {"triage", "complaint_campaigns"}
     member = analysis.coordination.clusters["account_id"].iloc[0]
     why = analysis.evidence(member)
     assert {"clusters", "coordination_edges"} <= set(why["table"])

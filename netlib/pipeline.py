@@ -333,6 +333,8 @@ def analyze_path(path: str | Path, out: str | Path, *, format: str | None = None
             entries = (read_threat_indicators(watchlist)
                        if looks_like_threat_indicators(Path(watchlist))
                        else read_watchlist(watchlist))
+            for note in entries.attrs.get("warnings", []):  # values set aside, by row
+                warnings.warn(note, stacklevel=2)
         analysis = analyze(data, coordination, mirrors, hubs, watchlist=entries,
                            progress=progress)
         written = _write(analysis, folder, report=report, pseudonymize=pseudonymize,

@@ -192,3 +192,17 @@ def test_hostile_campaign_text_stays_escaped(tmp_path):
     write_csv(analysis.triage.tables()["complaint_campaigns"], tmp_path / "c.csv")
     written = (tmp_path / "c.csv").read_text(encoding="utf-8")
     assert "\n=HYPERLINK" not in written and ",=HYPERLINK" not in written
+
+
+def test_analyze_notes_the_target_urls_set_aside(tiny_scenario, tmp_path):
+    from netlib import pipeline
+    from netlib.io.scenario import write_scenario
+
+    folder = write_scenario(tiny_scenario, tmp_path / "data")
+    watch = tmp_path / "watch.csv"
+    handle = tiny_scenario.dataset.accounts["handle"].iloc[0]
+    watch.write_text(f"handle,target_url\n{handle},javascript:alert(1)\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match="row 1, column target_url"):
+        pipeline.analyze_path(folder, tmp_path / "out", watchlist=watch, progress=False)
+    rows = pd.read_csv(tmp_path / "out" / "triage.csv", dtype=str, keep_default_na=False)
+    assert len(rows) == 1 and rows.loc[0, "target_url"] == "" and rows.loc[0, "found"] == "True"

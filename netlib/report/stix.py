@@ -280,14 +280,17 @@ def stix_bundle(output: AnalysisOutput, data: Dataset, *, identity: str = "netli
     DataFormatError
         If the output is pseudonymised, or ``data`` is not the data it was made from.
     ParameterError
-        If ``identity`` is empty.
+        If ``identity`` is empty, or the stix2 library is not installed.
 
     Examples
     --------
     >>> bundle = stix_bundle(read_analysis_output("out/"), netlib.load("data/sample"))  # doctest: +SKIP
     """
-    import stix2
-
+    try:
+        import stix2
+    except ImportError as err:  # an optional dependency (the ``stix`` extra)
+        raise ParameterError("the STIX export needs the stix2 library: pip install "
+                             "'netlib[stix]' (or stix2 from requirements.lock)") from err
     check_shareable(output)
     if not str(identity).strip():
         raise ParameterError("identity must name the analysing organisation (got an empty name)")

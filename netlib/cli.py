@@ -18,6 +18,7 @@ from netlib.coordination import write_coshare_pairs
 from netlib.errors import NetlibError, ParameterError
 from netlib.io import detect_format, load
 from netlib.io.scenario import write_scenario
+from netlib.report.stix import write_sharing_package
 from netlib.units import memory_size, seed_value
 
 __all__ = ["main"]
@@ -118,6 +119,13 @@ def _cmd_pairs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    for path in write_sharing_package(args.out_dir, stix=args.stix, meta_csv=args.meta_csv,
+                                      data=args.data, identity=args.identity):
+        print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="netlib",
@@ -194,6 +202,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rows-per-file", type=int, default=1_000_000)
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.set_defaults(func=_cmd_pairs)
+
+    p = sub.add_parser("export", help="a sharing package for platforms from an analyze output "
+                       "folder: a STIX 2.1 bundle and/or Meta's indicator CSV")
+    p.add_argument("out_dir", help="output folder written by netlib analyze (not pseudonymised)")
+    p.add_argument("--stix", default=None, metavar="BUNDLE.json", help="write a STIX 2.1 bundle")
+    p.add_argument("--meta-csv", default=None, metavar="FILE.csv",
+                   help="write the indicator CSV layout of Meta's threat reports")
+    p.add_argument("--data", default=None,
+                   help="the analysed data (default: the source run.json names)")
+    p.add_argument("--identity", default="netlib analysis",
+                   help="name of the analysing organisation in the bundle")
+    p.set_defaults(func=_cmd_export)
     return parser
 
 

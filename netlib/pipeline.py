@@ -15,6 +15,7 @@
 ``operator_links.csv``      each piece of evidence joining two accounts to one operator
 ``timezones.csv``           ``cluster_id, utc_offset_hours, low, high, pattern``
 ``triage.csv``              with ``--watchlist``: one row per entry
+``complaint_campaigns.csv`` with ``--watchlist``: coordinated complaint campaigns
 ``load_report.csv``         every load issue (file, row, column, reason)
 ``run.json``                parameters, versions, input fingerprints
 ``report.html``             with ``--report``: the briefing
@@ -332,6 +333,8 @@ def analyze_path(path: str | Path, out: str | Path, *, format: str | None = None
             entries = (read_threat_indicators(watchlist)
                        if looks_like_threat_indicators(Path(watchlist))
                        else read_watchlist(watchlist))
+            for note in entries.attrs.get("warnings", []):  # values set aside, by row
+                warnings.warn(note, stacklevel=2)
         analysis = analyze(data, coordination, mirrors, hubs, watchlist=entries,
                            progress=progress)
         written = _write(analysis, folder, report=report, pseudonymize=pseudonymize,

@@ -14,7 +14,7 @@ script that only computes co-share pairs starts quickly.
 
 from importlib import import_module
 
-from netlib.coordination.pairs import coshare_pairs
+from netlib.coaction.pairs import coshare_pairs
 
 __all__ = ["detect", "CoordinationConfig", "CoordinationResult", "coshare_pairs",
            "write_coshare_pairs", "pair_edges", "METHODS", "disparity_filter",

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from netlib.coaction.engines.shares import ENGINES
 from netlib.coordination.clusters import METHODS
-from netlib.coordination.engines.shares import ENGINES
 from netlib.coordination.network import WEIGHT, WEIGHT_TFIDF
 from netlib.errors import ParameterError
 from netlib.options import Options

@@ -2,6 +2,10 @@
 
 A watch list is a CSV (or TSV/Parquet) with at least a ``handle`` or an ``account_id``
 column, and optionally ``platform``, ``received_at`` and ``note``; any other column is kept.
+A complaint stream may also carry ``submitter_id`` (who sent it), ``text`` (what it said) and
+``target_url`` (the reported profile's address), which :func:`netlib.triage.triage` uses to
+find coordinated complaint campaigns. A ``target_url`` that is not an ``http(s)`` address is
+set aside (the cell is emptied), counted and named in the load report; the entry stays.
 Common aliases are accepted (``username``, ``screen_name``, ``user_id``, ``date``...). A
 ``.txt`` file holds one handle per line (blank lines and ``#`` comments are skipped).
 Every row becomes one entry, numbered by its data row in the file, even when it is blank:
@@ -17,17 +21,22 @@ import pandas as pd
 from netlib.errors import DataFormatError
 from netlib.io._files import read_whole
 from netlib.loadreport import LoadReport
-from netlib.schema import ACCOUNT_ID, HANDLE, PLATFORM
+from netlib.schema import ACCOUNT_ID, HANDLE, PLATFORM, TEXT
 from netlib.times import parse_timestamps
 
-__all__ = ["ENTRY", "RECEIVED_AT", "NOTE", "WATCHLIST_COLUMNS", "read_watchlist",
-           "watchlist_frame"]
+__all__ = ["ENTRY", "RECEIVED_AT", "NOTE", "SUBMITTER_ID", "TARGET_URL", "TEXT",
+           "WATCHLIST_COLUMNS", "COMPLAINT_COLUMNS", "read_watchlist", "watchlist_frame"]
 
 ENTRY = "entry"
 RECEIVED_AT = "received_at"
 NOTE = "note"
+SUBMITTER_ID = "submitter_id"
+TARGET_URL = "target_url"
 #: The normalised watch-list columns, in order (extra input columns follow).
 WATCHLIST_COLUMNS = (ENTRY, HANDLE, ACCOUNT_ID, PLATFORM, RECEIVED_AT, NOTE)
+#: Optional complaint-stream columns: kept (as text, ``""`` when blank) when present.
+COMPLAINT_COLUMNS = (SUBMITTER_ID, TEXT, TARGET_URL)
+_URL_SCHEMES = ("http://", "https://")
 
 _ALIASES = {
     HANDLE: ("handle", "username", "user_name", "screen_name", "screenname", "user", "account",
@@ -36,6 +45,10 @@ _ALIASES = {
     PLATFORM: ("platform", "network", "site", "service"),
     RECEIVED_AT: ("received_at", "received", "date", "reported_at", "timestamp", "created"),
     NOTE: ("note", "notes", "comment", "comments", "reason", "description"),
+    SUBMITTER_ID: ("submitter_id", "submitter", "reporter_id", "reporter", "reported_by",
+                   "complainant_id"),
+    TEXT: ("text", "complaint_text", "complaint", "message", "body"),
+    TARGET_URL: ("target_url", "profile_url", "reported_url", "url"),
 }
 
 
@@ -50,7 +63,8 @@ def _rename(columns: list[str]) -> dict[str, str]:
     return renames
 
 
-def watchlist_frame(frame: pd.DataFrame, *, source: str = "watch list") -> pd.DataFrame:
+def watchlist_frame(frame: pd.DataFrame, *, source: str = "watch list",
+                    report: LoadReport | None = None) -> pd.DataFrame:
     """Normalise a watch-list table already in memory.
 
     Parameters
@@ -58,14 +72,19 @@ def watchlist_frame(frame: pd.DataFrame, *, source: str = "watch list") -> pd.Da
     frame : DataFrame
         Raw rows with a handle and/or an account id column (aliases accepted).
     source : str
-        Named in error messages.
+        Named in error messages and in the load report.
+    report : LoadReport, optional
+        Receives the counts (every row read is kept as an entry) and one warning per
+        ``target_url`` set aside.
 
     Returns
     -------
     DataFrame
-        ``entry, handle, account_id, platform, received_at, note`` then any extra columns.
-        ``entry`` is the 1-based data row; ``received_at`` is UTC (``NaT`` when blank or
-        unparseable); text columns are stripped strings (``""`` when blank).
+        ``entry, handle, account_id, platform, received_at, note``, then ``submitter_id,
+        text, target_url`` when the input has them, then any extra columns. ``entry`` is
+        the 1-based data row; ``received_at`` is UTC (``NaT`` when blank or unparseable);
+        text columns are stripped strings (``""`` when blank). ``attrs["rejected_values"]``
+        counts the cells set aside by column.
 
     Raises
     ------
@@ -96,8 +115,32 @@ def watchlist_frame(frame: pd.DataFrame, *, source: str = "watch list") -> pd.Da
     out[RECEIVED_AT] = parse_timestamps(raw_time.astype("string").fillna(""))
     if ENTRY not in out:
         out.insert(0, ENTRY, range(1, len(out) + 1))
-    extras = [c for c in out.columns if c not in WATCHLIST_COLUMNS]
-    return out[[*WATCHLIST_COLUMNS, *extras]]
+    complaint = [c for c in COMPLAINT_COLUMNS if c in out]
+    for col in complaint:
+        out[col] = out[col].astype("string").fillna("").str.strip().astype(object)
+    rejected = _check_urls(out, source, report)
+    if report is not None:
+        report.add_file("watchlist", source, len(out))
+        report.files["watchlist"]["warnings"] = rejected
+    extras = [c for c in out.columns if c not in WATCHLIST_COLUMNS and c not in complaint]
+    out = out[[*WATCHLIST_COLUMNS, *complaint, *extras]]
+    out.attrs = {"rejected_values": {TARGET_URL: rejected}} if TARGET_URL in out else {}
+    return out
+
+
+def _check_urls(out: pd.DataFrame, source: str, report: LoadReport | None) -> int:
+    """Empty every ``target_url`` that is not an http(s) address; count and report them."""
+    if TARGET_URL not in out:
+        return 0
+    urls = out[TARGET_URL].astype(str)
+    bad = urls.ne("") & ~urls.str.lower().str.startswith(_URL_SCHEMES)
+    if report is not None:
+        for entry, value in zip(out.loc[bad, ENTRY], urls[bad], strict=True):
+            report.warn(source, "target_url is not an http(s) address (expected e.g. "
+                        "https://x.com/handle); the entry is kept without it",
+                        row=int(entry), column=TARGET_URL, value=value)
+    out.loc[bad, TARGET_URL] = ""
+    return int(bad.sum())
 
 
 def read_watchlist(path: str | Path) -> pd.DataFrame:
@@ -110,7 +153,8 @@ def read_watchlist(path: str | Path) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        See :func:`watchlist_frame`.
+        See :func:`watchlist_frame`; ``attrs["warnings"]`` lists every value set aside, with
+        its row and column.
 
     Raises
     ------
@@ -130,5 +174,8 @@ def read_watchlist(path: str | Path) -> pd.DataFrame:
         lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
         handles = [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
         return watchlist_frame(pd.DataFrame({HANDLE: handles}), source=path.name)
-    frame = read_whole(path, LoadReport(format="watchlist"))
-    return watchlist_frame(frame, source=path.name)
+    report = LoadReport(format="watchlist")
+    frame = read_whole(path, report)
+    out = watchlist_frame(frame, source=path.name, report=report)
+    out.attrs["warnings"] = [str(issue) for issue in report.warnings]
+    return out

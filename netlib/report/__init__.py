@@ -15,7 +15,8 @@ a formula are neutralised, and characters that XML cannot hold are replaced.
 Modules: :mod:`~netlib.report.figures` (figure files), :mod:`~netlib.report.tables` (CSV),
 :mod:`~netlib.report.pseudonymize`, :mod:`~netlib.report.cards` (the tidy tables behind the
 report), :mod:`~netlib.report.briefing` (the HTML page) and :mod:`~netlib.report.gephi`
-(graphs and their export). Everything public is importable from ``netlib.report``.
+(graphs and their export), :mod:`~netlib.report.stix` (the sharing package: a STIX 2.1
+bundle and Meta's indicator CSV). Everything public is importable from ``netlib.report``.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from netlib.report.pseudonymize import (
     pseudonymize_analysis,
     pseudonymize_tables,
 )
+from netlib.report.stix import meta_indicators, stix_bundle, write_sharing_package
 from netlib.report.tables import neutralize_cell, safe_csv_frame, write_tables
 
 __all__ = [
@@ -42,4 +44,5 @@ __all__ = [
     "pseudonym", "pseudonymize_tables", "pseudonymize_analysis",
     "summary", "cluster_cards", "lineage_cards", "timezone_findings",
     "render_report", "write_report", "export_graph", "graphs",
+    "stix_bundle", "meta_indicators", "write_sharing_package",
 ]

@@ -347,7 +347,26 @@ def _section_operators(analysis: Any, labels: Mapping[str, str]) -> str:
 
 
 _TRIAGE_SHOWN = (PRIORITY, "entry", HANDLE, ACCOUNT_ID, PLATFORM, CATEGORY, MATCHED_HANDLES,
-                 CLUSTER_ID, HUB_RANK, EVIDENCE, "note")
+                 CLUSTER_ID, HUB_RANK, EVIDENCE, "note", "complaint_campaign_id")
+
+
+def _complaint_campaigns(triage: Any) -> str:
+    """Each coordinated complaint campaign: the complaints are the finding, not the target."""
+    found = triage.tables().get("complaint_campaigns") if hasattr(triage, "tables") else None
+    if found is None or found.empty:
+        return ""
+    items = "".join(
+        f"<li><b>{escape_html(r['complaint_campaign_id'])}</b>: {int(r['campaign_size'])} "
+        f"complaints against {escape_html(r['target_label'])} from {int(r['n_submitters'])} "
+        f"submitters within {float(r['span_hours']):g} h, {int(r['observed'])} co-complaint "
+        f"pairs where {float(r['expected']):.2g} were expected by chance; entries "
+        f"{escape_html(r['entries'])}; shared text: &ldquo;{escape_html(r['shared_text'])}"
+        "&rdquo;</li>" for r in found.to_dict("records"))
+    return ("<h3>A coordinated complaint campaign</h3><p>These complaints were sent together: "
+            "the same words or the same submitters, against one account, in a burst that "
+            "chance does not explain. That is a finding about the complaints. It is not a "
+            "reason to act against the account they name, which may be the one under "
+            f"attack.</p><ul>{items}</ul>")
 
 
 def _section_triage(analysis: Any) -> str:
@@ -359,6 +378,7 @@ def _section_triage(analysis: Any) -> str:
              "that match no account say so.</p>"]
     ordered = triage.sort_values(PRIORITY, kind="stable") if PRIORITY in triage else triage
     shown = [c for c in _TRIAGE_SHOWN if c in ordered] or list(ordered.columns)
+    parts.append(_complaint_campaigns(triage))
     parts.append(_table_html(ordered[shown], max_rows=200))
     parts.append('<p class="muted">All columns are in triage.csv.</p>')
     return "".join(parts)

@@ -40,11 +40,11 @@ __all__ = ["pseudonym", "pseudonymize_tables", "pseudonymize_analysis", "withhol
 #: Columns whose whole value is an identity (account id, handle or name).
 _ID_COLUMNS = (ACCOUNT_ID, ACCOUNT_ID_Y, PREDECESSOR_ID, SUCCESSOR_ID, SOURCE_ID, TARGET_ID,
                AMPLIFIER_ID, AMPLIFIED_ID, LINEAGE_HEAD, MATCHED_ACCOUNT_IDS, MIRROR_OF,
-               SUCCESSORS)
+               SUCCESSORS, "submitter_id")
 _IDENTITY_COLUMNS = {*_ID_COLUMNS, HANDLE, HANDLE_NORM, DISPLAY_NAME}
 #: Columns holding space-separated lists of identities (triage output).
 _IDENTITY_LIST_COLUMNS = {MATCHED_ACCOUNT_IDS, MATCHED_HANDLES, MIRROR_OF, SUCCESSORS,
-                          "members", "accounts"}
+                          "members", "accounts", "submitters", "target", "target_label"}
 _MIN_FREE_TEXT = 3  # shorter identifiers are replaced only as whole cells
 #: Load-report columns: ``value`` holds the offending cell of the input column ``column``.
 _ISSUE_COLUMN, _ISSUE_VALUE = "column", "value"
@@ -350,7 +350,8 @@ def pseudonymize_analysis(analysis: Any, key: str | bytes) -> Any:
     """
     dataset = analysis.dataset
     results = [getattr(analysis, n, None) for n in ("coordination", "mirrors", "hubs")]
-    extra = [getattr(analysis, "triage", None)]
+    extra = [getattr(analysis, "triage", None),
+             getattr(getattr(analysis, "triage", None), "campaigns", None)]
     for result in results:
         if result is not None:
             extra += [v for v in vars(result).values() if isinstance(v, pd.DataFrame)]
@@ -365,7 +366,11 @@ def pseudonymize_analysis(analysis: Any, key: str | bytes) -> Any:
     data = Dataset(accounts=engine.frame(dataset.accounts), actions=engine.frame(dataset.actions),
                    follows=engine.frame(dataset.follows), report=report,
                    source=_WITHHELD_SOURCE)
-    updates = {"dataset": data, "triage": engine.frame(getattr(analysis, "triage", None)),
+    triage = engine.frame(getattr(analysis, "triage", None))
+    campaigns = getattr(getattr(analysis, "triage", None), "campaigns", None)
+    if triage is not None and isinstance(campaigns, pd.DataFrame):
+        triage.campaigns = engine.frame(campaigns)  # the complaint campaigns it carries
+    updates = {"dataset": data, "triage": triage,
                "params": engine.value(dict(getattr(analysis, "params", {}) or {})),
                "provenance": engine.value(
                    withhold_inputs(dict(getattr(analysis, "provenance", {}) or {}))),

@@ -14,7 +14,8 @@ together with the truth that analyses are scored against (see :mod:`netlib.evalu
 * takedown waves that suspend network accounts, mirror successors (some created days
   before the takedown as spares) with mutated handles and partly reused profiles, and
   second-generation mirrors;
-* a follow graph and a list of complaints with their expected category.
+* a follow graph and a list of complaints with their expected category, their submitters
+  and wording, and one planted reporting campaign against an ordinary account.
 
 Everything is drawn from one ``numpy`` Generator seeded by ``seed``: the same arguments
 give byte-identical files.
@@ -33,11 +34,13 @@ from netlib.dataset import Dataset
 from netlib.errors import ParameterError
 from netlib.synth import _assemble as asm
 from netlib.synth import _text as tx
+from netlib.synth._complaints import SUBMITTER_ID, TARGET_URL, complaint_stream
 from netlib.synth._config import DAYS, DIFFICULTY, END_S, NOW, START, START_S
 from netlib.synth._networks import build_networks, bystanders, network_activity, takedowns
 from netlib.synth._organic import Vocab, make_population, organic_activity
 from netlib.synth._store import Accounts, Actions
 from netlib.synth._urdu import ZONE_CODES, urdu_network, urdu_organic
+from netlib.synth.truth import CAMPAIGN_ID
 
 __all__ = ["generate", "Scenario", "DIFFICULTIES", "TRUTH_TABLES"]
 
@@ -59,10 +62,12 @@ class Scenario:
         ``coordinated`` (``account_id, network_id, role, generation``), ``mirrors``
         (``predecessor_id, successor_id, network_id, generation, mutation, ...``),
         ``operators`` (``account_id, network_id, generation``), ``complaints`` (each
-        complaint with ``account_id`` and ``expected_category``) and ``benign``
+        complaint with ``account_id``, ``expected_category`` and ``campaign_id``, the
+        planted reporting campaign it belongs to or empty) and ``benign``
         (``account_id, kind``: organic accounts built to look suspicious).
     complaints : DataFrame
-        ``complaint_id, handle, platform, received_at, note`` as a user would send them.
+        ``complaint_id, handle, platform, received_at, note, submitter_id, text,
+        target_url`` as a user would send them.
     params : dict
         Seed, scale, difficulty, every knob value and the time window.
     """
@@ -162,6 +167,10 @@ def generate(*, seed: int = 0, scale: float = 1.0, difficulty: str = "medium") -
                              float(scale), posts, vocab, organic, tz=ur_tz))
     edges = asm.follows(rng, accounts, nets, knobs)
     complaints = asm.complaints(rng, accounts, nets, groups)
+    # who sent each complaint, its words, and one reporting campaign against an ordinary
+    # account draw from their own generator too: every other file is unchanged by them
+    complaints = complaint_stream(np.random.default_rng([int(seed), 16]), accounts,
+                                  complaints, groups, iso=asm.iso)
     return _finish(rng, accounts, actions, nets, groups, edges, complaints,
                    params=dict(seed=int(seed), scale=float(scale), difficulty=difficulty,
                                start=str(START), days=DAYS, now=str(NOW), **knobs))
@@ -241,7 +250,8 @@ def _finish(rng, accounts: Accounts, actions: Actions, nets, groups, edges, comp
     dataset = Dataset.from_frames(accounts_df, actions_df, follows_df,
                                     source=f"synth(seed={params['seed']})", now=NOW)
     truth = _truth(acc, ids, nets, groups, complaints)
-    public = complaints[[asm.COMPLAINT_ID, s.HANDLE, s.PLATFORM, asm.RECEIVED_AT, asm.NOTE]]
+    public = complaints[[asm.COMPLAINT_ID, s.HANDLE, s.PLATFORM, asm.RECEIVED_AT, asm.NOTE,
+                         SUBMITTER_ID, s.TEXT, TARGET_URL]]
     return Scenario(dataset=dataset, truth=truth, complaints=public.reset_index(drop=True),
                     params=params)
 
@@ -288,7 +298,7 @@ def _truth(acc: pd.DataFrame, ids: np.ndarray, nets, groups, complaints) -> dict
     benign += [{s.ACCOUNT_ID: ids[k], "kind": "fan"} for k in fans]
     comp = complaints.assign(**{s.ACCOUNT_ID: ids[complaints["_key"].to_numpy()]})
     comp = comp[[asm.COMPLAINT_ID, s.HANDLE, s.PLATFORM, asm.RECEIVED_AT, s.ACCOUNT_ID,
-                 asm.CATEGORY, asm.NETWORK_ID]]
+                 asm.CATEGORY, asm.NETWORK_ID, CAMPAIGN_ID]]
     truth = {
         "networks": pd.DataFrame(networks),
         "coordinated": pd.DataFrame(coord).sort_values([asm.NETWORK_ID, s.ACCOUNT_ID]),

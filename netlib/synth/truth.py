@@ -7,7 +7,7 @@ from __future__ import annotations
 
 __all__ = ["NETWORK_ID", "ROLE", "GENERATION", "PREDECESSOR_ID", "SUCCESSOR_ID", "MUTATION",
            "UTC_OFFSET", "CATEGORY", "COMPLAINT_ID", "RECEIVED_AT", "NOTE", "KIND",
-           "OPERATOR", "AMPLIFIER", "CATEGORIES"]
+           "OPERATOR", "AMPLIFIER", "CATEGORIES", "CAMPAIGN_ID"]
 
 NETWORK_ID = "network_id"
 ROLE = "role"
@@ -21,6 +21,8 @@ COMPLAINT_ID = "complaint_id"
 RECEIVED_AT = "received_at"
 NOTE = "note"
 KIND = "kind"
+#: Complaints truth: the planted reporting campaign a complaint belongs to ("" for none).
+CAMPAIGN_ID = "campaign_id"
 
 OPERATOR = "operator"
 AMPLIFIER = "amplifier"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from netlib.coordination import coshare_pairs
-from netlib.coordination.engines.spark import spark_available
+from netlib.coaction.engines.spark import spark_available
 
 OK, WHY = spark_available()
 pytestmark = [pytest.mark.skipif(not OK, reason=f"Spark engine unavailable: {WHY}"),
@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.skipif(not OK, reason=f"Spark engine unavailable: {WHY
 
 @pytest.fixture(scope="module")
 def spark():
-    from netlib.coordination.engines.spark import get_spark
+    from netlib.coaction.engines.spark import get_spark
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -96,7 +96,7 @@ def test_spark_equals_coortweet_reference(spark, realdata):
 
 
 def test_spark_dataframe_path_for_clusters(spark, tmp_path):
-    from netlib.coordination.engines.spark import pairs_dataframe
+    from netlib.coaction.engines.spark import pairs_dataframe
 
     shares = _sample(seed=2, n=400).dropna(subset=["timestamp_share"])
     shares["timestamp_share"] = shares["timestamp_share"].astype("int64")

@@ -27,7 +27,7 @@ LAYERS: list[set[str]] = [
     {"dataset"},
     {"synth"},
     {"io"},
-    {"traces", "overview"},
+    {"traces", "overview", "coaction"},
     {"coordination", "mirrors", "hubs", "triage"},
     {"evaluate", "plots"},
     {"report"},

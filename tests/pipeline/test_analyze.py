@@ -27,7 +27,7 @@ FINGERPRINTS = ROOT / "tests" / "data" / "sample_output_fingerprints.json"
 TABLES = {"clusters", "coordination_edges", "cluster_stats", "cosharing_components",
           "cosharing_accounts", "mirror_links", "mirror_chains",
           "mirror_candidates", "hubs", "operator_groups", "operator_links", "timezones",
-          "triage", "load_report"}
+          "triage", "complaint_campaigns", "load_report"}
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def test_every_result_follows_the_protocol(sample):
         **{k: v for k, v in analysis.coordination.params.items()
            if k not in dataclasses.asdict(CoordinationConfig())}}
     assert set(analysis.params) == {"coordination", "mirrors", "hubs"}
-    assert set(analysis.tables()) == TABLES - {"triage"}
+    assert set(analysis.tables()) == TABLES - {"triage", "complaint_campaigns"}
     member = analysis.coordination.clusters["account_id"].iloc[0]
     why = analysis.evidence(member)
     assert {"clusters", "coordination_edges"} <= set(why["table"])

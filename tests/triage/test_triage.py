@@ -168,7 +168,7 @@ def test_triage_table_follows_the_result_protocol():
     assert isinstance(out, Result)
     assert out.params["entries"] == len(HANDLES)
     assert out.fingerprint == analysis.dataset.fingerprint()
-    assert list(out.tables()) == ["triage"]
+    assert list(out.tables()) == ["triage", "complaint_campaigns"]
     assert type(out.tables()["triage"]) is pd.DataFrame
     first = out.sort_values("priority").iloc[0]
     assert out.evidence(first["entry"])["entry"].tolist() == [first["entry"]]

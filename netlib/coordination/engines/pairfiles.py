@@ -35,16 +35,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from netlib.coordination.engines.duck import duckdb_connection, duckdb_session
-from netlib.coordination.engines.shares import (
+from netlib.coaction.engines.duck import duckdb_connection, duckdb_session
+from netlib.coaction.engines.shares import (
     PAIR_COLUMNS,
     check_params,
     input_files,
     pair_attrs,
     read_shares,
 )
-from netlib.coordination.engines.spark import get_spark, pairs_dataframe, spark_pairs
-from netlib.coordination.engines.sql import RESULT_SQL, sql_list, sql_string
+from netlib.coaction.engines.spark import get_spark, pairs_dataframe, spark_pairs
+from netlib.coaction.engines.sql import RESULT_SQL, sql_list, sql_string
 from netlib.coordination.network import MEDIAN_LAG, N_CO_ACTIONS, WEIGHT, trace_weight_column
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError, ParameterError
@@ -92,7 +92,7 @@ def write_coshare_pairs(data: Any, path: str | Path, *, window: float = 60,
         As in :func:`coshare_pairs`.
     engine : {"duckdb", "spark"}, default "duckdb"
         With "spark" and a path (Parquet or CSV files, or a cluster URI), the pairs are
-        computed and written by Spark (:func:`netlib.coordination.engines.spark.pairs_dataframe`),
+        computed and written by Spark (:func:`netlib.coaction.engines.spark.pairs_dataframe`),
         sorted by the id columns; part boundaries are Spark's. A frame or Dataset is
         computed with Spark and written here.
     memory_limit, temp_directory, threads : optional

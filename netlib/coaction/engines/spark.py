@@ -1,6 +1,6 @@
 """The Spark engine of :func:`netlib.coordination.coshare_pairs`.
 
-The same SQL steps as the DuckDB engine (:func:`~netlib.coordination.engines.sql.pair_sql`) run as Spark SQL, so both
+The same SQL steps as the DuckDB engine (:func:`~netlib.coaction.engines.sql.pair_sql`) run as Spark SQL, so both
 engines give identical tables. A small local session (``local[2]``, UI off, modest memory)
 is created on first use and reused; pass ``spark=`` to run on an existing session or a
 cluster (see docs/scale.md).
@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from netlib.coordination.engines.shares import (
+from netlib.coaction.engines.shares import (
     MICROS,
     PAIR_COLUMNS,
     TIMESTAMP_SHARE,
@@ -29,7 +29,7 @@ from netlib.coordination.engines.shares import (
     input_files,
     is_csv,
 )
-from netlib.coordination.engines.sql import RESULT_SQL, counts_sql, pair_sql
+from netlib.coaction.engines.sql import RESULT_SQL, counts_sql, pair_sql
 from netlib.errors import DataFormatError, ParameterError
 from netlib.schema import (
     ACCOUNT_ID,

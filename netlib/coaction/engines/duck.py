@@ -11,8 +11,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from netlib.coordination.engines.shares import Shares, decode, frame_ids
-from netlib.coordination.engines.sql import (
+from netlib.coaction.engines.shares import Shares, decode, frame_ids
+from netlib.coaction.engines.sql import (
     COUNTED_FROM,
     LAST_READ_BY,
     RESULT_SQL,

@@ -36,8 +36,8 @@ from typing import Any
 
 import pandas as pd
 
-from netlib.coordination.engines.duck import duckdb_pairs
-from netlib.coordination.engines.shares import (
+from netlib.coaction.engines.duck import duckdb_pairs
+from netlib.coaction.engines.shares import (
     ENGINES,
     PAIR_COLUMNS,
     TIMESTAMP_SHARE,
@@ -45,7 +45,7 @@ from netlib.coordination.engines.shares import (
     pair_attrs,
     read_shares,
 )
-from netlib.coordination.engines.spark import spark_pairs
+from netlib.coaction.engines.spark import spark_pairs
 from netlib.errors import ParameterError
 from netlib.schema import ACCOUNT_ID_Y, CONTENT_ID, CONTENT_ID_Y, TIME_DELTA, TRACE
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from netlib.dataset import normalize_handle
 from netlib.errors import ParameterError
-from netlib.io.watchlist import ENTRY, RECEIVED_AT, watchlist_frame
+from netlib.io.watchlist import ENTRY, RECEIVED_AT, TARGET_URL, watchlist_frame
 from netlib.schema import (
     ACCOUNT_ID,
     CATEGORY,
@@ -43,6 +43,13 @@ from netlib.schema import (
     SUCCESSORS,
     SUSPENDED_AT,
 )
+from netlib.triage.campaigns import (
+    CAMPAIGN_COLUMNS,
+    CAMPAIGN_ID,
+    CAMPAIGN_SIZE,
+    CampaignConfig,
+    complaint_campaigns,
+)
 
 __all__ = ["CATEGORIES", "TRIAGE_COLUMNS", "TriageTable", "triage"]
 
@@ -62,6 +69,7 @@ TRIAGE_COLUMNS = (
     MATCHED_ACCOUNT_IDS, MATCHED_HANDLES, "in_coordinated_cluster", CLUSTER_ID,
     "cluster_size", MIRROR_OF, "mirror_score", SUCCESSORS, "successor_score",
     CHAIN_ID, "likely_operator", HUB_RANK, HUB_SCORE, CATEGORY, EVIDENCE, PRIORITY,
+    CAMPAIGN_ID, CAMPAIGN_SIZE,
 )
 
 
@@ -108,15 +116,18 @@ class TriageTable(pd.DataFrame):
     subclassing hooks (``_metadata``, ``_constructor``).
     """
 
-    _metadata = ["params", "fingerprint"]
+    _metadata = ["params", "fingerprint", "campaigns"]
 
     @property
     def _constructor(self):
         return TriageTable
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """``{"triage": the table as a plain DataFrame}``."""
-        return {"triage": pd.DataFrame(self)}
+        """``triage`` (the table as a plain DataFrame) and ``complaint_campaigns``."""
+        campaigns = getattr(self, "campaigns", None)
+        if not isinstance(campaigns, pd.DataFrame):
+            campaigns = pd.DataFrame(columns=list(CAMPAIGN_COLUMNS))
+        return {"triage": pd.DataFrame(self), "complaint_campaigns": campaigns}
 
     def evidence(self, entry: str) -> pd.DataFrame:
         """The rows for one watch-list entry (its text as given), with their evidence."""
@@ -124,15 +135,18 @@ class TriageTable(pd.DataFrame):
         return rows[rows[ENTRY].astype("string").eq(str(entry)).fillna(False)]
 
 
-def _as_result(table: pd.DataFrame, params: dict, fingerprint: str) -> TriageTable:
+def _as_result(table: pd.DataFrame, params: dict, fingerprint: str,
+               campaigns: pd.DataFrame | None = None) -> TriageTable:
     out = TriageTable(table)
     out.params = params
     out.fingerprint = fingerprint
+    out.campaigns = (campaigns if campaigns is not None
+                     else pd.DataFrame(columns=list(CAMPAIGN_COLUMNS)))
     return out
 
 
-def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int | None = None
-           ) -> TriageTable:
+def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int | None = None,
+           campaigns: CampaignConfig | None = None) -> TriageTable:
     """Match watch-list entries to the data and say what the analysis found about each.
 
     Parameters
@@ -151,6 +165,11 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int | None = Non
         Accounts ranked this high or better in the operator ranking count as likely
         operators. Default: two per coordinated network, at least ten (a heuristic: a
         campaign is usually steered by a few accounts).
+    campaigns : CampaignConfig, optional
+        Options of the coordinated-complaint test (:func:`complaint_campaigns`), which runs
+        on every watch list: complaints against the same account (the matched accounts,
+        else the handle) that co-act - near-duplicate ``text`` or the same
+        ``submitter_id`` within the window - more than chance allows form a campaign.
 
     Returns
     -------
@@ -160,9 +179,13 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int | None = Non
         platform, received_at, note, found, match, matched_account_ids, matched_handles,
         in_coordinated_cluster, cluster_id, cluster_size, mirror_of, mirror_score,
         successors, successor_score, chain_id, likely_operator, hub_rank, hub_score,
-        category, evidence, priority`` (then extra watch-list columns). Multiple matches and
-        ids are space-separated. ``category`` is one of :data:`CATEGORIES`; ``priority`` is
-        the review order (1 first); ``evidence`` explains the category in plain words.
+        category, evidence, priority, complaint_campaign_id, campaign_size`` (then the
+        watch list's ``submitter_id, text, target_url`` and extra columns). Multiple
+        matches and ids are space-separated. ``category`` is one of :data:`CATEGORIES`;
+        ``priority`` is the review order (1 first); ``evidence`` explains the category in
+        plain words. ``complaint_campaign_id`` is empty and ``campaign_size`` missing for
+        an entry in no coordinated complaint campaign. ``.campaigns`` (and
+        ``tables()["complaint_campaigns"]``) holds one row per campaign with its evidence.
 
     Raises
     ------
@@ -241,6 +264,8 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int | None = Non
     rows = []
     for entry in entries.to_dict("records"):
         want_id, want_handle = str(entry[ACCOUNT_ID]), str(entry[HANDLE])
+        if not want_id and not want_handle and str(entry.get(TARGET_URL, "")):
+            want_handle = str(entry[TARGET_URL])  # the profile address names the handle
         want_platform = str(entry[PLATFORM]).casefold()
         if want_id:
             positions, how = by_id.get(want_id, []), ACCOUNT_ID
@@ -267,6 +292,26 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int | None = Non
     if not rows:
         return _as_result(pd.DataFrame(columns=[*TRIAGE_COLUMNS, *extras]), params, fingerprint)
     out = pd.DataFrame(rows)
+    # the target of each complaint: the accounts it matched, else the handle it names
+    named = [h or u for h, u in zip(entries[HANDLE].astype(str),
+                                    entries.get(TARGET_URL, entries[HANDLE]).astype(str),
+                                    strict=True)]
+    targets = out[MATCHED_ACCOUNT_IDS].where(
+        out[MATCHED_ACCOUNT_IDS].ne(""), [f"@{_handle_key(h)}" if h else "" for h in named])
+    found = complaint_campaigns(entries, targets.reset_index(drop=True), campaigns)
+    params["campaigns"] = found.params
+    member = {int(e): (c, int(n)) for e, c, n in found.members[
+        [ENTRY, CAMPAIGN_ID, CAMPAIGN_SIZE]].itertuples(index=False)}
+    out[CAMPAIGN_ID] = [member.get(int(e), ("", None))[0] for e in out[ENTRY]]
+    out[CAMPAIGN_SIZE] = pd.array([member.get(int(e), ("", None))[1] for e in out[ENTRY]],
+                                  dtype="Int64")
+    found.campaigns["target_label"] = [" ".join(labels.get(a, a) for a in str(t).split())
+                                       for t in found.campaigns["target"]]
+    sentence = dict(zip(found.campaigns[CAMPAIGN_ID], found.campaigns[EVIDENCE], strict=True))
+    in_campaign = out[CAMPAIGN_ID].ne("")
+    out.loc[in_campaign, EVIDENCE] = (out.loc[in_campaign, EVIDENCE] + "; "
+                                      + out.loc[in_campaign, CAMPAIGN_ID].map(
+                                          lambda c: f"{sentence[c]} ({c})"))
     out[RECEIVED_AT] = entries[RECEIVED_AT].array
     for col in extras:
         out[col] = entries[col].array
@@ -283,7 +328,7 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int | None = Non
     out.loc[order, PRIORITY] = np.arange(1, len(out) + 1)
     out[PRIORITY] = out[PRIORITY].astype(int)
     return _as_result(out[[*TRIAGE_COLUMNS, *extras]].reset_index(drop=True), params,
-                      fingerprint)
+                      fingerprint, found.campaigns)
 
 
 def _alive_at(positions: list[int], when: Any, created: pd.Series,

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from netlib.coordination.engines.sql import sql_list
+from netlib.coaction.engines.sql import sql_list
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError, ParameterError
 from netlib.schema import (

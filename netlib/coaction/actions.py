@@ -1,0 +1,73 @@
+"""Co-action rows: two actors acting on the same object within a time window.
+
+:func:`co_actions` runs :func:`netlib.coaction.coshare_pairs` on a trace table and adds
+both actions' timestamps. It knows nothing about what the actors are: the coordination
+analysis feeds it accounts' behaviour traces, complaint triage feeds it complaints.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from netlib.coaction.pairs import coshare_pairs
+from netlib.schema import (
+    ACCOUNT_ID,
+    ACCOUNT_ID_Y,
+    ACTION_ID,
+    CONTENT_ID,
+    CONTENT_ID_Y,
+    OBJECT_ID,
+    TIME_DELTA,
+    TIMESTAMP,
+    TRACE,
+)
+
+__all__ = ["co_actions", "TIMESTAMP_Y"]
+
+TIMESTAMP_Y = "timestamp_y"
+
+
+def co_actions(traces: pd.DataFrame, *, window: float = 60, min_participation: int = 2,
+               max_object_shares: int | None = None, with_times: bool = True,
+               engine: str = "duckdb", memory_limit: str | None = None,
+               temp_directory: str | None = None) -> pd.DataFrame:
+    """Co-action rows: two accounts acting on the same object within ``window`` seconds.
+
+    A thin layer over :func:`netlib.coaction.coshare_pairs` (CooRTweet semantics, run
+    per trace) that adds both actions' timestamps. ``engine``, ``memory_limit`` and
+    ``temp_directory`` are passed on to it.
+
+    Returns
+    -------
+    DataFrame
+        ``trace, object_id, account_id, account_id_y, content_id, content_id_y,
+        time_delta, timestamp, timestamp_y``; ``account_id`` acted first.
+    """
+    if traces.empty:
+        return _empty_pairs()
+    pairs = coshare_pairs(traces, window=window, min_participation=min_participation,
+                          max_object_shares=max_object_shares, engine=engine,
+                          memory_limit=memory_limit, temp_directory=temp_directory)
+    if TRACE not in pairs.columns:
+        pairs.insert(0, TRACE, traces[TRACE].iloc[0])
+    if pairs.empty:
+        return _empty_pairs()
+    if with_times:
+        first = traces.drop_duplicates(ACTION_ID)
+        index = pd.Index(first[ACTION_ID].astype(str).to_numpy())
+        stamps = first[TIMESTAMP].to_numpy()
+        pairs[TIMESTAMP] = pd.to_datetime(stamps[index.get_indexer(pairs[CONTENT_ID])],
+                                          utc=True)
+        pairs[TIMESTAMP_Y] = pd.to_datetime(stamps[index.get_indexer(pairs[CONTENT_ID_Y])],
+                                            utc=True)
+    pairs.attrs = {}
+    return pairs.reset_index(drop=True)
+
+
+def _empty_pairs() -> pd.DataFrame:
+    cols = {TRACE: object, OBJECT_ID: object, ACCOUNT_ID: object, ACCOUNT_ID_Y: object,
+            CONTENT_ID: object, CONTENT_ID_Y: object, TIME_DELTA: float}
+    out = pd.DataFrame({c: pd.Series(dtype=t) for c, t in cols.items()})
+    out[TIMESTAMP] = pd.Series(dtype="datetime64[ns, UTC]")
+    out[TIMESTAMP_Y] = pd.Series(dtype="datetime64[ns, UTC]")
+    return out

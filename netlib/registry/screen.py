@@ -1,0 +1,504 @@
+"""Screen new accounts against the registry of removed accounts, at their creation.
+
+For each new account only what exists when it is created is used: its handle, display
+name, avatar, bio, profile and bio links, its creation time relative to each removal,
+and its first posts when they exist (an announcement, a mention of the old handle).
+Candidates are found by blocking keys joined inside DuckDB (names, edited names,
+affixes, consonant keys, avatar bands, rare links and domains, a re-registered handle):
+no pair of accounts is compared unless they share a key, and a key shared by more than
+``max_block`` removals in an account's window is skipped. Each candidate is scored by the
+``early`` variant of the mirror model (:data:`netlib.mirrors.model.EARLY_FEATURES`,
+trained without the signals that need weeks of activity), whose score is a calibrated
+probability on held-out synthetic worlds.
+
+Time order: a new account is matched only with removals from ``after`` before its
+creation up to ``before`` after it (a spare made in advance), the mirror model's window;
+an account that took a removed account's exact handle is matched whatever the time since
+the removal. An account is never matched with itself (the same ``account_id``).
+
+A high score says a new account looks like a removed one re-created; it is not proof
+that the same people run both.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from netlib.dataset import Dataset
+from netlib.errors import ParameterError
+from netlib.mirrors import MirrorConfig
+from netlib.mirrors import columns as MC
+from netlib.mirrors.candidates import FLAG_WEIGHT, early_texts, mention_stems
+from netlib.mirrors.model import EARLY_FEATURES, features, load_weights, score
+from netlib.mirrors.signals import (
+    announcement_signals,
+    avatar_similarity,
+    name_signals,
+    same_handle,
+)
+from netlib.options import Options
+from netlib.registry.fingerprints import account_fingerprints
+from netlib.registry.sketch import from_bytes, minhash_similarity
+from netlib.registry.store import KEY_NAMES, REUSED_FLAG, Registry, blocking_keys
+from netlib.results import summary_html
+from netlib.schema import ACCOUNT_ID, CREATED_AT, DISPLAY_NAME, HANDLE, PLATFORM, TIMESTAMP
+from netlib.units import to_seconds
+
+__all__ = ["ScreenConfig", "ScreenResult", "screen", "ALERT_SIGNALS", "ALERT_COLUMNS",
+           "SCREENED_COLUMNS"]
+
+REGISTRY_ACCOUNT_ID = "registry_account_id"
+SHARED_DOMAINS = "shared_domains"
+#: Evidence columns of ``alerts.csv``, one per signal measured at creation
+#: (``shared_domains`` is evidence only; the model does not use it).
+ALERT_SIGNALS = [MC.HANDLE_SIM, MC.HANDLE_EDIT_SIM, MC.DISPLAY_SIM, MC.NAME_SIM,
+                 MC.NAME_COUNT, MC.NAME_RARITY, MC.AVATAR_DISTANCE, MC.AVATAR_SIM, MC.BIO_SIM,
+                 MC.SHARED_LINKS, SHARED_DOMAINS, MC.GAP_HOURS, MC.ANNOUNCES, MC.MENTIONS_OLD,
+                 MC.SAME_PLATFORM, MC.SAME_HANDLE]
+#: Columns of ``alerts.csv``, in order.
+ALERT_COLUMNS = [ACCOUNT_ID, REGISTRY_ACCOUNT_ID, MC.SCORE, MC.RANK, *ALERT_SIGNALS,
+                 MC.BLOCKS, PLATFORM, "registry_platform", HANDLE, "registry_handle",
+                 MC.FIRST_SEEN, MC.TAKEN_DOWN_AT, MC.TAKEDOWN_SOURCE, "registry_entry_id",
+                 "registry_batch_id", "registry_cluster_id", "registry_chain_id"]
+#: Columns of ``screened.csv``: every account of the new data, screened or not.
+SCREENED_COLUMNS = [ACCOUNT_ID, PLATFORM, MC.FIRST_SEEN, "n_candidates", "best_score",
+                    "best_registry_account_id", "screened"]
+
+_DEFAULT = MirrorConfig()
+
+
+@dataclass(frozen=True)
+class ScreenConfig(Options):
+    """Options of screening, validated once when the config is built.
+
+    Attributes
+    ----------
+    before : float
+        A removal up to this long *after* a new account's creation still counts (a spare
+        made in advance); default the mirror model's 7 days.
+    after : float
+        A removal up to this long *before* the creation counts; default the mirror
+        model's 30 days (an exact re-registered handle counts whatever the time).
+    max_block : int
+        A key shared by more removals than this in a new account's window is skipped.
+    max_candidates : int
+        At most this many removals are scored per new account (the strongest keys).
+    first_posts : int
+        How many first posts of a new account are read (announcements, mentions, links).
+    max_link_accounts : int
+        Links used by more new accounts than this are not identity evidence.
+    weights : str, Path, dict or None
+        Mirror-model weights holding an ``early`` variant (None: the shipped ones).
+    min_score : float
+        Candidates scoring below this are left out of the alerts (default 0: all).
+
+    Raises
+    ------
+    ParameterError
+        If a duration, count or score is invalid.
+
+    Examples
+    --------
+    >>> ScreenConfig(before="2D").before
+    172800.0
+    """
+
+    option_kind: ClassVar[str] = "screening"
+
+    before: float = _DEFAULT.before
+    after: float = _DEFAULT.after
+    max_block: int = 200
+    max_candidates: int = 20
+    first_posts: int = 5
+    max_link_accounts: int = 20
+    weights: str | Path | dict | None = None
+    min_score: float = 0.0
+
+    def __post_init__(self) -> None:
+        set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
+        set_("before", to_seconds(self.before, name="before", allow_zero=True))
+        set_("after", to_seconds(self.after, name="after", allow_zero=True))
+        for name in ("max_block", "max_candidates", "first_posts", "max_link_accounts"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ParameterError(f"{name}={value!r} must be a positive integer")
+        try:
+            low = float(self.min_score)
+        except (TypeError, ValueError) as err:
+            raise ParameterError(f"min_score={self.min_score!r} must lie in [0, 1]") from err
+        if not 0.0 <= low <= 1.0:
+            raise ParameterError(f"min_score={self.min_score!r} must lie in [0, 1]")
+        set_("min_score", low)
+        if self.weights is not None and not isinstance(self.weights, str | Path | dict):
+            raise ParameterError(f"weights must be a path or a dict (got "
+                                 f"{type(self.weights).__name__})")
+        if isinstance(self.weights, Path):
+            set_("weights", str(self.weights))
+
+
+#: Columns of :meth:`ScreenResult.evidence`.
+EVIDENCE_COLUMNS = ["signal", "kind", "value", "weight", "contribution"]
+
+
+@dataclass
+class ScreenResult:
+    """Alerts: new accounts that look like removed ones re-created.
+
+    Attributes
+    ----------
+    alerts : DataFrame
+        :data:`ALERT_COLUMNS`: one row per (new account, registry account) candidate;
+        ``score`` is the ``early`` model's calibrated probability, ``rank`` the
+        candidate's rank among the new account's candidates (1 = best).
+    screened : DataFrame
+        :data:`SCREENED_COLUMNS`: every account of the new data; ``screened`` is False
+        for an account with no creation or activity time (time order cannot be checked).
+    params : dict
+        The :class:`ScreenConfig`, plus what the run used and found.
+    fingerprint : str
+        Fingerprint of the new data.
+    weights : dict
+        The ``early`` model used.
+    """
+
+    alerts: pd.DataFrame
+    screened: pd.DataFrame
+    params: dict[str, Any] = field(default_factory=dict)
+    fingerprint: str = ""
+    weights: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __repr__(self) -> str:
+        n_acc = self.alerts[ACCOUNT_ID].nunique() if len(self.alerts) else 0
+        return (f"ScreenResult({len(self.screened):,} accounts screened, {n_acc:,} with "
+                f"candidates, {len(self.alerts):,} alerts)")
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """``{"alerts": alerts, "screened": screened}``."""
+        return {"alerts": self.alerts, "screened": self.screened}
+
+    def evidence(self, account_id: str, registry_account_id: str) -> pd.DataFrame:
+        """Every signal of one alert, with the ``early`` model's weight and contribution.
+
+        Returns
+        -------
+        DataFrame
+            ``signal, kind, value, weight, contribution`` (``kind`` is ``evidence`` for
+            the alert's columns, ``feature`` for model inputs and the intercept); ``attrs``
+            hold ``score`` and ``rank``.
+
+        Raises
+        ------
+        KeyError
+            If the pair is not an alert.
+        """
+        a = self.alerts
+        row = a[(a[ACCOUNT_ID] == str(account_id))
+                & (a[REGISTRY_ACCOUNT_ID] == str(registry_account_id))]
+        if not len(row):
+            raise KeyError(f"({account_id!r}, {registry_account_id!r}) is not an alert")
+        first = row.iloc[0]
+        feats = features(_model_frame(row)).iloc[0]
+        coef = self.weights["coef"]
+        rows = [{"signal": s, "kind": "evidence", "value": first[s], "weight": np.nan,
+                 "contribution": np.nan} for s in ALERT_SIGNALS]
+        rows += [{"signal": f, "kind": "feature", "value": float(feats[f]),
+                  "weight": float(coef[f]), "contribution": round(float(coef[f] * feats[f]), 4)}
+                 for f in EARLY_FEATURES]
+        rows.append({"signal": "intercept", "kind": "feature", "value": 1.0,
+                     "weight": float(self.weights["intercept"]),
+                     "contribution": round(float(self.weights["intercept"]), 4)})
+        out = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+        out.attrs.update(score=float(first[MC.SCORE]), rank=int(first[MC.RANK]))
+        return out
+
+    def _repr_html_(self) -> str:
+        n_acc = self.alerts[ACCOUNT_ID].nunique() if len(self.alerts) else 0
+        return summary_html("Screening against the registry", self, lines=[
+            f"{len(self.screened):,} new accounts screened; {n_acc:,} have candidates "
+            f"({len(self.alerts):,} alerts)",
+            "A high score says a new account looks like a removed one re-created, not that "
+            "the same people run both."])
+
+
+def _model_frame(signals: pd.DataFrame) -> pd.DataFrame:
+    """Alert evidence with the signals the early model does not read set to 0."""
+    out = signals.copy()
+    for col in (MC.AUDIENCE_OVERLAP, MC.FOLLOWEE_OVERLAP, MC.SAME_CLUSTER):
+        out[col] = 0.0
+    out[MC.RHYTHM_SIM] = np.nan
+    for col in (MC.BIO_SIM, MC.AVATAR_SIM):
+        out[col] = pd.to_numeric(out[col], errors="coerce").fillna(0.0)
+    return out
+
+
+def _new_profiles(data: Dataset) -> pd.DataFrame:
+    acc = data.accounts
+    act = data.actions
+    ids = acc[ACCOUNT_ID].astype(str)
+    if len(act):
+        grouped = act.groupby(ACCOUNT_ID, sort=False)[TIMESTAMP].agg(["min", "max", "size"])
+    else:
+        grouped = pd.DataFrame(columns=["min", "max", "size"])
+    first_act = pd.to_datetime(ids.map(grouped["min"]), utc=True)
+    created = pd.to_datetime(acc[CREATED_AT], utc=True)
+    first = created.where(created.notna() & ~(created > first_act), first_act)
+    return pd.DataFrame({
+        ACCOUNT_ID: ids.to_numpy(), PLATFORM: acc[PLATFORM].astype(str).to_numpy(),
+        HANDLE: acc[HANDLE].to_numpy(), DISPLAY_NAME: acc[DISPLAY_NAME].to_numpy(),
+        MC.FIRST_SEEN: first.to_numpy(),
+        MC.LAST_SEEN: pd.to_datetime(ids.map(grouped["max"]), utc=True).to_numpy(),
+        "n_actions": ids.map(grouped["size"]).fillna(0).astype("int64").to_numpy(),
+        MC.TAKEN_DOWN_AT: pd.Series(pd.NaT, index=acc.index, dtype="datetime64[ns, UTC]"),
+        MC.TAKEDOWN_SOURCE: None})
+
+
+_PAIRS_SQL = """
+WITH nk AS (
+    SELECT k.i, hash(k.key) AS kh, t.t_s FROM _screen_keys k JOIN _screen_new t USING (i)),
+common AS (
+    SELECT kh FROM nk GROUP BY kh HAVING count(DISTINCT i) > $cap
+    UNION
+    SELECT key_hash FROM blocking_keys
+    WHERE key_hash IN (SELECT DISTINCT kh FROM nk)
+    GROUP BY key_hash HAVING count(*) > $cap),
+hits AS (
+    SELECT nk.i, bk.entry_id, bk.flag, nk.kh
+    FROM nk JOIN blocking_keys bk ON bk.key_hash = nk.kh
+    WHERE nk.kh NOT IN (SELECT kh FROM common)
+      AND bk.down_s <= nk.t_s + $before
+      AND (bk.down_s >= nk.t_s - $after OR bk.flag = $reused)),
+sized AS (
+    SELECT *, count(*) OVER (PARTITION BY i, kh) AS n_block FROM hits),
+per_flag AS (
+    SELECT i, entry_id, flag, count(*) AS n FROM sized WHERE n_block <= $max_block
+    GROUP BY i, entry_id, flag),
+pairs AS (
+    SELECT p.i, p.entry_id, bit_or(p.flag) AS blocks, sum(w.weight) AS strength,
+           sum(p.n) AS n_keys
+    FROM per_flag p JOIN _screen_weights w ON w.flag = p.flag
+    GROUP BY p.i, p.entry_id)
+SELECT pairs.i, pairs.entry_id, pairs.blocks
+FROM pairs JOIN accounts a ON a.entry_id = pairs.entry_id
+           JOIN _screen_new t ON t.i = pairs.i
+WHERE a.account_id <> t.account_id
+QUALIFY row_number() OVER (PARTITION BY pairs.i
+                           ORDER BY strength DESC, n_keys DESC, pairs.entry_id)
+        <= $max_candidates
+ORDER BY pairs.i, pairs.entry_id
+"""
+
+_ENTRY_COLUMNS = ["entry_id", "batch_id", ACCOUNT_ID, PLATFORM, HANDLE, DISPLAY_NAME,
+                  "handle_skeleton", "handle_stem", "display_stem", "avatar_hash",
+                  "bio_minhash", "links", "domains", MC.TAKEN_DOWN_AT, MC.TAKEDOWN_SOURCE,
+                  "cluster_id", "chain_id"]
+
+
+def _shared(a: list, b: list) -> np.ndarray:
+    return np.fromiter((len(set(x) & set(y)) if len(x) and len(y) else 0
+                        for x, y in zip(a, b, strict=True)), dtype=np.int64, count=len(a))
+
+
+def _as_list(value) -> list:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    return list(value)
+
+
+def screen(data: Dataset, registry: Registry, config: ScreenConfig | None = None,
+           **overrides: Any) -> ScreenResult:
+    """Score every account of ``data`` against the removed accounts in ``registry``.
+
+    Parameters
+    ----------
+    data : Dataset
+        The new accounts (and their first posts, when known).
+    registry : Registry
+        An open registry (:class:`netlib.registry.Registry`).
+    config : ScreenConfig, optional
+        Every option (see :class:`ScreenConfig`).
+    **overrides
+        Options changed from ``config`` by name, e.g. ``max_candidates=10``.
+
+    Returns
+    -------
+    ScreenResult
+
+    Raises
+    ------
+    ParameterError
+        If ``data`` is not a Dataset, ``registry`` not a Registry, an option is invalid,
+        or the weights hold no ``early`` model.
+
+    References
+    ----------
+    Niverthi, Verma & Kumar (2022). Characterizing, Detecting, and Predicting Online Ban
+    Evasion. WWW '22. doi:10.1145/3485447.3512133
+    """
+    if not isinstance(data, Dataset):
+        raise ParameterError(f"screen needs a netlib Dataset (from netlib.load), got "
+                             f"{type(data).__name__}")
+    if not isinstance(registry, Registry):
+        raise ParameterError(f"screen needs an open netlib.registry.Registry, got "
+                             f"{type(registry).__name__}")
+    config = ScreenConfig.build(config, **overrides)
+    weights = (config.weights if isinstance(config.weights, dict)
+               else load_weights(config.weights))
+    if "early" not in weights:
+        raise ParameterError(f"the mirror weights ({weights.get('source', 'dict')}) hold no "
+                             "'early' model; refit them with python -m netlib.mirrors.training")
+    early = weights["early"]
+
+    prof = _new_profiles(data)
+    timed = prof[MC.FIRST_SEEN].notna().to_numpy()
+    fp = account_fingerprints(data, prof, first_posts=config.first_posts,
+                              max_link_accounts=config.max_link_accounts, social=False)
+    ids = fp[ACCOUNT_ID].to_numpy()
+    texts = early_texts(data, set(ids), n_posts=config.first_posts)
+    mentions = mention_stems(texts)
+    position = pd.Series(np.arange(len(ids)), index=ids)
+    keys = blocking_keys(fp, np.arange(len(ids)),
+                         mentions=pd.Series(mentions.to_numpy(),
+                                            index=position.reindex(mentions.index).to_numpy())
+                         if len(mentions) else None)
+    keys = keys[timed[keys["id"].to_numpy()]].rename(columns={"id": "i"})
+    t_s = pd.to_datetime(prof[MC.FIRST_SEEN], utc=True).dt.as_unit("us").astype("int64") // 10**6
+    new_table = pd.DataFrame({"i": np.flatnonzero(timed), "account_id": ids[timed],
+                              "t_s": t_s[timed].to_numpy()})
+    con = registry.con
+    flag_weights = pd.DataFrame({"flag": list(KEY_NAMES),
+                                 "weight": [FLAG_WEIGHT.get(f, 1) for f in KEY_NAMES]})
+    con.register("_screen_keys", keys[["i", "key"]])
+    con.register("_screen_new", new_table)
+    con.register("_screen_weights", flag_weights)
+    try:
+        pairs = con.execute(_PAIRS_SQL, {
+            "cap": 20 * config.max_block, "before": int(config.before),
+            "after": int(config.after), "reused": REUSED_FLAG,
+            "max_block": config.max_block, "max_candidates": config.max_candidates,
+        }).df()
+        con.register("_screen_pairs", pairs[["entry_id"]].drop_duplicates())
+        entries = con.execute(
+            f"SELECT {', '.join(_ENTRY_COLUMNS)} FROM accounts "
+            "WHERE entry_id IN (SELECT entry_id FROM _screen_pairs)").df()
+        stems = con.execute(
+            "SELECT handle_stem, count(DISTINCT account_id) AS n FROM accounts "
+            "WHERE handle_stem IN (SELECT DISTINCT handle_stem FROM accounts WHERE "
+            "entry_id IN (SELECT entry_id FROM _screen_pairs)) GROUP BY handle_stem").df()
+        n_registry = int(con.execute(
+            "SELECT count(DISTINCT account_id) FROM accounts").fetchall()[0][0])
+        batches = [int(b) for b in con.execute(
+            "SELECT batch_id FROM batches ORDER BY batch_id").fetchnumpy()["batch_id"]]
+    finally:
+        for name in ("_screen_keys", "_screen_new", "_screen_weights", "_screen_pairs"):
+            try:
+                con.unregister(name)
+            except Exception:  # noqa: BLE001 - a view that was never registered
+                pass
+    alerts = _score(pairs, entries, fp, prof, texts, stems, n_registry, early, config)
+    screened = _screened(prof, timed, alerts)
+    params = {**dataclasses.asdict(config),
+              "weights_source": weights.get("source", "dict"), "model": "early",
+              "model_features": list(EARLY_FEATURES),
+              "model_holdout_auc": early.get("holdout_auc"),
+              "registry": registry.path.name, "registry_schema_version":
+                  registry.schema_version, "registry_batches": batches,
+              "registry_accounts": n_registry, "n_new_accounts": int(len(prof)),
+              "n_without_time": int((~timed).sum()),
+              "n_with_candidates": int(alerts[ACCOUNT_ID].nunique()) if len(alerts) else 0,
+              "n_alerts": int(len(alerts))}
+    if isinstance(params.get("weights"), dict):
+        params["weights"] = "dict"
+    return ScreenResult(alerts=alerts, screened=screened, params=params,
+                        fingerprint=data.fingerprint(),
+                        weights={k: v for k, v in early.items()
+                                 if k in ("coef", "intercept", "features")})
+
+
+def _score(pairs: pd.DataFrame, entries: pd.DataFrame, fp: pd.DataFrame,
+           prof: pd.DataFrame, texts: pd.Series, stems: pd.DataFrame, n_registry: int,
+           early: dict, config: ScreenConfig) -> pd.DataFrame:
+    if not len(pairs):
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in ALERT_COLUMNS})
+    reg = entries.set_index("entry_id").loc[pairs["entry_id"].to_numpy()].reset_index()
+    new = fp.iloc[pairs["i"].to_numpy()].reset_index(drop=True)
+    newp = prof.iloc[pairs["i"].to_numpy()].reset_index(drop=True)
+    # a name's count: removed accounts in the registry and new accounts sharing its stem
+    new_count = fp["handle_stem"].value_counts()
+    count = (reg["handle_stem"].map(stems.set_index("handle_stem")["n"]).fillna(0)
+             + reg["handle_stem"].map(new_count).fillna(0)).clip(lower=1)
+    p = pd.DataFrame({"handle_stem": reg["handle_stem"], "display_stem": reg["display_stem"],
+                      "handle_skeleton": reg["handle_skeleton"],
+                      MC.NAME_COUNT: count.astype("int64")})
+    p.attrs["n_accounts"] = n_registry + len(fp)
+    s = pd.DataFrame({"handle_stem": new["handle_stem"], "display_stem": new["display_stem"],
+                      "handle_skeleton": new["handle_skeleton"]})
+    out = pd.DataFrame({ACCOUNT_ID: new[ACCOUNT_ID].to_numpy(),
+                        REGISTRY_ACCOUNT_ID: reg[ACCOUNT_ID].astype(str).to_numpy()})
+    for name, values in name_signals(p, s).items():
+        out[name] = values
+    out[MC.AVATAR_DISTANCE], out[MC.AVATAR_SIM] = avatar_similarity(
+        reg["avatar_hash"].astype(object), new["avatar_hash"].astype(object))
+    bio = minhash_similarity(from_bytes(reg["bio_minhash"].tolist()),
+                             from_bytes(new["bio_minhash"].tolist()))
+    out[MC.BIO_SIM] = np.nan_to_num(bio, nan=0.0)
+    reg_links = [_as_list(v) for v in reg["links"]]
+    reg_domains = [_as_list(v) for v in reg["domains"]]
+    out[MC.SHARED_LINKS] = _shared(reg_links, list(new["links"]))
+    out[SHARED_DOMAINS] = _shared(reg_domains, list(new["domains"]))
+    down = pd.to_datetime(reg[MC.TAKEN_DOWN_AT]).dt.tz_localize("UTC")
+    first = pd.to_datetime(newp[MC.FIRST_SEEN], utc=True)
+    out[MC.GAP_HOURS] = ((first - down).dt.total_seconds() / 3600.0).to_numpy()
+    keyed = pd.DataFrame({MC.PREDECESSOR_ID: reg["entry_id"].astype(str).to_numpy(),
+                          MC.SUCCESSOR_ID: out[ACCOUNT_ID].to_numpy()})
+    handles = pd.Series(reg["handle_skeleton"].to_numpy(),
+                        index=reg["entry_id"].astype(str).to_numpy())
+    handles = handles[~handles.index.duplicated()]
+    out[MC.ANNOUNCES], out[MC.MENTIONS_OLD] = announcement_signals(keyed, texts, handles)
+    out[MC.SAME_PLATFORM] = (reg[PLATFORM].astype(str).to_numpy()
+                             == new[PLATFORM].astype(str).to_numpy()).astype("int64")
+    out[MC.SAME_HANDLE] = same_handle(reg[HANDLE].tolist(), new[HANDLE].tolist())
+    out[MC.SCORE] = score(features(_model_frame(out)), early)
+    out[MC.BLOCKS] = ["+".join(n for bit, n in KEY_NAMES.items() if int(b) & bit)
+                      for b in pairs["blocks"]]
+    out[PLATFORM] = new[PLATFORM].to_numpy()
+    out["registry_platform"] = reg[PLATFORM].to_numpy()
+    out[HANDLE] = new[HANDLE].to_numpy()
+    out["registry_handle"] = reg[HANDLE].to_numpy()
+    out[MC.FIRST_SEEN] = first.to_numpy()
+    out[MC.TAKEN_DOWN_AT] = down.to_numpy()
+    out[MC.TAKEDOWN_SOURCE] = reg[MC.TAKEDOWN_SOURCE].to_numpy()
+    out["registry_entry_id"] = reg["entry_id"].astype("int64").to_numpy()
+    out["registry_batch_id"] = reg["batch_id"].astype("int64").to_numpy()
+    out["registry_cluster_id"] = reg["cluster_id"].to_numpy()
+    out["registry_chain_id"] = reg["chain_id"].to_numpy()
+    # one row per (new account, registry account): its best-scoring entry
+    out = out.sort_values([ACCOUNT_ID, MC.SCORE, REGISTRY_ACCOUNT_ID, "registry_entry_id"],
+                          ascending=[True, False, True, True], kind="stable")
+    out = out.drop_duplicates([ACCOUNT_ID, REGISTRY_ACCOUNT_ID, "registry_platform"])
+    out = out[out[MC.SCORE] >= config.min_score]
+    out[MC.RANK] = out.groupby(ACCOUNT_ID, sort=False).cumcount().astype("int64") + 1
+    return out[ALERT_COLUMNS].reset_index(drop=True)
+
+
+def _screened(prof: pd.DataFrame, timed: np.ndarray, alerts: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame({ACCOUNT_ID: prof[ACCOUNT_ID].to_numpy(),
+                        PLATFORM: prof[PLATFORM].to_numpy(),
+                        MC.FIRST_SEEN: pd.to_datetime(prof[MC.FIRST_SEEN], utc=True)})
+    if len(alerts):
+        best = alerts[alerts[MC.RANK] == 1].set_index(ACCOUNT_ID)
+        n = alerts.groupby(ACCOUNT_ID).size()
+        out["n_candidates"] = out[ACCOUNT_ID].map(n).fillna(0).astype("int64")
+        out["best_score"] = out[ACCOUNT_ID].map(best[MC.SCORE])
+        out["best_registry_account_id"] = out[ACCOUNT_ID].map(best[REGISTRY_ACCOUNT_ID])
+    else:
+        out["n_candidates"] = 0
+        out["best_score"] = np.nan
+        out["best_registry_account_id"] = None
+    out["screened"] = timed
+    return out[SCREENED_COLUMNS]

@@ -42,12 +42,13 @@ from netlib.registry.screen import (
     screen,
 )
 from netlib.registry.store import SCHEMA_VERSION, Registry, RegistryError
+from netlib.registry.timeline import created_between, observed_until
 from netlib.safe import write_csv
 
 __all__ = ["Registry", "RegistryError", "SCHEMA_VERSION", "register", "register_dataset",
            "screen", "ScreenConfig", "ScreenResult", "ALERT_COLUMNS", "FINGERPRINT_COLUMNS",
            "account_fingerprints", "removed_fingerprints", "source_label", "write_screen",
-           "screen_path"]
+           "screen_path", "observed_until", "created_between"]
 
 
 def source_label(path: str | Path) -> str:

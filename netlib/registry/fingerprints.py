@@ -50,9 +50,16 @@ FINGERPRINT_COLUMNS = [
 MEMBERSHIP_COLUMNS = ["cluster_id", "chain_id", "chain_position"]
 
 
-def name_forms(values: pd.Series) -> pd.DataFrame:
+def name_forms(values: pd.Series, stems: pd.Series | None = None) -> pd.DataFrame:
     """Skeleton, stem, transliteration and consonant key of each name (computed once per
     distinct name).
+
+    Parameters
+    ----------
+    values : Series
+        Names (handles or display names; missing values give empty forms).
+    stems : Series, optional
+        Their :func:`netlib.mirrors.names.stem` when already known (aligned).
 
     Returns
     -------
@@ -68,13 +75,14 @@ def name_forms(values: pd.Series) -> pd.DataFrame:
     ['maliknews', 'maliknews', 'malik_news', 'cmlkns']
     """
     text = values.astype(object).where(values.notna(), None)
+    known = {} if stems is None else dict(zip(text.tolist(), stems.tolist(), strict=True))
     forms: dict = {}
     for value in pd.unique(text):
         if value is None or (isinstance(value, float) and np.isnan(value)):
             forms[value] = ("", "", None, "")
             continue
         value_str = str(value)
-        st = stem(value_str)
+        st = known[value] if value in known else stem(value_str)
         key = consonant_skeleton(st)
         translit = (transliterate_urdu(value_str)
                     if script_of(value_str) in ("arabic", "mixed") else None)
@@ -133,7 +141,8 @@ def account_fingerprints(data: Dataset, profiles: pd.DataFrame | None = None, *,
     out = pd.DataFrame({ACCOUNT_ID: ids, PLATFORM: prof[PLATFORM].astype(str),
                         HANDLE: prof[HANDLE], DISPLAY_NAME: prof[DISPLAY_NAME]})
     for side in ("handle", "display"):
-        forms = name_forms(out[HANDLE if side == "handle" else DISPLAY_NAME])
+        stems = prof[f"{side}_stem"] if f"{side}_stem" in prof else None
+        forms = name_forms(out[HANDLE if side == "handle" else DISPLAY_NAME], stems)
         out[f"{side}_skeleton"] = forms["skeleton"].to_numpy()
         out[f"{side}_stem"] = forms["stem"].to_numpy()
         out[f"{side}_translit"] = forms["translit"].to_numpy()

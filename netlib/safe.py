@@ -61,7 +61,7 @@ def terminal_text(value: Any) -> str:
 
     Examples
     --------
-    >>> terminal_text("evil\x1b[2Jname\rx")
+    >>> terminal_text("evil\\x1b[2Jname\\rx")
     'evil<U+001B>[2Jname<U+000D>x'
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):

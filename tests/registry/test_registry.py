@@ -337,3 +337,46 @@ def test_register_an_analyze_output_folder(tmp_path, tiny_scenario, monkeypatch)
                                  pseudonymize="k")
     with pytest.raises(ParameterError, match="pseudonymised"):
         register(tmp_path / "reg.duckdb", tmp_path / "pseudo")
+
+
+# --- the loop replayed in time -------------------------------------------------------------
+def test_time_split_registers_only_earlier_removals(tiny_scenario, db):
+    from netlib.registry import created_between, observed_until
+
+    data = tiny_scenario.dataset
+    start = data.actions["timestamp"].min().normalize()
+    split = start + pd.Timedelta(weeks=6)
+    early = observed_until(data, split)
+    later = created_between(data, split, split + pd.Timedelta(weeks=6))
+    down = pd.to_datetime(early.accounts["suspended_at"], utc=True)
+    assert (down.dropna() < split).all()
+    assert (early.actions["timestamp"] < split).all()
+    created = pd.to_datetime(later.accounts["created_at"], utc=True)
+    assert (created.dropna() >= split).all()
+    assert later.accounts["suspended_at"].isna().all()
+    with Registry(db) as reg:
+        register_dataset(reg, early)
+        entries = reg.con.execute("SELECT taken_down_at FROM accounts").df()
+        alerts = screen(later, reg).alerts
+    assert (pd.to_datetime(entries["taken_down_at"]).dt.tz_localize("UTC") < split).all()
+    # every alert's removal precedes the new account's creation, or follows it by no more
+    # than the spare window
+    gap = (pd.to_datetime(alerts["first_seen"], utc=True)
+           - pd.to_datetime(alerts["taken_down_at"], utc=True))
+    assert (gap >= -pd.Timedelta(days=7)).all()
+
+
+def test_early_model_is_shipped_with_a_held_out_reliability_table():
+    from netlib.mirrors import load_weights
+    from netlib.mirrors.model import EARLY_FEATURES, LATE
+
+    w = load_weights()
+    early = w["early"]
+    assert all(early["coef"][f] == 0 for f in LATE)
+    assert set(early["features"]) == set(EARLY_FEATURES)
+    table = pd.DataFrame(early["holdout_reliability"])
+    assert table["n"].sum() > 1000
+    # calibrated: in well-populated bins the observed rate is near the mean score
+    big = table[table["n"] >= 100]
+    assert (big["observed_rate"] - big["mean_score"]).abs().max() < 0.1
+    assert early["holdout_auc"] >= 0.9

@@ -175,15 +175,20 @@ def build_scale(workdir: Path, n_registry: int, n_new: int, seed: int = 0) -> di
     truth = pd.DataFrame({"successor_id": new["account_id"].to_numpy()[succ],
                           "predecessor_id": reg["account_id"].to_numpy()[preds]})
     no_actions = pd.DataFrame(columns=["action_id", "account_id", "timestamp", "kind"])
-    t = time.perf_counter()
-    data = Dataset.from_frames(reg, no_actions, now=pd.Timestamp("2025-06-01", tz="UTC"))
-    t_validate = time.perf_counter() - t
     db = workdir / "registry.duckdb"
     db.unlink(missing_ok=True)
-    t = time.perf_counter()
+    t_validate = t_build = 0.0
+    # added in batches of 100,000 (as a registry grows: one batch per takedown wave)
     with Registry(db) as registry:
-        register_dataset(registry, data, source="scale registry")
-    t_build = time.perf_counter() - t
+        for start_row in range(0, n_registry, 100_000):
+            t = time.perf_counter()
+            data = Dataset.from_frames(reg.iloc[start_row:start_row + 100_000], no_actions,
+                                       now=pd.Timestamp("2025-06-01", tz="UTC"))
+            t_validate += time.perf_counter() - t
+            t = time.perf_counter()
+            register_dataset(registry, data, source=f"scale registry {start_row}")
+            t_build += time.perf_counter() - t
+            print(f"registered {start_row + len(data.accounts):,}", flush=True)
     new.to_parquet(workdir / "new_accounts.parquet")
     truth.to_csv(workdir / "truth.csv", index=False)
     return {"registry_accounts": n_registry, "new_accounts": n_new, "planted": k,

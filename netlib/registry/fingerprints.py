@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,7 @@ from netlib.dataset import Dataset
 from netlib.mirrors import MirrorConfig
 from netlib.mirrors import columns as MC
 from netlib.mirrors.candidates import account_links, account_profiles
-from netlib.mirrors.names import CONSONANT_KEY_PREFIX, skeleton, stem
+from netlib.mirrors.names import CONSONANT_KEY_PREFIX, skeleton, skeleton_and_stem
 from netlib.mirrors.signals import audience
 from netlib.registry.sketch import bio_shingles, minhash, rhythm_histograms, to_bytes
 from netlib.schema import (
@@ -33,7 +34,7 @@ from netlib.schema import (
     PROFILE_IMAGE_HASH,
     TIMESTAMP,
 )
-from netlib.text import consonant_skeleton, script_of, transliterate_urdu
+from netlib.text import consonant_skeleton, transliterate_urdu
 
 __all__ = ["FINGERPRINT_COLUMNS", "account_fingerprints", "removed_fingerprints",
            "domain_of", "name_forms"]
@@ -46,6 +47,8 @@ FINGERPRINT_COLUMNS = [
     "audience_size", "rhythm", "n_actions", CREATED_AT, MC.FIRST_SEEN, MC.LAST_SEEN,
     MC.TAKEN_DOWN_AT, MC.TAKEDOWN_SOURCE,
 ]
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff"
+                            "\ufe70-\ufefe]")
 #: Membership columns :func:`removed_fingerprints` adds.
 MEMBERSHIP_COLUMNS = ["cluster_id", "chain_id", "chain_position"]
 
@@ -82,12 +85,14 @@ def name_forms(values: pd.Series, stems: pd.Series | None = None) -> pd.DataFram
             forms[value] = ("", "", None, "")
             continue
         value_str = str(value)
-        st = known[value] if value in known else stem(value_str)
+        if value in known:
+            sk, st = skeleton(value_str), known[value]
+        else:
+            sk, st = skeleton_and_stem(value_str)
         key = consonant_skeleton(st)
-        translit = (transliterate_urdu(value_str)
-                    if script_of(value_str) in ("arabic", "mixed") else None)
-        forms[value] = (skeleton(value_str), st, translit,
-                        CONSONANT_KEY_PREFIX + key if len(key) >= 3 else "")
+        translit = (transliterate_urdu(value_str) if _ARABIC_LETTER.search(value_str)
+                    else None)
+        forms[value] = (sk, st, translit, CONSONANT_KEY_PREFIX + key if len(key) >= 3 else "")
     rows = [forms[v] for v in text.tolist()]
     return pd.DataFrame(rows, columns=["skeleton", "stem", "translit", "consonant"],
                         index=values.index)
@@ -176,12 +181,11 @@ def account_fingerprints(data: Dataset, profiles: pd.DataFrame | None = None, *,
     totals = hist.sum(axis=1)
     out["rhythm"] = [row.tolist() if t else None for row, t in zip(hist, totals, strict=True)]
     out["n_actions"] = prof["n_actions"].astype("int64").to_numpy()
-    out[CREATED_AT] = pd.to_datetime(acc[CREATED_AT].reindex(ids), utc=True).to_numpy()
+    out[CREATED_AT] = pd.to_datetime(acc[CREATED_AT].reindex(ids), utc=True) \
+        .reset_index(drop=True)
     for col in (MC.FIRST_SEEN, MC.LAST_SEEN, MC.TAKEN_DOWN_AT):
-        out[col] = pd.to_datetime(prof[col], utc=True).to_numpy()
+        out[col] = pd.to_datetime(prof[col], utc=True).reset_index(drop=True)
     out[MC.TAKEDOWN_SOURCE] = prof[MC.TAKEDOWN_SOURCE].to_numpy()
-    for col in (CREATED_AT, MC.FIRST_SEEN, MC.LAST_SEEN, MC.TAKEN_DOWN_AT):
-        out[col] = pd.to_datetime(out[col], utc=True)
     return out[FINGERPRINT_COLUMNS]
 
 

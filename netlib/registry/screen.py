@@ -23,6 +23,7 @@ that the same people run both.
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -51,7 +52,11 @@ from netlib.schema import ACCOUNT_ID, CREATED_AT, DISPLAY_NAME, HANDLE, PLATFORM
 from netlib.units import to_seconds
 
 __all__ = ["ScreenConfig", "ScreenResult", "screen", "ALERT_SIGNALS", "ALERT_COLUMNS",
-           "SCREENED_COLUMNS"]
+           "SCREENED_COLUMNS", "CALIBRATION_FILE", "load_calibration", "calibrate"]
+
+#: The shipped Platt map of the screening score (``netlib/data``), written by
+#: ``python -m netlib.registry.calibration``.
+CALIBRATION_FILE = "screen_calibration.json"
 
 REGISTRY_ACCOUNT_ID = "registry_account_id"
 SHARED_DOMAINS = "shared_domains"
@@ -97,6 +102,10 @@ class ScreenConfig(Options):
         Mirror-model weights holding an ``early`` variant (None: the shipped ones).
     min_score : float
         Candidates scoring below this are left out of the alerts (default 0: all).
+    calibration : str, Path, dict, False or None
+        The Platt map from the early model's raw score to the reported probability (a
+        file or dict with ``a`` and ``b``; None: the shipped
+        ``netlib/data/screen_calibration.json``; False: report the raw score).
 
     Raises
     ------
@@ -119,6 +128,7 @@ class ScreenConfig(Options):
     max_link_accounts: int = 20
     weights: str | Path | dict | None = None
     min_score: float = 0.0
+    calibration: str | Path | dict | bool | None = None
 
     def __post_init__(self) -> None:
         set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
@@ -140,6 +150,51 @@ class ScreenConfig(Options):
                                  f"{type(self.weights).__name__})")
         if isinstance(self.weights, Path):
             set_("weights", str(self.weights))
+        if self.calibration is True or not isinstance(
+                self.calibration, str | Path | dict | bool | None):
+            raise ParameterError("calibration must be a path, a dict, False or None (got "
+                                 f"{self.calibration!r})")
+        if isinstance(self.calibration, Path):
+            set_("calibration", str(self.calibration))
+
+
+def load_calibration(source: str | Path | dict | bool | None = None) -> dict[str, Any] | None:
+    """The Platt map ``{"a", "b", ...}`` (None when ``source`` is False).
+
+    Raises
+    ------
+    ParameterError
+        If the map lacks ``a`` or ``b``.
+    """
+    if source is False:
+        return None
+    if isinstance(source, dict):
+        cal, where = dict(source), "dict"
+    else:
+        path = (Path(__file__).resolve().parents[1] / "data" / CALIBRATION_FILE
+                if source is None else Path(source))
+        cal = json.loads(path.read_text(encoding="utf-8"))
+        where = (f"netlib/data/{CALIBRATION_FILE}" if source is None else str(source))
+    if not {"a", "b"} <= set(cal):
+        raise ParameterError(f"{where}: a calibration needs 'a' and 'b' (Platt scaling)")
+    cal["source"] = where
+    return cal
+
+
+def calibrate(raw: np.ndarray, calibration: dict[str, Any] | None) -> np.ndarray:
+    """``1 / (1 + exp(-(a * logit(raw) + b)))``; ``raw`` unchanged without a map.
+
+    Examples
+    --------
+    >>> calibrate(np.array([0.5]), {"a": 1.0, "b": 0.0}).tolist()
+    [0.5]
+    """
+    raw = np.asarray(raw, dtype=float)
+    if calibration is None:
+        return raw
+    p = np.clip(raw, 1e-9, 1 - 1e-9)
+    z = float(calibration["a"]) * np.log(p / (1 - p)) + float(calibration["b"])
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 #: Columns of :meth:`ScreenResult.evidence`.
@@ -214,7 +269,11 @@ class ScreenResult:
                      "weight": float(self.weights["intercept"]),
                      "contribution": round(float(self.weights["intercept"]), 4)})
         out = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
-        out.attrs.update(score=float(first[MC.SCORE]), rank=int(first[MC.RANK]))
+        # the contributions add up to the raw score's logit; the reported score is that
+        # raw score through the calibration map
+        raw = 1.0 / (1.0 + np.exp(-out.loc[out["kind"] == "feature", "contribution"].sum()))
+        out.attrs.update(score=float(first[MC.SCORE]), rank=int(first[MC.RANK]),
+                         raw_score=float(raw), calibration=self.weights.get("calibration"))
         return out
 
     def _repr_html_(self) -> str:
@@ -251,10 +310,10 @@ def _new_profiles(data: Dataset) -> pd.DataFrame:
     return pd.DataFrame({
         ACCOUNT_ID: ids.to_numpy(), PLATFORM: acc[PLATFORM].astype(str).to_numpy(),
         HANDLE: acc[HANDLE].to_numpy(), DISPLAY_NAME: acc[DISPLAY_NAME].to_numpy(),
-        MC.FIRST_SEEN: first.to_numpy(),
-        MC.LAST_SEEN: pd.to_datetime(ids.map(grouped["max"]), utc=True).to_numpy(),
+        MC.FIRST_SEEN: first.reset_index(drop=True),
+        MC.LAST_SEEN: pd.to_datetime(ids.map(grouped["max"]), utc=True).reset_index(drop=True),
         "n_actions": ids.map(grouped["size"]).fillna(0).astype("int64").to_numpy(),
-        MC.TAKEN_DOWN_AT: pd.Series(pd.NaT, index=acc.index, dtype="datetime64[ns, UTC]"),
+        MC.TAKEN_DOWN_AT: pd.Series(pd.NaT, index=range(len(acc)), dtype="datetime64[ns, UTC]"),
         MC.TAKEDOWN_SOURCE: None})
 
 
@@ -353,6 +412,7 @@ def screen(data: Dataset, registry: Registry, config: ScreenConfig | None = None
         raise ParameterError(f"the mirror weights ({weights.get('source', 'dict')}) hold no "
                              "'early' model; refit them with python -m netlib.mirrors.training")
     early = weights["early"]
+    calibration = load_calibration(config.calibration)
 
     prof = _new_profiles(data)
     timed = prof[MC.FIRST_SEEN].notna().to_numpy()
@@ -400,29 +460,33 @@ def screen(data: Dataset, registry: Registry, config: ScreenConfig | None = None
                 con.unregister(name)
             except Exception:  # noqa: BLE001 - a view that was never registered
                 pass
-    alerts = _score(pairs, entries, fp, prof, texts, stems, n_registry, early, config)
+    alerts = _score(pairs, entries, fp, prof, texts, stems, n_registry, early, calibration,
+                    config)
     screened = _screened(prof, timed, alerts)
     params = {**dataclasses.asdict(config),
               "weights_source": weights.get("source", "dict"), "model": "early",
               "model_features": list(EARLY_FEATURES),
               "model_holdout_auc": early.get("holdout_auc"),
+              "calibration": (None if calibration is None else
+                              {k: calibration[k] for k in ("a", "b", "source")}),
               "registry": registry.path.name, "registry_schema_version":
                   registry.schema_version, "registry_batches": batches,
               "registry_accounts": n_registry, "n_new_accounts": int(len(prof)),
               "n_without_time": int((~timed).sum()),
               "n_with_candidates": int(alerts[ACCOUNT_ID].nunique()) if len(alerts) else 0,
               "n_alerts": int(len(alerts))}
-    if isinstance(params.get("weights"), dict):
+    if isinstance(config.weights, dict):
         params["weights"] = "dict"
     return ScreenResult(alerts=alerts, screened=screened, params=params,
                         fingerprint=data.fingerprint(),
-                        weights={k: v for k, v in early.items()
-                                 if k in ("coef", "intercept", "features")})
+                        weights={**{k: v for k, v in early.items()
+                                    if k in ("coef", "intercept", "features")},
+                                 "calibration": calibration})
 
 
 def _score(pairs: pd.DataFrame, entries: pd.DataFrame, fp: pd.DataFrame,
            prof: pd.DataFrame, texts: pd.Series, stems: pd.DataFrame, n_registry: int,
-           early: dict, config: ScreenConfig) -> pd.DataFrame:
+           early: dict, calibration: dict | None, config: ScreenConfig) -> pd.DataFrame:
     if not len(pairs):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in ALERT_COLUMNS})
     reg = entries.set_index("entry_id").loc[pairs["entry_id"].to_numpy()].reset_index()
@@ -463,7 +527,7 @@ def _score(pairs: pd.DataFrame, entries: pd.DataFrame, fp: pd.DataFrame,
     out[MC.SAME_PLATFORM] = (reg[PLATFORM].astype(str).to_numpy()
                              == new[PLATFORM].astype(str).to_numpy()).astype("int64")
     out[MC.SAME_HANDLE] = same_handle(reg[HANDLE].tolist(), new[HANDLE].tolist())
-    out[MC.SCORE] = score(features(_model_frame(out)), early)
+    out[MC.SCORE] = calibrate(score(features(_model_frame(out)), early), calibration)
     out[MC.BLOCKS] = ["+".join(n for bit, n in KEY_NAMES.items() if int(b) & bit)
                       for b in pairs["blocks"]]
     out[PLATFORM] = new[PLATFORM].to_numpy()

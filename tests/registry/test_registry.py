@@ -380,3 +380,26 @@ def test_early_model_is_shipped_with_a_held_out_reliability_table():
     big = table[table["n"] >= 100]
     assert (big["observed_rate"] - big["mean_score"]).abs().max() < 0.1
     assert early["holdout_auc"] >= 0.9
+
+
+def test_platt_calibration_recovers_a_known_map_and_keeps_the_ranking(tiny_scenario, db):
+    from netlib.registry.calibration import fit_calibration
+
+    rng = np.random.default_rng(0)
+    raw = rng.uniform(0.01, 0.99, 20_000)
+    z = 1.7 * np.log(raw / (1 - raw)) + 0.8
+    labels = rng.random(len(raw)) < 1 / (1 + np.exp(-z))
+    cal = fit_calibration(raw, labels)
+    assert cal["a"] == pytest.approx(1.7, abs=0.1) and cal["b"] == pytest.approx(0.8, abs=0.1)
+    with pytest.raises(ParameterError, match="both"):
+        fit_calibration([0.2, 0.3], [0, 0])
+    data = tiny_scenario.dataset
+    with Registry(db) as reg:
+        register_dataset(reg, data)
+        plain = screen(data, reg, calibration=False).alerts
+        mapped = screen(data, reg, calibration={"a": 2.0, "b": 1.0}).alerts
+    both = plain.merge(mapped, on=["account_id", "registry_account_id"])
+    assert len(both) == len(plain)
+    z = 2.0 * np.log(both["score_x"] / (1 - both["score_x"])) + 1.0
+    assert np.allclose(both["score_y"], 1 / (1 + np.exp(-z)), atol=1e-6)
+    assert (both["rank_x"] == both["rank_y"]).all()

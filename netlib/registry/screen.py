@@ -35,13 +35,12 @@ from netlib.dataset import Dataset
 from netlib.errors import ParameterError
 from netlib.mirrors import MirrorConfig
 from netlib.mirrors import columns as MC
-from netlib.mirrors.candidates import FLAG_WEIGHT, early_texts, mention_stems
+from netlib.mirrors.candidates import FLAG_WEIGHT, early_texts, handle_key, mention_stems
 from netlib.mirrors.model import EARLY_FEATURES, features, load_weights, score
 from netlib.mirrors.signals import (
     announcement_signals,
     avatar_similarity,
     name_signals,
-    same_handle,
 )
 from netlib.options import Options
 from netlib.registry.fingerprints import account_fingerprints
@@ -358,17 +357,6 @@ _ENTRY_COLUMNS = ["entry_id", "batch_id", ACCOUNT_ID, PLATFORM, HANDLE, DISPLAY_
                   "cluster_id", "chain_id"]
 
 
-def _shared(a: list, b: list) -> np.ndarray:
-    return np.fromiter((len(set(x) & set(y)) if len(x) and len(y) else 0
-                        for x, y in zip(a, b, strict=True)), dtype=np.int64, count=len(a))
-
-
-def _as_list(value) -> list:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return []
-    return list(value)
-
-
 def screen(data: Dataset, registry: Registry, config: ScreenConfig | None = None,
            **overrides: Any) -> ScreenResult:
     """Score every account of ``data`` against the removed accounts in ``registry``.
@@ -484,63 +472,149 @@ def screen(data: Dataset, registry: Registry, config: ScreenConfig | None = None
                                  "calibration": calibration})
 
 
+def _long_lists(lists, owners: np.ndarray) -> pd.DataFrame:
+    """``owner, item`` rows of list cells (None and empty lists give no row)."""
+    cells = [[] if v is None or (isinstance(v, float) and np.isnan(v)) else list(v)
+             for v in lists]
+    lens = np.fromiter((len(v) for v in cells), dtype=np.int64, count=len(cells))
+    return pd.DataFrame({"owner": np.repeat(owners, lens),
+                         "item": [x for v in cells for x in v]})
+
+
+def _shared_items(ei: np.ndarray, ni: np.ndarray, reg_long: pd.DataFrame,
+                  new_long: pd.DataFrame) -> np.ndarray:
+    """How many items (links, domains) each pair (entry ei, new account ni) shares."""
+    out = np.zeros(len(ei), dtype=np.int64)
+    if not len(reg_long) or not len(new_long):
+        return out
+    pairs = pd.DataFrame({"pair": np.arange(len(ei)), "e": ei, "n": ni})
+    pairs = pairs[pairs["n"].isin(set(new_long["owner"]))
+                  & pairs["e"].isin(set(reg_long["owner"]))]
+    if not len(pairs):
+        return out
+    hit = (pairs.merge(reg_long.rename(columns={"owner": "e"}), on="e")
+           .merge(new_long.rename(columns={"owner": "n"}), on=["n", "item"]))
+    counts = hit.groupby("pair").size()
+    out[counts.index.to_numpy()] = counts.to_numpy()
+    return out
+
+
+def _hex_bits(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of at most 16 hex digits as uint64, and their length (0: missing/unusable)."""
+    bits = np.zeros(len(values), dtype=np.uint64)
+    length = np.zeros(len(values), dtype=np.int64)
+    for i, v in enumerate(values):
+        if isinstance(v, str) and 0 < len(v) <= 16:
+            try:
+                bits[i] = np.uint64(int(v, 16))
+            except ValueError:
+                continue
+            length[i] = len(v)
+    return bits, length
+
+
+def _avatar(reg_hash: np.ndarray, new_hash: np.ndarray, ei: np.ndarray,
+            ni: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`netlib.mirrors.signals.avatar_similarity` per pair, vectorised for hashes of
+    up to 64 bits (longer ones go through that function)."""
+    rb, rl = _hex_bits(reg_hash)
+    nb, nl = _hex_bits(new_hash)
+    dist = np.full(len(ei), np.nan)
+    sim = np.full(len(ei), np.nan)
+    fast = (rl[ei] > 0) & (rl[ei] == nl[ni])
+    d = np.bitwise_count(rb[ei[fast]] ^ nb[ni[fast]]).astype(float)
+    dist[fast] = d
+    sim[fast] = np.clip(1.0 - d / rl[ei[fast]], 0.0, 1.0)
+    long_r = np.array([isinstance(v, str) and len(v) > 16 for v in reg_hash], dtype=bool)
+    slow = long_r[ei]
+    if slow.any():
+        dist[slow], sim[slow] = avatar_similarity(
+            pd.Series(reg_hash[ei[slow]], dtype=object), pd.Series(new_hash[ni[slow]],
+                                                                   dtype=object))
+    return dist, sim
+
+
 def _score(pairs: pd.DataFrame, entries: pd.DataFrame, fp: pd.DataFrame,
            prof: pd.DataFrame, texts: pd.Series, stems: pd.DataFrame, n_registry: int,
            early: dict, calibration: dict | None, config: ScreenConfig) -> pd.DataFrame:
     if not len(pairs):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in ALERT_COLUMNS})
-    reg = entries.set_index("entry_id").loc[pairs["entry_id"].to_numpy()].reset_index()
-    new = fp.iloc[pairs["i"].to_numpy()].reset_index(drop=True)
-    newp = prof.iloc[pairs["i"].to_numpy()].reset_index(drop=True)
+    entries = entries.reset_index(drop=True)
+    ei = pd.Series(np.arange(len(entries)), index=entries["entry_id"].to_numpy()) \
+        .reindex(pairs["entry_id"].to_numpy()).to_numpy()
+    ni = pairs["i"].to_numpy()
+    col = lambda frame, name: frame[name].to_numpy(dtype=object)  # noqa: E731
     # a name's count: removed accounts in the registry and new accounts sharing its stem
     new_count = fp["handle_stem"].value_counts()
-    count = (reg["handle_stem"].map(stems.set_index("handle_stem")["n"]).fillna(0)
-             + reg["handle_stem"].map(new_count).fillna(0)).clip(lower=1)
-    p = pd.DataFrame({"handle_stem": reg["handle_stem"], "display_stem": reg["display_stem"],
-                      "handle_skeleton": reg["handle_skeleton"],
-                      MC.NAME_COUNT: count.astype("int64")})
+    count = (entries["handle_stem"].map(stems.set_index("handle_stem")["n"]).fillna(0)
+             + entries["handle_stem"].map(new_count).fillna(0)).clip(lower=1)
+    p = pd.DataFrame({"handle_stem": col(entries, "handle_stem")[ei],
+                      "display_stem": col(entries, "display_stem")[ei],
+                      "handle_skeleton": col(entries, "handle_skeleton")[ei],
+                      MC.NAME_COUNT: count.to_numpy(dtype="int64")[ei]})
     p.attrs["n_accounts"] = n_registry + len(fp)
-    s = pd.DataFrame({"handle_stem": new["handle_stem"], "display_stem": new["display_stem"],
-                      "handle_skeleton": new["handle_skeleton"]})
-    out = pd.DataFrame({ACCOUNT_ID: new[ACCOUNT_ID].to_numpy(),
-                        REGISTRY_ACCOUNT_ID: reg[ACCOUNT_ID].astype(str).to_numpy()})
+    s = pd.DataFrame({"handle_stem": col(fp, "handle_stem")[ni],
+                      "display_stem": col(fp, "display_stem")[ni],
+                      "handle_skeleton": col(fp, "handle_skeleton")[ni]})
+    out = pd.DataFrame({ACCOUNT_ID: col(fp, ACCOUNT_ID)[ni],
+                        REGISTRY_ACCOUNT_ID: entries[ACCOUNT_ID].astype(str)
+                        .to_numpy(dtype=object)[ei]})
     for name, values in name_signals(p, s).items():
         out[name] = values
-    out[MC.AVATAR_DISTANCE], out[MC.AVATAR_SIM] = avatar_similarity(
-        reg["avatar_hash"].astype(object), new["avatar_hash"].astype(object))
-    bio = minhash_similarity(from_bytes(reg["bio_minhash"].tolist()),
-                             from_bytes(new["bio_minhash"].tolist()))
+    del p, s
+    out[MC.AVATAR_DISTANCE], out[MC.AVATAR_SIM] = _avatar(
+        col(entries, "avatar_hash"), col(fp, "avatar_hash"), ei, ni)
+    reg_sig = from_bytes(entries["bio_minhash"].tolist())
+    new_sig = from_bytes(fp["bio_minhash"].tolist())
+    bio = np.zeros(len(ei))
+    for start in range(0, len(ei), 200_000):
+        part = slice(start, start + 200_000)
+        bio[part] = minhash_similarity(reg_sig[ei[part]], new_sig[ni[part]])
     out[MC.BIO_SIM] = np.nan_to_num(bio, nan=0.0)
-    reg_links = [_as_list(v) for v in reg["links"]]
-    reg_domains = [_as_list(v) for v in reg["domains"]]
-    out[MC.SHARED_LINKS] = _shared(reg_links, list(new["links"]))
-    out[SHARED_DOMAINS] = _shared(reg_domains, list(new["domains"]))
-    down = pd.to_datetime(reg[MC.TAKEN_DOWN_AT]).dt.tz_localize("UTC")
-    first = pd.to_datetime(newp[MC.FIRST_SEEN], utc=True)
+    del reg_sig, new_sig
+    positions = np.arange(len(entries))
+    new_positions = np.arange(len(fp))
+    for column, name in (("links", MC.SHARED_LINKS), ("domains", SHARED_DOMAINS)):
+        out[name] = _shared_items(ei, ni, _long_lists(entries[column], positions),
+                                  _long_lists(fp[column], new_positions))
+    down_all = pd.to_datetime(entries[MC.TAKEN_DOWN_AT]).dt.tz_localize("UTC")
+    first_all = pd.to_datetime(prof[MC.FIRST_SEEN], utc=True)
+    down = down_all.iloc[ei].reset_index(drop=True)
+    first = first_all.iloc[ni].reset_index(drop=True)
     out[MC.GAP_HOURS] = ((first - down).dt.total_seconds() / 3600.0).to_numpy()
-    keyed = pd.DataFrame({MC.PREDECESSOR_ID: reg["entry_id"].astype(str).to_numpy(),
-                          MC.SUCCESSOR_ID: out[ACCOUNT_ID].to_numpy()})
-    handles = pd.Series(reg["handle_skeleton"].to_numpy(),
-                        index=reg["entry_id"].astype(str).to_numpy())
-    handles = handles[~handles.index.duplicated()]
-    out[MC.ANNOUNCES], out[MC.MENTIONS_OLD] = announcement_signals(keyed, texts, handles)
-    out[MC.SAME_PLATFORM] = (reg[PLATFORM].astype(str).to_numpy()
-                             == new[PLATFORM].astype(str).to_numpy()).astype("int64")
-    out[MC.SAME_HANDLE] = same_handle(reg[HANDLE].tolist(), new[HANDLE].tolist())
+    announced = np.zeros(len(ei), dtype=np.int64)
+    mentions = np.zeros(len(ei), dtype=np.int64)
+    talking = np.flatnonzero(pd.Series(out[ACCOUNT_ID]).isin(set(texts.index)).to_numpy())
+    if len(talking):
+        keyed = pd.DataFrame({MC.PREDECESSOR_ID: entries["entry_id"].astype(str)
+                              .to_numpy(dtype=object)[ei[talking]],
+                              MC.SUCCESSOR_ID: out[ACCOUNT_ID].to_numpy()[talking]})
+        handles = pd.Series(col(entries, "handle_skeleton"),
+                            index=entries["entry_id"].astype(str).to_numpy())
+        announced[talking], mentions[talking] = announcement_signals(keyed, texts, handles)
+    out[MC.ANNOUNCES], out[MC.MENTIONS_OLD] = announced, mentions
+    reg_platform = entries[PLATFORM].astype(str).to_numpy(dtype=object)
+    new_platform = fp[PLATFORM].astype(str).to_numpy(dtype=object)
+    out[MC.SAME_PLATFORM] = (reg_platform[ei] == new_platform[ni]).astype("int64")
+    reg_key = np.array([handle_key(h) for h in entries[HANDLE]], dtype=object)
+    new_key = np.array([handle_key(h) for h in fp[HANDLE]], dtype=object)
+    long_enough = np.array([len(k) >= 3 for k in reg_key], dtype=bool)
+    out[MC.SAME_HANDLE] = (long_enough[ei] & (reg_key[ei] == new_key[ni])).astype("int64")
     out[MC.SCORE] = calibrate(score(features(_model_frame(out)), early), calibration)
-    out[MC.BLOCKS] = ["+".join(n for bit, n in KEY_NAMES.items() if int(b) & bit)
-                      for b in pairs["blocks"]]
-    out[PLATFORM] = new[PLATFORM].to_numpy()
-    out["registry_platform"] = reg[PLATFORM].to_numpy()
-    out[HANDLE] = new[HANDLE].to_numpy()
-    out["registry_handle"] = reg[HANDLE].to_numpy()
-    out[MC.FIRST_SEEN] = first.to_numpy()
-    out[MC.TAKEN_DOWN_AT] = down.to_numpy()
-    out[MC.TAKEDOWN_SOURCE] = reg[MC.TAKEDOWN_SOURCE].to_numpy()
-    out["registry_entry_id"] = reg["entry_id"].astype("int64").to_numpy()
-    out["registry_batch_id"] = reg["batch_id"].astype("int64").to_numpy()
-    out["registry_cluster_id"] = reg["cluster_id"].to_numpy()
-    out["registry_chain_id"] = reg["chain_id"].to_numpy()
+    names = {int(b): "+".join(n for bit, n in KEY_NAMES.items() if int(b) & bit)
+             for b in pd.unique(pairs["blocks"])}
+    out[MC.BLOCKS] = pairs["blocks"].astype("int64").map(names).to_numpy()
+    out[PLATFORM] = new_platform[ni]
+    out["registry_platform"] = reg_platform[ei]
+    out[HANDLE] = col(fp, HANDLE)[ni]
+    out["registry_handle"] = col(entries, HANDLE)[ei]
+    out[MC.FIRST_SEEN] = first
+    out[MC.TAKEN_DOWN_AT] = down
+    out[MC.TAKEDOWN_SOURCE] = col(entries, MC.TAKEDOWN_SOURCE)[ei]
+    out["registry_entry_id"] = entries["entry_id"].to_numpy(dtype="int64")[ei]
+    out["registry_batch_id"] = entries["batch_id"].to_numpy(dtype="int64")[ei]
+    out["registry_cluster_id"] = col(entries, "cluster_id")[ei]
+    out["registry_chain_id"] = col(entries, "chain_id")[ei]
     # one row per (new account, registry account): its best-scoring entry
     out = out.sort_values([ACCOUNT_ID, MC.SCORE, REGISTRY_ACCOUNT_ID, "registry_entry_id"],
                           ascending=[True, False, True, True], kind="stable")

@@ -548,14 +548,15 @@ def _score(pairs: pd.DataFrame, entries: pd.DataFrame, fp: pd.DataFrame,
     new_count = fp["handle_stem"].value_counts()
     count = (entries["handle_stem"].map(stems.set_index("handle_stem")["n"]).fillna(0)
              + entries["handle_stem"].map(new_count).fillna(0)).clip(lower=1)
+    # object columns: the names go straight back to lists for rapidfuzz (no string arrays)
     p = pd.DataFrame({"handle_stem": col(entries, "handle_stem")[ei],
                       "display_stem": col(entries, "display_stem")[ei],
                       "handle_skeleton": col(entries, "handle_skeleton")[ei],
-                      MC.NAME_COUNT: count.to_numpy(dtype="int64")[ei]})
+                      MC.NAME_COUNT: count.to_numpy(dtype="int64")[ei]}, dtype=object)
     p.attrs["n_accounts"] = n_registry + len(fp)
     s = pd.DataFrame({"handle_stem": col(fp, "handle_stem")[ni],
                       "display_stem": col(fp, "display_stem")[ni],
-                      "handle_skeleton": col(fp, "handle_skeleton")[ni]})
+                      "handle_skeleton": col(fp, "handle_skeleton")[ni]}, dtype=object)
     out = pd.DataFrame({ACCOUNT_ID: col(fp, ACCOUNT_ID)[ni],
                         REGISTRY_ACCOUNT_ID: entries[ACCOUNT_ID].astype(str)
                         .to_numpy(dtype=object)[ei]})

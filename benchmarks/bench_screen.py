@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -205,9 +206,9 @@ def scale_child(workdir: Path) -> dict:
     t_load = time.perf_counter() - t0
     rss_load = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with Registry(workdir / "registry.duckdb", read_only=True) as registry:
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         res = screen(data, registry)
-        t_screen = time.perf_counter() - t1
+        t_screen, c_screen = time.perf_counter() - t1, time.process_time() - c1
     truth = pd.read_csv(workdir / "truth.csv", dtype=str)
     planted = set(zip(truth["successor_id"], truth["predecessor_id"], strict=True))
     a = res.alerts
@@ -217,6 +218,7 @@ def scale_child(workdir: Path) -> dict:
     y = np.array([(x, z) in planted for x, z in zip(a["account_id"], a["registry_account_id"],
                                                     strict=True)])
     return {"load_seconds": round(t_load, 1), "screen_seconds": round(t_screen, 1),
+            "screen_cpu_seconds": round(c_screen, 1), "load_average": os.getloadavg()[0],
             "total_seconds": round(time.perf_counter() - t0, 1),
             "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             "rss_after_load_mib": round(rss_load), "alerts": int(len(a)),

@@ -13,15 +13,17 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from netlib import pipeline, synth
+from netlib import pipeline, registry, synth
 from netlib.coordination import write_coshare_pairs
 from netlib.errors import NetlibError, ParameterError
 from netlib.io import detect_format, load
 from netlib.io.scenario import write_scenario
 from netlib.report.stix import write_sharing_package
+from netlib.safe import terminal_text
 from netlib.units import memory_size, seed_value
 
 __all__ = ["main"]
+
 
 def _seed(text: str) -> int:
     """argparse type: a seed is a whole number from 0 to 2**32 - 1."""
@@ -126,6 +128,121 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_table(frame) -> None:
+    """Print a frame on the terminal with every text cell made safe (hostile handles)."""
+    shown = frame.astype(object).map(terminal_text)
+    print(shown.to_string(index=False) if len(shown) else "(none)")
+
+
+def _cmd_registry_add(args: argparse.Namespace) -> int:
+    args.path = args.data or args.source  # what load_options detects the format of
+    config = {"infer_takedowns": not args.no_infer}
+    if args.silent_after is not None:
+        config["silent_after"] = args.silent_after
+    batch = registry.register(args.db, args.source, data=args.data, format=args.format,
+                              config=pipeline.CONFIGS["mirrors"](**config),
+                              load_options=load_options(args))
+    print(f"batch {batch['batch_id']}: {batch['n_removed']:,} removed accounts in "
+          f"{terminal_text(batch['source'])}; {batch['n_added']:,} added, "
+          f"{batch['n_duplicate']:,} already recorded ({args.db})")
+    return 0
+
+
+def _cmd_registry_list(args: argparse.Namespace) -> int:
+    with registry.Registry(args.db, read_only=True) as reg:
+        print(f"{terminal_text(reg.path.name)}: schema version {reg.schema_version}, "
+              f"{len(reg):,} entries")
+        if args.batches:
+            _print_table(reg.batches())
+        else:
+            _print_table(reg.accounts(limit=args.limit))
+    return 0
+
+
+def _rhythm_line(value) -> str:
+    """An hour-of-week histogram in words: its total and busiest hour."""
+    if not isinstance(value, list | tuple) and not hasattr(value, "__array__"):
+        return "(none)"
+    counts = list(value)
+    busiest = max(range(len(counts)), key=counts.__getitem__)
+    days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    return (f"{int(sum(counts))} actions by hour of week (UTC); busiest "
+            f"{days[busiest // 24]} {busiest % 24:02d}h")
+
+
+def _cmd_registry_show(args: argparse.Namespace) -> int:
+    with registry.Registry(args.db, read_only=True) as reg:
+        rows = reg.show(args.account)
+    if not len(rows):
+        print(f"no entry for {terminal_text(args.account)}")
+        return 1
+    for _, row in rows.iterrows():
+        print(f"--- entry {row['entry_id']} (batch {row['batch_id']})")
+        for name, value in row.items():
+            if name in ("bio_minhash", "audience_minhash"):
+                value = (f"MinHash, {len(value) // 4} positions"
+                         if isinstance(value, bytes | bytearray) else "(none)")
+            elif name == "rhythm":
+                value = _rhythm_line(value)
+            print(f"{name}: {terminal_text(value)}")
+    return 0
+
+
+def _cmd_screen(args: argparse.Namespace) -> int:
+    options = {k: getattr(args, k) for k in ("max_candidates", "min_score")
+               if getattr(args, k) is not None}
+    result, written = registry.screen_path(
+        args.path, args.registry, args.out, format=args.format,
+        config=registry.ScreenConfig(**options), load_options=load_options(args))
+    print(terminal_text(repr(result)))
+    for path in written:
+        print(path)
+    return 0
+
+
+def _add_registry_parsers(sub) -> None:
+    """``netlib registry add|list|show`` and ``netlib screen``."""
+    p = sub.add_parser("registry", help="a registry of removed accounts (DuckDB file)")
+    reg = p.add_subparsers(dest="registry_command", required=True)
+    q = reg.add_parser("add", help="record the removed accounts of a dataset or an "
+                                   "analyze output folder")
+    q.add_argument("source", help="data folder or export file, or a netlib analyze output")
+    q.add_argument("--db", required=True, help="registry file (created when missing)")
+    q.add_argument("--data", default=None,
+                   help="with an output folder: its dataset, if run.json's is not found")
+    q.add_argument("--format", default=None)
+    q.add_argument("--silent-after", default=None,
+                   help="an account silent this long before the data ends counts as gone")
+    q.add_argument("--no-infer", action="store_true",
+                   help="record only known removals (no inference from silence)")
+    q.add_argument("--phone-key", default=None, metavar="KEY",
+                   help="key for hashing phone-number senders (WhatsApp)")
+    q.set_defaults(func=_cmd_registry_add)
+    q = reg.add_parser("list", help="print the registry's entries (or its batches)")
+    q.add_argument("--db", required=True)
+    q.add_argument("--limit", type=int, default=200, help="entries to print (default 200)")
+    q.add_argument("--batches", action="store_true", help="print the batches instead")
+    q.set_defaults(func=_cmd_registry_list)
+    q = reg.add_parser("show", help="print every entry of one account (id or handle)")
+    q.add_argument("account")
+    q.add_argument("--db", required=True)
+    q.set_defaults(func=_cmd_registry_show)
+
+    p = sub.add_parser("screen", help="score new accounts against a registry of removed "
+                                      "accounts (at creation)")
+    p.add_argument("path", help="the new accounts: data folder or export file")
+    p.add_argument("--registry", required=True, help="registry file")
+    p.add_argument("--out", required=True, help="output folder (alerts.csv, screened.csv)")
+    p.add_argument("--format", default=None)
+    p.add_argument("--max-candidates", type=int, default=None,
+                   help="removed accounts scored per new account (default 20)")
+    p.add_argument("--min-score", type=float, default=None,
+                   help="leave out alerts scoring below this (default 0)")
+    p.add_argument("--phone-key", default=None, metavar="KEY",
+                   help="key for hashing phone-number senders (WhatsApp)")
+    p.set_defaults(func=_cmd_screen)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="netlib",
@@ -214,6 +331,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--identity", default="netlib analysis",
                    help="name of the analysing organisation in the bundle")
     p.set_defaults(func=_cmd_export)
+
+    _add_registry_parsers(sub)
     return parser
 
 

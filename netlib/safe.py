@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["escape_html", "show_controls", "BIDI_CONTROLS", "FORMULA_START", "csv_cell",
+__all__ = ["escape_html", "show_controls", "terminal_text", "BIDI_CONTROLS", "FORMULA_START", "csv_cell",
            "csv_frame", "csv_text", "write_csv"]
 
 #: Characters that reorder or hide text when displayed: the bidi embeddings, overrides and
@@ -46,6 +46,27 @@ def show_controls(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return _BIDI.sub(lambda m: f"<U+{ord(m.group()):04X}>", str(value))
+
+
+_TERMINAL_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f" + BIDI_CONTROLS + "\u2028\u2029\ufeff\ufff9-\ufffb]")
+
+
+def terminal_text(value: Any) -> str:
+    """``str(value)`` safe to print on a terminal: control characters shown as codes.
+
+    Escape sequences (``ESC [``...), carriage returns, line breaks, bidi controls and the
+    other C0/C1 controls are written as visible ``<U+XXXX>`` codes, so a handle can neither
+    recolour the screen, overwrite the line before it, nor display reversed.
+
+    Examples
+    --------
+    >>> terminal_text("evil\\x1b[2Jname\\rx")
+    'evil<U+001B>[2Jname<U+000D>x'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return _TERMINAL_UNSAFE.sub(lambda m: f"<U+{ord(m.group()):04X}>", str(value))
 
 
 def escape_html(value: Any) -> str:

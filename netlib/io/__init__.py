@@ -33,6 +33,11 @@ import pandas as pd
 
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError
+from netlib.io.analysis_output import (
+    AnalysisOutput,
+    looks_like_analysis_output,
+    read_analysis_output,
+)
 from netlib.io.coortweet import looks_like_coortweet, read_coortweet
 from netlib.io.crowdtangle import looks_like_crowdtangle, read_crowdtangle
 from netlib.io.fivethirtyeight import looks_like_fivethirtyeight, read_fivethirtyeight
@@ -54,6 +59,7 @@ __all__ = ["load", "read_interchange", "write_interchange", "read_twitter_io_arc
            "read_telethon", "read_whatsapp", "read_crowdtangle",
            "read_threat_indicators", "looks_like_threat_indicators",
            "read_meta_content_library", "read_meta_dyi",
+           "AnalysisOutput", "read_analysis_output", "looks_like_analysis_output",
            "FORMATS", "register_format", "detect_format"]
 
 #: name -> (reader, detector). Readers take a path; detectors say if a path is theirs.

@@ -218,12 +218,9 @@ def pair_signals(data: Dataset, pairs: pd.DataFrame, profiles: pd.DataFrame, *,
     for name, values in _sig.name_signals(p, s).items():
         out[name] = values
     acc = data.accounts.set_index(data.accounts[ACCOUNT_ID].astype(str))
-    dist = _sig.avatar_distance(acc[PROFILE_IMAGE_HASH].reindex(out[C.PREDECESSOR_ID]),
-                                acc[PROFILE_IMAGE_HASH].reindex(out[C.SUCCESSOR_ID]))
-    bits = acc[PROFILE_IMAGE_HASH].reindex(out[C.PREDECESSOR_ID]).astype("string") \
-        .str.len().to_numpy(dtype=float) * 4.0
-    out[C.AVATAR_DISTANCE] = dist
-    out[C.AVATAR_SIM] = np.clip(1.0 - dist / np.maximum(bits / 4.0, 1.0), 0.0, 1.0)
+    out[C.AVATAR_DISTANCE], out[C.AVATAR_SIM] = _sig.avatar_similarity(
+        acc[PROFILE_IMAGE_HASH].reindex(out[C.PREDECESSOR_ID]),
+        acc[PROFILE_IMAGE_HASH].reindex(out[C.SUCCESSOR_ID]))
     out[C.BIO_SIM] = _sig.text_similarity(acc[BIO].reindex(out[C.PREDECESSOR_ID]),
                                           acc[BIO].reindex(out[C.SUCCESSOR_ID]))
     out[C.SHARED_LINKS] = _sig.shared_links(out, links)

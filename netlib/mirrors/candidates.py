@@ -46,11 +46,13 @@ from netlib.schema import (
 )
 
 __all__ = ["account_profiles", "account_links", "candidate_pairs", "infer_takedowns",
-           "BLOCK_NAMES", "TAKEDOWN_SOURCES"]
+           "name_keys", "avatar_keys", "handle_key", "normalize_link", "early_texts",
+           "mention_stems", "BLOCK_NAMES", "FLAG_WEIGHT", "TAKEDOWN_SOURCES"]
 
 BLOCK_NAMES = {1: "name", 2: "edit", 4: "affix", 8: "avatar", 16: "link", 32: "audience",
                64: "followees", 128: "reused"}
-_FLAG_WEIGHT = {1: 4, 2: 2, 4: 1, 8: 4, 16: 4, 32: 2, 64: 2, 128: 8}
+#: How much a shared key of each kind counts when the strongest candidates are kept.
+FLAG_WEIGHT = {1: 4, 2: 2, 4: 1, 8: 4, 16: 4, 32: 2, 64: 2, 128: 8}
 _URL_IN_TEXT = re.compile(r"(?:https?://|www\.|t\.me/|chat\.whatsapp\.com/)[^\s<>\"')]+",
                           re.IGNORECASE)
 _MENTION = re.compile(r"@([\w.]{2,40})", re.UNICODE)
@@ -157,7 +159,8 @@ def infer_takedowns(actions: pd.DataFrame, *, factor: float = 3.0,
     return res[cols]
 
 
-def _handle_key(value) -> str:
+def handle_key(value) -> str:
+    """A handle as a platform compares it: without ``@``, case-folded ("" when missing)."""
     return str(value).strip().lstrip("@").casefold() if isinstance(value, str) else ""
 
 
@@ -239,7 +242,7 @@ def account_profiles(data: Dataset, *, silent_after: pd.Timedelta | None = None,
         source[silent] = "inferred"
         # a handle is held by one account at a time: a later account using the exact
         # handle means this one was renamed, deleted or removed before it
-        key = pd.Series([_handle_key(h) for h in out[HANDLE]])
+        key = pd.Series([handle_key(h) for h in out[HANDLE]])
         first_ns = _utc_ns(out[C.FIRST_SEEN])
         last_ns = _utc_ns(last_act)
         later = pd.DataFrame({"key": key, "first": first_ns})
@@ -258,18 +261,35 @@ def account_profiles(data: Dataset, *, silent_after: pd.Timedelta | None = None,
     return out
 
 
-def _norm_link(link: str) -> str:
+def normalize_link(link: str) -> str:
+    """A link without scheme, ``www.``/``m.`` and trailing punctuation, lower-cased.
+
+    Examples
+    --------
+    >>> normalize_link("HTTPS://www.Example.org/a/")
+    'example.org/a'
+    """
     link = link.strip().strip(".,;:!?").lower()
     link = re.sub(r"^https?://", "", link)
     link = re.sub(r"^(www\.|m\.|mobile\.)", "", link)
     return link.rstrip("/")
 
 
-def account_links(data: Dataset, *, max_accounts: int = 20) -> pd.DataFrame:
+def account_links(data: Dataset, *, max_accounts: int = 20,
+                  first_posts: int | None = None) -> pd.DataFrame:
     """Rare links per account: profile URL, links in the bio, and posted URLs.
 
     A link used by more than ``max_accounts`` accounts (a news site, a popular video)
     says nothing about identity and is left out.
+
+    Parameters
+    ----------
+    data : Dataset
+    max_accounts : int
+        Links used by more accounts than this are left out.
+    first_posts : int, optional
+        Only the URLs of each account's first ``first_posts`` actions (what exists soon
+        after its creation); every posted URL when omitted.
 
     Returns
     -------
@@ -283,6 +303,9 @@ def account_links(data: Dataset, *, max_accounts: int = 20) -> pd.DataFrame:
     parts.append(pd.DataFrame({ACCOUNT_ID: acc[ACCOUNT_ID].astype(str), "link": found})
                  .explode("link"))
     act = data.actions
+    if first_posts is not None and len(act):
+        act = act.sort_values(TIMESTAMP, kind="stable").groupby(ACCOUNT_ID, sort=False) \
+            .head(first_posts)
     if len(act) and act[URLS].notna().any():
         posted = act.loc[act[URLS].notna(), [ACCOUNT_ID, URLS]]
         parts.append(pd.DataFrame({ACCOUNT_ID: posted[ACCOUNT_ID].astype(str),
@@ -290,7 +313,7 @@ def account_links(data: Dataset, *, max_accounts: int = 20) -> pd.DataFrame:
                      .explode("link"))
     links = pd.concat(parts, ignore_index=True).dropna()
     links = pd.DataFrame({ACCOUNT_ID: links[ACCOUNT_ID].astype(str).to_numpy(),
-                          "link": [_norm_link(str(x)) for x in links["link"]]}, dtype=object)
+                          "link": [normalize_link(str(x)) for x in links["link"]]}, dtype=object)
     links = links[links["link"].map(len) > 3].drop_duplicates()
     n = links.groupby("link")[ACCOUNT_ID].transform("size")
     links = links.assign(n_accounts=n.astype("int64"))
@@ -329,7 +352,25 @@ def _long(ids: np.ndarray, values: list[list[str]], flag: int) -> pd.DataFrame:
                          "flag": np.full(len(flat), flag, dtype=np.int64)})
 
 
-def _name_keys(prof: pd.DataFrame, mentions: pd.Series | None) -> pd.DataFrame:
+def name_keys(prof: pd.DataFrame, mentions: pd.Series | None,
+              consonant: list[list[str]] | None = None) -> pd.DataFrame:
+    """Name blocking keys (``s``, ``d``, ``p/q`` and consonant keys; see the module docstring).
+
+    Parameters
+    ----------
+    prof : DataFrame
+        ``account_id, handle, display_name, handle_stem, display_stem``.
+    mentions : Series, optional
+        Stems of handles @-mentioned in first posts (index: account_id).
+    consonant : list of lists of str, optional
+        Each account's :func:`~netlib.mirrors.names.consonant_keys` when already known
+        (computed from ``handle`` and ``display_name`` otherwise).
+
+    Returns
+    -------
+    DataFrame
+        ``id, key, flag`` (``flag``: the key's bit in :data:`BLOCK_NAMES`).
+    """
     ids = prof[ACCOUNT_ID].to_numpy()
     hs = prof["handle_stem"].tolist()
     ds = prof["display_stem"].tolist()
@@ -341,8 +382,9 @@ def _name_keys(prof: pd.DataFrame, mentions: pd.Series | None) -> pd.DataFrame:
         _long(ids, [[f"d{x}" for x in _deletions(h)] for h in hs], 2),
         _long(ids, [[f"p{h[:5]}", f"q{h[-5:]}"] if len(h) >= 7 else [] for h in hs], 4),
         # script-neutral consonant key: an Urdu name meets its Roman-Urdu spellings
-        _long(ids, [consonant_keys(h, d) for h, d in zip(prof[HANDLE], prof[DISPLAY_NAME],
-                                                         strict=True)], 2),
+        _long(ids, consonant if consonant is not None else
+              [consonant_keys(h, d) for h, d in zip(prof[HANDLE], prof[DISPLAY_NAME],
+                                                    strict=True)], 2),
     ]
     if mentions is not None and len(mentions):
         frames.append(pd.DataFrame({"id": mentions.index.to_numpy(),
@@ -351,7 +393,11 @@ def _name_keys(prof: pd.DataFrame, mentions: pd.Series | None) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _avatar_keys(prof_hash: pd.Series, ids: np.ndarray, bands: int = 4) -> pd.DataFrame:
+def avatar_keys(prof_hash: pd.Series, ids: np.ndarray, bands: int = 4) -> pd.DataFrame:
+    """Avatar blocking keys: the hex hash cut into ``bands`` bands (``id, key, flag``).
+
+    Two hashes a few bits apart share at least one band exactly.
+    """
     text = prof_hash.astype("string").str.lower().str.strip()
     ok = text.notna() & text.str.fullmatch(r"[0-9a-f]{8,}").fillna(False)
     values: list[list[str]] = []
@@ -406,8 +452,8 @@ def candidate_pairs(prof: pd.DataFrame, *, avatars: pd.Series, links: pd.DataFra
                           C.SUCCESSOR_ID: pd.Series(dtype=object),
                           C.BLOCKS: pd.Series(dtype="int64")})
     keys = pd.concat([
-        _name_keys(prof, mentions),
-        _avatar_keys(avatars.reset_index(drop=True), ids),
+        name_keys(prof, mentions),
+        avatar_keys(avatars.reset_index(drop=True), ids),
         pd.DataFrame({"id": links[ACCOUNT_ID].to_numpy(), "key": "l" + links["link"],
                       "flag": 16}),
         *([] if social is None else [
@@ -466,7 +512,7 @@ def candidate_pairs(prof: pd.DataFrame, *, avatars: pd.Series, links: pd.DataFra
     pair_code = pairs["p"].to_numpy() * len(ids) + pairs["s"].to_numpy()
     n_keys = pd.Series(pair_code).value_counts()
     uniq = pd.DataFrame({"pc": pair_code, "flag": pairs["flag"].to_numpy()}).drop_duplicates()
-    uniq["w"] = uniq["flag"].map(_FLAG_WEIGHT)
+    uniq["w"] = uniq["flag"].map(FLAG_WEIGHT)
     agg = uniq.groupby("pc", sort=False).agg(blocks=("flag", "sum"), strength=("w", "sum"))
     agg["n_keys"] = n_keys.reindex(agg.index).to_numpy()
     agg["p"] = agg.index.to_numpy() // len(ids)
@@ -488,7 +534,7 @@ def _reused_pairs(prof: pd.DataFrame, down: np.ndarray, first: np.ndarray, befor
     over). Handles shared by more than ``max_block`` accounts are skipped.
     """
     nat = np.iinfo(np.int64).min
-    key = pd.Series([_handle_key(h) for h in prof[HANDLE]])
+    key = pd.Series([handle_key(h) for h in prof[HANDLE]])
     frame = pd.DataFrame({"key": key, "i": np.arange(len(prof))})
     frame = frame[frame["key"].str.len() >= 3]
     size = frame.groupby("key")["i"].transform("size")

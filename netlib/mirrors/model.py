@@ -19,8 +19,9 @@ import pandas as pd
 from netlib.errors import ParameterError
 from netlib.mirrors import _columns as C
 
-__all__ = ["FEATURES", "SOCIAL", "SIGNED", "GROUPS", "features", "load_weights", "score",
-           "fit_weights", "reliability_table", "model_names", "model_of", "available_of", "WEIGHTS_FILE"]
+__all__ = ["FEATURES", "SOCIAL", "LATE", "EARLY_FEATURES", "SIGNED", "GROUPS", "features",
+           "load_weights", "score", "fit_weights", "reliability_table", "model_names",
+           "model_of", "available_of", "WEIGHTS_FILE"]
 
 WEIGHTS_FILE = "mirror_weights.json"
 
@@ -45,6 +46,12 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "bio": ("bio_sim",),
     "activity": ("links", "same_cluster", "rhythm_sim", "announces", "mentions_old"),
 }
+#: Features that need weeks of activity (an audience, a rhythm, co-actions): the ``early``
+#: model, which scores an account at its creation, goes without them.
+LATE = ("audience", "followees", "same_cluster", "rhythm_sim")
+#: Inputs of the ``early`` model: what exists when an account is created (names, avatar,
+#: bio, profile links, the time since the removal) and its first posts.
+EARLY_FEATURES = tuple(f for f in FEATURES if f not in LATE)
 #: Features allowed a negative weight (corrections, not evidence): ``spare`` (first seen
 #: before the takedown) is a time-gap feature, not a resemblance.
 SIGNED = ("spare",)
@@ -211,7 +218,8 @@ def score(feats: pd.DataFrame, weights: dict[str, Any],
 
 
 def fit_weights(feats: pd.DataFrame, labels, *, C_reg: float = 1.0,
-                meta: dict[str, Any] | None = None) -> dict[str, Any]:
+                meta: dict[str, Any] | None = None,
+                early: tuple[pd.DataFrame, Any] | None = None) -> dict[str, Any]:
     """Fit the monotone logistic model on labelled candidate pairs (labels 1 = mirror).
 
     Minimises the L2-penalised logistic loss ``C * sum(log-loss) + ||w||^2 / 2`` (the
@@ -231,13 +239,19 @@ def fit_weights(feats: pd.DataFrame, labels, *, C_reg: float = 1.0,
         Inverse L2 regularisation strength (scikit-learn's ``C``).
     meta : dict, optional
         Recorded in the result (training worlds, seeds...).
+    early : (DataFrame, array of 0/1), optional
+        Features and labels of the pairs an account can be matched on at its creation
+        (creation-time links only); adds the ``early`` model, fit on
+        :data:`EARLY_FEATURES`.
 
     Returns
     -------
     dict
         ``coef`` (feature -> weight), ``intercept``, ``no_social`` (the same fit without
         the :data:`SOCIAL` features), ``reduced`` (one fit per non-empty set of missing
-        :data:`GROUPS`, named as by :func:`model_names`), ``threshold`` (0.5) and ``training``. Evidence
+        :data:`GROUPS`, named as by :func:`model_names`), with ``early`` the ``early``
+        model (same keys, :data:`LATE` features held at 0), ``threshold`` (0.5) and
+        ``training``. Evidence
         features held at 0 by their bound (the unconstrained fit wanted them negative) are
         listed in ``training["dropped_negative"]``.
 
@@ -265,7 +279,7 @@ def fit_weights(feats: pd.DataFrame, labels, *, C_reg: float = 1.0,
                 feats, y, [f for f in FEATURES if f not in drop], C_reg)
             reduced[name] = {"coef": fit["coef"], "intercept": fit["intercept"],
                              "dropped_negative": fit["dropped"]}
-    return {
+    out = {
         "model": "logistic",
         "features": list(FEATURES),
         "coef": full["coef"],
@@ -278,6 +292,17 @@ def fit_weights(feats: pd.DataFrame, labels, *, C_reg: float = 1.0,
                      "fit": "L-BFGS-B, weights >= 0 except " + ", ".join(SIGNED),
                      "dropped_negative": full["dropped"], **(meta or {})},
     }
+    if early is not None:
+        y_early = np.asarray(early[1], dtype=int)
+        if len(np.unique(y_early)) < 2:
+            raise ParameterError("fit_weights needs both planted mirrors and non-mirrors "
+                                 "among the early pairs")
+        fit = _fit_one(early[0], y_early, list(EARLY_FEATURES), C_reg)
+        out["early"] = {"coef": fit["coef"], "intercept": fit["intercept"],
+                        "dropped_negative": fit["dropped"],
+                        "features": list(EARLY_FEATURES),
+                        "n_pairs": int(len(y_early)), "n_positive": int(y_early.sum())}
+    return out
 
 
 def _fit_one(feats: pd.DataFrame, y: np.ndarray, allowed: list[str],

@@ -34,7 +34,7 @@ from netlib.text import (
     transliterate_urdu,
 )
 
-__all__ = ["skeleton", "stem", "affix_variants", "consonant_keys", "similarity", "CONFUSABLES",
+__all__ = ["skeleton", "stem", "skeleton_and_stem", "affix_variants", "consonant_keys", "similarity", "CONFUSABLES",
            "AFFIXES", "GLUED_AFFIXES", "CONSONANT_KEY_PREFIX"]
 
 #: Look-alike characters folded to one Latin letter (Cyrillic, Greek, leet digits, symbols),
@@ -183,7 +183,25 @@ def stem(value: Any) -> str:
     >>> stem("punk25") == stem("Punk1")
     True
     """
-    words = [_fold(w) for w in _tokens(value)]
+    return _stem_words(_tokens(value))
+
+
+def skeleton_and_stem(value: Any) -> tuple[str, str]:
+    """``(skeleton(value), stem(value))``, splitting the name into words once.
+
+    Examples
+    --------
+    >>> skeleton_and_stem("RealNewsDaily_2")
+    ('realnewsdaily2', 'newsdaily')
+    """
+    if _missing(value):
+        return "", ""
+    tokens = _tokens(value)
+    return _fold("".join(tokens)), _stem_words(tokens)
+
+
+def _stem_words(tokens: list[str]) -> str:
+    words = [_fold(w) for w in tokens]
     words = [w for w in words if w]
     if not words:
         return ""

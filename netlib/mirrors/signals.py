@@ -19,7 +19,7 @@ from netlib.mirrors.names import skeleton
 from netlib.schema import ACCOUNT_ID, ACTION_ID, OBJECT_ID, SOURCE_ID, TARGET_ID, TIMESTAMP
 from netlib.text import find_announcements
 
-__all__ = ["name_signals", "avatar_distance", "text_similarity", "shared_links",
+__all__ = ["name_signals", "avatar_distance", "avatar_similarity", "text_similarity", "shared_links",
            "audience_overlap", "followees", "rhythm_similarity", "announcement_signals", "announces", "ANNOUNCE", "WEAK_ANNOUNCEMENTS"]
 
 #: Phrases a re-created account uses to announce itself (several languages).
@@ -72,6 +72,16 @@ def avatar_distance(a: pd.Series, b: pd.Series) -> np.ndarray:
         except ValueError:
             continue
     return out
+
+
+def avatar_similarity(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``(avatar_distance, avatar_sim)``: differing bits, and 1 - bits / hex digits in [0, 1].
+
+    NaN where either hash is missing or the two differ in length.
+    """
+    dist = avatar_distance(a, b)
+    digits = a.astype("string").str.len().to_numpy(dtype=float)
+    return dist, np.clip(1.0 - dist / np.maximum(digits, 1.0), 0.0, 1.0)
 
 
 def text_similarity(a: pd.Series, b: pd.Series) -> np.ndarray:

@@ -1,8 +1,10 @@
 """Learn the shipped mirror weights on varied synthetic worlds with planted mirrors.
 
-    python -m netlib.mirrors.training [--out netlib/data/mirror_weights.json]
+    python -m netlib.mirrors.training [--out netlib/data/mirror_weights.json] [--only early]
 
-rewrites the weights file (deterministic: every world comes from a fixed seed). A *world*
+rewrites the weights file (``--only early`` rewrites only the ``early`` variant, the model
+that screens new accounts at their creation on :data:`netlib.mirrors.model.EARLY_FEATURES`,
+fit on the pairs a creation-time blocking key finds, :func:`early_candidates`) (deterministic: every world comes from a fixed seed). A *world*
 is a synthetic scenario (:func:`netlib.synth.generate`, presets easy/medium/hard)
 post-processed by one variant of :data:`netlib.mirrors._worlds.VARIANTS`: plain, missing
 profile data and follows, announcements and old-handle mentions in English/Urdu/Roman
@@ -24,15 +26,24 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.stats import rankdata
 
 from netlib.mirrors import _columns as C
 from netlib.mirrors import detect_mirrors
 from netlib.mirrors._util import select_links
 from netlib.mirrors._worlds import VARIANTS, perturb
+from netlib.mirrors.candidates import account_links
 from netlib.mirrors.model import available_of, features, fit_weights, reliability_table, score
+from netlib.mirrors.signals import shared_links
 from netlib.synth import generate
 
-__all__ = ["TRAIN", "HOLDOUT", "labelled_candidates", "link_scores", "train", "world"]
+__all__ = ["TRAIN", "HOLDOUT", "labelled_candidates", "early_candidates", "link_scores",
+           "train", "world", "EARLY_BLOCKS", "EARLY_POSTS"]
+
+#: Blocking keys that exist when an account is created (not its audience or followees).
+EARLY_BLOCKS = ("name", "edit", "affix", "avatar", "link", "reused")
+#: First posts of a new account the ``early`` model may read (as ``early_posts``).
+EARLY_POSTS = 5
 
 _DIFFS = ("easy", "medium", "hard")
 _NAMES = tuple(VARIANTS)
@@ -96,6 +107,22 @@ def labelled_candidates(data, truth: dict, **options) -> pd.DataFrame:
     return cand
 
 
+def early_candidates(data, cand: pd.DataFrame, *, first_posts: int = EARLY_POSTS,
+                     max_link_accounts: int = 20) -> pd.DataFrame:
+    """The candidate pairs an account can be matched on at its creation.
+
+    Keeps the pairs found by a creation-time blocking key (:data:`EARLY_BLOCKS`) and
+    recounts ``shared_links`` on profile and bio links and the URLs of each account's
+    first ``first_posts`` actions only.
+    """
+    blocks = cand[C.BLOCKS].astype(str).str.split("+")
+    keep = blocks.map(lambda names: bool(set(names) & set(EARLY_BLOCKS))).to_numpy(bool)
+    out = cand[keep].reset_index(drop=True).copy()
+    links = account_links(data, max_accounts=max_link_accounts, first_posts=first_posts)
+    out[C.SHARED_LINKS] = shared_links(out, links)
+    return out
+
+
 def link_scores(links: pd.DataFrame, truth_mirrors: pd.DataFrame) -> dict[str, float]:
     """Precision, recall and F1 of accepted links against planted mirror links."""
     got = set(_pairs(links))
@@ -124,13 +151,16 @@ def train(*, scale: float = 0.4, C_reg: float = 1.0) -> tuple[dict, pd.DataFrame
         ``holdout`` has one row per held-out world: ``seed, difficulty, variant,
         precision, recall, f1, n_links, n_truth``.
     """
-    frames, truths = [], []
+    frames, truths, early = [], [], []
     for seed, diff, variant in TRAIN:
         data, truth, clusters = world(seed, diff, variant, scale=scale)
         frames.append(labelled_candidates(data, {"mirrors": truth}, coordination=clusters))
+        early.append(early_candidates(data, frames[-1]))
         truths.append(truth)
     train_set = pd.concat(frames, ignore_index=True)
-    weights = fit_weights(features(train_set), train_set["label"], C_reg=C_reg, meta={
+    early_set = pd.concat(early, ignore_index=True)
+    weights = fit_weights(features(train_set), train_set["label"], C_reg=C_reg,
+                          early=(features(early_set), early_set["label"]), meta={
         "worlds": [f"{s} {d} {v}" for s, d, v in TRAIN],
         "seeds": sorted({s for s, _, _ in TRAIN}), "difficulties": list(_DIFFS),
         "variants": {k: v for k, v in VARIANTS.items()},
@@ -152,7 +182,7 @@ def train(*, scale: float = 0.4, C_reg: float = 1.0) -> tuple[dict, pd.DataFrame
     ok = curve[curve["precision"] >= 0.97]
     weights["threshold"] = float(ok.loc[ok["f1"].idxmax(), "threshold"]) if len(ok) else 0.5
     weights["training"]["threshold_curve"] = curve.round(4).to_dict("records")
-    rows, scores, labels = [], [], []
+    rows, scores, labels, early_scores, early_labels = [], [], [], [], []
     for seed, diff, variant in HOLDOUT:
         data, truth, clusters = world(seed, diff, variant, scale=scale)
         cand = labelled_candidates(data, {"mirrors": truth}, weights=weights,
@@ -162,6 +192,9 @@ def train(*, scale: float = 0.4, C_reg: float = 1.0) -> tuple[dict, pd.DataFrame
                      **link_scores(links, truth)})
         scores.append(cand[C.SCORE].to_numpy())
         labels.append(cand["label"].to_numpy())
+        at_creation = early_candidates(data, cand)
+        early_scores.append(score(features(at_creation), weights["early"]))
+        early_labels.append(at_creation["label"].to_numpy())
     holdout = pd.DataFrame(rows)
     weights["training"]["holdout"] = {
         "precision": round(float(holdout["precision"].mean()), 4),
@@ -169,7 +202,21 @@ def train(*, scale: float = 0.4, C_reg: float = 1.0) -> tuple[dict, pd.DataFrame
         "per_world": holdout.round(4).to_dict("records")}
     weights["training"]["holdout_reliability"] = reliability_table(
         np.concatenate(scores), np.concatenate(labels), bins=10).round(4).to_dict("records")
+    es, el = np.concatenate(early_scores), np.concatenate(early_labels)
+    weights["early"]["holdout_reliability"] = reliability_table(es, el, bins=10) \
+        .round(4).to_dict("records")
+    weights["early"]["holdout_auc"] = round(_auc(es, el), 4)
     return weights, holdout
+
+
+def _auc(scores: np.ndarray, labels: np.ndarray) -> float:
+    """Area under the ROC curve (the Mann-Whitney statistic, ties counted half)."""
+    ranks = rankdata(scores)
+    pos = labels.astype(bool)
+    n_pos, n_neg = int(pos.sum()), int((~pos).sum())
+    if not n_pos or not n_neg:
+        return float("nan")
+    return float((ranks[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
 def main() -> None:  # pragma: no cover - a maintenance script
@@ -178,13 +225,22 @@ def main() -> None:  # pragma: no cover - a maintenance script
                                              / "mirror_weights.json"))
     parser.add_argument("--scale", type=float, default=0.4)
     parser.add_argument("--C", type=float, default=1.0)
+    parser.add_argument("--only", choices=["early"], default=None,
+                        help="refit everything but rewrite only this variant in --out "
+                             "(the other models stay as they are)")
     args = parser.parse_args()
     weights, holdout = train(scale=args.scale, C_reg=args.C)
+    if args.only:
+        kept = json.loads(Path(args.out).read_text(encoding="utf-8"))
+        kept[args.only] = weights[args.only]
+        weights = kept
     Path(args.out).write_text(json.dumps(weights, indent=2) + "\n", encoding="utf-8")
     print(holdout.to_string(index=False))
     print(pd.DataFrame(weights["training"]["holdout_reliability"]).to_string(index=False))
-    print(json.dumps({"full": weights["coef"], "no_social": weights["no_social"]["coef"]},
-                     indent=1))
+    print(pd.DataFrame(weights["early"]["holdout_reliability"]).to_string(index=False))
+    print(json.dumps({"full": weights["coef"], "no_social": weights["no_social"]["coef"],
+                      "early": weights["early"]["coef"],
+                      "early_holdout_auc": weights["early"]["holdout_auc"]}, indent=1))
 
 
 if __name__ == "__main__":  # pragma: no cover

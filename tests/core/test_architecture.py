@@ -29,7 +29,7 @@ LAYERS: list[set[str]] = [
     {"io"},
     {"traces", "overview", "coaction"},
     {"coordination", "mirrors", "hubs", "triage"},
-    {"evaluate", "plots"},
+    {"evaluate", "plots", "registry"},
     {"report"},
     {"pipeline"},
     {"cli", ""},  # "" is the package root, netlib/__init__.py

@@ -129,7 +129,8 @@ for cid in cards["cluster_id"]:
     handles = data.accounts.set_index("account_id").reindex(members)["handle"].astype(str)
     print(f"cluster {cid}: {int(row['size'])} accounts on {row['platforms']}; "
           f"{row['observed']:.0f} co-actions vs {row['expected']:.1f} expected "
-          f"(q = {row['q_value']:.1e}); median lag {row['median_lag_s']:.0f} s; "
+          f"(q-value {report.format_value(row['q_value'], 'q_value')}); "
+          f"median lag {row['median_lag_s']:.0f} s; "
           f"stability {row['stability']:.2f}")
     print("   e.g.", ", ".join(html.escape(h) for h in handles.head(6)))
 

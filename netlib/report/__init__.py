@@ -13,7 +13,8 @@ escaped, only ``http(s)`` links become clickable, CSV cells that a spreadsheet w
 a formula are neutralised, and characters that XML cannot hold are replaced.
 
 Modules: :mod:`~netlib.report.figures` (figure files), :mod:`~netlib.report.tables` (CSV),
-:mod:`~netlib.report.pseudonymize`, :mod:`~netlib.report.cards` (the tidy tables behind the
+:mod:`~netlib.report.format` (the one table formatter for
+notebooks and the briefing), :mod:`~netlib.report.pseudonymize`, :mod:`~netlib.report.cards` (the tidy tables behind the
 report), :mod:`~netlib.report.briefing` (the HTML page) and :mod:`~netlib.report.gephi`
 (graphs and their export). Everything public is importable from ``netlib.report``.
 """
@@ -28,6 +29,7 @@ from netlib.report.cards import (
     timezone_findings,
 )
 from netlib.report.figures import figures_dir, save_figure, setup_notebook
+from netlib.report.format import Table, format_value, table, table_html
 from netlib.report.gephi import export_graph, graphs
 from netlib.report.pseudonymize import (
     pseudonym,
@@ -38,6 +40,7 @@ from netlib.report.tables import neutralize_cell, safe_csv_frame, write_tables
 
 __all__ = [
     "setup_notebook", "save_figure", "figures_dir",
+    "table", "table_html", "format_value", "Table",
     "neutralize_cell", "safe_csv_frame", "write_tables",
     "pseudonym", "pseudonymize_tables", "pseudonymize_analysis",
     "summary", "cluster_cards", "lineage_cards", "timezone_findings",

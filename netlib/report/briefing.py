@@ -25,7 +25,7 @@ from netlib import plots
 from netlib.errors import ParameterError
 from netlib.plots import account_labels
 from netlib.provenance import NETLIB_VERSION
-from netlib.report._common import cell_text, is_missing, label_of, result_frame
+from netlib.report._common import is_missing, label_of, result_frame
 from netlib.report.cards import (
     cluster_cards,
     example_timeline,
@@ -33,6 +33,7 @@ from netlib.report.cards import (
     summary,
     timezone_findings,
 )
+from netlib.report.format import TABLE_CSS, table_html
 from netlib.report.pseudonymize import pseudonymize_analysis
 from netlib.safe import escape_html
 from netlib.schema import (
@@ -85,38 +86,16 @@ def _link(value: Any) -> str:
     return escape_html(_shorten(text, 200))
 
 
-def _cell_html(value: Any) -> str:
-    if is_missing(value):
-        return ""
-    if isinstance(value, float):
-        return escape_html(f"{value:.4g}")
-    if isinstance(value, pd.Timestamp):
-        return escape_html(value.strftime("%Y-%m-%d %H:%M"))
-    if isinstance(value, str) and value.lower().startswith(("http://", "https://")) \
-            and len(value) <= _MAX_CELL:
-        return _link(value)
-    return escape_html(_shorten(str(cell_text(value))))
+#: Longest text shown in one HTML table cell (the rest on hover); the CSV tables keep all.
+_MAX_CELL = 160
 
 
-#: Longest text shown in one HTML table cell; the CSV tables keep everything.
-_MAX_CELL = 400
-
-
-def _shorten(text: str, limit: int = _MAX_CELL) -> str:
+def _shorten(text: str, limit: int = 400) -> str:
     return text if len(text) <= limit else text[:limit] + f"… [{len(text) - limit:,} more characters]"
 
 
 def _table_html(frame: pd.DataFrame | None, *, max_rows: int = 50, cls: str = "") -> str:
-    if frame is None or frame.empty:
-        return '<p class="muted">(none)</p>'
-    shown = frame.head(max_rows)
-    head = "".join(f"<th>{escape_html(c)}</th>" for c in shown.columns)
-    body = "".join("<tr>" + "".join(f"<td>{_cell_html(v)}</td>" for v in row) + "</tr>"
-                   for row in shown.itertuples(index=False, name=None))
-    more = ""
-    if len(frame) > max_rows:
-        more = f'<p class="muted">… {len(frame) - max_rows:,} more rows in the CSV tables.</p>'
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}'
+    return table_html(frame, max_rows=max_rows, max_chars=_MAX_CELL, cls=cls)
 
 
 def _with_handles(frame: pd.DataFrame | None, labels: Mapping[str, str],
@@ -159,6 +138,14 @@ th,td{border:1px solid #e2e2e2;padding:.25em .5em;text-align:left;vertical-align
 max-width:28em;overflow-wrap:anywhere}th{background:#f4f6f8}.muted{color:#666}
 dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em;font-size:.9em}
 dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}.figure{margin:1em 0}
+@page{size:A4;margin:14mm 12mm}
+@media print{body{max-width:none;padding:0;font-size:10pt;color:#000}
+h2{break-before:page;break-after:avoid}h1+*{break-before:avoid}h3{break-after:avoid}
+.card,.figure,tr,dl{break-inside:avoid}.banner{border-width:2px}
+table,table.nl-table{display:table;width:100%;table-layout:fixed;font-size:7.5pt}
+th,td{max-width:none;overflow-wrap:anywhere;word-break:break-word}
+.modebar,.no-print,.nl-filter,.nl-search{display:none!important}
+a{color:#000;text-decoration:underline}}
 """
 
 _METHODS = """
@@ -201,6 +188,8 @@ def _figures(analysis: Any) -> list[tuple[str, str, Any]]:
     out = []
     if result_frame(coordination, "clusters") is not None:
         out.append(("fig-network", "Network map", plots.network_map(coordination, data)))
+    if getattr(analysis, "from_tables", False):  # no actions or lifetimes to draw
+        return out
     if result_frame(mirrors, "chains") is not None:
         out.append(("fig-chains", "Mirror chains", plots.chain_timeline(mirrors, data)))
     out.append(("fig-heatmap", "When they act",
@@ -421,6 +410,10 @@ def render_report(analysis: Any, *, pseudonymized: bool = False, progress: bool 
          "<code>--pseudonymize KEY</code> for a shareable version.</p>"),
         '<p class="muted">Coordination is not proof of inauthenticity, and a time zone is not a '
         "country. Read the methods and limits at the end.</p>",
+        ('<p class="banner warn">Rebuilt from the tables of an output folder without the '
+         "input data: the posts, example co-actions, activity by hour and account lifetimes "
+         "are left out. Give the data again to show them.</p>"
+         if getattr(analysis, "from_tables", False) else ""),
         _section_summary(analysis, info), '<h2 id="figures">Figures</h2>', fig_html]
     steps.update()
     body.append(_section_networks(analysis, labels))
@@ -439,7 +432,7 @@ def render_report(analysis: Any, *, pseudonymized: bool = False, progress: bool 
             f'<meta http-equiv="Content-Security-Policy" content="{_csp(scripts)}">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             "<title>netlib briefing</title>"
-            f"<style>{_CSS}</style><script>{plotly_js}</script></head>"
+            f"<style>{_CSS}{TABLE_CSS}</style><script>{plotly_js}</script></head>"
             f"<body>{content}</body></html>\n")
     steps.update()
     steps.close()

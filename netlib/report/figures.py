@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from netlib.report.format import register_notebook_formatter
+
 __all__ = ["setup_notebook", "save_figure", "figures_dir"]
 
 
@@ -32,8 +34,14 @@ def setup_notebook() -> None:
     That renderer also puts a MathJax ``<script src>`` from a CDN before every figure
     (netlib's figures use no LaTeX), which would make a report reach out to the internet
     when opened: the renderer registered here is the same with that tag removed.
+
+    Every DataFrame and Series the notebook displays then goes through
+    :func:`netlib.report.format.table` (lists joined, readable numbers and q-values, column
+    labels, long text cut with the full text on hover).
     """
     import plotly.io as pio
+
+    register_notebook_formatter()
 
     if OFFLINE_RENDERER not in pio.renderers:
         pio.renderers[OFFLINE_RENDERER] = _offline_notebook_renderer()

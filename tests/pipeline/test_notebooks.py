@@ -52,8 +52,35 @@ def test_notebook_executes_on_small_scenario(notebook, small_scenario, tmp_path,
     errors = [o for c in executed.cells if c.cell_type == "code"
               for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
+    _assert_reads_as_document(executed, forbidden_paths=(str(ROOT), str(tmp_path),
+                                                         str(small_scenario), str(Path.home())))
     if notebook.stem.startswith("00"):
         _assert_report_is_offline(executed)
+
+
+#: Text that means a report shows the machinery instead of a finding: a traceback, a
+#: warning, an object repr, a raw pandas print or a Python list of tuples.
+NOT_A_DOCUMENT = ("Traceback", "Warning", "PosixPath", "dtype:", "Name: ", "[(")
+
+
+def _assert_reads_as_document(executed, *, forbidden_paths) -> None:
+    """The HTML `make report` renders holds no stderr, repr or local path (issue 15)."""
+    import re
+
+    from nbconvert import HTMLExporter
+
+    stderr = [o.get("text", "") for c in executed.cells if c.cell_type == "code"
+              for o in c.get("outputs", []) if o.get("name") == "stderr"]
+    assert stderr == [], f"stderr reached the report: {stderr[:3]}"
+    exporter = HTMLExporter(exclude_input=True, require_js_url="", mathjax_url="")
+    html, _ = exporter.from_notebook_node(executed)
+    for path in forbidden_paths:
+        assert path not in html, f"the report shows a local path ({path})"
+    # plotly.js and nbconvert's own CSS legitimately contain words such as "Warning"
+    text = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S | re.I)
+    for needle in NOT_A_DOCUMENT:
+        at = text.find(needle)
+        assert at < 0, f"{needle!r} in the report: …{text[max(0, at - 200):at + 100]}…"
 
 
 def _assert_report_is_offline(executed) -> None:

@@ -15,7 +15,9 @@ a formula are neutralised, and characters that XML cannot hold are replaced.
 Modules: :mod:`~netlib.report.figures` (figure files), :mod:`~netlib.report.tables` (CSV),
 :mod:`~netlib.report.format` (the one table formatter for
 notebooks and the briefing), :mod:`~netlib.report.pseudonymize`, :mod:`~netlib.report.cards` (the tidy tables behind the
-report), :mod:`~netlib.report.briefing` (the HTML page) and :mod:`~netlib.report.gephi`
+report), :mod:`~netlib.report.briefing` (the HTML page), :mod:`~netlib.report.pdf` (printing it
+with headless Chromium), :mod:`~netlib.report.stored` (rebuilding it from an output
+folder) and :mod:`~netlib.report.gephi`
 (graphs and their export). Everything public is importable from ``netlib.report``.
 """
 
@@ -31,11 +33,13 @@ from netlib.report.cards import (
 from netlib.report.figures import figures_dir, save_figure, setup_notebook
 from netlib.report.format import Table, format_value, table, table_html
 from netlib.report.gephi import export_graph, graphs
+from netlib.report.pdf import PdfError, find_chromium, require_chromium, write_pdf
 from netlib.report.pseudonymize import (
     pseudonym,
     pseudonymize_analysis,
     pseudonymize_tables,
 )
+from netlib.report.stored import StoredAnalysis, read_output, rebuild_report
 from netlib.report.tables import neutralize_cell, safe_csv_frame, write_tables
 
 __all__ = [
@@ -45,4 +49,6 @@ __all__ = [
     "pseudonym", "pseudonymize_tables", "pseudonymize_analysis",
     "summary", "cluster_cards", "lineage_cards", "timezone_findings",
     "render_report", "write_report", "export_graph", "graphs",
+    "write_pdf", "find_chromium", "require_chromium", "PdfError",
+    "read_output", "rebuild_report", "StoredAnalysis",
 ]

@@ -182,7 +182,7 @@ def _numeric(series: pd.Series) -> bool:
 TABLE_CSS = (
     "table.nl-table{border-collapse:collapse;font-size:.85em;margin:.5em 0}"
     "table.nl-table th,table.nl-table td{border:1px solid #e2e2e2;padding:.25em .5em;"
-    "text-align:left;vertical-align:top;max-width:28em;overflow-wrap:anywhere}"
+    "text-align:left;vertical-align:top;max-width:28em;overflow-wrap:break-word}"
     "table.nl-table th{background:#f4f6f8}table.nl-table td.num{text-align:right;"
     "font-variant-numeric:tabular-nums;white-space:nowrap}"
     "table.nl-table span[title]{text-decoration:underline dotted}"

@@ -83,12 +83,15 @@ report.table(pd.Series(briefing["counts"], name="count").rename_axis("what"))
 # %% [markdown]
 # ## The coordination network
 #
-# Each dot is a coordinated account, coloured by network; lines are ties between accounts
-# that acted together more often than chance. Tight blobs are networks acting in lockstep.
+# Each dot is a coordinated account, coloured by network (in the order of the network cards
+# below); lines are ties between accounts that acted together more often than chance. Each
+# group of tied accounts is laid out on its own; accounts tied to fewer than two others are
+# counted under the map instead of drawn. The top-ranked likely operators are named.
 
 # %%
-plots.network_map(analysis.coordination, analysis.dataset, seed=seed).show()
-_ = report.save_figure(plots.network_map_static(analysis.coordination, analysis.dataset, seed=seed),
+plots.network_map(analysis.coordination, analysis.dataset, seed=seed, hubs=analysis.hubs).show()
+_ = report.save_figure(plots.network_map_static(analysis.coordination, analysis.dataset,
+                                                seed=seed, hubs=analysis.hubs),
                        "05-network-map")
 
 # %% [markdown]

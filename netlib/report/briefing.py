@@ -187,7 +187,9 @@ def _figures(analysis: Any) -> list[tuple[str, str, Any]]:
     mirrors = getattr(analysis, "mirrors", None)
     out = []
     if result_frame(coordination, "clusters") is not None:
-        out.append(("fig-network", "Network map", plots.network_map(coordination, data)))
+        out.append(("fig-network", "Network map",
+                    plots.network_map(coordination, data,
+                                      hubs=getattr(analysis, "hubs", None))))
     if getattr(analysis, "from_tables", False):  # no actions or lifetimes to draw
         return out
     if result_frame(mirrors, "chains") is not None:

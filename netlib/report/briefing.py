@@ -25,7 +25,9 @@ from netlib import plots
 from netlib.errors import ParameterError
 from netlib.plots import account_labels
 from netlib.provenance import NETLIB_VERSION
+from netlib.report import _interactive as interactive
 from netlib.report._common import is_missing, label_of, result_frame
+from netlib.report.accounts import account_index
 from netlib.report.cards import (
     cluster_cards,
     example_timeline,
@@ -221,14 +223,13 @@ def _notes(result: Any) -> str:
             + "</ul>")
 
 
-def _section_networks(analysis: Any, labels: Mapping[str, str]) -> str:
-    cards = cluster_cards(analysis)
+def _section_networks(analysis: Any, labels: Mapping[str, str], cards: pd.DataFrame) -> str:
     accounts = analysis.dataset.accounts
     parts = ['<h2 id="networks">Coordinated networks</h2>',
              _notes(getattr(analysis, "coordination", None))]
     if cards.empty:
         parts.append('<p class="muted">No coordinated networks were found.</p>')
-    for card in cards.to_dict("records"):
+    for i, card in enumerate(cards.to_dict("records")):
         members = set(card["accounts"])
         member_cols = [c for c in (ACCOUNT_ID, HANDLE, PLATFORM, DISPLAY_NAME, STATUS, URL)
                        if c in accounts]
@@ -244,7 +245,7 @@ def _section_networks(analysis: Any, labels: Mapping[str, str]) -> str:
                         + _table_html(_with_handles(example, labels), max_rows=8))
         q = card["min_q_value"]
         parts.append(
-            f'<div class="card"><h3>Network {escape_html(card[CLUSTER_ID])}: '
+            f'<div class="card" id="net-{i}"><h3>Network {escape_html(card[CLUSTER_ID])}: '
             f"{card[N_ACCOUNTS]:,} accounts</h3><dl>"
             f"<dt>platforms</dt><dd>{escape_html(', '.join(card['platforms']))}</dd>"
             f"<dt>median lag between co-actions</dt><dd>{_lag_text(card['median_lag_seconds'])}</dd>"
@@ -283,21 +284,20 @@ def _link_evidence(links: list[dict], labels: Mapping[str, str]) -> pd.DataFrame
     return pd.DataFrame(rows, columns=["from", "to", "score", "evidence"])
 
 
-def _section_lineage(analysis: Any, labels: Mapping[str, str]) -> str:
-    cards = lineage_cards(analysis)
+def _section_lineage(analysis: Any, labels: Mapping[str, str], cards: pd.DataFrame) -> str:
     parts = ['<h2 id="lineage">Mirror chains (re-created accounts)</h2>',
              _notes(getattr(analysis, "mirrors", None))]
     if cards.empty:
         parts.append('<p class="muted">No mirror chains were found.</p>')
     accounts = analysis.dataset.accounts.set_index(analysis.dataset.accounts[ACCOUNT_ID]
                                                    .astype(str))
-    for card in cards.to_dict("records"):
+    for i, card in enumerate(cards.to_dict("records")):
         order = " → ".join(escape_html(label_of(labels, a)) for a in card["accounts"])
         steps = _link_evidence(card["links"], labels)
         life = accounts.reindex(card["accounts"])
         life_cols = [c for c in (HANDLE, CREATED_AT, STATUS, SUSPENDED_AT, URL) if c in life]
         parts.append(
-            f'<div class="card"><h3>Chain {escape_html(card[CHAIN_ID])}: {card[N_ACCOUNTS]} '
+            f'<div class="card" id="chain-{i}"><h3>Chain {escape_html(card[CHAIN_ID])}: {card[N_ACCOUNTS]} '
             f"accounts</h3><p>{order}</p>"
             + _table_html(life[life_cols].reset_index(), max_rows=20)
             + "<p>Links and their evidence (score 0–1):</p>" + _table_html(steps, max_rows=20)
@@ -352,6 +352,47 @@ def _section_triage(analysis: Any) -> str:
     shown = [c for c in _TRIAGE_SHOWN if c in ordered] or list(ordered.columns)
     parts.append(_table_html(ordered[shown], max_rows=200))
     parts.append('<p class="muted">All columns are in triage.csv.</p>')
+    return "".join(parts)
+
+
+_SEARCH = ('<div id="nl-search" class="nl-search no-print" hidden><label>Find an account '
+           '(handle or name): <input type="search" autocomplete="off" '
+           'placeholder="@handle"></label><ol></ol></div>')
+
+
+def _section_accounts(analysis: Any, networks: pd.DataFrame, chains: pd.DataFrame) -> str:
+    """Why is each account here? One row per account the report names, with its reasons."""
+    index = account_index(analysis)
+    parts = ['<h2 id="accounts">Why is this account here?</h2>',
+             "<p>Every account the analyses name, with the reasons in plain words and links "
+             "to its network and chain cards. Type a handle in the search box at the top "
+             "of the page to jump here.</p>"]
+    if index.empty:
+        return "".join(parts) + '<p class="muted">(no accounts)</p>'
+    net_anchor = {str(c): f"net-{i}" for i, c in enumerate(networks[CLUSTER_ID])}
+    chain_anchor = {str(c): f"chain-{i}" for i, c in enumerate(chains[CHAIN_ID])}
+
+    def linked(value: Any, anchors: Mapping[str, str]) -> str:
+        if is_missing(value):
+            return ""
+        anchor = anchors.get(str(value))
+        text = escape_html(value)
+        return f'<a href="#{anchor}">{text}</a>' if anchor else text
+
+    rows = []
+    for i, r in enumerate(index.to_dict("records")):
+        rank = "" if is_missing(r["hub_rank"]) else f'{int(r["hub_rank"]):,}'
+        sort_key = f' data-v="{int(r["hub_rank"])}"' if rank else ""
+        triage = "" if is_missing(r["triage"]) else str(r["triage"]).replace("_", " ")
+        rows.append(
+            f'<tr id="acct-{i}"><td>{escape_html(r["account"])}</td>'
+            f"<td>{linked(r[CLUSTER_ID], net_anchor)}</td>"
+            f"<td>{linked(r[CHAIN_ID], chain_anchor)}</td>"
+            f'<td class="num"{sort_key}>{rank}</td><td>{escape_html(triage)}</td>'
+            f'<td>{escape_html("; ".join(r["why"]))}</td></tr>')
+    parts.append('<table class="nl-table" id="account-index"><thead><tr><th>account</th>'
+                 "<th>network</th><th>chain</th><th>operator rank</th><th>watch list</th>"
+                 f'<th>why</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
     return "".join(parts)
 
 
@@ -416,17 +457,20 @@ def render_report(analysis: Any, *, pseudonymized: bool = False, progress: bool 
          "input data: the posts, example co-actions, activity by hour and account lifetimes "
          "are left out. Give the data again to show them.</p>"
          if getattr(analysis, "from_tables", False) else ""),
-        _section_summary(analysis, info), '<h2 id="figures">Figures</h2>', fig_html]
+        _SEARCH, _section_summary(analysis, info), '<h2 id="figures">Figures</h2>', fig_html]
     steps.update()
-    body.append(_section_networks(analysis, labels))
+    networks, chains = cluster_cards(analysis), lineage_cards(analysis)
+    body.append(_section_networks(analysis, labels, networks))
     steps.update()
-    body.append(_section_lineage(analysis, labels))
+    body.append(_section_lineage(analysis, labels, chains))
     body.append(_section_operators(analysis, labels))
     steps.update()
     body.append(_section_triage(analysis))
+    body.append(_section_accounts(analysis, networks, chains))
     body.append('<h2 id="methods">Methods and limits</h2>' + _METHODS)
     body.append(_section_provenance(analysis))
     steps.update()
+    body.append(f"<script>{interactive.SCRIPT}</script>")
     content = "".join(body)
     plotly_js = plotly.offline.get_plotlyjs()
     scripts = [plotly_js, *_SCRIPT.findall(content)]
@@ -434,7 +478,7 @@ def render_report(analysis: Any, *, pseudonymized: bool = False, progress: bool 
             f'<meta http-equiv="Content-Security-Policy" content="{_csp(scripts)}">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             "<title>netlib briefing</title>"
-            f"<style>{_CSS}{TABLE_CSS}</style><script>{plotly_js}</script></head>"
+            f"<style>{_CSS}{TABLE_CSS}{interactive.CSS}</style><script>{plotly_js}</script></head>"
             f"<body>{content}</body></html>\n")
     steps.update()
     steps.close()

@@ -174,6 +174,15 @@ def _cell(value: Any, column: str, max_chars: int, links: bool) -> str:
     return escape_html(text)
 
 
+def _sort_value(value: Any) -> str:
+    """A ``data-v`` attribute with the raw number, for sorting by the page's script."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return ""
+    return "" if not math.isfinite(number) else f' data-v="{number:.17g}"'
+
+
 def _numeric(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
@@ -233,7 +242,7 @@ def table_html(frame: pd.DataFrame | pd.Series | None, *, max_rows: int = 50,
     rows = []
     for values in shown.itertuples(index=False, name=None):
         cells = "".join(
-            f'<td class="num">{_cell(v, n, max_chars, links)}</td>' if num
+            f'<td class="num"{_sort_value(v)}>{_cell(v, n, max_chars, links)}</td>' if num
             else f"<td>{_cell(v, n, max_chars, links)}</td>"
             for v, n, num in zip(values, names, numeric, strict=True))
         rows.append(f"<tr>{cells}</tr>")

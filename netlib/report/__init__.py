@@ -14,7 +14,8 @@ a formula are neutralised, and characters that XML cannot hold are replaced.
 
 Modules: :mod:`~netlib.report.figures` (figure files), :mod:`~netlib.report.tables` (CSV),
 :mod:`~netlib.report.format` (the one table formatter for
-notebooks and the briefing), :mod:`~netlib.report.pseudonymize`, :mod:`~netlib.report.cards` (the tidy tables behind the
+notebooks and the briefing), :mod:`~netlib.report.accounts` (why each account is named),
+:mod:`~netlib.report.explore` (the JupyterLab explorer), :mod:`~netlib.report.pseudonymize`, :mod:`~netlib.report.cards` (the tidy tables behind the
 report), :mod:`~netlib.report.briefing` (the HTML page), :mod:`~netlib.report.pdf` (printing it
 with headless Chromium), :mod:`~netlib.report.stored` (rebuilding it from an output
 folder) and :mod:`~netlib.report.gephi`
@@ -23,6 +24,7 @@ folder) and :mod:`~netlib.report.gephi`
 
 from __future__ import annotations
 
+from netlib.report.accounts import account_index
 from netlib.report.briefing import render_report, write_report
 from netlib.report.cards import (
     cluster_cards,
@@ -30,6 +32,7 @@ from netlib.report.cards import (
     summary,
     timezone_findings,
 )
+from netlib.report.explore import Explorer, Filters, explore
 from netlib.report.figures import figures_dir, save_figure, setup_notebook
 from netlib.report.format import Table, format_value, table, table_html
 from netlib.report.gephi import export_graph, graphs
@@ -45,6 +48,7 @@ from netlib.report.tables import neutralize_cell, safe_csv_frame, write_tables
 __all__ = [
     "setup_notebook", "save_figure", "figures_dir",
     "table", "table_html", "format_value", "Table",
+    "account_index", "explore", "Explorer", "Filters",
     "neutralize_cell", "safe_csv_frame", "write_tables",
     "pseudonym", "pseudonymize_tables", "pseudonymize_analysis",
     "summary", "cluster_cards", "lineage_cards", "timezone_findings",

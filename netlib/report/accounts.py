@@ -154,6 +154,9 @@ def account_index(analysis: Any) -> pd.DataFrame:
                     r["why"].append(f"on the watch list ({str(rec[CATEGORY]).replace('_', ' ')})")
 
     out = pd.DataFrame(list(rows.values()), columns=INDEX_COLUMNS)
+    for column in (CLUSTER_ID, CHAIN_ID):  # ids as given (a missing one must not turn 1 into 1.0)
+        out[column] = pd.Series([r[column] for r in rows.values()], index=out.index,
+                                dtype=object)
     if out.empty:
         return out
     order = out.assign(_r=out["hub_rank"].fillna(np.inf),

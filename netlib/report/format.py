@@ -27,16 +27,19 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
 
+from netlib.dataset import Dataset
 from netlib.safe import escape_html
+from netlib.schema import PLATFORM, TIMESTAMP
 
 __all__ = ["Table", "table", "table_html", "format_value", "column_label",
-           "register_notebook_formatter", "TABLE_CSS"]
+           "register_notebook_formatter", "dataset_html", "TABLE_CSS"]
 
 #: Below this a q- or p-value is written ``< 1e-10`` (more digits claim a precision the
 #: tests do not have).
@@ -330,4 +333,36 @@ def register_notebook_formatter(shell: Any = None) -> bool:
     html = shell.display_formatter.formatters["text/html"]
     html.for_type(pd.DataFrame, lambda frame: table(frame)._repr_html_())
     html.for_type(pd.Series, lambda series: table(series)._repr_html_())
+    html.for_type(Dataset, dataset_html)
     return True
+
+
+def dataset_html(data: Dataset) -> str:
+    """A dataset as a reader sees it: counts, platforms, time span; its source by name only.
+
+    The full source path often names a person, a case or a machine, so only its last part
+    is shown.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> data = Dataset(accounts=pd.DataFrame({"account_id": ["1"], "platform": ["x"],
+    ...                                       "handle": ["a"]}),
+    ...                actions=pd.DataFrame({"timestamp": []}), source="/home/me/case7/data")
+    >>> "/home" in dataset_html(data), "data" in dataset_html(data)
+    (False, True)
+    """
+    source = str(data.source)
+    name = PurePath(source).name or source if "/" in source or "\\" in source else source
+    facts = {"accounts": len(data.accounts), "actions": len(data.actions),
+             "follows": 0 if data.follows is None else len(data.follows),
+             "platforms": sorted(data.accounts[PLATFORM].dropna().astype(str).unique())
+             if PLATFORM in data.accounts else [], "source": name}
+    if len(data.actions) and TIMESTAMP in data.actions:
+        times = pd.to_datetime(data.actions[TIMESTAMP], utc=True)
+        facts["from"], facts["to"] = times.min(), times.max()
+    issues = getattr(data.report, "issues_frame", None)
+    if callable(issues):
+        facts["load issues"] = len(issues())
+    frame = pd.Series(facts, name="value", dtype=object).rename_axis("dataset")
+    return table(frame)._repr_html_()

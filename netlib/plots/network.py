@@ -97,7 +97,13 @@ def _component_positions(graph, nodes: list[str], seed: int) -> dict[str, np.nda
 
     if len(nodes) == 1:
         return {nodes[0]: np.zeros(2)}
-    sub = graph.subgraph(nodes)
+    # a graph of its own, not graph.subgraph(): a subgraph view iterates its nodes in set
+    # order, which changes with Python's hash seed and with it the layout
+    sub = nx.Graph()
+    sub.add_nodes_from(nodes)
+    members = set(nodes)
+    sub.add_edges_from(sorted(tuple(sorted((a, b))) for a, b in graph.edges(nodes)
+                              if a in members and b in members))
     raw = nx.spring_layout(sub, seed=seed, weight=None,
                            k=1.0 / np.sqrt(len(nodes)), iterations=100)
     xy = np.array([raw[n] for n in nodes], dtype=float)
@@ -309,7 +315,7 @@ def network_map(coordination: Any, dataset: Any = None, *, max_nodes: int = 800,
     labels = account_labels(dataset)
     fig = go.Figure()
     xs, ys = [], []
-    for a, b in graph.edges():
+    for a, b in sorted(tuple(sorted(e)) for e in graph.edges()):
         if a in pos and b in pos:
             xs += [pos[a][0], pos[b][0], None]
             ys += [pos[a][1], pos[b][1], None]
@@ -365,7 +371,7 @@ def network_map_static(coordination: Any, dataset: Any = None, *, max_nodes: int
     graph, membership, pos = layout.graph, layout.membership, layout.positions
     labels = account_labels(dataset)
     fig, ax = plt.subplots(figsize=(8, 8))
-    for a, b in graph.edges():
+    for a, b in sorted(tuple(sorted(e)) for e in graph.edges()):
         if a in pos and b in pos:
             ax.plot([pos[a][0], pos[b][0]], [pos[a][1], pos[b][1]], color="#ccc", lw=0.4,
                     zorder=1)

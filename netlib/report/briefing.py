@@ -144,8 +144,8 @@ dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}.figure{margin:1em 0}
 @media print{body{max-width:none;padding:0;font-size:10pt;color:#000}
 h2{break-before:page;break-after:avoid}h1+*{break-before:avoid}h3{break-after:avoid}
 .card,.figure,tr,dl{break-inside:avoid}.banner{border-width:2px}
-table,table.nl-table{display:table;width:100%;table-layout:fixed;font-size:7.5pt}
-th,td{max-width:none;overflow-wrap:anywhere;word-break:break-word}
+table,table.nl-table{display:table;width:100%;table-layout:auto;font-size:7.5pt}
+th,td{max-width:none}td{overflow-wrap:anywhere}th{overflow-wrap:normal;word-break:normal}
 .modebar,.no-print,.nl-filter,.nl-search{display:none!important}
 a{color:#000;text-decoration:underline}}
 """

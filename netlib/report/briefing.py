@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import math
 import platform as _platform
@@ -35,6 +36,7 @@ from netlib.report.cards import (
     summary,
     timezone_findings,
 )
+from netlib.report.figures import REPRODUCIBLE
 from netlib.report.format import TABLE_CSS, table_html
 from netlib.report.pseudonymize import pseudonymize_analysis
 from netlib.safe import escape_html
@@ -140,13 +142,16 @@ th,td{border:1px solid #e2e2e2;padding:.25em .5em;text-align:left;vertical-align
 max-width:28em;overflow-wrap:anywhere}th{background:#f4f6f8}.muted{color:#666}
 dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em;font-size:.9em}
 dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}.figure{margin:1em 0}
+img.print-twin{display:none}
 @page{size:A4;margin:14mm 12mm}
 @media print{body{max-width:none;padding:0;font-size:10pt;color:#000}
 h2{break-before:page;break-after:avoid}h1+*{break-before:avoid}h3{break-after:avoid}
 .card,.figure,tr,dl{break-inside:avoid}.banner{border-width:2px}
 table,table.nl-table{display:table;width:100%;table-layout:auto;font-size:7.5pt}
 th,td{max-width:none}td{overflow-wrap:anywhere}th{overflow-wrap:normal;word-break:normal}
-.modebar,.no-print,.nl-filter,.nl-search{display:none!important}
+.modebar,.no-print,.nl-filter,.nl-search,.plot{display:none!important}
+.figure h3{break-after:avoid}
+img.print-twin{display:block!important;max-width:100%;max-height:230mm;margin:0 auto}
 a{color:#000;text-decoration:underline}}
 """
 
@@ -179,27 +184,51 @@ be seen.</li>
 
 
 def _fig_div(fig, div_id: str) -> str:
-    return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
+    plot = fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
                        config={"displaylogo": False, "responsive": True})
+    return f'<div class="plot">{plot}</div>'
 
 
-def _figures(analysis: Any) -> list[tuple[str, str, Any]]:
+def _figures(analysis: Any) -> list[tuple[str, str, Any, Any]]:
+    """``(div id, title, plotly figure, static twin)`` of each briefing figure."""
     data = analysis.dataset
     coordination = getattr(analysis, "coordination", None)
     mirrors = getattr(analysis, "mirrors", None)
+    hubs = getattr(analysis, "hubs", None)
     out = []
     if result_frame(coordination, "clusters") is not None:
         out.append(("fig-network", "Network map",
-                    plots.network_map(coordination, data,
-                                      hubs=getattr(analysis, "hubs", None))))
+                    plots.network_map(coordination, data, hubs=hubs),
+                    lambda: plots.network_map_static(coordination, data, hubs=hubs)))
     if getattr(analysis, "from_tables", False):  # no actions or lifetimes to draw
         return out
     if result_frame(mirrors, "chains") is not None:
-        out.append(("fig-chains", "Mirror chains", plots.chain_timeline(mirrors, data)))
+        out.append(("fig-chains", "Mirror chains", plots.chain_timeline(mirrors, data),
+                    lambda: plots.chain_timeline_static(mirrors, data)))
+    clusters = result_frame(coordination, "clusters")
+    members = None if clusters is None or clusters.empty else clusters[ACCOUNT_ID]
     out.append(("fig-heatmap", "When they act",
-                plots.activity_heatmap_by_cluster(data, coordination)))
-    out.append(("fig-survival", "Takedown and re-creation", plots.survival_curve(data, mirrors)))
+                plots.activity_heatmap_by_cluster(data, coordination),
+                lambda: plots.activity_heatmap_static(data, account_ids=members)))
+    out.append(("fig-survival", "Takedown and re-creation", plots.survival_curve(data, mirrors),
+                lambda: plots.survival_curve_static(data, mirrors)))
     return out
+
+
+def _print_twin(make_static: Any, title: str) -> str:
+    """The figure's static matplotlib twin as an inline PNG, shown only when printing."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    with matplotlib.rc_context(REPRODUCIBLE):
+        fig = make_static()
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight",
+                    metadata={"Software": None})
+        plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (f'<img class="print-twin" alt="{escape_html(title)} (static copy for print)" '
+            f'src="data:image/png;base64,{data}">')
 
 
 def _section_summary(analysis: Any, info: dict) -> str:
@@ -440,8 +469,9 @@ def render_report(analysis: Any, *, pseudonymized: bool = False, progress: bool 
     info = summary(analysis)
     steps.update()
     figures = _figures(analysis)
-    fig_html = "".join(f'<div class="figure"><h3>{escape_html(title)}</h3>{_fig_div(fig, div)}</div>'
-                       for div, title, fig in figures)
+    fig_html = "".join(f'<div class="figure"><h3>{escape_html(title)}</h3>{_fig_div(fig, div)}'
+                       f"{_print_twin(static, title)}</div>"
+                       for div, title, fig, static in figures)
     steps.update()
     body = [
         "<h1>Coordinated network briefing</h1>",

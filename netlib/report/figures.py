@@ -97,5 +97,5 @@ def save_figure(fig, name: str, *, folder: str | Path | None = None, dpi: int = 
 #: Renderer settings under which a figure gives the same bytes on every machine: the font
 #: matplotlib ships (not whatever the system has), its own hinting, a fixed SVG hash salt.
 REPRODUCIBLE = {"font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"],
-                "text.hinting": "default", "text.hinting_factor": 8,
+                "text.hinting": "default",
                 "svg.hashsalt": "netlib", "path.simplify": True}

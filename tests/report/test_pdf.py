@@ -33,11 +33,14 @@ def printed(tmp_path_factory):
     texts = [document[i].get_textpage().get_text_range() for i in range(len(document))]
     images = [np.asarray(document[i].render(scale=0.5).to_pil().convert("RGB")).astype(int)
               for i in range(len(document))]
-    return pdf, texts, images
+    image_kind = pdfium.raw.FPDF_PAGEOBJ_IMAGE
+    pictures = [sum(1 for o in document[i].get_objects() if o.type == image_kind)
+                for i in range(len(document))]
+    return pdf, texts, images, pictures
 
 
 def test_pdf_has_every_section_each_starting_a_page_in_order(printed):
-    pdf, texts, _ = printed
+    pdf, texts, _, _ = printed
     assert pdf.name == "report.pdf" and pdf.read_bytes()[:5] == b"%PDF-"
     starts = [t.lstrip() for t in texts]
     first_page = [next((i for i, s in enumerate(starts) if s.startswith(section)), None)
@@ -48,7 +51,7 @@ def test_pdf_has_every_section_each_starting_a_page_in_order(printed):
 
 
 def test_pages_are_not_blank_and_figures_are_drawn(printed):
-    _, texts, images = printed
+    _, texts, images, pictures = printed
     ink = [float((img.mean(axis=2) < 200).mean()) for img in images]
     assert min(ink) > 0.002, ink  # every page has visible text or drawing
     starts = [t.lstrip() for t in texts]
@@ -57,10 +60,12 @@ def test_pages_are_not_blank_and_figures_are_drawn(printed):
     colour = [float((img.max(axis=2) - img.min(axis=2) > 60).mean()) for img in images]
     assert sum(colour[figures:after]) > 0.002  # the plotly figures were drawn before printing
     assert max(colour[:figures]) < sum(colour[figures:after])
+    # printed from the static twins (PNG), not from the interactive figures
+    assert sum(pictures[figures:after]) == 4 and sum(pictures[:figures]) == 0
 
 
 def test_hostile_text_stays_text_in_print(printed):
-    _, texts, _ = printed
+    _, texts, _, _ = printed
     printed_text = "".join("".join(texts).split())  # PDF text comes with line breaks
     assert "<script>document.title='PWNED'" in printed_text
 

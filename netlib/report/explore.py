@@ -322,8 +322,11 @@ class Explorer:
     def _timezone(self, account_id: str) -> str:
         row = self.index[self.index[ACCOUNT_ID] == account_id]
         cid = row[CLUSTER_ID].iloc[0] if len(row) else None
-        if cid is None or is_missing(cid) or self._timezones.empty:
+        if cid is None or is_missing(cid):
             return '<p class="muted">no time-zone estimate (not in a network)</p>'
+        if self._timezones.empty:
+            return ('<p class="muted">no time-zone estimate (the hub analysis did not run; '
+                    "netlib.analyze runs it)</p>")
         found = self._timezones[self._timezones[CLUSTER_ID].astype(str) == str(cid)]
         if found.empty:
             return '<p class="muted">no time-zone estimate for its network</p>'

@@ -59,7 +59,7 @@ LABELS = {
     "hub_score": "hub score", "hub_rank": "hub rank", "top_objects": "most shared objects",
     "top_object_traces": "kinds of shared objects", "n_lead": "times leading",
     "created_burst_share": "created in one week (share)", "content_id_y": "second content id",
-    "timestamp_y": "second time", "time_delta": "lag", "matched_handles": "matched handles",
+    "timestamp_y": "second time", "time_delta": "lag (s)", "matched_handles": "matched handles",
 }
 
 
@@ -193,9 +193,9 @@ def _numeric(series: pd.Series) -> bool:
 #: The look of a formatted table (the briefing includes it; notebooks carry it inline).
 TABLE_CSS = (
     "table.nl-table{border-collapse:collapse;font-size:.85em;margin:.5em 0}"
-    "table.nl-table th,table.nl-table td{border:1px solid #e2e2e2;padding:.25em .5em;"
+    "table.nl-table thead th,table.nl-table tbody td{border:1px solid #e2e2e2;padding:.25em .5em;"
     "text-align:left;vertical-align:top;max-width:28em;overflow-wrap:break-word}"
-    "table.nl-table th{background:#f4f6f8}table.nl-table td.num{text-align:right;"
+    "table.nl-table th{background:#f4f6f8}table.nl-table tbody td.num{text-align:right;"
     "font-variant-numeric:tabular-nums;white-space:nowrap}"
     "table.nl-table span[title]{text-decoration:underline dotted}"
 )

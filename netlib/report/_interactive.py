@@ -1,4 +1,5 @@
-"""The briefing's only script of its own: sortable, filterable tables and the account search.
+"""The briefing's only script of its own (sortable, filterable tables and the account search),
+and the account index and search box it works on.
 
 Plain JavaScript, inlined and allowed by the page's Content-Security-Policy through its
 hash; it loads nothing, reads cell text only and writes text only (``textContent``), so
@@ -7,6 +8,16 @@ same, minus the sort buttons, filter boxes and search box.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from netlib.report._common import is_missing
+from netlib.report.accounts import account_index
+from netlib.safe import escape_html
+from netlib.schema import CHAIN_ID, CLUSTER_ID
 
 #: Attached to every ``table.nl-table``: click (or Enter on) a header to sort by it, numbers
 #: by their ``data-v`` value; tables of five rows or more get a filter box. The ``#nl-search``
@@ -100,3 +111,44 @@ CSS = (
     "border-bottom:1px solid #ddd}.nl-search input{font-size:1em;padding:.3em .5em;width:22em}"
     ".nl-search ol{margin:.3em 0;font-size:.9em}tr:target{background:#fff3cd}"
 )
+
+#: The search box (hidden until the script shows it: no script, no box).
+SEARCH_BOX = ('<div id="nl-search" class="nl-search no-print" hidden><label>Find an account '
+           '(handle or name): <input type="search" autocomplete="off" '
+           'placeholder="@handle"></label><ol></ol></div>')
+
+
+def account_section(analysis: Any, networks: pd.DataFrame, chains: pd.DataFrame) -> str:
+    """Why is each account here? One row per account the report names, with its reasons."""
+    index = account_index(analysis)
+    parts = ['<h2 id="accounts">Why is this account here?</h2>',
+             "<p>Every account the analyses name, with the reasons in plain words and links "
+             "to its network and chain cards. Type a handle in the search box at the top "
+             "of the page to jump here.</p>"]
+    if index.empty:
+        return "".join(parts) + '<p class="muted">(no accounts)</p>'
+    net_anchor = {str(c): f"net-{i}" for i, c in enumerate(networks[CLUSTER_ID])}
+    chain_anchor = {str(c): f"chain-{i}" for i, c in enumerate(chains[CHAIN_ID])}
+
+    def linked(value: Any, anchors: Mapping[str, str]) -> str:
+        if is_missing(value):
+            return ""
+        anchor = anchors.get(str(value))
+        text = escape_html(value)
+        return f'<a href="#{anchor}">{text}</a>' if anchor else text
+
+    rows = []
+    for i, r in enumerate(index.to_dict("records")):
+        rank = "" if is_missing(r["hub_rank"]) else f'{int(r["hub_rank"]):,}'
+        sort_key = f' data-v="{int(r["hub_rank"])}"' if rank else ""
+        triage = "" if is_missing(r["triage"]) else str(r["triage"]).replace("_", " ")
+        rows.append(
+            f'<tr id="acct-{i}"><td>{escape_html(r["account"])}</td>'
+            f"<td>{linked(r[CLUSTER_ID], net_anchor)}</td>"
+            f"<td>{linked(r[CHAIN_ID], chain_anchor)}</td>"
+            f'<td class="num"{sort_key}>{rank}</td><td>{escape_html(triage)}</td>'
+            f'<td>{escape_html("; ".join(r["why"]))}</td></tr>')
+    parts.append('<table class="nl-table" id="account-index"><thead><tr><th>account</th>'
+                 "<th>network</th><th>chain</th><th>operator rank</th><th>watch list</th>"
+                 f'<th>why</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    return "".join(parts)

@@ -28,7 +28,6 @@ from netlib.plots import account_labels
 from netlib.provenance import NETLIB_VERSION
 from netlib.report import _interactive as interactive
 from netlib.report._common import is_missing, label_of, result_frame
-from netlib.report.accounts import account_index
 from netlib.report.cards import (
     cluster_cards,
     example_timeline,
@@ -384,47 +383,6 @@ def _section_triage(analysis: Any) -> str:
     return "".join(parts)
 
 
-_SEARCH = ('<div id="nl-search" class="nl-search no-print" hidden><label>Find an account '
-           '(handle or name): <input type="search" autocomplete="off" '
-           'placeholder="@handle"></label><ol></ol></div>')
-
-
-def _section_accounts(analysis: Any, networks: pd.DataFrame, chains: pd.DataFrame) -> str:
-    """Why is each account here? One row per account the report names, with its reasons."""
-    index = account_index(analysis)
-    parts = ['<h2 id="accounts">Why is this account here?</h2>',
-             "<p>Every account the analyses name, with the reasons in plain words and links "
-             "to its network and chain cards. Type a handle in the search box at the top "
-             "of the page to jump here.</p>"]
-    if index.empty:
-        return "".join(parts) + '<p class="muted">(no accounts)</p>'
-    net_anchor = {str(c): f"net-{i}" for i, c in enumerate(networks[CLUSTER_ID])}
-    chain_anchor = {str(c): f"chain-{i}" for i, c in enumerate(chains[CHAIN_ID])}
-
-    def linked(value: Any, anchors: Mapping[str, str]) -> str:
-        if is_missing(value):
-            return ""
-        anchor = anchors.get(str(value))
-        text = escape_html(value)
-        return f'<a href="#{anchor}">{text}</a>' if anchor else text
-
-    rows = []
-    for i, r in enumerate(index.to_dict("records")):
-        rank = "" if is_missing(r["hub_rank"]) else f'{int(r["hub_rank"]):,}'
-        sort_key = f' data-v="{int(r["hub_rank"])}"' if rank else ""
-        triage = "" if is_missing(r["triage"]) else str(r["triage"]).replace("_", " ")
-        rows.append(
-            f'<tr id="acct-{i}"><td>{escape_html(r["account"])}</td>'
-            f"<td>{linked(r[CLUSTER_ID], net_anchor)}</td>"
-            f"<td>{linked(r[CHAIN_ID], chain_anchor)}</td>"
-            f'<td class="num"{sort_key}>{rank}</td><td>{escape_html(triage)}</td>'
-            f'<td>{escape_html("; ".join(r["why"]))}</td></tr>')
-    parts.append('<table class="nl-table" id="account-index"><thead><tr><th>account</th>'
-                 "<th>network</th><th>chain</th><th>operator rank</th><th>watch list</th>"
-                 f'<th>why</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
-    return "".join(parts)
-
-
 def _dl(mapping: Mapping[str, Any]) -> str:
     items = []
     for k, v in mapping.items():
@@ -487,7 +445,7 @@ def render_report(analysis: Any, *, pseudonymized: bool = False, progress: bool 
          "input data: the posts, example co-actions, activity by hour and account lifetimes "
          "are left out. Give the data again to show them.</p>"
          if getattr(analysis, "from_tables", False) else ""),
-        _SEARCH, _section_summary(analysis, info), '<h2 id="figures">Figures</h2>', fig_html]
+        interactive.SEARCH_BOX, _section_summary(analysis, info), '<h2 id="figures">Figures</h2>', fig_html]
     steps.update()
     networks, chains = cluster_cards(analysis), lineage_cards(analysis)
     body.append(_section_networks(analysis, labels, networks))
@@ -496,7 +454,7 @@ def render_report(analysis: Any, *, pseudonymized: bool = False, progress: bool 
     body.append(_section_operators(analysis, labels))
     steps.update()
     body.append(_section_triage(analysis))
-    body.append(_section_accounts(analysis, networks, chains))
+    body.append(interactive.account_section(analysis, networks, chains))
     body.append('<h2 id="methods">Methods and limits</h2>' + _METHODS)
     body.append(_section_provenance(analysis))
     steps.update()

@@ -191,11 +191,13 @@ def _numeric(series: pd.Series) -> bool:
 
 
 #: The look of a formatted table (the briefing includes it; notebooks carry it inline).
+#: Alignment is ``!important``: JupyterLab's stylesheet right-aligns every table cell with a
+#: more specific selector.
 TABLE_CSS = (
     "table.nl-table{border-collapse:collapse;font-size:.85em;margin:.5em 0}"
     "table.nl-table thead th,table.nl-table tbody td{border:1px solid #e2e2e2;padding:.25em .5em;"
-    "text-align:left;vertical-align:top;max-width:28em;overflow-wrap:break-word}"
-    "table.nl-table th{background:#f4f6f8}table.nl-table tbody td.num{text-align:right;"
+    "text-align:left!important;vertical-align:top;max-width:28em;overflow-wrap:break-word}"
+    "table.nl-table th{background:#f4f6f8}table.nl-table tbody td.num{text-align:right!important;"
     "font-variant-numeric:tabular-nums;white-space:nowrap}"
     "table.nl-table span[title]{text-decoration:underline dotted}"
 )

@@ -6,8 +6,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.py))
 BUILD := build/notebooks
-# Reports must open offline: no require.js or MathJax from a CDN (figures embed plotly.js).
-NBCONVERT_FLAGS := --to html --no-input --HTMLExporter.require_js_url= --HTMLExporter.mathjax_url=
+# Reports must open offline: no require.js or MathJax from a CDN (figures embed plotly.js), and
+# no live widget (the explorer cell, tagged interactive-only, would fetch its renderer).
+NBCONVERT_FLAGS := --to html --no-input --HTMLExporter.require_js_url= --HTMLExporter.mathjax_url= \
+	--TagRemovePreprocessor.enabled=True --TagRemovePreprocessor.remove_all_outputs_tags=interactive-only
 
 .PHONY: venv test test-fast report lab lock clean help
 

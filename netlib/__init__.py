@@ -10,7 +10,8 @@ Quick start
 
 The analyses live in submodules: :mod:`netlib.coordination`, :mod:`netlib.mirrors`,
 :mod:`netlib.hubs`; scenarios with planted truth in :mod:`netlib.synth`, scoring in
-:mod:`netlib.evaluate`, figures in :mod:`netlib.plots`, the briefing in :mod:`netlib.report`.
+:mod:`netlib.evaluate`, figures in :mod:`netlib.plots`, the briefing in :mod:`netlib.report`; ``netlib.explore(analysis)``
+opens an explorer widget in JupyterLab.
 
 Coordination is not proof of inauthenticity, and a time zone is not a country: every
 result carries its evidence and a confidence so that a reader can judge.
@@ -37,6 +38,7 @@ from netlib.io import (
 from netlib.loadreport import LoadReport
 from netlib.pipeline import Analysis, analyze
 from netlib.provenance import NETLIB_VERSION
+from netlib.report.explore import explore
 
 __version__ = NETLIB_VERSION
 
@@ -57,6 +59,7 @@ __all__ = [
     "read_threat_indicators",
     "analyze",
     "Analysis",
+    "explore",
     "Dataset",
     "LoadReport",
     "NetlibError",

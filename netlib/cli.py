@@ -13,7 +13,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from netlib import pipeline, registry, synth
+from netlib import pipeline, registry, report, synth
 from netlib.coordination import write_coshare_pairs
 from netlib.errors import NetlibError, ParameterError
 from netlib.io import detect_format, load
@@ -100,11 +100,22 @@ def analyze_configs(args: argparse.Namespace) -> dict[str, dict]:
 def _cmd_analyze(args: argparse.Namespace) -> int:
     configs = analyze_configs(args)
     written = pipeline.analyze_path(
-        args.path, args.out, format=args.format, report=args.report,
+        args.path, args.out, format=args.format, report=args.report or args.pdf,
         watchlist=args.watchlist, pseudonymize=args.pseudonymize,
-        progress=not args.quiet, load_options=load_options(args), **configs)
+        progress=not args.quiet, load_options=load_options(args), pdf=args.pdf, **configs)
     for path in written:
         print(path)
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    if args.pdf:
+        report.require_chromium()
+    data = load(args.data, format=args.format) if args.data else None
+    page = report.rebuild_report(args.out_dir, data=data)
+    print(page)
+    if args.pdf:
+        print(report.write_pdf(page))
     return 0
 
 
@@ -287,6 +298,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "e.g. 30D")
     p.add_argument("--seed", type=_seed, default=None, help="seed for every randomised step")
     p.add_argument("--report", action="store_true", help="also write report.html")
+    p.add_argument("--pdf", action="store_true",
+                   help="also write report.pdf (implies --report; needs Chromium)")
     p.add_argument("--watchlist", default=None, help="CSV of handles/account ids to triage")
     p.add_argument("--pseudonymize", default=None, metavar="KEY",
                    help="replace identifiers with keyed hashes in every output")
@@ -297,6 +310,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="DuckDB memory cap for the co-action join, e.g. 4GB (it spills)")
     p.add_argument("--temp-dir", default=None, help="DuckDB spill folder")
     p.set_defaults(func=_cmd_analyze)
+
+    p = sub.add_parser(
+        "report", help="rebuild report.html (and report.pdf) from an analyze output folder",
+        description="Rebuild the briefing from the tables and run.json of an existing "
+                    "`netlib analyze` output folder, without running the analyses again. "
+                    "A pseudonymised folder stays pseudonymised.")
+    p.add_argument("out_dir", help="a folder written by `netlib analyze`")
+    p.add_argument("--data", default=None,
+                   help="the input data again, for posts, example co-actions and activity "
+                        "figures (refused for a pseudonymised folder)")
+    p.add_argument("--format", default=None, help="force the reader of --data")
+    p.add_argument("--pdf", action="store_true", help="also write report.pdf (needs Chromium)")
+    p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser(
         "pairs", help="co-share pairs of large inputs, streamed to a folder of Parquet files",

@@ -19,6 +19,7 @@
 ``load_report.csv``         every load issue (file, row, column, reason)
 ``run.json``                parameters, versions, input fingerprints
 ``report.html``             with ``--report``: the briefing
+``report.pdf``              with ``--pdf``: the briefing printed by headless Chromium
 ==========================  =====================================================
 """
 
@@ -283,7 +284,8 @@ def analyze_path(path: str | Path, out: str | Path, *, format: str | None = None
                  mirrors: MirrorConfig | Mapping | None = None,
                  hubs: HubConfig | Mapping | None = None, report: bool = False,
                  watchlist: str | Path | None = None, pseudonymize: str | None = None,
-                 progress: bool = True, load_options: Mapping | None = None) -> list[Path]:
+                 progress: bool = True, load_options: Mapping | None = None,
+                 pdf: bool = False) -> list[Path]:
     """Load ``path``, run :func:`analyze`, and write every table (and the report) to ``out``.
 
     ``out`` is written as one transaction (:class:`netlib.outdir.OutputFolder`): it is
@@ -312,6 +314,8 @@ def analyze_path(path: str | Path, out: str | Path, *, format: str | None = None
         Show progress bars.
     load_options : dict, optional
         Passed to the reader (e.g. ``{"key": ...}`` for WhatsApp phone-number senders).
+    pdf : bool, default False
+        With ``report``: also print ``report.pdf`` with headless Chromium.
 
     Returns
     -------
@@ -325,7 +329,11 @@ def analyze_path(path: str | Path, out: str | Path, *, format: str | None = None
     netlib.outdir.OutputError
         If another run is writing to ``out``, or a file could not be written (full disk,
         permissions); the previous contents of ``out`` are then unchanged.
+    netlib.report.PdfError
+        If ``pdf`` is asked for and Chromium is not installed (checked before any work).
     """
+    if pdf:
+        report_mod.require_chromium()
     with OutputFolder(out) as folder:
         data = load(path, format=format, **dict(load_options or {}))
         entries = None
@@ -337,14 +345,15 @@ def analyze_path(path: str | Path, out: str | Path, *, format: str | None = None
                 warnings.warn(note, stacklevel=2)
         analysis = analyze(data, coordination, mirrors, hubs, watchlist=entries,
                            progress=progress)
-        written = _write(analysis, folder, report=report, pseudonymize=pseudonymize,
-                         progress=progress)
+        written = _write(analysis, folder, report=report or pdf, pseudonymize=pseudonymize,
+                         progress=progress, pdf=pdf)
     _say_replaced(folder)
     return written
 
 
 def write_analysis(analysis: Analysis, out: str | Path, *, report: bool = False,
-                   pseudonymize: str | None = None, progress: bool = False) -> list[Path]:
+                   pseudonymize: str | None = None, progress: bool = False,
+                   pdf: bool = False) -> list[Path]:
     """Write an analysis's tables, ``run.json`` (and the report and Gephi files) to ``out``.
 
     The same files, written the same way (one transaction, see :func:`analyze_path`), as
@@ -362,6 +371,8 @@ def write_analysis(analysis: Analysis, out: str | Path, *, report: bool = False,
         A key: identifiers in every output become keyed pseudonyms.
     progress : bool, default False
         Show a progress bar while the report's figures are made.
+    pdf : bool, default False
+        Also print ``report.pdf`` with headless Chromium (implies ``report``).
 
     Returns
     -------
@@ -372,16 +383,20 @@ def write_analysis(analysis: Analysis, out: str | Path, *, report: bool = False,
     ------
     ParameterError
         If ``out`` is a file, a symbolic link, or a folder that is not a netlib output.
+    netlib.report.PdfError
+        If ``pdf`` is asked for and Chromium is not installed.
     """
+    if pdf:
+        report_mod.require_chromium()
     with OutputFolder(out) as folder:
-        written = _write(analysis, folder, report=report, pseudonymize=pseudonymize,
-                         progress=progress)
+        written = _write(analysis, folder, report=report or pdf, pseudonymize=pseudonymize,
+                         progress=progress, pdf=pdf)
     _say_replaced(folder)
     return written
 
 
 def _write(analysis: Analysis, folder: OutputFolder, *, report: bool,
-           pseudonymize: str | None, progress: bool) -> list[Path]:
+           pseudonymize: str | None, progress: bool, pdf: bool = False) -> list[Path]:
     tables = analysis.tables()
     record = analysis.provenance or provenance(analysis.dataset, analysis.params)
     if pseudonymize:
@@ -398,9 +413,11 @@ def _write(analysis: Analysis, folder: OutputFolder, *, report: bool,
             # The report and the Gephi files share one pseudonymised copy of the analysis.
             shown = (report_mod.pseudonymize_analysis(analysis, pseudonymize)
                      if pseudonymize else analysis)
-            written.append(report_mod.write_report(shown, folder.path / "report.html",
-                                                   pseudonymized=bool(pseudonymize),
-                                                   progress=progress))
+            page = report_mod.write_report(shown, folder.path / "report.html",
+                                           pseudonymized=bool(pseudonymize), progress=progress)
+            written.append(page)
+            if pdf:
+                written.append(report_mod.write_pdf(page, folder.path / "report.pdf"))
             written += report_mod.export_graph(shown, folder.path)
     return [folder.final(p) for p in written]
 

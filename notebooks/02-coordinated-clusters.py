@@ -54,6 +54,7 @@ n_cards = 6
 import html
 
 import pandas as pd
+from IPython.display import HTML
 
 import netlib
 from netlib import coordination, evaluate, plots, report
@@ -129,7 +130,8 @@ for cid in cards["cluster_id"]:
     handles = data.accounts.set_index("account_id").reindex(members)["handle"].astype(str)
     print(f"cluster {cid}: {int(row['size'])} accounts on {row['platforms']}; "
           f"{row['observed']:.0f} co-actions vs {row['expected']:.1f} expected "
-          f"(q = {row['q_value']:.1e}); median lag {row['median_lag_s']:.0f} s; "
+          f"(q-value {report.format_value(row['q_value'], 'q_value')}); "
+          f"median lag {row['median_lag_s']:.0f} s; "
           f"stability {row['stability']:.2f}")
     print("   e.g.", ", ".join(html.escape(h) for h in handles.head(6)))
 
@@ -221,3 +223,23 @@ else:
 # coordination is not proof of inauthenticity. Read the cards, open the evidence
 # (`result.evidence(a, b)` lists every co-action behind a tie), and weigh the candidates that
 # were not reported as well.
+
+# %% [markdown]
+# ## Explore: from a network to an account to its evidence
+#
+# In JupyterLab the explorer below answers "why is this account here?" in two clicks: pick a
+# network, then an account (or type a handle in the search box), and read its evidence
+# card: the reasons, its co-action ties with examples, and its hub and time-zone facts when
+# those analyses ran (`netlib.analyze` runs them all). Filters narrow the lists by platform,
+# period and q-value. A rendered report cannot run the widget; it shows the card of the
+# account with the strongest ties instead.
+
+# %%
+explorer = netlib.explore(netlib.Analysis(dataset=data, coordination=result))
+best_tied = result.account_stats.dropna(subset=["cluster_id"]).sort_values(
+    ["strength", "account_id"], ascending=[False, True])["account_id"]
+HTML(explorer.explorer.card(best_tied.iloc[0])) if len(best_tied) else None
+
+# %% tags=["interactive-only"]
+explorer
+

@@ -121,8 +121,8 @@ steps.groupby("via")["delay_s"].describe() if len(steps) else "no cascade to sho
 if len(steps):
     title = f"Followers of the top-ranked account {hubs.hubs['handle'].iloc[0]}"
     plots.cascade_figure(steps, title=title).show()
-    report.save_figure(plots.cascade_figure_static(steps, title="Followers of the "
-                                                     "top-ranked account"), "04-cascade")
+    _ = report.save_figure(plots.cascade_figure_static(steps, title="Followers of the "
+                                                         "top-ranked account"), "04-cascade")
 
 # %% [markdown]
 # ## Where is each network run from?
@@ -148,8 +148,8 @@ for cid in busiest["cluster_id"]:
     plots.offset_heatmap(data, coordination.clusters, hubs.timezones, cid).show()
 
 # %%
-report.save_figure(plots.offset_heatmaps_static(data, coordination.clusters, hubs.timezones),
-                   "04-timezones")
+_ = report.save_figure(plots.offset_heatmaps_static(data, coordination.clusters, hubs.timezones),
+                       "04-timezones")
 
 # %% [markdown]
 # ## Operator groups

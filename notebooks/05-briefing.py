@@ -42,6 +42,7 @@ out_dir = "../reports/briefing"  # where report.html, the tables and the Gephi f
 
 # %%
 
+import pandas as pd
 from IPython.display import display
 
 import netlib
@@ -77,18 +78,21 @@ if pseudonymize_key:
 briefing = report.summary(analysis)
 for line in briefing["headlines"]:
     print("•", line)
-briefing["counts"]
+report.table(pd.Series(briefing["counts"], name="count").rename_axis("what"))
 
 # %% [markdown]
 # ## The coordination network
 #
-# Each dot is a coordinated account, coloured by network; lines are ties between accounts
-# that acted together more often than chance. Tight blobs are networks acting in lockstep.
+# Each dot is a coordinated account, coloured by network (in the order of the network cards
+# below); lines are ties between accounts that acted together more often than chance. Each
+# group of tied accounts is laid out on its own; accounts tied to fewer than two others are
+# counted under the map instead of drawn. The top-ranked likely operators are named.
 
 # %%
-plots.network_map(analysis.coordination, analysis.dataset, seed=seed).show()
-report.save_figure(plots.network_map_static(analysis.coordination, analysis.dataset, seed=seed),
-                   "05-network-map")
+plots.network_map(analysis.coordination, analysis.dataset, seed=seed, hubs=analysis.hubs).show()
+_ = report.save_figure(plots.network_map_static(analysis.coordination, analysis.dataset,
+                                                seed=seed, hubs=analysis.hubs),
+                       "05-network-map")
 
 # %% [markdown]
 # ## Network cards
@@ -112,8 +116,8 @@ cards.drop(columns=["accounts"])
 plots.activity_heatmap_by_cluster(analysis.dataset, analysis.coordination).show()
 clusters = getattr(analysis.coordination, "clusters", None)
 members = None if clusters is None or clusters.empty else clusters["account_id"]
-report.save_figure(plots.activity_heatmap_static(analysis.dataset, account_ids=members),
-                   "05-hour-weekday")
+_ = report.save_figure(plots.activity_heatmap_static(analysis.dataset, account_ids=members),
+                       "05-hour-weekday")
 report.timezone_findings(analysis)
 
 # %% [markdown]
@@ -124,8 +128,8 @@ report.timezone_findings(analysis)
 
 # %%
 plots.chain_timeline(analysis.mirrors, analysis.dataset).show()
-report.save_figure(plots.chain_timeline_static(analysis.mirrors, analysis.dataset),
-                   "05-chain-timeline")
+_ = report.save_figure(plots.chain_timeline_static(analysis.mirrors, analysis.dataset),
+                       "05-chain-timeline")
 report.lineage_cards(analysis, top=top_cards)
 
 # %% [markdown]
@@ -137,8 +141,8 @@ report.lineage_cards(analysis, top=top_cards)
 
 # %%
 plots.survival_curve(analysis.dataset, analysis.mirrors).show()
-report.save_figure(plots.survival_curve_static(analysis.dataset, analysis.mirrors),
-                   "05-survival")
+_ = report.save_figure(plots.survival_curve_static(analysis.dataset, analysis.mirrors),
+                       "05-survival")
 
 # %% [markdown]
 # ## Likely operators
@@ -171,7 +175,7 @@ if analysis.triage is not None:
 
 # %%
 written = pipeline.write_analysis(full, out_dir, report=True, pseudonymize=pseudonymize_key)
-[str(p) for p in written]
+print(f"{len(written)} files written to the output folder:", ", ".join(p.name for p in written))
 
 # %% [markdown]
 # ## Methods and limits

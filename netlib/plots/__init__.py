@@ -42,7 +42,13 @@ from netlib.plots.mirrors import (
     survival_curve,
     survival_curve_static,
 )
-from netlib.plots.network import coordination_edges, network_map, network_map_static
+from netlib.plots.network import (
+    NetworkLayout,
+    coordination_edges,
+    network_layout,
+    network_map,
+    network_map_static,
+)
 from netlib.plots.overview import (
     accounts_bar,
     activity_timeline,
@@ -53,7 +59,7 @@ from netlib.plots.overview import (
 
 __all__ = [
     "account_labels", "coordination_edges", "recreation_times", "kaplan_meier", "activity_matrix",
-    "network_map", "network_map_static", "chain_timeline", "chain_timeline_static",
+    "network_layout", "NetworkLayout", "network_map", "network_map_static", "chain_timeline", "chain_timeline_static",
     "activity_heatmap", "activity_heatmap_by_cluster", "activity_heatmap_static",
     "survival_curve", "survival_curve_static",
     # data overview

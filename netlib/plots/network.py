@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from netlib.plots._common import (
@@ -18,10 +20,12 @@ from netlib.schema import (
     ACCOUNT_ID,
     ACCOUNT_ID_Y,
     CLUSTER_ID,
+    RANK,
     WEIGHT,
 )
 
-__all__ = ["coordination_edges", "network_map", "network_map_static"]
+__all__ = ["coordination_edges", "network_layout", "NetworkLayout", "network_map",
+           "network_map_static"]
 
 
 # --- network map ----------------------------------------------------------------------------
@@ -49,27 +53,164 @@ def _weighted_degree(edges: pd.DataFrame | None) -> pd.Series:
     return both.groupby(level=0).sum()
 
 
-def _network_layout(coordination: Any, *, max_nodes: int, seed: int):
+@dataclass(frozen=True)
+class NetworkLayout:
+    """Where each account of the network map goes (one layout for every drawing of it).
+
+    Attributes
+    ----------
+    graph : networkx.Graph
+        The accounts drawn and their significant ties.
+    membership : dict
+        ``account_id -> cluster_id`` of every account chosen (drawn or summarised).
+    positions : dict
+        ``account_id -> (x, y)`` in the unit square, for the accounts drawn.
+    order : list
+        Cluster ids, largest first (ties by id): the order of the cluster cards, which
+        sets each cluster's colour and its place in the legend.
+    small : list of str
+        Accounts not drawn because their component is smaller than ``min_component``
+        (isolates, pairs), summarised in a note instead.
+    n_small_components : int
+    hubs : list of str
+        Accounts to label (the strongest-tied, or the top-ranked hubs when given).
+    """
+
+    graph: Any
+    membership: dict
+    positions: dict
+    order: list
+    small: list = field(default_factory=list)
+    n_small_components: int = 0
+    hubs: list = field(default_factory=list)
+    min_component: int = 3
+
+    def colour(self, cluster_id: Any) -> str:
+        """The cluster's colour (by its place in :attr:`order`)."""
+        return PALETTE[self.order.index(cluster_id) % len(PALETTE)] \
+            if cluster_id in self.order else "#999999"
+
+
+def _component_positions(graph, nodes: list[str], seed: int) -> dict[str, np.ndarray]:
+    """One component laid out on its own, centred, in a box of side ~ sqrt(size)."""
+    import networkx as nx
+
+    if len(nodes) == 1:
+        return {nodes[0]: np.zeros(2)}
+    # a graph of its own, not graph.subgraph(): a subgraph view iterates its nodes in set
+    # order, which changes with Python's hash seed and with it the layout
+    sub = nx.Graph()
+    sub.add_nodes_from(nodes)
+    members = set(nodes)
+    sub.add_edges_from(sorted(tuple(sorted((a, b))) for a, b in graph.edges(nodes)
+                              if a in members and b in members))
+    raw = nx.spring_layout(sub, seed=seed, weight=None,
+                           k=1.0 / np.sqrt(len(nodes)), iterations=100)
+    xy = np.array([raw[n] for n in nodes], dtype=float)
+    xy -= np.median(xy, axis=0)
+    # accounts with a single tie float far out: pull them in so the core is not shrunk
+    radius = np.hypot(xy[:, 0], xy[:, 1])
+    inner = float(np.quantile(radius, 0.9)) if len(nodes) >= 10 else float(radius.max())
+    if inner > 0:
+        pulled = np.where(radius > inner, inner + (radius - inner) * 0.25, radius)
+        xy *= (pulled / np.where(radius > 0, radius, 1.0))[:, None]
+    xy -= (xy.max(axis=0) + xy.min(axis=0)) / 2
+    span = float(np.abs(xy).max()) or 1.0
+    xy *= (np.sqrt(len(nodes)) / 2) / span
+    return dict(zip(nodes, xy, strict=True))
+
+
+def _pack(boxes: list[tuple[float, float]], width: float) -> list[tuple[float, float]]:
+    """Shelf packing: boxes (largest first) in rows of at most ``width``; lower-left corners."""
+    corners, x, y, row_height = [], 0.0, 0.0, 0.0
+    for w, h in boxes:
+        if x > 0 and x + w > width:
+            x, y, row_height = 0.0, y - row_height, 0.0
+        corners.append((x, y - h))
+        x += w
+        row_height = max(row_height, h)
+    return corners
+
+
+def _squarest_width(boxes: list[tuple[float, float]]) -> float:
+    """The row width whose packing of ``boxes`` is closest to a square (least empty canvas)."""
+    widest = max(w for w, _ in boxes)
+    side = np.sqrt(sum(w * h for w, h in boxes))
+    best, best_width = None, widest
+    for factor in np.linspace(0.7, 2.0, 27):
+        width = max(widest, side * factor)
+        corners = _pack(boxes, width)
+        used_w = max(x + w for (x, _), (w, _) in zip(corners, boxes, strict=True))
+        used_h = -min(y for _, y in corners)
+        cost = max(used_w, used_h)
+        if best is None or cost < best - 1e-9:
+            best, best_width = cost, width
+    return best_width
+
+
+def network_layout(coordination: Any, *, max_nodes: int | None = 800, seed: int = 0,
+                   min_component: int = 3, include_small: bool = False,
+                   hubs: Any = None, n_labels: int = 6) -> NetworkLayout:
+    """Lay out each connected component on its own and pack them into the unit square.
+
+    One spring layout per component (so a large network is not squeezed by stray accounts
+    pushed to the edges), components packed largest first in rows. Components smaller than
+    ``min_component`` accounts are summarised (``small``) unless ``include_small``, which
+    packs them too (the Gephi export needs a position for every account).
+
+    Parameters
+    ----------
+    coordination : CoordinationResult-like
+        ``clusters`` and ``edges`` (or ``significant_edges``).
+    max_nodes : int or None, default 800
+        As for :func:`network_map`; None keeps every clustered account.
+    seed : int, default 0
+        Seed of every component's spring layout.
+    min_component : int, default 3
+    include_small : bool, default False
+    hubs : DataFrame or HubResult-like, optional
+        A hub table (``account_id, rank``); its top-ranked drawn accounts are labelled.
+        Without it the accounts with the strongest ties are.
+    n_labels : int, default 6
+
+    Returns
+    -------
+    NetworkLayout
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> result = SimpleNamespace(
+    ...     clusters=pd.DataFrame({"account_id": list("abcdz"), "cluster_id": [0, 0, 0, 0, 1]}),
+    ...     edges=pd.DataFrame({"account_id": list("abc"), "account_id_y": list("bcd")}))
+    >>> layout = network_layout(result)
+    >>> sorted(layout.positions), layout.small
+    (['a', 'b', 'c', 'd'], ['z'])
+    """
     import networkx as nx
 
     clusters = result_frame(coordination, "clusters")
     edges = coordination_edges(coordination)
     graph = nx.Graph()
     membership: dict[str, Any] = {}
+    order: list = []
     if clusters is not None and not clusters.empty:
         sizes = clusters.groupby(CLUSTER_ID).size().sort_values(ascending=False, kind="stable")
+        order = list(sizes.index)
         kept, total = [], 0
+        limit = max_nodes if max_nodes is not None else len(clusters)
         for cid, size in sizes.items():
-            if total and total + size > max_nodes:
+            if total and total + size > limit:
                 break
             kept.append(cid)
             total += size
         chosen = clusters[clusters[CLUSTER_ID].isin(kept)]
-        if len(chosen) > max_nodes:  # one cluster alone is too big: keep its best-tied accounts
+        if len(chosen) > limit:  # one cluster alone is too big: keep its best-tied accounts
             chosen = chosen.assign(_d=chosen[ACCOUNT_ID].astype(str).map(
                 _weighted_degree(edges)).fillna(0))
             chosen = chosen.sort_values(["_d", ACCOUNT_ID], ascending=[False, True],
-                                        kind="stable").head(max_nodes)
+                                        kind="stable").head(limit)
         membership = dict(zip(chosen[ACCOUNT_ID].astype(str), chosen[CLUSTER_ID], strict=True))
         graph.add_nodes_from(sorted(membership))
     if edges is not None and not edges.empty and membership:
@@ -79,13 +220,71 @@ def _network_layout(coordination: Any, *, max_nodes: int, seed: int):
         for a, b, w in zip(edges.loc[ok, ACCOUNT_ID].astype(str),
                            edges.loc[ok, ACCOUNT_ID_Y].astype(str), weights[ok], strict=True):
             graph.add_edge(a, b, weight=float(w))
-    pos = nx.spring_layout(graph, seed=seed) if graph.number_of_nodes() else {}
-    return graph, membership, pos
+    components = sorted((sorted(c) for c in nx.connected_components(graph)),
+                        key=lambda c: (-len(c), c[0]))
+    drawn = [c for c in components if include_small or len(c) >= min_component]
+    small = sorted(n for c in components if c not in drawn for n in c)
+    positions: dict[str, tuple[float, float]] = {}
+    if drawn:
+        local = [_component_positions(graph, c, seed) for c in drawn]
+        gap = 0.3
+        boxes = [(np.sqrt(len(c)) + gap, np.sqrt(len(c)) + gap) for c in drawn]
+        main = [b for b, c in zip(boxes, drawn, strict=True) if len(c) >= min_component] \
+            or boxes
+        corners = _pack(boxes, _squarest_width(main))
+        for comp, pos, (w, h), (x0, y0) in zip(drawn, local, boxes, corners, strict=True):
+            for node in comp:
+                positions[node] = (x0 + w / 2 + pos[node][0], y0 + h / 2 + pos[node][1])
+        # scaled on the components the map draws, so that packing the small ones too (below
+        # them) leaves every drawn account where the map puts it
+        big = [n for c in drawn if len(c) >= min_component for n in c] or list(positions)
+        xy = np.array([positions[n] for n in big])
+        low, high = xy.min(axis=0), xy.max(axis=0)
+        scale = float(max(high - low)) or 1.0
+        positions = {n: (float((p[0] - low[0]) / scale), float((p[1] - low[1]) / scale))
+                     for n, p in positions.items()}
+    return NetworkLayout(graph=graph, membership=membership, positions=positions,
+                         order=order, small=small,
+                         n_small_components=len(components) - len(drawn),
+                         hubs=_hubs_to_label(graph, positions, hubs, n_labels),
+                         min_component=min_component)
 
 
-def network_map(coordination: Any, dataset: Any = None, *, max_nodes: int = 400,
-                seed: int = 0):
+def _hubs_to_label(graph, positions: dict, hubs: Any, n: int) -> list[str]:
+    if n <= 0 or not positions:
+        return []
+    table = hubs if isinstance(hubs, pd.DataFrame) else result_frame(hubs, "hubs")
+    if table is not None and ACCOUNT_ID in table and RANK in table:
+        ranked = table.sort_values(RANK, kind="stable")[ACCOUNT_ID].astype(str)
+        return [a for a in ranked if a in positions][:n]
+    strength = dict(graph.degree(weight="weight"))
+    return sorted((a for a in positions), key=lambda a: (-strength.get(a, 0), a))[:n]
+
+
+def _extent(positions: dict, axis: int, *, margin: float = 0.03,
+            top: float = 0.0) -> list[float]:
+    """The drawn range of one axis: the accounts' extent plus a margin (room for labels)."""
+    if not positions:
+        return [0.0, 1.0]
+    values = [p[axis] for p in positions.values()]
+    return [min(values) - margin, max(values) + margin + top]
+
+
+def _small_note(layout: NetworkLayout) -> str:
+    if not layout.small:
+        return ""
+    return (f"Not drawn: {len(layout.small):,} accounts in {layout.n_small_components:,} "
+            f"groups of fewer than {layout.min_component} tied accounts (see clusters.csv)")
+
+
+def network_map(coordination: Any, dataset: Any = None, *, max_nodes: int = 800,
+                seed: int = 0, hubs: Any = None, n_labels: int = 6):
     """The coordination network: accounts as dots coloured by cluster, co-action ties as lines.
+
+    Each connected component is laid out on its own and the components are packed
+    (:func:`network_layout`); isolates and pairs are summarised in a note, not drawn. The
+    top hubs are labelled with their handles; colours and legend follow the cluster cards'
+    order (largest cluster first).
 
     Parameters
     ----------
@@ -98,7 +297,11 @@ def network_map(coordination: Any, dataset: Any = None, *, max_nodes: int = 400,
         The largest clusters are drawn until this many accounts are shown; when the largest
         cluster alone is bigger, its accounts with the strongest ties are shown.
     seed : int
-        Seed of the spring layout.
+        Seed of the spring layouts.
+    hubs : DataFrame or HubResult-like, optional
+        Label its top-ranked accounts (default: the strongest-tied accounts).
+    n_labels : int
+        Accounts labelled.
 
     Returns
     -------
@@ -106,58 +309,93 @@ def network_map(coordination: Any, dataset: Any = None, *, max_nodes: int = 400,
     """
     import plotly.graph_objects as go
 
-    graph, membership, pos = _network_layout(coordination, max_nodes=max_nodes, seed=seed)
+    layout = network_layout(coordination, max_nodes=max_nodes, seed=seed, hubs=hubs,
+                            n_labels=n_labels)
+    graph, membership, pos = layout.graph, layout.membership, layout.positions
     labels = account_labels(dataset)
     fig = go.Figure()
     xs, ys = [], []
-    for a, b in graph.edges():
-        xs += [pos[a][0], pos[b][0], None]
-        ys += [pos[a][1], pos[b][1], None]
+    for a, b in sorted(tuple(sorted(e)) for e in graph.edges()):
+        if a in pos and b in pos:
+            xs += [pos[a][0], pos[b][0], None]
+            ys += [pos[a][1], pos[b][1], None]
     fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"width": 0.5, "color": "#bbb"},
                              hoverinfo="skip", name="co-action ties", showlegend=False))
-    order = pd.Series(list(membership.values())).value_counts(sort=True).index.tolist()
-    for i, cid in enumerate(order):
-        nodes = [n for n in graph.nodes if membership[n] == cid]
+    for i, cid in enumerate(layout.order):
+        nodes = [n for n in graph.nodes if n in pos and membership[n] == cid]
+        if not nodes:
+            continue
         fig.add_trace(go.Scatter(
             x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers",
-            marker={"size": 9, "color": PALETTE[i % len(PALETTE)],
+            marker={"size": 8, "color": layout.colour(cid),
                     "line": {"width": 0.5, "color": "white"}},
-            name=escape_html(f"cluster {cid} ({len(nodes)})"),
-            hovertext=[escape_html(f"{label_of(labels, n)} · cluster {cid}") for n in nodes],
+            name=escape_html(f"network {cid} ({len(nodes)})"),
+            hovertext=[escape_html(f"{label_of(labels, n)} · network {cid}") for n in nodes],
             hoverinfo="text", showlegend=i < 12))
+    if layout.hubs:
+        fig.add_trace(go.Scatter(
+            x=[pos[n][0] for n in layout.hubs], y=[pos[n][1] for n in layout.hubs],
+            mode="text", text=[escape_html(label_of(labels, n).split(" (")[0])
+                               for n in layout.hubs],
+            textposition="top center", textfont={"size": 11, "color": "#222"},
+            hoverinfo="skip", showlegend=False, name="top hubs"))
     total = 0 if result_frame(coordination, "clusters") is None else \
         coordination.clusters[ACCOUNT_ID].nunique()
-    title = "Coordination network (accounts coloured by cluster)"
+    title = "Coordination network (accounts coloured by network; top hubs named)"
     if total > len(membership) > 0:
         title += f" — the {len(membership):,} best-tied of {total:,} accounts"
     fig.update_layout(title=title,
-                      xaxis={"visible": False}, yaxis={"visible": False},
-                      template="plotly_white", height=520, margin={"l": 10, "r": 10, "t": 50})
+                      xaxis={"visible": False, "range": _extent(pos, 0)},
+                      yaxis={"visible": False, "range": _extent(pos, 1, top=0.04),
+                             "scaleanchor": "x", "scaleratio": 1},
+                      template="plotly_white", height=640,
+                      margin={"l": 10, "r": 10, "t": 50, "b": 30},
+                      legend={"title": {"text": "network (accounts)"}})
+    note = _small_note(layout)
+    if note:
+        fig.add_annotation(text=escape_html(note), showarrow=False, x=0, y=-0.04,
+                           xref="paper", yref="paper", xanchor="left",
+                           font={"size": 11, "color": "#666"})
     if not membership:
         empty_note(fig, "no coordinated clusters were found")
     return fig
 
 
-def network_map_static(coordination: Any, dataset: Any = None, *, max_nodes: int = 400,
-                       seed: int = 0):
-    """Static twin of :func:`network_map` (matplotlib Figure)."""
+def network_map_static(coordination: Any, dataset: Any = None, *, max_nodes: int = 800,
+                       seed: int = 0, hubs: Any = None, n_labels: int = 6):
+    """Static twin of :func:`network_map` (matplotlib Figure, the same layout)."""
     import matplotlib.pyplot as plt
 
-    graph, membership, pos = _network_layout(coordination, max_nodes=max_nodes, seed=seed)
-    fig, ax = plt.subplots(figsize=(7, 6))
-    for a, b in graph.edges():
-        ax.plot([pos[a][0], pos[b][0]], [pos[a][1], pos[b][1]], color="#ccc", lw=0.4,
-                zorder=1)
-    order = pd.Series(list(membership.values())).value_counts(sort=True).index.tolist()
-    for i, cid in enumerate(order):
-        nodes = [n for n in graph.nodes if membership[n] == cid]
-        ax.scatter([pos[n][0] for n in nodes], [pos[n][1] for n in nodes], s=18, zorder=2,
-                   color=PALETTE[i % len(PALETTE)],
-                   label=f"cluster {cid} ({len(nodes)})" if i < 12 else None)
+    layout = network_layout(coordination, max_nodes=max_nodes, seed=seed, hubs=hubs,
+                            n_labels=n_labels)
+    graph, membership, pos = layout.graph, layout.membership, layout.positions
+    labels = account_labels(dataset)
+    fig, ax = plt.subplots(figsize=(8, 8))
+    for a, b in sorted(tuple(sorted(e)) for e in graph.edges()):
+        if a in pos and b in pos:
+            ax.plot([pos[a][0], pos[b][0]], [pos[a][1], pos[b][1]], color="#ccc", lw=0.4,
+                    zorder=1)
+    for i, cid in enumerate(layout.order):
+        nodes = [n for n in graph.nodes if n in pos and membership[n] == cid]
+        if not nodes:
+            continue
+        ax.scatter([pos[n][0] for n in nodes], [pos[n][1] for n in nodes], s=16, zorder=2,
+                   color=layout.colour(cid),
+                   label=f"network {cid} ({len(nodes)})" if i < 12 else None)
+    for n in layout.hubs:
+        ax.annotate(label_of(labels, n).split(" (")[0], pos[n], xytext=(0, 5),
+                    textcoords="offset points", ha="center", fontsize=7, zorder=3)
+    ax.set_xlim(*_extent(pos, 0))
+    ax.set_ylim(*_extent(pos, 1, top=0.04))
+    ax.set_aspect("equal")
     ax.set_axis_off()
-    ax.set_title("Coordination network (accounts coloured by cluster)")
-    if order:
-        ax.legend(loc="best", fontsize=7, frameon=False)
+    ax.set_title("Coordination network (accounts coloured by network; top hubs named)")
+    note = _small_note(layout)
+    if note:
+        ax.text(0, -0.05, note, transform=ax.transAxes, fontsize=7, color="#666")
+    if pos:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False,
+                  title="network (accounts)", title_fontsize=7)
     else:
         ax.text(0.5, 0.5, "no coordinated clusters were found", ha="center",
                 transform=ax.transAxes)

@@ -126,7 +126,9 @@ def interaction_graph_static(edges: pd.DataFrame, *, max_nodes: int = 600, seed:
     pos = _layout(graph, seed)
     strength = dict(graph.degree(weight=WEIGHT))
     fig, ax = plt.subplots(figsize=(8, 8))
-    nx.draw_networkx_edges(graph, pos, ax=ax, width=0.3, edge_color="#bbbbbb")
+    # a fixed drawing order: overlapping anti-aliased lines blend differently in another order
+    ties = sorted(tuple(sorted((str(a), str(b)))) for a, b in graph.edges)
+    nx.draw_networkx_edges(graph, pos, edgelist=ties, ax=ax, width=0.3, edge_color="#bbbbbb")
     nodes = sorted(graph.nodes, key=str)
     nx.draw_networkx_nodes(graph, pos, nodelist=nodes, ax=ax,
                            node_size=[4 + 4 * np.log1p(strength[n]) for n in nodes],

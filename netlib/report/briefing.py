@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import math
 import platform as _platform
@@ -25,7 +26,8 @@ from netlib import plots
 from netlib.errors import ParameterError
 from netlib.plots import account_labels
 from netlib.provenance import NETLIB_VERSION
-from netlib.report._common import cell_text, is_missing, label_of, result_frame
+from netlib.report import _interactive as interactive
+from netlib.report._common import is_missing, label_of, result_frame
 from netlib.report.cards import (
     cluster_cards,
     example_timeline,
@@ -33,6 +35,8 @@ from netlib.report.cards import (
     summary,
     timezone_findings,
 )
+from netlib.report.figures import REPRODUCIBLE
+from netlib.report.format import TABLE_CSS, table_html
 from netlib.report.pseudonymize import pseudonymize_analysis
 from netlib.safe import escape_html
 from netlib.schema import (
@@ -85,38 +89,16 @@ def _link(value: Any) -> str:
     return escape_html(_shorten(text, 200))
 
 
-def _cell_html(value: Any) -> str:
-    if is_missing(value):
-        return ""
-    if isinstance(value, float):
-        return escape_html(f"{value:.4g}")
-    if isinstance(value, pd.Timestamp):
-        return escape_html(value.strftime("%Y-%m-%d %H:%M"))
-    if isinstance(value, str) and value.lower().startswith(("http://", "https://")) \
-            and len(value) <= _MAX_CELL:
-        return _link(value)
-    return escape_html(_shorten(str(cell_text(value))))
+#: Longest text shown in one HTML table cell (the rest on hover); the CSV tables keep all.
+_MAX_CELL = 160
 
 
-#: Longest text shown in one HTML table cell; the CSV tables keep everything.
-_MAX_CELL = 400
-
-
-def _shorten(text: str, limit: int = _MAX_CELL) -> str:
+def _shorten(text: str, limit: int = 400) -> str:
     return text if len(text) <= limit else text[:limit] + f"… [{len(text) - limit:,} more characters]"
 
 
 def _table_html(frame: pd.DataFrame | None, *, max_rows: int = 50, cls: str = "") -> str:
-    if frame is None or frame.empty:
-        return '<p class="muted">(none)</p>'
-    shown = frame.head(max_rows)
-    head = "".join(f"<th>{escape_html(c)}</th>" for c in shown.columns)
-    body = "".join("<tr>" + "".join(f"<td>{_cell_html(v)}</td>" for v in row) + "</tr>"
-                   for row in shown.itertuples(index=False, name=None))
-    more = ""
-    if len(frame) > max_rows:
-        more = f'<p class="muted">… {len(frame) - max_rows:,} more rows in the CSV tables.</p>'
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}'
+    return table_html(frame, max_rows=max_rows, max_chars=_MAX_CELL, cls=cls)
 
 
 def _with_handles(frame: pd.DataFrame | None, labels: Mapping[str, str],
@@ -159,6 +141,17 @@ th,td{border:1px solid #e2e2e2;padding:.25em .5em;text-align:left;vertical-align
 max-width:28em;overflow-wrap:anywhere}th{background:#f4f6f8}.muted{color:#666}
 dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em;font-size:.9em}
 dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}.figure{margin:1em 0}
+img.print-twin{display:none}
+@page{size:A4;margin:14mm 12mm}
+@media print{body{max-width:none;padding:0;font-size:10pt;color:#000}
+h2{break-before:page;break-after:avoid}h1+*{break-before:avoid}h3{break-after:avoid}
+.card,.figure,tr,dl{break-inside:avoid}.banner{border-width:2px}
+table,table.nl-table{display:table;width:100%;table-layout:auto;font-size:7.5pt}
+th,td{max-width:none}td{overflow-wrap:anywhere}th{overflow-wrap:normal;word-break:normal}
+.modebar,.no-print,.nl-filter,.nl-search,.plot{display:none!important}
+.figure h3{break-after:avoid}
+img.print-twin{display:block!important;max-width:100%;max-height:230mm;margin:0 auto}
+a{color:#000;text-decoration:underline}}
 """
 
 _METHODS = """
@@ -190,23 +183,51 @@ be seen.</li>
 
 
 def _fig_div(fig, div_id: str) -> str:
-    return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
+    plot = fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
                        config={"displaylogo": False, "responsive": True})
+    return f'<div class="plot">{plot}</div>'
 
 
-def _figures(analysis: Any) -> list[tuple[str, str, Any]]:
+def _figures(analysis: Any) -> list[tuple[str, str, Any, Any]]:
+    """``(div id, title, plotly figure, static twin)`` of each briefing figure."""
     data = analysis.dataset
     coordination = getattr(analysis, "coordination", None)
     mirrors = getattr(analysis, "mirrors", None)
+    hubs = getattr(analysis, "hubs", None)
     out = []
     if result_frame(coordination, "clusters") is not None:
-        out.append(("fig-network", "Network map", plots.network_map(coordination, data)))
+        out.append(("fig-network", "Network map",
+                    plots.network_map(coordination, data, hubs=hubs),
+                    lambda: plots.network_map_static(coordination, data, hubs=hubs)))
+    if getattr(analysis, "from_tables", False):  # no actions or lifetimes to draw
+        return out
     if result_frame(mirrors, "chains") is not None:
-        out.append(("fig-chains", "Mirror chains", plots.chain_timeline(mirrors, data)))
+        out.append(("fig-chains", "Mirror chains", plots.chain_timeline(mirrors, data),
+                    lambda: plots.chain_timeline_static(mirrors, data)))
+    clusters = result_frame(coordination, "clusters")
+    members = None if clusters is None or clusters.empty else clusters[ACCOUNT_ID]
     out.append(("fig-heatmap", "When they act",
-                plots.activity_heatmap_by_cluster(data, coordination)))
-    out.append(("fig-survival", "Takedown and re-creation", plots.survival_curve(data, mirrors)))
+                plots.activity_heatmap_by_cluster(data, coordination),
+                lambda: plots.activity_heatmap_static(data, account_ids=members)))
+    out.append(("fig-survival", "Takedown and re-creation", plots.survival_curve(data, mirrors),
+                lambda: plots.survival_curve_static(data, mirrors)))
     return out
+
+
+def _print_twin(make_static: Any, title: str) -> str:
+    """The figure's static matplotlib twin as an inline PNG, shown only when printing."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    with matplotlib.rc_context(REPRODUCIBLE):
+        fig = make_static()
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight",
+                    metadata={"Software": None})
+        plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (f'<img class="print-twin" alt="{escape_html(title)} (static copy for print)" '
+            f'src="data:image/png;base64,{data}">')
 
 
 def _section_summary(analysis: Any, info: dict) -> str:
@@ -230,14 +251,13 @@ def _notes(result: Any) -> str:
             + "</ul>")
 
 
-def _section_networks(analysis: Any, labels: Mapping[str, str]) -> str:
-    cards = cluster_cards(analysis)
+def _section_networks(analysis: Any, labels: Mapping[str, str], cards: pd.DataFrame) -> str:
     accounts = analysis.dataset.accounts
     parts = ['<h2 id="networks">Coordinated networks</h2>',
              _notes(getattr(analysis, "coordination", None))]
     if cards.empty:
         parts.append('<p class="muted">No coordinated networks were found.</p>')
-    for card in cards.to_dict("records"):
+    for i, card in enumerate(cards.to_dict("records")):
         members = set(card["accounts"])
         member_cols = [c for c in (ACCOUNT_ID, HANDLE, PLATFORM, DISPLAY_NAME, STATUS, URL)
                        if c in accounts]
@@ -253,7 +273,7 @@ def _section_networks(analysis: Any, labels: Mapping[str, str]) -> str:
                         + _table_html(_with_handles(example, labels), max_rows=8))
         q = card["min_q_value"]
         parts.append(
-            f'<div class="card"><h3>Network {escape_html(card[CLUSTER_ID])}: '
+            f'<div class="card" id="net-{i}"><h3>Network {escape_html(card[CLUSTER_ID])}: '
             f"{card[N_ACCOUNTS]:,} accounts</h3><dl>"
             f"<dt>platforms</dt><dd>{escape_html(', '.join(card['platforms']))}</dd>"
             f"<dt>median lag between co-actions</dt><dd>{_lag_text(card['median_lag_seconds'])}</dd>"
@@ -292,21 +312,20 @@ def _link_evidence(links: list[dict], labels: Mapping[str, str]) -> pd.DataFrame
     return pd.DataFrame(rows, columns=["from", "to", "score", "evidence"])
 
 
-def _section_lineage(analysis: Any, labels: Mapping[str, str]) -> str:
-    cards = lineage_cards(analysis)
+def _section_lineage(analysis: Any, labels: Mapping[str, str], cards: pd.DataFrame) -> str:
     parts = ['<h2 id="lineage">Mirror chains (re-created accounts)</h2>',
              _notes(getattr(analysis, "mirrors", None))]
     if cards.empty:
         parts.append('<p class="muted">No mirror chains were found.</p>')
     accounts = analysis.dataset.accounts.set_index(analysis.dataset.accounts[ACCOUNT_ID]
                                                    .astype(str))
-    for card in cards.to_dict("records"):
+    for i, card in enumerate(cards.to_dict("records")):
         order = " → ".join(escape_html(label_of(labels, a)) for a in card["accounts"])
         steps = _link_evidence(card["links"], labels)
         life = accounts.reindex(card["accounts"])
         life_cols = [c for c in (HANDLE, CREATED_AT, STATUS, SUSPENDED_AT, URL) if c in life]
         parts.append(
-            f'<div class="card"><h3>Chain {escape_html(card[CHAIN_ID])}: {card[N_ACCOUNTS]} '
+            f'<div class="card" id="chain-{i}"><h3>Chain {escape_html(card[CHAIN_ID])}: {card[N_ACCOUNTS]} '
             f"accounts</h3><p>{order}</p>"
             + _table_html(life[life_cols].reset_index(), max_rows=20)
             + "<p>Links and their evidence (score 0–1):</p>" + _table_html(steps, max_rows=20)
@@ -428,8 +447,9 @@ def render_report(analysis: Any, *, pseudonymized: bool = False, progress: bool 
     info = summary(analysis)
     steps.update()
     figures = _figures(analysis)
-    fig_html = "".join(f'<div class="figure"><h3>{escape_html(title)}</h3>{_fig_div(fig, div)}</div>'
-                       for div, title, fig in figures)
+    fig_html = "".join(f'<div class="figure"><h3>{escape_html(title)}</h3>{_fig_div(fig, div)}'
+                       f"{_print_twin(static, title)}</div>"
+                       for div, title, fig, static in figures)
     steps.update()
     body = [
         "<h1>Coordinated network briefing</h1>",
@@ -441,17 +461,24 @@ def render_report(analysis: Any, *, pseudonymized: bool = False, progress: bool 
          "<code>--pseudonymize KEY</code> for a shareable version.</p>"),
         '<p class="muted">Coordination is not proof of inauthenticity, and a time zone is not a '
         "country. Read the methods and limits at the end.</p>",
-        _section_summary(analysis, info), '<h2 id="figures">Figures</h2>', fig_html]
+        ('<p class="banner warn">Rebuilt from the tables of an output folder without the '
+         "input data: the posts, example co-actions, activity by hour and account lifetimes "
+         "are left out. Give the data again to show them.</p>"
+         if getattr(analysis, "from_tables", False) else ""),
+        interactive.SEARCH_BOX, _section_summary(analysis, info), '<h2 id="figures">Figures</h2>', fig_html]
     steps.update()
-    body.append(_section_networks(analysis, labels))
+    networks, chains = cluster_cards(analysis), lineage_cards(analysis)
+    body.append(_section_networks(analysis, labels, networks))
     steps.update()
-    body.append(_section_lineage(analysis, labels))
+    body.append(_section_lineage(analysis, labels, chains))
     body.append(_section_operators(analysis, labels))
     steps.update()
     body.append(_section_triage(analysis))
+    body.append(interactive.account_section(analysis, networks, chains))
     body.append('<h2 id="methods">Methods and limits</h2>' + _METHODS)
     body.append(_section_provenance(analysis))
     steps.update()
+    body.append(f"<script>{interactive.SCRIPT}</script>")
     content = "".join(body)
     plotly_js = plotly.offline.get_plotlyjs()
     scripts = [plotly_js, *_SCRIPT.findall(content)]
@@ -459,7 +486,7 @@ def render_report(analysis: Any, *, pseudonymized: bool = False, progress: bool 
             f'<meta http-equiv="Content-Security-Policy" content="{_csp(scripts)}">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             "<title>netlib briefing</title>"
-            f"<style>{_CSS}</style><script>{plotly_js}</script></head>"
+            f"<style>{_CSS}{TABLE_CSS}{interactive.CSS}</style><script>{plotly_js}</script></head>"
             f"<body>{content}</body></html>\n")
     steps.update()
     steps.close()

@@ -257,9 +257,9 @@ def summary(analysis: Any) -> dict[str, Any]:
         text = (f"Of {len(triage):,} watch-list entries, {found:,} were found in the data "
                 f"and {len(triage) - found:,} were not")
         if CATEGORY in triage:
-            counts = triage[CATEGORY].value_counts(sort=False)
-            parts = [f"{int(counts[c]):,} {c.replace('_', ' ')}" for c in _TRIAGE_ORDER
-                     if c in counts.index and c not in ("not_found",)]
+            by_category = triage[CATEGORY].value_counts(sort=False)
+            parts = [f"{int(by_category[c]):,} {c.replace('_', ' ')}" for c in _TRIAGE_ORDER
+                     if c in by_category.index and c not in ("not_found",)]
             if parts:
                 text += "; by category: " + ", ".join(parts)
         lines.append(text + ".")

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from netlib.plots import coordination_edges
+from netlib.plots import coordination_edges, network_layout
 from netlib.report._common import cell_text, is_missing, result_frame
 from netlib.report.pseudonymize import pseudonymize_analysis
 from netlib.safe import show_controls
@@ -88,7 +88,8 @@ def graphs(analysis: Any) -> dict[str, Any]:
     -------
     dict
         ``"coordination"``: undirected graph of coordinated accounts (node attributes
-        ``label, handle, platform, ..., cluster_id, hub_score, hub_rank``; edge attributes
+        ``label, handle, platform, ..., cluster_id, hub_score, hub_rank, x, y``, where
+        ``x, y`` are the network map's layout; edge attributes
         from the significant ties, see :func:`netlib.plots.coordination_edges`). ``"mirror_chains"``: directed graph predecessor ->
         successor (node ``chain_id, position``; edge ``score`` and signal columns).
         Values are XML-safe (control characters replaced, no missing values).
@@ -130,6 +131,8 @@ def graphs(analysis: Any) -> dict[str, Any]:
             if WEIGHT not in extra_cols:
                 coord.edges[_xml_safe(a), _xml_safe(b)][WEIGHT] = 1.0
 
+    _place(coord, coordination, hubs)
+
     chains_graph = nx.DiGraph(name="mirror_chains")
     mirrors = getattr(analysis, "mirrors", None)
     chains = result_frame(mirrors, "chains")
@@ -150,6 +153,28 @@ def graphs(analysis: Any) -> dict[str, Any]:
                                      if not isinstance(rec[c], (list, dict, tuple))})
     return {"coordination": _canonical(_uniform_types(coord)),
             "mirror_chains": _canonical(_uniform_types(chains_graph))}
+
+
+#: Gephi coordinates span this many units (the map's unit square, scaled).
+_GEPHI_SCALE = 1000.0
+
+
+def _place(graph, coordination: Any, hubs: Any) -> None:
+    """Give every node ``x, y``: the network map's layout (:func:`netlib.plots.network_layout`).
+
+    Every clustered account is placed (small components too); accounts tied but outside
+    any cluster go in a row below the map.
+    """
+    if graph.number_of_nodes() == 0:
+        return
+    layout = network_layout(coordination, max_nodes=None, include_small=True, hubs=hubs)
+    rest = sorted(str(n) for n in graph.nodes if str(n) not in layout.positions)
+    for node in graph.nodes:
+        x, y = layout.positions.get(str(node), (None, None))
+        if x is None:
+            x, y = (rest.index(str(node)) + 0.5) / max(len(rest), 1), -0.1
+        graph.nodes[node]["x"] = round(float(x) * _GEPHI_SCALE, 3)
+        graph.nodes[node]["y"] = round(float(y) * _GEPHI_SCALE, 3)
 
 
 def _canonical(graph):
@@ -212,10 +237,21 @@ def export_graph(analysis: Any, out_dir: str | Path, *,
     for name, graph in graphs(analysis).items():
         for suffix, writer in (("graphml", nx.write_graphml), ("gexf", nx.write_gexf)):
             path = folder / f"{name}.{suffix}"
-            writer(graph, path)
+            writer(_with_viz(graph) if suffix == "gexf" else graph, path)
             written.append(path)
         _fix_gexf_date(folder / f"{name}.gexf", analysis)
     return written
+
+
+def _with_viz(graph):
+    """A copy whose ``x, y`` are also GEXF ``viz:position`` (Gephi opens it laid out)."""
+    if not any("x" in d for _, d in graph.nodes(data=True)):
+        return graph
+    out = graph.copy()
+    for _, data in out.nodes(data=True):
+        if isinstance(data.get("x"), float) and isinstance(data.get("y"), float):
+            data["viz"] = {"position": {"x": data["x"], "y": data["y"], "z": 0.0}}
+    return out
 
 
 def _fix_gexf_date(path: Path, analysis: Any) -> None:

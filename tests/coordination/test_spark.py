@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from netlib.coordination import coshare_pairs
 from netlib.coaction.engines.spark import spark_available
+from netlib.coordination import coshare_pairs
 
 OK, WHY = spark_available()
 pytestmark = [pytest.mark.skipif(not OK, reason=f"Spark engine unavailable: {WHY}"),

@@ -131,19 +131,27 @@ def expected_coactions(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataF
     kap = pd.DataFrame({TRACE: list((kappa or {}).keys()),
                         "kappa": [float(v) for v in (kappa or {}).values()]})
     rows = rows.merge(kap, on=TRACE, how="left").fillna({"kappa": 1.0})
-    ends = pd.unique(np.concatenate([edges[ACCOUNT_ID].astype(str).to_numpy(),
-                                     edges[ACCOUNT_ID_Y].astype(str).to_numpy()]))
-    rows = rows[rows[ACCOUNT_ID].isin(ends)]
     a = edges[ACCOUNT_ID].astype(str).to_numpy()
     b = edges[ACCOUNT_ID_Y].astype(str).to_numpy()
-    e = pd.DataFrame({"idx": np.arange(len(edges)), "a": np.minimum(a, b),
-                      "b": np.maximum(a, b)})
+    # Accounts and traces as integer codes, accounts numbered in sorted order so that
+    # comparing codes is comparing ids: the join below then hashes and compares integers
+    # rather than strings, and carries five numeric columns rather than the whole table.
+    ends = np.unique(np.concatenate([a, b]))
+    rows = rows[rows[ACCOUNT_ID].isin(ends)]
     w = int(np.ceil(float(window)))
-    rows = rows.assign(bkt=rows["ts"] // max(w, 1))
+    r = pd.DataFrame({
+        "acc": np.searchsorted(ends, rows[ACCOUNT_ID].astype(str).to_numpy()).astype(np.int64),
+        "tr": pd.factorize(rows[TRACE])[0].astype(np.int64),
+        "ts": rows["ts"].to_numpy(dtype=np.int64),
+        "s": (rows["same_object"] * rows["kappa"]).to_numpy(dtype=float)})
+    r["bkt"] = r["ts"] // max(w, 1)
+    ia, ib = np.searchsorted(ends, a), np.searchsorted(ends, b)
+    e = pd.DataFrame({"idx": np.arange(len(edges)), "a": np.minimum(ia, ib).astype(np.int64),
+                      "b": np.maximum(ia, ib).astype(np.int64)})
     con = duckdb.connect()
     try:
         con.register("e", e)
-        con.register("r", rows)
+        con.register("r", r)
         # every pair of actions of two edge accounts, same trace, at most w seconds apart
         # (banded equi-join on w-wide buckets), summed per account pair. The sum is taken in
         # fixed point: integer addition does not depend on the order DuckDB's threads add
@@ -152,11 +160,9 @@ def expected_coactions(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataF
             WITH x AS (SELECT r.*, r.bkt + k.d AS jb FROM r,
                        (SELECT UNNEST([-1, 0, 1]) AS d) k),
             pairs AS (
-                SELECT least(x.{ACCOUNT_ID}, y.{ACCOUNT_ID}) AS a,
-                       greatest(x.{ACCOUNT_ID}, y.{ACCOUNT_ID}) AS b,
-                       x.same_object * x.kappa AS s
-                FROM x JOIN r y ON y.{TRACE} = x.{TRACE} AND y.bkt = x.jb
-                WHERE x.{ACCOUNT_ID} < y.{ACCOUNT_ID} AND abs(y.ts - x.ts) <= {w})
+                SELECT x.acc AS a, y.acc AS b, x.s AS s
+                FROM x JOIN r y ON y.tr = x.tr AND y.bkt = x.jb
+                WHERE x.acc < y.acc AND abs(y.ts - x.ts) <= {w})
             SELECT e.idx, CAST(SUM(CAST(round(pairs.s * {_FIXED}) AS HUGEINT)) AS DOUBLE)
                           / {_FIXED} AS s
             FROM pairs JOIN e ON e.a = pairs.a AND e.b = pairs.b

@@ -1,40 +1,14 @@
-"""Is an edge more than chance? A null model, edge p-values, FDR control and a backbone.
+"""Is an edge more than chance? The null model's names, and a backbone.
 
-The null model itself (:func:`bin_statistics`, :func:`expected_coactions`,
+The null model (:func:`bin_statistics`, :func:`expected_coactions`,
 :func:`null_calibration`, :func:`poisson_pvalues`) lives in :mod:`netlib.coaction.null`,
-where complaint triage uses it too; it is described here and imported from there.
-
-The null model
---------------
-Keep every action where and when it happened - so each account keeps its activity volume
-and its daily and weekly rhythm exactly, bursts included - and keep how often each object
-was acted on in each time bin (``bin_seconds``, two hours by default) - so a viral post stays
-viral *at the hour it went viral*. Only *which* object each action in a bin went to is
-shuffled. Under this null, two actions in bin ``h`` of a trace land on the same object with
-probability
-
-    s_h = sum_o n_oh (n_oh - 1) / (N_h (N_h - 1))
-
-(``n_oh`` actions on object ``o`` among the ``N_h`` actions of the bin). Every pair of
-actions of accounts ``a`` and ``b`` in one trace that lie within the window of each other
-would be a co-action if both had gone to the same object, so the expected co-actions are
-
-    E_ab = kappa_t * sum over such action pairs of s_h          (summed over traces)
-
-``kappa_t`` checks the expectation against data *actually* shuffled that way (``n_null``
-seeded replicates): it is the ratio of the co-actions counted in the shuffled data to the
-expectation summed over all account pairs, and should be close to 1. The edge p-value is
-``P(Poisson(E_ab) >= observed)``; q-values follow Benjamini & Hochberg (1995)
-(:func:`netlib.stats.qvalues`).
-
-An organic viral burst gives many pairs one co-action each, all expected under the null;
-a planted network gives the same pairs co-actions again and again, across many bins.
+where complaint triage uses it too; its docstring gives the model and its references, and
+the names are re-exported here for coordination. This module adds the disparity-filter
+backbone (:func:`disparity_filter`).
 
 References
 ----------
-Benjamini, Y., & Hochberg, Y. (1995). JRSS B, 57(1), 289-300.
 Serrano, M. A., Boguñá, M., & Vespignani, A. (2009). PNAS, 106(16), 6483-6488.
-Pacheco, D., et al. (2021). Uncovering coordinated networks on social media. ICWSM.
 """
 
 from __future__ import annotations

@@ -33,11 +33,6 @@ import pandas as pd
 
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError
-from netlib.io.analysis_output import (
-    AnalysisOutput,
-    looks_like_analysis_output,
-    read_analysis_output,
-)
 from netlib.io.coortweet import looks_like_coortweet, read_coortweet
 from netlib.io.crowdtangle import looks_like_crowdtangle, read_crowdtangle
 from netlib.io.fivethirtyeight import looks_like_fivethirtyeight, read_fivethirtyeight
@@ -47,6 +42,7 @@ from netlib.io.meta_content_library import (
     read_meta_content_library,
 )
 from netlib.io.meta_dyi import looks_like_meta_dyi, read_meta_dyi
+from netlib.io.outputs import AnalysisOutput, looks_like_analysis_output, read_analysis_output
 from netlib.io.telegram import looks_like_telegram, read_telegram_export
 from netlib.io.telethon import looks_like_telethon, read_telethon
 from netlib.io.threat_indicators import looks_like_threat_indicators, read_threat_indicators

@@ -114,13 +114,12 @@ def test_fingerprints_hold_names_avatar_bio_links_and_memberships(db):
                             profile_image_hash="ABCDEF0123456789",
                             bio="news from lahore https://malik.example/about",
                             url="https://malik.example")])
-    from netlib.io.analysis_output import AnalysisOutput
+    from netlib.io.outputs import AnalysisOutput
 
-    analysis = AnalysisOutput(path=db.parent, run={"netlib_version": "x"},
-                              clusters=pd.DataFrame({"account_id": ["u1"],
-                                                     "cluster_id": ["7"]}),
-                              chains=pd.DataFrame({"chain_id": ["c3"], "position": ["0"],
-                                                   "account_id": ["u1"]}))
+    analysis = AnalysisOutput(folder=db.parent, run={"netlib_version": "x"}, tables={
+        "clusters": pd.DataFrame({"account_id": ["u1"], "cluster_id": ["7"]}),
+        "mirror_chains": pd.DataFrame({"chain_id": ["c3"], "position": ["0"],
+                                       "account_id": ["u1"]})})
     with Registry(db) as reg:
         register_dataset(reg, data, analysis=analysis, source_kind="analysis")
         row = reg.show("u1").iloc[0]

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import numpy as np
@@ -166,59 +166,102 @@ def normalize_text(text: str) -> str:
     return " ".join(out.split())
 
 
-def _shingle_hashes(text: str, k: int) -> list[int]:
-    if len(text) <= k:
-        return [zlib.crc32(text.encode("utf-8"))]
-    data = text.encode("utf-8")
-    # character shingles on the byte string: cheap and robust to small edits
-    return list({zlib.crc32(data[i:i + k]) for i in range(len(data) - k + 1)})
+def _crc32_table() -> np.ndarray:
+    """The 256-entry lookup table of the CRC-32 zlib computes (reflected 0xEDB88320)."""
+    table = np.arange(256, dtype=np.uint32)
+    for _ in range(8):
+        table = np.where(table & 1, (table >> np.uint32(1)) ^ np.uint32(0xEDB88320),
+                         table >> np.uint32(1)).astype(np.uint32)
+    return table
 
 
-_SHINGLE_BATCH = 1 << 16
+_CRC32 = _crc32_table()
+#: shingles hashed and permuted at once (bounds the memory of :func:`minhash_signatures`)
+_WINDOW_CHUNK = 1 << 20
 
 
-def _shingle_batches(text: str, k: int) -> Iterator[list[int]]:
-    """:func:`_shingle_hashes` in batches, so a huge text never holds all its shingles.
+def _crc32_windows(buffer: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
+    """``zlib.crc32`` of every ``k``-byte window ``buffer[s:s + k]``, for all starts at once."""
+    crc = np.full(len(starts), 0xFFFFFFFF, dtype=np.uint32)
+    for j in range(k):
+        byte = buffer[starts + j].astype(np.uint32)
+        crc = _CRC32[(crc ^ byte) & np.uint32(0xFF)] ^ (crc >> np.uint32(8))
+    return crc ^ np.uint32(0xFFFFFFFF)
 
-    A MinHash keeps the minimum per permutation, so feeding the batches one by one gives
-    exactly the signature of the whole set; short texts are one batch, as before.
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser (an avalanching bijection), element-wise."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def minhash_signatures(texts: Sequence[str], *, num_perm: int = 32, shingle: int = 5,
+                       seed: int = 0) -> np.ndarray:
+    """MinHash signatures of the byte ``shingle``-grams of many texts, computed at once.
+
+    The shingles of a text are the CRC-32 of each ``shingle``-byte window of its UTF-8
+    bytes (a text of at most ``shingle`` characters is one shingle, itself). Each
+    signature is exactly what :class:`datasketch.MinHash` (scheme ``affine32``, the given
+    ``seed``, identity hash over those CRC-32 values) holds after seeing the shingles:
+    the hash functions are datasketch's own, and the per-shingle arithmetic (MurmurHash3
+    finaliser, then ``a * h + b`` modulo 2**32) is vectorised over every window of every
+    text, a million windows at a time, so memory does not grow with the longest text.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(len(texts), num_perm)`` uint32.
+
+    Examples
+    --------
+    >>> sig = minhash_signatures(["the same words", "the same words", "other"])
+    >>> sig.shape, bool((sig[0] == sig[1]).all()), bool((sig[0] == sig[2]).all())
+    ((3, 32), True, False)
     """
-    data = text.encode("utf-8")
-    if len(data) <= _SHINGLE_BATCH:
-        yield _shingle_hashes(text, k)
-        return
-    for start in range(0, len(data) - k + 1, _SHINGLE_BATCH):
-        stop = min(start + _SHINGLE_BATCH, len(data) - k + 1)
-        yield list({zlib.crc32(data[i:i + k]) for i in range(start, stop)})
+    from datasketch import MinHash
 
-
-def _identity(value: int) -> int:
-    return value
-
-
-class _UnionFind:
-    def __init__(self, n: int):
-        self.parent = np.arange(n)
-
-    def find(self, i: int) -> int:
-        parent = self.parent
-        root = i
-        while parent[root] != root:
-            root = parent[root]
-        while parent[i] != root:
-            parent[i], i = root, parent[i]
-        return root
-
-    def union(self, i: int, j: int) -> None:
-        a, b = self.find(i), self.find(j)
-        if a != b:
-            if a < b:
-                self.parent[b] = a
-            else:
-                self.parent[a] = b
-
-    def labels(self) -> np.ndarray:
-        return np.array([self.find(i) for i in range(len(self.parent))])
+    template = MinHash(num_perm=num_perm, seed=seed)
+    if template.scheme != "affine32":  # pragma: no cover - a datasketch default change
+        raise ParameterError(f"datasketch MinHash scheme {template.scheme!r} is not supported")
+    a, b = (np.asarray(p, dtype=np.uint32) for p in template.permutations)
+    n = len(texts)
+    signatures = np.full((n, num_perm), 0xFFFFFFFF, dtype=np.uint32)
+    if n == 0:
+        return signatures
+    encoded = [str(t).encode("utf-8") for t in texts]
+    chars = np.fromiter((len(str(t)) for t in texts), dtype=np.int64, count=n)
+    nbytes = np.fromiter((len(e) for e in encoded), dtype=np.int64, count=n)
+    offsets = np.concatenate([[0], np.cumsum(nbytes)[:-1]])
+    buffer = np.frombuffer(b"".join(encoded) or b"\0", dtype=np.uint8)
+    whole = np.flatnonzero(chars <= shingle)  # short texts: one shingle, the text itself
+    if len(whole):
+        crc = np.fromiter((zlib.crc32(encoded[i]) for i in whole), dtype=np.uint32,
+                          count=len(whole))
+        signatures[whole] = _fmix32(crc)[:, None] * a[None, :] + b[None, :]
+    windows = np.where(chars > shingle, nbytes - shingle + 1, 0)
+    ends = np.cumsum(windows)
+    total = int(ends[-1])
+    for w0 in range(0, total, _WINDOW_CHUNK):
+        w1 = min(w0 + _WINDOW_CHUNK, total)
+        first, last = np.searchsorted(ends, [w0, w1 - 1], side="right")
+        ids = np.arange(first, last + 1)
+        lo = np.maximum(ends[ids] - windows[ids], w0)   # window range of each text in chunk
+        hi = np.minimum(ends[ids], w1)
+        counts = hi - lo
+        ids, lo, counts = ids[counts > 0], lo[counts > 0], counts[counts > 0]
+        owner = np.repeat(ids, counts)
+        seg = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        within = np.arange(int(counts.sum())) - np.repeat(seg, counts)
+        starts = offsets[owner] + (np.repeat(lo, counts) - (ends[owner] - windows[owner])) \
+            + within
+        hashed = _fmix32(_crc32_windows(buffer, starts, shingle))
+        permuted = hashed[:, None] * a[None, :] + b[None, :]
+        mins = np.minimum.reduceat(permuted, seg, axis=0)
+        signatures[ids] = np.minimum(signatures[ids], mins)
+    return signatures
 
 
 def near_duplicate_groups(texts: Sequence[str], *, threshold: float = 0.7,
@@ -229,6 +272,13 @@ def near_duplicate_groups(texts: Sequence[str], *, threshold: float = 0.7,
     Two texts are linked when LSH proposes them and their estimated Jaccard similarity
     of character ``shingle``-grams is at least ``threshold``; groups are the connected
     components of these links. Identical texts are always in one group.
+
+    The signatures are computed for all texts at once (:func:`minhash_signatures`); the
+    LSH bands are datasketch's (:class:`datasketch.MinHashLSH` chooses them for
+    ``threshold``), numbered with :func:`numpy.unique`. Texts are then taken in order of
+    first appearance, and each joins the most similar earlier *leader* sharing a band
+    with it (the earliest of equals), or becomes a leader. Only texts that share a band
+    with another text enter that loop; the others are their own leaders.
 
     Parameters
     ----------
@@ -259,7 +309,7 @@ def near_duplicate_groups(texts: Sequence[str], *, threshold: float = 0.7,
     ...                        "completely unrelated words here"]).tolist()
     [0, 0, 2]
     """
-    from datasketch import MinHash, MinHashLSH
+    from datasketch import MinHashLSH
 
     if not 0 < threshold <= 1:
         raise ParameterError(f"text_threshold={threshold!r} must be in (0, 1]")
@@ -273,8 +323,8 @@ def near_duplicate_groups(texts: Sequence[str], *, threshold: float = 0.7,
     inverse = np.empty(n, dtype=np.int64)
     for i, text in enumerate(texts):
         inverse[i] = position.setdefault(str(text), len(position))
-    # np.unique numbered the distinct texts in sorted order; keep that numbering (it
-    # decides which leader a text joins first when several are equally similar)
+    # number the distinct texts in sorted order (it decides which leader a text joins
+    # first when several are equally similar)
     distinct = list(position)
     order = sorted(range(len(distinct)), key=distinct.__getitem__)
     rank = np.empty(len(distinct), dtype=np.int64)
@@ -285,34 +335,66 @@ def near_duplicate_groups(texts: Sequence[str], *, threshold: float = 0.7,
     np.minimum.at(first_pos, inverse, np.arange(n))
     labels_unique = np.arange(len(unique))
     if threshold < 1 and len(unique) > 1:
-        # leader clustering: each text joins the first earlier leader it resembles,
-        # otherwise it becomes a leader itself (linear in the number of texts)
         lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        leaders: dict[int, MinHash] = {}
-        template = MinHash(num_perm=num_perm, seed=seed)
-        order = np.argsort(first_pos, kind="stable")  # earliest text first
-        for i in order:
-            m = MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity,
-                        permutations=template.permutations, scheme=template.scheme)
-            for batch in _shingle_batches(unique[i], shingle):
-                m.update_batch(batch)
-            best, best_sim = -1, threshold
-            for j in lsh.query(m):
-                sim = m.jaccard(leaders[j])
-                if sim >= best_sim and (best < 0 or sim > best_sim or j < best):
-                    best, best_sim = j, sim
-            if best >= 0:
-                labels_unique[i] = best
-            else:
-                leaders[int(i)] = m
-                lsh.insert(int(i), m)
+        signatures = minhash_signatures(unique, num_perm=num_perm, shingle=shingle, seed=seed)
+        _join_leaders(signatures, np.argsort(first_pos, kind="stable"), labels_unique,
+                      bands=lsh.b, rows=lsh.r, threshold=threshold)
     labels = labels_unique[inverse]
     # relabel each group by the position of its first text
-    first_of_group: dict[int, int] = {}
-    out = np.empty(n, dtype=int)
-    for pos, lab in enumerate(labels):
-        out[pos] = first_of_group.setdefault(int(lab), pos)
-    return out
+    _, first_index, group = np.unique(labels, return_index=True, return_inverse=True)
+    return first_index[group.ravel()].astype(int)
+
+
+def _join_leaders(signatures: np.ndarray, order: np.ndarray, labels: np.ndarray, *,
+                  bands: int, rows: int, threshold: float) -> None:
+    """Leader clustering over LSH buckets; writes each text's leader into ``labels``."""
+    codes = np.empty((len(signatures), bands), dtype=np.int64)
+    shared = np.zeros(len(signatures), dtype=bool)
+    for band in range(bands):
+        _, code, count = np.unique(signatures[:, band * rows:(band + 1) * rows], axis=0,
+                                   return_inverse=True, return_counts=True)
+        codes[:, band] = code.ravel()
+        shared |= count[code.ravel()] > 1
+    buckets: list[dict[int, list[int]]] = [{} for _ in range(bands)]
+    width = float(signatures.shape[1])
+    for i in order[shared[order]]:
+        candidates = {j for band in range(bands)
+                      for j in buckets[band].get(int(codes[i, band]), ())}
+        if candidates:
+            cand = np.fromiter(sorted(candidates), dtype=np.int64, count=len(candidates))
+            sims = np.count_nonzero(signatures[cand] == signatures[i], axis=1) / width
+            good = sims >= threshold
+            if good.any():
+                best = sims[good].max()
+                labels[i] = int(cand[good][sims[good] == best].min())
+                continue
+        for band in range(bands):
+            buckets[band].setdefault(int(codes[i, band]), []).append(int(i))
+
+
+class _UnionFind:
+    def __init__(self, n: int):
+        self.parent = np.arange(n)
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        root = i
+        while parent[root] != root:
+            root = parent[root]
+        while parent[i] != root:
+            parent[i], i = root, parent[i]
+        return root
+
+    def union(self, i: int, j: int) -> None:
+        a, b = self.find(i), self.find(j)
+        if a != b:
+            if a < b:
+                self.parent[b] = a
+            else:
+                self.parent[a] = b
+
+    def labels(self) -> np.ndarray:
+        return np.array([self.find(i) for i in range(len(self.parent))])
 
 
 # --- media ----------------------------------------------------------------------------------

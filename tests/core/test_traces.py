@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import itertools
+import zlib
 
+import numpy as np
 import pandas as pd
 import pytest
+from datasketch import MinHash, MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import netlib
+from netlib import traces
 from netlib.errors import ParameterError
 from netlib.traces import (
     TRACE_COLUMNS,
     TRACES,
     build_traces,
     media_groups,
+    minhash_signatures,
     near_duplicate_groups,
     normalize_text,
     normalize_url,
@@ -70,6 +75,66 @@ def test_near_duplicate_groups_joins_small_edits_only():
 def test_near_duplicate_groups_is_deterministic():
     texts = [f"word{i % 7} shared message about topic {i % 3} with some padding" for i in range(60)]
     assert near_duplicate_groups(texts).tolist() == near_duplicate_groups(texts).tolist()
+
+
+def _datasketch_minhash(text: str, k: int = 5, num_perm: int = 32, seed: int = 0) -> MinHash:
+    """The oracle: datasketch's own MinHash fed the CRC-32 of every k-byte window."""
+    data = text.encode("utf-8")
+    shingles = [zlib.crc32(data)] if len(text) <= k else \
+        [zlib.crc32(data[i:i + k]) for i in range(len(data) - k + 1)]
+    m = MinHash(num_perm=num_perm, seed=seed, hashfunc=lambda v: v)
+    m.update_batch(shingles)
+    return m
+
+
+def _datasketch_groups(texts: list[str], threshold: float) -> list[int]:
+    """The oracle: leader clustering, one datasketch MinHash and LSH query at a time."""
+    lsh, leaders, label = MinHashLSH(threshold=threshold, num_perm=32), {}, {}
+    first = {}
+    for pos, text in enumerate(texts):
+        first.setdefault(text, pos)
+    rank = {t: r for r, t in enumerate(sorted(first))}
+    for text in first:                       # in order of first appearance
+        m = _datasketch_minhash(text)
+        sims = sorted(((-m.jaccard(leaders[j][1]), rank[leaders[j][0]], j)
+                       for j in lsh.query(m) if m.jaccard(leaders[j][1]) >= threshold))
+        if sims:
+            label[text] = label[sims[0][2]]
+        else:
+            key = str(len(leaders))
+            leaders[key] = (text, m)
+            label[text] = label[key] = text
+            lsh.insert(key, m)
+    group_first = {}
+    return [group_first.setdefault(label[t], pos) for pos, t in enumerate(texts)]
+
+
+@pytest.mark.parametrize("chunk", [7, 1 << 20])
+def test_minhash_signatures_equal_datasketch(monkeypatch, chunk):
+    rng = np.random.default_rng(3)
+    words = ["vote", "bridge", "ملک", "نیوز", "naya", "account", "😀", "a", "the"]
+    texts = [" ".join(rng.choice(words, size=int(rng.integers(0, 25)))) for _ in range(300)]
+    texts += ["", "abcde", "abcdef", "ملک", "x" * 5000]
+    monkeypatch.setattr(traces, "_WINDOW_CHUNK", chunk)    # texts split across chunks too
+    expected = np.array([_datasketch_minhash(t).hashvalues for t in texts])
+    assert (minhash_signatures(texts) == expected).all()
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.7, 0.9])
+def test_near_duplicate_groups_equal_a_datasketch_leader_clustering(threshold):
+    rng = np.random.default_rng(11)
+    base = ["the mayor lied about the bridge budget again share before they delete it",
+            "hamara naya account follow karo purana band ho gaya",
+            "نیا اکاؤنٹ فالو کریں پرانا بند ہو گیا ہے",
+            "lovely weather at the beach today the kids built a sandcastle"]
+    texts = []
+    for _ in range(400):
+        words = str(rng.choice(base)).split()
+        for _ in range(int(rng.integers(0, 4))):     # a few word edits
+            words[int(rng.integers(len(words)))] = str(rng.choice(["x", "now", "اب", "yes"]))
+        texts.append(" ".join(words))
+    assert near_duplicate_groups(texts, threshold=threshold).tolist() == \
+        _datasketch_groups(texts, threshold)
 
 
 def test_media_groups_hamming():

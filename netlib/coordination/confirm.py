@@ -96,11 +96,19 @@ def object_half(frame: pd.DataFrame, *, seed: int = 0, bin_seconds: float = 7200
         return np.zeros(0, dtype=int)
     key = f"netlib{int(seed) % 10**10:010d}"  # hash_pandas_object wants a 16-character key
     stamps = pd.to_datetime(frame[TIMESTAMP], utc=True).dt.as_unit("ns").astype("int64")
-    keys = pd.DataFrame({TRACE: frame[TRACE].astype(str).to_numpy(),
-                         OBJECT_ID: frame[OBJECT_ID].astype(str).to_numpy(),
-                         "bin": stamps.to_numpy() // (int(bin_seconds) * 10**9)})
+    bins = stamps.to_numpy() // (int(bin_seconds) * 10**9)
+    # hash each distinct (trace, object, bin) once: a unit holds many rows (all the
+    # co-actions on one object in one bin), and the hash of a row depends on its values only
+    trace, traces = pd.factorize(frame[TRACE].astype(str))
+    obj, objects = pd.factorize(frame[OBJECT_ID].astype(str))
+    unit = (trace.astype(np.int64) * (len(objects) + 1) + obj) * (int(bins.max() - bins.min())
+                                                                   + 1) + (bins - bins.min())
+    _, first_row, inverse = np.unique(unit, return_index=True, return_inverse=True)
+    keys = pd.DataFrame({TRACE: np.asarray(traces, dtype=object)[trace[first_row]],
+                         OBJECT_ID: np.asarray(objects, dtype=object)[obj[first_row]],
+                         "bin": bins[first_row]})
     hashed = pd.util.hash_pandas_object(keys, index=False, hash_key=key).to_numpy()
-    return ((hashed >> np.uint64(17)) & np.uint64(1)).astype(int)
+    return ((hashed[inverse.ravel()] >> np.uint64(17)) & np.uint64(1)).astype(int)
 
 
 def half_bins(table: pd.DataFrame, *, bin_seconds: float) -> pd.DataFrame:

@@ -24,7 +24,7 @@ from netlib.schema import (
 )
 from netlib.traces import TRACES
 
-__all__ = ["co_actions", "edge_table", "object_idf", "author_pairs", "WEIGHT", "WEIGHT_TFIDF", "N_CO_ACTIONS",
+__all__ = ["co_actions", "edge_table", "account_codes", "object_idf", "author_pairs", "WEIGHT", "WEIGHT_TFIDF", "N_CO_ACTIONS",
            "MEDIAN_LAG", "TIMESTAMP_Y", "trace_weight_column"]
 
 WEIGHT_TFIDF = "weight_tfidf"
@@ -98,12 +98,14 @@ def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
         out[ACCOUNT_ID] = out[ACCOUNT_ID].astype(object)
         out[ACCOUNT_ID_Y] = out[ACCOUNT_ID_Y].astype(object)
         return out
-    a = pairs[ACCOUNT_ID].astype(str).to_numpy()
-    b = pairs[ACCOUNT_ID_Y].astype(str).to_numpy()
-    lo = np.where(a < b, a, b)
-    hi = np.where(a < b, b, a)
-    keyed = pd.DataFrame({ACCOUNT_ID: lo, ACCOUNT_ID_Y: hi, TRACE: pairs[TRACE].to_numpy(),
-                          OBJECT_ID: pairs[OBJECT_ID].to_numpy(),
+    # Work on integer codes: accounts numbered in sorted id order (so the smaller code is
+    # the smaller id and code order is id order), traces and objects by factorising. The
+    # groupings below then hash integers, never millions of Python strings.
+    ids, a, b = account_codes(pairs[ACCOUNT_ID], pairs[ACCOUNT_ID_Y])
+    trace_code, trace_names = pd.factorize(pairs[TRACE])
+    object_code = pd.factorize(pairs[OBJECT_ID])[0]
+    keyed = pd.DataFrame({ACCOUNT_ID: np.minimum(a, b), ACCOUNT_ID_Y: np.maximum(a, b),
+                          TRACE: trace_code, OBJECT_ID: object_code,
                           TIME_DELTA: pairs[TIME_DELTA].to_numpy()})
     grouped = keyed.groupby([ACCOUNT_ID, ACCOUNT_ID_Y], sort=True)
     out = grouped.size().rename(N_CO_ACTIONS).to_frame()
@@ -111,6 +113,7 @@ def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
     distinct = keyed.drop_duplicates([ACCOUNT_ID, ACCOUNT_ID_Y, TRACE, OBJECT_ID])
     per_trace = distinct.groupby([ACCOUNT_ID, ACCOUNT_ID_Y, TRACE]).size().unstack(
         fill_value=0)
+    per_trace.columns = [str(trace_names[c]) for c in per_trace.columns]
     for t in traces:
         out[trace_weight_column(t)] = per_trace[t] if t in per_trace.columns else 0
     extra = [t for t in per_trace.columns if t not in traces]
@@ -119,14 +122,45 @@ def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
     out = out.fillna({trace_weight_column(t): 0 for t in list(traces) + extra})
     out[WEIGHT] = per_trace.sum(axis=1).reindex(out.index).fillna(0).astype(int)
     if idf is not None:
-        scored = distinct.merge(idf[[TRACE, OBJECT_ID, IDF]], on=[TRACE, OBJECT_ID],
-                                how="left")
+        object_names = pd.factorize(pairs[OBJECT_ID])[1]
+        codes = pd.DataFrame({TRACE: pd.Index(trace_names).get_indexer(idf[TRACE]),
+                              OBJECT_ID: pd.Index(object_names).get_indexer(idf[OBJECT_ID]),
+                              IDF: idf[IDF].to_numpy()})
+        codes = codes[(codes[TRACE] >= 0) & (codes[OBJECT_ID] >= 0)]
+        scored = distinct.merge(codes, on=[TRACE, OBJECT_ID], how="left")
         out[WEIGHT_TFIDF] = scored.groupby([ACCOUNT_ID, ACCOUNT_ID_Y])[IDF].sum()
     else:
         out[WEIGHT_TFIDF] = np.nan
     out = out.reset_index()
+    out[ACCOUNT_ID] = ids[out[ACCOUNT_ID].to_numpy()]
+    out[ACCOUNT_ID_Y] = ids[out[ACCOUNT_ID_Y].to_numpy()]
     for t in list(traces) + extra:
         out[trace_weight_column(t)] = out[trace_weight_column(t)].astype(int)
     order = [c for c in cols if c in out.columns] + \
         [trace_weight_column(t) for t in extra]
     return out[order]
+
+
+def account_codes(first: pd.Series, second: pd.Series
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Both account columns as codes into their sorted distinct ids.
+
+    Returns
+    -------
+    ids : numpy.ndarray
+        The distinct ids (as str, object dtype), sorted.
+    first, second : numpy.ndarray
+        ``int64`` positions of each row's ids in ``ids``; comparing two codes compares
+        the ids.
+
+    Examples
+    --------
+    >>> ids, a, b = account_codes(pd.Series(["b", "a"]), pd.Series(["c", "b"]))
+    >>> ids.tolist(), a.tolist(), b.tolist()
+    (['a', 'b', 'c'], [1, 0], [2, 1])
+    """
+    first, second = first.astype(str), second.astype(str)
+    ids = np.array(sorted(set(pd.unique(first)).union(pd.unique(second))), dtype=object)
+    index = pd.Index(ids)
+    return (ids, index.get_indexer(first).astype(np.int64),
+            index.get_indexer(second).astype(np.int64))

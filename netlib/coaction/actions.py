@@ -7,6 +7,7 @@ analysis feeds it accounts' behaviour traces, complaint triage feeds it complain
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from netlib.coaction.pairs import coshare_pairs
@@ -22,7 +23,7 @@ from netlib.schema import (
     TRACE,
 )
 
-__all__ = ["co_actions", "TIMESTAMP_Y"]
+__all__ = ["co_actions", "account_codes", "TIMESTAMP_Y"]
 
 TIMESTAMP_Y = "timestamp_y"
 
@@ -71,3 +72,28 @@ def _empty_pairs() -> pd.DataFrame:
     out[TIMESTAMP] = pd.Series(dtype="datetime64[ns, UTC]")
     out[TIMESTAMP_Y] = pd.Series(dtype="datetime64[ns, UTC]")
     return out
+
+
+def account_codes(first: pd.Series | np.ndarray, second: pd.Series | np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Both account columns as codes into their sorted distinct ids.
+
+    Returns
+    -------
+    ids : numpy.ndarray
+        The distinct ids (as str, object dtype), sorted.
+    first, second : numpy.ndarray
+        ``int64`` positions of each row's ids in ``ids``; comparing two codes compares
+        the ids.
+
+    Examples
+    --------
+    >>> ids, a, b = account_codes(pd.Series(["b", "a"]), pd.Series(["c", "b"]))
+    >>> ids.tolist(), a.tolist(), b.tolist()
+    (['a', 'b', 'c'], [1, 0], [2, 1])
+    """
+    first, second = pd.Series(first).astype(str), pd.Series(second).astype(str)
+    ids = np.array(sorted(set(pd.unique(first)).union(pd.unique(second))), dtype=object)
+    index = pd.Index(ids)
+    return (ids, index.get_indexer(first).astype(np.int64),
+            index.get_indexer(second).astype(np.int64))

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from netlib.coaction.actions import co_actions
+from netlib.coaction.actions import account_codes, co_actions
 from netlib.errors import ParameterError
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, OBJECT_ID, TIMESTAMP, TRACE
 
@@ -131,21 +131,19 @@ def expected_coactions(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataF
     kap = pd.DataFrame({TRACE: list((kappa or {}).keys()),
                         "kappa": [float(v) for v in (kappa or {}).values()]})
     rows = rows.merge(kap, on=TRACE, how="left").fillna({"kappa": 1.0})
-    a = edges[ACCOUNT_ID].astype(str).to_numpy()
-    b = edges[ACCOUNT_ID_Y].astype(str).to_numpy()
     # Accounts and traces as integer codes, accounts numbered in sorted order so that
     # comparing codes is comparing ids: the join below then hashes and compares integers
     # rather than strings, and carries five numeric columns rather than the whole table.
-    ends = np.unique(np.concatenate([a, b]))
-    rows = rows[rows[ACCOUNT_ID].isin(ends)]
+    ends, ia, ib = account_codes(edges[ACCOUNT_ID], edges[ACCOUNT_ID_Y])
+    acc = pd.Index(ends).get_indexer(rows[ACCOUNT_ID])
+    rows = rows[acc >= 0]
     w = int(np.ceil(float(window)))
     r = pd.DataFrame({
-        "acc": np.searchsorted(ends, rows[ACCOUNT_ID].astype(str).to_numpy()).astype(np.int64),
+        "acc": acc[acc >= 0].astype(np.int64),
         "tr": pd.factorize(rows[TRACE])[0].astype(np.int64),
         "ts": rows["ts"].to_numpy(dtype=np.int64),
         "s": (rows["same_object"] * rows["kappa"]).to_numpy(dtype=float)})
     r["bkt"] = r["ts"] // max(w, 1)
-    ia, ib = np.searchsorted(ends, a), np.searchsorted(ends, b)
     e = pd.DataFrame({"idx": np.arange(len(edges)), "a": np.minimum(ia, ib).astype(np.int64),
                       "b": np.maximum(ia, ib).astype(np.int64)})
     con = duckdb.connect()

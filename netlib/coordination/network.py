@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from netlib.coaction.actions import TIMESTAMP_Y, co_actions
+from netlib.coaction.actions import TIMESTAMP_Y, account_codes, co_actions
 from netlib.schema import (
     ACCOUNT_ID,
     ACCOUNT_ID_Y,
@@ -24,7 +24,7 @@ from netlib.schema import (
 )
 from netlib.traces import TRACES
 
-__all__ = ["co_actions", "edge_table", "account_codes", "object_idf", "author_pairs", "WEIGHT", "WEIGHT_TFIDF", "N_CO_ACTIONS",
+__all__ = ["co_actions", "edge_table", "object_idf", "author_pairs", "WEIGHT", "WEIGHT_TFIDF", "N_CO_ACTIONS",
            "MEDIAN_LAG", "TIMESTAMP_Y", "trace_weight_column"]
 
 WEIGHT_TFIDF = "weight_tfidf"
@@ -140,27 +140,3 @@ def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
         [trace_weight_column(t) for t in extra]
     return out[order]
 
-
-def account_codes(first: pd.Series, second: pd.Series
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Both account columns as codes into their sorted distinct ids.
-
-    Returns
-    -------
-    ids : numpy.ndarray
-        The distinct ids (as str, object dtype), sorted.
-    first, second : numpy.ndarray
-        ``int64`` positions of each row's ids in ``ids``; comparing two codes compares
-        the ids.
-
-    Examples
-    --------
-    >>> ids, a, b = account_codes(pd.Series(["b", "a"]), pd.Series(["c", "b"]))
-    >>> ids.tolist(), a.tolist(), b.tolist()
-    (['a', 'b', 'c'], [1, 0], [2, 1])
-    """
-    first, second = first.astype(str), second.astype(str)
-    ids = np.array(sorted(set(pd.unique(first)).union(pd.unique(second))), dtype=object)
-    index = pd.Index(ids)
-    return (ids, index.get_indexer(first).astype(np.int64),
-            index.get_indexer(second).astype(np.int64))

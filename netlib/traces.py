@@ -472,6 +472,27 @@ def _explode_list(actions: pd.DataFrame, column: str) -> pd.DataFrame:
     return sub
 
 
+def _map_distinct(values: pd.Series, func) -> pd.Series:
+    """``values.map(func)``, calling ``func`` once per distinct value (missing stays missing)."""
+    codes, uniques = pd.factorize(values)
+    mapped = np.array([func(v) for v in uniques] + [None], dtype=object)
+    out = pd.Series(mapped[codes], index=values.index, dtype=object)
+    return out.where(codes >= 0, values.map(func) if (codes < 0).any() else None)
+
+
+def _joined_sequences(owners: pd.Series, items: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The space-joined items of each owner with two or more, owners in first-seen order."""
+    codes, uniques = pd.factorize(owners)
+    order = np.argsort(codes, kind="stable")          # grouped, each in its own row order
+    values = items.to_numpy(dtype=object)[order]
+    counts = np.bincount(codes, minlength=len(uniques))
+    ends = np.cumsum(counts)
+    keep = np.flatnonzero(counts >= 2)
+    joined = np.array([" ".join(values[ends[g] - counts[g]:ends[g]]) for g in keep],
+                      dtype=object)
+    return np.asarray(uniques, dtype=object)[keep], joined
+
+
 def _root_objects(actions: pd.DataFrame) -> pd.Series:
     """For sharing actions, the original post at the end of a chain of shares in the data."""
     shares = actions[actions[KIND].isin(SHARE_KINDS) & actions[OBJECT_ID].notna()]
@@ -598,7 +619,7 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
     if "link" in chosen:
         links = _explode_list(actions, URLS)
         if len(links):
-            norm = links["item"].map(normalize_url)
+            norm = _map_distinct(links["item"], normalize_url)
             keep = norm != ""
             emit("link", links.loc[keep, ACTION_ID], norm[keep])
     if "hashtag" in chosen or "hashtag_seq" in chosen:
@@ -612,12 +633,11 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
                 single = tags.drop_duplicates([ACTION_ID, "item"])
                 emit("hashtag", single[ACTION_ID], single["item"])
             if "hashtag_seq" in chosen:
-                seq = tags.groupby(ACTION_ID, sort=False)["item"].agg(list)
-                seq = seq[seq.map(len) >= 2]
-                emit("hashtag_seq", seq.index.to_series(), seq.map(" ".join))
+                owners, sequences = _joined_sequences(tags[ACTION_ID], tags["item"])
+                emit("hashtag_seq", owners, sequences)
     if "text" in chosen:
         authored = actions[actions[KIND].isin(AUTHORED_KINDS) & actions[TEXT].notna()]
-        norm = authored[TEXT].map(normalize_text)
+        norm = _map_distinct(authored[TEXT], normalize_text)
         keep = norm.str.len() >= text_min_chars
         authored, norm = authored[keep], norm[keep]
         if len(authored):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from netlib.coaction.pairs import coshare_pairs
 from netlib.schema import (
@@ -23,7 +25,7 @@ from netlib.schema import (
     TRACE,
 )
 
-__all__ = ["co_actions", "account_codes", "TIMESTAMP_Y"]
+__all__ = ["co_actions", "account_codes", "positions", "TIMESTAMP_Y"]
 
 TIMESTAMP_Y = "timestamp_y"
 
@@ -55,11 +57,10 @@ def co_actions(traces: pd.DataFrame, *, window: float = 60, min_participation: i
         return _empty_pairs()
     if with_times:
         first = traces.drop_duplicates(ACTION_ID)
-        index = pd.Index(first[ACTION_ID].astype(str).to_numpy())
+        ids = first[ACTION_ID].astype(str)
         stamps = first[TIMESTAMP].to_numpy()
-        pairs[TIMESTAMP] = pd.to_datetime(stamps[index.get_indexer(pairs[CONTENT_ID])],
-                                          utc=True)
-        pairs[TIMESTAMP_Y] = pd.to_datetime(stamps[index.get_indexer(pairs[CONTENT_ID_Y])],
+        pairs[TIMESTAMP] = pd.to_datetime(stamps[positions(pairs[CONTENT_ID], ids)], utc=True)
+        pairs[TIMESTAMP_Y] = pd.to_datetime(stamps[positions(pairs[CONTENT_ID_Y], ids)],
                                             utc=True)
     pairs.attrs = {}
     return pairs.reset_index(drop=True)
@@ -94,6 +95,21 @@ def account_codes(first: pd.Series | np.ndarray, second: pd.Series | np.ndarray
     """
     first, second = pd.Series(first).astype(str), pd.Series(second).astype(str)
     ids = np.array(sorted(set(pd.unique(first)).union(pd.unique(second))), dtype=object)
-    index = pd.Index(ids)
-    return (ids, index.get_indexer(first).astype(np.int64),
-            index.get_indexer(second).astype(np.int64))
+    return ids, positions(first, ids), positions(second, ids)
+
+
+def positions(values: pd.Series | np.ndarray, ids: pd.Series | np.ndarray) -> np.ndarray:
+    """Position of each value (as str) in ``ids``, -1 where absent, without Python objects.
+
+    The lookup is Arrow's hash join (:func:`pyarrow.compute.index_in`), so millions of
+    values are matched without turning each into a Python string.
+
+    Examples
+    --------
+    >>> positions(pd.Series(["b", "x", "a"]), np.array(["a", "b"], dtype=object)).tolist()
+    [1, -1, 0]
+    """
+    column = pa.array(pd.Series(values).astype(str))
+    value_set = pa.array(pd.Series(ids).astype(str)).cast(column.type)
+    found = pc.index_in(column, value_set=value_set)
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from netlib.coaction.actions import account_codes, co_actions
+from netlib.coaction.actions import account_codes, co_actions, positions
 from netlib.errors import ParameterError
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, OBJECT_ID, TIMESTAMP, TRACE
 
@@ -135,7 +135,7 @@ def expected_coactions(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataF
     # comparing codes is comparing ids: the join below then hashes and compares integers
     # rather than strings, and carries five numeric columns rather than the whole table.
     ends, ia, ib = account_codes(edges[ACCOUNT_ID], edges[ACCOUNT_ID_Y])
-    acc = pd.Index(ends).get_indexer(rows[ACCOUNT_ID])
+    acc = positions(rows[ACCOUNT_ID], ends)
     rows = rows[acc >= 0]
     w = int(np.ceil(float(window)))
     r = pd.DataFrame({

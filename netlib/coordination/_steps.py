@@ -17,7 +17,14 @@ from netlib.coordination import significance as sig
 from netlib.coordination._groups import components_of_groups
 from netlib.coordination.config import CoordinationConfig
 from netlib.coordination.confirm import split_half_groups
-from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, CONTENT_ID, CONTENT_ID_Y, OBJECT_ID
+from netlib.schema import (
+    ACCOUNT_ID,
+    ACCOUNT_ID_Y,
+    CONTENT_ID,
+    CONTENT_ID_Y,
+    OBJECT_ID,
+    TIMESTAMP,
+)
 from netlib.stats import qvalues
 
 __all__ = ["Network", "Confirmation", "Merged", "Attached", "Reported", "tested_network",
@@ -104,8 +111,10 @@ def confirm_groups(pairs: pd.DataFrame, table: pd.DataFrame, network: Network,
     co-posting); an author and its fast resharers only help to attach the author to a
     confirmed group, or every popular account and its audience would form a group.
     """
-    groups, members = split_half_groups(pairs[~nw.author_pairs(pairs)], table,
-                                        kappa=network.kappa, config=config)
+    acting_alike = pairs.loc[~nw.author_pairs(pairs), [*nw.EDGE_INPUT_COLUMNS, TIMESTAMP]]
+    groups, members = split_half_groups(acting_alike, table, kappa=network.kappa,
+                                        config=config)
+    del acting_alike
     groups["q_value"] = qvalues(groups["p_value"].to_numpy(dtype=float))
     members["q_value"] = qvalues(members["p_value"].to_numpy(dtype=float))
     good = groups[(groups["q_value"] <= config.fdr) & (groups["ratio"] >= config.attach_ratio)]
@@ -153,7 +162,8 @@ def attach_outsiders(edges: pd.DataFrame, pairs: pd.DataFrame, labels: pd.Series
         root = sub[OBJECT_ID].astype(str).str.removeprefix("post:")
         authors = set(sub.loc[(sub[CONTENT_ID].astype(str) == root).to_numpy(), ACCOUNT_ID]) \
             | set(sub.loc[(sub[CONTENT_ID_Y].astype(str) == root).to_numpy(), ACCOUNT_ID_Y])
-        plain_w = nw.edge_table(pairs[~mask])[[ACCOUNT_ID, ACCOUNT_ID_Y, nw.WEIGHT]]
+        plain_w = nw.edge_table(pairs.loc[~mask, list(nw.EDGE_INPUT_COLUMNS)])[
+            [ACCOUNT_ID, ACCOUNT_ID_Y, nw.WEIGHT]]
         plain = edges.drop(columns=nw.WEIGHT).merge(plain_w, on=[ACCOUNT_ID, ACCOUNT_ID_Y],
                                                     how="inner")
     rounds = []

@@ -45,8 +45,6 @@ convolution-closed distributions. JMLR, 25(57), 1-35.
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pandas as pd
 
@@ -133,11 +131,16 @@ def _tested_edges(pairs: pd.DataFrame, table: pd.DataFrame, bins: pd.DataFrame, 
 
 
 def _group_pairs(groups: pd.Series) -> pd.DataFrame:
-    rows = []
+    """Every pair of members of each group (groups in order, members in sorted order)."""
+    parts = []
     for gid, members in groups.groupby(groups):
-        ids = sorted(members.index)
-        rows += [(gid, a, b) for a, b in itertools.combinations(ids, 2)]
-    return pd.DataFrame(rows, columns=["group", ACCOUNT_ID, ACCOUNT_ID_Y])
+        ids = np.array(sorted(members.index), dtype=object)
+        first, second = np.triu_indices(len(ids), k=1)
+        parts.append(pd.DataFrame({"group": gid, ACCOUNT_ID: ids[first],
+                                   ACCOUNT_ID_Y: ids[second]}))
+    if not parts:
+        return pd.DataFrame(columns=["group", ACCOUNT_ID, ACCOUNT_ID_Y])
+    return pd.concat(parts, ignore_index=True)
 
 
 def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
@@ -167,17 +170,19 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
     pair_half = object_half(pairs, seed=config.seed, bin_seconds=bin_seconds)
     row_half = object_half(table, seed=config.seed, bin_seconds=bin_seconds)
     halves = {}
+    # only the columns the edges need are copied per half (not the content ids and times)
+    slim = pairs[list(nw.EDGE_INPUT_COLUMNS)]
     for h in (0, 1):
-        sub_pairs = pairs[pair_half == h]
         sub_table = table[row_half == h]
         bins = half_bins(sub_table, bin_seconds=bin_seconds)
-        halves[h] = (sub_pairs, sub_table, bins,
-                     _tested_edges(sub_pairs, sub_table, bins, window=window,
+        halves[h] = (sub_table, bins,
+                     _tested_edges(slim[pair_half == h], sub_table, bins, window=window,
                                    bin_seconds=bin_seconds, kappa=kappa))
+    del slim
     group_rows, member_rows = [], []
     for h in (0, 1):
-        found_edges = halves[h][3]
-        _, held_table, held_bins, held_edges = halves[1 - h]
+        found_edges = halves[h][2]
+        held_table, held_bins, held_edges = halves[1 - h]
         strong = found_edges[(found_edges[sig.P_VALUE] <= config.select_p)
                              & (found_edges[nw.WEIGHT] >= config.min_weight)]
         if strong.empty:

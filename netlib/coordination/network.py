@@ -25,9 +25,11 @@ from netlib.schema import (
 from netlib.traces import TRACES
 
 __all__ = ["co_actions", "edge_table", "object_idf", "author_pairs", "WEIGHT", "WEIGHT_TFIDF", "N_CO_ACTIONS",
-           "MEDIAN_LAG", "TIMESTAMP_Y", "trace_weight_column"]
+           "MEDIAN_LAG", "TIMESTAMP_Y", "trace_weight_column", "EDGE_INPUT_COLUMNS"]
 
 WEIGHT_TFIDF = "weight_tfidf"
+#: The co-action columns :func:`edge_table` reads.
+EDGE_INPUT_COLUMNS = (TRACE, OBJECT_ID, ACCOUNT_ID, ACCOUNT_ID_Y, TIME_DELTA)
 N_CO_ACTIONS = "n_co_actions"
 MEDIAN_LAG = "median_lag_s"
 IDF = "idf"

@@ -49,6 +49,7 @@ from netlib.io.watchlist import read_watchlist
 from netlib.mirrors import MirrorConfig, MirrorResult, detect_mirrors
 from netlib.outdir import OutputFolder
 from netlib.provenance import package_versions
+from netlib.schema import CLUSTER_ID
 from netlib.report.pseudonymize import withhold_inputs
 from netlib.results import summary_html
 
@@ -258,15 +259,19 @@ def analyze(data: Dataset, coordination: CoordinationConfig | Mapping | None = N
                (("coordination", coordination), ("mirrors", mirrors), ("hubs", hubs))}
     steps = tqdm(total=4 if watchlist is not None else 3, desc="netlib analyze",
                  disable=not progress, unit="step")
-    steps.set_postfix_str("coordination")
+    steps.set_postfix_str(f"coordination ({len(data.actions):,} actions)")
     coord = detect(data, configs["coordination"])
     steps.update()
-    steps.set_postfix_str("mirrors")
+    done = (f"{coord.params['n_pairs']:,} co-actions, {coord.params['n_edges_tested']:,} "
+            f"edges, {coord.clusters[CLUSTER_ID].nunique():,} clusters")
+    steps.set_postfix_str(f"mirrors; coordination: {done}")
     mirror = detect_mirrors(data, configs["mirrors"], coordination=coord)
     steps.update()
-    steps.set_postfix_str("hubs")
+    done += f"; {len(mirror.links):,} mirror links"
+    steps.set_postfix_str(f"hubs; {done}")
     hub = rank_hubs(data, coord, configs["hubs"], mirrors=mirror)
     steps.update()
+    steps.set_postfix_str(done)
     analysis = Analysis(dataset=data, coordination=coord, mirrors=mirror, hubs=hub,
                         params={"coordination": coord.params, "mirrors": mirror.params,
                                 "hubs": hub.params})

@@ -20,7 +20,7 @@ from netlib.io import detect_format, load
 from netlib.io.scenario import write_scenario
 from netlib.report.stix import write_sharing_package
 from netlib.safe import terminal_text
-from netlib.units import memory_size, seed_value
+from netlib.units import memory_size, seed_value, to_seconds
 
 __all__ = ["main"]
 
@@ -29,6 +29,14 @@ def _seed(text: str) -> int:
     """argparse type: a seed is a whole number from 0 to 2**32 - 1."""
     try:
         return seed_value(text.strip())
+    except ParameterError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _window(text: str) -> float:
+    """argparse type: a co-action window, seconds or a string such as 90s or 2min."""
+    try:
+        return to_seconds(text, name="window", allow_zero=True)
     except ParameterError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
 
@@ -333,7 +341,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "timestamp, action_id).")
     p.add_argument("path", help="CSV or Parquet file, or a quoted glob ('shares/*.parquet')")
     p.add_argument("--out", required=True, help="output folder")
-    p.add_argument("--window", type=float, default=60.0, help="co-share window, seconds")
+    p.add_argument("--window", type=_window, default=60.0,
+                   help="co-share window: seconds or e.g. 90s, 2min (default 60)")
     p.add_argument("--min-participation", type=int, default=2)
     p.add_argument("--max-object-shares", type=int, default=None,
                    help="leave out objects with more shares than this")

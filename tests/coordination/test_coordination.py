@@ -361,6 +361,9 @@ def test_naive_baseline_and_window_sensitivity(world):
     with pytest.raises(ParameterError, match="quantile"):
         naive_clusters(data, quantile=1.0)
     table = netlib.traces.build_traces(data)
+    # the window as a duration string is the same window in seconds
+    pd.testing.assert_frame_equal(naive_clusters(table, window="1min", quantile=0.5),
+                                  naive_clusters(table, window=60, quantile=0.5))
     sens = window_sensitivity(table, windows=(10, 60), n_consensus=0, n_null=0)
     assert sens["window"].tolist() == [10.0, 60.0]
     assert {"n_clusters", "n_accounts", "n_edges_significant"} <= set(sens.columns)

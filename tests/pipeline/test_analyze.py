@@ -68,8 +68,10 @@ def test_configs_dicts_and_overrides_agree(sample):
 
 
 def test_unknown_options_are_named(sample):
-    with pytest.raises(ParameterError, match="windw"):
+    with pytest.raises(ParameterError, match="unknown coordination option 'windw'"):
         netlib.analyze(sample, {"windw": 60})
+    with pytest.raises(ParameterError, match="unknown mirror option 'befor'"):
+        netlib.analyze(sample, mirrors={"befor": "7D"})
     with pytest.raises(ParameterError, match="must be a CoordinationConfig"):
         netlib.analyze(sample, 60)
 
@@ -84,7 +86,10 @@ def test_read_config(tmp_path):
     with pytest.raises(ParameterError, match=r"unknown section \[coordinaton\]"):
         pipeline.read_config(bad)
     bad.write_text("[coordination]\nwindow = -1\n")
-    with pytest.raises(ParameterError, match="window"):
+    with pytest.raises(ParameterError, match=r"bad.toml \[coordination\]: window=-1"):
+        pipeline.read_config(bad)
+    bad.write_text("[hubs]\nn_bot = 3\n")
+    with pytest.raises(ParameterError, match=r"bad.toml \[hubs\]: unknown hub option 'n_bot'"):
         pipeline.read_config(bad)
 
 

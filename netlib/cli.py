@@ -20,7 +20,7 @@ from netlib.io import detect_format, load
 from netlib.io.scenario import write_scenario
 from netlib.report.stix import write_sharing_package
 from netlib.safe import terminal_text
-from netlib.units import memory_size, seed_value
+from netlib.units import memory_size, seed_value, to_seconds
 
 __all__ = ["main"]
 
@@ -29,6 +29,14 @@ def _seed(text: str) -> int:
     """argparse type: a seed is a whole number from 0 to 2**32 - 1."""
     try:
         return seed_value(text.strip())
+    except ParameterError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _window(text: str) -> float:
+    """argparse type: a co-action window, seconds or a string such as 90s or 2min."""
+    try:
+        return to_seconds(text, name="window", allow_zero=True)
     except ParameterError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
 
@@ -245,10 +253,12 @@ def _add_registry_parsers(sub) -> None:
     p.add_argument("--registry", required=True, help="registry file")
     p.add_argument("--out", required=True, help="output folder (alerts.csv, screened.csv)")
     p.add_argument("--format", default=None)
+    screen = registry.ScreenConfig()  # the defaults the help states
     p.add_argument("--max-candidates", type=int, default=None,
-                   help="removed accounts scored per new account (default 20)")
+                   help=f"removed accounts scored per new account (default "
+                        f"{screen.max_candidates})")
     p.add_argument("--min-score", type=float, default=None,
-                   help="leave out alerts scoring below this (default 0)")
+                   help=f"leave out alerts scoring below this (default {screen.min_score:g})")
     p.add_argument("--phone-key", default=None, metavar="KEY",
                    help="key for hashing phone-number senders (WhatsApp)")
     p.set_defaults(func=_cmd_screen)
@@ -278,6 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--difficulty", default="medium", choices=["easy", "medium", "hard"])
     p.set_defaults(func=_cmd_synth)
 
+    coord = pipeline.CONFIGS["coordination"]()  # the defaults the help states
     p = sub.add_parser("analyze", help="run every analysis and write tables (and a report)")
     p.add_argument("path", help="data folder or export file")
     p.add_argument("--out", required=True, help="output folder")
@@ -288,11 +299,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", default=None, metavar="FILE.toml",
                    help="options for [coordination], [mirrors] and [hubs]; flags win")
     p.add_argument("--window", default=None,
-                   help="co-action window: seconds or e.g. 90s, 2min (default 60)")
+                   help=f"co-action window: seconds or e.g. 90s, 2min (default "
+                        f"{coord.window:g})")
     p.add_argument("--min-participation", type=int, default=None,
-                   help="co-shares an account needs to enter the network (default 2)")
+                   help=f"co-shares an account needs to enter the network (default "
+                        f"{coord.min_participation})")
     p.add_argument("--fdr", type=float, default=None,
-                   help="false discovery rate of the coordination tests (default 0.05)")
+                   help=f"false discovery rate of the coordination tests (default "
+                        f"{coord.fdr:g})")
     p.add_argument("--silent-after", default=None,
                    help="an account silent this long before the data ends counts as gone, "
                         "e.g. 30D")
@@ -333,7 +347,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "timestamp, action_id).")
     p.add_argument("path", help="CSV or Parquet file, or a quoted glob ('shares/*.parquet')")
     p.add_argument("--out", required=True, help="output folder")
-    p.add_argument("--window", type=float, default=60.0, help="co-share window, seconds")
+    p.add_argument("--window", type=_window, default=60.0,
+                   help="co-share window: seconds or e.g. 90s, 2min (default 60)")
     p.add_argument("--min-participation", type=int, default=2)
     p.add_argument("--max-object-shares", type=int, default=None,
                    help="leave out objects with more shares than this")

@@ -16,23 +16,20 @@ import pandas as pd
 from sklearn import metrics as skm
 
 from netlib.errors import ParameterError
-from netlib.schema import ACCOUNT_ID
-from netlib.synth.truth import (
-    CATEGORY,
-    COMPLAINT_ID,
-    NETWORK_ID,
+from netlib.schema import (
+    ACCOUNT_ID,
+    CLUSTER_ID,
+    HUB_SCORE,
     PREDECESSOR_ID,
+    RANK,
+    SCORE,
     SUCCESSOR_ID,
     UTC_OFFSET,
 )
+from netlib.synth.truth import CATEGORY, COMPLAINT_ID, NETWORK_ID
 
 __all__ = ["score_accounts", "score_clusters", "coordination_scorer", "score_links", "score_hubs",
-           "score_timezones", "score_complaints", "score_analysis", "CLUSTER_ID"]
-
-CLUSTER_ID = "cluster_id"
-_HUB_SCORE = "hub_score"
-_RANK = "rank"
-_SCORE = "score"
+           "score_timezones", "score_complaints", "score_analysis"]
 
 
 def _tables(truth: Any) -> dict[str, pd.DataFrame]:
@@ -230,9 +227,9 @@ def score_links(links_df: pd.DataFrame, truth: Any, *, top: int | None = None) -
     mirrors = _table(truth, "mirrors", [PREDECESSOR_ID, SUCCESSOR_ID])
     links = links_df
     if top is not None:
-        if _RANK not in links.columns:
+        if RANK not in links.columns:
             raise ParameterError("top= needs a 'rank' column in links_df")
-        links = links[links[_RANK] <= top]
+        links = links[links[RANK] <= top]
     pred = set(zip(links[PREDECESSOR_ID].astype(str), links[SUCCESSOR_ID].astype(str),
                    strict=True))
     true = set(zip(mirrors[PREDECESSOR_ID].astype(str), mirrors[SUCCESSOR_ID].astype(str),
@@ -240,10 +237,10 @@ def score_links(links_df: pd.DataFrame, truth: Any, *, top: int | None = None) -
     out = _prf(len(pred & true), len(pred - true), len(true - pred))
     out.update(n_links=len(pred), n_true=len(true),
                reversed=len({(b, a) for a, b in pred} & true))
-    if _SCORE in links.columns and len(true):
+    if SCORE in links.columns and len(true):
         best = (links.assign(_p=links[PREDECESSOR_ID].astype(str),
                              _s=links[SUCCESSOR_ID].astype(str))
-                .sort_values([_SCORE, "_p"], ascending=[False, True], kind="stable")
+                .sort_values([SCORE, "_p"], ascending=[False, True], kind="stable")
                 .drop_duplicates("_s").set_index("_s")["_p"])
         hits = sum(1 for p, s_ in true if best.get(s_) == p)
         out["successor_top1"] = hits / len(true)
@@ -276,10 +273,10 @@ def score_hubs(hubs_df: pd.DataFrame, truth: Any, k: int | None = None) -> dict[
     """
     _need(hubs_df, "hubs_df", [ACCOUNT_ID])
     ops = set(_table(truth, "operators", [ACCOUNT_ID])[ACCOUNT_ID].astype(str))
-    if _RANK in hubs_df.columns:
-        ordered = hubs_df.sort_values([_RANK, ACCOUNT_ID], kind="stable")
-    elif _HUB_SCORE in hubs_df.columns:
-        ordered = hubs_df.sort_values([_HUB_SCORE, ACCOUNT_ID], ascending=[False, True],
+    if RANK in hubs_df.columns:
+        ordered = hubs_df.sort_values([RANK, ACCOUNT_ID], kind="stable")
+    elif HUB_SCORE in hubs_df.columns:
+        ordered = hubs_df.sort_values([HUB_SCORE, ACCOUNT_ID], ascending=[False, True],
                                       kind="stable")
     else:
         raise ParameterError("hubs_df needs a 'rank' or a 'hub_score' column")

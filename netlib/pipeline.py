@@ -25,7 +25,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import tomllib
 import warnings
@@ -170,12 +169,7 @@ def _config(name: str, value: Any) -> Any:
     if isinstance(value, cls):
         return value
     if isinstance(value, Mapping):
-        valid = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(value) - valid)
-        if unknown:
-            raise ParameterError(f"{name}: unknown option{'s' if len(unknown) > 1 else ''} "
-                                 f"{', '.join(unknown)} (valid: {', '.join(sorted(valid))})")
-        return cls(**value)
+        return cls.build(None, **value)  # one message for unknown options (netlib.options)
     raise ParameterError(f"{name} must be a {cls.__name__}, a dict of its options or None, "
                          f"got {type(value).__name__}")
 
@@ -214,7 +208,10 @@ def read_config(path: str | Path) -> dict[str, dict]:
     for name, options in raw.items():
         if not isinstance(options, dict):
             raise ParameterError(f"{path.name}: '{name}' must be a table ([{name}])")
-        _config(name, options)  # validate now, naming the file's section on error
+        try:
+            _config(name, options)  # validate now, naming the file and section on error
+        except ParameterError as err:
+            raise ParameterError(f"{path.name} [{name}]: {err}") from err
         out[name] = options
     return out
 

@@ -51,8 +51,6 @@ max_graph_nodes = 400
 n_cards = 6
 
 # %%
-import html
-
 import pandas as pd
 from IPython.display import HTML
 
@@ -123,17 +121,14 @@ fig.show()
 cards = result.cluster_stats.head(n_cards)
 cards
 
+# %% [markdown]
+# The same clusters as the briefing's network cards: the strongest tie's q-value, the
+# behaviours, the most co-acted objects and the time-zone finding (none here: the hub
+# analysis has not run).
+
 # %%
-for cid in cards["cluster_id"]:
-    row = cards.set_index("cluster_id").loc[cid]
-    members = result.clusters.loc[result.clusters["cluster_id"] == cid, "account_id"]
-    handles = data.accounts.set_index("account_id").reindex(members)["handle"].astype(str)
-    print(f"cluster {cid}: {int(row['size'])} accounts on {row['platforms']}; "
-          f"{row['observed']:.0f} co-actions vs {row['expected']:.1f} expected "
-          f"(q-value {report.format_value(row['q_value'], 'q_value')}); "
-          f"median lag {row['median_lag_s']:.0f} s; "
-          f"stability {row['stability']:.2f}")
-    print("   e.g.", ", ".join(html.escape(h) for h in handles.head(6)))
+report.cluster_cards(netlib.Analysis(dataset=data, coordination=result),
+                     top=n_cards).drop(columns=["accounts"])
 
 # %% [markdown]
 # An example co-action timeline for the largest cluster: every member action on its most
@@ -202,8 +197,6 @@ comparison
 
 # %%
 if truth is not None:
-    from netlib import evaluate
-
     scores = pd.DataFrame([
         {"method": "null model", **evaluate.score_accounts(result.flagged, truth),
          "ari": evaluate.score_clusters(result.clusters, truth)["ari"]},

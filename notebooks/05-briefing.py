@@ -114,8 +114,8 @@ cards.drop(columns=["accounts"])
 
 # %%
 plots.activity_heatmap_by_cluster(analysis.dataset, analysis.coordination).show()
-clusters = getattr(analysis.coordination, "clusters", None)
-members = None if clusters is None or clusters.empty else clusters["account_id"]
+clusters = analysis.coordination.clusters
+members = clusters["account_id"] if len(clusters) else None
 _ = report.save_figure(plots.activity_heatmap_static(analysis.dataset, account_ids=members),
                        "05-hour-weekday")
 report.timezone_findings(analysis)
@@ -151,8 +151,7 @@ _ = report.save_figure(plots.survival_curve_static(analysis.dataset, analysis.mi
 # reason to look closer, not a verdict.
 
 # %%
-hubs = getattr(analysis.hubs, "hubs", None)
-hubs.head(15) if hubs is not None else "no operator ranking available"
+analysis.hubs.hubs.head(15)
 
 # %% [markdown]
 # ## Watch-list triage

@@ -6,7 +6,8 @@ writes them to Parquet files out of core. The submodules hold the parts: ``netwo
 ``significance``, ``confirm`` (split-half confirmation, halves split by object),
 ``clusters``, ``components`` (the descriptive co-sharing components, CooRTweet's, each with
 its test verdict), ``resolution`` (timestamp resolution and the window it allows),
-``result``, and ``engines`` (the SQL, DuckDB, Spark and the pair-file writer).
+``result``, and ``engines`` (the pair-file writer; the co-action engines, SQL, DuckDB and
+Spark, are :mod:`netlib.coaction`'s, shared with triage).
 
 The heavier parts (the null model needs scipy.stats) are imported on first use, so a
 script that only computes co-share pairs starts quickly.

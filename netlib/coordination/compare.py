@@ -16,11 +16,12 @@ from netlib.dataset import Dataset
 from netlib.errors import ParameterError
 from netlib.schema import ACCOUNT_ID
 from netlib.traces import build_traces
+from netlib.units import to_seconds
 
 __all__ = ["naive_clusters", "window_sensitivity"]
 
 
-def naive_clusters(data: Dataset | pd.DataFrame, *, window: float = 60,
+def naive_clusters(data: Dataset | pd.DataFrame, *, window: float | str = 60,
                    min_participation: int = 2, quantile: float = 0.5,
                    min_cluster_size: int = 3) -> pd.DataFrame:
     """The usual peer method: fixed window, keep edges above a weight percentile, components.
@@ -34,6 +35,8 @@ def naive_clusters(data: Dataset | pd.DataFrame, *, window: float = 60,
     ----------
     data : Dataset or DataFrame
         A Dataset (all traces are built) or a trace table.
+    window : float or str, default 60
+        Co-action window: seconds, or a string such as ``"90s"`` or ``"2min"``.
     quantile : float
         Edge-weight percentile cut, in [0, 1).
 
@@ -45,8 +48,9 @@ def naive_clusters(data: Dataset | pd.DataFrame, *, window: float = 60,
     Raises
     ------
     ParameterError
-        If ``quantile`` is outside [0, 1).
+        If ``quantile`` is outside [0, 1), or ``window`` is not a duration.
     """
+    window = to_seconds(window, name="window", allow_zero=True)
     if not 0 <= quantile < 1:
         raise ParameterError(f"quantile={quantile!r} must be in [0, 1)")
     table = build_traces(data) if isinstance(data, Dataset) else data

@@ -30,6 +30,7 @@ from netlib.schema import (
     SUSPENDED_AT,
     TIMESTAMP,
 )
+from netlib.units import to_seconds
 
 __all__ = ["ban_evasion_pairs", "ban_evasion_check"]
 
@@ -79,7 +80,8 @@ def ban_evasion_pairs(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return out
 
 
-def ban_evasion_check(pairs: pd.DataFrame, *, before: str = "7D", after: str = "30D",
+def ban_evasion_check(pairs: pd.DataFrame, *, before: float | str = "7D",
+                      after: float | str = "30D",
                       name_threshold: float = 0.8) -> tuple[pd.DataFrame, dict]:
     """What identity and lifecycle signals find among real ban-evasion pairs.
 
@@ -87,8 +89,9 @@ def ban_evasion_check(pairs: pd.DataFrame, *, before: str = "7D", after: str = "
     ----------
     pairs : DataFrame
         From :func:`ban_evasion_pairs`.
-    before, after : str
-        The successor window passed to :func:`detect_mirrors`.
+    before, after : float or str
+        The successor window passed to :func:`detect_mirrors`: seconds, or strings such
+        as ``"7D"`` and ``"12h"``.
     name_threshold : float
         A pair counts as "found by name" when the Jaro-Winkler similarity of the handle
         stems reaches this value.
@@ -110,7 +113,9 @@ def ban_evasion_check(pairs: pd.DataFrame, *, before: str = "7D", after: str = "
                                                  [skeleton(x) for x in out["child"]]))
     out[C.HANDLE_EDIT_SIM] = edit_similarity(ps, cs)
     out[C.GAP_HOURS] = (out["child_created"] - out["parent_blocked"]).dt.total_seconds() / 3600
-    lo, hi = -pd.Timedelta(before), pd.Timedelta(after)
+    before = to_seconds(before, name="before", allow_zero=True)
+    after = to_seconds(after, name="after", allow_zero=True)
+    lo, hi = -pd.Timedelta(seconds=before), pd.Timedelta(seconds=after)
     gap = out["child_created"] - out["parent_blocked"]
     out["in_window"] = (gap >= lo) & (gap <= hi)
     out["found_by_name"] = out[C.HANDLE_SIM] >= name_threshold

@@ -16,6 +16,7 @@ from netlib.hubs._columns import CLUSTER_ID, N_ACTIONS, STATEMENT, UTC_OFFSET
 from netlib.hubs.timezones import hour_of_week
 from netlib.safe import escape_html
 from netlib.schema import ACCOUNT_ID, OBJECT_ID, TIMESTAMP
+from netlib.units import utc_offset_label
 
 __all__ = ["cascade_figure", "cascade_figure_static", "offset_heatmap",
            "offset_heatmaps_static", "offset_likelihood"]
@@ -102,7 +103,7 @@ def offset_heatmap(data: Any, clusters: pd.DataFrame, timezones: pd.DataFrame,
     fit = timezones[timezones[CLUSTER_ID] == cluster_id].iloc[0]
     offset = float(fit[UTC_OFFSET]) if pd.notna(fit[UTC_OFFSET]) else 0.0
     table = hour_of_week(_cluster_times(data, clusters, cluster_id), offset=offset)
-    zone = f"UTC{offset:+g}" if pd.notna(fit[UTC_OFFSET]) else "UTC"
+    zone = utc_offset_label(offset) if pd.notna(fit[UTC_OFFSET]) else "UTC"
     fig = go.Figure(go.Heatmap(
         z=table.to_numpy(), x=list(range(24)), y=list(table.index), colorscale="Blues",
         colorbar={"title": "actions"},
@@ -142,8 +143,10 @@ def offset_likelihood(fit: dict[str, Any], *, title: str | None = None):
     import plotly.graph_objects as go
 
     ll = fit["loglik"]
+    labels = [[utc_offset_label(offset)] for offset in ll.index]
     fig = go.Figure(go.Scatter(x=ll.index, y=ll.to_numpy(), mode="lines+markers",
-                               hovertemplate="UTC%{x:+g}: %{y:.1f}<extra></extra>"))
+                               customdata=labels,
+                               hovertemplate="%{customdata[0]}: %{y:.1f}<extra></extra>"))
     fig.update_layout(title=escape_html(title or fit.get(STATEMENT, "")), template="plotly_white",
                       xaxis_title="UTC offset (hours)", yaxis_title="log-likelihood",
                       height=300, margin={"l": 10, "r": 10, "t": 50}, title_font_size=13)

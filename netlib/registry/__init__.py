@@ -18,6 +18,7 @@ same people run both.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from datetime import UTC, datetime
@@ -96,7 +97,7 @@ def register_dataset(registry: Registry, data: Dataset, *, source: str = "memory
     if analysis is not None:
         run = hashlib.sha256(json.dumps(analysis.run, sort_keys=True, default=str)
                              .encode("utf-8")).hexdigest()
-    params = {k: v for k, v in config.__dict__.items() if k != "weights"}
+    params = {k: v for k, v in dataclasses.asdict(config).items() if k != "weights"}
     return registry.add(fp, source=source, source_kind=source_kind,
                         input_fingerprint=data.fingerprint(), analysis_run=run,
                         params=params)

@@ -11,7 +11,6 @@ import hashlib
 import io
 import json
 import math
-import platform as _platform
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -25,7 +24,7 @@ import pandas as pd
 from netlib import plots
 from netlib.errors import ParameterError
 from netlib.plots import account_labels
-from netlib.provenance import NETLIB_VERSION
+from netlib.provenance import package_versions
 from netlib.report import _interactive as interactive
 from netlib.report._common import is_missing, label_of, result_frame
 from netlib.report.cards import (
@@ -416,8 +415,9 @@ def _section_provenance(analysis: Any) -> str:
     data = analysis.dataset
     provenance = dict(getattr(analysis, "provenance", {}) or {})
     provenance.setdefault("dataset_fingerprint", data.fingerprint())
-    provenance.setdefault("python", _platform.python_version())
-    provenance.setdefault("netlib", NETLIB_VERSION)
+    versions = package_versions(())  # what run.json records when the analysis has none
+    provenance.setdefault("netlib_version", versions["netlib"])
+    provenance.setdefault("python", versions["python"])
     provenance.setdefault("report_written", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     params = dict(getattr(analysis, "params", {}) or {})
     load = data.report.table() if getattr(data, "report", None) is not None else None

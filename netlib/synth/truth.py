@@ -5,6 +5,8 @@ Shared by the generator, :mod:`netlib.io.scenario` and :mod:`netlib.evaluate`.
 
 from __future__ import annotations
 
+from netlib.schema import KIND, PREDECESSOR_ID, SUCCESSOR_ID, UTC_OFFSET
+
 __all__ = ["NETWORK_ID", "ROLE", "GENERATION", "PREDECESSOR_ID", "SUCCESSOR_ID", "MUTATION",
            "UTC_OFFSET", "CATEGORY", "COMPLAINT_ID", "RECEIVED_AT", "NOTE", "KIND",
            "OPERATOR", "AMPLIFIER", "CATEGORIES", "CAMPAIGN_ID"]
@@ -12,15 +14,11 @@ __all__ = ["NETWORK_ID", "ROLE", "GENERATION", "PREDECESSOR_ID", "SUCCESSOR_ID",
 NETWORK_ID = "network_id"
 ROLE = "role"
 GENERATION = "generation"
-PREDECESSOR_ID = "predecessor_id"
-SUCCESSOR_ID = "successor_id"
 MUTATION = "mutation"
-UTC_OFFSET = "utc_offset_hours"
 CATEGORY = "expected_category"
 COMPLAINT_ID = "complaint_id"
 RECEIVED_AT = "received_at"
 NOTE = "note"
-KIND = "kind"
 #: Complaints truth: the planted reporting campaign a complaint belongs to ("" for none).
 CAMPAIGN_ID = "campaign_id"
 

@@ -361,6 +361,9 @@ def test_naive_baseline_and_window_sensitivity(world):
     with pytest.raises(ParameterError, match="quantile"):
         naive_clusters(data, quantile=1.0)
     table = netlib.traces.build_traces(data)
+    # the window as a duration string is the same window in seconds
+    pd.testing.assert_frame_equal(naive_clusters(table, window="1min", quantile=0.5),
+                                  naive_clusters(table, window=60, quantile=0.5))
     sens = window_sensitivity(table, windows=(10, 60), n_consensus=0, n_null=0)
     assert sens["window"].tolist() == [10.0, 60.0]
     assert {"n_clusters", "n_accounts", "n_edges_significant"} <= set(sens.columns)
@@ -497,7 +500,7 @@ def _trace_frame(rows: list[dict]) -> pd.DataFrame:
                          "action_id": [f"r{i}" for i in range(len(frame))]})
 
 
-def test_one_morning_campaign_is_confirmed():
+def _morning_campaign() -> tuple[pd.DataFrame, list[str]]:
     """8 accounts co-repost 40 objects within seconds during 3 hours of one day of 30."""
     rng = np.random.default_rng(7)
     rows = _organic_stream(rng)
@@ -511,9 +514,68 @@ def test_one_morning_campaign_is_confirmed():
         t = start + k * 3 * 3600 / 40
         rows += [{"account_id": a, "object_id": f"campaign{k}", "t": t + rng.uniform(0, 20)}
                  for a in camp]
-    res = detect(_trace_frame(rows), **FAST)
+    return _trace_frame(rows), camp
+
+
+def test_one_morning_campaign_is_confirmed():
+    table, camp = _morning_campaign()
+    res = detect(table, **FAST)
     assert res.clusters["cluster_id"].nunique() == 1
     assert set(res.flagged) == set(camp)
+
+
+# --- split-half validation, called directly (netlib.coordination.confirm) ---------------------
+def test_object_half_keeps_each_object_and_bin_together_and_splits_objects_evenly():
+    from netlib.coordination.confirm import object_half
+
+    n = 2000
+    one_bin = pd.DataFrame({"trace": "repost", "object_id": [f"o{i % n}" for i in range(3 * n)],
+                            "timestamp": T0 + pd.to_timedelta(np.arange(3 * n) % 3600, unit="s")})
+    half = object_half(one_bin, seed=0, bin_seconds=7200)
+    per_object = pd.Series(half).groupby(one_bin["object_id"]).nunique()
+    assert (per_object == 1).all()  # every action on an object in one bin: one half
+    assert 0.45 < half[:n].mean() < 0.55  # a fair coin per object
+    assert (object_half(one_bin, seed=0, bin_seconds=7200) == half).all()  # reproducible
+    assert 0.4 < (object_half(one_bin, seed=1, bin_seconds=7200)[:n] != half[:n]).mean() < 0.6
+    # an object used in every bin (a campaign hashtag) is spread over both halves, bin by bin
+    hashtag = pd.DataFrame({"trace": "hashtag", "object_id": "#always",
+                            "timestamp": T0 + pd.to_timedelta(np.arange(200) * 7200, unit="s")})
+    assert set(object_half(hashtag, seed=0, bin_seconds=7200)) == {0, 1}
+
+
+def test_split_half_confirms_a_planted_group_on_the_objects_it_was_not_found_on():
+    """Oracle: each held-out campaign object adds one co-action to each of the 28 pairs."""
+    from netlib.coordination import CoordinationConfig
+    from netlib.coordination.confirm import object_half, split_half_groups
+
+    table, camp = _morning_campaign()
+    pairs = nw.co_actions(table, window=60, min_participation=2)
+    groups, members = split_half_groups(pairs, table, kappa={},
+                                        config=CoordinationConfig(n_consensus=0, n_null=0))
+    campaign = table[table["object_id"].str.startswith("campaign")]
+    halves = pd.Series(object_half(campaign, bin_seconds=7200)).groupby(
+        campaign["object_id"].to_numpy()).first()
+    assert halves.value_counts().min() >= 10  # a one-morning burst lands on both sides
+    assert sorted(groups["direction"]) == [0, 1]  # found on each half, nothing else found
+    for _, group in groups.iterrows():
+        held_out = int((halves == 1 - group["direction"]).sum())
+        assert group["size"] == len(camp)
+        assert group["observed"] == held_out * 28
+        assert group["p_value"] < 1e-12 and group["ratio"] > 10
+    assert set(members["account_id"]) == set(camp)
+    assert (members["p_value"] < 1e-12).all()
+
+
+def test_split_half_finds_nothing_to_confirm_in_organic_data():
+    from netlib.coordination import CoordinationConfig
+    from netlib.coordination.confirm import GROUP_COLUMNS, split_half_groups
+
+    table = _trace_frame(_organic_stream(np.random.default_rng(8)))
+    pairs = nw.co_actions(table, window=60, min_participation=2)
+    groups, members = split_half_groups(pairs, table, kappa={},
+                                        config=CoordinationConfig(n_consensus=0, n_null=0))
+    assert list(groups.columns) == GROUP_COLUMNS
+    assert groups.empty or (groups["p_value"] > 0.01).all()
 
 
 def test_organic_stream_gives_no_cluster():

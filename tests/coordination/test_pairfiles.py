@@ -132,11 +132,20 @@ def test_bad_arguments(tmp_path):
         write_coshare_pairs(_shares(), tmp_path / "p", window=-5)
 
 
+def test_window_is_seconds_or_a_duration_string(tmp_path):
+    info = write_coshare_pairs(_shares(), tmp_path / "p", window="2min")
+    assert info["parameters"]["window"] == 120.0
+    expected = coshare_pairs(_shares(), window=120)
+    pd.testing.assert_frame_equal(_read(tmp_path / "p"), expected.reset_index(drop=True))
+    with pytest.raises(ParameterError, match="window='soon' is not a duration"):
+        write_coshare_pairs(_shares(), tmp_path / "q", window="soon")
+
+
 def test_cli_pairs_command(tmp_path):
     shares = _shares()
     shares.to_csv(tmp_path / "shares.csv", index=False)
     done = subprocess.run([sys.executable, "-m", "netlib.cli", "pairs", str(tmp_path / "shares.csv"),
-                           "--out", str(tmp_path / "p"), "--window", "120"],
+                           "--out", str(tmp_path / "p"), "--window", "2min"],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "wrote" in done.stderr and "pairs" in done.stdout

@@ -1,7 +1,8 @@
 """The package's import rules, checked on the source (see docs/architecture.md).
 
 * no import cycle between netlib modules, counting imports inside functions too;
-* no module imports another module's private (``_name``) names;
+* no module imports another module's private (``_name``) names, nor reaches them through a
+  module it imported (``clusters._relabel``);
 * imports inside functions only for optional heavy dependencies (pyspark);
 * each module imports only from its own layer's package or from lower layers, so the
   analyses never import each other sideways and nothing imports the pipeline or the CLI.
@@ -39,10 +40,10 @@ LAYER_OF = {unit: level for level, units in enumerate(LAYERS) for unit in units}
 LAZY_ALLOWED = ("pyspark", "ipywidgets", "anywidget", "stix2")
 
 
-def _modules() -> dict[str, Path]:
+def _modules(package: Path = PACKAGE) -> dict[str, Path]:
     out = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    for path in sorted(package.rglob("*.py")):
+        parts = list(path.relative_to(package.parent).with_suffix("").parts)
         if parts[-1] == "__init__":
             parts = parts[:-1]
         out[".".join(parts)] = path
@@ -72,9 +73,9 @@ def _imports(module: str, path: Path) -> list[tuple[ast.AST, str, list[str]]]:
     return out
 
 
-def _targets(base: str, names: list[str]) -> list[str]:
+def _targets(base: str, names: list[str], modules: dict[str, Path] = MODULES) -> list[str]:
     """The modules an import loads: ``from a import b`` loads ``a.b`` when that is a module."""
-    found = [f"{base}.{n}" for n in names if f"{base}.{n}" in MODULES]
+    found = [f"{base}.{n}" for n in names if f"{base}.{n}" in modules]
     return found + ([base] if len(found) < len(names) or not names else [])
 
 
@@ -83,22 +84,17 @@ def _unit(module: str) -> str:
     return parts[1] if len(parts) > 1 else ""
 
 
-def _graph() -> dict[str, set[str]]:
+def _graph(modules: dict[str, Path]) -> dict[str, set[str]]:
     graph: dict[str, set[str]] = defaultdict(set)
-    for module, path in MODULES.items():
+    for module, path in modules.items():
         for _node, base, names in _imports(module, path):
-            graph[module].update(t for t in _targets(base, names) if t != module)
+            graph[module].update(t for t in _targets(base, names, modules) if t != module)
     return graph
 
 
-def test_every_unit_has_a_layer():
-    units = {_unit(m) for m in MODULES}
-    missing = sorted(u for u in units if u not in LAYER_OF)
-    assert not missing, f"add these to LAYERS in {Path(__file__).name}: {missing}"
-
-
-def test_no_import_cycles():
-    graph = _graph()
+def import_cycles(modules: dict[str, Path]) -> list[list[str]]:
+    """Every set of modules that import each other, directly or in a ring (Tarjan)."""
+    graph = _graph(modules)
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
@@ -106,7 +102,7 @@ def test_no_import_cycles():
     cycles: list[list[str]] = []
     counter = [0]
 
-    def visit(v: str) -> None:  # Tarjan's strongly connected components
+    def visit(v: str) -> None:
         index[v] = low[v] = counter[0]
         counter[0] += 1
         stack.append(v)
@@ -128,20 +124,71 @@ def test_no_import_cycles():
             if len(component) > 1:
                 cycles.append(sorted(component))
 
-    for module in sorted(MODULES):
+    for module in sorted(modules):
         if module not in index:
             visit(module)
+    return cycles
+
+
+def private_imports(modules: dict[str, Path]) -> list[str]:
+    """Private names taken from another module: imported, or read through a module alias."""
+    bad = []
+    for module, path in modules.items():
+        aliases: dict[str, str] = {}  # local name -> the netlib module it is bound to
+        for node, base, names in _imports(module, path):
+            for name in names:
+                if name.startswith("_") and f"{base}.{name}" not in modules:
+                    bad.append(f"{module}:{node.lineno} imports {name} from {base}")
+            for alias in node.names:
+                if isinstance(node, ast.ImportFrom) and f"{base}.{alias.name}" in modules:
+                    aliases[alias.asname or alias.name] = f"{base}.{alias.name}"
+                elif isinstance(node, ast.Import) and alias.asname:
+                    aliases[alias.asname] = alias.name
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and node.value.id in aliases and node.attr.startswith("_")
+                    and not node.attr.startswith("__")):
+                owner = aliases[node.value.id]
+                if owner != module and f"{owner}.{node.attr}" not in modules:
+                    bad.append(f"{module}:{node.lineno} reads {node.attr} from {owner}")
+    return bad
+
+
+def test_every_unit_has_a_layer():
+    units = {_unit(m) for m in MODULES}
+    missing = sorted(u for u in units if u not in LAYER_OF)
+    assert not missing, f"add these to LAYERS in {Path(__file__).name}: {missing}"
+
+
+def test_no_import_cycles():
+    cycles = import_cycles(MODULES)
     assert not cycles, f"import cycles: {cycles}"
 
 
 def test_no_private_names_imported_across_modules():
-    bad = []
-    for module, path in MODULES.items():
-        for node, base, names in _imports(module, path):
-            for name in names:
-                if name.startswith("_") and f"{base}.{name}" not in MODULES:
-                    bad.append(f"{module}:{node.lineno} imports {name} from {base}")
+    bad = private_imports(MODULES)
     assert not bad, "\n".join(bad)
+
+
+def test_the_checks_find_a_planted_cycle_and_private_names(tmp_path):
+    """The checks above can fail: a package with a ring and private reads is caught."""
+    package = tmp_path / "netlib"
+    package.mkdir()
+    files = {
+        "__init__.py": "",
+        "a.py": "from netlib.b import B\n",
+        "b.py": "from netlib import c\nB = 1\n",
+        "c.py": "from netlib import a\n",
+        "d.py": "from netlib.a import _hidden\nfrom netlib import b as bee\n"
+                "import netlib.c as sea\nx = bee._secret + sea._other + bee.B\n",
+    }
+    for name, text in files.items():
+        (package / name).write_text(text, encoding="utf-8")
+    planted = _modules(package)
+    assert import_cycles(planted) == [["netlib.a", "netlib.b", "netlib.c"]]
+    assert private_imports(planted) == ["netlib.d:1 imports _hidden from netlib.a",
+                                        "netlib.d:4 reads _secret from netlib.b",
+                                        "netlib.d:4 reads _other from netlib.c"]
 
 
 def test_imports_inside_functions_only_for_optional_dependencies():

@@ -671,3 +671,19 @@ def test_model_names_follow_the_missing_groups():
     avail = pd.DataFrame({g: [True, True] for g in GROUPS})
     avail.loc[1, ["avatar", "activity"]] = False
     assert model_names(avail).tolist() == ["full", "no_avatar+activity"]
+
+
+def test_ban_evasion_check_reads_its_window_as_seconds_or_strings():
+    """A child created two days after the block is inside a 3-day window written either way."""
+    t = pd.Timestamp("2024-03-01", tz="UTC")
+    pairs = pd.DataFrame({"source": "x", "parent_id": ["1"], "parent": ["Punk1"],
+                          "parent_created": [t - pd.Timedelta(days=90)], "parent_blocked": [t],
+                          "child_id": ["2"], "child": ["Punk25"],
+                          "child_created": [t + pd.Timedelta(days=2)]})
+    seconds, _ = ban_evasion_check(pairs, before=0, after=3 * 86400)
+    words, _ = ban_evasion_check(pairs, before="0s", after="3D")
+    narrow, _ = ban_evasion_check(pairs, before=0, after="1D")
+    assert seconds["in_window"].tolist() == words["in_window"].tolist() == [True]
+    assert narrow["in_window"].tolist() == [False]
+    with pytest.raises(ParameterError, match="after='soon' is not a duration"):
+        ban_evasion_check(pairs, after="soon")

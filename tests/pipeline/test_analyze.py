@@ -16,6 +16,7 @@ from netlib import cli, pipeline
 from netlib.coordination import CoordinationConfig
 from netlib.errors import ParameterError
 from netlib.hubs import HubConfig
+from netlib.io.watchlist import read_watchlist
 from netlib.mirrors import MirrorConfig
 from netlib.results import Result
 
@@ -43,17 +44,32 @@ def sample_out(tmp_path_factory):
 
 
 def test_every_result_follows_the_protocol(sample):
-    analysis = netlib.analyze(sample, CoordinationConfig(n_consensus=1))
-    for result in (analysis, analysis.coordination, analysis.mirrors, analysis.hubs):
+    watchlist = read_watchlist(SAMPLE / "complaints.csv")
+    analysis = netlib.analyze(sample, CoordinationConfig(n_consensus=1), watchlist=watchlist)
+    results = (analysis, analysis.coordination, analysis.mirrors, analysis.hubs,
+               analysis.triage)
+    for result in results:
         assert isinstance(result, Result)
+        assert isinstance(result.params, dict) and result.params
         assert result.fingerprint == sample.fingerprint()
+        tables = result.tables()
+        assert tables and all(isinstance(t, pd.DataFrame) for t in tables.values())
         assert "<" in result._repr_html_()
+    # evidence(...) is a DataFrame of the rows behind one finding, for every result
+    coord, mirrors, hubs, triage = results[1:]
+    edge = coord.edges.iloc[0]
+    link = mirrors.links.iloc[0]
+    for why in (coord.evidence(edge["account_id"], edge["account_id_y"]),
+                mirrors.evidence(link["predecessor_id"], link["successor_id"]),
+                hubs.evidence(hubs.hubs["account_id"].iloc[0]),
+                triage.evidence(triage["entry"].iloc[0])):
+        assert isinstance(why, pd.DataFrame) and len(why)
     assert analysis.coordination.params == {
         **dataclasses.asdict(CoordinationConfig(n_consensus=1)),
         **{k: v for k, v in analysis.coordination.params.items()
            if k not in dataclasses.asdict(CoordinationConfig())}}
     assert set(analysis.params) == {"coordination", "mirrors", "hubs"}
-    assert set(analysis.tables()) == TABLES - {"triage", "complaint_campaigns"}
+    assert set(analysis.tables()) == TABLES
     member = analysis.coordination.clusters["account_id"].iloc[0]
     why = analysis.evidence(member)
     assert {"clusters", "coordination_edges"} <= set(why["table"])
@@ -68,8 +84,10 @@ def test_configs_dicts_and_overrides_agree(sample):
 
 
 def test_unknown_options_are_named(sample):
-    with pytest.raises(ParameterError, match="windw"):
+    with pytest.raises(ParameterError, match="unknown coordination option 'windw'"):
         netlib.analyze(sample, {"windw": 60})
+    with pytest.raises(ParameterError, match="unknown mirror option 'befor'"):
+        netlib.analyze(sample, mirrors={"befor": "7D"})
     with pytest.raises(ParameterError, match="must be a CoordinationConfig"):
         netlib.analyze(sample, 60)
 
@@ -84,7 +102,10 @@ def test_read_config(tmp_path):
     with pytest.raises(ParameterError, match=r"unknown section \[coordinaton\]"):
         pipeline.read_config(bad)
     bad.write_text("[coordination]\nwindow = -1\n")
-    with pytest.raises(ParameterError, match="window"):
+    with pytest.raises(ParameterError, match=r"bad.toml \[coordination\]: window=-1"):
+        pipeline.read_config(bad)
+    bad.write_text("[hubs]\nn_bot = 3\n")
+    with pytest.raises(ParameterError, match=r"bad.toml \[hubs\]: unknown hub option 'n_bot'"):
         pipeline.read_config(bad)
 
 

@@ -161,3 +161,19 @@ def test_heatmap_by_cluster_offers_each_network(analysis):
     assert total == 2 * 12  # each of the 12 cluster actions counted in both views
     bare = plots.activity_heatmap_by_cluster(analysis.dataset, None)
     assert len(bare.data) == 1
+
+
+def test_time_zone_figures_write_offsets_as_every_output_does():
+    """A half-hour offset reads "UTC+5:30" in the figures, as in the statements and cards."""
+    times = pd.date_range("2025-01-06", periods=48, freq="h", tz="UTC")
+    data = SimpleNamespace(actions=pd.DataFrame({"account_id": "a", "timestamp": times}))
+    clusters = pd.DataFrame({"account_id": ["a"], "cluster_id": [1]})
+    timezones = pd.DataFrame({"cluster_id": [1], "utc_offset_hours": [5.5],
+                              "statement": ["activity consistent with UTC+5:30 ± 1 h"]})
+    heat = plots.offset_heatmap(data, clusters, timezones, 1)
+    assert "(UTC+5:30)" in heat.layout.xaxis.title.text
+    assert "UTC+5:30" in heat.data[0].hovertemplate
+    loglik = pd.Series([-3.0, -1.0, -2.0], index=[-3.5, 5.5, 6.0])
+    line = plots.offset_likelihood({"loglik": loglik, "statement": "fit"})
+    assert [row[0] for row in line.data[0].customdata] == ["UTC-3:30", "UTC+5:30", "UTC+6"]
+    assert "5.5" not in json.dumps(line.to_plotly_json()["data"][0]["hovertemplate"])

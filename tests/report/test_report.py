@@ -161,6 +161,20 @@ def test_report_without_results(tmp_path):
     assert 'id="fig-heatmap"' in text
 
 
+
+def test_provenance_names_each_version_once(tmp_path):
+    """The report's provenance keys are run.json's, whether or not the analysis has one."""
+    data = hostile_dataset()
+    bare = SimpleNamespace(dataset=data, coordination=None, mirrors=None, hubs=None, triage=None,
+                           params={}, provenance={})
+    recorded = SimpleNamespace(**{**vars(bare), "provenance": netlib.pipeline.provenance(data, {})})
+    for analysis in (bare, recorded):
+        text = report.render_report(analysis)
+        section = text[text.index('id="provenance"'):]
+        assert section.count(f"<dd>{netlib.__version__}</dd>") == 1
+        assert "<dt>netlib_version</dt>" in section and "<dt>netlib</dt>" not in section
+
+
 def test_pseudonymized_report_needs_pseudonymized_input(analysis, tmp_path):
     with pytest.raises(netlib.ParameterError, match="pseudonymize_analysis"):
         report.write_report(analysis, tmp_path / "r.html", pseudonymized=True)

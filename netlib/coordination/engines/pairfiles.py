@@ -58,6 +58,7 @@ from netlib.schema import (
     TIME_DELTA,
     TRACE,
 )
+from netlib.units import to_seconds
 
 __all__ = ["write_coshare_pairs", "pair_edges", "MANIFEST"]
 
@@ -66,7 +67,7 @@ MANIFEST = "_netlib.json"
 _PART = "part-{:05d}.parquet"
 
 
-def write_coshare_pairs(data: Any, path: str | Path, *, window: float = 60,
+def write_coshare_pairs(data: Any, path: str | Path, *, window: float | str = 60,
                         min_participation: int = 2, engine: str = "duckdb",
                         max_object_shares: int | None = None,
                         memory_limit: str | None = None, temp_directory: str | None = None,
@@ -89,7 +90,7 @@ def write_coshare_pairs(data: Any, path: str | Path, *, window: float = 60,
         Output folder. It is created if needed. Files of an earlier run there
         (``part-*.parquet`` and the manifest) are replaced; other files are left alone.
     window, min_participation, max_object_shares
-        As in :func:`coshare_pairs`.
+        As in :func:`coshare_pairs`; ``window`` may also be a string such as ``"90s"``.
     engine : {"duckdb", "spark"}, default "duckdb"
         With "spark" and a path (Parquet or CSV files, or a cluster URI), the pairs are
         computed and written by Spark (:func:`netlib.coaction.engines.spark.pairs_dataframe`),
@@ -133,6 +134,7 @@ def write_coshare_pairs(data: Any, path: str | Path, *, window: float = 60,
     >>> info["rows"], len(info["files"])                             # doctest: +SKIP
     (27831575, 28)
     """
+    window = to_seconds(window, name="window", allow_zero=True)
     check_params(window, min_participation, engine, max_object_shares)
     if isinstance(rows_per_file, bool) or not isinstance(rows_per_file, (int, np.integer)) \
             or rows_per_file < 1:

@@ -32,6 +32,7 @@ The engines (the shared SQL, DuckDB, Spark and the Parquet pair-file writer) liv
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -48,6 +49,7 @@ from netlib.coaction.engines.shares import (
 from netlib.coaction.engines.spark import spark_pairs
 from netlib.errors import ParameterError
 from netlib.schema import ACCOUNT_ID_Y, CONTENT_ID, CONTENT_ID_Y, TIME_DELTA, TRACE
+from netlib.units import to_seconds
 
 __all__ = ["coshare_pairs", "PAIR_COLUMNS", "CONTENT_ID", "CONTENT_ID_Y", "ACCOUNT_ID_Y",
            "TIME_DELTA", "TIMESTAMP_SHARE", "TRACE", "ENGINES"]
@@ -76,8 +78,9 @@ def coshare_pairs(data: Any, *, window: float = 60, min_participation: int = 2,
         * a path or glob of Parquet (or CSV) files holding either of the two frame layouts;
           the files are scanned by DuckDB and never loaded whole into pandas, so inputs
           larger than memory work with ``memory_limit``/``temp_directory``.
-    window : float, default 60
-        Largest time difference, in seconds, between two shares of a pair (inclusive).
+    window : float or str, default 60
+        Largest time difference between two shares of a pair (inclusive): seconds, or a
+        duration such as ``"2min"`` (see :func:`netlib.units.to_seconds`).
     min_participation : int, default 2
         Least number of shares an account needs (rules 1 and 4). Values below 1 switch
         the post-filter off, as in CooRTweet.
@@ -148,6 +151,8 @@ def coshare_pairs(data: Any, *, window: float = 60, min_participation: int = 2,
     0        o1          a            b        30.0
     1        o2          a            b        60.0
     """
+    if isinstance(window, str | dt.timedelta):
+        window = to_seconds(window, name="window", allow_zero=True)
     check_params(window, min_participation, engine, max_object_shares)
     if id_dtype not in ("str", "category"):
         raise ParameterError(f"id_dtype must be 'str' or 'category', got {id_dtype!r}")

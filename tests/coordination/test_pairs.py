@@ -312,7 +312,7 @@ def test_file_input_equals_frame_input(tmp_path, suffix):
 # --- errors ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("kwargs, match", [
     ({"window": -1}, "window must be a finite number"),
-    ({"window": "soon"}, "window must be a number"),
+    ({"window": "soon"}, "window='soon' is not a duration"),
     ({"min_participation": 1.5}, "min_participation must be an integer"),
     ({"engine": "polars"}, "engine must be one of"),
     ({"max_object_shares": 1}, "max_object_shares must be None or an integer >= 2"),
@@ -321,6 +321,14 @@ def test_file_input_equals_frame_input(tmp_path, suffix):
 def test_bad_parameters(kwargs, match):
     with pytest.raises(ParameterError, match=match):
         coshare_pairs(coortweet_frame([("o", "a", "1", 0)]), **kwargs)
+
+
+def test_window_as_a_duration_string_equals_seconds():
+    shares = coortweet_frame([("o", "a", "1", 0), ("o", "b", "2", 90), ("o", "c", "3", 200),
+                              ("p", "a", "4", 500), ("p", "b", "5", 560)])
+    by_string = coshare_pairs(shares, window="2min", min_participation=1)
+    assert by_string.equals(coshare_pairs(shares, window=120, min_participation=1))
+    assert by_string.attrs["window"] == 120.0 and len(by_string) == 3
 
 
 def test_bad_inputs(tmp_path):

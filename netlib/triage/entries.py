@@ -269,9 +269,14 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int | None = Non
     link_index = None
     for entry in entries.to_dict("records"):
         want_id, want_handle = str(entry[ACCOUNT_ID]), str(entry[HANDLE])
-        if not want_id and not want_handle and str(entry.get(TARGET_URL, "")):
+        kind = _text(entry.get("indicator_type"))
+        # a threat indicator's link is the address itself (its ``url`` column is read as
+        # target_url), not a profile whose last path segment names a handle
+        want_url = _text(entry.get(TARGET_URL)) if kind == "url" else ""
+        want_domain = _text(entry.get("domain")) if kind in ("", "domain") else ""
+        if not want_id and not want_handle and not want_url \
+                and str(entry.get(TARGET_URL, "")):
             want_handle = str(entry[TARGET_URL])  # the profile address names the handle
-        want_url, want_domain = (_text(entry.get("url")), _text(entry.get("domain")))
         want_platform = str(entry[PLATFORM]).casefold()
         linked = 0
         if want_id:
@@ -291,7 +296,7 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int | None = Non
         if how in (ACCOUNT_ID, HANDLE):
             positions, dropped = _alive_at(positions, entry[RECEIVED_AT], created, removed_at)
         matched = [ids.iloc[p] for p in positions]
-        entry["_linked"] = linked
+        entry["_linked"], entry["_link"] = linked, want_url or want_domain
         row = _assess(entry, matched, how, _Lookups(
             labels=labels, info=info, cluster_of=cluster_of, cluster_size=cluster_size,
             preds=preds, succs=succs, chain_of=chain_of, hub_of=hub_of, n_hubs=n_hubs,
@@ -425,7 +430,7 @@ def _assess(entry: dict, matched: list[str], how: str, look: _Lookups) -> dict:
         HUB_SCORE: best_hub[1] if best_hub else np.nan,
     })
     evidence = []
-    link = _text(entry.get(how)) if how in ("url", "domain") else ""
+    link = entry.get("_link", "") if how in ("url", "domain") else ""
     if how == "none":
         category = "invalid_entry"
         kind = _text(entry.get("indicator_type"))

@@ -38,6 +38,23 @@ def _top_domain(data) -> str:
     return hosts[hosts.ne("")].value_counts().index[-1]  # a rarely linked site
 
 
+def _page(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.hostname or "").lower().removeprefix("www.") + parts.path.rstrip("/")
+
+
+def _a_shared_page(data) -> tuple[str, set[str]]:
+    """A linked page (no query string) and, independently, the accounts that posted it."""
+    posted = data.actions[["account_id", "urls"]].dropna()
+    posted = posted.assign(urls=posted["urls"].str.split()).explode("urls")
+    posted = posted[~posted["urls"].str.contains(r"[?#]", regex=True)]
+    posted = posted.assign(page=posted["urls"].map(_page))
+    counts = posted.groupby("page")["account_id"].nunique().sort_values(kind="stable")
+    page = counts.index[-1]
+    url = posted.loc[posted["page"] == page, "urls"].iloc[0]
+    return url, set(posted.loc[posted["page"] == page, "account_id"])
+
+
 @pytest.fixture(scope="module")
 def world(tiny_scenario, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("indicators")
@@ -50,6 +67,8 @@ def test_killchain_indicators_match_profiles_links_and_domains(world):
     domain = _top_domain(data)
     expected = _linking(data, domain)
     assert expected
+    url, posted = _a_shared_page(data)
+    assert len(posted) >= 2
     account = data.accounts.iloc[0]
     host = {"x": "x", "facebook": "facebook", "instagram": "instagram",
             "telegram": "t"}[account["platform"]]
@@ -60,6 +79,8 @@ def test_killchain_indicators_match_profiles_links_and_domains(world):
         "Tactic ,Technique,Procedure,Indicator,Commernts\n"
         f"a,b,c,{domain.replace('.', '[.]')},site\n"
         f"a,b,c,{profile},persona\n"
+        f"a,b,c,{url.replace('http', 'hxxp', 1).replace('.', '[.]')},page\n"
+        "a,b,c,hxxps://nowhere[.]example/a/b.html,unseen page\n"
         "a,b,c,nowhere-at-all[.]example,unseen site\n"
         "a,b,c,0123456789abcdef0123456789abcdef,malware\n", encoding="utf-8")
     pipeline.analyze_path(folder, tmp / "out", watchlist=watch, progress=False)
@@ -69,6 +90,11 @@ def test_killchain_indicators_match_profiles_links_and_domains(world):
     assert set(rows.loc["site", "matched_account_ids"].split()) == expected
     assert f"domain {domain} is linked" in rows.loc["site", "evidence"]
     assert rows.loc["persona", "matched_account_ids"] == account["account_id"]
+    assert rows.loc["page", "match"] == "url"
+    assert set(rows.loc["page", "matched_account_ids"].split()) == posted
+    assert rows.loc["unseen page", "category"] == "not_found"
+    assert "no post or profile links to url https://nowhere.example/a/b.html" in \
+        rows.loc["unseen page", "evidence"]
     assert rows.loc["unseen site", "category"] == "not_found"
     assert "no post or profile links to domain nowhere-at-all.example" in \
         rows.loc["unseen site", "evidence"]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +110,8 @@ def read_telegram_export(path: str | Path, *, now: pd.Timestamp | None = None,
     Raises
     ------
     DataFormatError
-        If the file is missing, empty, not JSON, or holds no ``messages``.
+        If the file is missing, empty, not JSON, holds no ``messages``, or none of its
+        entries can be read as a message (no date or no sender).
 
     Examples
     --------
@@ -198,6 +200,13 @@ def read_telegram_export(path: str | Path, *, now: pd.Timestamp | None = None,
                            row_numbers={"actions": row_numbers})
     if bad:
         add_unparsed(data.report, "actions", pd.DataFrame(bad))
+    if data.actions.empty:  # never an empty load: say why no entry was a message
+        reasons = Counter(issue.reason for issue in data.report.errors)
+        shown = "; ".join(f"{reason} ({n:,})" for reason, n in reasons.most_common(3))
+        raise DataFormatError(
+            f"{name}: none of the {entries - service:,} entries could be read as a message "
+            f"({shown}); nothing loaded (expected Telegram Desktop messages with "
+            "'date_unixtime' or 'date', and 'from_id' or 'from')")
     return data
 
 

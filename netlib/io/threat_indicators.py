@@ -1,6 +1,7 @@
 """Reader for Meta's threat-indicator files (github.com/facebook/threat-research).
 
-Two CSV schemas are published (also as TSV and JSON):
+Two CSV schemas are published (also as TSV and JSON; the older lists also as STIX 1.x
+XML):
 
 * the older IOC lists: ``indicator_type, indicator_value, comment, ds`` with types
   ``domain_name``, ``md5``, ``ip``...;
@@ -8,6 +9,10 @@ Two CSV schemas are published (also as TSV and JSON):
   quirks seen in the wild: ``"Tactic "`` with a trailing space, ``Commernts``, cells with
   newlines), where ``Indicator`` mixes defanged indicators (``x[.]com``, ``hxxp://``),
   counts (``23 Accounts``) and prose.
+
+Since H2 2025 each network also has a Markdown page whose IOC table reads
+``| Indicator Type | Indicator Value |`` (values in back-ticks, defanged); a page whose
+network has no indicators says so in prose and is reported as such.
 
 :func:`read_threat_indicators` refangs the indicators, classifies them (``profile``,
 ``url``, ``domain``, ``ip``, ``md5``/``sha1``/``sha256``, ``text``) and returns the
@@ -25,6 +30,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pandas as pd
+from defusedxml import ElementTree
 
 from netlib.errors import DataFormatError
 from netlib.io._files import read_table
@@ -50,6 +56,10 @@ _NOT_HANDLES = {"p", "reel", "watch", "share", "status", "groups", "pages", "pro
 _HASHES = {32: "md5", 40: "sha1", 64: "sha256"}
 _DOMAIN_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}$")
 _IP_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
+_MD_HEADER = re.compile(r"^\|\s*indicator type\s*\|\s*indicator value\s*\|", re.IGNORECASE)
+_MD_TYPES = {"domain": "domain", "domain name": "domain", "url": "url", "ip": "ip",
+             "ip address": "ip", "md5": "md5", "sha1": "sha1", "sha256": "sha256"}
+_STIX1 = "http://stix.mitre.org/stix-1"
 
 
 def refang(value: str) -> str:
@@ -113,6 +123,11 @@ def looks_like_threat_indicators(path: str | Path) -> bool:
         head = handle.read(4096)
     if suffix == ".json":
         return '"indicator_value"' in head and '"indicator_type"' in head
+    if suffix == ".xml":
+        return _STIX1 in head and "STIX_Package" in head
+    if suffix == ".md":
+        return head.lstrip().lower().startswith("# indicators of compromise") or any(
+            _MD_HEADER.match(line.strip()) for line in head.splitlines())
     if suffix not in (".csv", ".tsv", ".txt"):
         return False
     first = head.splitlines()[0] if head else ""
@@ -126,7 +141,8 @@ def read_threat_indicators(path: str | Path, *, include_text: bool = False) -> p
     Parameters
     ----------
     path : str or Path
-        ``.csv``, ``.tsv`` or ``.json`` in either of Meta's schemas.
+        ``.csv``, ``.tsv`` or ``.json`` in either of Meta's schemas, a STIX 1.x ``.xml``
+        package of the older lists, or a network's Markdown IOC page (``.md``).
     include_text : bool
         Also return rows whose ``Indicator`` cell is prose or a count ("23 Accounts"),
         as entries of type ``text`` with an empty handle. By default they are left out;
@@ -145,7 +161,9 @@ def read_threat_indicators(path: str | Path, *, include_text: bool = False) -> p
     ------
     DataFormatError
         If the file is missing, empty, or has neither schema's columns (the kill-chain
-        TTP index without an ``Indicator`` column, for example).
+        TTP index without an ``Indicator`` column, for example), if an XML file is not a
+        STIX 1.x package, or if a Markdown page has no IOC table (a network published
+        without indicators).
 
     Examples
     --------
@@ -164,6 +182,10 @@ def read_threat_indicators(path: str | Path, *, include_text: bool = False) -> p
         if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
             raise DataFormatError(f"{name}: expected a list of indicator objects")
         raw = pd.DataFrame(records).astype("string").fillna("")
+    elif path.suffix.lower() == ".xml":
+        raw = _stix1_rows(path)
+    elif path.suffix.lower() == ".md":
+        raw = _markdown_rows(path)
     else:
         raw = read_table(path, LoadReport(format="threat_indicators"))
     raw.columns = [str(c).strip().lstrip("\ufeff").lower() for c in raw.columns]
@@ -215,3 +237,68 @@ def read_threat_indicators(path: str | Path, *, include_text: bool = False) -> p
                      "the prose)")
     frame.attrs["notes"] = notes
     return frame
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _stix1_rows(path: Path) -> pd.DataFrame:
+    """The indicators of a STIX 1.x package as the IOC schema's columns.
+
+    Each ``Indicator`` holds one CybOX observable: a ``DomainNameObj:Value``, an
+    ``AddressObj:Address_Value``, a ``URIObj:Value`` or a file hash
+    (``cyboxCommon:Simple_Hash_Value`` with its ``Type``). ``comment`` is the
+    indicator's ``Title``; ``ds`` the date of its ``timestamp``.
+    """
+    try:
+        root = ElementTree.parse(path).getroot()
+    except ElementTree.ParseError as err:
+        raise DataFormatError(f"{path.name}: not valid XML ({err})") from err
+    if _local(root.tag) != "STIX_Package" or not root.tag.startswith(f"{{{_STIX1}"):
+        raise DataFormatError(f"{path.name}: not a STIX 1.x package (root element "
+                              f"{_local(root.tag)!r}; expected stix:STIX_Package)")
+    rows = []
+    for indicator in root.iter(f"{{{_STIX1}}}Indicator"):
+        title, kind, value = "", "", ""
+        for element in indicator.iter():
+            name = _local(element.tag)
+            text = (element.text or "").strip()
+            if name == "Title" and not title:
+                title = text
+            elif name == "Value" and "DomainNameObject" in element.tag:
+                kind, value = "domain_name", text
+            elif name == "Value" and "URIObject" in element.tag:
+                kind, value = "url", text
+            elif name == "Address_Value":
+                kind, value = "ip", text
+            elif name == "Type" and "common" in element.tag.lower():
+                kind = text.lower()  # the hash's name: MD5, SHA256...
+            elif name == "Simple_Hash_Value":
+                value = text
+        stamp = pd.to_datetime(indicator.get("timestamp"), utc=True, errors="coerce")
+        rows.append({"indicator_type": kind, "indicator_value": value, "comment": title,
+                     "ds": stamp.strftime("%Y-%m-%d") if pd.notna(stamp) else ""})
+    return pd.DataFrame(rows, columns=["indicator_type", "indicator_value", "comment", "ds"])
+
+
+def _markdown_rows(path: Path) -> pd.DataFrame:
+    """The IOC table of a network's Markdown page as the IOC schema's columns."""
+    lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+    start = next((i for i, line in enumerate(lines) if _MD_HEADER.match(line.strip())), None)
+    if start is None:
+        said = next((line.strip("*_ ") for line in lines if "no ioc" in line.lower()), "")
+        raise DataFormatError(
+            f"{path.name}: no IOC table (expected a '| Indicator Type | Indicator Value |' "
+            "table)" + (f"; the page says: {said}" if said else ""))
+    rows = []
+    for line in lines[start + 1:]:
+        line = line.strip()
+        if not line.startswith("|"):
+            break
+        cells = [c.strip().strip("`").strip() for c in line.strip("|").split("|")]
+        if len(cells) < 2 or set(cells[0]) <= set(":- "):
+            continue  # the alignment row
+        rows.append({"indicator_type": _MD_TYPES.get(cells[0].lower(), ""),
+                     "indicator_value": cells[1], "comment": cells[0], "ds": ""})
+    return pd.DataFrame(rows, columns=["indicator_type", "indicator_value", "comment", "ds"])

@@ -263,8 +263,11 @@ def _section_networks(analysis: Any, labels: Mapping[str, str], cards: pd.DataFr
         shown = _table_html(accounts.loc[accounts[ACCOUNT_ID].astype(str).isin(members),
                                          member_cols], max_rows=12)
         kinds = card["top_object_traces"] or [""] * len(card["top_objects"])
-        objects = "".join(f"<li>{_link(o)}{f' ({escape_html(k)})' if k else ''} — {n:,} co-actions</li>"
-                          for (o, n), k in zip(card["top_objects"], kinds, strict=False))
+        spelled = card["top_object_spellings"] or [[]] * len(card["top_objects"])
+        objects = "".join(f"<li>{_link(o)}{f' ({escape_html(k)})' if k else ''} — {n:,} co-actions"
+                          f"{_spellings(tags)}</li>"
+                          for (o, n), k, tags in zip(card["top_objects"], kinds, spelled,
+                                                     strict=False))
         timeline = ""
         if card["top_objects"]:
             example = example_timeline(analysis, members, card["top_objects"][0][0])
@@ -287,6 +290,16 @@ def _section_networks(analysis: Any, labels: Mapping[str, str], cards: pd.DataFr
 
 #: Link columns that are bookkeeping, not evidence.
 _NOT_EVIDENCE = {PREDECESSOR_ID, SUCCESSOR_ID, SCORE, RANK, BLOCKS, ACCEPTED}
+
+
+def _spellings(tags: list[str], shown: int = 6) -> str:
+    """A hashtag object's spellings in several scripts, as the evidence of the merge."""
+    if not tags:
+        return ""
+    more = f" and {len(tags) - shown:,} more" if len(tags) > shown else ""
+    listed = ", ".join(f"#{escape_html(t)}" for t in tags[:shown])
+    return (f"<br><span class=\"muted\">one tag across scripts (matched by transliteration): "
+            f"{listed}{more}</span>")
 
 
 def _link_evidence(links: list[dict], labels: Mapping[str, str]) -> pd.DataFrame:

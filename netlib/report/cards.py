@@ -19,6 +19,7 @@ from netlib.schema import (
     CONTENT_ID,
     CONTENT_ID_Y,
     FOUND,
+    HASHTAGS,
     HUB_SCORE,
     KIND,
     N_ACCOUNTS,
@@ -39,6 +40,7 @@ from netlib.schema import (
     TZ_LOW,
     UTC_OFFSET,
 )
+from netlib.traces import hashtag_objects
 from netlib.triage import CATEGORIES as _TRIAGE_ORDER
 from netlib.units import utc_offset_label
 
@@ -98,15 +100,19 @@ def cluster_cards(analysis: Any, *, top: int = 20, top_objects: int = 3) -> pd.D
     -------
     DataFrame
         ``cluster_id, n_accounts, platforms, median_lag_seconds, min_q_value, n_ties,
-        traces, top_objects, top_object_traces, accounts, finding`` (``top_objects`` a list
-        of ``(object_id, n_co_actions)``, ``top_object_traces`` the kind of each (repost,
-        hashtag, link...) when the pairs say; ``accounts`` the member ids; ``finding`` the
-        time-zone sentence or "").
+        traces, top_objects, top_object_traces, top_object_spellings, accounts, finding``
+        (``top_objects`` a list of ``(object_id, n_co_actions)``, ``top_object_traces`` the
+        kind of each (repost, hashtag, link...) when the pairs say,
+        ``top_object_spellings`` for each the hashtags written in different scripts that
+        the hashtag trace counted as this one object (:func:`netlib.traces.hashtag_objects`:
+        an Urdu tag and its Roman-Urdu spelling), else an empty list; ``accounts`` the
+        member ids; ``finding`` the time-zone sentence or "").
     """
     coordination = getattr(analysis, "coordination", None)
     clusters = result_frame(coordination, "clusters")
     cols = [CLUSTER_ID, N_ACCOUNTS, "platforms", "median_lag_seconds", "min_q_value",
-            "n_ties", "traces", "top_objects", "top_object_traces", "accounts", "finding"]
+            "n_ties", "traces", "top_objects", "top_object_traces", "top_object_spellings",
+            "accounts", "finding"]
     if clusters is None or clusters.empty:
         return pd.DataFrame(columns=cols)
     accounts = analysis.dataset.accounts
@@ -122,7 +128,8 @@ def cluster_cards(analysis: Any, *, top: int = 20, top_objects: int = 3) -> pd.D
         row = {CLUSTER_ID: cid, N_ACCOUNTS: len(members),
                "platforms": sorted({str(platform_of[m]) for m in members if m in platform_of}),
                "median_lag_seconds": np.nan, "min_q_value": np.nan, "n_ties": 0, "traces": [],
-               "top_objects": [], "top_object_traces": [], "accounts": sorted(members),
+               "top_objects": [], "top_object_traces": [], "top_object_spellings": [],
+               "accounts": sorted(members),
                "finding": finding_of.get(str(cid), "")}
         if edges is not None and not edges.empty:
             inside = edges[edges[ACCOUNT_ID].astype(str).isin(members)
@@ -145,7 +152,24 @@ def cluster_cards(analysis: Any, *, top: int = 20, top_objects: int = 3) -> pd.D
                     row["top_object_traces"] = [
                         str(kinds.get_group(o).mode().iat[0]) for o, _ in row["top_objects"]]
         rows.append(row)
+    if any(k == "hashtag" for row in rows for k in row["top_object_traces"]):
+        spelled = _hashtag_spellings(analysis.dataset.actions)
+        for row in rows:
+            row["top_object_spellings"] = [
+                spelled.get(o, []) if k == "hashtag" else []
+                for (o, _), k in zip(row["top_objects"], row["top_object_traces"], strict=True)]
     return pd.DataFrame(rows, columns=cols)
+
+
+def _hashtag_spellings(actions: pd.DataFrame) -> dict[str, list[str]]:
+    """Hashtag trace object -> the tags of several scripts it joins (merged objects only)."""
+    if HASHTAGS not in actions:
+        return {}
+    tags = actions[HASHTAGS].dropna().astype(str).str.split().explode().dropna()
+    table = hashtag_objects(tags.unique())
+    merged = table[table["merged"]]
+    return {str(o): sorted(set(group["hashtag"].astype(str)))
+            for o, group in merged.groupby(OBJECT_ID)}
 
 
 def example_timeline(analysis: Any, members: set[str], object_id: str,

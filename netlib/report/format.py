@@ -57,7 +57,8 @@ LABELS = {
     "median_lag_s": "median lag (s)", "median_lag_seconds": "median lag (s)",
     "utc_offset_hours": "UTC offset (h)", "tz_low": "offset low (h)", "tz_high": "offset high (h)",
     "hub_score": "hub score", "hub_rank": "hub rank", "top_objects": "most shared objects",
-    "top_object_traces": "kinds of shared objects", "n_lead": "times leading",
+    "top_object_traces": "kinds of shared objects",
+    "top_object_spellings": "one tag across scripts", "n_lead": "times leading",
     "created_burst_share": "created in one week (share)", "content_id_y": "second content id",
     "timestamp_y": "second time", "time_delta": "lag (s)", "matched_handles": "matched handles",
 }

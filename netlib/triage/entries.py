@@ -43,6 +43,7 @@ from netlib.schema import (
     SUCCESSORS,
     SUSPENDED_AT,
 )
+from netlib.triage._links import LinkIndex
 from netlib.triage.campaigns import (
     CAMPAIGN_COLUMNS,
     CAMPAIGN_ID,
@@ -61,7 +62,7 @@ CATEGORIES = (
     "recreated",            # removed, but a successor carries on
     "no_signal",            # found, nothing flagged
     "not_found",            # no account in the data matches
-    "invalid_entry",        # the entry names no handle or id
+    "invalid_entry",        # the entry names no handle, id, link or domain
 )
 
 TRIAGE_COLUMNS = (
@@ -155,7 +156,10 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int | None = Non
         From :func:`netlib.io.watchlist.read_watchlist` (or any frame with a handle or
         account id column; it is normalised with ``watchlist_frame``). Entries are matched by
         ``account_id`` when given, else by normalised handle; a non-empty ``platform``
-        restricts the match. When several accounts share the handle and ``received_at`` is
+        restricts the match. An entry with neither but a ``url`` or ``domain`` column (a
+        threat indicator, :func:`netlib.io.read_threat_indicators`) matches the accounts
+        that posted a link to it or whose profile ``url`` points to it (``match`` is then
+        ``url`` or ``domain``; a domain also matches its sub-domains). When several accounts share the handle and ``received_at`` is
         given, those that did not exist at that time (created later, or removed earlier) are
         set aside and the evidence says so.
     analysis : Analysis-like
@@ -262,21 +266,37 @@ def triage(watchlist: pd.DataFrame, analysis: Any, *, top_hubs: int | None = Non
             hub_of[str(rec[ACCOUNT_ID])] = (float(rec[RANK]), float(rec.get(HUB_SCORE, np.nan)))
 
     rows = []
+    link_index = None
     for entry in entries.to_dict("records"):
         want_id, want_handle = str(entry[ACCOUNT_ID]), str(entry[HANDLE])
-        if not want_id and not want_handle and str(entry.get(TARGET_URL, "")):
+        kind = _text(entry.get("indicator_type"))
+        # a threat indicator's link is the address itself (its ``url`` column is read as
+        # target_url), not a profile whose last path segment names a handle
+        want_url = _text(entry.get(TARGET_URL)) if kind == "url" else ""
+        want_domain = _text(entry.get("domain")) if kind in ("", "domain") else ""
+        if not want_id and not want_handle and not want_url \
+                and str(entry.get(TARGET_URL, "")):
             want_handle = str(entry[TARGET_URL])  # the profile address names the handle
         want_platform = str(entry[PLATFORM]).casefold()
+        linked = 0
         if want_id:
             positions, how = by_id.get(want_id, []), ACCOUNT_ID
         elif want_handle:
             positions, how = by_handle.get(_handle_key(want_handle), []), HANDLE
+        elif want_url or want_domain:  # a link or website indicator: who links to it
+            if link_index is None:
+                link_index = LinkIndex.build(analysis.dataset.actions, accounts)
+            found, how, linked = link_index.match(url=want_url, domain=want_domain)
+            positions = [p for a in found for p in by_id.get(a, [])]
         else:
             positions, how = [], "none"
         if want_platform and want_platform not in ("any", "*"):
             positions = [p for p in positions if platforms.iloc[p] == want_platform]
-        positions, dropped = _alive_at(positions, entry[RECEIVED_AT], created, removed_at)
+        dropped = 0
+        if how in (ACCOUNT_ID, HANDLE):
+            positions, dropped = _alive_at(positions, entry[RECEIVED_AT], created, removed_at)
         matched = [ids.iloc[p] for p in positions]
+        entry["_linked"], entry["_link"] = linked, want_url or want_domain
         row = _assess(entry, matched, how, _Lookups(
             labels=labels, info=info, cluster_of=cluster_of, cluster_size=cluster_size,
             preds=preds, succs=succs, chain_of=chain_of, hub_of=hub_of, n_hubs=n_hubs,
@@ -350,6 +370,10 @@ def _alive_at(positions: list[int], when: Any, created: pd.Series,
     return alive, len(positions) - len(alive)
 
 
+def _text(value: Any) -> str:
+    return str(value).strip() if _present(value) else ""
+
+
 def _present(value: Any) -> bool:
     return value is not None and not (pd.api.types.is_scalar(value) and pd.isna(value)) \
         and str(value) != ""
@@ -406,16 +430,28 @@ def _assess(entry: dict, matched: list[str], how: str, look: _Lookups) -> dict:
         HUB_SCORE: best_hub[1] if best_hub else np.nan,
     })
     evidence = []
+    link = entry.get("_link", "") if how in ("url", "domain") else ""
     if how == "none":
         category = "invalid_entry"
-        evidence.append("the entry names no handle or account id")
+        kind = _text(entry.get("indicator_type"))
+        evidence.append(f"the {kind} indicator names no account, link or domain to match"
+                        if kind else "the entry names no handle or account id")
     elif not matched:
         category = "not_found"
-        what = f"account id {entry[ACCOUNT_ID]}" if how == ACCOUNT_ID else \
-            f"handle @{_handle_key(entry[HANDLE])}"
+        if link:
+            what = f"no post or profile links to {how} {link}"
+        else:
+            what = "no account with " + (f"account id {entry[ACCOUNT_ID]}"
+                                         if how == ACCOUNT_ID
+                                         else f"handle @{_handle_key(entry[HANDLE])}")
         where = f" on {entry[PLATFORM]}" if entry[PLATFORM] else ""
-        evidence.append(f"not found in the data (no account with {what}{where})")
+        evidence.append(f"not found in the data ({what}{where})")
     else:
+        if link:
+            n = entry.get("_linked", 0)
+            evidence.append(f"{how} {link} is linked {n:,} time{'s' if n != 1 else ''} "
+                            f"(posts and profile links) by {len(matched):,} "
+                            f"account{'s' if len(matched) != 1 else ''}")
         for a in matched:
             state, removed = info.get(a, (None, None))
             extra = ", ".join(x for x in (str(state) if _present(state) else "",

@@ -10,7 +10,7 @@ import pytest
 import netlib
 from netlib.errors import DataFormatError
 from netlib.io import read_telegram_export
-from netlib.schema import ACCOUNT_ID, ACTION_ID, HANDLE, HANDLE_NORM, KIND, OBJECT_ID
+from netlib.schema import ACCOUNT_ID, ACTION_ID, HANDLE, HANDLE_NORM, KIND, OBJECT_ID, TEXT
 
 FIXTURE = "tests/data/telegram/result.json"
 
@@ -220,7 +220,12 @@ def test_random_messages_add_up(tmp_path_factory, messages):
         with pytest.raises(DataFormatError, match="are service messages"):
             read_telegram_export(path)
         return
-    data = read_telegram_export(path, now=pd.Timestamp("2026-01-01", tz="UTC"))
+    try:
+        data = read_telegram_export(path, now=pd.Timestamp("2026-01-01", tz="UTC"))
+    except DataFormatError as err:  # nothing readable is an error, never an empty load
+        assert "none of the" in str(err) and "nothing loaded" in str(err)
+        return
+    assert len(data.actions) > 0
     info = data.report.files["actions"]
     assert info["read"] == info["kept"] + info["rejected"]
     assert len(data.report.rejected.get("actions", [])) == info["rejected"]
@@ -248,3 +253,37 @@ def test_all_chats_export_keeps_every_sender(tmp_path):
     assert set(data.accounts[ACCOUNT_ID]) == {"name:Ann", "user9", "name:Bob", "name:Cy"}
     assert len(data.actions) == 6 and data.actions[ACTION_ID].is_unique
     assert any("3 chats read" in n for n in data.report.notes)
+
+
+@pytest.mark.parametrize("chat_type", [
+    "personal_chat", "bot_chat", "private_group", "private_supergroup", "public_supergroup",
+    "private_channel", "public_channel", "saved_messages"])
+def test_every_chat_type_loads_with_entity_texts_and_forwards(tmp_path, chat_type):
+    def msg(i, name, sender, **extra):
+        return {"id": i, "type": "message", "date_unixtime": str(1643709600 + i),
+                "from": name, "from_id": sender, **extra,
+                "text": ["see ", {"type": "hashtag", "text": "#Vote"},
+                         {"type": "text_link", "text": "here", "href": "https://e.org/a"}]}
+
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps({"name": "C", "type": chat_type, "id": 5, "messages": [
+        msg(1, "A", "user1"),
+        msg(2, "B", "user2", forwarded_from="Ch", forwarded_from_id="channel9"),
+        msg(3, "A", "user1", saved_from="Zed")]}))
+    data = netlib.load(path)
+    assert data.report.format == "telegram"
+    assert sorted(data.accounts[ACCOUNT_ID]) == ["user1", "user2"]
+    assert list(data.actions[KIND]) == ["post", "forward", "forward"]
+    assert list(data.actions["forwarded_from"].iloc[1:]) == ["Ch", "Zed"]
+    assert set(data.actions["hashtags"]) == {"Vote"}
+    assert set(data.actions["urls"]) == {"https://e.org/a"}
+    assert data.actions[TEXT].iloc[0] == "see #Votehere"
+
+
+def test_export_whose_entries_are_not_messages_fails_loudly(tmp_path):
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps({"name": "x", "type": "public_channel", "id": 1,
+                                "messages": [{"foo": 1}, {"bar": 2}]}))
+    with pytest.raises(DataFormatError,
+                       match=r"none of the 2 entries could be read as a message \(missing"):
+        netlib.load(path)

@@ -59,7 +59,7 @@ def test_real_cib_profiles_become_handles(realdata):
         ["thebalochistandiaries.com"]
 
 
-@pytest.mark.parametrize("suffix", ["csv", "json"])
+@pytest.mark.parametrize("suffix", ["csv", "json", "xml"])
 def test_real_ioc_schema(realdata, suffix):
     path = realdata / FOLDER / f"2021_11_action_against_hackers_in_pakistan_and_syria.{suffix}"
     records = json.loads((path.with_suffix(".json")).read_text(encoding="utf-8"))
@@ -71,7 +71,42 @@ def test_real_ioc_schema(realdata, suffix):
         kind = {"domain_name": "domain"}.get(r["indicator_type"], r["indicator_type"])
         given[kind] = given.get(kind, 0) + 1
     assert counts == given
-    assert entries["received_at"].dt.strftime("%Y-%m-%d").eq("2021-11-16").all()
+    assert looks_like_threat_indicators(path)
+    # the same indicators in every format (the STIX package dates them by its own export)
+    assert sorted(entries["indicator"]) == sorted(r["indicator_value"] for r in records)
+    day = "2022-10-13" if suffix == "xml" else "2021-11-16"
+    assert entries["received_at"].dt.strftime("%Y-%m-%d").eq(day).all()
+
+
+def test_real_markdown_ioc_page_equals_its_csv(realdata):
+    page = realdata / FOLDER / "meta-h1-2026-pakistan-based-cib-network.md"
+    table = [ln for ln in page.read_text(encoding="utf-8").splitlines()
+             if ln.startswith("| ") and "`" in ln]
+    assert looks_like_threat_indicators(page)
+    entries = read_threat_indicators(page)
+    assert len(entries) == len(table) == 7
+    csv_entries = read_threat_indicators(realdata / FOLDER / "H1_2026_PAKISTAN_BASED_CIB_NETWORK.csv")
+    key = ["indicator_type", "platform", "handle", "account_id", "domain"]
+    assert sorted(map(tuple, entries[key].to_numpy().tolist())) == \
+        sorted(map(tuple, csv_entries[key].to_numpy().tolist()))
+
+
+def test_real_markdown_page_without_iocs_says_so(realdata):
+    page = realdata / FOLDER / "meta-h2-2025-india-based-cib-network.md"
+    assert looks_like_threat_indicators(page)
+    with pytest.raises(DataFormatError, match="no IOC table.*No IOCs associated"):
+        read_threat_indicators(page)
+
+
+@pytest.mark.parametrize("content, message", [
+    ("<a><b/></a>", "not a STIX 1.x package"),
+    ("<stix:STIX_Package xmlns:stix='http://stix.mitre.org/stix-1'>", "not valid XML"),
+])
+def test_broken_stix_files(tmp_path, content, message):
+    path = tmp_path / "iocs.xml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataFormatError, match=message):
+        read_threat_indicators(path)
 
 
 def test_real_files_without_indicators_fail(realdata):

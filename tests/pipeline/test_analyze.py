@@ -39,7 +39,8 @@ def sample():
 @pytest.fixture(scope="module")
 def sample_out(tmp_path_factory):
     out = tmp_path_factory.mktemp("analyze") / "out"
-    pipeline.analyze_path(SAMPLE, out, watchlist=SAMPLE / "complaints.csv", progress=False)
+    pipeline.analyze_path(SAMPLE, out, watchlist=SAMPLE / "complaints.csv", report=True,
+                          progress=False)
     return out
 
 
@@ -133,6 +134,24 @@ def test_sample_outputs_are_unchanged(sample_out):
     expected = json.loads(FINGERPRINTS.read_text())
     changed = sorted(name for name in expected if found.get(name) != expected[name])
     assert not changed, f"outputs changed: {changed} (refresh only if the change is intended)"
+
+
+def test_planted_urdu_to_roman_urdu_mirror_is_linked_and_in_the_lineage_card(sample_out):
+    """The sample's cross-platform, cross-script mirror (an Urdu-named X account re-created
+    as a Roman-Urdu-named Telegram channel) is linked and shown in the briefing."""
+    truth = pd.read_csv(SAMPLE / "truth" / "mirrors.csv", dtype=str)
+    planted = truth[truth["mutation"] == "transliteration+platform_switch"]
+    assert len(planted) == 1
+    pred, succ = planted.iloc[0]["predecessor_id"], planted.iloc[0]["successor_id"]
+    accounts = pd.read_csv(SAMPLE / "accounts.csv", dtype=str).set_index("account_id")
+    assert (accounts.loc[pred, "platform"], accounts.loc[succ, "platform"]) == ("x", "telegram")
+    old, new = accounts.loc[pred, "handle"], accounts.loc[succ, "handle"]
+    assert netlib.text.script_of(old) == "arabic" and netlib.text.script_of(new) == "latin"
+    links = pd.read_csv(sample_out / "mirror_links.csv", dtype=str)
+    link = links[(links["predecessor_id"] == pred) & (links["successor_id"] == succ)]
+    assert len(link) == 1 and float(link["score"].iloc[0]) >= 0.9
+    page = (sample_out / "report.html").read_text(encoding="utf-8")
+    assert f"@{old} (x) \u2192 @{new} (telegram)" in page  # the chain's title in its card
 
 
 def test_run_json_records_every_config(sample_out):

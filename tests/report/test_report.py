@@ -439,3 +439,33 @@ def test_huge_cells_are_shortened_in_html_but_kept_in_csv(tmp_path):
     assert "more characters]" in page and "x" * 1000 not in page and "<b>xxx" not in page
     report.write_tables({"accounts": data.accounts}, tmp_path)
     assert "x" * 100_000 in (tmp_path / "accounts.csv").read_text(encoding="utf-8")
+
+
+def test_cluster_card_shows_the_spellings_a_hashtag_object_joins():
+    """An Urdu tag and its Roman-Urdu spellings are one hashtag object; the card says which."""
+    accounts = pd.DataFrame({"account_id": ["a", "b", "c"], "platform": ["x", "x", "telegram"],
+                             "handle": ["a", "b", "c"]})
+    actions = pd.DataFrame({
+        "action_id": ["1", "2", "3", "4"], "account_id": ["a", "b", "c", "c"],
+        "timestamp": [f"2025-01-01T00:00:{s:02d}Z" for s in (0, 10, 20, 30)],
+        "kind": ["post"] * 4,
+        "hashtags": ["پاکستان_زندہ_باد", "PakistanZindabad", "pakistan_zinda_baad", "vote"]})
+    data = netlib.Dataset.from_frames(accounts, actions)
+    from netlib.traces import build_traces
+
+    traced = build_traces(data, traces="hashtag")
+    tags = traced.groupby("object_id")["action_id"].apply(sorted).to_dict()
+    assert tags == {"pakistanzindabad": ["1", "2", "3"], "vote": ["4"]}
+    pairs = pd.DataFrame({"account_id": ["a", "a", "b"], "account_id_y": ["b", "c", "c"],
+                          "object_id": ["pakistanzindabad"] * 3, "trace": ["hashtag"] * 3,
+                          "time_delta": [10, 20, 10]})
+    clusters = pd.DataFrame({"account_id": ["a", "b", "c"], "cluster_id": [0, 0, 0]})
+    analysis = SimpleNamespace(dataset=data, coordination=SimpleNamespace(
+        clusters=clusters, pairs=pairs,
+        edges=pd.DataFrame({"account_id": ["a"], "account_id_y": ["b"], "q_value": [1e-3]})))
+    card = report.cluster_cards(analysis).iloc[0]
+    assert card["top_objects"] == [("pakistanzindabad", 3)]
+    assert card["top_object_spellings"] == [
+        ["PakistanZindabad", "pakistan_zinda_baad", "پاکستان_زندہ_باد"]]
+    shown = briefing_mod._spellings(["<b>x", "پاکستان_زندہ_باد"])
+    assert "#&lt;b&gt;x" in shown and "#پاکستان_زندہ_باد" in shown and "<b>x" not in shown

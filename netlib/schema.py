@@ -27,7 +27,7 @@ __all__ = [
     "ACCOUNT_ID", "PLATFORM", "HANDLE", "HANDLE_NORM", "DISPLAY_NAME", "CREATED_AT", "BIO",
     "URL", "PROFILE_IMAGE_HASH", "FOLLOWERS_COUNT", "STATUS", "SUSPENDED_AT", "LOCATION",
     "LANGUAGE", "ACTION_ID", "TIMESTAMP", "KIND", "OBJECT_ID", "TEXT", "URLS", "HASHTAGS",
-    "MEDIA_HASHES", "SOURCE_ID", "TARGET_ID",
+    "MEDIA_HASHES", "DOMAINS", "SOURCE_ID", "TARGET_ID",
     "KINDS", "STATUSES", "TableSpec", "ACCOUNTS", "ACTIONS", "FOLLOWS", "TABLES",
     # result columns
     "CLUSTER_ID", "ACCOUNT_ID_Y", "CONTENT_ID", "CONTENT_ID_Y", "TIME_DELTA", "TRACE", "WEIGHT",
@@ -63,6 +63,9 @@ TEXT = "text"
 URLS = "urls"
 HASHTAGS = "hashtags"
 MEDIA_HASHES = "media_hashes"
+#: Optional extra action column: space-separated website domains a post shared, when the
+#: data give them apart from the links (CooRTweet's multi-modal ``domain_id``).
+DOMAINS = "domains"
 
 SOURCE_ID = "source_id"
 TARGET_ID = "target_id"

@@ -17,6 +17,8 @@ hashtag_seq the ordered sequence of a post's hashtags (posts with two or more)
 text       a group of near-duplicate texts (MinHash/LSH on character shingles)
 reply      the post replied to
 media      a media hash; near-identical perceptual hashes are grouped
+domain     a website domain, when the data give domains apart from links (an optional
+           ``domains`` column, e.g. CooRTweet's multi-modal ``domain_id``)
 ========== ================================================================================
 
 :func:`build_traces` returns one row per (action, trace, object); the coordination module
@@ -39,6 +41,7 @@ from netlib.errors import DataFormatError, ParameterError
 from netlib.schema import (
     ACCOUNT_ID,
     ACTION_ID,
+    DOMAINS,
     HASHTAGS,
     KIND,
     MEDIA_HASHES,
@@ -63,7 +66,7 @@ __all__ = [
 ]
 
 #: Every trace :func:`build_traces` knows, in output order.
-TRACES = ("repost", "link", "hashtag", "hashtag_seq", "text", "reply", "media")
+TRACES = ("repost", "link", "hashtag", "hashtag_seq", "text", "reply", "media", "domain")
 #: Columns of a trace table.
 TRACE_COLUMNS = (ACCOUNT_ID, TRACE, OBJECT_ID, TIMESTAMP, ACTION_ID)
 
@@ -559,7 +562,7 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
         the case-folded tag, one object for an Urdu tag and its Roman spelling), the
         space-joined tag sequence (hashtag_seq), ``"text:<action_id>"`` naming a near-duplicate group by
         its first action (text), the replied-to post (reply), the media hash (media, the
-        group's first hash for near-duplicates).
+        group's first hash for near-duplicates), the case-folded domain (domain).
 
     Raises
     ------
@@ -649,6 +652,12 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
                                            seed=seed)
             ids = authored[ACTION_ID].to_numpy()
             emit("text", authored[ACTION_ID], "text:" + pd.Series(ids[groups]).astype(str))
+    if "domain" in chosen and DOMAINS in actions.columns:
+        domains = _explode_list(actions, DOMAINS)
+        if len(domains):
+            host = domains["item"].str.casefold().str.removeprefix("www.")
+            domains = domains.assign(item=host).drop_duplicates([ACTION_ID, "item"])
+            emit("domain", domains[ACTION_ID], domains["item"])
     if "media" in chosen:
         media = _explode_list(actions, MEDIA_HASHES)
         if len(media):

@@ -179,7 +179,7 @@ def stability(edges: pd.DataFrame, labels: pd.Series, *, weight: str = "weight",
 
 #: Behaviour families: amplifying someone's post, and publishing the same content.
 AMPLIFICATION = frozenset({"repost", "reply"})
-CONTENT = frozenset({"link", "text", "hashtag", "hashtag_seq", "media"})
+CONTENT = frozenset({"link", "text", "hashtag", "hashtag_seq", "media", "domain"})
 
 
 def attach_accounts(edges: pd.DataFrame, labels: pd.Series, *, fdr: float = 0.05,
@@ -243,7 +243,7 @@ def behaviour_mix(pairs: pd.DataFrame, labels: pd.Series, *,
     DataFrame
         Indexed by ``cluster_id``: ``share_<trace>`` per trace (share of the distinct
         co-acted objects of member pairs), ``amplification_share`` (repost, reply),
-        ``content_share`` (link, text, hashtag, hashtag_seq, media), ``n_behaviours``
+        ``content_share`` (link, text, hashtag, hashtag_seq, media, domain), ``n_behaviours``
         (traces holding at least ``min_share``) and ``behaviours`` (those traces, joined
         with ``+``, largest first).
     """

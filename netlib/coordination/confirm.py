@@ -170,15 +170,15 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
     pair_half = object_half(pairs, seed=config.seed, bin_seconds=bin_seconds)
     row_half = object_half(table, seed=config.seed, bin_seconds=bin_seconds)
     halves = {}
-    # only the columns the edges need are copied per half (not the content ids and times)
-    slim = pairs[list(nw.EDGE_INPUT_COLUMNS)]
     for h in (0, 1):
         sub_table = table[row_half == h]
         bins = half_bins(sub_table, bin_seconds=bin_seconds)
+        # one half at a time, and only the columns the edges need (not ids and times)
+        sub_pairs = pairs.loc[pair_half == h, list(nw.EDGE_INPUT_COLUMNS)]
         halves[h] = (sub_table, bins,
-                     _tested_edges(slim[pair_half == h], sub_table, bins, window=window,
+                     _tested_edges(sub_pairs, sub_table, bins, window=window,
                                    bin_seconds=bin_seconds, kappa=kappa))
-    del slim
+        del sub_pairs
     group_rows, member_rows = [], []
     for h in (0, 1):
         found_edges = halves[h][2]

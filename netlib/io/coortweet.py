@@ -21,6 +21,7 @@ from netlib.loadreport import LoadReport
 from netlib.schema import (
     ACCOUNT_ID,
     ACTION_ID,
+    DOMAINS,
     HANDLE,
     HASHTAGS,
     KIND,
@@ -46,7 +47,6 @@ MULTIMODAL_BEHAVIOURS = {"url_id": URLS, "hashtag_id": HASHTAGS, "domain_id": "d
                          "phash_id": MEDIA_HASHES}
 MULTIMODAL_COLUMNS = (ACCOUNT_ID, POST_ID, TIMESTAMP)
 #: Extra action column holding the multi-modal layout's domains (no trace reads it).
-DOMAINS = "domains"
 #: Account-id prefixes of the multi-modal layout and the platform they stand for.
 _PLATFORM_PREFIXES = {"fb_": "facebook", "tw_": "x", "ig_": "instagram", "tg_": "telegram"}
 
@@ -125,8 +125,8 @@ def read_coortweet(path_or_frame: str | Path | pd.DataFrame, *, platform: str = 
     action per ``(account_id, post_id)`` of kind ``post``, whose ``urls`` are
     ``url_<url_id>`` (link trace), ``hashtags`` ``hashtag_<id>`` (hashtag trace),
     ``media_hashes`` ``phash_<id>`` (media trace, equal ids only: the ids are anonymised,
-    not hex hashes) and the extra column ``domains`` ``domain_<id>`` (no trace reads it;
-    ``domains_in_urls=True`` adds the domains to ``urls`` instead, so the link trace
+    not hex hashes) and the extra column ``domains`` ``domain_<id>`` (domain trace;
+    ``domains_in_urls=True`` adds the domains to ``urls`` as well, so the link trace
     covers both). The platform comes from the account-id prefix (``fb_`` Facebook,
     ``tw_`` Twitter/X). The report counts posts read/kept/rejected; a note gives the number
     of table rows merged into them.
@@ -347,9 +347,8 @@ def _read_multimodal(frame: pd.DataFrame, name: str, source: str, digest: str | 
         + ", ".join(f"{v:,} {k}" for k, v in sorted(by_platform.items())) + "); behaviours "
         + ", ".join(f"{c} {n:,} rows" for c, n in counts.items())
         + "; url_id -> urls (link trace), hashtag_id -> hashtags, phash_id -> media_hashes "
-        "(equal ids only), domain_id -> column 'domains'"
-        + (" and urls" if domains_in_urls else " (no trace reads it; domains_in_urls=True "
-           "adds it to urls)"))
+        "(equal ids only), domain_id -> domains (domain trace)"
+        + (" and urls" if domains_in_urls else ""))
     row_numbers = actions.pop("_row").to_numpy()
     return validate_tables({"accounts": accounts, "actions": actions, "follows": None},
                            files={"accounts": report.files["accounts"]["file"],

@@ -217,3 +217,16 @@ def test_build_traces_does_not_mutate_input():
     before = data.actions.copy()
     build_traces(data)
     pd.testing.assert_frame_equal(data.actions, before)
+
+
+def test_domain_trace_reads_an_explicit_domains_column_only():
+    rows = [{"account_id": "a", "urls": "https://x.org/1", "domains": "WWW.Example.com x.org"},
+            {"account_id": "b", "urls": "https://x.org/2", "domains": "example.com example.com"},
+            {"account_id": "c", "urls": "https://x.org/3"}]
+    data = make_data(rows)
+    data.actions["domains"] = [r.get("domains") for r in rows]
+    got = build_traces(data, traces="domain")
+    assert sorted(zip(got["account_id"], got["object_id"], strict=True)) == \
+        [("a", "example.com"), ("a", "x.org"), ("b", "example.com")]
+    # without the column there is no domain trace: links do not become domains
+    assert build_traces(make_data(rows[2:]), traces="domain").empty

@@ -247,9 +247,10 @@ def pair_signals(data: Dataset, pairs: pd.DataFrame, profiles: pd.DataFrame, *,
     out[C.SAME_HANDLE] = _sig.same_handle(p[HANDLE].tolist(), s[HANDLE].tolist())
     out[C.PREDECESSOR_PLATFORM] = p[PLATFORM].to_numpy()
     out[C.SUCCESSOR_PLATFORM] = s[PLATFORM].to_numpy()
-    out[C.TAKEN_DOWN_AT] = p[C.TAKEN_DOWN_AT].to_numpy()
+    # .array keeps the times as a datetime array (to_numpy would make a Timestamp per pair)
+    out[C.TAKEN_DOWN_AT] = p[C.TAKEN_DOWN_AT].array
     out[C.TAKEDOWN_SOURCE] = p[C.TAKEDOWN_SOURCE].to_numpy()
-    out[C.FIRST_SEEN] = s[C.FIRST_SEEN].to_numpy()
+    out[C.FIRST_SEEN] = s[C.FIRST_SEEN].array
     return out
 
 

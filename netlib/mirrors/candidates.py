@@ -141,8 +141,13 @@ def infer_takedowns(actions: pd.DataFrame, *, factor: float = 3.0,
     end_of = a.groupby(PLATFORM)["t"].max()
     a["gap"] = a.groupby(ACCOUNT_ID)["t"].diff()
     g = a.groupby(ACCOUNT_ID, sort=True)
+    # each account's most used platform (the first in sorted order among equals, as
+    # Series.mode gives), without a Python call per account
+    used = a.groupby([ACCOUNT_ID, PLATFORM], sort=True).size().rename("n").reset_index()
+    top = used.sort_values([ACCOUNT_ID, "n", PLATFORM], ascending=[True, False, True],
+                           kind="stable").drop_duplicates(ACCOUNT_ID)
     out = pd.DataFrame({"n_actions": g.size(), "last_ns": g["t"].max(),
-                        "platform": g[PLATFORM].agg(lambda x: x.mode().iat[0])})
+                        "platform": top.set_index(ACCOUNT_ID)[PLATFORM]})
     out["q90_ns"] = g["gap"].quantile(0.9)
     out["end_ns"] = out["platform"].map(end_of)
     needed = np.maximum(factor * out["q90_ns"].fillna(0.0).to_numpy(), float(floor.value))

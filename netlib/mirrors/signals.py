@@ -170,6 +170,9 @@ def audience_overlap(pairs: pd.DataFrame, members: pd.DataFrame) -> np.ndarray:
     return np.where(union > 0, shared / np.maximum(union, 1), 0.0)
 
 
+_RHYTHM_CHUNK = 50_000
+
+
 def rhythm_similarity(pairs: pd.DataFrame, data: Dataset, *,
                       min_actions: int = 5) -> np.ndarray:
     """Cosine similarity of hour-of-week activity histograms; NaN with too few actions."""
@@ -181,8 +184,8 @@ def rhythm_similarity(pairs: pd.DataFrame, data: Dataset, *,
     ts = sub[TIMESTAMP]
     how = (ts.dt.day_of_week * 24 + ts.dt.hour).to_numpy()
     codes, uniq = pd.factorize(sub[ACCOUNT_ID])
-    hist = np.zeros((len(uniq), 168))
-    np.add.at(hist, (codes, how), 1.0)
+    hist = np.bincount(codes * 168 + how, minlength=len(uniq) * 168).reshape(
+        len(uniq), 168).astype(float)
     totals = hist.sum(axis=1)
     norm = np.linalg.norm(hist, axis=1)
     index = pd.Series(np.arange(len(uniq)), index=uniq)
@@ -192,7 +195,10 @@ def rhythm_similarity(pairs: pd.DataFrame, data: Dataset, *,
     ok = ~np.isnan(pi) & ~np.isnan(si)
     pi_i, si_i = pi[ok].astype(int), si[ok].astype(int)
     enough = (totals[pi_i] >= min_actions) & (totals[si_i] >= min_actions)
-    dots = np.einsum("ij,ij->i", hist[pi_i], hist[si_i])
+    dots = np.empty(len(pi_i))
+    for start in range(0, len(pi_i), _RHYTHM_CHUNK):  # 168 floats per pair side: in chunks
+        part = slice(start, start + _RHYTHM_CHUNK)
+        dots[part] = np.einsum("ij,ij->i", hist[pi_i[part]], hist[si_i[part]])
     cos = dots / np.maximum(norm[pi_i] * norm[si_i], 1e-12)
     vals = np.where(enough, cos, np.nan)
     out[np.flatnonzero(ok)] = vals
@@ -265,8 +271,21 @@ def announcement_signals(pairs: pd.DataFrame, texts: pd.Series,
 
 
 def same_handle(p_handles, s_handles) -> np.ndarray:
-    """1 where both accounts use the exact same handle (case-folded, without ``@``)."""
-    def key(h) -> str:
-        return str(h).strip().lstrip("@").casefold() if isinstance(h, str) else ""
-    return np.array([int(len(key(a)) >= 3 and key(a) == key(b))
-                     for a, b in zip(p_handles, s_handles, strict=True)], dtype=np.int64)
+    """1 where both accounts use the exact same handle (case-folded, without ``@``).
+
+    Examples
+    --------
+    >>> same_handle(["@News_PK", "ab", None, "x1y"], ["news_pk", "ab", None, "x1z"]).tolist()
+    [1, 0, 0, 0]
+    """
+    a, b = _handle_keys(p_handles), _handle_keys(s_handles)
+    long_enough = np.array([len(k) >= 3 for k in a], dtype=bool)
+    return (long_enough & (a == b)).astype(np.int64)
+
+
+def _handle_keys(handles) -> np.ndarray:
+    """:func:`handle_key`-style keys, computed once per distinct handle."""
+    codes, uniques = pd.factorize(pd.Series(list(handles), dtype=object))
+    keys = np.array([str(h).strip().lstrip("@").casefold() if isinstance(h, str) else ""
+                     for h in uniques] + [""], dtype=object)
+    return keys[codes]

@@ -6,6 +6,7 @@ import csv
 import gc
 import gzip
 import hashlib
+import re
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -415,13 +416,57 @@ def _str_column(values: tuple[str, ...]) -> pd.Series:
                      dtype="str")
 
 
+def _looks_like_record(line: str, expected: int, delimiter: str) -> bool:
+    """Whether a line that a quoted field runs over could be a record of its own.
+
+    The line starts inside the quoted field. The part up to the quote that closes it (the
+    whole line when none does) is what the field swallowed: a record when it has the
+    header's number of fields. A line that closes the field early (``b",x,"c`` after a
+    first field ``"a\nb"``) only continues that field; so does one whose quotes are not
+    those of well-formed quoted fields.
+    """
+    closing = re.search(r'(?<!")"(?!")', line)
+    inside = line if closing is None else line[:closing.start()]
+    if len(inside.split(delimiter)) == expected:
+        return True
+    return closing is not None and _clean_width(line, delimiter) == expected
+
+
+def _clean_width(line: str, delimiter: str) -> int | None:
+    """Fields in ``line`` if every quote in it belongs to a well-formed quoted field."""
+    fields, i, n = 0, 0, len(line)
+    while True:
+        fields += 1
+        if i < n and line[i] == '"':
+            i += 1
+            while True:
+                j = line.find('"', i)
+                if j < 0:
+                    return None
+                if line[j + 1:j + 2] == '"':
+                    i = j + 2
+                    continue
+                i = j + 1
+                break
+            if i < n and line[i] != delimiter:
+                return None
+        else:
+            j = line.find(delimiter, i)
+            piece = line[i:] if j < 0 else line[i:j]
+            if '"' in piece:
+                return None
+            i = n if j < 0 else j
+        if i >= n:
+            return fields
+        i += 1  # the delimiter
+
+
 def _broken_reason(record: list[str], taken: list[str], expected: int, delimiter: str,
                    start: int, end: int) -> str | None:
     """Why a record cannot be a row, or None when it can."""
     if end > start:  # a quoted field spans lines: did a stray quote swallow records?
         swallowed = sum(1 for line in taken[1:]
-                        if len(next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter),
-                                    [])) == expected)
+                        if _looks_like_record(line.rstrip("\r\n"), expected, delimiter))
         if expected > 1 and swallowed:
             return (f"a quoted field runs from line {start:,} to line {end:,}, over "
                     f"{swallowed:,} line{'s' if swallowed > 1 else ''} that look like records "

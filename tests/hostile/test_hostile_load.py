@@ -156,6 +156,41 @@ def test_stray_quote_does_not_merge_records_silently(tmp_path):
                             "line 13") and "stray quote" in e for e in errors(data))
 
 
+@pytest.mark.parametrize("stray", [
+    f't1,a1,{T},post,"oops\nt2,a1,{T},post,end"\n',   # a pair on adjacent lines
+    f't1,a1,{T},post,"oops\nt2,a1,{T},post,"end"\n'])
+def test_stray_quote_pair_on_adjacent_lines_is_rejected(tmp_path, stray):
+    data = netlib.load(folder(tmp_path, actions=ACT + stray + f"t3,a1,{T},post,fine\n"),
+                       now=NOW)
+    assert data.actions["action_id"].tolist() == ["t3"]
+    assert_adds_up(data)
+    assert any(e.startswith("error: actions.csv row 1: a quoted field runs from line 2 to "
+                            "line 3") for e in errors(data))
+
+
+def test_quoted_line_breaks_in_the_first_column_are_not_taken_for_stray_quotes(tmp_path):
+    """Ids and handles holding line breaks, quoted as a CSV writer quotes them, read back
+    whole, also after netlib's own write_interchange (a continuation line that closes the
+    quoted field early is not a record of its own)."""
+    ids = ["a\nb", "c\r\nd", "e\rf", "g", "h\n\t=1", 'i,"j"\nk']
+    accounts = pd.DataFrame({"account_id": ids, "platform": "x",
+                             "handle": [f"h{i}\nz" for i in range(6)]})
+    actions = pd.DataFrame({"action_id": [f"t\n{i}" for i in range(6)], "account_id": ids,
+                            "timestamp": T, "kind": "post", "text": "x\ny"})
+    follows = pd.DataFrame({"source_id": ids, "target_id": ids[::-1]})
+    for name, frame in (("accounts", accounts), ("actions", actions), ("follows", follows)):
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+    data = netlib.load(tmp_path, now=NOW)
+    assert data.report.ok, errors(data)
+    assert sorted(data.accounts["account_id"]) == sorted(ids)
+    assert len(data.actions) == 6 and len(data.follows) == 6
+    back = netlib.load(write_interchange(data, tmp_path / "again"), now=NOW)
+    assert back.report.ok, errors(back)
+    assert sorted(back.accounts["account_id"]) == sorted(ids)
+    assert sorted(back.actions["action_id"]) == sorted(data.actions["action_id"])
+    assert len(back.follows) == 6
+
+
 def test_quote_open_at_end_of_file_is_rejected(tmp_path):
     actions = ACT + f"t1,a1,{T},post,ok\nt2,a1,{T},post,\"never closed\n"
     data = netlib.load(folder(tmp_path, actions=actions), now=NOW)

@@ -83,6 +83,12 @@ def hostile_input(tmp_path_factory) -> Path:
     for frame, name in ((accounts, "accounts"), (actions, "actions"), (follows, "follows"),
                         (complaints, "complaints")):
         _write(frame, folder / f"{name}.csv")
+    # A record with one field too many is rejected whole: its handle and name never load,
+    # so only its raw text could carry them (into load_report.csv's value).
+    ragged = ["ragged_person_88", "x", "ragged_handle_88", "Ragged Person Name"]
+    ragged += [""] * (len(accounts.columns) - len(ragged)) + ["one too many"]
+    with open(folder / "accounts.csv", "a", encoding="utf-8", newline="") as handle:
+        handle.write(",".join(ragged) + "\n")
     return folder
 
 
@@ -235,7 +241,8 @@ def _all_text(folder: Path) -> str:
 
 
 def test_pseudonymised_outputs_hold_no_identifier(hostile_input, pseudo_run, clear_run):
-    accounts = pd.read_csv(hostile_input / "accounts.csv", dtype=str, keep_default_na=False)
+    accounts = pd.read_csv(hostile_input / "accounts.csv", dtype=str, keep_default_na=False,
+                           on_bad_lines="skip")
     clusters = pd.read_csv(clear_run / "clusters.csv", dtype=str)
     shown = accounts[accounts["account_id"].isin(
         {c.lstrip("'") for c in clusters["account_id"]})]
@@ -248,6 +255,8 @@ def test_pseudonymised_outputs_hold_no_identifier(hostile_input, pseudo_run, cle
     assert "İstanbul" in _all_text(clear_run) and "İstanbul" not in text
     assert "ghost_person_77" in _read(clear_run / "load_report.csv")
     assert "ghost_person_77" not in text
+    for secret in ("ragged_person_88", "ragged_handle_88", "Ragged Person Name"):
+        assert secret in _read(clear_run / "load_report.csv") and secret not in text
     issues = pd.read_csv(pseudo_run / "load_report.csv", dtype=str)
     assert "(actions file)" in set(issues["file"])
     assert set(issues["file"]) <= {"(accounts file)", "(actions file)", "(follows file)"}
@@ -428,3 +437,26 @@ def test_csv_text_property(cells):
     for cell, written in zip(cells, (r[0] for r in rows[1:]), strict=True):
         assert written.replace("'", "") == cell.replace("'", "")
     assert not [c for how, c in _cells(text) if _live_formula(c)]
+
+
+def test_pseudonymised_analysis_withholds_rejected_records(tmp_path):
+    """The load report a pseudonymised analysis carries (for notebooks and the report)
+    names neither a rejected record's raw text nor a parsed rejected row's identities."""
+    (tmp_path / "accounts.csv").write_text(
+        "account_id,platform,handle,display_name\na1,x,alice,Alice\n"
+        "ragged_person_88,x,ragged_handle_88,Ragged Person Name,one too many\n")
+    (tmp_path / "actions.csv").write_text(
+        "action_id,account_id,timestamp,kind,text\nt1,a1,2021-03-01T12:00:00Z,post,hi\n"
+        "t2,ghost_person_77,2021-03-01T12:00:00Z,post,hi\n")
+    data = netlib.load(tmp_path, now=pd.Timestamp("2026-01-01", tz="UTC"))
+    clear = data.report.issues_frame().to_csv()
+    assert "Ragged Person Name" in clear and "ghost_person_77" in clear
+    shown = report.pseudonymize_analysis(netlib.pipeline.analyze(data), "k")
+    copied = shown.dataset.report
+    text = copied.issues_frame().to_csv() + "".join(
+        frame.to_csv() for frame in copied.rejected.values())
+    for secret in ("ragged_person_88", "ragged_handle_88", "Ragged Person Name",
+                   "ghost_person_77", "accounts.csv"):
+        assert secret not in text, secret
+    assert "(record withheld: pseudonymised run)" in text
+    assert "Ragged Person Name" in data.report.issues_frame().to_csv()  # input unchanged

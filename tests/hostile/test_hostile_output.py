@@ -32,6 +32,8 @@ HOSTILE = ["=cmd|' /C calc'!A0", "@SUM(1+1)", "+1", "-1", '\r=HYPERLINK("http://
 RLO = "\u202e"
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 FORMULA = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: Characters a reader or a cleaning script may drop (a BOM, zero-width spaces, bidi marks).
+INVISIBLE = "\ufeff\u200b\u2060\u00ad\u202e\u200e"
 
 
 # --- fixtures ---------------------------------------------------------------------------------
@@ -161,7 +163,7 @@ def _cells(text: str):
 
 
 def _live_formula(cell: str) -> bool:
-    cell = cell.strip().strip('"').strip()
+    cell = cell.strip().strip('"').strip(INVISIBLE).strip().strip('"').strip()
     return cell.startswith(FORMULA) and not NUMBER.fullmatch(cell)
 
 
@@ -209,6 +211,12 @@ def test_numeric_columns_stay_numeric(clear_run, tmp_path):
     ("ok\r=cmd", "ok\r'=cmd"), ("ok\n@x", "ok\n'@x"), ("a\r\n+y", "a\r\n'+y"),
     ("\r=x", "'\r'=x"), ("x, -1", "x, -1"), ("x, -1+1", "x, '-1+1"), ('a,"=b', 'a,"\'=b'),
     ("＝1", "'＝1"), ("-3.5", "-3.5"), ("plain, text", "plain, text"),
+    # characters that do not show, before a formula: a reader may drop them
+    ("\ufeff=1+1", "\ufeff'=1+1"), ("x\n\u200b\u2060@x", "x\n\u200b\u2060'@x"),
+    (" \u202e-2+3", " \u202e'-2+3"), ("\u00ad+x", "\u00ad'+x"),
+    # separators and line ends of every kind before a formula
+    ("x;=1", "x;'=1"), ("x\t=1", "x\t'=1"), ("x\u2028=1", "x\u2028'=1"),
+    ("x\x85=1", "x\x85'=1"), ("x\x00\n=1", "x\x00\n'=1"), ("\t;\t", "'\t;'\t"),
 ])
 def test_csv_cell(cell, expected):
     assert csv_cell(cell) == expected
@@ -425,7 +433,7 @@ def test_leftovers_of_a_killed_run_are_cleaned(tmp_path):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(alphabet='ab1,;"\r\n\t =+-@＝ \u202e\'\u2028\x0b', max_size=12),
+@given(st.lists(st.text(alphabet='ab1,;"\r\n\t =+-@＝ \u202e\'\u2028\x0b\x85\ufeff\u200b\x00', max_size=12),
                 min_size=1,
                 max_size=4))
 def test_csv_text_property(cells):

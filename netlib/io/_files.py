@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gc
 import gzip
@@ -198,10 +199,19 @@ def read_rows(path: Path, report: LoadReport, *, display: str | None = None,
 _CR, _LF = "\ufdd0", "\ufdd1"
 
 
+#: Byte-order marks of the encodings read besides UTF-8 (UTF-32's before UTF-16's, which
+#: they start with): spreadsheets save "Unicode text" as UTF-16.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
 def _open(path: Path, errors: str):
-    if path.name.endswith(".gz"):
-        return gzip.open(path, "rt", encoding="utf-8-sig", errors=errors, newline="")
-    return open(path, encoding="utf-8-sig", errors=errors, newline="")
+    """The file as text: UTF-8 (a BOM skipped), or UTF-16/32 when it starts with their BOM."""
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rb") as raw:
+        head = raw.read(4)
+    encoding = next((name for bom, name in _BOMS if head.startswith(bom)), "utf-8-sig")
+    return opener(path, "rt", encoding=encoding, errors=errors, newline="")
 
 
 def _ending(line: str) -> str:

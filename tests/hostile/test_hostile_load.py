@@ -454,3 +454,21 @@ def test_io_archive_quote_open_at_end_of_file_is_rejected(tmp_path):
     assert data.actions["action_id"].tolist() == ["1"]
     assert any(e.startswith("error: tweets.csv row 2: a quote opened on line 3 is never "
                             "closed") for e in errors(data))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_files_with_a_bom_read_as_text(tmp_path, encoding):
+    """Spreadsheets save "Unicode text" as UTF-16 with a byte-order mark: read, not garbled."""
+    bom = {"utf-16-be": "\ufeff"}.get(encoding, "")
+    accounts = (bom + ACC + "a1,x,élève\n").encode(encoding)
+    actions = (bom + ACT + f"t1,a1,{T},post,\"two\nlines\"\n").encode(encoding)
+    data = netlib.load(folder(tmp_path, accounts, actions), now=NOW)
+    assert data.report.ok, errors(data)
+    assert data.accounts["handle"].tolist() == ["élève"]
+    assert data.actions["text"].tolist() == ["two\nlines"]
+
+
+def test_utf16_without_a_bom_is_a_clean_error(tmp_path):
+    accounts = (ACC + "a1,x,alice\n").encode("utf-16-le")
+    with pytest.raises(NetlibError, match=r"accounts\.csv: missing required column"):
+        netlib.load(folder(tmp_path, accounts), now=NOW)

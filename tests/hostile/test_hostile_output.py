@@ -468,3 +468,14 @@ def test_pseudonymised_analysis_withholds_rejected_records(tmp_path):
         assert secret not in text, secret
     assert "(record withheld: pseudonymised run)" in text
     assert "Ragged Person Name" in data.report.issues_frame().to_csv()  # input unchanged
+
+
+def test_messages_on_the_terminal_show_control_characters_as_codes(tmp_path, capsys):
+    """Errors and notes quote the data (here a column name): an escape sequence in it is
+    shown, not obeyed, and a NUL does not reach the terminal."""
+    (tmp_path / "accounts.csv").write_text("account_id,platform,\x1b[2J\x00handle\n")
+    (tmp_path / "actions.csv").write_text("action_id,account_id,timestamp,kind\n")
+    assert cli.main(["validate", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x00" not in err
+    assert "<U+001B>[2J<U+0000>handle" in err and err.startswith("netlib validate: error:")

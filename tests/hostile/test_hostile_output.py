@@ -12,7 +12,11 @@ import csv
 import errno
 import io
 import json
+import os
 import re
+import resource
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -342,6 +346,34 @@ def test_full_disk_keeps_the_previous_output(hostile_input, clear_run, tmp_path,
     assert f"{out / 'report.html'}: No space left on device" in err
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_file_size_limit_mid_run_names_the_file_and_keeps_the_output(tmp_path):
+    """A real write failure (RLIMIT_FSIZE makes write() fail with EFBIG, as a full disk
+    fails with ENOSPC): a one-line error naming the file being written, the earlier
+    output byte for byte, and no temporary folder or lock left behind."""
+    data = tmp_path / "data"
+    write_scenario(synth.generate(seed=4, scale=0.05), data)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "netlib.cli", "analyze", str(data), "--out", str(out),
+               "--quiet", "--report"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    first = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    assert first.returncode == 0, first.stderr[-2000:]
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert (out / "report.html").stat().st_size > 300_000
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))
+
+    second = subprocess.run(command + ["--seed", "1"], capture_output=True, text=True, env=env,
+                            timeout=600, preexec_fn=limit)
+    assert second.returncode == 2
+    assert second.stderr.startswith(f"netlib analyze: error: could not write {out}{os.sep}")
+    assert "File too large (the previous output" in second.stderr
+    assert "Traceback" not in second.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "out"]
 
 
 def test_a_second_run_on_a_locked_folder_is_refused(tmp_path):

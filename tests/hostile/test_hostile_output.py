@@ -446,6 +446,33 @@ def test_graph_export_is_deterministic(hostile_input, tmp_path):
         assert p.read_bytes() == q.read_bytes(), p.name
 
 
+GRAPH_SCRIPT = """
+import sys, warnings
+import netlib
+from netlib import report
+warnings.simplefilter("ignore")
+analysis = netlib.pipeline.analyze(netlib.load(sys.argv[1]))
+for path in report.export_graph(analysis, sys.argv[2]):
+    print(path.name)
+"""
+
+
+def test_graph_export_is_the_same_under_any_hash_seed(hostile_input, tmp_path):
+    """String hashing differs between processes (PYTHONHASHSEED): sets and dicts built from
+    handles must not leak their order into the Gephi files."""
+    written = {}
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": os.pathsep.join(sys.path)}
+        done = subprocess.run([sys.executable, "-c", GRAPH_SCRIPT, str(hostile_input),
+                               str(tmp_path / seed)], capture_output=True, text=True, env=env,
+                              timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+        written[seed] = {name: (tmp_path / seed / name).read_bytes()
+                         for name in done.stdout.split()}
+    assert len(written["1"]) >= 4 and any(len(b) > 10_000 for b in written["1"].values())
+    assert written["1"] == written["2"]
+
+
 def test_output_folder_holding_the_current_folder_is_refused(tmp_path, monkeypatch):
     inner = tmp_path / "out" / "work"
     inner.mkdir(parents=True)

@@ -472,3 +472,46 @@ def test_utf16_without_a_bom_is_a_clean_error(tmp_path):
     accounts = (ACC + "a1,x,alice\n").encode("utf-16-le")
     with pytest.raises(NetlibError, match=r"accounts\.csv: missing required column"):
         netlib.load(folder(tmp_path, accounts), now=NOW)
+
+
+WHATSAPP_CHAT = "01/03/2021, 12:00 - Alice: hello there\n01/03/2021, 12:01 - Bob: hi\n"
+
+
+def _whatsapp_zip(path: Path, *, flag: int = 0, method: int | None = None,
+                  padding: int = 0) -> Path:
+    import zipfile
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("WhatsApp Chat with G.txt", "w", force_zip64=True) as handle:
+            handle.write(WHATSAPP_CHAT.encode())
+            for _ in range(padding):
+                handle.write(b"\n" * (1 << 20))
+    raw = bytearray(path.read_bytes())
+    for header, flags_at, method_at in ((b"PK\x03\x04", 6, 8), (b"PK\x01\x02", 8, 10)):
+        at = raw.find(header)
+        raw[at + flags_at] |= flag  # bit 0: encrypted
+        if method is not None:
+            raw[at + method_at] = method
+    path.write_bytes(bytes(raw))
+    return path
+
+
+@pytest.mark.parametrize("kind, message", [
+    ("encrypted", "not a readable zip file .*encrypted"),
+    ("unknown method", "not a readable zip file .*compression method"),
+    ("zip bomb", r"WhatsApp Chat with G\.txt would expand to 83,886,\d+ bytes from .* zip bomb"),
+])
+def test_whatsapp_zip_that_cannot_be_read_safely_is_a_clean_error(tmp_path, kind, message):
+    path = tmp_path / "WhatsApp Chat with G.zip"
+    _whatsapp_zip(path, flag=1 if kind == "encrypted" else 0,
+                  method=99 if kind == "unknown method" else None,
+                  padding=80 if kind == "zip bomb" else 0)
+    with pytest.raises(DataFormatError, match=r"WhatsApp Chat with G\.zip: " + message):
+        netlib.load(path, format="whatsapp", key="k", now=NOW)
+    with pytest.raises(NetlibError):  # format detection does not trip over it either
+        netlib.load(tmp_path, key="k", now=NOW)
+
+
+def test_whatsapp_zip_reads(tmp_path):
+    data = netlib.load(_whatsapp_zip(tmp_path / "WhatsApp Chat with G.zip"),
+                       format="whatsapp", key="k", now=NOW)
+    assert len(data.actions) == 2 and data.report.ok

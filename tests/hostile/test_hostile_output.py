@@ -538,3 +538,30 @@ def test_messages_on_the_terminal_show_control_characters_as_codes(tmp_path, cap
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\x00" not in err
     assert "<U+001B>[2J<U+0000>handle" in err and err.startswith("netlib validate: error:")
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.mark.parametrize("case", ["no actions", "one account", "twitter_io", "telegram",
+                                  "twarc2"])
+def test_analyze_without_coordination_writes_empty_tables(case, tmp_path, capsys):
+    """Data with no coordinated group (no actions, one account, the small reader fixtures)
+    gives every table, empty where nothing was found, not a KeyError."""
+    data = tmp_path / "data"
+    data.mkdir()
+    if case in ("no actions", "one account"):
+        (data / "accounts.csv").write_text("account_id,platform,handle\na1,x,alice\n")
+        rows = "" if case == "no actions" else "t1,a1,2021-03-01T12:00:00Z,post,hi\n"
+        (data / "actions.csv").write_text("action_id,account_id,timestamp,kind,text\n" + rows)
+    else:
+        data = {"twitter_io": FIXTURES / "twitter_io" / "tweets.csv",
+                "telegram": FIXTURES / "telegram" / "result.json",
+                "twarc2": FIXTURES / "twarc2" / "search.jsonl"}[case]
+    out = tmp_path / "out"
+    assert cli.main(["analyze", str(data), "--out", str(out), "--quiet", "--report"]) == 0, \
+        capsys.readouterr().err
+    for name in ("clusters", "coordination_edges", "cluster_stats", "hubs", "mirror_links",
+                 "load_report"):
+        pd.read_csv(out / f"{name}.csv")  # present and readable, possibly header only
+    assert (out / "report.html").stat().st_size > 0

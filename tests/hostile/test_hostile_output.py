@@ -190,6 +190,25 @@ def test_no_csv_cell_starts_a_formula_in_any_reader(clear_run, pseudo_run):
     assert "'=cmd|' /C calc'!A0" in set(triage["handle"]) and "'=col" in triage.columns
 
 
+def test_screening_and_export_csvs_hold_no_formula(clear_run, hostile_input, tmp_path):
+    """The other CSV writers (`netlib screen`'s alerts and screened tables, the STIX export's
+    indicator CSV) go through the same writer."""
+    pytest.importorskip("stix2")
+    db = tmp_path / "registry.db"
+    assert cli.main(["registry", "add", str(clear_run), "--db", str(db), "--data",
+                     str(hostile_input)]) == 0
+    assert cli.main(["screen", str(hostile_input), "--registry", str(db), "--out",
+                     str(tmp_path / "screen")]) == 0
+    meta = tmp_path / "meta.csv"
+    assert cli.main(["export", str(clear_run), "--stix", str(tmp_path / "bundle.json"),
+                     "--meta-csv", str(meta), "--data", str(hostile_input)]) == 0
+    files = sorted((tmp_path / "screen").glob("*.csv")) + [meta]
+    assert len(files) == 3
+    for path in files:
+        _assert_no_formula(path)
+    assert "'=cmd|' /C calc'!A0" in _read(tmp_path / "screen" / "alerts.csv")
+
+
 def test_every_cr_is_inside_quotes(clear_run):
     for path in clear_run.glob("*.csv"):
         text = _read(path)

@@ -161,8 +161,8 @@ def _cells(text: str):
     for row in _split_records(text):
         for cell in row:
             yield "libreoffice", cell
-    for line in text.splitlines():
-        for cell in line.split(","):
+    for line in text.splitlines():  # every line boundary, U+2028 and U+0085 included
+        for cell in re.split(r"[,;\t]", line):  # comma, semicolon or tab separated
             yield "naive", cell
 
 

@@ -87,10 +87,15 @@ def test_parquet_list_columns_become_space_separated_lists(tmp_path):
     ("2021-03-01 12:00:00 GMT+05:30", "2021-03-01 06:30:00"),
     ("2021-03-01 12:00:00 +0300", "2021-03-01 09:00:00"),
     ("Mon, 01 Mar 2021 12:00:00 GMT", "2021-03-01 12:00:00"),
+    ("Mon Mar 01 12:00:00 +0300 2021", "2021-03-01 09:00:00"),
+    ("2021-03-01 12:00:00 UTC+0300 (MSK)", "2021-03-01 09:00:00"),
+    ("2021-03-01 12:00:00 GMT+03:00 GMT+01:00", None),  # contradicts itself: no time
+    ("2021-03-01 12:00:00 GMT+99", None),
 ])
 def test_written_gmt_offsets_mean_east_of_utc(written, utc):
     got = parse_timestamps(pd.Series([written, T]))
-    assert got.iloc[0] == pd.Timestamp(utc, tz="UTC")
+    assert got.iloc[0] == pd.Timestamp(utc, tz="UTC") if utc else pd.isna(got.iloc[0])
+    assert got.iloc[1] == pd.Timestamp(T)
 
 
 @pytest.mark.parametrize("line_break", ["\r", "\r\n"])

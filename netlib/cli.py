@@ -58,10 +58,19 @@ def load_options(args: argparse.Namespace) -> dict:
     return {"key": key} if fmt == "whatsapp" else {}
 
 
+def _lines(message: object) -> str:
+    """A message for the terminal: each line's control characters shown as codes.
+
+    Messages quote the data (a column name, a file name, a note about a handle), which
+    may hold escape sequences meant to rewrite the screen.
+    """
+    return "\n".join(terminal_text(line) for line in str(message).split("\n"))
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     data = load(args.path, format=args.format, **load_options(args))
     for line in data.report.lines(limit=None if args.all else args.limit):
-        print(line)
+        print(_lines(line))
     print(f"summary: {len(data.accounts):,} accounts, {len(data.actions):,} actions kept; "
           f"{len(data.report.errors):,} errors, {len(data.report.warnings):,} warnings")
     return 0 if data.report.ok else 1
@@ -385,13 +394,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.simplefilter("always", UserWarning)
             status = args.func(args)
         for warning in caught:  # one readable line each, no source location
-            print(f"netlib {args.command}: note: {warning.message}", file=sys.stderr)
+            print(f"netlib {args.command}: note: {_lines(warning.message)}", file=sys.stderr)
         return status
     except NetlibError as err:
-        print(f"netlib {args.command}: error: {err}", file=sys.stderr)
+        print(f"netlib {args.command}: error: {_lines(err)}", file=sys.stderr)
         return 2
     except (FileNotFoundError, PermissionError, IsADirectoryError) as err:
-        print(f"netlib {args.command}: error: {err}", file=sys.stderr)
+        print(f"netlib {args.command}: error: {_lines(err)}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         # Output piped into a command that stopped reading (e.g. `| head`): not an error.

@@ -224,7 +224,9 @@ class OutputFolder:
         try:
             yield
         except OSError as err:
-            name = err.filename
+            # A failed write() names no file; files are written one after another, so the
+            # one being written is the newest in the temporary folder.
+            name = err.filename if err.filename is not None else self._newest()
             if name is not None:
                 try:
                     name = self.out / Path(os.fsdecode(name)).relative_to(self.path)
@@ -234,6 +236,13 @@ class OutputFolder:
             reason = err.strerror or os.strerror(err.errno or errno.EIO)
             raise OutputError(f"could not write {where}: {reason} "
                               f"(the previous output in {self.out} is unchanged)") from err
+
+    def _newest(self) -> Path | None:
+        try:
+            files = [p for p in self.path.rglob("*") if p.is_file()]
+            return max(files, key=lambda p: p.stat().st_mtime_ns) if files else None
+        except OSError:
+            return None
 
     def final(self, path: str | os.PathLike) -> Path:
         """Where a file written under :attr:`path` ends up after the swap."""

@@ -92,13 +92,18 @@ _LINE_BREAKS = "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 #: ... or a new cell: those, and the separators of comma, semicolon and tab separated files.
 _CELL_BREAKS = ",;\t" + _LINE_BREAKS
 _NUMBER_END = _LINE_BREAKS
+#: Looked through before a formula, like spaces: characters that do not show (a byte-order
+#: mark, zero-width spaces and joiners, a soft hyphen, the bidi controls), which a reader
+#: or a cleaning script may drop, leaving the formula at the start of the cell.
+_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u00ad" + BIDI_CONTROLS
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
 def _starts_formula(text: str, start: int) -> int | None:
     """Where to put the ``'`` if the naive cell beginning at ``start`` would be a formula."""
     i, n = start, len(text)
-    while i < n and text[i] not in _CELL_BREAKS and (text[i] == '"' or text[i].isspace()):
+    while i < n and text[i] not in _CELL_BREAKS and (
+            text[i] == '"' or text[i].isspace() or text[i] in _INVISIBLE):
         i += 1
     if i >= n or text[i] not in FORMULA_START:
         return None
@@ -122,7 +127,8 @@ def csv_cell(value: Any) -> Any:
     A ``'`` goes before every place where a reader could start a formula: the start of the
     cell, and the start of each piece after a line break (CR, LF), comma, semicolon or tab
     inside it, so neither a reader that splits a field on a bare CR nor a naive
-    ``line.split(",")`` meets a live formula. Leading spaces and ``"`` are looked through.
+    ``line.split(",")`` meets a live formula. Leading spaces, ``"`` and characters that do
+    not show (a byte-order mark, zero-width spaces, bidi controls) are looked through.
     Plain numbers such as ``-3.5`` are left alone.
 
     Examples

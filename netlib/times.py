@@ -62,6 +62,8 @@ def parse_timestamps(values: pd.Series) -> pd.Series:
             parsed = pd.Series(pd.NaT, index=rest.index, dtype="datetime64[ns, UTC]")
         failed = parsed.isna()
         if failed.any():  # e.g. "2021-03-01 12:00:00 +0300" or RFC 2822 dates
+            # ... but two written offsets ("GMT+03:00 GMT+01:00") contradict each other.
+            failed &= text[failed.index].str.count(_NAMED_OFFSET_RE).fillna(0) < 2
             parsed.loc[failed] = _parse_mixed(rest[failed])
         out.loc[parsed.index] = parsed
     return out

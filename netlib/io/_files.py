@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gc
 import gzip
 import hashlib
+import re
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -197,10 +199,19 @@ def read_rows(path: Path, report: LoadReport, *, display: str | None = None,
 _CR, _LF = "\ufdd0", "\ufdd1"
 
 
+#: Byte-order marks of the encodings read besides UTF-8 (UTF-32's before UTF-16's, which
+#: they start with): spreadsheets save "Unicode text" as UTF-16.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
 def _open(path: Path, errors: str):
-    if path.name.endswith(".gz"):
-        return gzip.open(path, "rt", encoding="utf-8-sig", errors=errors, newline="")
-    return open(path, encoding="utf-8-sig", errors=errors, newline="")
+    """The file as text: UTF-8 (a BOM skipped), or UTF-16/32 when it starts with their BOM."""
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rb") as raw:
+        head = raw.read(4)
+    encoding = next((name for bom, name in _BOMS if head.startswith(bom)), "utf-8-sig")
+    return opener(path, "rt", encoding=encoding, errors=errors, newline="")
 
 
 def _ending(line: str) -> str:
@@ -415,13 +426,57 @@ def _str_column(values: tuple[str, ...]) -> pd.Series:
                      dtype="str")
 
 
+def _looks_like_record(line: str, expected: int, delimiter: str) -> bool:
+    """Whether a line that a quoted field runs over could be a record of its own.
+
+    The line starts inside the quoted field. The part up to the quote that closes it (the
+    whole line when none does) is what the field swallowed: a record when it has the
+    header's number of fields. A line that closes the field early (``b",x,"c`` after a
+    first field ``"a\nb"``) only continues that field; so does one whose quotes are not
+    those of well-formed quoted fields.
+    """
+    closing = re.search(r'(?<!")"(?!")', line)
+    inside = line if closing is None else line[:closing.start()]
+    if len(inside.split(delimiter)) == expected:
+        return True
+    return closing is not None and _clean_width(line, delimiter) == expected
+
+
+def _clean_width(line: str, delimiter: str) -> int | None:
+    """Fields in ``line`` if every quote in it belongs to a well-formed quoted field."""
+    fields, i, n = 0, 0, len(line)
+    while True:
+        fields += 1
+        if i < n and line[i] == '"':
+            i += 1
+            while True:
+                j = line.find('"', i)
+                if j < 0:
+                    return None
+                if line[j + 1:j + 2] == '"':
+                    i = j + 2
+                    continue
+                i = j + 1
+                break
+            if i < n and line[i] != delimiter:
+                return None
+        else:
+            j = line.find(delimiter, i)
+            piece = line[i:] if j < 0 else line[i:j]
+            if '"' in piece:
+                return None
+            i = n if j < 0 else j
+        if i >= n:
+            return fields
+        i += 1  # the delimiter
+
+
 def _broken_reason(record: list[str], taken: list[str], expected: int, delimiter: str,
                    start: int, end: int) -> str | None:
     """Why a record cannot be a row, or None when it can."""
     if end > start:  # a quoted field spans lines: did a stray quote swallow records?
         swallowed = sum(1 for line in taken[1:]
-                        if len(next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter),
-                                    [])) == expected)
+                        if _looks_like_record(line.rstrip("\r\n"), expected, delimiter))
         if expected > 1 and swallowed:
             return (f"a quoted field runs from line {start:,} to line {end:,}, over "
                     f"{swallowed:,} line{'s' if swallowed > 1 else ''} that look like records "

@@ -53,6 +53,7 @@ import hashlib
 import hmac
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,19 +123,41 @@ def _norm(line: str) -> str:
     return line.translate(_NORMALISE)
 
 
+#: A chat in a zip larger than this, or more than ``_MAX_RATIO`` times its compressed size
+#: once past ``_RATIO_FROM`` bytes, is refused unread: a small zip that expands to gigabytes
+#: (a zip bomb) would exhaust memory. WhatsApp's own exports compress text about 3-10 times.
+_MAX_CHAT_BYTES = 1 << 30
+_MAX_RATIO, _RATIO_FROM = 100, 64 << 20
+#: What reading a damaged, encrypted or oddly compressed zip raises.
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError,
+               EOFError, OSError, zlib.error)
+
+
+def _checked_size(path: Path, info: zipfile.ZipInfo) -> None:
+    size, packed = info.file_size, max(info.compress_size, 1)
+    if size > _MAX_CHAT_BYTES or (size > _RATIO_FROM and size > _MAX_RATIO * packed):
+        raise DataFormatError(
+            f"{path.name}: {info.filename} would expand to {size:,} bytes from {packed:,} "
+            f"(more than {_MAX_CHAT_BYTES:,} bytes, or {_MAX_RATIO} times its compressed "
+            "size: not a chat export, or a zip bomb); unzip and check it first")
+
+
 def _texts(path: Path) -> list[tuple[str, str, str]]:
     """(display name, chat name, text) of the chat files at ``path`` (a .txt or a .zip)."""
     if path.suffix.lower() == ".zip":
         try:
             with zipfile.ZipFile(path) as archive:
-                members = [m for m in archive.namelist()
-                           if m.lower().endswith(".txt") and not m.startswith("__MACOSX")]
+                members = [m for m in archive.infolist()
+                           if m.filename.lower().endswith(".txt")
+                           and not m.filename.startswith("__MACOSX")]
                 if not members:
                     raise DataFormatError(f"{path.name}: the zip holds no .txt chat file "
                                           "(expected WhatsApp's exported chat)")
-                return [(f"{path.name}/{m}", _chat_name(path), _decode(archive.read(m)))
-                        for m in members]
-        except zipfile.BadZipFile as err:
+                for member in members:
+                    _checked_size(path, member)
+                return [(f"{path.name}/{m.filename}", _chat_name(path),
+                         _decode(archive.read(m))) for m in members]
+        except _ZIP_ERRORS as err:
             raise DataFormatError(f"{path.name}: not a readable zip file ({err})") from err
     return [(path.name, _chat_name(path), _decode(path.read_bytes()))]
 
@@ -179,7 +202,7 @@ def looks_like_whatsapp(path: Path) -> bool:
         else:
             with open(path, "rb") as handle:
                 head = _decode(handle.read(16384))
-    except (OSError, zipfile.BadZipFile):
+    except _ZIP_ERRORS:
         return False
     lines = [ln for ln in head.splitlines()[:30] if ln.strip()]
     hits = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import hashlib
 import hmac
@@ -48,6 +49,11 @@ _IDENTITY_LIST_COLUMNS = {MATCHED_ACCOUNT_IDS, MATCHED_HANDLES, MIRROR_OF, SUCCE
 _MIN_FREE_TEXT = 3  # shorter identifiers are replaced only as whole cells
 #: Load-report columns: ``value`` holds the offending cell of the input column ``column``.
 _ISSUE_COLUMN, _ISSUE_VALUE = "column", "value"
+#: Rejected records kept as raw text (:attr:`netlib.LoadReport.rejected`).
+_RAW = "_raw"
+#: What a pseudonymised run shows for a whole rejected record: it may hold handles, names
+#: and ids of a row that never loaded, which no list of known identities can catch.
+_WITHHELD_RECORD = "(record withheld: pseudonymised run)"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -195,10 +201,10 @@ class _Pseudonymizer:
             if isinstance(series.dtype, pd.CategoricalDtype):
                 series = series.astype(object)
             if col == _ISSUE_VALUE and _ISSUE_COLUMN in out:
-                # A load-report row: the value is an identity when its column is one.
-                whole = out[_ISSUE_COLUMN].isin(_IDENTITY_COLUMNS)
-                out[col] = [self.text(cell_text(v), whole=bool(w)) if not _missing(v) else v
-                            for v, w in zip(series, whole, strict=True)]
+                out[col] = [v if _missing(v) else self.issue_value(cell_text(v), c)
+                            for v, c in zip(series, out[_ISSUE_COLUMN], strict=True)]
+            elif col == _RAW:
+                out[col] = series.map(lambda v: _WITHHELD_RECORD, na_action="ignore")
             elif col in _IDENTITY_LIST_COLUMNS:
                 out[col] = series.map(self.tokens, na_action="ignore")
             elif series.dtype == object or pd.api.types.is_string_dtype(series):
@@ -206,6 +212,12 @@ class _Pseudonymizer:
                 out[col] = series.map(lambda v, w=whole: self.text(cell_text(v), whole=w),
                                       na_action="ignore")
         return out
+
+    def issue_value(self, value: str, column: Any) -> str:
+        """A load-report value: an identity when its column is one; a whole record withheld."""
+        if _missing(column) or not str(column).strip():
+            return _WITHHELD_RECORD
+        return self.text(value, whole=column in _IDENTITY_COLUMNS)
 
     def value(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -231,6 +243,8 @@ def _identities(dataset: Dataset | None, tables: Iterable[pd.DataFrame | None] =
             # Rejected rows survive only in the load report (an action by an account that
             # is not in accounts.csv): their identities must be hidden too.
             frames.append(report.issues_frame())
+            # Rejected rows that could be split into fields name their account too.
+            frames += list(getattr(report, "rejected", {}).values())
     for frame in frames:
         if frame is None:
             continue
@@ -360,6 +374,12 @@ def pseudonymize_analysis(analysis: Any, key: str | bytes) -> Any:
     clone = copy.copy(analysis)
     report = copy.deepcopy(dataset.report)
     aliases = _file_aliases(dataset)
+    if report is not None:
+        report.issues = [dataclasses.replace(
+            issue, file=aliases.get(issue.file, issue.file),
+            value=None if issue.value is None else engine.issue_value(issue.value, issue.column))
+            for issue in report.issues]
+        report.rejected = {table: engine.frame(frame) for table, frame in report.rejected.items()}
     for info in getattr(report, "files", {}).values():
         if isinstance(info, dict) and info.get("file") in aliases:
             info["file"] = aliases[info["file"]]

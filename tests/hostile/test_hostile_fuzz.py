@@ -1,12 +1,15 @@
-"""Fuzzing netlib.load with mutations of a small valid interchange folder, and random bytes.
+"""Fuzzing netlib.load and `netlib analyze` with mutations of a small valid interchange
+folder, and random bytes (hypothesis, derandomized: the same examples on every run).
 
-Whatever the input, exactly one of two things happens: a Dataset whose counts add up
-(``read == kept + rejected`` per file) and whose account ids are all in the input text,
-or a NetlibError that names the file (and, for a row, a row inside the file).
+Whatever the input, exactly one of two things happens: a Dataset (or an analysis whose
+run.json says so) whose counts add up (``read == kept + rejected`` per file) and whose
+account ids are all in the input text, or a NetlibError (exit 2, one line) that names the
+file; every rejected row is named by file and a row inside the file.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import netlib
+from netlib import cli
 from netlib.errors import NetlibError
 
 NOW = pd.Timestamp("2026-01-01", tz="UTC")
@@ -204,3 +208,48 @@ def test_mutated_export_loads_or_fails_by_name(fmt, mutations):
                 assert account_id in _text(data), account_id
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _analyze_or_fail_by_name(folder: Path, out: Path, capsys) -> None:
+    """``netlib analyze`` on a fuzzed folder: exit 0 with counts that add up in run.json, or
+    exit 2 with one error line naming an input file; never a traceback (an exception
+    escaping ``main`` fails the test)."""
+    status = cli.main(["analyze", str(folder), "--out", str(out), "--quiet"])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    if status == 2:
+        message = err.strip().splitlines()[0]
+        assert message.startswith("netlib analyze: error: "), err
+        assert any(name in message for name in FILES), err
+        assert not out.exists()
+        return
+    assert status == 0, err
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    for table, info in record["input_files"].items():
+        assert info["rows_read"] == info["rows_kept"] + info["rows_rejected"], (table, info)
+    issues = pd.read_csv(out / "load_report.csv", dtype=str, keep_default_na=False)
+    rejected = sum(info["rows_rejected"] for info in record["input_files"].values())
+    assert len(issues[issues["severity"] == "error"]) >= (rejected > 0), issues
+    assert set(issues["file"]) <= set(FILES) | {""}, set(issues["file"])
+
+
+@settings(derandomize=True, max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.function_scoped_fixture])
+@given(mutations=st.lists(mutation, min_size=1, max_size=4),
+       name=st.sampled_from(sorted(FILES)), blob=st.binary(max_size=200),
+       use_blob=st.booleans())
+def test_analyze_on_fuzzed_input_finishes_or_fails_by_name(capsys, mutations, name, blob,
+                                                           use_blob):
+    contents = {n: text.encode() for n, text in FILES.items()}
+    for file, op, a, b, value in mutations:
+        contents[file] = _mutate(contents[file], op, a, b, value)
+    if use_blob:  # random bytes after the header of one file
+        contents[name] = contents[name].split(b"\n", 1)[0] + b"\n" + blob
+    folder = Path(tempfile.mkdtemp(prefix="netlib-fuzz-"))
+    try:
+        _write(folder, contents)
+        _analyze_or_fail_by_name(folder, folder.parent / (folder.name + "-out"), capsys)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(folder.parent / (folder.name + "-out"), ignore_errors=True)

@@ -87,10 +87,15 @@ def test_parquet_list_columns_become_space_separated_lists(tmp_path):
     ("2021-03-01 12:00:00 GMT+05:30", "2021-03-01 06:30:00"),
     ("2021-03-01 12:00:00 +0300", "2021-03-01 09:00:00"),
     ("Mon, 01 Mar 2021 12:00:00 GMT", "2021-03-01 12:00:00"),
+    ("Mon Mar 01 12:00:00 +0300 2021", "2021-03-01 09:00:00"),
+    ("2021-03-01 12:00:00 UTC+0300 (MSK)", "2021-03-01 09:00:00"),
+    ("2021-03-01 12:00:00 GMT+03:00 GMT+01:00", None),  # contradicts itself: no time
+    ("2021-03-01 12:00:00 GMT+99", None),
 ])
 def test_written_gmt_offsets_mean_east_of_utc(written, utc):
     got = parse_timestamps(pd.Series([written, T]))
-    assert got.iloc[0] == pd.Timestamp(utc, tz="UTC")
+    assert got.iloc[0] == pd.Timestamp(utc, tz="UTC") if utc else pd.isna(got.iloc[0])
+    assert got.iloc[1] == pd.Timestamp(T)
 
 
 @pytest.mark.parametrize("line_break", ["\r", "\r\n"])
@@ -154,6 +159,41 @@ def test_stray_quote_does_not_merge_records_silently(tmp_path):
     assert_adds_up(data)
     assert any(e.startswith("error: actions.csv row 1: a quoted field runs from line 2 to "
                             "line 13") and "stray quote" in e for e in errors(data))
+
+
+@pytest.mark.parametrize("stray", [
+    f't1,a1,{T},post,"oops\nt2,a1,{T},post,end"\n',   # a pair on adjacent lines
+    f't1,a1,{T},post,"oops\nt2,a1,{T},post,"end"\n'])
+def test_stray_quote_pair_on_adjacent_lines_is_rejected(tmp_path, stray):
+    data = netlib.load(folder(tmp_path, actions=ACT + stray + f"t3,a1,{T},post,fine\n"),
+                       now=NOW)
+    assert data.actions["action_id"].tolist() == ["t3"]
+    assert_adds_up(data)
+    assert any(e.startswith("error: actions.csv row 1: a quoted field runs from line 2 to "
+                            "line 3") for e in errors(data))
+
+
+def test_quoted_line_breaks_in_the_first_column_are_not_taken_for_stray_quotes(tmp_path):
+    """Ids and handles holding line breaks, quoted as a CSV writer quotes them, read back
+    whole, also after netlib's own write_interchange (a continuation line that closes the
+    quoted field early is not a record of its own)."""
+    ids = ["a\nb", "c\r\nd", "e\rf", "g", "h\n\t=1", 'i,"j"\nk']
+    accounts = pd.DataFrame({"account_id": ids, "platform": "x",
+                             "handle": [f"h{i}\nz" for i in range(6)]})
+    actions = pd.DataFrame({"action_id": [f"t\n{i}" for i in range(6)], "account_id": ids,
+                            "timestamp": T, "kind": "post", "text": "x\ny"})
+    follows = pd.DataFrame({"source_id": ids, "target_id": ids[::-1]})
+    for name, frame in (("accounts", accounts), ("actions", actions), ("follows", follows)):
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+    data = netlib.load(tmp_path, now=NOW)
+    assert data.report.ok, errors(data)
+    assert sorted(data.accounts["account_id"]) == sorted(ids)
+    assert len(data.actions) == 6 and len(data.follows) == 6
+    back = netlib.load(write_interchange(data, tmp_path / "again"), now=NOW)
+    assert back.report.ok, errors(back)
+    assert sorted(back.accounts["account_id"]) == sorted(ids)
+    assert sorted(back.actions["action_id"]) == sorted(data.actions["action_id"])
+    assert len(back.follows) == 6
 
 
 def test_quote_open_at_end_of_file_is_rejected(tmp_path):
@@ -419,3 +459,64 @@ def test_io_archive_quote_open_at_end_of_file_is_rejected(tmp_path):
     assert data.actions["action_id"].tolist() == ["1"]
     assert any(e.startswith("error: tweets.csv row 2: a quote opened on line 3 is never "
                             "closed") for e in errors(data))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_files_with_a_bom_read_as_text(tmp_path, encoding):
+    """Spreadsheets save "Unicode text" as UTF-16 with a byte-order mark: read, not garbled."""
+    bom = {"utf-16-be": "\ufeff"}.get(encoding, "")
+    accounts = (bom + ACC + "a1,x,élève\n").encode(encoding)
+    actions = (bom + ACT + f"t1,a1,{T},post,\"two\nlines\"\n").encode(encoding)
+    data = netlib.load(folder(tmp_path, accounts, actions), now=NOW)
+    assert data.report.ok, errors(data)
+    assert data.accounts["handle"].tolist() == ["élève"]
+    assert data.actions["text"].tolist() == ["two\nlines"]
+
+
+def test_utf16_without_a_bom_is_a_clean_error(tmp_path):
+    accounts = (ACC + "a1,x,alice\n").encode("utf-16-le")
+    with pytest.raises(NetlibError, match=r"accounts\.csv: missing required column"):
+        netlib.load(folder(tmp_path, accounts), now=NOW)
+
+
+WHATSAPP_CHAT = "01/03/2021, 12:00 - Alice: hello there\n01/03/2021, 12:01 - Bob: hi\n"
+
+
+def _whatsapp_zip(path: Path, *, flag: int = 0, method: int | None = None,
+                  padding: int = 0) -> Path:
+    import zipfile
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("WhatsApp Chat with G.txt", "w", force_zip64=True) as handle:
+            handle.write(WHATSAPP_CHAT.encode())
+            for _ in range(padding):
+                handle.write(b"\n" * (1 << 20))
+    raw = bytearray(path.read_bytes())
+    for header, flags_at, method_at in ((b"PK\x03\x04", 6, 8), (b"PK\x01\x02", 8, 10)):
+        at = raw.find(header)
+        raw[at + flags_at] |= flag  # bit 0: encrypted
+        if method is not None:
+            raw[at + method_at] = method
+    path.write_bytes(bytes(raw))
+    return path
+
+
+@pytest.mark.parametrize("kind, message", [
+    ("encrypted", "not a readable zip file .*encrypted"),
+    ("unknown method", "not a readable zip file .*compression method"),
+    ("zip bomb", r"WhatsApp Chat with G\.txt would expand to 83,886,\d+ bytes from .* zip bomb"),
+])
+def test_whatsapp_zip_that_cannot_be_read_safely_is_a_clean_error(tmp_path, kind, message):
+    path = tmp_path / "WhatsApp Chat with G.zip"
+    _whatsapp_zip(path, flag=1 if kind == "encrypted" else 0,
+                  method=99 if kind == "unknown method" else None,
+                  padding=80 if kind == "zip bomb" else 0)
+    with pytest.raises(DataFormatError, match=r"WhatsApp Chat with G\.zip: " + message):
+        netlib.load(path, format="whatsapp", key="k", now=NOW)
+    with pytest.raises(NetlibError):  # format detection does not trip over it either
+        netlib.load(tmp_path, key="k", now=NOW)
+
+
+def test_whatsapp_zip_reads(tmp_path):
+    data = netlib.load(_whatsapp_zip(tmp_path / "WhatsApp Chat with G.zip"),
+                       format="whatsapp", key="k", now=NOW)
+    assert len(data.actions) == 2 and data.report.ok

@@ -1,11 +1,20 @@
-"""A 50 MB post loads and goes through build_traces under a 3 GB address-space cap."""
+"""Long posts cost memory in proportion to their size: a 50 MB post through load and
+build_traces, and `netlib analyze` on long shared posts, each in a subprocess under a 3 GB
+address-space cap."""
 
 from __future__ import annotations
 
+import os
+import resource
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+
+import pandas as pd
+
+from netlib import synth
+from netlib.io.scenario import write_scenario
 
 SCRIPT = textwrap.dedent("""
     import resource, sys
@@ -38,3 +47,29 @@ def test_fifty_megabyte_post_under_a_memory_cap(tmp_path: Path):
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.startswith("ok"), done.stdout
+
+
+def test_analyze_with_long_posts_under_a_memory_cap(tmp_path: Path):
+    """`netlib analyze` end to end, with 60 KB posts shared by a planted network and one
+    20 MB post, inside a 3 GB address-space cap (one 60 KB post once drove it to 18 GB)."""
+    data = tmp_path / "data"
+    write_scenario(synth.generate(seed=5, scale=0.05), data)
+    actions = pd.read_csv(data / "actions.csv", dtype=str, keep_default_na=False)
+    coordinated = set(pd.read_csv(data / "truth" / "coordinated.csv", dtype=str)["account_id"])
+    rows = actions.index[actions["account_id"].isin(coordinated)][:40]
+    actions.loc[rows, "text"] = [("long shared post " * 4000)[: 60_000 - k] for k in
+                                 range(len(rows))]
+    actions.loc[actions.index[-1], "text"] = "x" * (20 << 20)
+    actions.to_csv(data / "actions.csv", index=False)
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run([sys.executable, "-m", "netlib.cli", "analyze", str(data), "--out",
+                           str(tmp_path / "out"), "--quiet"], capture_output=True, text=True,
+                          env=env, timeout=600, preexec_fn=cap)
+    assert done.returncode == 0, done.stderr[-3000:]
+    record = (tmp_path / "out" / "run.json").read_text(encoding="utf-8")
+    assert '"rows_rejected": 0' in record and len(pd.read_csv(tmp_path / "out" /
+                                                              "clusters.csv")) > 0

@@ -12,7 +12,11 @@ import csv
 import errno
 import io
 import json
+import os
 import re
+import resource
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -25,13 +29,14 @@ import netlib
 from netlib import cli, report, synth
 from netlib.io.scenario import write_scenario
 from netlib.outdir import OutputError, OutputFolder, check_output_folder
-from netlib.safe import csv_cell, csv_text
+from netlib.safe import BIDI_CONTROLS, csv_cell, csv_text
 
 HOSTILE = ["=cmd|' /C calc'!A0", "@SUM(1+1)", "+1", "-1", '\r=HYPERLINK("http://x","y")',
            "\n@x", "\r\n+y", "\t=tab", "evil\u202etxt.exe", "a, =comma; @semi"]
-RLO = "\u202e"
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 FORMULA = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: Characters a reader or a cleaning script may drop (a BOM, zero-width spaces, bidi marks).
+INVISIBLE = "\ufeff\u200b\u2060\u00ad\u202e\u200e"
 
 
 # --- fixtures ---------------------------------------------------------------------------------
@@ -63,6 +68,7 @@ def hostile_input(tmp_path_factory) -> Path:
     for k, idx in enumerate(accounts.index[rows]):
         bad = HOSTILE[k % len(HOSTILE)]
         accounts.loc[idx, "handle"] = (f"İstanbul{k}" if k % 4 == 0 else
+                                       "\u202e\u2066\u200f" if k == 1 else  # bidi only
                                        f"{bad}h{k}")
         accounts.loc[idx, "display_name"] = f"{bad} name{k}"
         accounts.loc[idx, "bio"] = f"{bad} bio, see {HOSTILE[(k + 1) % len(HOSTILE)]}"
@@ -83,6 +89,12 @@ def hostile_input(tmp_path_factory) -> Path:
     for frame, name in ((accounts, "accounts"), (actions, "actions"), (follows, "follows"),
                         (complaints, "complaints")):
         _write(frame, folder / f"{name}.csv")
+    # A record with one field too many is rejected whole: its handle and name never load,
+    # so only its raw text could carry them (into load_report.csv's value).
+    ragged = ["ragged_person_88", "x", "ragged_handle_88", "Ragged Person Name"]
+    ragged += [""] * (len(accounts.columns) - len(ragged)) + ["one too many"]
+    with open(folder / "accounts.csv", "a", encoding="utf-8", newline="") as handle:
+        handle.write(",".join(ragged) + "\n")
     return folder
 
 
@@ -149,13 +161,13 @@ def _cells(text: str):
     for row in _split_records(text):
         for cell in row:
             yield "libreoffice", cell
-    for line in text.splitlines():
-        for cell in line.split(","):
+    for line in text.splitlines():  # every line boundary, U+2028 and U+0085 included
+        for cell in re.split(r"[,;\t]", line):  # comma, semicolon or tab separated
             yield "naive", cell
 
 
 def _live_formula(cell: str) -> bool:
-    cell = cell.strip().strip('"').strip()
+    cell = cell.strip().strip('"').strip(INVISIBLE).strip().strip('"').strip()
     return cell.startswith(FORMULA) and not NUMBER.fullmatch(cell)
 
 
@@ -176,6 +188,25 @@ def test_no_csv_cell_starts_a_formula_in_any_reader(clear_run, pseudo_run):
     assert "'=cmd|' /C calc'!A0" in hubs and "\r" in hubs
     triage = pd.read_csv(clear_run / "triage.csv", dtype=str, keep_default_na=False)
     assert "'=cmd|' /C calc'!A0" in set(triage["handle"]) and "'=col" in triage.columns
+
+
+def test_screening_and_export_csvs_hold_no_formula(clear_run, hostile_input, tmp_path):
+    """The other CSV writers (`netlib screen`'s alerts and screened tables, the STIX export's
+    indicator CSV) go through the same writer."""
+    pytest.importorskip("stix2")
+    db = tmp_path / "registry.db"
+    assert cli.main(["registry", "add", str(clear_run), "--db", str(db), "--data",
+                     str(hostile_input)]) == 0
+    assert cli.main(["screen", str(hostile_input), "--registry", str(db), "--out",
+                     str(tmp_path / "screen")]) == 0
+    meta = tmp_path / "meta.csv"
+    assert cli.main(["export", str(clear_run), "--stix", str(tmp_path / "bundle.json"),
+                     "--meta-csv", str(meta), "--data", str(hostile_input)]) == 0
+    files = sorted((tmp_path / "screen").glob("*.csv")) + [meta]
+    assert len(files) == 3
+    for path in files:
+        _assert_no_formula(path)
+    assert "'=cmd|' /C calc'!A0" in _read(tmp_path / "screen" / "alerts.csv")
 
 
 def test_every_cr_is_inside_quotes(clear_run):
@@ -203,6 +234,12 @@ def test_numeric_columns_stay_numeric(clear_run, tmp_path):
     ("ok\r=cmd", "ok\r'=cmd"), ("ok\n@x", "ok\n'@x"), ("a\r\n+y", "a\r\n'+y"),
     ("\r=x", "'\r'=x"), ("x, -1", "x, -1"), ("x, -1+1", "x, '-1+1"), ('a,"=b', 'a,"\'=b'),
     ("＝1", "'＝1"), ("-3.5", "-3.5"), ("plain, text", "plain, text"),
+    # characters that do not show, before a formula: a reader may drop them
+    ("\ufeff=1+1", "\ufeff'=1+1"), ("x\n\u200b\u2060@x", "x\n\u200b\u2060'@x"),
+    (" \u202e-2+3", " \u202e'-2+3"), ("\u00ad+x", "\u00ad'+x"),
+    # separators and line ends of every kind before a formula
+    ("x;=1", "x;'=1"), ("x\t=1", "x\t'=1"), ("x\u2028=1", "x\u2028'=1"),
+    ("x\x85=1", "x\x85'=1"), ("x\x00\n=1", "x\x00\n'=1"), ("\t;\t", "'\t;'\t"),
 ])
 def test_csv_cell(cell, expected):
     assert csv_cell(cell) == expected
@@ -235,7 +272,8 @@ def _all_text(folder: Path) -> str:
 
 
 def test_pseudonymised_outputs_hold_no_identifier(hostile_input, pseudo_run, clear_run):
-    accounts = pd.read_csv(hostile_input / "accounts.csv", dtype=str, keep_default_na=False)
+    accounts = pd.read_csv(hostile_input / "accounts.csv", dtype=str, keep_default_na=False,
+                           on_bad_lines="skip")
     clusters = pd.read_csv(clear_run / "clusters.csv", dtype=str)
     shown = accounts[accounts["account_id"].isin(
         {c.lstrip("'") for c in clusters["account_id"]})]
@@ -248,6 +286,8 @@ def test_pseudonymised_outputs_hold_no_identifier(hostile_input, pseudo_run, cle
     assert "İstanbul" in _all_text(clear_run) and "İstanbul" not in text
     assert "ghost_person_77" in _read(clear_run / "load_report.csv")
     assert "ghost_person_77" not in text
+    for secret in ("ragged_person_88", "ragged_handle_88", "Ragged Person Name"):
+        assert secret in _read(clear_run / "load_report.csv") and secret not in text
     issues = pd.read_csv(pseudo_run / "load_report.csv", dtype=str)
     assert "(actions file)" in set(issues["file"])
     assert set(issues["file"]) <= {"(accounts file)", "(actions file)", "(follows file)"}
@@ -327,6 +367,34 @@ def test_full_disk_keeps_the_previous_output(hostile_input, clear_run, tmp_path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
+def test_file_size_limit_mid_run_names_the_file_and_keeps_the_output(tmp_path):
+    """A real write failure (RLIMIT_FSIZE makes write() fail with EFBIG, as a full disk
+    fails with ENOSPC): a one-line error naming the file being written, the earlier
+    output byte for byte, and no temporary folder or lock left behind."""
+    data = tmp_path / "data"
+    write_scenario(synth.generate(seed=4, scale=0.05), data)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "netlib.cli", "analyze", str(data), "--out", str(out),
+               "--quiet", "--report"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    first = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    assert first.returncode == 0, first.stderr[-2000:]
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert (out / "report.html").stat().st_size > 300_000
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))
+
+    second = subprocess.run(command + ["--seed", "1"], capture_output=True, text=True, env=env,
+                            timeout=600, preexec_fn=limit)
+    assert second.returncode == 2
+    assert second.stderr.startswith(f"netlib analyze: error: could not write {out}{os.sep}")
+    assert "File too large (the previous output" in second.stderr
+    assert "Traceback" not in second.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "out"]
+
+
 def test_a_second_run_on_a_locked_folder_is_refused(tmp_path):
     out = tmp_path / "out"
     with OutputFolder(out) as first:
@@ -377,7 +445,7 @@ def test_bidi_controls_are_visible_in_report_and_graphs(clear_run):
     for name in ("report.html", "coordination.graphml", "coordination.gexf",
                  "mirror_chains.graphml", "mirror_chains.gexf"):
         text = _read(clear_run / name)
-        assert RLO not in text, name
+        assert not set(BIDI_CONTROLS) & set(text), name
     assert "&lt;U+202E&gt;" in (clear_run / "report.html").read_text(encoding="utf-8")
     assert "&lt;U+202E&gt;" in (clear_run / "coordination.graphml").read_text(encoding="utf-8")
 
@@ -395,6 +463,33 @@ def test_graph_export_is_deterministic(hostile_input, tmp_path):
     second = report.export_graph(analysis, tmp_path / "b")
     for p, q in zip(first, second, strict=True):
         assert p.read_bytes() == q.read_bytes(), p.name
+
+
+GRAPH_SCRIPT = """
+import sys, warnings
+import netlib
+from netlib import report
+warnings.simplefilter("ignore")
+analysis = netlib.pipeline.analyze(netlib.load(sys.argv[1]))
+for path in report.export_graph(analysis, sys.argv[2]):
+    print(path.name)
+"""
+
+
+def test_graph_export_is_the_same_under_any_hash_seed(hostile_input, tmp_path):
+    """String hashing differs between processes (PYTHONHASHSEED): sets and dicts built from
+    handles must not leak their order into the Gephi files."""
+    written = {}
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": os.pathsep.join(sys.path)}
+        done = subprocess.run([sys.executable, "-c", GRAPH_SCRIPT, str(hostile_input),
+                               str(tmp_path / seed)], capture_output=True, text=True, env=env,
+                              timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+        written[seed] = {name: (tmp_path / seed / name).read_bytes()
+                         for name in done.stdout.split()}
+    assert len(written["1"]) >= 4 and any(len(b) > 10_000 for b in written["1"].values())
+    assert written["1"] == written["2"]
 
 
 def test_output_folder_holding_the_current_folder_is_refused(tmp_path, monkeypatch):
@@ -416,7 +511,7 @@ def test_leftovers_of_a_killed_run_are_cleaned(tmp_path):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(alphabet='ab1,;"\r\n\t =+-@＝ \u202e\'\u2028\x0b', max_size=12),
+@given(st.lists(st.text(alphabet='ab1,;"\r\n\t =+-@＝ \u202e\'\u2028\x0b\x85\ufeff\u200b\x00', max_size=12),
                 min_size=1,
                 max_size=4))
 def test_csv_text_property(cells):
@@ -428,3 +523,64 @@ def test_csv_text_property(cells):
     for cell, written in zip(cells, (r[0] for r in rows[1:]), strict=True):
         assert written.replace("'", "") == cell.replace("'", "")
     assert not [c for how, c in _cells(text) if _live_formula(c)]
+
+
+def test_pseudonymised_analysis_withholds_rejected_records(tmp_path):
+    """The load report a pseudonymised analysis carries (for notebooks and the report)
+    names neither a rejected record's raw text nor a parsed rejected row's identities."""
+    (tmp_path / "accounts.csv").write_text(
+        "account_id,platform,handle,display_name\na1,x,alice,Alice\n"
+        "ragged_person_88,x,ragged_handle_88,Ragged Person Name,one too many\n")
+    (tmp_path / "actions.csv").write_text(
+        "action_id,account_id,timestamp,kind,text\nt1,a1,2021-03-01T12:00:00Z,post,hi\n"
+        "t2,ghost_person_77,2021-03-01T12:00:00Z,post,hi\n")
+    data = netlib.load(tmp_path, now=pd.Timestamp("2026-01-01", tz="UTC"))
+    clear = data.report.issues_frame().to_csv()
+    assert "Ragged Person Name" in clear and "ghost_person_77" in clear
+    shown = report.pseudonymize_analysis(netlib.pipeline.analyze(data), "k")
+    copied = shown.dataset.report
+    text = copied.issues_frame().to_csv() + "".join(
+        frame.to_csv() for frame in copied.rejected.values())
+    for secret in ("ragged_person_88", "ragged_handle_88", "Ragged Person Name",
+                   "ghost_person_77", "accounts.csv"):
+        assert secret not in text, secret
+    assert "(record withheld: pseudonymised run)" in text
+    assert "Ragged Person Name" in data.report.issues_frame().to_csv()  # input unchanged
+
+
+def test_messages_on_the_terminal_show_control_characters_as_codes(tmp_path, capsys):
+    """Errors and notes quote the data (here a column name): an escape sequence in it is
+    shown, not obeyed, and a NUL does not reach the terminal."""
+    (tmp_path / "accounts.csv").write_text("account_id,platform,\x1b[2J\x00handle\n")
+    (tmp_path / "actions.csv").write_text("action_id,account_id,timestamp,kind\n")
+    assert cli.main(["validate", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x00" not in err
+    assert "<U+001B>[2J<U+0000>handle" in err and err.startswith("netlib validate: error:")
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.mark.parametrize("case", ["no actions", "one account", "twitter_io", "telegram",
+                                  "twarc2"])
+def test_analyze_without_coordination_writes_empty_tables(case, tmp_path, capsys):
+    """Data with no coordinated group (no actions, one account, the small reader fixtures)
+    gives every table, empty where nothing was found, not a KeyError."""
+    data = tmp_path / "data"
+    data.mkdir()
+    if case in ("no actions", "one account"):
+        (data / "accounts.csv").write_text("account_id,platform,handle\na1,x,alice\n")
+        rows = "" if case == "no actions" else "t1,a1,2021-03-01T12:00:00Z,post,hi\n"
+        (data / "actions.csv").write_text("action_id,account_id,timestamp,kind,text\n" + rows)
+    else:
+        data = {"twitter_io": FIXTURES / "twitter_io" / "tweets.csv",
+                "telegram": FIXTURES / "telegram" / "result.json",
+                "twarc2": FIXTURES / "twarc2" / "search.jsonl"}[case]
+    out = tmp_path / "out"
+    assert cli.main(["analyze", str(data), "--out", str(out), "--quiet", "--report"]) == 0, \
+        capsys.readouterr().err
+    for name in ("clusters", "coordination_edges", "cluster_stats", "hubs", "mirror_links",
+                 "load_report"):
+        pd.read_csv(out / f"{name}.csv")  # present and readable, possibly header only
+    assert (out / "report.html").stat().st_size > 0

@@ -14,7 +14,10 @@ that holds them, all offer:
 ``_repr_html_()``
     A short HTML summary for notebooks, with every value escaped.
 
-Reports and notebooks use only these; they never reach into a result with ``getattr``.
+Notebooks use only these. The report and figure code also reads a result's named
+tables as attributes (``clusters``, ``links``, ``pairs``...), with ``getattr`` and a
+default, so that a briefing rebuilt from an output folder (tables and ``run.json``, no
+result objects) can pass stand-ins that carry only the tables it has.
 """
 
 from __future__ import annotations

@@ -179,8 +179,9 @@ def _crc32_table() -> np.ndarray:
 
 
 _CRC32 = _crc32_table()
-#: shingles hashed and permuted at once (bounds the memory of :func:`minhash_signatures`)
-_WINDOW_CHUNK = 1 << 20
+#: shingles hashed and permuted at once (bounds the memory of :func:`minhash_signatures`
+#: to a few times 8 MB, whatever the length of the longest text)
+_WINDOW_CHUNK = 1 << 16
 
 
 def _crc32_windows(buffer: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
@@ -211,7 +212,7 @@ def minhash_signatures(texts: Sequence[str], *, num_perm: int = 32, shingle: int
     ``seed``, identity hash over those CRC-32 values) holds after seeing the shingles:
     the hash functions are datasketch's own, and the per-shingle arithmetic (MurmurHash3
     finaliser, then ``a * h + b`` modulo 2**32) is vectorised over every window of every
-    text, a million windows at a time, so memory does not grow with the longest text.
+    text, 65,536 windows at a time, so memory does not grow with the longest text.
 
     Returns
     -------
@@ -261,7 +262,8 @@ def minhash_signatures(texts: Sequence[str], *, num_perm: int = 32, shingle: int
         starts = offsets[owner] + (np.repeat(lo, counts) - (ends[owner] - windows[owner])) \
             + within
         hashed = _fmix32(_crc32_windows(buffer, starts, shingle))
-        permuted = hashed[:, None] * a[None, :] + b[None, :]
+        permuted = np.multiply.outer(hashed, a)
+        permuted += b
         mins = np.minimum.reduceat(permuted, seg, axis=0)
         signatures[ids] = np.minimum(signatures[ids], mins)
     return signatures

@@ -11,6 +11,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from netlib.coordination.network import pair_clusters
 from netlib.coordination.significance import poisson_pvalues
 from netlib.errors import ParameterError
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, CLUSTER_ID, OBJECT_ID, TRACE
@@ -247,10 +248,9 @@ def behaviour_mix(pairs: pd.DataFrame, labels: pd.Series, *,
         (traces holding at least ``min_share``) and ``behaviours`` (those traces, joined
         with ``+``, largest first).
     """
-    member = labels.to_dict()
-    ca = pairs[ACCOUNT_ID].map(member)
-    cb = pairs[ACCOUNT_ID_Y].map(member)
-    inside = pairs[ca.notna() & (ca == cb)].assign(**{CLUSTER_ID: ca})
+    ca, cb = pair_clusters(pairs, labels)
+    keep = ca == cb                       # NaN (outside) never equals
+    inside = pairs[keep].assign(**{CLUSTER_ID: ca[keep]})
     inside = inside.drop_duplicates([ACCOUNT_ID, ACCOUNT_ID_Y, TRACE, OBJECT_ID])
     counts = pd.crosstab(inside[CLUSTER_ID], inside[TRACE])
     out = pd.DataFrame(index=pd.Index(sorted(set(labels)), name=CLUSTER_ID))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from netlib.coaction.actions import TIMESTAMP_Y, account_codes, co_actions
+from netlib.coaction.actions import TIMESTAMP_Y, account_codes, co_actions, positions
 from netlib.schema import (
     ACCOUNT_ID,
     ACCOUNT_ID_Y,
@@ -25,7 +25,8 @@ from netlib.schema import (
 from netlib.traces import TRACES
 
 __all__ = ["co_actions", "edge_table", "object_idf", "author_pairs", "WEIGHT", "WEIGHT_TFIDF", "N_CO_ACTIONS",
-           "MEDIAN_LAG", "TIMESTAMP_Y", "trace_weight_column", "EDGE_INPUT_COLUMNS"]
+           "MEDIAN_LAG", "TIMESTAMP_Y", "trace_weight_column", "EDGE_INPUT_COLUMNS",
+           "pair_clusters", "pair_keys"]
 
 WEIGHT_TFIDF = "weight_tfidf"
 #: The co-action columns :func:`edge_table` reads.
@@ -141,4 +142,37 @@ def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
     order = [c for c in cols if c in out.columns] + \
         [trace_weight_column(t) for t in extra]
     return out[order]
+
+
+def pair_clusters(pairs: pd.DataFrame, member: dict | pd.Series
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """The cluster of each side of every co-action row (NaN outside the clusters).
+
+    Looked up with Arrow's hash join, so millions of rows cost no Python object each.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"account_id": ["a", "b"], "account_id_y": ["b", "z"]})
+    >>> [x.tolist() for x in pair_clusters(pairs, {"a": 0, "b": 0})]
+    [[0.0, 0.0], [0.0, nan]]
+    """
+    member = pd.Series(member, dtype=object) if isinstance(member, dict) else member
+    ids = member.index.astype(str)
+    values = np.append(member.to_numpy(dtype=float), np.nan)   # position -1: outside
+    return (values[positions(pairs[ACCOUNT_ID], ids)],
+            values[positions(pairs[ACCOUNT_ID_Y], ids)])
+
+
+def pair_keys(first: pd.Series, second: pd.Series, ids: np.ndarray) -> np.ndarray:
+    """One integer per unordered account pair (-1 when an id is not in sorted ``ids``).
+
+    Examples
+    --------
+    >>> ids = np.array(["a", "b", "c"], dtype=object)
+    >>> pair_keys(pd.Series(["b", "a", "x"]), pd.Series(["a", "b", "a"]), ids).tolist()
+    [1, 1, -1]
+    """
+    a, b = positions(first, ids), positions(second, ids)
+    key = np.minimum(a, b) * len(ids) + np.maximum(a, b)
+    return np.where((a >= 0) & (b >= 0), key, -1)
 

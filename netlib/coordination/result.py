@@ -10,7 +10,13 @@ import pandas as pd
 
 from netlib.coordination.clusters import CLUSTER_ID, STABILITY
 from netlib.coordination.components import ACCOUNT_COMPONENT_COLUMNS, COMPONENT_COLUMNS
-from netlib.coordination.network import MEDIAN_LAG, TIMESTAMP_Y, WEIGHT
+from netlib.coordination.network import (
+    MEDIAN_LAG,
+    TIMESTAMP_Y,
+    WEIGHT,
+    pair_clusters,
+    pair_keys,
+)
 from netlib.coordination.significance import EXPECTED, P_VALUE, Q_VALUE, poisson_pvalues
 from netlib.results import summary_html
 from netlib.schema import (
@@ -40,11 +46,10 @@ ACCOUNT_STATS_COLUMNS = [ACCOUNT_ID, CLUSTER_ID, "degree", "strength", "n_action
 
 
 def _within(pairs: pd.DataFrame, member: dict) -> pd.DataFrame:
-    ca = pairs[ACCOUNT_ID].map(member)
-    cb = pairs[ACCOUNT_ID_Y].map(member)
-    keep = ca.notna() & (ca == cb)
+    ca, cb = pair_clusters(pairs, member)
+    keep = ca == cb                       # NaN (outside) never equals
     out = pairs[keep].copy()
-    out[CLUSTER_ID] = ca[keep].astype(int).to_numpy()
+    out[CLUSTER_ID] = ca[keep].astype(int)
     return out
 
 
@@ -148,11 +153,12 @@ def account_stats(clusters: pd.DataFrame, edges: pd.DataFrame, pairs: pd.DataFra
                           | set(clusters[ACCOUNT_ID])), name=ACCOUNT_ID)
     n_actions = traces.drop_duplicates(ACTION_ID).groupby(ACCOUNT_ID).size()
     if len(sig) and len(pairs):
-        a = pairs[ACCOUNT_ID].astype(str).to_numpy()
-        b = pairs[ACCOUNT_ID_Y].astype(str).to_numpy()
-        keys = pd.Series(np.where(a < b, a, b)) + "\x00" + pd.Series(np.where(a < b, b, a))
-        sig_keys = pd.Index(sig[ACCOUNT_ID].astype(str) + "\x00" + sig[ACCOUNT_ID_Y].astype(str))
-        on = sig_keys.get_indexer(keys) >= 0
+        # pairs and significant edges keyed by integer account codes (no string per row)
+        codes = np.array(sorted(set(sig[ACCOUNT_ID].astype(str))
+                                | set(sig[ACCOUNT_ID_Y].astype(str))), dtype=object)
+        sig_keys = pair_keys(sig[ACCOUNT_ID], sig[ACCOUNT_ID_Y], codes)
+        keys = pair_keys(pairs[ACCOUNT_ID], pairs[ACCOUNT_ID_Y], codes)
+        on = (keys >= 0) & np.isin(keys, sig_keys)
         acts = pd.concat([
             pd.DataFrame({ACCOUNT_ID: pairs.loc[on, ACCOUNT_ID].to_numpy(),
                           ACTION_ID: pairs.loc[on, CONTENT_ID].to_numpy()}),

@@ -48,9 +48,9 @@ from netlib.io.watchlist import read_watchlist
 from netlib.mirrors import MirrorConfig, MirrorResult, detect_mirrors
 from netlib.outdir import OutputFolder
 from netlib.provenance import package_versions
-from netlib.schema import CLUSTER_ID
 from netlib.report.pseudonymize import withhold_inputs
 from netlib.results import summary_html
+from netlib.schema import CLUSTER_ID
 
 __all__ = ["Analysis", "analyze", "analyze_path", "write_analysis", "provenance",
            "read_config"]

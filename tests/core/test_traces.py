@@ -96,8 +96,8 @@ def _datasketch_groups(texts: list[str], threshold: float) -> list[int]:
     rank = {t: r for r, t in enumerate(sorted(first))}
     for text in first:                       # in order of first appearance
         m = _datasketch_minhash(text)
-        sims = sorted(((-m.jaccard(leaders[j][1]), rank[leaders[j][0]], j)
-                       for j in lsh.query(m) if m.jaccard(leaders[j][1]) >= threshold))
+        sims = sorted((-m.jaccard(leaders[j][1]), rank[leaders[j][0]], j)
+                       for j in lsh.query(m) if m.jaccard(leaders[j][1]) >= threshold)
         if sims:
             label[text] = label[sims[0][2]]
         else:

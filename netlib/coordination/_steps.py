@@ -23,7 +23,6 @@ from netlib.schema import (
     CONTENT_ID,
     CONTENT_ID_Y,
     OBJECT_ID,
-    TIMESTAMP,
 )
 from netlib.stats import qvalues
 
@@ -111,10 +110,8 @@ def confirm_groups(pairs: pd.DataFrame, table: pd.DataFrame, network: Network,
     co-posting); an author and its fast resharers only help to attach the author to a
     confirmed group, or every popular account and its audience would form a group.
     """
-    acting_alike = pairs.loc[~nw.author_pairs(pairs), [*nw.EDGE_INPUT_COLUMNS, TIMESTAMP]]
-    groups, members = split_half_groups(acting_alike, table, kappa=network.kappa,
-                                        config=config)
-    del acting_alike
+    groups, members = split_half_groups(pairs, table, kappa=network.kappa, config=config,
+                                        rows=~nw.author_pairs(pairs))
     groups["q_value"] = qvalues(groups["p_value"].to_numpy(dtype=float))
     members["q_value"] = qvalues(members["p_value"].to_numpy(dtype=float))
     good = groups[(groups["q_value"] <= config.fdr) & (groups["ratio"] >= config.attach_ratio)]
@@ -162,8 +159,7 @@ def attach_outsiders(edges: pd.DataFrame, pairs: pd.DataFrame, labels: pd.Series
         root = sub[OBJECT_ID].astype(str).str.removeprefix("post:")
         authors = set(sub.loc[(sub[CONTENT_ID].astype(str) == root).to_numpy(), ACCOUNT_ID]) \
             | set(sub.loc[(sub[CONTENT_ID_Y].astype(str) == root).to_numpy(), ACCOUNT_ID_Y])
-        plain_w = nw.edge_table(pairs.loc[~mask, list(nw.EDGE_INPUT_COLUMNS)])[
-            [ACCOUNT_ID, ACCOUNT_ID_Y, nw.WEIGHT]]
+        plain_w = nw.edge_table(pairs, rows=~mask)[[ACCOUNT_ID, ACCOUNT_ID_Y, nw.WEIGHT]]
         plain = edges.drop(columns=nw.WEIGHT).merge(plain_w, on=[ACCOUNT_ID, ACCOUNT_ID_Y],
                                                     how="inner")
     rounds = []

@@ -121,8 +121,9 @@ def half_bins(table: pd.DataFrame, *, bin_seconds: float) -> pd.DataFrame:
 
 
 def _tested_edges(pairs: pd.DataFrame, table: pd.DataFrame, bins: pd.DataFrame, *,
-                  window: float, bin_seconds: float, kappa: dict) -> pd.DataFrame:
-    edges = nw.edge_table(pairs)
+                  window: float, bin_seconds: float, kappa: dict,
+                  rows: np.ndarray | None = None) -> pd.DataFrame:
+    edges = nw.edge_table(pairs, rows=rows)
     edges[sig.EXPECTED] = sig.expected_coactions(edges, table, bins, window=window,
                                                  bin_seconds=bin_seconds, kappa=kappa)
     edges[sig.P_VALUE] = sig.poisson_pvalues(edges[nw.WEIGHT].to_numpy(),
@@ -144,7 +145,8 @@ def _group_pairs(groups: pd.Series) -> pd.DataFrame:
 
 
 def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
-                      config: CoordinationConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
+                      config: CoordinationConfig, rows: np.ndarray | None = None
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Groups discovered on one half of the objects and tested on the other.
 
     The halves come from :func:`object_half` (seeded by ``config.seed``, units of one object
@@ -154,6 +156,8 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
     (``config.method``) of the edges with ``p <= config.select_p`` and weight
     ``>= config.min_weight`` on the discovery half, joined when linked by
     ``config.merge_links`` edges and kept from ``config.min_cluster_size`` accounts.
+    ``rows`` (a boolean mask) restricts the co-action rows used, as ``pairs[rows]`` would,
+    without copying them.
 
     Returns
     -------
@@ -173,12 +177,10 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
     for h in (0, 1):
         sub_table = table[row_half == h]
         bins = half_bins(sub_table, bin_seconds=bin_seconds)
-        # one half at a time, and only the columns the edges need (not ids and times)
-        sub_pairs = pairs.loc[pair_half == h, list(nw.EDGE_INPUT_COLUMNS)]
+        use = pair_half == h if rows is None else rows & (pair_half == h)
         halves[h] = (sub_table, bins,
-                     _tested_edges(sub_pairs, sub_table, bins, window=window,
-                                   bin_seconds=bin_seconds, kappa=kappa))
-        del sub_pairs
+                     _tested_edges(pairs, sub_table, bins, window=window,
+                                   bin_seconds=bin_seconds, kappa=kappa, rows=use))
     group_rows, member_rows = [], []
     for h in (0, 1):
         found_edges = halves[h][2]

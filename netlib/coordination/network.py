@@ -25,12 +25,10 @@ from netlib.schema import (
 from netlib.traces import TRACES
 
 __all__ = ["co_actions", "edge_table", "object_idf", "author_pairs", "WEIGHT", "WEIGHT_TFIDF", "N_CO_ACTIONS",
-           "MEDIAN_LAG", "TIMESTAMP_Y", "trace_weight_column", "EDGE_INPUT_COLUMNS",
+           "MEDIAN_LAG", "TIMESTAMP_Y", "trace_weight_column",
            "pair_clusters", "pair_keys"]
 
 WEIGHT_TFIDF = "weight_tfidf"
-#: The co-action columns :func:`edge_table` reads.
-EDGE_INPUT_COLUMNS = (TRACE, OBJECT_ID, ACCOUNT_ID, ACCOUNT_ID_Y, TIME_DELTA)
 N_CO_ACTIONS = "n_co_actions"
 MEDIAN_LAG = "median_lag_s"
 IDF = "idf"
@@ -74,7 +72,8 @@ def object_idf(traces: pd.DataFrame) -> pd.DataFrame:
 
 
 def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
-               traces: tuple[str, ...] = TRACES) -> pd.DataFrame:
+               traces: tuple[str, ...] = TRACES,
+               rows: np.ndarray | None = None) -> pd.DataFrame:
     """Undirected account edges from co-action rows.
 
     Parameters
@@ -86,6 +85,9 @@ def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
         objects co-acted on).
     traces : tuple of str
         Traces to give a ``n_<trace>`` column even when they have no pairs.
+    rows : numpy.ndarray of bool, optional
+        Use only these co-action rows: the same edges as ``edge_table(pairs[rows])``,
+        without copying the rows' strings (what matters for tens of millions of rows).
 
     Returns
     -------
@@ -96,7 +98,7 @@ def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
     """
     cols = [ACCOUNT_ID, ACCOUNT_ID_Y, WEIGHT] + [trace_weight_column(t) for t in traces] + \
         [N_CO_ACTIONS, MEDIAN_LAG, WEIGHT_TFIDF]
-    if pairs.empty:
+    if pairs.empty or (rows is not None and not rows.any()):
         out = pd.DataFrame({c: pd.Series(dtype=float) for c in cols})
         out[ACCOUNT_ID] = out[ACCOUNT_ID].astype(object)
         out[ACCOUNT_ID_Y] = out[ACCOUNT_ID_Y].astype(object)
@@ -110,6 +112,8 @@ def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
     keyed = pd.DataFrame({ACCOUNT_ID: np.minimum(a, b), ACCOUNT_ID_Y: np.maximum(a, b),
                           TRACE: trace_code, OBJECT_ID: object_code,
                           TIME_DELTA: pairs[TIME_DELTA].to_numpy()})
+    if rows is not None:
+        keyed = keyed[rows].reset_index(drop=True)
     grouped = keyed.groupby([ACCOUNT_ID, ACCOUNT_ID_Y], sort=True)
     out = grouped.size().rename(N_CO_ACTIONS).to_frame()
     out[MEDIAN_LAG] = grouped[TIME_DELTA].median()

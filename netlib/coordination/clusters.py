@@ -250,8 +250,12 @@ def behaviour_mix(pairs: pd.DataFrame, labels: pd.Series, *,
     """
     ca, cb = pair_clusters(pairs, labels)
     keep = ca == cb                       # NaN (outside) never equals
-    inside = pairs[keep].assign(**{CLUSTER_ID: ca[keep]})
-    inside = inside.drop_duplicates([ACCOUNT_ID, ACCOUNT_ID_Y, TRACE, OBJECT_ID])
+    # distinct (pair, trace, object) rows found on integer codes, not on the strings
+    key = [ACCOUNT_ID, ACCOUNT_ID_Y, TRACE, OBJECT_ID]
+    codes = pd.DataFrame({c: pd.factorize(pairs.loc[keep, c])[0] for c in key})
+    first = ~codes.duplicated().to_numpy()
+    inside = pd.DataFrame({CLUSTER_ID: ca[keep][first],
+                           TRACE: pairs.loc[keep, TRACE].to_numpy()[first]})
     counts = pd.crosstab(inside[CLUSTER_ID], inside[TRACE])
     out = pd.DataFrame(index=pd.Index(sorted(set(labels)), name=CLUSTER_ID))
     shares = counts.div(counts.sum(axis=1).where(lambda x: x > 0), axis=0) \

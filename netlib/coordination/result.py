@@ -46,9 +46,11 @@ ACCOUNT_STATS_COLUMNS = [ACCOUNT_ID, CLUSTER_ID, "degree", "strength", "n_action
 
 
 def _within(pairs: pd.DataFrame, member: dict) -> pd.DataFrame:
+    """Co-action rows inside one cluster, with the columns the statistics read."""
     ca, cb = pair_clusters(pairs, member)
     keep = ca == cb                       # NaN (outside) never equals
-    out = pairs[keep].copy()
+    cols = [TRACE, OBJECT_ID, ACCOUNT_ID, ACCOUNT_ID_Y, TIME_DELTA, TIMESTAMP, TIMESTAMP_Y]
+    out = pairs.loc[keep, [c for c in cols if c in pairs.columns]]
     out[CLUSTER_ID] = ca[keep].astype(int)
     return out
 

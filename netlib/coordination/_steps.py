@@ -17,13 +17,7 @@ from netlib.coordination import significance as sig
 from netlib.coordination._groups import components_of_groups
 from netlib.coordination.config import CoordinationConfig
 from netlib.coordination.confirm import split_half_groups
-from netlib.schema import (
-    ACCOUNT_ID,
-    ACCOUNT_ID_Y,
-    CONTENT_ID,
-    CONTENT_ID_Y,
-    OBJECT_ID,
-)
+from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, CONTENT_ID, CONTENT_ID_Y, OBJECT_ID
 from netlib.stats import qvalues
 
 __all__ = ["Network", "Confirmation", "Merged", "Attached", "Reported", "tested_network",

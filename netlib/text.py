@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 from rapidfuzz.distance import Indel, JaroWinkler
 
@@ -37,7 +38,7 @@ __all__ = [
     "fold_arabic_script", "normalize_digits", "transliterate_urdu", "consonant_skeleton",
     "latin_fold", "script_of", "language_guess", "language_mix", "ANNOUNCEMENT_PATTERNS",
     "find_announcements", "hashtag_key", "hashtag_groups", "name_similarity", "LANGUAGES",
-    "SCRIPTS",
+    "SCRIPTS", "map_distinct",
 ]
 
 #: Labels :func:`script_of` returns.
@@ -937,3 +938,23 @@ def hashtag_groups(tags: Iterable[str]) -> pd.DataFrame:
         rows.append((text, transliterate_urdu(text.lstrip("#")), key, group))
     frame = pd.DataFrame(rows, columns=[_HASHTAG, _TRANSLIT, _KEY, _GROUP])
     return frame.astype({_GROUP: "int64"})
+
+
+def map_distinct(values: pd.Series, func) -> pd.Series:
+    """``values.map(func)`` as an object Series, calling ``func`` once per distinct value.
+
+    Handles, links and posts repeat; a text function applied to each distinct value and
+    broadcast back costs one call per value rather than per row. Missing values are
+    passed to ``func`` as they are.
+
+    Examples
+    --------
+    >>> lower = lambda h: h.lower() if isinstance(h, str) else "(missing)"
+    >>> map_distinct(pd.Series(["@A", "@A", None]), lower).tolist()
+    ['@a', '@a', '(missing)']
+    """
+    codes, uniques = pd.factorize(values)
+    mapped = np.array([func(v) for v in uniques] + [None], dtype=object)
+    out = pd.Series(mapped[codes], index=values.index, dtype=object)
+    return out.where(codes >= 0, values.map(func) if (codes < 0).any() else None)
+

@@ -51,7 +51,7 @@ from netlib.schema import (
     TRACE,
     URLS,
 )
-from netlib.text import fold_arabic_script, hashtag_groups, script_of
+from netlib.text import fold_arabic_script, hashtag_groups, map_distinct, script_of
 
 __all__ = [
     "TRACE",
@@ -477,14 +477,6 @@ def _explode_list(actions: pd.DataFrame, column: str) -> pd.DataFrame:
     return sub
 
 
-def _map_distinct(values: pd.Series, func) -> pd.Series:
-    """``values.map(func)``, calling ``func`` once per distinct value (missing stays missing)."""
-    codes, uniques = pd.factorize(values)
-    mapped = np.array([func(v) for v in uniques] + [None], dtype=object)
-    out = pd.Series(mapped[codes], index=values.index, dtype=object)
-    return out.where(codes >= 0, values.map(func) if (codes < 0).any() else None)
-
-
 def _joined_sequences(owners: pd.Series, items: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """The space-joined items of each owner with two or more, owners in first-seen order."""
     codes, uniques = pd.factorize(owners)
@@ -624,7 +616,7 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
     if "link" in chosen:
         links = _explode_list(actions, URLS)
         if len(links):
-            norm = _map_distinct(links["item"], normalize_url)
+            norm = map_distinct(links["item"], normalize_url)
             keep = norm != ""
             emit("link", links.loc[keep, ACTION_ID], norm[keep])
     if "hashtag" in chosen or "hashtag_seq" in chosen:
@@ -642,7 +634,7 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
                 emit("hashtag_seq", owners, sequences)
     if "text" in chosen:
         authored = actions[actions[KIND].isin(AUTHORED_KINDS) & actions[TEXT].notna()]
-        norm = _map_distinct(authored[TEXT], normalize_text)
+        norm = map_distinct(authored[TEXT], normalize_text)
         keep = norm.str.len() >= text_min_chars
         authored, norm = authored[keep], norm[keep]
         if len(authored):

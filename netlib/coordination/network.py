@@ -108,7 +108,7 @@ def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
     # groupings below then hash integers, never millions of Python strings.
     ids, a, b = account_codes(pairs[ACCOUNT_ID], pairs[ACCOUNT_ID_Y])
     trace_code, trace_names = pd.factorize(pairs[TRACE])
-    object_code = pd.factorize(pairs[OBJECT_ID])[0]
+    object_code, object_names = pd.factorize(pairs[OBJECT_ID])
     keyed = pd.DataFrame({ACCOUNT_ID: np.minimum(a, b), ACCOUNT_ID_Y: np.maximum(a, b),
                           TRACE: trace_code, OBJECT_ID: object_code,
                           TIME_DELTA: pairs[TIME_DELTA].to_numpy()})
@@ -129,7 +129,6 @@ def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
     out = out.fillna({trace_weight_column(t): 0 for t in list(traces) + extra})
     out[WEIGHT] = per_trace.sum(axis=1).reindex(out.index).fillna(0).astype(int)
     if idf is not None:
-        object_names = pd.factorize(pairs[OBJECT_ID])[1]
         codes = pd.DataFrame({TRACE: pd.Index(trace_names).get_indexer(idf[TRACE]),
                               OBJECT_ID: pd.Index(object_names).get_indexer(idf[OBJECT_ID]),
                               IDF: idf[IDF].to_numpy()})

@@ -15,9 +15,10 @@ from rapidfuzz import fuzz, process
 from netlib.dataset import Dataset
 from netlib.mirrors import _columns as C
 from netlib.mirrors._util import edit_similarity, jw_similarity
+from netlib.mirrors.candidates import handle_key
 from netlib.mirrors.names import skeleton
 from netlib.schema import ACCOUNT_ID, ACTION_ID, OBJECT_ID, SOURCE_ID, TARGET_ID, TIMESTAMP
-from netlib.text import find_announcements
+from netlib.text import find_announcements, map_distinct
 
 __all__ = ["name_signals", "avatar_distance", "avatar_similarity", "text_similarity", "shared_links",
            "audience_overlap", "followees", "rhythm_similarity", "announcement_signals", "announces", "ANNOUNCE", "WEAK_ANNOUNCEMENTS"]
@@ -278,14 +279,6 @@ def same_handle(p_handles, s_handles) -> np.ndarray:
     >>> same_handle(["@News_PK", "ab", None, "x1y"], ["news_pk", "ab", None, "x1z"]).tolist()
     [1, 0, 0, 0]
     """
-    a, b = _handle_keys(p_handles), _handle_keys(s_handles)
-    long_enough = np.array([len(k) >= 3 for k in a], dtype=bool)
-    return (long_enough & (a == b)).astype(np.int64)
-
-
-def _handle_keys(handles) -> np.ndarray:
-    """:func:`handle_key`-style keys, computed once per distinct handle."""
-    codes, uniques = pd.factorize(pd.Series(list(handles), dtype=object))
-    keys = np.array([str(h).strip().lstrip("@").casefold() if isinstance(h, str) else ""
-                     for h in uniques] + [""], dtype=object)
-    return keys[codes]
+    a = map_distinct(pd.Series(list(p_handles), dtype=object), handle_key)
+    b = map_distinct(pd.Series(list(s_handles), dtype=object), handle_key)
+    return ((a.str.len() >= 3) & (a == b)).to_numpy().astype(np.int64)

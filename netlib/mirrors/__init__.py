@@ -320,7 +320,8 @@ def detect_mirrors(data: Dataset, config: MirrorConfig | None = None, *,
     pairs = _cand.candidate_pairs(
         prof, avatars=data.accounts[PROFILE_IMAGE_HASH], links=links, social=social,
         mentions=_cand.mention_stems(texts), before=before, after=after,
-        max_block=config.max_block, max_candidates=config.max_candidates)
+        max_block=config.max_block, max_key_share=config.max_key_share,
+        max_candidates=config.max_candidates)
     scored = score_pairs(data, pairs, prof, config=config, weights=w, links=links,
                          clusters=clusters, texts=texts, social=social)
     scored[C.ACCEPTED] = select_links(scored, thr) if len(scored) else pd.Series(dtype=bool)

@@ -28,7 +28,7 @@ import pandas as pd
 
 from netlib.dataset import Dataset
 from netlib.mirrors import _columns as C
-from netlib.mirrors.names import affix_variants, consonant_keys, skeleton, stem
+from netlib.mirrors.names import affix_variants, skeleton_and_stem, stem, stem_consonant_keys
 from netlib.schema import (
     ACCOUNT_ID,
     BIO,
@@ -205,9 +205,10 @@ def account_profiles(data: Dataset, *, silent_after: pd.Timedelta | None = None,
         HANDLE: acc[HANDLE].to_numpy(),
         DISPLAY_NAME: acc[DISPLAY_NAME].to_numpy(),
     })
-    out["handle_skeleton"] = [skeleton(h) for h in out[HANDLE]]
-    out["handle_stem"] = [stem(h) for h in out[HANDLE]]
-    out["display_stem"] = [stem(h) for h in out[DISPLAY_NAME]]
+    names = [skeleton_and_stem(h) for h in out[HANDLE].tolist()]
+    out["handle_skeleton"] = [sk for sk, _ in names]
+    out["handle_stem"] = [st for _, st in names]
+    out["display_stem"] = [stem(h) for h in out[DISPLAY_NAME].tolist()]
     if len(act):
         grouped = act.groupby(ACCOUNT_ID, sort=False)[TIMESTAMP].agg(["min", "max", "size"])
     else:
@@ -388,8 +389,7 @@ def name_keys(prof: pd.DataFrame, mentions: pd.Series | None,
         _long(ids, [[f"p{h[:5]}", f"q{h[-5:]}"] if len(h) >= 7 else [] for h in hs], 4),
         # script-neutral consonant key: an Urdu name meets its Roman-Urdu spellings
         _long(ids, consonant if consonant is not None else
-              [consonant_keys(h, d) for h, d in zip(prof[HANDLE], prof[DISPLAY_NAME],
-                                                    strict=True)], 2),
+              [stem_consonant_keys(h, d) for h, d in zip(hs, ds, strict=True)], 2),
     ]
     if mentions is not None and len(mentions):
         frames.append(pd.DataFrame({"id": mentions.index.to_numpy(),
@@ -419,7 +419,8 @@ def candidate_pairs(prof: pd.DataFrame, *, avatars: pd.Series, links: pd.DataFra
                     social: tuple[pd.DataFrame, pd.DataFrame] | None = None,
                     mentions: pd.Series | None = None,
                     before: pd.Timedelta, after: pd.Timedelta,
-                    max_block: int = 200, max_candidates: int = 30) -> pd.DataFrame:
+                    max_block: int = 200, max_key_share: float = 0.5,
+                    max_candidates: int = 30) -> pd.DataFrame:
     """Join blocking keys within the takedown window; never compares all pairs.
 
     Parameters
@@ -442,6 +443,9 @@ def candidate_pairs(prof: pd.DataFrame, *, avatars: pd.Series, links: pd.DataFra
     max_block : int
         A key shared by more accounts than this inside one week is skipped (too common
         to identify anyone).
+    max_key_share : float
+        A key held by more than this share of all accounts, and by more than
+        ``max_block``, is skipped in every week (the ``user`` of default handles).
     max_candidates : int
         Per predecessor, keep the candidates sharing the strongest keys (name, avatar and
         link keys count most, then the number of shared keys).
@@ -481,6 +485,12 @@ def candidate_pairs(prof: pd.DataFrame, *, avatars: pd.Series, links: pd.DataFra
     acc = acc[known].astype(np.int64)
     code = pd.factorize(keys["key"].to_numpy()[known])[0].astype(np.int64)
     flag = keys["flag"].to_numpy()[known].astype(np.int64)
+    # keys most accounts hold identify nobody: count each key's distinct holders
+    holders = np.bincount(np.unique(code * len(ids) + acc) // len(ids))
+    limit = max(max_block, max_key_share * len(ids))
+    if (holders > limit).any():
+        rare = holders[code] <= limit
+        acc, code, flag = acc[rare], code[rare], flag[rare]
     week = 7 * 24 * _NS_PER_HOUR
     lo = np.where(is_pred, (down - before.value) // week, 0)
     hi = np.where(is_pred, (down + after.value) // week, -1)
@@ -514,20 +524,26 @@ def candidate_pairs(prof: pd.DataFrame, *, avatars: pd.Series, links: pd.DataFra
                       ignore_index=True)
     if not len(pairs):
         return empty
+    # per pair: the distinct kinds of key shared (a bit mask), their weight, and how many
+    # keys were shared; then the strongest ``max_candidates`` of each predecessor
     pair_code = pairs["p"].to_numpy() * len(ids) + pairs["s"].to_numpy()
-    n_keys = pd.Series(pair_code).value_counts()
-    uniq = pd.DataFrame({"pc": pair_code, "flag": pairs["flag"].to_numpy()}).drop_duplicates()
-    uniq["w"] = uniq["flag"].map(FLAG_WEIGHT)
-    agg = uniq.groupby("pc", sort=False).agg(blocks=("flag", "sum"), strength=("w", "sum"))
-    agg["n_keys"] = n_keys.reindex(agg.index).to_numpy()
-    agg["p"] = agg.index.to_numpy() // len(ids)
-    agg["s"] = agg.index.to_numpy() % len(ids)
-    agg = agg.sort_values(["p", "strength", "n_keys", "s"],
-                          ascending=[True, False, False, True], kind="stable")
-    agg = agg.groupby("p", sort=False).head(max_candidates)
-    return pd.DataFrame({C.PREDECESSOR_ID: ids[agg["p"].to_numpy()],
-                         C.SUCCESSOR_ID: ids[agg["s"].to_numpy()],
-                         C.BLOCKS: agg["blocks"].to_numpy(dtype="int64")})
+    uniq_pair, pair_of, n_keys = np.unique(pair_code, return_inverse=True,
+                                           return_counts=True)
+    kinds = np.unique((pair_of.astype(np.int64) << 8) | pairs["flag"].to_numpy())
+    kind_pair, kind_flag = kinds >> 8, kinds & 255
+    weight = np.zeros(256)
+    weight[list(FLAG_WEIGHT)] = list(FLAG_WEIGHT.values())
+    blocks = np.bincount(kind_pair, weights=kind_flag, minlength=len(uniq_pair))
+    strength = np.bincount(kind_pair, weights=weight[kind_flag], minlength=len(uniq_pair))
+    p_of, s_of = uniq_pair // len(ids), uniq_pair % len(ids)
+    order = np.lexsort((s_of, -n_keys, -strength, p_of))
+    p_sorted = p_of[order]
+    starts = np.flatnonzero(np.r_[True, p_sorted[1:] != p_sorted[:-1]])
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    top = order[rank < max_candidates]
+    return pd.DataFrame({C.PREDECESSOR_ID: ids[p_of[top]],
+                         C.SUCCESSOR_ID: ids[s_of[top]],
+                         C.BLOCKS: blocks[top].astype("int64")})
 
 
 def _reused_pairs(prof: pd.DataFrame, down: np.ndarray, first: np.ndarray, before: int,

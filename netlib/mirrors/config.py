@@ -56,6 +56,11 @@ class MirrorConfig(Options):
         dict itself (None: the shipped ``netlib/data/mirror_weights.json``).
     max_block : int
         Blocking keys shared by more accounts than this in one week are skipped.
+    max_key_share : float
+        Blocking keys held by more than this share of all accounts (and by more than
+        ``max_block``) are skipped too, whatever the week: a key most accounts hold, such
+        as the ``user`` of default handles like ``user_48213``, tells no two of them
+        apart. Default 0.5; 1 turns the rule off.
     max_candidates : int
         At most this many candidates per removed account are scored (those sharing the
         strongest blocking keys).
@@ -93,6 +98,7 @@ class MirrorConfig(Options):
     threshold: float | None = None
     weights: str | Path | dict | None = None
     max_block: int = 200
+    max_key_share: float = 0.5
     max_candidates: int = 30
     max_link_accounts: int = 20
     early_posts: int = 5
@@ -128,6 +134,14 @@ class MirrorConfig(Options):
             if not 0.0 <= thr <= 1.0:
                 raise ParameterError(f"threshold={self.threshold!r} must lie in [0, 1]")
             set_("threshold", thr)
+        try:
+            share = float(self.max_key_share)
+        except (TypeError, ValueError) as err:
+            raise ParameterError(f"max_key_share={self.max_key_share!r} must lie in (0, 1]") \
+                from err
+        if not 0.0 < share <= 1.0:
+            raise ParameterError(f"max_key_share={self.max_key_share!r} must lie in (0, 1]")
+        set_("max_key_share", share)
         if self.weights is not None and not isinstance(self.weights, str | Path | dict):
             raise ParameterError(f"weights must be a path or a dict (got "
                                  f"{type(self.weights).__name__})")

@@ -34,7 +34,8 @@ from netlib.text import (
     transliterate_urdu,
 )
 
-__all__ = ["skeleton", "stem", "skeleton_and_stem", "affix_variants", "consonant_keys", "similarity", "CONFUSABLES",
+__all__ = ["skeleton", "stem", "skeleton_and_stem", "affix_variants", "consonant_keys",
+           "stem_consonant_keys", "similarity", "CONFUSABLES",
            "AFFIXES", "GLUED_AFFIXES", "CONSONANT_KEY_PREFIX"]
 
 #: Look-alike characters folded to one Latin letter (Cyrillic, Greek, leet digits, symbols),
@@ -275,9 +276,20 @@ def consonant_keys(*names: Any, min_length: int = 3) -> list[str]:
     >>> consonant_keys("malik.news.2") == consonant_keys("Malik_News")
     True
     """
+    return stem_consonant_keys(*(stem(name) for name in names), min_length=min_length)
+
+
+def stem_consonant_keys(*stems: str, min_length: int = 3) -> list[str]:
+    """:func:`consonant_keys` of names whose :func:`stem` is already known.
+
+    Examples
+    --------
+    >>> stem_consonant_keys(stem("malik.news.2"), "")
+    ['cmlkns']
+    """
     out: list[str] = []
-    for name in names:
-        key = consonant_skeleton(stem(name))
+    for value in stems:
+        key = consonant_skeleton(value)
         if len(key) >= min_length:
             out.append(CONSONANT_KEY_PREFIX + key)
     return list(dict.fromkeys(out))

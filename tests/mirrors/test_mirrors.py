@@ -355,6 +355,69 @@ def test_blocking_equals_brute_force_oracle(rows):
         data, before, after)
 
 
+def _generic_world(n: int = 12) -> Dataset:
+    """Default handles (``user_<digits>``) plus one look-alike pair among them.
+
+    One default account a week, so no week holds more than a few of them.
+    """
+    base = pd.Timestamp("2025-01-01", tz="UTC")
+    accounts = [dict(account_id=f"u{i}", handle=f"user_{48213 + 7 * i}",
+                     created_at=base + pd.Timedelta(days=8 * i),
+                     status="suspended" if i % 2 == 0 else "active",
+                     suspended_at=base + pd.Timedelta(days=8 * i + 1) if i % 2 == 0 else None)
+                for i in range(n)]
+    accounts += [dict(account_id="p", handle="Kashmir_Voice_Daily", created_at=base,
+                      status="suspended", suspended_at=base + pd.Timedelta(days=3)),
+                 dict(account_id="s", handle="KashmirVoiceDaily2",
+                      created_at=base + pd.Timedelta(days=4), status="active")]
+    return _dataset(accounts)
+
+
+def test_a_key_most_accounts_hold_blocks_no_pair():
+    # "user" is every default handle's stem: no week holds more than max_block of them, but
+    # most of the accounts hold it, so it pairs nobody; the real look-alike still pairs
+    data = _generic_world()
+    prof = account_profiles(data)
+    kwargs = dict(avatars=data.accounts["profile_image_hash"], links=account_links(data),
+                  before=pd.Timedelta("7D"), after=pd.Timedelta("30D"), max_block=3)
+    got = candidate_pairs(prof, **kwargs)
+    assert set(zip(got["predecessor_id"], got["successor_id"], strict=True)) == {("p", "s")}
+    # the rule off (share 1): the generic stem pairs each removed user_ with later ones
+    every = candidate_pairs(prof, max_key_share=1.0, **kwargs)
+    assert len(every) > 1 and ("p", "s") in set(
+        zip(every["predecessor_id"], every["successor_id"], strict=True))
+    # through detect_mirrors: the option is read from the config and counted
+    assert detect_mirrors(data, max_block=3).params["n_candidate_pairs"] == 1
+    assert detect_mirrors(data, max_block=3, max_key_share=1.0).params[
+        "n_candidate_pairs"] == len(every)
+    with pytest.raises(ParameterError, match=r"max_key_share=0 must lie in \(0, 1\]"):
+        detect_mirrors(data, max_key_share=0)
+
+
+def test_candidates_per_predecessor_are_the_strongest():
+    # one removed account, five later look-alikes: an exact stem match (name key, weight 4)
+    # must outrank one-edit spellings (edit key, weight 2); ties go to the lower index
+    base = pd.Timestamp("2025-01-01", tz="UTC")
+    handles = ["Rvoicex", "Rvoicey", "Rvoice_2", "Rvoiz", "Rvoicez"]
+    accounts = [dict(account_id="p", handle="Rvoice", created_at=base, status="suspended",
+                     suspended_at=base + pd.Timedelta(days=1))]
+    accounts += [dict(account_id=f"s{i}", handle=h, created_at=base + pd.Timedelta(days=2),
+                      status="active") for i, h in enumerate(handles)]
+    data = _dataset(accounts)
+    prof = account_profiles(data)
+    kwargs = dict(avatars=data.accounts["profile_image_hash"], links=account_links(data),
+                  before=pd.Timedelta("7D"), after=pd.Timedelta("30D"))
+    every = candidate_pairs(prof, max_candidates=10, **kwargs)
+    top = candidate_pairs(prof, max_candidates=2, **kwargs)
+    weight = {1: 4, 2: 2, 4: 1, 8: 4, 16: 4, 32: 2, 64: 2, 128: 8}
+    strength = {s: sum(w for bit, w in weight.items() if b & bit)
+                for s, b in zip(every["successor_id"], every["blocks"], strict=True)}
+    assert strength["s2"] == max(strength.values())   # Rvoice_2 stems to rvoice: name key
+    expected = sorted(strength, key=lambda s: (-strength[s], s))[:2]
+    assert sorted(top["successor_id"]) == sorted(expected)
+    assert list(top["successor_id"])[0] == "s2"
+
+
 # --- survival and calibration helpers ------------------------------------------------------------
 def test_survival_curve_matches_hand_kaplan_meier():
     table = pd.DataFrame({"hours": [5.0, 5.0, 10.0, 20.0, 30.0],

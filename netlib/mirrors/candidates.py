@@ -26,6 +26,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from netlib.coaction.engines.duck import duckdb_connection
 from netlib.dataset import Dataset
 from netlib.mirrors import _columns as C
 from netlib.mirrors.names import affix_variants, skeleton_and_stem, stem, stem_consonant_keys
@@ -486,7 +487,7 @@ def candidate_pairs(prof: pd.DataFrame, *, avatars: pd.Series, links: pd.DataFra
     code = pd.factorize(keys["key"].to_numpy()[known])[0].astype(np.int64)
     flag = keys["flag"].to_numpy()[known].astype(np.int64)
     # keys most accounts hold identify nobody: count each key's distinct holders
-    holders = np.bincount(np.unique(code * len(ids) + acc) // len(ids))
+    holders = np.bincount(pd.unique(code * len(ids) + acc) // len(ids))
     limit = max(max_block, max_key_share * len(ids))
     if (holders > limit).any():
         rare = holders[code] <= limit
@@ -513,37 +514,41 @@ def candidate_pairs(prof: pd.DataFrame, *, avatars: pd.Series, links: pd.DataFra
     offset = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
     pred_side = pd.DataFrame({"k": np.repeat(p_code, reps) * n_buckets + starts + offset,
                               "p": np.repeat(p_acc, reps), "flag": np.repeat(p_flag, reps)})
-    pairs = pred_side.merge(succ_side, on="k")
-    pi = pairs["p"].to_numpy()
-    si = pairs["s"].to_numpy()
-    gap = first[si] - down[pi]
-    keep = ((pi != si) & (gap >= -before.value) & (gap <= after.value)
-            & ((first[pi] == nat) | (first[si] > first[pi])))
-    pairs = pairs.loc[keep, ["p", "s", "flag"]]
-    pairs = pd.concat([pairs, _reused_pairs(prof, down, first, before.value, max_block)],
-                      ignore_index=True)
-    if not len(pairs):
+    pred_side["down_p"] = down[pred_side["p"].to_numpy()]
+    pred_side["first_p"] = first[pred_side["p"].to_numpy()]
+    succ_side["first_s"] = first[succ_side["s"].to_numpy()]
+    reused = _reused_pairs(prof, down, first, before.value, max_block)
+    # the join, the per-pair aggregation and the cut to the strongest candidates run in
+    # DuckDB: the joined key matches (tens of millions of rows when followers are known)
+    # are streamed, never held as one table. Per pair: the kinds of key shared (a bit mask
+    # of distinct bits, so bit_or), their weight, and the number of keys shared.
+    strength = " + ".join(f"(CASE WHEN blocks & {bit} > 0 THEN {weight} ELSE 0 END)"
+                          for bit, weight in FLAG_WEIGHT.items())
+    query = f"""
+        WITH matched AS (
+            SELECT pr.p, su.s, pr.flag FROM pred_side pr JOIN succ_side su ON pr.k = su.k
+            WHERE pr.p <> su.s
+              AND su.first_s - pr.down_p BETWEEN {-before.value} AND {after.value}
+              AND (pr.first_p = {nat} OR su.first_s > pr.first_p)
+            UNION ALL SELECT p, s, flag FROM reused),
+        per_pair AS (
+            SELECT p, s, bit_or(flag) AS blocks, count(*) AS n_keys
+            FROM matched GROUP BY p, s),
+        ranked AS (
+            SELECT p, s, blocks, {strength} AS strength, n_keys FROM per_pair)
+        SELECT p, s, blocks FROM ranked
+        QUALIFY row_number() OVER (PARTITION BY p
+                                   ORDER BY strength DESC, n_keys DESC, s) <= {max_candidates}
+        ORDER BY p, strength DESC, n_keys DESC, s"""
+    with duckdb_connection() as con:
+        for name, frame in (("pred_side", pred_side), ("succ_side", succ_side),
+                            ("reused", reused.astype("int64"))):
+            con.register(name, frame)
+        top = con.execute(query).fetchnumpy()
+    if not len(top["p"]):
         return empty
-    # per pair: the distinct kinds of key shared (a bit mask), their weight, and how many
-    # keys were shared; then the strongest ``max_candidates`` of each predecessor
-    pair_code = pairs["p"].to_numpy() * len(ids) + pairs["s"].to_numpy()
-    uniq_pair, pair_of, n_keys = np.unique(pair_code, return_inverse=True,
-                                           return_counts=True)
-    kinds = np.unique((pair_of.astype(np.int64) << 8) | pairs["flag"].to_numpy())
-    kind_pair, kind_flag = kinds >> 8, kinds & 255
-    weight = np.zeros(256)
-    weight[list(FLAG_WEIGHT)] = list(FLAG_WEIGHT.values())
-    blocks = np.bincount(kind_pair, weights=kind_flag, minlength=len(uniq_pair))
-    strength = np.bincount(kind_pair, weights=weight[kind_flag], minlength=len(uniq_pair))
-    p_of, s_of = uniq_pair // len(ids), uniq_pair % len(ids)
-    order = np.lexsort((s_of, -n_keys, -strength, p_of))
-    p_sorted = p_of[order]
-    starts = np.flatnonzero(np.r_[True, p_sorted[1:] != p_sorted[:-1]])
-    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
-    top = order[rank < max_candidates]
-    return pd.DataFrame({C.PREDECESSOR_ID: ids[p_of[top]],
-                         C.SUCCESSOR_ID: ids[s_of[top]],
-                         C.BLOCKS: blocks[top].astype("int64")})
+    return pd.DataFrame({C.PREDECESSOR_ID: ids[top["p"]], C.SUCCESSOR_ID: ids[top["s"]],
+                         C.BLOCKS: np.asarray(top["blocks"], dtype="int64")})
 
 
 def _reused_pairs(prof: pd.DataFrame, down: np.ndarray, first: np.ndarray, before: int,

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from netlib.coaction.engines.duck import duckdb_connection
 from netlib.dataset import Dataset
 from netlib.mirrors import _columns as C
 from netlib.mirrors._util import edit_similarity, jw_similarity
@@ -161,10 +162,21 @@ def audience_overlap(pairs: pd.DataFrame, members: pd.DataFrame) -> np.ndarray:
     if not len(pairs) or not len(members):
         return np.zeros(len(pairs))
     size = members.groupby(ACCOUNT_ID).size()
-    m = (pairs[[C.PREDECESSOR_ID, C.SUCCESSOR_ID]].reset_index()
-         .merge(members, left_on=C.PREDECESSOR_ID, right_on=ACCOUNT_ID)
-         .merge(members, left_on=[C.SUCCESSOR_ID, "member"], right_on=[ACCOUNT_ID, "member"]))
-    shared = m.groupby("index").size().reindex(range(len(pairs)), fill_value=0).to_numpy()
+    # shared members per pair, counted in DuckDB (the pandas merge held every member of
+    # every predecessor, millions of rows when followers are known)
+    frame = pd.DataFrame({"i": np.arange(len(pairs), dtype=np.int64),
+                          "p": pairs[C.PREDECESSOR_ID].astype(str).to_numpy(),
+                          "s": pairs[C.SUCCESSOR_ID].astype(str).to_numpy()})
+    with duckdb_connection() as con:
+        con.register("pairs", frame)
+        con.register("members", members[[ACCOUNT_ID, "member"]].astype(str))
+        found = con.execute(f"""
+            SELECT pr.i, count(*) AS n FROM pairs pr
+            JOIN members a ON a.{ACCOUNT_ID} = pr.p
+            JOIN members b ON b.{ACCOUNT_ID} = pr.s AND b.member = a.member
+            GROUP BY pr.i""").fetchnumpy()
+    shared = np.zeros(len(pairs))
+    shared[np.asarray(found["i"], dtype=np.int64)] = np.asarray(found["n"], dtype=float)
     a = pairs[C.PREDECESSOR_ID].map(size).fillna(0).to_numpy()
     b = pairs[C.SUCCESSOR_ID].map(size).fillna(0).to_numpy()
     union = a + b - shared

@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from netlib.coaction.engines.duck import duckdb_connection
 from netlib.dataset import Dataset
 from netlib.mirrors import _columns as C
 from netlib.mirrors._util import edit_similarity, jw_similarity
@@ -157,26 +156,37 @@ def followees(data: Dataset, account_ids=None) -> pd.DataFrame:
     return out[out[ACCOUNT_ID] != out["member"]].drop_duplicates()
 
 
+def _codes(values: pd.Series) -> pd.Categorical:
+    return pd.Categorical(values.astype(str))
+
+
 def audience_overlap(pairs: pd.DataFrame, members: pd.DataFrame) -> np.ndarray:
-    """Jaccard overlap of the two accounts' audiences (0 when either has none)."""
+    """Jaccard overlap of the two accounts' audiences (0 when either has none).
+
+    ``members`` holds distinct ``account_id, member`` rows (as :func:`audience` and
+    :func:`followees` return them).
+    """
     if not len(pairs) or not len(members):
         return np.zeros(len(pairs))
     size = members.groupby(ACCOUNT_ID).size()
-    # shared members per pair, counted in DuckDB (the pandas merge held every member of
-    # every predecessor, millions of rows when followers are known)
-    frame = pd.DataFrame({"i": np.arange(len(pairs), dtype=np.int64),
-                          "p": pairs[C.PREDECESSOR_ID].astype(str).to_numpy(),
-                          "s": pairs[C.SUCCESSOR_ID].astype(str).to_numpy()})
-    with duckdb_connection() as con:
-        con.register("pairs", frame)
-        con.register("members", members[[ACCOUNT_ID, "member"]].astype(str))
-        found = con.execute(f"""
-            SELECT pr.i, count(*) AS n FROM pairs pr
-            JOIN members a ON a.{ACCOUNT_ID} = pr.p
-            JOIN members b ON b.{ACCOUNT_ID} = pr.s AND b.member = a.member
-            GROUP BY pr.i""").fetchnumpy()
-    shared = np.zeros(len(pairs))
-    shared[np.asarray(found["i"], dtype=np.int64)] = np.asarray(found["n"], dtype=float)
+    # shared members per pair on integer codes: each predecessor's members are laid out
+    # once (sorted by account), repeated per pair, and looked up among the successor's
+    owners, members_of = _codes(members[ACCOUNT_ID]), _codes(members["member"])
+    account_codes = pd.Index(owners.categories)
+    p = account_codes.get_indexer(pairs[C.PREDECESSOR_ID].astype(str))
+    q = account_codes.get_indexer(pairs[C.SUCCESSOR_ID].astype(str))
+    n_members = len(members_of.categories) + 1
+    order = np.argsort(owners.codes, kind="stable")
+    member_sorted = members_of.codes[order].astype(np.int64)
+    start = np.searchsorted(owners.codes[order], np.arange(len(account_codes) + 1))
+    count = np.where(p >= 0, start[p + 1] - start[np.maximum(p, 0)], 0)
+    pair_of = np.repeat(np.arange(len(pairs)), count)
+    offset = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    candidate = member_sorted[np.repeat(start[np.maximum(p, 0)], count) + offset]
+    held = owners.codes.astype(np.int64) * n_members + members_of.codes
+    successor = np.repeat(q.astype(np.int64), count)
+    hit = pd.Index(successor * n_members + candidate).isin(held) & (successor >= 0)
+    shared = np.bincount(pair_of[hit], minlength=len(pairs)).astype(float)
     a = pairs[C.PREDECESSOR_ID].map(size).fillna(0).to_numpy()
     b = pairs[C.SUCCESSOR_ID].map(size).fillna(0).to_numpy()
     union = a + b - shared

@@ -418,6 +418,22 @@ def test_candidates_per_predecessor_are_the_strongest():
     assert list(top["successor_id"])[0] == "s2"
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.sets(st.tuples(st.sampled_from("abcdef"), st.sampled_from("uvwxyz")), max_size=20),
+       st.lists(st.tuples(st.sampled_from("abcdefg"), st.sampled_from("abcdefg")),
+                max_size=12))
+def test_audience_overlap_is_the_jaccard_of_member_sets(held, pairs):
+    from netlib.mirrors.signals import audience_overlap
+
+    members = pd.DataFrame(sorted(held), columns=["account_id", "member"])
+    frame = pd.DataFrame(pairs, columns=["predecessor_id", "successor_id"])
+    got = audience_overlap(frame, members)
+    sets = {a: {m for x, m in held if x == a} for a in "abcdefg"}
+    want = [len(sets[p] & sets[s]) / len(sets[p] | sets[s]) if sets[p] | sets[s] else 0.0
+            for p, s in pairs]
+    assert got == pytest.approx(want)
+
+
 # --- survival and calibration helpers ------------------------------------------------------------
 def test_survival_curve_matches_hand_kaplan_meier():
     table = pd.DataFrame({"hours": [5.0, 5.0, 10.0, 20.0, 30.0],

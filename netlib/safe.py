@@ -166,6 +166,25 @@ def _csv_text(value: Any) -> Any:
     return value
 
 
+_FORMULA_CHAR = "[" + re.escape(FORMULA_START) + "]"
+
+
+def _text_column(series: pd.Series, neutralize: bool) -> pd.Series:
+    """A text column ready for CSV: lists and dicts joined, and (``neutralize``) each
+    cell through :func:`csv_cell`, which only ever changes a cell holding one of
+    :data:`FORMULA_START`, so only those cells are visited."""
+    if pd.api.types.infer_dtype(series, skipna=True) != "string":
+        cell = csv_cell if neutralize else (lambda v: v)
+        return series.map(lambda v: cell(_csv_text(v)), na_action="ignore")
+    if not neutralize:
+        return series
+    hits = series.str.contains(_FORMULA_CHAR, na=False).to_numpy(dtype=bool)
+    if hits.any():
+        series = series.copy()
+        series[hits] = series[hits].map(csv_cell)
+    return series
+
+
 def csv_frame(frame: pd.DataFrame, *, neutralize: bool = True) -> pd.DataFrame:
     """A copy of ``frame`` ready for CSV: lists joined, times as ISO 8601, text made inert.
 
@@ -187,7 +206,7 @@ def csv_frame(frame: pd.DataFrame, *, neutralize: bool = True) -> pd.DataFrame:
         elif pd.api.types.is_timedelta64_dtype(series):
             series = series.dt.total_seconds()
         elif series.dtype == object or pd.api.types.is_string_dtype(series):
-            series = series.map(lambda v: cell(_csv_text(v)), na_action="ignore")
+            series = _text_column(series, neutralize)
         else:
             continue
         out.isetitem(pos, series)
@@ -208,6 +227,29 @@ def csv_text(frame: pd.DataFrame, *, neutralize: bool = True) -> str:
     leave unquoted unless it is part of the line terminator.
     """
     ready = csv_frame(frame, neutralize=neutralize)
+    if not _has_cr(ready):
+        # pandas quotes a field holding a comma, a quote or a line feed, as below; only a
+        # bare CR needs the field-by-field pass
+        return ready.to_csv(index=False, lineterminator="\n")
+    return _requoted(ready)
+
+
+def _has_cr(frame: pd.DataFrame) -> bool:
+    if any("\r" in str(c) for c in frame.columns):
+        return True
+    for pos in range(frame.shape[1]):
+        series = frame.iloc[:, pos]
+        if series.dtype != object and not pd.api.types.is_string_dtype(series):
+            continue
+        # pandas writes an object cell as str(cell)
+        text = series.astype(str) if series.dtype == object else series
+        if len(text) and text.str.contains("\r", regex=False).fillna(False).any():
+            return True
+    return False
+
+
+def _requoted(ready: pd.DataFrame) -> str:
+    """CSV text with every field quoted exactly when it holds ``,``, ``"``, CR or LF."""
     # Let pandas format every value, quoted, then re-quote each field ourselves.
     quoted = ready.to_csv(index=False, quoting=csv.QUOTE_ALL, lineterminator="\n")
     lines = []

@@ -525,6 +525,24 @@ def test_csv_text_property(cells):
     assert not [c for how, c in _cells(text) if _live_formula(c)]
 
 
+_NO_CR = st.text(alphabet='ab1,;"\n\t =+-@＝ \u202e\'\u2028\x0b\x85\ufeff\u200b', max_size=10)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_NO_CR | st.none(), st.floats(allow_nan=True, width=32),
+                          st.booleans(), st.lists(_NO_CR, max_size=2)),
+                min_size=0, max_size=5), _NO_CR)
+def test_csv_text_without_cr_equals_the_field_by_field_writer(rows, name):
+    """Tables without a CR take pandas' writer directly; it must give the same text as the
+    careful pass (every field re-quoted) that a CR forces."""
+    from netlib.safe import _requoted, csv_frame
+
+    frame = pd.DataFrame(rows, columns=[name or "t", "x", "flag", "tags"])
+    frame["tags"] = frame["tags"].astype(object)
+    assert csv_text(frame) == _requoted(csv_frame(frame))
+    assert csv_text(frame, neutralize=False) == _requoted(csv_frame(frame, neutralize=False))
+
+
 def test_pseudonymised_analysis_withholds_rejected_records(tmp_path):
     """The load report a pseudonymised analysis carries (for notebooks and the report)
     names neither a rejected record's raw text nor a parsed rejected row's identities."""

@@ -416,7 +416,8 @@ def evidence_available(data: Dataset, pairs: pd.DataFrame, profiles: pd.DataFram
              "bio": filled(BIO),
              "activity": pd.Series(profiles["n_actions"].to_numpy() > 0,
                                    index=profiles[ACCOUNT_ID].astype(str).to_numpy())}
-    has_social = set(social[0][ACCOUNT_ID]) | set(social[1][ACCOUNT_ID])
+    has_social = pd.unique(pd.concat([social[0][ACCOUNT_ID], social[1][ACCOUNT_ID]])
+                           .astype(str).to_numpy())
     pred = pairs[C.PREDECESSOR_ID].astype(str)
     succ = pairs[C.SUCCESSOR_ID].astype(str)
     out = pd.DataFrame({"social": (pred.isin(has_social) & succ.isin(has_social)).to_numpy()})

@@ -26,6 +26,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from netlib.coaction.actions import positions
 from netlib.coaction.engines.duck import duckdb_connection
 from netlib.dataset import Dataset
 from netlib.mirrors import _columns as C
@@ -466,26 +467,29 @@ def candidate_pairs(prof: pd.DataFrame, *, avatars: pd.Series, links: pd.DataFra
         avatar_keys(avatars.reset_index(drop=True), ids),
         pd.DataFrame({"id": links[ACCOUNT_ID].to_numpy(), "key": "l" + links["link"],
                       "flag": 16}),
-        *([] if social is None else [
-            pd.DataFrame({"id": frame[ACCOUNT_ID].to_numpy(),
-                          "key": prefix + frame["member"].astype(str),
-                          "flag": flag})
-            for frame, prefix, flag in ((social[0], "f", 32), (social[1], "g", 64))
-            if len(frame)]),
     ], ignore_index=True)
+    # integer codes: account position and key code (a shared follower or followee is
+    # coded by its member id, each kind with its own range of codes)
+    owners = [keys["id"].astype(str).to_numpy()]
+    codes = [pd.factorize(keys["key"].to_numpy())[0].astype(np.int64)]
+    flags = [keys["flag"].to_numpy().astype(np.int64)]
+    next_code = int(codes[0].max(initial=-1)) + 1
+    for frame, flag in ([] if social is None else ((social[0], 32), (social[1], 64))):
+        if len(frame):
+            member_code, members = pd.factorize(frame["member"].astype(str).to_numpy())
+            codes.append(member_code.astype(np.int64) + next_code)
+            next_code += len(members)
+            owners.append(frame[ACCOUNT_ID].astype(str).to_numpy())
+            flags.append(np.full(len(frame), flag, dtype=np.int64))
     down = _utc_ns(prof[C.TAKEN_DOWN_AT])
     first = _utc_ns(prof[C.FIRST_SEEN])
     nat = np.iinfo(np.int64).min
     is_pred = down != nat
-    if not is_pred.any() or not len(keys):
+    if not is_pred.any() or not sum(len(c) for c in codes):
         return empty
-    # integer codes: account position and key code
-    position = pd.Series(np.arange(len(ids)), index=ids)
-    acc = position.reindex(keys["id"].to_numpy()).to_numpy()
-    known = ~np.isnan(acc)
-    acc = acc[known].astype(np.int64)
-    code = pd.factorize(keys["key"].to_numpy()[known])[0].astype(np.int64)
-    flag = keys["flag"].to_numpy()[known].astype(np.int64)
+    acc = positions(np.concatenate(owners), ids)
+    known = acc >= 0
+    acc, code, flag = acc[known], np.concatenate(codes)[known], np.concatenate(flags)[known]
     # keys most accounts hold identify nobody: count each key's distinct holders
     holders = np.bincount(pd.unique(code * len(ids) + acc) // len(ids))
     limit = max(max_block, max_key_share * len(ids))

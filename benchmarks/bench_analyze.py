@@ -16,7 +16,9 @@ Two inputs per size ``N`` (actions):
   row per account, ``actions.csv`` with one repost per retweet). The QUT toolkit's
   ``compute_networks`` preprocess + ``co_retweet`` (+ export) runs on the same retweets in
   the same invocation, and the ratio ``netlib analyze / toolkit`` is printed: netlib runs
-  all three analyses, the toolkit one co-retweet network.
+  all three analyses, the toolkit one co-retweet network. The public pair path (a child
+  that imports netlib, calls ``netlib.load`` on the folder and ``coshare_pairs`` on the
+  Dataset) is timed too and set against the toolkit.
 * ``synth``: ``netlib synth`` at the scale that gives about ``N`` actions (about 162,000
   actions per unit of scale), with follows, profiles and text, so the mirror and hub steps
   have real work.
@@ -153,8 +155,35 @@ def child(data_path: Path, out: Path) -> None:
         "ru_maxrss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}}))
 
 
-def run_child(data_path: Path, out: Path, *, timeout: float, max_gib: float) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "_child", str(data_path), str(out)]
+def pairs_child(data_path: Path) -> None:
+    """The public pair path: import, ``netlib.load`` of the folder, ``coshare_pairs``."""
+    steps: dict[str, dict] = {}
+
+    def step(name: str, fn):
+        t0 = time.perf_counter()
+        value = fn()
+        steps[name] = {"seconds": round(time.perf_counter() - t0, 2),
+                       "peak_mib": round(_rss_mib(), 1)}
+        print(json.dumps({"step": name, **steps[name]}), file=sys.stderr, flush=True)
+        return value
+
+    def imports():
+        import netlib
+        from netlib.coordination import coshare_pairs
+        return netlib, coshare_pairs
+
+    netlib, coshare_pairs = step("import", imports)
+    data = step("load", lambda: netlib.load(data_path))
+    pairs = step("pairs", lambda: coshare_pairs(data, window=60, min_participation=2))
+    print(json.dumps({"child": {
+        "steps": steps, "rows": len(pairs),
+        "ru_maxrss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}}))
+
+
+def run_child(data_path: Path, out: Path | None, *, timeout: float, max_gib: float) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()),
+           *(("_child", str(data_path), str(out)) if out is not None
+             else ("_pairs", str(data_path)))]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
@@ -216,6 +245,15 @@ def summary(records: list[dict]) -> str:
         lines.append(f"| {r['input']} | {r['actions']:,} | " + " | ".join(cells)
                      + f" | {net['seconds']:.1f} s ({net['status']}) | {peak / 1024:.2f} GiB"
                      f" | {qs} | {qp} | {ratio} |")
+    for r in records:
+        pub, qut = r.get("public_pairs") or {}, r.get("qut") or {}
+        if pub.get("status") == "ok":
+            parts = ", ".join(f"{k} {v['seconds']:.1f} s" for k, v in pub["steps"].items())
+            vs = (f"; toolkit {qut['seconds']:.1f} s, netlib {qut['seconds'] / pub['seconds']:.1f}x "
+                  "faster" if qut.get("status") == "ok" else "")
+            lines.append(f"\npublic pair path ({r['input']}, {r['actions']:,}): "
+                         f"{pub['seconds']:.1f} s ({parts}), {pub['rows']:,} co-shares, peak "
+                         f"{pub['ru_maxrss_mib'] / 1024:.2f} GiB{vs}")
     by_input: dict[str, list[dict]] = {}
     for r in records:
         if r["netlib"]["status"] == "ok":
@@ -237,6 +275,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "_child":
         child(Path(argv[1]), Path(argv[2]))
+        return 0
+    if argv and argv[0] == "_pairs":
+        pairs_child(Path(argv[1]))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--actions", default="100000,1000000")
@@ -261,11 +302,14 @@ def main(argv: list[str] | None = None) -> int:
             load_before = os.getloadavg()[0]
             net = run_child(data, args.workdir / f"out_{name}_{n}", timeout=args.timeout,
                             max_gib=args.max_gib)
-            qut = None
+            qut = public = None
+            if qut_csv is not None:
+                public = run_child(data, None, timeout=args.timeout, max_gib=args.max_gib)
             if qut_csv is not None and not args.skip_qut:
                 qut = run_qut(qut_csv, qut_csv.parent, window=60, min_edge_weight=2,
                               n_cpus=2, timeout=args.timeout)
-            rec = {"input": name, "actions": n, "netlib": net, "qut": qut, "code": commit,
+            rec = {"input": name, "actions": n, "netlib": net, "qut": qut,
+                   "public_pairs": public, "code": commit,
                    "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                    "load_before": round(load_before, 2),
                    "load_after": round(os.getloadavg()[0], 2)}

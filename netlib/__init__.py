@@ -17,6 +17,8 @@ Coordination is not proof of inauthenticity, and a time zone is not a country: e
 result carries its evidence and a confidence so that a reader can judge.
 """
 
+from importlib import import_module
+
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError, NetlibError, ParameterError
 from netlib.io import (
@@ -36,9 +38,7 @@ from netlib.io import (
     read_whatsapp,
 )
 from netlib.loadreport import LoadReport
-from netlib.pipeline import Analysis, analyze
 from netlib.provenance import NETLIB_VERSION
-from netlib.report.explore import explore
 
 __version__ = NETLIB_VERSION
 
@@ -67,3 +67,20 @@ __all__ = [
     "ParameterError",
     "__version__",
 ]
+
+# The analyses, the report and their libraries (igraph, scipy, plotly...) load on first
+# use, so ``import netlib`` for reading data or co-share pairs stays quick.
+_LAZY = {"analyze": "netlib.pipeline", "Analysis": "netlib.pipeline",
+         "explore": "netlib.report.explore"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'netlib' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

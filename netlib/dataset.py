@@ -47,7 +47,7 @@ from netlib.schema import (
     URLS,
     TableSpec,
 )
-from netlib.times import FUTURE_MARGIN, MIN_TIME, parse_timestamps
+from netlib.times import FUTURE_MARGIN, MIN_TIME, parse_timestamps, written_offsets
 
 __all__ = ["Dataset", "validate_tables", "normalize_handle", "split_list", "add_unparsed"]
 
@@ -464,8 +464,12 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
     original_ts = frame[TIMESTAMP]
     ts = parse_timestamps(original_ts)
     _note_offsets(original_ts, file, report)
-    far = ts.isna() & original_ts.astype("string").str.match(
-        r"\s*\+?(?:\d{5,}|22[6-9]\d|2[3-9]\d\d|[3-9]\d{3})-\d").fillna(False).astype(bool)
+    far = ts.isna().to_numpy(copy=True)
+    if far.any():  # only a value that is not a time can be one too far in the future
+        far[far] = original_ts[far].astype("string").str.match(
+            r"\s*\+?(?:\d{5,}|22[6-9]\d|2[3-9]\d\d|[3-9]\d{3})-\d").fillna(False) \
+            .astype(bool).to_numpy()
+    far = pd.Series(far, index=ts.index)
     rej.reject(far, "timestamp is in the future (after 2261, beyond what netlib can hold)",
                TIMESTAMP, original_ts)
     rej.reject(ts.isna(), "timestamp is not a date (expected ISO 8601, e.g. "
@@ -532,16 +536,10 @@ def _note_removals(accounts: pd.DataFrame, file: str, report: LoadReport) -> Non
 
 def _note_offsets(values: pd.Series, file: str, report: LoadReport) -> None:
     """Say when timestamps mix UTC offsets (or mix zoned and zone-less values)."""
-    if pd.api.types.is_datetime64_any_dtype(values) or pd.api.types.is_numeric_dtype(values):
+    written = written_offsets(values)
+    if written is None:
         return
-    text = values.astype("string").str.strip()
-    looks_iso = text.str.contains(r"\d{4}-\d{2}-\d{2}", regex=True).fillna(False).astype(bool)
-    if not looks_iso.any():
-        return
-    offset = text[looks_iso].str.extract(r"(Z|[+-]\d{2}:?\d{2})$", expand=False)
-    offset = offset.str.replace(":", "", regex=False).replace({"Z": "+0000"})
-    zones = offset.dropna().unique()
-    naive = int(offset.isna().sum())
+    zones, naive = written
     if len(zones) + (naive > 0) > 1:
         shown = ", ".join(sorted(map(str, zones))[:5]) + ("..." if len(zones) > 5 else "")
         report.notes.append(

@@ -484,10 +484,12 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
     rej.reject(~kind.isin(KINDS), f"unknown kind (expected one of {'|'.join(KINDS)})", KIND,
                frame[KIND])
     frame[KIND] = kind.astype("category") if compact else kind.astype(object)
-    acc = frame[ACCOUNT_ID].astype("string").str.strip()
-    acc = acc.astype("str") if compact else acc.astype(object)
+    acc_text = frame[ACCOUNT_ID].astype("string").str.strip()
+    acc = acc_text.astype("str") if compact else acc_text.astype(object)
     frame[ACCOUNT_ID] = acc
-    rej.reject(~acc.isin(known), "account_id not in accounts", ACCOUNT_ID, acc)
+    where = pc.index_in(_arrow_text(acc_text), value_set=_arrow_text(known))  # null: unknown
+    rej.reject(pd.Series(~where.is_valid().to_numpy(zero_copy_only=False), index=frame.index),
+               "account_id not in accounts", ACCOUNT_ID, acc)
     # last, so that the first occurrence that passed every other check is the one kept
     dup = ids.where(rej.keep).duplicated(keep="first") & rej.keep
     rej.reject(dup, "duplicate action_id (first occurrence kept)", ACTION_ID, ids)
@@ -495,7 +497,11 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
         if col not in frame.columns:
             frame[col] = pd.NA
     given = frame[PLATFORM].astype("string").str.strip().str.lower()
-    platform = given.fillna(acc.map(platform_of).astype("string"))
+    if not platform_of.index.equals(known):
+        where = pc.index_in(_arrow_text(acc_text), value_set=_arrow_text(platform_of.index))
+    of_account = pc.take(_arrow_text(platform_of), where)  # each account's platform
+    platform = given.fillna(pd.Series(pd.arrays.ArrowStringArray(of_account),
+                                      index=frame.index).astype("string"))
     frame[PLATFORM] = platform.astype("category") if compact else platform.astype(object)
     obj = frame[OBJECT_ID].astype("string").str.strip()
     blank = obj.isna() | (obj == "").fillna(True).astype(bool)
@@ -512,6 +518,13 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
     extra = [c for c in kept.columns if c not in ordered]
     kept = kept[ordered + extra]
     return kept.take(_time_order(kept))
+
+
+def _arrow_text(values: pd.Series | pd.Index) -> pa.ChunkedArray:
+    """Text values (strings, missing ones null) as Arrow large strings."""
+    arrow = pa.array(pd.Series(values, copy=False).astype("string").array,
+                     type=pa.large_string())
+    return arrow if isinstance(arrow, pa.ChunkedArray) else pa.chunked_array([arrow])
 
 
 def _time_order(actions: pd.DataFrame) -> np.ndarray:
@@ -574,7 +587,9 @@ def _break_object_cycles(actions: pd.DataFrame, file: str, report: LoadReport,
     # chain that ends has ended, so pointer doubling (O(n log n), vectorised) leaves only
     # the actions whose chain runs into a cycle, each pointing at a node on that cycle;
     # walking those few cycles once gives exactly the actions on them.
-    target = pd.Index(actions[ACTION_ID]).get_indexer(actions[OBJECT_ID].where(has))
+    target = pc.fill_null(pc.index_in(_arrow_text(actions[OBJECT_ID].where(has)),
+                                      value_set=_arrow_text(actions[ACTION_ID])),
+                          -1).to_numpy().astype(np.intp)  # action ids are unique here
     if not (target >= 0).any():
         return
     reach = target.copy()
@@ -605,9 +620,11 @@ def _break_object_cycles(actions: pd.DataFrame, file: str, report: LoadReport,
 def _validate_follows(frame: pd.DataFrame, file: str, report: LoadReport,
                       rows: pd.Series, row_files: pd.Series | None = None) -> pd.DataFrame:
     rej = _Rejector(frame, "follows", file, report, rows, row_files)
+    stripped = {}
     for col in FOLLOWS.required:
         rej.reject(_missing(frame, col), f"missing required value in {col}", col)
-        frame[col] = frame[col].astype("string").str.strip().astype(object)
-    pair = frame[SOURCE_ID].astype(str) + "\x00" + frame[TARGET_ID].astype(str)
+        stripped[col] = frame[col].astype("string").str.strip()
+        frame[col] = stripped[col].astype(object)
+    pair = stripped[SOURCE_ID].astype("str") + "\x00" + stripped[TARGET_ID].astype("str")
     rej.reject(pair.duplicated(keep="first"), "duplicate follow edge", None)
     return rej.finish()

@@ -164,6 +164,9 @@ def _as_text(series: pd.Series, compact: bool = False) -> pd.Series:
     Python objects with ``None`` for missing, or (``compact``) pandas' Arrow-backed ``str``
     dtype with NaN for missing, which takes far less memory.
     """
+    if series.dtype == object and bool(series.isna().all()):  # e.g. a column not given
+        return pd.Series(np.nan if compact else None, index=series.index,
+                         dtype="str" if compact else object)
     out = series.astype("string")
     blank = out.isna() | (out.str.strip() == "").fillna(True).astype(bool)
     if compact:
@@ -491,7 +494,7 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
     rej.reject(pd.Series(~where.is_valid().to_numpy(zero_copy_only=False), index=frame.index),
                "account_id not in accounts", ACCOUNT_ID, acc)
     # last, so that the first occurrence that passed every other check is the one kept
-    dup = ids.where(rej.keep).duplicated(keep="first") & rej.keep
+    dup = _repeated(ids, rej.keep)
     rej.reject(dup, "duplicate action_id (first occurrence kept)", ACTION_ID, ids)
     for col in ACTIONS.optional:
         if col not in frame.columns:
@@ -522,9 +525,25 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
 
 def _arrow_text(values: pd.Series | pd.Index) -> pa.ChunkedArray:
     """Text values (strings, missing ones null) as Arrow large strings."""
-    arrow = pa.array(pd.Series(values, copy=False).astype("string").array,
-                     type=pa.large_string())
+    values = pd.Series(values, copy=False)
+    arrow = None
+    if values.dtype == object:
+        try:
+            arrow = pa.array(values.to_numpy(), type=pa.large_string(), from_pandas=True)
+        except (pa.ArrowException, TypeError):
+            arrow = None  # not all strings: let pandas turn them into strings
+    if arrow is None:
+        arrow = pa.array(values.astype("string").array, type=pa.large_string())
     return arrow if isinstance(arrow, pa.ChunkedArray) else pa.chunked_array([arrow])
+
+
+def _repeated(ids: pd.Series, keep: pd.Series) -> pd.Series:
+    """Among the ``keep`` rows, those whose id an earlier ``keep`` row already has."""
+    codes = pc.fill_null(pc.dictionary_encode(_arrow_text(ids[keep.to_numpy()])).combine_chunks()
+                         .indices, -1).to_numpy()
+    out = pd.Series(False, index=ids.index)
+    out[keep.to_numpy()] = pd.Series(codes).duplicated(keep="first").to_numpy()
+    return out
 
 
 def _time_order(actions: pd.DataFrame) -> np.ndarray:

@@ -539,11 +539,29 @@ def _arrow_text(values: pd.Series | pd.Index) -> pa.ChunkedArray:
 
 def _repeated(ids: pd.Series, keep: pd.Series) -> pd.Series:
     """Among the ``keep`` rows, those whose id an earlier ``keep`` row already has."""
-    codes = pc.fill_null(pc.dictionary_encode(_arrow_text(ids[keep.to_numpy()])).combine_chunks()
-                         .indices, -1).to_numpy()
+    codes = pc.fill_null(pc.dictionary_encode(
+        _arrow_text(ids[keep.to_numpy()]).combine_chunks()).indices, -1).to_numpy()
     out = pd.Series(False, index=ids.index)
     out[keep.to_numpy()] = pd.Series(codes).duplicated(keep="first").to_numpy()
     return out
+
+
+def _repeated_pairs(source: pd.Series, target: pd.Series) -> pd.Series:
+    """Rows whose (source, target) an earlier row already has.
+
+    Pairs are compared as ``source + NUL + target`` (a row with a missing side matches
+    only another such row). When no id holds a NUL that is the same as comparing both
+    sides, which is done on Arrow dictionary codes instead of joined strings.
+    """
+    sides = [_arrow_text(source), _arrow_text(target)]
+    if any(pc.any(pc.match_substring(side, "\x00")).as_py() for side in sides):
+        pair = source.astype("str") + "\x00" + target.astype("str")
+        return pair.duplicated(keep="first")
+    codes = [pc.fill_null(pc.dictionary_encode(side.combine_chunks()).indices, -1)
+             .to_numpy().astype(np.int64) for side in sides]
+    missing = (codes[0] < 0) | (codes[1] < 0)
+    key = np.where(missing, -1, codes[0] * (int(codes[1].max(initial=0)) + 1) + codes[1])
+    return pd.Series(pd.Series(key).duplicated(keep="first").to_numpy(), index=source.index)
 
 
 def _time_order(actions: pd.DataFrame) -> np.ndarray:
@@ -616,6 +634,8 @@ def _break_object_cycles(actions: pd.DataFrame, file: str, report: LoadReport,
     while steps < len(reach) + 1:
         reach = np.where(reach >= 0, reach[np.maximum(reach, 0)], -1)
         steps *= 2
+        if not (reach >= 0).any():  # every chain has ended: there is no cycle
+            return
     on_cycle = np.zeros(len(target), dtype=bool)
     for start in np.unique(reach[reach >= 0]):
         node = start
@@ -644,6 +664,6 @@ def _validate_follows(frame: pd.DataFrame, file: str, report: LoadReport,
         rej.reject(_missing(frame, col), f"missing required value in {col}", col)
         stripped[col] = frame[col].astype("string").str.strip()
         frame[col] = stripped[col].astype(object)
-    pair = stripped[SOURCE_ID].astype("str") + "\x00" + stripped[TARGET_ID].astype("str")
-    rej.reject(pair.duplicated(keep="first"), "duplicate follow edge", None)
+    rej.reject(_repeated_pairs(stripped[SOURCE_ID], stripped[TARGET_ID]),
+               "duplicate follow edge", None)
     return rej.finish()

@@ -367,16 +367,42 @@ def _read_csv_fast(path: Path, name: str, delimiter: str) -> TableRead | None:
                                   [None, pa.py_buffer(offsets), pa.py_buffer(data)])
     pattern = f"^{field}" + (f"(?:{d}{field}){{{width - 1}}}" if width > 1 else "") + \
         r"(?:\r?\n)?$"
-    plain = pc.match_substring_regex(lines, pattern).to_numpy(zero_copy_only=False)
-    if width == 1:  # an empty field is a blank line, which the csv module skips
-        plain &= np.diff(offsets) > (2 if crlf else 1)
-    # Arrow drops a BOM that starts its input, the csv module keeps one inside the file
-    plain &= ~pc.starts_with(lines, pattern=codecs.BOM_UTF8).to_numpy(zero_copy_only=False)
-    plain[0] = False  # the header
-    try:
-        return _read_plain_and_rest(data, offsets, plain, header, delimiter, crlf)
-    except (csv.Error, UnicodeDecodeError, pa.ArrowException):
-        return None
+    blank = np.diff(offsets) == (2 if crlf else 1)  # nothing but the line break
+    for quick in (True, False):
+        if quick and codecs.BOM_UTF8 in data:
+            continue
+        plain = _plain_lines(lines, buffer, offsets, pattern, quick) & ~blank
+        plain[0] = False  # the header
+        try:
+            return _read_plain_and_rest(data, offsets, plain, header, delimiter, crlf)
+        except pa.ArrowInvalid:
+            if not quick:  # a plain line Arrow cannot read (bytes that are not UTF-8)
+                return None
+        except (csv.Error, UnicodeDecodeError, pa.ArrowException):
+            return None
+    return None
+
+
+def _plain_lines(lines: pa.Array, buffer: np.ndarray, offsets: np.ndarray, pattern: str,
+                 quick: bool) -> np.ndarray:
+    """Which lines are plain: all of them checked with ``pattern``, or (``quick``) only
+    those holding a quote or a NUL, the others taken as plain when Arrow, reading them,
+    finds each has the header's number of fields (it raises ArrowInvalid otherwise).
+
+    A blank line may be matched: the caller rules those out.
+    """
+    if not quick:
+        plain = pc.match_substring_regex(lines, pattern).to_numpy(zero_copy_only=False)
+        # Arrow drops a BOM that starts its input; the csv module keeps one inside a file
+        return plain & ~pc.starts_with(lines, pattern=codecs.BOM_UTF8).to_numpy(
+            zero_copy_only=False)
+    odd = np.flatnonzero((buffer == 34) | (buffer == 0))  # a quote or a NUL
+    suspects = np.unique(np.searchsorted(offsets, odd, side="right") - 1)
+    plain = np.ones(len(offsets) - 1, dtype=bool)
+    if len(suspects):
+        plain[suspects] = pc.match_substring_regex(
+            lines.take(pa.array(suspects)), pattern).to_numpy(zero_copy_only=False)
+    return plain
 
 
 def _read_plain_and_rest(data: bytes, offsets: np.ndarray, plain: np.ndarray,

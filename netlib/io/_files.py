@@ -424,7 +424,9 @@ def _read_plain_and_rest(data: bytes, offsets: np.ndarray, plain: np.ndarray,
         by_arrow[line:position] = False
     rows = np.flatnonzero(by_arrow)
     names = [f"f{i}" for i in range(len(header))]
-    table = _arrow_read(_plain_bytes(data, offsets, by_arrow), names, delimiter)
+    longest = int(np.diff(offsets).max())  # Arrow reads no row longer than its blocks
+    table = _arrow_read(_plain_bytes(data, offsets, by_arrow), names, delimiter,
+                        min(max(1 << 20, 2 * longest), (1 << 31) - 1))
     if table.num_rows != len(rows):
         return None
     if extra:
@@ -484,13 +486,15 @@ def _plain_bytes(data: bytes, offsets: np.ndarray, keep: np.ndarray) -> pa.Buffe
     return pa.py_buffer(b"".join(memoryview(data)[a:b] for a, b in spans))
 
 
-def _arrow_read(buffer: pa.Buffer, names: list[str], delimiter: str) -> pa.Table:
+def _arrow_read(buffer: pa.Buffer, names: list[str], delimiter: str,
+                block_size: int) -> pa.Table:
     """Plain lines parsed by Arrow: every cell a string exactly as written."""
     if buffer.size == 0:
         return pa.table({col: pa.array([], type=pa.large_string()) for col in names})
     return pacsv.read_csv(
         pa.BufferReader(buffer),
-        read_options=pacsv.ReadOptions(column_names=names, use_threads=True),
+        read_options=pacsv.ReadOptions(column_names=names, use_threads=True,
+                                       block_size=block_size),
         parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"',
                                          double_quote=True, escape_char=False,
                                          newlines_in_values=False, ignore_empty_lines=False),

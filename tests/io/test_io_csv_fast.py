@@ -100,6 +100,11 @@ def test_a_quote_left_open_at_the_end_of_the_file_is_a_broken_record():
     assert "never closed (the file ends inside it)" in got.broken["_reason"].iloc[0]
 
 
+def test_a_record_longer_than_arrows_default_block_is_read_fast():
+    data = _plain(3) + b"t9,a1,2021-03-01T12:00:00Z,post," + b"word " * 600_000 + b"\n"
+    assert _compare(data + _plain(3)[len(HEADER):])
+
+
 def test_tab_separated_and_gzip_files(tmp_path):
     tsv = _plain(5).replace(b",", b"\t")
     assert _compare(tsv, ".tsv")

@@ -195,3 +195,46 @@ def test_load_gives_the_same_dataset_with_and_without_the_fast_path(tmp_path, mo
     assert fast.report.rejected["actions"]["_row"].tolist() \
         == careful.report.rejected["actions"]["_row"].tolist() != []
     assert np.array_equal(fast.actions["action_id"], careful.actions["action_id"])
+
+
+def _load(folder: Path, fast: bool):
+    """The Dataset, or the message of the DataFormatError, with or without the fast path."""
+    with pytest.MonkeyPatch.context() as patch:
+        if not fast:
+            patch.setattr(_files, "_read_csv_fast", lambda *args: None)
+        try:
+            return netlib.load(folder, now=NOW)
+        except netlib.DataFormatError as err:
+            return str(err)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(st.tuples(st.booleans(), st.integers(0, 10_000),
+                          st.sampled_from(PIECES + [b",", b"\n", b"\n\n"])),
+                min_size=1, max_size=6))
+def test_mutated_folders_load_alike_both_ways(inserts):
+    files = {"accounts.csv": b"account_id,platform,handle,bio\n"
+                             + b"".join(b"a%d,x,user%d,\"bio, %d\"\n" % (i, i, i)
+                                        for i in range(6)),
+             "actions.csv": _plain(20)}
+    for in_actions, pos, piece in inserts:
+        name = "actions.csv" if in_actions else "accounts.csv"
+        data = files[name]
+        pos = pos % (len(data) + 1)
+        files[name] = data[:pos] + piece + data[pos:]
+    with tempfile.TemporaryDirectory(prefix="netlib-csv-") as tmp:
+        folder = Path(tmp)
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+        fast, careful = _load(folder, fast=True), _load(folder, fast=False)
+    if isinstance(fast, str) or isinstance(careful, str):
+        assert fast == careful
+        return
+    for table in ("accounts", "actions"):
+        assert_frame_equal(getattr(fast, table), getattr(careful, table), check_exact=True)
+        assert_frame_equal(fast.report.rejected[table], careful.report.rejected[table],
+                           check_exact=True)
+    assert fast.report.files == careful.report.files
+    assert fast.report.issues == careful.report.issues
+    assert fast.report.notes == careful.report.notes

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from netlib.errors import DataFormatError
 from netlib.loadreport import LoadReport
@@ -47,7 +49,7 @@ from netlib.schema import (
     URLS,
     TableSpec,
 )
-from netlib.times import FUTURE_MARGIN, MIN_TIME, parse_timestamps
+from netlib.times import FUTURE_MARGIN, MIN_TIME, parse_timestamps, written_offsets
 
 __all__ = ["Dataset", "validate_tables", "normalize_handle", "split_list", "add_unparsed"]
 
@@ -162,6 +164,9 @@ def _as_text(series: pd.Series, compact: bool = False) -> pd.Series:
     Python objects with ``None`` for missing, or (``compact``) pandas' Arrow-backed ``str``
     dtype with NaN for missing, which takes far less memory.
     """
+    if series.dtype == object and bool(series.isna().all()):  # e.g. a column not given
+        return pd.Series(np.nan if compact else None, index=series.index,
+                         dtype="str" if compact else object)
     out = series.astype("string")
     blank = out.isna() | (out.str.strip() == "").fillna(True).astype(bool)
     if compact:
@@ -464,8 +469,12 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
     original_ts = frame[TIMESTAMP]
     ts = parse_timestamps(original_ts)
     _note_offsets(original_ts, file, report)
-    far = ts.isna() & original_ts.astype("string").str.match(
-        r"\s*\+?(?:\d{5,}|22[6-9]\d|2[3-9]\d\d|[3-9]\d{3})-\d").fillna(False).astype(bool)
+    far = ts.isna().to_numpy(copy=True)
+    if far.any():  # only a value that is not a time can be one too far in the future
+        far[far] = original_ts[far].astype("string").str.match(
+            r"\s*\+?(?:\d{5,}|22[6-9]\d|2[3-9]\d\d|[3-9]\d{3})-\d").fillna(False) \
+            .astype(bool).to_numpy()
+    far = pd.Series(far, index=ts.index)
     rej.reject(far, "timestamp is in the future (after 2261, beyond what netlib can hold)",
                TIMESTAMP, original_ts)
     rej.reject(ts.isna(), "timestamp is not a date (expected ISO 8601, e.g. "
@@ -478,18 +487,24 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
     rej.reject(~kind.isin(KINDS), f"unknown kind (expected one of {'|'.join(KINDS)})", KIND,
                frame[KIND])
     frame[KIND] = kind.astype("category") if compact else kind.astype(object)
-    acc = frame[ACCOUNT_ID].astype("string").str.strip()
-    acc = acc.astype("str") if compact else acc.astype(object)
+    acc_text = frame[ACCOUNT_ID].astype("string").str.strip()
+    acc = acc_text.astype("str") if compact else acc_text.astype(object)
     frame[ACCOUNT_ID] = acc
-    rej.reject(~acc.isin(known), "account_id not in accounts", ACCOUNT_ID, acc)
+    where = pc.index_in(_arrow_text(acc_text), value_set=_arrow_text(known))  # null: unknown
+    rej.reject(pd.Series(~where.is_valid().to_numpy(zero_copy_only=False), index=frame.index),
+               "account_id not in accounts", ACCOUNT_ID, acc)
     # last, so that the first occurrence that passed every other check is the one kept
-    dup = ids.where(rej.keep).duplicated(keep="first") & rej.keep
+    dup = _repeated(ids, rej.keep)
     rej.reject(dup, "duplicate action_id (first occurrence kept)", ACTION_ID, ids)
     for col in ACTIONS.optional:
         if col not in frame.columns:
             frame[col] = pd.NA
     given = frame[PLATFORM].astype("string").str.strip().str.lower()
-    platform = given.fillna(acc.map(platform_of).astype("string"))
+    if not platform_of.index.equals(known):
+        where = pc.index_in(_arrow_text(acc_text), value_set=_arrow_text(platform_of.index))
+    of_account = pc.take(_arrow_text(platform_of), where)  # each account's platform
+    platform = given.fillna(pd.Series(pd.arrays.ArrowStringArray(of_account),
+                                      index=frame.index).astype("string"))
     frame[PLATFORM] = platform.astype("category") if compact else platform.astype(object)
     obj = frame[OBJECT_ID].astype("string").str.strip()
     blank = obj.isna() | (obj == "").fillna(True).astype(bool)
@@ -505,7 +520,61 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
     ordered = list(ACTIONS.columns)
     extra = [c for c in kept.columns if c not in ordered]
     kept = kept[ordered + extra]
-    return kept.sort_values([TIMESTAMP, ACTION_ID], kind="stable")
+    return kept.take(_time_order(kept))
+
+
+def _arrow_text(values: pd.Series | pd.Index) -> pa.ChunkedArray:
+    """Text values (strings, missing ones null) as Arrow large strings."""
+    values = pd.Series(values, copy=False)
+    arrow = None
+    if values.dtype == object:
+        try:
+            arrow = pa.array(values.to_numpy(), type=pa.large_string(), from_pandas=True)
+        except (pa.ArrowException, TypeError):
+            arrow = None  # not all strings: let pandas turn them into strings
+    if arrow is None:
+        arrow = pa.array(values.astype("string").array, type=pa.large_string())
+    return arrow if isinstance(arrow, pa.ChunkedArray) else pa.chunked_array([arrow])
+
+
+def _repeated(ids: pd.Series, keep: pd.Series) -> pd.Series:
+    """Among the ``keep`` rows, those whose id an earlier ``keep`` row already has."""
+    codes = pc.fill_null(pc.dictionary_encode(
+        _arrow_text(ids[keep.to_numpy()]).combine_chunks()).indices, -1).to_numpy()
+    out = pd.Series(False, index=ids.index)
+    out[keep.to_numpy()] = pd.Series(codes).duplicated(keep="first").to_numpy()
+    return out
+
+
+def _repeated_pairs(source: pd.Series, target: pd.Series) -> pd.Series:
+    """Rows whose (source, target) an earlier row already has.
+
+    Pairs are compared as ``source + NUL + target`` (a row with a missing side matches
+    only another such row). When no id holds a NUL that is the same as comparing both
+    sides, which is done on Arrow dictionary codes instead of joined strings.
+    """
+    sides = [_arrow_text(source), _arrow_text(target)]
+    if any(pc.any(pc.match_substring(side, "\x00")).as_py() for side in sides):
+        pair = source.astype("str") + "\x00" + target.astype("str")
+        return pair.duplicated(keep="first")
+    codes = [pc.fill_null(pc.dictionary_encode(side.combine_chunks()).indices, -1)
+             .to_numpy().astype(np.int64) for side in sides]
+    missing = (codes[0] < 0) | (codes[1] < 0)
+    key = np.where(missing, -1, codes[0] * (int(codes[1].max(initial=0)) + 1) + codes[1])
+    return pd.Series(pd.Series(key).duplicated(keep="first").to_numpy(), index=source.index)
+
+
+def _time_order(actions: pd.DataFrame) -> np.ndarray:
+    """Positions that sort actions by time, then action id (unique, so the order is total).
+
+    The same order as ``sort_values([TIMESTAMP, ACTION_ID])``: Arrow compares the ids'
+    UTF-8 bytes, which order as Python compares the strings (by code point).
+    """
+    if len(actions) < 2:
+        return np.arange(len(actions))
+    table = pa.table({"t": pa.array(actions[TIMESTAMP].array),
+                      "id": pa.array(actions[ACTION_ID].array, type=pa.large_string())})
+    return pc.sort_indices(table, sort_keys=[("t", "ascending"), ("id", "ascending")]).to_numpy()
 
 
 def _note_removals(accounts: pd.DataFrame, file: str, report: LoadReport) -> None:
@@ -532,16 +601,10 @@ def _note_removals(accounts: pd.DataFrame, file: str, report: LoadReport) -> Non
 
 def _note_offsets(values: pd.Series, file: str, report: LoadReport) -> None:
     """Say when timestamps mix UTC offsets (or mix zoned and zone-less values)."""
-    if pd.api.types.is_datetime64_any_dtype(values) or pd.api.types.is_numeric_dtype(values):
+    written = written_offsets(values)
+    if written is None:
         return
-    text = values.astype("string").str.strip()
-    looks_iso = text.str.contains(r"\d{4}-\d{2}-\d{2}", regex=True).fillna(False).astype(bool)
-    if not looks_iso.any():
-        return
-    offset = text[looks_iso].str.extract(r"(Z|[+-]\d{2}:?\d{2})$", expand=False)
-    offset = offset.str.replace(":", "", regex=False).replace({"Z": "+0000"})
-    zones = offset.dropna().unique()
-    naive = int(offset.isna().sum())
+    zones, naive = written
     if len(zones) + (naive > 0) > 1:
         shown = ", ".join(sorted(map(str, zones))[:5]) + ("..." if len(zones) > 5 else "")
         report.notes.append(
@@ -561,7 +624,9 @@ def _break_object_cycles(actions: pd.DataFrame, file: str, report: LoadReport,
     # chain that ends has ended, so pointer doubling (O(n log n), vectorised) leaves only
     # the actions whose chain runs into a cycle, each pointing at a node on that cycle;
     # walking those few cycles once gives exactly the actions on them.
-    target = pd.Index(actions[ACTION_ID]).get_indexer(actions[OBJECT_ID].where(has))
+    target = pc.fill_null(pc.index_in(_arrow_text(actions[OBJECT_ID].where(has)),
+                                      value_set=_arrow_text(actions[ACTION_ID])),
+                          -1).to_numpy().astype(np.intp)  # action ids are unique here
     if not (target >= 0).any():
         return
     reach = target.copy()
@@ -569,6 +634,8 @@ def _break_object_cycles(actions: pd.DataFrame, file: str, report: LoadReport,
     while steps < len(reach) + 1:
         reach = np.where(reach >= 0, reach[np.maximum(reach, 0)], -1)
         steps *= 2
+        if not (reach >= 0).any():  # every chain has ended: there is no cycle
+            return
     on_cycle = np.zeros(len(target), dtype=bool)
     for start in np.unique(reach[reach >= 0]):
         node = start
@@ -592,9 +659,11 @@ def _break_object_cycles(actions: pd.DataFrame, file: str, report: LoadReport,
 def _validate_follows(frame: pd.DataFrame, file: str, report: LoadReport,
                       rows: pd.Series, row_files: pd.Series | None = None) -> pd.DataFrame:
     rej = _Rejector(frame, "follows", file, report, rows, row_files)
+    stripped = {}
     for col in FOLLOWS.required:
         rej.reject(_missing(frame, col), f"missing required value in {col}", col)
-        frame[col] = frame[col].astype("string").str.strip().astype(object)
-    pair = frame[SOURCE_ID].astype(str) + "\x00" + frame[TARGET_ID].astype(str)
-    rej.reject(pair.duplicated(keep="first"), "duplicate follow edge", None)
+        stripped[col] = frame[col].astype("string").str.strip()
+        frame[col] = stripped[col].astype(object)
+    rej.reject(_repeated_pairs(stripped[SOURCE_ID], stripped[TARGET_ID]),
+               "duplicate follow edge", None)
     return rej.finish()

@@ -6,16 +6,15 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-__all__ = ["parse_timestamps", "MIN_TIME", "FUTURE_MARGIN"]
+__all__ = ["parse_timestamps", "written_offsets", "MIN_TIME", "FUTURE_MARGIN"]
 
 #: Actions before this instant are rejected as implausible (no platform we model predates it).
 MIN_TIME = pd.Timestamp("2006-01-01", tz="UTC")
 #: Actions later than load time plus this margin are rejected as "in the future".
 FUTURE_MARGIN = pd.Timedelta(days=1)
-
-
-
 
 #: "GMT+0300", "UTC-3", "GMT +03:00" written by a person: the sign means east of UTC (the
 #: POSIX ``Etc/GMT+3`` inversion applies to zone *names*, never to a written offset).
@@ -43,6 +42,55 @@ def parse_timestamps(values: pd.Series) -> pd.Series:
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
     if values.empty:
         return out
+    text = values.astype("string")
+    plain = _plain_iso(text)
+    if plain.any():
+        # Exactly what the general path below does with these values (none is a number,
+        # none has a named offset or a long fraction), minus the work to find that out.
+        try:
+            parsed = _as_ns(pd.to_datetime(text[plain], utc=True, errors="coerce",
+                                           format="ISO8601"))
+        except Exception:  # noqa: BLE001 - pandas raises odd types on odd input
+            parsed = pd.Series(pd.NaT, index=text.index[plain], dtype="datetime64[ns, UTC]")
+        done = parsed.notna().to_numpy()
+        out.iloc[np.flatnonzero(plain)[done]] = parsed.array[done]
+        plain[plain] = done  # the ones ISO parsing refused take the general path
+        if plain.all():
+            return out
+        rest = ~plain
+        out.iloc[np.flatnonzero(rest)] = _parse_text(text[rest]).array
+        return out
+    return _parse_text(text)
+
+
+def _plain_iso(text: pd.Series) -> np.ndarray:
+    """Which strings are plain ISO 8601 (``2021-03-01T12:00:00.5+03:00``, nothing around).
+
+    Those are ASCII, need no stripping, are not numbers and have no named offset or
+    over-long fraction, so ISO parsing alone decides them.
+    """
+    if not len(text):
+        return np.zeros(0, dtype=bool)
+    found = pc.match_substring_regex(_arrow(text), _PLAIN_ISO_RE)
+    return pc.fill_null(found, False).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _arrow(text: pd.Series) -> pa.ChunkedArray:
+    """The Arrow strings behind a ``string`` Series (no copy)."""
+    arrow = pa.array(text.array)
+    return arrow if isinstance(arrow, pa.ChunkedArray) else pa.chunked_array([arrow])
+
+
+#: A plain ISO 8601 time (see :func:`_plain_iso`); RE2 syntax, ASCII digits only.
+_PLAIN_ISO_RE = (r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?"
+                 r"(?:Z|[+-]\d{2}:?\d{2})?$")
+#: The fraction and offset after the 19 characters of date and time in a plain value.
+_PLAIN_TAIL_RE = r"^(?:\.\d{1,9})?(?P<zone>Z|[+-]\d{2}:?\d{2})?$"
+
+
+def _parse_text(values: pd.Series) -> pd.Series:
+    """The general path of :func:`parse_timestamps` for values held as text."""
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
     text = values.astype("string").str.strip()
     text = text.mask(text == "", pd.NA)
     numeric = pd.to_numeric(text, errors="coerce")
@@ -105,3 +153,45 @@ def _parse_mixed(text: pd.Series) -> pd.Series:
         pass
     return pd.Series([_one_timestamp(v) for v in text], index=text.index,
                      dtype="datetime64[ns, UTC]")
+
+
+def written_offsets(values: pd.Series) -> tuple[set[str], int] | None:
+    """The UTC offsets written in values that look like ISO dates, and how many have none.
+
+    Offsets are normalised to ``+HHMM`` (``Z`` is ``+0000``); a value looks like an ISO
+    date when it holds ``dddd-dd-dd``. Returns None when no value does (or the values are
+    already times or numbers).
+
+    Examples
+    --------
+    >>> zones, naive = written_offsets(pd.Series(["2021-03-01T12:00:00Z", "1614600000",
+    ...                                          "2021-03-01 13:00:00+01:00", "2021-03-01"]))
+    >>> sorted(zones), naive
+    (['+0000', '+0100'], 1)
+    """
+    if pd.api.types.is_datetime64_any_dtype(values) or pd.api.types.is_numeric_dtype(values):
+        return None
+    text = values.astype("string")
+    plain = _plain_iso(text)
+    zones: set[str] = set()
+    naive = 0
+    if plain.any():
+        tails = pc.utf8_slice_codeunits(_arrow(text[plain]), 19)
+        zone = pc.struct_field(pc.extract_regex(tails, _PLAIN_TAIL_RE), [0])
+        counts = pc.value_counts(zone).to_pylist()
+        for item in counts:
+            written = item["values"]
+            if written == "":
+                naive += item["counts"]
+            else:
+                zones.add("+0000" if written == "Z" else written.replace(":", ""))
+    rest = text[~plain].str.strip()
+    looks_iso = rest.str.contains(r"\d{4}-\d{2}-\d{2}", regex=True).fillna(False).astype(bool)
+    if not plain.any() and not looks_iso.any():
+        return None
+    if looks_iso.any():
+        offset = rest[looks_iso].str.extract(r"(Z|[+-]\d{2}:?\d{2})$", expand=False)
+        offset = offset.str.replace(":", "", regex=False).replace({"Z": "+0000"})
+        zones.update(map(str, offset.dropna().unique()))
+        naive += int(offset.isna().sum())
+    return zones, naive

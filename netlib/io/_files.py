@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from netlib.errors import DataFormatError
 from netlib.loadreport import LoadReport
@@ -182,13 +184,15 @@ def read_rows(path: Path, report: LoadReport, *, display: str | None = None,
     if path.stat().st_size == 0:
         raise DataFormatError(f"{name}: file is empty (expected a header row)")
     delimiter = "\t" if path.name.endswith((".tsv", ".tsv.gz")) else ","
-    with _errors_named(name):
-        try:
-            got = _read_csv(path, name, delimiter, errors="strict")
-        except UnicodeDecodeError:
-            got = _read_csv(path, name, delimiter, errors="replace")
-            report.warn(name, "file contains bytes that are not UTF-8; they were replaced "
-                        "with U+FFFD (re-save the file as UTF-8 to keep them)")
+    got = _read_csv_fast(path, name, delimiter)
+    if got is None:
+        with _errors_named(name):
+            try:
+                got = _read_csv(path, name, delimiter, errors="strict")
+            except UnicodeDecodeError:
+                got = _read_csv(path, name, delimiter, errors="replace")
+                report.warn(name, "file contains bytes that are not UTF-8; they were "
+                            "replaced with U+FFFD (re-save the file as UTF-8 to keep them)")
     if got.frame.empty and got.broken.empty:
         report.warn(name, "file has a header but no rows")
     return got
@@ -299,6 +303,206 @@ def _read_csv(path: Path, name: str, delimiter: str, errors: str) -> TableRead:
     return next(_parse_csv(path, name, delimiter, errors, None))
 
 
+#: A field that Python's ``csv`` module and Arrow's CSV reader split alike: unquoted
+#: without quotes, line breaks or NUL, or quoted with doubled quotes inside and no line
+#: break (``{d}`` is the delimiter, as a regular expression).
+_PLAIN_FIELD = r'(?:[^"{d}\r\n\x00]*|"(?:[^"\r\n\x00]|"")*")'
+#: Arrow's regular expressions take at most this many repetitions.
+_MAX_PLAIN_WIDTH = 1000
+
+
+def _read_csv_fast(path: Path, name: str, delimiter: str) -> TableRead | None:
+    """:func:`_read_csv` with Arrow's CSV reader, or None when the file needs the careful path.
+
+    Each line is first classified over the raw bytes: a *plain* line is one record of the
+    header's width whose fields are all plain (see ``_PLAIN_FIELD``), so the ``csv``
+    module would read it as exactly that record. Plain lines are parsed by Arrow; runs of
+    other lines (blank lines, quoted line breaks, stray quotes, wrong field counts) go
+    through the careful path's own record logic, from their first line until a record ends
+    before a plain line. The result is the careful path's, row numbers and broken records
+    included. Files this does not cover at all -- UTF-16/32, bytes that are not UTF-8,
+    line breaks other than the header's (a lone CR, a lone LF in a CRLF file), blank
+    lines before the header, a header that is not one plain line -- return None.
+    """
+    try:
+        data = gzip.decompress(path.read_bytes()) if path.name.endswith(".gz") \
+            else path.read_bytes()
+    except (OSError, EOFError, zlib.error):
+        return None
+    if any(data.startswith(bom) for bom, _ in _BOMS):
+        return None
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    first = data.find(b"\n")
+    if first < 0:
+        return None
+    crlf = data[first - 1:first] == b"\r"
+    if crlf:
+        pairs = data.count(b"\r\n")
+        if data.count(b"\r") != pairs or data.count(b"\n") != pairs:
+            return None
+    elif b"\r" in data:
+        return None
+    d = r"\t" if delimiter == "\t" else re.escape(delimiter)
+    field = _PLAIN_FIELD.format(d=d)
+    try:
+        head = data[:first + 1].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if not head.strip() or not re.fullmatch(f"{field}(?:{d}{field})*\r?\n", head):
+        return None
+    try:
+        header = _header(next(csv.reader([head.rstrip("\r\n")], delimiter=delimiter)), name)
+    except DataFormatError:
+        return None  # the careful path says so
+    width = len(header)
+    if width > _MAX_PLAIN_WIDTH or first + 1 == len(data):
+        return None
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    starts = np.flatnonzero(buffer == 10) + 1  # the line after each LF (line 0: the header)
+    if starts[-1] != len(data):
+        starts = np.append(starts, len(data))
+    offsets = np.concatenate([[0], starts]).astype(np.int64)
+    lines = pa.Array.from_buffers(pa.large_binary(), len(offsets) - 1,
+                                  [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+    pattern = f"^{field}" + (f"(?:{d}{field}){{{width - 1}}}" if width > 1 else "") + \
+        r"(?:\r?\n)?$"
+    blank = np.diff(offsets) == (2 if crlf else 1)  # nothing but the line break
+    for quick in (True, False):
+        if quick and codecs.BOM_UTF8 in data:
+            continue
+        plain = _plain_lines(lines, buffer, offsets, pattern, quick) & ~blank
+        plain[0] = False  # the header
+        try:
+            return _read_plain_and_rest(data, offsets, plain, header, delimiter, crlf)
+        except pa.ArrowInvalid:
+            if not quick:  # a plain line Arrow cannot read (bytes that are not UTF-8)
+                return None
+        except (csv.Error, UnicodeDecodeError, pa.ArrowException):
+            return None
+    return None
+
+
+def _plain_lines(lines: pa.Array, buffer: np.ndarray, offsets: np.ndarray, pattern: str,
+                 quick: bool) -> np.ndarray:
+    """Which lines are plain: all of them checked with ``pattern``, or (``quick``) only
+    those holding a quote or a NUL, the others taken as plain when Arrow, reading them,
+    finds each has the header's number of fields (it raises ArrowInvalid otherwise).
+
+    A blank line may be matched: the caller rules those out.
+    """
+    if not quick:
+        plain = pc.match_substring_regex(lines, pattern).to_numpy(zero_copy_only=False)
+        # Arrow drops a BOM that starts its input; the csv module keeps one inside a file
+        return plain & ~pc.starts_with(lines, pattern=codecs.BOM_UTF8).to_numpy(
+            zero_copy_only=False)
+    odd = np.flatnonzero((buffer == 34) | (buffer == 0))  # a quote or a NUL
+    suspects = np.unique(np.searchsorted(offsets, odd, side="right") - 1)
+    plain = np.ones(len(offsets) - 1, dtype=bool)
+    if len(suspects):
+        plain[suspects] = pc.match_substring_regex(
+            lines.take(pa.array(suspects)), pattern).to_numpy(zero_copy_only=False)
+    return plain
+
+
+def _read_plain_and_rest(data: bytes, offsets: np.ndarray, plain: np.ndarray,
+                         header: list[str], delimiter: str, crlf: bool) -> TableRead | None:
+    """Plain lines through Arrow, the runs of other lines through the careful path's logic.
+
+    Row numbers are line indexes: the header is line 0 of the file (nothing precedes it).
+    """
+    by_arrow = plain.copy()
+    extra: list[list[str]] = []
+    extra_rows: list[int] = []
+    broken: list[dict] = []
+    position = 1  # lines before this one have been read
+    for line in np.flatnonzero(~plain[1:]) + 1:
+        if line < position:
+            continue
+        position = _read_run(data, offsets, plain, int(line), len(header), delimiter, crlf,
+                             (extra, extra_rows, broken))
+        by_arrow[line:position] = False
+    rows = np.flatnonzero(by_arrow)
+    names = [f"f{i}" for i in range(len(header))]
+    longest = int(np.diff(offsets).max())  # Arrow reads no row longer than its blocks
+    table = _arrow_read(_plain_bytes(data, offsets, by_arrow), names, delimiter,
+                        min(max(1 << 20, 2 * longest), (1 << 31) - 1))
+    if table.num_rows != len(rows):
+        return None
+    if extra:
+        table = pa.concat_tables([table, pa.table(
+            {col: pa.array(values, type=pa.large_string())
+             for col, values in zip(names, zip(*extra, strict=True), strict=True)})])
+        rows = np.concatenate([rows, np.asarray(extra_rows, dtype=np.int64)])
+        order = np.argsort(rows, kind="stable")
+        table, rows = table.take(order), rows[order]
+    frame = pd.DataFrame({col: pd.Series(pd.arrays.ArrowStringArray(table.column(i)),
+                                         dtype="str")
+                          for i, col in enumerate(header)}, columns=header)
+    return TableRead(frame, rows.astype(np.int64), _broken_frame(broken))
+
+
+def _read_run(data: bytes, offsets: np.ndarray, plain: np.ndarray, first: int, width: int,
+              delimiter: str, crlf: bool, sink: tuple[list, list, list]) -> int:
+    """Read records from line ``first`` on as the careful path does, until one ends before
+    a plain line (or the file ends); returns the index of the first line not read."""
+    good, rows, broken = sink
+    n_lines = len(offsets) - 1
+
+    def text() -> Iterator[str]:
+        for i in range(first, n_lines):
+            yield data[offsets[i]:offsets[i + 1]].decode("utf-8")
+
+    lines = _Lines(text(), delimiter)
+    lines.inner, lines.width, lines.count = ({"\r", "\n"} if crlf else {"\r"}), width, first
+    end, last = first, None
+    for record, start, end, taken in _records(csv.reader(lines, delimiter=delimiter), lines,
+                                              first):
+        if record:
+            last = (start, taken)
+            fault = _fault(record, taken, width, delimiter, start, end, 1)
+            if fault is None:
+                good.append(record)
+                rows.append(start - 1)
+            else:
+                broken.append(fault)
+        if end >= n_lines or plain[end]:
+            break
+    if end >= n_lines and last is not None and rows and rows[-1] == last[0] - 1 \
+            and _open_quote(last[1]):
+        broken.append(_unclosed(rows.pop(), last[1], last[0]))
+        good.pop()
+    return end
+
+
+def _plain_bytes(data: bytes, offsets: np.ndarray, keep: np.ndarray) -> pa.Buffer:
+    """The bytes of the lines ``keep`` marks, in order (no copy when they are one run)."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], keep.astype(np.int8), [0]])))
+    spans = [(int(offsets[a]), int(offsets[b])) for a, b in zip(edges[0::2], edges[1::2],
+                                                                 strict=True)]
+    whole = pa.py_buffer(data)
+    if len(spans) == 1:
+        return whole.slice(spans[0][0], spans[0][1] - spans[0][0])
+    return pa.py_buffer(b"".join(memoryview(data)[a:b] for a, b in spans))
+
+
+def _arrow_read(buffer: pa.Buffer, names: list[str], delimiter: str,
+                block_size: int) -> pa.Table:
+    """Plain lines parsed by Arrow: every cell a string exactly as written."""
+    if buffer.size == 0:
+        return pa.table({col: pa.array([], type=pa.large_string()) for col in names})
+    return pacsv.read_csv(
+        pa.BufferReader(buffer),
+        read_options=pacsv.ReadOptions(column_names=names, use_threads=True,
+                                       block_size=block_size),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"',
+                                         double_quote=True, escape_char=False,
+                                         newlines_in_values=False, ignore_empty_lines=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.large_string()), strings_can_be_null=False,
+            quoted_strings_can_be_null=False, check_utf8=True))
+
+
 def _parse_csv(path: Path, name: str, delimiter: str, errors: str,
                chunksize: int | None) -> Iterator[TableRead]:
     """Parse a CSV with the csv module, record by record, checking each record's shape.
@@ -317,35 +521,22 @@ def _parse_csv(path: Path, name: str, delimiter: str, errors: str,
             good: list[list[str]] = []
             rows: list[int] = []
             broken: list[dict] = []
-            end = 0  # physical line where the previous record ended
             last_taken: list[str] = []
             last_start = 0
-            for record in reader:
-                start, end = end + 1, lines.count
-                taken, lines.taken = lines.taken, []
+            for record, start, end, taken in _records(reader, lines, 0):
                 if not record:  # a blank line
                     continue
                 last_taken, last_start = taken, start
-                if lines.merged:
-                    record = [_restore(v) for v in record]
                 if header is None:
-                    header = [_restore(c).strip().lstrip("\ufeff").strip() or f"Unnamed: {i}"
-                              for i, c in enumerate(record)]
-                    _check_columns(header, name)
+                    header = _header(record, name)
                     header_line, width = start, len(header)
                     continue
-                if end == start and len(record) == width:  # the common case, checked fast
-                    good.append(record)
-                    rows.append(start - header_line)
-                else:
-                    reason = _broken_reason(record, taken, width, delimiter, start, end)
-                    if reason is not None:
-                        raw = _restore("".join(taken)).rstrip("\r\n")
-                        broken.append({"_row": start - header_line, "_reason": reason,
-                                       "_raw": raw})
-                        continue
-                    good.append(record)
-                    rows.append(start - header_line)
+                fault = _fault(record, taken, width, delimiter, start, end, header_line)
+                if fault is not None:
+                    broken.append(fault)
+                    continue
+                good.append(record)
+                rows.append(start - header_line)
                 if chunksize is not None and len(good) > chunksize:
                     # the last record is held back: only at the end is it known whether
                     # the file ends inside its quote
@@ -355,11 +546,8 @@ def _parse_csv(path: Path, name: str, delimiter: str, errors: str,
                         gc.enable()
                     yield chunk
                     gc.disable()
-            if good and rows[-1] == last_start - header_line and last_taken \
-                    and "".join(last_taken).count('"') % 2:  # the file ends inside a quote
-                broken.append({"_row": rows.pop(), "_raw": _restore("".join(last_taken)),
-                               "_reason": f"a quote opened on line {last_start:,} is never "
-                                          "closed (the file ends inside it); record not used"})
+            if good and rows[-1] == last_start - header_line and _open_quote(last_taken):
+                broken.append(_unclosed(rows.pop(), last_taken, last_start))
                 good.pop()
         if header is None:
             raise DataFormatError(f"{name}: file is empty (expected a header row)")
@@ -369,6 +557,53 @@ def _parse_csv(path: Path, name: str, delimiter: str, errors: str,
         if collecting:
             gc.enable()
     yield chunk
+
+
+def _records(reader, lines: _Lines, end: int) -> Iterator[tuple[list[str], int, int, list[str]]]:
+    """Each record ``csv`` reads (blank lines too, as ``[]``) with where it is.
+
+    Yields ``(record, start, end, taken)``: the physical lines the record starts and ends
+    on (``end`` is where the previous record ended, to begin with) and the logical lines
+    it was read from.
+    """
+    for record in reader:
+        start, end = end + 1, lines.count
+        taken, lines.taken = lines.taken, []
+        if record and lines.merged:
+            record = [_restore(v) for v in record]
+        yield record, start, end, taken
+
+
+def _header(record: list[str], name: str) -> list[str]:
+    """Column names from the header record (stripped, a BOM dropped, blanks named)."""
+    header = [_restore(c).strip().lstrip("\ufeff").strip() or f"Unnamed: {i}"
+              for i, c in enumerate(record)]
+    _check_columns(header, name)
+    return header
+
+
+def _fault(record: list[str], taken: list[str], width: int, delimiter: str, start: int,
+           end: int, header_line: int) -> dict | None:
+    """The broken-record entry (``_row, _reason, _raw``) for a record, or None if it is a row."""
+    if end == start and len(record) == width:  # the common case, checked fast
+        return None
+    reason = _broken_reason(record, taken, width, delimiter, start, end)
+    if reason is None:
+        return None
+    return {"_row": start - header_line, "_reason": reason,
+            "_raw": _restore("".join(taken)).rstrip("\r\n")}
+
+
+def _open_quote(taken: list[str]) -> bool:
+    """Whether a record's lines hold an odd number of quotes (one is still open)."""
+    return bool(taken) and "".join(taken).count('"') % 2 == 1
+
+
+def _unclosed(row: int, taken: list[str], start: int) -> dict:
+    """The broken-record entry for the file's last record when the file ends in its quote."""
+    return {"_row": row, "_raw": _restore("".join(taken)),
+            "_reason": f"a quote opened on line {start:,} is never closed (the file ends "
+                       "inside it); record not used"}
 
 
 def _table(header: list[str], good: list[list[str]], rows: list[int],

@@ -1,0 +1,100 @@
+"""Validation checks done on Arrow codes (duplicate ids and follow edges, unknown accounts,
+each action's platform, object_id cycles, time order) against oracles written here with
+plain Python sets and sorts."""
+
+from __future__ import annotations
+
+import random
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from netlib.dataset import Dataset
+
+NOW = pd.Timestamp("2026-01-01", tz="UTC")
+IDS = ["a1", "a2", "a3", "", " ", "a\x00b", "a", "b\x00a1", "é", "e\u0301"]
+
+
+def _accounts() -> pd.DataFrame:
+    return pd.DataFrame({"account_id": ["a1", "a2", "é"], "platform": ["X", "telegram", "x"],
+                         "handle": ["alice", "bob", "eve"]})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(IDS), st.sampled_from(IDS)), max_size=25))
+def test_duplicate_follow_edges_are_the_repeated_joined_pairs(edges):
+    follows = pd.DataFrame(edges, columns=["source_id", "target_id"], dtype=object)
+    actions = pd.DataFrame({"action_id": ["t1"], "account_id": ["a1"],
+                            "timestamp": ["2021-03-01T12:00:00Z"], "kind": ["post"]})
+    data = Dataset.from_frames(_accounts(), actions, follows, now=NOW)
+    seen, expected = set(), []
+    for source, target in edges:
+        source, target = source.strip(), target.strip()
+        key = f"{source}\x00{target}"  # the pair as the loader has always compared it
+        if source and target and key not in seen:
+            expected.append((source, target))
+        seen.add(key)
+    assert list(data.follows.itertuples(index=False, name=None)) == expected
+    duplicates = data.report.rejected["follows"]
+    assert (duplicates["_reason"] == "duplicate follow edge").sum() == sum(
+        1 for s, t in edges if s.strip() and t.strip()) - len(expected)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(["t1", "t2", " t1", "t3", "t\x00"]),
+                          st.sampled_from(["a1", "a2", "é", "zz", " a1 "]),
+                          st.sampled_from([None, "", "X", " Telegram "]),
+                          st.integers(0, 3)), max_size=20))
+def test_kept_actions_known_accounts_platforms_and_order(rows):
+    actions = pd.DataFrame(
+        [(a, acc, f"2021-03-01T12:00:0{t}Z", "post", plat) for a, acc, plat, t in rows],
+        columns=["action_id", "account_id", "timestamp", "kind", "platform"], dtype=object)
+    data = Dataset.from_frames(_accounts(), actions, now=NOW)
+    platform_of = {"a1": "x", "a2": "telegram", "é": "x"}
+    kept, seen = [], set()
+    for a, acc, plat, t in rows:
+        a, acc = a.strip(), acc.strip()
+        if acc not in platform_of or a in seen:
+            continue
+        seen.add(a)
+        # a missing platform is the account's; an empty one stays empty (as it always has)
+        kept.append((pd.Timestamp(f"2021-03-01T12:00:0{t}Z"), a, acc,
+                     platform_of[acc] if plat is None else plat.strip().lower()))
+    kept.sort(key=lambda k: (k[0], k[1]))
+    got = data.actions[["timestamp", "action_id", "account_id", "platform"]]
+    assert list(got.itertuples(index=False, name=None)) == kept
+
+
+def test_object_id_cycles_are_blanked_and_chains_are_kept():
+    rng = random.Random(5)
+    n = 400
+    links = {f"t{i}": f"t{rng.randrange(n)}" if rng.random() < 0.7 else None for i in range(n)}
+    links.update({"t0": "t1", "t1": "t2", "t2": "t0"})  # one planted cycle at least
+    actions = pd.DataFrame({"action_id": list(links), "account_id": "a1",
+                            "timestamp": "2021-03-01T12:00:00Z", "kind": "repost",
+                            "object_id": list(links.values())})
+    data = Dataset.from_frames(_accounts(), actions, now=NOW)
+    on_cycle = set()
+    for start in links:  # walk each chain; a node met twice on one walk starts a cycle
+        path, node = [], start
+        while node is not None and node not in path:
+            path.append(node)
+            node = links.get(node)
+        if node is not None:
+            on_cycle.update(path[path.index(node):])
+    assert {"t0", "t1", "t2"} <= on_cycle
+    got = dict(zip(data.actions["action_id"], data.actions["object_id"], strict=True))
+    assert got == {a: None if a in on_cycle else o for a, o in links.items()}
+    blanked = [i for i in data.report.warnings if "forms a cycle" in i.reason]
+    assert len(blanked) == len(on_cycle)
+
+
+def test_a_load_without_cycles_or_duplicates_blanks_and_rejects_nothing():
+    actions = pd.DataFrame({"action_id": [f"t{i}" for i in range(50)], "account_id": "a2",
+                            "timestamp": "2021-03-01T12:00:00Z", "kind": "repost",
+                            "object_id": [f"t{i + 1}" for i in range(50)]})
+    data = Dataset.from_frames(_accounts(), actions, now=NOW)
+    assert data.report.ok and not data.report.warnings
+    assert data.actions["object_id"].tolist() == sorted(
+        [f"t{i + 1}" for i in range(50)], key=lambda o: f"t{int(o[1:]) - 1}")

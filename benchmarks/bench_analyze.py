@@ -36,6 +36,7 @@ Usage (on a shared machine, under ``nice`` and one at a time)::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import math
@@ -134,7 +135,15 @@ def child(data_path: Path, out: Path) -> None:
     from netlib.mirrors import detect_mirrors
 
     data = step("load", lambda: netlib.load(data_path))
-    coord = step("coordination", lambda: detect(data))
+    # as netlib.analyze does: the tables are hashed once for every result's fingerprint
+    # (counted in the coordination step, which asks for it first)
+    pinned = contextlib.ExitStack()
+
+    def coordination():
+        pinned.enter_context(data.pinned())
+        return detect(data)
+
+    coord = step("coordination", coordination)
     mirror = step("mirrors", lambda: detect_mirrors(data, coordination=coord))
     hub = step("hubs", lambda: rank_hubs(data, coord, mirrors=mirror))
 
@@ -147,6 +156,7 @@ def child(data_path: Path, out: Path) -> None:
         return pipeline.write_analysis(analysis, out)
 
     step("write", write)
+    pinned.close()
     stop.set()
     print(json.dumps({"child": {
         "steps": steps, "actions": len(data.actions), "accounts": len(data.accounts),

@@ -7,6 +7,8 @@ checked by one mechanism and every rejected row is counted with its reason.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,9 +119,43 @@ class Dataset:
         return sorted(self.accounts[PLATFORM].dropna().unique().tolist())
 
     def fingerprint(self) -> str:
-        """A SHA-256 of the table contents: equal data gives an equal fingerprint."""
+        """A SHA-256 of the table contents: equal data gives an equal fingerprint.
+
+        Inside :meth:`pinned` it is computed once (hashing a million actions takes about a
+        second, and each analysis of a run records it).
+        """
+        pinned = self.__dict__.get("_pinned_fingerprint")
+        if pinned is not None:
+            return pinned
         return frames_fingerprint([self.accounts, self.actions, self.follows],
                                   sort_columns=True)
+
+    @contextmanager
+    def pinned(self) -> Iterator[Dataset]:
+        """A block in which the tables are only read, so the fingerprint is computed once.
+
+        :func:`netlib.analyze` runs its analyses inside one. Changing the tables inside
+        the block would leave the fingerprint describing the tables as they were.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> data = Dataset.from_frames(
+        ...     pd.DataFrame({"account_id": ["a"], "platform": ["x"]}),
+        ...     pd.DataFrame({"action_id": ["1"], "account_id": ["a"],
+        ...                   "timestamp": ["2025-01-01"], "kind": ["post"]}))
+        >>> with data.pinned():
+        ...     data.fingerprint() == data.fingerprint()
+        True
+        """
+        outer = "_pinned_fingerprint" in self.__dict__
+        if not outer:
+            self.__dict__["_pinned_fingerprint"] = self.fingerprint()
+        try:
+            yield self
+        finally:
+            if not outer:
+                self.__dict__.pop("_pinned_fingerprint", None)
 
     @classmethod
     def from_frames(cls, accounts: pd.DataFrame, actions: pd.DataFrame,

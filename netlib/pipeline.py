@@ -29,6 +29,7 @@ import json
 import tomllib
 import warnings
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -254,31 +255,33 @@ def analyze(data: Dataset, coordination: CoordinationConfig | Mapping | None = N
     """
     configs = {name: _config(name, value) for name, value in
                (("coordination", coordination), ("mirrors", mirrors), ("hubs", hubs))}
-    steps = tqdm(total=4 if watchlist is not None else 3, desc="netlib analyze",
-                 disable=not progress, unit="step")
-    steps.set_postfix_str(f"coordination ({len(data.actions):,} actions)")
-    coord = detect(data, configs["coordination"])
-    steps.update()
-    done = (f"{coord.params['n_pairs']:,} co-actions, {coord.params['n_edges_tested']:,} "
-            f"edges, {coord.clusters[CLUSTER_ID].nunique():,} clusters")
-    steps.set_postfix_str(f"mirrors; coordination: {done}")
-    mirror = detect_mirrors(data, configs["mirrors"], coordination=coord)
-    steps.update()
-    done += f"; {len(mirror.links):,} mirror links"
-    steps.set_postfix_str(f"hubs; {done}")
-    hub = rank_hubs(data, coord, configs["hubs"], mirrors=mirror)
-    steps.update()
-    steps.set_postfix_str(done)
-    analysis = Analysis(dataset=data, coordination=coord, mirrors=mirror, hubs=hub,
-                        params={"coordination": coord.params, "mirrors": mirror.params,
-                                "hubs": hub.params})
-    if watchlist is not None:
-        steps.set_postfix_str("triage")
-        analysis.triage = triage_mod.triage(watchlist, analysis)
+    # the analyses only read the tables: hash them once for every result's fingerprint
+    with data.pinned() if isinstance(data, Dataset) else nullcontext():
+        steps = tqdm(total=4 if watchlist is not None else 3, desc="netlib analyze",
+                     disable=not progress, unit="step")
+        steps.set_postfix_str(f"coordination ({len(data.actions):,} actions)")
+        coord = detect(data, configs["coordination"])
         steps.update()
-    steps.close()
-    analysis.provenance = provenance(data, analysis.params)
-    return analysis
+        done = (f"{coord.params['n_pairs']:,} co-actions, {coord.params['n_edges_tested']:,} "
+                f"edges, {coord.clusters[CLUSTER_ID].nunique():,} clusters")
+        steps.set_postfix_str(f"mirrors; coordination: {done}")
+        mirror = detect_mirrors(data, configs["mirrors"], coordination=coord)
+        steps.update()
+        done += f"; {len(mirror.links):,} mirror links"
+        steps.set_postfix_str(f"hubs; {done}")
+        hub = rank_hubs(data, coord, configs["hubs"], mirrors=mirror)
+        steps.update()
+        steps.set_postfix_str(done)
+        analysis = Analysis(dataset=data, coordination=coord, mirrors=mirror, hubs=hub,
+                            params={"coordination": coord.params, "mirrors": mirror.params,
+                                    "hubs": hub.params})
+        if watchlist is not None:
+            steps.set_postfix_str("triage")
+            analysis.triage = triage_mod.triage(watchlist, analysis)
+            steps.update()
+        steps.close()
+        analysis.provenance = provenance(data, analysis.params)
+        return analysis
 
 
 def analyze_path(path: str | Path, out: str | Path, *, format: str | None = None,

@@ -160,3 +160,22 @@ def test_run_json_records_every_config(sample_out):
     assert params["coordination"]["window"] == 60.0
     assert set(params) >= {"coordination", "mirrors", "hubs"}
     assert run["input_files"]["actions"]["rows_read"] > 0
+
+
+def test_analyze_hashes_the_tables_once(sample, monkeypatch):
+    """Each result records the dataset's fingerprint; one run hashes the tables once, and
+    a fingerprint asked for after the run sees the tables as they are then."""
+    import netlib.dataset as dataset_mod
+
+    calls = []
+    real = dataset_mod.frames_fingerprint
+    monkeypatch.setattr(dataset_mod, "frames_fingerprint",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    analysis = netlib.analyze(sample, CoordinationConfig(n_consensus=1))
+    assert len(calls) == 1
+    assert {analysis.coordination.fingerprint, analysis.mirrors.fingerprint,
+            analysis.hubs.fingerprint} == {real([sample.accounts, sample.actions,
+                                                 sample.follows], sort_columns=True)}
+    changed = dataclasses.replace(sample, actions=sample.actions.iloc[1:])
+    assert changed.fingerprint() != sample.fingerprint()
+    assert "_pinned_fingerprint" not in sample.__dict__

@@ -7,6 +7,8 @@ analysis feeds it accounts' behaviour traces, complaint triage feeds it complain
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -25,7 +27,7 @@ from netlib.schema import (
     TRACE,
 )
 
-__all__ = ["co_actions", "account_codes", "positions", "TIMESTAMP_Y"]
+__all__ = ["co_actions", "account_codes", "positions", "PairCodes", "pair_codes", "TIMESTAMP_Y"]
 
 TIMESTAMP_Y = "timestamp_y"
 
@@ -113,3 +115,76 @@ def positions(values: pd.Series | np.ndarray, ids: pd.Series | np.ndarray) -> np
     value_set = pa.array(pd.Series(ids).astype(str)).cast(column.type)
     found = pc.index_in(column, value_set=value_set)
     return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class PairCodes:
+    """The co-action rows' ids as integer codes, computed once per pair table.
+
+    Every step that groups, matches or de-duplicates co-action rows (edges, the split
+    halves, cluster membership, statistics) works on these arrays instead of hashing tens
+    of millions of strings again; the strings stay in the pair table for what users see.
+
+    Attributes
+    ----------
+    ids : numpy.ndarray
+        Distinct account ids (str, object dtype), sorted: code order is id order.
+    first, second : numpy.ndarray
+        ``int32`` code of each row's ``account_id`` / ``account_id_y`` in ``ids``.
+    trace, obj : numpy.ndarray
+        ``int32`` codes of each row's ``trace`` and ``object_id`` (first-seen order).
+    traces, objects : pandas.Index
+        The names behind those codes.
+    author_first, author_second : numpy.ndarray of bool
+        Repost rows where that side's action is the shared post itself (its author).
+    """
+
+    ids: np.ndarray
+    first: np.ndarray
+    second: np.ndarray
+    trace: np.ndarray
+    traces: pd.Index
+    obj: np.ndarray
+    objects: pd.Index
+    author_first: np.ndarray
+    author_second: np.ndarray
+
+    @property
+    def author(self) -> np.ndarray:
+        """Repost rows where either side is the original post (see ``author_pairs``)."""
+        return self.author_first | self.author_second
+
+
+def pair_codes(pairs: pd.DataFrame) -> PairCodes:
+    """Integer codes of a co-action table's accounts, traces and objects.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"trace": ["repost", "link"], "object_id": ["post:1", "u"],
+    ...                       "account_id": ["b", "a"], "account_id_y": ["c", "b"],
+    ...                       "content_id": ["1", "7"], "content_id_y": ["2", "8"]})
+    >>> codes = pair_codes(pairs)
+    >>> codes.ids.tolist(), codes.first.tolist(), codes.second.tolist()
+    (['a', 'b', 'c'], [1, 0], [2, 1])
+    >>> codes.trace.tolist(), codes.author.tolist()
+    ([0, 1], [True, False])
+    """
+    small = np.int32 if len(pairs) < 2**31 else np.int64
+    ids, first, second = account_codes(pairs[ACCOUNT_ID], pairs[ACCOUNT_ID_Y])
+    trace, traces = pd.factorize(pairs[TRACE])
+    obj, objects = pd.factorize(pairs[OBJECT_ID])
+    # the original post's own row: its content id is the object without "post:"
+    column = pa.array(pd.Series(pairs[OBJECT_ID]).astype(str))
+    root = pc.if_else(pc.starts_with(column, "post:"), pc.utf8_slice_codeunits(column, 5),
+                      column)
+    repost = (pairs[TRACE] == "repost").to_numpy(dtype=bool)
+
+    def own(col: str) -> np.ndarray:
+        content = pa.array(pd.Series(pairs[col]).astype(str)).cast(root.type)
+        return repost & pc.equal(content, root).fill_null(False).to_numpy(
+            zero_copy_only=False)
+
+    return PairCodes(ids=ids, first=first.astype(small), second=second.astype(small),
+                     trace=trace.astype(small), traces=pd.Index(traces),
+                     obj=obj.astype(small), objects=pd.Index(objects),
+                     author_first=own(CONTENT_ID), author_second=own(CONTENT_ID_Y))

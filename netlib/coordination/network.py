@@ -11,12 +11,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from netlib.coaction.actions import TIMESTAMP_Y, account_codes, co_actions, positions
+from netlib.coaction.actions import (
+    TIMESTAMP_Y,
+    PairCodes,
+    co_actions,
+    pair_codes,
+    positions,
+)
 from netlib.schema import (
     ACCOUNT_ID,
     ACCOUNT_ID_Y,
-    CONTENT_ID,
-    CONTENT_ID_Y,
     OBJECT_ID,
     TIME_DELTA,
     TRACE,
@@ -24,9 +28,9 @@ from netlib.schema import (
 )
 from netlib.traces import TRACES
 
-__all__ = ["co_actions", "edge_table", "object_idf", "author_pairs", "WEIGHT", "WEIGHT_TFIDF", "N_CO_ACTIONS",
-           "MEDIAN_LAG", "TIMESTAMP_Y", "trace_weight_column",
-           "pair_clusters", "pair_keys"]
+__all__ = ["co_actions", "edge_table", "object_idf", "author_pairs", "WEIGHT", "WEIGHT_TFIDF",
+           "N_CO_ACTIONS", "MEDIAN_LAG", "TIMESTAMP_Y", "trace_weight_column",
+           "pair_clusters", "pair_keys", "pair_codes", "PairCodes"]
 
 WEIGHT_TFIDF = "weight_tfidf"
 N_CO_ACTIONS = "n_co_actions"
@@ -39,18 +43,16 @@ def trace_weight_column(trace: str) -> str:
     return f"n_{trace}"
 
 
-def author_pairs(pairs: pd.DataFrame) -> np.ndarray:
+def author_pairs(pairs: pd.DataFrame, *, codes: PairCodes | None = None) -> np.ndarray:
     """Mask of repost co-actions where one side is the original post itself.
 
     :func:`netlib.traces.build_traces` puts the original post into the repost trace (as
     object ``"post:<its action_id>"``) so that its author pairs with fast resharers.
+    ``codes`` (:func:`pair_codes` of ``pairs``) holds the mask already.
     """
     if pairs.empty:
         return np.zeros(0, dtype=bool)
-    root = pairs[OBJECT_ID].astype(str).str.removeprefix("post:")
-    is_repost = (pairs[TRACE] == "repost").to_numpy()
-    own = (pairs[CONTENT_ID].astype(str) == root) | (pairs[CONTENT_ID_Y].astype(str) == root)
-    return is_repost & own.to_numpy()
+    return (codes if codes is not None else pair_codes(pairs)).author
 
 
 def object_idf(traces: pd.DataFrame) -> pd.DataFrame:
@@ -73,7 +75,8 @@ def object_idf(traces: pd.DataFrame) -> pd.DataFrame:
 
 def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
                traces: tuple[str, ...] = TRACES,
-               rows: np.ndarray | None = None) -> pd.DataFrame:
+               rows: np.ndarray | None = None,
+               codes: PairCodes | None = None) -> pd.DataFrame:
     """Undirected account edges from co-action rows.
 
     Parameters
@@ -88,6 +91,8 @@ def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
     rows : numpy.ndarray of bool, optional
         Use only these co-action rows: the same edges as ``edge_table(pairs[rows])``,
         without copying the rows' strings (what matters for tens of millions of rows).
+    codes : PairCodes, optional
+        :func:`pair_codes` of ``pairs``, when already made (else made here).
 
     Returns
     -------
@@ -106,14 +111,14 @@ def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
     # Work on integer codes: accounts numbered in sorted id order (so the smaller code is
     # the smaller id and code order is id order), traces and objects by factorising. The
     # groupings below then hash integers, never millions of Python strings.
-    ids, a, b = account_codes(pairs[ACCOUNT_ID], pairs[ACCOUNT_ID_Y])
-    trace_code, trace_names = pd.factorize(pairs[TRACE])
-    object_code, object_names = pd.factorize(pairs[OBJECT_ID])
+    codes = codes if codes is not None else pair_codes(pairs)
+    ids, trace_names, object_names = codes.ids, codes.traces, codes.objects
+    take = slice(None) if rows is None else np.flatnonzero(rows)
+    a, b = codes.first[take], codes.second[take]
     keyed = pd.DataFrame({ACCOUNT_ID: np.minimum(a, b), ACCOUNT_ID_Y: np.maximum(a, b),
-                          TRACE: trace_code, OBJECT_ID: object_code,
-                          TIME_DELTA: pairs[TIME_DELTA].to_numpy()})
-    if rows is not None:
-        keyed = keyed[rows].reset_index(drop=True)
+                          TRACE: codes.trace[take], OBJECT_ID: codes.obj[take],
+                          TIME_DELTA: pairs[TIME_DELTA].to_numpy()[take]})
+    del a, b
     grouped = keyed.groupby([ACCOUNT_ID, ACCOUNT_ID_Y], sort=True)
     out = grouped.size().rename(N_CO_ACTIONS).to_frame()
     out[MEDIAN_LAG] = grouped[TIME_DELTA].median()
@@ -147,11 +152,12 @@ def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
     return out[order]
 
 
-def pair_clusters(pairs: pd.DataFrame, member: dict | pd.Series
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def pair_clusters(pairs: pd.DataFrame, member: dict | pd.Series, *,
+                  codes: PairCodes | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The cluster of each side of every co-action row (NaN outside the clusters).
 
-    Looked up with Arrow's hash join, so millions of rows cost no Python object each.
+    Looked up with Arrow's hash join, so millions of rows cost no Python object each; with
+    ``codes`` (:func:`pair_codes` of ``pairs``) only the members are looked up.
 
     Examples
     --------
@@ -162,6 +168,13 @@ def pair_clusters(pairs: pd.DataFrame, member: dict | pd.Series
     member = pd.Series(member, dtype=object) if isinstance(member, dict) else member
     ids = member.index.astype(str)
     values = np.append(member.to_numpy(dtype=float), np.nan)   # position -1: outside
+    if codes is not None:
+        # cluster of each account code: the first label of an id, as the lookup below
+        where = positions(ids, codes.ids)
+        by_code = np.full(len(codes.ids) + 1, np.nan)
+        found = np.flatnonzero(where >= 0)[::-1]          # last write wins: first label
+        by_code[where[found]] = values[found]
+        return by_code[codes.first], by_code[codes.second]
     return (values[positions(pairs[ACCOUNT_ID], ids)],
             values[positions(pairs[ACCOUNT_ID_Y], ids)])
 

@@ -60,10 +60,10 @@ def co_actions(traces: pd.DataFrame, *, window: float = 60, min_participation: i
     if with_times:
         first = traces.drop_duplicates(ACTION_ID)
         ids = first[ACTION_ID].astype(str)
-        stamps = first[TIMESTAMP].to_numpy()
-        pairs[TIMESTAMP] = pd.to_datetime(stamps[positions(pairs[CONTENT_ID], ids)], utc=True)
-        pairs[TIMESTAMP_Y] = pd.to_datetime(stamps[positions(pairs[CONTENT_ID_Y], ids)],
-                                            utc=True)
+        # converted once and gathered as datetimes: no Timestamp object per pair
+        stamps = pd.to_datetime(first[TIMESTAMP], utc=True).array
+        pairs[TIMESTAMP] = stamps.take(positions(pairs[CONTENT_ID], ids))
+        pairs[TIMESTAMP_Y] = stamps.take(positions(pairs[CONTENT_ID_Y], ids))
     pairs.attrs = {}
     return pairs.reset_index(drop=True)
 

@@ -112,44 +112,65 @@ def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
     # the smaller id and code order is id order), traces and objects by factorising. The
     # groupings below then hash integers, never millions of Python strings.
     codes = codes if codes is not None else pair_codes(pairs)
-    ids, trace_names, object_names = codes.ids, codes.traces, codes.objects
+    ids, trace_names = codes.ids, codes.traces
     take = slice(None) if rows is None else np.flatnonzero(rows)
     a, b = codes.first[take], codes.second[take]
-    keyed = pd.DataFrame({ACCOUNT_ID: np.minimum(a, b), ACCOUNT_ID_Y: np.maximum(a, b),
-                          TRACE: codes.trace[take], OBJECT_ID: codes.obj[take],
-                          TIME_DELTA: pairs[TIME_DELTA].to_numpy()[take]})
+    # one integer per account pair; sorted, so the edges come in (account_id,
+    # account_id_y) order, and ``group`` numbers the edges 0, 1, ...
+    group, pair_ids = pd.factorize(np.minimum(a, b).astype(np.int64) * len(ids)
+                                   + np.maximum(a, b), sort=True)
     del a, b
-    grouped = keyed.groupby([ACCOUNT_ID, ACCOUNT_ID_Y], sort=True)
-    out = grouped.size().rename(N_CO_ACTIONS).to_frame()
-    out[MEDIAN_LAG] = grouped[TIME_DELTA].median()
-    distinct = keyed.drop_duplicates([ACCOUNT_ID, ACCOUNT_ID_Y, TRACE, OBJECT_ID])
-    per_trace = distinct.groupby([ACCOUNT_ID, ACCOUNT_ID_Y, TRACE]).size().unstack(
-        fill_value=0)
-    per_trace.columns = [str(trace_names[c]) for c in per_trace.columns]
+    n_edges, n_traces = len(pair_ids), len(trace_names)
+    trace = codes.trace[take]
+    unit = trace.astype(np.int64) * max(len(codes.objects), 1) + codes.obj[take]
+    n_units = int(unit.max()) + 1
+    if n_edges * n_units >= 2**63:    # pragma: no cover - beyond int64: 3e9+ rows
+        raise ValueError("edge_table: too many co-action rows for 64-bit keys")
+    # the first row of each distinct (edge, trace, object): weights count objects once
+    first = np.flatnonzero(~pd.Series(group * n_units + unit).duplicated().to_numpy())
+    del unit
+    out = pd.DataFrame({N_CO_ACTIONS: np.bincount(group, minlength=n_edges)})
+    out[MEDIAN_LAG] = pd.Series(pairs[TIME_DELTA].to_numpy()[take]).groupby(
+        group).median().to_numpy()
+    d_group, d_trace = group[first], trace[first]
+    del group, trace
+    per_trace = np.bincount(d_group * n_traces + d_trace,
+                            minlength=n_edges * n_traces).reshape(n_edges, n_traces)
+    present = [int(c) for c in np.flatnonzero(per_trace.sum(axis=0))]
+    names = {c: str(trace_names[c]) for c in present}
     for t in traces:
-        out[trace_weight_column(t)] = per_trace[t] if t in per_trace.columns else 0
-    extra = [t for t in per_trace.columns if t not in traces]
-    for t in extra:
-        out[trace_weight_column(t)] = per_trace[t]
-    out = out.fillna({trace_weight_column(t): 0 for t in list(traces) + extra})
-    out[WEIGHT] = per_trace.sum(axis=1).reindex(out.index).fillna(0).astype(int)
+        code = next((c for c in present if names[c] == t), None)
+        out[trace_weight_column(t)] = per_trace[:, code] if code is not None else 0
+    extra = [names[c] for c in present if names[c] not in traces]
+    for c in present:
+        if names[c] in extra:
+            out[trace_weight_column(names[c])] = per_trace[:, c]
+    out[WEIGHT] = per_trace.sum(axis=1).astype(int)
+    del per_trace
     if idf is not None:
-        codes = pd.DataFrame({TRACE: pd.Index(trace_names).get_indexer(idf[TRACE]),
-                              OBJECT_ID: pd.Index(object_names).get_indexer(idf[OBJECT_ID]),
-                              IDF: idf[IDF].to_numpy()})
-        codes = codes[(codes[TRACE] >= 0) & (codes[OBJECT_ID] >= 0)]
-        scored = distinct.merge(codes, on=[TRACE, OBJECT_ID], how="left")
-        out[WEIGHT_TFIDF] = scored.groupby([ACCOUNT_ID, ACCOUNT_ID_Y])[IDF].sum()
+        out[WEIGHT_TFIDF] = _tfidf(idf, codes, d_group, codes.obj[take][first], d_trace,
+                                   n_edges)
     else:
         out[WEIGHT_TFIDF] = np.nan
-    out = out.reset_index()
-    out[ACCOUNT_ID] = ids[out[ACCOUNT_ID].to_numpy()]
-    out[ACCOUNT_ID_Y] = ids[out[ACCOUNT_ID_Y].to_numpy()]
+    out[ACCOUNT_ID] = ids[pair_ids // len(ids)]
+    out[ACCOUNT_ID_Y] = ids[pair_ids % len(ids)]
     for t in list(traces) + extra:
         out[trace_weight_column(t)] = out[trace_weight_column(t)].astype(int)
     order = [c for c in cols if c in out.columns] + \
         [trace_weight_column(t) for t in extra]
     return out[order]
+
+
+def _tfidf(idf: pd.DataFrame, codes: PairCodes, group: np.ndarray, obj: np.ndarray,
+           trace: np.ndarray, n_edges: int) -> np.ndarray:
+    """Per edge, the summed idf of its distinct (trace, object) rows (in row order)."""
+    lookup = pd.DataFrame({TRACE: codes.traces.get_indexer(idf[TRACE]),
+                           OBJECT_ID: codes.objects.get_indexer(idf[OBJECT_ID]),
+                           IDF: idf[IDF].to_numpy()})
+    lookup = lookup[(lookup[TRACE] >= 0) & (lookup[OBJECT_ID] >= 0)]
+    scored = pd.DataFrame({"g": group, TRACE: trace, OBJECT_ID: obj})
+    scored = scored.merge(lookup, on=[TRACE, OBJECT_ID], how="left")
+    return scored.groupby("g")[IDF].sum().reindex(np.arange(n_edges)).to_numpy()
 
 
 def pair_clusters(pairs: pd.DataFrame, member: dict | pd.Series, *,

@@ -35,12 +35,12 @@ TIMESTAMP_Y = "timestamp_y"
 def co_actions(traces: pd.DataFrame, *, window: float = 60, min_participation: int = 2,
                max_object_shares: int | None = None, with_times: bool = True,
                engine: str = "duckdb", memory_limit: str | None = None,
-               temp_directory: str | None = None) -> pd.DataFrame:
+               temp_directory: str | None = None, id_dtype: str = "str") -> pd.DataFrame:
     """Co-action rows: two accounts acting on the same object within ``window`` seconds.
 
     A thin layer over :func:`netlib.coaction.coshare_pairs` (CooRTweet semantics, run
-    per trace) that adds both actions' timestamps. ``engine``, ``memory_limit`` and
-    ``temp_directory`` are passed on to it.
+    per trace) that adds both actions' timestamps. ``engine``, ``memory_limit``,
+    ``temp_directory`` and ``id_dtype`` are passed on to it.
 
     Returns
     -------
@@ -52,7 +52,8 @@ def co_actions(traces: pd.DataFrame, *, window: float = 60, min_participation: i
         return _empty_pairs()
     pairs = coshare_pairs(traces, window=window, min_participation=min_participation,
                           max_object_shares=max_object_shares, engine=engine,
-                          memory_limit=memory_limit, temp_directory=temp_directory)
+                          memory_limit=memory_limit, temp_directory=temp_directory,
+                          id_dtype=id_dtype)
     if TRACE not in pairs.columns:
         pairs.insert(0, TRACE, traces[TRACE].iloc[0])
     if pairs.empty:

@@ -27,7 +27,8 @@ from netlib.schema import (
     TRACE,
 )
 
-__all__ = ["co_actions", "account_codes", "positions", "PairCodes", "pair_codes", "TIMESTAMP_Y"]
+__all__ = ["co_actions", "account_codes", "positions", "PairCodes", "pair_codes",
+           "string_ids", "TIMESTAMP_Y"]
 
 TIMESTAMP_Y = "timestamp_y"
 
@@ -96,9 +97,18 @@ def account_codes(first: pd.Series | np.ndarray, second: pd.Series | np.ndarray
     >>> ids.tolist(), a.tolist(), b.tolist()
     (['a', 'b', 'c'], [1, 0], [2, 1])
     """
-    first, second = pd.Series(first).astype(str), pd.Series(second).astype(str)
-    ids = np.array(sorted(set(pd.unique(first)).union(pd.unique(second))), dtype=object)
+    first, second = pd.Series(first), pd.Series(second)
+    ids = np.array(sorted(set(_distinct_str(first)).union(_distinct_str(second))),
+                   dtype=object)
     return ids, positions(first, ids), positions(second, ids)
+
+
+def _distinct_str(values: pd.Series) -> np.ndarray:
+    """The distinct values as str (of a categorical: the categories in use)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        used = np.unique(values.cat.codes.to_numpy())
+        return values.cat.categories.astype(str).to_numpy()[used[used >= 0]]
+    return pd.unique(values.astype(str))
 
 
 def positions(values: pd.Series | np.ndarray, ids: pd.Series | np.ndarray) -> np.ndarray:
@@ -112,7 +122,12 @@ def positions(values: pd.Series | np.ndarray, ids: pd.Series | np.ndarray) -> np
     >>> positions(pd.Series(["b", "x", "a"]), np.array(["a", "b"], dtype=object)).tolist()
     [1, -1, 0]
     """
-    column = pa.array(pd.Series(values).astype(str))
+    values = pd.Series(values)
+    if isinstance(values.dtype, pd.CategoricalDtype):   # look up each category once
+        codes = values.cat.codes.to_numpy()
+        found = np.append(positions(values.cat.categories, ids), -1)
+        return found[np.where(codes >= 0, codes, -1)]
+    column = pa.array(values.astype(str))
     value_set = pa.array(pd.Series(ids).astype(str)).cast(column.type)
     found = pc.index_in(column, value_set=value_set)
     return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
@@ -174,18 +189,41 @@ def pair_codes(pairs: pd.DataFrame) -> PairCodes:
     ids, first, second = account_codes(pairs[ACCOUNT_ID], pairs[ACCOUNT_ID_Y])
     trace, traces = pd.factorize(pairs[TRACE])
     obj, objects = pd.factorize(pairs[OBJECT_ID])
-    # the original post's own row: its content id is the object without "post:"
-    column = pa.array(pd.Series(pairs[OBJECT_ID]).astype(str))
-    root = pc.if_else(pc.starts_with(column, "post:"), pc.utf8_slice_codeunits(column, 5),
-                      column)
+    objects = pd.Index(objects).astype(str)
     repost = (pairs[TRACE] == "repost").to_numpy(dtype=bool)
-
-    def own(col: str) -> np.ndarray:
-        content = pa.array(pd.Series(pairs[col]).astype(str)).cast(root.type)
-        return repost & pc.equal(content, root).fill_null(False).to_numpy(
-            zero_copy_only=False)
-
     return PairCodes(ids=ids, first=first.astype(small), second=second.astype(small),
-                     trace=trace.astype(small), traces=pd.Index(traces),
-                     obj=obj.astype(small), objects=pd.Index(objects),
-                     author_first=own(CONTENT_ID), author_second=own(CONTENT_ID_Y))
+                     trace=trace.astype(small), traces=pd.Index(traces).astype(str),
+                     obj=obj.astype(small), objects=objects,
+                     author_first=repost & _is_root(pairs[CONTENT_ID], obj, objects),
+                     author_second=repost & _is_root(pairs[CONTENT_ID_Y], obj, objects))
+
+
+def _is_root(content: pd.Series, obj: np.ndarray, objects: pd.Index) -> np.ndarray:
+    """Rows whose content id is their object's root (the object without ``"post:"``).
+
+    The root of each distinct object is looked up once among the content ids (their
+    categories, or the distinct ids), so no string is made per row.
+    """
+    names = pa.array(objects.to_numpy(dtype=object), type=pa.string())
+    root = pc.if_else(pc.starts_with(names, "post:"), pc.utf8_slice_codeunits(names, 5),
+                      names)
+    if isinstance(content.dtype, pd.CategoricalDtype):
+        code, uniques = content.cat.codes.to_numpy(), content.cat.categories
+    else:
+        code, uniques = pd.factorize(content.astype(str))
+    ids = pa.array(pd.Index(uniques).astype(str).to_numpy(dtype=object), type=pa.string())
+    # the code, among the content ids, of each object's root (-1: no such content id)
+    root_code = pc.index_in(root, value_set=ids).fill_null(-1).to_numpy(
+        zero_copy_only=False).astype(np.int64)
+    return (code >= 0) & (obj >= 0) & (root_code[obj] == code)
+
+
+def string_ids(pairs: pd.DataFrame) -> pd.DataFrame:
+    """``pairs`` with categorical id columns turned into str, column by column, in place.
+
+    The same table :func:`co_actions` gives with ``id_dtype="str"``.
+    """
+    for col in pairs.columns:
+        if isinstance(pairs[col].dtype, pd.CategoricalDtype):
+            pairs[col] = pairs[col].astype("str")
+    return pairs

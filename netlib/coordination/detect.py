@@ -127,7 +127,7 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
                           min_participation=config.min_participation,
                           max_object_shares=config.max_object_shares, engine=config.engine,
                           memory_limit=config.memory_limit,
-                          temp_directory=config.temp_directory)
+                          temp_directory=config.temp_directory, id_dtype="category")
     # the rows' ids as integer codes, once: every step below groups and matches on them
     codes = nw.pair_codes(pairs) if len(pairs) else None
     network = steps.tested_network(table, pairs, used, config, codes=codes)
@@ -162,6 +162,9 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
                           stability=reported.stability, fdr=config.fdr, codes=codes)
     per_account = account_stats(clusters, edges, pairs, table, codes=codes)
     del codes
+    # the steps above read the ids as categories (a fraction of the memory); users get
+    # them as strings, made once every intermediate table is gone
+    pairs = nw.string_ids(pairs)
     return CoordinationResult(
         clusters=clusters, edges=edges, pairs=pairs, params=params,
         cluster_stats=stats, account_stats=per_account,

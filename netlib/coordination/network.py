@@ -17,6 +17,7 @@ from netlib.coaction.actions import (
     co_actions,
     pair_codes,
     positions,
+    string_ids,
 )
 from netlib.schema import (
     ACCOUNT_ID,
@@ -30,7 +31,7 @@ from netlib.traces import TRACES
 
 __all__ = ["co_actions", "edge_table", "object_idf", "author_pairs", "WEIGHT", "WEIGHT_TFIDF",
            "N_CO_ACTIONS", "MEDIAN_LAG", "TIMESTAMP_Y", "trace_weight_column",
-           "pair_clusters", "pair_keys", "pair_codes", "PairCodes"]
+           "pair_clusters", "pair_keys", "pair_codes", "PairCodes", "string_ids"]
 
 WEIGHT_TFIDF = "weight_tfidf"
 N_CO_ACTIONS = "n_co_actions"

@@ -225,5 +225,12 @@ def string_ids(pairs: pd.DataFrame) -> pd.DataFrame:
     """
     for col in pairs.columns:
         if isinstance(pairs[col].dtype, pd.CategoricalDtype):
-            pairs[col] = pairs[col].astype("str")
+            # gathered by Arrow from the categories: no Python string per row
+            codes = pairs[col].cat.codes.to_numpy()
+            names = pa.array(pairs[col].cat.categories.astype(str).to_numpy(dtype=object),
+                             type=pa.string())
+            values = names.take(pa.array(codes, mask=codes < 0))
+            column = pa.table({col: values}).to_pandas()[col]
+            column.index = pairs.index
+            pairs[col] = column
     return pairs

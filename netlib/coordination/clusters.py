@@ -257,16 +257,20 @@ def behaviour_mix(pairs: pd.DataFrame, labels: pd.Series, *,
     keep = np.flatnonzero(ca == cb)       # NaN (outside) never equals
     # distinct (pair, trace, object) rows found on integer codes, not on the strings
     if codes is None:
-        found = pd.DataFrame({c: pd.Series(dtype=int) for c in "abto"})
+        trace, first = np.zeros(0, dtype=int), np.zeros(0, dtype=int)
         names = np.zeros(0, dtype=object)
     else:
-        found = pd.DataFrame({"a": codes.first[keep], "b": codes.second[keep],
-                              "t": codes.trace[keep], "o": codes.obj[keep]})
+        # one integer per account pair, then per (pair, trace, object): one hash, not four
+        trace = codes.trace[keep]
+        unit = trace.astype(np.int64) * max(len(codes.objects), 1) + codes.obj[keep]
+        pair = pd.factorize(codes.first[keep].astype(np.int64) * len(codes.ids)
+                            + codes.second[keep])[0]
+        first = np.flatnonzero(~pd.Series(pair * (int(unit.max()) + 1 if len(unit) else 1)
+                                          + unit).duplicated().to_numpy())
+        del unit, pair
         names = np.asarray(codes.traces, dtype=object)
-    first = ~found.duplicated().to_numpy()
-    inside = pd.DataFrame({CLUSTER_ID: ca[keep][first],
-                           TRACE: names[found["t"].to_numpy()[first]]})
-    del found
+    inside = pd.DataFrame({CLUSTER_ID: ca[keep][first], TRACE: names[trace[first]]})
+    del trace
     counts = pd.crosstab(inside[CLUSTER_ID], inside[TRACE])
     out = pd.DataFrame(index=pd.Index(sorted(set(labels)), name=CLUSTER_ID))
     shares = counts.div(counts.sum(axis=1).where(lambda x: x > 0), axis=0) \

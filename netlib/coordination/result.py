@@ -52,34 +52,51 @@ def _within(pairs: pd.DataFrame, member: dict, codes: PairCodes) -> pd.DataFrame
 
     ``t``, ``o``, ``a``, ``b`` are the codes of the trace, object and both accounts
     (:func:`~netlib.coordination.network.pair_codes`); lag and times as in ``pairs``.
+    Rows are grouped by cluster (stable: each cluster's rows keep their order).
     """
     ca, cb = pair_clusters(pairs, member, codes=codes)
     keep = np.flatnonzero(ca == cb)       # NaN (outside) never equals
+    del cb
+    cluster = ca[keep].astype(int)
+    del ca
+    order = np.argsort(cluster, kind="stable")
+    keep, cluster = keep[order], cluster[order]
+    del order
     out = pd.DataFrame({"t": codes.trace[keep], "o": codes.obj[keep],
                         "a": codes.first[keep], "b": codes.second[keep]})
     for col in (TIME_DELTA, TIMESTAMP, TIMESTAMP_Y):
         if col in pairs.columns:
             out[col] = pairs[col].array.take(keep)
-    out[CLUSTER_ID] = ca[keep].astype(int)
+    out[CLUSTER_ID] = cluster
     return out
+
+
+def _units(p: pd.DataFrame, codes: PairCodes) -> np.ndarray:
+    """One integer per (trace, object) of each row."""
+    return p["t"].to_numpy(np.int64) * max(len(codes.objects), 1) + p["o"].to_numpy()
 
 
 def _by_trace(p: pd.DataFrame, codes: PairCodes) -> pd.Series:
     """Distinct (account pair, object) co-actions per trace, most first."""
-    distinct = p.drop_duplicates(["t", "o", "a", "b"])
-    counts = distinct.groupby("t").size()
-    counts.index = codes.traces[counts.index.to_numpy()]
+    unit = _units(p, codes)
+    pair = pd.factorize(p["a"].to_numpy(np.int64) * len(codes.ids) + p["b"].to_numpy())[0]
+    first = ~pd.Series(pair * (int(unit.max()) + 1 if len(unit) else 1) + unit
+                       ).duplicated().to_numpy()
+    counts = np.bincount(p["t"].to_numpy()[first], minlength=len(codes.traces))
+    counts = pd.Series(counts, index=codes.traces)[counts > 0]
     return counts.sort_index().sort_values(ascending=False)
 
 
 def _top_objects(p: pd.DataFrame, codes: PairCodes, top: int) -> pd.Series:
     """The ``top`` objects the most members co-acted on (ties in trace, object order)."""
-    actors = pd.concat([p[["t", "o", "a"]],
-                        p[["t", "o", "b"]].rename(columns={"b": "a"})]).drop_duplicates()
-    counts = actors.groupby(["t", "o"]).size()
-    counts.index = pd.MultiIndex.from_arrays([
-        codes.traces[counts.index.get_level_values(0).to_numpy()],
-        codes.objects[counts.index.get_level_values(1).to_numpy()]])
+    unit, n_ids = _units(p, codes), len(codes.ids)
+    # distinct (trace, object, member) as one integer each, then members per object
+    acts = np.unique(np.concatenate([unit * n_ids + p["a"].to_numpy(),
+                                     unit * n_ids + p["b"].to_numpy()]))
+    units, counts = np.unique(acts // n_ids, return_counts=True)
+    n_objects = max(len(codes.objects), 1)
+    counts = pd.Series(counts, index=pd.MultiIndex.from_arrays([
+        codes.traces[units // n_objects], codes.objects[units % n_objects]]))
     return counts.sort_index().sort_values(ascending=False, kind="stable").head(top)
 
 
@@ -118,13 +135,15 @@ def cluster_stats(clusters: pd.DataFrame, edges: pd.DataFrame, pairs: pd.DataFra
     inside_edges = edges[edges[CLUSTER_ID].notna()]
     codes = codes if codes is not None else pair_codes(pairs)
     inside_pairs = _within(pairs, member, codes)
+    bounds = inside_pairs[CLUSTER_ID].to_numpy()
     rows = []
     acc = accounts.set_index(ACCOUNT_ID) if accounts is not None else None
     for cid, group in clusters.groupby(CLUSTER_ID, sort=True):
         ids = group[ACCOUNT_ID].tolist()
         n = len(ids)
         e = inside_edges[inside_edges[CLUSTER_ID] == cid]
-        p = inside_pairs[inside_pairs[CLUSTER_ID] == cid]
+        p = inside_pairs.iloc[np.searchsorted(bounds, cid, side="left"):
+                              np.searchsorted(bounds, cid, side="right")]
         n_sig = int(e["significant"].sum())
         observed = float(e[WEIGHT].sum())
         expected = float(e[EXPECTED].sum())

@@ -7,6 +7,8 @@ analysis feeds it accounts' behaviour traces, complaint triage feeds it complain
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -25,7 +27,8 @@ from netlib.schema import (
     TRACE,
 )
 
-__all__ = ["co_actions", "account_codes", "positions", "TIMESTAMP_Y"]
+__all__ = ["co_actions", "account_codes", "positions", "PairCodes", "pair_codes",
+           "string_ids", "TIMESTAMP_Y"]
 
 TIMESTAMP_Y = "timestamp_y"
 
@@ -33,12 +36,12 @@ TIMESTAMP_Y = "timestamp_y"
 def co_actions(traces: pd.DataFrame, *, window: float = 60, min_participation: int = 2,
                max_object_shares: int | None = None, with_times: bool = True,
                engine: str = "duckdb", memory_limit: str | None = None,
-               temp_directory: str | None = None) -> pd.DataFrame:
+               temp_directory: str | None = None, id_dtype: str = "str") -> pd.DataFrame:
     """Co-action rows: two accounts acting on the same object within ``window`` seconds.
 
     A thin layer over :func:`netlib.coaction.coshare_pairs` (CooRTweet semantics, run
-    per trace) that adds both actions' timestamps. ``engine``, ``memory_limit`` and
-    ``temp_directory`` are passed on to it.
+    per trace) that adds both actions' timestamps. ``engine``, ``memory_limit``,
+    ``temp_directory`` and ``id_dtype`` are passed on to it.
 
     Returns
     -------
@@ -50,7 +53,8 @@ def co_actions(traces: pd.DataFrame, *, window: float = 60, min_participation: i
         return _empty_pairs()
     pairs = coshare_pairs(traces, window=window, min_participation=min_participation,
                           max_object_shares=max_object_shares, engine=engine,
-                          memory_limit=memory_limit, temp_directory=temp_directory)
+                          memory_limit=memory_limit, temp_directory=temp_directory,
+                          id_dtype=id_dtype)
     if TRACE not in pairs.columns:
         pairs.insert(0, TRACE, traces[TRACE].iloc[0])
     if pairs.empty:
@@ -58,10 +62,10 @@ def co_actions(traces: pd.DataFrame, *, window: float = 60, min_participation: i
     if with_times:
         first = traces.drop_duplicates(ACTION_ID)
         ids = first[ACTION_ID].astype(str)
-        stamps = first[TIMESTAMP].to_numpy()
-        pairs[TIMESTAMP] = pd.to_datetime(stamps[positions(pairs[CONTENT_ID], ids)], utc=True)
-        pairs[TIMESTAMP_Y] = pd.to_datetime(stamps[positions(pairs[CONTENT_ID_Y], ids)],
-                                            utc=True)
+        # converted once and gathered as datetimes: no Timestamp object per pair
+        stamps = pd.to_datetime(first[TIMESTAMP], utc=True).array
+        pairs[TIMESTAMP] = stamps.take(positions(pairs[CONTENT_ID], ids))
+        pairs[TIMESTAMP_Y] = stamps.take(positions(pairs[CONTENT_ID_Y], ids))
     pairs.attrs = {}
     return pairs.reset_index(drop=True)
 
@@ -93,9 +97,18 @@ def account_codes(first: pd.Series | np.ndarray, second: pd.Series | np.ndarray
     >>> ids.tolist(), a.tolist(), b.tolist()
     (['a', 'b', 'c'], [1, 0], [2, 1])
     """
-    first, second = pd.Series(first).astype(str), pd.Series(second).astype(str)
-    ids = np.array(sorted(set(pd.unique(first)).union(pd.unique(second))), dtype=object)
+    first, second = pd.Series(first), pd.Series(second)
+    ids = np.array(sorted(set(_distinct_str(first)).union(_distinct_str(second))),
+                   dtype=object)
     return ids, positions(first, ids), positions(second, ids)
+
+
+def _distinct_str(values: pd.Series) -> np.ndarray:
+    """The distinct values as str (of a categorical: the categories in use)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        used = np.unique(values.cat.codes.to_numpy())
+        return values.cat.categories.astype(str).to_numpy()[used[used >= 0]]
+    return pd.unique(values.astype(str))
 
 
 def positions(values: pd.Series | np.ndarray, ids: pd.Series | np.ndarray) -> np.ndarray:
@@ -109,7 +122,115 @@ def positions(values: pd.Series | np.ndarray, ids: pd.Series | np.ndarray) -> np
     >>> positions(pd.Series(["b", "x", "a"]), np.array(["a", "b"], dtype=object)).tolist()
     [1, -1, 0]
     """
-    column = pa.array(pd.Series(values).astype(str))
+    values = pd.Series(values)
+    if isinstance(values.dtype, pd.CategoricalDtype):   # look up each category once
+        codes = values.cat.codes.to_numpy()
+        found = np.append(positions(values.cat.categories, ids), -1)
+        return found[np.where(codes >= 0, codes, -1)]
+    column = pa.array(values.astype(str))
     value_set = pa.array(pd.Series(ids).astype(str)).cast(column.type)
     found = pc.index_in(column, value_set=value_set)
     return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class PairCodes:
+    """The co-action rows' ids as integer codes, computed once per pair table.
+
+    Every step that groups, matches or de-duplicates co-action rows (edges, the split
+    halves, cluster membership, statistics) works on these arrays instead of hashing tens
+    of millions of strings again; the strings stay in the pair table for what users see.
+
+    Attributes
+    ----------
+    ids : numpy.ndarray
+        Distinct account ids (str, object dtype), sorted: code order is id order.
+    first, second : numpy.ndarray
+        ``int32`` code of each row's ``account_id`` / ``account_id_y`` in ``ids``.
+    trace, obj : numpy.ndarray
+        ``int32`` codes of each row's ``trace`` and ``object_id`` (first-seen order).
+    traces, objects : pandas.Index
+        The names behind those codes.
+    author_first, author_second : numpy.ndarray of bool
+        Repost rows where that side's action is the shared post itself (its author).
+    """
+
+    ids: np.ndarray
+    first: np.ndarray
+    second: np.ndarray
+    trace: np.ndarray
+    traces: pd.Index
+    obj: np.ndarray
+    objects: pd.Index
+    author_first: np.ndarray
+    author_second: np.ndarray
+
+    @property
+    def author(self) -> np.ndarray:
+        """Repost rows where either side is the original post (see ``author_pairs``)."""
+        return self.author_first | self.author_second
+
+
+def pair_codes(pairs: pd.DataFrame) -> PairCodes:
+    """Integer codes of a co-action table's accounts, traces and objects.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"trace": ["repost", "link"], "object_id": ["post:1", "u"],
+    ...                       "account_id": ["b", "a"], "account_id_y": ["c", "b"],
+    ...                       "content_id": ["1", "7"], "content_id_y": ["2", "8"]})
+    >>> codes = pair_codes(pairs)
+    >>> codes.ids.tolist(), codes.first.tolist(), codes.second.tolist()
+    (['a', 'b', 'c'], [1, 0], [2, 1])
+    >>> codes.trace.tolist(), codes.author.tolist()
+    ([0, 1], [True, False])
+    """
+    small = np.int32 if len(pairs) < 2**31 else np.int64
+    ids, first, second = account_codes(pairs[ACCOUNT_ID], pairs[ACCOUNT_ID_Y])
+    trace, traces = pd.factorize(pairs[TRACE])
+    obj, objects = pd.factorize(pairs[OBJECT_ID])
+    objects = pd.Index(objects).astype(str)
+    repost = (pairs[TRACE] == "repost").to_numpy(dtype=bool)
+    return PairCodes(ids=ids, first=first.astype(small), second=second.astype(small),
+                     trace=trace.astype(small), traces=pd.Index(traces).astype(str),
+                     obj=obj.astype(small), objects=objects,
+                     author_first=repost & _is_root(pairs[CONTENT_ID], obj, objects),
+                     author_second=repost & _is_root(pairs[CONTENT_ID_Y], obj, objects))
+
+
+def _is_root(content: pd.Series, obj: np.ndarray, objects: pd.Index) -> np.ndarray:
+    """Rows whose content id is their object's root (the object without ``"post:"``).
+
+    The root of each distinct object is looked up once among the content ids (their
+    categories, or the distinct ids), so no string is made per row.
+    """
+    names = pa.array(objects.to_numpy(dtype=object), type=pa.string())
+    root = pc.if_else(pc.starts_with(names, "post:"), pc.utf8_slice_codeunits(names, 5),
+                      names)
+    if isinstance(content.dtype, pd.CategoricalDtype):
+        code, uniques = content.cat.codes.to_numpy(), content.cat.categories
+    else:
+        code, uniques = pd.factorize(content.astype(str))
+    ids = pa.array(pd.Index(uniques).astype(str).to_numpy(dtype=object), type=pa.string())
+    # the code, among the content ids, of each object's root (-1: no such content id)
+    root_code = pc.index_in(root, value_set=ids).fill_null(-1).to_numpy(
+        zero_copy_only=False).astype(np.int64)
+    return (code >= 0) & (obj >= 0) & (root_code[obj] == code)
+
+
+def string_ids(pairs: pd.DataFrame) -> pd.DataFrame:
+    """``pairs`` with categorical id columns turned into str, column by column, in place.
+
+    The same table :func:`co_actions` gives with ``id_dtype="str"``.
+    """
+    for col in pairs.columns:
+        if isinstance(pairs[col].dtype, pd.CategoricalDtype):
+            # gathered by Arrow from the categories: no Python string per row
+            codes = pairs[col].cat.codes.to_numpy()
+            names = pa.array(pairs[col].cat.categories.astype(str).to_numpy(dtype=object),
+                             type=pa.string())
+            values = names.take(pa.array(codes, mask=codes < 0))
+            column = pa.table({col: values}).to_pandas()[col]
+            column.index = pairs.index
+            pairs[col] = column
+    return pairs

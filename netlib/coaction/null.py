@@ -150,6 +150,10 @@ def expected_coactions(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataF
     try:
         con.register("e", e)
         con.register("r", r)
+        # joins in the order written: the action pairs stream through the edges' hash
+        # table (left to itself, the optimizer may build one over every action pair,
+        # about 2 GB more at a million actions)
+        con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
         # every pair of actions of two edge accounts, same trace, at most w seconds apart
         # (banded equi-join on w-wide buckets), summed per account pair. The sum is taken in
         # fixed point: integer addition does not depend on the order DuckDB's threads add
@@ -217,8 +221,9 @@ def null_calibration(traces: pd.DataFrame, bins: pd.DataFrame, *,
         ``trace, analytic, simulated, kappa`` (``kappa = simulated / analytic``; 1 when
         there is nothing to compare).
     """
+    # ids as categories: the shuffled pairs are only counted, never shown
     fn = co_action_fn or (lambda t: co_actions(t, window=window, min_participation=0,
-                                               with_times=False))
+                                               with_times=False, id_dtype="category"))
     analytic = _analytic_total(traces, bins, window=window, bin_seconds=bin_seconds)
     rng = np.random.default_rng(seed)
     simulated = pd.Series(0.0, index=analytic.index)
@@ -235,11 +240,7 @@ def null_calibration(traces: pd.DataFrame, bins: pd.DataFrame, *,
             fake = traces.assign(**{OBJECT_ID: traces[OBJECT_ID].to_numpy()[shuffled]})
             pairs = fn(fake)
             if len(pairs):
-                lo = np.minimum(pairs[ACCOUNT_ID].astype(str), pairs[ACCOUNT_ID_Y].astype(str))
-                hi = np.maximum(pairs[ACCOUNT_ID].astype(str), pairs[ACCOUNT_ID_Y].astype(str))
-                distinct = pd.DataFrame({TRACE: pairs[TRACE].to_numpy(), "a": lo, "b": hi,
-                                         OBJECT_ID: pairs[OBJECT_ID].to_numpy()})
-                counts = distinct.drop_duplicates().groupby(TRACE).size()
+                counts = _distinct_coactions(pairs)
                 simulated = simulated.add(counts.reindex(simulated.index).fillna(0.0),
                                           fill_value=0.0)
         simulated = simulated / n_null
@@ -248,6 +249,24 @@ def null_calibration(traces: pd.DataFrame, bins: pd.DataFrame, *,
     out["kappa"] = np.where(ok, out["simulated"] / out["analytic"].where(ok, 1.0), 1.0)
     out.index.name = TRACE
     return out.reset_index()
+
+
+def _distinct_coactions(pairs: pd.DataFrame) -> pd.Series:
+    """Distinct (account pair, object) co-actions per trace, counted on integer codes."""
+    first, second = pairs[ACCOUNT_ID], pairs[ACCOUNT_ID_Y]
+    if isinstance(first.dtype, pd.CategoricalDtype) and isinstance(second.dtype,
+                                                                   pd.CategoricalDtype) \
+            and first.cat.categories.equals(second.cat.categories) \
+            and first.cat.categories.is_monotonic_increasing:
+        a, b = first.cat.codes.to_numpy(np.int64), second.cat.codes.to_numpy(np.int64)
+    else:   # codes in sorted id order, so the smaller code is the smaller id
+        _, a, b = account_codes(first, second)
+    trace, names = pd.factorize(pairs[TRACE])
+    found = pd.DataFrame({TRACE: trace, "a": np.minimum(a, b), "b": np.maximum(a, b),
+                          OBJECT_ID: pd.factorize(pairs[OBJECT_ID])[0]})
+    keep = ~found.duplicated().to_numpy()
+    counts = np.bincount(trace[keep], minlength=len(names))
+    return pd.Series(counts, index=np.asarray(names, dtype=object).astype(str))
 
 
 def poisson_pvalues(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:

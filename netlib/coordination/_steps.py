@@ -17,7 +17,7 @@ from netlib.coordination import significance as sig
 from netlib.coordination._groups import components_of_groups
 from netlib.coordination.config import CoordinationConfig
 from netlib.coordination.confirm import split_half_groups
-from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, CONTENT_ID, CONTENT_ID_Y, OBJECT_ID
+from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y
 from netlib.stats import qvalues
 
 __all__ = ["Network", "Confirmation", "Merged", "Attached", "Reported", "tested_network",
@@ -70,10 +70,17 @@ class Reported:
 
 
 def tested_network(table: pd.DataFrame, pairs: pd.DataFrame, used: tuple[str, ...],
-               config: CoordinationConfig) -> Network:
-    """Edges weighed, tested against the calibrated null, FDR-controlled, backboned."""
+                   config: CoordinationConfig, *, codes: nw.PairCodes | None = None
+                   ) -> Network:
+    """Edges weighed, tested against the calibrated null, FDR-controlled, backboned.
+
+    ``codes`` (:func:`~netlib.coordination.network.pair_codes` of ``pairs``), here and in
+    the steps below, saves coding the co-action rows' ids again.
+    """
     idf = nw.object_idf(table) if len(table) else None
-    edges = nw.edge_table(pairs, idf=idf, traces=tuple(dict.fromkeys(list(used))))
+    edges = nw.edge_table(pairs, idf=idf, traces=tuple(dict.fromkeys(list(used))),
+                          codes=codes)
+    del idf
     bins, _ = sig.bin_statistics(table, bin_seconds=config.null_bin)
     calib = sig.null_calibration(table, bins, window=config.window,
                                  bin_seconds=config.null_bin, n_null=config.n_null,
@@ -97,7 +104,8 @@ def tested_network(table: pd.DataFrame, pairs: pd.DataFrame, used: tuple[str, ..
 
 
 def confirm_groups(pairs: pd.DataFrame, table: pd.DataFrame, network: Network,
-                   config: CoordinationConfig) -> Confirmation:
+                   config: CoordinationConfig, *, codes: nw.PairCodes | None = None
+                   ) -> Confirmation:
     """Groups discovered on one half of the objects, confirmed (with q-values) on the other.
 
     Groups are discovered and confirmed from accounts acting *alike* (co-resharing,
@@ -105,7 +113,8 @@ def confirm_groups(pairs: pd.DataFrame, table: pd.DataFrame, network: Network,
     confirmed group, or every popular account and its audience would form a group.
     """
     groups, members = split_half_groups(pairs, table, kappa=network.kappa, config=config,
-                                        rows=~nw.author_pairs(pairs))
+                                        rows=~nw.author_pairs(pairs, codes=codes),
+                                        codes=codes)
     groups["q_value"] = qvalues(groups["p_value"].to_numpy(dtype=float))
     members["q_value"] = qvalues(members["p_value"].to_numpy(dtype=float))
     good = groups[(groups["q_value"] <= config.fdr) & (groups["ratio"] >= config.attach_ratio)]
@@ -140,20 +149,21 @@ def cluster_stability(strong: pd.DataFrame, labels: pd.Series,
 
 
 def attach_outsiders(edges: pd.DataFrame, pairs: pd.DataFrame, labels: pd.Series,
-                     config: CoordinationConfig) -> Attached:
+                     config: CoordinationConfig, *, codes: nw.PairCodes | None = None
+                     ) -> Attached:
     """Outside accounts whose pooled ties to a cluster are significant join it.
 
     An account joins through ties of acting alike; ties as the *author* of posts the
     members reshare count only for that author (else a celebrity's audience snowballs in).
     """
-    mask = nw.author_pairs(pairs)
+    codes = codes if codes is not None or pairs.empty else nw.pair_codes(pairs)
+    mask = nw.author_pairs(pairs, codes=codes)
     plain, authors = edges, set()
     if mask.any():
-        sub = pairs[mask]
-        root = sub[OBJECT_ID].astype(str).str.removeprefix("post:")
-        authors = set(sub.loc[(sub[CONTENT_ID].astype(str) == root).to_numpy(), ACCOUNT_ID]) \
-            | set(sub.loc[(sub[CONTENT_ID_Y].astype(str) == root).to_numpy(), ACCOUNT_ID_Y])
-        plain_w = nw.edge_table(pairs, rows=~mask)[[ACCOUNT_ID, ACCOUNT_ID_Y, nw.WEIGHT]]
+        authors = set(codes.ids[np.unique(codes.first[codes.author_first])]) \
+            | set(codes.ids[np.unique(codes.second[codes.author_second])])
+        plain_w = nw.edge_table(pairs, rows=~mask, codes=codes)[
+            [ACCOUNT_ID, ACCOUNT_ID_Y, nw.WEIGHT]]
         plain = edges.drop(columns=nw.WEIGHT).merge(plain_w, on=[ACCOUNT_ID, ACCOUNT_ID_Y],
                                                     how="inner")
     rounds = []
@@ -184,7 +194,8 @@ def attach_outsiders(edges: pd.DataFrame, pairs: pd.DataFrame, labels: pd.Series
 
 def report_clusters(pairs: pd.DataFrame, labels: pd.Series, stability: pd.Series,
                     replication: pd.Series, used: tuple[str, ...],
-                    config: CoordinationConfig) -> Reported:
+                    config: CoordinationConfig, *, codes: nw.PairCodes | None = None
+                    ) -> Reported:
     """Keep the clusters whose co-actions repeat several behaviours; number them 0, 1, ...
 
     A cluster is reported when it repeats several behaviours together (reshares, copied
@@ -194,7 +205,8 @@ def report_clusters(pairs: pd.DataFrame, labels: pd.Series, stability: pd.Series
     behaviour_rule = config.min_behaviours > 1 and len(used) >= config.min_behaviours
     candidates = None
     if len(labels):
-        candidates = cl.behaviour_mix(pairs, labels, min_share=config.behaviour_share)
+        candidates = cl.behaviour_mix(pairs, labels, min_share=config.behaviour_share,
+                                      codes=codes)
         candidates.insert(0, "size", labels.value_counts().reindex(candidates.index))
         candidates["replication"] = replication.reindex(candidates.index)
         candidates["reported"] = (candidates["n_behaviours"] >= config.min_behaviours) \

@@ -11,10 +11,10 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from netlib.coordination.network import pair_clusters
+from netlib.coordination.network import PairCodes, pair_clusters, pair_codes
 from netlib.coordination.significance import poisson_pvalues
 from netlib.errors import ParameterError
-from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, CLUSTER_ID, OBJECT_ID, TRACE
+from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, CLUSTER_ID, TRACE
 from netlib.stats import qvalues
 
 __all__ = ["METHODS", "partition", "stability", "relabel", "attach_accounts", "behaviour_mix",
@@ -236,8 +236,11 @@ def attach_accounts(edges: pd.DataFrame, labels: pd.Series, *, fdr: float = 0.05
 
 
 def behaviour_mix(pairs: pd.DataFrame, labels: pd.Series, *,
-                  min_share: float = 0.02) -> pd.DataFrame:
+                  min_share: float = 0.02, codes: PairCodes | None = None) -> pd.DataFrame:
     """Which behaviours (traces) each cluster's co-actions come from.
+
+    ``codes`` is :func:`~netlib.coordination.network.pair_codes` of ``pairs`` when
+    already made.
 
     Returns
     -------
@@ -248,14 +251,26 @@ def behaviour_mix(pairs: pd.DataFrame, labels: pd.Series, *,
         (traces holding at least ``min_share``) and ``behaviours`` (those traces, joined
         with ``+``, largest first).
     """
-    ca, cb = pair_clusters(pairs, labels)
-    keep = ca == cb                       # NaN (outside) never equals
+    if codes is None and not pairs.empty:
+        codes = pair_codes(pairs)
+    ca, cb = pair_clusters(pairs, labels, codes=codes)
+    keep = np.flatnonzero(ca == cb)       # NaN (outside) never equals
     # distinct (pair, trace, object) rows found on integer codes, not on the strings
-    key = [ACCOUNT_ID, ACCOUNT_ID_Y, TRACE, OBJECT_ID]
-    codes = pd.DataFrame({c: pd.factorize(pairs.loc[keep, c])[0] for c in key})
-    first = ~codes.duplicated().to_numpy()
-    inside = pd.DataFrame({CLUSTER_ID: ca[keep][first],
-                           TRACE: pairs.loc[keep, TRACE].to_numpy()[first]})
+    if codes is None:
+        trace, first = np.zeros(0, dtype=int), np.zeros(0, dtype=int)
+        names = np.zeros(0, dtype=object)
+    else:
+        # one integer per account pair, then per (pair, trace, object): one hash, not four
+        trace = codes.trace[keep]
+        unit = trace.astype(np.int64) * max(len(codes.objects), 1) + codes.obj[keep]
+        pair = pd.factorize(codes.first[keep].astype(np.int64) * len(codes.ids)
+                            + codes.second[keep])[0]
+        first = np.flatnonzero(~pd.Series(pair * (int(unit.max()) + 1 if len(unit) else 1)
+                                          + unit).duplicated().to_numpy())
+        del unit, pair
+        names = np.asarray(codes.traces, dtype=object)
+    inside = pd.DataFrame({CLUSTER_ID: ca[keep][first], TRACE: names[trace[first]]})
+    del trace
     counts = pd.crosstab(inside[CLUSTER_ID], inside[TRACE])
     out = pd.DataFrame(index=pd.Index(sorted(set(labels)), name=CLUSTER_ID))
     shares = counts.div(counts.sum(axis=1).where(lambda x: x > 0), axis=0) \

@@ -73,14 +73,16 @@ def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=_DTYPES.get(c, float)) for c in columns})
 
 
-def object_half(frame: pd.DataFrame, *, seed: int = 0, bin_seconds: float = 7200
-                ) -> np.ndarray:
+def object_half(frame: pd.DataFrame, *, seed: int = 0, bin_seconds: float = 7200,
+                codes: nw.PairCodes | None = None) -> np.ndarray:
     """0 or 1 for each row, by a seeded hash of its ``(trace, object_id, null bin)``.
 
     Every action on one object within one null bin (and every co-action that starts
     there) falls in the same half; which half depends only on the object, the bin and the
     seed, so a one-day burst on many objects lands on both sides, and an object used
-    again and again (a campaign hashtag) is spread over both sides bin by bin.
+    again and again (a campaign hashtag) is spread over both sides bin by bin. ``codes``
+    (:func:`~netlib.coordination.network.pair_codes` of a co-action ``frame``) saves
+    coding its traces and objects again.
 
     Examples
     --------
@@ -97,8 +99,12 @@ def object_half(frame: pd.DataFrame, *, seed: int = 0, bin_seconds: float = 7200
     bins = stamps.to_numpy() // (int(bin_seconds) * 10**9)
     # hash each distinct (trace, object, bin) once: a unit holds many rows (all the
     # co-actions on one object in one bin), and the hash of a row depends on its values only
-    trace, traces = pd.factorize(frame[TRACE].astype(str))
-    obj, objects = pd.factorize(frame[OBJECT_ID].astype(str))
+    if codes is not None:
+        trace, traces = codes.trace.astype(np.int64), codes.traces.astype(str)
+        obj, objects = codes.obj.astype(np.int64), codes.objects.astype(str)
+    else:
+        trace, traces = pd.factorize(frame[TRACE].astype(str))
+        obj, objects = pd.factorize(frame[OBJECT_ID].astype(str))
     unit = (trace.astype(np.int64) * (len(objects) + 1) + obj) * (int(bins.max() - bins.min())
                                                                    + 1) + (bins - bins.min())
     _, first_row, inverse = np.unique(unit, return_index=True, return_inverse=True)
@@ -122,8 +128,9 @@ def half_bins(table: pd.DataFrame, *, bin_seconds: float) -> pd.DataFrame:
 
 def _tested_edges(pairs: pd.DataFrame, table: pd.DataFrame, bins: pd.DataFrame, *,
                   window: float, bin_seconds: float, kappa: dict,
-                  rows: np.ndarray | None = None) -> pd.DataFrame:
-    edges = nw.edge_table(pairs, rows=rows)
+                  rows: np.ndarray | None = None,
+                  codes: nw.PairCodes | None = None) -> pd.DataFrame:
+    edges = nw.edge_table(pairs, rows=rows, codes=codes)
     edges[sig.EXPECTED] = sig.expected_coactions(edges, table, bins, window=window,
                                                  bin_seconds=bin_seconds, kappa=kappa)
     edges[sig.P_VALUE] = sig.poisson_pvalues(edges[nw.WEIGHT].to_numpy(),
@@ -145,7 +152,8 @@ def _group_pairs(groups: pd.Series) -> pd.DataFrame:
 
 
 def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
-                      config: CoordinationConfig, rows: np.ndarray | None = None
+                      config: CoordinationConfig, rows: np.ndarray | None = None,
+                      codes: nw.PairCodes | None = None
                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Groups discovered on one half of the objects and tested on the other.
 
@@ -157,7 +165,8 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
     ``>= config.min_weight`` on the discovery half, joined when linked by
     ``config.merge_links`` edges and kept from ``config.min_cluster_size`` accounts.
     ``rows`` (a boolean mask) restricts the co-action rows used, as ``pairs[rows]`` would,
-    without copying them.
+    without copying them; ``codes`` is :func:`~netlib.coordination.network.pair_codes` of
+    ``pairs`` when already made.
 
     Returns
     -------
@@ -171,7 +180,8 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
         account's pooled held-out co-actions with the rest of its group, and ``ratio``.
     """
     window, bin_seconds = config.window, config.null_bin
-    pair_half = object_half(pairs, seed=config.seed, bin_seconds=bin_seconds)
+    codes = codes if codes is not None or pairs.empty else nw.pair_codes(pairs)
+    pair_half = object_half(pairs, seed=config.seed, bin_seconds=bin_seconds, codes=codes)
     row_half = object_half(table, seed=config.seed, bin_seconds=bin_seconds)
     halves = {}
     for h in (0, 1):
@@ -180,7 +190,8 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
         use = pair_half == h if rows is None else rows & (pair_half == h)
         halves[h] = (sub_table, bins,
                      _tested_edges(pairs, sub_table, bins, window=window,
-                                   bin_seconds=bin_seconds, kappa=kappa, rows=use))
+                                   bin_seconds=bin_seconds, kappa=kappa, rows=use,
+                                   codes=codes))
     group_rows, member_rows = [], []
     for h in (0, 1):
         found_edges = halves[h][2]

@@ -127,21 +127,24 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
                           min_participation=config.min_participation,
                           max_object_shares=config.max_object_shares, engine=config.engine,
                           memory_limit=config.memory_limit,
-                          temp_directory=config.temp_directory)
-    network = steps.tested_network(table, pairs, used, config)
+                          temp_directory=config.temp_directory, id_dtype="category")
+    # the rows' ids as integer codes, once: every step below groups and matches on them
+    codes = nw.pair_codes(pairs) if len(pairs) else None
+    network = steps.tested_network(table, pairs, used, config, codes=codes)
     edges = network.edges
-    confirmation = steps.confirm_groups(pairs, table, network, config)
+    confirmation = steps.confirm_groups(pairs, table, network, config, codes=codes)
     merged = steps.merge_groups(confirmation, config)
     stability = steps.cluster_stability(edges[edges["significant"]], merged.labels, config)
-    attached = steps.attach_outsiders(edges, pairs, merged.labels, config)
+    attached = steps.attach_outsiders(edges, pairs, merged.labels, config, codes=codes)
     reported = steps.report_clusters(pairs, attached.labels, stability, merged.replication,
-                                     used, config)
+                                     used, config, codes=codes)
     labels = reported.labels
     clusters = (labels.rename_axis(ACCOUNT_ID).reset_index()
                 .sort_values([CLUSTER_ID, ACCOUNT_ID], kind="stable").reset_index(drop=True))
     ca = edges[ACCOUNT_ID].map(labels.to_dict())
     cb = edges[ACCOUNT_ID_Y].map(labels.to_dict())
     edges[CLUSTER_ID] = ca.where(ca == cb).astype("Int64")
+    del ca, cb
     params = {**dataclasses.asdict(asked), "traces_used": list(used),
               "timestamp_resolution_s": resolution if resolution == resolution else None,
               "effective_window_s": config.window, "confirmation_split": "object",
@@ -154,12 +157,17 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     components = component_table(edges, comp_accounts, clusters, confirmation.groups,
                                  confirmation.members, asked,
                                  behaviour_rule=reported.behaviour_rule)
+    stats = cluster_stats(clusters, edges, pairs, table,
+                          accounts=dataset.accounts if dataset is not None else None,
+                          stability=reported.stability, fdr=config.fdr, codes=codes)
+    per_account = account_stats(clusters, edges, pairs, table, codes=codes)
+    del codes
+    # the steps above read the ids as categories (a fraction of the memory); users get
+    # them as strings, made once every intermediate table is gone
+    pairs = nw.string_ids(pairs)
     return CoordinationResult(
         clusters=clusters, edges=edges, pairs=pairs, params=params,
-        cluster_stats=cluster_stats(clusters, edges, pairs, table,
-                                    accounts=dataset.accounts if dataset is not None else None,
-                                    stability=reported.stability, fdr=config.fdr),
-        account_stats=account_stats(clusters, edges, pairs, table),
+        cluster_stats=stats, account_stats=per_account,
         fingerprint=dataset.fingerprint() if dataset is not None else frame_fingerprint(table),
         null=network.null, candidates=reported.candidates,
         attachments=attached.attachments, validation=confirmation.groups,

@@ -11,12 +11,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from netlib.coaction.actions import TIMESTAMP_Y, account_codes, co_actions, positions
+from netlib.coaction.actions import (
+    TIMESTAMP_Y,
+    PairCodes,
+    co_actions,
+    pair_codes,
+    positions,
+    string_ids,
+)
 from netlib.schema import (
     ACCOUNT_ID,
     ACCOUNT_ID_Y,
-    CONTENT_ID,
-    CONTENT_ID_Y,
     OBJECT_ID,
     TIME_DELTA,
     TRACE,
@@ -24,9 +29,9 @@ from netlib.schema import (
 )
 from netlib.traces import TRACES
 
-__all__ = ["co_actions", "edge_table", "object_idf", "author_pairs", "WEIGHT", "WEIGHT_TFIDF", "N_CO_ACTIONS",
-           "MEDIAN_LAG", "TIMESTAMP_Y", "trace_weight_column",
-           "pair_clusters", "pair_keys"]
+__all__ = ["co_actions", "edge_table", "object_idf", "author_pairs", "WEIGHT", "WEIGHT_TFIDF",
+           "N_CO_ACTIONS", "MEDIAN_LAG", "TIMESTAMP_Y", "trace_weight_column",
+           "pair_clusters", "pair_keys", "pair_codes", "PairCodes", "string_ids"]
 
 WEIGHT_TFIDF = "weight_tfidf"
 N_CO_ACTIONS = "n_co_actions"
@@ -39,18 +44,16 @@ def trace_weight_column(trace: str) -> str:
     return f"n_{trace}"
 
 
-def author_pairs(pairs: pd.DataFrame) -> np.ndarray:
+def author_pairs(pairs: pd.DataFrame, *, codes: PairCodes | None = None) -> np.ndarray:
     """Mask of repost co-actions where one side is the original post itself.
 
     :func:`netlib.traces.build_traces` puts the original post into the repost trace (as
     object ``"post:<its action_id>"``) so that its author pairs with fast resharers.
+    ``codes`` (:func:`pair_codes` of ``pairs``) holds the mask already.
     """
     if pairs.empty:
         return np.zeros(0, dtype=bool)
-    root = pairs[OBJECT_ID].astype(str).str.removeprefix("post:")
-    is_repost = (pairs[TRACE] == "repost").to_numpy()
-    own = (pairs[CONTENT_ID].astype(str) == root) | (pairs[CONTENT_ID_Y].astype(str) == root)
-    return is_repost & own.to_numpy()
+    return (codes if codes is not None else pair_codes(pairs)).author
 
 
 def object_idf(traces: pd.DataFrame) -> pd.DataFrame:
@@ -73,7 +76,8 @@ def object_idf(traces: pd.DataFrame) -> pd.DataFrame:
 
 def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
                traces: tuple[str, ...] = TRACES,
-               rows: np.ndarray | None = None) -> pd.DataFrame:
+               rows: np.ndarray | None = None,
+               codes: PairCodes | None = None) -> pd.DataFrame:
     """Undirected account edges from co-action rows.
 
     Parameters
@@ -88,6 +92,8 @@ def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
     rows : numpy.ndarray of bool, optional
         Use only these co-action rows: the same edges as ``edge_table(pairs[rows])``,
         without copying the rows' strings (what matters for tens of millions of rows).
+    codes : PairCodes, optional
+        :func:`pair_codes` of ``pairs``, when already made (else made here).
 
     Returns
     -------
@@ -106,40 +112,49 @@ def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
     # Work on integer codes: accounts numbered in sorted id order (so the smaller code is
     # the smaller id and code order is id order), traces and objects by factorising. The
     # groupings below then hash integers, never millions of Python strings.
-    ids, a, b = account_codes(pairs[ACCOUNT_ID], pairs[ACCOUNT_ID_Y])
-    trace_code, trace_names = pd.factorize(pairs[TRACE])
-    object_code, object_names = pd.factorize(pairs[OBJECT_ID])
-    keyed = pd.DataFrame({ACCOUNT_ID: np.minimum(a, b), ACCOUNT_ID_Y: np.maximum(a, b),
-                          TRACE: trace_code, OBJECT_ID: object_code,
-                          TIME_DELTA: pairs[TIME_DELTA].to_numpy()})
-    if rows is not None:
-        keyed = keyed[rows].reset_index(drop=True)
-    grouped = keyed.groupby([ACCOUNT_ID, ACCOUNT_ID_Y], sort=True)
-    out = grouped.size().rename(N_CO_ACTIONS).to_frame()
-    out[MEDIAN_LAG] = grouped[TIME_DELTA].median()
-    distinct = keyed.drop_duplicates([ACCOUNT_ID, ACCOUNT_ID_Y, TRACE, OBJECT_ID])
-    per_trace = distinct.groupby([ACCOUNT_ID, ACCOUNT_ID_Y, TRACE]).size().unstack(
-        fill_value=0)
-    per_trace.columns = [str(trace_names[c]) for c in per_trace.columns]
+    codes = codes if codes is not None else pair_codes(pairs)
+    ids, trace_names = codes.ids, codes.traces
+    take = slice(None) if rows is None else np.flatnonzero(rows)
+    a, b = codes.first[take], codes.second[take]
+    # one integer per account pair; sorted, so the edges come in (account_id,
+    # account_id_y) order, and ``group`` numbers the edges 0, 1, ...
+    group, pair_ids = pd.factorize(np.minimum(a, b).astype(np.int64) * len(ids)
+                                   + np.maximum(a, b), sort=True)
+    del a, b
+    n_edges, n_traces = len(pair_ids), len(trace_names)
+    trace = codes.trace[take]
+    unit = trace.astype(np.int64) * max(len(codes.objects), 1) + codes.obj[take]
+    n_units = int(unit.max()) + 1
+    if n_edges * n_units >= 2**63:    # pragma: no cover - beyond int64: 3e9+ rows
+        raise ValueError("edge_table: too many co-action rows for 64-bit keys")
+    # the first row of each distinct (edge, trace, object): weights count objects once
+    first = np.flatnonzero(~pd.Series(group * n_units + unit).duplicated().to_numpy())
+    del unit
+    out = pd.DataFrame({N_CO_ACTIONS: np.bincount(group, minlength=n_edges)})
+    out[MEDIAN_LAG] = pd.Series(pairs[TIME_DELTA].to_numpy()[take]).groupby(
+        group).median().to_numpy()
+    d_group, d_trace = group[first], trace[first]
+    del group, trace
+    per_trace = np.bincount(d_group * n_traces + d_trace,
+                            minlength=n_edges * n_traces).reshape(n_edges, n_traces)
+    present = [int(c) for c in np.flatnonzero(per_trace.sum(axis=0))]
+    names = {c: str(trace_names[c]) for c in present}
     for t in traces:
-        out[trace_weight_column(t)] = per_trace[t] if t in per_trace.columns else 0
-    extra = [t for t in per_trace.columns if t not in traces]
-    for t in extra:
-        out[trace_weight_column(t)] = per_trace[t]
-    out = out.fillna({trace_weight_column(t): 0 for t in list(traces) + extra})
-    out[WEIGHT] = per_trace.sum(axis=1).reindex(out.index).fillna(0).astype(int)
+        code = next((c for c in present if names[c] == t), None)
+        out[trace_weight_column(t)] = per_trace[:, code] if code is not None else 0
+    extra = [names[c] for c in present if names[c] not in traces]
+    for c in present:
+        if names[c] in extra:
+            out[trace_weight_column(names[c])] = per_trace[:, c]
+    out[WEIGHT] = per_trace.sum(axis=1).astype(int)
+    del per_trace
     if idf is not None:
-        codes = pd.DataFrame({TRACE: pd.Index(trace_names).get_indexer(idf[TRACE]),
-                              OBJECT_ID: pd.Index(object_names).get_indexer(idf[OBJECT_ID]),
-                              IDF: idf[IDF].to_numpy()})
-        codes = codes[(codes[TRACE] >= 0) & (codes[OBJECT_ID] >= 0)]
-        scored = distinct.merge(codes, on=[TRACE, OBJECT_ID], how="left")
-        out[WEIGHT_TFIDF] = scored.groupby([ACCOUNT_ID, ACCOUNT_ID_Y])[IDF].sum()
+        out[WEIGHT_TFIDF] = _tfidf(idf, codes, d_group, codes.obj[take][first], d_trace,
+                                   n_edges)
     else:
         out[WEIGHT_TFIDF] = np.nan
-    out = out.reset_index()
-    out[ACCOUNT_ID] = ids[out[ACCOUNT_ID].to_numpy()]
-    out[ACCOUNT_ID_Y] = ids[out[ACCOUNT_ID_Y].to_numpy()]
+    out[ACCOUNT_ID] = ids[pair_ids // len(ids)]
+    out[ACCOUNT_ID_Y] = ids[pair_ids % len(ids)]
     for t in list(traces) + extra:
         out[trace_weight_column(t)] = out[trace_weight_column(t)].astype(int)
     order = [c for c in cols if c in out.columns] + \
@@ -147,11 +162,24 @@ def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
     return out[order]
 
 
-def pair_clusters(pairs: pd.DataFrame, member: dict | pd.Series
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def _tfidf(idf: pd.DataFrame, codes: PairCodes, group: np.ndarray, obj: np.ndarray,
+           trace: np.ndarray, n_edges: int) -> np.ndarray:
+    """Per edge, the summed idf of its distinct (trace, object) rows (in row order)."""
+    lookup = pd.DataFrame({TRACE: codes.traces.get_indexer(idf[TRACE]),
+                           OBJECT_ID: codes.objects.get_indexer(idf[OBJECT_ID]),
+                           IDF: idf[IDF].to_numpy()})
+    lookup = lookup[(lookup[TRACE] >= 0) & (lookup[OBJECT_ID] >= 0)]
+    scored = pd.DataFrame({"g": group, TRACE: trace, OBJECT_ID: obj})
+    scored = scored.merge(lookup, on=[TRACE, OBJECT_ID], how="left")
+    return scored.groupby("g")[IDF].sum().reindex(np.arange(n_edges)).to_numpy()
+
+
+def pair_clusters(pairs: pd.DataFrame, member: dict | pd.Series, *,
+                  codes: PairCodes | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The cluster of each side of every co-action row (NaN outside the clusters).
 
-    Looked up with Arrow's hash join, so millions of rows cost no Python object each.
+    Looked up with Arrow's hash join, so millions of rows cost no Python object each; with
+    ``codes`` (:func:`pair_codes` of ``pairs``) only the members are looked up.
 
     Examples
     --------
@@ -162,6 +190,13 @@ def pair_clusters(pairs: pd.DataFrame, member: dict | pd.Series
     member = pd.Series(member, dtype=object) if isinstance(member, dict) else member
     ids = member.index.astype(str)
     values = np.append(member.to_numpy(dtype=float), np.nan)   # position -1: outside
+    if codes is not None:
+        # cluster of each account code: the first label of an id, as the lookup below
+        where = positions(ids, codes.ids)
+        by_code = np.full(len(codes.ids) + 1, np.nan)
+        found = np.flatnonzero(where >= 0)[::-1]          # last write wins: first label
+        by_code[where[found]] = values[found]
+        return by_code[codes.first], by_code[codes.second]
     return (values[positions(pairs[ACCOUNT_ID], ids)],
             values[positions(pairs[ACCOUNT_ID_Y], ids)])
 

@@ -8,14 +8,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from netlib.coaction.actions import positions
 from netlib.coordination.clusters import CLUSTER_ID, STABILITY
 from netlib.coordination.components import ACCOUNT_COMPONENT_COLUMNS, COMPONENT_COLUMNS
 from netlib.coordination.network import (
     MEDIAN_LAG,
     TIMESTAMP_Y,
     WEIGHT,
+    PairCodes,
     pair_clusters,
-    pair_keys,
+    pair_codes,
 )
 from netlib.coordination.significance import EXPECTED, P_VALUE, Q_VALUE, poisson_pvalues
 from netlib.results import summary_html
@@ -45,14 +47,57 @@ ACCOUNT_STATS_COLUMNS = [ACCOUNT_ID, CLUSTER_ID, "degree", "strength", "n_action
                          "n_coordinated_actions", "coordinated_share"]
 
 
-def _within(pairs: pd.DataFrame, member: dict) -> pd.DataFrame:
-    """Co-action rows inside one cluster, with the columns the statistics read."""
-    ca, cb = pair_clusters(pairs, member)
-    keep = ca == cb                       # NaN (outside) never equals
-    cols = [TRACE, OBJECT_ID, ACCOUNT_ID, ACCOUNT_ID_Y, TIME_DELTA, TIMESTAMP, TIMESTAMP_Y]
-    out = pairs.loc[keep, [c for c in cols if c in pairs.columns]]
-    out[CLUSTER_ID] = ca[keep].astype(int)
+def _within(pairs: pd.DataFrame, member: dict, codes: PairCodes) -> pd.DataFrame:
+    """Co-action rows inside one cluster, with what the statistics read, as integer codes.
+
+    ``t``, ``o``, ``a``, ``b`` are the codes of the trace, object and both accounts
+    (:func:`~netlib.coordination.network.pair_codes`); lag and times as in ``pairs``.
+    Rows are grouped by cluster (stable: each cluster's rows keep their order).
+    """
+    ca, cb = pair_clusters(pairs, member, codes=codes)
+    keep = np.flatnonzero(ca == cb)       # NaN (outside) never equals
+    del cb
+    cluster = ca[keep].astype(int)
+    del ca
+    order = np.argsort(cluster, kind="stable")
+    keep, cluster = keep[order], cluster[order]
+    del order
+    out = pd.DataFrame({"t": codes.trace[keep], "o": codes.obj[keep],
+                        "a": codes.first[keep], "b": codes.second[keep]})
+    for col in (TIME_DELTA, TIMESTAMP, TIMESTAMP_Y):
+        if col in pairs.columns:
+            out[col] = pairs[col].array.take(keep)
+    out[CLUSTER_ID] = cluster
     return out
+
+
+def _units(p: pd.DataFrame, codes: PairCodes) -> np.ndarray:
+    """One integer per (trace, object) of each row."""
+    return p["t"].to_numpy(np.int64) * max(len(codes.objects), 1) + p["o"].to_numpy()
+
+
+def _by_trace(p: pd.DataFrame, codes: PairCodes) -> pd.Series:
+    """Distinct (account pair, object) co-actions per trace, most first."""
+    unit = _units(p, codes)
+    pair = pd.factorize(p["a"].to_numpy(np.int64) * len(codes.ids) + p["b"].to_numpy())[0]
+    first = ~pd.Series(pair * (int(unit.max()) + 1 if len(unit) else 1) + unit
+                       ).duplicated().to_numpy()
+    counts = np.bincount(p["t"].to_numpy()[first], minlength=len(codes.traces))
+    counts = pd.Series(counts, index=codes.traces)[counts > 0]
+    return counts.sort_index().sort_values(ascending=False)
+
+
+def _top_objects(p: pd.DataFrame, codes: PairCodes, top: int) -> pd.Series:
+    """The ``top`` objects the most members co-acted on (ties in trace, object order)."""
+    unit, n_ids = _units(p, codes), len(codes.ids)
+    # distinct (trace, object, member) as one integer each, then members per object
+    acts = np.unique(np.concatenate([unit * n_ids + p["a"].to_numpy(),
+                                     unit * n_ids + p["b"].to_numpy()]))
+    units, counts = np.unique(acts // n_ids, return_counts=True)
+    n_objects = max(len(codes.objects), 1)
+    counts = pd.Series(counts, index=pd.MultiIndex.from_arrays([
+        codes.traces[units // n_objects], codes.objects[units % n_objects]]))
+    return counts.sort_index().sort_values(ascending=False, kind="stable").head(top)
 
 
 def _burst_share(created: pd.Series, days: float = 7.0) -> float:
@@ -68,7 +113,7 @@ def _burst_share(created: pd.Series, days: float = 7.0) -> float:
 def cluster_stats(clusters: pd.DataFrame, edges: pd.DataFrame, pairs: pd.DataFrame,
                   traces: pd.DataFrame, *, accounts: pd.DataFrame | None = None,
                   stability: pd.Series | None = None, fdr: float = 0.05,
-                  top: int = 5) -> pd.DataFrame:
+                  top: int = 5, codes: PairCodes | None = None) -> pd.DataFrame:
     """One row per cluster: size, platforms, density, lag, observed vs expected, evidence.
 
     Returns
@@ -81,30 +126,29 @@ def cluster_stats(clusters: pd.DataFrame, edges: pd.DataFrame, pairs: pd.DataFra
         ``median_lag_s``, ``traces`` (co-actions per trace, most first), ``top_objects``
         (most co-acted objects with their number of members), ``created_burst_share``
         (largest share of members created within 7 days), ``created_first``,
-        ``created_last``, ``first_action``, ``last_action``, ``stability``.
+        ``created_last``, ``first_action``, ``last_action``, ``stability``. ``codes``
+        (:func:`~netlib.coordination.network.pair_codes` of ``pairs``) when already made.
     """
     if clusters.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in CLUSTER_STATS_COLUMNS})
     member = dict(zip(clusters[ACCOUNT_ID], clusters[CLUSTER_ID], strict=True))
     inside_edges = edges[edges[CLUSTER_ID].notna()]
-    inside_pairs = _within(pairs, member)
+    codes = codes if codes is not None else pair_codes(pairs)
+    inside_pairs = _within(pairs, member, codes)
+    bounds = inside_pairs[CLUSTER_ID].to_numpy()
     rows = []
     acc = accounts.set_index(ACCOUNT_ID) if accounts is not None else None
     for cid, group in clusters.groupby(CLUSTER_ID, sort=True):
         ids = group[ACCOUNT_ID].tolist()
         n = len(ids)
         e = inside_edges[inside_edges[CLUSTER_ID] == cid]
-        p = inside_pairs[inside_pairs[CLUSTER_ID] == cid]
+        p = inside_pairs.iloc[np.searchsorted(bounds, cid, side="left"):
+                              np.searchsorted(bounds, cid, side="right")]
         n_sig = int(e["significant"].sum())
         observed = float(e[WEIGHT].sum())
         expected = float(e[EXPECTED].sum())
-        by_trace = p.drop_duplicates([TRACE, OBJECT_ID, ACCOUNT_ID, ACCOUNT_ID_Y]) \
-            .groupby(TRACE).size().sort_values(ascending=False)
-        actors = pd.concat([p[[TRACE, OBJECT_ID, ACCOUNT_ID]],
-                            p[[TRACE, OBJECT_ID, ACCOUNT_ID_Y]].rename(
-                                columns={ACCOUNT_ID_Y: ACCOUNT_ID})])
-        top_obj = (actors.drop_duplicates().groupby([TRACE, OBJECT_ID]).size()
-                   .sort_values(ascending=False, kind="stable").head(top))
+        by_trace = _by_trace(p, codes)
+        top_obj = _top_objects(p, codes, top)
         platforms = created = None
         if acc is not None:
             sub = acc.reindex(ids)
@@ -135,7 +179,7 @@ def cluster_stats(clusters: pd.DataFrame, edges: pd.DataFrame, pairs: pd.DataFra
 
 
 def account_stats(clusters: pd.DataFrame, edges: pd.DataFrame, pairs: pd.DataFrame,
-                  traces: pd.DataFrame) -> pd.DataFrame:
+                  traces: pd.DataFrame, *, codes: PairCodes | None = None) -> pd.DataFrame:
     """One row per account with a tested edge or a cluster.
 
     Returns
@@ -144,7 +188,8 @@ def account_stats(clusters: pd.DataFrame, edges: pd.DataFrame, pairs: pd.DataFra
         ``account_id, cluster_id`` (NA outside clusters), ``degree`` and ``strength``
         (number and summed weight of its significant edges), ``n_actions`` (its traced
         actions), ``n_coordinated_actions`` (its actions in a co-action of a significant
-        edge), ``coordinated_share``.
+        edge), ``coordinated_share``. ``codes``
+        (:func:`~netlib.coordination.network.pair_codes` of ``pairs``) when already made.
     """
     sig = edges[edges["significant"]] if len(edges) else edges
     ends = pd.concat([sig[[ACCOUNT_ID, WEIGHT]],
@@ -155,18 +200,8 @@ def account_stats(clusters: pd.DataFrame, edges: pd.DataFrame, pairs: pd.DataFra
                           | set(clusters[ACCOUNT_ID])), name=ACCOUNT_ID)
     n_actions = traces.drop_duplicates(ACTION_ID).groupby(ACCOUNT_ID).size()
     if len(sig) and len(pairs):
-        # pairs and significant edges keyed by integer account codes (no string per row)
-        codes = np.array(sorted(set(sig[ACCOUNT_ID].astype(str))
-                                | set(sig[ACCOUNT_ID_Y].astype(str))), dtype=object)
-        sig_keys = pair_keys(sig[ACCOUNT_ID], sig[ACCOUNT_ID_Y], codes)
-        keys = pair_keys(pairs[ACCOUNT_ID], pairs[ACCOUNT_ID_Y], codes)
-        on = (keys >= 0) & np.isin(keys, sig_keys)
-        acts = pd.concat([
-            pd.DataFrame({ACCOUNT_ID: pairs.loc[on, ACCOUNT_ID].to_numpy(),
-                          ACTION_ID: pairs.loc[on, CONTENT_ID].to_numpy()}),
-            pd.DataFrame({ACCOUNT_ID: pairs.loc[on, ACCOUNT_ID_Y].to_numpy(),
-                          ACTION_ID: pairs.loc[on, CONTENT_ID_Y].to_numpy()})])
-        n_coord = acts.drop_duplicates().groupby(ACCOUNT_ID).size()
+        n_coord = _coordinated_actions(sig, pairs,
+                                       codes if codes is not None else pair_codes(pairs))
     else:
         n_coord = pd.Series(dtype=int)
     member = clusters.set_index(ACCOUNT_ID)[CLUSTER_ID]
@@ -179,6 +214,30 @@ def account_stats(clusters: pd.DataFrame, edges: pd.DataFrame, pairs: pd.DataFra
     out["coordinated_share"] = (out["n_coordinated_actions"]
                                 / out["n_actions"].where(out["n_actions"] > 0))
     return out.reset_index()[ACCOUNT_STATS_COLUMNS]
+
+
+def _coordinated_actions(sig: pd.DataFrame, pairs: pd.DataFrame,
+                         codes: PairCodes) -> pd.Series:
+    """Per account id, its distinct actions in co-action rows of the edges ``sig``.
+
+    Rows and edges are matched on one integer per unordered account pair, and the
+    (account, action) pairs are made distinct on integer codes: no string per row.
+    """
+    n = len(codes.ids)
+    lo = np.minimum(codes.first, codes.second).astype(np.int64)
+    keys = lo * n + np.maximum(codes.first, codes.second)
+    del lo
+    a, b = positions(sig[ACCOUNT_ID], codes.ids), positions(sig[ACCOUNT_ID_Y], codes.ids)
+    sig_keys = np.unique((np.minimum(a, b) * n + np.maximum(a, b))[(a >= 0) & (b >= 0)])
+    on = np.flatnonzero(np.isin(keys, sig_keys))
+    del keys
+    account = np.concatenate([codes.first[on], codes.second[on]]).astype(np.int64)
+    action = pd.factorize(pd.concat([pairs[CONTENT_ID].iloc[on],
+                                     pairs[CONTENT_ID_Y].iloc[on]], ignore_index=True))[0]
+    per = np.unique(account * (int(action.max()) + 1 if len(action) else 1) + action)
+    counts = np.bincount(per // (int(action.max()) + 1 if len(action) else 1), minlength=n)
+    have = np.flatnonzero(counts)
+    return pd.Series(counts[have], index=codes.ids[have])
 
 
 @dataclass

@@ -12,18 +12,29 @@ Coordination (:mod:`netlib.coordination`) and complaint triage (:mod:`netlib.tri
 build on these; neither imports the other.
 """
 
+from importlib import import_module
+
 from netlib.coaction.actions import TIMESTAMP_Y, co_actions
-from netlib.coaction.null import (
-    EXPECTED,
-    P_VALUE,
-    Q_VALUE,
-    bin_statistics,
-    expected_coactions,
-    null_calibration,
-    poisson_pvalues,
-)
 from netlib.coaction.pairs import coshare_pairs
 
 __all__ = ["coshare_pairs", "co_actions", "bin_statistics", "expected_coactions",
            "null_calibration", "poisson_pvalues", "EXPECTED", "P_VALUE", "Q_VALUE",
            "TIMESTAMP_Y"]
+
+# the null model needs scipy.stats (about half a second to import): loaded on first use,
+# so reading co-share pairs does not pay for it
+_LAZY = {name: "netlib.coaction.null" for name in
+         ("EXPECTED", "P_VALUE", "Q_VALUE", "bin_statistics", "expected_coactions",
+          "null_calibration", "poisson_pvalues")}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'netlib.coaction' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

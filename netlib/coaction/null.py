@@ -153,7 +153,10 @@ def expected_coactions(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataF
         # joins in the order written: the action pairs stream through the edges' hash
         # table (left to itself, the optimizer may build one over every action pair,
         # about 2 GB more at a million actions)
-        con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
+        try:
+            con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
+        except duckdb.Error:  # optimizer names of another DuckDB release: memory, not results
+            pass
         # every pair of actions of two edge accounts, same trace, at most w seconds apart
         # (banded equi-join on w-wide buckets), summed per account pair. The sum is taken in
         # fixed point: integer addition does not depend on the order DuckDB's threads add

@@ -1,0 +1,159 @@
+"""The integer-coded hub steps against brute-force oracles, for every account-id dtype."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from netlib.hubs import amplification_edges, bridging, lead_lag, leader_table
+from netlib.hubs._util import account_codes
+from netlib.hubs.leadlag import coordinated_pairs
+
+IDS = ["a", "b", "B", "c", "é", "zz", "10", "9"]
+DTYPES = ["object", "str", "category"]
+
+
+def _as(frame: pd.DataFrame, columns: list[str], dtype: str) -> pd.DataFrame:
+    out = frame.copy()
+    for col in columns:
+        values = out[col].to_numpy(dtype=object)
+        out[col] = (pd.Series(values, index=out.index, dtype=object) if dtype == "object"
+                    else pd.Series(values, index=out.index).astype(dtype))
+    return out
+
+
+@st.composite
+def _pairs(draw, with_trace: bool = True):
+    n = draw(st.integers(1, 40))
+    rows = draw(st.lists(st.tuples(st.sampled_from(["o1", "o2", "o3", "o4"]),
+                                   st.sampled_from(IDS), st.sampled_from(IDS),
+                                   st.integers(0, 50), st.sampled_from(["text", "share"])),
+                         min_size=n, max_size=n))
+    frame = pd.DataFrame(rows, columns=["object_id", "account_id", "account_id_y",
+                                        "time_delta", "trace"])
+    frame["time_delta"] = frame["time_delta"].astype(float)
+    return frame if with_trace else frame.drop(columns="trace")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(IDS + [None]), max_size=12),
+       st.lists(st.sampled_from(IDS), max_size=12))
+def test_account_codes_are_positions_in_the_sorted_ids(first, second):
+    codes = account_codes(pd.Series(first, dtype=object), pd.Series(second, dtype=object))
+    ids = sorted({v for v in first + second if v is not None})
+    assert codes.objects(np.arange(len(ids))).tolist() == ids
+    assert codes.columns[0].tolist() == [ids.index(v) if v is not None else -1 for v in first]
+    assert codes.columns[1].tolist() == [ids.index(v) for v in second]
+    assert list(codes.strings(codes.columns[1])) == second
+
+
+@settings(max_examples=30, deadline=None)
+@given(_pairs(), st.sampled_from(DTYPES))
+def test_lead_lag_counts_and_medians_every_ordered_pair(pairs, dtype):
+    got = lead_lag(_as(pairs, ["account_id", "account_id_y"], dtype))
+    lags = defaultdict(list)
+    for a, b, dt in pairs[["account_id", "account_id_y", "time_delta"]].itertuples(
+            index=False):
+        lags[(a, b)].append(dt)
+    expect = sorted(((-len(v), a, b, float(np.median(v))) for (a, b), v in lags.items()))
+    assert [(a, b, -n, m) for n, a, b, m in expect] == list(got.itertuples(index=False,
+                                                                           name=None))
+
+
+@settings(max_examples=30, deadline=None)
+@given(_pairs(), st.booleans(), st.sampled_from(DTYPES))
+def test_leader_table_matches_a_per_account_loop(pairs, use_trace, dtype):
+    if not use_trace:
+        pairs = pairs.drop(columns="trace")
+    got = leader_table(_as(pairs, ["account_id", "account_id_y"], dtype))
+    keys = ["object_id", "trace"] if use_trace else ["object_id"]
+    rows = []
+    for acc in sorted(set(pairs["account_id"]) | set(pairs["account_id_y"])):
+        lead_rows = pairs[pairs["account_id"] == acc]
+        follow_rows = pairs[pairs["account_id_y"] == acc]
+        big_l = mu = var = 0.0
+        places = set(map(tuple, lead_rows[keys].to_numpy().tolist())) | set(
+            map(tuple, follow_rows[keys].to_numpy().tolist()))
+        for place in places:
+            here_l = lead_rows[(lead_rows[keys] == list(place)).all(axis=1)]
+            here_f = follow_rows[(follow_rows[keys] == list(place)).all(axis=1)]
+            m = len(set(here_l["account_id_y"]) | set(here_f["account_id"])) + 1
+            big_l, mu, var = big_l + len(here_l), mu + (m - 1) / 2, var + (m * m - 1) / 12
+        diff = big_l - mu
+        z = np.sign(diff) * max(abs(diff) - 0.5, 0) / np.sqrt(max(var, 1e-12))
+        rows.append((acc, len(lead_rows), len(follow_rows),
+                     lead_rows["account_id_y"].nunique(),
+                     float(lead_rows["time_delta"].median()) if len(lead_rows) else np.nan,
+                     z))
+    expect = pd.DataFrame(rows, columns=["account_id", "n_lead", "n_follow", "n_followers",
+                                         "median_lead_lag_s", "lead_z"]).set_index("account_id")
+    got = got.set_index("account_id").loc[expect.index]
+    for col in ["n_lead", "n_follow", "n_followers"]:
+        assert got[col].tolist() == expect[col].tolist()
+    np.testing.assert_allclose(got["median_lead_lag_s"], expect["median_lead_lag_s"])
+    np.testing.assert_allclose(got["lead_z"], expect["lead_z"], atol=1e-12)
+    np.testing.assert_allclose(got["lead_p_value"], stats.norm.sf(expect["lead_z"]))
+    # sorted by lead_z descending, then account_id
+    order = got.reset_index().sort_values(["lead_z", "account_id"], ascending=[False, True])
+    assert leader_table(pairs)["account_id"].tolist() == order["account_id"].tolist()
+
+
+@settings(max_examples=30, deadline=None)
+@given(_pairs(), st.lists(st.sampled_from([1, 2, 3]), min_size=5, max_size=5),
+       st.sampled_from(DTYPES))
+def test_coordinated_pairs_keeps_rows_within_one_cluster(pairs, labels, dtype):
+    clusters = pd.DataFrame({"account_id": IDS[:5], "cluster_id": labels})
+    got = coordinated_pairs(_as(pairs, ["account_id", "account_id_y"], dtype), clusters)
+    member = dict(zip(IDS[:5], labels, strict=True))
+    keep = [i for i, (a, b) in enumerate(zip(pairs["account_id"], pairs["account_id_y"],
+                                             strict=True))
+            if a != b and a in member and b in member and member[a] == member[b]]
+    assert got.index.tolist() == pairs.index[keep].tolist()
+    assert got["cluster_id"].tolist() == [member[pairs["account_id"].iloc[i]] for i in keep]
+    assert got["object_id"].tolist() == pairs["object_id"].iloc[keep].tolist()
+
+
+@settings(max_examples=30, deadline=None)
+@given(_pairs(), st.sampled_from(DTYPES))
+def test_amplification_edges_count_reposts_and_copies(pairs, dtype):
+    actions = pd.DataFrame({"action_id": ["x1", "x2", "x3", "x4"],
+                            "account_id": ["a", "b", "c", "b"],
+                            "kind": ["post", "repost", "repost", "quote"],
+                            "object_id": [None, "x1", "x1", "x3"]})
+    got = amplification_edges(actions, pairs=_as(pairs, ["account_id", "account_id_y"], dtype))
+    expect = Counter([("b", "a"), ("c", "a"), ("b", "c")])
+    for a, b, trace in pairs[["account_id", "account_id_y", "trace"]].itertuples(index=False):
+        if trace == "text" and a != b:
+            expect[(b, a)] += 1
+    assert list(got.itertuples(index=False, name=None)) == [
+        (a, b, n) for (a, b), n in sorted(expect.items())]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(IDS), st.sampled_from(IDS), st.integers(1, 4)),
+                min_size=1, max_size=25), st.sampled_from(DTYPES))
+def test_bridging_betweenness_and_strength_match_networkx(edges, dtype):
+    frame = pd.DataFrame(edges, columns=["account_id", "account_id_y", "weight"])
+    membership = pd.Series({i: i.lower()[:1] for i in IDS})
+    got = bridging(_as(frame, ["account_id", "account_id_y"], dtype), membership)
+    g = nx.Graph()
+    for a, b, w in edges:
+        if a != b:
+            old = g.get_edge_data(a, b, {"weight": 0})["weight"]
+            g.add_edge(a, b, weight=old + w)
+    assert got["account_id"].tolist() == sorted(g.nodes)
+    for _, _, d in g.edges(data=True):
+        d["dist"] = 1.0 / d["weight"]
+    btw = nx.betweenness_centrality(g, weight="dist", normalized=True)
+    got = got.set_index("account_id")
+    for node in g.nodes:
+        assert got.loc[node, "coordination_strength"] == pytest.approx(
+            g.degree(node, weight="weight"))
+        assert got.loc[node, "betweenness"] == pytest.approx(btw[node], abs=1e-9)

@@ -8,10 +8,13 @@ leader share; a rank test against random order within each object gives a p-valu
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from netlib.errors import ParameterError
 from netlib.hubs._columns import (
     ACCOUNT_ID_Y,
     CLUSTER_ID,
@@ -76,7 +79,49 @@ def within_clusters(pairs: pd.DataFrame, clusters: pd.DataFrame) -> tuple[pd.Dat
     return out, codes.subset(keep)
 
 
-def lead_lag(pairs: pd.DataFrame, *, codes: Codes | None = None) -> pd.DataFrame:
+@dataclass(frozen=True)
+class PairCounts:
+    """Co-actions per ordered (leader, follower) account pair, on account codes.
+
+    Attributes
+    ----------
+    codes : Codes
+        The account codes the pairs were counted on.
+    leader, follower : numpy.ndarray
+        Codes of each distinct ordered pair, sorted by leader then follower.
+    n : numpy.ndarray
+        Number of co-actions of the pair (``int64``).
+    median : numpy.ndarray
+        Median ``time_delta`` of those co-actions (seconds).
+    """
+
+    codes: Codes
+    leader: np.ndarray
+    follower: np.ndarray
+    n: np.ndarray
+    median: np.ndarray
+
+
+def pair_counts(pairs: pd.DataFrame, *, codes: Codes | None = None) -> PairCounts:
+    """Count the co-actions of every ordered account pair once (see :class:`PairCounts`).
+
+    ``codes`` are the account codes of ``pairs`` (as :func:`within_clusters` returns them);
+    without them the ids are coded here.
+    """
+    codes = _codes(pairs, codes)
+    a, b = codes.columns
+    ok = (a >= 0) & (b >= 0)
+    key = a[ok] * len(codes) + b[ok]
+    grouped = pd.Series(pairs[TIME_DELTA].to_numpy(dtype=float)[ok]).groupby(key, sort=True)
+    agg = grouped.agg(["size", "median"])
+    keys = agg.index.to_numpy(dtype=np.int64)
+    return PairCounts(codes=codes, leader=keys // len(codes), follower=keys % len(codes),
+                      n=agg["size"].to_numpy(dtype=np.int64),
+                      median=agg["median"].to_numpy(dtype=float))
+
+
+def lead_lag(pairs: pd.DataFrame, *, codes: Codes | None = None,
+             counts: PairCounts | None = None) -> pd.DataFrame:
     """Directed lead-lag counts: one row per ordered (leader, follower) account pair.
 
     Parameters
@@ -87,40 +132,35 @@ def lead_lag(pairs: pd.DataFrame, *, codes: Codes | None = None) -> pd.DataFrame
     codes : Codes, optional
         Account codes of ``pairs`` (as :func:`within_clusters` returns them), to save
         coding the ids again.
+    counts : PairCounts, optional
+        :func:`pair_counts` of ``pairs``, when already computed.
 
     Returns
     -------
     DataFrame
         ``account_id`` (leader), ``account_id_y`` (follower), ``n_lead`` (co-actions in
-        which the leader acted first), ``median_lead_lag_s``.
+        which the leader acted first), ``median_lead_lag_s``; sorted by ``n_lead``
+        descending, then leader and follower.
     """
     if pairs.empty:
         return pd.DataFrame(columns=[ACCOUNT_ID, ACCOUNT_ID_Y, N_LEAD, MEDIAN_LAG])
-    codes = _codes(pairs, codes)
-    a, b = codes.columns
-    ok = (a >= 0) & (b >= 0)
-    key = a[ok] * len(codes) + b[ok]
-    grouped = pd.Series(pairs[TIME_DELTA].to_numpy(dtype=float)[ok]).groupby(key, sort=True)
-    agg = grouped.agg(["size", "median"])
-    keys = agg.index.to_numpy(dtype=np.int64)
-    lead, follow = keys // len(codes), keys % len(codes)
-    n_lead = agg["size"].to_numpy(dtype=np.int64)
-    order = np.lexsort((follow, lead, -n_lead))   # unique keys: a total order
-    return pd.DataFrame({ACCOUNT_ID: codes.strings(lead[order]),
-                         ACCOUNT_ID_Y: codes.strings(follow[order]),
-                         N_LEAD: n_lead[order],
-                         MEDIAN_LAG: agg["median"].to_numpy(dtype=float)[order]})
+    c = pair_counts(pairs, codes=codes) if counts is None else counts
+    order = np.lexsort((c.follower, c.leader, -c.n))   # distinct pairs: a total order
+    return pd.DataFrame({ACCOUNT_ID: c.codes.strings(c.leader[order]),
+                         ACCOUNT_ID_Y: c.codes.strings(c.follower[order]),
+                         N_LEAD: c.n[order], MEDIAN_LAG: c.median[order]})
 
 
 def _codes(pairs: pd.DataFrame, codes: Codes | None) -> Codes:
     if codes is None:
         return account_codes(pairs[ACCOUNT_ID], pairs[ACCOUNT_ID_Y])
     if len(codes.columns) != 2 or len(codes.columns[0]) != len(pairs):
-        raise ValueError("codes do not match the pairs (two columns, one code per row)")
+        raise ParameterError("codes do not match the pairs (two columns, one code per row)")
     return codes
 
 
-def leader_table(pairs: pd.DataFrame, *, codes: Codes | None = None) -> pd.DataFrame:
+def leader_table(pairs: pd.DataFrame, *, codes: Codes | None = None,
+                 counts: PairCounts | None = None) -> pd.DataFrame:
     """Per-account leader statistics over co-action pairs.
 
     For each account and each object it co-acted on (per trace when a ``trace`` column is
@@ -138,6 +178,8 @@ def leader_table(pairs: pd.DataFrame, *, codes: Codes | None = None) -> pd.DataF
         ``object_id`` and optionally ``trace``.
     codes : Codes, optional
         Account codes of ``pairs`` (as :func:`within_clusters` returns them).
+    counts : PairCounts, optional
+        :func:`pair_counts` of ``pairs``, when already computed.
 
     Returns
     -------
@@ -155,6 +197,8 @@ def leader_table(pairs: pd.DataFrame, *, codes: Codes | None = None) -> pd.DataF
     """
     if pairs.empty:
         return pd.DataFrame(columns=LEAD_LAG_COLUMNS)
+    if counts is not None:
+        codes = counts.codes
     codes = _codes(pairs, codes)
     a, b = codes.columns
     n_ids = len(codes)
@@ -185,8 +229,9 @@ def leader_table(pairs: pd.DataFrame, *, codes: Codes | None = None) -> pd.DataF
     n_lead = np.bincount(a[a >= 0], minlength=n_ids)[accounts]
     n_follow = np.bincount(b[b >= 0], minlength=n_ids)[accounts]
     led = a >= 0
-    distinct_followers = pd.unique(a[led & (b >= 0)] * n_ids + b[led & (b >= 0)])
-    followers = np.bincount(distinct_followers // n_ids, minlength=n_ids)[accounts]
+    if counts is None:
+        counts = pair_counts(pairs, codes=codes)
+    followers = np.bincount(counts.leader, minlength=n_ids)[accounts]   # distinct pairs
     lag = (pd.Series(pairs[TIME_DELTA].to_numpy(dtype=float)[led]).groupby(a[led]).median()
            .reindex(accounts).to_numpy(dtype=float))
     diff = big_l - mu

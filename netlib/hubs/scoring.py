@@ -36,7 +36,7 @@ from netlib.hubs._columns import (
     TOP_SIGNAL,
     WEIGHT,
 )
-from netlib.hubs._util import Codes, account_codes, isin
+from netlib.hubs._util import isin
 from netlib.hubs.config import DEFAULT_WEIGHTS, HubConfig
 from netlib.hubs.inputs import CoordinationInputs
 from netlib.schema import ACCOUNT_ID, HANDLE
@@ -135,27 +135,21 @@ def _candidates(orig: pd.DataFrame, amp_edges: pd.DataFrame, membership: pd.Seri
     return cand_cluster
 
 
-def _pair_counts(within: pd.DataFrame, codes: Codes | None) -> pd.DataFrame:
+def _pair_counts(counts: ll.PairCounts | None) -> pd.DataFrame:
     """Co-actions per (earlier, later) account pair, sorted by the two ids."""
-    if not len(within):
+    if counts is None or not len(counts.n):
         return pd.DataFrame(columns=[ACCOUNT_ID, ACCOUNT_ID_Y, WEIGHT])
-    if codes is None:
-        codes = account_codes(within[ACCOUNT_ID], within[ACCOUNT_ID_Y])
-    a, b = codes.columns
-    ok = (a >= 0) & (b >= 0)
-    keys, n = np.unique(a[ok] * len(codes) + b[ok], return_counts=True)
-    return pd.DataFrame({ACCOUNT_ID: codes.strings(keys // len(codes)),
-                         ACCOUNT_ID_Y: codes.strings(keys % len(codes)),
-                         WEIGHT: n.astype(np.int64)})
+    return pd.DataFrame({ACCOUNT_ID: counts.codes.strings(counts.leader),
+                         ACCOUNT_ID_Y: counts.codes.strings(counts.follower),
+                         WEIGHT: counts.n})
 
 
-def _bridging(within: pd.DataFrame, amp_edges: pd.DataFrame, cand_cluster: pd.Series,
-              config: HubConfig, notes: list[str], codes: Codes | None = None
-              ) -> pd.DataFrame:
+def _bridging(counts: ll.PairCounts | None, amp_edges: pd.DataFrame,
+              cand_cluster: pd.Series, config: HubConfig, notes: list[str]) -> pd.DataFrame:
     """Participation and betweenness on within-cluster co-actions + amplification among
     the candidates."""
     candidates = set(cand_cluster.index)
-    co = _pair_counts(within, codes)
+    co = _pair_counts(counts)
     ae = amp_edges[isin(amp_edges[AMPLIFIER_ID], candidates)
                    & isin(amp_edges[AMPLIFIED_ID], candidates)]
     ae = ae.rename(columns={AMPLIFIER_ID: ACCOUNT_ID, AMPLIFIED_ID: ACCOUNT_ID_Y})
@@ -211,13 +205,14 @@ def score_hubs(data: Dataset, inputs: CoordinationInputs, config: HubConfig) -> 
     orig = amp.originator_index(actions, membership)
     cand_cluster = _candidates(orig, amp_edges, membership, config.min_amplifiers)
     notes: list[str] = []
-    bridge = _bridging(inputs.within, amp_edges, cand_cluster, config, notes,
-                       inputs.within_codes)
+    counts = (ll.pair_counts(inputs.within, codes=inputs.within_codes)
+              if len(inputs.within) else None)
+    bridge = _bridging(counts, amp_edges, cand_cluster, config, notes)
 
     hubs = pd.DataFrame({ACCOUNT_ID: cand_cluster.index.astype(object),
                          CLUSTER_ID: cand_cluster.to_numpy()})
     hubs[COORDINATED] = isin(hubs[ACCOUNT_ID], coordinated)
-    for table in (ll.leader_table(inputs.within, codes=inputs.within_codes), pr, orig, bridge, _lineage(inputs.chains)):
+    for table in (ll.leader_table(inputs.within, counts=counts), pr, orig, bridge, _lineage(inputs.chains)):
         if len(table):
             hubs = hubs.merge(table, on=ACCOUNT_ID, how="left")
         else:
@@ -230,5 +225,5 @@ def score_hubs(data: Dataset, inputs: CoordinationInputs, config: HubConfig) -> 
     for col in (PAGERANK, STRENGTH, PARTICIPATION, NETWORK_SHARE):
         hubs[col] = hubs[col].astype(float).fillna(0.0)
     hubs[LINEAGE_LENGTH] = hubs[LINEAGE_LENGTH].fillna(1).astype("int64")
-    return HubScores(hubs=_combine(hubs, config.weights), lead_lag=ll.lead_lag(inputs.within, codes=inputs.within_codes),
+    return HubScores(hubs=_combine(hubs, config.weights), lead_lag=ll.lead_lag(inputs.within, counts=counts),
                      amplification=amp_edges, candidates=cand_cluster, notes=notes)

@@ -14,10 +14,12 @@ from scipy import stats
 
 from netlib.hubs import amplification_edges, bridging, lead_lag, leader_table
 from netlib.hubs._util import account_codes
+from netlib.hubs.groups import operator_links
 from netlib.hubs.leadlag import coordinated_pairs
 
 IDS = ["a", "b", "B", "c", "é", "zz", "10", "9"]
 DTYPES = ["object", "str", "category"]
+T0_MONDAY = pd.Timestamp("2026-01-05T00:00:00Z")
 
 
 def _as(frame: pd.DataFrame, columns: list[str], dtype: str) -> pd.DataFrame:
@@ -157,3 +159,44 @@ def test_bridging_betweenness_and_strength_match_networkx(edges, dtype):
         assert got.loc[node, "coordination_strength"] == pytest.approx(
             g.degree(node, weight="weight"))
         assert got.loc[node, "betweenness"] == pytest.approx(btw[node], abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_activity_rhythm_links_match_a_per_account_loop(seed):
+    rng = np.random.default_rng(seed)
+    accounts = [f"u{i}" for i in range(12)]
+    rows = []
+    shared = rng.integers(0, 168, 4)
+    for acc in accounts:
+        # accounts favour a few hours of the week, partly shared with the others
+        base = np.append(rng.choice(shared, 2), rng.integers(0, 168, 2))
+        for _ in range(int(rng.integers(5, 40))):
+            how = int(rng.choice(base)) if rng.random() < 0.7 else int(rng.integers(0, 168))
+            rows.append((acc, T0_MONDAY + pd.Timedelta(days=7 * int(rng.integers(0, 4)),
+                                                       hours=how)))
+    actions = pd.DataFrame(rows, columns=["account_id", "timestamp"])
+    membership = pd.Series({acc: ("A" if i % 3 else "B") for i, acc in enumerate(accounts)
+                            if i != 5})
+    got = operator_links(pd.DataFrame({"account_id": accounts}), actions, membership,
+                         set(membership.index), rhythm_min_actions=15, rhythm_threshold=0.3)
+    got = got[got["evidence"] == "activity_rhythm"]
+    counts = actions.groupby("account_id").size()
+    expect = set()
+    for cluster in ("A", "B"):
+        ids = sorted(a for a in membership.index
+                     if membership[a] == cluster and counts.get(a, 0) >= 15)
+        prof = {a: Counter(t.day_of_week * 24 + t.hour
+                           for t in actions.loc[actions["account_id"] == a, "timestamp"])
+                for a in ids}
+        for a in ids:
+            cos = {b: sum(prof[a][h] * prof[b][h] for h in range(168))
+                   / np.sqrt(sum(v * v for v in prof[a].values())
+                             * sum(v * v for v in prof[b].values()))
+                   for b in ids if b != a}
+            if not cos:
+                continue
+            best = max(cos, key=lambda b: (cos[b], -ids.index(b)))
+            if cos[best] >= 0.3:
+                expect.add(tuple(sorted((a, best))))
+    assert set(zip(got["account_id"], got["account_id_y"], strict=True)) == expect
+    assert expect   # the data makes some links

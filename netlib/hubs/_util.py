@@ -138,3 +138,23 @@ def key_codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     out = out.copy()
     out[missing] = -1
     return out
+
+
+def combine_keys(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """One ``int64`` key per row for the pair of non-negative integer codes ``(x, y)``.
+
+    Equal pairs get equal keys (``x * (max(y) + 1) + y`` when that cannot overflow, else
+    the same on ``x`` renumbered densely).
+
+    Examples
+    --------
+    >>> combine_keys(np.array([0, 1, 0]), np.array([2, 0, 2])).tolist()
+    [2, 3, 2]
+    """
+    x, y = np.asarray(x, dtype=np.int64), np.asarray(y, dtype=np.int64)
+    if not len(x):
+        return x.copy()
+    n_y = int(y.max()) + 1
+    if (int(x.max()) + 1) * n_y >= 2 ** 62:
+        x = np.asarray(pd.factorize(x)[0], dtype=np.int64)
+    return x * n_y + y

@@ -29,7 +29,14 @@ from netlib.hubs._columns import (
     TIME_DELTA,
     TRACE,
 )
-from netlib.hubs._util import Codes, account_codes, arrow_strings, index_in, key_codes
+from netlib.hubs._util import (
+    Codes,
+    account_codes,
+    arrow_strings,
+    combine_keys,
+    index_in,
+    key_codes,
+)
 from netlib.schema import ACCOUNT_ID, OBJECT_ID
 from netlib.stats import qvalues
 
@@ -204,20 +211,26 @@ def leader_table(pairs: pd.DataFrame, *, codes: Codes | None = None,
     n_ids = len(codes)
     keys = [OBJECT_ID] + ([TRACE] if TRACE in pairs.columns else [])
     obj = key_codes(pairs, keys)
-    # every pair seen from both sides: the earlier account leads, the later one follows
+    n = len(pairs)
+    # every pair seen from both sides (the earlier account leads, the later one follows):
+    # one group per (account, object[, trace]), numbered in order of first appearance, the
+    # order in which the float sums below add up, as in a pandas groupby
     me = np.concatenate([a, b])
-    other = np.concatenate([b, a])
-    is_lead = np.repeat(np.array([True, False]), len(pairs))
-    obj = np.concatenate([obj, obj])
-    # one group per (account, object[, trace]), numbered in order of first appearance (the
-    # order in which the float sums below add up, as a pandas groupby would)
-    valid = (me >= 0) & (obj >= 0)
-    group = np.full(len(me), -1, dtype=np.int64)
-    group[valid], _ = pd.factorize(me[valid] * (int(obj.max()) + 1) + obj[valid])
+    obj2 = np.concatenate([obj, obj])
+    valid = (me >= 0) & (obj2 >= 0)
+    group = np.full(2 * n, -1, dtype=np.int64)
+    group[valid], _ = pd.factorize(combine_keys(me[valid], obj2[valid]))
     n_groups = int(group.max()) + 1
-    leads = np.bincount(group[valid & is_lead], minlength=n_groups)
-    distinct = pd.unique(group[valid & (other >= 0)] * n_ids + other[valid & (other >= 0)])
-    m = np.bincount(distinct // n_ids, minlength=n_groups) + 1   # co-participants + itself
+    leads = np.bincount(group[:n][valid[:n]], minlength=n_groups)
+    # co-participants of an account on an object: the distinct accounts it shares a pair
+    # with there, whichever acted first, so each unordered pair counts once per object
+    both = (a >= 0) & (b >= 0) & (obj >= 0)
+    lo, hi = np.minimum(a[both], b[both]), np.maximum(a[both], b[both])
+    first = np.flatnonzero(both)[
+        ~pd.Series(combine_keys(combine_keys(lo, hi), obj[both])).duplicated().to_numpy()]
+    m = (np.bincount(group[first], minlength=n_groups)
+         + np.bincount(group[n + first[a[first] != b[first]]], minlength=n_groups)
+         + 1)   # co-participants + itself
     owner = np.empty(n_groups, dtype=np.int64)
     owner[group[valid]] = me[valid]
     mean = (m - 1) / 2.0

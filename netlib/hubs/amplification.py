@@ -36,6 +36,7 @@ from netlib.schema import ACCOUNT_ID, OBJECT_ID, SOURCE_ID, TARGET_ID
 __all__ = [
     "AMPLIFYING_KINDS",
     "COPY_TRACES",
+    "repost_links",
     "amplification_edges",
     "amplification_scores",
     "originator_index",
@@ -49,8 +50,13 @@ AMPLIFYING_KINDS = ("repost", "quote", "reply", "forward")
 COPY_TRACES = ("text", "media")
 
 
-def _repost_links(actions: pd.DataFrame) -> pd.DataFrame:
-    """``amplifier_id, amplified_id, object_id`` for actions pointing to a known action."""
+def repost_links(actions: pd.DataFrame) -> pd.DataFrame:
+    """``amplifier_id, amplified_id, object_id`` for actions pointing to a known action.
+
+    One row per amplifying action (kinds :data:`AMPLIFYING_KINDS`) whose target action is
+    in the data; :func:`amplification_edges` and :func:`originator_index` accept it as
+    ``links=`` so that it is computed once.
+    """
     links = action_links(actions, kinds=AMPLIFYING_KINDS)
     return pd.DataFrame({AMPLIFIER_ID: links[SOURCE_ID].to_numpy(),
                          AMPLIFIED_ID: links[TARGET_ID].to_numpy(),
@@ -58,7 +64,8 @@ def _repost_links(actions: pd.DataFrame) -> pd.DataFrame:
 
 
 def amplification_edges(actions: pd.DataFrame, *, pairs: pd.DataFrame | None = None,
-                        copy_traces: tuple[str, ...] = COPY_TRACES) -> pd.DataFrame:
+                        copy_traces: tuple[str, ...] = COPY_TRACES,
+                        links: pd.DataFrame | None = None) -> pd.DataFrame:
     """Weighted directed amplification edges.
 
     Parameters
@@ -70,6 +77,8 @@ def amplification_edges(actions: pd.DataFrame, *, pairs: pd.DataFrame | None = N
         edge from the later account (``account_id_y``) to the earlier (``account_id``).
     copy_traces : tuple of str
         Traces counted as copying.
+    links : DataFrame, optional
+        :func:`repost_links` of ``actions``, when already computed.
 
     Returns
     -------
@@ -77,7 +86,7 @@ def amplification_edges(actions: pd.DataFrame, *, pairs: pd.DataFrame | None = N
         ``amplifier_id, amplified_id, weight`` (number of amplifying actions plus copied
         co-actions), self-loops removed, sorted by amplifier then amplified.
     """
-    links = _repost_links(actions)
+    links = repost_links(actions) if links is None else links
     sources, targets = [links[AMPLIFIER_ID]], [links[AMPLIFIED_ID]]
     if pairs is not None and not pairs.empty and TRACE in pairs.columns:
         copies = pairs[TRACE].isin(copy_traces).to_numpy(dtype=bool)
@@ -106,7 +115,8 @@ def h_index(counts: pd.Series, groups: pd.Series) -> pd.Series:
     return frame.groupby("g", sort=True)["h"].max().astype("int64")
 
 
-def originator_index(actions: pd.DataFrame, membership: pd.Series) -> pd.DataFrame:
+def originator_index(actions: pd.DataFrame, membership: pd.Series, *,
+                     links: pd.DataFrame | None = None) -> pd.DataFrame:
     """Originator index, reach and network share of every author amplified by the network.
 
     Parameters
@@ -115,6 +125,8 @@ def originator_index(actions: pd.DataFrame, membership: pd.Series) -> pd.DataFra
         The Dataset's actions.
     membership : Series
         Cluster of each coordinated account (index ``account_id``).
+    links : DataFrame, optional
+        :func:`repost_links` of ``actions``, when already computed.
 
     Returns
     -------
@@ -127,7 +139,7 @@ def originator_index(actions: pd.DataFrame, membership: pd.Series) -> pd.DataFra
         popular account that the public amplifies and networks repost as camouflage).
     """
     cols = [ACCOUNT_ID, ORIGINATOR_INDEX, AMPLIFIED_BY, NETWORK_SHARE]
-    every = _repost_links(actions)
+    every = repost_links(actions) if links is None else links
     cluster = every[AMPLIFIER_ID].map(membership)
     links = every[cluster.notna().to_numpy()]
     if links.empty:

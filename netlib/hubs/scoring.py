@@ -198,11 +198,12 @@ def score_hubs(data: Dataset, inputs: CoordinationInputs, config: HubConfig) -> 
     actions = data.actions
     membership = inputs.membership
     coordinated = set(membership.index)
+    reposts = amp.repost_links(actions)
     amp_edges = amp.amplification_edges(actions, pairs=inputs.within,
-                                        copy_traces=config.copy_traces)
+                                        copy_traces=config.copy_traces, links=reposts)
     # the network's attention: PageRank over amplification *by coordinated accounts*
     pr = amp.amplification_scores(amp_edges[isin(amp_edges[AMPLIFIER_ID], coordinated)])
-    orig = amp.originator_index(actions, membership)
+    orig = amp.originator_index(actions, membership, links=reposts)
     cand_cluster = _candidates(orig, amp_edges, membership, config.min_amplifiers)
     notes: list[str] = []
     counts = (ll.pair_counts(inputs.within, codes=inputs.within_codes)

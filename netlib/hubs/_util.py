@@ -15,16 +15,21 @@ import pyarrow.compute as pc
 def isin(values: pd.Series | pd.Index, members: Iterable) -> np.ndarray:
     """Boolean mask of ``values`` found in ``members``, fast for large sets of strings.
 
-    Arrow-backed string columns convert every member to a scalar one by one in ``isin``;
-    comparing as plain objects through a hash table avoids that.
+    Both sides are compared as strings through Arrow's hash lookup
+    (:func:`pyarrow.compute.is_in`), so Arrow-backed columns are never turned into
+    Python objects. A missing value matches only a missing member.
+
+    Examples
+    --------
+    >>> isin(pd.Series(["a", "b", None]), {"b", "c"}).tolist()
+    [False, True, False]
     """
-    if isinstance(members, pd.Index | pd.Series | np.ndarray):
-        pool = np.asarray(members, dtype=object)
-    else:
-        pool = np.fromiter(members, dtype=object) if not isinstance(members, list) else \
-            np.asarray(members, dtype=object)
-    left = pd.Index(np.asarray(values, dtype=object), dtype=object)
-    return np.asarray(left.isin(pool), dtype=bool)
+    if not isinstance(members, pd.Index | pd.Series | np.ndarray | list):
+        members = list(members)
+    pool = arrow_strings(pd.Series(members, dtype=object)
+                         if isinstance(members, list) else members).combine_chunks()
+    found = pc.is_in(arrow_strings(values), value_set=pool)
+    return found.to_numpy(zero_copy_only=False).astype(bool)
 
 
 def arrow_strings(values: pd.Series | pd.Index | np.ndarray) -> pa.ChunkedArray:

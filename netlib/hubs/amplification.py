@@ -161,16 +161,18 @@ def originator_index(actions: pd.DataFrame, membership: pd.Series, *,
 
 def _graph(edges: pd.DataFrame, src: str, dst: str, *,
            directed: bool) -> tuple[ig.Graph, pd.Index]:
-    """An igraph graph of ``edges`` (with a ``weight`` attribute) and its vertex names."""
+    """An igraph graph of ``edges`` (with a ``weight`` attribute) and its vertex names.
+
+    Vertices are numbered in order of first appearance (sources, then targets).
+    """
     m = len(edges)
-    ends = np.concatenate([edges[src].to_numpy(dtype=object),
-                           edges[dst].to_numpy(dtype=object)])
-    codes, names = pd.factorize(ends)
-    g = ig.Graph(n=len(names), directed=directed)
+    codes = account_codes(edges[src], edges[dst])
+    vertex, first = pd.factorize(np.concatenate(codes.columns))
+    g = ig.Graph(n=len(first), directed=directed)
     if m:
-        g.add_edges(np.column_stack([codes[:m], codes[m:]]))
+        g.add_edges(np.column_stack([vertex[:m], vertex[m:]]))
         g.es["weight"] = edges[WEIGHT].astype(float).to_numpy()
-    return g, pd.Index(np.asarray(names, dtype=object), dtype=object)
+    return g, pd.Index(codes.objects(first), dtype=object)
 
 
 def amplification_scores(edges: pd.DataFrame, *, damping: float = 0.85) -> pd.DataFrame:

@@ -12,7 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from netlib.hubs import amplification_edges, bridging, lead_lag, leader_table
+from netlib.hubs import (
+    amplification_edges,
+    bridging,
+    fit_group_offsets,
+    fit_offset,
+    lead_lag,
+    leader_table,
+)
 from netlib.hubs._util import account_codes
 from netlib.hubs.groups import operator_links
 from netlib.hubs.leadlag import coordinated_pairs
@@ -200,3 +207,26 @@ def test_activity_rhythm_links_match_a_per_account_loop(seed):
                 expect.add(tuple(sorted((a, best))))
     assert set(zip(got["account_id"], got["account_id_y"], strict=True)) == expect
     assert expect   # the data makes some links
+
+
+def test_group_offsets_fit_each_groups_own_actions():
+    rng = np.random.default_rng(3)
+    accounts = [f"u{i}" for i in range(8)]
+    actions = pd.DataFrame({
+        "account_id": rng.choice(accounts, 600),
+        "timestamp": T0_MONDAY + pd.to_timedelta(rng.integers(0, 28 * 86400, 600), unit="s")})
+    actions.loc[::50, "timestamp"] = pd.NaT
+    # u1 sits in two groups; group "g9" has no actions; "x" is not in the actions
+    membership = pd.DataFrame({"account_id": ["u0", "u1", "u1", "u2", "u3", "u4", "x"],
+                               "group_id": ["g2", "g2", "g1", "g1", "g1", "g3", "g9"]})
+    got = fit_group_offsets(actions, membership, group_column="group_id", n_boot=20,
+                            min_actions=30).set_index("group_id")
+    assert list(got.index) == ["g1", "g2", "g3", "g9"]
+    for group in ["g1", "g2", "g3"]:
+        ids = set(membership.loc[membership["group_id"] == group, "account_id"])
+        mine = actions.loc[actions["account_id"].isin(ids), "timestamp"].dropna()
+        expect = fit_offset(mine, n_boot=20, min_actions=30)
+        assert got.loc[group, "n_actions"] == len(mine)
+        for col in ["utc_offset_hours", "low", "high", "n_days", "pattern", "statement"]:
+            assert got.loc[group, col] == expect[col]
+    assert got.loc["g9", "n_actions"] == 0

@@ -40,7 +40,8 @@ from netlib.hubs._util import (
 from netlib.schema import ACCOUNT_ID, OBJECT_ID
 from netlib.stats import qvalues
 
-__all__ = ["lead_lag", "leader_table", "coordinated_pairs"]
+__all__ = ["lead_lag", "leader_table", "coordinated_pairs", "within_clusters", "pair_counts",
+           "PairCounts"]
 
 LEAD_LAG_COLUMNS = [ACCOUNT_ID, N_LEAD, N_FOLLOW, N_FOLLOWERS, LEADER_SHARE, MEDIAN_LAG,
                     LEAD_Z, LEAD_P, LEAD_Q]
@@ -61,16 +62,16 @@ def within_clusters(pairs: pd.DataFrame, clusters: pd.DataFrame) -> tuple[pd.Dat
     -------
     (DataFrame, Codes)
         The pairs kept (original index, every column, plus ``cluster_id``: as
-        ``Series.map`` would give it, so a float when some pair account has no cluster
-        and the ids are integers), and the codes of their ``account_id, account_id_y``.
+        ``Series.map`` would give it, so float when the cluster ids are integers and
+        some pair account has no cluster), and the codes of their ``account_id, account_id_y``.
     """
     member = clusters.drop_duplicates(ACCOUNT_ID).set_index(ACCOUNT_ID)[CLUSTER_ID]
     codes = account_codes(pairs[ACCOUNT_ID], pairs[ACCOUNT_ID_Y])
     a, b = codes.columns
     # row of ``member`` of every id (-1: none), and a code per cluster value (-1: missing)
     row_of = index_in(codes.ids, arrow_strings(member.index).combine_chunks())
-    cluster_code = np.asarray(pd.factorize(member.to_numpy())[0], dtype=np.int64)
-    id_cluster = np.append(np.where(row_of >= 0, cluster_code[row_of], -1), -1)
+    cluster_code = np.append(np.asarray(pd.factorize(member.to_numpy())[0], dtype=np.int64), -1)
+    id_cluster = np.append(cluster_code[row_of], -1)   # row -1 picks the trailing -1
     left = id_cluster[a]   # a == -1 (missing id) picks the trailing -1
     keep = (left >= 0) & (left == id_cluster[b]) & (a != b)
     row_of = np.append(row_of, -1)

@@ -230,3 +230,12 @@ def test_group_offsets_fit_each_groups_own_actions():
         for col in ["utc_offset_hours", "low", "high", "n_days", "pattern", "statement"]:
             assert got.loc[group, col] == expect[col]
     assert got.loc["g9", "n_actions"] == 0
+
+
+def test_coordinated_pairs_without_clusters_keeps_nothing():
+    pairs = pd.DataFrame({"object_id": ["o1"], "account_id": ["a"], "account_id_y": ["b"],
+                          "time_delta": [1.0]})
+    clusters = pd.DataFrame({"account_id": pd.Series([], dtype=str),
+                             "cluster_id": pd.Series([], dtype="int64")})
+    got = coordinated_pairs(pairs, clusters)
+    assert got.empty and "cluster_id" in got.columns

@@ -3,21 +3,163 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 def isin(values: pd.Series | pd.Index, members: Iterable) -> np.ndarray:
     """Boolean mask of ``values`` found in ``members``, fast for large sets of strings.
 
-    Arrow-backed string columns convert every member to a scalar one by one in ``isin``;
-    comparing as plain objects through a hash table avoids that.
+    Both sides are compared as strings through Arrow's hash lookup
+    (:func:`pyarrow.compute.is_in`), so Arrow-backed columns are never turned into
+    Python objects. A missing value matches only a missing member.
+
+    Examples
+    --------
+    >>> isin(pd.Series(["a", "b", None]), {"b", "c"}).tolist()
+    [False, True, False]
     """
-    if isinstance(members, pd.Index | pd.Series | np.ndarray):
-        pool = np.asarray(members, dtype=object)
-    else:
-        pool = np.fromiter(members, dtype=object) if not isinstance(members, list) else \
-            np.asarray(members, dtype=object)
-    left = pd.Index(np.asarray(values, dtype=object), dtype=object)
-    return np.asarray(left.isin(pool), dtype=bool)
+    if not isinstance(members, pd.Index | pd.Series | np.ndarray | list):
+        members = list(members)
+    pool = arrow_strings(pd.Series(members, dtype=object)
+                         if isinstance(members, list) else members).combine_chunks()
+    found = pc.is_in(arrow_strings(values), value_set=pool)
+    return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def arrow_strings(values: pd.Series | pd.Index | np.ndarray) -> pa.ChunkedArray:
+    """``values`` as an Arrow ``large_string`` array (missing values null).
+
+    Arrow-backed string columns are passed through without turning each value into a
+    Python string; any other dtype (object, categorical, numbers) is first converted
+    with ``astype(str)``.
+    """
+    s = values if isinstance(values, pd.Series) else pd.Series(values, copy=False)
+    dtype = s.dtype
+    arrow = ((isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow")
+             or (isinstance(dtype, pd.ArrowDtype)
+                 and (pa.types.is_string(dtype.pyarrow_dtype)
+                      or pa.types.is_large_string(dtype.pyarrow_dtype))))
+    if not arrow:
+        s = s.astype("str")
+    arr = pa.array(s.array)
+    if isinstance(arr, pa.Array):
+        arr = pa.chunked_array([arr])
+    return arr.cast(pa.large_string())
+
+
+@dataclass(frozen=True)
+class Codes:
+    """Sorted distinct account ids and, per column, each row's position among them.
+
+    Comparing two codes compares the ids (Arrow sorts strings by code point, as Python
+    does), so grouping and sorting can run on integers. ``-1`` marks a missing id.
+
+    Attributes
+    ----------
+    ids : pyarrow.Array
+        The distinct ids, sorted.
+    columns : tuple of numpy.ndarray
+        ``int64`` codes of each column given to :func:`account_codes`.
+    """
+
+    ids: pa.Array
+    columns: tuple[np.ndarray, ...]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @cached_property
+    def _str_ids(self) -> pd.api.extensions.ExtensionArray:
+        return pd.Series(self.ids.cast(pa.large_string()).to_pandas(), dtype="str").array
+
+    @cached_property
+    def _object_ids(self) -> np.ndarray:
+        return np.asarray(self._str_ids, dtype=object)
+
+    def strings(self, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+        """The ids at ``codes`` as a ``str`` (Arrow-backed) array."""
+        return self._str_ids.take(np.asarray(codes, dtype=np.int64))
+
+    def objects(self, codes: np.ndarray) -> np.ndarray:
+        """The ids at ``codes`` as an object array of Python strings."""
+        return self._object_ids[np.asarray(codes, dtype=np.int64)]
+
+    def positions(self, values: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
+        """Code of each of ``values`` (as str) among the ids, -1 where absent."""
+        return index_in(arrow_strings(values), self.ids)
+
+    def subset(self, mask: np.ndarray) -> Codes:
+        """The same ids with the rows of every column cut by a boolean ``mask``."""
+        return Codes(self.ids, tuple(c[mask] for c in self.columns))
+
+
+def index_in(column: pa.Array | pa.ChunkedArray, ids: pa.Array) -> np.ndarray:
+    """Position of each value of ``column`` in ``ids`` (Arrow's hash lookup), -1 if absent."""
+    found = pc.index_in(column, value_set=ids)
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+
+
+def account_codes(*columns: pd.Series | pd.Index | np.ndarray) -> Codes:
+    """Code the account-id ``columns`` against their sorted distinct ids (as str).
+
+    Examples
+    --------
+    >>> c = account_codes(pd.Series(["b", "a"]), pd.Series(["c", None]))
+    >>> c.columns[0].tolist(), c.columns[1].tolist(), c.objects([0, 2]).tolist()
+    ([1, 0], [2, -1], ['a', 'c'])
+    """
+    arrays = [arrow_strings(c) for c in columns]
+    pool = pa.chunked_array([chunk for a in arrays for chunk in a.chunks],
+                            type=pa.large_string())
+    ids = pc.unique(pool).drop_null()
+    ids = ids.take(pc.sort_indices(ids))
+    if isinstance(ids, pa.ChunkedArray):
+        ids = ids.combine_chunks()
+    return Codes(ids, tuple(index_in(a, ids) for a in arrays))
+
+
+def key_codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """One ``int64`` code per row for the combination of ``columns`` (-1 if any is missing).
+
+    Codes follow no particular order; equal combinations get equal codes.
+    """
+    out = np.zeros(len(frame), dtype=np.int64)
+    missing = np.zeros(len(frame), dtype=bool)
+    for k, col in enumerate(columns):
+        encoded = pc.dictionary_encode(arrow_strings(frame[col])).combine_chunks()
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        missing |= codes < 0
+        if k == 0:
+            out = codes
+        else:
+            out, _ = pd.factorize(out * max(len(encoded.dictionary), 1) + np.maximum(codes, 0))
+            out = np.asarray(out, dtype=np.int64)
+    out = out.copy()
+    out[missing] = -1
+    return out
+
+
+def combine_keys(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """One ``int64`` key per row for the pair of non-negative integer codes ``(x, y)``.
+
+    Equal pairs get equal keys (``x * (max(y) + 1) + y`` when that cannot overflow, else
+    the same on ``x`` renumbered densely).
+
+    Examples
+    --------
+    >>> combine_keys(np.array([0, 1, 0]), np.array([2, 0, 2])).tolist()
+    [2, 3, 2]
+    """
+    x, y = np.asarray(x, dtype=np.int64), np.asarray(y, dtype=np.int64)
+    if not len(x):
+        return x.copy()
+    n_y = int(y.max()) + 1
+    if (int(x.max()) + 1) * n_y >= 2 ** 62:
+        x = np.asarray(pd.factorize(x)[0], dtype=np.int64)
+    return x * n_y + y

@@ -29,12 +29,14 @@ from netlib.hubs._columns import (
     TRACE,
     WEIGHT,
 )
+from netlib.hubs._util import account_codes
 from netlib.overview import action_links
 from netlib.schema import ACCOUNT_ID, OBJECT_ID, SOURCE_ID, TARGET_ID
 
 __all__ = [
     "AMPLIFYING_KINDS",
     "COPY_TRACES",
+    "repost_links",
     "amplification_edges",
     "amplification_scores",
     "originator_index",
@@ -48,8 +50,13 @@ AMPLIFYING_KINDS = ("repost", "quote", "reply", "forward")
 COPY_TRACES = ("text", "media")
 
 
-def _repost_links(actions: pd.DataFrame) -> pd.DataFrame:
-    """``amplifier_id, amplified_id, object_id`` for actions pointing to a known action."""
+def repost_links(actions: pd.DataFrame) -> pd.DataFrame:
+    """``amplifier_id, amplified_id, object_id`` for actions pointing to a known action.
+
+    One row per amplifying action (kinds :data:`AMPLIFYING_KINDS`) whose target action is
+    in the data; :func:`amplification_edges` and :func:`originator_index` accept it as
+    ``links=`` so that it is computed once.
+    """
     links = action_links(actions, kinds=AMPLIFYING_KINDS)
     return pd.DataFrame({AMPLIFIER_ID: links[SOURCE_ID].to_numpy(),
                          AMPLIFIED_ID: links[TARGET_ID].to_numpy(),
@@ -57,7 +64,8 @@ def _repost_links(actions: pd.DataFrame) -> pd.DataFrame:
 
 
 def amplification_edges(actions: pd.DataFrame, *, pairs: pd.DataFrame | None = None,
-                        copy_traces: tuple[str, ...] = COPY_TRACES) -> pd.DataFrame:
+                        copy_traces: tuple[str, ...] = COPY_TRACES,
+                        links: pd.DataFrame | None = None) -> pd.DataFrame:
     """Weighted directed amplification edges.
 
     Parameters
@@ -69,6 +77,8 @@ def amplification_edges(actions: pd.DataFrame, *, pairs: pd.DataFrame | None = N
         edge from the later account (``account_id_y``) to the earlier (``account_id``).
     copy_traces : tuple of str
         Traces counted as copying.
+    links : DataFrame, optional
+        :func:`repost_links` of ``actions``, when already computed.
 
     Returns
     -------
@@ -76,17 +86,22 @@ def amplification_edges(actions: pd.DataFrame, *, pairs: pd.DataFrame | None = N
         ``amplifier_id, amplified_id, weight`` (number of amplifying actions plus copied
         co-actions), self-loops removed, sorted by amplifier then amplified.
     """
-    parts = [_repost_links(actions)[[AMPLIFIER_ID, AMPLIFIED_ID]]]
+    links = repost_links(actions) if links is None else links
+    sources, targets = [links[AMPLIFIER_ID]], [links[AMPLIFIED_ID]]
     if pairs is not None and not pairs.empty and TRACE in pairs.columns:
-        copies = pairs[pairs[TRACE].isin(copy_traces)]
-        parts.append(pd.DataFrame({AMPLIFIER_ID: copies[ACCOUNT_ID_Y].to_numpy(),
-                                   AMPLIFIED_ID: copies[ACCOUNT_ID].to_numpy()}))
-    links = pd.concat(parts, ignore_index=True)
-    links = links[links[AMPLIFIER_ID] != links[AMPLIFIED_ID]]
-    if links.empty:
+        copies = pairs[TRACE].isin(copy_traces).to_numpy(dtype=bool)
+        sources.append(pairs.loc[copies, ACCOUNT_ID_Y])
+        targets.append(pairs.loc[copies, ACCOUNT_ID])
+    codes = account_codes(*sources, *targets)
+    src = np.concatenate(codes.columns[:len(sources)])
+    dst = np.concatenate(codes.columns[len(sources):])
+    keep = (src != dst) & (src >= 0) & (dst >= 0)
+    if not keep.any():
         return pd.DataFrame(columns=[AMPLIFIER_ID, AMPLIFIED_ID, WEIGHT])
-    out = links.groupby([AMPLIFIER_ID, AMPLIFIED_ID], sort=True).size()
-    return out.rename(WEIGHT).reset_index()
+    keys, weight = np.unique(src[keep] * len(codes) + dst[keep], return_counts=True)
+    return pd.DataFrame({AMPLIFIER_ID: codes.strings(keys // len(codes)),
+                         AMPLIFIED_ID: codes.strings(keys % len(codes)),
+                         WEIGHT: weight.astype(np.int64)})
 
 
 def h_index(counts: pd.Series, groups: pd.Series) -> pd.Series:
@@ -100,7 +115,8 @@ def h_index(counts: pd.Series, groups: pd.Series) -> pd.Series:
     return frame.groupby("g", sort=True)["h"].max().astype("int64")
 
 
-def originator_index(actions: pd.DataFrame, membership: pd.Series) -> pd.DataFrame:
+def originator_index(actions: pd.DataFrame, membership: pd.Series, *,
+                     links: pd.DataFrame | None = None) -> pd.DataFrame:
     """Originator index, reach and network share of every author amplified by the network.
 
     Parameters
@@ -109,6 +125,8 @@ def originator_index(actions: pd.DataFrame, membership: pd.Series) -> pd.DataFra
         The Dataset's actions.
     membership : Series
         Cluster of each coordinated account (index ``account_id``).
+    links : DataFrame, optional
+        :func:`repost_links` of ``actions``, when already computed.
 
     Returns
     -------
@@ -121,7 +139,7 @@ def originator_index(actions: pd.DataFrame, membership: pd.Series) -> pd.DataFra
         popular account that the public amplifies and networks repost as camouflage).
     """
     cols = [ACCOUNT_ID, ORIGINATOR_INDEX, AMPLIFIED_BY, NETWORK_SHARE]
-    every = _repost_links(actions)
+    every = repost_links(actions) if links is None else links
     cluster = every[AMPLIFIER_ID].map(membership)
     links = every[cluster.notna().to_numpy()]
     if links.empty:
@@ -143,16 +161,18 @@ def originator_index(actions: pd.DataFrame, membership: pd.Series) -> pd.DataFra
 
 def _graph(edges: pd.DataFrame, src: str, dst: str, *,
            directed: bool) -> tuple[ig.Graph, pd.Index]:
-    """An igraph graph of ``edges`` (with a ``weight`` attribute) and its vertex names."""
+    """An igraph graph of ``edges`` (with a ``weight`` attribute) and its vertex names.
+
+    Vertices are numbered in order of first appearance (sources, then targets).
+    """
     m = len(edges)
-    ends = np.concatenate([edges[src].to_numpy(dtype=object),
-                           edges[dst].to_numpy(dtype=object)])
-    codes, names = pd.factorize(ends)
-    g = ig.Graph(n=len(names), directed=directed)
+    codes = account_codes(edges[src], edges[dst])
+    vertex, first = pd.factorize(np.concatenate(codes.columns))
+    g = ig.Graph(n=len(first), directed=directed)
     if m:
-        g.add_edges(np.column_stack([codes[:m], codes[m:]]))
+        g.add_edges(np.column_stack([vertex[:m], vertex[m:]]))
         g.es["weight"] = edges[WEIGHT].astype(float).to_numpy()
-    return g, pd.Index(np.asarray(names, dtype=object), dtype=object)
+    return g, pd.Index(codes.objects(first), dtype=object)
 
 
 def amplification_scores(edges: pd.DataFrame, *, damping: float = 0.85) -> pd.DataFrame:
@@ -215,31 +235,48 @@ def bridging(pair_edges: pd.DataFrame, membership: pd.Series, *,
     cols = [ACCOUNT_ID, PARTICIPATION, BETWEENNESS, STRENGTH]
     if pair_edges.empty:
         return pd.DataFrame(columns=cols)
-    a, b = pair_edges[ACCOUNT_ID], pair_edges[ACCOUNT_ID_Y]
-    w = pair_edges[WEIGHT].astype(float)
-    lo = np.where(a.astype(str) <= b.astype(str), a, b)
-    hi = np.where(a.astype(str) <= b.astype(str), b, a)
-    und = (pd.DataFrame({ACCOUNT_ID: lo, ACCOUNT_ID_Y: hi, WEIGHT: w.to_numpy()})
-           .groupby([ACCOUNT_ID, ACCOUNT_ID_Y], sort=True)[WEIGHT].sum().reset_index())
-    und = und[und[ACCOUNT_ID] != und[ACCOUNT_ID_Y]]
-    both = pd.concat([
-        pd.DataFrame({"_me": und[ACCOUNT_ID], "_nb": und[ACCOUNT_ID_Y], WEIGHT: und[WEIGHT]}),
-        pd.DataFrame({"_me": und[ACCOUNT_ID_Y], "_nb": und[ACCOUNT_ID], WEIGHT: und[WEIGHT]}),
-    ], ignore_index=True)
-    strength = both.groupby("_me")[WEIGHT].sum()
-    both["_c"] = both["_nb"].map(membership)
-    clustered = both[both["_c"].notna()]
-    k_c = clustered.groupby(["_me", "_c"])[WEIGHT].sum()
-    k = k_c.groupby(level="_me").sum()
-    share2 = (k_c / k.reindex(k_c.index.get_level_values("_me")).to_numpy()) ** 2
-    part = 1.0 - share2.groupby(level="_me").sum()
-    out = pd.DataFrame({ACCOUNT_ID: strength.index.astype(object)})
-    out[PARTICIPATION] = out[ACCOUNT_ID].map(part).fillna(0.0).to_numpy(dtype=float)
+    codes = account_codes(pair_edges[ACCOUNT_ID], pair_edges[ACCOUNT_ID_Y])
+    a, b = codes.columns
+    n_ids = len(codes)
+    ok = (a >= 0) & (b >= 0)
+    w = pair_edges[WEIGHT].astype(float).to_numpy()[ok]
+    lo, hi = np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
+    # undirected weights; pandas' groupby sum (compensated, in row order) as before
+    und = pd.Series(w).groupby(lo * n_ids + hi, sort=True).sum()
+    key = und.index.to_numpy(dtype=np.int64)
+    lo, hi, w = key // n_ids, key % n_ids, und.to_numpy(dtype=float)
+    loop = lo == hi
+    lo, hi, w = lo[~loop], hi[~loop], w[~loop]
+    me, nb, w2 = np.concatenate([lo, hi]), np.concatenate([hi, lo]), np.concatenate([w, w])
+    strength = pd.Series(w2).groupby(me, sort=True).sum()
+    accounts = strength.index.to_numpy(dtype=np.int64)
+    # cluster code (in sorted cluster order) of every id; -1 without a cluster
+    where = codes.positions(membership.index)
+    cluster_codes, _ = pd.factorize(membership.to_numpy(), sort=True)
+    id_cluster = np.full(n_ids, -1, dtype=np.int64)
+    id_cluster[where[where >= 0]] = np.asarray(cluster_codes, dtype=np.int64)[where >= 0]
+    c = id_cluster[nb]
+    clustered = c >= 0
+    n_c = int(c.max()) + 1 if len(c) else 1
+    k_c = pd.Series(w2[clustered]).groupby(me[clustered] * n_c + c[clustered],
+                                           sort=True).sum()
+    k_me = k_c.index.to_numpy(dtype=np.int64) // n_c
+    k = pd.Series(k_c.to_numpy()).groupby(k_me, sort=True).sum()
+    share2 = (k_c.to_numpy() / k.reindex(k_me).to_numpy()) ** 2
+    part = 1.0 - pd.Series(share2).groupby(k_me, sort=True).sum()
+    out = pd.DataFrame({ACCOUNT_ID: codes.objects(accounts)})
+    out[PARTICIPATION] = part.reindex(accounts).fillna(0.0).to_numpy(dtype=float)
     out[STRENGTH] = strength.to_numpy(dtype=float)
-    g, names = _graph(und, ACCOUNT_ID, ACCOUNT_ID_Y, directed=False)
+    # vertices numbered in order of first appearance (the betweenness sample draws them)
+    vertex, names = pd.factorize(np.concatenate([lo, hi]))
+    m = len(lo)
+    g = ig.Graph(n=len(names), directed=False)
+    if m:
+        g.add_edges(np.column_stack([vertex[:m], vertex[m:]]))
+        g.es["weight"] = w
     dist = 1.0 / np.asarray(g.es["weight"]) if g.ecount() else None
     n = g.vcount()
-    if len(und) <= exact_betweenness_edges or n <= betweenness_samples:
+    if m <= exact_betweenness_edges or n <= betweenness_samples:
         btw = np.asarray(g.betweenness(directed=False, weights=dist), dtype=float)
     else:
         rng = np.random.default_rng(seed)
@@ -247,5 +284,7 @@ def bridging(pair_edges: pd.DataFrame, membership: pd.Series, *,
         btw = np.asarray(g.betweenness(directed=False, weights=dist, sources=sources),
                          dtype=float) * n / betweenness_samples / 2.0
     norm = (n - 1) * (n - 2) / 2.0 if n > 2 else 1.0
-    out[BETWEENNESS] = out[ACCOUNT_ID].map(pd.Series(btw / norm, index=names)).to_numpy()
+    by_id = np.full(n_ids, np.nan)
+    by_id[np.asarray(names, dtype=np.int64)] = btw / norm
+    out[BETWEENNESS] = by_id[accounts]
     return out[cols]

@@ -36,7 +36,7 @@ from netlib.hubs._columns import (
     N_ACCOUNTS,
     POSITION,
 )
-from netlib.hubs._util import isin
+from netlib.hubs._util import account_codes, isin
 from netlib.hubs.config import HubConfig
 from netlib.schema import ACCOUNT_ID, BIO, CREATED_AT, TEXT, TIMESTAMP, URL, URLS
 
@@ -158,29 +158,39 @@ def _link_links(accounts: pd.DataFrame, actions: pd.DataFrame, candidates: set[s
 
 def _rhythm_links(actions: pd.DataFrame, membership: pd.Series, *, min_actions: int,
                   threshold: float, max_cluster: int) -> pd.DataFrame:
-    acts = actions.loc[isin(actions[ACCOUNT_ID], membership.index), [ACCOUNT_ID, TIMESTAMP]]
-    if acts.empty:
+    codes = account_codes(actions[ACCOUNT_ID])
+    acc = codes.columns[0]
+    where = codes.positions(membership.index)
+    member = np.zeros(len(codes) + 1, dtype=bool)    # the extra slot: missing ids (-1)
+    member[where[where >= 0]] = True
+    if not member[acc].any():
         return pd.DataFrame(columns=LINK_COLUMNS)
-    n = acts.groupby(ACCOUNT_ID).size()
-    busy = n[n >= min_actions].index
-    acts = acts[isin(acts[ACCOUNT_ID], busy)]
-    ts = acts[TIMESTAMP]
-    how = (ts.dt.day_of_week * 24 + ts.dt.hour).to_numpy()
-    prof = pd.crosstab(acts[ACCOUNT_ID].to_numpy(), how).reindex(columns=range(168),
-                                                                  fill_value=0)
+    n = np.bincount(acc[member[acc]], minlength=len(codes))
+    busy = np.append(member[:-1] & (n >= min_actions), False)
+    rows = busy[acc]
+    ts = actions.loc[rows, TIMESTAMP]
+    how = (ts.dt.day_of_week * 24 + ts.dt.hour).to_numpy(dtype=float)
+    timed = ~np.isnan(how)
+    # hour-of-week profile of every busy account with a timestamp, rows in id order
+    present, row = np.unique(acc[rows][timed], return_inverse=True)
+    prof = np.bincount(row * 168 + how[timed].astype(np.int64),
+                       minlength=len(present) * 168).reshape(len(present), 168)
+    cluster_of = pd.Series(membership.to_numpy(dtype=object), index=where).drop(
+        index=-1, errors="ignore")
+    cl = cluster_of[~cluster_of.index.duplicated()].reindex(present).to_numpy(dtype=object)
     out = []
-    cl = membership.reindex(prof.index)
-    for cluster, ids in prof.groupby(cl.to_numpy()).groups.items():
-        if len(ids) < 2 or len(ids) > max_cluster:
+    for cluster, pos in pd.Series(np.arange(len(present))).groupby(cl).groups.items():
+        if len(pos) < 2 or len(pos) > max_cluster:
             continue
-        mat = np.array(prof.loc[sorted(ids)].to_numpy(dtype=float))
+        pos = np.sort(np.asarray(pos, dtype=np.int64))
+        mat = prof[pos].astype(float)
         mat /= np.linalg.norm(mat, axis=1, keepdims=True)
         sim = mat @ mat.T
         np.fill_diagonal(sim, -1.0)
         # each account links to its single most similar partner: O(n) links at most
         best = sim.argmax(axis=1)
         score = sim[np.arange(len(best)), best]
-        names = np.array(sorted(ids), dtype=object)
+        names = codes.objects(present[pos])
         seen: set[tuple[str, str]] = set()
         for i in np.flatnonzero(score >= threshold):
             a, b = sorted((names[i], names[best[i]]))

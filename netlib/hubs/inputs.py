@@ -10,6 +10,7 @@ import pandas as pd
 from netlib.errors import ParameterError
 from netlib.hubs import leadlag as ll
 from netlib.hubs._columns import ACCOUNT_ID_Y, CHAIN_ID, CLUSTER_ID, POSITION, TIME_DELTA
+from netlib.hubs._util import Codes
 from netlib.schema import ACCOUNT_ID, OBJECT_ID
 
 __all__ = ["CoordinationInputs", "coordination_inputs"]
@@ -29,12 +30,16 @@ class CoordinationInputs:
         The pairs whose two accounts share a cluster, with that ``cluster_id``.
     chains : DataFrame or None
         Mirror chains ``chain_id, position, account_id``.
+    within_codes : Codes or None
+        Integer codes of ``within``'s ``account_id, account_id_y`` (sorted ids), so that
+        the lead-lag and bridging steps group integers instead of strings.
     """
 
     clusters: pd.DataFrame
     pairs: pd.DataFrame
     within: pd.DataFrame
     chains: pd.DataFrame | None = None
+    within_codes: Codes | None = None
 
     @property
     def membership(self) -> pd.Series:
@@ -103,5 +108,6 @@ def coordination_inputs(coordination: Any = None, *, clusters: pd.DataFrame | No
                                                                            None)
         if chains is not None:
             chains = _need(chains, [CHAIN_ID, POSITION, ACCOUNT_ID], "mirror chains")
-    return CoordinationInputs(clusters=clusters, pairs=pairs,
-                              within=ll.coordinated_pairs(pairs, clusters), chains=chains)
+    within, codes = ll.within_clusters(pairs, clusters)
+    return CoordinationInputs(clusters=clusters, pairs=pairs, within=within, chains=chains,
+                              within_codes=codes)

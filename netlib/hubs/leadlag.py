@@ -8,10 +8,13 @@ leader share; a rank test against random order within each object gives a p-valu
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from netlib.errors import ParameterError
 from netlib.hubs._columns import (
     ACCOUNT_ID_Y,
     CLUSTER_ID,
@@ -26,10 +29,19 @@ from netlib.hubs._columns import (
     TIME_DELTA,
     TRACE,
 )
+from netlib.hubs._util import (
+    Codes,
+    account_codes,
+    arrow_strings,
+    combine_keys,
+    index_in,
+    key_codes,
+)
 from netlib.schema import ACCOUNT_ID, OBJECT_ID
 from netlib.stats import qvalues
 
-__all__ = ["lead_lag", "leader_table", "coordinated_pairs"]
+__all__ = ["lead_lag", "leader_table", "coordinated_pairs", "within_clusters", "pair_counts",
+           "PairCounts"]
 
 LEAD_LAG_COLUMNS = [ACCOUNT_ID, N_LEAD, N_FOLLOW, N_FOLLOWERS, LEADER_SHARE, MEDIAN_LAG,
                     LEAD_Z, LEAD_P, LEAD_Q]
@@ -37,16 +49,87 @@ LEAD_LAG_COLUMNS = [ACCOUNT_ID, N_LEAD, N_FOLLOW, N_FOLLOWERS, LEADER_SHARE, MED
 
 def coordinated_pairs(pairs: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
     """Keep pairs whose two accounts lie in the same cluster, with that ``cluster_id``."""
+    return within_clusters(pairs, clusters)[0]
+
+
+def within_clusters(pairs: pd.DataFrame, clusters: pd.DataFrame) -> tuple[pd.DataFrame, Codes]:
+    """:func:`coordinated_pairs`, and the account codes of the pairs kept.
+
+    Account ids are matched as strings (through their codes), so any string-like dtype
+    of the pairs' account columns works (str, object, Arrow, categorical).
+
+    Returns
+    -------
+    (DataFrame, Codes)
+        The pairs kept (original index, every column, plus ``cluster_id``: as
+        ``Series.map`` would give it, so float when the cluster ids are integers and
+        some pair account has no cluster), and the codes of their ``account_id, account_id_y``.
+    """
     member = clusters.drop_duplicates(ACCOUNT_ID).set_index(ACCOUNT_ID)[CLUSTER_ID]
-    left = pairs[ACCOUNT_ID].map(member)
-    right = pairs[ACCOUNT_ID_Y].map(member)
-    keep = left.notna() & (left == right) & (pairs[ACCOUNT_ID] != pairs[ACCOUNT_ID_Y])
-    out = pairs.loc[keep].copy()
-    out[CLUSTER_ID] = left[keep].to_numpy()
-    return out
+    codes = account_codes(pairs[ACCOUNT_ID], pairs[ACCOUNT_ID_Y])
+    a, b = codes.columns
+    # row of ``member`` of every id (-1: none), and a code per cluster value (-1: missing)
+    row_of = index_in(codes.ids, arrow_strings(member.index).combine_chunks())
+    cluster_code = np.append(np.asarray(pd.factorize(member.to_numpy())[0], dtype=np.int64), -1)
+    id_cluster = np.append(cluster_code[row_of], -1)   # row -1 picks the trailing -1
+    left = id_cluster[a]   # a == -1 (missing id) picks the trailing -1
+    keep = (left >= 0) & (left == id_cluster[b]) & (a != b)
+    row_of = np.append(row_of, -1)
+    left_row = row_of[a[keep]]
+    if (row_of[a] < 0).any():
+        # a row without a cluster makes Series.map upcast (e.g. int -> float): do the same
+        values = pd.api.extensions.take(member.array, np.append(left_row, -1),
+                                        allow_fill=True)[:-1]
+    else:
+        values = member.array.take(left_row)
+    out = pairs.loc[keep]
+    out[CLUSTER_ID] = pd.Series(values, copy=False).to_numpy()
+    return out, codes.subset(keep)
 
 
-def lead_lag(pairs: pd.DataFrame) -> pd.DataFrame:
+@dataclass(frozen=True)
+class PairCounts:
+    """Co-actions per ordered (leader, follower) account pair, on account codes.
+
+    Attributes
+    ----------
+    codes : Codes
+        The account codes the pairs were counted on.
+    leader, follower : numpy.ndarray
+        Codes of each distinct ordered pair, sorted by leader then follower.
+    n : numpy.ndarray
+        Number of co-actions of the pair (``int64``).
+    median : numpy.ndarray
+        Median ``time_delta`` of those co-actions (seconds).
+    """
+
+    codes: Codes
+    leader: np.ndarray
+    follower: np.ndarray
+    n: np.ndarray
+    median: np.ndarray
+
+
+def pair_counts(pairs: pd.DataFrame, *, codes: Codes | None = None) -> PairCounts:
+    """Count the co-actions of every ordered account pair once (see :class:`PairCounts`).
+
+    ``codes`` are the account codes of ``pairs`` (as :func:`within_clusters` returns them);
+    without them the ids are coded here.
+    """
+    codes = _codes(pairs, codes)
+    a, b = codes.columns
+    ok = (a >= 0) & (b >= 0)
+    key = a[ok] * len(codes) + b[ok]
+    grouped = pd.Series(pairs[TIME_DELTA].to_numpy(dtype=float)[ok]).groupby(key, sort=True)
+    agg = grouped.agg(["size", "median"])
+    keys = agg.index.to_numpy(dtype=np.int64)
+    return PairCounts(codes=codes, leader=keys // len(codes), follower=keys % len(codes),
+                      n=agg["size"].to_numpy(dtype=np.int64),
+                      median=agg["median"].to_numpy(dtype=float))
+
+
+def lead_lag(pairs: pd.DataFrame, *, codes: Codes | None = None,
+             counts: PairCounts | None = None) -> pd.DataFrame:
     """Directed lead-lag counts: one row per ordered (leader, follower) account pair.
 
     Parameters
@@ -54,24 +137,38 @@ def lead_lag(pairs: pd.DataFrame) -> pd.DataFrame:
     pairs : DataFrame
         Co-action rows ``account_id`` (earlier), ``account_id_y`` (later), ``time_delta``
         (seconds), ``object_id``.
+    codes : Codes, optional
+        Account codes of ``pairs`` (as :func:`within_clusters` returns them), to save
+        coding the ids again.
+    counts : PairCounts, optional
+        :func:`pair_counts` of ``pairs``, when already computed.
 
     Returns
     -------
     DataFrame
         ``account_id`` (leader), ``account_id_y`` (follower), ``n_lead`` (co-actions in
-        which the leader acted first), ``median_lead_lag_s``.
+        which the leader acted first), ``median_lead_lag_s``; sorted by ``n_lead``
+        descending, then leader and follower.
     """
     if pairs.empty:
         return pd.DataFrame(columns=[ACCOUNT_ID, ACCOUNT_ID_Y, N_LEAD, MEDIAN_LAG])
-    grouped = pairs.groupby([ACCOUNT_ID, ACCOUNT_ID_Y], sort=True)[TIME_DELTA]
-    out = grouped.agg(["size", "median"]).reset_index()
-    out.columns = [ACCOUNT_ID, ACCOUNT_ID_Y, N_LEAD, MEDIAN_LAG]
-    out[N_LEAD] = out[N_LEAD].astype("int64")
-    return out.sort_values([N_LEAD, ACCOUNT_ID, ACCOUNT_ID_Y], ascending=[False, True, True],
-                           kind="stable").reset_index(drop=True)
+    c = pair_counts(pairs, codes=codes) if counts is None else counts
+    order = np.lexsort((c.follower, c.leader, -c.n))   # distinct pairs: a total order
+    return pd.DataFrame({ACCOUNT_ID: c.codes.strings(c.leader[order]),
+                         ACCOUNT_ID_Y: c.codes.strings(c.follower[order]),
+                         N_LEAD: c.n[order], MEDIAN_LAG: c.median[order]})
 
 
-def leader_table(pairs: pd.DataFrame) -> pd.DataFrame:
+def _codes(pairs: pd.DataFrame, codes: Codes | None) -> Codes:
+    if codes is None:
+        return account_codes(pairs[ACCOUNT_ID], pairs[ACCOUNT_ID_Y])
+    if len(codes.columns) != 2 or len(codes.columns[0]) != len(pairs):
+        raise ParameterError("codes do not match the pairs (two columns, one code per row)")
+    return codes
+
+
+def leader_table(pairs: pd.DataFrame, *, codes: Codes | None = None,
+                 counts: PairCounts | None = None) -> pd.DataFrame:
     """Per-account leader statistics over co-action pairs.
 
     For each account and each object it co-acted on (per trace when a ``trace`` column is
@@ -87,6 +184,10 @@ def leader_table(pairs: pd.DataFrame) -> pd.DataFrame:
     pairs : DataFrame
         Co-action rows ``account_id`` (earlier), ``account_id_y`` (later), ``time_delta``,
         ``object_id`` and optionally ``trace``.
+    codes : Codes, optional
+        Account codes of ``pairs`` (as :func:`within_clusters` returns them).
+    counts : PairCounts, optional
+        :func:`pair_counts` of ``pairs``, when already computed.
 
     Returns
     -------
@@ -104,33 +205,58 @@ def leader_table(pairs: pd.DataFrame) -> pd.DataFrame:
     """
     if pairs.empty:
         return pd.DataFrame(columns=LEAD_LAG_COLUMNS)
+    if counts is not None:
+        codes = counts.codes
+    codes = _codes(pairs, codes)
+    a, b = codes.columns
+    n_ids = len(codes)
     keys = [OBJECT_ID] + ([TRACE] if TRACE in pairs.columns else [])
-    base = pairs[[ACCOUNT_ID, ACCOUNT_ID_Y, TIME_DELTA] + keys]
-    lead = base.rename(columns={ACCOUNT_ID: "_me", ACCOUNT_ID_Y: "_other"}).assign(_lead=1)
-    follow = base.rename(columns={ACCOUNT_ID_Y: "_me", ACCOUNT_ID: "_other"}).assign(_lead=0)
-    both = pd.concat([lead, follow], ignore_index=True)
-    # one row per (account, object): leads and co-participants there
-    per_obj = both.groupby(["_me"] + keys, sort=False).agg(
-        _leads=("_lead", "sum"), _m=("_other", "nunique"))
-    per_obj["_m"] = per_obj["_m"] + 1
-    per_obj["_mean"] = (per_obj["_m"] - 1) / 2.0
-    per_obj["_var"] = (per_obj["_m"] ** 2 - 1) / 12.0
-    acc = per_obj.groupby(level="_me").agg(_L=("_leads", "sum"), _mu=("_mean", "sum"),
-                                           _v=("_var", "sum"))
-    counts = both.groupby("_me")["_lead"].agg(["sum", "size"])
-    n_lead = counts["sum"].astype("int64")
-    n_follow = (counts["size"] - counts["sum"]).astype("int64")
-    followers = lead.groupby("_me")["_other"].nunique()
-    lag = lead.groupby("_me")[TIME_DELTA].median()
-    diff = acc["_L"] - acc["_mu"]
-    z = np.sign(diff) * np.maximum(np.abs(diff) - 0.5, 0) / np.sqrt(acc["_v"].clip(lower=1e-12))
+    obj = key_codes(pairs, keys)
+    n = len(pairs)
+    # every pair seen from both sides (the earlier account leads, the later one follows):
+    # one group per (account, object[, trace]), numbered in order of first appearance, the
+    # order in which the float sums below add up, as in a pandas groupby
+    me = np.concatenate([a, b])
+    obj2 = np.concatenate([obj, obj])
+    valid = (me >= 0) & (obj2 >= 0)
+    group = np.full(2 * n, -1, dtype=np.int64)
+    group[valid], _ = pd.factorize(combine_keys(me[valid], obj2[valid]))
+    n_groups = int(group.max()) + 1
+    leads = np.bincount(group[:n][valid[:n]], minlength=n_groups)
+    # co-participants of an account on an object: the distinct accounts it shares a pair
+    # with there, whichever acted first, so each unordered pair counts once per object
+    both = (a >= 0) & (b >= 0) & (obj >= 0)
+    lo, hi = np.minimum(a[both], b[both]), np.maximum(a[both], b[both])
+    first = np.flatnonzero(both)[
+        ~pd.Series(combine_keys(combine_keys(lo, hi), obj[both])).duplicated().to_numpy()]
+    m = (np.bincount(group[first], minlength=n_groups)
+         + np.bincount(group[n + first[a[first] != b[first]]], minlength=n_groups)
+         + 1)   # co-participants + itself
+    owner = np.empty(n_groups, dtype=np.int64)
+    owner[group[valid]] = me[valid]
+    mean = (m - 1) / 2.0
+    var = (m ** 2 - 1) / 12.0
+    accounts = np.unique(owner)
+    big_l = np.bincount(owner, weights=leads)[accounts].astype(np.int64)
+    mu = np.bincount(owner, weights=mean)[accounts]   # halves: exact in any order
+    v = pd.Series(var).groupby(owner, sort=True).sum().to_numpy()
+    n_lead = np.bincount(a[a >= 0], minlength=n_ids)[accounts]
+    n_follow = np.bincount(b[b >= 0], minlength=n_ids)[accounts]
+    led = a >= 0
+    if counts is None:
+        counts = pair_counts(pairs, codes=codes)
+    followers = np.bincount(counts.leader, minlength=n_ids)[accounts]   # distinct pairs
+    lag = (pd.Series(pairs[TIME_DELTA].to_numpy(dtype=float)[led]).groupby(a[led]).median()
+           .reindex(accounts).to_numpy(dtype=float))
+    diff = big_l - mu
+    z = np.sign(diff) * np.maximum(np.abs(diff) - 0.5, 0) / np.sqrt(np.clip(v, 1e-12, None))
     out = pd.DataFrame({
-        ACCOUNT_ID: acc.index.astype(object),
-        N_LEAD: n_lead.reindex(acc.index).to_numpy(),
-        N_FOLLOW: n_follow.reindex(acc.index).to_numpy(),
-        N_FOLLOWERS: followers.reindex(acc.index).fillna(0).astype("int64").to_numpy(),
-        MEDIAN_LAG: lag.reindex(acc.index).to_numpy(dtype=float),
-        LEAD_Z: z.to_numpy(dtype=float),
+        ACCOUNT_ID: codes.objects(accounts),
+        N_LEAD: n_lead.astype(np.int64),
+        N_FOLLOW: n_follow.astype(np.int64),
+        N_FOLLOWERS: followers.astype(np.int64),
+        MEDIAN_LAG: lag,
+        LEAD_Z: z.astype(float),
     })
     out[LEADER_SHARE] = out[N_LEAD] / (out[N_LEAD] + out[N_FOLLOW])
     out[LEAD_P] = stats.norm.sf(out[LEAD_Z].to_numpy())

@@ -16,6 +16,7 @@ diaspora; a ``+92`` number can be used from anywhere, and a network can buy numb
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 import pandas as pd
 
@@ -41,6 +42,13 @@ ORIGIN_NOTE = "origin_evidence"
 ORIGIN_COLUMNS = (LANGUAGE_MIX, N_TEXTS, CALLING_CODES, N_PHONES, ORIGIN_NOTE)
 _CALLING_CODE = "calling_code"   # accounts column written by the WhatsApp reader
 _OWN_TEXT = ("post", "reply", "quote")
+
+
+@lru_cache(maxsize=1 << 16)
+def _language(text: str) -> str:
+    """:func:`netlib.text.language_guess`, remembered: the cluster and the operator-group
+    fits of one analysis read many of the same posts."""
+    return language_guess(text)
 
 
 def _shares(counts: Counter, total: int, *, min_share: float) -> str:
@@ -114,7 +122,6 @@ def origin_evidence(data: Dataset, membership: pd.DataFrame, *,
     codes = (acc.set_index(ACCOUNT_ID)[_CALLING_CODE].dropna().astype(str).str.strip()
              if _CALLING_CODE in acc.columns else pd.Series(dtype=object))
     codes = codes[codes.str.startswith("+")]  # blank cells: not a phone-number sender
-    guesses: dict[str, str] = {}
     rows = []
     texts_by_group = {g: part[TEXT].head(max_texts).astype(str).tolist()
                       for g, part in own.groupby(group_column, sort=False)}
@@ -122,9 +129,7 @@ def origin_evidence(data: Dataset, membership: pd.DataFrame, *,
         texts = texts_by_group.get(group, [])
         langs: Counter = Counter()
         for text in texts:
-            if text not in guesses:
-                guesses[text] = language_guess(text)
-            langs[guesses[text]] += 1
+            langs[_language(text)] += 1
         langs = Counter({k: langs[k] for k in LANGUAGES if langs[k]})
         known = part[ACCOUNT_ID].map(codes).dropna()
         lang_text = _shares(langs, len(texts), min_share=min_share)

@@ -135,13 +135,21 @@ def _candidates(orig: pd.DataFrame, amp_edges: pd.DataFrame, membership: pd.Seri
     return cand_cluster
 
 
-def _bridging(within: pd.DataFrame, amp_edges: pd.DataFrame, cand_cluster: pd.Series,
-              config: HubConfig, notes: list[str]) -> pd.DataFrame:
+def _pair_counts(counts: ll.PairCounts | None) -> pd.DataFrame:
+    """Co-actions per (earlier, later) account pair, sorted by the two ids."""
+    if counts is None or not len(counts.n):
+        return pd.DataFrame(columns=[ACCOUNT_ID, ACCOUNT_ID_Y, WEIGHT])
+    return pd.DataFrame({ACCOUNT_ID: counts.codes.strings(counts.leader),
+                         ACCOUNT_ID_Y: counts.codes.strings(counts.follower),
+                         WEIGHT: counts.n})
+
+
+def _bridging(counts: ll.PairCounts | None, amp_edges: pd.DataFrame,
+              cand_cluster: pd.Series, config: HubConfig, notes: list[str]) -> pd.DataFrame:
     """Participation and betweenness on within-cluster co-actions + amplification among
     the candidates."""
     candidates = set(cand_cluster.index)
-    co = (within.groupby([ACCOUNT_ID, ACCOUNT_ID_Y]).size().rename(WEIGHT).reset_index()
-          if len(within) else pd.DataFrame(columns=[ACCOUNT_ID, ACCOUNT_ID_Y, WEIGHT]))
+    co = _pair_counts(counts)
     ae = amp_edges[isin(amp_edges[AMPLIFIER_ID], candidates)
                    & isin(amp_edges[AMPLIFIED_ID], candidates)]
     ae = ae.rename(columns={AMPLIFIER_ID: ACCOUNT_ID, AMPLIFIED_ID: ACCOUNT_ID_Y})
@@ -190,19 +198,22 @@ def score_hubs(data: Dataset, inputs: CoordinationInputs, config: HubConfig) -> 
     actions = data.actions
     membership = inputs.membership
     coordinated = set(membership.index)
+    reposts = amp.repost_links(actions)
     amp_edges = amp.amplification_edges(actions, pairs=inputs.within,
-                                        copy_traces=config.copy_traces)
+                                        copy_traces=config.copy_traces, links=reposts)
     # the network's attention: PageRank over amplification *by coordinated accounts*
     pr = amp.amplification_scores(amp_edges[isin(amp_edges[AMPLIFIER_ID], coordinated)])
-    orig = amp.originator_index(actions, membership)
+    orig = amp.originator_index(actions, membership, links=reposts)
     cand_cluster = _candidates(orig, amp_edges, membership, config.min_amplifiers)
     notes: list[str] = []
-    bridge = _bridging(inputs.within, amp_edges, cand_cluster, config, notes)
+    counts = (ll.pair_counts(inputs.within, codes=inputs.within_codes)
+              if len(inputs.within) else None)
+    bridge = _bridging(counts, amp_edges, cand_cluster, config, notes)
 
     hubs = pd.DataFrame({ACCOUNT_ID: cand_cluster.index.astype(object),
                          CLUSTER_ID: cand_cluster.to_numpy()})
     hubs[COORDINATED] = isin(hubs[ACCOUNT_ID], coordinated)
-    for table in (ll.leader_table(inputs.within), pr, orig, bridge, _lineage(inputs.chains)):
+    for table in (ll.leader_table(inputs.within, counts=counts), pr, orig, bridge, _lineage(inputs.chains)):
         if len(table):
             hubs = hubs.merge(table, on=ACCOUNT_ID, how="left")
         else:
@@ -215,5 +226,5 @@ def score_hubs(data: Dataset, inputs: CoordinationInputs, config: HubConfig) -> 
     for col in (PAGERANK, STRENGTH, PARTICIPATION, NETWORK_SHARE):
         hubs[col] = hubs[col].astype(float).fillna(0.0)
     hubs[LINEAGE_LENGTH] = hubs[LINEAGE_LENGTH].fillna(1).astype("int64")
-    return HubScores(hubs=_combine(hubs, config.weights), lead_lag=ll.lead_lag(inputs.within),
+    return HubScores(hubs=_combine(hubs, config.weights), lead_lag=ll.lead_lag(inputs.within, counts=counts),
                      amplification=amp_edges, candidates=cand_cluster, notes=notes)

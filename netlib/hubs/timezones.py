@@ -32,6 +32,7 @@ from netlib.hubs._columns import (
     STATEMENT,
     UTC_OFFSET,
 )
+from netlib.hubs._util import account_codes
 from netlib.hubs.config import HubConfig
 from netlib.hubs.origin import ORIGIN_COLUMNS, origin_evidence
 from netlib.schema import ACCOUNT_ID, TIMESTAMP
@@ -386,16 +387,24 @@ def fit_group_offsets(actions: pd.DataFrame, membership: pd.DataFrame, *,
     if membership.empty:
         return pd.DataFrame(columns=cols)
     grid, refs = _fit_setup(offsets, level, n_boot, reference)
-    joined = actions[[ACCOUNT_ID, TIMESTAMP]].merge(
-        membership[[ACCOUNT_ID, group_column]].drop_duplicates(), on=ACCOUNT_ID)
-    joined = joined[joined[TIMESTAMP].notna()]
-    half = _half_hours(joined[TIMESTAMP])
-    codes, uniques = pd.factorize(joined[group_column], sort=True)
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    members = membership[[ACCOUNT_ID, group_column]].drop_duplicates()
+    # each account's timed actions as one run of an id-sorted array (integer account codes)
+    timed = actions[TIMESTAMP].notna().to_numpy(dtype=bool)
+    codes = account_codes(actions.loc[timed, ACCOUNT_ID])
+    account = codes.columns[0]
+    half = _half_hours(actions.loc[timed, TIMESTAMP])
+    order = np.argsort(account, kind="stable")
+    starts = np.searchsorted(account[order], np.arange(len(codes) + 1))
+    where = codes.positions(members[ACCOUNT_ID])
+    group_codes, uniques = pd.factorize(members[group_column], sort=True)
     rows = []
     for k, group in enumerate(uniques):
-        part = half[order[bounds[k]:bounds[k + 1]]]
+        ids = where[(group_codes == k) & (where >= 0)]
+        if not len(ids):
+            continue
+        part = half[np.concatenate([order[starts[c]:starts[c + 1]] for c in ids])]
+        if not len(part):
+            continue
         fit = _fit(part, grid, refs, n_boot=n_boot, level=level, min_actions=min_actions,
                    seed=seed)
         fit.pop("loglik")

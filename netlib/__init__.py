@@ -74,11 +74,20 @@ _LAZY = {"analyze": "netlib.pipeline", "Analysis": "netlib.pipeline",
          "explore": "netlib.report.explore"}
 
 
+#: Subpackages reachable as attributes (``netlib.pipeline``, ``netlib.report``...) before
+#: anything imported them, as they were when ``import netlib`` loaded them all.
+_SUBMODULES = frozenset({
+    "cli", "coaction", "coordination", "evaluate", "hubs", "mirrors", "overview",
+    "pipeline", "plots", "registry", "report", "stats", "synth", "traces", "triage"})
+
+
 def __getattr__(name: str):
     if name in _LAZY:
         value = getattr(import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
+    if name in _SUBMODULES:
+        return import_module(f"netlib.{name}")
     raise AttributeError(f"module 'netlib' has no attribute {name!r}")
 
 

@@ -141,7 +141,7 @@ class Dataset:
         --------
         >>> import pandas as pd
         >>> data = Dataset.from_frames(
-        ...     pd.DataFrame({"account_id": ["a"], "platform": ["x"]}),
+        ...     pd.DataFrame({"account_id": ["a"], "platform": ["x"], "handle": ["a"]}),
         ...     pd.DataFrame({"action_id": ["1"], "account_id": ["a"],
         ...                   "timestamp": ["2025-01-01"], "kind": ["post"]}))
         >>> with data.pinned():

@@ -13,7 +13,9 @@ The heavier parts (the null model needs scipy.stats) are imported on first use, 
 script that only computes co-share pairs starts quickly.
 """
 
+import sys
 from importlib import import_module
+from types import ModuleType
 
 from netlib.coaction.pairs import coshare_pairs
 
@@ -22,7 +24,6 @@ __all__ = ["detect", "CoordinationConfig", "CoordinationResult", "coshare_pairs"
            "CoordinationWarning"]
 
 _LAZY = {
-    "detect": "netlib.coordination.detect",
     "CoordinationConfig": "netlib.coordination.config",
     "METHODS": "netlib.coordination.clusters",
     "CoordinationResult": "netlib.coordination.result",
@@ -43,3 +44,23 @@ def __getattr__(name: str):
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+class _Package(ModuleType):
+    """``netlib.coordination.detect`` is the function, even once its module is imported.
+
+    Importing the submodule of the same name (``netlib.coordination.detect``) makes the
+    import system set the package's ``detect`` to that module; this property keeps the
+    function there instead.
+    """
+
+    @property
+    def detect(self):
+        return import_module("netlib.coordination.detect").detect
+
+    @detect.setter
+    def detect(self, value) -> None:
+        pass
+
+
+sys.modules[__name__].__class__ = _Package

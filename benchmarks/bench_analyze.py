@@ -103,26 +103,33 @@ def _rss_mib() -> float:
     return 0.0
 
 
-def child(data_path: Path, out: Path) -> None:
-    peak = {"now": _rss_mib()}
-    stop = threading.Event()
+class Steps:
+    """Times steps and samples the process's RSS every 50 ms from a thread while each runs."""
 
-    def sample() -> None:
-        while not stop.is_set():
-            peak["now"] = max(peak["now"], _rss_mib())
+    def __init__(self) -> None:
+        self.steps: dict[str, dict] = {}
+        self.peak = _rss_mib()
+        self.stop = threading.Event()
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def _sample(self) -> None:
+        while not self.stop.is_set():
+            self.peak = max(self.peak, _rss_mib())
             time.sleep(0.05)
 
-    threading.Thread(target=sample, daemon=True).start()
-    steps: dict[str, dict] = {}
-
-    def step(name: str, fn):
-        peak["now"] = _rss_mib()
+    def __call__(self, name: str, fn):
+        self.peak = _rss_mib()
         t0 = time.perf_counter()
         value = fn()
-        steps[name] = {"seconds": round(time.perf_counter() - t0, 2),
-                       "peak_mib": round(max(peak["now"], _rss_mib()), 1)}
-        print(json.dumps({"step": name, **steps[name]}), file=sys.stderr, flush=True)
+        self.steps[name] = {"seconds": round(time.perf_counter() - t0, 2),
+                            "peak_mib": round(max(self.peak, _rss_mib()), 1)}
+        print(json.dumps({"step": name, **self.steps[name]}), file=sys.stderr, flush=True)
         return value
+
+
+def child(data_path: Path, out: Path) -> None:
+    step = Steps()
+    steps = step.steps
 
     def imports():
         import netlib
@@ -157,7 +164,7 @@ def child(data_path: Path, out: Path) -> None:
 
     step("write", write)
     pinned.close()
-    stop.set()
+    step.stop.set()
     print(json.dumps({"child": {
         "steps": steps, "actions": len(data.actions), "accounts": len(data.accounts),
         "clusters": int(coord.clusters["cluster_id"].nunique()) if len(coord.clusters) else 0,
@@ -167,15 +174,8 @@ def child(data_path: Path, out: Path) -> None:
 
 def pairs_child(data_path: Path) -> None:
     """The public pair path: import, ``netlib.load`` of the folder, ``coshare_pairs``."""
-    steps: dict[str, dict] = {}
-
-    def step(name: str, fn):
-        t0 = time.perf_counter()
-        value = fn()
-        steps[name] = {"seconds": round(time.perf_counter() - t0, 2),
-                       "peak_mib": round(_rss_mib(), 1)}
-        print(json.dumps({"step": name, **steps[name]}), file=sys.stderr, flush=True)
-        return value
+    step = Steps()
+    steps = step.steps
 
     def imports():
         import netlib

@@ -38,6 +38,16 @@ def _assert_same(fast, careful) -> None:
     assert_frame_equal(fast.broken, careful.broken, check_exact=True)
 
 
+def _assert_same_load(fast, careful) -> None:
+    """The two paths give the same tables, rejected rows, files and issues."""
+    for table in ("accounts", "actions"):
+        assert_frame_equal(getattr(fast, table), getattr(careful, table), check_exact=True)
+        assert_frame_equal(fast.report.rejected[table], careful.report.rejected[table],
+                           check_exact=True)
+    assert fast.report.files == careful.report.files
+    assert fast.report.issues == careful.report.issues
+
+
 def _compare(data: bytes, suffix: str = ".csv") -> bool:
     """True when the fast path read ``data`` (and agreed with the careful path)."""
     with tempfile.TemporaryDirectory(prefix="netlib-csv-") as tmp:
@@ -186,12 +196,7 @@ def test_load_gives_the_same_dataset_with_and_without_the_fast_path(tmp_path, mo
     fast = netlib.load(tmp_path, now=NOW)
     monkeypatch.setattr(_files, "_read_csv_fast", lambda *args: None)
     careful = netlib.load(tmp_path, now=NOW)
-    for table in ("accounts", "actions"):
-        assert_frame_equal(getattr(fast, table), getattr(careful, table), check_exact=True)
-        assert_frame_equal(fast.report.rejected[table], careful.report.rejected[table],
-                           check_exact=True)
-    assert fast.report.files == careful.report.files
-    assert fast.report.issues == careful.report.issues
+    _assert_same_load(fast, careful)
     assert fast.report.rejected["actions"]["_row"].tolist() \
         == careful.report.rejected["actions"]["_row"].tolist() != []
     assert np.array_equal(fast.actions["action_id"], careful.actions["action_id"])
@@ -231,10 +236,5 @@ def test_mutated_folders_load_alike_both_ways(inserts):
     if isinstance(fast, str) or isinstance(careful, str):
         assert fast == careful
         return
-    for table in ("accounts", "actions"):
-        assert_frame_equal(getattr(fast, table), getattr(careful, table), check_exact=True)
-        assert_frame_equal(fast.report.rejected[table], careful.report.rejected[table],
-                           check_exact=True)
-    assert fast.report.files == careful.report.files
-    assert fast.report.issues == careful.report.issues
+    _assert_same_load(fast, careful)
     assert fast.report.notes == careful.report.notes

@@ -53,6 +53,11 @@ from netlib.schema import (
 )
 from netlib.times import FUTURE_MARGIN, MIN_TIME, parse_timestamps, written_offsets
 
+#: From this many actions on, :func:`validate_tables` keeps the action text columns compact
+#: (pandas' Arrow-backed ``str``, missing values NaN) unless told otherwise: about a third
+#: of the memory of Python string objects, and the analyses give the same results.
+COMPACT_ROWS = 500_000
+
 __all__ = ["Dataset", "validate_tables", "normalize_handle", "split_list", "add_unparsed"]
 
 
@@ -349,7 +354,7 @@ def validate_tables(raw: dict[str, pd.DataFrame | None], *, files: dict[str, str
                     source: str = "memory", report: LoadReport | None = None,
                     row_numbers: dict[str, pd.Series] | None = None,
                     row_files: dict[str, pd.Series] | None = None,
-                    now: pd.Timestamp | None = None, compact: bool = False,
+                    now: pd.Timestamp | None = None, compact: bool | None = None,
                     unparsed: dict[str, pd.DataFrame] | None = None) -> Dataset:
     """Check raw tables against the model and build a :class:`Dataset`.
 
@@ -376,10 +381,11 @@ def validate_tables(raw: dict[str, pd.DataFrame | None], *, files: dict[str, str
         messages instead of ``files[table]``).
     now : Timestamp, optional
         Reference time for the "in the future" check (default: the current time).
-    compact : bool
+    compact : bool, optional
         Keep the string columns of actions in pandas' Arrow-backed ``str`` dtype (missing
-        values are NaN) instead of Python objects (missing values are ``None``): about a
-        third of the memory, for loads of many millions of rows.
+        values are NaN, ``kind`` and ``platform`` categorical) instead of Python objects
+        (missing values are ``None``): about a third of the memory. By default, when the
+        actions table has at least :data:`COMPACT_ROWS` rows; the load report says so.
     unparsed : dict of DataFrame, optional
         Per table, records a reader could not turn into rows (``_row, _reason`` and
         optionally ``_file``, ``_raw``): counted as read and rejected, and listed.
@@ -419,6 +425,11 @@ def validate_tables(raw: dict[str, pd.DataFrame | None], *, files: dict[str, str
             return pd.Series(np.asarray(row_files[name], dtype=object), index=frame.index)
         return None
 
+    if compact is None:
+        compact = len(actions) >= COMPACT_ROWS
+    if compact:
+        report.notes.append(f"large load ({len(actions):,} actions): action text columns "
+                            "kept as Arrow-backed 'str' (missing values are NaN, not None)")
     for name, frame in (("accounts", accounts), ("actions", actions), ("follows", follows)):
         if frame is not None and name not in report.files:
             report.add_file(name, files.get(name, name), len(frame))

@@ -25,7 +25,8 @@ def looks_like_interchange(path: Path) -> bool:
                               or find_table(path, "actions") is not None)
 
 
-def read_interchange(path: str | Path, *, now: pd.Timestamp | None = None) -> Dataset:
+def read_interchange(path: str | Path, *, now: pd.Timestamp | None = None,
+                     compact: bool | None = None) -> Dataset:
     """Load a folder in the interchange format and validate it.
 
     Parameters
@@ -35,6 +36,10 @@ def read_interchange(path: str | Path, *, now: pd.Timestamp | None = None) -> Da
         optionally ``follows.csv``.
     now : Timestamp, optional
         Reference time for the "timestamp in the future" check.
+    compact : bool, optional
+        Keep the action text columns as Arrow-backed ``str`` (see
+        :func:`netlib.dataset.validate_tables`); by default from
+        :data:`netlib.dataset.COMPACT_ROWS` actions on.
 
     Returns
     -------
@@ -77,7 +82,7 @@ def read_interchange(path: str | Path, *, now: pd.Timestamp | None = None) -> Da
         report.add_file(stem, table_path.name, len(got.frame),
                         sha256=sha256_file(table_path))
     return validate_tables(raw, files=files, source=str(folder), report=report, now=now,
-                           row_numbers=rows, unparsed=unparsed)
+                           row_numbers=rows, unparsed=unparsed, compact=compact)
 
 
 def write_interchange(data: Dataset, path: str | Path) -> Path:

@@ -141,7 +141,8 @@ def read_twitter_io_archive(paths: str | Path | list, *, chunksize: int = 50_000
         Keep action string columns in pandas' Arrow-backed ``str`` dtype (missing = NaN)
         and ``kind``/``platform`` as categories, instead of Python objects (missing =
         ``None``); about a third of the memory. By default on when the files total more
-        than 256 MB (see :func:`netlib.dataset.validate_tables`).
+        than 256 MB or hold at least :data:`netlib.dataset.COMPACT_ROWS` tweets (see
+        :func:`netlib.dataset.validate_tables`).
     now : Timestamp, optional
         Reference time for the "in the future" check.
 
@@ -230,10 +231,8 @@ def read_twitter_io_archive(paths: str | Path | list, *, chunksize: int = 50_000
     if len(actions) == 0:
         report.warn(display, "file has a header but no rows")
     report.notes.append("account profiles: first non-empty value per userid in file order")
-    compact = total > _BIG_FILE if compact is None else compact
-    if compact:
-        report.notes.append("large load: action text columns kept as Arrow-backed 'str' "
-                            "(missing values are NaN, not None)")
+    if compact is None and total > _BIG_FILE:  # else validate_tables decides by rows
+        compact = True
     return validate_tables(
         {"accounts": accounts, "actions": actions, "follows": None},
         files={"accounts": report.files["accounts"]["file"], "actions": display},

@@ -11,7 +11,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from netlib.coaction.engines.shares import Shares, decode, frame_ids
+from netlib.coaction.engines.shares import Shares, decode, frame_table
 from netlib.coaction.engines.sql import (
     COUNTED_FROM,
     LAST_READ_BY,
@@ -63,17 +63,22 @@ def duckdb_session(shares: Shares, *, window: float, min_participation: int,
     say = progress or (lambda _msg: None)
     with duckdb_connection(memory_limit=memory_limit, temp_directory=temp_directory,
                            threads=threads) as con:
+        ids = None
         if shares.frame is not None:
-            con.register("src_frame", shares.frame)
+            # DuckDB scans Arrow columns without touching Python objects; the same columns
+            # are then the ids that the pairs' row numbers are decoded with
+            table = frame_table(shares.frame)
+            con.register("src_frame", table)
             con.execute("CREATE TEMP TABLE src AS SELECT * FROM src_frame")
             con.unregister("src_frame")
+            ids = table.select(["tr", "obj", "acc", "cid"])
+            del table
         else:
             # row numbers follow the files' row order (insertion order is preserved here)
             con.execute(f"CREATE TEMP TABLE src AS {shares.sql}")
         queries = counts_sql(max_object_shares)
         counts = {key: int(con.execute(queries[key]).fetchall()[0][0]) for key in SRC_COUNTS}
         say(f"read {counts['shares_read']:,} shares ({counts['shares_usable']:,} usable)")
-        ids = None
         if shares.frame is None:
             # src is normally filled in row-number order and insertion order is still
             # preserved, so a plain scan gives row i at position i; checked, not assumed
@@ -96,8 +101,6 @@ def duckdb_session(shares: Shares, *, window: float, min_participation: int,
             if name == "p":
                 say("joined shares within the window")
         con.execute("DROP TABLE IF EXISTS s")  # still there when the post-filter is off
-        if ids is None:
-            ids = frame_ids(shares.frame)
         yield con, ids, counts
 
 

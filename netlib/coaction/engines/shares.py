@@ -33,7 +33,7 @@ from netlib.schema import (
     TRACE,
 )
 
-__all__ = ["Shares", "read_shares", "check_params", "decode", "frame_ids", "input_files",
+__all__ = ["Shares", "read_shares", "check_params", "decode", "frame_ids", "frame_table", "input_files",
            "is_csv", "pair_attrs", "ENGINES", "MICROS", "PAIR_COLUMNS", "TIMESTAMP_SHARE"]
 
 # --- column names (CooRTweet's; the interchange names come from schema.py) ----------------------
@@ -285,6 +285,15 @@ def decode(ids: Any, ids_rn: np.ndarray | None, pairs: dict[str, Any], *, scale:
     dt /= scale
     out[TIME_DELTA] = pd.Series(dt)
     return _finish(pd.DataFrame(out, copy=False), has_trace, id_dtype=id_dtype)
+
+
+def frame_table(frame: pd.DataFrame) -> pa.Table:
+    """A :class:`Shares` frame as an Arrow table: ids as ``string``, ``ticks, rn`` int64."""
+    columns = {col: pa.array(frame[col].array, type=pa.string(), from_pandas=True)
+               for col in ("tr", "obj", "acc", "cid")}
+    columns["ticks"] = pa.array(frame["ticks"].array, type=pa.int64(), from_pandas=True)
+    columns["rn"] = pa.array(frame["rn"].to_numpy(), type=pa.int64())
+    return pa.table(columns)
 
 
 def frame_ids(frame: pd.DataFrame) -> Any:

@@ -13,6 +13,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from netlib.dataset import Dataset
+from netlib.lookup import isin
 from netlib.mirrors import _columns as C
 from netlib.mirrors._util import edit_similarity, jw_similarity
 from netlib.mirrors.candidates import handle_key
@@ -133,9 +134,9 @@ def audience(data: Dataset, account_ids=None) -> pd.DataFrame:
     act = data.actions
     if len(act) and act[OBJECT_ID].notna().any():
         own = act[[ACTION_ID, ACCOUNT_ID]] if account_ids is None else \
-            act.loc[act[ACCOUNT_ID].isin(set(account_ids)), [ACTION_ID, ACCOUNT_ID]]
+            act.loc[isin(act[ACCOUNT_ID], account_ids), [ACTION_ID, ACCOUNT_ID]]
         owner = pd.Series(own[ACCOUNT_ID].to_numpy(), index=own[ACTION_ID].to_numpy())
-        hit = act[act[OBJECT_ID].isin(owner.index)]
+        hit = act[isin(act[OBJECT_ID], owner.index)]
         parts.append(pd.DataFrame({ACCOUNT_ID: owner.loc[hit[OBJECT_ID]].to_numpy(),
                                    "member": hit[ACCOUNT_ID].astype(str).to_numpy()}))
     if not parts:

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from netlib.errors import DataFormatError
 from netlib.loadreport import LoadReport
+from netlib.memory import release_memory
 from netlib.provenance import frames_fingerprint
 from netlib.schema import (
     ACCOUNT_ID,
@@ -275,7 +276,10 @@ class _Rejector:
         self.report.rejected[self.table] = rejected
         info["rejected"] = int((~self.keep).sum())
         info["kept"] = int(self.keep.sum())
-        return self.frame if bool(self.keep.all()) else self.frame[self.keep]
+        self.original = None  # the raw cells are no longer needed
+        kept = self.frame if bool(self.keep.all()) else self.frame[self.keep]
+        self.frame = None
+        return kept
 
 
 #: Columns netlib adds to the frames of rejected rows (``report.rejected``).
@@ -367,7 +371,8 @@ def validate_tables(raw: dict[str, pd.DataFrame | None], *, files: dict[str, str
     ----------
     raw : dict
         ``{"accounts": DataFrame, "actions": DataFrame, "follows": DataFrame | None}``;
-        cells may be strings or already typed values.
+        cells may be strings or already typed values. Its ``actions`` entry is set to
+        None once validation has taken the table, so that the raw cells can be freed.
     files : dict
         Display name of the file each table came from (used in messages).
     source : str
@@ -438,9 +443,16 @@ def validate_tables(raw: dict[str, pd.DataFrame | None], *, files: dict[str, str
                                   rows_of("accounts", accounts), files_of("accounts", accounts))
     known = pd.Index(accounts[ACCOUNT_ID])
     platform_of = accounts.set_index(ACCOUNT_ID)[PLATFORM]
-    actions = _validate_actions(actions.copy(deep=False), files["actions"], report,
-                                rows_of("actions", actions), known, platform_of, now,
-                                files_of("actions", actions), compact=compact)
+    work, act_rows, act_files = (actions.copy(deep=False), rows_of("actions", actions),
+                                 files_of("actions", actions))
+    # no reference to the raw actions is left here or in ``raw``, so that their cells are
+    # freed once validation no longer needs them (a gigabyte at ten million rows)
+    actions = None
+    if isinstance(raw, dict):
+        raw["actions"] = None
+    actions = _validate_actions(work, files["actions"], report, act_rows, known, platform_of,
+                                now, act_files, compact=compact)
+    del work
     if follows is not None:
         follows = _validate_follows(follows.copy(deep=False), files.get("follows", "follows"), report,
                                     rows_of("follows", follows), files_of("follows", follows))
@@ -448,6 +460,7 @@ def validate_tables(raw: dict[str, pd.DataFrame | None], *, files: dict[str, str
         add_unparsed(report, name, rows, files.get(name, name))
     _note_removals(accounts, files["accounts"], report)
     _sort_issues(report)
+    release_memory()
     return Dataset(accounts=accounts.reset_index(drop=True),
                    actions=actions.reset_index(drop=True),
                    follows=None if follows is None else follows.reset_index(drop=True),

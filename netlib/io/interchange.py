@@ -81,6 +81,7 @@ def read_interchange(path: str | Path, *, now: pd.Timestamp | None = None,
         files[stem] = table_path.name
         report.add_file(stem, table_path.name, len(got.frame),
                         sha256=sha256_file(table_path))
+        got = None  # ``raw`` holds the frame, and validation frees it from there
     return validate_tables(raw, files=files, source=str(folder), report=report, now=now,
                            row_numbers=rows, unparsed=unparsed, compact=compact)
 

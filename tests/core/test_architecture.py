@@ -24,7 +24,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "netlib"
 LAYERS: list[set[str]] = [
     {"errors", "safe", "schema"},
     {"units", "provenance", "times", "loadreport", "stats", "results", "outdir", "text",
-     "options", "lookup"},
+     "options", "lookup", "memory"},
     {"dataset"},
     {"synth"},
     {"io"},

@@ -1,0 +1,46 @@
+"""Give memory that large intermediate tables no longer use back to the operating system.
+
+Loading and analysing millions of rows goes through arrays that are freed step after step.
+glibc's allocator (NumPy, pandas) and Arrow's (pandas' ``str`` columns) keep much of that
+memory for reuse, so the process holds memory it no longer uses and the next step's peak
+adds to it: after a 10M-action load the process held 3.8 GiB, of which 1.25 GiB was the
+data. :func:`release_memory` returns those pages; it is cheap (milliseconds) and changes no
+result.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+
+import pyarrow as pa
+
+__all__ = ["release_memory"]
+
+
+def _glibc():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # pragma: no cover - another C library (musl...)
+        return None
+    return libc if hasattr(libc, "malloc_trim") else None
+
+
+_LIBC = _glibc()
+
+
+def release_memory() -> None:
+    """Return the free pages of Arrow's memory pool and of the C heap to the system.
+
+    Does nothing where the C library has no ``malloc_trim`` (only Arrow's pool is then
+    released).
+
+    Examples
+    --------
+    >>> release_memory()
+    """
+    pa.default_memory_pool().release_unused()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)

@@ -81,7 +81,7 @@ def tested_network(table: pd.DataFrame, pairs: pd.DataFrame, used: tuple[str, ..
     edges = nw.edge_table(pairs, idf=idf, traces=tuple(dict.fromkeys(list(used))),
                           codes=codes)
     del idf
-    bins, _ = sig.bin_statistics(table, bin_seconds=config.null_bin)
+    bins = sig.bin_table(table, bin_seconds=config.null_bin)
     calib = sig.null_calibration(table, bins, window=config.window,
                                  bin_seconds=config.null_bin, n_null=config.n_null,
                                  seed=config.seed)

@@ -122,8 +122,7 @@ def half_bins(table: pd.DataFrame, *, bin_seconds: float) -> pd.DataFrame:
     that half's objects and actions take part, so ``s_h`` must be recomputed there (the
     full data's ``s_h`` would mix in the other half's objects).
     """
-    bins, _ = sig.bin_statistics(table, bin_seconds=bin_seconds)
-    return bins
+    return sig.bin_table(table, bin_seconds=bin_seconds)
 
 
 def _tested_edges(pairs: pd.DataFrame, table: pd.DataFrame, bins: pd.DataFrame, *,

@@ -123,13 +123,7 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
         warnings.warn(note, CoordinationWarning, stacklevel=2)
     asked, config = config, config.replace(
         window=effective_window(config.window, resolution))
-    pairs = nw.co_actions(table, window=config.window,
-                          min_participation=config.min_participation,
-                          max_object_shares=config.max_object_shares, engine=config.engine,
-                          memory_limit=config.memory_limit,
-                          temp_directory=config.temp_directory, id_dtype="category")
-    # the rows' ids as integer codes, once: every step below groups and matches on them
-    codes = nw.pair_codes(pairs) if len(pairs) else None
+    pairs, codes = _co_actions(table, config)
     network = steps.tested_network(table, pairs, used, config, codes=codes)
     edges = network.edges
     confirmation = steps.confirm_groups(pairs, table, network, config, codes=codes)
@@ -173,6 +167,27 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
         attachments=attached.attachments, validation=confirmation.groups,
         validation_members=confirmation.members, notes=notes, components=components,
         account_components=comp_accounts)
+
+
+def _co_actions(table: pd.DataFrame, config: CoordinationConfig
+                ) -> tuple[pd.DataFrame, nw.PairCodes | None]:
+    """The co-action rows (ids as categories) and their integer codes (None: no rows).
+
+    Every step after this groups and matches on the codes. With DuckDB the codes come
+    straight from the join's row numbers; another engine's rows are coded afterwards.
+    """
+    if config.engine == "duckdb":
+        return nw.coded_co_actions(table, window=config.window,
+                                   min_participation=config.min_participation,
+                                   max_object_shares=config.max_object_shares,
+                                   memory_limit=config.memory_limit,
+                                   temp_directory=config.temp_directory)
+    pairs = nw.co_actions(table, window=config.window,
+                          min_participation=config.min_participation,
+                          max_object_shares=config.max_object_shares, engine=config.engine,
+                          memory_limit=config.memory_limit,
+                          temp_directory=config.temp_directory, id_dtype="category")
+    return pairs, (nw.pair_codes(pairs) if len(pairs) else None)
 
 
 def _trace_table(data: Dataset | pd.DataFrame, ready: pd.DataFrame | None,

@@ -15,6 +15,7 @@ from netlib.coaction.actions import (
     TIMESTAMP_Y,
     PairCodes,
     co_actions,
+    coded_co_actions,
     pair_codes,
     positions,
     string_ids,
@@ -29,7 +30,7 @@ from netlib.schema import (
 )
 from netlib.traces import TRACES
 
-__all__ = ["co_actions", "edge_table", "object_idf", "author_pairs", "WEIGHT", "WEIGHT_TFIDF",
+__all__ = ["co_actions", "coded_co_actions", "edge_table", "object_idf", "author_pairs", "WEIGHT", "WEIGHT_TFIDF",
            "N_CO_ACTIONS", "MEDIAN_LAG", "TIMESTAMP_Y", "trace_weight_column",
            "pair_clusters", "pair_keys", "pair_codes", "PairCodes", "string_ids"]
 

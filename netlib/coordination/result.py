@@ -196,8 +196,11 @@ def account_stats(clusters: pd.DataFrame, edges: pd.DataFrame, pairs: pd.DataFra
                       sig[[ACCOUNT_ID_Y, WEIGHT]].rename(columns={ACCOUNT_ID_Y: ACCOUNT_ID})])
     degree = ends.groupby(ACCOUNT_ID).size()
     strength = ends.groupby(ACCOUNT_ID)[WEIGHT].sum()
-    ids = pd.Index(sorted(set(edges[ACCOUNT_ID]) | set(edges[ACCOUNT_ID_Y])
-                          | set(clusters[ACCOUNT_ID])), name=ACCOUNT_ID)
+    # the distinct ids found by hashing, then only those sorted (not one per edge end)
+    every = pd.concat([edges[ACCOUNT_ID], edges[ACCOUNT_ID_Y], clusters[ACCOUNT_ID]],
+                      ignore_index=True)
+    ids = pd.Index(sorted(every.unique().tolist()), name=ACCOUNT_ID)
+    del every
     n_actions = traces.drop_duplicates(ACTION_ID).groupby(ACCOUNT_ID).size()
     if len(sig) and len(pairs):
         n_coord = _coordinated_actions(sig, pairs,

@@ -121,8 +121,9 @@ def coded_co_actions(traces: pd.DataFrame, *, window: float = 60, min_participat
     out: dict[str, object] = {}
     # the pair's trace codes in first-seen order, as pd.factorize of the column gives them
     t = trace[ra].astype(small)
-    seen = [int(c) for c in np.unique(t)]
-    seen.sort(key=lambda c: int(np.argmax(t == c)))
+    present = np.flatnonzero(np.bincount(t[t >= 0], minlength=len(traces_seen)))
+    first_row = {int(c): int(np.argmax(t == c)) for c in present}
+    seen = sorted(first_row, key=first_row.__getitem__)
     remap = np.full(len(traces_seen) + 1, -1, dtype=small)
     remap[seen] = np.arange(len(seen), dtype=small)
     out[TRACE] = pd.Categorical.from_codes(t, dtype=pd.CategoricalDtype(traces_seen),
@@ -355,10 +356,24 @@ def string_ids(pairs: pd.DataFrame) -> pd.DataFrame:
         if isinstance(pairs[col].dtype, pd.CategoricalDtype):
             # gathered by Arrow from the categories: no Python string per row
             codes = pairs[col].cat.codes.to_numpy()
-            names = pa.array(pairs[col].cat.categories.astype(str).to_numpy(dtype=object),
-                             type=pa.string())
-            values = names.take(pa.array(codes, mask=codes < 0))
+            values = _arrow_strings(pairs[col].cat.categories).take(
+                pa.array(codes, mask=codes < 0))
             column = pa.table({col: values}).to_pandas()[col]
             column.index = pairs.index
             pairs[col] = column
     return pairs
+
+
+def _arrow_strings(index: pd.Index) -> pa.Array:
+    """The values of ``index`` as an Arrow string array (no Python string when they are
+    Arrow-backed already)."""
+    values = index.astype(str)
+    try:
+        out = pa.array(values.array)
+    except (TypeError, pa.ArrowException):   # pragma: no cover - not Arrow-backed
+        out = pa.array(values.to_numpy(dtype=object), type=pa.string())
+    if isinstance(out, pa.ChunkedArray):
+        out = out.combine_chunks()
+    if not (pa.types.is_string(out.type) or pa.types.is_large_string(out.type)):
+        out = pa.array(values.to_numpy(dtype=object), type=pa.string())
+    return out

@@ -11,6 +11,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from netlib.coordination._lookup import mapped
 from netlib.coordination.network import PairCodes, pair_clusters, pair_codes
 from netlib.coordination.significance import poisson_pvalues
 from netlib.errors import ParameterError
@@ -207,10 +208,9 @@ def attach_accounts(edges: pd.DataFrame, labels: pd.Series, *, fdr: float = 0.05
                           "attached": pd.Series(dtype=bool)})
     if labels.empty or edges.empty:
         return empty
-    member = labels.to_dict()
     a = edges[ACCOUNT_ID].astype(str)
     b = edges[ACCOUNT_ID_Y].astype(str)
-    ca, cb = a.map(member), b.map(member)
+    ca, cb = mapped(a, labels), mapped(b, labels)
     w = edges["weight"].to_numpy(dtype=float)
     e = edges["expected"].to_numpy(dtype=float)
     one = ca.isna() & cb.notna()

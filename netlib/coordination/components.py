@@ -21,6 +21,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from netlib.coordination._lookup import mapped
 from netlib.coordination.clusters import relabel
 from netlib.coordination.config import CoordinationConfig
 from netlib.coordination.network import WEIGHT
@@ -117,8 +118,9 @@ def component_table(edges: pd.DataFrame, accounts: pd.DataFrame, clusters: pd.Da
     """
     if accounts.empty:
         return _empty()
-    comp_of = dict(zip(accounts[ACCOUNT_ID], accounts[COMPONENT_ID], strict=True))
-    e = pd.DataFrame({COMPONENT_ID: edges[ACCOUNT_ID].astype(str).map(comp_of).to_numpy(),
+    comp_of = pd.Series(accounts[COMPONENT_ID].to_numpy(),
+                        index=accounts[ACCOUNT_ID].astype(str).to_numpy())
+    e = pd.DataFrame({COMPONENT_ID: mapped(edges[ACCOUNT_ID].astype(str), comp_of).to_numpy(),
                       WEIGHT: edges[WEIGHT].to_numpy(dtype=float),
                       EXPECTED: edges[EXPECTED].to_numpy(dtype=float),
                       "significant": edges["significant"].to_numpy(dtype=bool)})
@@ -134,7 +136,7 @@ def component_table(edges: pd.DataFrame, accounts: pd.DataFrame, clusters: pd.Da
     held = pd.DataFrame(columns=["heldout_observed", "heldout_expected", "heldout_q_value"])
     if members is not None and len(members):
         first = members.drop_duplicates(["direction", "group"])
-        where = first.assign(**{COMPONENT_ID: first[ACCOUNT_ID].astype(str).map(comp_of)})
+        where = first.assign(**{COMPONENT_ID: mapped(first[ACCOUNT_ID].astype(str), comp_of)})
         tests = validation.merge(where[["direction", "group", COMPONENT_ID]],
                                  on=["direction", "group"], how="inner")
         best = tests.sort_values(["q_value", "ratio"], ascending=[True, False],
@@ -143,12 +145,12 @@ def component_table(edges: pd.DataFrame, accounts: pd.DataFrame, clusters: pd.Da
             "observed": "heldout_observed", EXPECTED: "heldout_expected",
             "q_value": "heldout_q_value"})[list(held.columns)]
         ok = members[members["confirmed"]]
-        held["n_confirmed_in_test"] = ok[ACCOUNT_ID].astype(str).map(comp_of) \
+        held["n_confirmed_in_test"] = mapped(ok[ACCOUNT_ID].astype(str), comp_of) \
             .value_counts().reindex(held.index).fillna(0)
     out = out.join(held, how="left")
     out["tested"] = out["heldout_q_value"].notna()
-    member_comp = clusters.assign(**{COMPONENT_ID: clusters[ACCOUNT_ID].astype(str)
-                                     .map(comp_of)}).dropna(subset=[COMPONENT_ID])
+    member_comp = clusters.assign(**{COMPONENT_ID: mapped(
+        clusters[ACCOUNT_ID].astype(str), comp_of)}).dropna(subset=[COMPONENT_ID])
     out["confirmed_accounts"] = member_comp.groupby(COMPONENT_ID).size() \
         .reindex(out.index).fillna(0).astype(int)
     ids = member_comp.groupby(COMPONENT_ID)[CLUSTER_ID].agg(

@@ -10,6 +10,7 @@ import pandas as pd
 
 from netlib.coordination import _steps as steps
 from netlib.coordination import network as nw
+from netlib.coordination._lookup import mapped
 from netlib.coordination.components import account_components, component_table
 from netlib.coordination.config import CoordinationConfig
 from netlib.coordination.resolution import (
@@ -116,7 +117,7 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     config = (config or CoordinationConfig()).replace(**overrides)
     dataset = data if isinstance(data, Dataset) else None
     table = _trace_table(data, ready, config)
-    used = tuple(sorted(set(table["trace"]))) if len(table) else ()
+    used = tuple(sorted(pd.unique(table["trace"]).tolist())) if len(table) else ()
     resolution = timestamp_resolution(table[TIMESTAMP]) if len(table) else float("nan")
     notes = [n for n in [resolution_note(config.window, resolution)] if n]
     for note in notes:
@@ -135,8 +136,8 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     labels = reported.labels
     clusters = (labels.rename_axis(ACCOUNT_ID).reset_index()
                 .sort_values([CLUSTER_ID, ACCOUNT_ID], kind="stable").reset_index(drop=True))
-    ca = edges[ACCOUNT_ID].map(labels.to_dict())
-    cb = edges[ACCOUNT_ID_Y].map(labels.to_dict())
+    ca = mapped(edges[ACCOUNT_ID], labels)
+    cb = mapped(edges[ACCOUNT_ID_Y], labels)
     edges[CLUSTER_ID] = ca.where(ca == cb).astype("Int64")
     del ca, cb
     params = {**dataclasses.asdict(asked), "traces_used": list(used),

@@ -60,11 +60,14 @@ def account_components(edges: pd.DataFrame) -> pd.DataFrame:
     if edges.empty:
         return pd.DataFrame({ACCOUNT_ID: pd.Series(dtype=object),
                              COMPONENT_ID: pd.Series(dtype=int)})
-    a = edges[ACCOUNT_ID].astype(str).to_numpy(dtype=object)
-    b = edges[ACCOUNT_ID_Y].astype(str).to_numpy(dtype=object)
-    codes, nodes = pd.factorize(np.concatenate([a, b]), sort=True)
+    m = len(edges)
+    # both ends' ids coded together in sorted id order, without a Python string each
+    ends = pd.concat([edges[ACCOUNT_ID].astype(str), edges[ACCOUNT_ID_Y].astype(str)],
+                     ignore_index=True)
+    codes, nodes = pd.factorize(ends, sort=True)
+    del ends
     n = len(nodes)
-    mat = coo_matrix((np.ones(len(a)), (codes[:len(a)], codes[len(a):])), shape=(n, n))
+    mat = coo_matrix((np.ones(m), (codes[:m], codes[m:])), shape=(n, n))
     _, labels = connected_components(mat, directed=False)
     comp = relabel(pd.Series(labels, index=nodes))
     out = pd.DataFrame({ACCOUNT_ID: comp.index.astype(str), COMPONENT_ID: comp.to_numpy()})

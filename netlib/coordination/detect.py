@@ -11,6 +11,7 @@ import pandas as pd
 from netlib.coordination import _steps as steps
 from netlib.coordination import network as nw
 from netlib.coordination._lookup import mapped
+from netlib.coordination._memory import release_memory
 from netlib.coordination.components import account_components, component_table
 from netlib.coordination.config import CoordinationConfig
 from netlib.coordination.resolution import (
@@ -125,12 +126,16 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     asked, config = config, config.replace(
         window=effective_window(config.window, resolution))
     pairs, codes = _co_actions(table, config)
+    release_memory()     # each large step's freed arrays go back before the next one
     network = steps.tested_network(table, pairs, used, config, codes=codes)
     edges = network.edges
+    release_memory()
     confirmation = steps.confirm_groups(pairs, table, network, config, codes=codes)
+    release_memory()
     merged = steps.merge_groups(confirmation, config)
     stability = steps.cluster_stability(edges[edges["significant"]], merged.labels, config)
     attached = steps.attach_outsiders(edges, pairs, merged.labels, config, codes=codes)
+    release_memory()
     reported = steps.report_clusters(pairs, attached.labels, stability, merged.replication,
                                      used, config, codes=codes)
     labels = reported.labels
@@ -156,14 +161,16 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
                           accounts=dataset.accounts if dataset is not None else None,
                           stability=reported.stability, fdr=config.fdr, codes=codes)
     per_account = account_stats(clusters, edges, pairs, table, codes=codes)
-    del codes
+    fingerprint = dataset.fingerprint() if dataset is not None else frame_fingerprint(table)
+    del codes, table
+    release_memory()
     # the steps above read the ids as categories (a fraction of the memory); users get
     # them as strings, made once every intermediate table is gone
     pairs = nw.string_ids(pairs)
     return CoordinationResult(
         clusters=clusters, edges=edges, pairs=pairs, params=params,
         cluster_stats=stats, account_stats=per_account,
-        fingerprint=dataset.fingerprint() if dataset is not None else frame_fingerprint(table),
+        fingerprint=fingerprint,
         null=network.null, candidates=reported.candidates,
         attachments=attached.attachments, validation=confirmation.groups,
         validation_members=confirmation.members, notes=notes, components=components,

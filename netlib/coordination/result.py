@@ -232,11 +232,17 @@ def _coordinated_actions(sig: pd.DataFrame, pairs: pd.DataFrame,
     del lo
     a, b = positions(sig[ACCOUNT_ID], codes.ids), positions(sig[ACCOUNT_ID_Y], codes.ids)
     sig_keys = np.unique((np.minimum(a, b) * n + np.maximum(a, b))[(a >= 0) & (b >= 0)])
-    on = np.flatnonzero(np.isin(keys, sig_keys))
+    on = np.flatnonzero(pd.Index(sig_keys).get_indexer(keys) >= 0)   # hashed, not sorted
     del keys
     account = np.concatenate([codes.first[on], codes.second[on]]).astype(np.int64)
-    action = pd.factorize(pd.concat([pairs[CONTENT_ID].iloc[on],
-                                     pairs[CONTENT_ID_Y].iloc[on]], ignore_index=True))[0]
+    first, second = pairs[CONTENT_ID], pairs[CONTENT_ID_Y]
+    if isinstance(first.dtype, pd.CategoricalDtype) and first.dtype == second.dtype:
+        # one category set for both columns: equal codes are equal action ids
+        action = np.concatenate([first.cat.codes.to_numpy()[on],
+                                 second.cat.codes.to_numpy()[on]]).astype(np.int64)
+    else:
+        action = pd.factorize(pd.concat([first.iloc[on], second.iloc[on]],
+                                        ignore_index=True))[0]
     per = np.unique(account * (int(action.max()) + 1 if len(action) else 1) + action)
     counts = np.bincount(per // (int(action.max()) + 1 if len(action) else 1), minlength=n)
     have = np.flatnonzero(counts)

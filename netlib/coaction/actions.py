@@ -144,10 +144,12 @@ def coded_co_actions(traces: pd.DataFrame, *, window: float = 60, min_participat
     out[TIME_DELTA] = dt
     del dt
     # each content id's time: that of the first trace row carrying the id, as co_actions
-    once = traces.drop_duplicates(ACTION_ID)
-    stamps = pd.to_datetime(once[TIMESTAMP], utc=True).array
-    at = positions(contents, once[ACTION_ID].astype(str))
-    del once
+    # gives it (written backwards, so the first row of each id is written last and stays)
+    rows_back = np.arange(len(content) - 1, -1, -1)
+    at = np.full(len(contents), -1, dtype=np.int64)
+    at[content[rows_back]] = rows_back
+    del rows_back
+    stamps = pd.to_datetime(traces[TIMESTAMP], utc=True).array
     out[TIMESTAMP] = stamps.take(at[ca])
     out[TIMESTAMP_Y] = stamps.take(at[cb])
     pairs = pd.DataFrame(out, copy=False)
@@ -190,10 +192,10 @@ def sorted_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 def _root_codes(objects: pd.Index, contents: pd.Index) -> np.ndarray:
     """Per object, the position among ``contents`` of its root (the object without
     ``"post:"``); -1 where no content id is the root. One more -1 entry at the end."""
-    names = pa.array(objects.to_numpy(dtype=object), type=pa.string())
+    names = _arrow_strings(objects)
     root = pc.if_else(pc.starts_with(names, "post:"), pc.utf8_slice_codeunits(names, 5),
                       names)
-    ids = pa.array(contents.to_numpy(dtype=object), type=pa.string())
+    ids = _arrow_strings(contents).cast(root.type)
     found = pc.index_in(root, value_set=ids).fill_null(-1).to_numpy(
         zero_copy_only=False).astype(np.int64)
     return np.append(found, -1)

@@ -33,7 +33,7 @@ from netlib.traces import TRACES
 
 __all__ = ["co_actions", "coded_co_actions", "account_codes", "edge_table", "reweighted", "object_idf", "author_pairs", "WEIGHT", "WEIGHT_TFIDF",
            "N_CO_ACTIONS", "MEDIAN_LAG", "TIMESTAMP_Y", "trace_weight_column",
-           "pair_clusters", "pair_keys", "pair_codes", "PairCodes", "string_ids"]
+           "pair_clusters", "pair_cluster_codes", "pair_keys", "pair_codes", "PairCodes", "string_ids"]
 
 WEIGHT_TFIDF = "weight_tfidf"
 N_CO_ACTIONS = "n_co_actions"
@@ -177,19 +177,28 @@ def reweighted(edges: pd.DataFrame, codes: PairCodes, rows: np.ndarray) -> pd.Da
     a, b = codes.first[take], codes.second[take]
     pair = np.minimum(a, b).astype(np.int64) * n_ids + np.maximum(a, b)
     del a, b
-    group, pair_ids = pd.factorize(pair)
-    del pair
     unit = codes.trace[take].astype(np.int64) * max(len(codes.objects), 1) + codes.obj[take]
     del take
     n_units = int(unit.max()) + 1 if len(unit) else 1
-    first = ~pd.Series(group * n_units + unit).duplicated().to_numpy()
-    del unit
-    weight = np.bincount(group[first], minlength=len(pair_ids))
-    del group, first
+    if n_ids * n_ids * n_units < 2**62:
+        # one integer per distinct (account pair, trace, object); the weight of a pair is
+        # how many of them it has
+        unit += pair * n_units
+        del pair
+        distinct = pd.unique(unit)
+        del unit
+        pair_ids, weight = np.unique(distinct // n_units, return_counts=True)
+        del distinct
+    else:   # pragma: no cover - beyond 64-bit keys: number the pairs first
+        group, pair_ids = pd.factorize(pair, sort=True)
+        first = ~pd.Series(group * n_units + unit).duplicated().to_numpy()
+        weight = np.bincount(group[first], minlength=len(pair_ids))
+        del group, first, pair, unit
     ea, eb = positions(edges[ACCOUNT_ID], codes.ids), positions(edges[ACCOUNT_ID_Y], codes.ids)
     key = np.where((ea >= 0) & (eb >= 0), np.minimum(ea, eb) * n_ids + np.maximum(ea, eb), -1)
-    at = pd.Index(pair_ids).get_indexer(key)
-    keep = np.flatnonzero(at >= 0)
+    at = np.minimum(np.searchsorted(pair_ids, key), max(len(pair_ids) - 1, 0))
+    keep = np.flatnonzero((key >= 0) & (pair_ids[at] == key)) if len(pair_ids) \
+        else np.zeros(0, dtype=np.int64)
     out = edges.drop(columns=WEIGHT).iloc[keep].reset_index(drop=True)
     out[WEIGHT] = weight[at[keep]].astype(int)
     return out
@@ -237,6 +246,27 @@ def pair_clusters(pairs: pd.DataFrame, member: dict | pd.Series, *,
         return by_code[codes.first], by_code[codes.second]
     return (values[positions(pairs[ACCOUNT_ID], ids)],
             values[positions(pairs[ACCOUNT_ID_Y], ids)])
+
+
+def pair_cluster_codes(member: dict | pd.Series, codes: PairCodes
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`pair_clusters` as ``int32`` cluster ids, -1 outside: half the memory.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"trace": "link", "object_id": "u", "account_id": ["a", "b"],
+    ...                       "account_id_y": ["b", "z"], "content_id": ["1", "2"],
+    ...                       "content_id_y": ["2", "3"]})
+    >>> [x.tolist() for x in pair_cluster_codes({"a": 0, "b": 0}, pair_codes(pairs))]
+    [[0, 0], [0, -1]]
+    """
+    member = pd.Series(member, dtype=object) if isinstance(member, dict) else member
+    values = np.append(member.to_numpy(dtype=np.int64), -1).astype(np.int32)
+    where = positions(member.index.astype(str), codes.ids)
+    by_code = np.full(len(codes.ids) + 1, -1, dtype=np.int32)
+    found = np.flatnonzero(where >= 0)[::-1]          # last write wins: first label
+    by_code[where[found]] = values[found]
+    return by_code[codes.first], by_code[codes.second]
 
 
 def pair_keys(first: pd.Series, second: pd.Series, ids: np.ndarray) -> np.ndarray:

@@ -16,7 +16,7 @@ from netlib.coordination.network import (
     TIMESTAMP_Y,
     WEIGHT,
     PairCodes,
-    pair_clusters,
+    pair_cluster_codes,
     pair_codes,
 )
 from netlib.coordination.significance import EXPECTED, P_VALUE, Q_VALUE, poisson_pvalues
@@ -54,8 +54,8 @@ def _within(pairs: pd.DataFrame, member: dict, codes: PairCodes) -> pd.DataFrame
     (:func:`~netlib.coordination.network.pair_codes`); lag and times as in ``pairs``.
     Rows are grouped by cluster (stable: each cluster's rows keep their order).
     """
-    ca, cb = pair_clusters(pairs, member, codes=codes)
-    keep = np.flatnonzero(ca == cb)       # NaN (outside) never equals
+    ca, cb = pair_cluster_codes(member, codes)
+    keep = np.flatnonzero((ca == cb) & (ca >= 0))       # both sides in one cluster
     del cb
     cluster = ca[keep].astype(int)
     del ca

@@ -160,3 +160,13 @@ def test_root_objects_follow_share_chains_as_a_dict_walk_does():
         want.append(obj)
     assert got.tolist() == want == ["p1", "p1", "p1", "outside", "outside"]
     assert got.index.tolist() == shares.index.tolist()
+
+
+def test_pair_cluster_codes_are_pair_clusters_as_integers(coded):
+    pairs, codes = coded
+    labels = pd.Series([0, 0, 1, 1, 1], index=list(codes.ids[[0, 3, 5, 8, 9]]))
+    want = nw.pair_clusters(pairs, labels, codes=codes)
+    got = nw.pair_cluster_codes(labels, codes)
+    for w, g in zip(want, got, strict=True):
+        assert g.dtype == np.int32
+        assert (np.where(np.isnan(w), -1, w) == g).all()

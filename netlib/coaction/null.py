@@ -48,7 +48,8 @@ from netlib.coaction.engines.shares import read_shares
 from netlib.errors import ParameterError
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, OBJECT_ID, TIMESTAMP, TRACE
 
-__all__ = ["bin_statistics", "bin_table", "expected_coactions", "null_calibration", "poisson_pvalues",
+__all__ = ["bin_statistics", "bin_table", "expected_coactions", "null_calibration",
+           "poisson_pvalues",
            "EXPECTED", "P_VALUE", "Q_VALUE"]
 
 EXPECTED = "expected"

@@ -31,9 +31,10 @@ from netlib.schema import (
 )
 from netlib.traces import TRACES
 
-__all__ = ["co_actions", "coded_co_actions", "account_codes", "edge_table", "reweighted", "object_idf", "author_pairs", "WEIGHT", "WEIGHT_TFIDF",
-           "N_CO_ACTIONS", "MEDIAN_LAG", "TIMESTAMP_Y", "trace_weight_column",
-           "pair_clusters", "pair_cluster_codes", "pair_keys", "pair_codes", "PairCodes", "string_ids"]
+__all__ = ["co_actions", "coded_co_actions", "account_codes", "edge_table", "reweighted",
+           "object_idf", "author_pairs", "WEIGHT", "WEIGHT_TFIDF", "N_CO_ACTIONS", "MEDIAN_LAG",
+           "TIMESTAMP_Y", "trace_weight_column", "pair_clusters", "pair_cluster_codes",
+           "pair_keys", "pair_codes", "PairCodes", "string_ids"]
 
 WEIGHT_TFIDF = "weight_tfidf"
 N_CO_ACTIONS = "n_co_actions"

@@ -35,6 +35,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError, ParameterError
@@ -493,15 +495,22 @@ def _joined_sequences(owners: pd.Series, items: pd.Series) -> tuple[np.ndarray, 
 def _root_objects(actions: pd.DataFrame) -> pd.Series:
     """For sharing actions, the original post at the end of a chain of shares in the data."""
     shares = actions[actions[KIND].isin(SHARE_KINDS) & actions[OBJECT_ID].notna()]
-    target = dict(zip(shares[ACTION_ID], shares[OBJECT_ID], strict=True))
-    root = shares[OBJECT_ID].copy()
+    # action ids and objects coded together (equal codes: equal ids); each share points
+    # from its action's code to its object's code, and chains are followed on the codes
+    n = len(shares)
+    code, names = pd.factorize(pd.concat([shares[ACTION_ID], shares[OBJECT_ID]],
+                                         ignore_index=True))
+    action, root = code[:n], code[n:]
+    target = np.full(len(names), -1, dtype=np.int64)
+    target[action[action >= 0]] = root[action >= 0]      # a repeated id: its last share
     for _ in range(50):  # validation already broke cycles; chains are short
-        nxt = root.map(target)
-        moved = nxt.notna()
+        nxt = target[root]
+        moved = nxt >= 0
         if not moved.any():
             break
-        root = nxt.where(moved, root)
-    return root
+        root = np.where(moved, nxt, root)
+    return pd.Series(np.asarray(names, dtype=object)[root], index=shares.index,
+                     dtype=shares[OBJECT_ID].dtype)
 
 
 def _check_traces(traces: Iterable[str] | str | None) -> tuple[str, ...]:
@@ -605,7 +614,9 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
         roots = _root_objects(actions)
         # the original post takes part too, so that its author pairs with fast resharers;
         # objects are named "post:<id>" so the original is not mistaken for a self-share
-        originals = actions[actions[ACTION_ID].astype(str).isin(set(roots.astype(str)))
+        is_root = pc.is_in(pa.array(actions[ACTION_ID].astype(str), type=pa.string()),
+                           value_set=pa.array(roots.astype(str).unique(), type=pa.string()))
+        originals = actions[is_root.to_numpy(zero_copy_only=False)
                             & ~actions[KIND].isin(SHARE_KINDS)]
         emit("repost", pd.concat([actions.loc[roots.index, ACTION_ID],
                                   originals[ACTION_ID]]),

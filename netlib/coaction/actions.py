@@ -14,6 +14,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from netlib.coaction.engines.duck import duckdb_rows
+from netlib.coaction.engines.shares import check_params, read_shares
 from netlib.coaction.pairs import coshare_pairs
 from netlib.schema import (
     ACCOUNT_ID,
@@ -27,8 +29,8 @@ from netlib.schema import (
     TRACE,
 )
 
-__all__ = ["co_actions", "account_codes", "positions", "PairCodes", "pair_codes",
-           "string_ids", "TIMESTAMP_Y"]
+__all__ = ["co_actions", "coded_co_actions", "account_codes", "positions", "PairCodes",
+           "pair_codes", "sorted_codes", "string_ids", "TIMESTAMP_Y"]
 
 TIMESTAMP_Y = "timestamp_y"
 
@@ -68,6 +70,135 @@ def co_actions(traces: pd.DataFrame, *, window: float = 60, min_participation: i
         pairs[TIMESTAMP_Y] = stamps.take(positions(pairs[CONTENT_ID_Y], ids))
     pairs.attrs = {}
     return pairs.reset_index(drop=True)
+
+
+def coded_co_actions(traces: pd.DataFrame, *, window: float = 60, min_participation: int = 2,
+                     max_object_shares: int | None = None, memory_limit: str | None = None,
+                     temp_directory: str | None = None
+                     ) -> tuple[pd.DataFrame, PairCodes | None]:
+    """:func:`co_actions` (DuckDB, ids as categories) and its :func:`pair_codes`, made at once.
+
+    The join yields each co-action as two row numbers of the trace table; the ids of
+    every trace-table row are coded once (accounts in sorted id order) and gathered by
+    those row numbers, so no id string is made or hashed per co-action row. The rows,
+    their order and every value are those of ``co_actions(traces, ..., id_dtype=
+    "category")``; the categories may hold ids of the trace table outside any co-action.
+
+    Returns
+    -------
+    pairs : DataFrame
+        As :func:`co_actions` (``trace, object_id, account_id, account_id_y, content_id,
+        content_id_y`` as categories sharing one category set per id kind, ``time_delta,
+        timestamp, timestamp_y``).
+    codes : PairCodes or None
+        The rows' codes (None when there is no co-action); ``codes.first`` and
+        ``codes.second`` are the account columns' category codes.
+    """
+    if traces.empty:
+        return _empty_pairs(), None
+    check_params(window, min_participation, "duckdb", max_object_shares)
+    shares = read_shares(traces, window=window)
+    rows, _ = duckdb_rows(shares, window=window, min_participation=min_participation,
+                          max_object_shares=max_object_shares, memory_limit=memory_limit,
+                          temp_directory=temp_directory)
+    if not len(rows["rn_a"]):
+        return _empty_pairs(), None
+    frame = shares.frame
+    small = np.int32 if len(frame) < 2**31 else np.int64
+    ra = rows.pop("rn_a").astype(small)
+    rb = rows.pop("rn_b").astype(small)
+    dt = rows.pop("dt").astype(np.float64)
+    dt /= shares.scale
+    account, ids = sorted_codes(frame["acc"])
+    trace, traces_seen = pd.factorize(frame["tr"])
+    obj, objects = pd.factorize(frame["obj"])
+    content, contents = pd.factorize(frame["cid"])
+    del frame, shares
+    traces_seen = pd.Index(traces_seen).astype(str)
+    objects, contents = pd.Index(objects).astype(str), pd.Index(contents).astype(str)
+    acc_dtype = pd.CategoricalDtype(pd.Index(ids).astype(str))
+    cid_dtype = pd.CategoricalDtype(contents)
+    out: dict[str, object] = {}
+    # the pair's trace codes in first-seen order, as pd.factorize of the column gives them
+    t = trace[ra].astype(small)
+    present = np.flatnonzero(np.bincount(t[t >= 0], minlength=len(traces_seen)))
+    first_row = {int(c): int(np.argmax(t == c)) for c in present}
+    seen = sorted(first_row, key=first_row.__getitem__)
+    remap = np.full(len(traces_seen) + 1, -1, dtype=small)
+    remap[seen] = np.arange(len(seen), dtype=small)
+    out[TRACE] = pd.Categorical.from_codes(t, dtype=pd.CategoricalDtype(traces_seen),
+                                           validate=False)
+    pair_trace = remap[t]
+    pair_traces = traces_seen[seen]
+    del t
+    o = obj[ra].astype(small)
+    out[OBJECT_ID] = pd.Categorical.from_codes(o, dtype=pd.CategoricalDtype(objects),
+                                               validate=False)
+    first, second = account[ra].astype(small), account[rb].astype(small)
+    out[ACCOUNT_ID] = pd.Categorical.from_codes(first, dtype=acc_dtype, validate=False)
+    out[ACCOUNT_ID_Y] = pd.Categorical.from_codes(second, dtype=acc_dtype, validate=False)
+    ca, cb = content[ra].astype(small), content[rb].astype(small)
+    del ra, rb
+    out[CONTENT_ID] = pd.Categorical.from_codes(ca, dtype=cid_dtype, validate=False)
+    out[CONTENT_ID_Y] = pd.Categorical.from_codes(cb, dtype=cid_dtype, validate=False)
+    out[TIME_DELTA] = dt
+    del dt
+    # each content id's time: that of the first trace row carrying the id, as co_actions
+    # gives it (written backwards, so the first row of each id is written last and stays)
+    rows_back = np.arange(len(content) - 1, -1, -1)
+    at = np.full(len(contents), -1, dtype=np.int64)
+    at[content[rows_back]] = rows_back
+    del rows_back
+    stamps = pd.to_datetime(traces[TIMESTAMP], utc=True).array
+    out[TIMESTAMP] = stamps.take(at[ca])
+    out[TIMESTAMP_Y] = stamps.take(at[cb])
+    pairs = pd.DataFrame(out, copy=False)
+    del out
+    repost = np.flatnonzero(pair_traces == "repost")
+    is_repost = pair_trace == repost[0] if len(repost) else np.zeros(len(pairs), dtype=bool)
+    root = _root_codes(objects, contents)
+    # the account columns' own codes when pandas kept them as given (no second copy)
+    first = _same_or(pairs[ACCOUNT_ID].cat.codes.to_numpy(), first)
+    second = _same_or(pairs[ACCOUNT_ID_Y].cat.codes.to_numpy(), second)
+    codes = PairCodes(ids=ids, first=first, second=second,
+                      trace=pair_trace, traces=pair_traces, obj=o, objects=objects,
+                      author_first=is_repost & (o >= 0) & (ca >= 0) & (root[o] == ca),
+                      author_second=is_repost & (o >= 0) & (cb >= 0) & (root[o] == cb))
+    return pairs, codes
+
+
+def _same_or(kept: np.ndarray, given: np.ndarray) -> np.ndarray:
+    return kept if kept.dtype == given.dtype else given
+
+
+def sorted_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of ``values`` into their sorted distinct values (as str); -1 where missing.
+
+    Examples
+    --------
+    >>> code, ids = sorted_codes(pd.Series(["b", "a", None, "b"]))
+    >>> code.tolist(), ids.tolist()
+    ([1, 0, -1, 1], ['a', 'b'])
+    """
+    code, uniques = pd.factorize(values)
+    names = pd.Index(uniques).astype(str).to_numpy(dtype=object)
+    order = np.array(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64)
+    rank = np.empty(len(names) + 1, dtype=np.int64)
+    rank[order] = np.arange(len(names))
+    rank[-1] = -1
+    return rank[code], names[order]
+
+
+def _root_codes(objects: pd.Index, contents: pd.Index) -> np.ndarray:
+    """Per object, the position among ``contents`` of its root (the object without
+    ``"post:"``); -1 where no content id is the root. One more -1 entry at the end."""
+    names = _arrow_strings(objects)
+    root = pc.if_else(pc.starts_with(names, "post:"), pc.utf8_slice_codeunits(names, 5),
+                      names)
+    ids = _arrow_strings(contents).cast(root.type)
+    found = pc.index_in(root, value_set=ids).fill_null(-1).to_numpy(
+        zero_copy_only=False).astype(np.int64)
+    return np.append(found, -1)
 
 
 def _empty_pairs() -> pd.DataFrame:
@@ -227,10 +358,24 @@ def string_ids(pairs: pd.DataFrame) -> pd.DataFrame:
         if isinstance(pairs[col].dtype, pd.CategoricalDtype):
             # gathered by Arrow from the categories: no Python string per row
             codes = pairs[col].cat.codes.to_numpy()
-            names = pa.array(pairs[col].cat.categories.astype(str).to_numpy(dtype=object),
-                             type=pa.string())
-            values = names.take(pa.array(codes, mask=codes < 0))
+            values = _arrow_strings(pairs[col].cat.categories).take(
+                pa.array(codes, mask=codes < 0))
             column = pa.table({col: values}).to_pandas()[col]
             column.index = pairs.index
             pairs[col] = column
     return pairs
+
+
+def _arrow_strings(index: pd.Index) -> pa.Array:
+    """The values of ``index`` as an Arrow string array (no Python string when they are
+    Arrow-backed already)."""
+    values = index.astype(str)
+    try:
+        out = pa.array(values.array)
+    except (TypeError, pa.ArrowException):   # pragma: no cover - not Arrow-backed
+        out = pa.array(values.to_numpy(dtype=object), type=pa.string())
+    if isinstance(out, pa.ChunkedArray):
+        out = out.combine_chunks()
+    if not (pa.types.is_string(out.type) or pa.types.is_large_string(out.type)):
+        out = pa.array(values.to_numpy(dtype=object), type=pa.string())
+    return out

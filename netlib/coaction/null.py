@@ -35,16 +35,21 @@ Pacheco, D., et al. (2021). Uncovering coordinated networks on social media. ICW
 
 from __future__ import annotations
 
+import dataclasses
+
 import duckdb
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from netlib.coaction.actions import account_codes, co_actions, positions
+from netlib.coaction.actions import account_codes, positions
+from netlib.coaction.engines.duck import duckdb_rows
+from netlib.coaction.engines.shares import read_shares
 from netlib.errors import ParameterError
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, OBJECT_ID, TIMESTAMP, TRACE
 
-__all__ = ["bin_statistics", "expected_coactions", "null_calibration", "poisson_pvalues",
+__all__ = ["bin_statistics", "bin_table", "expected_coactions", "null_calibration",
+           "poisson_pvalues",
            "EXPECTED", "P_VALUE", "Q_VALUE"]
 
 EXPECTED = "expected"
@@ -66,35 +71,98 @@ def bin_statistics(traces: pd.DataFrame, *, bin_seconds: float = 3600
     Returns
     -------
     bins : DataFrame
-        ``trace, bin, n_actions, same_object`` (``s_h`` of the module docstring).
+        ``trace, bin, n_actions, same_object`` (``s_h`` of the module docstring), as
+        :func:`bin_table` gives it.
     activity : DataFrame
         ``trace, account_id, bin, n_actions``.
     """
-    if bin_seconds <= 0:
-        raise ParameterError(f"null_bin={bin_seconds!r} must be a positive number of seconds")
+    bins = bin_table(traces, bin_seconds=bin_seconds)
     frame = pd.DataFrame({TRACE: traces[TRACE].to_numpy(),
                           ACCOUNT_ID: traces[ACCOUNT_ID].astype(str).to_numpy(),
-                          OBJECT_ID: traces[OBJECT_ID].to_numpy(),
                           _BIN: _seconds(traces[TIMESTAMP]) // int(bin_seconds)})
-    per_obj = frame.groupby([TRACE, _BIN, OBJECT_ID], sort=False).size()
-    pairs_same = (per_obj * (per_obj - 1)).groupby(level=[0, 1]).sum()
-    n = per_obj.groupby(level=[0, 1]).sum()
-    denom = (n * (n - 1)).astype(float)
-    same = (pairs_same / denom.where(denom > 0)).fillna(0.0)
-    bins = pd.DataFrame({"n_actions": n, "same_object": same}).reset_index()
     activity = (frame.groupby([TRACE, ACCOUNT_ID, _BIN], sort=False).size()
                 .rename("n_actions").reset_index())
     return bins, activity
 
 
-def _rows_with_bins(traces: pd.DataFrame, bins: pd.DataFrame,
-                    bin_seconds: float) -> pd.DataFrame:
+def bin_table(traces: pd.DataFrame, *, bin_seconds: float = 3600) -> pd.DataFrame:
+    """Per (trace, bin) actions and same-object probability ``s_h``, sorted by trace and bin.
+
+    Counted on integer codes of the rows' trace, bin and object (rows without a trace or
+    an object are left out, as a group-by leaves them out).
+
+    Returns
+    -------
+    DataFrame
+        ``trace, bin, n_actions, same_object``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"trace": "link", "object_id": ["x", "x", "y"],
+    ...                   "timestamp": pd.to_datetime(["2025-01-01"] * 3, utc=True)})
+    >>> bin_table(t, bin_seconds=3600)[["n_actions", "same_object"]].values.tolist()
+    [[3.0, 0.3333333333333333]]
+    """
+    if bin_seconds <= 0:
+        raise ParameterError(f"null_bin={bin_seconds!r} must be a positive number of seconds")
+    trace, names = pd.factorize(traces[TRACE])
+    obj, objects = pd.factorize(traces[OBJECT_ID])
+    bins = _seconds(traces[TIMESTAMP]) // int(bin_seconds)
+    ok = (trace >= 0) & (obj >= 0)
+    if not ok.all():
+        trace, obj, bins = trace[ok], obj[ok], bins[ok]
+    if not len(bins):
+        return pd.DataFrame({TRACE: pd.Series(dtype=str), _BIN: pd.Series(dtype=np.int64),
+                             "n_actions": pd.Series(dtype=np.int64),
+                             "same_object": pd.Series(dtype=float)})
+    lo = int(bins.min())
+    n_bins, n_obj = int(bins.max()) - lo + 1, max(len(objects), 1)
+    if len(names) * n_bins * n_obj >= 2**62:   # pragma: no cover - beyond 64-bit keys
+        frame = pd.DataFrame({"t": trace, "b": bins - lo, "o": obj})
+        unit, count = np.unique(frame.to_numpy(), axis=0, return_counts=True)
+        group = unit[:, 0] * n_bins + unit[:, 1]
+    else:
+        # one integer per (trace, bin, object); sorted, so each (trace, bin) is one run
+        unit, count = np.unique((trace.astype(np.int64) * n_bins + (bins - lo)) * n_obj + obj,
+                                return_counts=True)
+        group = unit // n_obj
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    n = np.add.reduceat(count, starts)
+    pairs_same = np.add.reduceat(count * (count - 1), starts)
+    denom = (n * (n - 1)).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        same = np.where(denom > 0, pairs_same / denom, 0.0)
+    key = group[starts]
+    out = pd.DataFrame({TRACE: np.asarray(names, dtype=object)[key // n_bins],
+                        _BIN: key % n_bins + lo, "n_actions": n, "same_object": same})
+    out[TRACE] = out[TRACE].astype(str)
+    # ordered by trace name, then bin (the codes follow first appearance)
+    return out.sort_values([TRACE, _BIN], kind="stable").reset_index(drop=True)
+
+
+def _row_bins(traces: pd.DataFrame, bins: pd.DataFrame, bin_seconds: float
+              ) -> tuple[np.ndarray, pd.Index, np.ndarray, np.ndarray]:
+    """Each row's trace code (and the names), time in seconds, and its bin's ``s_h``.
+
+    ``s_h`` is 0 where ``bins`` has no row for the trace and bin.
+    """
     secs = _seconds(traces[TIMESTAMP])
-    rows = pd.DataFrame({TRACE: traces[TRACE].to_numpy(),
-                         ACCOUNT_ID: traces[ACCOUNT_ID].astype(str).to_numpy(),
-                         "ts": secs, _BIN: secs // int(bin_seconds)})
-    rows = rows.merge(bins[[TRACE, _BIN, "same_object"]], on=[TRACE, _BIN], how="left")
-    return rows.fillna({"same_object": 0.0})
+    trace, names = pd.factorize(traces[TRACE])
+    names = pd.Index(names)
+    row_bin = secs // int(bin_seconds)
+    same = np.zeros(len(secs))
+    if len(bins) and len(secs):
+        bin_trace = names.get_indexer(bins[TRACE])
+        bin_bin = bins[_BIN].to_numpy(dtype=np.int64)
+        lo = min(int(row_bin.min()), int(bin_bin.min()))
+        span = max(int(row_bin.max()), int(bin_bin.max())) - lo + 1
+        have = bin_trace >= 0
+        lookup = pd.Index(bin_trace[have].astype(np.int64) * span + (bin_bin[have] - lo))
+        at = lookup.get_indexer(trace.astype(np.int64) * span + (row_bin - lo))
+        at[trace < 0] = -1
+        values = bins["same_object"].to_numpy(dtype=float)[have]
+        same = np.where(at >= 0, values[at], 0.0)
+    return trace, names, secs, same
 
 
 def expected_coactions(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataFrame, *,
@@ -127,22 +195,21 @@ def expected_coactions(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataF
     """
     if edges.empty:
         return np.zeros(0)
-    rows = _rows_with_bins(traces, bins, bin_seconds)
-    kap = pd.DataFrame({TRACE: list((kappa or {}).keys()),
-                        "kappa": [float(v) for v in (kappa or {}).values()]})
-    rows = rows.merge(kap, on=TRACE, how="left").fillna({"kappa": 1.0})
+    trace, names, secs, same = _row_bins(traces, bins, bin_seconds)
+    factor = np.array([float((kappa or {}).get(t, 1.0)) for t in names] + [1.0])
     # Accounts and traces as integer codes, accounts numbered in sorted order so that
     # comparing codes is comparing ids: the join below then hashes and compares integers
     # rather than strings, and carries five numeric columns rather than the whole table.
     ends, ia, ib = account_codes(edges[ACCOUNT_ID], edges[ACCOUNT_ID_Y])
-    acc = positions(rows[ACCOUNT_ID], ends)
-    rows = rows[acc >= 0]
+    acc = positions(traces[ACCOUNT_ID], ends)
+    keep = np.flatnonzero(acc >= 0)
     w = int(np.ceil(float(window)))
     r = pd.DataFrame({
-        "acc": acc[acc >= 0].astype(np.int64),
-        "tr": pd.factorize(rows[TRACE])[0].astype(np.int64),
-        "ts": rows["ts"].to_numpy(dtype=np.int64),
-        "s": (rows["same_object"] * rows["kappa"]).to_numpy(dtype=float)})
+        "acc": acc[keep].astype(np.int64),
+        "tr": trace[keep].astype(np.int64),
+        "ts": secs[keep].astype(np.int64),
+        "s": same[keep] * factor[trace[keep]]})
+    del acc, keep, trace, secs, same
     r["bkt"] = r["ts"] // max(w, 1)
     e = pd.DataFrame({"idx": np.arange(len(edges)), "a": np.minimum(ia, ib).astype(np.int64),
                       "b": np.maximum(ia, ib).astype(np.int64)})
@@ -197,16 +264,20 @@ def _grouped_cotemporal(group: np.ndarray, ts: np.ndarray, window: float) -> np.
 def _analytic_total(traces: pd.DataFrame, bins: pd.DataFrame, *, window: float,
                     bin_seconds: float) -> pd.Series:
     """Expected co-actions summed over *all* account pairs, per trace."""
-    rows = _rows_with_bins(traces, bins, bin_seconds)
-    if rows.empty:
+    if traces.empty:
         return pd.Series(dtype=float)
-    ts = rows["ts"].to_numpy(dtype=np.int64)
-    s = rows["same_object"].to_numpy()
-    by_trace = rows.groupby(TRACE, sort=False).ngroup().to_numpy()
-    by_account = rows.groupby([TRACE, ACCOUNT_ID], sort=False).ngroup().to_numpy()
-    cross = (_grouped_cotemporal(by_trace, ts, window)
+    trace, names, ts, s = _row_bins(traces, bins, bin_seconds)
+    account, accounts = pd.factorize(traces[ACCOUNT_ID].astype(str))
+    # one group per (trace, account); rows missing either share group -1, as in a group-by
+    by_account = np.where((trace >= 0) & (account >= 0),
+                          trace.astype(np.int64) * max(len(accounts), 1) + account, -1)
+    del account
+    cross = (_grouped_cotemporal(trace, ts, window)
              - _grouped_cotemporal(by_account, ts, window)) * s
-    return pd.Series(cross, index=rows[TRACE].to_numpy()).groupby(level=0).sum()
+    ok = trace >= 0
+    sums = pd.Series(cross[ok]).groupby(trace[ok]).sum()
+    sums.index = np.asarray(names, dtype=object)[sums.index.to_numpy()]
+    return sums.sort_index()
 
 
 def null_calibration(traces: pd.DataFrame, bins: pd.DataFrame, *,
@@ -224,9 +295,9 @@ def null_calibration(traces: pd.DataFrame, bins: pd.DataFrame, *,
         ``trace, analytic, simulated, kappa`` (``kappa = simulated / analytic``; 1 when
         there is nothing to compare).
     """
-    # ids as categories: the shuffled pairs are only counted, never shown
-    fn = co_action_fn or (lambda t: co_actions(t, window=window, min_participation=0,
-                                               with_times=False, id_dtype="category"))
+    # the shuffled pairs are only counted, never shown: by default they stay row numbers
+    # of the trace table, counted on its ids' integer codes (see _ShuffledCounts)
+    fn = co_action_fn
     analytic = _analytic_total(traces, bins, window=window, bin_seconds=bin_seconds)
     rng = np.random.default_rng(seed)
     simulated = pd.Series(0.0, index=analytic.index)
@@ -234,16 +305,22 @@ def null_calibration(traces: pd.DataFrame, bins: pd.DataFrame, *,
         keys = pd.DataFrame({TRACE: traces[TRACE].to_numpy(),
                              _BIN: _seconds(traces[TIMESTAMP]) // int(bin_seconds)})
         group = keys.groupby([TRACE, _BIN], sort=False).ngroup().to_numpy()
+        del keys
+        counter = _ShuffledCounts(traces, window) if fn is None else None
         for _ in range(n_null):
             # row by_group[i] takes the object of row order[i]: same group, random row
             order = np.lexsort((rng.random(len(group)), group))
             by_group = np.argsort(group, kind="stable")
             shuffled = np.empty(len(group), dtype=np.int64)
             shuffled[by_group] = order
-            fake = traces.assign(**{OBJECT_ID: traces[OBJECT_ID].to_numpy()[shuffled]})
-            pairs = fn(fake)
-            if len(pairs):
-                counts = _distinct_coactions(pairs)
+            if counter is not None:
+                counts = counter(shuffled)
+            else:
+                fake = traces.assign(**{OBJECT_ID: traces[OBJECT_ID].to_numpy()[shuffled]})
+                pairs = fn(fake)
+                counts = _distinct_coactions(pairs) if len(pairs) else None
+                del fake, pairs
+            if counts is not None:
                 simulated = simulated.add(counts.reindex(simulated.index).fillna(0.0),
                                           fill_value=0.0)
         simulated = simulated / n_null
@@ -252,6 +329,55 @@ def null_calibration(traces: pd.DataFrame, bins: pd.DataFrame, *,
     out["kappa"] = np.where(ok, out["simulated"] / out["analytic"].where(ok, 1.0), 1.0)
     out.index.name = TRACE
     return out.reset_index()
+
+
+class _ShuffledCounts:
+    """Distinct co-actions per trace of the trace table with its objects shuffled.
+
+    The same counts as ``_distinct_coactions(co_actions(shuffled table, window=window,
+    min_participation=0))``: the table is read for the join once, each shuffle only
+    permutes its object column, and the join's row numbers are counted on integer codes
+    of the rows' trace, account and object, with no id string per co-action.
+    """
+
+    def __init__(self, traces: pd.DataFrame, window: float):
+        self.window = window
+        self.shares = read_shares(traces, window=window)
+        frame = self.shares.frame
+        self.trace, names = pd.factorize(frame["tr"])
+        self.names = np.asarray(names, dtype=object).astype(str)
+        self.account, accounts = pd.factorize(frame["acc"])
+        self.obj, objects = pd.factorize(frame["obj"])
+        self.sizes = (len(names) + 1, len(accounts) + 1, len(objects) + 1)
+
+    def __call__(self, shuffled: np.ndarray) -> pd.Series | None:
+        frame = self.shares.frame
+        fake = dataclasses.replace(self.shares, frame=frame.assign(
+            obj=frame["obj"].array.take(shuffled)))
+        rows, _ = duckdb_rows(fake, window=self.window, min_participation=0,
+                              max_object_shares=None)
+        del fake
+        ra, rb = rows.pop("rn_a"), rows.pop("rn_b")
+        del rows
+        if not len(ra):
+            return None
+        a, b = self.account[ra].astype(np.int64), self.account[rb].astype(np.int64)
+        trace = self.trace[ra].astype(np.int64)
+        obj = self.obj[shuffled][ra].astype(np.int64)
+        del ra, rb
+        n_tr, n_acc, n_obj = self.sizes
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        del a, b
+        if n_tr * n_acc * n_acc * n_obj < 2**62:
+            key = ((trace * n_acc + lo) * n_acc + hi) * n_obj + obj
+            del lo, hi, obj
+            distinct = pd.unique(key)
+            kept = distinct // (n_acc * n_acc * n_obj)
+        else:   # pragma: no cover - beyond 64-bit keys
+            found = pd.DataFrame({TRACE: trace, "a": lo, "b": hi, OBJECT_ID: obj})
+            kept = trace[~found.duplicated().to_numpy()]
+        counts = np.bincount(kept, minlength=len(self.names))
+        return pd.Series(counts, index=self.names)
 
 
 def _distinct_coactions(pairs: pd.DataFrame) -> pd.Series:

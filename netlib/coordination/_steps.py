@@ -81,7 +81,7 @@ def tested_network(table: pd.DataFrame, pairs: pd.DataFrame, used: tuple[str, ..
     edges = nw.edge_table(pairs, idf=idf, traces=tuple(dict.fromkeys(list(used))),
                           codes=codes)
     del idf
-    bins, _ = sig.bin_statistics(table, bin_seconds=config.null_bin)
+    bins = sig.bin_table(table, bin_seconds=config.null_bin)
     calib = sig.null_calibration(table, bins, window=config.window,
                                  bin_seconds=config.null_bin, n_null=config.n_null,
                                  seed=config.seed)
@@ -162,10 +162,7 @@ def attach_outsiders(edges: pd.DataFrame, pairs: pd.DataFrame, labels: pd.Series
     if mask.any():
         authors = set(codes.ids[np.unique(codes.first[codes.author_first])]) \
             | set(codes.ids[np.unique(codes.second[codes.author_second])])
-        plain_w = nw.edge_table(pairs, rows=~mask, codes=codes)[
-            [ACCOUNT_ID, ACCOUNT_ID_Y, nw.WEIGHT]]
-        plain = edges.drop(columns=nw.WEIGHT).merge(plain_w, on=[ACCOUNT_ID, ACCOUNT_ID_Y],
-                                                    how="inner")
+        plain = nw.reweighted(edges, codes, ~mask)
     rounds = []
     for step in range(config.attach_rounds if config.attach else 0):
         if labels.empty:

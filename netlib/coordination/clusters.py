@@ -11,7 +11,8 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from netlib.coordination.network import PairCodes, pair_clusters, pair_codes
+from netlib.coordination._lookup import mapped
+from netlib.coordination.network import PairCodes, pair_cluster_codes, pair_codes
 from netlib.coordination.significance import poisson_pvalues
 from netlib.errors import ParameterError
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, CLUSTER_ID, TRACE
@@ -207,10 +208,9 @@ def attach_accounts(edges: pd.DataFrame, labels: pd.Series, *, fdr: float = 0.05
                           "attached": pd.Series(dtype=bool)})
     if labels.empty or edges.empty:
         return empty
-    member = labels.to_dict()
     a = edges[ACCOUNT_ID].astype(str)
     b = edges[ACCOUNT_ID_Y].astype(str)
-    ca, cb = a.map(member), b.map(member)
+    ca, cb = mapped(a, labels), mapped(b, labels)
     w = edges["weight"].to_numpy(dtype=float)
     e = edges["expected"].to_numpy(dtype=float)
     one = ca.isna() & cb.notna()
@@ -253,24 +253,31 @@ def behaviour_mix(pairs: pd.DataFrame, labels: pd.Series, *,
     """
     if codes is None and not pairs.empty:
         codes = pair_codes(pairs)
-    ca, cb = pair_clusters(pairs, labels, codes=codes)
-    keep = np.flatnonzero(ca == cb)       # NaN (outside) never equals
     # distinct (pair, trace, object) rows found on integer codes, not on the strings
     if codes is None:
         trace, first = np.zeros(0, dtype=int), np.zeros(0, dtype=int)
-        names = np.zeros(0, dtype=object)
+        cluster, names = np.zeros(0, dtype=int), np.zeros(0, dtype=object)
     else:
-        # one integer per account pair, then per (pair, trace, object): one hash, not four
+        ca, cb = pair_cluster_codes(labels, codes)
+        keep = np.flatnonzero((ca == cb) & (ca >= 0))       # both sides in one cluster
+        cluster = ca[keep]
+        del ca, cb
         trace = codes.trace[keep]
         unit = trace.astype(np.int64) * max(len(codes.objects), 1) + codes.obj[keep]
-        pair = pd.factorize(codes.first[keep].astype(np.int64) * len(codes.ids)
-                            + codes.second[keep])[0]
-        first = np.flatnonzero(~pd.Series(pair * (int(unit.max()) + 1 if len(unit) else 1)
-                                          + unit).duplicated().to_numpy())
-        del unit, pair
+        n_units, n_ids = (int(unit.max()) + 1 if len(unit) else 1), len(codes.ids)
+        if n_ids * n_ids * n_units < 2**62:
+            # one integer per (ordered account pair, trace, object): one hash, not four
+            unit += (codes.first[keep].astype(np.int64) * n_ids + codes.second[keep]) * n_units
+        else:   # pragma: no cover - beyond 64-bit keys: number the pairs first
+            unit += pd.factorize(codes.first[keep].astype(np.int64) * n_ids
+                                 + codes.second[keep])[0] * n_units
+        del keep
+        first = np.flatnonzero(~pd.Series(unit).duplicated().to_numpy())
+        del unit
         names = np.asarray(codes.traces, dtype=object)
-    inside = pd.DataFrame({CLUSTER_ID: ca[keep][first], TRACE: names[trace[first]]})
-    del trace
+    inside = pd.DataFrame({CLUSTER_ID: cluster[first].astype(float),
+                           TRACE: names[trace[first]]})
+    del trace, cluster
     counts = pd.crosstab(inside[CLUSTER_ID], inside[TRACE])
     out = pd.DataFrame(index=pd.Index(sorted(set(labels)), name=CLUSTER_ID))
     shares = counts.div(counts.sum(axis=1).where(lambda x: x > 0), axis=0) \

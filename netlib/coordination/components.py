@@ -21,6 +21,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from netlib.coordination._lookup import mapped
 from netlib.coordination.clusters import relabel
 from netlib.coordination.config import CoordinationConfig
 from netlib.coordination.network import WEIGHT
@@ -59,11 +60,14 @@ def account_components(edges: pd.DataFrame) -> pd.DataFrame:
     if edges.empty:
         return pd.DataFrame({ACCOUNT_ID: pd.Series(dtype=object),
                              COMPONENT_ID: pd.Series(dtype=int)})
-    a = edges[ACCOUNT_ID].astype(str).to_numpy(dtype=object)
-    b = edges[ACCOUNT_ID_Y].astype(str).to_numpy(dtype=object)
-    codes, nodes = pd.factorize(np.concatenate([a, b]), sort=True)
+    m = len(edges)
+    # both ends' ids coded together in sorted id order, without a Python string each
+    ends = pd.concat([edges[ACCOUNT_ID].astype(str), edges[ACCOUNT_ID_Y].astype(str)],
+                     ignore_index=True)
+    codes, nodes = pd.factorize(ends, sort=True)
+    del ends
     n = len(nodes)
-    mat = coo_matrix((np.ones(len(a)), (codes[:len(a)], codes[len(a):])), shape=(n, n))
+    mat = coo_matrix((np.ones(m), (codes[:m], codes[m:])), shape=(n, n))
     _, labels = connected_components(mat, directed=False)
     comp = relabel(pd.Series(labels, index=nodes))
     out = pd.DataFrame({ACCOUNT_ID: comp.index.astype(str), COMPONENT_ID: comp.to_numpy()})
@@ -117,8 +121,9 @@ def component_table(edges: pd.DataFrame, accounts: pd.DataFrame, clusters: pd.Da
     """
     if accounts.empty:
         return _empty()
-    comp_of = dict(zip(accounts[ACCOUNT_ID], accounts[COMPONENT_ID], strict=True))
-    e = pd.DataFrame({COMPONENT_ID: edges[ACCOUNT_ID].astype(str).map(comp_of).to_numpy(),
+    comp_of = pd.Series(accounts[COMPONENT_ID].to_numpy(),
+                        index=accounts[ACCOUNT_ID].astype(str).to_numpy())
+    e = pd.DataFrame({COMPONENT_ID: mapped(edges[ACCOUNT_ID].astype(str), comp_of).to_numpy(),
                       WEIGHT: edges[WEIGHT].to_numpy(dtype=float),
                       EXPECTED: edges[EXPECTED].to_numpy(dtype=float),
                       "significant": edges["significant"].to_numpy(dtype=bool)})
@@ -134,7 +139,7 @@ def component_table(edges: pd.DataFrame, accounts: pd.DataFrame, clusters: pd.Da
     held = pd.DataFrame(columns=["heldout_observed", "heldout_expected", "heldout_q_value"])
     if members is not None and len(members):
         first = members.drop_duplicates(["direction", "group"])
-        where = first.assign(**{COMPONENT_ID: first[ACCOUNT_ID].astype(str).map(comp_of)})
+        where = first.assign(**{COMPONENT_ID: mapped(first[ACCOUNT_ID].astype(str), comp_of)})
         tests = validation.merge(where[["direction", "group", COMPONENT_ID]],
                                  on=["direction", "group"], how="inner")
         best = tests.sort_values(["q_value", "ratio"], ascending=[True, False],
@@ -143,12 +148,12 @@ def component_table(edges: pd.DataFrame, accounts: pd.DataFrame, clusters: pd.Da
             "observed": "heldout_observed", EXPECTED: "heldout_expected",
             "q_value": "heldout_q_value"})[list(held.columns)]
         ok = members[members["confirmed"]]
-        held["n_confirmed_in_test"] = ok[ACCOUNT_ID].astype(str).map(comp_of) \
+        held["n_confirmed_in_test"] = mapped(ok[ACCOUNT_ID].astype(str), comp_of) \
             .value_counts().reindex(held.index).fillna(0)
     out = out.join(held, how="left")
     out["tested"] = out["heldout_q_value"].notna()
-    member_comp = clusters.assign(**{COMPONENT_ID: clusters[ACCOUNT_ID].astype(str)
-                                     .map(comp_of)}).dropna(subset=[COMPONENT_ID])
+    member_comp = clusters.assign(**{COMPONENT_ID: mapped(
+        clusters[ACCOUNT_ID].astype(str), comp_of)}).dropna(subset=[COMPONENT_ID])
     out["confirmed_accounts"] = member_comp.groupby(COMPONENT_ID).size() \
         .reindex(out.index).fillna(0).astype(int)
     ids = member_comp.groupby(COMPONENT_ID)[CLUSTER_ID].agg(

@@ -122,8 +122,7 @@ def half_bins(table: pd.DataFrame, *, bin_seconds: float) -> pd.DataFrame:
     that half's objects and actions take part, so ``s_h`` must be recomputed there (the
     full data's ``s_h`` would mix in the other half's objects).
     """
-    bins, _ = sig.bin_statistics(table, bin_seconds=bin_seconds)
-    return bins
+    return sig.bin_table(table, bin_seconds=bin_seconds)
 
 
 def _tested_edges(pairs: pd.DataFrame, table: pd.DataFrame, bins: pd.DataFrame, *,
@@ -149,6 +148,25 @@ def _group_pairs(groups: pd.Series) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(columns=["group", ACCOUNT_ID, ACCOUNT_ID_Y])
     return pd.concat(parts, ignore_index=True)
+
+
+def _held_weights(edges: pd.DataFrame, gp: pd.DataFrame) -> np.ndarray:
+    """The weight of each member pair's edge in ``edges`` (0 where there is none).
+
+    Pairs are matched on one integer per (account_id, account_id_y), both sides coded
+    together; float when some pair has no edge, as a reindex-then-fill gives it.
+    """
+    weight = edges[nw.WEIGHT].to_numpy()
+    if not len(edges):
+        return np.zeros(len(gp))
+    ids, a, b = nw.account_codes(pd.concat([edges[ACCOUNT_ID], gp[ACCOUNT_ID]]),
+                                 pd.concat([edges[ACCOUNT_ID_Y], gp[ACCOUNT_ID_Y]]))
+    key = a.astype(np.int64) * len(ids) + b
+    n = len(edges)
+    at = pd.Index(key[:n]).get_indexer(key[n:])
+    if (at >= 0).all():
+        return weight[at]
+    return np.where(at >= 0, weight[at].astype(float), 0.0)
 
 
 def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
@@ -209,9 +227,7 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
         gp = _group_pairs(groups)
         gp[sig.EXPECTED] = sig.expected_coactions(gp, held_table, held_bins, window=window,
                                                   bin_seconds=bin_seconds, kappa=kappa)
-        observed = held_edges.set_index([ACCOUNT_ID, ACCOUNT_ID_Y])[nw.WEIGHT]
-        gp["observed"] = observed.reindex(pd.MultiIndex.from_frame(
-            gp[[ACCOUNT_ID, ACCOUNT_ID_Y]])).fillna(0).to_numpy()
+        gp["observed"] = _held_weights(held_edges, gp)
         per_group = gp.groupby("group").agg(observed=("observed", "sum"),
                                             expected=(sig.EXPECTED, "sum"))
         per_group["size"] = groups.value_counts().reindex(per_group.index)

@@ -10,6 +10,8 @@ import pandas as pd
 
 from netlib.coordination import _steps as steps
 from netlib.coordination import network as nw
+from netlib.coordination._lookup import mapped
+from netlib.coordination._memory import release_memory
 from netlib.coordination.components import account_components, component_table
 from netlib.coordination.config import CoordinationConfig
 from netlib.coordination.resolution import (
@@ -116,33 +118,31 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     config = (config or CoordinationConfig()).replace(**overrides)
     dataset = data if isinstance(data, Dataset) else None
     table = _trace_table(data, ready, config)
-    used = tuple(sorted(set(table["trace"]))) if len(table) else ()
+    used = tuple(sorted(pd.unique(table["trace"]).tolist())) if len(table) else ()
     resolution = timestamp_resolution(table[TIMESTAMP]) if len(table) else float("nan")
     notes = [n for n in [resolution_note(config.window, resolution)] if n]
     for note in notes:
         warnings.warn(note, CoordinationWarning, stacklevel=2)
     asked, config = config, config.replace(
         window=effective_window(config.window, resolution))
-    pairs = nw.co_actions(table, window=config.window,
-                          min_participation=config.min_participation,
-                          max_object_shares=config.max_object_shares, engine=config.engine,
-                          memory_limit=config.memory_limit,
-                          temp_directory=config.temp_directory, id_dtype="category")
-    # the rows' ids as integer codes, once: every step below groups and matches on them
-    codes = nw.pair_codes(pairs) if len(pairs) else None
+    pairs, codes = _co_actions(table, config)
+    release_memory()     # each large step's freed arrays go back before the next one
     network = steps.tested_network(table, pairs, used, config, codes=codes)
     edges = network.edges
+    release_memory()
     confirmation = steps.confirm_groups(pairs, table, network, config, codes=codes)
+    release_memory()
     merged = steps.merge_groups(confirmation, config)
     stability = steps.cluster_stability(edges[edges["significant"]], merged.labels, config)
     attached = steps.attach_outsiders(edges, pairs, merged.labels, config, codes=codes)
+    release_memory()
     reported = steps.report_clusters(pairs, attached.labels, stability, merged.replication,
                                      used, config, codes=codes)
     labels = reported.labels
     clusters = (labels.rename_axis(ACCOUNT_ID).reset_index()
                 .sort_values([CLUSTER_ID, ACCOUNT_ID], kind="stable").reset_index(drop=True))
-    ca = edges[ACCOUNT_ID].map(labels.to_dict())
-    cb = edges[ACCOUNT_ID_Y].map(labels.to_dict())
+    ca = mapped(edges[ACCOUNT_ID], labels)
+    cb = mapped(edges[ACCOUNT_ID_Y], labels)
     edges[CLUSTER_ID] = ca.where(ca == cb).astype("Int64")
     del ca, cb
     params = {**dataclasses.asdict(asked), "traces_used": list(used),
@@ -161,18 +161,41 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
                           accounts=dataset.accounts if dataset is not None else None,
                           stability=reported.stability, fdr=config.fdr, codes=codes)
     per_account = account_stats(clusters, edges, pairs, table, codes=codes)
-    del codes
+    fingerprint = dataset.fingerprint() if dataset is not None else frame_fingerprint(table)
+    del codes, table
+    release_memory()
     # the steps above read the ids as categories (a fraction of the memory); users get
     # them as strings, made once every intermediate table is gone
     pairs = nw.string_ids(pairs)
     return CoordinationResult(
         clusters=clusters, edges=edges, pairs=pairs, params=params,
         cluster_stats=stats, account_stats=per_account,
-        fingerprint=dataset.fingerprint() if dataset is not None else frame_fingerprint(table),
+        fingerprint=fingerprint,
         null=network.null, candidates=reported.candidates,
         attachments=attached.attachments, validation=confirmation.groups,
         validation_members=confirmation.members, notes=notes, components=components,
         account_components=comp_accounts)
+
+
+def _co_actions(table: pd.DataFrame, config: CoordinationConfig
+                ) -> tuple[pd.DataFrame, nw.PairCodes | None]:
+    """The co-action rows (ids as categories) and their integer codes (None: no rows).
+
+    Every step after this groups and matches on the codes. With DuckDB the codes come
+    straight from the join's row numbers; another engine's rows are coded afterwards.
+    """
+    if config.engine == "duckdb":
+        return nw.coded_co_actions(table, window=config.window,
+                                   min_participation=config.min_participation,
+                                   max_object_shares=config.max_object_shares,
+                                   memory_limit=config.memory_limit,
+                                   temp_directory=config.temp_directory)
+    pairs = nw.co_actions(table, window=config.window,
+                          min_participation=config.min_participation,
+                          max_object_shares=config.max_object_shares, engine=config.engine,
+                          memory_limit=config.memory_limit,
+                          temp_directory=config.temp_directory, id_dtype="category")
+    return pairs, (nw.pair_codes(pairs) if len(pairs) else None)
 
 
 def _trace_table(data: Dataset | pd.DataFrame, ready: pd.DataFrame | None,

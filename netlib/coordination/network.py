@@ -14,7 +14,9 @@ import pandas as pd
 from netlib.coaction.actions import (
     TIMESTAMP_Y,
     PairCodes,
+    account_codes,
     co_actions,
+    coded_co_actions,
     pair_codes,
     positions,
     string_ids,
@@ -29,9 +31,10 @@ from netlib.schema import (
 )
 from netlib.traces import TRACES
 
-__all__ = ["co_actions", "edge_table", "object_idf", "author_pairs", "WEIGHT", "WEIGHT_TFIDF",
-           "N_CO_ACTIONS", "MEDIAN_LAG", "TIMESTAMP_Y", "trace_weight_column",
-           "pair_clusters", "pair_keys", "pair_codes", "PairCodes", "string_ids"]
+__all__ = ["co_actions", "coded_co_actions", "account_codes", "edge_table", "reweighted",
+           "object_idf", "author_pairs", "WEIGHT", "WEIGHT_TFIDF", "N_CO_ACTIONS", "MEDIAN_LAG",
+           "TIMESTAMP_Y", "trace_weight_column", "pair_clusters", "pair_cluster_codes",
+           "pair_keys", "pair_codes", "PairCodes", "string_ids"]
 
 WEIGHT_TFIDF = "weight_tfidf"
 N_CO_ACTIONS = "n_co_actions"
@@ -162,16 +165,61 @@ def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
     return out[order]
 
 
+def reweighted(edges: pd.DataFrame, codes: PairCodes, rows: np.ndarray) -> pd.DataFrame:
+    """``edges`` re-weighed on the co-action ``rows`` only, keeping the edges they hold.
+
+    The same table as ``edges.drop(columns="weight").merge(edge_table(pairs, rows=rows,
+    codes=codes)[["account_id", "account_id_y", "weight"]], on=[...], how="inner")``,
+    computed on integer codes: the weight of an edge is the number of distinct (trace,
+    object) among its rows, and edges are matched on one integer per account pair.
+    """
+    take = np.flatnonzero(rows)
+    n_ids = max(len(codes.ids), 1)
+    a, b = codes.first[take], codes.second[take]
+    pair = np.minimum(a, b).astype(np.int64) * n_ids + np.maximum(a, b)
+    del a, b
+    unit = codes.trace[take].astype(np.int64) * max(len(codes.objects), 1) + codes.obj[take]
+    del take
+    n_units = int(unit.max()) + 1 if len(unit) else 1
+    if n_ids * n_ids * n_units < 2**62:
+        # one integer per distinct (account pair, trace, object); the weight of a pair is
+        # how many of them it has
+        unit += pair * n_units
+        del pair
+        distinct = pd.unique(unit)
+        del unit
+        pair_ids, weight = np.unique(distinct // n_units, return_counts=True)
+        del distinct
+    else:   # pragma: no cover - beyond 64-bit keys: number the pairs first
+        group, pair_ids = pd.factorize(pair, sort=True)
+        first = ~pd.Series(group * n_units + unit).duplicated().to_numpy()
+        weight = np.bincount(group[first], minlength=len(pair_ids))
+        del group, first, pair, unit
+    ea, eb = positions(edges[ACCOUNT_ID], codes.ids), positions(edges[ACCOUNT_ID_Y], codes.ids)
+    key = np.where((ea >= 0) & (eb >= 0), np.minimum(ea, eb) * n_ids + np.maximum(ea, eb), -1)
+    at = np.minimum(np.searchsorted(pair_ids, key), max(len(pair_ids) - 1, 0))
+    keep = np.flatnonzero((key >= 0) & (pair_ids[at] == key)) if len(pair_ids) \
+        else np.zeros(0, dtype=np.int64)
+    out = edges.drop(columns=WEIGHT).iloc[keep].reset_index(drop=True)
+    out[WEIGHT] = weight[at[keep]].astype(int)
+    return out
+
+
 def _tfidf(idf: pd.DataFrame, codes: PairCodes, group: np.ndarray, obj: np.ndarray,
            trace: np.ndarray, n_edges: int) -> np.ndarray:
     """Per edge, the summed idf of its distinct (trace, object) rows (in row order)."""
-    lookup = pd.DataFrame({TRACE: codes.traces.get_indexer(idf[TRACE]),
-                           OBJECT_ID: codes.objects.get_indexer(idf[OBJECT_ID]),
-                           IDF: idf[IDF].to_numpy()})
-    lookup = lookup[(lookup[TRACE] >= 0) & (lookup[OBJECT_ID] >= 0)]
-    scored = pd.DataFrame({"g": group, TRACE: trace, OBJECT_ID: obj})
-    scored = scored.merge(lookup, on=[TRACE, OBJECT_ID], how="left")
-    return scored.groupby("g")[IDF].sum().reindex(np.arange(n_edges)).to_numpy()
+    n_obj = max(len(codes.objects), 1)
+    t = codes.traces.get_indexer(idf[TRACE]).astype(np.int64)
+    o = codes.objects.get_indexer(idf[OBJECT_ID]).astype(np.int64)
+    known = (t >= 0) & (o >= 0)
+    # each (trace, object) as one integer, looked up by hashing (idf has one row for each)
+    at = pd.Index(t[known] * n_obj + o[known]).get_indexer(
+        trace.astype(np.int64) * n_obj + obj)
+    values = idf[IDF].to_numpy(dtype=float)[known]
+    scored = np.where(at >= 0, values[at], np.nan)
+    del at
+    # pandas' grouped sum over the rows in order, NaN (an object without idf) skipped
+    return pd.Series(scored).groupby(group).sum().reindex(np.arange(n_edges)).to_numpy()
 
 
 def pair_clusters(pairs: pd.DataFrame, member: dict | pd.Series, *,
@@ -199,6 +247,27 @@ def pair_clusters(pairs: pd.DataFrame, member: dict | pd.Series, *,
         return by_code[codes.first], by_code[codes.second]
     return (values[positions(pairs[ACCOUNT_ID], ids)],
             values[positions(pairs[ACCOUNT_ID_Y], ids)])
+
+
+def pair_cluster_codes(member: dict | pd.Series, codes: PairCodes
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`pair_clusters` as ``int32`` cluster ids, -1 outside: half the memory.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"trace": "link", "object_id": "u", "account_id": ["a", "b"],
+    ...                       "account_id_y": ["b", "z"], "content_id": ["1", "2"],
+    ...                       "content_id_y": ["2", "3"]})
+    >>> [x.tolist() for x in pair_cluster_codes({"a": 0, "b": 0}, pair_codes(pairs))]
+    [[0, 0], [0, -1]]
+    """
+    member = pd.Series(member, dtype=object) if isinstance(member, dict) else member
+    values = np.append(member.to_numpy(dtype=np.int64), -1).astype(np.int32)
+    where = positions(member.index.astype(str), codes.ids)
+    by_code = np.full(len(codes.ids) + 1, -1, dtype=np.int32)
+    found = np.flatnonzero(where >= 0)[::-1]          # last write wins: first label
+    by_code[where[found]] = values[found]
+    return by_code[codes.first], by_code[codes.second]
 
 
 def pair_keys(first: pd.Series, second: pd.Series, ids: np.ndarray) -> np.ndarray:

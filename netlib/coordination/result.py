@@ -16,7 +16,7 @@ from netlib.coordination.network import (
     TIMESTAMP_Y,
     WEIGHT,
     PairCodes,
-    pair_clusters,
+    pair_cluster_codes,
     pair_codes,
 )
 from netlib.coordination.significance import EXPECTED, P_VALUE, Q_VALUE, poisson_pvalues
@@ -54,8 +54,8 @@ def _within(pairs: pd.DataFrame, member: dict, codes: PairCodes) -> pd.DataFrame
     (:func:`~netlib.coordination.network.pair_codes`); lag and times as in ``pairs``.
     Rows are grouped by cluster (stable: each cluster's rows keep their order).
     """
-    ca, cb = pair_clusters(pairs, member, codes=codes)
-    keep = np.flatnonzero(ca == cb)       # NaN (outside) never equals
+    ca, cb = pair_cluster_codes(member, codes)
+    keep = np.flatnonzero((ca == cb) & (ca >= 0))       # both sides in one cluster
     del cb
     cluster = ca[keep].astype(int)
     del ca
@@ -196,8 +196,11 @@ def account_stats(clusters: pd.DataFrame, edges: pd.DataFrame, pairs: pd.DataFra
                       sig[[ACCOUNT_ID_Y, WEIGHT]].rename(columns={ACCOUNT_ID_Y: ACCOUNT_ID})])
     degree = ends.groupby(ACCOUNT_ID).size()
     strength = ends.groupby(ACCOUNT_ID)[WEIGHT].sum()
-    ids = pd.Index(sorted(set(edges[ACCOUNT_ID]) | set(edges[ACCOUNT_ID_Y])
-                          | set(clusters[ACCOUNT_ID])), name=ACCOUNT_ID)
+    # the distinct ids found by hashing, then only those sorted (not one per edge end)
+    every = pd.concat([edges[ACCOUNT_ID], edges[ACCOUNT_ID_Y], clusters[ACCOUNT_ID]],
+                      ignore_index=True)
+    ids = pd.Index(sorted(every.unique().tolist()), name=ACCOUNT_ID)
+    del every
     n_actions = traces.drop_duplicates(ACTION_ID).groupby(ACCOUNT_ID).size()
     if len(sig) and len(pairs):
         n_coord = _coordinated_actions(sig, pairs,
@@ -229,11 +232,17 @@ def _coordinated_actions(sig: pd.DataFrame, pairs: pd.DataFrame,
     del lo
     a, b = positions(sig[ACCOUNT_ID], codes.ids), positions(sig[ACCOUNT_ID_Y], codes.ids)
     sig_keys = np.unique((np.minimum(a, b) * n + np.maximum(a, b))[(a >= 0) & (b >= 0)])
-    on = np.flatnonzero(np.isin(keys, sig_keys))
+    on = np.flatnonzero(pd.Index(sig_keys).get_indexer(keys) >= 0)   # hashed, not sorted
     del keys
     account = np.concatenate([codes.first[on], codes.second[on]]).astype(np.int64)
-    action = pd.factorize(pd.concat([pairs[CONTENT_ID].iloc[on],
-                                     pairs[CONTENT_ID_Y].iloc[on]], ignore_index=True))[0]
+    first, second = pairs[CONTENT_ID], pairs[CONTENT_ID_Y]
+    if isinstance(first.dtype, pd.CategoricalDtype) and first.dtype == second.dtype:
+        # one category set for both columns: equal codes are equal action ids
+        action = np.concatenate([first.cat.codes.to_numpy()[on],
+                                 second.cat.codes.to_numpy()[on]]).astype(np.int64)
+    else:
+        action = pd.factorize(pd.concat([first.iloc[on], second.iloc[on]],
+                                        ignore_index=True))[0]
     per = np.unique(account * (int(action.max()) + 1 if len(action) else 1) + action)
     counts = np.bincount(per // (int(action.max()) + 1 if len(action) else 1), minlength=n)
     have = np.flatnonzero(counts)

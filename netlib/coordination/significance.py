@@ -21,6 +21,7 @@ from netlib.coaction.null import (
     P_VALUE,
     Q_VALUE,
     bin_statistics,
+    bin_table,
     expected_coactions,
     null_calibration,
     poisson_pvalues,
@@ -28,7 +29,8 @@ from netlib.coaction.null import (
 from netlib.errors import ParameterError
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y
 
-__all__ = ["bin_statistics", "expected_coactions", "null_calibration", "poisson_pvalues",
+__all__ = ["bin_statistics", "bin_table", "expected_coactions", "null_calibration",
+           "poisson_pvalues",
            "disparity_filter", "EXPECTED", "P_VALUE", "Q_VALUE"]
 
 

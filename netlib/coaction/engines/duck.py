@@ -22,7 +22,7 @@ from netlib.coaction.engines.sql import (
     sql_string,
 )
 
-__all__ = ["duckdb_connection", "duckdb_session", "duckdb_pairs"]
+__all__ = ["duckdb_connection", "duckdb_session", "duckdb_pairs", "duckdb_rows"]
 
 
 @contextmanager
@@ -52,12 +52,14 @@ def duckdb_connection(*, memory_limit: str | None = None, temp_directory: str | 
 def duckdb_session(shares: Shares, *, window: float, min_participation: int,
                     max_object_shares: int | None, memory_limit: str | None = None,
                     temp_directory: str | None = None, threads: int | None = None,
-                    progress: Any = None) -> Iterator[tuple[Any, Any, dict[str, Any]]]:
+                    progress: Any = None, with_ids: bool = True
+                    ) -> Iterator[tuple[Any, Any, dict[str, Any]]]:
     """Run the pair SQL in a fresh DuckDB connection.
 
     Yields ``(con, ids, counts)``: the kept pairs are the view ``pf`` (``rn_a, rn_b,
     dt``), ``ids`` is an Arrow table of the input's ``tr, obj, acc, cid`` where row ``i``
-    is input row number ``i``, and ``counts`` the figures for ``result.attrs``. The
+    is input row number ``i`` (None with ``with_ids=False``, for callers that map row
+    numbers to ids themselves), and ``counts`` the figures for ``result.attrs``. The
     connection and its spill folder are closed when the block ends.
     """
     say = progress or (lambda _msg: None)
@@ -71,7 +73,7 @@ def duckdb_session(shares: Shares, *, window: float, min_participation: int,
             con.register("src_frame", table)
             con.execute("CREATE TEMP TABLE src AS SELECT * FROM src_frame")
             con.unregister("src_frame")
-            ids = table.select(["tr", "obj", "acc", "cid"])
+            ids = table.select(["tr", "obj", "acc", "cid"]) if with_ids else None
             del table
         else:
             # row numbers follow the files' row order (insertion order is preserved here)
@@ -79,7 +81,7 @@ def duckdb_session(shares: Shares, *, window: float, min_participation: int,
         queries = counts_sql(max_object_shares)
         counts = {key: int(con.execute(queries[key]).fetchall()[0][0]) for key in SRC_COUNTS}
         say(f"read {counts['shares_read']:,} shares ({counts['shares_usable']:,} usable)")
-        if shares.frame is None:
+        if shares.frame is None and with_ids:
             # src is normally filled in row-number order and insertion order is still
             # preserved, so a plain scan gives row i at position i; checked, not assumed
             ids = _in_row_order(con.sql("SELECT rn, tr, obj, acc, cid FROM src")
@@ -123,6 +125,23 @@ def duckdb_pairs(shares: Shares, *, window: float, min_participation: int,
     out = decode(ids, None, pairs, scale=shares.scale, has_trace=shares.has_trace,
                   id_dtype=id_dtype)
     return out, counts
+
+
+def duckdb_rows(shares: Shares, *, window: float, min_participation: int,
+                max_object_shares: int | None, memory_limit: str | None = None,
+                temp_directory: str | None = None, threads: int | None = None
+                ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """The kept pairs as input row numbers: ``rn_a, rn_b, dt`` (int64 arrays) and the counts.
+
+    The rows and their order are those :func:`duckdb_pairs` decodes into ids; callers that
+    hold the input's ids as integer codes gather them from these row numbers instead.
+    """
+    with duckdb_session(shares, window=window, min_participation=min_participation,
+                        max_object_shares=max_object_shares, memory_limit=memory_limit,
+                        temp_directory=temp_directory, threads=threads,
+                        with_ids=False) as (con, _, counts):
+        rows = _fetch_pairs(con)
+    return rows, counts
 
 
 def _fetch_pairs(con: Any, batch_rows: int = 1 << 20) -> dict[str, np.ndarray]:

@@ -1,0 +1,172 @@
+"""The integer-coded steps of detect against plain computations on the strings.
+
+Each step detect now runs on integer codes (co-action rows gathered from the join's row
+numbers, shuffled co-actions counted on codes, bin statistics, the acting-alike
+re-weighing, held-out weights, share chains) is checked here against a direct pandas or
+Python computation of the same quantity on a small input.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from netlib.coaction.actions import co_actions, coded_co_actions, sorted_codes, string_ids
+from netlib.coaction.null import bin_table, null_calibration
+from netlib.coordination import network as nw
+from netlib.coordination.confirm import _held_weights
+from netlib.traces import _root_objects, build_traces
+
+
+@pytest.fixture(scope="module")
+def traces(tiny_scenario):
+    return build_traces(tiny_scenario.dataset)
+
+
+@pytest.fixture(scope="module")
+def coded(traces):
+    return coded_co_actions(traces, window=60)
+
+
+def test_coded_co_actions_are_the_str_co_actions(traces, coded):
+    pairs, codes = coded
+    want = co_actions(traces, window=60)
+    assert len(want) > 100
+    pd.testing.assert_frame_equal(string_ids(pairs.copy()), want)
+    text = {c: want[c].to_numpy(dtype=object) for c in want.columns[:6]}
+    assert list(codes.ids) == sorted(set(traces["account_id"]))
+    assert (codes.ids[codes.first] == text["account_id"]).all()
+    assert (codes.ids[codes.second] == text["account_id_y"]).all()
+    assert (np.asarray(codes.traces, dtype=object)[codes.trace] == text["trace"]).all()
+    # trace codes in the order the rows first show them, as pd.factorize numbers them
+    assert list(codes.traces) == list(pd.unique(want["trace"]))
+    assert (np.asarray(codes.objects, dtype=object)[codes.obj] == text["object_id"]).all()
+    root = pd.Series(text["object_id"]).str.removeprefix("post:").to_numpy(dtype=object)
+    repost = text["trace"] == "repost"
+    assert ((repost & (text["content_id"] == root)) == codes.author_first).all()
+    assert ((repost & (text["content_id_y"] == root)) == codes.author_second).all()
+    assert codes.author.any() and not codes.author.all()
+
+
+def test_coded_co_actions_of_an_empty_table():
+    pairs, codes = coded_co_actions(build_traces(pd.DataFrame({
+        "action_id": ["1"], "account_id": ["a"], "timestamp": ["2024-01-01T00:00:00Z"],
+        "kind": "post"})), window=60)
+    assert pairs.empty and codes is None
+    assert "timestamp_y" in pairs.columns
+
+
+def test_sorted_codes_number_values_in_sorted_order():
+    values = pd.Series(["b", "c", None, "a", "b"])
+    code, ids = sorted_codes(values)
+    assert ids.tolist() == ["a", "b", "c"]
+    assert code.tolist() == [1, 2, -1, 0, 1]
+
+
+def test_bin_table_is_the_same_object_probability_by_hand():
+    rng = np.random.default_rng(3)
+    n = 400
+    table = pd.DataFrame({
+        "trace": rng.choice(["link", "repost", "text"], n),
+        "object_id": rng.choice(["x", "y", "z", "w", None], n),
+        "timestamp": pd.to_datetime(rng.integers(0, 5 * 3600, n), unit="s", utc=True)})
+    got = bin_table(table, bin_seconds=3600)
+    rows = []
+    hours = table["timestamp"].dt.as_unit("s").astype("int64") // 3600
+    for (trace, b), grp in table.assign(bin=hours).groupby(["trace", "bin"]):
+        sizes = grp["object_id"].dropna().value_counts()
+        total = int(sizes.sum())
+        same = float((sizes * (sizes - 1)).sum() / (total * (total - 1))) if total > 1 else 0.0
+        rows.append((trace, int(b), total, same))
+    want = pd.DataFrame(rows, columns=["trace", "bin", "n_actions", "same_object"])
+    assert got["trace"].tolist() == want["trace"].tolist()
+    assert got["bin"].tolist() == want["bin"].tolist()
+    assert got["n_actions"].tolist() == want["n_actions"].tolist()
+    np.testing.assert_allclose(got["same_object"], want["same_object"], rtol=0, atol=1e-15)
+
+
+def test_null_calibration_counts_the_shuffled_co_actions_as_the_str_pairs_do(traces):
+    bins = bin_table(traces, bin_seconds=7200)
+
+    def old_way(shuffled):   # the shuffled table joined into strings, then counted
+        return co_actions(shuffled, window=60, min_participation=0, with_times=False)
+
+    got = null_calibration(traces, bins, window=60, bin_seconds=7200, n_null=2, seed=4)
+    want = null_calibration(traces, bins, window=60, bin_seconds=7200, n_null=2, seed=4,
+                            co_action_fn=old_way)
+    assert (got["simulated"] > 0).any()
+    pd.testing.assert_frame_equal(got, want)
+
+
+def test_analytic_total_is_the_sum_over_cotemporal_action_pairs(traces):
+    bins = bin_table(traces, bin_seconds=7200)
+    got = null_calibration(traces, bins, window=60, bin_seconds=7200, n_null=0)
+    secs = traces["timestamp"].dt.as_unit("s").astype("int64").to_numpy()
+    lookup = bins.set_index(["trace", "bin"])["same_object"]
+    s = lookup.reindex(pd.MultiIndex.from_arrays([traces["trace"], secs // 7200])
+                       ).fillna(0.0).to_numpy()
+    want = {}
+    for trace in sorted(set(traces["trace"])):
+        idx = np.flatnonzero(traces["trace"].to_numpy() == trace)
+        t, acc = secs[idx], traces["account_id"].to_numpy()[idx]
+        total = 0.0
+        for i in range(len(idx)):     # every later action of another account in the window
+            later = (t > t[i]) | ((t == t[i]) & (np.arange(len(idx)) > i))
+            near = later & (t - t[i] <= 60) & (acc != acc[i])
+            total += near.sum() * s[idx[i]]
+        want[trace] = total
+    assert got.set_index("trace")["analytic"].to_dict() == pytest.approx(want, rel=1e-12)
+
+
+def test_reweighted_is_the_merge_with_the_edge_table_of_the_rows(coded):
+    pairs, codes = coded
+    edges = nw.edge_table(pairs, codes=codes)
+    keep = ~codes.author
+    want = edges.drop(columns="weight").merge(
+        nw.edge_table(pairs, rows=keep, codes=codes)[["account_id", "account_id_y", "weight"]],
+        on=["account_id", "account_id_y"], how="inner")
+    got = nw.reweighted(edges, codes, keep)
+    assert len(got) < len(edges)
+    pd.testing.assert_frame_equal(got, want)
+
+
+@pytest.mark.parametrize("all_found", [True, False])
+def test_held_weights_are_a_reindex_of_the_edge_weights(all_found):
+    edges = pd.DataFrame({"account_id": ["a", "a", "b"], "account_id_y": ["b", "c", "c"],
+                          "weight": [3, 1, 2]})
+    gp = pd.DataFrame({"account_id": ["b", "a"] + ([] if all_found else ["c"]),
+                       "account_id_y": ["c", "b"] + ([] if all_found else ["d"])})
+    want = edges.set_index(["account_id", "account_id_y"])["weight"].reindex(
+        pd.MultiIndex.from_frame(gp)).fillna(0).to_numpy()
+    got = _held_weights(edges, gp)
+    assert got.dtype == want.dtype
+    assert got.tolist() == want.tolist()
+    assert _held_weights(edges.iloc[:0], gp).tolist() == [0.0] * len(gp)
+
+
+def test_root_objects_follow_share_chains_as_a_dict_walk_does():
+    actions = pd.DataFrame({
+        "action_id": ["p1", "r1", "r2", "r3", "q1", "r4", "p2"],
+        "kind": ["post", "repost", "repost", "repost", "quote", "repost", "post"],
+        "object_id": [None, "p1", "r1", "r2", "outside", "q1", None]})
+    got = _root_objects(actions)
+    shares = actions[actions["kind"].isin(["repost", "quote"])]
+    target = dict(zip(shares["action_id"], shares["object_id"], strict=True))
+    want = []
+    for obj in shares["object_id"]:
+        while obj in target:
+            obj = target[obj]
+        want.append(obj)
+    assert got.tolist() == want == ["p1", "p1", "p1", "outside", "outside"]
+    assert got.index.tolist() == shares.index.tolist()
+
+
+def test_pair_cluster_codes_are_pair_clusters_as_integers(coded):
+    pairs, codes = coded
+    labels = pd.Series([0, 0, 1, 1, 1], index=list(codes.ids[[0, 3, 5, 8, 9]]))
+    want = nw.pair_clusters(pairs, labels, codes=codes)
+    got = nw.pair_cluster_codes(labels, codes)
+    for w, g in zip(want, got, strict=True):
+        assert g.dtype == np.int32
+        assert (np.where(np.isnan(w), -1, w) == g).all()

@@ -11,7 +11,6 @@ import pandas as pd
 from netlib.coordination import _steps as steps
 from netlib.coordination import network as nw
 from netlib.coordination._lookup import mapped
-from netlib.coordination._memory import release_memory
 from netlib.coordination.components import account_components, component_table
 from netlib.coordination.config import CoordinationConfig
 from netlib.coordination.resolution import (
@@ -23,6 +22,7 @@ from netlib.coordination.resolution import (
 from netlib.coordination.result import CoordinationResult, account_stats, cluster_stats
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError
+from netlib.memory import release_memory
 from netlib.provenance import frame_fingerprint
 from netlib.schema import (
     ACCOUNT_ID,

@@ -124,6 +124,30 @@ def account_codes(*columns: pd.Series | pd.Index | np.ndarray) -> Codes:
     return Codes(ids, tuple(index_in(a, ids) for a in arrays))
 
 
+def merge_codes(*parts: Codes) -> Codes:
+    """The columns of several :class:`Codes` recoded onto the sorted union of their ids.
+
+    Only the ids are looked up (not every row), so merging is cheap however long the
+    columns are.
+
+    Examples
+    --------
+    >>> c = merge_codes(account_codes(pd.Series(["b", "d"])), account_codes(pd.Series(["c"])))
+    >>> [col.tolist() for col in c.columns], c.objects([0, 1, 2]).tolist()
+    ([[0, 2], [1]], ['b', 'c', 'd'])
+    """
+    pool = pa.chunked_array([p.ids for p in parts], type=pa.large_string())
+    ids = pc.unique(pool).drop_null()
+    ids = ids.take(pc.sort_indices(ids))
+    if isinstance(ids, pa.ChunkedArray):
+        ids = ids.combine_chunks()
+    columns = []
+    for part in parts:
+        where = np.append(index_in(part.ids, ids), -1)   # code -1 picks the trailing -1
+        columns.extend(where[c] for c in part.columns)
+    return Codes(ids, tuple(columns))
+
+
 def key_codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """One ``int64`` code per row for the combination of ``columns`` (-1 if any is missing).
 

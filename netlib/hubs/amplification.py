@@ -29,7 +29,8 @@ from netlib.hubs._columns import (
     TRACE,
     WEIGHT,
 )
-from netlib.hubs._util import account_codes
+from netlib.hubs._util import Codes, account_codes, merge_codes
+from netlib.hubs._within import WithinPairs
 from netlib.overview import action_links
 from netlib.schema import ACCOUNT_ID, OBJECT_ID, SOURCE_ID, TARGET_ID
 
@@ -63,7 +64,8 @@ def repost_links(actions: pd.DataFrame) -> pd.DataFrame:
                          OBJECT_ID: links[OBJECT_ID].to_numpy()})
 
 
-def amplification_edges(actions: pd.DataFrame, *, pairs: pd.DataFrame | None = None,
+def amplification_edges(actions: pd.DataFrame, *,
+                        pairs: pd.DataFrame | WithinPairs | None = None,
                         copy_traces: tuple[str, ...] = COPY_TRACES,
                         links: pd.DataFrame | None = None) -> pd.DataFrame:
     """Weighted directed amplification edges.
@@ -72,7 +74,7 @@ def amplification_edges(actions: pd.DataFrame, *, pairs: pd.DataFrame | None = N
     ----------
     actions : DataFrame
         The Dataset's actions (``action_id, account_id, kind, object_id``).
-    pairs : DataFrame, optional
+    pairs : DataFrame or WithinPairs, optional
         Coordinated co-action pairs with a ``trace`` column; rows of a copy trace add an
         edge from the later account (``account_id_y``) to the earlier (``account_id``).
     copy_traces : tuple of str
@@ -87,14 +89,19 @@ def amplification_edges(actions: pd.DataFrame, *, pairs: pd.DataFrame | None = N
         co-actions), self-loops removed, sorted by amplifier then amplified.
     """
     links = repost_links(actions) if links is None else links
-    sources, targets = [links[AMPLIFIER_ID]], [links[AMPLIFIED_ID]]
+    codes = account_codes(links[AMPLIFIER_ID], links[AMPLIFIED_ID])
     if pairs is not None and not pairs.empty and TRACE in pairs.columns:
-        copies = pairs[TRACE].isin(copy_traces).to_numpy(dtype=bool)
-        sources.append(pairs.loc[copies, ACCOUNT_ID_Y])
-        targets.append(pairs.loc[copies, ACCOUNT_ID])
-    codes = account_codes(*sources, *targets)
-    src = np.concatenate(codes.columns[:len(sources)])
-    dst = np.concatenate(codes.columns[len(sources):])
+        if isinstance(pairs, WithinPairs):
+            # the copying rows' accounts are already coded: recode their ids, not each row
+            copies = pairs.isin(TRACE, copy_traces)
+            later, earlier = (c[copies] for c in pairs.codes.columns[::-1])
+            codes = merge_codes(codes, Codes(pairs.codes.ids, (later, earlier)))
+        else:
+            copies = pairs[TRACE].isin(copy_traces).to_numpy(dtype=bool)
+            codes = account_codes(links[AMPLIFIER_ID], links[AMPLIFIED_ID],
+                                  pairs.loc[copies, ACCOUNT_ID_Y], pairs.loc[copies, ACCOUNT_ID])
+    src = np.concatenate(codes.columns[0::2])
+    dst = np.concatenate(codes.columns[1::2])
     keep = (src != dst) & (src >= 0) & (dst >= 0)
     if not keep.any():
         return pd.DataFrame(columns=[AMPLIFIER_ID, AMPLIFIED_ID, WEIGHT])

@@ -17,7 +17,6 @@ from scipy import stats
 from netlib.errors import ParameterError
 from netlib.hubs._columns import (
     ACCOUNT_ID_Y,
-    CLUSTER_ID,
     LEAD_P,
     LEAD_Q,
     LEAD_Z,
@@ -29,14 +28,8 @@ from netlib.hubs._columns import (
     TIME_DELTA,
     TRACE,
 )
-from netlib.hubs._util import (
-    Codes,
-    account_codes,
-    arrow_strings,
-    combine_keys,
-    index_in,
-    key_codes,
-)
+from netlib.hubs._util import Codes, account_codes, combine_keys, key_codes
+from netlib.hubs._within import WithinPairs, within_pairs
 from netlib.schema import ACCOUNT_ID, OBJECT_ID
 from netlib.stats import qvalues
 
@@ -65,26 +58,8 @@ def within_clusters(pairs: pd.DataFrame, clusters: pd.DataFrame) -> tuple[pd.Dat
         ``Series.map`` would give it, so float when the cluster ids are integers and
         some pair account has no cluster), and the codes of their ``account_id, account_id_y``.
     """
-    member = clusters.drop_duplicates(ACCOUNT_ID).set_index(ACCOUNT_ID)[CLUSTER_ID]
-    codes = account_codes(pairs[ACCOUNT_ID], pairs[ACCOUNT_ID_Y])
-    a, b = codes.columns
-    # row of ``member`` of every id (-1: none), and a code per cluster value (-1: missing)
-    row_of = index_in(codes.ids, arrow_strings(member.index).combine_chunks())
-    cluster_code = np.append(np.asarray(pd.factorize(member.to_numpy())[0], dtype=np.int64), -1)
-    id_cluster = np.append(cluster_code[row_of], -1)   # row -1 picks the trailing -1
-    left = id_cluster[a]   # a == -1 (missing id) picks the trailing -1
-    keep = (left >= 0) & (left == id_cluster[b]) & (a != b)
-    row_of = np.append(row_of, -1)
-    left_row = row_of[a[keep]]
-    if (row_of[a] < 0).any():
-        # a row without a cluster makes Series.map upcast (e.g. int -> float): do the same
-        values = pd.api.extensions.take(member.array, np.append(left_row, -1),
-                                        allow_fill=True)[:-1]
-    else:
-        values = member.array.take(left_row)
-    out = pairs.loc[keep]
-    out[CLUSTER_ID] = pd.Series(values, copy=False).to_numpy()
-    return out, codes.subset(keep)
+    within = within_pairs(pairs, clusters)
+    return within.frame(), within.codes
 
 
 @dataclass(frozen=True)
@@ -110,7 +85,8 @@ class PairCounts:
     median: np.ndarray
 
 
-def pair_counts(pairs: pd.DataFrame, *, codes: Codes | None = None) -> PairCounts:
+def pair_counts(pairs: pd.DataFrame | WithinPairs, *,
+                codes: Codes | None = None) -> PairCounts:
     """Count the co-actions of every ordered account pair once (see :class:`PairCounts`).
 
     ``codes`` are the account codes of ``pairs`` (as :func:`within_clusters` returns them);
@@ -120,7 +96,7 @@ def pair_counts(pairs: pd.DataFrame, *, codes: Codes | None = None) -> PairCount
     a, b = codes.columns
     ok = (a >= 0) & (b >= 0)
     key = a[ok] * len(codes) + b[ok]
-    grouped = pd.Series(pairs[TIME_DELTA].to_numpy(dtype=float)[ok]).groupby(key, sort=True)
+    grouped = pd.Series(_time_delta(pairs)[ok]).groupby(key, sort=True)
     agg = grouped.agg(["size", "median"])
     keys = agg.index.to_numpy(dtype=np.int64)
     return PairCounts(codes=codes, leader=keys // len(codes), follower=keys % len(codes),
@@ -128,13 +104,13 @@ def pair_counts(pairs: pd.DataFrame, *, codes: Codes | None = None) -> PairCount
                       median=agg["median"].to_numpy(dtype=float))
 
 
-def lead_lag(pairs: pd.DataFrame, *, codes: Codes | None = None,
+def lead_lag(pairs: pd.DataFrame | WithinPairs, *, codes: Codes | None = None,
              counts: PairCounts | None = None) -> pd.DataFrame:
     """Directed lead-lag counts: one row per ordered (leader, follower) account pair.
 
     Parameters
     ----------
-    pairs : DataFrame
+    pairs : DataFrame or WithinPairs
         Co-action rows ``account_id`` (earlier), ``account_id_y`` (later), ``time_delta``
         (seconds), ``object_id``.
     codes : Codes, optional
@@ -159,15 +135,31 @@ def lead_lag(pairs: pd.DataFrame, *, codes: Codes | None = None,
                          N_LEAD: c.n[order], MEDIAN_LAG: c.median[order]})
 
 
-def _codes(pairs: pd.DataFrame, codes: Codes | None) -> Codes:
+def _codes(pairs: pd.DataFrame | WithinPairs, codes: Codes | None) -> Codes:
     if codes is None:
+        if isinstance(pairs, WithinPairs):
+            return pairs.codes
         return account_codes(pairs[ACCOUNT_ID], pairs[ACCOUNT_ID_Y])
     if len(codes.columns) != 2 or len(codes.columns[0]) != len(pairs):
         raise ParameterError("codes do not match the pairs (two columns, one code per row)")
     return codes
 
 
-def leader_table(pairs: pd.DataFrame, *, codes: Codes | None = None,
+def _time_delta(pairs: pd.DataFrame | WithinPairs) -> np.ndarray:
+    if isinstance(pairs, WithinPairs):
+        return pairs.values(TIME_DELTA, dtype=float)
+    return pairs[TIME_DELTA].to_numpy(dtype=float)
+
+
+def _object_codes(pairs: pd.DataFrame | WithinPairs) -> np.ndarray:
+    """One code per row for its ``object_id`` (and ``trace`` when there is one)."""
+    keys = [OBJECT_ID] + ([TRACE] if TRACE in pairs.columns else [])
+    if isinstance(pairs, WithinPairs):
+        return pairs.key_codes(keys)
+    return key_codes(pairs, keys)
+
+
+def leader_table(pairs: pd.DataFrame | WithinPairs, *, codes: Codes | None = None,
                  counts: PairCounts | None = None) -> pd.DataFrame:
     """Per-account leader statistics over co-action pairs.
 
@@ -181,7 +173,7 @@ def leader_table(pairs: pd.DataFrame, *, codes: Codes | None = None,
 
     Parameters
     ----------
-    pairs : DataFrame
+    pairs : DataFrame or WithinPairs
         Co-action rows ``account_id`` (earlier), ``account_id_y`` (later), ``time_delta``,
         ``object_id`` and optionally ``trace``.
     codes : Codes, optional
@@ -210,8 +202,7 @@ def leader_table(pairs: pd.DataFrame, *, codes: Codes | None = None,
     codes = _codes(pairs, codes)
     a, b = codes.columns
     n_ids = len(codes)
-    keys = [OBJECT_ID] + ([TRACE] if TRACE in pairs.columns else [])
-    obj = key_codes(pairs, keys)
+    obj = _object_codes(pairs)
     n = len(pairs)
     # every pair seen from both sides (the earlier account leads, the later one follows):
     # one group per (account, object[, trace]), numbered in order of first appearance, the
@@ -246,7 +237,7 @@ def leader_table(pairs: pd.DataFrame, *, codes: Codes | None = None,
     if counts is None:
         counts = pair_counts(pairs, codes=codes)
     followers = np.bincount(counts.leader, minlength=n_ids)[accounts]   # distinct pairs
-    lag = (pd.Series(pairs[TIME_DELTA].to_numpy(dtype=float)[led]).groupby(a[led]).median()
+    lag = (pd.Series(_time_delta(pairs)[led]).groupby(a[led]).median()
            .reindex(accounts).to_numpy(dtype=float))
     diff = big_l - mu
     z = np.sign(diff) * np.maximum(np.abs(diff) - 0.5, 0) / np.sqrt(np.clip(v, 1e-12, None))

@@ -199,21 +199,21 @@ def score_hubs(data: Dataset, inputs: CoordinationInputs, config: HubConfig) -> 
     membership = inputs.membership
     coordinated = set(membership.index)
     reposts = amp.repost_links(actions)
-    amp_edges = amp.amplification_edges(actions, pairs=inputs.within,
+    within = inputs.within_pairs
+    amp_edges = amp.amplification_edges(actions, pairs=within,
                                         copy_traces=config.copy_traces, links=reposts)
     # the network's attention: PageRank over amplification *by coordinated accounts*
     pr = amp.amplification_scores(amp_edges[isin(amp_edges[AMPLIFIER_ID], coordinated)])
     orig = amp.originator_index(actions, membership, links=reposts)
     cand_cluster = _candidates(orig, amp_edges, membership, config.min_amplifiers)
     notes: list[str] = []
-    counts = (ll.pair_counts(inputs.within, codes=inputs.within_codes)
-              if len(inputs.within) else None)
+    counts = ll.pair_counts(within) if len(within) else None
     bridge = _bridging(counts, amp_edges, cand_cluster, config, notes)
 
     hubs = pd.DataFrame({ACCOUNT_ID: cand_cluster.index.astype(object),
                          CLUSTER_ID: cand_cluster.to_numpy()})
     hubs[COORDINATED] = isin(hubs[ACCOUNT_ID], coordinated)
-    for table in (ll.leader_table(inputs.within, counts=counts), pr, orig, bridge, _lineage(inputs.chains)):
+    for table in (ll.leader_table(within, counts=counts), pr, orig, bridge, _lineage(inputs.chains)):
         if len(table):
             hubs = hubs.merge(table, on=ACCOUNT_ID, how="left")
         else:
@@ -226,5 +226,5 @@ def score_hubs(data: Dataset, inputs: CoordinationInputs, config: HubConfig) -> 
     for col in (PAGERANK, STRENGTH, PARTICIPATION, NETWORK_SHARE):
         hubs[col] = hubs[col].astype(float).fillna(0.0)
     hubs[LINEAGE_LENGTH] = hubs[LINEAGE_LENGTH].fillna(1).astype("int64")
-    return HubScores(hubs=_combine(hubs, config.weights), lead_lag=ll.lead_lag(inputs.within, counts=counts),
+    return HubScores(hubs=_combine(hubs, config.weights), lead_lag=ll.lead_lag(within, counts=counts),
                      amplification=amp_edges, candidates=cand_cluster, notes=notes)

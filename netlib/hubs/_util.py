@@ -148,24 +148,40 @@ def merge_codes(*parts: Codes) -> Codes:
     return Codes(ids, tuple(columns))
 
 
-def key_codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+def key_codes(frame: pd.DataFrame, columns: list[str], *,
+              rows: np.ndarray | None = None) -> np.ndarray:
     """One ``int64`` code per row for the combination of ``columns`` (-1 if any is missing).
 
-    Codes follow no particular order; equal combinations get equal codes.
+    Codes follow no particular order; equal combinations get equal codes. With ``rows``
+    (a boolean mask), only those rows' codes are returned: each column is coded over
+    every row and cut to ``rows`` before the columns are combined.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"o": ["x", "y", "x", None], "t": ["a", "a", "a", "b"]})
+    >>> key_codes(f, ["o", "t"]).tolist(), key_codes(f, ["o", "t"], rows=np.array([0, 1, 1, 1], bool)).tolist()
+    ([0, 1, 0, -1], [0, 1, -1])
     """
-    out = np.zeros(len(frame), dtype=np.int64)
-    missing = np.zeros(len(frame), dtype=bool)
+    out = np.zeros(len(frame) if rows is None else int(np.count_nonzero(rows)), dtype=np.int64)
+    missing = np.zeros(len(out), dtype=bool)
     for k, col in enumerate(columns):
         encoded = pc.dictionary_encode(arrow_strings(frame[col])).combine_chunks()
-        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        del encoded
+        if rows is not None:
+            codes = codes[rows]
         missing |= codes < 0
         if k == 0:
-            out = codes
+            out = codes.astype(np.int64)
         else:
-            out, _ = pd.factorize(out * max(len(encoded.dictionary), 1) + np.maximum(codes, 0))
-            out = np.asarray(out, dtype=np.int64)
-    out = out.copy()
-    out[missing] = -1
+            n_codes = int(codes.max()) + 1 if len(codes) else 1
+            out *= max(n_codes, 1)   # out < len(out): no overflow
+            out += np.maximum(codes, 0)
+            del codes
+            out = first_seen_codes(out)
+    if missing.any():
+        out = out.copy()
+        out[missing] = -1
     return out
 
 
@@ -187,3 +203,62 @@ def combine_keys(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     if (int(x.max()) + 1) * n_y >= 2 ** 62:
         x = np.asarray(pd.factorize(x)[0], dtype=np.int64)
     return x * n_y + y
+
+
+def first_seen_codes(keys: np.ndarray) -> np.ndarray:
+    """``pd.factorize(keys)[0]`` (codes in order of first appearance) for ``int64`` keys.
+
+    :func:`pandas.factorize` sizes its hash table by the number of *rows*; on tens of
+    millions of rows with far fewer distinct keys that table alone takes gigabytes. Here
+    the tables hold the distinct keys only: one pass marks the first occurrences
+    (:meth:`pandas.Series.duplicated`), and the rows are looked up among those.
+
+    Examples
+    --------
+    >>> first_seen_codes(np.array([7, 3, 7, 9, 3])).tolist()
+    [0, 1, 0, 2, 1]
+    """
+    keys = np.asarray(keys, dtype=np.int64)
+    first = ~pd.Series(keys, copy=False).duplicated().to_numpy()
+    return np.asarray(pd.Index(keys[first]).get_indexer(keys), dtype=np.int64)
+
+
+def code_grouper(codes: np.ndarray, n_groups: int) -> pd.Categorical:
+    """Non-negative group ``codes`` as a grouper that pandas does not hash again.
+
+    ``Series.groupby(code_grouper(codes, n), observed=False)`` groups like
+    ``groupby(codes, sort=True)`` (every group ``0..n-1`` present, empty ones too) but
+    reads the codes as they are, where grouping on the integers would first build a hash
+    table as long as the rows.
+    """
+    return pd.Categorical.from_codes(np.asarray(codes), categories=pd.RangeIndex(n_groups),
+                                     validate=False)
+
+
+def group_medians(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """Median of ``values`` per group ``0..n_groups-1`` (NaN for an empty group).
+
+    The same numbers as ``Series(values).groupby(groups).median()`` (the middle value, or
+    the mean of the two middle values), from one sort of the rows instead of pandas'
+    hash table and copies as long as the rows. Missing values are left to pandas.
+
+    Examples
+    --------
+    >>> group_medians(np.array([5.0, 1.0, 2.0, 4.0, 3.0]), np.array([0, 0, 2, 0, 2]), 3)
+    array([4. , nan, 2.5])
+    """
+    values = np.asarray(values, dtype=float)
+    if np.isnan(values).any():
+        return (pd.Series(values).groupby(code_grouper(groups, n_groups), observed=False)
+                .median().to_numpy(dtype=float))
+    order = np.lexsort((values, groups))
+    ordered = values[order]
+    del order
+    size = np.bincount(groups, minlength=n_groups)
+    start = np.cumsum(size) - size
+    out = np.full(n_groups, np.nan)
+    odd = size % 2 == 1
+    out[odd] = ordered[(start + size // 2)[odd]]
+    even = (size > 0) & ~odd
+    out[even] = (ordered[(start + size // 2)[even]] + ordered[(start + size // 2 - 1)[even]]) / 2
+    return out

@@ -80,7 +80,7 @@ class WithinPairs:
         the kept rows are coded alone; the codes' values differ, their order is arbitrary
         in both cases.
         """
-        return key_codes(self.pairs, columns)[self.keep]
+        return key_codes(self.pairs, columns, rows=self.keep)
 
     def frame(self) -> pd.DataFrame:
         """The kept rows: original index, every column, plus ``cluster_id``.

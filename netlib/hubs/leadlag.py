@@ -28,7 +28,15 @@ from netlib.hubs._columns import (
     TIME_DELTA,
     TRACE,
 )
-from netlib.hubs._util import Codes, account_codes, combine_keys, key_codes
+from netlib.hubs._util import (
+    Codes,
+    account_codes,
+    code_grouper,
+    combine_keys,
+    first_seen_codes,
+    group_medians,
+    key_codes,
+)
 from netlib.hubs._within import WithinPairs, within_pairs
 from netlib.schema import ACCOUNT_ID, OBJECT_ID
 from netlib.stats import qvalues
@@ -95,13 +103,23 @@ def pair_counts(pairs: pd.DataFrame | WithinPairs, *,
     codes = _codes(pairs, codes)
     a, b = codes.columns
     ok = (a >= 0) & (b >= 0)
-    key = a[ok] * len(codes) + b[ok]
-    grouped = pd.Series(_time_delta(pairs)[ok]).groupby(key, sort=True)
-    agg = grouped.agg(["size", "median"])
-    keys = agg.index.to_numpy(dtype=np.int64)
+    everything = bool(ok.all())
+    key = a * len(codes) + b if everything else a[ok] * len(codes) + b[ok]
+    delta = _time_delta(pairs)
+    if not everything:
+        delta = delta[ok]
+    # group the rows by pair without a hash table as long as the rows (see first_seen_codes)
+    group = first_seen_codes(key)
+    n_pairs = int(group.max()) + 1 if len(group) else 0
+    distinct = np.empty(n_pairs, dtype=np.int64)
+    distinct[group] = key
+    del key
+    size = np.bincount(group, minlength=n_pairs).astype(np.int64)
+    median = group_medians(delta, group, n_pairs)
+    order = np.argsort(distinct, kind="stable")
+    keys = distinct[order]
     return PairCounts(codes=codes, leader=keys // len(codes), follower=keys % len(codes),
-                      n=agg["size"].to_numpy(dtype=np.int64),
-                      median=agg["median"].to_numpy(dtype=float))
+                      n=size[order], median=median[order])
 
 
 def lead_lag(pairs: pd.DataFrame | WithinPairs, *, codes: Codes | None = None,
@@ -159,6 +177,26 @@ def _object_codes(pairs: pd.DataFrame | WithinPairs) -> np.ndarray:
     return key_codes(pairs, keys)
 
 
+def _unordered_pair_keys(a: np.ndarray, b: np.ndarray, obj: np.ndarray,
+                         both: np.ndarray) -> pd.Series:
+    """One key per row of ``both`` for (the two accounts in either order, the object).
+
+    Equal keys for equal combinations (what ``duplicated`` reads); built in place when
+    every row is kept and the key cannot overflow.
+    """
+    if both.all() and len(a):
+        n_ids, n_obj = int(max(a.max(), b.max())) + 1, int(obj.max()) + 1
+        if n_ids * n_ids * n_obj < 2 ** 62:
+            key = np.minimum(a, b)
+            key *= n_ids
+            key += np.maximum(a, b)
+            key *= n_obj
+            key += obj
+            return pd.Series(key, copy=False)
+    lo, hi = np.minimum(a[both], b[both]), np.maximum(a[both], b[both])
+    return pd.Series(combine_keys(combine_keys(lo, hi), obj[both]))
+
+
 def leader_table(pairs: pd.DataFrame | WithinPairs, *, codes: Codes | None = None,
                  counts: PairCounts | None = None) -> pd.DataFrame:
     """Per-account leader statistics over co-action pairs.
@@ -208,37 +246,54 @@ def leader_table(pairs: pd.DataFrame | WithinPairs, *, codes: Codes | None = Non
     # one group per (account, object[, trace]), numbered in order of first appearance, the
     # order in which the float sums below add up, as in a pandas groupby
     me = np.concatenate([a, b])
-    obj2 = np.concatenate([obj, obj])
-    valid = (me >= 0) & (obj2 >= 0)
-    group = np.full(2 * n, -1, dtype=np.int64)
-    group[valid], _ = pd.factorize(combine_keys(me[valid], obj2[valid]))
+    valid = me >= 0
+    valid[:n] &= obj >= 0
+    valid[n:] &= obj >= 0
+    everything = bool(valid.all())
+    if everything:
+        # the same keys as combine_keys(me, [obj, obj]), built in place
+        n_obj = int(obj.max()) + 1 if n else 1
+        if (int(me.max()) + 1 if n else 1) * n_obj >= 2 ** 62:
+            me = np.asarray(pd.factorize(me)[0], dtype=np.int64)
+        me *= n_obj
+        me[:n] += obj
+        me[n:] += obj
+        group = first_seen_codes(me)
+        del me
+    else:
+        group = np.full(2 * n, -1, dtype=np.int64)
+        group[valid] = first_seen_codes(combine_keys(me[valid], np.concatenate([obj, obj])[valid]))
+        del me
     n_groups = int(group.max()) + 1
     leads = np.bincount(group[:n][valid[:n]], minlength=n_groups)
     # co-participants of an account on an object: the distinct accounts it shares a pair
     # with there, whichever acted first, so each unordered pair counts once per object
     both = (a >= 0) & (b >= 0) & (obj >= 0)
-    lo, hi = np.minimum(a[both], b[both]), np.maximum(a[both], b[both])
-    first = np.flatnonzero(both)[
-        ~pd.Series(combine_keys(combine_keys(lo, hi), obj[both])).duplicated().to_numpy()]
+    first = np.flatnonzero(both)[~_unordered_pair_keys(a, b, obj, both).duplicated().to_numpy()]
     m = (np.bincount(group[first], minlength=n_groups)
          + np.bincount(group[n + first[a[first] != b[first]]], minlength=n_groups)
          + 1)   # co-participants + itself
     owner = np.empty(n_groups, dtype=np.int64)
-    owner[group[valid]] = me[valid]
+    owner[group[:n][valid[:n]]] = a[valid[:n]]
+    owner[group[n:][valid[n:]]] = b[valid[n:]]
+    del group
     mean = (m - 1) / 2.0
     var = (m ** 2 - 1) / 12.0
     accounts = np.unique(owner)
     big_l = np.bincount(owner, weights=leads)[accounts].astype(np.int64)
     mu = np.bincount(owner, weights=mean)[accounts]   # halves: exact in any order
-    v = pd.Series(var).groupby(owner, sort=True).sum().to_numpy()
+    v = (pd.Series(var).groupby(code_grouper(owner, n_ids), observed=False).sum()
+         .to_numpy()[accounts])
     n_lead = np.bincount(a[a >= 0], minlength=n_ids)[accounts]
     n_follow = np.bincount(b[b >= 0], minlength=n_ids)[accounts]
     led = a >= 0
     if counts is None:
         counts = pair_counts(pairs, codes=codes)
     followers = np.bincount(counts.leader, minlength=n_ids)[accounts]   # distinct pairs
-    lag = (pd.Series(_time_delta(pairs)[led]).groupby(a[led]).median()
-           .reindex(accounts).to_numpy(dtype=float))
+    delta = _time_delta(pairs)
+    lag = (group_medians(delta, a, n_ids) if led.all()
+           else group_medians(delta[led], a[led], n_ids))[accounts]
+    del delta
     diff = big_l - mu
     z = np.sign(diff) * np.maximum(np.abs(diff) - 0.5, 0) / np.sqrt(np.clip(v, 1e-12, None))
     out = pd.DataFrame({

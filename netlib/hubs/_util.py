@@ -262,3 +262,26 @@ def group_medians(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.n
     even = (size > 0) & ~odd
     out[even] = (ordered[(start + size // 2)[even]] + ordered[(start + size // 2 - 1)[even]]) / 2
     return out
+
+
+def first_occurrences(keys: np.ndarray) -> np.ndarray:
+    """Boolean mask of the rows whose ``int64`` key has not appeared in an earlier row.
+
+    ``~Series(keys).duplicated()``, from one sort of the keys: when most keys are
+    distinct, a hash table of them takes more memory (and time) than the sort.
+
+    Examples
+    --------
+    >>> first_occurrences(np.array([7, 3, 7, 9, 3])).tolist()
+    [True, True, False, True, False]
+    """
+    keys = np.asarray(keys, dtype=np.int64)
+    out = np.zeros(len(keys), dtype=bool)
+    if not len(keys):
+        return out
+    order = np.argsort(keys)
+    ordered = keys[order]
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+    del ordered
+    out[np.minimum.reduceat(order, starts)] = True   # the earliest row of each key
+    return out

@@ -33,6 +33,7 @@ from netlib.hubs._util import (
     account_codes,
     code_grouper,
     combine_keys,
+    first_occurrences,
     first_seen_codes,
     group_medians,
     key_codes,
@@ -178,10 +179,10 @@ def _object_codes(pairs: pd.DataFrame | WithinPairs) -> np.ndarray:
 
 
 def _unordered_pair_keys(a: np.ndarray, b: np.ndarray, obj: np.ndarray,
-                         both: np.ndarray) -> pd.Series:
+                         both: np.ndarray) -> np.ndarray:
     """One key per row of ``both`` for (the two accounts in either order, the object).
 
-    Equal keys for equal combinations (what ``duplicated`` reads); built in place when
+    Equal keys for equal combinations (all that is read of them); built in place when
     every row is kept and the key cannot overflow.
     """
     if both.all() and len(a):
@@ -192,9 +193,9 @@ def _unordered_pair_keys(a: np.ndarray, b: np.ndarray, obj: np.ndarray,
             key += np.maximum(a, b)
             key *= n_obj
             key += obj
-            return pd.Series(key, copy=False)
+            return key
     lo, hi = np.minimum(a[both], b[both]), np.maximum(a[both], b[both])
-    return pd.Series(combine_keys(combine_keys(lo, hi), obj[both]))
+    return combine_keys(combine_keys(lo, hi), obj[both])
 
 
 def leader_table(pairs: pd.DataFrame | WithinPairs, *, codes: Codes | None = None,
@@ -242,6 +243,12 @@ def leader_table(pairs: pd.DataFrame | WithinPairs, *, codes: Codes | None = Non
     n_ids = len(codes)
     obj = _object_codes(pairs)
     n = len(pairs)
+    # co-participants of an account on an object: the distinct accounts it shares a pair
+    # with there, whichever acted first, so each unordered pair counts once per object
+    # (found first: the groups below need not be held meanwhile)
+    both = (a >= 0) & (b >= 0) & (obj >= 0)
+    first = np.flatnonzero(both)[first_occurrences(_unordered_pair_keys(a, b, obj, both))]
+    del both
     # every pair seen from both sides (the earlier account leads, the later one follows):
     # one group per (account, object[, trace]), numbered in order of first appearance, the
     # order in which the float sums below add up, as in a pandas groupby
@@ -264,12 +271,9 @@ def leader_table(pairs: pd.DataFrame | WithinPairs, *, codes: Codes | None = Non
         group = np.full(2 * n, -1, dtype=np.int64)
         group[valid] = first_seen_codes(combine_keys(me[valid], np.concatenate([obj, obj])[valid]))
         del me
+    del obj
     n_groups = int(group.max()) + 1
     leads = np.bincount(group[:n][valid[:n]], minlength=n_groups)
-    # co-participants of an account on an object: the distinct accounts it shares a pair
-    # with there, whichever acted first, so each unordered pair counts once per object
-    both = (a >= 0) & (b >= 0) & (obj >= 0)
-    first = np.flatnonzero(both)[~_unordered_pair_keys(a, b, obj, both).duplicated().to_numpy()]
     m = (np.bincount(group[first], minlength=n_groups)
          + np.bincount(group[n + first[a[first] != b[first]]], minlength=n_groups)
          + 1)   # co-participants + itself

@@ -268,20 +268,19 @@ def first_occurrences(keys: np.ndarray) -> np.ndarray:
     """Boolean mask of the rows whose ``int64`` key has not appeared in an earlier row.
 
     ``~Series(keys).duplicated()``, from one sort of the keys: when most keys are
-    distinct, a hash table of them takes more memory (and time) than the sort.
+    distinct, a hash table of them takes more memory (and time) than the sort. The
+    keys are sorted in place (pass a copy to keep them).
 
     Examples
     --------
     >>> first_occurrences(np.array([7, 3, 7, 9, 3])).tolist()
     [True, True, False, True, False]
     """
-    keys = np.asarray(keys, dtype=np.int64)
     out = np.zeros(len(keys), dtype=bool)
     if not len(keys):
         return out
     order = np.argsort(keys)
-    ordered = keys[order]
-    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
-    del ordered
+    keys.sort()   # the same values as keys[order], without a second array
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
     out[np.minimum.reduceat(order, starts)] = True   # the earliest row of each key
     return out

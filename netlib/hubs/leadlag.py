@@ -198,6 +198,39 @@ def _unordered_pair_keys(a: np.ndarray, b: np.ndarray, obj: np.ndarray,
     return combine_keys(combine_keys(lo, hi), obj[both])
 
 
+def _place_groups(a: np.ndarray, b: np.ndarray,
+                  obj: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group of each row's leader and follower on its object (-1 where a code is missing).
+
+    Groups are the distinct (account, object) combinations over the leader rows then the
+    follower rows, numbered in order of first appearance (as ``pd.factorize`` numbers the
+    two sides put end to end); each side is looked up on its own when every code is
+    present, so that the two sides are never copied into one array.
+    """
+    n = len(a)
+    lead_ok, follow_ok = (a >= 0) & (obj >= 0), (b >= 0) & (obj >= 0)
+    n_obj = int(obj.max()) + 1 if n else 1
+    n_ids = int(max(a.max(), b.max())) + 1 if n else 1
+    if lead_ok.all() and follow_ok.all() and n_ids * n_obj < 2 ** 62:
+        lead_key = a * n_obj
+        lead_key += obj
+        follow_key = b * n_obj
+        follow_key += obj
+        # few distinct (account, object) keys: a hash table of them is small
+        lead = lead_key[~pd.Series(lead_key, copy=False).duplicated().to_numpy()]
+        tail = follow_key[~pd.Series(follow_key, copy=False).duplicated().to_numpy()]
+        index = pd.Index(np.concatenate([lead, tail[pd.Index(lead).get_indexer(tail) < 0]]))
+        del lead, tail
+        lead_group = np.asarray(index.get_indexer(lead_key), dtype=np.int64)
+        del lead_key
+        return lead_group, np.asarray(index.get_indexer(follow_key), dtype=np.int64)
+    me = np.concatenate([a, b])
+    valid = np.concatenate([lead_ok, follow_ok])
+    group = np.full(2 * n, -1, dtype=np.int64)
+    group[valid] = first_seen_codes(combine_keys(me[valid], np.concatenate([obj, obj])[valid]))
+    return group[:n], group[n:]
+
+
 def leader_table(pairs: pd.DataFrame | WithinPairs, *, codes: Codes | None = None,
                  counts: PairCounts | None = None) -> pd.DataFrame:
     """Per-account leader statistics over co-action pairs.
@@ -242,7 +275,6 @@ def leader_table(pairs: pd.DataFrame | WithinPairs, *, codes: Codes | None = Non
     a, b = codes.columns
     n_ids = len(codes)
     obj = _object_codes(pairs)
-    n = len(pairs)
     # co-participants of an account on an object: the distinct accounts it shares a pair
     # with there, whichever acted first, so each unordered pair counts once per object
     # (found first: the groups below need not be held meanwhile)
@@ -252,35 +284,18 @@ def leader_table(pairs: pd.DataFrame | WithinPairs, *, codes: Codes | None = Non
     # every pair seen from both sides (the earlier account leads, the later one follows):
     # one group per (account, object[, trace]), numbered in order of first appearance, the
     # order in which the float sums below add up, as in a pandas groupby
-    me = np.concatenate([a, b])
-    valid = me >= 0
-    valid[:n] &= obj >= 0
-    valid[n:] &= obj >= 0
-    everything = bool(valid.all())
-    if everything:
-        # the same keys as combine_keys(me, [obj, obj]), built in place
-        n_obj = int(obj.max()) + 1 if n else 1
-        if (int(me.max()) + 1 if n else 1) * n_obj >= 2 ** 62:
-            me = np.asarray(pd.factorize(me)[0], dtype=np.int64)
-        me *= n_obj
-        me[:n] += obj
-        me[n:] += obj
-        group = first_seen_codes(me)
-        del me
-    else:
-        group = np.full(2 * n, -1, dtype=np.int64)
-        group[valid] = first_seen_codes(combine_keys(me[valid], np.concatenate([obj, obj])[valid]))
-        del me
+    lead_group, follow_group = _place_groups(a, b, obj)
     del obj
-    n_groups = int(group.max()) + 1
-    leads = np.bincount(group[:n][valid[:n]], minlength=n_groups)
-    m = (np.bincount(group[first], minlength=n_groups)
-         + np.bincount(group[n + first[a[first] != b[first]]], minlength=n_groups)
+    n_groups = int(max(lead_group.max(), follow_group.max())) + 1
+    led_here, followed_here = lead_group >= 0, follow_group >= 0
+    leads = np.bincount(lead_group[led_here], minlength=n_groups)
+    m = (np.bincount(lead_group[first], minlength=n_groups)
+         + np.bincount(follow_group[first[a[first] != b[first]]], minlength=n_groups)
          + 1)   # co-participants + itself
     owner = np.empty(n_groups, dtype=np.int64)
-    owner[group[:n][valid[:n]]] = a[valid[:n]]
-    owner[group[n:][valid[n:]]] = b[valid[n:]]
-    del group
+    owner[lead_group[led_here]] = a[led_here]
+    owner[follow_group[followed_here]] = b[followed_here]
+    del lead_group, follow_group, led_here, followed_here
     mean = (m - 1) / 2.0
     var = (m ** 2 - 1) / 12.0
     accounts = np.unique(owner)

@@ -198,8 +198,12 @@ def score_hubs(data: Dataset, inputs: CoordinationInputs, config: HubConfig) -> 
     actions = data.actions
     membership = inputs.membership
     coordinated = set(membership.index)
-    reposts = amp.repost_links(actions)
     within = inputs.within_pairs
+    # the lead-lag steps first: they read the most rows, so they run while little else
+    # is held
+    counts = ll.pair_counts(within) if len(within) else None
+    leaders = ll.leader_table(within, counts=counts)
+    reposts = amp.repost_links(actions)
     amp_edges = amp.amplification_edges(actions, pairs=within,
                                         copy_traces=config.copy_traces, links=reposts)
     # the network's attention: PageRank over amplification *by coordinated accounts*
@@ -207,13 +211,12 @@ def score_hubs(data: Dataset, inputs: CoordinationInputs, config: HubConfig) -> 
     orig = amp.originator_index(actions, membership, links=reposts)
     cand_cluster = _candidates(orig, amp_edges, membership, config.min_amplifiers)
     notes: list[str] = []
-    counts = ll.pair_counts(within) if len(within) else None
     bridge = _bridging(counts, amp_edges, cand_cluster, config, notes)
 
     hubs = pd.DataFrame({ACCOUNT_ID: cand_cluster.index.astype(object),
                          CLUSTER_ID: cand_cluster.to_numpy()})
     hubs[COORDINATED] = isin(hubs[ACCOUNT_ID], coordinated)
-    for table in (ll.leader_table(within, counts=counts), pr, orig, bridge, _lineage(inputs.chains)):
+    for table in (leaders, pr, orig, bridge, _lineage(inputs.chains)):
         if len(table):
             hubs = hubs.merge(table, on=ACCOUNT_ID, how="left")
         else:
@@ -226,5 +229,6 @@ def score_hubs(data: Dataset, inputs: CoordinationInputs, config: HubConfig) -> 
     for col in (PAGERANK, STRENGTH, PARTICIPATION, NETWORK_SHARE):
         hubs[col] = hubs[col].astype(float).fillna(0.0)
     hubs[LINEAGE_LENGTH] = hubs[LINEAGE_LENGTH].fillna(1).astype("int64")
-    return HubScores(hubs=_combine(hubs, config.weights), lead_lag=ll.lead_lag(within, counts=counts),
+    return HubScores(hubs=_combine(hubs, config.weights),
+                     lead_lag=ll.lead_lag(within, counts=counts),
                      amplification=amp_edges, candidates=cand_cluster, notes=notes)

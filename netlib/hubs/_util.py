@@ -99,6 +99,30 @@ class Codes:
         return Codes(self.ids, tuple(c[mask] for c in self.columns))
 
 
+@dataclass(frozen=True)
+class CodedEdges:
+    """Weighted edges between accounts given by their codes (no strings).
+
+    Attributes
+    ----------
+    codes : Codes
+        Two columns: the codes of each edge's ``account_id`` and ``account_id_y``.
+    weight : numpy.ndarray
+        One weight per edge.
+    """
+
+    codes: Codes
+    weight: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.weight)
+
+    @property
+    def empty(self) -> bool:
+        """No edge."""
+        return len(self) == 0
+
+
 def index_in(column: pa.Array | pa.ChunkedArray, ids: pa.Array) -> np.ndarray:
     """Position of each value of ``column`` in ``ids`` (Arrow's hash lookup), -1 if absent."""
     found = pc.index_in(column, value_set=ids)
@@ -284,3 +308,27 @@ def first_occurrences(keys: np.ndarray) -> np.ndarray:
     starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
     out[np.minimum.reduceat(order, starts)] = True   # the earliest row of each key
     return out
+
+
+def group_sums(values: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``int64`` keys (sorted) and the sum of ``values`` for each.
+
+    The same numbers as ``Series(values).groupby(keys, sort=True).sum()`` (pandas'
+    compensated sums, in row order), with hash tables of the distinct keys only (see
+    :func:`first_seen_codes`).
+
+    Examples
+    --------
+    >>> keys, sums = group_sums(np.array([1.0, 2.0, 4.0]), np.array([9, 3, 9]))
+    >>> keys.tolist(), sums.tolist()
+    ([3, 9], [2.0, 5.0])
+    """
+    keys = np.asarray(keys, dtype=np.int64)
+    group = first_seen_codes(keys)
+    n_groups = int(group.max()) + 1 if len(group) else 0
+    distinct = np.empty(n_groups, dtype=np.int64)
+    distinct[group] = keys
+    sums = (pd.Series(values, copy=False).groupby(code_grouper(group, n_groups), observed=False)
+            .sum().to_numpy(dtype=float))
+    order = np.argsort(distinct)
+    return distinct[order], sums[order]

@@ -236,6 +236,8 @@ def rank_hubs(data: Dataset, coordination: Any = None, config: HubConfig | None 
         raise ParameterError("data must be a Dataset (with .accounts and .actions); got "
                              f"{type(data).__name__}")
     config = HubConfig.build(config, **overrides)
+    # hashing the data needs memory of its own: do it before the analysis holds any
+    fingerprint = data.fingerprint() if hasattr(data, "fingerprint") else ""
     inputs = coordination_inputs(coordination, clusters=clusters, pairs=pairs, mirrors=mirrors)
     scores = score_hubs(data, inputs, config)
     links, groups = group_operators(data, scores.candidates, config, chains=inputs.chains)
@@ -252,7 +254,7 @@ def rank_hubs(data: Dataset, coordination: Any = None, config: HubConfig | None 
     return HubResult(hubs=scores.hubs, operator_groups=groups, operator_links=links,
                      timezones=zones, group_timezones=gzones, lead_lag=scores.lead_lag,
                      amplification=scores.amplification, pairs=inputs.within_pairs, params=params,
-                     fingerprint=data.fingerprint() if hasattr(data, "fingerprint") else "")
+                     fingerprint=fingerprint)
 
 
 def cascade(data: Dataset, result: HubResult, account_id: str, *,

@@ -198,32 +198,70 @@ def _unordered_pair_keys(a: np.ndarray, b: np.ndarray, obj: np.ndarray,
     return combine_keys(combine_keys(lo, hi), obj[both])
 
 
+#: Rows per slice in the steps that walk over the pairs in slices (bounded temporaries).
+_SLICE = 1 << 20
+
+
+def _first_co_actions(a: np.ndarray, b: np.ndarray, obj: np.ndarray) -> np.ndarray:
+    """Rows (ascending) where two accounts first co-act on an object, in either order.
+
+    Rows with a missing code are left out. The rows are taken a share of the objects at
+    a time (a pair's rows on one object all fall in the same share), so that the keys
+    and their sort never span every row at once.
+    """
+    both = (a >= 0) & (b >= 0) & (obj >= 0)
+    n = len(a)
+    if n <= _SLICE or not both.all():
+        return np.flatnonzero(both)[first_occurrences(_unordered_pair_keys(a, b, obj, both))]
+    n_shares = -(-n // _SLICE)
+    share = np.empty(n, dtype=np.int32)
+    for start in range(0, n, _SLICE):
+        share[start:start + _SLICE] = obj[start:start + _SLICE] % n_shares
+    found = []
+    for k in range(n_shares):
+        rows = np.flatnonzero(share == k)
+        keys = _unordered_pair_keys(a[rows], b[rows], obj[rows], np.ones(len(rows), dtype=bool))
+        found.append(rows[first_occurrences(keys)])
+    first = np.concatenate(found)
+    first.sort()
+    return first
+
+
 def _place_groups(a: np.ndarray, b: np.ndarray,
                   obj: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Group of each row's leader and follower on its object (-1 where a code is missing).
 
     Groups are the distinct (account, object) combinations over the leader rows then the
     follower rows, numbered in order of first appearance (as ``pd.factorize`` numbers the
-    two sides put end to end); each side is looked up on its own when every code is
-    present, so that the two sides are never copied into one array.
+    two sides put end to end). When every code is present the keys are made and looked
+    up a slice of rows at a time, never for every row at once.
     """
     n = len(a)
     lead_ok, follow_ok = (a >= 0) & (obj >= 0), (b >= 0) & (obj >= 0)
     n_obj = int(obj.max()) + 1 if n else 1
     n_ids = int(max(a.max(), b.max())) + 1 if n else 1
     if lead_ok.all() and follow_ok.all() and n_ids * n_obj < 2 ** 62:
-        lead_key = a * n_obj
-        lead_key += obj
-        follow_key = b * n_obj
-        follow_key += obj
-        # few distinct (account, object) keys: a hash table of them is small
-        lead = lead_key[~pd.Series(lead_key, copy=False).duplicated().to_numpy()]
-        tail = follow_key[~pd.Series(follow_key, copy=False).duplicated().to_numpy()]
-        index = pd.Index(np.concatenate([lead, tail[pd.Index(lead).get_indexer(tail) < 0]]))
-        del lead, tail
-        lead_group = np.asarray(index.get_indexer(lead_key), dtype=np.int64)
-        del lead_key
-        return lead_group, np.asarray(index.get_indexer(follow_key), dtype=np.int64)
+        def keys(side: np.ndarray, start: int) -> np.ndarray:
+            key = side[start:start + _SLICE] * n_obj
+            key += obj[start:start + _SLICE]
+            return key
+
+        # each slice's keys in order of first appearance, then the first of those overall:
+        # the order of first appearance over all the rows
+        seen = []
+        for side in (a, b):
+            for start in range(0, n, _SLICE):
+                key = keys(side, start)
+                seen.append(key[~pd.Series(key, copy=False).duplicated().to_numpy()])
+        seen = np.concatenate(seen)
+        index = pd.Index(seen[~pd.Series(seen, copy=False).duplicated().to_numpy()])
+        del seen
+        dtype = np.int32 if len(index) < 2 ** 31 else np.int64
+        lead_group, follow_group = np.empty(n, dtype=dtype), np.empty(n, dtype=dtype)
+        for side, group in ((a, lead_group), (b, follow_group)):
+            for start in range(0, n, _SLICE):
+                group[start:start + _SLICE] = index.get_indexer(keys(side, start))
+        return lead_group, follow_group
     me = np.concatenate([a, b])
     valid = np.concatenate([lead_ok, follow_ok])
     group = np.full(2 * n, -1, dtype=np.int64)
@@ -278,9 +316,7 @@ def leader_table(pairs: pd.DataFrame | WithinPairs, *, codes: Codes | None = Non
     # co-participants of an account on an object: the distinct accounts it shares a pair
     # with there, whichever acted first, so each unordered pair counts once per object
     # (found first: the groups below need not be held meanwhile)
-    both = (a >= 0) & (b >= 0) & (obj >= 0)
-    first = np.flatnonzero(both)[first_occurrences(_unordered_pair_keys(a, b, obj, both))]
-    del both
+    first = _first_co_actions(a, b, obj)
     # every pair seen from both sides (the earlier account leads, the later one follows):
     # one group per (account, object[, trace]), numbered in order of first appearance, the
     # order in which the float sums below add up, as in a pandas groupby

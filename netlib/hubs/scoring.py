@@ -15,7 +15,6 @@ from netlib.dataset import Dataset
 from netlib.hubs import amplification as amp
 from netlib.hubs import leadlag as ll
 from netlib.hubs._columns import (
-    ACCOUNT_ID_Y,
     AMPLIFIED_BY,
     AMPLIFIED_ID,
     AMPLIFIER_ID,
@@ -36,7 +35,7 @@ from netlib.hubs._columns import (
     TOP_SIGNAL,
     WEIGHT,
 )
-from netlib.hubs._util import isin
+from netlib.hubs._util import CodedEdges, Codes, account_codes, isin, merge_codes
 from netlib.hubs.config import DEFAULT_WEIGHTS, HubConfig
 from netlib.hubs.inputs import CoordinationInputs
 from netlib.schema import ACCOUNT_ID, HANDLE
@@ -135,25 +134,24 @@ def _candidates(orig: pd.DataFrame, amp_edges: pd.DataFrame, membership: pd.Seri
     return cand_cluster
 
 
-def _pair_counts(counts: ll.PairCounts | None) -> pd.DataFrame:
-    """Co-actions per (earlier, later) account pair, sorted by the two ids."""
-    if counts is None or not len(counts.n):
-        return pd.DataFrame(columns=[ACCOUNT_ID, ACCOUNT_ID_Y, WEIGHT])
-    return pd.DataFrame({ACCOUNT_ID: counts.codes.strings(counts.leader),
-                         ACCOUNT_ID_Y: counts.codes.strings(counts.follower),
-                         WEIGHT: counts.n})
-
-
 def _bridging(counts: ll.PairCounts | None, amp_edges: pd.DataFrame,
               cand_cluster: pd.Series, config: HubConfig, notes: list[str]) -> pd.DataFrame:
     """Participation and betweenness on within-cluster co-actions + amplification among
     the candidates."""
     candidates = set(cand_cluster.index)
-    co = _pair_counts(counts)
     ae = amp_edges[isin(amp_edges[AMPLIFIER_ID], candidates)
                    & isin(amp_edges[AMPLIFIED_ID], candidates)]
-    ae = ae.rename(columns={AMPLIFIER_ID: ACCOUNT_ID, AMPLIFIED_ID: ACCOUNT_ID_Y})
-    bridge_edges = pd.concat([co, ae], ignore_index=True)
+    # co-action counts (already coded) first, then the amplification edges
+    ae_codes = account_codes(ae[AMPLIFIER_ID], ae[AMPLIFIED_ID])
+    if counts is not None and len(counts.n):
+        codes = merge_codes(Codes(counts.codes.ids, (counts.leader, counts.follower)),
+                            ae_codes)
+        bridge_edges = CodedEdges(
+            Codes(codes.ids, (np.concatenate(codes.columns[0::2]),
+                              np.concatenate(codes.columns[1::2]))),
+            np.concatenate([counts.n, ae[WEIGHT].to_numpy()]))
+    else:
+        bridge_edges = CodedEdges(ae_codes, ae[WEIGHT].to_numpy())
     n_bridge = len(bridge_edges)
     if n_bridge > config.exact_betweenness_edges:
         notes.append(f"betweenness estimated from {config.betweenness_samples} sampled "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 import netlib
 from netlib.hubs import amplification_edges, lead_lag, leader_table, rank_hubs
+from netlib.hubs import leadlag as ll
 from netlib.hubs._within import within_pairs
 from netlib.hubs.leadlag import coordinated_pairs
 
@@ -145,3 +147,24 @@ def test_cluster_ids_upcast_as_series_map_would(labels):
     expect = pairs["account_id"].map(clusters.set_index("account_id")["cluster_id"])[:2]
     assert got["cluster_id"].tolist() == expect.tolist()
     assert got["cluster_id"].dtype == expect.dtype
+
+
+@contextmanager
+def _slices_of(size: int):
+    """Make the lead-lag steps walk the pairs in slices of ``size`` rows."""
+    old = ll._SLICE
+    ll._SLICE = size
+    try:
+        yield
+    finally:
+        ll._SLICE = old
+
+
+@settings(max_examples=40, deadline=None)
+@given(_pairs(), st.integers(1, 6))
+def test_leader_table_in_slices_equals_leader_table_at_once(pairs, size):
+    """The sliced path (taken above a million rows) gives the same table as the other."""
+    whole = leader_table(pairs)
+    with _slices_of(size):
+        sliced = leader_table(pairs)
+    pd.testing.assert_frame_equal(sliced, whole)

@@ -253,10 +253,39 @@ def code_grouper(codes: np.ndarray, n_groups: int) -> pd.Categorical:
     ``Series.groupby(code_grouper(codes, n), observed=False)`` groups like
     ``groupby(codes, sort=True)`` (every group ``0..n-1`` present, empty ones too) but
     reads the codes as they are, where grouping on the integers would first build a hash
-    table as long as the rows.
+    table as long as the rows. For the same sums as ``groupby(keys, sort=True)``, pass
+    the keys' ranks among the distinct keys (pandas' float sums can depend on the labels).
     """
     return pd.Categorical.from_codes(np.asarray(codes), categories=pd.RangeIndex(n_groups),
                                      validate=False)
+
+
+def _sorted_within_groups(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """``values`` ordered by group, then by value (no NaN, no -0.0 in ``values``).
+
+    One ``int64`` key per row (group, then the value's rank among the distinct values)
+    sorts faster than ``np.lexsort`` on the two columns; ``lexsort`` is the fallback when
+    the key could overflow.
+    """
+    n = len(values)
+    if not n:
+        return values.copy()
+    by_value = np.argsort(values)
+    ordered = values[by_value]
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    distinct = ordered[new]
+    del ordered
+    if max(n_groups, 1) * len(distinct) >= 2 ** 62:
+        return values[np.lexsort((values, groups))]
+    key = np.empty(n, dtype=np.int64)
+    key[by_value] = np.cumsum(new) - 1   # rank among the distinct values
+    del by_value, new
+    key += groups * len(distinct)
+    key.sort()
+    key %= len(distinct)
+    return distinct[key]
 
 
 def group_medians(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
@@ -272,12 +301,12 @@ def group_medians(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.n
     array([4. , nan, 2.5])
     """
     values = np.asarray(values, dtype=float)
-    if np.isnan(values).any():
+    if np.isnan(values).any() or (np.signbit(values) & (values == 0)).any():
+        # pandas skips missing values, and which of -0.0 and 0.0 its selection returns
+        # depends on its algorithm: leave both cases to it
         return (pd.Series(values).groupby(code_grouper(groups, n_groups), observed=False)
                 .median().to_numpy(dtype=float))
-    order = np.lexsort((values, groups))
-    ordered = values[order]
-    del order
+    ordered = _sorted_within_groups(values, np.asarray(groups, dtype=np.int64), n_groups)
     size = np.bincount(groups, minlength=n_groups)
     start = np.cumsum(size) - size
     out = np.full(n_groups, np.nan)
@@ -313,9 +342,9 @@ def first_occurrences(keys: np.ndarray) -> np.ndarray:
 def group_sums(values: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct ``int64`` keys (sorted) and the sum of ``values`` for each.
 
-    The same numbers as ``Series(values).groupby(keys, sort=True).sum()`` (pandas'
-    compensated sums, in row order), with hash tables of the distinct keys only (see
-    :func:`first_seen_codes`).
+    The same numbers as ``Series(values).groupby(keys, sort=True).sum()`` (the same group
+    labels handed to the same pandas sum), with hash tables of the distinct keys only
+    (see :func:`first_seen_codes`).
 
     Examples
     --------
@@ -324,11 +353,22 @@ def group_sums(values: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.nda
     ([3, 9], [2.0, 5.0])
     """
     keys = np.asarray(keys, dtype=np.int64)
+    values = np.asarray(values, dtype=float)
+    if (np.signbit(values) & (values == 0)).any():
+        # a group of -0.0 alone sums to 0.0 one way and -0.0 the other: pandas as it was
+        sums = pd.Series(values).groupby(keys, sort=True).sum()
+        return sums.index.to_numpy(dtype=np.int64), sums.to_numpy(dtype=float)
     group = first_seen_codes(keys)
     n_groups = int(group.max()) + 1 if len(group) else 0
     distinct = np.empty(n_groups, dtype=np.int64)
     distinct[group] = keys
-    sums = (pd.Series(values, copy=False).groupby(code_grouper(group, n_groups), observed=False)
-            .sum().to_numpy(dtype=float))
     order = np.argsort(distinct)
-    return distinct[order], sums[order]
+    # label the groups by their key's rank, as groupby(keys, sort=True) does: pandas' sums
+    # can differ in the last bit with other labels for the same groups
+    rank = np.empty(n_groups, dtype=np.int64)
+    rank[order] = np.arange(n_groups)
+    labels = rank[group]
+    del group, rank
+    sums = (pd.Series(values, copy=False).groupby(code_grouper(labels, n_groups), observed=False)
+            .sum().to_numpy(dtype=float))
+    return distinct[order], sums

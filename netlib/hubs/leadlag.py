@@ -337,8 +337,9 @@ def leader_table(pairs: pd.DataFrame | WithinPairs, *, codes: Codes | None = Non
     accounts = np.unique(owner)
     big_l = np.bincount(owner, weights=leads)[accounts].astype(np.int64)
     mu = np.bincount(owner, weights=mean)[accounts]   # halves: exact in any order
-    v = (pd.Series(var).groupby(code_grouper(owner, n_ids), observed=False).sum()
-         .to_numpy()[accounts])
+    # labels as groupby(owner, sort=True) gives them (see code_grouper)
+    v = (pd.Series(var).groupby(code_grouper(np.searchsorted(accounts, owner), len(accounts)),
+                                observed=False).sum().to_numpy())
     n_lead = np.bincount(a[a >= 0], minlength=n_ids)[accounts]
     n_follow = np.bincount(b[b >= 0], minlength=n_ids)[accounts]
     led = a >= 0

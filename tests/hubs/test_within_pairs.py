@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import netlib
 from netlib.hubs import amplification_edges, lead_lag, leader_table, rank_hubs
 from netlib.hubs import leadlag as ll
+from netlib.hubs._util import first_occurrences, first_seen_codes, group_medians, group_sums
 from netlib.hubs._within import within_pairs
 from netlib.hubs.leadlag import coordinated_pairs
 
@@ -168,3 +169,25 @@ def test_leader_table_in_slices_equals_leader_table_at_once(pairs, size):
     with _slices_of(size):
         sliced = leader_table(pairs)
     pd.testing.assert_frame_equal(sliced, whole)
+
+
+_floats = st.one_of(st.sampled_from([0.0, -0.0, 1.0, 2.5, np.nan]),
+                    st.floats(-1e6, 1e6, allow_nan=False))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), _floats), max_size=60))
+def test_grouping_helpers_match_pandas(rows):
+    """The helpers that avoid pandas' row-sized hash tables give pandas' numbers."""
+    keys = np.array([k for k, _ in rows], dtype=np.int64)
+    values = np.array([v for _, v in rows], dtype=float)
+    assert first_seen_codes(keys).tolist() == pd.factorize(keys)[0].tolist()
+    assert first_occurrences(keys.copy()).tolist() == (~pd.Series(keys).duplicated()).tolist()
+    finite, spread = np.nan_to_num(values), keys * 37 + 5   # group_sums takes any int64 keys
+    expect = pd.Series(finite).groupby(spread, sort=True).sum()
+    got_keys, got_sums = group_sums(finite, spread)
+    assert got_keys.tolist() == expect.index.tolist()
+    assert got_sums.tobytes() == expect.to_numpy().tobytes()   # bit for bit
+    n_groups = 8
+    expect = pd.Series(values).groupby(keys).median().reindex(range(n_groups)).to_numpy()
+    assert group_medians(values, keys, n_groups).tobytes() == expect.tobytes()

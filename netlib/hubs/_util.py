@@ -270,6 +270,21 @@ def _sorted_within_groups(values: np.ndarray, groups: np.ndarray, n_groups: int)
     n = len(values)
     if not n:
         return values.copy()
+    step = 1 << 20   # slices of rows: no row-sized temporaries
+    low, span = float(values.min()), float(values.max()) - float(values.min()) + 1
+    if span < 2 ** 31 and max(n_groups, 1) * span < 2 ** 62 and all(
+            (values[i:i + step] == np.round(values[i:i + step])).all() for i in range(0, n, step)):
+        # whole numbers (seconds, typically): the value itself is its rank
+        key = np.empty(n, dtype=np.int64)
+        for i in range(0, n, step):
+            key[i:i + step] = groups[i:i + step] * int(span)
+            key[i:i + step] += (values[i:i + step] - low).astype(np.int64)
+        key.sort()
+        key %= int(span)
+        out = key.astype(float)
+        del key
+        out += low
+        return out
     by_value = np.argsort(values)
     ordered = values[by_value]
     new = np.empty(n, dtype=bool)
@@ -279,10 +294,14 @@ def _sorted_within_groups(values: np.ndarray, groups: np.ndarray, n_groups: int)
     del ordered
     if max(n_groups, 1) * len(distinct) >= 2 ** 62:
         return values[np.lexsort((values, groups))]
+    rank = np.cumsum(new, dtype=np.int64)
+    del new
+    rank -= 1   # rank among the distinct values, in value order
     key = np.empty(n, dtype=np.int64)
-    key[by_value] = np.cumsum(new) - 1   # rank among the distinct values
-    del by_value, new
-    key += groups * len(distinct)
+    key[by_value] = rank
+    del by_value, rank
+    for start in range(0, n, step):
+        key[start:start + step] += groups[start:start + step] * len(distinct)
     key.sort()
     key %= len(distinct)
     return distinct[key]

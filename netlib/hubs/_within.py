@@ -1,8 +1,8 @@
 """The co-action pairs whose two accounts share a cluster, kept as a row mask over the pairs.
 
 At a million actions the coordination pairs run to tens of millions of rows; copying the
-rows within clusters (every column, strings included) doubled the memory the hub analysis
-held. :class:`WithinPairs` keeps a boolean mask over the pairs given and the integer codes
+rows within clusters (every column, strings included) took nearly as much memory again as
+the pairs themselves. :class:`WithinPairs` keeps a boolean mask over the pairs given and the integer codes
 of the kept rows' accounts, and hands out only the columns a step reads; the table of the
 kept rows is built only when asked for (:meth:`WithinPairs.frame`).
 """
@@ -29,8 +29,8 @@ class WithinPairs:
     Attributes
     ----------
     pairs : DataFrame
-        Every pair given (a shallow, copy-on-write copy: later changes to the caller's
-        frame do not reach it).
+        Every pair given, as a shallow copy: under pandas' copy-on-write (the default from
+        pandas 3) later changes to the caller's frame do not reach it.
     keep : numpy.ndarray
         ``bool``, one per row of ``pairs``: both accounts share a cluster (and differ).
     codes : Codes

@@ -9,6 +9,7 @@ kept rows is built only when asked for (:meth:`WithinPairs.frame`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -81,6 +82,11 @@ class WithinPairs:
         in both cases.
         """
         return key_codes(self.pairs, columns, rows=self.keep)
+
+    def for_frame(self) -> WithinPairs:
+        """The same rows, holding only what :meth:`frame` reads (the earlier accounts'
+        codes): what a result keeps to build its table later."""
+        return dataclasses.replace(self, codes=Codes(self.codes.ids, self.codes.columns[:1]))
 
     def frame(self) -> pd.DataFrame:
         """The kept rows: original index, every column, plus ``cluster_id``.

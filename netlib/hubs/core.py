@@ -253,7 +253,8 @@ def rank_hubs(data: Dataset, coordination: Any = None, config: HubConfig | None 
               "n_pairs_given": int(len(inputs.pairs)), "notes": scores.notes}
     return HubResult(hubs=scores.hubs, operator_groups=groups, operator_links=links,
                      timezones=zones, group_timezones=gzones, lead_lag=scores.lead_lag,
-                     amplification=scores.amplification, pairs=inputs.within_pairs, params=params,
+                     amplification=scores.amplification, pairs=inputs.within_pairs.for_frame(),
+                     params=params,
                      fingerprint=fingerprint)
 
 

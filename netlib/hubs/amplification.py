@@ -29,7 +29,8 @@ from netlib.hubs._columns import (
     TRACE,
     WEIGHT,
 )
-from netlib.hubs._util import account_codes
+from netlib.hubs._util import CodedEdges, Codes, account_codes, group_sums, merge_codes
+from netlib.hubs._within import WithinPairs
 from netlib.overview import action_links
 from netlib.schema import ACCOUNT_ID, OBJECT_ID, SOURCE_ID, TARGET_ID
 
@@ -63,7 +64,8 @@ def repost_links(actions: pd.DataFrame) -> pd.DataFrame:
                          OBJECT_ID: links[OBJECT_ID].to_numpy()})
 
 
-def amplification_edges(actions: pd.DataFrame, *, pairs: pd.DataFrame | None = None,
+def amplification_edges(actions: pd.DataFrame, *,
+                        pairs: pd.DataFrame | WithinPairs | None = None,
                         copy_traces: tuple[str, ...] = COPY_TRACES,
                         links: pd.DataFrame | None = None) -> pd.DataFrame:
     """Weighted directed amplification edges.
@@ -72,7 +74,7 @@ def amplification_edges(actions: pd.DataFrame, *, pairs: pd.DataFrame | None = N
     ----------
     actions : DataFrame
         The Dataset's actions (``action_id, account_id, kind, object_id``).
-    pairs : DataFrame, optional
+    pairs : DataFrame or WithinPairs, optional
         Coordinated co-action pairs with a ``trace`` column; rows of a copy trace add an
         edge from the later account (``account_id_y``) to the earlier (``account_id``).
     copy_traces : tuple of str
@@ -87,14 +89,19 @@ def amplification_edges(actions: pd.DataFrame, *, pairs: pd.DataFrame | None = N
         co-actions), self-loops removed, sorted by amplifier then amplified.
     """
     links = repost_links(actions) if links is None else links
-    sources, targets = [links[AMPLIFIER_ID]], [links[AMPLIFIED_ID]]
+    codes = account_codes(links[AMPLIFIER_ID], links[AMPLIFIED_ID])
     if pairs is not None and not pairs.empty and TRACE in pairs.columns:
-        copies = pairs[TRACE].isin(copy_traces).to_numpy(dtype=bool)
-        sources.append(pairs.loc[copies, ACCOUNT_ID_Y])
-        targets.append(pairs.loc[copies, ACCOUNT_ID])
-    codes = account_codes(*sources, *targets)
-    src = np.concatenate(codes.columns[:len(sources)])
-    dst = np.concatenate(codes.columns[len(sources):])
+        if isinstance(pairs, WithinPairs):
+            # the copying rows' accounts are already coded: recode their ids, not each row
+            copies = pairs.isin(TRACE, copy_traces)
+            later, earlier = (c[copies] for c in pairs.codes.columns[::-1])
+            codes = merge_codes(codes, Codes(pairs.codes.ids, (later, earlier)))
+        else:
+            copies = pairs[TRACE].isin(copy_traces).to_numpy(dtype=bool)
+            codes = account_codes(links[AMPLIFIER_ID], links[AMPLIFIED_ID],
+                                  pairs.loc[copies, ACCOUNT_ID_Y], pairs.loc[copies, ACCOUNT_ID])
+    src = np.concatenate(codes.columns[0::2])
+    dst = np.concatenate(codes.columns[1::2])
     keep = (src != dst) & (src >= 0) & (dst >= 0)
     if not keep.any():
         return pd.DataFrame(columns=[AMPLIFIER_ID, AMPLIFIED_ID, WEIGHT])
@@ -195,16 +202,17 @@ def amplification_scores(edges: pd.DataFrame, *, damping: float = 0.85) -> pd.Da
     return pd.DataFrame({ACCOUNT_ID: names.astype(object), PAGERANK: pr})
 
 
-def bridging(pair_edges: pd.DataFrame, membership: pd.Series, *,
+def bridging(pair_edges: pd.DataFrame | CodedEdges, membership: pd.Series, *,
              exact_betweenness_edges: int = 50_000, betweenness_samples: int = 64,
              seed: int = 0) -> pd.DataFrame:
     """Participation coefficient, betweenness and strength on the coordination graph.
 
     Parameters
     ----------
-    pair_edges : DataFrame
+    pair_edges : DataFrame or CodedEdges
         Undirected weighted edges ``account_id, account_id_y, weight`` between accounts
-        (co-action counts and amplification counts, any cluster).
+        (co-action counts and amplification counts, any cluster), or the same with the
+        accounts given by their codes.
     membership : Series
         Cluster of each account (index ``account_id``); neighbours without a cluster do
         not count towards participation.
@@ -235,21 +243,24 @@ def bridging(pair_edges: pd.DataFrame, membership: pd.Series, *,
     cols = [ACCOUNT_ID, PARTICIPATION, BETWEENNESS, STRENGTH]
     if pair_edges.empty:
         return pd.DataFrame(columns=cols)
-    codes = account_codes(pair_edges[ACCOUNT_ID], pair_edges[ACCOUNT_ID_Y])
+    if isinstance(pair_edges, CodedEdges):
+        codes, weight = pair_edges.codes, np.asarray(pair_edges.weight)
+    else:
+        codes = account_codes(pair_edges[ACCOUNT_ID], pair_edges[ACCOUNT_ID_Y])
+        weight = pair_edges[WEIGHT].to_numpy()
     a, b = codes.columns
     n_ids = len(codes)
     ok = (a >= 0) & (b >= 0)
-    w = pair_edges[WEIGHT].astype(float).to_numpy()[ok]
+    w = weight.astype(float)[ok]
     lo, hi = np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
-    # undirected weights; pandas' groupby sum (compensated, in row order) as before
-    und = pd.Series(w).groupby(lo * n_ids + hi, sort=True).sum()
-    key = und.index.to_numpy(dtype=np.int64)
-    lo, hi, w = key // n_ids, key % n_ids, und.to_numpy(dtype=float)
+    # undirected weights; pandas' groupby sums (compensated, in row order) as before,
+    # here and below, without hash tables as long as the rows (group_sums)
+    key, w = group_sums(w, lo * n_ids + hi)
+    lo, hi = key // n_ids, key % n_ids
     loop = lo == hi
     lo, hi, w = lo[~loop], hi[~loop], w[~loop]
     me, nb, w2 = np.concatenate([lo, hi]), np.concatenate([hi, lo]), np.concatenate([w, w])
-    strength = pd.Series(w2).groupby(me, sort=True).sum()
-    accounts = strength.index.to_numpy(dtype=np.int64)
+    accounts, strength = group_sums(w2, me)
     # cluster code (in sorted cluster order) of every id; -1 without a cluster
     where = codes.positions(membership.index)
     cluster_codes, _ = pd.factorize(membership.to_numpy(), sort=True)
@@ -258,23 +269,23 @@ def bridging(pair_edges: pd.DataFrame, membership: pd.Series, *,
     c = id_cluster[nb]
     clustered = c >= 0
     n_c = int(c.max()) + 1 if len(c) else 1
-    k_c = pd.Series(w2[clustered]).groupby(me[clustered] * n_c + c[clustered],
-                                           sort=True).sum()
-    k_me = k_c.index.to_numpy(dtype=np.int64) // n_c
-    k = pd.Series(k_c.to_numpy()).groupby(k_me, sort=True).sum()
-    share2 = (k_c.to_numpy() / k.reindex(k_me).to_numpy()) ** 2
+    k_key, k_c = group_sums(w2[clustered], me[clustered] * n_c + c[clustered])
+    k_me = k_key // n_c
+    k = pd.Series(k_c).groupby(k_me, sort=True).sum()
+    share2 = (k_c / k.reindex(k_me).to_numpy()) ** 2
     part = 1.0 - pd.Series(share2).groupby(k_me, sort=True).sum()
     out = pd.DataFrame({ACCOUNT_ID: codes.objects(accounts)})
     out[PARTICIPATION] = part.reindex(accounts).fillna(0.0).to_numpy(dtype=float)
-    out[STRENGTH] = strength.to_numpy(dtype=float)
+    out[STRENGTH] = strength
     # vertices numbered in order of first appearance (the betweenness sample draws them)
     vertex, names = pd.factorize(np.concatenate([lo, hi]))
     m = len(lo)
     g = ig.Graph(n=len(names), directed=False)
     if m:
         g.add_edges(np.column_stack([vertex[:m], vertex[m:]]))
-        g.es["weight"] = w
-    dist = 1.0 / np.asarray(g.es["weight"]) if g.ecount() else None
+    # distances handed to igraph as an array: an edge attribute would hold one Python
+    # float per edge
+    dist = 1.0 / w if m else None
     n = g.vcount()
     if m <= exact_betweenness_edges or n <= betweenness_samples:
         btw = np.asarray(g.betweenness(directed=False, weights=dist), dtype=float)

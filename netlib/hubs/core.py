@@ -19,6 +19,7 @@ from netlib.hubs._columns import (
     TIME_DELTA,
     UTC_OFFSET,
 )
+from netlib.hubs._within import WithinPairs
 from netlib.hubs.config import HubConfig
 from netlib.hubs.groups import group_operators
 from netlib.hubs.inputs import coordination_inputs
@@ -65,7 +66,9 @@ class HubResult:
     amplification : DataFrame
         ``amplifier_id, amplified_id, weight`` edges.
     pairs : DataFrame
-        The within-cluster co-action pairs used (with ``cluster_id``).
+        The within-cluster co-action pairs used (with ``cluster_id``). :func:`rank_hubs`
+        leaves this table to be built on first access (from the pairs it was given and
+        the rows it kept), as it copies every column of millions of rows at scale.
     params : dict
         ``dataclasses.asdict`` of the :class:`HubConfig`, plus ``n_clusters,
         n_pairs_within_clusters, n_pairs_given`` and ``notes`` on approximations.
@@ -156,6 +159,22 @@ class HubResult:
             "Coordination is not proof of inauthenticity, and a time zone is not a country."])
 
 
+def _get_pairs(self: HubResult) -> pd.DataFrame:
+    value = self.__dict__["_pairs"]
+    if isinstance(value, WithinPairs):   # built on first access, then kept
+        value = self.__dict__["_pairs"] = value.frame()
+    return value
+
+
+def _set_pairs(self: HubResult, value: pd.DataFrame | WithinPairs) -> None:
+    self.__dict__["_pairs"] = value
+
+
+# set after the dataclass is made, so that ``pairs`` stays an ordinary (required) field
+HubResult.pairs = property(_get_pairs, _set_pairs,  # type: ignore[assignment]
+                           doc="The within-cluster co-action pairs used (with ``cluster_id``).")
+
+
 def rank_hubs(data: Dataset, coordination: Any = None, config: HubConfig | None = None, *,
               clusters: pd.DataFrame | None = None, pairs: pd.DataFrame | None = None,
               mirrors: Any = None, **overrides: Any) -> HubResult:
@@ -217,6 +236,8 @@ def rank_hubs(data: Dataset, coordination: Any = None, config: HubConfig | None 
         raise ParameterError("data must be a Dataset (with .accounts and .actions); got "
                              f"{type(data).__name__}")
     config = HubConfig.build(config, **overrides)
+    # hashing the data needs memory of its own: do it before the analysis holds any
+    fingerprint = data.fingerprint() if hasattr(data, "fingerprint") else ""
     inputs = coordination_inputs(coordination, clusters=clusters, pairs=pairs, mirrors=mirrors)
     scores = score_hubs(data, inputs, config)
     links, groups = group_operators(data, scores.candidates, config, chains=inputs.chains)
@@ -228,12 +249,13 @@ def rank_hubs(data: Dataset, coordination: Any = None, config: HubConfig | None 
     else:
         groups = groups.assign(**{UTC_OFFSET: [], PATTERN: [], STATEMENT: []})
     params = {**dataclasses.asdict(config), "n_clusters": int(inputs.membership.nunique()),
-              "n_pairs_within_clusters": int(len(inputs.within)),
+              "n_pairs_within_clusters": int(len(inputs.within_pairs)),
               "n_pairs_given": int(len(inputs.pairs)), "notes": scores.notes}
     return HubResult(hubs=scores.hubs, operator_groups=groups, operator_links=links,
                      timezones=zones, group_timezones=gzones, lead_lag=scores.lead_lag,
-                     amplification=scores.amplification, pairs=inputs.within, params=params,
-                     fingerprint=data.fingerprint() if hasattr(data, "fingerprint") else "")
+                     amplification=scores.amplification, pairs=inputs.within_pairs.for_frame(),
+                     params=params,
+                     fingerprint=fingerprint)
 
 
 def cascade(data: Dataset, result: HubResult, account_id: str, *,

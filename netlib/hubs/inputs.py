@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
 
 from netlib.errors import ParameterError
-from netlib.hubs import leadlag as ll
 from netlib.hubs._columns import ACCOUNT_ID_Y, CHAIN_ID, CLUSTER_ID, POSITION, TIME_DELTA
 from netlib.hubs._util import Codes
+from netlib.hubs._within import WithinPairs, within_pairs
 from netlib.schema import ACCOUNT_ID, OBJECT_ID
 
 __all__ = ["CoordinationInputs", "coordination_inputs"]
@@ -26,25 +27,36 @@ class CoordinationInputs:
         ``account_id`` (str), ``cluster_id``.
     pairs : DataFrame
         Every co-action pair given (``time_delta`` in seconds).
-    within : DataFrame
-        The pairs whose two accounts share a cluster, with that ``cluster_id``.
+    within_pairs : WithinPairs
+        Which of ``pairs`` have their two accounts in one cluster (a row mask, not a copy),
+        with the integer codes of those rows' ``account_id, account_id_y`` (sorted ids), so
+        that the lead-lag and bridging steps group integers instead of strings.
     chains : DataFrame or None
         Mirror chains ``chain_id, position, account_id``.
-    within_codes : Codes or None
-        Integer codes of ``within``'s ``account_id, account_id_y`` (sorted ids), so that
-        the lead-lag and bridging steps group integers instead of strings.
     """
 
     clusters: pd.DataFrame
     pairs: pd.DataFrame
-    within: pd.DataFrame
+    within_pairs: WithinPairs
     chains: pd.DataFrame | None = None
-    within_codes: Codes | None = None
 
     @property
     def membership(self) -> pd.Series:
         """``cluster_id`` by ``account_id`` (first cluster of an account)."""
         return self.clusters.drop_duplicates(ACCOUNT_ID).set_index(ACCOUNT_ID)[CLUSTER_ID]
+
+    @cached_property
+    def within(self) -> pd.DataFrame:
+        """The pairs whose two accounts share a cluster, with that ``cluster_id``.
+
+        Built on first access (it copies every column of those rows).
+        """
+        return self.within_pairs.frame()
+
+    @property
+    def within_codes(self) -> Codes:
+        """Integer codes of :attr:`within`'s ``account_id, account_id_y`` (sorted ids)."""
+        return self.within_pairs.codes
 
 
 def _need(frame: Any, columns: list[str], what: str) -> pd.DataFrame:
@@ -108,6 +120,5 @@ def coordination_inputs(coordination: Any = None, *, clusters: pd.DataFrame | No
                                                                            None)
         if chains is not None:
             chains = _need(chains, [CHAIN_ID, POSITION, ACCOUNT_ID], "mirror chains")
-    within, codes = ll.within_clusters(pairs, clusters)
-    return CoordinationInputs(clusters=clusters, pairs=pairs, within=within, chains=chains,
-                              within_codes=codes)
+    return CoordinationInputs(clusters=clusters, pairs=pairs,
+                              within_pairs=within_pairs(pairs, clusters), chains=chains)

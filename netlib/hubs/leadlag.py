@@ -17,7 +17,6 @@ from scipy import stats
 from netlib.errors import ParameterError
 from netlib.hubs._columns import (
     ACCOUNT_ID_Y,
-    CLUSTER_ID,
     LEAD_P,
     LEAD_Q,
     LEAD_Z,
@@ -32,11 +31,14 @@ from netlib.hubs._columns import (
 from netlib.hubs._util import (
     Codes,
     account_codes,
-    arrow_strings,
+    code_grouper,
     combine_keys,
-    index_in,
+    first_occurrences,
+    first_seen_codes,
+    group_medians,
     key_codes,
 )
+from netlib.hubs._within import WithinPairs, within_pairs
 from netlib.schema import ACCOUNT_ID, OBJECT_ID
 from netlib.stats import qvalues
 
@@ -65,26 +67,8 @@ def within_clusters(pairs: pd.DataFrame, clusters: pd.DataFrame) -> tuple[pd.Dat
         ``Series.map`` would give it, so float when the cluster ids are integers and
         some pair account has no cluster), and the codes of their ``account_id, account_id_y``.
     """
-    member = clusters.drop_duplicates(ACCOUNT_ID).set_index(ACCOUNT_ID)[CLUSTER_ID]
-    codes = account_codes(pairs[ACCOUNT_ID], pairs[ACCOUNT_ID_Y])
-    a, b = codes.columns
-    # row of ``member`` of every id (-1: none), and a code per cluster value (-1: missing)
-    row_of = index_in(codes.ids, arrow_strings(member.index).combine_chunks())
-    cluster_code = np.append(np.asarray(pd.factorize(member.to_numpy())[0], dtype=np.int64), -1)
-    id_cluster = np.append(cluster_code[row_of], -1)   # row -1 picks the trailing -1
-    left = id_cluster[a]   # a == -1 (missing id) picks the trailing -1
-    keep = (left >= 0) & (left == id_cluster[b]) & (a != b)
-    row_of = np.append(row_of, -1)
-    left_row = row_of[a[keep]]
-    if (row_of[a] < 0).any():
-        # a row without a cluster makes Series.map upcast (e.g. int -> float): do the same
-        values = pd.api.extensions.take(member.array, np.append(left_row, -1),
-                                        allow_fill=True)[:-1]
-    else:
-        values = member.array.take(left_row)
-    out = pairs.loc[keep]
-    out[CLUSTER_ID] = pd.Series(values, copy=False).to_numpy()
-    return out, codes.subset(keep)
+    within = within_pairs(pairs, clusters)
+    return within.frame(), within.codes
 
 
 @dataclass(frozen=True)
@@ -110,7 +94,8 @@ class PairCounts:
     median: np.ndarray
 
 
-def pair_counts(pairs: pd.DataFrame, *, codes: Codes | None = None) -> PairCounts:
+def pair_counts(pairs: pd.DataFrame | WithinPairs, *,
+                codes: Codes | None = None) -> PairCounts:
     """Count the co-actions of every ordered account pair once (see :class:`PairCounts`).
 
     ``codes`` are the account codes of ``pairs`` (as :func:`within_clusters` returns them);
@@ -119,22 +104,32 @@ def pair_counts(pairs: pd.DataFrame, *, codes: Codes | None = None) -> PairCount
     codes = _codes(pairs, codes)
     a, b = codes.columns
     ok = (a >= 0) & (b >= 0)
-    key = a[ok] * len(codes) + b[ok]
-    grouped = pd.Series(pairs[TIME_DELTA].to_numpy(dtype=float)[ok]).groupby(key, sort=True)
-    agg = grouped.agg(["size", "median"])
-    keys = agg.index.to_numpy(dtype=np.int64)
+    everything = bool(ok.all())
+    key = a * len(codes) + b if everything else a[ok] * len(codes) + b[ok]
+    delta = _time_delta(pairs)
+    if not everything:
+        delta = delta[ok]
+    # group the rows by pair without a hash table as long as the rows (see first_seen_codes)
+    group = first_seen_codes(key)
+    n_pairs = int(group.max()) + 1 if len(group) else 0
+    distinct = np.empty(n_pairs, dtype=np.int64)
+    distinct[group] = key
+    del key
+    size = np.bincount(group, minlength=n_pairs).astype(np.int64)
+    median = group_medians(delta, group, n_pairs)
+    order = np.argsort(distinct, kind="stable")
+    keys = distinct[order]
     return PairCounts(codes=codes, leader=keys // len(codes), follower=keys % len(codes),
-                      n=agg["size"].to_numpy(dtype=np.int64),
-                      median=agg["median"].to_numpy(dtype=float))
+                      n=size[order], median=median[order])
 
 
-def lead_lag(pairs: pd.DataFrame, *, codes: Codes | None = None,
+def lead_lag(pairs: pd.DataFrame | WithinPairs, *, codes: Codes | None = None,
              counts: PairCounts | None = None) -> pd.DataFrame:
     """Directed lead-lag counts: one row per ordered (leader, follower) account pair.
 
     Parameters
     ----------
-    pairs : DataFrame
+    pairs : DataFrame or WithinPairs
         Co-action rows ``account_id`` (earlier), ``account_id_y`` (later), ``time_delta``
         (seconds), ``object_id``.
     codes : Codes, optional
@@ -159,15 +154,122 @@ def lead_lag(pairs: pd.DataFrame, *, codes: Codes | None = None,
                          N_LEAD: c.n[order], MEDIAN_LAG: c.median[order]})
 
 
-def _codes(pairs: pd.DataFrame, codes: Codes | None) -> Codes:
+def _codes(pairs: pd.DataFrame | WithinPairs, codes: Codes | None) -> Codes:
     if codes is None:
+        if isinstance(pairs, WithinPairs):
+            return pairs.codes
         return account_codes(pairs[ACCOUNT_ID], pairs[ACCOUNT_ID_Y])
     if len(codes.columns) != 2 or len(codes.columns[0]) != len(pairs):
         raise ParameterError("codes do not match the pairs (two columns, one code per row)")
     return codes
 
 
-def leader_table(pairs: pd.DataFrame, *, codes: Codes | None = None,
+def _time_delta(pairs: pd.DataFrame | WithinPairs) -> np.ndarray:
+    if isinstance(pairs, WithinPairs):
+        return pairs.values(TIME_DELTA, dtype=float)
+    return pairs[TIME_DELTA].to_numpy(dtype=float)
+
+
+def _object_codes(pairs: pd.DataFrame | WithinPairs) -> np.ndarray:
+    """One code per row for its ``object_id`` (and ``trace`` when there is one)."""
+    keys = [OBJECT_ID] + ([TRACE] if TRACE in pairs.columns else [])
+    if isinstance(pairs, WithinPairs):
+        return pairs.key_codes(keys)
+    return key_codes(pairs, keys)
+
+
+def _unordered_pair_keys(a: np.ndarray, b: np.ndarray, obj: np.ndarray,
+                         both: np.ndarray) -> np.ndarray:
+    """One key per row of ``both`` for (the two accounts in either order, the object).
+
+    Equal keys for equal combinations (all that is read of them); built in place when
+    every row is kept and the key cannot overflow.
+    """
+    if both.all() and len(a):
+        n_ids, n_obj = int(max(a.max(), b.max())) + 1, int(obj.max()) + 1
+        if n_ids * n_ids * n_obj < 2 ** 62:
+            key = np.minimum(a, b)
+            key *= n_ids
+            key += np.maximum(a, b)
+            key *= n_obj
+            key += obj
+            return key
+    lo, hi = np.minimum(a[both], b[both]), np.maximum(a[both], b[both])
+    return combine_keys(combine_keys(lo, hi), obj[both])
+
+
+#: Rows per slice in the steps that walk over the pairs in slices (bounded temporaries).
+_SLICE = 1 << 20
+
+
+def _first_co_actions(a: np.ndarray, b: np.ndarray, obj: np.ndarray) -> np.ndarray:
+    """Rows (ascending) where two accounts first co-act on an object, in either order.
+
+    Rows with a missing code are left out. The rows are taken a share of the objects at
+    a time (a pair's rows on one object all fall in the same share), so that the keys
+    and their sort never span every row at once.
+    """
+    both = (a >= 0) & (b >= 0) & (obj >= 0)
+    n = len(a)
+    if n <= _SLICE or not both.all():
+        return np.flatnonzero(both)[first_occurrences(_unordered_pair_keys(a, b, obj, both))]
+    n_shares = -(-n // _SLICE)
+    share = np.empty(n, dtype=np.int32)
+    for start in range(0, n, _SLICE):
+        share[start:start + _SLICE] = obj[start:start + _SLICE] % n_shares
+    found = []
+    for k in range(n_shares):
+        rows = np.flatnonzero(share == k)
+        keys = _unordered_pair_keys(a[rows], b[rows], obj[rows], np.ones(len(rows), dtype=bool))
+        found.append(rows[first_occurrences(keys)])
+    first = np.concatenate(found)
+    first.sort()
+    return first
+
+
+def _place_groups(a: np.ndarray, b: np.ndarray,
+                  obj: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group of each row's leader and follower on its object (-1 where a code is missing).
+
+    Groups are the distinct (account, object) combinations over the leader rows then the
+    follower rows, numbered in order of first appearance (as ``pd.factorize`` numbers the
+    two sides put end to end). When every code is present the keys are made and looked
+    up a slice of rows at a time, never for every row at once.
+    """
+    n = len(a)
+    lead_ok, follow_ok = (a >= 0) & (obj >= 0), (b >= 0) & (obj >= 0)
+    n_obj = int(obj.max()) + 1 if n else 1
+    n_ids = int(max(a.max(), b.max())) + 1 if n else 1
+    if lead_ok.all() and follow_ok.all() and n_ids * n_obj < 2 ** 62:
+        def keys(side: np.ndarray, start: int) -> np.ndarray:
+            key = side[start:start + _SLICE] * n_obj
+            key += obj[start:start + _SLICE]
+            return key
+
+        # each slice's keys in order of first appearance, then the first of those overall:
+        # the order of first appearance over all the rows
+        seen = []
+        for side in (a, b):
+            for start in range(0, n, _SLICE):
+                key = keys(side, start)
+                seen.append(key[~pd.Series(key, copy=False).duplicated().to_numpy()])
+        seen = np.concatenate(seen)
+        index = pd.Index(seen[~pd.Series(seen, copy=False).duplicated().to_numpy()])
+        del seen
+        dtype = np.int32 if len(index) < 2 ** 31 else np.int64
+        lead_group, follow_group = np.empty(n, dtype=dtype), np.empty(n, dtype=dtype)
+        for side, group in ((a, lead_group), (b, follow_group)):
+            for start in range(0, n, _SLICE):
+                group[start:start + _SLICE] = index.get_indexer(keys(side, start))
+        return lead_group, follow_group
+    me = np.concatenate([a, b])
+    valid = np.concatenate([lead_ok, follow_ok])
+    group = np.full(2 * n, -1, dtype=np.int64)
+    group[valid] = first_seen_codes(combine_keys(me[valid], np.concatenate([obj, obj])[valid]))
+    return group[:n], group[n:]
+
+
+def leader_table(pairs: pd.DataFrame | WithinPairs, *, codes: Codes | None = None,
                  counts: PairCounts | None = None) -> pd.DataFrame:
     """Per-account leader statistics over co-action pairs.
 
@@ -181,7 +283,7 @@ def leader_table(pairs: pd.DataFrame, *, codes: Codes | None = None,
 
     Parameters
     ----------
-    pairs : DataFrame
+    pairs : DataFrame or WithinPairs
         Co-action rows ``account_id`` (earlier), ``account_id_y`` (later), ``time_delta``,
         ``object_id`` and optionally ``trace``.
     codes : Codes, optional
@@ -210,44 +312,44 @@ def leader_table(pairs: pd.DataFrame, *, codes: Codes | None = None,
     codes = _codes(pairs, codes)
     a, b = codes.columns
     n_ids = len(codes)
-    keys = [OBJECT_ID] + ([TRACE] if TRACE in pairs.columns else [])
-    obj = key_codes(pairs, keys)
-    n = len(pairs)
+    obj = _object_codes(pairs)
+    # co-participants of an account on an object: the distinct accounts it shares a pair
+    # with there, whichever acted first, so each unordered pair counts once per object
+    # (found first: the groups below need not be held meanwhile)
+    first = _first_co_actions(a, b, obj)
     # every pair seen from both sides (the earlier account leads, the later one follows):
     # one group per (account, object[, trace]), numbered in order of first appearance, the
     # order in which the float sums below add up, as in a pandas groupby
-    me = np.concatenate([a, b])
-    obj2 = np.concatenate([obj, obj])
-    valid = (me >= 0) & (obj2 >= 0)
-    group = np.full(2 * n, -1, dtype=np.int64)
-    group[valid], _ = pd.factorize(combine_keys(me[valid], obj2[valid]))
-    n_groups = int(group.max()) + 1
-    leads = np.bincount(group[:n][valid[:n]], minlength=n_groups)
-    # co-participants of an account on an object: the distinct accounts it shares a pair
-    # with there, whichever acted first, so each unordered pair counts once per object
-    both = (a >= 0) & (b >= 0) & (obj >= 0)
-    lo, hi = np.minimum(a[both], b[both]), np.maximum(a[both], b[both])
-    first = np.flatnonzero(both)[
-        ~pd.Series(combine_keys(combine_keys(lo, hi), obj[both])).duplicated().to_numpy()]
-    m = (np.bincount(group[first], minlength=n_groups)
-         + np.bincount(group[n + first[a[first] != b[first]]], minlength=n_groups)
+    lead_group, follow_group = _place_groups(a, b, obj)
+    del obj
+    n_groups = int(max(lead_group.max(), follow_group.max())) + 1
+    led_here, followed_here = lead_group >= 0, follow_group >= 0
+    leads = np.bincount(lead_group[led_here], minlength=n_groups)
+    m = (np.bincount(lead_group[first], minlength=n_groups)
+         + np.bincount(follow_group[first[a[first] != b[first]]], minlength=n_groups)
          + 1)   # co-participants + itself
     owner = np.empty(n_groups, dtype=np.int64)
-    owner[group[valid]] = me[valid]
+    owner[lead_group[led_here]] = a[led_here]
+    owner[follow_group[followed_here]] = b[followed_here]
+    del lead_group, follow_group, led_here, followed_here
     mean = (m - 1) / 2.0
     var = (m ** 2 - 1) / 12.0
     accounts = np.unique(owner)
     big_l = np.bincount(owner, weights=leads)[accounts].astype(np.int64)
     mu = np.bincount(owner, weights=mean)[accounts]   # halves: exact in any order
-    v = pd.Series(var).groupby(owner, sort=True).sum().to_numpy()
+    # labels as groupby(owner, sort=True) gives them (see code_grouper)
+    v = (pd.Series(var).groupby(code_grouper(np.searchsorted(accounts, owner), len(accounts)),
+                                observed=False).sum().to_numpy())
     n_lead = np.bincount(a[a >= 0], minlength=n_ids)[accounts]
     n_follow = np.bincount(b[b >= 0], minlength=n_ids)[accounts]
     led = a >= 0
     if counts is None:
         counts = pair_counts(pairs, codes=codes)
     followers = np.bincount(counts.leader, minlength=n_ids)[accounts]   # distinct pairs
-    lag = (pd.Series(pairs[TIME_DELTA].to_numpy(dtype=float)[led]).groupby(a[led]).median()
-           .reindex(accounts).to_numpy(dtype=float))
+    delta = _time_delta(pairs)
+    lag = (group_medians(delta, a, n_ids) if led.all()
+           else group_medians(delta[led], a[led], n_ids))[accounts]
+    del delta
     diff = big_l - mu
     z = np.sign(diff) * np.maximum(np.abs(diff) - 0.5, 0) / np.sqrt(np.clip(v, 1e-12, None))
     out = pd.DataFrame({

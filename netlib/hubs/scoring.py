@@ -15,7 +15,6 @@ from netlib.dataset import Dataset
 from netlib.hubs import amplification as amp
 from netlib.hubs import leadlag as ll
 from netlib.hubs._columns import (
-    ACCOUNT_ID_Y,
     AMPLIFIED_BY,
     AMPLIFIED_ID,
     AMPLIFIER_ID,
@@ -36,7 +35,7 @@ from netlib.hubs._columns import (
     TOP_SIGNAL,
     WEIGHT,
 )
-from netlib.hubs._util import isin
+from netlib.hubs._util import CodedEdges, Codes, account_codes, isin, merge_codes
 from netlib.hubs.config import DEFAULT_WEIGHTS, HubConfig
 from netlib.hubs.inputs import CoordinationInputs
 from netlib.schema import ACCOUNT_ID, HANDLE
@@ -135,25 +134,24 @@ def _candidates(orig: pd.DataFrame, amp_edges: pd.DataFrame, membership: pd.Seri
     return cand_cluster
 
 
-def _pair_counts(counts: ll.PairCounts | None) -> pd.DataFrame:
-    """Co-actions per (earlier, later) account pair, sorted by the two ids."""
-    if counts is None or not len(counts.n):
-        return pd.DataFrame(columns=[ACCOUNT_ID, ACCOUNT_ID_Y, WEIGHT])
-    return pd.DataFrame({ACCOUNT_ID: counts.codes.strings(counts.leader),
-                         ACCOUNT_ID_Y: counts.codes.strings(counts.follower),
-                         WEIGHT: counts.n})
-
-
 def _bridging(counts: ll.PairCounts | None, amp_edges: pd.DataFrame,
               cand_cluster: pd.Series, config: HubConfig, notes: list[str]) -> pd.DataFrame:
     """Participation and betweenness on within-cluster co-actions + amplification among
     the candidates."""
     candidates = set(cand_cluster.index)
-    co = _pair_counts(counts)
     ae = amp_edges[isin(amp_edges[AMPLIFIER_ID], candidates)
                    & isin(amp_edges[AMPLIFIED_ID], candidates)]
-    ae = ae.rename(columns={AMPLIFIER_ID: ACCOUNT_ID, AMPLIFIED_ID: ACCOUNT_ID_Y})
-    bridge_edges = pd.concat([co, ae], ignore_index=True)
+    # co-action counts (already coded) first, then the amplification edges
+    ae_codes = account_codes(ae[AMPLIFIER_ID], ae[AMPLIFIED_ID])
+    if counts is not None and len(counts.n):
+        codes = merge_codes(Codes(counts.codes.ids, (counts.leader, counts.follower)),
+                            ae_codes)
+        bridge_edges = CodedEdges(
+            Codes(codes.ids, (np.concatenate(codes.columns[0::2]),
+                              np.concatenate(codes.columns[1::2]))),
+            np.concatenate([counts.n, ae[WEIGHT].to_numpy()]))
+    else:
+        bridge_edges = CodedEdges(ae_codes, ae[WEIGHT].to_numpy())
     n_bridge = len(bridge_edges)
     if n_bridge > config.exact_betweenness_edges:
         notes.append(f"betweenness estimated from {config.betweenness_samples} sampled "
@@ -198,22 +196,25 @@ def score_hubs(data: Dataset, inputs: CoordinationInputs, config: HubConfig) -> 
     actions = data.actions
     membership = inputs.membership
     coordinated = set(membership.index)
+    within = inputs.within_pairs
+    # the lead-lag steps first: they read the most rows, so they run while little else
+    # is held
+    counts = ll.pair_counts(within) if len(within) else None
+    leaders = ll.leader_table(within, counts=counts)
     reposts = amp.repost_links(actions)
-    amp_edges = amp.amplification_edges(actions, pairs=inputs.within,
+    amp_edges = amp.amplification_edges(actions, pairs=within,
                                         copy_traces=config.copy_traces, links=reposts)
     # the network's attention: PageRank over amplification *by coordinated accounts*
     pr = amp.amplification_scores(amp_edges[isin(amp_edges[AMPLIFIER_ID], coordinated)])
     orig = amp.originator_index(actions, membership, links=reposts)
     cand_cluster = _candidates(orig, amp_edges, membership, config.min_amplifiers)
     notes: list[str] = []
-    counts = (ll.pair_counts(inputs.within, codes=inputs.within_codes)
-              if len(inputs.within) else None)
     bridge = _bridging(counts, amp_edges, cand_cluster, config, notes)
 
     hubs = pd.DataFrame({ACCOUNT_ID: cand_cluster.index.astype(object),
                          CLUSTER_ID: cand_cluster.to_numpy()})
     hubs[COORDINATED] = isin(hubs[ACCOUNT_ID], coordinated)
-    for table in (ll.leader_table(inputs.within, counts=counts), pr, orig, bridge, _lineage(inputs.chains)):
+    for table in (leaders, pr, orig, bridge, _lineage(inputs.chains)):
         if len(table):
             hubs = hubs.merge(table, on=ACCOUNT_ID, how="left")
         else:
@@ -226,5 +227,6 @@ def score_hubs(data: Dataset, inputs: CoordinationInputs, config: HubConfig) -> 
     for col in (PAGERANK, STRENGTH, PARTICIPATION, NETWORK_SHARE):
         hubs[col] = hubs[col].astype(float).fillna(0.0)
     hubs[LINEAGE_LENGTH] = hubs[LINEAGE_LENGTH].fillna(1).astype("int64")
-    return HubScores(hubs=_combine(hubs, config.weights), lead_lag=ll.lead_lag(inputs.within, counts=counts),
+    return HubScores(hubs=_combine(hubs, config.weights),
+                     lead_lag=ll.lead_lag(within, counts=counts),
                      amplification=amp_edges, candidates=cand_cluster, notes=notes)

@@ -1,0 +1,193 @@
+"""The within-cluster pairs kept as a row mask: the same answers as the copied table."""
+
+from __future__ import annotations
+
+import pickle
+from contextlib import contextmanager
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import netlib
+from netlib.hubs import amplification_edges, lead_lag, leader_table, rank_hubs
+from netlib.hubs import leadlag as ll
+from netlib.hubs._util import first_occurrences, first_seen_codes, group_medians, group_sums
+from netlib.hubs._within import within_pairs
+from netlib.hubs.leadlag import coordinated_pairs
+
+T0 = pd.Timestamp("2026-01-05T00:00:00Z")
+IDS = ["a", "b", "B", "c", "é", "zz", "10", "9"]
+
+
+def _world(seed: int = 0):
+    """Accounts in two clusters plus unclustered ones, and co-action pairs among all."""
+    rng = np.random.default_rng(seed)
+    ids = [f"u{i}" for i in range(12)]
+    accounts = pd.DataFrame({"account_id": ids, "platform": "x", "handle": ids})
+    rows = []
+    for p in range(40):
+        author = ids[p % 4]
+        t = T0 + pd.Timedelta(hours=3 * p)
+        rows.append((f"p{p}", author, t, "post", None))
+        for j, acc in enumerate(rng.choice(ids, 4, replace=False)):
+            rows.append((f"r{p}_{j}", str(acc), t + pd.Timedelta(seconds=10 * (j + 1)),
+                         "repost", f"p{p}"))
+    actions = pd.DataFrame(rows, columns=["action_id", "account_id", "timestamp", "kind",
+                                          "object_id"])
+    data = netlib.Dataset.from_frames(accounts, actions, now=T0 + pd.Timedelta(days=100))
+    n = 600
+    pairs = pd.DataFrame({
+        "object_id": [f"o{k}" for k in rng.integers(0, 30, n)],
+        "account_id": rng.choice(ids, n), "account_id_y": rng.choice(ids, n),
+        "time_delta": rng.integers(0, 60, n).astype(float),
+        "trace": rng.choice(["repost", "text", "media"], n)})
+    pairs.index = pd.RangeIndex(1000, 1000 + n)   # not 0..n-1: the index must survive
+    clusters = pd.DataFrame({"account_id": ids[:9],
+                             "cluster_id": [7, 7, 7, 7, 3, 3, 3, 3, 5]})
+    return data, clusters, pairs
+
+
+def _oracle(pairs: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
+    """Pairs whose two different accounts share a cluster, by a plain merge."""
+    left = clusters.rename(columns={"cluster_id": "_c"})
+    right = clusters.rename(columns={"account_id": "account_id_y", "cluster_id": "_cy"})
+    m = pairs.reset_index(names="_row").merge(left, on="account_id").merge(
+        right, on="account_id_y")
+    m = m[(m["_c"] == m["_cy"]) & (m["account_id"] != m["account_id_y"])]
+    m = m.sort_values("_row").set_index("_row").rename(columns={"_c": "cluster_id"})
+    m.index.name = None
+    return m.drop(columns="_cy")
+
+
+def test_rank_hubs_pairs_are_the_pairs_within_one_cluster():
+    data, clusters, pairs = _world()
+    result = rank_hubs(data, clusters=clusters, pairs=pairs, n_boot=0)
+    expect = _oracle(pairs, clusters)
+    assert 0 < len(expect) < len(pairs)   # the data has pairs across clusters too
+    got = result.pairs
+    assert isinstance(got, pd.DataFrame)
+    assert got.index.tolist() == expect.index.tolist()
+    assert got.columns.tolist() == expect.columns.tolist()
+    pd.testing.assert_frame_equal(got, expect, check_dtype=False)
+    assert result.pairs is got   # built once
+    assert result.params["n_pairs_within_clusters"] == len(expect)
+    assert result.params["n_pairs_given"] == len(pairs)
+
+
+def test_rank_hubs_pairs_ignore_later_changes_to_the_callers_pairs():
+    data, clusters, pairs = _world(1)
+    result = rank_hubs(data, clusters=clusters, pairs=pairs, n_boot=0)
+    expect = _oracle(pairs, clusters)
+    pairs["time_delta"] = -1.0
+    pairs.loc[pairs.index[0], "account_id"] = "someone else"
+    pd.testing.assert_frame_equal(result.pairs, expect, check_dtype=False)
+
+
+def test_rank_hubs_result_pickles_before_and_after_its_pairs_are_built():
+    data, clusters, pairs = _world(2)
+    result = rank_hubs(data, clusters=clusters, pairs=pairs, n_boot=0)
+    again = pickle.loads(pickle.dumps(result))
+    pd.testing.assert_frame_equal(again.pairs, result.pairs)
+    pd.testing.assert_frame_equal(pickle.loads(pickle.dumps(result)).pairs, result.pairs)
+
+
+def test_cascade_reads_the_lazily_built_pairs():
+    data, clusters, pairs = _world(3)
+    result = rank_hubs(data, clusters=clusters, pairs=pairs, n_boot=0)
+    expect = _oracle(pairs, clusters)
+    got = netlib.hubs.cascade(data, result, "u0", max_objects=1000)
+    co = got[got["via"] == "co-action"]
+    mine = expect[expect["account_id"] == "u0"]
+    assert sorted(zip(co["object_id"], co["account_id"], co["delay_s"], strict=True)) == sorted(
+        zip(mine["object_id"], mine["account_id_y"], mine["time_delta"], strict=True))
+    assert len(co)
+
+
+@st.composite
+def _pairs(draw):
+    n = draw(st.integers(0, 40))
+    rows = draw(st.lists(st.tuples(st.sampled_from(["o1", "o2", "o3", "o4"]),
+                                   st.sampled_from(IDS), st.sampled_from(IDS),
+                                   st.integers(0, 50), st.sampled_from(["text", "share"])),
+                         min_size=n, max_size=n))
+    frame = pd.DataFrame(rows, columns=["object_id", "account_id", "account_id_y",
+                                        "time_delta", "trace"])
+    frame["time_delta"] = frame["time_delta"].astype(float)
+    return frame
+
+
+@settings(max_examples=40, deadline=None)
+@given(_pairs(), st.lists(st.sampled_from([1, 2]), min_size=6, max_size=6),
+       st.sampled_from(["str", "object", "category"]))
+def test_steps_on_the_row_mask_equal_the_steps_on_the_copied_rows(pairs, labels, dtype):
+    pairs = pairs.astype({"account_id": dtype, "account_id_y": dtype})
+    clusters = pd.DataFrame({"account_id": IDS[:6], "cluster_id": labels})
+    kept = within_pairs(pairs, clusters)
+    copied = coordinated_pairs(pairs, clusters)
+    assert len(kept) == len(copied)
+    pd.testing.assert_frame_equal(kept.frame(), copied)
+    if len(copied):
+        pd.testing.assert_frame_equal(leader_table(kept), leader_table(copied))
+        pd.testing.assert_frame_equal(lead_lag(kept), lead_lag(copied))
+    actions = pd.DataFrame({"action_id": ["x1", "x2", "x3"], "account_id": ["a", "zz", "q"],
+                            "kind": ["post", "repost", "repost"],
+                            "object_id": [None, "x1", "x1"]})
+    pd.testing.assert_frame_equal(amplification_edges(actions, pairs=kept),
+                                  amplification_edges(actions, pairs=copied))
+
+
+@pytest.mark.parametrize("labels", [[1, 1, 2, 2], ["x", "x", "y", "y"]])
+def test_cluster_ids_upcast_as_series_map_would(labels):
+    pairs = pd.DataFrame({"object_id": ["o", "o", "o"], "account_id": ["a", "c", "nobody"],
+                          "account_id_y": ["b", "d", "a"], "time_delta": [1.0, 2.0, 3.0]})
+    clusters = pd.DataFrame({"account_id": ["a", "b", "c", "d"], "cluster_id": labels})
+    got = within_pairs(pairs, clusters).frame()
+    expect = pairs["account_id"].map(clusters.set_index("account_id")["cluster_id"])[:2]
+    assert got["cluster_id"].tolist() == expect.tolist()
+    assert got["cluster_id"].dtype == expect.dtype
+
+
+@contextmanager
+def _slices_of(size: int):
+    """Make the lead-lag steps walk the pairs in slices of ``size`` rows."""
+    old = ll._SLICE
+    ll._SLICE = size
+    try:
+        yield
+    finally:
+        ll._SLICE = old
+
+
+@settings(max_examples=40, deadline=None)
+@given(_pairs(), st.integers(1, 6))
+def test_leader_table_in_slices_equals_leader_table_at_once(pairs, size):
+    """The sliced path (taken above a million rows) gives the same table as the other."""
+    whole = leader_table(pairs)
+    with _slices_of(size):
+        sliced = leader_table(pairs)
+    pd.testing.assert_frame_equal(sliced, whole)
+
+
+_floats = st.one_of(st.sampled_from([0.0, -0.0, 1.0, 2.5, np.nan]),
+                    st.floats(-1e6, 1e6, allow_nan=False))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), _floats), max_size=60))
+def test_grouping_helpers_match_pandas(rows):
+    """The helpers that avoid pandas' row-sized hash tables give pandas' numbers."""
+    keys = np.array([k for k, _ in rows], dtype=np.int64)
+    values = np.array([v for _, v in rows], dtype=float)
+    assert first_seen_codes(keys).tolist() == pd.factorize(keys)[0].tolist()
+    assert first_occurrences(keys.copy()).tolist() == (~pd.Series(keys).duplicated()).tolist()
+    finite, spread = np.nan_to_num(values), keys * 37 + 5   # group_sums takes any int64 keys
+    expect = pd.Series(finite).groupby(spread, sort=True).sum()
+    got_keys, got_sums = group_sums(finite, spread)
+    assert got_keys.tolist() == expect.index.tolist()
+    assert got_sums.tobytes() == expect.to_numpy().tobytes()   # bit for bit
+    n_groups = 8
+    expect = pd.Series(values).groupby(keys).median().reindex(range(n_groups)).to_numpy()
+    assert group_medians(values, keys, n_groups).tobytes() == expect.tobytes()

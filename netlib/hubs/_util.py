@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -11,46 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-
-def isin(values: pd.Series | pd.Index, members: Iterable) -> np.ndarray:
-    """Boolean mask of ``values`` found in ``members``, fast for large sets of strings.
-
-    Both sides are compared as strings through Arrow's hash lookup
-    (:func:`pyarrow.compute.is_in`), so Arrow-backed columns are never turned into
-    Python objects. A missing value matches only a missing member.
-
-    Examples
-    --------
-    >>> isin(pd.Series(["a", "b", None]), {"b", "c"}).tolist()
-    [False, True, False]
-    """
-    if not isinstance(members, pd.Index | pd.Series | np.ndarray | list):
-        members = list(members)
-    pool = arrow_strings(pd.Series(members, dtype=object)
-                         if isinstance(members, list) else members).combine_chunks()
-    found = pc.is_in(arrow_strings(values), value_set=pool)
-    return found.to_numpy(zero_copy_only=False).astype(bool)
-
-
-def arrow_strings(values: pd.Series | pd.Index | np.ndarray) -> pa.ChunkedArray:
-    """``values`` as an Arrow ``large_string`` array (missing values null).
-
-    Arrow-backed string columns are passed through without turning each value into a
-    Python string; any other dtype (object, categorical, numbers) is first converted
-    with ``astype(str)``.
-    """
-    s = values if isinstance(values, pd.Series) else pd.Series(values, copy=False)
-    dtype = s.dtype
-    arrow = ((isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow")
-             or (isinstance(dtype, pd.ArrowDtype)
-                 and (pa.types.is_string(dtype.pyarrow_dtype)
-                      or pa.types.is_large_string(dtype.pyarrow_dtype))))
-    if not arrow:
-        s = s.astype("str")
-    arr = pa.array(s.array)
-    if isinstance(arr, pa.Array):
-        arr = pa.chunked_array([arr])
-    return arr.cast(pa.large_string())
+from netlib.lookup import arrow_strings
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from netlib.hubs._columns import ACCOUNT_ID_Y, CLUSTER_ID
-from netlib.hubs._util import Codes, account_codes, arrow_strings, index_in, isin, key_codes
+from netlib.hubs._util import Codes, account_codes, index_in, key_codes
+from netlib.lookup import arrow_strings, isin
 from netlib.schema import ACCOUNT_ID
 
 

@@ -36,8 +36,9 @@ from netlib.hubs._columns import (
     N_ACCOUNTS,
     POSITION,
 )
-from netlib.hubs._util import account_codes, isin
+from netlib.hubs._util import account_codes
 from netlib.hubs.config import HubConfig
+from netlib.lookup import isin
 from netlib.schema import ACCOUNT_ID, BIO, CREATED_AT, TEXT, TIMESTAMP, URL, URLS
 
 __all__ = ["CLIENT_COLUMNS", "INVITE_LINK", "operator_links", "operator_groups",

@@ -35,9 +35,10 @@ from netlib.hubs._columns import (
     TOP_SIGNAL,
     WEIGHT,
 )
-from netlib.hubs._util import CodedEdges, Codes, account_codes, isin, merge_codes
+from netlib.hubs._util import CodedEdges, Codes, account_codes, merge_codes
 from netlib.hubs.config import DEFAULT_WEIGHTS, HubConfig
 from netlib.hubs.inputs import CoordinationInputs
+from netlib.lookup import isin
 from netlib.schema import ACCOUNT_ID, HANDLE
 
 __all__ = ["HubScores", "score_hubs", "signal_scores", "HUB_COLUMNS"]

@@ -6,9 +6,9 @@ against the plain string computation it replaces.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
+from code_checks import assert_codes_name_the_rows
 
 from netlib.coaction.actions import co_actions, pair_codes, string_ids
 from netlib.coordination import network as nw
@@ -40,16 +40,7 @@ def test_pair_codes_name_every_row_as_the_strings_do(traces, id_dtype):
     codes = pair_codes(pairs)
     text = {c: pairs[c].astype(str).to_numpy(dtype=object) for c in pairs.columns[:6]}
     assert list(codes.ids) == sorted(set(text["account_id"]) | set(text["account_id_y"]))
-    assert (codes.ids[codes.first] == text["account_id"]).all()
-    assert (codes.ids[codes.second] == text["account_id_y"]).all()
-    assert (np.asarray(codes.traces, dtype=object)[codes.trace] == text["trace"]).all()
-    assert (np.asarray(codes.objects, dtype=object)[codes.obj] == text["object_id"]).all()
-    # the author rule on the strings: a repost row whose content id is the bare object
-    root = pd.Series(text["object_id"]).str.removeprefix("post:").to_numpy(dtype=object)
-    repost = text["trace"] == "repost"
-    assert ((repost & (text["content_id"] == root)) == codes.author_first).all()
-    assert ((repost & (text["content_id_y"] == root)) == codes.author_second).all()
-    assert codes.author.any() and not codes.author.all()
+    assert_codes_name_the_rows(codes, text)
 
 
 def test_edge_table_of_a_row_mask_equals_the_edge_table_of_those_rows(pairs):

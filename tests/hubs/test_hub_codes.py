@@ -8,6 +8,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from hub_strategies import IDS, pair_frames
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
@@ -24,7 +25,6 @@ from netlib.hubs._util import account_codes
 from netlib.hubs.groups import operator_links
 from netlib.hubs.leadlag import coordinated_pairs
 
-IDS = ["a", "b", "B", "c", "é", "zz", "10", "9"]
 DTYPES = ["object", "str", "category"]
 T0_MONDAY = pd.Timestamp("2026-01-05T00:00:00Z")
 
@@ -36,19 +36,6 @@ def _as(frame: pd.DataFrame, columns: list[str], dtype: str) -> pd.DataFrame:
         out[col] = (pd.Series(values, index=out.index, dtype=object) if dtype == "object"
                     else pd.Series(values, index=out.index).astype(dtype))
     return out
-
-
-@st.composite
-def _pairs(draw, with_trace: bool = True):
-    n = draw(st.integers(1, 40))
-    rows = draw(st.lists(st.tuples(st.sampled_from(["o1", "o2", "o3", "o4"]),
-                                   st.sampled_from(IDS), st.sampled_from(IDS),
-                                   st.integers(0, 50), st.sampled_from(["text", "share"])),
-                         min_size=n, max_size=n))
-    frame = pd.DataFrame(rows, columns=["object_id", "account_id", "account_id_y",
-                                        "time_delta", "trace"])
-    frame["time_delta"] = frame["time_delta"].astype(float)
-    return frame if with_trace else frame.drop(columns="trace")
 
 
 @settings(max_examples=40, deadline=None)
@@ -64,7 +51,7 @@ def test_account_codes_are_positions_in_the_sorted_ids(first, second):
 
 
 @settings(max_examples=30, deadline=None)
-@given(_pairs(), st.sampled_from(DTYPES))
+@given(pair_frames(min_rows=1), st.sampled_from(DTYPES))
 def test_lead_lag_counts_and_medians_every_ordered_pair(pairs, dtype):
     got = lead_lag(_as(pairs, ["account_id", "account_id_y"], dtype))
     lags = defaultdict(list)
@@ -77,7 +64,7 @@ def test_lead_lag_counts_and_medians_every_ordered_pair(pairs, dtype):
 
 
 @settings(max_examples=30, deadline=None)
-@given(_pairs(), st.booleans(), st.sampled_from(DTYPES))
+@given(pair_frames(min_rows=1), st.booleans(), st.sampled_from(DTYPES))
 def test_leader_table_matches_a_per_account_loop(pairs, use_trace, dtype):
     if not use_trace:
         pairs = pairs.drop(columns="trace")
@@ -115,7 +102,7 @@ def test_leader_table_matches_a_per_account_loop(pairs, use_trace, dtype):
 
 
 @settings(max_examples=30, deadline=None)
-@given(_pairs(), st.lists(st.sampled_from([1, 2, 3]), min_size=5, max_size=5),
+@given(pair_frames(min_rows=1), st.lists(st.sampled_from([1, 2, 3]), min_size=5, max_size=5),
        st.sampled_from(DTYPES))
 def test_coordinated_pairs_keeps_rows_within_one_cluster(pairs, labels, dtype):
     clusters = pd.DataFrame({"account_id": IDS[:5], "cluster_id": labels})
@@ -130,7 +117,7 @@ def test_coordinated_pairs_keeps_rows_within_one_cluster(pairs, labels, dtype):
 
 
 @settings(max_examples=30, deadline=None)
-@given(_pairs(), st.sampled_from(DTYPES))
+@given(pair_frames(min_rows=1), st.sampled_from(DTYPES))
 def test_amplification_edges_count_reposts_and_copies(pairs, dtype):
     actions = pd.DataFrame({"action_id": ["x1", "x2", "x3", "x4"],
                             "account_id": ["a", "b", "c", "b"],

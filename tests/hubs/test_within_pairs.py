@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 import pytest
+from hub_strategies import IDS, pair_frames
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +20,6 @@ from netlib.hubs._within import within_pairs
 from netlib.hubs.leadlag import coordinated_pairs
 
 T0 = pd.Timestamp("2026-01-05T00:00:00Z")
-IDS = ["a", "b", "B", "c", "é", "zz", "10", "9"]
 
 
 def _world(seed: int = 0):
@@ -106,21 +106,8 @@ def test_cascade_reads_the_lazily_built_pairs():
     assert len(co)
 
 
-@st.composite
-def _pairs(draw):
-    n = draw(st.integers(0, 40))
-    rows = draw(st.lists(st.tuples(st.sampled_from(["o1", "o2", "o3", "o4"]),
-                                   st.sampled_from(IDS), st.sampled_from(IDS),
-                                   st.integers(0, 50), st.sampled_from(["text", "share"])),
-                         min_size=n, max_size=n))
-    frame = pd.DataFrame(rows, columns=["object_id", "account_id", "account_id_y",
-                                        "time_delta", "trace"])
-    frame["time_delta"] = frame["time_delta"].astype(float)
-    return frame
-
-
 @settings(max_examples=40, deadline=None)
-@given(_pairs(), st.lists(st.sampled_from([1, 2]), min_size=6, max_size=6),
+@given(pair_frames(), st.lists(st.sampled_from([1, 2]), min_size=6, max_size=6),
        st.sampled_from(["str", "object", "category"]))
 def test_steps_on_the_row_mask_equal_the_steps_on_the_copied_rows(pairs, labels, dtype):
     pairs = pairs.astype({"account_id": dtype, "account_id_y": dtype})
@@ -162,7 +149,7 @@ def _slices_of(size: int):
 
 
 @settings(max_examples=40, deadline=None)
-@given(_pairs(), st.integers(1, 6))
+@given(pair_frames(), st.integers(1, 6))
 def test_leader_table_in_slices_equals_leader_table_at_once(pairs, size):
     """The sliced path (taken above a million rows) gives the same table as the other."""
     whole = leader_table(pairs)

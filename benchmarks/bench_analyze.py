@@ -165,11 +165,9 @@ def child(data_path: Path, out: Path) -> None:
     step("write", write)
     pinned.close()
     step.stop.set()
-    print(json.dumps({"child": {
-        "steps": steps, "actions": len(data.actions), "accounts": len(data.accounts),
-        "clusters": int(coord.clusters["cluster_id"].nunique()) if len(coord.clusters) else 0,
-        "mirror_links": len(mirror.links),
-        "ru_maxrss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}}))
+    _report_child(steps, actions=len(data.actions), accounts=len(data.accounts),
+                  clusters=int(coord.clusters["cluster_id"].nunique())
+                  if len(coord.clusters) else 0, mirror_links=len(mirror.links))
 
 
 def pairs_child(data_path: Path) -> None:
@@ -185,8 +183,13 @@ def pairs_child(data_path: Path) -> None:
     netlib, coshare_pairs = step("import", imports)
     data = step("load", lambda: netlib.load(data_path))
     pairs = step("pairs", lambda: coshare_pairs(data, window=60, min_participation=2))
+    _report_child(steps, rows=len(pairs))
+
+
+def _report_child(steps: dict, **counts) -> None:
+    """The child's last line: its steps, counts and the process's own peak (ru_maxrss)."""
     print(json.dumps({"child": {
-        "steps": steps, "rows": len(pairs),
+        "steps": steps, **counts,
         "ru_maxrss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}}))
 
 

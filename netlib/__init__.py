@@ -17,8 +17,6 @@ Coordination is not proof of inauthenticity, and a time zone is not a country: e
 result carries its evidence and a confidence so that a reader can judge.
 """
 
-from importlib import import_module
-
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError, NetlibError, ParameterError
 from netlib.io import (
@@ -37,6 +35,7 @@ from netlib.io import (
     read_twitter_io_archive,
     read_whatsapp,
 )
+from netlib.lazy import lazy_attributes
 from netlib.loadreport import LoadReport
 from netlib.provenance import NETLIB_VERSION
 
@@ -81,15 +80,4 @@ _SUBMODULES = frozenset({
     "pipeline", "plots", "registry", "report", "stats", "synth", "traces", "triage"})
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    if name in _SUBMODULES:
-        return import_module(f"netlib.{name}")
-    raise AttributeError(f"module 'netlib' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, _SUBMODULES)

@@ -12,10 +12,9 @@ Coordination (:mod:`netlib.coordination`) and complaint triage (:mod:`netlib.tri
 build on these; neither imports the other.
 """
 
-from importlib import import_module
-
 from netlib.coaction.actions import TIMESTAMP_Y, co_actions
 from netlib.coaction.pairs import coshare_pairs
+from netlib.lazy import lazy_attributes
 
 __all__ = ["coshare_pairs", "co_actions", "bin_statistics", "expected_coactions",
            "null_calibration", "poisson_pvalues", "EXPECTED", "P_VALUE", "Q_VALUE",
@@ -28,13 +27,4 @@ _LAZY = {name: "netlib.coaction.null" for name in
           "null_calibration", "poisson_pvalues")}
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'netlib.coaction' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY)

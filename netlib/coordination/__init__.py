@@ -18,6 +18,7 @@ from importlib import import_module
 from types import ModuleType
 
 from netlib.coaction.pairs import coshare_pairs
+from netlib.lazy import lazy_attributes
 
 __all__ = ["detect", "CoordinationConfig", "CoordinationResult", "coshare_pairs",
            "write_coshare_pairs", "pair_edges", "METHODS", "disparity_filter",
@@ -34,16 +35,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'netlib.coordination' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY)
 
 
 class _Package(ModuleType):

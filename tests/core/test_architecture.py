@@ -22,7 +22,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "netlib"
 
 #: Lowest first. A module may import from its own unit and from units on lower layers.
 LAYERS: list[set[str]] = [
-    {"errors", "safe", "schema"},
+    {"errors", "safe", "schema", "lazy"},
     {"units", "provenance", "times", "loadreport", "stats", "results", "outdir", "text",
      "options", "lookup", "memory"},
     {"dataset"},

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from netlib.errors import DataFormatError
 from netlib.loadreport import LoadReport
+from netlib.lookup import arrow_strings
 from netlib.memory import release_memory
 from netlib.provenance import frames_fingerprint
 from netlib.schema import (
@@ -550,7 +551,7 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
     acc_text = frame[ACCOUNT_ID].astype("string").str.strip()
     acc = acc_text.astype("str") if compact else acc_text.astype(object)
     frame[ACCOUNT_ID] = acc
-    where = pc.index_in(_arrow_text(acc_text), value_set=_arrow_text(known))  # null: unknown
+    where = pc.index_in(arrow_strings(acc_text), value_set=arrow_strings(known))  # null: unknown
     rej.reject(pd.Series(~where.is_valid().to_numpy(zero_copy_only=False), index=frame.index),
                "account_id not in accounts", ACCOUNT_ID, acc)
     # last, so that the first occurrence that passed every other check is the one kept
@@ -561,8 +562,8 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
             frame[col] = pd.NA
     given = frame[PLATFORM].astype("string").str.strip().str.lower()
     if not platform_of.index.equals(known):
-        where = pc.index_in(_arrow_text(acc_text), value_set=_arrow_text(platform_of.index))
-    of_account = pc.take(_arrow_text(platform_of), where)  # each account's platform
+        where = pc.index_in(arrow_strings(acc_text), value_set=arrow_strings(platform_of.index))
+    of_account = pc.take(arrow_strings(platform_of), where)  # each account's platform
     platform = given.fillna(pd.Series(pd.arrays.ArrowStringArray(of_account),
                                       index=frame.index).astype("string"))
     frame[PLATFORM] = platform.astype("category") if compact else platform.astype(object)
@@ -583,24 +584,10 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
     return kept.take(_time_order(kept))
 
 
-def _arrow_text(values: pd.Series | pd.Index) -> pa.ChunkedArray:
-    """Text values (strings, missing ones null) as Arrow large strings."""
-    values = pd.Series(values, copy=False)
-    arrow = None
-    if values.dtype == object:
-        try:
-            arrow = pa.array(values.to_numpy(), type=pa.large_string(), from_pandas=True)
-        except (pa.ArrowException, TypeError):
-            arrow = None  # not all strings: let pandas turn them into strings
-    if arrow is None:
-        arrow = pa.array(values.astype("string").array, type=pa.large_string())
-    return arrow if isinstance(arrow, pa.ChunkedArray) else pa.chunked_array([arrow])
-
-
 def _repeated(ids: pd.Series, keep: pd.Series) -> pd.Series:
     """Among the ``keep`` rows, those whose id an earlier ``keep`` row already has."""
     codes = pc.fill_null(pc.dictionary_encode(
-        _arrow_text(ids[keep.to_numpy()]).combine_chunks()).indices, -1).to_numpy()
+        arrow_strings(ids[keep.to_numpy()]).combine_chunks()).indices, -1).to_numpy()
     out = pd.Series(False, index=ids.index)
     out[keep.to_numpy()] = pd.Series(codes).duplicated(keep="first").to_numpy()
     return out
@@ -613,7 +600,7 @@ def _repeated_pairs(source: pd.Series, target: pd.Series) -> pd.Series:
     only another such row). When no id holds a NUL that is the same as comparing both
     sides, which is done on Arrow dictionary codes instead of joined strings.
     """
-    sides = [_arrow_text(source), _arrow_text(target)]
+    sides = [arrow_strings(source), arrow_strings(target)]
     if any(pc.any(pc.match_substring(side, "\x00")).as_py() for side in sides):
         pair = source.astype("str") + "\x00" + target.astype("str")
         return pair.duplicated(keep="first")
@@ -684,8 +671,8 @@ def _break_object_cycles(actions: pd.DataFrame, file: str, report: LoadReport,
     # chain that ends has ended, so pointer doubling (O(n log n), vectorised) leaves only
     # the actions whose chain runs into a cycle, each pointing at a node on that cycle;
     # walking those few cycles once gives exactly the actions on them.
-    target = pc.fill_null(pc.index_in(_arrow_text(actions[OBJECT_ID].where(has)),
-                                      value_set=_arrow_text(actions[ACTION_ID])),
+    target = pc.fill_null(pc.index_in(arrow_strings(actions[OBJECT_ID].where(has)),
+                                      value_set=arrow_strings(actions[ACTION_ID])),
                           -1).to_numpy().astype(np.intp)  # action ids are unique here
     if not (target >= 0).any():
         return

@@ -30,19 +30,29 @@ def _arrow_backed(dtype: object) -> bool:
 def arrow_strings(values: pd.Series | pd.Index | np.ndarray | list) -> pa.ChunkedArray:
     """``values`` as one Arrow ``large_string`` column; missing values are null.
 
-    Arrow-backed string columns pass through without a Python object per value; other
-    dtypes (object, categorical, numbers) go through ``astype("str")`` first.
+    Arrow-backed string columns pass through without a Python object per value, and so
+    does an object column that holds only strings and missing values; other values
+    (categories, numbers, other objects) go through ``astype("str")`` first.
 
     Examples
     --------
     >>> arrow_strings(pd.Series(["a", None])).to_pylist()
     ['a', None]
+    >>> arrow_strings(pd.Series(["a", 1, None], dtype=object)).to_pylist()
+    ['a', '1', None]
     """
     series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=None
                                                                    if len(values) else object)
-    if not _arrow_backed(series.dtype):
-        series = series.astype("str")
-    array = pa.array(series.array)
+    array = None
+    if series.dtype == object:
+        try:
+            array = pa.array(series.to_numpy(), type=pa.large_string(), from_pandas=True)
+        except (pa.ArrowException, TypeError):
+            array = None  # not all strings: let pandas turn them into strings
+    if array is None:
+        if not _arrow_backed(series.dtype):
+            series = series.astype("str")
+        array = pa.array(series.array)
     if isinstance(array, pa.Array):
         array = pa.chunked_array([array])
     return array.cast(pa.large_string())

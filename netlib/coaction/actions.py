@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from netlib.coaction.engines.duck import duckdb_rows
 from netlib.coaction.engines.shares import check_params, read_shares
 from netlib.coaction.pairs import coshare_pairs
+from netlib.lookup import arrow_strings
 from netlib.schema import (
     ACCOUNT_ID,
     ACCOUNT_ID_Y,
@@ -192,10 +193,10 @@ def sorted_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 def _root_codes(objects: pd.Index, contents: pd.Index) -> np.ndarray:
     """Per object, the position among ``contents`` of its root (the object without
     ``"post:"``); -1 where no content id is the root. One more -1 entry at the end."""
-    names = _arrow_strings(objects)
+    names = arrow_strings(objects).combine_chunks()
     root = pc.if_else(pc.starts_with(names, "post:"), pc.utf8_slice_codeunits(names, 5),
                       names)
-    ids = _arrow_strings(contents).cast(root.type)
+    ids = arrow_strings(contents).combine_chunks().cast(root.type)
     found = pc.index_in(root, value_set=ids).fill_null(-1).to_numpy(
         zero_copy_only=False).astype(np.int64)
     return np.append(found, -1)
@@ -358,24 +359,9 @@ def string_ids(pairs: pd.DataFrame) -> pd.DataFrame:
         if isinstance(pairs[col].dtype, pd.CategoricalDtype):
             # gathered by Arrow from the categories: no Python string per row
             codes = pairs[col].cat.codes.to_numpy()
-            values = _arrow_strings(pairs[col].cat.categories).take(
+            values = arrow_strings(pairs[col].cat.categories).combine_chunks().take(
                 pa.array(codes, mask=codes < 0))
             column = pa.table({col: values}).to_pandas()[col]
             column.index = pairs.index
             pairs[col] = column
     return pairs
-
-
-def _arrow_strings(index: pd.Index) -> pa.Array:
-    """The values of ``index`` as an Arrow string array (no Python string when they are
-    Arrow-backed already)."""
-    values = index.astype(str)
-    try:
-        out = pa.array(values.array)
-    except (TypeError, pa.ArrowException):   # pragma: no cover - not Arrow-backed
-        out = pa.array(values.to_numpy(dtype=object), type=pa.string())
-    if isinstance(out, pa.ChunkedArray):
-        out = out.combine_chunks()
-    if not (pa.types.is_string(out.type) or pa.types.is_large_string(out.type)):
-        out = pa.array(values.to_numpy(dtype=object), type=pa.string())
-    return out

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["arrow_strings", "isin"]
+__all__ = ["arrow_strings", "distinct_strings", "isin", "positions", "string_codes"]
 
 
 def _arrow_backed(dtype: object) -> bool:
@@ -32,7 +32,8 @@ def arrow_strings(values: pd.Series | pd.Index | np.ndarray | list) -> pa.Chunke
 
     Arrow-backed string columns pass through without a Python object per value, and so
     does an object column that holds only strings and missing values; other values
-    (categories, numbers, other objects) go through ``astype("str")`` first.
+    (numbers, other objects) go through ``astype("str")`` first. A categorical column
+    makes each category a string once and gathers them by its codes.
 
     Examples
     --------
@@ -40,9 +41,16 @@ def arrow_strings(values: pd.Series | pd.Index | np.ndarray | list) -> pa.Chunke
     ['a', None]
     >>> arrow_strings(pd.Series(["a", 1, None], dtype=object)).to_pylist()
     ['a', '1', None]
+    >>> arrow_strings(pd.Series(["b", None, "a"], dtype="category")).to_pylist()
+    ['b', None, 'a']
     """
     series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=None
                                                                    if len(values) else object)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        # each category made a string once, then gathered by the codes
+        codes = series.cat.codes.to_numpy()
+        names = arrow_strings(series.cat.categories).combine_chunks()
+        return pa.chunked_array([names.take(pa.array(codes, mask=codes < 0))])
     array = None
     if series.dtype == object:
         try:
@@ -79,3 +87,84 @@ def isin(values: pd.Series | pd.Index | np.ndarray, members: Iterable) -> np.nda
     pool = arrow_strings(members).combine_chunks()
     found = pc.is_in(arrow_strings(values), value_set=pool)
     return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _used_categories(values: pd.Series) -> pd.Index:
+    """The categories that some row of a categorical column holds."""
+    codes = values.cat.codes.to_numpy()
+    seen = np.zeros(len(values.cat.categories) + 1, dtype=bool)
+    seen[codes] = True                       # code -1 marks the trailing slot
+    return values.cat.categories[seen[:-1]]
+
+
+def distinct_strings(*columns: pd.Series | pd.Index | np.ndarray) -> pa.Array:
+    """The distinct non-missing values of ``columns``, as strings, sorted by code point.
+
+    A categorical column contributes the categories its rows hold, without a string per
+    row. Sorted this way, comparing two :func:`positions` compares the strings (Arrow
+    sorts as Python does).
+
+    Examples
+    --------
+    >>> distinct_strings(pd.Series(["b", None]), pd.Series(["a", "b"], dtype="category")
+    ...                  ).to_pylist()
+    ['a', 'b']
+    """
+    chunks = []
+    for column in columns:
+        series = column if isinstance(column, pd.Series) else pd.Series(column)
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            series = pd.Series(_used_categories(series), dtype=object)
+        chunks.append(pc.unique(arrow_strings(series)))
+    pool = pa.chunked_array(chunks, type=pa.large_string())
+    ids = pc.unique(pool).drop_null()
+    ids = ids.take(pc.sort_indices(ids))
+    return ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+
+
+def positions(values: pd.Series | pd.Index | np.ndarray, ids: pa.Array) -> np.ndarray:
+    """``int64`` position of each of ``values`` (as a string) in ``ids``; -1 where absent
+    or missing.
+
+    Arrow's hash lookup (:func:`pyarrow.compute.index_in`); a categorical column looks
+    up each category once and gathers the answers by its codes.
+
+    Examples
+    --------
+    >>> ids = distinct_strings(pd.Series(["a", "b"]))
+    >>> positions(pd.Series(["b", "x", None]), ids).tolist()
+    [1, -1, -1]
+    >>> positions(pd.Series(["b", None], dtype="category"), ids).tolist()
+    [1, -1]
+    """
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        found = np.append(positions(series.cat.categories, ids), -1)
+        return found[series.cat.codes.to_numpy()]     # code -1 picks the trailing -1
+    if not len(series):
+        return np.zeros(0, dtype=np.int64)
+    found = pc.index_in(arrow_strings(series), value_set=ids)
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+
+
+def string_codes(values: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
+    """One integer per value: equal strings get equal codes, missing values -1.
+
+    The codes follow no particular order. A categorical column codes its categories'
+    strings once (two categories can print alike, e.g. ``1`` and ``"1"``).
+
+    Examples
+    --------
+    >>> string_codes(pd.Series(["x", "y", "x", None])).tolist()
+    [0, 1, 0, -1]
+    >>> string_codes(pd.Series(["y", "x", "y"], dtype="category")).tolist()
+    [1, 0, 1]
+    """
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        found = np.append(string_codes(series.cat.categories), -1)
+        return found[series.cat.codes.to_numpy()]
+    if not len(series):
+        return np.zeros(0, dtype=np.int64)
+    encoded = pc.dictionary_encode(arrow_strings(series)).combine_chunks()
+    return encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)

@@ -164,9 +164,8 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     fingerprint = dataset.fingerprint() if dataset is not None else frame_fingerprint(table)
     del codes, table
     release_memory()
-    # the steps above read the ids as categories (a fraction of the memory); users get
-    # them as strings, made once every intermediate table is gone
-    pairs = nw.string_ids(pairs)
+    # the ids stay categories (a fraction of the memory of strings): the result makes the
+    # string table the first time ``.pairs`` is read (see CoordinationResult.pairs_table)
     return CoordinationResult(
         clusters=clusters, edges=edges, pairs=pairs, params=params,
         cluster_stats=stats, account_stats=per_account,

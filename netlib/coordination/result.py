@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from netlib.coaction.actions import positions
+from netlib.coaction.actions import positions, string_ids
 from netlib.coordination.clusters import CLUSTER_ID, STABILITY
 from netlib.coordination.components import ACCOUNT_COMPONENT_COLUMNS, COMPONENT_COLUMNS
 from netlib.coordination.network import (
@@ -20,6 +20,7 @@ from netlib.coordination.network import (
     pair_codes,
 )
 from netlib.coordination.significance import EXPECTED, P_VALUE, Q_VALUE, poisson_pvalues
+from netlib.errors import ParameterError
 from netlib.results import summary_html
 from netlib.schema import (
     ACCOUNT_ID,
@@ -267,7 +268,10 @@ class CoordinationResult:
         See :func:`account_stats`.
     pairs : DataFrame
         Co-action rows ``trace, object_id, account_id, account_id_y, content_id,
-        content_id_y, time_delta, timestamp, timestamp_y``.
+        content_id_y, time_delta, timestamp, timestamp_y``, ids as ``str``. :func:`detect`
+        keeps the ids as categories and makes this table the first time it is read; use
+        :meth:`pairs_table` with ``id_dtype="category"`` to read the rows without it
+        (tens of millions of rows hold several times the memory as strings).
     params : dict
         ``dataclasses.asdict`` of the :class:`~netlib.coordination.CoordinationConfig`
         used, plus ``traces_used``, ``timestamp_resolution_s`` and ``effective_window_s``
@@ -322,6 +326,24 @@ class CoordinationResult:
                 f"{len(self.clusters):,} accounts, "
                 f"{int(self.edges['significant'].sum()) if len(self.edges) else 0:,} "
                 f"significant of {len(self.edges):,} tested edges)")
+
+    def pairs_table(self, *, id_dtype: str = "str") -> pd.DataFrame:
+        """The co-action rows, with their id columns as ``str`` or as categories.
+
+        Parameters
+        ----------
+        id_dtype : {"str", "category"}, default "str"
+            ``"str"`` is :attr:`pairs`. ``"category"`` returns the rows as :func:`detect`
+            keeps them when :attr:`pairs` has not been read yet (no string is made per
+            row), and :attr:`pairs` otherwise; compare ids through ``astype(str)``.
+
+        Returns
+        -------
+        DataFrame
+        """
+        if id_dtype not in ("str", "category"):
+            raise ParameterError(f"id_dtype must be 'str' or 'category', not {id_dtype!r}")
+        return self.pairs if id_dtype == "str" else self.__dict__["_pairs"]
 
     @property
     def flagged(self) -> list[str]:
@@ -405,3 +427,20 @@ class CoordinationResult:
     def _repr_html_(self) -> str:
         """Notebook summary: counts, table sizes and parameters (every value escaped)."""
         return summary_html("Coordinated clusters", self, lines=[repr(self), *self.notes])
+
+
+def _get_pairs(self: CoordinationResult) -> pd.DataFrame:
+    value = self.__dict__["_pairs"]
+    if any(isinstance(dtype, pd.CategoricalDtype) for dtype in value.dtypes):
+        # made on first access, then kept (the categorical table is let go)
+        value = self.__dict__["_pairs"] = string_ids(value.copy(deep=False))
+    return value
+
+
+def _set_pairs(self: CoordinationResult, value: pd.DataFrame) -> None:
+    self.__dict__["_pairs"] = value
+
+
+# set after the dataclass is made, so that ``pairs`` stays an ordinary (required) field
+CoordinationResult.pairs = property(  # type: ignore[assignment]
+    _get_pairs, _set_pairs, doc="Co-action rows, ids as ``str`` (see :meth:`pairs_table`).")

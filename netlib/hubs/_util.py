@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from netlib.lookup import arrow_strings
+from netlib.lookup import distinct_strings, positions, string_codes
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Codes:
 
     def positions(self, values: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
         """Code of each of ``values`` (as str) among the ids, -1 where absent."""
-        return index_in(arrow_strings(values), self.ids)
+        return positions(values, self.ids)
 
     def subset(self, mask: np.ndarray) -> Codes:
         """The same ids with the rows of every column cut by a boolean ``mask``."""
@@ -98,14 +98,8 @@ def account_codes(*columns: pd.Series | pd.Index | np.ndarray) -> Codes:
     >>> c.columns[0].tolist(), c.columns[1].tolist(), c.objects([0, 2]).tolist()
     ([1, 0], [2, -1], ['a', 'c'])
     """
-    arrays = [arrow_strings(c) for c in columns]
-    pool = pa.chunked_array([chunk for a in arrays for chunk in a.chunks],
-                            type=pa.large_string())
-    ids = pc.unique(pool).drop_null()
-    ids = ids.take(pc.sort_indices(ids))
-    if isinstance(ids, pa.ChunkedArray):
-        ids = ids.combine_chunks()
-    return Codes(ids, tuple(index_in(a, ids) for a in arrays))
+    ids = distinct_strings(*columns)
+    return Codes(ids, tuple(positions(c, ids) for c in columns))
 
 
 def merge_codes(*parts: Codes) -> Codes:
@@ -149,9 +143,7 @@ def key_codes(frame: pd.DataFrame, columns: list[str], *,
     out = np.zeros(len(frame) if rows is None else int(np.count_nonzero(rows)), dtype=np.int64)
     missing = np.zeros(len(out), dtype=bool)
     for k, col in enumerate(columns):
-        encoded = pc.dictionary_encode(arrow_strings(frame[col])).combine_chunks()
-        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-        del encoded
+        codes = string_codes(frame[col])
         if rows is not None:
             codes = codes[rows]
         missing |= codes < 0

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from netlib.coaction.actions import string_ids
 from netlib.hubs._columns import ACCOUNT_ID_Y, CLUSTER_ID
 from netlib.hubs._util import Codes, account_codes, index_in, key_codes
 from netlib.lookup import arrow_strings, isin
@@ -103,7 +104,8 @@ class WithinPairs:
         else:
             values = self.member.array.take(left_row)
         out[CLUSTER_ID] = pd.Series(values, copy=False).to_numpy()
-        return out
+        # ids given as categories (a coordination result's rows) come out as str
+        return string_ids(out)
 
 
 def within_pairs(pairs: pd.DataFrame, clusters: pd.DataFrame) -> WithinPairs:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import igraph as ig
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from netlib.hubs._columns import (
     ACCOUNT_ID_Y,
@@ -198,7 +199,10 @@ def amplification_scores(edges: pd.DataFrame, *, damping: float = 0.85) -> pd.Da
     if edges.empty:
         return pd.DataFrame(columns=[ACCOUNT_ID, PAGERANK])
     g, names = _graph(edges, AMPLIFIER_ID, AMPLIFIED_ID, directed=True)
-    pr = g.pagerank(weights="weight", damping=damping, directed=True)
+    # PRPACK shares its sums among OpenMP threads, in an order that changes from run to
+    # run (the last bits of the scores with it); one thread gives the same bits each time
+    with threadpool_limits(1, user_api="openmp"):
+        pr = g.pagerank(weights="weight", damping=damping, directed=True)
     return pd.DataFrame({ACCOUNT_ID: names.astype(object), PAGERANK: pr})
 
 

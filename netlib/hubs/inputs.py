@@ -77,6 +77,15 @@ def _part(coordination: Any, name: str) -> Any:
     return getattr(coordination, name, None)
 
 
+def _pairs_of(coordination: Any) -> pd.DataFrame | None:
+    """The coordination's pairs; from a result that keeps its ids as categories, those
+    rows as they are (matched as strings through their codes, see :func:`within_pairs`)."""
+    table = getattr(coordination, "pairs_table", None)
+    if callable(table):
+        return table(id_dtype="category")
+    return _part(coordination, "pairs")
+
+
 def coordination_inputs(coordination: Any = None, *, clusters: pd.DataFrame | None = None,
                         pairs: pd.DataFrame | None = None,
                         mirrors: Any = None) -> CoordinationInputs:
@@ -102,7 +111,7 @@ def coordination_inputs(coordination: Any = None, *, clusters: pd.DataFrame | No
         If no clusters are given or a table lacks a needed column.
     """
     clusters = _part(coordination, "clusters") if clusters is None else clusters
-    pairs = _part(coordination, "pairs") if pairs is None else pairs
+    pairs = _pairs_of(coordination) if pairs is None else pairs
     if clusters is None:
         raise ParameterError("rank_hubs needs the coordination result (an object with "
                              ".clusters and .pairs) or clusters= and pairs= DataFrames")

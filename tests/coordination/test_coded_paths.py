@@ -163,3 +163,23 @@ def test_pair_cluster_codes_are_pair_clusters_as_integers(coded):
     for w, g in zip(want, got, strict=True):
         assert g.dtype == np.int32
         assert (np.where(np.isnan(w), -1, w) == g).all()
+
+
+def test_result_pairs_are_strings_made_on_first_read(tiny_scenario, traces):
+    from netlib.coordination import detect
+
+    result = detect(tiny_scenario.dataset, seed=0)
+    coded_rows = result.pairs_table(id_dtype="category")
+    assert isinstance(coded_rows["account_id"].dtype, pd.CategoricalDtype)
+    assert result.params["n_pairs"] == len(coded_rows) > 100
+    # the str table is the co-action join's own str output, row for row
+    want = co_actions(traces[traces["trace"].isin(result.params["traces_used"])],
+                      window=result.params["effective_window_s"],
+                      min_participation=result.params["min_participation"])
+    got = result.pairs
+    assert all(not isinstance(t, pd.CategoricalDtype) for t in got.dtypes)
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True))
+    # once read as str, both views give that table
+    assert result.pairs_table(id_dtype="category") is result.pairs
+    with pytest.raises(ValueError, match="id_dtype"):
+        result.pairs_table(id_dtype="object")

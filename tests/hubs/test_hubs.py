@@ -578,3 +578,38 @@ def test_hub_config_rejects_unknown_options():
     data, clusters = _toy(n_posts=2)
     with pytest.raises(netlib.ParameterError, match="unknown hub option.*valid: weights"):
         rank_hubs(data, clusters=clusters, burst_hours=6)
+
+
+def test_rank_hubs_on_a_result_equals_rank_hubs_on_its_str_pairs():
+    # detect keeps its rows' ids as categories; the hub ranking reads those rows as they
+    # are, and must equal the ranking of the same rows given as str
+    synth = pytest.importorskip("netlib.synth")
+    from netlib.coordination import detect
+
+    scenario = synth.generate(seed=5, scale=0.2, difficulty="medium")
+    found = detect(scenario.dataset, seed=0)
+    assert isinstance(found.pairs_table(id_dtype="category")["account_id"].dtype,
+                      pd.CategoricalDtype)
+    on_codes = rank_hubs(scenario.dataset, found, n_boot=20)
+    on_str = rank_hubs(scenario.dataset, clusters=found.clusters,
+                       pairs=found.pairs.copy(), n_boot=20)
+    assert len(on_codes.hubs) > 10
+    for name, table in on_codes.tables().items():
+        pd.testing.assert_frame_equal(table, on_str.tables()[name], obj=name)
+    pd.testing.assert_frame_equal(on_codes.pairs, on_str.pairs)
+    assert on_codes.pairs["account_id"].map(type).eq(str).all()
+
+
+def test_amplification_pagerank_gives_the_same_bits_every_run():
+    # PRPACK's threads add in a varying order; the scores must not change between runs
+    rng = np.random.default_rng(3)
+    n = 30_000
+    frame = pd.DataFrame({"amplifier_id": rng.integers(0, 3_000, n),
+                          "amplified_id": rng.integers(0, 3_000, n),
+                          "weight": rng.integers(1, 9, n)})
+    frame = frame[frame["amplifier_id"] != frame["amplified_id"]].astype(
+        {"amplifier_id": str, "amplified_id": str})
+    frame = frame.groupby(["amplifier_id", "amplified_id"], as_index=False)["weight"].sum()
+    runs = [amplification_scores(frame)["amplification_pagerank"].to_numpy()
+            for _ in range(6)]
+    assert all(np.array_equal(runs[0], r) for r in runs[1:])

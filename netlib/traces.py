@@ -62,6 +62,7 @@ __all__ = [
     "build_traces",
     "normalize_url",
     "normalize_text",
+    "normalize_texts",
     "near_duplicate_groups",
     "media_groups",
     "hashtag_objects",
@@ -169,6 +170,50 @@ def normalize_text(text: str) -> str:
     out = _MENTION_RE.sub(" ", out)
     out = _NON_WORD_RE.sub(" ", out).replace("_", " ")
     return " ".join(out.split())
+
+
+#: texts of printable ASCII, tab and newlines only: for them NFKC and the Arabic-script
+#: fold change nothing, casefold is lower, and Python's ``\w``/``\s`` are RE2's
+_PLAIN_RE = r"^[\x20-\x7e\t\n\r]*$"
+_WORD = "0-9A-Za-z_"
+
+
+def normalize_texts(values: pd.Series) -> pd.Series:
+    """:func:`normalize_text` of every value, as an object Series on the same index.
+
+    Each distinct value is normalised once. Plain-ASCII texts (printable ASCII, tab,
+    newlines) are normalised together by Arrow's string kernels, which for them do
+    exactly what the Python function does; every other text goes through
+    :func:`normalize_text` itself.
+
+    Examples
+    --------
+    >>> normalize_texts(pd.Series(["RT @bob: Vote NOW!!! https://t.co/x", "ملك", None])
+    ...                 ).tolist() == [normalize_text(t) for t in ("RT @bob: Vote NOW!!! https://t.co/x", "ملك", None)]
+    True
+    """
+    codes, uniques = pd.factorize(values)
+    uniques = np.asarray(uniques, dtype=object)
+    out = np.empty(len(uniques) + 1, dtype=object)
+    out[-1] = normalize_text(None)          # code -1: a missing value
+    try:
+        array = pa.array(uniques, type=pa.large_string())
+    except (pa.ArrowException, TypeError):  # not all strings
+        array = None
+    if array is None:
+        out[:-1] = [normalize_text(v) for v in uniques]
+    else:
+        plain = pc.match_substring_regex(array, _PLAIN_RE).to_numpy(zero_copy_only=False)
+        text = pc.utf8_lower(array.filter(pa.array(plain)))
+        text = pc.replace_substring_regex(text, r"(?:https?://|www\.)[^ \t\n\r]+", " ")
+        # (?<!\w)@\w+ without a look-behind: the character before the @ is kept
+        text = pc.replace_substring_regex(text, f"(^|[^{_WORD}])@[{_WORD}]+", "\\1 ")
+        text = pc.replace_substring_regex(text, f"[^{_WORD}]+", " ")
+        text = pc.replace_substring(text, "_", " ")
+        text = pc.utf8_trim(pc.replace_substring_regex(text, " +", " "), " ")
+        out[:-1][plain] = text.to_numpy(zero_copy_only=False)
+        out[:-1][~plain] = [normalize_text(v) for v in uniques[~plain]]
+    return pd.Series(out[codes], index=values.index, dtype=object)
 
 
 def _crc32_table() -> np.ndarray:
@@ -352,16 +397,29 @@ def near_duplicate_groups(texts: Sequence[str], *, threshold: float = 0.7,
     return first_index[group.ravel()].astype(int)
 
 
+def _row_codes(block: np.ndarray) -> np.ndarray:
+    """One code per row of a ``uint32`` matrix: equal rows, equal codes (first-seen order).
+
+    The columns are folded in one at a time, each into the codes so far (``code << 32 |
+    value`` is distinct per pair, and codes stay below the number of rows).
+    """
+    code = block[:, 0].astype(np.int64)
+    for j in range(1, block.shape[1]):
+        code = pd.factorize((code << 32) | block[:, j].astype(np.int64))[0].astype(np.int64)
+    if block.shape[1] == 1:
+        code = pd.factorize(code)[0].astype(np.int64)
+    return code
+
+
 def _join_leaders(signatures: np.ndarray, order: np.ndarray, labels: np.ndarray, *,
                   bands: int, rows: int, threshold: float) -> None:
     """Leader clustering over LSH buckets; writes each text's leader into ``labels``."""
     codes = np.empty((len(signatures), bands), dtype=np.int64)
     shared = np.zeros(len(signatures), dtype=bool)
     for band in range(bands):
-        _, code, count = np.unique(signatures[:, band * rows:(band + 1) * rows], axis=0,
-                                   return_inverse=True, return_counts=True)
-        codes[:, band] = code.ravel()
-        shared |= count[code.ravel()] > 1
+        code = _row_codes(signatures[:, band * rows:(band + 1) * rows])
+        codes[:, band] = code
+        shared |= np.bincount(code)[code] > 1
     buckets: list[dict[int, list[int]]] = [{} for _ in range(bands)]
     width = float(signatures.shape[1])
     for i in order[shared[order]]:
@@ -646,7 +704,7 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
                 emit("hashtag_seq", owners, sequences)
     if "text" in chosen:
         authored = actions[actions[KIND].isin(AUTHORED_KINDS) & actions[TEXT].notna()]
-        norm = map_distinct(authored[TEXT], normalize_text)
+        norm = normalize_texts(authored[TEXT])
         keep = norm.str.len() >= text_min_chars
         authored, norm = authored[keep], norm[keep]
         if len(authored):

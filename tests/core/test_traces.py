@@ -23,6 +23,7 @@ from netlib.traces import (
     minhash_signatures,
     near_duplicate_groups,
     normalize_text,
+    normalize_texts,
     normalize_url,
 )
 
@@ -230,3 +231,20 @@ def test_domain_trace_reads_an_explicit_domains_column_only():
         [("a", "example.com"), ("a", "x.org"), ("b", "example.com")]
     # without the column there is no domain trace: links do not become domains
     assert build_traces(make_data(rows[2:]), traces="domain").empty
+
+
+_TEXT_PIECES = st.sampled_from([
+    "a", "Z", "9", "_", " ", "  ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "@", "@@", "#",
+    "!", ".", "-", "/", ":", "http://", "HTTPS://", "www.", "WWW.", "t.co/x", "@bob",
+    "RT", "ß", "é", "e\u0301", "ﬁ", "ملك", "ک", "۲", "\u200c", "Ⅻ", "İ", "ǅ", "\x00", "~"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.lists(_TEXT_PIECES, max_size=12).map("".join)),
+                max_size=8))
+def test_normalize_texts_is_normalize_text_on_every_value(texts):
+    # the Arrow kernels take the plain-ASCII texts; Python's function is the oracle
+    values = pd.Series(texts, dtype=object, index=range(10, 10 + len(texts)))
+    got = normalize_texts(values)
+    assert got.index.equals(values.index)
+    assert got.tolist() == [normalize_text(t) for t in texts]

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import community as community_louvain
-import igraph as ig
-import leidenalg
 import networkx as nx
 import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from netlib.coordination._leiden import LeidenGraph, memberships
 from netlib.coordination._lookup import mapped
 from netlib.coordination.network import PairCodes, pair_cluster_codes, pair_codes
 from netlib.coordination.significance import poisson_pvalues
@@ -110,19 +109,22 @@ class _Graph:
         self.w = edges[weight].to_numpy(dtype=float)
         codes, self.nodes = pd.factorize(np.concatenate([a, b]), sort=True)
         self.ia, self.ib = codes[:len(a)], codes[len(a):]
-        self._igraph = None
+        self._leiden = LeidenGraph(len(self.nodes), self.ia, self.ib, self.w)
+
+    def _passes(self, n_iterations: int | None) -> int:
+        if n_iterations is None:
+            return -1 if len(self.w) <= CONVERGE_EDGES else 2
+        return int(n_iterations)
 
     def leiden(self, *, seed: int, resolution: float, n_iterations: int | None) -> np.ndarray:
-        if self._igraph is None:
-            self._igraph = ig.Graph(n=len(self.nodes),
-                                    edges=np.column_stack([self.ia, self.ib]).tolist())
-            self._igraph.es["weight"] = self.w.tolist()
-        if n_iterations is None:
-            n_iterations = -1 if len(self.w) <= CONVERGE_EDGES else 2
-        part = leidenalg.find_partition(self._igraph, leidenalg.RBConfigurationVertexPartition,
-                                        weights="weight", resolution_parameter=resolution,
-                                        seed=int(seed), n_iterations=int(n_iterations))
-        return np.asarray(part.membership)
+        return self._leiden.leiden(seed=seed, resolution=resolution,
+                                   n_iterations=self._passes(n_iterations))
+
+    def leiden_seeds(self, seeds: list[int], *, resolution: float,
+                     n_iterations: int | None) -> list[np.ndarray]:
+        """One membership per seed (some run in a second process on large networks)."""
+        return memberships(self._leiden, seeds, resolution=resolution,
+                           n_iterations=self._passes(n_iterations))
 
 
 def relabel(labels: pd.Series) -> pd.Series:
@@ -145,7 +147,9 @@ def stability(edges: pd.DataFrame, labels: pd.Series, *, weight: str = "weight",
     ...) of the share of its member pairs that the re-run also puts in one community.
     1.0 means the cluster is found whatever the seed. Members without an edge in ``edges``
     count as one community of their own. ``components`` is deterministic and scores 1.0.
-    ``n_iterations`` is passed to :func:`partition`.
+    ``n_iterations`` is passed to :func:`partition`. On a large network some Leiden re-runs
+    go to a second process when the machine has a spare CPU, with the same memberships
+    (:mod:`netlib.coordination._leiden`).
 
     Returns
     -------
@@ -160,11 +164,12 @@ def stability(edges: pd.DataFrame, labels: pd.Series, *, weight: str = "weight",
     pairs = n * (n - 1)
     scores = np.empty((n_runs, len(clusters)))
     graph = _Graph(edges, weight) if method == "leiden" and not edges.empty else None
+    runs = graph.leiden_seeds([seed + run for run in range(1, n_runs + 1)],
+                              resolution=resolution, n_iterations=n_iterations) \
+        if graph is not None else None
     for run in range(1, n_runs + 1):
-        if graph is not None:
-            other = relabel(pd.Series(graph.leiden(seed=seed + run, resolution=resolution,
-                                                    n_iterations=n_iterations),
-                                       index=graph.nodes, name=CLUSTER_ID))
+        if runs is not None:
+            other = relabel(pd.Series(runs[run - 1], index=graph.nodes, name=CLUSTER_ID))
         else:
             other = partition(edges, weight=weight, method=method, seed=seed + run,
                               resolution=resolution)

@@ -78,10 +78,14 @@ def _start(graph: LeidenGraph, seeds: list[int], folder: str, *, resolution: flo
            n_iterations: int) -> subprocess.Popen | None:
     try:
         np.savez(Path(folder) / "graph.npz", n=graph.n, ia=graph.ia, ib=graph.ib, w=graph.w)
+        # the worker imports this same copy of netlib, however this process found it
+        root = str(Path(__file__).resolve().parents[2])
+        path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
         return subprocess.Popen(
             [sys.executable, "-m", "netlib.coordination._leiden", folder, repr(resolution),
              str(n_iterations), *map(str, seeds)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": path})
     except OSError:
         return None
 

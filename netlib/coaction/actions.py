@@ -17,7 +17,8 @@ import pyarrow.compute as pc
 from netlib.coaction.engines.duck import duckdb_rows
 from netlib.coaction.engines.shares import check_params, read_shares
 from netlib.coaction.pairs import coshare_pairs
-from netlib.lookup import arrow_strings
+from netlib.lookup import arrow_strings, distinct_strings
+from netlib.lookup import positions as lookup_positions
 from netlib.schema import (
     ACCOUNT_ID,
     ACCOUNT_ID_Y,
@@ -218,10 +219,10 @@ def account_codes(first: pd.Series | np.ndarray, second: pd.Series | np.ndarray
     Returns
     -------
     ids : numpy.ndarray
-        The distinct ids (as str, object dtype), sorted.
+        The distinct ids (as str, object dtype), sorted; missing values are not ids.
     first, second : numpy.ndarray
-        ``int64`` positions of each row's ids in ``ids``; comparing two codes compares
-        the ids.
+        ``int64`` positions of each row's ids in ``ids`` (-1: missing); comparing two
+        codes compares the ids.
 
     Examples
     --------
@@ -229,40 +230,24 @@ def account_codes(first: pd.Series | np.ndarray, second: pd.Series | np.ndarray
     >>> ids.tolist(), a.tolist(), b.tolist()
     (['a', 'b', 'c'], [1, 0], [2, 1])
     """
-    first, second = pd.Series(first), pd.Series(second)
-    ids = np.array(sorted(set(_distinct_str(first)).union(_distinct_str(second))),
-                   dtype=object)
-    return ids, positions(first, ids), positions(second, ids)
-
-
-def _distinct_str(values: pd.Series) -> np.ndarray:
-    """The distinct values as str (of a categorical: the categories in use)."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        used = np.unique(values.cat.codes.to_numpy())
-        return values.cat.categories.astype(str).to_numpy()[used[used >= 0]]
-    return pd.unique(values.astype(str))
+    pool = distinct_strings(first, second)
+    ids = np.asarray(pool.to_pandas(types_mapper=None).to_numpy(dtype=object), dtype=object)
+    return ids, lookup_positions(first, pool), lookup_positions(second, pool)
 
 
 def positions(values: pd.Series | np.ndarray, ids: pd.Series | np.ndarray) -> np.ndarray:
-    """Position of each value (as str) in ``ids``, -1 where absent, without Python objects.
+    """Position of each value (as str) in ``ids``, -1 where absent or missing.
 
-    The lookup is Arrow's hash join (:func:`pyarrow.compute.index_in`), so millions of
-    values are matched without turning each into a Python string.
+    :func:`netlib.lookup.positions` with ``ids`` given as any array of strings: Arrow's
+    hash lookup, each category of a categorical looked up once, no Python object per row.
 
     Examples
     --------
     >>> positions(pd.Series(["b", "x", "a"]), np.array(["a", "b"], dtype=object)).tolist()
     [1, -1, 0]
     """
-    values = pd.Series(values)
-    if isinstance(values.dtype, pd.CategoricalDtype):   # look up each category once
-        codes = values.cat.codes.to_numpy()
-        found = np.append(positions(values.cat.categories, ids), -1)
-        return found[np.where(codes >= 0, codes, -1)]
-    column = pa.array(values.astype(str))
-    value_set = pa.array(pd.Series(ids).astype(str)).cast(column.type)
-    found = pc.index_in(column, value_set=value_set)
-    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return lookup_positions(values, arrow_strings(np.asarray(ids, dtype=object)
+                                                  ).combine_chunks())
 
 
 @dataclass(frozen=True)

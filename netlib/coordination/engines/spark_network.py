@@ -63,7 +63,7 @@ from netlib.traces import TRACES
 
 __all__ = ["traces_dataframe", "object_idf_dataframe", "edges_dataframe", "spark_edge_table",
            "bins_dataframe", "spark_bin_table", "expected_dataframe",
-           "spark_expected_coactions", "FIXED_POINT", "main"]
+           "spark_expected_coactions", "write_spark_edges", "FIXED_POINT", "main"]
 
 #: Resolution of one action pair's term in the expected counts (1e-9), as in the local null.
 FIXED_POINT = 1_000_000_000
@@ -525,11 +525,62 @@ def _kappa_option(items: list[str]) -> dict[str, float]:
     return out
 
 
+def write_spark_edges(data: Any, out: str | Path, *, window: float = 60,
+                      min_participation: int = 2, max_object_shares: int | None = None,
+                      null_bin: float = 7200, kappa: dict[str, float] | None = None,
+                      spark: Any = None) -> dict[str, Any]:
+    """Co-action join, edge table and null expectations of a trace table, all on Spark.
+
+    Nothing row-level is collected: the pairs stay in Spark, and the edges and bins are
+    written as Parquet folders ``out/edges`` (the columns of :func:`edges_dataframe` plus
+    ``expected``, with ``weight_tfidf`` from the whole table's :func:`object_idf_dataframe`)
+    and ``out/bins`` (:func:`bins_dataframe`). The p-values, the calibration ``kappa``
+    and the clustering are account-level steps for the driver.
+
+    Parameters
+    ----------
+    data : pyspark DataFrame, pandas.DataFrame, str or list of str
+        The trace table, or Parquet path(s)/URI(s) of one (see :func:`traces_dataframe`).
+    out : str or Path
+        Output folder or URI (overwritten).
+    window, min_participation, max_object_shares
+        As in :func:`netlib.coordination.detect`.
+    null_bin : float
+        Null model bin length in seconds (``detect``'s ``null_bin``).
+    kappa : dict, optional
+        Per-trace calibration factors (``detect``'s ``result.null``); default 1.
+    spark : SparkSession, optional
+
+    Returns
+    -------
+    dict
+        ``edges`` and ``bins``: the rows written; ``edges_path``, ``bins_path``.
+    """
+    spark = _session(data, spark)
+    traces = traces_dataframe(data, spark=spark).cache()
+    try:
+        pairs = pairs_dataframe(spark, traces, window=window,
+                                min_participation=min_participation,
+                                max_object_shares=max_object_shares)
+        edges = edges_dataframe(pairs, idf=object_idf_dataframe(traces)).cache()
+        bins = bins_dataframe(traces, bin_seconds=null_bin).cache()
+        tested = expected_dataframe(edges, traces, bins, window=window,
+                                    bin_seconds=null_bin, kappa=kappa)
+        root = str(out).rstrip("/")
+        bins.write.mode("overwrite").parquet(f"{root}/bins")
+        tested.write.mode("overwrite").parquet(f"{root}/edges")
+        return {"edges": spark.read.parquet(f"{root}/edges").count(),
+                "bins": spark.read.parquet(f"{root}/bins").count(),
+                "edges_path": f"{root}/edges", "bins_path": f"{root}/bins"}
+    finally:
+        spark.catalog.clearCache()
+
+
 def main(argv: list[str] | None = None) -> int:
     """spark-submit entry point: a Parquet trace table in, Parquet edges out (docs/scale.md).
 
-    Writes ``OUT/edges`` (the edge table with ``expected``) and ``OUT/bins`` (the null's
-    per-(trace, bin) table) as Parquet folders.
+    Runs :func:`write_spark_edges`: ``OUT/edges`` (the edge table with ``expected``) and
+    ``OUT/bins`` (the null's per-(trace, bin) table).
     """
     parser = argparse.ArgumentParser(
         prog="netlib-edges-spark",
@@ -549,19 +600,12 @@ def main(argv: list[str] | None = None) -> int:
     from pyspark.sql import SparkSession
 
     spark = SparkSession.builder.appName("netlib-edges").getOrCreate()
-    traces = traces_dataframe(args.input, spark=spark).cache()
-    pairs = pairs_dataframe(spark, traces, window=args.window,
-                            min_participation=args.min_participation,
-                            max_object_shares=args.max_object_shares)
-    edges = edges_dataframe(pairs, idf=object_idf_dataframe(traces))
-    bins = bins_dataframe(traces, bin_seconds=args.null_bin).cache()
-    tested = expected_dataframe(edges, traces, bins, window=args.window,
-                                bin_seconds=args.null_bin, kappa=kappa)
-    out = args.out.rstrip("/")
-    bins.write.mode("overwrite").parquet(f"{out}/bins")
-    tested.write.mode("overwrite").parquet(f"{out}/edges")
-    written = spark.read.parquet(f"{out}/edges").count()
-    print(f"wrote {written:,} account edges to {out}/edges")
+    done = write_spark_edges(args.input, args.out, window=args.window,
+                             min_participation=args.min_participation,
+                             max_object_shares=args.max_object_shares,
+                             null_bin=args.null_bin, kappa=kappa, spark=spark)
+    print(f"wrote {done['edges']:,} account edges to {done['edges_path']} and "
+          f"{done['bins']:,} null bins to {done['bins_path']}")
     spark.stop()
     return 0
 

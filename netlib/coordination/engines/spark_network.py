@@ -352,18 +352,14 @@ def spark_bin_table(traces: Any, *, bin_seconds: float = 3600) -> pd.DataFrame:
 def _bins_frame(spark: Any, bins: Any) -> Any:
     """``bins`` (pandas or Spark) as a Spark DataFrame ``trace, bin, same_object``."""
     from pyspark.sql import functions as F
-    from pyspark.sql import types as T
 
     if _is_spark(bins):
         frame = bins
     else:
-        schema = T.StructType([T.StructField(TRACE, T.StringType()),
-                               T.StructField(_BIN, T.LongType()),
-                               T.StructField("same_object", T.DoubleType())])
-        rows = list(zip(bins[TRACE].astype(str).tolist(),
-                        bins[_BIN].astype(np.int64).tolist(),
-                        bins["same_object"].astype(float).tolist(), strict=True))
-        frame = spark.createDataFrame(rows, schema)
+        frame = spark.createDataFrame(pa.table({
+            TRACE: arrow_strings(bins[TRACE]).cast(pa.string()),
+            _BIN: pa.array(bins[_BIN].to_numpy(dtype=np.int64)),
+            "same_object": pa.array(bins["same_object"].to_numpy(dtype=float))}))
     return frame.select(F.col(TRACE).cast("string").alias(TRACE),
                         F.col(_BIN).cast("long").alias(_BIN),
                         F.col("same_object").cast("double").alias("same_object"))
@@ -493,17 +489,14 @@ def spark_expected_coactions(edges: pd.DataFrame, traces: Any, bins: Any, *,
     numpy.ndarray
         ``E_ab`` for each edge, in the row order of ``edges``; equal to the local values.
     """
-    from pyspark.sql import types as T
-
     if edges.empty:
         return np.zeros(0)
     spark = _session(traces, spark)
-    schema = T.StructType([T.StructField("idx", T.LongType()),
-                           T.StructField(ACCOUNT_ID, T.StringType()),
-                           T.StructField(ACCOUNT_ID_Y, T.StringType())])
-    rows = list(zip(range(len(edges)), edges[ACCOUNT_ID].astype(str).tolist(),
-                    edges[ACCOUNT_ID_Y].astype(str).tolist(), strict=True))
-    frame = spark.createDataFrame(rows, schema)
+    # one row per edge, sent through Arrow (no Python object per edge)
+    frame = spark.createDataFrame(pa.table({
+        "idx": pa.array(np.arange(len(edges), dtype=np.int64)),
+        ACCOUNT_ID: arrow_strings(edges[ACCOUNT_ID]).cast(pa.string()),
+        ACCOUNT_ID_Y: arrow_strings(edges[ACCOUNT_ID_Y]).cast(pa.string())}))
     got = expected_dataframe(frame, traces, bins, window=window, bin_seconds=bin_seconds,
                              kappa=kappa).select("idx", EXPECTED).toPandas()
     spark.catalog.clearCache()

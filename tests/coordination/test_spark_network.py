@@ -128,3 +128,19 @@ def test_write_spark_edges_from_parquet_equals_local_tables(spark, tiny_scenario
     got_bins = pd.read_parquet(done["bins_path"]).sort_values(["trace", "bin"])
     pd.testing.assert_frame_equal(got_bins.reset_index(drop=True).astype(bins.dtypes.to_dict()),
                                   bins)
+
+
+def test_bad_inputs_are_refused_with_the_reason(spark):
+    from netlib.coordination.engines import spark_network as sn
+    from netlib.errors import DataFormatError, ParameterError
+
+    table = pd.DataFrame({"account_id": ["a"], "trace": ["link"], "object_id": ["x"]})
+    with pytest.raises(DataFormatError, match="missing column.*timestamp"):
+        sn.traces_dataframe(table, spark=spark)
+    as_text = spark.createDataFrame(table.assign(timestamp="2025-01-01"))
+    with pytest.raises(DataFormatError, match="timestamp is string; expected a timestamp"):
+        sn.traces_dataframe(as_text)
+    with pytest.raises(ParameterError, match="null_bin=0 must be a positive"):
+        sn.bins_dataframe(as_text, bin_seconds=0)
+    with pytest.raises(ParameterError, match="expected TRACE=NUMBER"):
+        sn.main(["traces/", "--out", "network/", "--kappa", "repost"])

@@ -115,6 +115,7 @@ def traces_dataframe(traces: Any, *, spark: Any = None) -> Any:
     if _is_spark(traces):
         df = traces
     elif isinstance(traces, pd.DataFrame):
+        _check_columns(list(traces.columns))
         spark = _session(None, spark)
         # ids through Arrow (no Python object per row), times as UTC microseconds
         columns = {col: arrow_strings(traces[col]).cast(pa.string())
@@ -126,16 +127,21 @@ def traces_dataframe(traces: Any, *, spark: Any = None) -> Any:
         spark = _session(None, spark)
         paths = [str(traces)] if isinstance(traces, (str, Path)) else [str(p) for p in traces]
         df = spark.read.parquet(*paths)
-    missing = [c for c in _TRACE_COLUMNS if c not in df.columns]
-    if missing:
-        raise DataFormatError(f"trace table: missing column(s) {', '.join(missing)} (has "
-                              f"{', '.join(df.columns)}; expected {', '.join(_TRACE_COLUMNS)})")
+    _check_columns(df.columns)
     kind = dict(df.dtypes)[TIMESTAMP]
     if not (kind.startswith("timestamp") or kind == "date"):
         raise DataFormatError(f"trace table: column {TIMESTAMP} is {kind}; expected a "
                               "timestamp (a Parquet TIMESTAMP in micro- or milliseconds)")
     cols = [F.col(c).cast("string").alias(c) for c in df.columns if c != TIMESTAMP]
     return df.select(*cols, F.col(TIMESTAMP).cast("timestamp").alias(TIMESTAMP))
+
+
+def _check_columns(columns: list[str]) -> None:
+    missing = [c for c in _TRACE_COLUMNS if c not in columns]
+    if missing:
+        raise DataFormatError(f"trace table: missing column(s) {', '.join(missing)} (has "
+                              f"{', '.join(map(str, columns))}; expected "
+                              f"{', '.join(_TRACE_COLUMNS)})")
 
 
 def _seconds(col: Any) -> Any:

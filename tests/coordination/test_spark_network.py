@@ -91,6 +91,8 @@ def test_spark_edges_and_expected_counts_on_coortweet_russian(spark, realdata):
         pairs = pairs_dataframe(spark, traces, window=60, min_participation=2)
         got = sn.spark_edge_table(pairs, idf=sn.object_idf_dataframe(traces),
                                   traces=tuple(dict.fromkeys(table["trace"])))
+        # without idf (as the split-half confirmation weighs its edges): no weight_tfidf
+        plain = sn.spark_edge_table(pairs, traces=tuple(dict.fromkeys(table["trace"])))
         got_bins = sn.spark_bin_table(traces, bin_seconds=7200)
         # bins made on Spark, as the entry point does
         got["expected"] = sn.spark_expected_coactions(
@@ -99,6 +101,9 @@ def test_spark_edges_and_expected_counts_on_coortweet_russian(spark, realdata):
         spark.catalog.clearCache()
     pd.testing.assert_frame_equal(got_bins, bins, check_exact=True)
     _assert_edges_equal(got, want)
+    assert plain["weight_tfidf"].isna().all()
+    pd.testing.assert_frame_equal(plain.drop(columns="weight_tfidf"),
+                                  want.drop(columns=["weight_tfidf", "expected"]))
 
 
 def test_write_spark_edges_from_parquet_equals_local_tables(spark, tiny_scenario, tmp_path):

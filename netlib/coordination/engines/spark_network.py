@@ -200,7 +200,8 @@ def edges_dataframe(pairs: Any, *, idf: Any = None, traces: tuple[str, ...] = TR
 
     The rules of :func:`netlib.coordination.network.edge_table`: an edge joins two accounts
     with co-action rows; its ``weight`` counts the distinct (trace, object) they co-acted on.
-    Only the distinct trace names are collected (to name the ``n_<trace>`` columns).
+    Only the distinct trace names are collected (to name the ``n_<trace>`` columns); that
+    reads ``pairs`` once more, so cache it first.
 
     Parameters
     ----------
@@ -558,9 +559,10 @@ def write_spark_edges(data: Any, out: str | Path, *, window: float = 60,
     spark = _session(data, spark)
     traces = traces_dataframe(data, spark=spark).cache()
     try:
+        # cached: read once for the trace names, once for the edges
         pairs = pairs_dataframe(spark, traces, window=window,
                                 min_participation=min_participation,
-                                max_object_shares=max_object_shares)
+                                max_object_shares=max_object_shares).cache()
         edges = edges_dataframe(pairs, idf=object_idf_dataframe(traces)).cache()
         bins = bins_dataframe(traces, bin_seconds=null_bin).cache()
         tested = expected_dataframe(edges, traces, bins, window=window,

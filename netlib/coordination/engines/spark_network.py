@@ -559,11 +559,14 @@ def write_spark_edges(data: Any, out: str | Path, *, window: float = 60,
     spark = _session(data, spark)
     traces = traces_dataframe(data, spark=spark).cache()
     try:
-        # cached: read once for the trace names, once for the edges
+        # the pairs and the edges are materialised (local checkpoints): each is read more
+        # than once, and cutting their lineage keeps the plans of the later steps small
+        # (with the whole lineage inlined, describing the final plan ran a 1 GB driver
+        # out of memory)
         pairs = pairs_dataframe(spark, traces, window=window,
                                 min_participation=min_participation,
-                                max_object_shares=max_object_shares).cache()
-        edges = edges_dataframe(pairs, idf=object_idf_dataframe(traces)).cache()
+                                max_object_shares=max_object_shares).localCheckpoint()
+        edges = edges_dataframe(pairs, idf=object_idf_dataframe(traces)).localCheckpoint()
         bins = bins_dataframe(traces, bin_seconds=null_bin).cache()
         tested = expected_dataframe(edges, traces, bins, window=window,
                                     bin_seconds=null_bin, kappa=kappa)

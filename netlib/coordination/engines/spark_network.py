@@ -443,7 +443,7 @@ def expected_dataframe(edges: Any, traces: Any, bins: Any, *, window: float,
     terms = _fixed_terms(spark, bins, kappa)
     acts = (acts.join(terms, on=[TRACE, _BIN], how="left")
             .select("acc", TRACE, "ts", F.coalesce(F.col("q"), F.lit(0)).alias("q"),
-                    _floor_div(F.col("ts"), width).alias("bkt"))).cache()
+                    _floor_div(F.col("ts"), width).alias("bkt")))
     x = acts.select(F.col("acc").alias("a"), F.col(TRACE).alias("tr"), F.col("ts").alias("tx"),
                     "q", F.explode(F.array(F.col("bkt") - 1, F.col("bkt"), F.col("bkt") + 1))
                     .alias("jb"))
@@ -506,7 +506,6 @@ def spark_expected_coactions(edges: pd.DataFrame, traces: Any, bins: Any, *,
         ACCOUNT_ID_Y: arrow_strings(edges[ACCOUNT_ID_Y]).cast(pa.string())}))
     got = expected_dataframe(frame, traces, bins, window=window, bin_seconds=bin_seconds,
                              kappa=kappa).select("idx", EXPECTED).toPandas()
-    spark.catalog.clearCache()
     out = np.zeros(len(edges))
     out[got["idx"].to_numpy(dtype=np.int64)] = got[EXPECTED].to_numpy(dtype=float)
     return out
@@ -535,7 +534,9 @@ def write_spark_edges(data: Any, out: str | Path, *, window: float = 60,
     written as Parquet folders ``out/edges`` (the columns of :func:`edges_dataframe` plus
     ``expected``, with ``weight_tfidf`` from the whole table's :func:`object_idf_dataframe`)
     and ``out/bins`` (:func:`bins_dataframe`). The p-values, the calibration ``kappa``
-    and the clustering are account-level steps for the driver.
+    and the clustering are account-level steps for the driver. The join's intermediate
+    tables stay cached as :func:`~netlib.coaction.engines.spark.pairs_dataframe` leaves
+    them (``spark.catalog.clearCache()`` releases them).
 
     Parameters
     ----------
@@ -558,6 +559,7 @@ def write_spark_edges(data: Any, out: str | Path, *, window: float = 60,
     """
     spark = _session(data, spark)
     traces = traces_dataframe(data, spark=spark).cache()
+    bins = None
     try:
         # the pairs and the edges are materialised (local checkpoints): each is read more
         # than once, and cutting their lineage keeps the plans of the later steps small
@@ -577,7 +579,9 @@ def write_spark_edges(data: Any, out: str | Path, *, window: float = 60,
                 "bins": spark.read.parquet(f"{root}/bins").count(),
                 "edges_path": f"{root}/edges", "bins_path": f"{root}/bins"}
     finally:
-        spark.catalog.clearCache()
+        traces.unpersist()
+        if bins is not None:
+            bins.unpersist()
 
 
 def main(argv: list[str] | None = None) -> int:

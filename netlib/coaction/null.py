@@ -36,6 +36,7 @@ Pacheco, D., et al. (2021). Uncovering coordinated networks on social media. ICW
 from __future__ import annotations
 
 import dataclasses
+import os
 
 import duckdb
 import numpy as np
@@ -43,13 +44,13 @@ import pandas as pd
 from scipy import stats
 
 from netlib.coaction.actions import account_codes, positions
-from netlib.coaction.engines.duck import duckdb_rows
+from netlib.coaction.engines.duck import duckdb_connection, duckdb_rows
 from netlib.coaction.engines.shares import read_shares
 from netlib.errors import ParameterError
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, OBJECT_ID, TIMESTAMP, TRACE
 
 __all__ = ["bin_statistics", "bin_table", "expected_coactions", "null_calibration",
-           "poisson_pvalues",
+           "poisson_pvalues", "null_memory_limit",
            "EXPECTED", "P_VALUE", "Q_VALUE"]
 
 EXPECTED = "expected"
@@ -58,6 +59,36 @@ Q_VALUE = "q_value"
 _BIN = "bin"
 #: Fixed-point scale for summing expected co-actions in DuckDB (1e-9 resolution per term).
 _FIXED = 1_000_000_000
+
+
+#: Upper bound of the default DuckDB memory cap of the null model's joins, in GiB.
+_DEFAULT_CAP_GIB = 3
+
+
+def null_memory_limit(memory_limit: str | None = None) -> str:
+    """DuckDB's memory cap for the null model's joins: ``memory_limit``, or a default.
+
+    Left to itself DuckDB may take 80% of the machine's memory for one query, on top of
+    the tables the analysis already holds; the null model's joins (every pair of actions
+    of two edge accounts within the window) then grow instead of spilling to disk. The
+    default is an eighth of the physical memory, between 1 and 3 GiB. The cap never
+    changes a result (the sums are taken in fixed point), only where the work is done.
+
+    Examples
+    --------
+    >>> null_memory_limit("2GB")
+    '2GB'
+    >>> null_memory_limit().endswith("MiB")
+    True
+    """
+    if memory_limit:
+        return memory_limit
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - not a POSIX system
+        total = 8 * 2**30
+    cap = min(max(total // 8, 2**30), _DEFAULT_CAP_GIB * 2**30)
+    return f"{cap // 2**20}MiB"
 
 
 def _seconds(ts: pd.Series) -> np.ndarray:
@@ -167,7 +198,9 @@ def _row_bins(traces: pd.DataFrame, bins: pd.DataFrame, bin_seconds: float
 
 def expected_coactions(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataFrame, *,
                        window: float, bin_seconds: float,
-                       kappa: dict[str, float] | None = None) -> np.ndarray:
+                       kappa: dict[str, float] | None = None,
+                       memory_limit: str | None = None,
+                       temp_directory: str | None = None) -> np.ndarray:
     """Null-expected co-actions ``E_ab`` for each edge (row order of ``edges``).
 
     Every pair of actions of ``a`` and ``b`` in one trace that lie within ``window``
@@ -188,6 +221,9 @@ def expected_coactions(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataF
         Window of the co-action join and null bin length, in seconds.
     kappa : dict, optional
         Per-trace calibration factors (from :func:`null_calibration`); default 1.
+    memory_limit, temp_directory : str, optional
+        DuckDB's memory cap (default :func:`null_memory_limit`) and spill folder (default
+        a private temporary folder) for the join; neither changes the result.
 
     Returns
     -------
@@ -204,17 +240,27 @@ def expected_coactions(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataF
     acc = positions(traces[ACCOUNT_ID], ends)
     keep = np.flatnonzero(acc >= 0)
     w = int(np.ceil(float(window)))
+    # 32-bit columns where the values fit: times are counted from the first kept action
+    # (the join compares differences of times and buckets of width w, which an offset
+    # does not change)
+    ts = secs[keep]
+    if len(ts):
+        ts = ts - ts.min()
+    wide = np.int64 if len(ts) and int(ts.max()) >= 2**31 - 1 else np.int32
     r = pd.DataFrame({
-        "acc": acc[keep].astype(np.int64),
-        "tr": trace[keep].astype(np.int64),
-        "ts": secs[keep].astype(np.int64),
+        "acc": acc[keep].astype(np.int32),
+        "tr": trace[keep].astype(np.int32),
+        "ts": ts.astype(wide),
         "s": same[keep] * factor[trace[keep]]})
-    del acc, keep, trace, secs, same
-    r["bkt"] = r["ts"] // max(w, 1)
-    e = pd.DataFrame({"idx": np.arange(len(edges)), "a": np.minimum(ia, ib).astype(np.int64),
-                      "b": np.maximum(ia, ib).astype(np.int64)})
-    con = duckdb.connect()
-    try:
+    del acc, keep, trace, secs, same, ts
+    r["bkt"] = (r["ts"] // max(w, 1)).astype(wide)
+    small = np.int32 if len(edges) < 2**31 else np.int64
+    e = pd.DataFrame({"idx": np.arange(len(edges), dtype=small),
+                      "a": np.minimum(ia, ib).astype(np.int32),
+                      "b": np.maximum(ia, ib).astype(np.int32)})
+    del ia, ib, ends
+    with duckdb_connection(memory_limit=null_memory_limit(memory_limit),
+                           temp_directory=temp_directory) as con:
         con.register("e", e)
         con.register("r", r)
         # joins in the order written: the action pairs stream through the edges' hash
@@ -224,6 +270,7 @@ def expected_coactions(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataF
             con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
         except duckdb.Error:  # optimizer names of another DuckDB release: memory, not results
             pass
+        con.execute("SET preserve_insertion_order = false")
         # every pair of actions of two edge accounts, same trace, at most w seconds apart
         # (banded equi-join on w-wide buckets), summed per account pair. The sum is taken in
         # fixed point: integer addition does not depend on the order DuckDB's threads add
@@ -238,11 +285,10 @@ def expected_coactions(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataF
             SELECT e.idx, CAST(SUM(CAST(round(pairs.s * {_FIXED}) AS HUGEINT)) AS DOUBLE)
                           / {_FIXED} AS s
             FROM pairs JOIN e ON e.a = pairs.a AND e.b = pairs.b
-            GROUP BY e.idx""").df()
-    finally:
-        con.close()
+            GROUP BY e.idx""").fetchnumpy()
+    del e, r
     out = np.zeros(len(edges))
-    out[got["idx"].to_numpy(dtype=int)] = got["s"].to_numpy(dtype=float)
+    out[np.asarray(got["idx"], dtype=np.int64)] = np.asarray(got["s"], dtype=float)
     return out
 
 
@@ -282,12 +328,15 @@ def _analytic_total(traces: pd.DataFrame, bins: pd.DataFrame, *, window: float,
 
 def null_calibration(traces: pd.DataFrame, bins: pd.DataFrame, *,
                      window: float, bin_seconds: float, n_null: int = 2, seed: int = 0,
-                     co_action_fn=None) -> pd.DataFrame:
+                     co_action_fn=None, memory_limit: str | None = None,
+                     temp_directory: str | None = None) -> pd.DataFrame:
     """Calibrate the analytic null on data shuffled under the null itself.
 
     Objects are permuted among the actions of each (trace, bin), ``n_null`` times with a
     seeded generator; the co-actions of the shuffled data (distinct pair-object pairs) are
-    compared with the analytic expectation summed over all account pairs.
+    compared with the analytic expectation summed over all account pairs. The shuffled
+    data's co-action join runs in DuckDB with ``memory_limit`` (default
+    :func:`null_memory_limit`) and spills to ``temp_directory``.
 
     Returns
     -------
@@ -306,7 +355,8 @@ def null_calibration(traces: pd.DataFrame, bins: pd.DataFrame, *,
                              _BIN: _seconds(traces[TIMESTAMP]) // int(bin_seconds)})
         group = keys.groupby([TRACE, _BIN], sort=False).ngroup().to_numpy()
         del keys
-        counter = _ShuffledCounts(traces, window) if fn is None else None
+        counter = _ShuffledCounts(traces, window, memory_limit=memory_limit,
+                                  temp_directory=temp_directory) if fn is None else None
         for _ in range(n_null):
             # row by_group[i] takes the object of row order[i]: same group, random row
             order = np.lexsort((rng.random(len(group)), group))
@@ -340,8 +390,11 @@ class _ShuffledCounts:
     of the rows' trace, account and object, with no id string per co-action.
     """
 
-    def __init__(self, traces: pd.DataFrame, window: float):
+    def __init__(self, traces: pd.DataFrame, window: float, *,
+                 memory_limit: str | None = None, temp_directory: str | None = None):
         self.window = window
+        self.memory_limit = null_memory_limit(memory_limit)
+        self.temp_directory = temp_directory
         self.shares = read_shares(traces, window=window)
         frame = self.shares.frame
         self.trace, names = pd.factorize(frame["tr"])
@@ -355,26 +408,34 @@ class _ShuffledCounts:
         fake = dataclasses.replace(self.shares, frame=frame.assign(
             obj=frame["obj"].array.take(shuffled)))
         rows, _ = duckdb_rows(fake, window=self.window, min_participation=0,
-                              max_object_shares=None)
+                              max_object_shares=None, memory_limit=self.memory_limit,
+                              temp_directory=self.temp_directory)
         del fake
         ra, rb = rows.pop("rn_a"), rows.pop("rn_b")
         del rows
         if not len(ra):
             return None
-        a, b = self.account[ra].astype(np.int64), self.account[rb].astype(np.int64)
-        trace = self.trace[ra].astype(np.int64)
-        obj = self.obj[shuffled][ra].astype(np.int64)
-        del ra, rb
         n_tr, n_acc, n_obj = self.sizes
-        lo, hi = np.minimum(a, b), np.maximum(a, b)
-        del a, b
         if n_tr * n_acc * n_acc * n_obj < 2**62:
-            key = ((trace * n_acc + lo) * n_acc + hi) * n_obj + obj
-            del lo, hi, obj
+            # one integer per (trace, account pair, object), built in place: one int64
+            # array of the rows' length at a time besides the row numbers
+            a, b = self.account[ra], self.account[rb]
+            key = np.minimum(a, b).astype(np.int64)
+            np.multiply(key, n_acc, out=key)
+            key += np.maximum(a, b)
+            del a, b, rb
+            key += self.trace[ra].astype(np.int64) * (n_acc * n_acc)
+            key *= n_obj
+            key += self.obj[shuffled[ra]]
+            del ra
             distinct = pd.unique(key)
+            del key
             kept = distinct // (n_acc * n_acc * n_obj)
         else:   # pragma: no cover - beyond 64-bit keys
-            found = pd.DataFrame({TRACE: trace, "a": lo, "b": hi, OBJECT_ID: obj})
+            a, b = self.account[ra].astype(np.int64), self.account[rb].astype(np.int64)
+            trace = self.trace[ra].astype(np.int64)
+            found = pd.DataFrame({TRACE: trace, "a": np.minimum(a, b), "b": np.maximum(a, b),
+                                  OBJECT_ID: self.obj[shuffled[ra]]})
             kept = trace[~found.duplicated().to_numpy()]
         counts = np.bincount(kept, minlength=len(self.names))
         return pd.Series(counts, index=self.names)

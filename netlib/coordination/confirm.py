@@ -48,11 +48,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from netlib.coaction.actions import positions
 from netlib.coordination import clusters as cl
 from netlib.coordination import network as nw
 from netlib.coordination import significance as sig
 from netlib.coordination._groups import linked_groups
 from netlib.coordination.config import CoordinationConfig
+from netlib.memory import release_memory
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, OBJECT_ID, TIMESTAMP, TRACE
 
 __all__ = ["object_half", "half_bins", "split_half_groups", "GROUP_COLUMNS",
@@ -125,16 +127,44 @@ def half_bins(table: pd.DataFrame, *, bin_seconds: float) -> pd.DataFrame:
     return sig.bin_table(table, bin_seconds=bin_seconds)
 
 
-def _tested_edges(pairs: pd.DataFrame, table: pd.DataFrame, bins: pd.DataFrame, *,
-                  window: float, bin_seconds: float, kappa: dict,
-                  rows: np.ndarray | None = None,
-                  codes: nw.PairCodes | None = None) -> pd.DataFrame:
-    edges = nw.edge_table(pairs, rows=rows, codes=codes)
-    edges[sig.EXPECTED] = sig.expected_coactions(edges, table, bins, window=window,
-                                                 bin_seconds=bin_seconds, kappa=kappa)
-    edges[sig.P_VALUE] = sig.poisson_pvalues(edges[nw.WEIGHT].to_numpy(),
-                                             edges[sig.EXPECTED].to_numpy())
-    return edges
+class _Half:
+    """One half's tested edges, as much as the split-half steps read of them.
+
+    ``key`` (sorted) and ``weight`` of every edge, as :func:`~netlib.coordination.network.
+    edge_weights` gives them, and the ``strong`` edges (``account_id, account_id_y,
+    weight``, indexed by their row in the half's edge table) used for discovery.
+    """
+
+    def __init__(self, key: np.ndarray, weight: np.ndarray, strong: pd.DataFrame):
+        self.key, self.weight, self.strong = key, weight, strong
+
+
+def _tested_half(codes: nw.PairCodes, rows: np.ndarray, table: pd.DataFrame,
+                 bins: pd.DataFrame, *, kappa: dict, config: CoordinationConfig) -> _Half:
+    """The edges of one half's co-action ``rows``, tested on its trace rows ``table``.
+
+    The same edges, weights and p-values as ``edge_table(pairs, rows=rows)`` tested with
+    :func:`~netlib.coordination.significance.expected_coactions`, kept as integer keys
+    plus the strong edges only (tens of millions of edges at scale).
+    """
+    key, weight = nw.edge_weights(codes, rows)
+    n_ids = max(len(codes.ids), 1)
+    # the ends as categories of the sorted ids: the null model codes them without strings
+    ends = pd.DataFrame({
+        ACCOUNT_ID: pd.Categorical.from_codes(key // n_ids, categories=codes.ids),
+        ACCOUNT_ID_Y: pd.Categorical.from_codes(key % n_ids, categories=codes.ids)})
+    expected = sig.expected_coactions(ends, table, bins, window=config.window,
+                                      bin_seconds=config.null_bin, kappa=kappa,
+                                      memory_limit=config.memory_limit,
+                                      temp_directory=config.temp_directory)
+    del ends
+    p_value = sig.poisson_pvalues(weight, expected)
+    del expected
+    at = np.flatnonzero((p_value <= config.select_p) & (weight >= config.min_weight))
+    strong = pd.DataFrame({ACCOUNT_ID: codes.ids[key[at] // n_ids],
+                           ACCOUNT_ID_Y: codes.ids[key[at] % n_ids],
+                           nw.WEIGHT: weight[at]}, index=at)
+    return _Half(key=key, weight=weight, strong=strong)
 
 
 def _group_pairs(groups: pd.Series) -> pd.DataFrame:
@@ -150,23 +180,22 @@ def _group_pairs(groups: pd.Series) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _held_weights(edges: pd.DataFrame, gp: pd.DataFrame) -> np.ndarray:
-    """The weight of each member pair's edge in ``edges`` (0 where there is none).
+def _held_weights(held: _Half, gp: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
+    """The weight of each member pair's edge in the ``held`` half (0 where there is none).
 
-    Pairs are matched on one integer per (account_id, account_id_y), both sides coded
-    together; float when some pair has no edge, as a reindex-then-fill gives it.
+    Member pairs are matched on one integer per (account_id, account_id_y) in the sorted
+    ``ids``; float when some pair has no edge, as a reindex-then-fill gives it.
     """
-    weight = edges[nw.WEIGHT].to_numpy()
-    if not len(edges):
+    if not len(held.key):
         return np.zeros(len(gp))
-    ids, a, b = nw.account_codes(pd.concat([edges[ACCOUNT_ID], gp[ACCOUNT_ID]]),
-                                 pd.concat([edges[ACCOUNT_ID_Y], gp[ACCOUNT_ID_Y]]))
-    key = a.astype(np.int64) * len(ids) + b
-    n = len(edges)
-    at = pd.Index(key[:n]).get_indexer(key[n:])
-    if (at >= 0).all():
-        return weight[at]
-    return np.where(at >= 0, weight[at].astype(float), 0.0)
+    n_ids = max(len(ids), 1)
+    a, b = positions(gp[ACCOUNT_ID], ids), positions(gp[ACCOUNT_ID_Y], ids)
+    key = np.where((a >= 0) & (b >= 0), np.minimum(a, b) * n_ids + np.maximum(a, b), -1)
+    at = np.minimum(np.searchsorted(held.key, key), len(held.key) - 1)
+    found = (key >= 0) & (held.key[at] == key)
+    if found.all():
+        return held.weight[at]
+    return np.where(found, held.weight[at].astype(float), 0.0)
 
 
 def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
@@ -201,21 +230,26 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
     codes = codes if codes is not None or pairs.empty else nw.pair_codes(pairs)
     pair_half = object_half(pairs, seed=config.seed, bin_seconds=bin_seconds, codes=codes)
     row_half = object_half(table, seed=config.seed, bin_seconds=bin_seconds)
+    # the null model reads these columns only: each half copies them, not the whole table
+    columns = [c for c in (TRACE, ACCOUNT_ID, OBJECT_ID, TIMESTAMP) if c in table.columns]
     halves = {}
     for h in (0, 1):
-        sub_table = table[row_half == h]
+        sub_table = table.loc[row_half == h, columns]
         bins = half_bins(sub_table, bin_seconds=bin_seconds)
-        use = pair_half == h if rows is None else rows & (pair_half == h)
-        halves[h] = (sub_table, bins,
-                     _tested_edges(pairs, sub_table, bins, window=window,
-                                   bin_seconds=bin_seconds, kappa=kappa, rows=use,
-                                   codes=codes))
+        if pairs.empty:
+            tested = _Half(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
+                           pd.DataFrame(columns=[ACCOUNT_ID, ACCOUNT_ID_Y, nw.WEIGHT]))
+        else:
+            use = pair_half == h if rows is None else rows & (pair_half == h)
+            tested = _tested_half(codes, use, sub_table, bins, kappa=kappa, config=config)
+            del use
+        halves[h] = (sub_table, bins, tested)
+        release_memory()
+    del pair_half, row_half
     group_rows, member_rows = [], []
     for h in (0, 1):
-        found_edges = halves[h][2]
+        strong = halves[h][2].strong
         held_table, held_bins, held_edges = halves[1 - h]
-        strong = found_edges[(found_edges[sig.P_VALUE] <= config.select_p)
-                             & (found_edges[nw.WEIGHT] >= config.min_weight)]
         if strong.empty:
             continue
         core = cl.partition(strong, method=config.method, seed=config.seed,
@@ -226,8 +260,10 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
             continue
         gp = _group_pairs(groups)
         gp[sig.EXPECTED] = sig.expected_coactions(gp, held_table, held_bins, window=window,
-                                                  bin_seconds=bin_seconds, kappa=kappa)
-        gp["observed"] = _held_weights(held_edges, gp)
+                                                  bin_seconds=bin_seconds, kappa=kappa,
+                                                  memory_limit=config.memory_limit,
+                                                  temp_directory=config.temp_directory)
+        gp["observed"] = _held_weights(held_edges, gp, codes.ids)
         per_group = gp.groupby("group").agg(observed=("observed", "sum"),
                                             expected=(sig.EXPECTED, "sum"))
         per_group["size"] = groups.value_counts().reindex(per_group.index)

@@ -167,32 +167,46 @@ def _tested_half(codes: nw.PairCodes, rows: np.ndarray, table: pd.DataFrame,
     return _Half(key=key, weight=weight, strong=strong)
 
 
-def _group_pairs(groups: pd.Series) -> pd.DataFrame:
-    """Every pair of members of each group (groups in order, members in sorted order)."""
+def _group_pairs(groups: pd.Series, ids: np.ndarray) -> pd.DataFrame:
+    """Every pair of members of each group, as codes into the sorted ``ids``.
+
+    Groups in order, members in sorted order: ``group, first, second`` (``first <
+    second``). A group of thousands of accounts has millions of pairs, so no id string is
+    made per pair.
+    """
     parts = []
     for gid, members in groups.groupby(groups):
-        ids = np.array(sorted(members.index), dtype=object)
-        first, second = np.triu_indices(len(ids), k=1)
-        parts.append(pd.DataFrame({"group": gid, ACCOUNT_ID: ids[first],
-                                   ACCOUNT_ID_Y: ids[second]}))
+        member = np.sort(positions(pd.Series(members.index), ids))
+        if (member < 0).any():
+            raise ValueError("split halves: a group member is not in the co-action rows")
+        first, second = np.triu_indices(len(member), k=1)
+        parts.append(pd.DataFrame({"group": gid, "first": member[first].astype(np.int32),
+                                   "second": member[second].astype(np.int32)}))
     if not parts:
-        return pd.DataFrame(columns=["group", ACCOUNT_ID, ACCOUNT_ID_Y])
+        return pd.DataFrame({"group": pd.Series(dtype=np.int64),
+                             "first": pd.Series(dtype=np.int32),
+                             "second": pd.Series(dtype=np.int32)})
     return pd.concat(parts, ignore_index=True)
 
 
-def _held_weights(held: _Half, gp: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
+def _held_weights(held: _Half, first: np.ndarray, second: np.ndarray,
+                  n_ids: int) -> np.ndarray:
     """The weight of each member pair's edge in the ``held`` half (0 where there is none).
 
-    Member pairs are matched on one integer per (account_id, account_id_y) in the sorted
-    ``ids``; float when some pair has no edge, as a reindex-then-fill gives it.
+    Member pairs (codes ``first, second`` into the ``n_ids`` sorted ids) are matched on
+    one integer per pair; float when some pair has no edge, as a reindex-then-fill gives
+    it.
     """
     if not len(held.key):
-        return np.zeros(len(gp))
-    n_ids = max(len(ids), 1)
-    a, b = positions(gp[ACCOUNT_ID], ids), positions(gp[ACCOUNT_ID_Y], ids)
-    key = np.where((a >= 0) & (b >= 0), np.minimum(a, b) * n_ids + np.maximum(a, b), -1)
-    at = np.minimum(np.searchsorted(held.key, key), len(held.key) - 1)
-    found = (key >= 0) & (held.key[at] == key)
+        return np.zeros(len(first))
+    n_ids = max(n_ids, 1)
+    key = np.minimum(first, second).astype(np.int64)
+    key *= n_ids
+    key += np.maximum(first, second)
+    at = np.searchsorted(held.key, key)
+    np.minimum(at, len(held.key) - 1, out=at)
+    found = held.key[at] == key
+    del key
     if found.all():
         return held.weight[at]
     return np.where(found, held.weight[at].astype(float), 0.0)
@@ -258,24 +272,36 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
         groups = groups[groups.map(groups.value_counts()) >= config.min_cluster_size]
         if groups.empty:
             continue
-        gp = _group_pairs(groups)
-        gp[sig.EXPECTED] = sig.expected_coactions(gp, held_table, held_bins, window=window,
+        ids = codes.ids
+        gp = _group_pairs(groups, ids)
+        ends = pd.DataFrame({
+            ACCOUNT_ID: pd.Categorical.from_codes(gp["first"].to_numpy(), categories=ids),
+            ACCOUNT_ID_Y: pd.Categorical.from_codes(gp["second"].to_numpy(), categories=ids)})
+        gp[sig.EXPECTED] = sig.expected_coactions(ends, held_table, held_bins, window=window,
                                                   bin_seconds=bin_seconds, kappa=kappa,
                                                   memory_limit=config.memory_limit,
                                                   temp_directory=config.temp_directory)
-        gp["observed"] = _held_weights(held_edges, gp, codes.ids)
+        del ends
+        gp["observed"] = _held_weights(held_edges, gp["first"].to_numpy(),
+                                       gp["second"].to_numpy(), len(ids))
         per_group = gp.groupby("group").agg(observed=("observed", "sum"),
                                             expected=(sig.EXPECTED, "sum"))
         per_group["size"] = groups.value_counts().reindex(per_group.index)
         per_group["direction"] = h
         group_rows.append(per_group.reset_index())
+        # each member's pooled pairs, summed in the order the pairs come (first ends, then
+        # second ends), grouped on codes (in id order) and named once per member
         ends = pd.concat([
-            gp[["group", ACCOUNT_ID, "observed", sig.EXPECTED]],
-            gp[["group", ACCOUNT_ID_Y, "observed", sig.EXPECTED]].rename(
-                columns={ACCOUNT_ID_Y: ACCOUNT_ID})])
-        per_member = ends.groupby(["group", ACCOUNT_ID]).sum().reset_index()
+            gp[["group", "first", "observed", sig.EXPECTED]].rename(columns={"first": "code"}),
+            gp[["group", "second", "observed", sig.EXPECTED]].rename(
+                columns={"second": "code"})])
+        del gp
+        per_member = ends.groupby(["group", "code"]).sum().reset_index()
+        del ends
+        per_member.insert(1, ACCOUNT_ID, ids[per_member.pop("code").to_numpy()])
         per_member["direction"] = h
         member_rows.append(per_member)
+        release_memory()
     if not group_rows:
         return _empty(GROUP_COLUMNS), _empty(MEMBER_COLUMNS)
     groups = pd.concat(group_rows, ignore_index=True)

@@ -16,7 +16,7 @@ from code_checks import assert_codes_name_the_rows
 from netlib.coaction.actions import co_actions, coded_co_actions, sorted_codes, string_ids
 from netlib.coaction.null import bin_table, null_calibration
 from netlib.coordination import network as nw
-from netlib.coordination.confirm import _held_weights
+from netlib.coordination.confirm import _Half, _held_weights
 from netlib.traces import _root_objects, build_traces
 
 
@@ -132,10 +132,17 @@ def test_held_weights_are_a_reindex_of_the_edge_weights(all_found):
                        "account_id_y": ["c", "b"] + ([] if all_found else ["d"])})
     want = edges.set_index(["account_id", "account_id_y"])["weight"].reindex(
         pd.MultiIndex.from_frame(gp)).fillna(0).to_numpy()
-    got = _held_weights(edges, gp)
+    ids = np.array(["a", "b", "c", "d"], dtype=object)
+    # the half keeps its edges as sorted keys into ids (a-b, a-c, b-c) and their weights
+    held = _Half(np.array([0 * 4 + 1, 0 * 4 + 2, 1 * 4 + 2]), edges["weight"].to_numpy(),
+                 edges.iloc[:0])
+    first = pd.Index(ids).get_indexer(gp["account_id"])
+    second = pd.Index(ids).get_indexer(gp["account_id_y"])
+    got = _held_weights(held, first, second, len(ids))
     assert got.dtype == want.dtype
     assert got.tolist() == want.tolist()
-    assert _held_weights(edges.iloc[:0], gp).tolist() == [0.0] * len(gp)
+    empty = _Half(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), edges.iloc[:0])
+    assert _held_weights(empty, first, second, len(ids)).tolist() == [0.0] * len(gp)
 
 
 def test_root_objects_follow_share_chains_as_a_dict_walk_does():

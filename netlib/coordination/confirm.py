@@ -167,49 +167,46 @@ def _tested_half(codes: nw.PairCodes, rows: np.ndarray, table: pd.DataFrame,
     return _Half(key=key, weight=weight, strong=strong)
 
 
-def _group_pairs(groups: pd.Series, ids: np.ndarray) -> pd.DataFrame:
-    """Every pair of members of each group, as codes into the sorted ``ids``.
+def _held_within(held: _Half, groups: pd.Series, ids: np.ndarray
+                 ) -> tuple[pd.Series, pd.Series]:
+    """Held-out co-actions pooled over the member pairs of each group and of each member.
 
-    Groups in order, members in sorted order: ``group, first, second`` (``first <
-    second``). A group of thousands of accounts has millions of pairs, so no id string is
-    made per pair.
+    The weights of the ``held`` half's edges between two members of one group, summed
+    per group and per member (pairs without an edge add 0): the sums of the held weights
+    of every member pair, without listing the pairs. Integers when every member pair has
+    an edge, else floats (as a reindex-then-fill gives them).
+
+    Returns
+    -------
+    per_group : Series
+        Indexed by group (sorted).
+    per_member : Series
+        Indexed by ``(group, account_id)`` (sorted).
     """
-    parts = []
-    for gid, members in groups.groupby(groups):
-        member = np.sort(positions(pd.Series(members.index), ids))
-        if (member < 0).any():
-            raise ValueError("split halves: a group member is not in the co-action rows")
-        first, second = np.triu_indices(len(member), k=1)
-        parts.append(pd.DataFrame({"group": gid, "first": member[first].astype(np.int32),
-                                   "second": member[second].astype(np.int32)}))
-    if not parts:
-        return pd.DataFrame({"group": pd.Series(dtype=np.int64),
-                             "first": pd.Series(dtype=np.int32),
-                             "second": pd.Series(dtype=np.int32)})
-    return pd.concat(parts, ignore_index=True)
-
-
-def _held_weights(held: _Half, first: np.ndarray, second: np.ndarray,
-                  n_ids: int) -> np.ndarray:
-    """The weight of each member pair's edge in the ``held`` half (0 where there is none).
-
-    Member pairs (codes ``first, second`` into the ``n_ids`` sorted ids) are matched on
-    one integer per pair; float when some pair has no edge, as a reindex-then-fill gives
-    it.
-    """
-    if not len(held.key):
-        return np.zeros(len(first))
-    n_ids = max(n_ids, 1)
-    key = np.minimum(first, second).astype(np.int64)
-    key *= n_ids
-    key += np.maximum(first, second)
-    at = np.searchsorted(held.key, key)
-    np.minimum(at, len(held.key) - 1, out=at)
-    found = held.key[at] == key
-    del key
-    if found.all():
-        return held.weight[at]
-    return np.where(found, held.weight[at].astype(float), 0.0)
+    n_ids = max(len(ids), 1)
+    code = positions(pd.Series(groups.index), ids)
+    if (code < 0).any():
+        raise ValueError("split halves: a group member is not in the co-action rows")
+    label = groups.to_numpy(dtype=np.int64)
+    group_of = np.full(len(ids) + 1, -1, dtype=np.int64)
+    group_of[code] = label
+    lo, hi = held.key // n_ids, held.key % n_ids
+    inside = np.flatnonzero((group_of[lo] == group_of[hi]) & (group_of[lo] >= 0))
+    weight, in_group = held.weight[inside], group_of[lo[inside]]
+    sizes = pd.Series(label).value_counts()
+    n_pairs = int((sizes * (sizes - 1) // 2).sum())
+    kind = np.int64 if len(inside) == n_pairs else float
+    labels = np.unique(label)
+    per_group = pd.Series(np.bincount(np.searchsorted(labels, in_group), weights=None
+                                      if not len(weight) else weight,
+                                      minlength=len(labels)), index=pd.Index(labels, name="group"))
+    each = np.bincount(np.concatenate([lo[inside], hi[inside]]),
+                       weights=np.concatenate([weight, weight]).astype(float),
+                       minlength=len(ids))
+    order = np.lexsort((code, label))
+    per_member = pd.Series(each[code[order]], index=pd.MultiIndex.from_arrays(
+        [label[order], ids[code[order]]], names=["group", ACCOUNT_ID]))
+    return per_group.astype(kind), per_member.astype(kind)
 
 
 def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
@@ -272,33 +269,19 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
         groups = groups[groups.map(groups.value_counts()) >= config.min_cluster_size]
         if groups.empty:
             continue
-        ids = codes.ids
-        gp = _group_pairs(groups, ids)
-        ends = pd.DataFrame({
-            ACCOUNT_ID: pd.Categorical.from_codes(gp["first"].to_numpy(), categories=ids),
-            ACCOUNT_ID_Y: pd.Categorical.from_codes(gp["second"].to_numpy(), categories=ids)})
-        gp[sig.EXPECTED] = sig.expected_coactions(ends, held_table, held_bins, window=window,
-                                                  bin_seconds=bin_seconds, kappa=kappa,
-                                                  memory_limit=config.memory_limit,
-                                                  temp_directory=config.temp_directory)
-        del ends
-        gp["observed"] = _held_weights(held_edges, gp["first"].to_numpy(),
-                                       gp["second"].to_numpy(), len(ids))
-        per_group = gp.groupby("group").agg(observed=("observed", "sum"),
-                                            expected=(sig.EXPECTED, "sum"))
+        # every member pair pooled, without listing the pairs (a group of ten thousand
+        # accounts has fifty million)
+        observed, observed_each = _held_within(held_edges, groups, codes.ids)
+        expected, expected_each = sig.expected_within_groups(
+            groups, held_table, held_bins, window=window, bin_seconds=bin_seconds,
+            kappa=kappa, memory_limit=config.memory_limit,
+            temp_directory=config.temp_directory)
+        per_group = pd.DataFrame({"observed": observed, sig.EXPECTED: expected})
         per_group["size"] = groups.value_counts().reindex(per_group.index)
         per_group["direction"] = h
         group_rows.append(per_group.reset_index())
-        # each member's pooled pairs, summed in the order the pairs come (first ends, then
-        # second ends), grouped on codes (in id order) and named once per member
-        ends = pd.concat([
-            gp[["group", "first", "observed", sig.EXPECTED]].rename(columns={"first": "code"}),
-            gp[["group", "second", "observed", sig.EXPECTED]].rename(
-                columns={"second": "code"})])
-        del gp
-        per_member = ends.groupby(["group", "code"]).sum().reset_index()
-        del ends
-        per_member.insert(1, ACCOUNT_ID, ids[per_member.pop("code").to_numpy()])
+        per_member = pd.DataFrame({"observed": observed_each,
+                                   sig.EXPECTED: expected_each}).reset_index()
         per_member["direction"] = h
         member_rows.append(per_member)
         release_memory()

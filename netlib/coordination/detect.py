@@ -157,6 +157,7 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     components = component_table(edges, comp_accounts, clusters, confirmation.groups,
                                  confirmation.members, asked,
                                  behaviour_rule=reported.behaviour_rule)
+    release_memory()
     stats = cluster_stats(clusters, edges, pairs, table,
                           accounts=dataset.accounts if dataset is not None else None,
                           stability=reported.stability, fdr=config.fdr, codes=codes)

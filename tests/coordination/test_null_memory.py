@@ -7,11 +7,14 @@ plain computation gives it.
 
 from __future__ import annotations
 
+import itertools
+
 import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
+from netlib.coaction import null
 from netlib.coaction.actions import coded_co_actions
 from netlib.coaction.null import bin_table, expected_coactions, null_memory_limit
 from netlib.coordination import network as nw
@@ -121,3 +124,32 @@ def test_edge_weights_are_the_edge_tables_pairs_and_weights(coded):
     assert weight.tolist() == edges["weight"].tolist()
     empty_keys, empty_weight = nw.edge_weights(codes, np.zeros(len(rows), dtype=bool))
     assert len(empty_keys) == len(empty_weight) == 0
+
+
+@pytest.mark.parametrize("chunk", [1 << 22, 7])
+def test_pooled_group_expectations_are_the_pair_tables_group_sums(traces, coded, chunk,
+                                                                    monkeypatch):
+    # the plain way: list every member pair, expect each, sum by group and by member
+    monkeypatch.setattr(null, "_CHUNK", chunk)      # members summed a few at a time
+    pairs, codes = coded
+    edges = nw.edge_table(pairs, codes=codes)
+    busiest = pd.concat([edges["account_id"], edges["account_id_y"]]).value_counts()
+    accounts = sorted(busiest.index[:60])
+    groups = pd.Series(np.arange(len(accounts)) % 3, index=accounts[::-1])
+    bins = bin_table(traces, bin_seconds=7200)
+    table = pd.DataFrame([(g, x, y) for g, members in groups.groupby(groups)
+                          for x, y in itertools.combinations(sorted(members.index), 2)],
+                         columns=["group", "account_id", "account_id_y"])
+    table["expected"] = expected_coactions(table, traces, bins, window=60, bin_seconds=7200)
+    want_group = table.groupby("group")["expected"].sum()
+    ends = pd.concat([table[["group", "account_id", "expected"]],
+                      table[["group", "account_id_y", "expected"]].rename(
+                          columns={"account_id_y": "account_id"})])
+    want_member = ends.groupby(["group", "account_id"])["expected"].sum()
+    per_group, per_member = null.expected_within_groups(groups, traces, bins, window=60,
+                                                        bin_seconds=7200)
+    assert (want_group > 0).all()
+    assert per_group.index.tolist() == want_group.index.tolist()
+    assert per_group.tolist() == want_group.tolist()              # the same floats
+    assert per_member.index.tolist() == want_member.index.tolist()
+    assert per_member.tolist() == want_member.tolist()

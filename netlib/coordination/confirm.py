@@ -45,6 +45,8 @@ convolution-closed distributions. JMLR, 25(57), 1-35.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -127,16 +129,19 @@ def half_bins(table: pd.DataFrame, *, bin_seconds: float) -> pd.DataFrame:
     return sig.bin_table(table, bin_seconds=bin_seconds)
 
 
+@dataclass
 class _Half:
     """One half's tested edges, as much as the split-half steps read of them.
 
-    ``key`` (sorted) and ``weight`` of every edge, as :func:`~netlib.coordination.network.
-    edge_weights` gives them, and the ``strong`` edges (``account_id, account_id_y,
-    weight``, indexed by their row in the half's edge table) used for discovery.
+    ``key`` (sorted) and ``weight`` of every edge, as
+    :func:`~netlib.coordination.network.edge_weights` gives them, and the ``strong`` edges
+    (``account_id, account_id_y, weight``, indexed by their row in the half's edge table)
+    used for discovery.
     """
 
-    def __init__(self, key: np.ndarray, weight: np.ndarray, strong: pd.DataFrame):
-        self.key, self.weight, self.strong = key, weight, strong
+    key: np.ndarray
+    weight: np.ndarray
+    strong: pd.DataFrame
 
 
 def _tested_half(codes: nw.PairCodes, rows: np.ndarray, table: pd.DataFrame,
@@ -197,9 +202,10 @@ def _held_within(held: _Half, groups: pd.Series, ids: np.ndarray
     n_pairs = int((sizes * (sizes - 1) // 2).sum())
     kind = np.int64 if len(inside) == n_pairs else float
     labels = np.unique(label)
-    per_group = pd.Series(np.bincount(np.searchsorted(labels, in_group), weights=None
-                                      if not len(weight) else weight,
-                                      minlength=len(labels)), index=pd.Index(labels, name="group"))
+    # integer weights summed as floats: exact up to 2**53
+    per_group = pd.Series(np.bincount(np.searchsorted(labels, in_group),
+                                      weights=weight.astype(float), minlength=len(labels)),
+                          index=pd.Index(labels, name="group"))
     each = np.bincount(np.concatenate([lo[inside], hi[inside]]),
                        weights=np.concatenate([weight, weight]).astype(float),
                        minlength=len(ids))

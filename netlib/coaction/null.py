@@ -36,6 +36,9 @@ Pacheco, D., et al. (2021). Uncovering coordinated networks on social media. ICW
 from __future__ import annotations
 
 import dataclasses
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import duckdb
 import numpy as np
@@ -43,13 +46,13 @@ import pandas as pd
 from scipy import stats
 
 from netlib.coaction.actions import account_codes, positions
-from netlib.coaction.engines.duck import duckdb_rows
+from netlib.coaction.engines.duck import duckdb_connection, duckdb_rows
 from netlib.coaction.engines.shares import read_shares
 from netlib.errors import ParameterError
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, OBJECT_ID, TIMESTAMP, TRACE
 
 __all__ = ["bin_statistics", "bin_table", "expected_coactions", "null_calibration",
-           "poisson_pvalues",
+           "poisson_pvalues", "null_memory_limit", "expected_within_groups",
            "EXPECTED", "P_VALUE", "Q_VALUE"]
 
 EXPECTED = "expected"
@@ -58,6 +61,36 @@ Q_VALUE = "q_value"
 _BIN = "bin"
 #: Fixed-point scale for summing expected co-actions in DuckDB (1e-9 resolution per term).
 _FIXED = 1_000_000_000
+
+
+#: Upper bound of the default DuckDB memory cap of the null model's joins, in GiB.
+_DEFAULT_CAP_GIB = 3
+
+
+def null_memory_limit(memory_limit: str | None = None) -> str:
+    """DuckDB's memory cap for the null model's joins: ``memory_limit``, or a default.
+
+    Left to itself DuckDB may take 80% of the machine's memory for one query, on top of
+    the tables the analysis already holds; the null model's joins (every pair of actions
+    of two edge accounts within the window) then grow instead of spilling to disk. The
+    default is an eighth of the physical memory, between 1 and 3 GiB. The cap never
+    changes a result (the sums are taken in fixed point), only where the work is done.
+
+    Examples
+    --------
+    >>> null_memory_limit("2GB")
+    '2GB'
+    >>> null_memory_limit().endswith("MiB")
+    True
+    """
+    if memory_limit:
+        return memory_limit
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - not a POSIX system
+        total = 8 * 2**30
+    cap = min(max(total // 8, 2**30), _DEFAULT_CAP_GIB * 2**30)
+    return f"{cap // 2**20}MiB"
 
 
 def _seconds(ts: pd.Series) -> np.ndarray:
@@ -165,9 +198,60 @@ def _row_bins(traces: pd.DataFrame, bins: pd.DataFrame, bin_seconds: float
     return trace, names, secs, same
 
 
+def _action_rows(traces: pd.DataFrame, bins: pd.DataFrame, account: np.ndarray, *,
+                 bin_seconds: float, width: int, kappa: dict[str, float] | None,
+                 extra: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
+    """The trace rows of the accounts coded in ``account`` (-1: left out), for the joins.
+
+    ``acc, tr, ts, s, bkt`` (and ``extra`` columns, given per trace row): account and
+    trace codes, the time in seconds counted from the first kept action, ``kappa_t * s_h``
+    and the ``width``-second bucket. 32-bit columns where the values fit: the joins
+    compare differences of times and neighbouring buckets, which the offset does not
+    change.
+    """
+    trace, names, secs, same = _row_bins(traces, bins, bin_seconds)
+    factor = np.array([float((kappa or {}).get(t, 1.0)) for t in names] + [1.0])
+    keep = np.flatnonzero(account >= 0)
+    ts = secs[keep]
+    if len(ts):
+        ts = ts - ts.min()
+    wide = np.int64 if len(ts) and int(ts.max()) >= 2**31 - 1 else np.int32
+    r = pd.DataFrame({
+        "acc": account[keep].astype(np.int32),
+        "tr": trace[keep].astype(np.int32),
+        "ts": ts.astype(wide),
+        "s": same[keep] * factor[trace[keep]]})
+    for name, values in (extra or {}).items():
+        r[name] = values[keep]
+    del keep, trace, secs, same, ts
+    r["bkt"] = (r["ts"] // max(width, 1)).astype(wide)
+    return r
+
+
+@contextmanager
+def _null_connection(memory_limit: str | None, temp_directory: str | None
+                     ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A capped DuckDB connection for the null's joins, which run in the order written.
+
+    The action pairs stream through the hash table of what they are matched with (left to
+    itself, the optimizer may build one over every action pair, about 2 GB more at a
+    million actions).
+    """
+    with duckdb_connection(memory_limit=null_memory_limit(memory_limit),
+                           temp_directory=temp_directory) as con:
+        try:
+            con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
+        except duckdb.Error:  # optimizer names of another DuckDB release: memory, not results
+            pass
+        con.execute("SET preserve_insertion_order = false")
+        yield con
+
+
 def expected_coactions(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataFrame, *,
                        window: float, bin_seconds: float,
-                       kappa: dict[str, float] | None = None) -> np.ndarray:
+                       kappa: dict[str, float] | None = None,
+                       memory_limit: str | None = None,
+                       temp_directory: str | None = None) -> np.ndarray:
     """Null-expected co-actions ``E_ab`` for each edge (row order of ``edges``).
 
     Every pair of actions of ``a`` and ``b`` in one trace that lie within ``window``
@@ -188,6 +272,9 @@ def expected_coactions(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataF
         Window of the co-action join and null bin length, in seconds.
     kappa : dict, optional
         Per-trace calibration factors (from :func:`null_calibration`); default 1.
+    memory_limit, temp_directory : str, optional
+        DuckDB's memory cap (default :func:`null_memory_limit`) and spill folder (default
+        a private temporary folder) for the join; neither changes the result.
 
     Returns
     -------
@@ -195,35 +282,18 @@ def expected_coactions(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataF
     """
     if edges.empty:
         return np.zeros(0)
-    trace, names, secs, same = _row_bins(traces, bins, bin_seconds)
-    factor = np.array([float((kappa or {}).get(t, 1.0)) for t in names] + [1.0])
-    # Accounts and traces as integer codes, accounts numbered in sorted order so that
-    # comparing codes is comparing ids: the join below then hashes and compares integers
-    # rather than strings, and carries five numeric columns rather than the whole table.
     ends, ia, ib = account_codes(edges[ACCOUNT_ID], edges[ACCOUNT_ID_Y])
-    acc = positions(traces[ACCOUNT_ID], ends)
-    keep = np.flatnonzero(acc >= 0)
     w = int(np.ceil(float(window)))
-    r = pd.DataFrame({
-        "acc": acc[keep].astype(np.int64),
-        "tr": trace[keep].astype(np.int64),
-        "ts": secs[keep].astype(np.int64),
-        "s": same[keep] * factor[trace[keep]]})
-    del acc, keep, trace, secs, same
-    r["bkt"] = r["ts"] // max(w, 1)
-    e = pd.DataFrame({"idx": np.arange(len(edges)), "a": np.minimum(ia, ib).astype(np.int64),
-                      "b": np.maximum(ia, ib).astype(np.int64)})
-    con = duckdb.connect()
-    try:
+    r = _action_rows(traces, bins, positions(traces[ACCOUNT_ID], ends), bin_seconds=bin_seconds,
+                     width=w, kappa=kappa)
+    small = np.int32 if len(edges) < 2**31 else np.int64
+    e = pd.DataFrame({"idx": np.arange(len(edges), dtype=small),
+                      "a": np.minimum(ia, ib).astype(np.int32),
+                      "b": np.maximum(ia, ib).astype(np.int32)})
+    del ia, ib, ends
+    with _null_connection(memory_limit, temp_directory) as con:
         con.register("e", e)
         con.register("r", r)
-        # joins in the order written: the action pairs stream through the edges' hash
-        # table (left to itself, the optimizer may build one over every action pair,
-        # about 2 GB more at a million actions)
-        try:
-            con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
-        except duckdb.Error:  # optimizer names of another DuckDB release: memory, not results
-            pass
         # every pair of actions of two edge accounts, same trace, at most w seconds apart
         # (banded equi-join on w-wide buckets), summed per account pair. The sum is taken in
         # fixed point: integer addition does not depend on the order DuckDB's threads add
@@ -238,12 +308,140 @@ def expected_coactions(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataF
             SELECT e.idx, CAST(SUM(CAST(round(pairs.s * {_FIXED}) AS HUGEINT)) AS DOUBLE)
                           / {_FIXED} AS s
             FROM pairs JOIN e ON e.a = pairs.a AND e.b = pairs.b
-            GROUP BY e.idx""").df()
-    finally:
-        con.close()
+            GROUP BY e.idx""").fetchnumpy()
+    del e, r
     out = np.zeros(len(edges))
-    out[got["idx"].to_numpy(dtype=int)] = got["s"].to_numpy(dtype=float)
+    out[np.asarray(got["idx"], dtype=np.int64)] = np.asarray(got["s"], dtype=float)
     return out
+
+
+def expected_within_groups(groups: pd.Series, traces: pd.DataFrame, bins: pd.DataFrame, *,
+                           window: float, bin_seconds: float,
+                           kappa: dict[str, float] | None = None,
+                           memory_limit: str | None = None,
+                           temp_directory: str | None = None
+                           ) -> tuple[pd.Series, pd.Series]:
+    """Null-expected co-actions pooled over every pair of members of each group.
+
+    The sums of :func:`expected_coactions` over all member pairs of each group (pairs that
+    never co-acted add 0), and over each member's pairs with the rest of its group, added
+    as pandas adds a table of those pairs grouped by group and by member, without the
+    table: a group of ten thousand accounts has fifty million pairs. Only the pairs whose
+    expectation is not 0 come out of the join; each group's are then laid out in a square
+    array in member order, and summed in the table's order (for a group: its pairs
+    ``(i, j)``, ``i < j``, row by row; for a member ``k``: its pairs ``(k, j)`` then
+    ``(i, k)``).
+
+    Parameters
+    ----------
+    groups : Series
+        The integer group of each account (index: account id, each account once; groups
+        of two accounts or more).
+    traces, bins, window, bin_seconds, kappa, memory_limit, temp_directory
+        As for :func:`expected_coactions`.
+
+    Returns
+    -------
+    per_group : Series
+        Indexed by group (sorted).
+    per_member : Series
+        Indexed by ``(group, account_id)`` (sorted).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"account_id": ["a", "b", "c", "a", "b"], "trace": "link",
+    ...                   "object_id": ["x", "x", "y", "y", "x"],
+    ...                   "timestamp": pd.to_datetime(["2025-01-01"] * 5, utc=True)})
+    >>> bins = bin_table(t, bin_seconds=3600)
+    >>> groups = pd.Series([0, 0, 0], index=["a", "b", "c"])
+    >>> total, each = expected_within_groups(groups, t, bins, window=60, bin_seconds=3600)
+    >>> pairs = pd.DataFrame({"account_id": ["a", "a", "b"], "account_id_y": ["b", "c", "c"]})
+    >>> e = expected_coactions(pairs, t, bins, window=60, bin_seconds=3600)
+    >>> bool(total[0] == e.sum()), bool(each[(0, "a")] == e[0] + e[1])
+    (True, True)
+    """
+    member = pd.Series(groups.to_numpy(dtype=np.int64), index=groups.index.astype(str))
+    ids = np.array(sorted(member.index), dtype=object)
+    label = member.reindex(ids).to_numpy(dtype=np.int64)
+    labels, group = np.unique(label, return_inverse=True)
+    # each id's position among its group's members (ids in order): the square arrays' axes
+    by_group = np.lexsort((np.arange(len(ids)), group))
+    sizes = np.bincount(group, minlength=len(labels))
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    local = np.empty(len(ids), dtype=np.int64)
+    local[by_group] = np.arange(len(ids)) - np.repeat(starts, sizes)
+    found = {"g": np.zeros(0, np.int64), "a": np.zeros(0, np.int64),
+             "b": np.zeros(0, np.int64), "s": np.zeros(0)}
+    if len(ids) and not traces.empty:
+        w = int(np.ceil(float(window)))
+        account = positions(traces[ACCOUNT_ID], ids)
+        r = _action_rows(traces, bins, account, bin_seconds=bin_seconds, width=w,
+                         kappa=kappa, extra={"grp": np.append(group, -1)[account]
+                                             .astype(np.int32)})
+        del account
+        with _null_connection(memory_limit, temp_directory) as con:
+            con.register("r", r)
+            # every pair of actions of two members of one group, same trace, at most w
+            # seconds apart, summed per member pair in fixed point (as expected_coactions)
+            got = con.execute(f"""
+                WITH x AS (SELECT r.*, r.bkt + k.d AS jb FROM r,
+                           (SELECT UNNEST([-1, 0, 1]) AS d) k),
+                pairs AS (
+                    SELECT x.grp AS g, x.acc AS a, y.acc AS b, x.s AS s
+                    FROM x JOIN r y ON y.tr = x.tr AND y.bkt = x.jb AND y.grp = x.grp
+                    WHERE x.acc < y.acc AND abs(y.ts - x.ts) <= {w})
+                SELECT g, a, b, CAST(SUM(CAST(round(s * {_FIXED}) AS HUGEINT)) AS DOUBLE)
+                                / {_FIXED} AS s
+                FROM pairs GROUP BY g, a, b ORDER BY g""").fetchnumpy()
+        del r
+        found = {k: np.asarray(got[k]) for k in ("g", "a", "b", "s")}
+        del got
+    bounds = np.searchsorted(found["g"], np.arange(len(labels) + 1))
+    totals, each = np.zeros(len(labels)), np.zeros(len(ids))
+    for q, m in enumerate(sizes):
+        lo, hi = bounds[q], bounds[q + 1]
+        square = np.zeros((m, m))
+        square[local[found["a"][lo:hi]], local[found["b"][lo:hi]]] = found["s"][lo:hi]
+        totals[q], member_sums = _pooled_sums(square)
+        each[by_group[starts[q]:starts[q] + m]] = member_sums
+        del square
+    order = np.lexsort((np.arange(len(ids)), group))
+    per_group = pd.Series(totals, index=pd.Index(labels, name="group"))
+    per_member = pd.Series(each[order], index=pd.MultiIndex.from_arrays(
+        [label[order], ids[order]], names=["group", ACCOUNT_ID]))
+    return per_group, per_member
+
+
+#: Values summed by one pandas call in :func:`_pooled_sums` (bounds its memory).
+_CHUNK = 1 << 22
+
+
+def _pooled_sums(square: np.ndarray) -> tuple[float, np.ndarray]:
+    """The pandas grouped sums of a group's pair values (upper triangle of ``square``).
+
+    As a table of the group's pairs ``(i, j)``, ``i < j`` row by row, is summed by group,
+    and the table of their first then second ends by member: pandas adds the rows of
+    groups that come one after another (the pairs of a group) with NumPy's
+    ``add.reduceat``, and groups whose rows are interleaved (a member's ends) one row at a
+    time with a compensated sum, in table order. Both are done here on the same values in
+    the same order, so the floats are the same: the group's values in one run, each
+    member's ``(k, j > k)`` then ``(i < k, k)`` values interleaved with other members'.
+    """
+    m = len(square)
+    if m < 2:
+        return 0.0, np.zeros(m)
+    upper = np.concatenate([square[i, i + 1:] for i in range(m - 1)])
+    total = float(pd.Series(upper).groupby(np.zeros(len(upper), dtype=np.intp)).sum().iloc[0])
+    del upper
+    out = np.empty(m)
+    # chunks of at least two members, so that their values interleave
+    n_chunks = max(1, min(m // 2, -(-m * (m - 1) // _CHUNK)))
+    for rows in np.array_split(np.arange(m), n_chunks):
+        values = np.stack([np.concatenate([square[k, k + 1:], square[:k, k]]) for k in rows])
+        # value t of every member, then value t + 1 of every member, ...
+        keys = np.tile(np.arange(len(rows)), m - 1)
+        out[rows] = pd.Series(values.T.ravel()).groupby(keys).sum().to_numpy()
+    return total, out
 
 
 def _cotemporal_pairs(ts: np.ndarray, window: float) -> np.ndarray:
@@ -282,12 +480,15 @@ def _analytic_total(traces: pd.DataFrame, bins: pd.DataFrame, *, window: float,
 
 def null_calibration(traces: pd.DataFrame, bins: pd.DataFrame, *,
                      window: float, bin_seconds: float, n_null: int = 2, seed: int = 0,
-                     co_action_fn=None) -> pd.DataFrame:
+                     co_action_fn=None, memory_limit: str | None = None,
+                     temp_directory: str | None = None) -> pd.DataFrame:
     """Calibrate the analytic null on data shuffled under the null itself.
 
     Objects are permuted among the actions of each (trace, bin), ``n_null`` times with a
     seeded generator; the co-actions of the shuffled data (distinct pair-object pairs) are
-    compared with the analytic expectation summed over all account pairs.
+    compared with the analytic expectation summed over all account pairs. The shuffled
+    data's co-action join runs in DuckDB with ``memory_limit`` (default
+    :func:`null_memory_limit`) and spills to ``temp_directory``.
 
     Returns
     -------
@@ -306,7 +507,8 @@ def null_calibration(traces: pd.DataFrame, bins: pd.DataFrame, *,
                              _BIN: _seconds(traces[TIMESTAMP]) // int(bin_seconds)})
         group = keys.groupby([TRACE, _BIN], sort=False).ngroup().to_numpy()
         del keys
-        counter = _ShuffledCounts(traces, window) if fn is None else None
+        counter = _ShuffledCounts(traces, window, memory_limit=memory_limit,
+                                  temp_directory=temp_directory) if fn is None else None
         for _ in range(n_null):
             # row by_group[i] takes the object of row order[i]: same group, random row
             order = np.lexsort((rng.random(len(group)), group))
@@ -340,8 +542,11 @@ class _ShuffledCounts:
     of the rows' trace, account and object, with no id string per co-action.
     """
 
-    def __init__(self, traces: pd.DataFrame, window: float):
+    def __init__(self, traces: pd.DataFrame, window: float, *,
+                 memory_limit: str | None = None, temp_directory: str | None = None):
         self.window = window
+        self.memory_limit = null_memory_limit(memory_limit)
+        self.temp_directory = temp_directory
         self.shares = read_shares(traces, window=window)
         frame = self.shares.frame
         self.trace, names = pd.factorize(frame["tr"])
@@ -355,26 +560,34 @@ class _ShuffledCounts:
         fake = dataclasses.replace(self.shares, frame=frame.assign(
             obj=frame["obj"].array.take(shuffled)))
         rows, _ = duckdb_rows(fake, window=self.window, min_participation=0,
-                              max_object_shares=None)
+                              max_object_shares=None, memory_limit=self.memory_limit,
+                              temp_directory=self.temp_directory)
         del fake
         ra, rb = rows.pop("rn_a"), rows.pop("rn_b")
         del rows
         if not len(ra):
             return None
-        a, b = self.account[ra].astype(np.int64), self.account[rb].astype(np.int64)
-        trace = self.trace[ra].astype(np.int64)
-        obj = self.obj[shuffled][ra].astype(np.int64)
-        del ra, rb
         n_tr, n_acc, n_obj = self.sizes
-        lo, hi = np.minimum(a, b), np.maximum(a, b)
-        del a, b
         if n_tr * n_acc * n_acc * n_obj < 2**62:
-            key = ((trace * n_acc + lo) * n_acc + hi) * n_obj + obj
-            del lo, hi, obj
+            # one integer per (trace, account pair, object), built in place: one int64
+            # array of the rows' length at a time besides the row numbers
+            a, b = self.account[ra], self.account[rb]
+            key = np.minimum(a, b).astype(np.int64)
+            np.multiply(key, n_acc, out=key)
+            key += np.maximum(a, b)
+            del a, b, rb
+            key += self.trace[ra].astype(np.int64) * (n_acc * n_acc)
+            key *= n_obj
+            key += self.obj[shuffled[ra]]
+            del ra
             distinct = pd.unique(key)
+            del key
             kept = distinct // (n_acc * n_acc * n_obj)
         else:   # pragma: no cover - beyond 64-bit keys
-            found = pd.DataFrame({TRACE: trace, "a": lo, "b": hi, OBJECT_ID: obj})
+            a, b = self.account[ra].astype(np.int64), self.account[rb].astype(np.int64)
+            trace = self.trace[ra].astype(np.int64)
+            found = pd.DataFrame({TRACE: trace, "a": np.minimum(a, b), "b": np.maximum(a, b),
+                                  OBJECT_ID: self.obj[shuffled[ra]]})
             kept = trace[~found.duplicated().to_numpy()]
         counts = np.bincount(kept, minlength=len(self.names))
         return pd.Series(counts, index=self.names)

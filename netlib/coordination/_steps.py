@@ -17,6 +17,7 @@ from netlib.coordination import significance as sig
 from netlib.coordination._groups import components_of_groups
 from netlib.coordination.config import CoordinationConfig
 from netlib.coordination.confirm import split_half_groups
+from netlib.memory import release_memory
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y
 from netlib.stats import qvalues
 
@@ -84,10 +85,14 @@ def tested_network(table: pd.DataFrame, pairs: pd.DataFrame, used: tuple[str, ..
     bins = sig.bin_table(table, bin_seconds=config.null_bin)
     calib = sig.null_calibration(table, bins, window=config.window,
                                  bin_seconds=config.null_bin, n_null=config.n_null,
-                                 seed=config.seed)
+                                 seed=config.seed, memory_limit=config.memory_limit,
+                                 temp_directory=config.temp_directory)
+    release_memory()
     kappa = dict(zip(calib["trace"], calib["kappa"], strict=True))
     edges[sig.EXPECTED] = sig.expected_coactions(edges, table, bins, window=config.window,
-                                                 bin_seconds=config.null_bin, kappa=kappa)
+                                                 bin_seconds=config.null_bin, kappa=kappa,
+                                                 memory_limit=config.memory_limit,
+                                                 temp_directory=config.temp_directory)
     edges[sig.P_VALUE] = sig.poisson_pvalues(edges[nw.WEIGHT].to_numpy(),
                                              edges[sig.EXPECTED].to_numpy())
     edges[sig.Q_VALUE] = qvalues(edges[sig.P_VALUE].to_numpy())

@@ -79,9 +79,11 @@ class CoordinationConfig(Options):
     engine : {"duckdb", "spark"}
         Where the co-action join runs; both give the same result.
     memory_limit : str, optional
-        DuckDB's memory cap for the co-action join (e.g. ``"4GB"``); never changes the result.
+        DuckDB's memory cap for the co-action join and the null model's joins (e.g.
+        ``"4GB"``); never changes the result. Unset, the null model's joins take
+        :func:`netlib.coaction.null.null_memory_limit` (an eighth of the memory, 1 to 3 GiB).
     temp_directory : str, optional
-        DuckDB's spill folder for the co-action join; never changes the result.
+        DuckDB's spill folder for those joins; never changes the result.
     traces : tuple of str, optional
         Behaviours to build from a Dataset (default: all of them, fused).
     share_chains : bool

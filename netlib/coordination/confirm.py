@@ -45,14 +45,18 @@ convolution-closed distributions. JMLR, 25(57), 1-35.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from netlib.coaction.actions import positions
 from netlib.coordination import clusters as cl
 from netlib.coordination import network as nw
 from netlib.coordination import significance as sig
 from netlib.coordination._groups import linked_groups
 from netlib.coordination.config import CoordinationConfig
+from netlib.memory import release_memory
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, OBJECT_ID, TIMESTAMP, TRACE
 
 __all__ = ["object_half", "half_bins", "split_half_groups", "GROUP_COLUMNS",
@@ -125,48 +129,90 @@ def half_bins(table: pd.DataFrame, *, bin_seconds: float) -> pd.DataFrame:
     return sig.bin_table(table, bin_seconds=bin_seconds)
 
 
-def _tested_edges(pairs: pd.DataFrame, table: pd.DataFrame, bins: pd.DataFrame, *,
-                  window: float, bin_seconds: float, kappa: dict,
-                  rows: np.ndarray | None = None,
-                  codes: nw.PairCodes | None = None) -> pd.DataFrame:
-    edges = nw.edge_table(pairs, rows=rows, codes=codes)
-    edges[sig.EXPECTED] = sig.expected_coactions(edges, table, bins, window=window,
-                                                 bin_seconds=bin_seconds, kappa=kappa)
-    edges[sig.P_VALUE] = sig.poisson_pvalues(edges[nw.WEIGHT].to_numpy(),
-                                             edges[sig.EXPECTED].to_numpy())
-    return edges
+@dataclass
+class _Half:
+    """One half's tested edges, as much as the split-half steps read of them.
 
-
-def _group_pairs(groups: pd.Series) -> pd.DataFrame:
-    """Every pair of members of each group (groups in order, members in sorted order)."""
-    parts = []
-    for gid, members in groups.groupby(groups):
-        ids = np.array(sorted(members.index), dtype=object)
-        first, second = np.triu_indices(len(ids), k=1)
-        parts.append(pd.DataFrame({"group": gid, ACCOUNT_ID: ids[first],
-                                   ACCOUNT_ID_Y: ids[second]}))
-    if not parts:
-        return pd.DataFrame(columns=["group", ACCOUNT_ID, ACCOUNT_ID_Y])
-    return pd.concat(parts, ignore_index=True)
-
-
-def _held_weights(edges: pd.DataFrame, gp: pd.DataFrame) -> np.ndarray:
-    """The weight of each member pair's edge in ``edges`` (0 where there is none).
-
-    Pairs are matched on one integer per (account_id, account_id_y), both sides coded
-    together; float when some pair has no edge, as a reindex-then-fill gives it.
+    ``key`` (sorted) and ``weight`` of every edge, as
+    :func:`~netlib.coordination.network.edge_weights` gives them, and the ``strong`` edges
+    (``account_id, account_id_y, weight``, indexed by their row in the half's edge table)
+    used for discovery.
     """
-    weight = edges[nw.WEIGHT].to_numpy()
-    if not len(edges):
-        return np.zeros(len(gp))
-    ids, a, b = nw.account_codes(pd.concat([edges[ACCOUNT_ID], gp[ACCOUNT_ID]]),
-                                 pd.concat([edges[ACCOUNT_ID_Y], gp[ACCOUNT_ID_Y]]))
-    key = a.astype(np.int64) * len(ids) + b
-    n = len(edges)
-    at = pd.Index(key[:n]).get_indexer(key[n:])
-    if (at >= 0).all():
-        return weight[at]
-    return np.where(at >= 0, weight[at].astype(float), 0.0)
+
+    key: np.ndarray
+    weight: np.ndarray
+    strong: pd.DataFrame
+
+
+def _tested_half(codes: nw.PairCodes, rows: np.ndarray, table: pd.DataFrame,
+                 bins: pd.DataFrame, *, kappa: dict, config: CoordinationConfig) -> _Half:
+    """The edges of one half's co-action ``rows``, tested on its trace rows ``table``.
+
+    The same edges, weights and p-values as ``edge_table(pairs, rows=rows)`` tested with
+    :func:`~netlib.coordination.significance.expected_coactions`, kept as integer keys
+    plus the strong edges only (tens of millions of edges at scale).
+    """
+    key, weight = nw.edge_weights(codes, rows)
+    n_ids = max(len(codes.ids), 1)
+    # the ends as categories of the sorted ids: the null model codes them without strings
+    ends = pd.DataFrame({
+        ACCOUNT_ID: pd.Categorical.from_codes(key // n_ids, categories=codes.ids),
+        ACCOUNT_ID_Y: pd.Categorical.from_codes(key % n_ids, categories=codes.ids)})
+    expected = sig.expected_coactions(ends, table, bins, window=config.window,
+                                      bin_seconds=config.null_bin, kappa=kappa,
+                                      memory_limit=config.memory_limit,
+                                      temp_directory=config.temp_directory)
+    del ends
+    p_value = sig.poisson_pvalues(weight, expected)
+    del expected
+    at = np.flatnonzero((p_value <= config.select_p) & (weight >= config.min_weight))
+    strong = pd.DataFrame({ACCOUNT_ID: codes.ids[key[at] // n_ids],
+                           ACCOUNT_ID_Y: codes.ids[key[at] % n_ids],
+                           nw.WEIGHT: weight[at]}, index=at)
+    return _Half(key=key, weight=weight, strong=strong)
+
+
+def _held_within(held: _Half, groups: pd.Series, ids: np.ndarray
+                 ) -> tuple[pd.Series, pd.Series]:
+    """Held-out co-actions pooled over the member pairs of each group and of each member.
+
+    The weights of the ``held`` half's edges between two members of one group, summed
+    per group and per member (pairs without an edge add 0): the sums of the held weights
+    of every member pair, without listing the pairs. Integers when every member pair has
+    an edge, else floats (as a reindex-then-fill gives them).
+
+    Returns
+    -------
+    per_group : Series
+        Indexed by group (sorted).
+    per_member : Series
+        Indexed by ``(group, account_id)`` (sorted).
+    """
+    n_ids = max(len(ids), 1)
+    code = positions(pd.Series(groups.index), ids)
+    if (code < 0).any():
+        raise ValueError("split halves: a group member is not in the co-action rows")
+    label = groups.to_numpy(dtype=np.int64)
+    group_of = np.full(len(ids) + 1, -1, dtype=np.int64)
+    group_of[code] = label
+    lo, hi = held.key // n_ids, held.key % n_ids
+    inside = np.flatnonzero((group_of[lo] == group_of[hi]) & (group_of[lo] >= 0))
+    weight, in_group = held.weight[inside], group_of[lo[inside]]
+    sizes = pd.Series(label).value_counts()
+    n_pairs = int((sizes * (sizes - 1) // 2).sum())
+    kind = np.int64 if len(inside) == n_pairs else float
+    labels = np.unique(label)
+    # integer weights summed as floats: exact up to 2**53
+    per_group = pd.Series(np.bincount(np.searchsorted(labels, in_group),
+                                      weights=weight.astype(float), minlength=len(labels)),
+                          index=pd.Index(labels, name="group"))
+    each = np.bincount(np.concatenate([lo[inside], hi[inside]]),
+                       weights=np.concatenate([weight, weight]).astype(float),
+                       minlength=len(ids))
+    order = np.lexsort((code, label))
+    per_member = pd.Series(each[code[order]], index=pd.MultiIndex.from_arrays(
+        [label[order], ids[code[order]]], names=["group", ACCOUNT_ID]))
+    return per_group.astype(kind), per_member.astype(kind)
 
 
 def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
@@ -201,21 +247,26 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
     codes = codes if codes is not None or pairs.empty else nw.pair_codes(pairs)
     pair_half = object_half(pairs, seed=config.seed, bin_seconds=bin_seconds, codes=codes)
     row_half = object_half(table, seed=config.seed, bin_seconds=bin_seconds)
+    # the null model reads these columns only: each half copies them, not the whole table
+    columns = [c for c in (TRACE, ACCOUNT_ID, OBJECT_ID, TIMESTAMP) if c in table.columns]
     halves = {}
     for h in (0, 1):
-        sub_table = table[row_half == h]
+        sub_table = table.loc[row_half == h, columns]
         bins = half_bins(sub_table, bin_seconds=bin_seconds)
-        use = pair_half == h if rows is None else rows & (pair_half == h)
-        halves[h] = (sub_table, bins,
-                     _tested_edges(pairs, sub_table, bins, window=window,
-                                   bin_seconds=bin_seconds, kappa=kappa, rows=use,
-                                   codes=codes))
+        if pairs.empty:
+            tested = _Half(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
+                           pd.DataFrame(columns=[ACCOUNT_ID, ACCOUNT_ID_Y, nw.WEIGHT]))
+        else:
+            use = pair_half == h if rows is None else rows & (pair_half == h)
+            tested = _tested_half(codes, use, sub_table, bins, kappa=kappa, config=config)
+            del use
+        halves[h] = (sub_table, bins, tested)
+        release_memory()
+    del pair_half, row_half
     group_rows, member_rows = [], []
     for h in (0, 1):
-        found_edges = halves[h][2]
+        strong = halves[h][2].strong
         held_table, held_bins, held_edges = halves[1 - h]
-        strong = found_edges[(found_edges[sig.P_VALUE] <= config.select_p)
-                             & (found_edges[nw.WEIGHT] >= config.min_weight)]
         if strong.empty:
             continue
         core = cl.partition(strong, method=config.method, seed=config.seed,
@@ -224,22 +275,22 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
         groups = groups[groups.map(groups.value_counts()) >= config.min_cluster_size]
         if groups.empty:
             continue
-        gp = _group_pairs(groups)
-        gp[sig.EXPECTED] = sig.expected_coactions(gp, held_table, held_bins, window=window,
-                                                  bin_seconds=bin_seconds, kappa=kappa)
-        gp["observed"] = _held_weights(held_edges, gp)
-        per_group = gp.groupby("group").agg(observed=("observed", "sum"),
-                                            expected=(sig.EXPECTED, "sum"))
+        # every member pair pooled, without listing the pairs (a group of ten thousand
+        # accounts has fifty million)
+        observed, observed_each = _held_within(held_edges, groups, codes.ids)
+        expected, expected_each = sig.expected_within_groups(
+            groups, held_table, held_bins, window=window, bin_seconds=bin_seconds,
+            kappa=kappa, memory_limit=config.memory_limit,
+            temp_directory=config.temp_directory)
+        per_group = pd.DataFrame({"observed": observed, sig.EXPECTED: expected})
         per_group["size"] = groups.value_counts().reindex(per_group.index)
         per_group["direction"] = h
         group_rows.append(per_group.reset_index())
-        ends = pd.concat([
-            gp[["group", ACCOUNT_ID, "observed", sig.EXPECTED]],
-            gp[["group", ACCOUNT_ID_Y, "observed", sig.EXPECTED]].rename(
-                columns={ACCOUNT_ID_Y: ACCOUNT_ID})])
-        per_member = ends.groupby(["group", ACCOUNT_ID]).sum().reset_index()
+        per_member = pd.DataFrame({"observed": observed_each,
+                                   sig.EXPECTED: expected_each}).reset_index()
         per_member["direction"] = h
         member_rows.append(per_member)
+        release_memory()
     if not group_rows:
         return _empty(GROUP_COLUMNS), _empty(MEMBER_COLUMNS)
     groups = pd.concat(group_rows, ignore_index=True)

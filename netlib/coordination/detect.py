@@ -20,6 +20,7 @@ from netlib.coordination.resolution import (
     timestamp_resolution,
 )
 from netlib.coordination.result import CoordinationResult, account_stats, cluster_stats
+from netlib.coordination.significance import EXPECTED
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError
 from netlib.memory import release_memory
@@ -157,9 +158,14 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     components = component_table(edges, comp_accounts, clusters, confirmation.groups,
                                  confirmation.members, asked,
                                  behaviour_rule=reported.behaviour_rule)
-    stats = cluster_stats(clusters, edges, pairs, table,
+    release_memory()
+    # the statistics read the inside edges' cluster, test and counts: not a copy of them all
+    inside = edges.loc[edges[CLUSTER_ID].notna(),
+                       [CLUSTER_ID, "significant", nw.WEIGHT, EXPECTED]]
+    stats = cluster_stats(clusters, inside, pairs, table,
                           accounts=dataset.accounts if dataset is not None else None,
                           stability=reported.stability, fdr=config.fdr, codes=codes)
+    del inside
     per_account = account_stats(clusters, edges, pairs, table, codes=codes)
     fingerprint = dataset.fingerprint() if dataset is not None else frame_fingerprint(table)
     del codes, table

@@ -32,6 +32,7 @@ from netlib.schema import (
 from netlib.traces import TRACES
 
 __all__ = ["co_actions", "coded_co_actions", "account_codes", "edge_table", "reweighted",
+           "edge_weights",
            "object_idf", "author_pairs", "WEIGHT", "WEIGHT_TFIDF", "N_CO_ACTIONS", "MEDIAN_LAG",
            "TIMESTAMP_Y", "trace_weight_column", "pair_clusters", "pair_cluster_codes",
            "pair_keys", "pair_codes", "PairCodes", "string_ids"]
@@ -165,36 +166,72 @@ def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
     return out[order]
 
 
-def reweighted(edges: pd.DataFrame, codes: PairCodes, rows: np.ndarray) -> pd.DataFrame:
-    """``edges`` re-weighed on the co-action ``rows`` only, keeping the edges they hold.
+def edge_weights(codes: PairCodes, rows: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """The account pairs of the co-action ``rows`` and their weights, on integer codes only.
 
-    The same table as ``edges.drop(columns="weight").merge(edge_table(pairs, rows=rows,
-    codes=codes)[["account_id", "account_id_y", "weight"]], on=[...], how="inner")``,
-    computed on integer codes: the weight of an edge is the number of distinct (trace,
-    object) among its rows, and edges are matched on one integer per account pair.
+    The edges and weights of :func:`edge_table` (``edge_table(pairs, rows=rows)[["account_id",
+    "account_id_y", "weight"]]``, in its order) without its other columns: what the
+    split halves need of tens of millions of rows.
+
+    Returns
+    -------
+    pair_ids : numpy.ndarray
+        ``int64``, sorted: ``first * len(codes.ids) + second``, codes into ``codes.ids``
+        with ``first < second``.
+    weight : numpy.ndarray
+        ``int64``: distinct (trace, object) co-acted on by each pair.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"trace": "link", "object_id": ["u", "u", "v"],
+    ...                       "account_id": ["b", "b", "a"], "account_id_y": ["a", "a", "c"],
+    ...                       "content_id": ["1", "2", "3"], "content_id_y": ["4", "5", "6"]})
+    >>> ids, weight = edge_weights(pair_codes(pairs))
+    >>> ids.tolist(), weight.tolist()
+    ([1, 2], [1, 1])
     """
-    take = np.flatnonzero(rows)
+    take = slice(None) if rows is None else np.flatnonzero(rows)
     n_ids = max(len(codes.ids), 1)
     a, b = codes.first[take], codes.second[take]
-    pair = np.minimum(a, b).astype(np.int64) * n_ids + np.maximum(a, b)
+    pair = np.minimum(a, b).astype(np.int64)
+    pair *= n_ids
+    pair += np.maximum(a, b)
     del a, b
-    unit = codes.trace[take].astype(np.int64) * max(len(codes.objects), 1) + codes.obj[take]
+    unit = codes.trace[take].astype(np.int64)
+    unit *= max(len(codes.objects), 1)
+    unit += codes.obj[take]
     del take
     n_units = int(unit.max()) + 1 if len(unit) else 1
     if n_ids * n_ids * n_units < 2**62:
         # one integer per distinct (account pair, trace, object); the weight of a pair is
         # how many of them it has
-        unit += pair * n_units
+        pair *= n_units
+        unit += pair
         del pair
         distinct = pd.unique(unit)
         del unit
-        pair_ids, weight = np.unique(distinct // n_units, return_counts=True)
+        distinct //= n_units
+        pair_ids, weight = np.unique(distinct, return_counts=True)
         del distinct
     else:   # pragma: no cover - beyond 64-bit keys: number the pairs first
         group, pair_ids = pd.factorize(pair, sort=True)
         first = ~pd.Series(group * n_units + unit).duplicated().to_numpy()
         weight = np.bincount(group[first], minlength=len(pair_ids))
         del group, first, pair, unit
+    return pair_ids.astype(np.int64), weight.astype(np.int64)
+
+
+def reweighted(edges: pd.DataFrame, codes: PairCodes, rows: np.ndarray) -> pd.DataFrame:
+    """``edges`` re-weighed on the co-action ``rows`` only, keeping the edges they hold.
+
+    The same table as ``edges.drop(columns="weight").merge(edge_table(pairs, rows=rows,
+    codes=codes)[["account_id", "account_id_y", "weight"]], on=[...], how="inner")``,
+    computed on integer codes (:func:`edge_weights`), edges matched on one integer per
+    account pair.
+    """
+    n_ids = max(len(codes.ids), 1)
+    pair_ids, weight = edge_weights(codes, rows)
     ea, eb = positions(edges[ACCOUNT_ID], codes.ids), positions(edges[ACCOUNT_ID_Y], codes.ids)
     key = np.where((ea >= 0) & (eb >= 0), np.minimum(ea, eb) * n_ids + np.maximum(ea, eb), -1)
     at = np.minimum(np.searchsorted(pair_ids, key), max(len(pair_ids) - 1, 0))

@@ -1,7 +1,8 @@
 """Is an edge more than chance? The null model's names, and a backbone.
 
 The null model (:func:`bin_statistics`, :func:`expected_coactions`,
-:func:`null_calibration`, :func:`poisson_pvalues`) lives in :mod:`netlib.coaction.null`,
+:func:`expected_within_groups`, :func:`null_calibration`, :func:`poisson_pvalues`) lives
+in :mod:`netlib.coaction.null`,
 where complaint triage uses it too; its docstring gives the model and its references, and
 the names are re-exported here for coordination. This module adds the disparity-filter
 backbone (:func:`disparity_filter`).
@@ -23,13 +24,15 @@ from netlib.coaction.null import (
     bin_statistics,
     bin_table,
     expected_coactions,
+    expected_within_groups,
     null_calibration,
     poisson_pvalues,
 )
 from netlib.errors import ParameterError
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y
 
-__all__ = ["bin_statistics", "bin_table", "expected_coactions", "null_calibration",
+__all__ = ["bin_statistics", "bin_table", "expected_coactions", "expected_within_groups",
+           "null_calibration",
            "poisson_pvalues",
            "disparity_filter", "EXPECTED", "P_VALUE", "Q_VALUE"]
 

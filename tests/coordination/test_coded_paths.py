@@ -8,6 +8,8 @@ Python computation of the same quantity on a small input.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,7 +18,7 @@ from code_checks import assert_codes_name_the_rows
 from netlib.coaction.actions import co_actions, coded_co_actions, sorted_codes, string_ids
 from netlib.coaction.null import bin_table, null_calibration
 from netlib.coordination import network as nw
-from netlib.coordination.confirm import _held_weights
+from netlib.coordination.confirm import _Half, _held_within
 from netlib.traces import _root_objects, build_traces
 
 
@@ -125,17 +127,33 @@ def test_reweighted_is_the_merge_with_the_edge_table_of_the_rows(coded):
 
 
 @pytest.mark.parametrize("all_found", [True, False])
-def test_held_weights_are_a_reindex_of_the_edge_weights(all_found):
-    edges = pd.DataFrame({"account_id": ["a", "a", "b"], "account_id_y": ["b", "c", "c"],
-                          "weight": [3, 1, 2]})
-    gp = pd.DataFrame({"account_id": ["b", "a"] + ([] if all_found else ["c"]),
-                       "account_id_y": ["c", "b"] + ([] if all_found else ["d"])})
-    want = edges.set_index(["account_id", "account_id_y"])["weight"].reindex(
-        pd.MultiIndex.from_frame(gp)).fillna(0).to_numpy()
-    got = _held_weights(edges, gp)
-    assert got.dtype == want.dtype
-    assert got.tolist() == want.tolist()
-    assert _held_weights(edges.iloc[:0], gp).tolist() == [0.0] * len(gp)
+def test_held_weights_pooled_in_groups_are_sums_over_every_member_pair(all_found):
+    ids = np.array(["a", "b", "c", "d", "e"], dtype=object)
+    edges = pd.DataFrame({"account_id": ["a", "a", "b", "d", "a"],
+                          "account_id_y": ["b", "c", "c", "e", "d"], "weight": [3, 1, 2, 5, 7]})
+    if not all_found:
+        edges = edges.iloc[1:]
+    key = pd.Index(ids).get_indexer(edges["account_id"]) * len(ids) + \
+        pd.Index(ids).get_indexer(edges["account_id_y"])
+    order = np.argsort(key)       # a half keeps its edges sorted by key
+    held = _Half(key[order], edges["weight"].to_numpy()[order], edges.iloc[:0])
+    groups = pd.Series([0, 0, 0, 1, 1], index=["c", "a", "b", "e", "d"])
+    per_group, per_member = _held_within(held, groups, ids)
+    # the plain way: every member pair listed, its edge weight looked up (0 without one)
+    pairs = pd.DataFrame([(g, x, y) for g, members in groups.groupby(groups)
+                          for x, y in itertools.combinations(sorted(members.index), 2)],
+                         columns=["group", "account_id", "account_id_y"])
+    pairs["observed"] = edges.set_index(["account_id", "account_id_y"])["weight"].reindex(
+        pd.MultiIndex.from_frame(pairs[["account_id", "account_id_y"]])).fillna(0).to_numpy()
+    want_group = pairs.groupby("group")["observed"].sum()
+    ends = pd.concat([pairs[["group", "account_id", "observed"]],
+                      pairs[["group", "account_id_y", "observed"]].rename(
+                          columns={"account_id_y": "account_id"})])
+    want_member = ends.groupby(["group", "account_id"])["observed"].sum()
+    assert per_group.dtype == want_group.dtype == (np.int64 if all_found else float)
+    assert per_group.to_dict() == want_group.to_dict()
+    assert per_member.dtype == want_member.dtype
+    assert per_member.to_dict() == want_member.to_dict()
 
 
 def test_root_objects_follow_share_chains_as_a_dict_walk_does():

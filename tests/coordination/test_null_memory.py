@@ -1,0 +1,155 @@
+"""The null model's joins under a memory cap, and the split halves' lean edge tables.
+
+At archive scale the null model's DuckDB joins run under a memory cap and spill to disk,
+and each split half keeps its edges as integer keys: both must leave every number as the
+plain computation gives it.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from netlib.coaction import null
+from netlib.coaction.actions import coded_co_actions
+from netlib.coaction.null import bin_table, expected_coactions, null_memory_limit
+from netlib.coordination import network as nw
+from netlib.coordination import significance as sig
+from netlib.coordination.config import CoordinationConfig
+from netlib.coordination.confirm import _tested_half, object_half
+from netlib.traces import build_traces
+
+T0 = pd.Timestamp("2025-03-01", tz="UTC")
+
+
+@pytest.fixture(scope="module")
+def traces(tiny_scenario):
+    return build_traces(tiny_scenario.dataset)
+
+
+@pytest.fixture(scope="module")
+def coded(traces):
+    return coded_co_actions(traces, window=60)
+
+
+def test_a_given_cap_is_kept_and_the_default_is_a_bounded_size_duckdb_accepts():
+    assert null_memory_limit("750MB") == "750MB"
+    default = null_memory_limit()
+    assert default.endswith("MiB")
+    assert 1024 <= int(default.removesuffix("MiB")) <= 3 * 1024
+    con = duckdb.connect()
+    try:
+        con.execute(f"SET memory_limit = '{default}'")
+        set_to = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    finally:
+        con.close()
+    assert set_to.split()[0] != "0"
+
+
+def test_a_small_cap_and_a_spill_folder_give_the_same_expected_counts(traces, coded,
+                                                                         tmp_path):
+    pairs, codes = coded
+    edges = nw.edge_table(pairs, codes=codes)
+    bins = bin_table(traces, bin_seconds=7200)
+    roomy = expected_coactions(edges, traces, bins, window=60, bin_seconds=7200,
+                               memory_limit="8GB")
+    tight = expected_coactions(edges, traces, bins, window=60, bin_seconds=7200,
+                               memory_limit="32MB", temp_directory=str(tmp_path))
+    assert (roomy > 0).sum() > 10
+    assert tight.tolist() == roomy.tolist()     # fixed-point sums: exactly equal
+
+
+def _era(start: pd.Timestamp) -> pd.DataFrame:
+    """Three accounts acting on two objects within a minute of each other, from ``start``."""
+    secs = [0, 20, 45, 50, 70, 3000]
+    return pd.DataFrame({
+        "account_id": ["a", "b", "c", "a", "b", "c"], "trace": "repost",
+        "object_id": ["x", "x", "y", "y", "x", "x"],
+        "timestamp": [start + pd.Timedelta(seconds=s) for s in secs]})
+
+
+def test_actions_more_than_68_years_apart_add_up_era_by_era():
+    # times no longer fit 32 bits once counted from the first action: the wide path
+    old, new = _era(pd.Timestamp("1940-01-01", tz="UTC")), _era(T0)
+    both = pd.concat([old, new], ignore_index=True)
+    edges = pd.DataFrame({"account_id": ["a", "a", "b"], "account_id_y": ["b", "c", "c"]})
+
+    def expected(table):
+        bins = bin_table(table, bin_seconds=7200)
+        return expected_coactions(edges, table, bins, window=60, bin_seconds=7200)
+
+    apart = expected(old) + expected(new)
+    assert apart.tolist() == pytest.approx(expected(both).tolist(), rel=1e-12)
+    assert (apart > 0).all()
+
+
+def test_a_tested_half_is_the_edge_table_of_its_rows_tested_and_filtered(traces, coded):
+    pairs, codes = coded
+    config = CoordinationConfig(window=60, select_p=0.5)
+    half = object_half(pairs, seed=config.seed, bin_seconds=config.null_bin, codes=codes) == 0
+    table = traces[object_half(traces, seed=config.seed, bin_seconds=config.null_bin) == 0]
+    bins = bin_table(table, bin_seconds=config.null_bin)
+    got = _tested_half(codes, half, table, bins, kappa={}, config=config)
+    # the plain way: the whole edge table of the half's rows, tested, then filtered
+    edges = nw.edge_table(pairs, rows=half, codes=codes)
+    p_value = nw_pvalues(edges, table, bins, config)
+    want = edges[(p_value <= config.select_p) & (edges["weight"] >= config.min_weight)]
+    assert 0 < len(want) < len(edges)
+    pd.testing.assert_frame_equal(got.strong, want[["account_id", "account_id_y", "weight"]])
+    ids = codes.ids
+    keys = [f"{ids[k // len(ids)]}|{ids[k % len(ids)]}" for k in got.key]
+    assert keys == (edges["account_id"] + "|" + edges["account_id_y"]).tolist()
+    assert got.weight.tolist() == edges["weight"].tolist()
+
+
+def nw_pvalues(edges, table, bins, config):
+    expected = sig.expected_coactions(edges, table, bins, window=config.window,
+                                      bin_seconds=config.null_bin, kappa={})
+    return sig.poisson_pvalues(edges["weight"].to_numpy(), expected)
+
+
+def test_edge_weights_are_the_edge_tables_pairs_and_weights(coded):
+    pairs, codes = coded
+    rows = ~codes.author
+    edges = nw.edge_table(pairs, rows=rows, codes=codes)
+    keys, weight = nw.edge_weights(codes, rows)
+    n = len(codes.ids)
+    assert np.all(np.diff(keys) > 0)
+    assert codes.ids[keys // n].tolist() == edges["account_id"].tolist()
+    assert codes.ids[keys % n].tolist() == edges["account_id_y"].tolist()
+    assert weight.tolist() == edges["weight"].tolist()
+    empty_keys, empty_weight = nw.edge_weights(codes, np.zeros(len(rows), dtype=bool))
+    assert len(empty_keys) == len(empty_weight) == 0
+
+
+@pytest.mark.parametrize("chunk", [1 << 22, 7])
+def test_pooled_group_expectations_are_the_pair_tables_group_sums(traces, coded, chunk,
+                                                                    monkeypatch):
+    # the plain way: list every member pair, expect each, sum by group and by member
+    monkeypatch.setattr(null, "_CHUNK", chunk)      # members summed a few at a time
+    pairs, codes = coded
+    edges = nw.edge_table(pairs, codes=codes)
+    busiest = pd.concat([edges["account_id"], edges["account_id_y"]]).value_counts()
+    accounts = sorted(busiest.index[:60])
+    groups = pd.Series(np.arange(len(accounts)) % 3, index=accounts[::-1])
+    bins = bin_table(traces, bin_seconds=7200)
+    table = pd.DataFrame([(g, x, y) for g, members in groups.groupby(groups)
+                          for x, y in itertools.combinations(sorted(members.index), 2)],
+                         columns=["group", "account_id", "account_id_y"])
+    table["expected"] = expected_coactions(table, traces, bins, window=60, bin_seconds=7200)
+    want_group = table.groupby("group")["expected"].sum()
+    ends = pd.concat([table[["group", "account_id", "expected"]],
+                      table[["group", "account_id_y", "expected"]].rename(
+                          columns={"account_id_y": "account_id"})])
+    want_member = ends.groupby(["group", "account_id"])["expected"].sum()
+    per_group, per_member = null.expected_within_groups(groups, traces, bins, window=60,
+                                                        bin_seconds=7200)
+    assert (want_group > 0).all()
+    assert per_group.index.tolist() == want_group.index.tolist()
+    assert per_group.tolist() == want_group.tolist()              # the same floats
+    assert per_member.index.tolist() == want_member.index.tolist()
+    assert per_member.tolist() == want_member.tolist()

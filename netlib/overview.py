@@ -6,10 +6,12 @@ return tidy DataFrames.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from netlib.dataset import Dataset
 from netlib.errors import ParameterError
+from netlib.lookup import arrow_strings, positions
 from netlib.schema import (
     ACCOUNT_ID,
     ACTION_ID,
@@ -111,10 +113,12 @@ def action_links(actions: pd.DataFrame, *,
     """
     has = actions[OBJECT_ID].notna() & actions[KIND].isin(kinds)
     refs = actions.loc[has, [ACCOUNT_ID, KIND, OBJECT_ID]]
-    author = pd.Series(actions[ACCOUNT_ID].to_numpy(), index=actions[ACTION_ID].to_numpy())
-    author = author[~author.index.duplicated()]
+    # the row of each object among the action ids (Arrow's hash lookup; the first row of
+    # an id that repeats), then that row's author
+    row = positions(refs[OBJECT_ID], arrow_strings(actions[ACTION_ID]).combine_chunks())
+    authors = np.append(actions[ACCOUNT_ID].to_numpy(dtype=object), None)
     links = pd.DataFrame({SOURCE_ID: refs[ACCOUNT_ID].to_numpy(),
-                          TARGET_ID: refs[OBJECT_ID].map(author).to_numpy(),
+                          TARGET_ID: authors[row],
                           KIND: refs[KIND].to_numpy(),
                           OBJECT_ID: refs[OBJECT_ID].to_numpy()})
     links = links[links[TARGET_ID].notna() & (links[SOURCE_ID] != links[TARGET_ID])]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import netlib
 from netlib import overview
@@ -63,3 +65,26 @@ def test_interaction_edges_count_per_pair_and_kind(data):
     edges = overview.interaction_edges(data)
     assert edges["interactions"].sum() == 3
     assert set(edges.columns) >= {"source_id", "target_id", "kind", "interactions"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["1", "2", "3", "4", "x"]),
+                          st.sampled_from(["a", "b", "c"]),
+                          st.sampled_from(["post", "repost", "reply", "quote", "like"]),
+                          st.sampled_from([None, "1", "2", "3", "9", "x"])),
+                max_size=12),
+       st.sampled_from([object, "str"]))
+def test_action_links_are_a_first_author_lookup(rows, dtype):
+    # oracle: a dict of each action id's first author, followed row by row
+    actions = pd.DataFrame(rows, columns=["action_id", "account_id", "kind", "object_id"],
+                           dtype=dtype)
+    author = {}
+    for aid, acc, _, _ in rows:
+        author.setdefault(aid, acc)
+    want = [(acc, author[obj], kind, obj) for _, acc, kind, obj in rows
+            if obj is not None and kind in overview.INTERACTION_KINDS and obj in author
+            and author[obj] != acc]
+    links = overview.action_links(actions)
+    got = list(zip(links["source_id"], links["target_id"], links["kind"], links["object_id"],
+                   strict=True))
+    assert got == want

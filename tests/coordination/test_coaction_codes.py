@@ -13,6 +13,12 @@ from code_checks import assert_codes_name_the_rows
 from netlib.coaction.actions import co_actions, pair_codes, string_ids
 from netlib.coordination import network as nw
 from netlib.coordination.result import account_stats, cluster_stats
+from netlib.traces import build_traces
+
+
+@pytest.fixture(scope="module")
+def traces(tiny_scenario):
+    return build_traces(tiny_scenario.dataset)
 
 
 @pytest.fixture(scope="module")

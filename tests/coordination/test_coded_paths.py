@@ -22,6 +22,16 @@ from netlib.coordination.confirm import _Half, _held_within
 from netlib.traces import _root_objects, build_traces
 
 
+@pytest.fixture(scope="module")
+def traces(tiny_scenario):
+    return build_traces(tiny_scenario.dataset)
+
+
+@pytest.fixture(scope="module")
+def coded(traces):
+    return coded_co_actions(traces, window=60)
+
+
 def test_coded_co_actions_are_the_str_co_actions(traces, coded):
     pairs, codes = coded
     want = co_actions(traces, window=60)

@@ -15,13 +15,25 @@ import pandas as pd
 import pytest
 
 from netlib.coaction import null
+from netlib.coaction.actions import coded_co_actions
 from netlib.coaction.null import bin_table, expected_coactions, null_memory_limit
 from netlib.coordination import network as nw
 from netlib.coordination import significance as sig
 from netlib.coordination.config import CoordinationConfig
 from netlib.coordination.confirm import _tested_half, object_half
+from netlib.traces import build_traces
 
 T0 = pd.Timestamp("2025-03-01", tz="UTC")
+
+
+@pytest.fixture(scope="module")
+def traces(tiny_scenario):
+    return build_traces(tiny_scenario.dataset)
+
+
+@pytest.fixture(scope="module")
+def coded(traces):
+    return coded_co_actions(traces, window=60)
 
 
 def test_a_given_cap_is_kept_and_the_default_is_a_bounded_size_duckdb_accepts():

@@ -1,9 +1,11 @@
-"""Membership tests on id columns that stay fast whatever the columns' dtype.
+"""Membership tests, positions and codes of id columns, fast whatever the columns' dtype.
 
 pandas' ``Series.isin`` on an Arrow-backed ``str`` column (the dtype of a compact load,
 see :data:`netlib.dataset.COMPACT_ROWS`) turns every member into a Python scalar first,
 which takes seconds for a million members. :func:`isin` hands both sides to Arrow's hash
-lookup instead, on any dtype.
+lookup instead, on any dtype. :func:`distinct_strings`, :func:`positions` and
+:func:`string_codes` number ids the same way for coordination, mirrors and hubs; a
+categorical column is looked up through its categories, never a string per row.
 """
 
 from __future__ import annotations

@@ -231,7 +231,7 @@ def account_codes(first: pd.Series | np.ndarray, second: pd.Series | np.ndarray
     (['a', 'b', 'c'], [1, 0], [2, 1])
     """
     pool = distinct_strings(first, second)
-    ids = np.asarray(pool.to_pandas(types_mapper=None).to_numpy(dtype=object), dtype=object)
+    ids = pool.to_numpy(zero_copy_only=False)
     return ids, lookup_positions(first, pool), lookup_positions(second, pool)
 
 
@@ -343,10 +343,7 @@ def string_ids(pairs: pd.DataFrame) -> pd.DataFrame:
     for col in pairs.columns:
         if isinstance(pairs[col].dtype, pd.CategoricalDtype):
             # gathered by Arrow from the categories: no Python string per row
-            codes = pairs[col].cat.codes.to_numpy()
-            values = arrow_strings(pairs[col].cat.categories).combine_chunks().take(
-                pa.array(codes, mask=codes < 0))
-            column = pa.table({col: values}).to_pandas()[col]
+            column = pa.table({col: arrow_strings(pairs[col])}).to_pandas()[col]
             column.index = pairs.index
             pairs[col] = column
     return pairs

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from netlib.errors import DataFormatError
 from netlib.loadreport import LoadReport
-from netlib.lookup import arrow_strings
+from netlib.lookup import arrow_strings, positions, repeated
 from netlib.memory import release_memory
 from netlib.provenance import frames_fingerprint
 from netlib.schema import (
@@ -53,7 +53,12 @@ from netlib.schema import (
     URLS,
     TableSpec,
 )
-from netlib.times import FUTURE_MARGIN, MIN_TIME, parse_timestamps, written_offsets
+from netlib.times import (
+    FUTURE_MARGIN,
+    MIN_TIME,
+    parse_timestamps,
+    parse_timestamps_and_offsets,
+)
 
 #: From this many actions on, :func:`validate_tables` keeps the action text columns compact
 #: (pandas' Arrow-backed ``str``, missing values NaN) unless told otherwise: about a third
@@ -351,7 +356,15 @@ def _list_cells(series: pd.Series) -> pd.Series:
 
 
 def _missing(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Cells that are missing, empty or only whitespace."""
     col = frame[column]
+    if isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow":
+        # Arrow's "every character is whitespace" uses the same characters as its trim,
+        # without making the trimmed strings
+        text = arrow_strings(col)
+        blank = pc.or_kleene(pc.equal(pc.binary_length(text), 0), pc.utf8_is_space(text))
+        blank = pc.fill_null(blank, True).to_numpy(zero_copy_only=False)
+        return pd.Series(blank, index=col.index)
     return col.isna() | (col.astype("string").str.strip() == "")
 
 
@@ -528,8 +541,8 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
     ids = frame[ACTION_ID].astype("string").str.strip()
     frame[ACTION_ID] = _strings(ids, compact)
     original_ts = frame[TIMESTAMP]
-    ts = parse_timestamps(original_ts)
-    _note_offsets(original_ts, file, report)
+    ts, written = parse_timestamps_and_offsets(original_ts)
+    _note_offsets(written, file, report)
     far = ts.isna().to_numpy(copy=True)
     if far.any():  # only a value that is not a time can be one too far in the future
         far[far] = original_ts[far].astype("string").str.match(
@@ -547,7 +560,8 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
     kind = frame[KIND].astype("string").str.strip().str.lower()
     rej.reject(~kind.isin(KINDS), f"unknown kind (expected one of {'|'.join(KINDS)})", KIND,
                frame[KIND])
-    frame[KIND] = kind.astype("category") if compact else kind.astype(object)
+    frame[KIND] = _categorical(arrow_strings(kind), frame.index) if compact else \
+        kind.astype(object)
     acc_text = frame[ACCOUNT_ID].astype("string").str.strip()
     acc = acc_text.astype("str") if compact else acc_text.astype(object)
     frame[ACCOUNT_ID] = acc
@@ -557,40 +571,58 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
     # last, so that the first occurrence that passed every other check is the one kept
     dup = _repeated(ids, rej.keep)
     rej.reject(dup, "duplicate action_id (first occurrence kept)", ACTION_ID, ids)
-    for col in ACTIONS.optional:
-        if col not in frame.columns:
-            frame[col] = pd.NA
-    given = frame[PLATFORM].astype("string").str.strip().str.lower()
+    absent = [col for col in ACTIONS.optional if col not in frame.columns]
+    for col in absent:
+        frame[col] = pd.NA
     if not platform_of.index.equals(known):
         where = pc.index_in(arrow_strings(acc_text), value_set=arrow_strings(platform_of.index))
     of_account = pc.take(arrow_strings(platform_of), where)  # each account's platform
-    platform = given.fillna(pd.Series(pd.arrays.ArrowStringArray(of_account),
-                                      index=frame.index).astype("string"))
-    frame[PLATFORM] = platform.astype("category") if compact else platform.astype(object)
+    if compact and PLATFORM in absent:  # none given: each action is its account's
+        frame[PLATFORM] = _categorical(of_account, frame.index)
+    else:
+        given = frame[PLATFORM].astype("string").str.strip().str.lower()
+        platform = given.fillna(pd.Series(pd.arrays.ArrowStringArray(of_account),
+                                          index=frame.index).astype("string"))
+        frame[PLATFORM] = platform.astype("category") if compact else platform.astype(object)
     obj = frame[OBJECT_ID].astype("string").str.strip()
     blank = obj.isna() | (obj == "").fillna(True).astype(bool)
     frame[OBJECT_ID] = obj.where(~blank).astype("str") if compact else \
         obj.astype(object).where(~blank, None)
     for col in (URLS, HASHTAGS, MEDIA_HASHES):
-        frame[col] = _list_cells(frame[col])
+        if col not in absent:
+            frame[col] = _list_cells(frame[col])
     for col in (TEXT, URLS, HASHTAGS, MEDIA_HASHES):
         frame[col] = _as_text(frame[col], compact)
     kept = rej.finish()
-    _break_object_cycles(kept, file, report, rows.loc[kept.index],
-                         None if row_files is None else row_files.loc[kept.index])
+    _break_object_cycles(kept, file, report, rows, row_files)
     ordered = list(ACTIONS.columns)
     extra = [c for c in kept.columns if c not in ordered]
     kept = kept[ordered + extra]
-    return kept.take(_time_order(kept))
+    order = _time_order(kept)
+    if bool(np.all(order[1:] > order[:-1])):  # already in time order: no copy
+        return kept
+    return kept.take(order)
+
+
+def _categorical(values: pa.ChunkedArray, index: pd.Index) -> pd.Series:
+    """Arrow strings as the categorical ``astype("category")`` makes of them (categories
+    sorted, missing values code -1), coded by Arrow instead of a pandas hash table."""
+    encoded = pc.dictionary_encode(values.combine_chunks())
+    names = encoded.dictionary.to_numpy(zero_copy_only=False)
+    order = np.array(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64)
+    rank = np.full(len(order) + 1, -1, dtype=np.int64)  # the last slot: missing values
+    rank[order] = np.arange(len(order))
+    codes = rank[encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)]
+    categories = pd.Index(names[order], dtype="string")
+    return pd.Series(pd.Categorical.from_codes(codes, categories), index=index)
 
 
 def _repeated(ids: pd.Series, keep: pd.Series) -> pd.Series:
     """Among the ``keep`` rows, those whose id an earlier ``keep`` row already has."""
-    codes = pc.fill_null(pc.dictionary_encode(
-        arrow_strings(ids[keep.to_numpy()]).combine_chunks()).indices, -1).to_numpy()
-    out = pd.Series(False, index=ids.index)
-    out[keep.to_numpy()] = pd.Series(codes).duplicated(keep="first").to_numpy()
-    return out
+    mask = keep.to_numpy()
+    out = np.zeros(len(ids), dtype=bool)
+    out[mask] = repeated(ids if mask.all() else ids[mask])
+    return pd.Series(out, index=ids.index)
 
 
 def _repeated_pairs(source: pd.Series, target: pd.Series) -> pd.Series:
@@ -646,9 +678,10 @@ def _note_removals(accounts: pd.DataFrame, file: str, report: LoadReport) -> Non
         "MirrorConfig(infer_takedowns=False) turns it off)")
 
 
-def _note_offsets(values: pd.Series, file: str, report: LoadReport) -> None:
-    """Say when timestamps mix UTC offsets (or mix zoned and zone-less values)."""
-    written = written_offsets(values)
+def _note_offsets(written: tuple[set[str], int] | None, file: str, report: LoadReport
+                  ) -> None:
+    """Say when timestamps mix UTC offsets (or mix zoned and zone-less values); ``written``
+    is what :func:`netlib.times.written_offsets` found."""
     if written is None:
         return
     zones, naive = written
@@ -671,9 +704,9 @@ def _break_object_cycles(actions: pd.DataFrame, file: str, report: LoadReport,
     # chain that ends has ended, so pointer doubling (O(n log n), vectorised) leaves only
     # the actions whose chain runs into a cycle, each pointing at a node on that cycle;
     # walking those few cycles once gives exactly the actions on them.
-    target = pc.fill_null(pc.index_in(arrow_strings(actions[OBJECT_ID].where(has)),
-                                      value_set=arrow_strings(actions[ACTION_ID])),
-                          -1).to_numpy().astype(np.intp)  # action ids are unique here
+    # action ids are unique here
+    target = positions(actions[OBJECT_ID].where(has),
+                       arrow_strings(actions[ACTION_ID]).combine_chunks()).astype(np.intp)
     if not (target >= 0).any():
         return
     reach = target.copy()

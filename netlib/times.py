@@ -9,7 +9,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["parse_timestamps", "written_offsets", "MIN_TIME", "FUTURE_MARGIN"]
+__all__ = ["parse_timestamps", "written_offsets", "parse_timestamps_and_offsets", "MIN_TIME",
+           "FUTURE_MARGIN"]
 
 #: Actions before this instant are rejected as implausible (no platform we model predates it).
 MIN_TIME = pd.Timestamp("2006-01-01", tz="UTC")
@@ -39,20 +40,52 @@ def parse_timestamps(values: pd.Series) -> pd.Series:
         except (ValueError, OverflowError, TypeError):
             out = values.map(_one_timestamp)
         return _as_ns(out) if hasattr(out, "dt") else out
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
     if values.empty:
-        return out
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
+    text = values.astype("string")
+    return _parse_strings(text, _plain_iso(text))
+
+
+def parse_timestamps_and_offsets(values: pd.Series
+                                 ) -> tuple[pd.Series, tuple[set[str], int] | None]:
+    """:func:`parse_timestamps` and :func:`written_offsets` of the same values, together.
+
+    Both first find the plain ISO 8601 values; together they do that once, which at ten
+    million values saves a second.
+
+    Examples
+    --------
+    >>> stamps, (zones, naive) = parse_timestamps_and_offsets(
+    ...     pd.Series(["2021-03-01T12:00:00Z", "2021-03-01 13:00:00+01:00"]))
+    >>> stamps.nunique(), sorted(zones), naive
+    (1, ['+0000', '+0100'], 0)
+    """
+    if pd.api.types.is_datetime64_any_dtype(values) or pd.api.types.is_numeric_dtype(values) \
+            or values.empty:
+        return parse_timestamps(values), written_offsets(values)
     text = values.astype("string")
     plain = _plain_iso(text)
+    return _parse_strings(text, plain.copy()), _offsets(text, plain)
+
+
+def _parse_strings(text: pd.Series, plain: np.ndarray) -> pd.Series:
+    """:func:`parse_timestamps` of ``string`` values, ``plain`` marking the plain ISO ones
+    (changed in place)."""
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
     if plain.any():
         # Exactly what the general path below does with these values (none is a number,
         # none has a named offset or a long fraction), minus the work to find that out.
-        try:
-            parsed = _as_ns(pd.to_datetime(text[plain], utc=True, errors="coerce",
-                                           format="ISO8601"))
-        except Exception:  # noqa: BLE001 - pandas raises odd types on odd input
-            parsed = pd.Series(pd.NaT, index=text.index[plain], dtype="datetime64[ns, UTC]")
+        parsed = _arrow_iso(text[plain])
+        if parsed is None:
+            try:
+                parsed = _as_ns(pd.to_datetime(text[plain], utc=True, errors="coerce",
+                                               format="ISO8601"))
+            except Exception:  # noqa: BLE001 - pandas raises odd types on odd input
+                parsed = pd.Series(pd.NaT, index=text.index[plain],
+                                   dtype="datetime64[ns, UTC]")
         done = parsed.notna().to_numpy()
+        if done.all() and len(done) == len(out):  # every value plain and parsed
+            return parsed.rename(None)
         out.iloc[np.flatnonzero(plain)[done]] = parsed.array[done]
         plain[plain] = done  # the ones ISO parsing refused take the general path
         if plain.all():
@@ -73,6 +106,21 @@ def _plain_iso(text: pd.Series) -> np.ndarray:
         return np.zeros(0, dtype=bool)
     found = pc.match_substring_regex(_arrow(text), _PLAIN_ISO_RE)
     return pc.fill_null(found, False).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _arrow_iso(text: pd.Series) -> pd.Series | None:
+    """Plain ISO 8601 values that all carry a zone, parsed by Arrow's ISO 8601 cast.
+
+    Arrow refuses what pandas' ISO parsing refuses (February 30th, hour 24, second 60,
+    offset +24:00) and gives the same instants otherwise, six times faster; but one
+    refusal fails the whole cast, and a value without a zone cannot be cast to UTC. None
+    then, and the caller parses them with pandas.
+    """
+    try:
+        stamps = pc.cast(_arrow(text), pa.timestamp("ns", "UTC"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return _as_ns(pd.Series(stamps.to_pandas().array, index=text.index))
 
 
 def _arrow(text: pd.Series) -> pa.ChunkedArray:
@@ -172,17 +220,21 @@ def written_offsets(values: pd.Series) -> tuple[set[str], int] | None:
     if pd.api.types.is_datetime64_any_dtype(values) or pd.api.types.is_numeric_dtype(values):
         return None
     text = values.astype("string")
-    plain = _plain_iso(text)
+    return _offsets(text, _plain_iso(text))
+
+
+def _offsets(text: pd.Series, plain: np.ndarray) -> tuple[set[str], int] | None:
+    """:func:`written_offsets` of ``string`` values, ``plain`` marking the plain ISO ones."""
     zones: set[str] = set()
     naive = 0
     if plain.any():
-        tails = pc.utf8_slice_codeunits(_arrow(text[plain]), 19)
-        zone = pc.struct_field(pc.extract_regex(tails, _PLAIN_TAIL_RE), [0])
-        counts = pc.value_counts(zone).to_pylist()
-        for item in counts:
-            written = item["values"]
+        # the few distinct tails (fraction and zone) are read, not every value's
+        tails = pc.value_counts(pc.utf8_slice_codeunits(_arrow(text[plain]), 19))
+        zone = pc.struct_field(pc.extract_regex(tails.field("values"), _PLAIN_TAIL_RE),
+                               [0]).to_pylist()
+        for written, count in zip(zone, tails.field("counts").to_pylist(), strict=True):
             if written == "":
-                naive += item["counts"]
+                naive += count
             else:
                 zones.add("+0000" if written == "Z" else written.replace(":", ""))
     rest = text[~plain].str.strip()

@@ -5,10 +5,20 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netlib.lookup import arrow_strings, distinct_strings, isin, positions, string_codes
+import netlib.lookup as lookup
+from netlib.lookup import (
+    arrow_strings,
+    distinct_strings,
+    isin,
+    positions,
+    repeated,
+    string_codes,
+)
 
 IDS = st.sampled_from(["a", "b", "é", "e\u0301", "", " a", "a\x00", "1", None])
 
@@ -55,3 +65,51 @@ def test_categorical_lookups_agree_with_the_codes():
     assert ids.to_pylist() == ["x", "y", "z"]
     assert np.array_equal(positions(column, ids), column.cat.codes.to_numpy())
     assert np.array_equal(string_codes(column), column.cat.codes.to_numpy())
+
+
+def _python_repeats(values: list) -> list[bool]:
+    seen: set = set()
+    out = []
+    for v in values:
+        out.append(v in seen)
+        seen.add(v)
+    return out
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["arrow", "duckdb"])
+@settings(max_examples=150, deadline=None)
+@given(values=st.lists(IDS, max_size=14), dtype=st.sampled_from([object, "str", "category"]))
+def test_repeated_is_python_first_occurrence(large, values, dtype):
+    # both the small-input path (Arrow) and the large-input path (DuckDB), the latter
+    # forced by lowering the threshold, against a Python set walked in order
+    old = lookup.LARGE_ROWS
+    lookup.LARGE_ROWS = 1 if large else old
+    try:
+        got = repeated(pd.Series(values, dtype=dtype)).tolist()
+    finally:
+        lookup.LARGE_ROWS = old
+    assert got == _python_repeats(values)
+
+
+@settings(max_examples=150, deadline=None)
+@given(values=st.lists(IDS, max_size=14), ids=st.lists(IDS.filter(lambda v: v is not None),
+                                                       min_size=1, max_size=8))
+def test_joined_positions_find_the_first_equal_id(values, ids):
+    # the DuckDB join path, ids possibly holding a string twice: the first one is found
+    old = lookup.LARGE_ROWS
+    lookup.LARGE_ROWS = 1
+    try:
+        got = positions(pd.Series(values, dtype=object), pa.array(ids, pa.large_string()))
+    finally:
+        lookup.LARGE_ROWS = old
+    assert got.tolist() == [ids.index(v) if v in ids else -1 for v in values]
+
+
+def test_large_inputs_take_the_duckdb_path_and_agree():
+    # past the threshold for real: a million and a half ids with repeats in known places
+    n = 1_500_000
+    values = pd.Series([f"id{i % 1_200_000}" for i in range(n)], dtype="str")
+    expected = np.arange(n) >= 1_200_000
+    assert np.array_equal(repeated(values), expected)
+    ids = pa.array([f"id{i}" for i in range(1_200_000)], pa.large_string())
+    assert np.array_equal(positions(values, ids), np.arange(n) % 1_200_000)

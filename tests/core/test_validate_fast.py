@@ -10,9 +10,11 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from netlib.dataset import Dataset
+import netlib.lookup as lookup
+from netlib.dataset import Dataset, validate_tables
 
 NOW = pd.Timestamp("2026-01-01", tz="UTC")
+FILES = {"accounts": "accounts.csv", "actions": "actions.csv"}
 IDS = ["a1", "a2", "a3", "", " ", "a\x00b", "a", "b\x00a1", "é", "e\u0301"]
 
 
@@ -98,3 +100,42 @@ def test_a_load_without_cycles_or_duplicates_blanks_and_rejects_nothing():
     assert data.report.ok and not data.report.warnings
     assert data.actions["object_id"].tolist() == sorted(
         [f"t{i + 1}" for i in range(50)], key=lambda o: f"t{int(o[1:]) - 1}")
+
+
+CELLS = ["t1", "t2", " t1", "", " ", "\u3000", "\x1c", "a1", "é", "zz", None]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(CELLS), st.sampled_from(CELLS + ["a2 "]),
+                          st.sampled_from(["2021-03-01T12:00:00Z", "2021-03-01 12:00:05+01:00",
+                                           "2021-02-30T00:00:00Z", " ", "1614600000"]),
+                          st.sampled_from(["post", " Repost", "like", "", "\u3000"]),
+                          st.sampled_from(["t1", "t2", "", None])), max_size=20),
+       st.booleans())
+def test_a_large_compact_load_keeps_and_rejects_as_a_small_one(rows, with_platform):
+    # the paths taken from COMPACT_ROWS / LARGE_ROWS on (Arrow blank checks, DuckDB hashing
+    # of ids, categories coded by Arrow, each action's platform from its account) forced
+    # on a small input, against the plain path on the same rows
+    columns = ["action_id", "account_id", "timestamp", "kind", "object_id"]
+    actions = pd.DataFrame(rows, columns=columns, dtype=object)
+    if with_platform:
+        actions["platform"] = [None if i % 3 else " Telegram" for i in range(len(actions))]
+    plain = validate_tables({"accounts": _accounts(), "actions": actions.copy()},
+                            files=FILES, now=NOW, compact=False)
+    old = lookup.LARGE_ROWS
+    lookup.LARGE_ROWS = 1
+    try:
+        large = validate_tables({"accounts": _accounts(),
+                                 "actions": actions.astype("str").where(actions.notna())},
+                                files=FILES, now=NOW, compact=True)
+    finally:
+        lookup.LARGE_ROWS = old
+
+    def cells(frame: pd.DataFrame) -> list[tuple]:
+        return [tuple(None if pd.isna(v) else v for v in row)
+                for row in frame.astype(object).itertuples(index=False, name=None)]
+
+    assert cells(large.actions) == cells(plain.actions)
+    assert [(i.row, i.column, i.reason) for i in large.report.issues] == \
+        [(i.row, i.column, i.reason) for i in plain.report.issues]
+    assert large.report.files == plain.report.files

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob as _glob
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -263,24 +264,31 @@ def decode(ids: Any, ids_rn: np.ndarray | None, pairs: dict[str, Any], *, scale:
 
     def column(name: str) -> Any:
         col = ids.column(name).combine_chunks()
-        return col.dictionary_encode() if id_dtype == "category" else col
+        if id_dtype == "category":
+            return col.dictionary_encode()
+        # pandas' ``str`` holds large_string: cast the input's ids once, not each gathered
+        # column (the pairs outnumber the shares)
+        return col.cast(pa.large_string())
 
     def series(values: Any) -> pd.Series:
         return pa.table({"v": values}).to_pandas()["v"]
 
-    out: dict[str, pd.Series] = {}
+    # the gathers are independent and Arrow releases the GIL: two at a time
+    jobs: list[tuple[str, Any, Any]] = []
     first = positions("rn_a")
     if has_trace:
-        out[TRACE] = series(column("tr").take(first))
-    out[OBJECT_ID] = series(column("obj").take(first))
+        jobs.append((TRACE, column("tr"), first))
     acc, cid = column("acc"), column("cid")
-    out[ACCOUNT_ID] = series(acc.take(first))
-    out[CONTENT_ID] = series(cid.take(first))
-    del first
+    jobs += [(OBJECT_ID, column("obj"), first), (ACCOUNT_ID, acc, first),
+             (CONTENT_ID, cid, first)]
     second = positions("rn_b")
-    out[ACCOUNT_ID_Y] = series(acc.take(second))
-    out[CONTENT_ID_Y] = series(cid.take(second))
-    del second, acc, cid
+    jobs += [(ACCOUNT_ID_Y, acc, second), (CONTENT_ID_Y, cid, second)]
+    del first, second, acc, cid
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        gathered = list(pool.map(lambda job: series(job[1].take(job[2])), jobs))
+    out: dict[str, pd.Series] = {name: col for (name, _, _), col in
+                                 zip(jobs, gathered, strict=True)}
+    del jobs, gathered
     dt = np.asarray(pairs.pop("dt"), dtype=np.float64)
     dt /= scale
     out[TIME_DELTA] = pd.Series(dt)

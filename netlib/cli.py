@@ -328,7 +328,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="replace identifiers with keyed hashes in every output")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--engine", default=None, choices=["duckdb", "spark"],
-                   help="where the co-action join runs (same results)")
+                   help="where the co-action join and the null model's expected "
+                        "counts run (same results)")
     p.add_argument("--memory-limit", default=None, type=_memory_limit,
                    help="DuckDB memory cap for the co-action join, e.g. 4GB (it spills)")
     p.add_argument("--temp-dir", default=None, help="DuckDB spill folder")

@@ -17,6 +17,7 @@ from netlib.coordination import significance as sig
 from netlib.coordination._groups import components_of_groups
 from netlib.coordination.config import CoordinationConfig
 from netlib.coordination.confirm import split_half_groups
+from netlib.coordination.engines import spark_network
 from netlib.memory import release_memory
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y
 from netlib.stats import qvalues
@@ -77,22 +78,39 @@ def tested_network(table: pd.DataFrame, pairs: pd.DataFrame, used: tuple[str, ..
 
     ``codes`` (:func:`~netlib.coordination.network.pair_codes` of ``pairs``), here and in
     the steps below, saves coding the co-action rows' ids again.
+
+    With ``config.engine == "spark"`` the two steps that read every action -- the bin
+    statistics and the null expectation of each edge (every pair of actions of its two
+    accounts within the window) -- run as Spark jobs, and only their per-bin and per-edge
+    results come back; the tables are equal to the local ones
+    (:mod:`netlib.coordination.engines.spark_network`).
     """
     idf = nw.object_idf(table) if len(table) else None
     edges = nw.edge_table(pairs, idf=idf, traces=tuple(dict.fromkeys(list(used))),
                           codes=codes)
     del idf
-    bins = sig.bin_table(table, bin_seconds=config.null_bin)
+    on_spark = config.engine == "spark" and len(table) > 0
+    if on_spark:
+        actions = spark_network.traces_dataframe(table)
+        bins = spark_network.spark_bin_table(actions, bin_seconds=config.null_bin)
+    else:
+        bins = sig.bin_table(table, bin_seconds=config.null_bin)
     calib = sig.null_calibration(table, bins, window=config.window,
                                  bin_seconds=config.null_bin, n_null=config.n_null,
                                  seed=config.seed, memory_limit=config.memory_limit,
                                  temp_directory=config.temp_directory)
     release_memory()
     kappa = dict(zip(calib["trace"], calib["kappa"], strict=True))
-    edges[sig.EXPECTED] = sig.expected_coactions(edges, table, bins, window=config.window,
-                                                 bin_seconds=config.null_bin, kappa=kappa,
-                                                 memory_limit=config.memory_limit,
-                                                 temp_directory=config.temp_directory)
+    if on_spark:
+        edges[sig.EXPECTED] = spark_network.spark_expected_coactions(
+            edges, actions, bins, window=config.window, bin_seconds=config.null_bin,
+            kappa=kappa)
+        del actions
+    else:
+        edges[sig.EXPECTED] = sig.expected_coactions(
+            edges, table, bins, window=config.window, bin_seconds=config.null_bin,
+            kappa=kappa, memory_limit=config.memory_limit,
+            temp_directory=config.temp_directory)
     edges[sig.P_VALUE] = sig.poisson_pvalues(edges[nw.WEIGHT].to_numpy(),
                                              edges[sig.EXPECTED].to_numpy())
     edges[sig.Q_VALUE] = qvalues(edges[sig.P_VALUE].to_numpy())

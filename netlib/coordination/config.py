@@ -77,7 +77,9 @@ class CoordinationConfig(Options):
     attach_rounds : int
         Rounds of attaching outside accounts.
     engine : {"duckdb", "spark"}
-        Where the co-action join runs; both give the same result.
+        Where the steps that read every action run: the co-action join, the bin
+        statistics and the null expectation of each edge (on Spark, only the co-action
+        rows, the bins and one number per edge come back). Both give the same result.
     memory_limit : str, optional
         DuckDB's memory cap for the co-action join and the null model's joins (e.g.
         ``"4GB"``); never changes the result. Unset, the null model's joins take

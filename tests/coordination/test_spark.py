@@ -155,6 +155,28 @@ def test_detect_on_spark_gives_the_same_clusters_and_edges(spark, tiny_scenario)
         warnings.simplefilter("ignore")
         on_spark = detect(data, n_consensus=0, engine="spark")
     assert len(on_duckdb.clusters) > 0
-    pd.testing.assert_frame_equal(on_spark.clusters, on_duckdb.clusters)
-    pd.testing.assert_frame_equal(on_spark.edges, on_duckdb.edges)
+    _assert_same_result(on_spark, on_duckdb)
     assert on_spark.params["engine"] == "spark"
+
+
+def _assert_same_result(on_spark, on_duckdb) -> None:
+    """Every table of the two results equal (the co-action join, the bins and the null
+    expectations ran on Spark for the first), exactly."""
+    ours, theirs = on_spark.tables(), on_duckdb.tables()
+    assert ours.keys() == theirs.keys()
+    for name, table in theirs.items():
+        pd.testing.assert_frame_equal(ours[name], table, check_exact=True, obj=name)
+    pd.testing.assert_frame_equal(on_spark.null, on_duckdb.null, check_exact=True)
+
+
+def test_detect_on_spark_equals_duckdb_on_coortweet_russian(spark, realdata):
+    import netlib
+    from netlib.coordination import detect
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = netlib.load(realdata / "coortweet" / "russian_coord_tweets.rda")
+        on_duckdb = detect(data, n_consensus=0)
+        on_spark = detect(data, n_consensus=0, engine="spark")
+    assert len(on_duckdb.edges) > 1000 and (on_duckdb.edges["expected"] > 0).mean() > 0.5
+    _assert_same_result(on_spark, on_duckdb)

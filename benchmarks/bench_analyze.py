@@ -23,6 +23,12 @@ Two inputs per size ``N`` (actions):
   actions per unit of scale), with follows, profiles and text, so the mirror and hub steps
   have real work.
 
+``--engine spark`` runs the coordination step with ``detect(data, engine="spark")`` (the
+co-action join, the null bins and the expected counts on a local Spark session). Every
+step also records ``tree_peak_mib``: the summed RSS of every process of the child's process
+group, which holds the JVM that Spark starts (and a second interpreter that Leiden runs
+may use), sampled the same way.
+
 Between two sizes the growth exponent ``log(t2/t1) / log(n2/n1)`` of each step is printed
 (1 is linear).
 
@@ -103,31 +109,57 @@ def _rss_mib() -> float:
     return 0.0
 
 
+def _group_rss_mib(group: int) -> float:
+    """Summed RSS of every process in process group ``group`` (this process, the JVM
+    Spark starts, a second interpreter), read from /proc."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            if int(fields[2]) != group:  # fields after the name: state, ppid, pgrp
+                continue
+            with open(f"/proc/{entry}/status") as fh:
+                total += next((int(x.split()[1]) for x in fh if x.startswith("VmRSS:")), 0)
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / 1024
+
+
 class Steps:
-    """Times steps and samples the process's RSS every 50 ms from a thread while each runs."""
+    """Times steps and samples the process's RSS (and its process group's) every 50 ms
+    from a thread while each runs."""
 
     def __init__(self) -> None:
         self.steps: dict[str, dict] = {}
+        self.group = os.getpgrp()
         self.peak = _rss_mib()
+        self.tree_peak = _group_rss_mib(self.group)
         self.stop = threading.Event()
         threading.Thread(target=self._sample, daemon=True).start()
 
     def _sample(self) -> None:
         while not self.stop.is_set():
             self.peak = max(self.peak, _rss_mib())
+            self.tree_peak = max(self.tree_peak, _group_rss_mib(self.group))
             time.sleep(0.05)
 
     def __call__(self, name: str, fn):
         self.peak = _rss_mib()
+        self.tree_peak = _group_rss_mib(self.group)
         t0 = time.perf_counter()
         value = fn()
         self.steps[name] = {"seconds": round(time.perf_counter() - t0, 2),
-                            "peak_mib": round(max(self.peak, _rss_mib()), 1)}
+                            "peak_mib": round(max(self.peak, _rss_mib()), 1),
+                            "tree_peak_mib": round(max(self.tree_peak,
+                                                       _group_rss_mib(self.group)), 1)}
         print(json.dumps({"step": name, **self.steps[name]}), file=sys.stderr, flush=True)
         return value
 
 
-def child(data_path: Path, out: Path) -> None:
+def child(data_path: Path, out: Path, engine: str = "duckdb") -> None:
     step = Steps()
     steps = step.steps
 
@@ -148,7 +180,7 @@ def child(data_path: Path, out: Path) -> None:
 
     def coordination():
         pinned.enter_context(data.pinned())
-        return detect(data)
+        return detect(data, engine=engine)
 
     coord = step("coordination", coordination)
     mirror = step("mirrors", lambda: detect_mirrors(data, coordination=coord))
@@ -165,7 +197,7 @@ def child(data_path: Path, out: Path) -> None:
     step("write", write)
     pinned.close()
     step.stop.set()
-    _report_child(steps, actions=len(data.actions), accounts=len(data.accounts),
+    _report_child(steps, engine=engine, actions=len(data.actions), accounts=len(data.accounts),
                   clusters=int(coord.clusters["cluster_id"].nunique())
                   if len(coord.clusters) else 0, mirror_links=len(mirror.links))
 
@@ -193,9 +225,10 @@ def _report_child(steps: dict, **counts) -> None:
         "ru_maxrss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}}))
 
 
-def run_child(data_path: Path, out: Path | None, *, timeout: float, max_gib: float) -> dict:
+def run_child(data_path: Path, out: Path | None, *, timeout: float, max_gib: float,
+              engine: str = "duckdb") -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()),
-           *(("_child", str(data_path), str(out)) if out is not None
+           *(("_child", str(data_path), str(out), engine) if out is not None
              else ("_pairs", str(data_path)))]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -203,12 +236,8 @@ def run_child(data_path: Path, out: Path | None, *, timeout: float, max_gib: flo
     status = "ok"
     while proc.poll() is None:
         time.sleep(0.2)
-        try:
-            with open(f"/proc/{proc.pid}/status") as fh:
-                rss = next((int(x.split()[1]) for x in fh if x.startswith("VmRSS:")), 0)
-        except OSError:
-            rss = 0
-        if rss / 1024 ** 2 > max_gib:
+        rss = _group_rss_mib(proc.pid)  # the child leads its own process group
+        if rss / 1024 > max_gib:
             status = "memory"
         elif time.perf_counter() - t0 > timeout:
             status = "timeout"
@@ -239,8 +268,9 @@ def _exponent(a: float, b: float, na: int, nb: int) -> float | None:
 
 
 def summary(records: list[dict]) -> str:
-    lines = ["| input | actions | " + " | ".join(STEPS) + " | total | peak RSS | toolkit | "
-             "toolkit peak | ratio |", "|" + "---|" * (len(STEPS) + 7)]
+    lines = ["| input | actions | " + " | ".join(STEPS) + " | total | peak RSS | "
+             "process group peak | toolkit | toolkit peak | ratio |",
+             "|" + "---|" * (len(STEPS) + 8)]
     for r in records:
         net = r["netlib"]
         cells = []
@@ -255,9 +285,13 @@ def summary(records: list[dict]) -> str:
         qp = f"{qut['peak_mib']:.0f} MiB" if qut.get("peak_mib") else "-"
         ratio = (f"{net['seconds'] / qut['seconds']:.2f}" if qut.get("status") == "ok"
                  and net["status"] == "ok" else "-")
-        lines.append(f"| {r['input']} | {r['actions']:,} | " + " | ".join(cells)
+        tree = max((v.get("tree_peak_mib") or 0 for v in net.get("steps", {}).values()),
+                   default=0)
+        label = r["input"] + ("" if r.get("engine", "duckdb") == "duckdb"
+                              else f" ({r['engine']})")
+        lines.append(f"| {label} | {r['actions']:,} | " + " | ".join(cells)
                      + f" | {net['seconds']:.1f} s ({net['status']}) | {peak / 1024:.2f} GiB"
-                     f" | {qs} | {qp} | {ratio} |")
+                     f" | {tree / 1024:.2f} GiB | {qs} | {qp} | {ratio} |")
     for r in records:
         pub, qut = r.get("public_pairs") or {}, r.get("qut") or {}
         if pub.get("status") == "ok":
@@ -287,7 +321,7 @@ def summary(records: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "_child":
-        child(Path(argv[1]), Path(argv[2]))
+        child(Path(argv[1]), Path(argv[2]), *(argv[3:4]))
         return 0
     if argv and argv[0] == "_pairs":
         pairs_child(Path(argv[1]))
@@ -299,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--max-gib", type=float, default=16.0)
     parser.add_argument("--skip-qut", action="store_true")
+    parser.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"],
+                        help="engine of the coordination step (the pair path stays DuckDB)")
     parser.add_argument("--out", type=Path, default=None,
                         help="append the records to this JSON file")
     args = parser.parse_args(argv)
@@ -313,15 +349,15 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 data, qut_csv = synth_folder(n, args.workdir), None
             load_before = os.getloadavg()[0]
-            net = run_child(data, args.workdir / f"out_{name}_{n}", timeout=args.timeout,
-                            max_gib=args.max_gib)
+            net = run_child(data, args.workdir / f"out_{name}_{n}_{args.engine}",
+                            timeout=args.timeout, max_gib=args.max_gib, engine=args.engine)
             qut = public = None
             if qut_csv is not None:
                 public = run_child(data, None, timeout=args.timeout, max_gib=args.max_gib)
             if qut_csv is not None and not args.skip_qut:
                 qut = run_qut(qut_csv, qut_csv.parent, window=60, min_edge_weight=2,
                               n_cpus=2, timeout=args.timeout)
-            rec = {"input": name, "actions": n, "netlib": net, "qut": qut,
+            rec = {"input": name, "actions": n, "engine": args.engine, "netlib": net, "qut": qut,
                    "public_pairs": public, "code": commit,
                    "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                    "load_before": round(load_before, 2),

@@ -50,6 +50,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -231,7 +232,10 @@ def run_child(data_path: Path, out: Path | None, *, timeout: float, max_gib: flo
            *(("_child", str(data_path), str(out), engine) if out is not None
              else ("_pairs", str(data_path)))]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    # the child's output goes to files, not pipes: a chatty child (Spark logs to stderr)
+    # would otherwise fill a pipe nobody reads until it ends, and wait forever
+    stdout_file, stderr_file = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
+    proc = subprocess.Popen(cmd, stdout=stdout_file, stderr=stderr_file, text=True,
                             start_new_session=True)
     status = "ok"
     while proc.poll() is None:
@@ -244,8 +248,13 @@ def run_child(data_path: Path, out: Path | None, *, timeout: float, max_gib: flo
         if status != "ok":
             os.killpg(proc.pid, 9)
             break
-    stdout, stderr = proc.communicate()
+    proc.wait()
     seconds = round(time.perf_counter() - t0, 2)
+    stdout_file.seek(0)
+    stderr_file.seek(0)
+    stdout, stderr = stdout_file.read(), stderr_file.read()
+    stdout_file.close()
+    stderr_file.close()
     done = [json.loads(x)["child"] for x in stdout.splitlines() if x.startswith('{"child"')]
     partial = {}
     for line in stderr.splitlines():

@@ -737,12 +737,37 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
     meta = actions[[ACTION_ID, ACCOUNT_ID, TIMESTAMP]].drop_duplicates(ACTION_ID)
     out = out.merge(meta, on=ACTION_ID, how="left")
     out[OBJECT_ID] = out[OBJECT_ID].astype(str)
-    out[TRACE] = pd.Categorical(out[TRACE], categories=list(TRACES)).astype(str)
-    rank = out[TRACE].map({t: i for i, t in enumerate(TRACES)})
-    out = (out.assign(_rank=rank)
-           .sort_values(["_rank", TIMESTAMP, ACTION_ID, OBJECT_ID], kind="stable")
-           .drop(columns="_rank").reset_index(drop=True))
-    return out[list(TRACE_COLUMNS)]
+    trace = pd.Categorical(out[TRACE], categories=list(TRACES))
+    out[TRACE] = trace.astype(str)
+    # a trace's rank is its place in TRACES (one outside it, which prints "nan", last)
+    rank = np.where(trace.codes >= 0, trace.codes, len(TRACES)).astype(np.int64)
+    return out.take(_trace_order(rank, out)).reset_index(drop=True)[list(TRACE_COLUMNS)]
+
+
+def _trace_order(rank: np.ndarray, out: pd.DataFrame) -> np.ndarray:
+    """Positions of ``out``'s rows sorted by trace rank, timestamp, action and object.
+
+    The stable sort of ``sort_values([rank, timestamp, action_id, object_id],
+    kind="stable")``, done by Arrow on the columns as they are when every key is present
+    (Arrow orders strings by their UTF-8 bytes, which is code point order, as Python
+    does; its sort is stable); by pandas otherwise.
+    """
+    stamps, actions, objects = out[TIMESTAMP], out[ACTION_ID], out[OBJECT_ID]
+    if (isinstance(stamps.dtype, pd.DatetimeTZDtype) or stamps.dtype.kind == "M") \
+            and not stamps.isna().any() and not actions.isna().any() \
+            and not objects.isna().any():
+        try:
+            table = pa.table({"r": rank, "t": pd.DatetimeIndex(stamps).asi8,
+                              "a": pa.array(actions.array), "o": pa.array(objects.array)})
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            table = None        # ids of mixed types: compared as pandas compares them
+        if table is not None:
+            return pc.sort_indices(table, sort_keys=[(k, "ascending") for k in "rtao"]
+                                   ).to_numpy()
+    keys = pd.DataFrame({"_rank": rank, TIMESTAMP: stamps.to_numpy(),
+                         ACTION_ID: actions.to_numpy(), OBJECT_ID: objects.to_numpy()})
+    return keys.sort_values(["_rank", TIMESTAMP, ACTION_ID, OBJECT_ID], kind="stable"
+                            ).index.to_numpy()
 
 
 def _str_column(values: pd.Series | np.ndarray) -> pd.Series:

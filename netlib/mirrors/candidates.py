@@ -29,6 +29,7 @@ import pandas as pd
 from netlib.coaction.actions import positions
 from netlib.coaction.engines.duck import duckdb_connection
 from netlib.dataset import Dataset
+from netlib.lookup import isin
 from netlib.mirrors import _columns as C
 from netlib.mirrors.names import affix_variants, skeleton_and_stem, stem, stem_consonant_keys
 from netlib.schema import (
@@ -136,9 +137,18 @@ def infer_takedowns(actions: pd.DataFrame, *, factor: float = 3.0,
     cols = ["n_actions", "last_action", "end", "q90_gap", "needed", "silent"]
     if not len(actions):
         return pd.DataFrame(columns=cols, index=pd.Index([], name=ACCOUNT_ID))
-    a = pd.DataFrame({ACCOUNT_ID: actions[ACCOUNT_ID].astype(str).to_numpy(),
-                      PLATFORM: actions[PLATFORM].astype(str).to_numpy(),
-                      "t": _utc_ns(actions[TIMESTAMP])})
+    accounts = actions[ACCOUNT_ID].astype(str)
+    platforms = actions[PLATFORM].astype(str)
+    account, account_names = pd.factorize(accounts, sort=True)
+    platform, _ = pd.factorize(platforms, sort=True)
+    coded = bool((account >= 0).all() and (platform >= 0).all())
+    if coded:
+        # grouped on integer codes in the ids' sorted order: the same groups, in the same
+        # order, as on the strings (the account ids come back as the index below)
+        a = pd.DataFrame({ACCOUNT_ID: account, PLATFORM: platform})
+    else:   # a missing id or platform: grouped as the strings are (missing ones dropped)
+        a = pd.DataFrame({ACCOUNT_ID: accounts.to_numpy(), PLATFORM: platforms.to_numpy()})
+    a["t"] = _utc_ns(actions[TIMESTAMP])
     a = a[a["t"] != np.iinfo(np.int64).min].sort_values([ACCOUNT_ID, "t"], kind="stable")
     end_of = a.groupby(PLATFORM)["t"].max()
     a["gap"] = a.groupby(ACCOUNT_ID)["t"].diff()
@@ -155,6 +165,9 @@ def infer_takedowns(actions: pd.DataFrame, *, factor: float = 3.0,
     needed = np.maximum(factor * out["q90_ns"].fillna(0.0).to_numpy(), float(floor.value))
     silence = (out["end_ns"] - out["last_ns"]).to_numpy(dtype=float)
     out["silent"] = (out["n_actions"].to_numpy() >= min_actions) & (silence > needed)
+    if coded:
+        out.index = pd.Index(np.asarray(account_names, dtype=object)[out.index.to_numpy()],
+                             dtype="str")
     res = pd.DataFrame({
         "n_actions": out["n_actions"].astype("int64"),
         "last_action": pd.to_datetime(out["last_ns"], utc=True),
@@ -337,9 +350,10 @@ def early_texts(data: Dataset, account_ids, *, n_posts: int = 5) -> pd.Series:
     act = data.actions
     if not len(act):
         return pd.Series(dtype=object)
-    own = act[KIND].isin(OWN_TEXT_KINDS)
-    sub = act.loc[act[ACCOUNT_ID].isin(set(account_ids)) & act[TEXT].notna() & own,
-                  [ACCOUNT_ID, TIMESTAMP, TEXT]]
+    # own texts first: the account ids are then looked up on those rows only
+    rows = np.flatnonzero((act[KIND].isin(OWN_TEXT_KINDS) & act[TEXT].notna()).to_numpy())
+    ids = act[ACCOUNT_ID].iloc[rows]
+    sub = act.iloc[rows[isin(ids, account_ids)]][[ACCOUNT_ID, TIMESTAMP, TEXT]]
     sub = sub.sort_values(TIMESTAMP, kind="stable").groupby(ACCOUNT_ID, sort=False).head(n_posts)
     joined: dict[str, list[str]] = {}
     for account, text in zip(sub[ACCOUNT_ID].tolist(), sub[TEXT].tolist(), strict=True):

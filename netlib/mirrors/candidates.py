@@ -374,6 +374,22 @@ def _long(ids: np.ndarray, values: list[list[str]], flag: int) -> pd.DataFrame:
                          "flag": np.full(len(flat), flag, dtype=np.int64)})
 
 
+def _long_by(ids: np.ndarray, code: np.ndarray, values: list[list[str]], flag: int
+             ) -> pd.DataFrame:
+    """``_long(ids, [values[c] for c in code], flag)`` without a list per account."""
+    lens_of = np.fromiter((len(v) for v in values), dtype=np.int64, count=len(values))
+    lens = lens_of[code]
+    total = int(lens.sum())
+    if not total:
+        return _long(ids, [[] for _ in ids], flag)
+    flat = np.array([k for v in values for k in v], dtype=object)
+    starts = np.cumsum(lens_of) - lens_of
+    # each account's keys: its value's run in ``flat``
+    at = np.repeat(starts[code] - (np.cumsum(lens) - lens), lens) + np.arange(total)
+    return pd.DataFrame({"id": np.repeat(ids, lens), "key": flat[at],
+                         "flag": np.full(total, flag, dtype=np.int64)})
+
+
 def name_keys(prof: pd.DataFrame, mentions: pd.Series | None,
               consonant: list[list[str]] | None = None) -> pd.DataFrame:
     """Name blocking keys (``s``, ``d``, ``p/q`` and consonant keys; see the module docstring).
@@ -394,18 +410,23 @@ def name_keys(prof: pd.DataFrame, mentions: pd.Series | None,
         ``id, key, flag`` (``flag``: the key's bit in :data:`BLOCK_NAMES`).
     """
     ids = prof[ACCOUNT_ID].to_numpy()
-    hs = prof["handle_stem"].tolist()
-    ds = prof["display_stem"].tolist()
+    # the keys are made once per distinct stem (or stem pair), then laid out per account
+    h_code, hs = pd.factorize(np.asarray(prof["handle_stem"].tolist(), dtype=object))
+    d_code, ds = pd.factorize(np.asarray(prof["display_stem"].tolist(), dtype=object))
+    both, pairs = pd.factorize(h_code.astype(np.int64) * max(len(ds), 1) + d_code)
+    pair_h, pair_d = hs[pairs // max(len(ds), 1)], ds[pairs % max(len(ds), 1)]
     frames = [
-        _long(ids, [[f"s{h}"] if len(h) >= 2 else [] for h in hs], 1),
-        _long(ids, [[f"s{d}"] if len(d) >= 3 and d != h else [] for d, h in zip(ds, hs,
-                                                                               strict=True)], 1),
-        _long(ids, [[f"s{v}" for v in affix_variants(h)] for h in hs], 1),
-        _long(ids, [[f"d{x}" for x in _deletions(h)] for h in hs], 2),
-        _long(ids, [[f"p{h[:5]}", f"q{h[-5:]}"] if len(h) >= 7 else [] for h in hs], 4),
+        _long_by(ids, h_code, [[f"s{h}"] if len(h) >= 2 else [] for h in hs], 1),
+        _long_by(ids, both, [[f"s{d}"] if len(d) >= 3 and d != h else []
+                             for d, h in zip(pair_d, pair_h, strict=True)], 1),
+        _long_by(ids, h_code, [[f"s{v}" for v in affix_variants(h)] for h in hs], 1),
+        _long_by(ids, h_code, [[f"d{x}" for x in _deletions(h)] for h in hs], 2),
+        _long_by(ids, h_code, [[f"p{h[:5]}", f"q{h[-5:]}"] if len(h) >= 7 else []
+                               for h in hs], 4),
         # script-neutral consonant key: an Urdu name meets its Roman-Urdu spellings
-        _long(ids, consonant if consonant is not None else
-              [stem_consonant_keys(h, d) for h, d in zip(hs, ds, strict=True)], 2),
+        _long(ids, consonant, 2) if consonant is not None else
+        _long_by(ids, both, [stem_consonant_keys(h, d)
+                             for h, d in zip(pair_h, pair_d, strict=True)], 2),
     ]
     if mentions is not None and len(mentions):
         frames.append(pd.DataFrame({"id": mentions.index.to_numpy(),

@@ -40,6 +40,7 @@ import pyarrow.compute as pc
 
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError, ParameterError
+from netlib.lookup import arrow_strings, positions
 from netlib.schema import (
     ACCOUNT_ID,
     ACTION_ID,
@@ -661,6 +662,7 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
             actions[col] = None
     actions[KIND] = actions[KIND].fillna("post")
     parts: list[pd.DataFrame] = []
+    ranks: list[int] = []       # each part's place in TRACES
 
     def emit(trace: str, action_ids: pd.Series, objects: pd.Series) -> None:
         # Arrow-backed strings: a fraction of the memory of a Python object per row
@@ -668,6 +670,7 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
                               OBJECT_ID: _str_column(objects)})
         frame[TRACE] = trace
         parts.append(frame)
+        ranks.append(TRACES.index(trace))
 
     if "repost" in chosen:
         roots = _root_objects(actions)
@@ -734,14 +737,32 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
     if not parts:
         return _empty_traces()
     out = pd.concat(parts, ignore_index=True)
-    meta = actions[[ACTION_ID, ACCOUNT_ID, TIMESTAMP]].drop_duplicates(ACTION_ID)
-    out = out.merge(meta, on=ACTION_ID, how="left")
+    # each part is one trace of TRACES: a row's rank is its trace's place there
+    rank = np.repeat(np.array(ranks, dtype=np.int64), [len(p) for p in parts])
+    out = _with_authors(out, actions)
     out[OBJECT_ID] = out[OBJECT_ID].astype(str)
-    trace = pd.Categorical(out[TRACE], categories=list(TRACES))
-    out[TRACE] = trace.astype(str)
-    # a trace's rank is its place in TRACES (one outside it, which prints "nan", last)
-    rank = np.where(trace.codes >= 0, trace.codes, len(TRACES)).astype(np.int64)
+    if out[TRACE].dtype != out[OBJECT_ID].dtype:    # the trace names as str, like the objects
+        out[TRACE] = out[TRACE].astype(str)
     return out.take(_trace_order(rank, out)).reset_index(drop=True)[list(TRACE_COLUMNS)]
+
+
+def _with_authors(out: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
+    """``out`` with the ``account_id`` and ``timestamp`` of each row's action.
+
+    As ``out.merge(actions' first row per action_id, on=action_id, how="left")``; when
+    both id columns are Arrow-backed strings and every action is found, by Arrow's hash
+    lookup (which, like the merge, takes an id's first row) without the merge.
+    """
+    ids = actions[ACTION_ID]
+    if out[ACTION_ID].dtype == ids.dtype and isinstance(ids.dtype, pd.StringDtype) \
+            and ids.dtype.storage == "pyarrow" and len(out):
+        at = positions(out[ACTION_ID], arrow_strings(ids).combine_chunks())
+        if (at >= 0).all():
+            return out.assign(**{c: pd.Series(actions[c].array.take(at), index=out.index,
+                                               dtype=actions[c].dtype)
+                                 for c in (ACCOUNT_ID, TIMESTAMP)})
+    meta = actions[[ACTION_ID, ACCOUNT_ID, TIMESTAMP]].drop_duplicates(ACTION_ID)
+    return out.merge(meta, on=ACTION_ID, how="left")
 
 
 def _trace_order(rank: np.ndarray, out: pd.DataFrame) -> np.ndarray:

@@ -381,7 +381,7 @@ def _long_by(ids: np.ndarray, code: np.ndarray, values: list[list[str]], flag: i
     lens = lens_of[code]
     total = int(lens.sum())
     if not total:
-        return _long(ids, [[] for _ in ids], flag)
+        return _long(ids[:0], [], flag)
     flat = np.array([k for v in values for k in v], dtype=object)
     starts = np.cumsum(lens_of) - lens_of
     # each account's keys: its value's run in ``flat``
@@ -441,15 +441,14 @@ def avatar_keys(prof_hash: pd.Series, ids: np.ndarray, bands: int = 4) -> pd.Dat
     Two hashes a few bits apart share at least one band exactly.
     """
     text = prof_hash.astype("string").str.lower().str.strip()
-    ok = text.notna() & text.str.fullmatch(r"[0-9a-f]{8,}").fillna(False)
+    ok = (text.notna() & text.str.fullmatch(r"[0-9a-f]{8,}").fillna(False)).to_numpy(bool)
+    # the keys of the accounts with a hash only (no list made for the others)
+    good = np.flatnonzero(ok)
     values: list[list[str]] = []
-    for value, good in zip(text.tolist(), ok.tolist(), strict=True):
-        if not good:
-            values.append([])
-            continue
+    for value in text.to_numpy(dtype=object)[good]:
         width = max(1, len(value) // bands)
         values.append([f"a{i}:{value[i * width:(i + 1) * width]}" for i in range(bands)])
-    return _long(ids, values, 8)
+    return _long(np.asarray(ids)[good], values, 8)
 
 
 def candidate_pairs(prof: pd.DataFrame, *, avatars: pd.Series, links: pd.DataFrame,

@@ -124,7 +124,9 @@ def _tokens(value: Any) -> list[str]:
                 # folded and transliterated: an Urdu, Arabic and Roman spelling meet
                 words.extend(w for w in _SEPARATORS.split(transliterate_urdu(word)) if w)
                 continue
-            word = latin_fold(_ONE_AS_I.sub(_as_i, word))
+            if "1" in word or "|" in word or "!" in word:
+                word = _ONE_AS_I.sub(_as_i, word)
+            word = latin_fold(word)
             if not word.isascii():     # ASCII has no combining marks
                 word = _MARKS.sub("", unicodedata.normalize("NFD", word))
             if word:
@@ -143,6 +145,18 @@ _GLUED_PREFIX = re.compile(rf"^(?:{_GLUED})(?=.{{3,}})")
 _GLUED_SUFFIX = re.compile(rf"(?<=.{{3}})(?:{_GLUED})$")
 _AFFIX_SET = frozenset(_fold(a) for a in AFFIXES)
 _AFFIX_LENGTHS = tuple(sorted({len(a) for a in _AFFIX_SET if a}))
+# the glued affixes are plain letters, so the two patterns above match them literally
+_GLUED_WORDS = tuple(_fold(a) for a in GLUED_AFFIXES)
+
+
+def _may_strip(text: str) -> bool:
+    """False when no counter or glued affix can be stripped from either end of ``text``.
+
+    A leading or trailing digit run needs a decimal digit (``\\d``) at that end, a glued
+    affix one of :data:`GLUED_AFFIXES` there; ``$`` also matches before a final newline.
+    """
+    return (text[:1].isdecimal() or text[-1:].isdecimal() or "\n" in text
+            or text.startswith(_GLUED_WORDS) or text.endswith(_GLUED_WORDS))
 
 
 def skeleton(value: Any) -> str:
@@ -226,6 +240,8 @@ def _stem_words(tokens: list[str]) -> str:
             changed = True
     text = "".join(words)
     for _ in range(3):
+        if not _may_strip(text):
+            break       # none of the four patterns below can match: nothing would change
         before = text
         text = _TRAILING_DIGITS.sub("", text)
         text = _LEADING_DIGITS.sub("", text)

@@ -780,13 +780,13 @@ def _trace_order(rank: np.ndarray, out: pd.DataFrame) -> np.ndarray:
         try:
             table = pa.table({"r": rank, "t": pd.DatetimeIndex(stamps).asi8,
                               "a": pa.array(actions.array), "o": pa.array(objects.array)})
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
+        except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeError):
             table = None        # ids of mixed types: compared as pandas compares them
         if table is not None:
             return pc.sort_indices(table, sort_keys=[(k, "ascending") for k in "rtao"]
                                    ).to_numpy()
-    keys = pd.DataFrame({"_rank": rank, TIMESTAMP: stamps.to_numpy(),
-                         ACTION_ID: actions.to_numpy(), OBJECT_ID: objects.to_numpy()})
+    keys = pd.DataFrame({"_rank": rank, TIMESTAMP: stamps.array, ACTION_ID: actions.array,
+                         OBJECT_ID: objects.array})
     return keys.sort_values(["_rank", TIMESTAMP, ACTION_ID, OBJECT_ID], kind="stable"
                             ).index.to_numpy()
 

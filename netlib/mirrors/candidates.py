@@ -29,6 +29,7 @@ import pandas as pd
 from netlib.coaction.actions import positions
 from netlib.coaction.engines.duck import duckdb_connection
 from netlib.dataset import Dataset
+from netlib.errors import DataFormatError
 from netlib.lookup import isin
 from netlib.mirrors import _columns as C
 from netlib.mirrors.names import affix_variants, skeleton_and_stem, stem, stem_consonant_keys
@@ -413,6 +414,9 @@ def name_keys(prof: pd.DataFrame, mentions: pd.Series | None,
     # the keys are made once per distinct stem (or stem pair), then laid out per account
     h_code, hs = pd.factorize(np.asarray(prof["handle_stem"].tolist(), dtype=object))
     d_code, ds = pd.factorize(np.asarray(prof["display_stem"].tolist(), dtype=object))
+    if (h_code < 0).any() or (d_code < 0).any():
+        raise DataFormatError("name_keys: handle_stem and display_stem must be strings "
+                              "(account_profiles gives \"\" for a missing name)")
     both, pairs = pd.factorize(h_code.astype(np.int64) * max(len(ds), 1) + d_code)
     pair_h, pair_d = hs[pairs // max(len(ds), 1)], ds[pairs % max(len(ds), 1)]
     frames = [

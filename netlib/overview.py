@@ -116,13 +116,35 @@ def action_links(actions: pd.DataFrame, *,
     # the row of each object among the action ids (Arrow's hash lookup; the first row of
     # an id that repeats), then that row's author
     row = positions(refs[OBJECT_ID], arrow_strings(actions[ACTION_ID]).combine_chunks())
-    authors = np.append(actions[ACCOUNT_ID].to_numpy(dtype=object), None)
+    if len(refs) and all(_plain_strings(refs[c]) for c in refs.columns):
+        # the rows whose object is not in the data are dropped below: left out before their
+        # values are made Python objects (the columns stay the str columns they would be)
+        found = np.flatnonzero(row >= 0)
+        if not len(found):
+            return pd.DataFrame({SOURCE_ID: pd.Series(dtype="str"),
+                                 TARGET_ID: pd.Series(dtype=object),
+                                 KIND: pd.Series(dtype="str"),
+                                 OBJECT_ID: pd.Series(dtype="str")})
+        refs, row = refs.iloc[found], row[found]
+        authors = actions[ACCOUNT_ID].iloc[row].to_numpy(dtype=object)
+        row = np.arange(len(row))
+    else:
+        authors = np.append(actions[ACCOUNT_ID].to_numpy(dtype=object), None)
     links = pd.DataFrame({SOURCE_ID: refs[ACCOUNT_ID].to_numpy(),
                           TARGET_ID: authors[row],
                           KIND: refs[KIND].to_numpy(),
                           OBJECT_ID: refs[OBJECT_ID].to_numpy()})
     links = links[links[TARGET_ID].notna() & (links[SOURCE_ID] != links[TARGET_ID])]
     return links.reset_index(drop=True)
+
+
+def _plain_strings(values: pd.Series) -> bool:
+    """Whether ``values`` is a ``str`` column or a categorical of strings: its values as
+    Python objects are strings and NaN."""
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype):    # a missing code reads as NaN
+        return isinstance(dtype.categories.dtype, pd.StringDtype)
+    return dtype == pd.StringDtype(na_value=np.nan)
 
 
 def interaction_edges(data: Dataset, *,

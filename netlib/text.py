@@ -429,13 +429,20 @@ def _latin_fold_once(text: str) -> str:
     return _LEET_RUN.sub(lambda m: m.group(0).translate(_LEET_TABLE), text)
 
 
+def _ascii_fold_once(text: str) -> str:
+    # _latin_fold_once of ASCII text: the normal forms of ASCII are the text itself, it has
+    # no non-ASCII letters or marks, and its case folding is lower-casing
+    return _LEET_RUN.sub(lambda m: m.group(0).translate(_LEET_TABLE), text.lower())
+
+
 @lru_cache(maxsize=200_000)
 def _latin_fold(text: str) -> str:
     # a second pass settles the rare characters whose case folding is itself a look-alike
     # (combining ypogegrammeni -> iota); plain text is settled after the first
-    out = _latin_fold_once(text)
+    once = _ascii_fold_once if text.isascii() else _latin_fold_once
+    out = once(text)
     for _ in range(3):
-        again = _latin_fold_once(out)
+        again = once(out)
         if again == out:
             break
         out = again

@@ -40,6 +40,7 @@ import pyarrow.compute as pc
 
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError, ParameterError
+from netlib.lookup import arrow_strings, positions
 from netlib.schema import (
     ACCOUNT_ID,
     ACTION_ID,
@@ -661,6 +662,7 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
             actions[col] = None
     actions[KIND] = actions[KIND].fillna("post")
     parts: list[pd.DataFrame] = []
+    ranks: list[int] = []       # each part's place in TRACES
 
     def emit(trace: str, action_ids: pd.Series, objects: pd.Series) -> None:
         # Arrow-backed strings: a fraction of the memory of a Python object per row
@@ -668,6 +670,7 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
                               OBJECT_ID: _str_column(objects)})
         frame[TRACE] = trace
         parts.append(frame)
+        ranks.append(TRACES.index(trace))
 
     if "repost" in chosen:
         roots = _root_objects(actions)
@@ -734,15 +737,58 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
     if not parts:
         return _empty_traces()
     out = pd.concat(parts, ignore_index=True)
-    meta = actions[[ACTION_ID, ACCOUNT_ID, TIMESTAMP]].drop_duplicates(ACTION_ID)
-    out = out.merge(meta, on=ACTION_ID, how="left")
+    # each part is one trace of TRACES: a row's rank is its trace's place there
+    rank = np.repeat(np.array(ranks, dtype=np.int64), [len(p) for p in parts])
+    out = _with_authors(out, actions)
     out[OBJECT_ID] = out[OBJECT_ID].astype(str)
-    out[TRACE] = pd.Categorical(out[TRACE], categories=list(TRACES)).astype(str)
-    rank = out[TRACE].map({t: i for i, t in enumerate(TRACES)})
-    out = (out.assign(_rank=rank)
-           .sort_values(["_rank", TIMESTAMP, ACTION_ID, OBJECT_ID], kind="stable")
-           .drop(columns="_rank").reset_index(drop=True))
-    return out[list(TRACE_COLUMNS)]
+    if out[TRACE].dtype != out[OBJECT_ID].dtype:    # the trace names as str, like the objects
+        out[TRACE] = out[TRACE].astype(str)
+    return out.take(_trace_order(rank, out)).reset_index(drop=True)[list(TRACE_COLUMNS)]
+
+
+def _with_authors(out: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
+    """``out`` with the ``account_id`` and ``timestamp`` of each row's action.
+
+    As ``out.merge(actions' first row per action_id, on=action_id, how="left")``; when
+    both id columns are Arrow-backed strings and every action is found, by Arrow's hash
+    lookup (which, like the merge, takes an id's first row) without the merge.
+    """
+    ids = actions[ACTION_ID]
+    if out[ACTION_ID].dtype == ids.dtype and isinstance(ids.dtype, pd.StringDtype) \
+            and ids.dtype.storage == "pyarrow" and len(out):
+        at = positions(out[ACTION_ID], arrow_strings(ids).combine_chunks())
+        if (at >= 0).all():
+            return out.assign(**{c: pd.Series(actions[c].array.take(at), index=out.index,
+                                               dtype=actions[c].dtype)
+                                 for c in (ACCOUNT_ID, TIMESTAMP)})
+    meta = actions[[ACTION_ID, ACCOUNT_ID, TIMESTAMP]].drop_duplicates(ACTION_ID)
+    return out.merge(meta, on=ACTION_ID, how="left")
+
+
+def _trace_order(rank: np.ndarray, out: pd.DataFrame) -> np.ndarray:
+    """Positions of ``out``'s rows sorted by trace rank, timestamp, action and object.
+
+    The stable sort of ``sort_values([rank, timestamp, action_id, object_id],
+    kind="stable")``, done by Arrow on the columns as they are when every key is present
+    (Arrow orders strings by their UTF-8 bytes, which is code point order, as Python
+    does; its sort is stable); by pandas otherwise.
+    """
+    stamps, actions, objects = out[TIMESTAMP], out[ACTION_ID], out[OBJECT_ID]
+    if (isinstance(stamps.dtype, pd.DatetimeTZDtype) or stamps.dtype.kind == "M") \
+            and not stamps.isna().any() and not actions.isna().any() \
+            and not objects.isna().any():
+        try:
+            table = pa.table({"r": rank, "t": pd.DatetimeIndex(stamps).asi8,
+                              "a": pa.array(actions.array), "o": pa.array(objects.array)})
+        except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeError):
+            table = None        # ids of mixed types: compared as pandas compares them
+        if table is not None:
+            return pc.sort_indices(table, sort_keys=[(k, "ascending") for k in "rtao"]
+                                   ).to_numpy()
+    keys = pd.DataFrame({"_rank": rank, TIMESTAMP: stamps.array, ACTION_ID: actions.array,
+                         OBJECT_ID: objects.array})
+    return keys.sort_values(["_rank", TIMESTAMP, ACTION_ID, OBJECT_ID], kind="stable"
+                            ).index.to_numpy()
 
 
 def _str_column(values: pd.Series | np.ndarray) -> pd.Series:

@@ -198,9 +198,17 @@ def _root_codes(objects: pd.Index, contents: pd.Index) -> np.ndarray:
     root = pc.if_else(pc.starts_with(names, "post:"), pc.utf8_slice_codeunits(names, 5),
                       names)
     ids = arrow_strings(contents).combine_chunks().cast(root.type)
-    found = pc.index_in(root, value_set=ids).fill_null(-1).to_numpy(
+    # the content ids (many) are looked up among the distinct roots (few), not the other
+    # way round: the same first position of each root among the ids
+    distinct = pc.unique(root)
+    hit = pc.index_in(ids, value_set=distinct).fill_null(-1).to_numpy(
         zero_copy_only=False).astype(np.int64)
-    return np.append(found, -1)
+    at_id = np.full(len(distinct) + 1, -1, dtype=np.int64)     # last entry: no root
+    rows = np.flatnonzero(hit >= 0)[::-1]                       # first row written last
+    at_id[hit[rows]] = rows
+    which = pc.index_in(root, value_set=distinct).fill_null(-1).to_numpy(
+        zero_copy_only=False).astype(np.int64)
+    return np.append(at_id[which], -1)
 
 
 def _empty_pairs() -> pd.DataFrame:

@@ -41,7 +41,10 @@ class LeidenGraph:
     def leiden(self, *, seed: int, resolution: float, n_iterations: int) -> np.ndarray:
         """Membership of every node under one seed (leidenalg's RB configuration model)."""
         if self._igraph is None:
-            self._igraph = ig.Graph(n=self.n, edges=np.column_stack([self.ia, self.ib]).tolist())
+            # the edges from the arrays, in order (a list of pairs would be a Python object
+            # per edge, and a full garbage collection of the process while it is made)
+            self._igraph = ig.Graph(n=self.n)
+            self._igraph.add_edges(np.column_stack([self.ia, self.ib]))
             self._igraph.es["weight"] = self.w.tolist()
         part = leidenalg.find_partition(self._igraph, leidenalg.RBConfigurationVertexPartition,
                                         weights="weight", resolution_parameter=resolution,

@@ -111,7 +111,10 @@ def object_half(frame: pd.DataFrame, *, seed: int = 0, bin_seconds: float = 7200
         obj, objects = pd.factorize(frame[OBJECT_ID].astype(str))
     unit = (trace.astype(np.int64) * (len(objects) + 1) + obj) * (int(bins.max() - bins.min())
                                                                    + 1) + (bins - bins.min())
-    _, first_row, inverse = np.unique(unit, return_index=True, return_inverse=True)
+    # numbered by hashing, in order of first appearance (each unit's hash is the same in
+    # any order)
+    inverse, _ = pd.factorize(unit)
+    first_row = np.flatnonzero(~pd.Series(inverse).duplicated().to_numpy())
     keys = pd.DataFrame({TRACE: np.asarray(traces, dtype=object)[trace[first_row]],
                          OBJECT_ID: np.asarray(objects, dtype=object)[obj[first_row]],
                          "bin": bins[first_row]})

@@ -21,6 +21,7 @@ from netlib.coordination.network import (
 )
 from netlib.coordination.significance import EXPECTED, P_VALUE, Q_VALUE, poisson_pvalues
 from netlib.errors import ParameterError
+from netlib.lookup import string_codes
 from netlib.results import summary_html
 from netlib.schema import (
     ACCOUNT_ID,
@@ -92,9 +93,13 @@ def _top_objects(p: pd.DataFrame, codes: PairCodes, top: int) -> pd.Series:
     """The ``top`` objects the most members co-acted on (ties in trace, object order)."""
     unit, n_ids = _units(p, codes), len(codes.ids)
     # distinct (trace, object, member) as one integer each, then members per object
-    acts = np.unique(np.concatenate([unit * n_ids + p["a"].to_numpy(),
-                                     unit * n_ids + p["b"].to_numpy()]))
+    acts = pd.unique(np.concatenate([unit * n_ids + p["a"].to_numpy(),
+                                     unit * n_ids + p["b"].to_numpy()]))   # hashed
     units, counts = np.unique(acts // n_ids, return_counts=True)
+    if 0 < top < len(counts):
+        # only objects with at least the top-th largest count can be among the first
+        keep = counts >= np.partition(counts, len(counts) - top)[len(counts) - top]
+        units, counts = units[keep], counts[keep]
     n_objects = max(len(codes.objects), 1)
     counts = pd.Series(counts, index=pd.MultiIndex.from_arrays([
         codes.traces[units // n_objects], codes.objects[units % n_objects]]))
@@ -202,7 +207,7 @@ def account_stats(clusters: pd.DataFrame, edges: pd.DataFrame, pairs: pd.DataFra
                       ignore_index=True)
     ids = pd.Index(sorted(every.unique().tolist()), name=ACCOUNT_ID)
     del every
-    n_actions = traces.drop_duplicates(ACTION_ID).groupby(ACCOUNT_ID).size()
+    n_actions = _actions_per_account(traces, ids)
     if len(sig) and len(pairs):
         n_coord = _coordinated_actions(sig, pairs,
                                        codes if codes is not None else pair_codes(pairs))
@@ -218,6 +223,19 @@ def account_stats(clusters: pd.DataFrame, edges: pd.DataFrame, pairs: pd.DataFra
     out["coordinated_share"] = (out["n_coordinated_actions"]
                                 / out["n_actions"].where(out["n_actions"] > 0))
     return out.reset_index()[ACCOUNT_STATS_COLUMNS]
+
+
+def _actions_per_account(traces: pd.DataFrame, ids: pd.Index) -> pd.Series:
+    """Distinct actions of each account (its first trace row per action id counted).
+
+    ``traces.drop_duplicates(action_id).groupby(account_id).size()``; with string action
+    ids, counted on integer codes of the ids for the accounts in ``ids`` only.
+    """
+    if not isinstance(traces[ACTION_ID].dtype, pd.StringDtype) or not len(ids):
+        return traces.drop_duplicates(ACTION_ID).groupby(ACCOUNT_ID).size()
+    first = ~pd.Series(string_codes(traces[ACTION_ID])).duplicated().to_numpy()
+    at = positions(traces[ACCOUNT_ID], ids.to_numpy())[first]
+    return pd.Series(np.bincount(at[at >= 0], minlength=len(ids)), index=ids)
 
 
 def _coordinated_actions(sig: pd.DataFrame, pairs: pd.DataFrame,

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from netlib.dataset import Dataset
 from netlib.errors import ParameterError
@@ -398,17 +399,20 @@ def fit_group_offsets(actions: pd.DataFrame, membership: pd.DataFrame, *,
     where = codes.positions(members[ACCOUNT_ID])
     group_codes, uniques = pd.factorize(members[group_column], sort=True)
     rows = []
-    for k, group in enumerate(uniques):
-        ids = where[(group_codes == k) & (where >= 0)]
-        if not len(ids):
-            continue
-        part = half[np.concatenate([order[starts[c]:starts[c + 1]] for c in ids])]
-        if not len(part):
-            continue
-        fit = _fit(part, grid, refs, n_boot=n_boot, level=level, min_actions=min_actions,
-                   seed=seed)
-        fit.pop("loglik")
-        rows.append({group_column: group, **fit})
+    # the fits multiply small matrices (days x week bins): BLAS threads only wait on each
+    # other there, and on a busy machine they make the fits several times slower
+    with threadpool_limits(1, user_api="blas"):
+        for k, group in enumerate(uniques):
+            ids = where[(group_codes == k) & (where >= 0)]
+            if not len(ids):
+                continue
+            part = half[np.concatenate([order[starts[c]:starts[c + 1]] for c in ids])]
+            if not len(part):
+                continue
+            fit = _fit(part, grid, refs, n_boot=n_boot, level=level,
+                       min_actions=min_actions, seed=seed)
+            fit.pop("loglik")
+            rows.append({group_column: group, **fit})
     groups = membership[group_column].drop_duplicates()
     missing = sorted(set(groups) - {r[group_column] for r in rows}, key=str)
     for group in missing:

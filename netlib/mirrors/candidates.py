@@ -29,6 +29,8 @@ import pandas as pd
 from netlib.coaction.actions import positions
 from netlib.coaction.engines.duck import duckdb_connection
 from netlib.dataset import Dataset
+from netlib.errors import DataFormatError
+from netlib.lookup import isin
 from netlib.mirrors import _columns as C
 from netlib.mirrors.names import affix_variants, skeleton_and_stem, stem, stem_consonant_keys
 from netlib.schema import (
@@ -136,9 +138,18 @@ def infer_takedowns(actions: pd.DataFrame, *, factor: float = 3.0,
     cols = ["n_actions", "last_action", "end", "q90_gap", "needed", "silent"]
     if not len(actions):
         return pd.DataFrame(columns=cols, index=pd.Index([], name=ACCOUNT_ID))
-    a = pd.DataFrame({ACCOUNT_ID: actions[ACCOUNT_ID].astype(str).to_numpy(),
-                      PLATFORM: actions[PLATFORM].astype(str).to_numpy(),
-                      "t": _utc_ns(actions[TIMESTAMP])})
+    accounts = actions[ACCOUNT_ID].astype(str)
+    platforms = actions[PLATFORM].astype(str)
+    account, account_names = pd.factorize(accounts, sort=True)
+    platform, _ = pd.factorize(platforms, sort=True)
+    coded = bool((account >= 0).all() and (platform >= 0).all())
+    if coded:
+        # grouped on integer codes in the ids' sorted order: the same groups, in the same
+        # order, as on the strings (the account ids come back as the index below)
+        a = pd.DataFrame({ACCOUNT_ID: account, PLATFORM: platform})
+    else:   # a missing id or platform: grouped as the strings are (missing ones dropped)
+        a = pd.DataFrame({ACCOUNT_ID: accounts.to_numpy(), PLATFORM: platforms.to_numpy()})
+    a["t"] = _utc_ns(actions[TIMESTAMP])
     a = a[a["t"] != np.iinfo(np.int64).min].sort_values([ACCOUNT_ID, "t"], kind="stable")
     end_of = a.groupby(PLATFORM)["t"].max()
     a["gap"] = a.groupby(ACCOUNT_ID)["t"].diff()
@@ -155,6 +166,9 @@ def infer_takedowns(actions: pd.DataFrame, *, factor: float = 3.0,
     needed = np.maximum(factor * out["q90_ns"].fillna(0.0).to_numpy(), float(floor.value))
     silence = (out["end_ns"] - out["last_ns"]).to_numpy(dtype=float)
     out["silent"] = (out["n_actions"].to_numpy() >= min_actions) & (silence > needed)
+    if coded:
+        out.index = pd.Index(np.asarray(account_names, dtype=object)[out.index.to_numpy()],
+                             dtype="str")
     res = pd.DataFrame({
         "n_actions": out["n_actions"].astype("int64"),
         "last_action": pd.to_datetime(out["last_ns"], utc=True),
@@ -337,9 +351,10 @@ def early_texts(data: Dataset, account_ids, *, n_posts: int = 5) -> pd.Series:
     act = data.actions
     if not len(act):
         return pd.Series(dtype=object)
-    own = act[KIND].isin(OWN_TEXT_KINDS)
-    sub = act.loc[act[ACCOUNT_ID].isin(set(account_ids)) & act[TEXT].notna() & own,
-                  [ACCOUNT_ID, TIMESTAMP, TEXT]]
+    # own texts first: the account ids are then looked up on those rows only
+    rows = np.flatnonzero((act[KIND].isin(OWN_TEXT_KINDS) & act[TEXT].notna()).to_numpy())
+    ids = act[ACCOUNT_ID].iloc[rows]
+    sub = act.iloc[rows[isin(ids, account_ids)]][[ACCOUNT_ID, TIMESTAMP, TEXT]]
     sub = sub.sort_values(TIMESTAMP, kind="stable").groupby(ACCOUNT_ID, sort=False).head(n_posts)
     joined: dict[str, list[str]] = {}
     for account, text in zip(sub[ACCOUNT_ID].tolist(), sub[TEXT].tolist(), strict=True):
@@ -358,6 +373,22 @@ def _long(ids: np.ndarray, values: list[list[str]], flag: int) -> pd.DataFrame:
     flat = [k for v in values for k in v]
     return pd.DataFrame({"id": np.repeat(ids, lens), "key": flat,
                          "flag": np.full(len(flat), flag, dtype=np.int64)})
+
+
+def _long_by(ids: np.ndarray, code: np.ndarray, values: list[list[str]], flag: int
+             ) -> pd.DataFrame:
+    """``_long(ids, [values[c] for c in code], flag)`` without a list per account."""
+    lens_of = np.fromiter((len(v) for v in values), dtype=np.int64, count=len(values))
+    lens = lens_of[code]
+    total = int(lens.sum())
+    if not total:
+        return _long(ids[:0], [], flag)
+    flat = np.array([k for v in values for k in v], dtype=object)
+    starts = np.cumsum(lens_of) - lens_of
+    # each account's keys: its value's run in ``flat``
+    at = np.repeat(starts[code] - (np.cumsum(lens) - lens), lens) + np.arange(total)
+    return pd.DataFrame({"id": np.repeat(ids, lens), "key": flat[at],
+                         "flag": np.full(total, flag, dtype=np.int64)})
 
 
 def name_keys(prof: pd.DataFrame, mentions: pd.Series | None,
@@ -380,18 +411,26 @@ def name_keys(prof: pd.DataFrame, mentions: pd.Series | None,
         ``id, key, flag`` (``flag``: the key's bit in :data:`BLOCK_NAMES`).
     """
     ids = prof[ACCOUNT_ID].to_numpy()
-    hs = prof["handle_stem"].tolist()
-    ds = prof["display_stem"].tolist()
+    # the keys are made once per distinct stem (or stem pair), then laid out per account
+    h_code, hs = pd.factorize(np.asarray(prof["handle_stem"].tolist(), dtype=object))
+    d_code, ds = pd.factorize(np.asarray(prof["display_stem"].tolist(), dtype=object))
+    if (h_code < 0).any() or (d_code < 0).any():
+        raise DataFormatError("name_keys: handle_stem and display_stem must be strings "
+                              "(account_profiles gives \"\" for a missing name)")
+    both, pairs = pd.factorize(h_code.astype(np.int64) * max(len(ds), 1) + d_code)
+    pair_h, pair_d = hs[pairs // max(len(ds), 1)], ds[pairs % max(len(ds), 1)]
     frames = [
-        _long(ids, [[f"s{h}"] if len(h) >= 2 else [] for h in hs], 1),
-        _long(ids, [[f"s{d}"] if len(d) >= 3 and d != h else [] for d, h in zip(ds, hs,
-                                                                               strict=True)], 1),
-        _long(ids, [[f"s{v}" for v in affix_variants(h)] for h in hs], 1),
-        _long(ids, [[f"d{x}" for x in _deletions(h)] for h in hs], 2),
-        _long(ids, [[f"p{h[:5]}", f"q{h[-5:]}"] if len(h) >= 7 else [] for h in hs], 4),
+        _long_by(ids, h_code, [[f"s{h}"] if len(h) >= 2 else [] for h in hs], 1),
+        _long_by(ids, both, [[f"s{d}"] if len(d) >= 3 and d != h else []
+                             for d, h in zip(pair_d, pair_h, strict=True)], 1),
+        _long_by(ids, h_code, [[f"s{v}" for v in affix_variants(h)] for h in hs], 1),
+        _long_by(ids, h_code, [[f"d{x}" for x in _deletions(h)] for h in hs], 2),
+        _long_by(ids, h_code, [[f"p{h[:5]}", f"q{h[-5:]}"] if len(h) >= 7 else []
+                               for h in hs], 4),
         # script-neutral consonant key: an Urdu name meets its Roman-Urdu spellings
-        _long(ids, consonant if consonant is not None else
-              [stem_consonant_keys(h, d) for h, d in zip(hs, ds, strict=True)], 2),
+        _long(ids, consonant, 2) if consonant is not None else
+        _long_by(ids, both, [stem_consonant_keys(h, d)
+                             for h, d in zip(pair_h, pair_d, strict=True)], 2),
     ]
     if mentions is not None and len(mentions):
         frames.append(pd.DataFrame({"id": mentions.index.to_numpy(),
@@ -406,15 +445,14 @@ def avatar_keys(prof_hash: pd.Series, ids: np.ndarray, bands: int = 4) -> pd.Dat
     Two hashes a few bits apart share at least one band exactly.
     """
     text = prof_hash.astype("string").str.lower().str.strip()
-    ok = text.notna() & text.str.fullmatch(r"[0-9a-f]{8,}").fillna(False)
+    ok = (text.notna() & text.str.fullmatch(r"[0-9a-f]{8,}").fillna(False)).to_numpy(bool)
+    # the keys of the accounts with a hash only (no list made for the others)
+    good = np.flatnonzero(ok)
     values: list[list[str]] = []
-    for value, good in zip(text.tolist(), ok.tolist(), strict=True):
-        if not good:
-            values.append([])
-            continue
+    for value in text.to_numpy(dtype=object)[good]:
         width = max(1, len(value) // bands)
         values.append([f"a{i}:{value[i * width:(i + 1) * width]}" for i in range(bands)])
-    return _long(ids, values, 8)
+    return _long(np.asarray(ids)[good], values, 8)
 
 
 def candidate_pairs(prof: pd.DataFrame, *, avatars: pd.Series, links: pd.DataFrame,

@@ -145,7 +145,7 @@ def survival_table(profiles: pd.DataFrame, links: pd.DataFrame,
     else:
         earliest = pd.Series(dtype="datetime64[ns, UTC]", index=pd.Index([], dtype=object))
     when = pd.Series(pd.to_datetime(earliest.reindex(gone[ACCOUNT_ID].to_numpy()), utc=True)
-                     .to_numpy(), index=gone.index)
+                     .array, index=gone.index)
     when = pd.to_datetime(when, utc=True)
     recreated = when.notna()
     hours_rec = (when - gone[C.TAKEN_DOWN_AT]).dt.total_seconds() / 3600.0
@@ -154,7 +154,7 @@ def survival_table(profiles: pd.DataFrame, links: pd.DataFrame,
     hours = np.where(recreated, np.maximum(hours_rec, 0.0), np.maximum(censor, 0.0))
     return pd.DataFrame({ACCOUNT_ID: gone[ACCOUNT_ID].to_numpy(),
                          PLATFORM: gone[PLATFORM].to_numpy(),
-                         C.TAKEN_DOWN_AT: gone[C.TAKEN_DOWN_AT].to_numpy(),
+                         C.TAKEN_DOWN_AT: gone[C.TAKEN_DOWN_AT].array,
                          "recreated": recreated.to_numpy(), "hours": hours})
 
 

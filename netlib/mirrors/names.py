@@ -103,21 +103,32 @@ def _fold(text: str) -> str:
     return text[:end].translate(_TABLE) + text[end:]
 
 
+def _as_i(match: re.Match[str]) -> str:
+    return "i" * len(match.group(0))
+
+
 def _tokens(value: Any) -> list[str]:
     """Words of a name: split on separators and camelCase, folded per word."""
     if _missing(value):
         return []
-    text = unicodedata.normalize("NFKC", str(value)).translate(_UPPER_TABLE).strip()
-    text = text.lstrip("@")
+    text = str(value)
+    # ASCII is its own NFKC form, has no upper-case look-alikes and no Arabic script
+    plain = text.isascii()
+    if not plain:
+        text = unicodedata.normalize("NFKC", text).translate(_UPPER_TABLE)
+    text = text.strip().lstrip("@")
     words: list[str] = []
     for part in _SEPARATORS.split(text):
         for word in _CAMEL.split(part):
-            if _ARABIC.search(word):
+            if not plain and _ARABIC.search(word):
                 # folded and transliterated: an Urdu, Arabic and Roman spelling meet
                 words.extend(w for w in _SEPARATORS.split(transliterate_urdu(word)) if w)
                 continue
-            word = _ONE_AS_I.sub(lambda m: "i" * len(m.group(0)), word)
-            word = _MARKS.sub("", unicodedata.normalize("NFD", latin_fold(word)))
+            if "1" in word or "|" in word or "!" in word:
+                word = _ONE_AS_I.sub(_as_i, word)
+            word = latin_fold(word)
+            if not word.isascii():     # ASCII has no combining marks
+                word = _MARKS.sub("", unicodedata.normalize("NFD", word))
             if word:
                 words.append(word)
     return words
@@ -133,7 +144,19 @@ _GLUED = "|".join(_fold(a) for a in GLUED_AFFIXES)
 _GLUED_PREFIX = re.compile(rf"^(?:{_GLUED})(?=.{{3,}})")
 _GLUED_SUFFIX = re.compile(rf"(?<=.{{3}})(?:{_GLUED})$")
 _AFFIX_SET = frozenset(_fold(a) for a in AFFIXES)
-_AFFIX_FOLDED = tuple(sorted(_AFFIX_SET))
+_AFFIX_LENGTHS = tuple(sorted({len(a) for a in _AFFIX_SET if a}))
+# the glued affixes are plain letters, so the two patterns above match them literally
+_GLUED_WORDS = tuple(_fold(a) for a in GLUED_AFFIXES)
+
+
+def _may_strip(text: str) -> bool:
+    """False when no counter or glued affix can be stripped from either end of ``text``.
+
+    A leading or trailing digit run needs a decimal digit (``\\d``) at that end, a glued
+    affix one of :data:`GLUED_AFFIXES` there; ``$`` also matches before a final newline.
+    """
+    return (text[:1].isdecimal() or text[-1:].isdecimal() or "\n" in text
+            or text.startswith(_GLUED_WORDS) or text.endswith(_GLUED_WORDS))
 
 
 def skeleton(value: Any) -> str:
@@ -217,6 +240,8 @@ def _stem_words(tokens: list[str]) -> str:
             changed = True
     text = "".join(words)
     for _ in range(3):
+        if not _may_strip(text):
+            break       # none of the four patterns below can match: nothing would change
         before = text
         text = _TRAILING_DIGITS.sub("", text)
         text = _LEADING_DIGITS.sub("", text)
@@ -238,13 +263,17 @@ def affix_variants(text: str, *, min_length: int = 4) -> list[str]:
     >>> affix_variants("chloejreal")
     ['chloej']
     """
-    out = []
-    for affix in _AFFIX_FOLDED:
-        if text.startswith(affix) and len(text) - len(affix) >= min_length:
-            out.append(text[len(affix):])
-        if text.endswith(affix) and len(text) - len(affix) >= min_length:
-            out.append(text[:-len(affix)])
-    return sorted(set(out) - {text})
+    out = set()
+    # an affix of length n is the text's first or last n characters: one set look-up each
+    for n in _AFFIX_LENGTHS:
+        if len(text) - n < min_length:
+            break
+        if text[:n] in _AFFIX_SET:
+            out.add(text[n:])
+        if text[-n:] in _AFFIX_SET:
+            out.add(text[:-n])
+    out.discard(text)
+    return sorted(out)
 
 
 

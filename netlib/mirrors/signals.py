@@ -10,10 +10,11 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from netlib.dataset import Dataset
-from netlib.lookup import isin
+from netlib.lookup import arrow_strings, isin, positions
 from netlib.mirrors import _columns as C
 from netlib.mirrors._util import edit_similarity, jw_similarity
 from netlib.mirrors.candidates import handle_key
@@ -135,9 +136,22 @@ def audience(data: Dataset, account_ids=None) -> pd.DataFrame:
     if len(act) and act[OBJECT_ID].notna().any():
         own = act[[ACTION_ID, ACCOUNT_ID]] if account_ids is None else \
             act.loc[isin(act[ACCOUNT_ID], account_ids), [ACTION_ID, ACCOUNT_ID]]
-        owner = pd.Series(own[ACCOUNT_ID].to_numpy(), index=own[ACTION_ID].to_numpy())
-        hit = act[isin(act[OBJECT_ID], owner.index)]
-        parts.append(pd.DataFrame({ACCOUNT_ID: owner.loc[hit[OBJECT_ID]].to_numpy(),
+        # an object's owner is the row holding its action id, found by Arrow's hash lookup
+        # on the strings; when a found id is held by two rows (not in a loaded Dataset,
+        # whose action ids are unique), or an id is missing, by the index as before
+        ids = arrow_strings(own[ACTION_ID]).combine_chunks()
+        at = positions(act[OBJECT_ID], ids)
+        rows = np.flatnonzero(at >= 0)
+        found = np.unique(at[rows])
+        if ids.null_count == 0 and int(pc.sum(pc.is_in(ids, value_set=ids.take(found)))
+                                       .as_py() or 0) == len(found):
+            owners = own[ACCOUNT_ID].to_numpy()[at[rows]]
+            hit = act.iloc[rows]
+        else:
+            owner = pd.Series(own[ACCOUNT_ID].to_numpy(), index=own[ACTION_ID].to_numpy())
+            hit = act[isin(act[OBJECT_ID], owner.index)]
+            owners = owner.loc[hit[OBJECT_ID]].to_numpy()
+        parts.append(pd.DataFrame({ACCOUNT_ID: owners,
                                    "member": hit[ACCOUNT_ID].astype(str).to_numpy()}))
     if not parts:
         return pd.DataFrame(columns=[ACCOUNT_ID, "member"])

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import netlib
 from netlib import ParameterError
 from netlib.dataset import Dataset
+from netlib.errors import DataFormatError
 from netlib.mirrors import (
     MirrorResult,
     detect_mirrors,
@@ -23,7 +24,7 @@ from netlib.mirrors import (
     stem,
     survival_curve,
 )
-from netlib.mirrors.candidates import account_links, account_profiles, candidate_pairs
+from netlib.mirrors.candidates import account_links, account_profiles, candidate_pairs, name_keys
 from netlib.mirrors.checks import ban_evasion_check, ban_evasion_pairs
 from netlib.mirrors.model import GROUPS, features, model_names, score
 from netlib.mirrors.names import AFFIXES
@@ -766,3 +767,18 @@ def test_ban_evasion_check_reads_its_window_as_seconds_or_strings():
     assert narrow["in_window"].tolist() == [False]
     with pytest.raises(ParameterError, match="after='soon' is not a duration"):
         ban_evasion_check(pairs, after="soon")
+
+
+def test_name_keys_are_made_per_account_and_refuse_missing_stems():
+    """Accounts sharing a stem get the same keys (made once per stem); a stem that is not a
+    string is refused rather than given another account's keys."""
+    prof = pd.DataFrame({"account_id": ["a", "b", "c"],
+                         "handle_stem": ["newsdaily", "newsdaily", "punk"],
+                         "display_stem": ["", "", "punk"]})
+    keys = name_keys(prof, None)
+    per = keys.groupby("id")["key"].apply(lambda k: sorted(k))
+    assert per["a"] == per["b"]
+    assert "snewsdaily" in per["a"] and "pnewsd" in per["a"] and "qdaily" in per["a"]
+    assert "spunk" in per["c"] and not any(k.startswith("p") for k in per["c"])
+    with pytest.raises(DataFormatError, match="handle_stem and display_stem"):
+        name_keys(prof.assign(handle_stem=["x", None, "punk"]), None)

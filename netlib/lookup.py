@@ -24,7 +24,7 @@ __all__ = ["arrow_strings", "distinct_strings", "isin", "positions", "repeated",
 #: From this many values on, :func:`repeated` and :func:`positions` (when the ids are as
 #: many) hash in DuckDB, on all cores, instead of in Arrow's single-threaded hash table:
 #: at ten million distinct ids DuckDB takes a third of the time.
-LARGE_ROWS = 1_000_000
+LARGE_ROWS = 500_000
 
 
 def _arrow_backed(dtype: object) -> bool:

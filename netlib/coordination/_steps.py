@@ -6,7 +6,10 @@ score their stability -> attach outside accounts -> keep clusters of several beh
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -90,27 +93,33 @@ def tested_network(table: pd.DataFrame, pairs: pd.DataFrame, used: tuple[str, ..
                           codes=codes)
     del idf
     on_spark = config.engine == "spark" and len(table) > 0
-    if on_spark:
-        actions = spark_network.traces_dataframe(table)
-        bins = spark_network.spark_bin_table(actions, bin_seconds=config.null_bin)
-    else:
-        bins = sig.bin_table(table, bin_seconds=config.null_bin)
-    calib = sig.null_calibration(table, bins, window=config.window,
-                                 bin_seconds=config.null_bin, n_null=config.n_null,
-                                 seed=config.seed, memory_limit=config.memory_limit,
-                                 temp_directory=config.temp_directory)
-    release_memory()
-    kappa = dict(zip(calib["trace"], calib["kappa"], strict=True))
-    if on_spark:
-        edges[sig.EXPECTED] = spark_network.spark_expected_coactions(
-            edges, actions, bins, window=config.window, bin_seconds=config.null_bin,
-            kappa=kappa)
-        del actions
-    else:
-        edges[sig.EXPECTED] = sig.expected_coactions(
-            edges, table, bins, window=config.window, bin_seconds=config.null_bin,
-            kappa=kappa, memory_limit=config.memory_limit,
-            temp_directory=config.temp_directory)
+    with contextlib.ExitStack() as scratch:
+        if on_spark:
+            # Spark reads the trace table from a Parquet file in a private folder (in
+            # config.temp_directory when given), removed when the expectations are in
+            folder = scratch.enter_context(tempfile.TemporaryDirectory(
+                prefix="netlib-spark-", dir=config.temp_directory))
+            actions = spark_network.traces_dataframe(spark_network.write_traces_parquet(
+                table, Path(folder) / "traces.parquet"))
+            bins = spark_network.spark_bin_table(actions, bin_seconds=config.null_bin)
+        else:
+            bins = sig.bin_table(table, bin_seconds=config.null_bin)
+        calib = sig.null_calibration(table, bins, window=config.window,
+                                     bin_seconds=config.null_bin, n_null=config.n_null,
+                                     seed=config.seed, memory_limit=config.memory_limit,
+                                     temp_directory=config.temp_directory)
+        release_memory()
+        kappa = dict(zip(calib["trace"], calib["kappa"], strict=True))
+        if on_spark:
+            edges[sig.EXPECTED] = spark_network.spark_expected_coactions(
+                edges, actions, bins, window=config.window, bin_seconds=config.null_bin,
+                kappa=kappa)
+            del actions
+        else:
+            edges[sig.EXPECTED] = sig.expected_coactions(
+                edges, table, bins, window=config.window, bin_seconds=config.null_bin,
+                kappa=kappa, memory_limit=config.memory_limit,
+                temp_directory=config.temp_directory)
     edges[sig.P_VALUE] = sig.poisson_pvalues(edges[nw.WEIGHT].to_numpy(),
                                              edges[sig.EXPECTED].to_numpy())
     edges[sig.Q_VALUE] = qvalues(edges[sig.P_VALUE].to_numpy())

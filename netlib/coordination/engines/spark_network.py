@@ -33,12 +33,14 @@ trace table in Parquet in, the tested edges (weights and expected counts) in Par
 from __future__ import annotations
 
 import argparse
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from netlib.coaction.engines.spark import get_spark, pairs_dataframe
 from netlib.coordination.network import (
@@ -61,7 +63,7 @@ from netlib.schema import (
 )
 from netlib.traces import TRACES
 
-__all__ = ["traces_dataframe", "object_idf_dataframe", "edges_dataframe", "spark_edge_table",
+__all__ = ["traces_dataframe", "write_traces_parquet", "object_idf_dataframe", "edges_dataframe", "spark_edge_table",
            "bins_dataframe", "spark_bin_table", "expected_dataframe",
            "spark_expected_coactions", "write_spark_edges", "FIXED_POINT", "main"]
 
@@ -115,14 +117,8 @@ def traces_dataframe(traces: Any, *, spark: Any = None) -> Any:
     if _is_spark(traces):
         df = traces
     elif isinstance(traces, pd.DataFrame):
-        _check_columns(list(traces.columns))
         spark = _session(None, spark)
-        # ids through Arrow (no Python object per row), times as UTC microseconds
-        columns = {col: arrow_strings(traces[col]).cast(pa.string())
-                   for col in (ACCOUNT_ID, TRACE, OBJECT_ID, ACTION_ID) if col in traces.columns}
-        stamps = pd.to_datetime(traces[TIMESTAMP], utc=True).dt.as_unit("us")
-        columns[TIMESTAMP] = pa.array(stamps, type=pa.timestamp("us", tz="UTC"))
-        df = spark.createDataFrame(pa.table(columns))
+        df = spark.createDataFrame(_trace_arrow(traces))
     else:
         spark = _session(None, spark)
         paths = [str(traces)] if isinstance(traces, (str, Path)) else [str(p) for p in traces]
@@ -134,6 +130,38 @@ def traces_dataframe(traces: Any, *, spark: Any = None) -> Any:
                               "timestamp (a Parquet TIMESTAMP in micro- or milliseconds)")
     cols = [F.col(c).cast("string").alias(c) for c in df.columns if c != TIMESTAMP]
     return df.select(*cols, F.col(TIMESTAMP).cast("timestamp").alias(TIMESTAMP))
+
+
+def _trace_arrow(traces: pd.DataFrame) -> pa.Table:
+    """A trace table as Arrow: ids through Arrow strings (no Python object per row), times
+    as UTC microseconds (Spark reads no nanoseconds)."""
+    _check_columns(list(traces.columns))
+    columns = {col: arrow_strings(traces[col]).cast(pa.string())
+               for col in (ACCOUNT_ID, TRACE, OBJECT_ID, ACTION_ID) if col in traces.columns}
+    stamps = pd.to_datetime(traces[TIMESTAMP], utc=True).dt.as_unit("us")
+    columns[TIMESTAMP] = pa.array(stamps, type=pa.timestamp("us", tz="UTC"))
+    return pa.table(columns)
+
+
+def write_traces_parquet(traces: pd.DataFrame, path: str | Path) -> Path:
+    """Write a trace table as the Parquet file :func:`traces_dataframe` reads.
+
+    A frame handed to Spark directly becomes a local relation that the driver holds (and
+    its optimizer copies) in its heap; from a million rows on that exhausts a small
+    driver. Read from a file, the rows are scanned by the executors instead.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    DataFormatError
+        If a column is missing.
+    """
+    pq.write_table(_trace_arrow(traces), str(path))
+    return Path(path)
 
 
 def _check_columns(columns: list[str]) -> None:
@@ -499,13 +527,17 @@ def spark_expected_coactions(edges: pd.DataFrame, traces: Any, bins: Any, *,
     if edges.empty:
         return np.zeros(0)
     spark = _session(traces, spark)
-    # one row per edge, sent through Arrow (no Python object per edge)
-    frame = spark.createDataFrame(pa.table({
-        "idx": pa.array(np.arange(len(edges), dtype=np.int64)),
-        ACCOUNT_ID: arrow_strings(edges[ACCOUNT_ID]).cast(pa.string()),
-        ACCOUNT_ID_Y: arrow_strings(edges[ACCOUNT_ID_Y]).cast(pa.string())}))
-    got = expected_dataframe(frame, traces, bins, window=window, bin_seconds=bin_seconds,
-                             kappa=kappa).select("idx", EXPECTED).toPandas()
+    # one row per edge, through Arrow (no Python object per edge) and a Parquet file (a
+    # local relation of every edge would sit in the driver's heap)
+    with tempfile.TemporaryDirectory(prefix="netlib-spark-") as folder:
+        path = str(Path(folder) / "edges.parquet")
+        pq.write_table(pa.table({
+            "idx": pa.array(np.arange(len(edges), dtype=np.int64)),
+            ACCOUNT_ID: arrow_strings(edges[ACCOUNT_ID]).cast(pa.string()),
+            ACCOUNT_ID_Y: arrow_strings(edges[ACCOUNT_ID_Y]).cast(pa.string())}), path)
+        frame = spark.read.parquet(path)
+        got = expected_dataframe(frame, traces, bins, window=window, bin_seconds=bin_seconds,
+                                 kappa=kappa).select("idx", EXPECTED).toPandas()
     out = np.zeros(len(edges))
     out[got["idx"].to_numpy(dtype=np.int64)] = got[EXPECTED].to_numpy(dtype=float)
     return out

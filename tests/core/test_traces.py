@@ -248,3 +248,48 @@ def test_normalize_texts_is_normalize_text_on_every_value(texts):
     got = normalize_texts(values)
     assert got.index.equals(values.index)
     assert got.tolist() == [normalize_text(t) for t in texts]
+
+
+ORDER_IDS = ["a", "b", "é", "e\u0301", "a\x00", "10", "9", ""]
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 3),
+                               st.sampled_from(ORDER_IDS), st.sampled_from(ORDER_IDS)),
+                     min_size=1, max_size=25),
+       dtype=st.sampled_from(["str", object]), zoned=st.booleans())
+def test_trace_rows_are_ordered_as_a_stable_pandas_sort(rows, dtype, zoned):
+    # the trace table's order (trace rank, time, action, object; ties in row order) as
+    # Arrow sorts it, against pandas' stable sort of the same keys
+    rank = np.array([r[0] for r in rows], dtype=np.int64)
+    stamps = pd.to_datetime([f"2025-01-01 00:00:0{r[1]}" for r in rows],
+                            utc=zoned)
+    out = pd.DataFrame({"timestamp": stamps,
+                        "action_id": pd.Series([r[2] for r in rows], dtype=dtype),
+                        "object_id": pd.Series([r[3] for r in rows], dtype=dtype)})
+    want = pd.DataFrame({"_rank": rank, "timestamp": stamps, "action_id": out["action_id"],
+                         "object_id": out["object_id"]}).sort_values(
+        ["_rank", "timestamp", "action_id", "object_id"], kind="stable").index.to_numpy()
+    assert traces._trace_order(rank, out).tolist() == want.tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(ids=st.lists(st.sampled_from(ORDER_IDS[:5]), min_size=1, max_size=12),
+       wanted=st.lists(st.sampled_from(ORDER_IDS[:5]), min_size=1, max_size=12),
+       dtype=st.sampled_from(["str", object]))
+def test_each_trace_row_gets_the_author_and_time_of_its_actions_first_row(ids, wanted,
+                                                                          dtype):
+    # Arrow's lookup (str ids, all found) or the merge: either way an action id's first
+    # row, as a left merge on the de-duplicated actions gives it
+    actions = pd.DataFrame({"action_id": pd.Series(ids, dtype=dtype),
+                            "account_id": [f"u{i}" for i in range(len(ids))],
+                            "timestamp": pd.date_range("2025-01-01", periods=len(ids),
+                                                       freq="s", tz="UTC")})
+    out = pd.DataFrame({"action_id": pd.Series(wanted, dtype=dtype), "trace": "post",
+                        "object_id": "o"})
+    got = traces._with_authors(out, actions)
+    meta = actions.drop_duplicates("action_id")
+    want = out.merge(meta, on="action_id", how="left")
+    assert got["account_id"].astype(object).where(got["account_id"].notna(), None).tolist() \
+        == want["account_id"].astype(object).where(want["account_id"].notna(), None).tolist()
+    assert got["timestamp"].tolist() == want["timestamp"].tolist()

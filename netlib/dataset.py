@@ -216,7 +216,7 @@ def _as_text(series: pd.Series, compact: bool = False) -> pd.Series:
         return pd.Series(np.nan if compact else None, index=series.index,
                          dtype="str" if compact else object)
     out = series.astype("string")
-    blank = out.isna() | (out.str.strip() == "").fillna(True).astype(bool)
+    blank = _blank(out)
     if compact:
         return out.where(~blank).astype("str")
     return out.astype(object).where(~blank, None)
@@ -356,8 +356,12 @@ def _list_cells(series: pd.Series) -> pd.Series:
 
 
 def _missing(frame: pd.DataFrame, column: str) -> pd.Series:
-    """Cells that are missing, empty or only whitespace."""
-    col = frame[column]
+    """Cells of ``column`` that are missing, empty or only whitespace."""
+    return _blank(frame[column])
+
+
+def _blank(col: pd.Series) -> pd.Series:
+    """Boolean mask: cells that are missing, empty or only whitespace (as text)."""
     if isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow":
         # Arrow's "every character is whitespace" uses the same characters as its trim,
         # without making the trimmed strings
@@ -365,7 +369,7 @@ def _missing(frame: pd.DataFrame, column: str) -> pd.Series:
         blank = pc.or_kleene(pc.equal(pc.binary_length(text), 0), pc.utf8_is_space(text))
         blank = pc.fill_null(blank, True).to_numpy(zero_copy_only=False)
         return pd.Series(blank, index=col.index)
-    return col.isna() | (col.astype("string").str.strip() == "")
+    return (col.isna() | (col.astype("string").str.strip() == "")).fillna(True).astype(bool)
 
 
 def validate_tables(raw: dict[str, pd.DataFrame | None], *, files: dict[str, str],

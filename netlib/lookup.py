@@ -202,6 +202,14 @@ def repeated(values: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
     return _dictionary_repeats(strings)
 
 
+def _duckdb_query(sql: str, **tables: pa.Table) -> pa.Table:
+    """The result of ``sql`` over Arrow ``tables`` (by name), in a fresh DuckDB connection."""
+    with duckdb.connect() as con:
+        for name, table in tables.items():
+            con.register(name, table)
+        return con.sql(sql).to_arrow_table()
+
+
 def _dictionary_repeats(strings: pa.ChunkedArray) -> np.ndarray:
     """:func:`repeated` through Arrow's (single-threaded) dictionary encoding."""
     codes = pc.dictionary_encode(strings.combine_chunks()).indices
@@ -213,13 +221,8 @@ def _window_repeats(strings: pa.ChunkedArray) -> np.ndarray:
     """:func:`repeated` in DuckDB: the rows numbered second or later among their equals
     (its window partitions put missing values together)."""
     table = pa.table({"v": strings, "rn": pa.array(np.arange(len(strings), dtype=np.int64))})
-    con = duckdb.connect()
-    try:
-        con.register("vals", table)
-        later = con.sql("SELECT rn FROM vals QUALIFY row_number() OVER "
-                        "(PARTITION BY v ORDER BY rn) > 1").to_arrow_table()
-    finally:
-        con.close()
+    later = _duckdb_query("SELECT rn FROM vals QUALIFY row_number() OVER "
+                          "(PARTITION BY v ORDER BY rn) > 1", vals=table)
     out = np.zeros(len(strings), dtype=bool)
     out[later.column("rn").to_numpy()] = True
     return out
@@ -229,13 +232,8 @@ def _repeated_by_hash(strings: pa.ChunkedArray) -> np.ndarray:
     """:func:`repeated` for many values: DuckDB hashes them on all cores, and only the
     values whose 64-bit hash occurs twice are compared as strings (equal strings have
     equal hashes; among ten million distinct ids, a shared hash is a rare accident)."""
-    con = duckdb.connect()
-    try:
-        con.register("vals", pa.table({"v": strings}))
-        hashes = con.sql("SELECT hash(v) AS h FROM vals").to_arrow_table()
-    finally:
-        con.close()
-    hashes = hashes.column("h").to_numpy()
+    hashes = _duckdb_query("SELECT hash(v) AS h FROM vals",
+                           vals=pa.table({"v": strings})).column("h").to_numpy()
     ordered = np.sort(hashes)
     shared = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
     if len(shared) * 16 > len(hashes):  # many repeated values: no point in sifting
@@ -259,14 +257,8 @@ def _joined_positions(strings: pa.ChunkedArray, ids: pa.Array) -> np.ndarray:
     probe = pa.table({"v": strings, "rn": pa.array(np.arange(len(strings), dtype=np.int64))})
     build = pa.table({"v": pa.chunked_array([ids]).cast(pa.large_string()),
                       "pos": pa.array(np.arange(len(ids), dtype=np.int64))})
-    con = duckdb.connect()
-    try:
-        con.register("probe", probe)
-        con.register("build", build)
-        hits = con.sql("SELECT probe.rn, build.pos FROM probe JOIN build "
-                       "ON probe.v = build.v").to_arrow_table()
-    finally:
-        con.close()
+    hits = _duckdb_query("SELECT probe.rn, build.pos FROM probe JOIN build "
+                         "ON probe.v = build.v", probe=probe, build=build)
     out = np.full(len(strings), -1, dtype=np.int64)
     out[hits.column("rn").to_numpy()] = hits.column("pos").to_numpy()
     if np.count_nonzero(out >= 0) != hits.num_rows:  # some value met two equal ids

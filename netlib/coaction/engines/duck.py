@@ -168,8 +168,8 @@ def _fetch_pairs(con: Any, batch_rows: int = 1 << 20) -> dict[str, np.ndarray]:
         raise RuntimeError(f"coshare_pairs: expected {n} pairs, read {at}")
     a, b = out["rn_a"], out["rn_b"]
     step = np.diff(a)
-    if n > 1 and ((step < 0) | ((step == 0) & (np.diff(b) <= 0))).any():
-        # pragma: no cover - insertion order kept is DuckDB's promise; checked, not assumed
+    # insertion order kept is DuckDB's promise: checked, not assumed
+    if n > 1 and ((step < 0) | ((step == 0) & (np.diff(b) <= 0))).any():  # pragma: no cover
         order = np.lexsort((b, a))
         out = {key: values[order] for key, values in out.items()}
     return out

@@ -63,8 +63,8 @@ from netlib.schema import (
 )
 from netlib.traces import TRACES
 
-__all__ = ["traces_dataframe", "write_traces_parquet", "object_idf_dataframe", "edges_dataframe", "spark_edge_table",
-           "bins_dataframe", "spark_bin_table", "expected_dataframe",
+__all__ = ["traces_dataframe", "write_traces_parquet", "object_idf_dataframe",
+           "edges_dataframe", "spark_edge_table", "bins_dataframe", "spark_bin_table", "expected_dataframe",
            "spark_expected_coactions", "write_spark_edges", "FIXED_POINT", "main"]
 
 #: Resolution of one action pair's term in the expected counts (1e-9), as in the local null.

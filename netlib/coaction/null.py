@@ -51,7 +51,8 @@ from netlib.coaction.engines.shares import read_shares
 from netlib.errors import ParameterError
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, OBJECT_ID, TIMESTAMP, TRACE
 
-__all__ = ["bin_statistics", "bin_table", "expected_coactions", "null_calibration",
+__all__ = ["bin_statistics", "bin_table", "expected_coactions", "expected_coactions_split",
+           "null_calibration",
            "poisson_pvalues", "null_memory_limit", "expected_within_groups",
            "EXPECTED", "P_VALUE", "Q_VALUE"]
 
@@ -282,15 +283,109 @@ def expected_coactions(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataF
     """
     if edges.empty:
         return np.zeros(0)
+    return _expected_sums(edges, traces, bins, window=window, bin_seconds=bin_seconds,
+                          kappa=kappa, memory_limit=memory_limit,
+                          temp_directory=temp_directory)[0]
+
+
+def expected_coactions_split(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataFrame,
+                             half: np.ndarray, half_bins: tuple[pd.DataFrame, pd.DataFrame],
+                             *, window: float, bin_seconds: float,
+                             kappa: dict[str, float] | None = None,
+                             memory_limit: str | None = None,
+                             temp_directory: str | None = None
+                             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`expected_coactions` on the whole trace table and on each of two halves, in one join.
+
+    A split-half test needs each edge's expectation three times: on every trace row with
+    ``bins``, and on the rows of half 0 (and of half 1) alone with that half's own bin
+    table. An action pair counts in half ``h`` when both its rows are in half ``h``, with
+    ``s_h`` of that half's bins, so one pass over the action pairs gives all three sums.
+    Each equals, bit for bit, what :func:`expected_coactions` returns for that edge on that
+    half's rows (the sums are taken in the same fixed point, so the order of addition does
+    not matter); an edge without action pairs in a half gets 0 there.
+
+    Parameters
+    ----------
+    edges, traces, bins, window, bin_seconds, kappa, memory_limit, temp_directory
+        As for :func:`expected_coactions`.
+    half : numpy.ndarray
+        0 or 1 for each row of ``traces``.
+    half_bins : tuple of DataFrame
+        :func:`bin_table` of the rows of half 0 and of half 1.
+
+    Returns
+    -------
+    whole, half_0, half_1 : numpy.ndarray
+        Per edge, in the row order of ``edges``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"account_id": ["a", "b", "a", "b"], "trace": "link",
+    ...                   "object_id": ["x", "x", "y", "z"],
+    ...                   "timestamp": pd.to_datetime(["2025-01-01"] * 4, utc=True)})
+    >>> half = np.array([0, 0, 1, 1])
+    >>> halves = tuple(bin_table(t[half == h], bin_seconds=3600) for h in (0, 1))
+    >>> e = pd.DataFrame({"account_id": ["a"], "account_id_y": ["b"]})
+    >>> whole, h0, h1 = expected_coactions_split(e, t, bin_table(t, bin_seconds=3600), half,
+    ...                                          halves, window=60, bin_seconds=3600)
+    >>> bool(h0[0] == expected_coactions(e, t[half == 0], halves[0], window=60,
+    ...                                  bin_seconds=3600)[0])
+    True
+    """
+    if edges.empty:
+        return np.zeros(0), np.zeros(0), np.zeros(0)
+    half = np.asarray(half)
+    if len(half) != len(traces):
+        raise ValueError("expected_coactions_split: one half per trace row is needed")
+    # each row's same-object probability within its own half, as the half's own
+    # _action_rows would compute it (s_h of the half's bins times kappa of the trace)
+    trace, names = pd.factorize(traces[TRACE])
+    factor = np.array([float((kappa or {}).get(t, 1.0)) for t in names] + [1.0])
+    within = np.zeros(len(traces))
+    for h in (0, 1):
+        at = np.flatnonzero(half == h)
+        if len(at):
+            within[at] = _row_bins(traces.iloc[at], half_bins[h], bin_seconds)[3]
+    within *= factor[trace]
+    del trace
+    return _expected_sums(edges, traces, bins, window=window, bin_seconds=bin_seconds,
+                          kappa=kappa, memory_limit=memory_limit,
+                          temp_directory=temp_directory,
+                          halves=(half.astype(np.int8), within))
+
+
+def _expected_sums(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataFrame, *,
+                   window: float, bin_seconds: float, kappa: dict[str, float] | None,
+                   memory_limit: str | None, temp_directory: str | None,
+                   halves: tuple[np.ndarray, np.ndarray] | None = None
+                   ) -> tuple[np.ndarray, ...]:
+    """The join behind :func:`expected_coactions` (and, given each row's half and its
+    within-half ``kappa * s_h``, :func:`expected_coactions_split`)."""
     ends, ia, ib = account_codes(edges[ACCOUNT_ID], edges[ACCOUNT_ID_Y])
     w = int(np.ceil(float(window)))
+    extra = None if halves is None else {"h": halves[0], "s2": halves[1]}
     r = _action_rows(traces, bins, positions(traces[ACCOUNT_ID], ends), bin_seconds=bin_seconds,
-                     width=w, kappa=kappa)
+                     width=w, kappa=kappa, extra=extra)
     small = np.int32 if len(edges) < 2**31 else np.int64
     e = pd.DataFrame({"idx": np.arange(len(edges), dtype=small),
                       "a": np.minimum(ia, ib).astype(np.int32),
                       "b": np.maximum(ia, ib).astype(np.int32)})
     del ia, ib, ends
+
+    def fixed(value: str) -> str:
+        return f"CAST(round({value} * {_FIXED}) AS HUGEINT)"
+
+    def total(value: str) -> str:
+        return f"CAST(COALESCE(SUM({value}), 0) AS DOUBLE) / {_FIXED}"
+
+    if halves is None:
+        carried, sums = "", [total(fixed("pairs.s")) + " AS s"]
+    else:   # the pair's half when both its rows are in one half, else -1
+        carried = ", CASE WHEN x.h = y.h THEN x.h ELSE -1 END AS h, x.s2 AS s2"
+        sums = [total(fixed("pairs.s")) + " AS s"] + [
+            total(f"CASE WHEN pairs.h = {h} THEN {fixed('pairs.s2')} END") + f" AS s{h}"
+            for h in (0, 1)]
     with _null_connection(memory_limit, temp_directory) as con:
         con.register("e", e)
         con.register("r", r)
@@ -302,17 +397,20 @@ def expected_coactions(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataF
             WITH x AS (SELECT r.*, r.bkt + k.d AS jb FROM r,
                        (SELECT UNNEST([-1, 0, 1]) AS d) k),
             pairs AS (
-                SELECT x.acc AS a, y.acc AS b, x.s AS s
+                SELECT x.acc AS a, y.acc AS b, x.s AS s{carried}
                 FROM x JOIN r y ON y.tr = x.tr AND y.bkt = x.jb
                 WHERE x.acc < y.acc AND abs(y.ts - x.ts) <= {w})
-            SELECT e.idx, CAST(SUM(CAST(round(pairs.s * {_FIXED}) AS HUGEINT)) AS DOUBLE)
-                          / {_FIXED} AS s
+            SELECT e.idx, {", ".join(sums)}
             FROM pairs JOIN e ON e.a = pairs.a AND e.b = pairs.b
             GROUP BY e.idx""").fetchnumpy()
     del e, r
-    out = np.zeros(len(edges))
-    out[np.asarray(got["idx"], dtype=np.int64)] = np.asarray(got["s"], dtype=float)
-    return out
+    idx = np.asarray(got.pop("idx"), dtype=np.int64)
+    out = []
+    for name in ("s", "s0", "s1") if halves is not None else ("s",):
+        values = np.zeros(len(edges))
+        values[idx] = np.asarray(got.pop(name), dtype=float)
+        out.append(values)
+    return tuple(out)
 
 
 def expected_within_groups(groups: pd.Series, traces: pd.DataFrame, bins: pd.DataFrame, *,

@@ -14,12 +14,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from netlib.coaction.actions import positions
 from netlib.coordination import clusters as cl
 from netlib.coordination import network as nw
 from netlib.coordination import significance as sig
 from netlib.coordination._groups import components_of_groups
 from netlib.coordination.config import CoordinationConfig
-from netlib.coordination.confirm import split_half_groups
+from netlib.coordination.confirm import ObjectHalves, object_halves, split_half_groups
 from netlib.coordination.engines import spark_network
 from netlib.memory import release_memory
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y
@@ -38,6 +39,9 @@ class Network:
     null: pd.DataFrame
     bins: pd.DataFrame
     kappa: dict
+    #: the object halves of the split-half test, with each edge's expectation on each half
+    #: when they were computed in the same join as the whole table's (else None)
+    halves: ObjectHalves | None = None
 
 
 @dataclass
@@ -93,6 +97,7 @@ def tested_network(table: pd.DataFrame, pairs: pd.DataFrame, used: tuple[str, ..
                           codes=codes)
     del idf
     on_spark = config.engine == "spark" and len(table) > 0
+    halves = None
     with contextlib.ExitStack() as scratch:
         if on_spark:
             # Spark reads the trace table from a Parquet file in a private folder (in
@@ -115,6 +120,19 @@ def tested_network(table: pd.DataFrame, pairs: pd.DataFrame, used: tuple[str, ..
                 edges, actions, bins, window=config.window, bin_seconds=config.null_bin,
                 kappa=kappa)
             del actions
+        elif codes is not None and len(edges):
+            # the split halves' expectations come from the same pass over the action pairs
+            halves = object_halves(table, seed=config.seed, bin_seconds=config.null_bin)
+            whole, *each = sig.expected_coactions_split(
+                edges, table, bins, halves.row_half, halves.bins, window=config.window,
+                bin_seconds=config.null_bin, kappa=kappa, memory_limit=config.memory_limit,
+                temp_directory=config.temp_directory)
+            edges[sig.EXPECTED] = whole
+            del whole
+            n_ids = max(len(codes.ids), 1)
+            keys = positions(edges[ACCOUNT_ID], codes.ids).astype(np.int64) * n_ids \
+                + positions(edges[ACCOUNT_ID_Y], codes.ids)
+            halves.edge_keys, halves.expected = keys, tuple(each)
         else:
             edges[sig.EXPECTED] = sig.expected_coactions(
                 edges, table, bins, window=config.window, bin_seconds=config.null_bin,
@@ -132,7 +150,7 @@ def tested_network(table: pd.DataFrame, pairs: pd.DataFrame, used: tuple[str, ..
             edges[keep], weight=config.edge_weight, alpha=config.backbone)
         keep &= mask
     edges["significant"] = keep.to_numpy()
-    return Network(edges=edges, null=calib, bins=bins, kappa=kappa)
+    return Network(edges=edges, null=calib, bins=bins, kappa=kappa, halves=halves)
 
 
 def confirm_groups(pairs: pd.DataFrame, table: pd.DataFrame, network: Network,
@@ -146,7 +164,8 @@ def confirm_groups(pairs: pd.DataFrame, table: pd.DataFrame, network: Network,
     """
     groups, members = split_half_groups(pairs, table, kappa=network.kappa, config=config,
                                         rows=~nw.author_pairs(pairs, codes=codes),
-                                        codes=codes)
+                                        codes=codes, halves=network.halves)
+    network.halves = None   # read once: the per-edge arrays go
     groups["q_value"] = qvalues(groups["p_value"].to_numpy(dtype=float))
     members["q_value"] = qvalues(members["p_value"].to_numpy(dtype=float))
     good = groups[(groups["q_value"] <= config.fdr) & (groups["ratio"] >= config.attach_ratio)]

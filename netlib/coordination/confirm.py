@@ -59,8 +59,8 @@ from netlib.coordination.config import CoordinationConfig
 from netlib.memory import release_memory
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, OBJECT_ID, TIMESTAMP, TRACE
 
-__all__ = ["object_half", "half_bins", "split_half_groups", "GROUP_COLUMNS",
-           "MEMBER_COLUMNS", "HALF"]
+__all__ = ["object_half", "half_bins", "object_halves", "ObjectHalves", "split_half_groups",
+           "GROUP_COLUMNS", "MEMBER_COLUMNS", "HALF"]
 
 HALF = "half"
 
@@ -133,6 +133,45 @@ def half_bins(table: pd.DataFrame, *, bin_seconds: float) -> pd.DataFrame:
 
 
 @dataclass
+class ObjectHalves:
+    """The split of a trace table into halves, and (optionally) each edge's expectations.
+
+    ``row_half`` is :func:`object_half` of every trace row and ``bins`` the
+    :func:`half_bins` of each half. ``edge_keys`` (sorted ``first * len(ids) + second``
+    codes of :func:`~netlib.coordination.network.pair_codes`) with ``expected`` (one array
+    per half, aligned with the keys) are each edge's null expectation on each half's rows,
+    when they were computed together with the whole table's
+    (:func:`~netlib.coordination.significance.expected_coactions_split`); the halves'
+    edges are among them, so :func:`split_half_groups` reads theirs instead of joining
+    each half's actions again.
+    """
+
+    row_half: np.ndarray
+    bins: tuple[pd.DataFrame, pd.DataFrame]
+    edge_keys: np.ndarray | None = None
+    expected: tuple[np.ndarray, np.ndarray] | None = None
+
+    def expected_of(self, h: int, keys: np.ndarray) -> np.ndarray | None:
+        """Half ``h``'s expectation of the edges ``keys`` (None: not all of them known)."""
+        if self.edge_keys is None or self.expected is None or not len(self.edge_keys):
+            return None
+        at = np.minimum(np.searchsorted(self.edge_keys, keys), len(self.edge_keys) - 1)
+        if not np.array_equal(self.edge_keys[at], keys):
+            return None
+        return self.expected[h][at]
+
+
+def object_halves(table: pd.DataFrame, *, seed: int = 0, bin_seconds: float = 7200
+                  ) -> ObjectHalves:
+    """:func:`object_half` of every row of the trace ``table`` and each half's bins."""
+    row_half = object_half(table, seed=seed, bin_seconds=bin_seconds)
+    columns = [c for c in (TRACE, ACCOUNT_ID, OBJECT_ID, TIMESTAMP) if c in table.columns]
+    bins = tuple(half_bins(table.loc[row_half == h, columns], bin_seconds=bin_seconds)
+                 for h in (0, 1))
+    return ObjectHalves(row_half=row_half, bins=bins)
+
+
+@dataclass
 class _Half:
     """One half's tested edges, as much as the split-half steps read of them.
 
@@ -148,7 +187,8 @@ class _Half:
 
 
 def _tested_half(codes: nw.PairCodes, rows: np.ndarray, table: pd.DataFrame,
-                 bins: pd.DataFrame, *, kappa: dict, config: CoordinationConfig) -> _Half:
+                 bins: pd.DataFrame, *, kappa: dict, config: CoordinationConfig,
+                 known: tuple[ObjectHalves, int] | None = None) -> _Half:
     """The edges of one half's co-action ``rows``, tested on its trace rows ``table``.
 
     The same edges, weights and p-values as ``edge_table(pairs, rows=rows)`` tested with
@@ -157,15 +197,17 @@ def _tested_half(codes: nw.PairCodes, rows: np.ndarray, table: pd.DataFrame,
     """
     key, weight = nw.edge_weights(codes, rows)
     n_ids = max(len(codes.ids), 1)
-    # the ends as categories of the sorted ids: the null model codes them without strings
-    ends = pd.DataFrame({
-        ACCOUNT_ID: pd.Categorical.from_codes(key // n_ids, categories=codes.ids),
-        ACCOUNT_ID_Y: pd.Categorical.from_codes(key % n_ids, categories=codes.ids)})
-    expected = sig.expected_coactions(ends, table, bins, window=config.window,
-                                      bin_seconds=config.null_bin, kappa=kappa,
-                                      memory_limit=config.memory_limit,
-                                      temp_directory=config.temp_directory)
-    del ends
+    expected = None if known is None else known[0].expected_of(known[1], key)
+    if expected is None:
+        # the ends as categories of the sorted ids: the null model codes them without strings
+        ends = pd.DataFrame({
+            ACCOUNT_ID: pd.Categorical.from_codes(key // n_ids, categories=codes.ids),
+            ACCOUNT_ID_Y: pd.Categorical.from_codes(key % n_ids, categories=codes.ids)})
+        expected = sig.expected_coactions(ends, table, bins, window=config.window,
+                                          bin_seconds=config.null_bin, kappa=kappa,
+                                          memory_limit=config.memory_limit,
+                                          temp_directory=config.temp_directory)
+        del ends
     p_value = sig.poisson_pvalues(weight, expected)
     del expected
     at = np.flatnonzero((p_value <= config.select_p) & (weight >= config.min_weight))
@@ -220,7 +262,7 @@ def _held_within(held: _Half, groups: pd.Series, ids: np.ndarray
 
 def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
                       config: CoordinationConfig, rows: np.ndarray | None = None,
-                      codes: nw.PairCodes | None = None
+                      codes: nw.PairCodes | None = None, halves: ObjectHalves | None = None
                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Groups discovered on one half of the objects and tested on the other.
 
@@ -233,7 +275,8 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
     ``config.merge_links`` edges and kept from ``config.min_cluster_size`` accounts.
     ``rows`` (a boolean mask) restricts the co-action rows used, as ``pairs[rows]`` would,
     without copying them; ``codes`` is :func:`~netlib.coordination.network.pair_codes` of
-    ``pairs`` when already made.
+    ``pairs`` when already made; ``halves`` is :func:`object_halves` of ``table`` made
+    with the same seed and bin (with each edge's half expectations when known).
 
     Returns
     -------
@@ -249,23 +292,25 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
     window, bin_seconds = config.window, config.null_bin
     codes = codes if codes is not None or pairs.empty else nw.pair_codes(pairs)
     pair_half = object_half(pairs, seed=config.seed, bin_seconds=bin_seconds, codes=codes)
-    row_half = object_half(table, seed=config.seed, bin_seconds=bin_seconds)
+    split = halves if halves is not None else object_halves(table, seed=config.seed,
+                                                            bin_seconds=bin_seconds)
     # the null model reads these columns only: each half copies them, not the whole table
     columns = [c for c in (TRACE, ACCOUNT_ID, OBJECT_ID, TIMESTAMP) if c in table.columns]
     halves = {}
     for h in (0, 1):
-        sub_table = table.loc[row_half == h, columns]
-        bins = half_bins(sub_table, bin_seconds=bin_seconds)
+        sub_table = table.loc[split.row_half == h, columns]
+        bins = split.bins[h]
         if pairs.empty:
             tested = _Half(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
                            pd.DataFrame(columns=[ACCOUNT_ID, ACCOUNT_ID_Y, nw.WEIGHT]))
         else:
             use = pair_half == h if rows is None else rows & (pair_half == h)
-            tested = _tested_half(codes, use, sub_table, bins, kappa=kappa, config=config)
+            tested = _tested_half(codes, use, sub_table, bins, kappa=kappa, config=config,
+                                  known=(split, h))
             del use
         halves[h] = (sub_table, bins, tested)
         release_memory()
-    del pair_half, row_half
+    del pair_half, split
     group_rows, member_rows = [], []
     for h in (0, 1):
         strong = halves[h][2].strong

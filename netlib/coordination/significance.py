@@ -24,6 +24,7 @@ from netlib.coaction.null import (
     bin_statistics,
     bin_table,
     expected_coactions,
+    expected_coactions_split,
     expected_within_groups,
     null_calibration,
     poisson_pvalues,
@@ -31,7 +32,8 @@ from netlib.coaction.null import (
 from netlib.errors import ParameterError
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y
 
-__all__ = ["bin_statistics", "bin_table", "expected_coactions", "expected_within_groups",
+__all__ = ["bin_statistics", "bin_table", "expected_coactions", "expected_coactions_split",
+           "expected_within_groups",
            "null_calibration",
            "poisson_pvalues",
            "disparity_filter", "EXPECTED", "P_VALUE", "Q_VALUE"]

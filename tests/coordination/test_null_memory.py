@@ -16,11 +16,21 @@ import pytest
 
 from netlib.coaction import null
 from netlib.coaction.actions import coded_co_actions
-from netlib.coaction.null import bin_table, expected_coactions, null_memory_limit
+from netlib.coaction.null import (
+    bin_table,
+    expected_coactions,
+    expected_coactions_split,
+    null_memory_limit,
+)
 from netlib.coordination import network as nw
 from netlib.coordination import significance as sig
 from netlib.coordination.config import CoordinationConfig
-from netlib.coordination.confirm import _tested_half, object_half
+from netlib.coordination.confirm import (
+    _tested_half,
+    object_half,
+    object_halves,
+    split_half_groups,
+)
 from netlib.traces import build_traces
 
 T0 = pd.Timestamp("2025-03-01", tz="UTC")
@@ -153,3 +163,60 @@ def test_pooled_group_expectations_are_the_pair_tables_group_sums(traces, coded,
     assert per_group.tolist() == want_group.tolist()              # the same floats
     assert per_member.index.tolist() == want_member.index.tolist()
     assert per_member.tolist() == want_member.tolist()
+
+
+def test_one_join_gives_each_halfs_expectations_as_the_half_alone_does(traces, coded):
+    pairs, codes = coded
+    edges = nw.edge_table(pairs, codes=codes)
+    bins = bin_table(traces, bin_seconds=7200)
+    half = object_half(traces, seed=3, bin_seconds=7200)
+    half_bins = tuple(bin_table(traces[half == h], bin_seconds=7200) for h in (0, 1))
+    kappa = {t: 0.5 + i / 7 for i, t in enumerate(sorted(traces["trace"].unique()))}
+    whole, *each = expected_coactions_split(edges, traces, bins, half, half_bins, window=60,
+                                            bin_seconds=7200, kappa=kappa)
+    # the oracle: the plain join on all rows, and on each half's rows with its own bins
+    assert whole.tolist() == expected_coactions(edges, traces, bins, window=60,
+                                                bin_seconds=7200, kappa=kappa).tolist()
+    for h in (0, 1):
+        alone = expected_coactions(edges, traces[half == h], half_bins[h], window=60,
+                                   bin_seconds=7200, kappa=kappa)
+        assert (alone > 0).sum() > 10 and (alone == 0).sum() > 0
+        assert each[h].tolist() == alone.tolist()      # fixed point: the same floats
+    with pytest.raises(ValueError, match="one half per trace row"):
+        expected_coactions_split(edges, traces, bins, half[:-1], half_bins, window=60,
+                                 bin_seconds=7200)
+
+
+@pytest.mark.parametrize("known", ["all", "some", "none"])
+def test_split_halves_read_the_joined_expectations_or_join_again(traces, coded, known):
+    pairs, codes = coded
+    config = CoordinationConfig(window=60)
+    kappa = {t: 0.8 for t in traces["trace"].unique()}
+    rows = ~nw.author_pairs(pairs, codes=codes)
+    plain = split_half_groups(pairs, traces, kappa=kappa, config=config, rows=rows,
+                              codes=codes)
+    halves = object_halves(traces, seed=config.seed, bin_seconds=config.null_bin)
+    edges = nw.edge_table(pairs, codes=codes)
+    bins = bin_table(traces, bin_seconds=config.null_bin)
+    _, *each = expected_coactions_split(edges, traces, bins, halves.row_half, halves.bins,
+                                        window=60, bin_seconds=config.null_bin, kappa=kappa)
+    n = len(codes.ids)
+    keys = np.searchsorted(codes.ids, edges["account_id"]) * n + \
+        np.searchsorted(codes.ids, edges["account_id_y"])
+    pair_half = object_half(pairs, seed=config.seed, bin_seconds=config.null_bin, codes=codes)
+    half_keys = [nw.edge_weights(codes, rows & (pair_half == h))[0] for h in (0, 1)]
+    if known != "none":
+        # with an edge of each half unknown, neither half reads any and both join again
+        keep = np.ones(len(keys), dtype=bool)
+        if known == "some":
+            keep[np.searchsorted(keys, [half_keys[0][0], half_keys[1][-1]])] = False
+        halves.edge_keys, halves.expected = keys[keep], tuple(e[keep] for e in each)
+    joined = split_half_groups(pairs, traces, kappa=kappa, config=config, rows=rows,
+                               codes=codes, halves=halves)
+    assert len(plain[0]) > 0 and (plain[1]["expected"] > 0).all()
+    for got, want in zip(joined, plain, strict=True):
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+    if known != "none":
+        for h in (0, 1):
+            found = halves.expected_of(h, half_keys[h])
+            assert (found is None) == (known == "some")

@@ -551,9 +551,28 @@ def _joined_sequences(owners: pd.Series, items: pd.Series) -> tuple[np.ndarray, 
     return np.asarray(uniques, dtype=object)[keep], joined
 
 
-def _root_objects(actions: pd.DataFrame) -> pd.Series:
-    """For sharing actions, the original post at the end of a chain of shares in the data."""
-    shares = actions[actions[KIND].isin(SHARE_KINDS) & actions[OBJECT_ID].notna()]
+def _root_objects(actions: pd.DataFrame, unique_ids: bool = False) -> pd.Series:
+    """For sharing actions, the original post at the end of a chain of shares in the data.
+
+    ``unique_ids``: no action id is repeated (as in a validated Dataset). The chains are
+    then followed on row positions found by Arrow's hash lookup, with no coding of the
+    strings; otherwise a repeated id stands for its last share.
+    """
+    mask = (actions[KIND].isin(SHARE_KINDS) & actions[OBJECT_ID].notna()).to_numpy()
+    shares = actions.loc[mask, [ACTION_ID, OBJECT_ID]]
+    if unique_ids:
+        # each share's object as a row of the shares (-1: not itself a share), followed
+        # until the object is not a share; the last share's object is the root
+        step = positions(shares[OBJECT_ID], arrow_strings(shares[ACTION_ID]).combine_chunks())
+        at = np.arange(len(shares))
+        for _ in range(50):  # validation already broke cycles; chains are short
+            nxt = step[at]
+            moved = nxt >= 0
+            if not moved.any():
+                break
+            at = np.where(moved, nxt, at)
+        return pd.Series(shares[OBJECT_ID].array.take(at), index=shares.index,
+                         dtype=shares[OBJECT_ID].dtype)
     # action ids and objects coded together (equal codes: equal ids); each share points
     # from its action's code to its object's code, and chains are followed on the codes
     n = len(shares)
@@ -673,7 +692,7 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
         ranks.append(TRACES.index(trace))
 
     if "repost" in chosen:
-        roots = _root_objects(actions)
+        roots = _root_objects(actions, unique_ids=isinstance(data, Dataset))
         # the original post takes part too, so that its author pairs with fast resharers;
         # objects are named "post:<id>" so the original is not mistaken for a self-share
         is_root = pc.is_in(pa.array(actions[ACTION_ID].astype(str), type=pa.string()),

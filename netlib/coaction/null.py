@@ -35,7 +35,6 @@ Pacheco, D., et al. (2021). Uncovering coordinated networks on social media. ICW
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,7 +45,7 @@ import pandas as pd
 from scipy import stats
 
 from netlib.coaction.actions import account_codes, positions
-from netlib.coaction.engines.duck import duckdb_connection, duckdb_rows
+from netlib.coaction.engines.duck import duckdb_connection
 from netlib.coaction.engines.shares import read_shares
 from netlib.errors import ParameterError
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, OBJECT_ID, TIMESTAMP, TRACE
@@ -635,59 +634,69 @@ class _ShuffledCounts:
     """Distinct co-actions per trace of the trace table with its objects shuffled.
 
     The same counts as ``_distinct_coactions(co_actions(shuffled table, window=window,
-    min_participation=0))``: the table is read for the join once, each shuffle only
-    permutes its object column, and the join's row numbers are counted on integer codes
-    of the rows' trace, account and object, with no id string per co-action.
+    min_participation=0))``: the table's rows are coded once (trace, account, object,
+    content id, time), each shuffle only permutes the object codes, and one DuckDB query
+    joins the rows that can pair (CooRTweet's rules: an account, a content id, a time and
+    an object; not a row whose object is its own content id) on their object within the
+    window and counts the distinct (trace, account pair, object) per trace, on integers
+    only.
     """
 
     def __init__(self, traces: pd.DataFrame, window: float, *,
                  memory_limit: str | None = None, temp_directory: str | None = None):
-        self.window = window
         self.memory_limit = null_memory_limit(memory_limit)
         self.temp_directory = temp_directory
-        self.shares = read_shares(traces, window=window)
-        frame = self.shares.frame
+        shares = read_shares(traces, window=window)
+        frame = shares.frame
         self.trace, names = pd.factorize(frame["tr"])
         self.names = np.asarray(names, dtype=object).astype(str)
-        self.account, accounts = pd.factorize(frame["acc"])
+        self.account, _ = pd.factorize(frame["acc"])
         self.obj, objects = pd.factorize(frame["obj"])
-        self.sizes = (len(names) + 1, len(accounts) + 1, len(objects) + 1)
+        self.n_obj = len(objects) + 1
+        content, _ = pd.factorize(frame["cid"])
+        # the object each row's content id is (-1: none): a shuffled row whose object is
+        # its own content id is a self row and never pairs
+        self.own = positions(frame["cid"], np.asarray(objects, dtype=object))
+        ticks = frame["ticks"]
+        # what a row needs besides its (shuffled) object; the rest of the row as integers
+        fixed = (self.account >= 0) & (content >= 0) & ticks.notna().to_numpy() \
+            & (self.trace >= 0)
+        self.rows = np.flatnonzero(fixed)
+        self.window = int(round(float(window) * shares.scale))
+        width = max(self.window, 1)
+        t = ticks.to_numpy(dtype=np.int64, na_value=0)[self.rows]
+        self.r = pd.DataFrame({"tr": self.trace[self.rows].astype(np.int32),
+                               "a": self.account[self.rows].astype(np.int64),
+                               "c": content[self.rows].astype(np.int64),
+                               "t": t, "b": t // width,
+                               "rn": self.rows.astype(np.int64)})
 
     def __call__(self, shuffled: np.ndarray) -> pd.Series | None:
-        frame = self.shares.frame
-        fake = dataclasses.replace(self.shares, frame=frame.assign(
-            obj=frame["obj"].array.take(shuffled)))
-        rows, _ = duckdb_rows(fake, window=self.window, min_participation=0,
-                              max_object_shares=None, memory_limit=self.memory_limit,
-                              temp_directory=self.temp_directory)
-        del fake
-        ra, rb = rows.pop("rn_a"), rows.pop("rn_b")
-        del rows
-        if not len(ra):
+        obj = self.obj[shuffled[self.rows]].astype(np.int64)
+        ok = (obj >= 0) & (obj != self.own[self.rows])
+        if not ok.any():
             return None
-        n_tr, n_acc, n_obj = self.sizes
-        if n_tr * n_acc * n_acc * n_obj < 2**62:
-            # one integer per (trace, account pair, object), built in place: one int64
-            # array of the rows' length at a time besides the row numbers
-            a, b = self.account[ra], self.account[rb]
-            key = np.minimum(a, b).astype(np.int64)
-            np.multiply(key, n_acc, out=key)
-            key += np.maximum(a, b)
-            del a, b, rb
-            key += self.trace[ra].astype(np.int64) * (n_acc * n_acc)
-            key *= n_obj
-            key += self.obj[shuffled[ra]]
-            del ra
-            distinct = pd.unique(key)
-            del key
-            kept = distinct // (n_acc * n_acc * n_obj)
-        else:   # pragma: no cover - beyond 64-bit keys
-            a, b = self.account[ra].astype(np.int64), self.account[rb].astype(np.int64)
-            trace = self.trace[ra].astype(np.int64)
-            found = pd.DataFrame({TRACE: trace, "a": np.minimum(a, b), "b": np.maximum(a, b),
-                                  OBJECT_ID: self.obj[shuffled[ra]]})
-            kept = trace[~found.duplicated().to_numpy()]
-        counts = np.bincount(kept, minlength=len(self.names))
+        r = self.r[ok].assign(o=self.r["tr"].to_numpy(np.int64)[ok] * self.n_obj + obj[ok])
+        del obj, ok
+        with _null_connection(self.memory_limit, self.temp_directory) as con:
+            con.register("r", r)
+            # each pair of rows once (the later one, ties by row), on one object, within
+            # the window: its own and the next bucket hold every such later row
+            got = con.execute(f"""
+                WITH j AS (SELECT o, a, c, t, rn, b AS jb FROM r
+                           UNION ALL SELECT o, a, c, t, rn, b - 1 AS jb FROM r)
+                SELECT tr, count(*) AS n FROM (
+                    SELECT DISTINCT l.tr, least(l.a, j.a) AS lo, greatest(l.a, j.a) AS hi, l.o
+                    FROM r AS l JOIN j ON j.o = l.o AND j.jb = l.b
+                    WHERE j.t - l.t <= {self.window}
+                      AND (j.t > l.t OR (j.t = l.t AND j.rn > l.rn))
+                      AND j.a <> l.a AND j.c <> l.c) AS u
+                GROUP BY tr""").fetchnumpy()
+        del r
+        if not len(got["tr"]):
+            return None
+        counts = np.zeros(len(self.names), dtype=np.int64)
+        counts[np.asarray(got["tr"], dtype=np.int64)] = np.asarray(got["n"], dtype=np.int64)
         return pd.Series(counts, index=self.names)
 
 

@@ -16,6 +16,7 @@ import pytest
 from code_checks import assert_codes_name_the_rows
 
 from netlib.coaction.actions import co_actions, coded_co_actions, sorted_codes, string_ids
+from netlib.coaction import null
 from netlib.coaction.null import bin_table, null_calibration
 from netlib.coordination import network as nw
 from netlib.coordination.confirm import _Half, _held_within
@@ -92,6 +93,40 @@ def test_null_calibration_counts_the_shuffled_co_actions_as_the_str_pairs_do(tra
                             co_action_fn=old_way)
     assert (got["simulated"] > 0).any()
     pd.testing.assert_frame_equal(got, want)
+
+
+@pytest.mark.parametrize("window", [0, 30, 600])
+def test_shuffled_counts_are_the_distinct_co_actions_of_the_shuffled_table(window):
+    # traps: objects that are other rows' action ids (a shuffle makes self rows), missing
+    # objects and times, equal times, one action id on several rows of a trace, two traces
+    rng = np.random.default_rng(7)
+    n = 400
+    action = np.array([f"a{i}" for i in rng.integers(0, 330, n)], dtype=object)
+    obj = np.array([f"o{i}" for i in rng.integers(0, 25, n)], dtype=object)
+    mine = rng.random(n) < 0.1
+    obj[mine] = action[mine]            # rows that are already self rows
+    other = rng.random(n) < 0.1
+    obj[other] = action[rng.integers(0, n, int(other.sum()))]
+    obj[rng.random(n) < 0.05] = None
+    times = pd.Timestamp("2025-01-01", tz="UTC") + pd.to_timedelta(
+        rng.integers(0, 3600, n) // 20 * 20, unit="s")
+    table = pd.DataFrame({"account_id": [f"u{i}" for i in rng.integers(0, 40, n)],
+                          "trace": rng.choice(["repost", "hashtag"], n), "object_id": obj,
+                          "timestamp": times, "action_id": action})
+    table.loc[rng.random(n) < 0.03, "timestamp"] = pd.NaT
+    counter = null._ShuffledCounts(table, window)
+    for seed in range(6):
+        order = np.random.default_rng(seed).permutation(n) if seed else np.arange(n)
+        shuffled = table.assign(object_id=table["object_id"].to_numpy()[order])
+        pairs = co_actions(shuffled, window=window, min_participation=0, with_times=False)
+        want = null._distinct_coactions(pairs) if len(pairs) else None
+        got = counter(order)
+        if want is None:
+            assert got is None or (got == 0).all()
+            continue
+        assert want.sum() > 0
+        pd.testing.assert_series_equal(got[got > 0].sort_index(),
+                                       want[want > 0].sort_index().astype(np.int64))
 
 
 def test_analytic_total_is_the_sum_over_cotemporal_action_pairs(traces):

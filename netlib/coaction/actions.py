@@ -7,7 +7,9 @@ analysis feeds it accounts' behaviour traces, complaint triage feeds it complain
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -100,22 +102,28 @@ def coded_co_actions(traces: pd.DataFrame, *, window: float = 60, min_participat
         return _empty_pairs(), None
     check_params(window, min_participation, "duckdb", max_object_shares)
     shares = read_shares(traces, window=window)
-    rows, _ = duckdb_rows(shares, window=window, min_participation=min_participation,
-                          max_object_shares=max_object_shares, memory_limit=memory_limit,
-                          temp_directory=temp_directory)
-    if not len(rows["rn_a"]):
-        return _empty_pairs(), None
     frame = shares.frame
-    small = np.int32 if len(frame) < 2**31 else np.int64
-    ra = rows.pop("rn_a").astype(small)
-    rb = rows.pop("rn_b").astype(small)
-    dt = rows.pop("dt").astype(np.float64)
-    dt /= shares.scale
+    # the ids are coded once, before the join: DuckDB joins the codes (the same rows as
+    # joining the strings) and the pairs' ids are gathered from them by row number
     account, ids = sorted_codes(frame["acc"])
     trace, traces_seen = pd.factorize(frame["tr"])
     obj, objects = pd.factorize(frame["obj"])
     content, contents = pd.factorize(frame["cid"])
-    del frame, shares
+    coded = dataclasses.replace(shares, frame=_coded_frame(frame, trace, obj, objects,
+                                                           account, content))
+    del frame
+    rows, _ = duckdb_rows(coded, window=window, min_participation=min_participation,
+                          max_object_shares=max_object_shares, memory_limit=memory_limit,
+                          temp_directory=temp_directory)
+    del coded
+    if not len(rows["rn_a"]):
+        return _empty_pairs(), None
+    small = np.int32 if len(content) < 2**31 else np.int64
+    ra = rows.pop("rn_a").astype(small)
+    rb = rows.pop("rn_b").astype(small)
+    dt = rows.pop("dt").astype(np.float64)
+    dt /= shares.scale
+    del shares
     traces_seen = pd.Index(traces_seen).astype(str)
     objects, contents = pd.Index(objects).astype(str), pd.Index(contents).astype(str)
     acc_dtype = pd.CategoricalDtype(pd.Index(ids).astype(str))
@@ -167,6 +175,28 @@ def coded_co_actions(traces: pd.DataFrame, *, window: float = 60, min_participat
                       author_first=is_repost & (o >= 0) & (ca >= 0) & (root[o] == ca),
                       author_second=is_repost & (o >= 0) & (cb >= 0) & (root[o] == cb))
     return pairs, codes
+
+
+def _coded_frame(frame: pd.DataFrame, trace: np.ndarray, obj: np.ndarray, objects: Any,
+                 account: np.ndarray, content: np.ndarray) -> pd.DataFrame:
+    """The shares ``frame`` with its ids as integer codes (``-1``: missing, made NULL).
+
+    Equal ids get equal codes; a content id that is also an object id gets that object's
+    code (the others follow the objects'), so the join's test "object = content id"
+    (CooRTweet's self rows) sees the same rows as on the strings.
+    """
+    as_object = positions(frame["cid"], np.asarray(objects, dtype=object))
+    joint = np.where(as_object >= 0, as_object, len(objects) + content)
+    joint[content < 0] = -1
+
+    def column(codes: np.ndarray) -> Any:
+        codes = codes.astype(np.int64)
+        if not (codes < 0).any():
+            return codes
+        return pd.arrays.IntegerArray(np.maximum(codes, 0), codes < 0)
+
+    return pd.DataFrame({"tr": column(trace), "obj": column(obj), "acc": column(account),
+                         "cid": column(joint), "ticks": frame["ticks"], "rn": frame["rn"]})
 
 
 def _same_or(kept: np.ndarray, given: np.ndarray) -> np.ndarray:

@@ -45,6 +45,32 @@ def test_coded_co_actions_are_the_str_co_actions(traces, coded):
     assert list(codes.traces) == list(pd.unique(want["trace"]))
 
 
+@pytest.mark.parametrize("min_participation", [1, 2])
+def test_coded_co_actions_keep_the_string_rules_on_trap_rows(min_participation):
+    # the join runs on integer codes: a row whose object is its own action id (a self
+    # row), ids that are both an object and another row's action, missing accounts,
+    # objects and times must pair exactly as the strings do
+    rng = np.random.default_rng(11)
+    n = 300
+    action = np.array([f"x{i}" for i in rng.integers(0, 260, n)], dtype=object)
+    obj = np.array([f"x{i}" for i in rng.integers(0, 30, n)], dtype=object)
+    own = rng.random(n) < 0.1
+    obj[own] = action[own]
+    obj[rng.random(n) < 0.05] = None
+    account = np.array([f"u{i}" for i in rng.integers(0, 25, n)], dtype=object)
+    account[rng.random(n) < 0.03] = None
+    table = pd.DataFrame({
+        "account_id": account, "trace": rng.choice(["repost", "link"], n), "object_id": obj,
+        "timestamp": pd.Timestamp("2025-01-01", tz="UTC")
+        + pd.to_timedelta(rng.integers(0, 600, n) // 10 * 10, unit="s"),
+        "action_id": action})
+    table.loc[rng.random(n) < 0.03, "timestamp"] = pd.NaT
+    pairs, codes = coded_co_actions(table, window=60, min_participation=min_participation)
+    want = co_actions(table, window=60, min_participation=min_participation)
+    assert len(want) > 50
+    pd.testing.assert_frame_equal(string_ids(pairs.copy()), want)
+
+
 def test_coded_co_actions_of_an_empty_table():
     pairs, codes = coded_co_actions(build_traces(pd.DataFrame({
         "action_id": ["1"], "account_id": ["a"], "timestamp": ["2024-01-01T00:00:00Z"],

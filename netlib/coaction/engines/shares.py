@@ -296,8 +296,15 @@ def decode(ids: Any, ids_rn: np.ndarray | None, pairs: dict[str, Any], *, scale:
 
 
 def frame_table(frame: pd.DataFrame) -> pa.Table:
-    """A :class:`Shares` frame as an Arrow table: ids as ``string``, ``ticks, rn`` int64."""
-    columns = {col: pa.array(frame[col].array, type=pa.string(), from_pandas=True)
+    """A :class:`Shares` frame as an Arrow table: ids as ``string``, ``ticks, rn`` int64.
+
+    Id columns already coded as integers (equal ids, equal codes; ``obj`` and ``cid`` in
+    one code space, so that a row whose object is its own content id still shows) stay
+    ``int64``: the SQL only compares them for equality, and integers hash faster.
+    """
+    columns = {col: pa.array(frame[col].array, from_pandas=True,
+                             type=pa.int64() if pd.api.types.is_integer_dtype(frame[col].dtype)
+                             else pa.string())
                for col in ("tr", "obj", "acc", "cid")}
     columns["ticks"] = pa.array(frame["ticks"].array, type=pa.int64(), from_pandas=True)
     columns["rn"] = pa.array(frame["rn"].to_numpy(), type=pa.int64())

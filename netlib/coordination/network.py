@@ -135,8 +135,8 @@ def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
     first = np.flatnonzero(~pd.Series(group * n_units + unit).duplicated().to_numpy())
     del unit
     out = pd.DataFrame({N_CO_ACTIONS: np.bincount(group, minlength=n_edges)})
-    out[MEDIAN_LAG] = pd.Series(pairs[TIME_DELTA].to_numpy()[take]).groupby(
-        group).median().to_numpy()
+    out[MEDIAN_LAG] = _per_group(pd.Series(pairs[TIME_DELTA].to_numpy()[take]), group,
+                                 n_edges, "median")
     d_group, d_trace = group[first], trace[first]
     del group, trace
     per_trace = np.bincount(d_group * n_traces + d_trace,
@@ -256,7 +256,23 @@ def _tfidf(idf: pd.DataFrame, codes: PairCodes, group: np.ndarray, obj: np.ndarr
     scored = np.where(at >= 0, values[at], np.nan)
     del at
     # pandas' grouped sum over the rows in order, NaN (an object without idf) skipped
-    return pd.Series(scored).groupby(group).sum().reindex(np.arange(n_edges)).to_numpy()
+    return _per_group(pd.Series(scored), group, n_edges, "sum")
+
+
+def _per_group(values: pd.Series, group: np.ndarray, n_groups: int, how: str) -> np.ndarray:
+    """``values.groupby(group).<how>()`` for integer codes ``0 .. n_groups - 1``, one entry
+    per code (NaN for a code without rows).
+
+    The codes are handed to pandas as a categorical, which it groups by as they are,
+    instead of hashing them first; the rows of each group are reduced in the same order,
+    so the sums (pandas adds floats with compensation) and medians are the same floats.
+    """
+    codes = pd.Categorical.from_codes(group, validate=False,
+                                      dtype=pd.CategoricalDtype(pd.RangeIndex(n_groups)))
+    found = getattr(values.groupby(codes, observed=True), how)()
+    out = np.full(n_groups, np.nan)
+    out[found.index.codes] = found.to_numpy(dtype=float)
+    return out
 
 
 def pair_clusters(pairs: pd.DataFrame, member: dict | pd.Series, *,

@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 from code_checks import assert_codes_name_the_rows
 
-from netlib.coaction.actions import co_actions, coded_co_actions, sorted_codes, string_ids
 from netlib.coaction import null
+from netlib.coaction.actions import co_actions, coded_co_actions, sorted_codes, string_ids
 from netlib.coaction.null import bin_table, null_calibration
 from netlib.coordination import network as nw
 from netlib.coordination.confirm import _Half, _held_within
@@ -284,3 +284,18 @@ def test_root_objects_of_a_large_random_share_forest_match_the_coded_walk():
     plain = _root_objects(actions)
     pd.testing.assert_series_equal(fast, plain)
     assert fast.nunique() > 50 and (fast != actions.loc[fast.index, "object_id"]).sum() > 500
+
+
+@pytest.mark.parametrize("how", ["sum", "median"])
+def test_per_group_reductions_are_pandas_grouped_reductions(how):
+    # integer group codes (some without rows), floats with NaN: the same floats as
+    # pandas' group-by on the codes themselves, and NaN for a code without rows
+    rng = np.random.default_rng(5)
+    group = rng.integers(0, 5000, 60_000)
+    group[group == 17] = 18
+    values = pd.Series(rng.standard_normal(60_000) * 10.0 ** rng.integers(-8, 9, 60_000))
+    values[rng.random(60_000) < 0.05] = np.nan
+    got = nw._per_group(values, group, 5001, how)
+    want = getattr(values.groupby(group), how)().reindex(np.arange(5001)).to_numpy()
+    assert np.isnan(got[17]) and np.isnan(got[5000])
+    np.testing.assert_array_equal(got, want)

@@ -19,6 +19,11 @@ Two inputs per size ``N`` (actions):
   all three analyses, the toolkit one co-retweet network. The public pair path (a child
   that imports netlib, calls ``netlib.load`` on the folder and ``coshare_pairs`` on the
   Dataset) is timed too and set against the toolkit.
+* ``organic_span``: the same stream over 30 days per million actions instead of 30 days
+  at every size: the same density at every size, as a longer archive has. With a fixed
+  span, ten times the actions are ten times as many per minute, and the action pairs
+  within a window of each other (what the null model's expectations sum over) grow about
+  a hundredfold; this input separates that growth of the data from the code's.
 * ``synth``: ``netlib synth`` at the scale that gives about ``N`` actions (about 162,000
   actions per unit of scale), with follows, profiles and text, so the mirror and hub steps
   have real work.
@@ -67,14 +72,20 @@ STEPS = ("import", "load", "coordination", "mirrors", "hubs", "write")
 
 
 # --- inputs (not timed) --------------------------------------------------------------------
-def organic_folder(n: int, workdir: Path) -> tuple[Path, Path]:
-    """The retweet stream as an interchange folder, and the toolkit's CSV of it."""
-    folder = workdir / f"organic_{n}"
+def organic_folder(n: int, workdir: Path, *, span_scales: bool = False) -> tuple[Path, Path]:
+    """The retweet stream as an interchange folder, and the toolkit's CSV of it.
+
+    ``span_scales``: the stream covers 30 days per million actions (``organic_span``), so
+    that a larger input is a longer one at the same density, as a longer archive is;
+    otherwise 30 days at every size (``organic``: ten times the actions, ten times as
+    many per minute).
+    """
+    folder = workdir / (f"organic_span_{n}" if span_scales else f"organic_{n}")
     data, qut_csv = folder / "data", folder / "qut_messages.csv"
     if (data / "actions.csv").exists() and qut_csv.exists():
         return data, qut_csv
     data.mkdir(parents=True, exist_ok=True)
-    frame = generate(n, seed=0)
+    frame = generate(n, seed=0, span_days=30 * n / 1e6 if span_scales else 30)
     write_inputs(frame, folder)
     accounts = pd.DataFrame({"account_id": pd.unique(frame["account_id"].astype(str))})
     accounts["platform"] = "x"
@@ -356,8 +367,9 @@ def main(argv: list[str] | None = None) -> int:
                             capture_output=True, text=True).stdout.strip()
     for n in sizes:
         for name in args.inputs.split(","):
-            if name == "organic":
-                data, qut_csv = organic_folder(n, args.workdir)
+            if name in ("organic", "organic_span"):
+                data, qut_csv = organic_folder(n, args.workdir,
+                                               span_scales=name == "organic_span")
             else:
                 data, qut_csv = synth_folder(n, args.workdir), None
             load_before = os.getloadavg()[0]

@@ -45,12 +45,16 @@ VENV_BIN = Path(sys.executable).parent
 
 
 # --- data ----------------------------------------------------------------------------------
-def generate(n_actions: int, *, seed: int = 0) -> pd.DataFrame:
-    """Seeded retweet stream: ``object_id, account_id, content_id, timestamp_share``."""
+def generate(n_actions: int, *, seed: int = 0, span_days: float = 30) -> pd.DataFrame:
+    """Seeded retweet stream: ``object_id, account_id, content_id, timestamp_share``.
+
+    Objects are published over ``span_days`` (30 by default, whatever the size: a larger
+    stream is then a denser one).
+    """
     rng = np.random.default_rng(seed)
     n_objects = max(n_actions // 10, 10)
     n_accounts = max(n_actions // 15, 10)
-    span = 30 * 86_400
+    span = int(span_days * 86_400)
     t_start = 1_700_000_000
 
     n_coord = int(n_actions * 0.05)

@@ -26,7 +26,7 @@ from netlib.coaction.engines.sql import (
     pair_sql,
     sql_string,
 )
-from netlib.lookup import arrow_strings
+from netlib.lookup import arrow_strings, increasing
 from netlib.schema import ACCOUNT_ID, ACTION_ID, OBJECT_ID, TIMESTAMP
 
 __all__ = ["duckdb_connection", "duckdb_session", "duckdb_pairs", "duckdb_rows",
@@ -256,7 +256,7 @@ def coded_shares(actions: pd.DataFrame, *, window: float) -> CodedShares | None:
         return None  # rule 3's "content id equals object id" needs the strings
     ticks, scale = _ticks(stamp, window)
     n = len(cid)
-    columns = (obj, acc) if _increasing(cid) else (obj, acc, cid)
+    columns = (obj, acc) if increasing(cid) else (obj, acc, cid)
     # Arrow's hash tables are single-threaded and release the interpreter lock: the
     # codings run side by side
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -273,15 +273,6 @@ def coded_shares(actions: pd.DataFrame, *, window: float) -> CodedShares | None:
                     "rn": pa.array(np.arange(n)).cast(kind)})
     ids = pa.table({"obj": obj, "acc": acc, "cid": cid})
     return CodedShares(src, ids, scale)
-
-
-def _increasing(values: pa.ChunkedArray) -> bool:
-    """Whether every value is present and greater than the one before (so all differ);
-    Arrow compares strings by their UTF-8 bytes, i.e. by code point."""
-    if values.null_count or len(values) < 2:
-        return values.null_count == 0
-    array = values.combine_chunks()
-    return bool(pc.all(pc.less(array[:-1], array[1:])).as_py())
 
 
 def _codes(values: pa.ChunkedArray) -> tuple[pa.Array, int]:

@@ -87,6 +87,32 @@ def normalize_handle(handle: Any) -> str:
     return text.casefold()
 
 
+#: Python's whitespace among ASCII characters (what ``str.strip()`` removes from them).
+_ASCII_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
+
+
+def _normalized_handles(handles: pd.Series, fast_from: int = 10_000) -> pd.Series:
+    """``handles.map(normalize_handle)``; from ``fast_from`` strings on, the ASCII ones
+    are done by Arrow (for ASCII, NFKC changes nothing and casefolding is lowering) and
+    only the others one by one in Python."""
+    if len(handles) < fast_from or handles.dtype != object:
+        return handles.map(normalize_handle)
+    try:
+        text = pa.array(handles.to_numpy(), type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowException, TypeError):
+        return handles.map(normalize_handle)  # not all strings: each as str() makes it
+    ascii_only = pc.fill_null(pc.string_is_ascii(text), True)
+    done = pc.utf8_trim(pc.utf8_ltrim(pc.utf8_trim(text, characters=_ASCII_SPACE),
+                                      characters="@"), characters=_ASCII_SPACE)
+    done = pc.fill_null(pc.ascii_lower(done), "")
+    if not pc.all(ascii_only).as_py():
+        others = np.flatnonzero(~ascii_only.to_numpy(zero_copy_only=False))
+        fixed = [normalize_handle(handles.iloc[i]) for i in others]
+        done = pc.replace_with_mask(done, pc.invert(ascii_only),
+                                    pa.array(fixed, type=pa.large_string()))
+    return pd.Series(pd.arrays.ArrowStringArray(done), index=handles.index, dtype="str")
+
+
 def split_list(value: Any) -> list[str]:
     """Split a space-separated list cell (``urls``, ``hashtags``, ``media_hashes``)."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
@@ -534,7 +560,7 @@ def _validate_accounts(frame: pd.DataFrame, file: str, report: LoadReport,
     if HANDLE_NORM in frame.columns:
         report.warn(file, f"column {HANDLE_NORM} is derived by netlib from {HANDLE}; the "
                     "input's values were replaced", column=HANDLE_NORM)
-    frame[HANDLE_NORM] = frame[HANDLE].map(normalize_handle)
+    frame[HANDLE_NORM] = _normalized_handles(frame[HANDLE])
     kept = rej.finish()
     ordered = list(ACCOUNTS.columns) + [HANDLE_NORM]
     extra = [c for c in kept.columns if c not in ordered]

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import netlib.lookup as lookup
-from netlib.dataset import Dataset, validate_tables
+from netlib.dataset import Dataset, _normalized_handles, normalize_handle, validate_tables
 
 NOW = pd.Timestamp("2026-01-01", tz="UTC")
 FILES = {"accounts": "accounts.csv", "actions": "actions.csv"}
@@ -193,3 +193,18 @@ def test_a_cycle_between_the_first_and_last_action_ids_is_found():
     data = Dataset.from_frames(_accounts(), actions, now=NOW)
     got = dict(zip(data.actions["action_id"], data.actions["object_id"], strict=True))
     assert got == {"a0": None, "z9": None, "m1": "~x", "m2": "0"}
+
+
+HANDLES = st.sampled_from(["Alice", " @Bob_1 ", "@@x", "\t@ y\x1c", "", " ", "ＮＥＷＳ", "Straße",
+                           "İs", "@ é ", "a\u00a0", "\u3000@z", "ǅ", None, "MiXeD", "@"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(HANDLES, max_size=30))
+def test_handles_normalised_by_arrow_are_normalize_handle(handles):
+    series = pd.Series(handles, dtype=object)
+    got = _normalized_handles(series, fast_from=0)
+    want = series.map(normalize_handle)
+    assert got.tolist() == want.tolist()
+    if len(handles):
+        pd.testing.assert_series_equal(got, want)

@@ -181,10 +181,9 @@ def _fetch_pairs(con: Any, batch_rows: int = 1 << 20,
     """
     con.execute("SET preserve_insertion_order = true")
     con.execute(f"CREATE TEMP TABLE pf_sorted AS {RESULT_SQL}")
-    for view, tables in (("pf", ("p", "fc")),):
-        con.execute(f"DROP VIEW IF EXISTS {view}")
-        for table in tables:
-            con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute("DROP VIEW IF EXISTS pf")  # and what only the view read
+    for table in ("p", "fc"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
     n, top = (int(v or 0) for v in con.execute(
         "SELECT count(*), max(greatest(rn_a, rn_b, dt)) FROM pf_sorted").fetchall()[0])
     kind = np.int32 if narrow and top < 2**31 - 1 else np.int64

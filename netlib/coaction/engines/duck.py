@@ -107,10 +107,13 @@ def _src_counts(con: Any, max_object_shares: int | None, say: Any) -> dict[str, 
 
 
 def _pair_steps(con: Any, counts: dict[str, Any], *, window_ticks: int,
-                min_participation: int, max_object_shares: int | None, say: Any) -> None:
+                min_participation: int, max_object_shares: int | None, say: Any,
+                distinct_cids: bool = False) -> None:
     """Run the pair SQL on the table ``src``, leaving the kept pairs in the view ``pf``.
 
-    The counts taken along the way are added to ``counts``.
+    The counts taken along the way are added to ``counts``. With ``distinct_cids`` (no
+    two rows of ``src`` share a content id) the table of repeated content ids is made
+    empty without grouping every row to find that out.
     """
     queries = counts_sql(max_object_shares)
     con.execute("SET preserve_insertion_order = false")
@@ -118,6 +121,8 @@ def _pair_steps(con: Any, counts: dict[str, Any], *, window_ticks: int,
                                min_participation=min_participation,
                                max_object_shares=max_object_shares,
                                n_rows=counts["shares_read"]):
+        if name == "dups" and distinct_cids:
+            sql = f"SELECT * FROM ({sql}) AS d LIMIT 0"  # its columns, none of its rows
         kind = "VIEW" if name == "pf" else "TABLE"  # pf is read once: never stored
         con.execute(f"CREATE TEMP {kind} {name} AS {sql}")
         # each table is counted and dropped as soon as no later step reads it, so
@@ -222,12 +227,13 @@ class CodedShares:
     id's (the input has no share of itself, checked). The SQL then groups and joins
     integers instead of strings and keeps the same rows in the same order. ``ids`` holds
     the strings (``obj, acc, cid``; row ``i`` is row number ``i``) that the pairs are
-    decoded with.
+    decoded with. ``distinct_cids`` says no two shares have the same content id.
     """
 
     src: pa.Table
     ids: pa.Table
     scale: int
+    distinct_cids: bool = False
 
 
 def coded_shares(actions: pd.DataFrame, *, window: float) -> CodedShares | None:
@@ -271,7 +277,7 @@ def coded_shares(actions: pd.DataFrame, *, window: float) -> CodedShares | None:
                     "acc": acc_codes.cast(kind), "cid": cid_codes.cast(kind), "ticks": ticks,
                     "rn": pa.array(np.arange(n)).cast(kind)})
     ids = pa.table({"obj": obj, "acc": acc, "cid": cid})
-    return CodedShares(src, ids, scale)
+    return CodedShares(src, ids, scale, distinct_cids=len(coded) == 2)
 
 
 def _codes(values: pa.ChunkedArray) -> tuple[pa.Array, int]:
@@ -303,7 +309,7 @@ def duckdb_dataset_pairs(actions: pd.DataFrame, *, window: float, min_participat
     coded = coded_shares(actions, window=window)
     if coded is None:
         return None
-    src, ids, scale = coded.src, coded.ids, coded.scale
+    src, ids, scale, distinct_cids = coded.src, coded.ids, coded.scale, coded.distinct_cids
     del coded
     with duckdb_connection(memory_limit=memory_limit, temp_directory=temp_directory,
                            threads=threads) as con:
@@ -314,7 +320,7 @@ def duckdb_dataset_pairs(actions: pd.DataFrame, *, window: float, min_participat
         counts = _src_counts(con, max_object_shares, lambda _msg: None)
         _pair_steps(con, counts, window_ticks=int(round(float(window) * scale)),
                     min_participation=min_participation, max_object_shares=max_object_shares,
-                    say=lambda _msg: None)
+                    say=lambda _msg: None, distinct_cids=distinct_cids)
         pairs = _fetch_pairs(con, narrow=True)
     out = decode(ids, None, pairs, scale=scale, has_trace=False, id_dtype=id_dtype)
     return out, counts

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from netlib.errors import DataFormatError
 from netlib.loadreport import LoadReport
-from netlib.lookup import arrow_strings, positions, repeated
+from netlib.lookup import arrow_strings, positions, repeated, strip
 from netlib.memory import release_memory
 from netlib.provenance import frames_fingerprint
 from netlib.schema import (
@@ -85,6 +85,32 @@ def normalize_handle(handle: Any) -> str:
     text = unicodedata.normalize("NFKC", str(handle)).strip()
     text = text.lstrip("@").strip()
     return text.casefold()
+
+
+#: Python's whitespace among ASCII characters (what ``str.strip()`` removes from them).
+_ASCII_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
+
+
+def _normalized_handles(handles: pd.Series, fast_from: int = 10_000) -> pd.Series:
+    """``handles.map(normalize_handle)``; from ``fast_from`` strings on, the ASCII ones
+    are done by Arrow (for ASCII, NFKC changes nothing and casefolding is lowering) and
+    only the others one by one in Python."""
+    if len(handles) < fast_from or handles.dtype != object:
+        return handles.map(normalize_handle)
+    try:
+        text = pa.array(handles.to_numpy(), type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowException, TypeError):
+        return handles.map(normalize_handle)  # not all strings: each as str() makes it
+    ascii_only = pc.fill_null(pc.string_is_ascii(text), True)
+    done = pc.utf8_trim(pc.utf8_ltrim(pc.utf8_trim(text, characters=_ASCII_SPACE),
+                                      characters="@"), characters=_ASCII_SPACE)
+    done = pc.fill_null(pc.ascii_lower(done), "")
+    if not pc.all(ascii_only).as_py():
+        others = np.flatnonzero(~ascii_only.to_numpy(zero_copy_only=False))
+        fixed = [normalize_handle(handles.iloc[i]) for i in others]
+        done = pc.replace_with_mask(done, pc.invert(ascii_only),
+                                    pa.array(fixed, type=pa.large_string()))
+    return pd.Series(pd.arrays.ArrowStringArray(done), index=handles.index, dtype="str")
 
 
 def split_list(value: Any) -> list[str]:
@@ -283,7 +309,13 @@ class _Rejector:
         info["rejected"] = int((~self.keep).sum())
         info["kept"] = int(self.keep.sum())
         self.original = None  # the raw cells are no longer needed
-        kept = self.frame if bool(self.keep.all()) else self.frame[self.keep]
+        n_kept = info["kept"]
+        if n_kept == len(self.keep):
+            kept = self.frame
+        elif bool(self.keep.iloc[:n_kept].all()):  # the rows rejected are the last ones
+            kept = self.frame.iloc[:n_kept]
+        else:
+            kept = self.frame[self.keep]
         self.frame = None
         return kept
 
@@ -498,11 +530,11 @@ def _validate_accounts(frame: pd.DataFrame, file: str, report: LoadReport,
     rej = _Rejector(frame, "accounts", file, report, rows, row_files)
     for col in ACCOUNTS.required:
         rej.reject(_missing(frame, col), f"missing required value in {col}", col)
-    ids = frame[ACCOUNT_ID].astype("string").str.strip()
+    ids = strip(frame[ACCOUNT_ID].astype("string"))
     frame[ACCOUNT_ID] = ids.astype(object)
     dup = ids.duplicated(keep="first") & rej.keep
     rej.reject(dup, "duplicate account_id (first occurrence kept)", ACCOUNT_ID, ids)
-    frame[PLATFORM] = frame[PLATFORM].astype("string").str.strip().str.lower().astype(object)
+    frame[PLATFORM] = strip(frame[PLATFORM].astype("string")).str.lower().astype(object)
     frame[HANDLE] = frame[HANDLE].astype(object)
     for col in ACCOUNTS.optional:
         if col not in frame.columns:
@@ -519,7 +551,7 @@ def _validate_accounts(frame: pd.DataFrame, file: str, report: LoadReport,
     rej.warn(bad, "followers_count is not a number; blanked", FOLLOWERS_COUNT,
              frame[FOLLOWERS_COUNT])
     frame[FOLLOWERS_COUNT] = counts.astype("Float64")
-    status = frame[STATUS].astype("string").str.strip().str.lower()
+    status = strip(frame[STATUS].astype("string")).str.lower()
     bad = status.notna() & (status != "") & ~status.isin(STATUSES)
     rej.warn(bad, f"status not one of {'|'.join(STATUSES)}; blanked", STATUS, frame[STATUS])
     frame[STATUS] = status.where(status.isin(STATUSES), pd.NA).astype(object)
@@ -528,7 +560,7 @@ def _validate_accounts(frame: pd.DataFrame, file: str, report: LoadReport,
     if HANDLE_NORM in frame.columns:
         report.warn(file, f"column {HANDLE_NORM} is derived by netlib from {HANDLE}; the "
                     "input's values were replaced", column=HANDLE_NORM)
-    frame[HANDLE_NORM] = frame[HANDLE].map(normalize_handle)
+    frame[HANDLE_NORM] = _normalized_handles(frame[HANDLE])
     kept = rej.finish()
     ordered = list(ACCOUNTS.columns) + [HANDLE_NORM]
     extra = [c for c in kept.columns if c not in ordered]
@@ -542,7 +574,7 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
     rej = _Rejector(frame, "actions", file, report, rows, row_files)
     for col in ACTIONS.required:
         rej.reject(_missing(frame, col), f"missing required value in {col}", col)
-    ids = frame[ACTION_ID].astype("string").str.strip()
+    ids = strip(frame[ACTION_ID].astype("string"))
     frame[ACTION_ID] = _strings(ids, compact)
     original_ts = frame[TIMESTAMP]
     ts, written = parse_timestamps_and_offsets(original_ts)
@@ -561,12 +593,12 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
                TIMESTAMP, original_ts)
     rej.reject(ts > now + FUTURE_MARGIN, "timestamp is in the future", TIMESTAMP, original_ts)
     frame[TIMESTAMP] = ts
-    kind = frame[KIND].astype("string").str.strip().str.lower()
+    kind = strip(frame[KIND].astype("string")).str.lower()
     rej.reject(~kind.isin(KINDS), f"unknown kind (expected one of {'|'.join(KINDS)})", KIND,
                frame[KIND])
     frame[KIND] = _categorical(arrow_strings(kind), frame.index) if compact else \
         kind.astype(object)
-    acc_text = frame[ACCOUNT_ID].astype("string").str.strip()
+    acc_text = strip(frame[ACCOUNT_ID].astype("string"))
     acc = acc_text.astype("str") if compact else acc_text.astype(object)
     frame[ACCOUNT_ID] = acc
     where = pc.index_in(arrow_strings(acc_text), value_set=arrow_strings(known))  # null: unknown
@@ -576,19 +608,23 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
     dup = _repeated(ids, rej.keep)
     rej.reject(dup, "duplicate action_id (first occurrence kept)", ACTION_ID, ids)
     absent = [col for col in ACTIONS.optional if col not in frame.columns]
+    # a text column not given is added after the rejections, as one column of missing
+    # values that every such column shares (strings are immutable)
+    blank_text = [col for col in (TEXT, URLS, HASHTAGS, MEDIA_HASHES) if col in absent]
     for col in absent:
-        frame[col] = pd.NA
+        if col not in blank_text:
+            frame[col] = pd.NA
     if not platform_of.index.equals(known):
         where = pc.index_in(arrow_strings(acc_text), value_set=arrow_strings(platform_of.index))
     of_account = pc.take(arrow_strings(platform_of), where)  # each account's platform
     if compact and PLATFORM in absent:  # none given: each action is its account's
         frame[PLATFORM] = _categorical(of_account, frame.index)
     else:
-        given = frame[PLATFORM].astype("string").str.strip().str.lower()
+        given = strip(frame[PLATFORM].astype("string")).str.lower()
         platform = given.fillna(pd.Series(pd.arrays.ArrowStringArray(of_account),
                                           index=frame.index).astype("string"))
         frame[PLATFORM] = platform.astype("category") if compact else platform.astype(object)
-    obj = frame[OBJECT_ID].astype("string").str.strip()
+    obj = strip(frame[OBJECT_ID].astype("string"))
     blank = obj.isna() | (obj == "").fillna(True).astype(bool)
     frame[OBJECT_ID] = obj.where(~blank).astype("str") if compact else \
         obj.astype(object).where(~blank, None)
@@ -596,8 +632,13 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
         if col not in absent:
             frame[col] = _list_cells(frame[col])
     for col in (TEXT, URLS, HASHTAGS, MEDIA_HASHES):
-        frame[col] = _as_text(frame[col], compact)
+        if col not in blank_text:
+            frame[col] = _as_text(frame[col], compact)
     kept = rej.finish()
+    if blank_text:
+        empty = _as_text(pd.Series(pd.NA, index=kept.index, dtype=object), compact)
+        for col in blank_text:
+            kept[col] = empty
     _break_object_cycles(kept, file, report, rows, row_files)
     ordered = list(ACTIONS.columns)
     extra = [c for c in kept.columns if c not in ordered]
@@ -708,7 +749,13 @@ def _break_object_cycles(actions: pd.DataFrame, file: str, report: LoadReport,
     # chain that ends has ended, so pointer doubling (O(n log n), vectorised) leaves only
     # the actions whose chain runs into a cycle, each pointing at a node on that cycle;
     # walking those few cycles once gives exactly the actions on them.
-    # action ids are unique here
+    # action ids are unique here; when every object id sorts before the first action id
+    # or after the last one (as Arrow compares strings: by code point), none is an action
+    objects = pc.min_max(arrow_strings(actions[OBJECT_ID]))
+    ids = pc.min_max(arrow_strings(actions[ACTION_ID]))
+    if objects["max"].as_py() < ids["min"].as_py() or \
+            objects["min"].as_py() > ids["max"].as_py():
+        return
     target = positions(actions[OBJECT_ID].where(has),
                        arrow_strings(actions[ACTION_ID]).combine_chunks()).astype(np.intp)
     if not (target >= 0).any():
@@ -746,7 +793,7 @@ def _validate_follows(frame: pd.DataFrame, file: str, report: LoadReport,
     stripped = {}
     for col in FOLLOWS.required:
         rej.reject(_missing(frame, col), f"missing required value in {col}", col)
-        stripped[col] = frame[col].astype("string").str.strip()
+        stripped[col] = strip(frame[col].astype("string"))
         frame[col] = stripped[col].astype(object)
     rej.reject(_repeated_pairs(stripped[SOURCE_ID], stripped[TARGET_ID]),
                "duplicate follow edge", None)

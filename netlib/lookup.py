@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = ["arrow_strings", "distinct_strings", "isin", "positions", "repeated",
-           "string_codes", "LARGE_ROWS"]
+           "string_codes", "increasing", "strip", "LARGE_ROWS"]
 
 #: From this many values on, :func:`repeated` and :func:`positions` (when the ids are as
 #: many) hash in DuckDB, on all cores, instead of in Arrow's single-threaded hash table:
@@ -197,9 +197,71 @@ def repeated(values: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
     if not len(series):
         return np.zeros(0, dtype=bool)
     strings = arrow_strings(series)
+    if increasing(strings):  # each value greater than the one before: none repeats
+        return np.zeros(len(series), dtype=bool)
     if len(series) >= LARGE_ROWS:
         return _repeated_by_hash(strings)
     return _dictionary_repeats(strings)
+
+
+def increasing(strings: pa.ChunkedArray | pa.Array) -> bool:
+    """Whether every value is present and greater than the one before it (so no two are
+    equal), comparing as Arrow does: by UTF-8 bytes, which is by code point.
+
+    One pass without hashing; ids written in order (as many exports are) pass it.
+
+    Examples
+    --------
+    >>> increasing(pa.array(["a", "b", "c"])), increasing(pa.array(["a", "c", "b"]))
+    (True, False)
+    >>> increasing(pa.array(["a", None]))
+    False
+    """
+    if strings.null_count:
+        return False
+    if len(strings) < 2:
+        return True
+    return bool(pc.all(pc.less(strings[:-1], strings[1:])).as_py())
+
+
+def strip(text: pd.Series) -> pd.Series:
+    """``text.str.strip()`` for an Arrow-backed ``string`` column, without copying the
+    strings when none can start or end with whitespace.
+
+    Whitespace is ASCII up to U+0020 or a non-ASCII character, so a column whose values
+    all start and end with a byte from U+0021 to U+007F is left as it is (checked on the
+    first and last byte of each value); any other column is stripped.
+
+    Examples
+    --------
+    >>> strip(pd.Series([" a", "b", None], dtype="string")).tolist()
+    ['a', 'b', <NA>]
+    >>> strip(pd.Series(["a\u00a0", "b"], dtype="string")).tolist()
+    ['a', 'b']
+    """
+    if not (isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow") \
+            or _edges_may_be_space(arrow_strings(text)):
+        return text.str.strip()
+    return text
+
+
+def _edges_may_be_space(strings: pa.ChunkedArray) -> bool:
+    """Whether some value's first or last byte is ASCII up to 0x20 or not ASCII."""
+    for chunk in strings.chunks:
+        if not len(chunk):
+            continue
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64)[
+            chunk.offset:chunk.offset + len(chunk) + 1]
+        data = chunk.buffers()[2]
+        if data is None or offsets[-1] == offsets[0]:
+            continue
+        data = np.frombuffer(data, dtype=np.uint8)
+        filled = offsets[1:] > offsets[:-1]  # empty (and most missing) values have no bytes
+        for at in (offsets[:-1][filled], offsets[1:][filled] - 1):
+            edge = data[at]
+            if ((edge <= 0x20) | (edge >= 0x80)).any():
+                return True
+    return False
 
 
 def _duckdb_query(sql: str, **tables: pa.Table) -> pa.Table:

@@ -75,10 +75,11 @@ def _parse_strings(text: pd.Series, plain: np.ndarray) -> pd.Series:
     if plain.any():
         # Exactly what the general path below does with these values (none is a number,
         # none has a named offset or a long fraction), minus the work to find that out.
-        parsed = _arrow_iso(text[plain])
+        chosen = _rows(text, plain)
+        parsed = _arrow_iso(chosen)
         if parsed is None:
             try:
-                parsed = _as_ns(pd.to_datetime(text[plain], utc=True, errors="coerce",
+                parsed = _as_ns(pd.to_datetime(chosen, utc=True, errors="coerce",
                                                format="ISO8601"))
             except Exception:  # noqa: BLE001 - pandas raises odd types on odd input
                 parsed = pd.Series(pd.NaT, index=text.index[plain],
@@ -94,6 +95,11 @@ def _parse_strings(text: pd.Series, plain: np.ndarray) -> pd.Series:
         out.iloc[np.flatnonzero(rest)] = _parse_text(text[rest]).array
         return out
     return _parse_text(text)
+
+
+def _rows(text: pd.Series, mask: np.ndarray) -> pd.Series:
+    """``text[mask]``, without copying the strings when the mask keeps every row."""
+    return text if bool(mask.all()) else text[mask]
 
 
 def _plain_iso(text: pd.Series) -> np.ndarray:
@@ -229,7 +235,7 @@ def _offsets(text: pd.Series, plain: np.ndarray) -> tuple[set[str], int] | None:
     naive = 0
     if plain.any():
         # the few distinct tails (fraction and zone) are read, not every value's
-        tails = pc.value_counts(pc.utf8_slice_codeunits(_arrow(text[plain]), 19))
+        tails = pc.value_counts(pc.utf8_slice_codeunits(_arrow(_rows(text, plain)), 19))
         zone = pc.struct_field(pc.extract_regex(tails.field("values"), _PLAIN_TAIL_RE),
                                [0]).to_pylist()
         for written, count in zip(zone, tails.field("counts").to_pylist(), strict=True):

@@ -371,7 +371,7 @@ def _read_csv_fast(path: Path, name: str, delimiter: str) -> TableRead | None:
     for quick in (True, False):
         if quick and codecs.BOM_UTF8 in data:
             continue
-        plain = _plain_lines(lines, buffer, offsets, pattern, quick) & ~blank
+        plain = _plain_lines(lines, data, offsets, pattern, quick) & ~blank
         plain[0] = False  # the header
         try:
             return _read_plain_and_rest(data, offsets, plain, header, delimiter, crlf)
@@ -383,7 +383,7 @@ def _read_csv_fast(path: Path, name: str, delimiter: str) -> TableRead | None:
     return None
 
 
-def _plain_lines(lines: pa.Array, buffer: np.ndarray, offsets: np.ndarray, pattern: str,
+def _plain_lines(lines: pa.Array, data: bytes, offsets: np.ndarray, pattern: str,
                  quick: bool) -> np.ndarray:
     """Which lines are plain: all of them checked with ``pattern``, or (``quick``) only
     those holding a quote or a NUL, the others taken as plain when Arrow, reading them,
@@ -396,13 +396,22 @@ def _plain_lines(lines: pa.Array, buffer: np.ndarray, offsets: np.ndarray, patte
         # Arrow drops a BOM that starts its input; the csv module keeps one inside a file
         return plain & ~pc.starts_with(lines, pattern=codecs.BOM_UTF8).to_numpy(
             zero_copy_only=False)
-    odd = np.flatnonzero((buffer == 34) | (buffer == 0))  # a quote or a NUL
+    # a quote or a NUL (the bytes' own search says quickly when there is neither)
+    odd = np.union1d(*(_byte_positions(data, byte) for byte in (34, 0)))
     suspects = np.unique(np.searchsorted(offsets, odd, side="right") - 1)
     plain = np.ones(len(offsets) - 1, dtype=bool)
     if len(suspects):
         plain[suspects] = pc.match_substring_regex(
             lines.take(pa.array(suspects)), pattern).to_numpy(zero_copy_only=False)
     return plain
+
+
+def _byte_positions(data: bytes, byte: int) -> np.ndarray:
+    """Positions of ``byte`` in ``data`` (ascending); a byte the data lacks is ruled out
+    by the bytes' own fast search, without a mask as large as the file."""
+    if bytes([byte]) not in data:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == byte)
 
 
 def _read_plain_and_rest(data: bytes, offsets: np.ndarray, plain: np.ndarray,

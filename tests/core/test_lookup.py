@@ -113,3 +113,40 @@ def test_large_inputs_take_the_duckdb_path_and_agree():
     assert np.array_equal(repeated(values), expected)
     ids = pa.array([f"id{i}" for i in range(1_200_000)], pa.large_string())
     assert np.array_equal(positions(values, ids), np.arange(n) % 1_200_000)
+
+
+EDGES = st.sampled_from(["a", "b1", " a", "a ", "\ta", "a\x1c", "\x1fb", "\u00a0a", "a\u3000",
+                         "\u2003", "é", "e\u0301", "", " ", "~", "!x", None])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(EDGES, max_size=14), st.integers(1, 4), st.integers(0, 3))
+def test_strip_is_pandas_strip_on_chunked_and_sliced_columns(values, chunks, skip):
+    # Arrow columns as the CSV reader and filters leave them: several chunks, sliced
+    parts = [pa.array(values[i::chunks], type=pa.large_string()) for i in range(chunks)]
+    strings = pa.chunked_array([p.slice(min(skip, len(p))) for p in parts],
+                               type=pa.large_string())
+    text = pd.Series(pd.arrays.ArrowStringArray(strings)).astype("string")
+    want = [None if v is None else v.strip() for v in strings.to_pylist()]
+    got = lookup.strip(text)
+    assert [None if pd.isna(v) else v for v in got] == want
+    assert got.dtype == text.str.strip().dtype
+    pd.testing.assert_series_equal(got, text.str.strip())
+
+
+def test_strip_leaves_clean_columns_alone_and_strips_object_columns():
+    text = pd.Series(["a1", "b!", "~z"], dtype="string")
+    assert lookup.strip(text) is text  # no copy of a column with nothing to strip
+    objects = pd.Series([" a ", None], dtype=object)
+    pd.testing.assert_series_equal(lookup.strip(objects), objects.str.strip())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "ab", "é", "e", "", "10", "9", None]), max_size=8))
+def test_increasing_is_pythons_strict_order(values):
+    strings = pa.chunked_array([pa.array(values[:3], type=pa.large_string()),
+                                pa.array(values[3:], type=pa.large_string())])
+    want = None not in values and all(a < b for a, b in zip(values, values[1:], strict=False))
+    assert lookup.increasing(strings) == want
+    if want:  # and repeated() then finds no repeat, as Python's duplicated does not
+        assert not repeated(pd.Series(values, dtype=object)).any()

@@ -7,11 +7,12 @@ from __future__ import annotations
 import random
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import netlib.lookup as lookup
-from netlib.dataset import Dataset, validate_tables
+from netlib.dataset import Dataset, _normalized_handles, normalize_handle, validate_tables
 
 NOW = pd.Timestamp("2026-01-01", tz="UTC")
 FILES = {"accounts": "accounts.csv", "actions": "actions.csv"}
@@ -139,3 +140,71 @@ def test_a_large_compact_load_keeps_and_rejects_as_a_small_one(rows, with_platfo
     assert [(i.row, i.column, i.reason) for i in large.report.issues] == \
         [(i.row, i.column, i.reason) for i in plain.report.issues]
     assert large.report.files == plain.report.files
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.booleans(), min_size=1, max_size=30), st.booleans(), st.booleans())
+def test_rows_kept_whether_the_rejected_rows_come_last_or_anywhere(bad, last, compact):
+    # rejected rows (an unknown account) all at the end take a slice, elsewhere a filter
+    if last:
+        bad = sorted(bad)
+    rows = [(f"t{i:03d}", "zz" if b else "a1", f"2021-03-01T12:00:{i % 60:02d}Z")
+            for i, b in enumerate(bad)]
+    actions = pd.DataFrame(rows, columns=["action_id", "account_id", "timestamp"])
+    actions["kind"] = "post"
+    data = validate_tables({"accounts": _accounts(), "actions": actions}, files=FILES,
+                           now=NOW, compact=compact)
+    want = sorted((a, t) for a, acc, t in rows if acc == "a1")
+    got = sorted(zip(data.actions["action_id"],
+                     data.actions["timestamp"].dt.strftime("%Y-%m-%dT%H:%M:%SZ"), strict=True))
+    assert got == want
+    assert data.report.rejected["actions"]["action_id"].tolist() == \
+        [a for a, acc, _ in rows if acc == "zz"]
+    assert list(data.actions.index) == list(range(len(want)))
+
+
+@pytest.mark.parametrize("compact", [True, False])
+def test_text_columns_not_given_equal_text_columns_given_empty(compact):
+    actions = pd.DataFrame({"action_id": ["t1", "t2", "t3"], "account_id": ["a1", "zz", "a2"],
+                            "timestamp": "2021-03-01T12:00:00Z", "kind": "post"})
+    given_empty = actions.assign(text="", urls=" ", hashtags=None, media_hashes="")
+    absent = validate_tables({"accounts": _accounts(), "actions": actions}, files=FILES,
+                             now=NOW, compact=compact)
+    empty = validate_tables({"accounts": _accounts(), "actions": given_empty}, files=FILES,
+                            now=NOW, compact=compact)
+    text = ["text", "urls", "hashtags", "media_hashes"]
+    # (without compact, a column not given has NaN where an empty one has None)
+    pd.testing.assert_frame_equal(absent.actions.drop(columns=text),
+                                  empty.actions.drop(columns=text))
+    for col in text:
+        assert absent.actions[col].dtype == empty.actions[col].dtype
+        assert absent.actions[col].isna().all() and len(absent.actions) == 2
+    if compact:
+        pd.testing.assert_frame_equal(absent.actions, empty.actions)
+
+
+def test_a_cycle_between_the_first_and_last_action_ids_is_found():
+    # objects outside the action ids' range let the cycle search stop early; these two
+    # links at both ends of the range must not be taken for such objects
+    links = {"a0": "z9", "z9": "a0", "m1": "~x", "m2": "0"}
+    actions = pd.DataFrame({"action_id": list(links), "account_id": "a1",
+                            "timestamp": "2021-03-01T12:00:00Z", "kind": "repost",
+                            "object_id": list(links.values())})
+    data = Dataset.from_frames(_accounts(), actions, now=NOW)
+    got = dict(zip(data.actions["action_id"], data.actions["object_id"], strict=True))
+    assert got == {"a0": None, "z9": None, "m1": "~x", "m2": "0"}
+
+
+HANDLES = st.sampled_from(["Alice", " @Bob_1 ", "@@x", "\t@ y\x1c", "", " ", "ＮＥＷＳ", "Straße",
+                           "İs", "@ é ", "a\u00a0", "\u3000@z", "ǅ", None, "MiXeD", "@"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(HANDLES, max_size=30))
+def test_handles_normalised_by_arrow_are_normalize_handle(handles):
+    series = pd.Series(handles, dtype=object)
+    got = _normalized_handles(series, fast_from=0)
+    want = series.map(normalize_handle)
+    assert got.tolist() == want.tolist()
+    if len(handles):
+        pd.testing.assert_series_equal(got, want)

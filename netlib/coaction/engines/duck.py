@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import math
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from netlib.coaction.engines.shares import Shares, decode, frame_table
+from netlib.coaction.engines.shares import MICROS, Shares, decode, frame_table
 from netlib.coaction.engines.sql import (
     COUNTED_FROM,
     LAST_READ_BY,
@@ -21,8 +26,11 @@ from netlib.coaction.engines.sql import (
     pair_sql,
     sql_string,
 )
+from netlib.lookup import arrow_strings, increasing
+from netlib.schema import ACCOUNT_ID, ACTION_ID, OBJECT_ID, TIMESTAMP
 
-__all__ = ["duckdb_connection", "duckdb_session", "duckdb_pairs", "duckdb_rows"]
+__all__ = ["duckdb_connection", "duckdb_session", "duckdb_pairs", "duckdb_rows",
+           "CodedShares", "coded_shares", "duckdb_dataset_pairs"]
 
 
 @contextmanager
@@ -78,32 +86,54 @@ def duckdb_session(shares: Shares, *, window: float, min_participation: int,
         else:
             # row numbers follow the files' row order (insertion order is preserved here)
             con.execute(f"CREATE TEMP TABLE src AS {shares.sql}")
-        queries = counts_sql(max_object_shares)
-        counts = {key: int(con.execute(queries[key]).fetchall()[0][0]) for key in SRC_COUNTS}
-        say(f"read {counts['shares_read']:,} shares ({counts['shares_usable']:,} usable)")
+        counts = _src_counts(con, max_object_shares, say)
         if shares.frame is None and with_ids:
             # src is normally filled in row-number order and insertion order is still
             # preserved, so a plain scan gives row i at position i; checked, not assumed
             ids = _in_row_order(con.sql("SELECT rn, tr, obj, acc, cid FROM src")
                                 .to_arrow_table())
-        con.execute("SET preserve_insertion_order = false")
-        window_ticks = int(round(float(window) * shares.scale))
-        for name, sql in pair_sql(window_ticks=window_ticks,
-                                   min_participation=min_participation,
-                                   max_object_shares=max_object_shares,
-                                   n_rows=counts["shares_read"]):
-            kind = "VIEW" if name == "pf" else "TABLE"  # pf is read once: never stored
-            con.execute(f"CREATE TEMP {kind} {name} AS {sql}")
-            # each table is counted and dropped as soon as no later step reads it, so
-            # that the window join and the final sort have the memory
-            for key in COUNTED_FROM.get(name, ()):
-                counts[key] = int(con.execute(queries[key]).fetchall()[0][0])
-            for old in LAST_READ_BY.get(name, ()):
-                con.execute(f"DROP TABLE IF EXISTS {old}")
-            if name == "p":
-                say("joined shares within the window")
-        con.execute("DROP TABLE IF EXISTS s")  # still there when the post-filter is off
+        _pair_steps(con, counts, window_ticks=int(round(float(window) * shares.scale)),
+                    min_participation=min_participation, max_object_shares=max_object_shares,
+                    say=say)
         yield con, ids, counts
+
+
+def _src_counts(con: Any, max_object_shares: int | None, say: Any) -> dict[str, Any]:
+    """The counts that read the table ``src`` (before any step drops it)."""
+    queries = counts_sql(max_object_shares)
+    counts = {key: int(con.execute(queries[key]).fetchall()[0][0]) for key in SRC_COUNTS}
+    say(f"read {counts['shares_read']:,} shares ({counts['shares_usable']:,} usable)")
+    return counts
+
+
+def _pair_steps(con: Any, counts: dict[str, Any], *, window_ticks: int,
+                min_participation: int, max_object_shares: int | None, say: Any,
+                distinct_cids: bool = False) -> None:
+    """Run the pair SQL on the table ``src``, leaving the kept pairs in the view ``pf``.
+
+    The counts taken along the way are added to ``counts``. With ``distinct_cids`` (no
+    two rows of ``src`` share a content id) the table of repeated content ids is made
+    empty without grouping every row to find that out.
+    """
+    queries = counts_sql(max_object_shares)
+    con.execute("SET preserve_insertion_order = false")
+    for name, sql in pair_sql(window_ticks=window_ticks,
+                               min_participation=min_participation,
+                               max_object_shares=max_object_shares,
+                               n_rows=counts["shares_read"]):
+        if name == "dups" and distinct_cids:
+            sql = f"SELECT * FROM ({sql}) AS d LIMIT 0"  # its columns, none of its rows
+        kind = "VIEW" if name == "pf" else "TABLE"  # pf is read once: never stored
+        con.execute(f"CREATE TEMP {kind} {name} AS {sql}")
+        # each table is counted and dropped as soon as no later step reads it, so
+        # that the window join and the final sort have the memory
+        for key in COUNTED_FROM.get(name, ()):
+            counts[key] = int(con.execute(queries[key]).fetchall()[0][0])
+        for old in LAST_READ_BY.get(name, ()):
+            con.execute(f"DROP TABLE IF EXISTS {old}")
+        if name == "p":
+            say("joined shares within the window")
+    con.execute("DROP TABLE IF EXISTS s")  # still there when the post-filter is off
 
 
 def _in_row_order(table: Any) -> Any:
@@ -144,32 +174,153 @@ def duckdb_rows(shares: Shares, *, window: float, min_participation: int,
     return rows, counts
 
 
-def _fetch_pairs(con: Any, batch_rows: int = 1 << 20) -> dict[str, np.ndarray]:
+def _fetch_pairs(con: Any, batch_rows: int = 1 << 20,
+                 narrow: bool = False) -> dict[str, np.ndarray]:
     """Stream the sorted pairs into preallocated arrays.
 
     The kept pairs (the view ``pf``, two joins deep) are evaluated once, sorted into a
-    table whose row count is then known without a second evaluation; the table is read
-    back in its insertion order, which is the sorted order.
+    table whose row count is then known without a second evaluation; the tables the
+    view reads are dropped, and the sorted table is read back in its insertion order,
+    which is the sorted order. The arrays are int64, or (``narrow``) int32 where every
+    value fits.
     """
     con.execute("SET preserve_insertion_order = true")
     con.execute(f"CREATE TEMP TABLE pf_sorted AS {RESULT_SQL}")
-    n = int(con.execute("SELECT count(*) FROM pf_sorted").fetchall()[0][0])
-    out = {"rn_a": np.empty(n, np.int64), "rn_b": np.empty(n, np.int64),
-           "dt": np.empty(n, np.int64)}
+    con.execute("DROP VIEW IF EXISTS pf")  # and what only the view read
+    for table in ("p", "fc"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    n, top = (int(v or 0) for v in con.execute(
+        "SELECT count(*), max(greatest(rn_a, rn_b, dt)) FROM pf_sorted").fetchall()[0])
+    kind = np.int32 if narrow and top < 2**31 - 1 else np.int64
+    out = {"rn_a": np.empty(n, kind), "rn_b": np.empty(n, kind), "dt": np.empty(n, kind)}
     at = 0
+    in_order = True
     reader = con.sql("SELECT rn_a, rn_b, dt FROM pf_sorted").to_arrow_reader(batch_rows)
     for batch in reader:
         k = batch.num_rows
         for key in out:
             out[key][at:at + k] = batch.column(key).to_numpy(zero_copy_only=False)
+        # insertion order kept is DuckDB's promise: checked (a batch at a time, with the
+        # row before it), not assumed
+        first = max(at - 1, 0)
+        a, b = out["rn_a"][first:at + k], out["rn_b"][first:at + k]
+        step = np.diff(a)
+        in_order = in_order and not ((step < 0) | ((step == 0) & (np.diff(b) <= 0))).any()
         at += k
     con.execute("DROP TABLE pf_sorted")
     if at != n:  # pragma: no cover - a changing table would be a bug
         raise RuntimeError(f"coshare_pairs: expected {n} pairs, read {at}")
-    a, b = out["rn_a"], out["rn_b"]
-    step = np.diff(a)
-    # insertion order kept is DuckDB's promise: checked, not assumed
-    if n > 1 and ((step < 0) | ((step == 0) & (np.diff(b) <= 0))).any():  # pragma: no cover
-        order = np.lexsort((b, a))
+    if not in_order:  # pragma: no cover
+        order = np.lexsort((out["rn_b"], out["rn_a"]))
         out = {key: values[order] for key, values in out.items()}
     return out
+
+
+# --- a Dataset's shares as integer codes -------------------------------------------------------
+@dataclass(frozen=True)
+class CodedShares:
+    """A Dataset's shares with every id replaced by an integer code.
+
+    ``src`` has the columns of the pair SQL's ``src`` (``tr, obj, acc, cid, ticks, rn``)
+    with ``tr`` a constant and ``obj, acc, cid`` integer codes: two ids get the same code
+    exactly when they are the same string, and an object's code never equals a content
+    id's (the input has no share of itself, checked). The SQL then groups and joins
+    integers instead of strings and keeps the same rows in the same order. ``ids`` holds
+    the strings (``obj, acc, cid``; row ``i`` is row number ``i``) that the pairs are
+    decoded with. ``distinct_cids`` says no two shares have the same content id.
+    """
+
+    src: pa.Table
+    ids: pa.Table
+    scale: int
+    distinct_cids: bool = False
+
+
+def coded_shares(actions: pd.DataFrame, *, window: float) -> CodedShares | None:
+    """The shares of a Dataset's ``actions`` (rows with an ``object_id``), coded.
+
+    Returns None when the table is not as validation leaves it (times not a datetime
+    column, an action whose object is itself), so that the caller reads it the general
+    way instead.
+    """
+    if OBJECT_ID not in actions.columns or \
+            not isinstance(actions[TIMESTAMP].dtype, pd.DatetimeTZDtype):
+        return None
+    obj = arrow_strings(actions[OBJECT_ID])
+    has = obj.is_valid()
+    keep = None if obj.null_count == 0 else has
+    stamp = actions[TIMESTAMP] if keep is None else \
+        actions[TIMESTAMP][has.to_numpy(zero_copy_only=False)]
+
+    def strings(column: str) -> pa.ChunkedArray:
+        values = obj if column == OBJECT_ID else arrow_strings(actions[column])
+        return values if keep is None else values.filter(keep)
+
+    obj, acc, cid = strings(OBJECT_ID), strings(ACCOUNT_ID), strings(ACTION_ID)
+    if pc.any(pc.equal(obj, cid)).as_py():
+        return None  # rule 3's "content id equals object id" needs the strings
+    ticks, scale = _ticks(stamp, window)
+    n = len(cid)
+    columns = (obj, acc) if increasing(cid) else (obj, acc, cid)
+    # Arrow's hash tables are single-threaded and release the interpreter lock: the
+    # codings run side by side
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        coded = list(pool.map(_codes, columns))
+    (obj_codes, n_obj), (acc_codes, _) = coded[:2]
+    # 32-bit codes and row numbers unless the table is too long for them
+    kind = pa.int32() if n + n_obj < 2**31 - 1 else pa.int64()
+    # content ids in increasing order are distinct: each is coded by its row number
+    cid_codes, n_cid = coded[2] if len(coded) > 2 else (pa.array(np.arange(n)), n)
+    # objects are numbered after the content ids: no object code equals a content id code
+    obj_codes = pc.add(obj_codes.cast(kind), pa.scalar(n_cid, kind))
+    src = pa.table({"tr": pa.array(np.zeros(n, dtype=np.int8)), "obj": obj_codes,
+                    "acc": acc_codes.cast(kind), "cid": cid_codes.cast(kind), "ticks": ticks,
+                    "rn": pa.array(np.arange(n)).cast(kind)})
+    ids = pa.table({"obj": obj, "acc": acc, "cid": cid})
+    return CodedShares(src, ids, scale, distinct_cids=len(coded) == 2)
+
+
+def _codes(values: pa.ChunkedArray) -> tuple[pa.Array, int]:
+    """``values`` as dictionary codes (missing stays missing) and the number of codes."""
+    encoded = pc.dictionary_encode(values.combine_chunks())
+    return encoded.indices, len(encoded.dictionary)
+
+
+def _ticks(stamp: pd.Series, window: float) -> tuple[pa.Array, int]:
+    """Times as int64 ticks (whole seconds, or microseconds when the window or some time
+    is not whole seconds), missing times null: what the frame path computes."""
+    fractional = float(window) != math.floor(float(window))
+    known = stamp.notna().to_numpy()
+    unit = np.datetime_data(stamp.dtype.base)[0]
+    per_second = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}[unit]
+    values = stamp.array.asi8
+    if not fractional and bool(np.all(values[known] % per_second == 0)):
+        return pa.array(values // per_second, mask=~known), 1
+    as_us = stamp.dt.as_unit("us").array.asi8
+    return pa.array(as_us, mask=~known), MICROS
+
+
+def duckdb_dataset_pairs(actions: pd.DataFrame, *, window: float, min_participation: int,
+                         max_object_shares: int | None, memory_limit: str | None = None,
+                         temp_directory: str | None = None, threads: int | None = None,
+                         id_dtype: str = "str") -> tuple[pd.DataFrame, dict[str, Any]] | None:
+    """:func:`duckdb_pairs` on a Dataset's actions through :func:`coded_shares`: the same
+    table, from integer joins; None when the actions cannot be coded (see there)."""
+    coded = coded_shares(actions, window=window)
+    if coded is None:
+        return None
+    src, ids, scale, distinct_cids = coded.src, coded.ids, coded.scale, coded.distinct_cids
+    del coded
+    with duckdb_connection(memory_limit=memory_limit, temp_directory=temp_directory,
+                           threads=threads) as con:
+        con.register("src_frame", src)
+        con.execute("CREATE TEMP TABLE src AS SELECT * FROM src_frame")
+        con.unregister("src_frame")
+        del src  # DuckDB holds its own copy
+        counts = _src_counts(con, max_object_shares, lambda _msg: None)
+        _pair_steps(con, counts, window_ticks=int(round(float(window) * scale)),
+                    min_participation=min_participation, max_object_shares=max_object_shares,
+                    say=lambda _msg: None, distinct_cids=distinct_cids)
+        pairs = _fetch_pairs(con, narrow=True)
+    out = decode(ids, None, pairs, scale=scale, has_trace=False, id_dtype=id_dtype)
+    return out, counts

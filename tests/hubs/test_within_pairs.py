@@ -15,9 +15,16 @@ from hypothesis import strategies as st
 import netlib
 from netlib.hubs import amplification_edges, lead_lag, leader_table, rank_hubs
 from netlib.hubs import leadlag as ll
-from netlib.hubs._util import first_occurrences, first_seen_codes, group_medians, group_sums
+from netlib.hubs._util import (
+    exact_sums,
+    first_occurrences,
+    first_seen_codes,
+    group_medians,
+    group_sums,
+    sorted_groups,
+)
 from netlib.hubs._within import within_pairs
-from netlib.hubs.leadlag import coordinated_pairs
+from netlib.hubs.leadlag import _by_count, coordinated_pairs
 
 T0 = pd.Timestamp("2026-01-05T00:00:00Z")
 
@@ -178,3 +185,48 @@ def test_grouping_helpers_match_pandas(rows):
     n_groups = 8
     expect = pd.Series(values).groupby(keys).median().reindex(range(n_groups)).to_numpy()
     assert group_medians(values, keys, n_groups).tobytes() == expect.tobytes()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(-2 ** 40, 2 ** 40)), max_size=60),
+       st.sampled_from([1, 37, 10 ** 9]))
+def test_group_sums_of_whole_numbers_match_pandas_bit_for_bit(rows, spread):
+    """Counts are summed by a count per key (keys close together) or a sort of the keys
+    (spread far apart), and give pandas' compensated sums to the bit."""
+    keys = np.array([k for k, _ in rows], dtype=np.int64) * spread - 3
+    values = np.array([v for _, v in rows], dtype=float)
+    assert exact_sums(values)
+    expect = pd.Series(values).groupby(keys, sort=True).sum()
+    got_keys, got_sums = group_sums(values, keys)
+    assert got_keys.tolist() == expect.index.tolist()
+    assert got_sums.tobytes() == expect.to_numpy().tobytes()
+
+
+def test_exact_sums_accepts_only_whole_numbers_with_a_small_total():
+    assert exact_sums(np.array([1.0, 2.0, -7.0, 0.0]))
+    assert exact_sums(np.array([], dtype=float))
+    for values in ([1.0, 0.5], [1.0, np.nan], [np.inf], [-0.0, 1.0], [2.0 ** 52, 2.0 ** 52]):
+        assert not exact_sums(np.array(values))
+    # a sum that a float cannot hold exactly in every order: pandas' and a plain sum differ
+    values = np.array([2.0 ** 53, 1.0, 1.0])
+    assert not exact_sums(values)
+    assert values.sum() != sum(values[::-1].tolist())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-2 ** 62, 2 ** 62), max_size=60))
+def test_sorted_groups_are_ranks_among_the_sorted_distinct_keys(keys):
+    keys = np.array(keys, dtype=np.int64)
+    distinct, group = sorted_groups(keys)
+    expect_distinct, expect_group = np.unique(keys, return_inverse=True)
+    assert distinct.tolist() == expect_distinct.tolist()
+    assert group.tolist() == expect_group.ravel().tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 2 ** 40), max_size=60))
+def test_order_by_count_is_a_stable_sort_of_the_negated_counts(counts):
+    n = np.array(counts, dtype=np.int64)
+    assert _by_count(n).tolist() == np.argsort(-n, kind="stable").tolist()
+    rows = np.arange(len(n))
+    assert _by_count(n).tolist() == np.lexsort((rows, -n)).tolist()

@@ -30,7 +30,14 @@ from netlib.hubs._columns import (
     TRACE,
     WEIGHT,
 )
-from netlib.hubs._util import CodedEdges, Codes, account_codes, group_sums, merge_codes
+from netlib.hubs._util import (
+    CodedEdges,
+    Codes,
+    account_codes,
+    first_occurrences,
+    group_sums,
+    merge_codes,
+)
 from netlib.hubs._within import WithinPairs
 from netlib.overview import action_links
 from netlib.schema import ACCOUNT_ID, OBJECT_ID, SOURCE_ID, TARGET_ID
@@ -206,6 +213,23 @@ def amplification_scores(edges: pd.DataFrame, *, damping: float = 0.85) -> pd.Da
     return pd.DataFrame({ACCOUNT_ID: names.astype(object), PAGERANK: pr})
 
 
+def _appearance_codes(lo: np.ndarray, hi: np.ndarray,
+                      n_ids: int) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(np.concatenate([lo, hi]))`` for codes ``0..n_ids-1`` with ``lo``
+    sorted: the ids of ``lo`` come first (ascending), then those only in ``hi``, in the
+    order they first appear there. No hash table as long as the rows.
+    """
+    if len(lo) and (lo[1:] < lo[:-1]).any():
+        return pd.factorize(np.concatenate([lo, hi]))
+    in_lo = np.zeros(n_ids, dtype=bool)
+    in_lo[lo] = True
+    only_hi = hi[~in_lo[hi]]
+    names = np.concatenate([np.flatnonzero(in_lo), only_hi[first_occurrences(only_hi.copy())]])
+    code = np.full(n_ids, -1, dtype=np.int64)
+    code[names] = np.arange(len(names), dtype=np.int64)
+    return np.concatenate([code[lo], code[hi]]), names
+
+
 def bridging(pair_edges: pd.DataFrame | CodedEdges, membership: pd.Series, *,
              exact_betweenness_edges: int = 50_000, betweenness_samples: int = 64,
              seed: int = 0) -> pd.DataFrame:
@@ -282,7 +306,7 @@ def bridging(pair_edges: pd.DataFrame | CodedEdges, membership: pd.Series, *,
     out[PARTICIPATION] = part.reindex(accounts).fillna(0.0).to_numpy(dtype=float)
     out[STRENGTH] = strength
     # vertices numbered in order of first appearance (the betweenness sample draws them)
-    vertex, names = pd.factorize(np.concatenate([lo, hi]))
+    vertex, names = _appearance_codes(lo, hi, n_ids)
     m = len(lo)
     g = ig.Graph(n=len(names), directed=False)
     if m:

@@ -24,6 +24,7 @@ from netlib.hubs._util import (
     sorted_groups,
 )
 from netlib.hubs._within import within_pairs
+from netlib.hubs.amplification import _appearance_codes
 from netlib.hubs.leadlag import _by_count, coordinated_pairs
 
 T0 = pd.Timestamp("2026-01-05T00:00:00Z")
@@ -230,3 +231,20 @@ def test_order_by_count_is_a_stable_sort_of_the_negated_counts(counts):
     assert _by_count(n).tolist() == np.argsort(-n, kind="stable").tolist()
     rows = np.arange(len(n))
     assert _by_count(n).tolist() == np.lexsort((rows, -n)).tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), max_size=40),
+       st.booleans())
+def test_bridging_vertices_are_numbered_as_factorize_numbers_them(edges, sort):
+    """Vertices in order of first appearance over the lower ends then the higher ends (the
+    numbering the betweenness sample draws from), sorted lower ends or not."""
+    lo = np.array([a for a, _ in edges], dtype=np.int64)
+    hi = np.array([b for _, b in edges], dtype=np.int64)
+    if sort:
+        order = np.argsort(lo, kind="stable")
+        lo, hi = lo[order], hi[order]
+    vertex, names = _appearance_codes(lo, hi, 10)
+    expect_vertex, expect_names = pd.factorize(np.concatenate([lo, hi]))
+    assert vertex.tolist() == expect_vertex.tolist()
+    assert np.asarray(names).tolist() == np.asarray(expect_names).tolist()

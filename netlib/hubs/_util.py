@@ -278,9 +278,20 @@ def group_medians(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.n
         return (pd.Series(values).groupby(code_grouper(groups, n_groups), observed=False)
                 .median().to_numpy(dtype=float))
     ordered = _sorted_within_groups(values, np.asarray(groups, dtype=np.int64), n_groups)
-    size = np.bincount(groups, minlength=n_groups)
+    return run_medians(ordered, np.bincount(groups, minlength=n_groups))
+
+
+def run_medians(ordered: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Median of each run of ``ordered`` (runs of ``size`` values, each sorted; NaN for
+    an empty run): the middle value, or the mean of the two middle values.
+
+    Examples
+    --------
+    >>> run_medians(np.array([1.0, 4.0, 5.0, 2.0, 3.0]), np.array([3, 0, 2]))
+    array([4. , nan, 2.5])
+    """
     start = np.cumsum(size) - size
-    out = np.full(n_groups, np.nan)
+    out = np.full(len(size), np.nan)
     odd = size % 2 == 1
     out[odd] = ordered[(start + size // 2)[odd]]
     even = (size > 0) & ~odd
@@ -364,7 +375,8 @@ def sorted_groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _exact_group_sums(values: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """:func:`group_sums` of values whose sums are exact in any order (see
-    :func:`exact_sums`): a count per key when the keys span a short range, else a sort."""
+    :func:`exact_sums`): a count per key when the keys span a short range; else one sort
+    of the keys with the values packed in (:func:`packed_sort`), or of the keys alone."""
     n = len(keys)
     if not n:
         return keys.copy(), np.zeros(0, dtype=float)
@@ -375,8 +387,62 @@ def _exact_group_sums(values: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray,
         present = np.flatnonzero(np.bincount(shifted, minlength=span))
         sums = np.bincount(shifted, weights=values, minlength=span)[present]
         return present + low, sums
+    packed = packed_sort(keys, values)
+    if packed is not None:
+        distinct, starts, ordered = packed
+        sums = np.add.reduceat(ordered, starts) if len(starts) else ordered[:0]
+        return distinct, sums
     distinct, group = sorted_groups(keys)
     return distinct, np.bincount(group, weights=values, minlength=len(distinct))
+
+
+def packed_sort(keys: np.ndarray, values: np.ndarray,
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Rows sorted by ``int64`` key then by whole-number value, from one sort of one array.
+
+    Each row's key and value are packed into one ``int64`` (key offset times the value
+    range, plus the value offset), whose plain sort orders the rows by key then value.
+
+    Returns
+    -------
+    (distinct, starts, ordered) or None
+        The distinct keys (sorted), the position in ``ordered`` where each one's run
+        starts, and the values (``float``) in that order; None when a value is not a
+        whole number or the packed numbers could overflow.
+
+    Examples
+    --------
+    >>> d, s, v = packed_sort(np.array([9, 3, 9, 3]), np.array([5.0, 2.0, 1.0, 7.0]))
+    >>> d.tolist(), s.tolist(), v.tolist()
+    ([3, 9], [0, 2], [2.0, 7.0, 1.0, 5.0])
+    """
+    n = len(keys)
+    if not n:
+        return None
+    values = np.asarray(values, dtype=float)
+    if not (np.isfinite(values).all() and (values == np.round(values)).all()):
+        return None
+    low, v_low = int(keys.min()), float(values.min())
+    span = int(keys.max()) - low + 1
+    v_span = int(float(values.max()) - v_low) + 1
+    if v_span >= 2 ** 52 or span * v_span >= 2 ** 62:
+        return None
+    step = 1 << 20   # slices of rows: no row-sized temporaries beyond the packed array
+    packed = np.empty(n, dtype=np.int64)
+    for i in range(0, n, step):
+        packed[i:i + step] = keys[i:i + step] - low
+        packed[i:i + step] *= v_span
+        packed[i:i + step] += (values[i:i + step] - v_low).astype(np.int64)
+    packed.sort()
+    ordered = (packed % v_span).astype(float)
+    ordered += v_low
+    packed //= v_span   # the keys' offsets, sorted
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(packed[1:], packed[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    distinct = packed[starts] + low
+    return distinct, starts, ordered
 
 
 def group_sums(values: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -37,6 +37,8 @@ from netlib.hubs._util import (
     first_seen_codes,
     group_medians,
     key_codes,
+    packed_sort,
+    run_medians,
     sorted_groups,
 )
 from netlib.hubs._within import WithinPairs, within_pairs
@@ -110,12 +112,22 @@ def pair_counts(pairs: pd.DataFrame | WithinPairs, *,
     delta = _time_delta(pairs)
     if not everything:
         delta = delta[ok]
-    # group the rows by pair with one sort of the keys (most pairs co-act only a few
-    # times: a hash table of the distinct pairs would be nearly as long as the rows)
-    keys, group = sorted_groups(key)
-    del key
-    size = np.bincount(group, minlength=len(keys)).astype(np.int64)
-    median = group_medians(delta, group, len(keys))
+    # group the rows by pair with one sort (most pairs co-act only a few times: a hash
+    # table of the distinct pairs would be nearly as long as the rows); whole seconds are
+    # sorted with the keys, which orders each pair's lags for its median
+    packed = None
+    if not (np.signbit(delta) & (delta == 0)).any():   # -0.0: left to group_medians
+        packed = packed_sort(key, delta)
+    if packed is not None:
+        del key
+        keys, starts, ordered = packed
+        size = np.diff(np.append(starts, len(ordered))).astype(np.int64)
+        median = run_medians(ordered, size)
+    else:
+        keys, group = sorted_groups(key)
+        del key
+        size = np.bincount(group, minlength=len(keys)).astype(np.int64)
+        median = group_medians(delta, group, len(keys))
     return PairCounts(codes=codes, leader=keys // len(codes), follower=keys % len(codes),
                       n=size, median=median)
 

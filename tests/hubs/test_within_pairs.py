@@ -21,6 +21,7 @@ from netlib.hubs._util import (
     first_seen_codes,
     group_medians,
     group_sums,
+    packed_sort,
     sorted_groups,
 )
 from netlib.hubs._within import within_pairs
@@ -248,3 +249,36 @@ def test_bridging_vertices_are_numbered_as_factorize_numbers_them(edges, sort):
     expect_vertex, expect_names = pd.factorize(np.concatenate([lo, hi]))
     assert vertex.tolist() == expect_vertex.tolist()
     assert np.asarray(names).tolist() == np.asarray(expect_names).tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(pair_frames(min_rows=1), st.sampled_from(["whole", "halves", "negative zero"]))
+def test_pair_counts_match_pandas_whatever_the_lags(pairs, lags):
+    """Whole-second lags are sorted with the pair keys; halves and -0.0 take the other
+    path: both give pandas' counts and medians, pairs sorted by leader then follower."""
+    if lags == "halves":
+        pairs = pairs.assign(time_delta=pairs["time_delta"] / 2 + 0.25)
+    elif lags == "negative zero":
+        pairs = pairs.assign(time_delta=np.where(pairs["time_delta"] < 10, -0.0,
+                                                 pairs["time_delta"]))
+    got = ll.pair_counts(pairs)
+    grouped = pairs.groupby(["account_id", "account_id_y"], sort=True)["time_delta"]
+    expect = pd.DataFrame({"n": grouped.size(), "median": grouped.median()}).reset_index()
+    assert list(got.codes.objects(got.leader)) == expect["account_id"].tolist()
+    assert list(got.codes.objects(got.follower)) == expect["account_id_y"].tolist()
+    assert got.n.tolist() == expect["n"].tolist()
+    assert got.median.tobytes() == expect["median"].to_numpy().tobytes()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(-2 ** 20, 2 ** 20), st.integers(-1000, 1000)),
+                min_size=1, max_size=60))
+def test_packed_sort_orders_rows_by_key_then_value(rows):
+    keys = np.array([k for k, _ in rows], dtype=np.int64)
+    values = np.array([v for _, v in rows], dtype=float)
+    distinct, starts, ordered = packed_sort(keys, values)
+    order = np.lexsort((values, keys))
+    assert ordered.tolist() == values[order].tolist()
+    assert distinct.tolist() == np.unique(keys).tolist()
+    assert keys[order][starts].tolist() == distinct.tolist()
+    assert packed_sort(keys, values + 0.5) is None

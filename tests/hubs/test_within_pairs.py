@@ -245,9 +245,10 @@ def test_bridging_vertices_are_numbered_as_factorize_numbers_them(edges, sort):
     if sort:
         order = np.argsort(lo, kind="stable")
         lo, hi = lo[order], hi[order]
-    vertex, names = _appearance_codes(lo, hi, 10)
+    code, names = _appearance_codes(lo, hi, 10)
     expect_vertex, expect_names = pd.factorize(np.concatenate([lo, hi]))
-    assert vertex.tolist() == expect_vertex.tolist()
+    assert code[np.concatenate([lo, hi])].tolist() == expect_vertex.tolist()
+    assert (code >= 0).sum() == len(expect_names)
     assert np.asarray(names).tolist() == np.asarray(expect_names).tolist()
 
 

@@ -278,9 +278,20 @@ def group_medians(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.n
         return (pd.Series(values).groupby(code_grouper(groups, n_groups), observed=False)
                 .median().to_numpy(dtype=float))
     ordered = _sorted_within_groups(values, np.asarray(groups, dtype=np.int64), n_groups)
-    size = np.bincount(groups, minlength=n_groups)
+    return run_medians(ordered, np.bincount(groups, minlength=n_groups))
+
+
+def run_medians(ordered: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Median of each run of ``ordered`` (runs of ``size`` values, each sorted; NaN for
+    an empty run): the middle value, or the mean of the two middle values.
+
+    Examples
+    --------
+    >>> run_medians(np.array([1.0, 4.0, 5.0, 2.0, 3.0]), np.array([3, 0, 2]))
+    array([4. , nan, 2.5])
+    """
     start = np.cumsum(size) - size
-    out = np.full(n_groups, np.nan)
+    out = np.full(len(size), np.nan)
     odd = size % 2 == 1
     out[odd] = ordered[(start + size // 2)[odd]]
     even = (size > 0) & ~odd
@@ -310,12 +321,138 @@ def first_occurrences(keys: np.ndarray) -> np.ndarray:
     return out
 
 
+def exact_sums(values: np.ndarray) -> bool:
+    """Whether float sums of ``values`` come out exact in any order.
+
+    True for whole numbers (no NaN, infinity or ``-0.0``) whose absolute values add up to
+    less than ``2**53``: every partial sum is then a whole number that a float holds
+    exactly, so a plain, a compensated (pandas) and a reordered sum agree to the bit.
+
+    Examples
+    --------
+    >>> exact_sums(np.array([1.0, 3.0, -2.0])), exact_sums(np.array([0.5, 1.0]))
+    (True, False)
+    """
+    values = np.asarray(values, dtype=float)
+    step = 1 << 20   # slices of rows: no row-sized temporaries
+    total = 0.0
+    for start in range(0, len(values), step):
+        part = values[start:start + step]
+        if not (np.isfinite(part).all() and (part == np.round(part)).all()
+                and not (np.signbit(part) & (part == 0)).any()):
+            return False
+        total += float(np.abs(part).sum())
+    return total < 2.0 ** 53
+
+
+def sorted_groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``int64`` keys (sorted) and each row's group: its key's rank among them.
+
+    One sort of the keys, no hash table (which, when most keys are distinct, takes more
+    memory and time than the sort).
+
+    Examples
+    --------
+    >>> distinct, group = sorted_groups(np.array([7, 3, 7, 9, 3]))
+    >>> distinct.tolist(), group.tolist()
+    ([3, 7, 9], [1, 0, 1, 2, 0])
+    """
+    keys = np.asarray(keys, dtype=np.int64)
+    n = len(keys)
+    if not n:
+        return keys.copy(), np.zeros(0, dtype=np.int64)
+    order = np.argsort(keys)
+    ordered = keys[order]
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    distinct = ordered[new]
+    del ordered
+    group = np.empty(n, dtype=np.int64)
+    group[order] = np.cumsum(new, dtype=np.int64) - 1
+    return distinct, group
+
+
+def _exact_group_sums(values: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`group_sums` of values whose sums are exact in any order (see
+    :func:`exact_sums`): a count per key when the keys span a short range; else one sort
+    of the keys with the values packed in (:func:`packed_sort`), or of the keys alone."""
+    n = len(keys)
+    if not n:
+        return keys.copy(), np.zeros(0, dtype=float)
+    low = int(keys.min())
+    span = int(keys.max()) - low + 1
+    if span <= max(4 * n, 1 << 16):
+        shifted = keys - low
+        present = np.flatnonzero(np.bincount(shifted, minlength=span))
+        sums = np.bincount(shifted, weights=values, minlength=span)[present]
+        return present + low, sums
+    packed = packed_sort(keys, values)
+    if packed is not None:
+        distinct, starts, ordered = packed
+        sums = np.add.reduceat(ordered, starts) if len(starts) else ordered[:0]
+        return distinct, sums
+    distinct, group = sorted_groups(keys)
+    return distinct, np.bincount(group, weights=values, minlength=len(distinct))
+
+
+def packed_sort(keys: np.ndarray, values: np.ndarray,
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Rows sorted by ``int64`` key then by whole-number value, from one sort of one array.
+
+    Each row's key and value are packed into one ``int64`` (key offset times the value
+    range, plus the value offset), whose plain sort orders the rows by key then value.
+
+    Returns
+    -------
+    (distinct, starts, ordered) or None
+        The distinct keys (sorted), the position in ``ordered`` where each one's run
+        starts, and the values (``float``) in that order; None when a value is not a
+        whole number or the packed numbers could overflow.
+
+    Examples
+    --------
+    >>> d, s, v = packed_sort(np.array([9, 3, 9, 3]), np.array([5.0, 2.0, 1.0, 7.0]))
+    >>> d.tolist(), s.tolist(), v.tolist()
+    ([3, 9], [0, 2], [2.0, 7.0, 1.0, 5.0])
+    """
+    n = len(keys)
+    if not n:
+        return None
+    values = np.asarray(values, dtype=float)
+    if not (np.isfinite(values).all() and (values == np.round(values)).all()):
+        return None
+    low, v_low = int(keys.min()), float(values.min())
+    span = int(keys.max()) - low + 1
+    v_span = int(float(values.max()) - v_low) + 1
+    if v_span >= 2 ** 52 or span * v_span >= 2 ** 62:
+        return None
+    step = 1 << 20   # slices of rows: no row-sized temporaries beyond the packed array
+    packed = np.empty(n, dtype=np.int64)
+    for i in range(0, n, step):
+        packed[i:i + step] = keys[i:i + step] - low
+        packed[i:i + step] *= v_span
+        packed[i:i + step] += (values[i:i + step] - v_low).astype(np.int64)
+    packed.sort()
+    ordered = (packed % v_span).astype(float)
+    ordered += v_low
+    packed //= v_span   # the keys' offsets, sorted
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(packed[1:], packed[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    distinct = packed[starts] + low
+    return distinct, starts, ordered
+
+
 def group_sums(values: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct ``int64`` keys (sorted) and the sum of ``values`` for each.
 
-    The same numbers as ``Series(values).groupby(keys, sort=True).sum()`` (the same group
-    labels handed to the same pandas sum), with hash tables of the distinct keys only
-    (see :func:`first_seen_codes`).
+    The same numbers as ``Series(values).groupby(keys, sort=True).sum()``: whole-number
+    values (counts, whose sums are exact in any order, see :func:`exact_sums`) are
+    added up by a count per key or one sort of the keys; other values by the same pandas
+    sum with the same group labels, with hash tables of the distinct keys only (see
+    :func:`first_seen_codes`).
 
     Examples
     --------
@@ -325,6 +462,13 @@ def group_sums(values: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.nda
     """
     keys = np.asarray(keys, dtype=np.int64)
     values = np.asarray(values, dtype=float)
+    if exact_sums(values):
+        return _exact_group_sums(values, keys)
+    return _pandas_group_sums(values, keys)
+
+
+def _pandas_group_sums(values: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`group_sums` through pandas' (compensated) sum, for any float values."""
     if (np.signbit(values) & (values == 0)).any():
         # a group of -0.0 alone sums to 0.0 one way and -0.0 the other: pandas as it was
         sums = pd.Series(values).groupby(keys, sort=True).sum()

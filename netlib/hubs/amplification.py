@@ -30,7 +30,14 @@ from netlib.hubs._columns import (
     TRACE,
     WEIGHT,
 )
-from netlib.hubs._util import CodedEdges, Codes, account_codes, group_sums, merge_codes
+from netlib.hubs._util import (
+    CodedEdges,
+    Codes,
+    account_codes,
+    first_occurrences,
+    group_sums,
+    merge_codes,
+)
 from netlib.hubs._within import WithinPairs
 from netlib.overview import action_links
 from netlib.schema import ACCOUNT_ID, OBJECT_ID, SOURCE_ID, TARGET_ID
@@ -206,6 +213,93 @@ def amplification_scores(edges: pd.DataFrame, *, damping: float = 0.85) -> pd.Da
     return pd.DataFrame({ACCOUNT_ID: names.astype(object), PAGERANK: pr})
 
 
+def _undirected_weights(a: np.ndarray, b: np.ndarray, weight: np.ndarray,
+                        n_ids: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edge weights summed per unordered pair of account codes, loops dropped.
+
+    Returns the lower and higher codes (sorted by lower then higher code) and the summed
+    weights: pandas' groupby sums (compensated, in row order), without hash tables as
+    long as the rows (:func:`~netlib.hubs._util.group_sums`).
+    """
+    ok = (a >= 0) & (b >= 0)
+    w = weight.astype(float)[ok]
+    lo, hi = np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
+    del ok
+    key = lo * n_ids
+    key += hi
+    del lo, hi
+    key, w = group_sums(w, key)
+    lo, hi = key // n_ids, key % n_ids
+    del key
+    keep = lo != hi
+    return lo[keep], hi[keep], w[keep]
+
+
+def _participation(lo: np.ndarray, hi: np.ndarray, w: np.ndarray,
+                   id_cluster: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Accounts on an edge (sorted codes), their strength and participation coefficient.
+
+    ``id_cluster`` is the cluster code of every account code (-1: none); neighbours
+    without a cluster do not count towards participation.
+    """
+    me, nb, w2 = np.concatenate([lo, hi]), np.concatenate([hi, lo]), np.concatenate([w, w])
+    accounts, strength = group_sums(w2, me)
+    c = id_cluster[nb]
+    del nb
+    clustered = c >= 0
+    n_c = int(c.max()) + 1 if len(c) else 1
+    k_key = me[clustered] * n_c
+    k_key += c[clustered]
+    del me, c
+    k_key, k_c = group_sums(w2[clustered], k_key)
+    del w2, clustered
+    k_me = k_key // n_c
+    k = pd.Series(k_c).groupby(k_me, sort=True).sum()
+    share2 = (k_c / k.reindex(k_me).to_numpy()) ** 2
+    part = 1.0 - pd.Series(share2).groupby(k_me, sort=True).sum()
+    return accounts, strength, part.reindex(accounts).fillna(0.0).to_numpy(dtype=float)
+
+
+def _appearance_codes(lo: np.ndarray, hi: np.ndarray,
+                      n_ids: int) -> tuple[np.ndarray, np.ndarray]:
+    """Vertex numbers of codes ``0..n_ids-1`` in order of first appearance over ``lo``
+    then ``hi`` (as ``pd.factorize(np.concatenate([lo, hi]))`` numbers them), with
+    ``lo`` sorted: the ids of ``lo`` come first (ascending), then those only in ``hi``,
+    in the order they first appear there. No hash table as long as the rows.
+
+    Returns
+    -------
+    (code, names)
+        The vertex number of every code (-1: on no edge), and the code of every vertex.
+    """
+    if len(lo) and (lo[1:] < lo[:-1]).any():
+        vertex, names = pd.factorize(np.concatenate([lo, hi]))
+        code = np.full(n_ids, -1, dtype=np.int64)
+        code[names] = np.arange(len(names), dtype=np.int64)
+        return code, np.asarray(names, dtype=np.int64)
+    in_lo = np.zeros(n_ids, dtype=bool)
+    in_lo[lo] = True
+    only_hi = hi[~in_lo[hi]]
+    names = np.concatenate([np.flatnonzero(in_lo), only_hi[first_occurrences(only_hi.copy())]])
+    code = np.full(n_ids, -1, dtype=np.int64)
+    code[names] = np.arange(len(names), dtype=np.int64)
+    return code, names
+
+
+def _bridge_graph(lo: np.ndarray, hi: np.ndarray, n_ids: int) -> tuple[ig.Graph, np.ndarray]:
+    """The undirected igraph graph of the edges ``lo - hi`` (in that order), its vertices
+    numbered in order of first appearance (the betweenness sample draws them), and the
+    account code of every vertex."""
+    code, names = _appearance_codes(lo, hi, n_ids)
+    g = ig.Graph(n=len(names), directed=False)
+    if len(lo):
+        edges = np.empty((len(lo), 2), dtype=np.int64)
+        edges[:, 0] = code[lo]
+        edges[:, 1] = code[hi]
+        g.add_edges(edges)
+    return g, names
+
+
 def bridging(pair_edges: pd.DataFrame | CodedEdges, membership: pd.Series, *,
              exact_betweenness_edges: int = 50_000, betweenness_samples: int = 64,
              seed: int = 0) -> pd.DataFrame:
@@ -252,44 +346,25 @@ def bridging(pair_edges: pd.DataFrame | CodedEdges, membership: pd.Series, *,
     else:
         codes = account_codes(pair_edges[ACCOUNT_ID], pair_edges[ACCOUNT_ID_Y])
         weight = pair_edges[WEIGHT].to_numpy()
-    a, b = codes.columns
     n_ids = len(codes)
-    ok = (a >= 0) & (b >= 0)
-    w = weight.astype(float)[ok]
-    lo, hi = np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
-    # undirected weights; pandas' groupby sums (compensated, in row order) as before,
-    # here and below, without hash tables as long as the rows (group_sums)
-    key, w = group_sums(w, lo * n_ids + hi)
-    lo, hi = key // n_ids, key % n_ids
-    loop = lo == hi
-    lo, hi, w = lo[~loop], hi[~loop], w[~loop]
-    me, nb, w2 = np.concatenate([lo, hi]), np.concatenate([hi, lo]), np.concatenate([w, w])
-    accounts, strength = group_sums(w2, me)
+    lo, hi, w = _undirected_weights(*codes.columns, weight, n_ids)
     # cluster code (in sorted cluster order) of every id; -1 without a cluster
     where = codes.positions(membership.index)
     cluster_codes, _ = pd.factorize(membership.to_numpy(), sort=True)
     id_cluster = np.full(n_ids, -1, dtype=np.int64)
     id_cluster[where[where >= 0]] = np.asarray(cluster_codes, dtype=np.int64)[where >= 0]
-    c = id_cluster[nb]
-    clustered = c >= 0
-    n_c = int(c.max()) + 1 if len(c) else 1
-    k_key, k_c = group_sums(w2[clustered], me[clustered] * n_c + c[clustered])
-    k_me = k_key // n_c
-    k = pd.Series(k_c).groupby(k_me, sort=True).sum()
-    share2 = (k_c / k.reindex(k_me).to_numpy()) ** 2
-    part = 1.0 - pd.Series(share2).groupby(k_me, sort=True).sum()
+    accounts, strength, part = _participation(lo, hi, w, id_cluster)
     out = pd.DataFrame({ACCOUNT_ID: codes.objects(accounts)})
-    out[PARTICIPATION] = part.reindex(accounts).fillna(0.0).to_numpy(dtype=float)
+    out[PARTICIPATION] = part
     out[STRENGTH] = strength
-    # vertices numbered in order of first appearance (the betweenness sample draws them)
-    vertex, names = pd.factorize(np.concatenate([lo, hi]))
+    # (each step's row-long temporaries are gone before the graph is built)
+    g, names = _bridge_graph(lo, hi, n_ids)
     m = len(lo)
-    g = ig.Graph(n=len(names), directed=False)
-    if m:
-        g.add_edges(np.column_stack([vertex[:m], vertex[m:]]))
+    del lo, hi
     # distances handed to igraph as an array: an edge attribute would hold one Python
     # float per edge
     dist = 1.0 / w if m else None
+    del w
     n = g.vcount()
     if m <= exact_betweenness_edges or n <= betweenness_samples:
         btw = np.asarray(g.betweenness(directed=False, weights=dist), dtype=float)

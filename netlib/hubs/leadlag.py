@@ -37,6 +37,9 @@ from netlib.hubs._util import (
     first_seen_codes,
     group_medians,
     key_codes,
+    packed_sort,
+    run_medians,
+    sorted_groups,
 )
 from netlib.hubs._within import WithinPairs, within_pairs
 from netlib.schema import ACCOUNT_ID, OBJECT_ID
@@ -109,18 +112,24 @@ def pair_counts(pairs: pd.DataFrame | WithinPairs, *,
     delta = _time_delta(pairs)
     if not everything:
         delta = delta[ok]
-    # group the rows by pair without a hash table as long as the rows (see first_seen_codes)
-    group = first_seen_codes(key)
-    n_pairs = int(group.max()) + 1 if len(group) else 0
-    distinct = np.empty(n_pairs, dtype=np.int64)
-    distinct[group] = key
-    del key
-    size = np.bincount(group, minlength=n_pairs).astype(np.int64)
-    median = group_medians(delta, group, n_pairs)
-    order = np.argsort(distinct, kind="stable")
-    keys = distinct[order]
+    # group the rows by pair with one sort (most pairs co-act only a few times: a hash
+    # table of the distinct pairs would be nearly as long as the rows); whole seconds are
+    # sorted with the keys, which orders each pair's lags for its median
+    packed = None
+    if not (np.signbit(delta) & (delta == 0)).any():   # -0.0: left to group_medians
+        packed = packed_sort(key, delta)
+    if packed is not None:
+        del key
+        keys, starts, ordered = packed
+        size = np.diff(np.append(starts, len(ordered))).astype(np.int64)
+        median = run_medians(ordered, size)
+    else:
+        keys, group = sorted_groups(key)
+        del key
+        size = np.bincount(group, minlength=len(keys)).astype(np.int64)
+        median = group_medians(delta, group, len(keys))
     return PairCounts(codes=codes, leader=keys // len(codes), follower=keys % len(codes),
-                      n=size[order], median=median[order])
+                      n=size, median=median)
 
 
 def lead_lag(pairs: pd.DataFrame | WithinPairs, *, codes: Codes | None = None,
@@ -148,10 +157,31 @@ def lead_lag(pairs: pd.DataFrame | WithinPairs, *, codes: Codes | None = None,
     if pairs.empty:
         return pd.DataFrame(columns=[ACCOUNT_ID, ACCOUNT_ID_Y, N_LEAD, MEDIAN_LAG])
     c = pair_counts(pairs, codes=codes) if counts is None else counts
-    order = np.lexsort((c.follower, c.leader, -c.n))   # distinct pairs: a total order
+    order = _by_count(c.n)
     return pd.DataFrame({ACCOUNT_ID: c.codes.strings(c.leader[order]),
                          ACCOUNT_ID_Y: c.codes.strings(c.follower[order]),
                          N_LEAD: c.n[order], MEDIAN_LAG: c.median[order]})
+
+
+def _by_count(n: np.ndarray) -> np.ndarray:
+    """Row order by ``n`` descending, ties in row order (a stable sort of ``-n``).
+
+    The counts and row numbers are packed into one distinct ``int64`` key per row, whose
+    sorted values give the order (faster than a stable sort of the counts).
+    """
+    rows = len(n)
+    if not rows:
+        return np.zeros(0, dtype=np.int64)
+    top = int(n.max())
+    low = int(n.min())
+    if (top - low + 1) * rows >= 2 ** 62:
+        return np.argsort(-n, kind="stable")
+    key = (top - n).astype(np.int64)
+    key *= rows
+    key += np.arange(rows, dtype=np.int64)
+    key.sort()
+    key %= rows
+    return key
 
 
 def _codes(pairs: pd.DataFrame | WithinPairs, codes: Codes | None) -> Codes:

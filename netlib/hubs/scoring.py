@@ -147,10 +147,12 @@ def _bridging(counts: ll.PairCounts | None, amp_edges: pd.DataFrame,
     if counts is not None and len(counts.n):
         codes = merge_codes(Codes(counts.codes.ids, (counts.leader, counts.follower)),
                             ae_codes)
+        # the recoded columns themselves when there is no amplification edge: no copy
         bridge_edges = CodedEdges(
-            Codes(codes.ids, (np.concatenate(codes.columns[0::2]),
-                              np.concatenate(codes.columns[1::2]))),
+            Codes(codes.ids, tuple(np.concatenate(part) if len(ae) else part[0]
+                                   for part in (codes.columns[0::2], codes.columns[1::2]))),
             np.concatenate([counts.n, ae[WEIGHT].to_numpy()]))
+        del codes
     else:
         bridge_edges = CodedEdges(ae_codes, ae[WEIGHT].to_numpy())
     n_bridge = len(bridge_edges)

@@ -15,9 +15,18 @@ from hypothesis import strategies as st
 import netlib
 from netlib.hubs import amplification_edges, lead_lag, leader_table, rank_hubs
 from netlib.hubs import leadlag as ll
-from netlib.hubs._util import first_occurrences, first_seen_codes, group_medians, group_sums
+from netlib.hubs._util import (
+    exact_sums,
+    first_occurrences,
+    first_seen_codes,
+    group_medians,
+    group_sums,
+    packed_sort,
+    sorted_groups,
+)
 from netlib.hubs._within import within_pairs
-from netlib.hubs.leadlag import coordinated_pairs
+from netlib.hubs.amplification import _appearance_codes
+from netlib.hubs.leadlag import _by_count, coordinated_pairs
 
 T0 = pd.Timestamp("2026-01-05T00:00:00Z")
 
@@ -178,3 +187,99 @@ def test_grouping_helpers_match_pandas(rows):
     n_groups = 8
     expect = pd.Series(values).groupby(keys).median().reindex(range(n_groups)).to_numpy()
     assert group_medians(values, keys, n_groups).tobytes() == expect.tobytes()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(-2 ** 40, 2 ** 40)), max_size=60),
+       st.sampled_from([1, 37, 10 ** 9]))
+def test_group_sums_of_whole_numbers_match_pandas_bit_for_bit(rows, spread):
+    """Counts are summed by a count per key (keys close together) or a sort of the keys
+    (spread far apart), and give pandas' compensated sums to the bit."""
+    keys = np.array([k for k, _ in rows], dtype=np.int64) * spread - 3
+    values = np.array([v for _, v in rows], dtype=float)
+    assert exact_sums(values)
+    expect = pd.Series(values).groupby(keys, sort=True).sum()
+    got_keys, got_sums = group_sums(values, keys)
+    assert got_keys.tolist() == expect.index.tolist()
+    assert got_sums.tobytes() == expect.to_numpy().tobytes()
+
+
+def test_exact_sums_accepts_only_whole_numbers_with_a_small_total():
+    assert exact_sums(np.array([1.0, 2.0, -7.0, 0.0]))
+    assert exact_sums(np.array([], dtype=float))
+    for values in ([1.0, 0.5], [1.0, np.nan], [np.inf], [-0.0, 1.0], [2.0 ** 52, 2.0 ** 52]):
+        assert not exact_sums(np.array(values))
+    # a sum that a float cannot hold exactly in every order: pandas' and a plain sum differ
+    values = np.array([2.0 ** 53, 1.0, 1.0])
+    assert not exact_sums(values)
+    assert values.sum() != sum(values[::-1].tolist())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-2 ** 62, 2 ** 62), max_size=60))
+def test_sorted_groups_are_ranks_among_the_sorted_distinct_keys(keys):
+    keys = np.array(keys, dtype=np.int64)
+    distinct, group = sorted_groups(keys)
+    expect_distinct, expect_group = np.unique(keys, return_inverse=True)
+    assert distinct.tolist() == expect_distinct.tolist()
+    assert group.tolist() == expect_group.ravel().tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 2 ** 40), max_size=60))
+def test_order_by_count_is_a_stable_sort_of_the_negated_counts(counts):
+    n = np.array(counts, dtype=np.int64)
+    assert _by_count(n).tolist() == np.argsort(-n, kind="stable").tolist()
+    rows = np.arange(len(n))
+    assert _by_count(n).tolist() == np.lexsort((rows, -n)).tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), max_size=40),
+       st.booleans())
+def test_bridging_vertices_are_numbered_as_factorize_numbers_them(edges, sort):
+    """Vertices in order of first appearance over the lower ends then the higher ends (the
+    numbering the betweenness sample draws from), sorted lower ends or not."""
+    lo = np.array([a for a, _ in edges], dtype=np.int64)
+    hi = np.array([b for _, b in edges], dtype=np.int64)
+    if sort:
+        order = np.argsort(lo, kind="stable")
+        lo, hi = lo[order], hi[order]
+    code, names = _appearance_codes(lo, hi, 10)
+    expect_vertex, expect_names = pd.factorize(np.concatenate([lo, hi]))
+    assert code[np.concatenate([lo, hi])].tolist() == expect_vertex.tolist()
+    assert (code >= 0).sum() == len(expect_names)
+    assert np.asarray(names).tolist() == np.asarray(expect_names).tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(pair_frames(min_rows=1), st.sampled_from(["whole", "halves", "negative zero"]))
+def test_pair_counts_match_pandas_whatever_the_lags(pairs, lags):
+    """Whole-second lags are sorted with the pair keys; halves and -0.0 take the other
+    path: both give pandas' counts and medians, pairs sorted by leader then follower."""
+    if lags == "halves":
+        pairs = pairs.assign(time_delta=pairs["time_delta"] / 2 + 0.25)
+    elif lags == "negative zero":
+        pairs = pairs.assign(time_delta=np.where(pairs["time_delta"] < 10, -0.0,
+                                                 pairs["time_delta"]))
+    got = ll.pair_counts(pairs)
+    grouped = pairs.groupby(["account_id", "account_id_y"], sort=True)["time_delta"]
+    expect = pd.DataFrame({"n": grouped.size(), "median": grouped.median()}).reset_index()
+    assert list(got.codes.objects(got.leader)) == expect["account_id"].tolist()
+    assert list(got.codes.objects(got.follower)) == expect["account_id_y"].tolist()
+    assert got.n.tolist() == expect["n"].tolist()
+    assert got.median.tobytes() == expect["median"].to_numpy().tobytes()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(-2 ** 20, 2 ** 20), st.integers(-1000, 1000)),
+                min_size=1, max_size=60))
+def test_packed_sort_orders_rows_by_key_then_value(rows):
+    keys = np.array([k for k, _ in rows], dtype=np.int64)
+    values = np.array([v for _, v in rows], dtype=float)
+    distinct, starts, ordered = packed_sort(keys, values)
+    order = np.lexsort((values, keys))
+    assert ordered.tolist() == values[order].tolist()
+    assert distinct.tolist() == np.unique(keys).tolist()
+    assert keys[order][starts].tolist() == distinct.tolist()
+    assert packed_sort(keys, values + 0.5) is None

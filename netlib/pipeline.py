@@ -29,7 +29,6 @@ import json
 import tomllib
 import warnings
 from collections.abc import Mapping
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -217,7 +216,7 @@ def read_config(path: str | Path) -> dict[str, dict]:
     return out
 
 
-def analyze(data: Dataset, coordination: CoordinationConfig | Mapping | None = None,
+def analyze(data: Dataset | str | Path, coordination: CoordinationConfig | Mapping | None = None,
             mirrors: MirrorConfig | Mapping | None = None,
             hubs: HubConfig | Mapping | None = None, *,
             watchlist: pd.DataFrame | None = None, progress: bool = False) -> Analysis:
@@ -225,7 +224,9 @@ def analyze(data: Dataset, coordination: CoordinationConfig | Mapping | None = N
 
     Parameters
     ----------
-    data : Dataset
+    data : Dataset, str or Path
+        A loaded dataset, or a path that :func:`netlib.load` reads (its load report is
+        then ``analysis.dataset.report``).
     coordination, mirrors, hubs : config, dict or None
         Each analysis's options: a :class:`~netlib.coordination.CoordinationConfig`,
         :class:`~netlib.mirrors.MirrorConfig` or :class:`~netlib.hubs.HubConfig`, a dict of
@@ -244,7 +245,8 @@ def analyze(data: Dataset, coordination: CoordinationConfig | Mapping | None = N
     Raises
     ------
     ParameterError
-        If an option is unknown or out of range.
+        If an option is unknown or out of range, or ``data`` is neither a Dataset nor a
+        path.
 
     Examples
     --------
@@ -255,8 +257,13 @@ def analyze(data: Dataset, coordination: CoordinationConfig | Mapping | None = N
     """
     configs = {name: _config(name, value) for name, value in
                (("coordination", coordination), ("mirrors", mirrors), ("hubs", hubs))}
+    if isinstance(data, str | Path):
+        data = load(data)
+    if not isinstance(data, Dataset):
+        raise ParameterError(f"analyze: data must be a Dataset (netlib.load(path)) or a path, "
+                             f"not {type(data).__name__}")
     # the analyses only read the tables: hash them once for every result's fingerprint
-    with data.pinned() if isinstance(data, Dataset) else nullcontext():
+    with data.pinned():
         steps = tqdm(total=4 if watchlist is not None else 3, desc="netlib analyze",
                      disable=not progress, unit="step")
         steps.set_postfix_str(f"coordination ({len(data.actions):,} actions)")

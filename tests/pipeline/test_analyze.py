@@ -84,6 +84,17 @@ def test_configs_dicts_and_overrides_agree(sample):
         pd.testing.assert_frame_equal(a.tables()[name], b.tables()[name])
 
 
+def test_a_path_is_loaded_and_anything_else_is_refused_by_name(sample):
+    config = CoordinationConfig(n_consensus=1)
+    from_path = netlib.analyze(SAMPLE, config)
+    from_data = netlib.analyze(sample, config)
+    assert from_path.dataset.report.files["actions"]["kept"] == len(sample.actions)
+    for name in ("clusters", "mirror_links", "hubs"):
+        pd.testing.assert_frame_equal(from_path.tables()[name], from_data.tables()[name])
+    with pytest.raises(ParameterError, match="must be a Dataset .* not DataFrame"):
+        netlib.analyze(sample.actions, config)
+
+
 def test_unknown_options_are_named(sample):
     with pytest.raises(ParameterError, match="unknown coordination option 'windw'"):
         netlib.analyze(sample, {"windw": 60})

@@ -133,6 +133,10 @@ class HubConfig(Options):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
                 raise ParameterError(f"{name}={value!r} must be a non-negative integer")
+        if self.betweenness_samples < 1:   # the sampled estimate divides by their number
+            raise ParameterError(f"betweenness_samples={self.betweenness_samples!r} must be "
+                                 ">= 1 (to compute betweenness exactly, raise "
+                                 "exact_betweenness_edges instead)")
         set_("copy_traces", tuple(str(t) for t in self.copy_traces))
         if self.offsets is not None:
             set_("offsets", tuple(float(x) for x in np.asarray(self.offsets, dtype=float)))

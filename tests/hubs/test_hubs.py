@@ -411,6 +411,8 @@ def test_figures_escape_hostile_handles():
       "min_amplifiers": 0}, "min_amplifiers"),
     ({"clusters": pd.DataFrame({"account_id": ["op"], "cluster_id": [1]}),
       "mirrors": pd.DataFrame({"chain_id": [1]})}, "mirror chains lacks"),
+    ({"clusters": pd.DataFrame({"account_id": ["op"], "cluster_id": [1]}),
+      "betweenness_samples": 0}, "betweenness_samples=0 must be >= 1"),
 ])
 def test_rank_hubs_rejects_bad_input(kwargs, match):
     data, _ = _toy(n_posts=2)

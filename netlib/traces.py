@@ -564,13 +564,7 @@ def _root_objects(actions: pd.DataFrame, unique_ids: bool = False) -> pd.Series:
         # each share's object as a row of the shares (-1: not itself a share), followed
         # until the object is not a share; the last share's object is the root
         step = positions(shares[OBJECT_ID], arrow_strings(shares[ACTION_ID]).combine_chunks())
-        at = np.arange(len(shares))
-        for _ in range(50):  # validation already broke cycles; chains are short
-            nxt = step[at]
-            moved = nxt >= 0
-            if not moved.any():
-                break
-            at = np.where(moved, nxt, at)
+        at = _chain_ends(step, np.arange(len(shares)))
         return pd.Series(shares[OBJECT_ID].array.take(at), index=shares.index,
                          dtype=shares[OBJECT_ID].dtype)
     # action ids and objects coded together (equal codes: equal ids); each share points
@@ -581,14 +575,23 @@ def _root_objects(actions: pd.DataFrame, unique_ids: bool = False) -> pd.Series:
     action, root = code[:n], code[n:]
     target = np.full(len(names), -1, dtype=np.int64)
     target[action[action >= 0]] = root[action >= 0]      # a repeated id: its last share
-    for _ in range(50):  # validation already broke cycles; chains are short
-        nxt = target[root]
+    root = _chain_ends(target, root)
+    return pd.Series(np.asarray(names, dtype=object)[root], index=shares.index,
+                     dtype=shares[OBJECT_ID].dtype)
+
+
+def _chain_ends(step: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Follow ``step`` from each of ``at`` until it points nowhere (``-1``).
+
+    At most 50 steps: validation already broke cycles, and share chains are short.
+    """
+    for _ in range(50):
+        nxt = step[at]
         moved = nxt >= 0
         if not moved.any():
             break
-        root = np.where(moved, nxt, root)
-    return pd.Series(np.asarray(names, dtype=object)[root], index=shares.index,
-                     dtype=shares[OBJECT_ID].dtype)
+        at = np.where(moved, nxt, at)
+    return at
 
 
 def _check_traces(traces: Iterable[str] | str | None) -> tuple[str, ...]:

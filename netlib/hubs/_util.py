@@ -239,9 +239,7 @@ def _sorted_within_groups(values: np.ndarray, groups: np.ndarray, n_groups: int)
         return out
     by_value = np.argsort(values)
     ordered = values[by_value]
-    new = np.empty(n, dtype=bool)
-    new[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    new = _run_starts(ordered)
     distinct = ordered[new]
     del ordered
     if max(n_groups, 1) * len(distinct) >= 2 ** 62:
@@ -363,14 +361,20 @@ def sorted_groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return keys.copy(), np.zeros(0, dtype=np.int64)
     order = np.argsort(keys)
     ordered = keys[order]
-    new = np.empty(n, dtype=bool)
-    new[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    new = _run_starts(ordered)
     distinct = ordered[new]
     del ordered
     group = np.empty(n, dtype=np.int64)
     group[order] = np.cumsum(new, dtype=np.int64) - 1
     return distinct, group
+
+
+def _run_starts(ordered: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of the (non-empty, sorted) ``ordered`` starts."""
+    new = np.empty(len(ordered), dtype=bool)
+    new[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    return new
 
 
 def _exact_group_sums(values: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

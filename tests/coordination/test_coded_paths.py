@@ -45,26 +45,34 @@ def test_coded_co_actions_are_the_str_co_actions(traces, coded):
     assert list(codes.traces) == list(pd.unique(want["trace"]))
 
 
+def trap_table(rng, n, *, span, step, traces):
+    """A trace table with traps: rows whose object is their own action id (self rows),
+    objects that are other rows' action ids, one action id on several rows, missing
+    objects and times, equal times (``step``-second grid over ``span`` seconds)."""
+    action = np.array([f"a{i}" for i in rng.integers(0, int(n * 0.85), n)], dtype=object)
+    obj = np.array([f"a{i}" for i in rng.integers(0, 25, n)], dtype=object)  # ids too
+    mine = rng.random(n) < 0.1
+    obj[mine] = action[mine]
+    other = rng.random(n) < 0.1
+    obj[other] = action[rng.integers(0, n, int(other.sum()))]
+    obj[rng.random(n) < 0.05] = None
+    times = pd.Timestamp("2025-01-01", tz="UTC") + pd.to_timedelta(
+        rng.integers(0, span, n) // step * step, unit="s")
+    table = pd.DataFrame({"account_id": [f"u{i}" for i in rng.integers(0, 30, n)],
+                          "trace": rng.choice(traces, n), "object_id": obj,
+                          "timestamp": times, "action_id": action})
+    table.loc[rng.random(n) < 0.03, "timestamp"] = pd.NaT
+    return table
+
+
 @pytest.mark.parametrize("min_participation", [1, 2])
 def test_coded_co_actions_keep_the_string_rules_on_trap_rows(min_participation):
     # the join runs on integer codes: a row whose object is its own action id (a self
     # row), ids that are both an object and another row's action, missing accounts,
     # objects and times must pair exactly as the strings do
-    rng = np.random.default_rng(11)
-    n = 300
-    action = np.array([f"x{i}" for i in rng.integers(0, 260, n)], dtype=object)
-    obj = np.array([f"x{i}" for i in rng.integers(0, 30, n)], dtype=object)
-    own = rng.random(n) < 0.1
-    obj[own] = action[own]
-    obj[rng.random(n) < 0.05] = None
-    account = np.array([f"u{i}" for i in rng.integers(0, 25, n)], dtype=object)
-    account[rng.random(n) < 0.03] = None
-    table = pd.DataFrame({
-        "account_id": account, "trace": rng.choice(["repost", "link"], n), "object_id": obj,
-        "timestamp": pd.Timestamp("2025-01-01", tz="UTC")
-        + pd.to_timedelta(rng.integers(0, 600, n) // 10 * 10, unit="s"),
-        "action_id": action})
-    table.loc[rng.random(n) < 0.03, "timestamp"] = pd.NaT
+    table = trap_table(np.random.default_rng(11), 300, span=600, step=10,
+                       traces=["repost", "link"])
+    table.loc[np.random.default_rng(12).random(300) < 0.03, "account_id"] = None
     pairs, codes = coded_co_actions(table, window=60, min_participation=min_participation)
     want = co_actions(table, window=60, min_participation=min_participation)
     assert len(want) > 50
@@ -125,21 +133,9 @@ def test_null_calibration_counts_the_shuffled_co_actions_as_the_str_pairs_do(tra
 def test_shuffled_counts_are_the_distinct_co_actions_of_the_shuffled_table(window):
     # traps: objects that are other rows' action ids (a shuffle makes self rows), missing
     # objects and times, equal times, one action id on several rows of a trace, two traces
-    rng = np.random.default_rng(7)
     n = 400
-    action = np.array([f"a{i}" for i in rng.integers(0, 330, n)], dtype=object)
-    obj = np.array([f"o{i}" for i in rng.integers(0, 25, n)], dtype=object)
-    mine = rng.random(n) < 0.1
-    obj[mine] = action[mine]            # rows that are already self rows
-    other = rng.random(n) < 0.1
-    obj[other] = action[rng.integers(0, n, int(other.sum()))]
-    obj[rng.random(n) < 0.05] = None
-    times = pd.Timestamp("2025-01-01", tz="UTC") + pd.to_timedelta(
-        rng.integers(0, 3600, n) // 20 * 20, unit="s")
-    table = pd.DataFrame({"account_id": [f"u{i}" for i in rng.integers(0, 40, n)],
-                          "trace": rng.choice(["repost", "hashtag"], n), "object_id": obj,
-                          "timestamp": times, "action_id": action})
-    table.loc[rng.random(n) < 0.03, "timestamp"] = pd.NaT
+    table = trap_table(np.random.default_rng(7), n, span=3600, step=20,
+                       traces=["repost", "hashtag"])
     counter = null._ShuffledCounts(table, window)
     for seed in range(6):
         order = np.random.default_rng(seed).permutation(n) if seed else np.arange(n)

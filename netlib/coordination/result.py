@@ -21,7 +21,7 @@ from netlib.coordination.network import (
 )
 from netlib.coordination.significance import EXPECTED, P_VALUE, Q_VALUE, poisson_pvalues
 from netlib.errors import ParameterError
-from netlib.lookup import string_codes
+from netlib.lookup import repeated
 from netlib.results import summary_html
 from netlib.schema import (
     ACCOUNT_ID,
@@ -235,11 +235,12 @@ def _actions_per_account(traces: pd.DataFrame, ids: pd.Index) -> pd.Series:
     """Distinct actions of each account (its first trace row per action id counted).
 
     ``traces.drop_duplicates(action_id).groupby(account_id).size()``; with string action
-    ids, counted on integer codes of the ids for the accounts in ``ids`` only.
+    ids, each id's first row found by :func:`netlib.lookup.repeated`, counted for the
+    accounts in ``ids`` only.
     """
     if not isinstance(traces[ACTION_ID].dtype, pd.StringDtype) or not len(ids):
         return traces.drop_duplicates(ACTION_ID).groupby(ACCOUNT_ID).size()
-    first = ~pd.Series(string_codes(traces[ACTION_ID])).duplicated().to_numpy()
+    first = ~repeated(traces[ACTION_ID])
     at = positions(traces[ACCOUNT_ID], ids.to_numpy())[first]
     return pd.Series(np.bincount(at[at >= 0], minlength=len(ids)), index=ids)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from netlib.coaction.engines.shares import MICROS, Shares, decode, frame_table
+from netlib.coaction.engines.shares import Shares, datetime_ticks, decode, frame_table
 from netlib.coaction.engines.sql import (
     COUNTED_FROM,
     LAST_READ_BY,
@@ -287,17 +286,10 @@ def _codes(values: pa.ChunkedArray) -> tuple[pa.Array, int]:
 
 
 def _ticks(stamp: pd.Series, window: float) -> tuple[pa.Array, int]:
-    """Times as int64 ticks (whole seconds, or microseconds when the window or some time
-    is not whole seconds), missing times null: what the frame path computes."""
-    fractional = float(window) != math.floor(float(window))
-    known = stamp.notna().to_numpy()
-    unit = np.datetime_data(stamp.dtype.base)[0]
-    per_second = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}[unit]
-    values = stamp.array.asi8
-    if not fractional and bool(np.all(values[known] % per_second == 0)):
-        return pa.array(values // per_second, mask=~known), 1
-    as_us = stamp.dt.as_unit("us").array.asi8
-    return pa.array(as_us, mask=~known), MICROS
+    """:func:`~netlib.coaction.engines.shares.datetime_ticks` as an Arrow column (missing
+    times null), and the scale: what the frame path computes."""
+    ticks, known, scale = datetime_ticks(stamp, window)
+    return pa.array(ticks, mask=~known), scale
 
 
 def duckdb_dataset_pairs(actions: pd.DataFrame, *, window: float, min_participation: int,

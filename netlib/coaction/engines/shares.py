@@ -34,7 +34,8 @@ from netlib.schema import (
     TRACE,
 )
 
-__all__ = ["Shares", "read_shares", "check_params", "decode", "frame_ids", "frame_table", "input_files",
+__all__ = ["Shares", "read_shares", "check_params", "datetime_ticks", "decode", "frame_ids",
+           "frame_table", "input_files",
            "is_csv", "pair_attrs", "ENGINES", "MICROS", "PAIR_COLUMNS", "TIMESTAMP_SHARE"]
 
 # --- column names (CooRTweet's; the interchange names come from schema.py) ----------------------
@@ -104,6 +105,29 @@ def _time_scale(window: float, seconds: np.ndarray | None) -> int:
     return 1
 
 
+def datetime_ticks(times: pd.Series, window: float) -> tuple[np.ndarray, np.ndarray, int]:
+    """Datetimes as ``int64`` ticks of ``1 / scale`` seconds, read at microseconds.
+
+    ``scale`` is 1 (whole seconds) when the window and every time are whole seconds, else
+    :data:`MICROS`. Returns ``(ticks, known, scale)``; ``known`` marks the times present
+    (the ticks of the others are meaningless).
+
+    Examples
+    --------
+    >>> ticks, known, scale = datetime_ticks(pd.Series(pd.to_datetime(
+    ...     ["2025-01-01 00:00:01", None], utc=True)), window=60)
+    >>> int(ticks[0]) % 86_400, known.tolist(), scale
+    (1, [True, False], 1)
+    """
+    stamp = pd.to_datetime(times, utc=True)
+    known = stamp.notna().to_numpy()
+    as_us = stamp.dt.as_unit("us").array.asi8
+    scale = _time_scale(window, None)
+    if scale == 1 and not bool(np.all(as_us[known] % MICROS == 0)):
+        scale = MICROS
+    return (as_us if scale == MICROS else as_us // MICROS), known, scale
+
+
 def _as_str(series: pd.Series) -> pd.Series:
     """Ids as strings (CooRTweet compares them as character), missing stays missing."""
     if isinstance(series.dtype, pd.CategoricalDtype):
@@ -161,14 +185,9 @@ def _from_frame(frame: pd.DataFrame, *, cid: str, ts: str, trace: str | None,
                     f"coshare_pairs: column {ts} must hold datetimes, ISO 8601 text or "
                     f"epoch seconds (got dtype {frame[ts].dtype})") from err
     if pd.api.types.is_datetime64_any_dtype(times.dtype):
-        stamp = pd.to_datetime(times, utc=True)
-        known = stamp.notna()
-        as_us = pd.Series(np.zeros(len(stamp), dtype=np.int64), index=stamp.index)
-        as_us[known] = stamp[known].dt.as_unit("us").astype("int64")
-        scale = _time_scale(window, None)
-        if scale == 1 and not (as_us[known] % MICROS == 0).all():
-            scale = MICROS
-        ticks = (as_us if scale == MICROS else as_us // MICROS).astype("Int64").where(known)
+        values, known, scale = datetime_ticks(times, window)
+        ticks = pd.Series(pd.arrays.IntegerArray(np.where(known, values, 0), ~known),
+                          index=times.index)
     else:
         scale = _time_scale(window, times.to_numpy())
         ticks = (times * scale).round()

@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _scipy_stats
 
 __all__ = ["qvalues", "kaplan_meier"]
 
@@ -19,8 +18,12 @@ __all__ = ["qvalues", "kaplan_meier"]
 def qvalues(p_values: Any) -> np.ndarray:
     """Benjamini–Hochberg adjusted p-values (q-values), in the input's order.
 
-    A thin wrapper over :func:`scipy.stats.false_discovery_control` that keeps missing
-    p-values missing: a NaN stays NaN and is not counted among the tests.
+    The step-up adjustment of :func:`scipy.stats.false_discovery_control` (``method="bh"``),
+    value for value, except that missing p-values stay missing: a NaN stays NaN and is not
+    counted among the tests. It is written out here (sort, scale by ``m / i``, running
+    minimum from the largest p-value down) because importing :mod:`scipy.stats` costs
+    0.4 s, more than every q-value of a million-action analysis; the tests check it against
+    :func:`scipy.stats.false_discovery_control`.
 
     Parameters
     ----------
@@ -47,8 +50,17 @@ def qvalues(p_values: Any) -> np.ndarray:
     p = np.asarray(p_values, dtype=float).ravel()
     out = np.full(p.shape, np.nan)
     ok = np.isfinite(p)
-    if ok.any():
-        out[ok] = _scipy_stats.false_discovery_control(np.clip(p[ok], 0.0, 1.0), method="bh")
+    m = int(ok.sum())
+    if m == 1:
+        out[ok] = np.clip(p[ok], 0.0, 1.0)
+    elif m:
+        tested = np.clip(p[ok], 0.0, 1.0)
+        order = np.argsort(tested)
+        ranked = tested[order] * (m / np.arange(1, m + 1, dtype=float))
+        np.minimum.accumulate(ranked[::-1], out=ranked[::-1])
+        adjusted = np.empty(m)
+        adjusted[order] = ranked
+        out[ok] = np.clip(adjusted, 0.0, 1.0)
     return out
 
 

@@ -42,7 +42,7 @@ from contextlib import contextmanager
 import duckdb
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from netlib.coaction.actions import account_codes, positions
 from netlib.coaction.engines.duck import duckdb_connection
@@ -728,5 +728,9 @@ def poisson_pvalues(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
     """
     observed = np.asarray(observed, dtype=float)
     expected = np.maximum(np.asarray(expected, dtype=float), 1e-12)
-    p = stats.poisson.sf(observed - 1, expected)
+    # P(X >= k) = P(X > k - 1): scipy.special.pdtrc, the function behind
+    # scipy.stats.poisson.sf, without importing scipy.stats (0.4 s)
+    below = observed - 1
+    with np.errstate(invalid="ignore"):
+        p = np.where(below < 0, 1.0, special.pdtrc(np.floor(np.maximum(below, 0)), expected))
     return np.where(observed <= 0, 1.0, np.clip(p, 0.0, 1.0))

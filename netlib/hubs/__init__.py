@@ -18,7 +18,6 @@ from netlib.hubs.amplification import (
     h_index,
     originator_index,
 )
-from netlib.hubs.compare import components_as_clusters, reference_agreement
 from netlib.hubs.config import DEFAULT_WEIGHTS, HubConfig
 from netlib.hubs.core import HubResult, cascade, rank_hubs
 from netlib.hubs.groups import group_operators, operator_groups, operator_links
@@ -37,6 +36,7 @@ from netlib.hubs.timezones import (
     fit_timezones,
     hour_of_week,
 )
+from netlib.lazy import lazy_attributes
 
 __all__ = [
     "rank_hubs",
@@ -71,3 +71,9 @@ __all__ = [
     "REFERENCE_WEEKDAY_OFFICE",
     "REFERENCES",
 ]
+
+# the comparison with a reference ranking (scipy.stats's Spearman test, 0.4 s to import) is
+# imported when first used, not by every analysis
+__getattr__, __dir__ = lazy_attributes(
+    __name__, {"components_as_clusters": "netlib.hubs.compare",
+               "reference_agreement": "netlib.hubs.compare"})

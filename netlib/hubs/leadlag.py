@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from netlib.errors import ParameterError
 from netlib.hubs._columns import (
@@ -391,7 +391,8 @@ def leader_table(pairs: pd.DataFrame | WithinPairs, *, codes: Codes | None = Non
         LEAD_Z: z.astype(float),
     })
     out[LEADER_SHARE] = out[N_LEAD] / (out[N_LEAD] + out[N_FOLLOW])
-    out[LEAD_P] = stats.norm.sf(out[LEAD_Z].to_numpy())
+    # the upper normal tail, as scipy.stats.norm.sf computes it (without importing it)
+    out[LEAD_P] = special.ndtr(-out[LEAD_Z].to_numpy())
     out[LEAD_Q] = qvalues(out[LEAD_P].to_numpy())
     out = out.sort_values([LEAD_Z, ACCOUNT_ID], ascending=[False, True], kind="stable")
     return out[LEAD_LAG_COLUMNS].reset_index(drop=True)

@@ -281,6 +281,33 @@ def test_poisson_pvalues():
     assert p[2] == pytest.approx(stats.poisson.sf(4, 1.0))
 
 
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=60), max_size=40),
+       st.lists(st.floats(min_value=0, max_value=80), max_size=40))
+def test_poisson_pvalues_equal_scipy_stats(observed, expected):
+    # written on scipy.special.pdtrc (scipy.stats costs 0.4 s to import); the oracle is
+    # scipy.stats.poisson.sf, value for value (counts of 0 give 1)
+    n = min(len(observed), len(expected))
+    o, e = np.array(observed[:n], dtype=float), np.array(expected[:n], dtype=float)
+    want = np.where(o <= 0, 1.0, np.clip(stats.poisson.sf(o - 1, np.maximum(e, 1e-12)), 0, 1))
+    assert np.array_equal(sig.poisson_pvalues(o, e), want)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from([0.0, 0.01, 0.05, 0.5, 1.0, float("nan")]),
+                          st.floats(min_value=0, max_value=1)), max_size=60))
+def test_qvalues_equal_scipy_false_discovery_control(p):
+    # the oracle: scipy.stats.false_discovery_control on the p-values that are not NaN,
+    # equal bit for bit (ties and repeated values included); NaN stays NaN
+    p = np.array(p, dtype=float)
+    q = netlib.stats.qvalues(p)
+    ok = ~np.isnan(p)
+    assert np.isnan(q[~ok]).all()
+    if ok.any():
+        want = np.atleast_1d(stats.false_discovery_control(p[ok], method="bh"))
+        assert np.array_equal(q[ok], np.clip(want, 0, 1))
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=30))
 def test_qvalues_match_definition(p):

@@ -13,6 +13,8 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -241,3 +243,16 @@ def test_public_functions_take_at_most_twelve_parameters(name):
         if count > 12:
             too_many.append(f"{name}.{attr} takes {count} parameters")
     assert not too_many, "\n".join(too_many)
+
+
+def test_the_command_line_does_not_import_what_only_some_paths_use():
+    """``netlib analyze`` starts without scipy.stats (0.4 s): the analyses compute their
+    p-values from scipy.special, and the comparison with a reference ranking (Spearman) is
+    imported when first used."""
+    code = ("import sys, netlib.cli; "
+            "print(sorted(m for m in ('scipy.stats', 'sklearn', 'pyspark') if m in sys.modules))")
+    got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=PACKAGE.parent)
+    assert got.stdout.strip() == "[]"
+    from netlib.hubs import reference_agreement
+    assert reference_agreement.__module__ == "netlib.hubs.compare"

@@ -44,7 +44,8 @@ from netlib.mirrors.names import skeleton, stem
 from netlib.results import summary_html
 from netlib.schema import ACCOUNT_ID, BIO, DISPLAY_NAME, HANDLE, PLATFORM, PROFILE_IMAGE_HASH
 
-__all__ = ["detect_mirrors", "MirrorConfig", "MirrorResult", "pair_signals", "score_pairs", "skeleton",
+__all__ = ["detect_mirrors", "mirror_candidates", "MirrorCandidates", "MirrorConfig",
+           "MirrorResult", "pair_signals", "score_pairs", "skeleton",
            "stem", "reliability_table", "survival_curve", "load_weights", "FEATURES",
            "takedown_notes", "infer_takedowns", "TAKEDOWN_SOURCES", "evidence_available"]
 
@@ -254,8 +255,117 @@ def pair_signals(data: Dataset, pairs: pd.DataFrame, profiles: pd.DataFrame, *,
     return out
 
 
+@dataclass
+class MirrorCandidates:
+    """The part of :func:`detect_mirrors` that needs no coordination result.
+
+    Who was removed (known or inferred), each account's profile, links, early texts and
+    audience, and the candidate (predecessor, successor) pairs that share a blocking key.
+    Made by :func:`mirror_candidates`; :func:`detect_mirrors` scores them, with the
+    ``same_cluster`` signal when it is given the coordination clusters.
+
+    Attributes
+    ----------
+    data : Dataset
+        The data they were made from (``detect_mirrors`` checks it is given the same).
+    config : MirrorConfig
+    weights : dict
+        The model weights ``config.weights`` names, loaded.
+    threshold : float
+        The link threshold in use (``config.threshold``, or the weights' own).
+    profiles : DataFrame
+        :func:`netlib.mirrors.candidates.account_profiles`.
+    links : DataFrame
+        :func:`netlib.mirrors.candidates.account_links`.
+    texts : Series
+        Each account's early posts (:func:`netlib.mirrors.candidates.early_texts`).
+    social : tuple of DataFrame
+        ``(audience, followees)``.
+    pairs : DataFrame
+        The candidate pairs (:func:`netlib.mirrors.candidates.candidate_pairs`).
+    """
+
+    data: Dataset
+    config: MirrorConfig
+    weights: dict[str, Any]
+    threshold: float
+    profiles: pd.DataFrame
+    links: pd.DataFrame
+    texts: pd.Series
+    social: tuple[pd.DataFrame, pd.DataFrame]
+    pairs: pd.DataFrame
+
+
+def mirror_candidates(data: Dataset, config: MirrorConfig | None = None,
+                      **overrides: Any) -> MirrorCandidates:
+    """Find removed accounts and their candidate successors, before any scoring.
+
+    Everything :func:`detect_mirrors` does that does not read the coordination clusters;
+    it reads only ``data``, so it can run while the coordination step runs (as
+    :func:`netlib.analyze` does when the machine has a core and memory to spare).
+
+    Parameters
+    ----------
+    data : Dataset
+    config : MirrorConfig, optional
+    **overrides
+        Options changed from ``config`` by name.
+
+    Returns
+    -------
+    MirrorCandidates
+        Pass it to :func:`detect_mirrors` (``candidates=``) with the same data and options.
+
+    Raises
+    ------
+    ParameterError
+        If ``data`` is not a Dataset or an option is unknown or invalid.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from netlib.dataset import Dataset
+    >>> acc = pd.DataFrame({"account_id": ["a", "b"], "platform": ["x", "x"],
+    ...     "handle": ["Real_Truth_Daily", "RealTruthDaily2"],
+    ...     "created_at": ["2025-01-01", "2025-02-02"],
+    ...     "status": ["suspended", "active"], "suspended_at": ["2025-02-01", None]})
+    >>> act = pd.DataFrame({"action_id": ["1", "2"], "account_id": ["a", "b"],
+    ...     "timestamp": ["2025-01-05", "2025-02-03"], "kind": ["post", "post"]})
+    >>> data = Dataset.from_frames(acc, act, now=pd.Timestamp("2025-03-01", tz="UTC"))
+    >>> found = mirror_candidates(data)
+    >>> found.pairs[["predecessor_id", "successor_id"]].values.tolist()
+    [['a', 'b']]
+    >>> detect_mirrors(data, candidates=found).links["successor_id"].tolist()
+    ['b']
+    """
+    if not isinstance(data, Dataset):
+        raise ParameterError(f"mirror_candidates needs a netlib Dataset (from netlib.load or "
+                             f"Dataset.from_frames), got {type(data).__name__}")
+    config = MirrorConfig.build(config, **overrides)
+    w = config.weights if isinstance(config.weights, dict) else load_weights(config.weights)
+    thr = float(w.get("threshold", 0.5) if config.threshold is None else config.threshold)
+    before, after = config.window
+    prof = _cand.account_profiles(
+        data, silent_after=config.silent_timedelta, infer=config.infer_takedowns,
+        silence_factor=config.silence_factor,
+        silence_floor=pd.Timedelta(seconds=config.silence_floor),
+        silence_min_actions=config.silence_min_actions)
+    links = _cand.account_links(data, max_accounts=config.max_link_accounts)
+    texts = _cand.early_texts(data, prof[ACCOUNT_ID], n_posts=config.early_posts)
+    social = (_sig.audience(data), _sig.followees(data))
+    pairs = _cand.candidate_pairs(
+        prof, avatars=data.accounts[PROFILE_IMAGE_HASH], links=links, social=social,
+        mentions=_cand.mention_stems(texts), before=before, after=after,
+        max_block=config.max_block, max_key_share=config.max_key_share,
+        max_candidates=config.max_candidates)
+    return MirrorCandidates(data=data, config=config, weights=w, threshold=thr,
+                            profiles=prof, links=links, texts=texts, social=social,
+                            pairs=pairs)
+
+
 def detect_mirrors(data: Dataset, config: MirrorConfig | None = None, *,
-                   coordination: Any = None, **overrides: Any) -> MirrorResult:
+                   coordination: Any = None, candidates: MirrorCandidates | None = None,
+                   **overrides: Any) -> MirrorResult:
     """Link removed accounts to their successors and assemble lineages.
 
     Parameters
@@ -266,6 +376,10 @@ def detect_mirrors(data: Dataset, config: MirrorConfig | None = None, *,
     coordination : CoordinationResult or DataFrame, optional
         Anything with a ``.clusters`` frame (``account_id, cluster_id``), or that frame;
         adds the ``same_cluster`` signal and the per-cluster re-creation table.
+    candidates : MirrorCandidates, optional
+        :func:`mirror_candidates` of the same ``data`` with the same options, made
+        earlier (for example while the coordination step ran, as :func:`netlib.analyze`
+        does); by default they are made here. The result is the same either way.
     **overrides
         Options changed from ``config`` by name, e.g. ``before="3D"``.
 
@@ -276,8 +390,8 @@ def detect_mirrors(data: Dataset, config: MirrorConfig | None = None, *,
     Raises
     ------
     ParameterError
-        If ``data`` is not a Dataset, an option is unknown or invalid, or
-        ``coordination`` has no clusters.
+        If ``data`` is not a Dataset, an option is unknown or invalid, ``coordination``
+        has no clusters, or ``candidates`` were made on other data or with other options.
 
     References
     ----------
@@ -304,24 +418,15 @@ def detect_mirrors(data: Dataset, config: MirrorConfig | None = None, *,
         raise ParameterError(f"detect_mirrors needs a netlib Dataset (from netlib.load or "
                              f"Dataset.from_frames), got {type(data).__name__}")
     config = MirrorConfig.build(config, **overrides)
-    w = config.weights if isinstance(config.weights, dict) else load_weights(config.weights)
-    thr = float(w.get("threshold", 0.5) if config.threshold is None else config.threshold)
+    if candidates is None:
+        candidates = mirror_candidates(data, config)
+    elif candidates.data is not data or candidates.config != config:
+        raise ParameterError("detect_mirrors: candidates were made by mirror_candidates on "
+                             "other data or with other options than these")
+    w, thr = candidates.weights, candidates.threshold
     clusters = _clusters_of(coordination)
-    before, after = config.window
-
-    prof = _cand.account_profiles(
-        data, silent_after=config.silent_timedelta, infer=config.infer_takedowns,
-        silence_factor=config.silence_factor,
-        silence_floor=pd.Timedelta(seconds=config.silence_floor),
-        silence_min_actions=config.silence_min_actions)
-    links = _cand.account_links(data, max_accounts=config.max_link_accounts)
-    texts = _cand.early_texts(data, prof[ACCOUNT_ID], n_posts=config.early_posts)
-    social = (_sig.audience(data), _sig.followees(data))
-    pairs = _cand.candidate_pairs(
-        prof, avatars=data.accounts[PROFILE_IMAGE_HASH], links=links, social=social,
-        mentions=_cand.mention_stems(texts), before=before, after=after,
-        max_block=config.max_block, max_key_share=config.max_key_share,
-        max_candidates=config.max_candidates)
+    prof, links, texts = candidates.profiles, candidates.links, candidates.texts
+    social, pairs = candidates.social, candidates.pairs
     scored = score_pairs(data, pairs, prof, config=config, weights=w, links=links,
                          clusters=clusters, texts=texts, social=social)
     scored[C.ACCEPTED] = select_links(scored, thr) if len(scored) else pd.Series(dtype=bool)

@@ -19,6 +19,7 @@ from netlib.mirrors import (
     MirrorResult,
     detect_mirrors,
     load_weights,
+    mirror_candidates,
     reliability_table,
     skeleton,
     stem,
@@ -204,6 +205,27 @@ def test_coordination_adds_same_cluster_signal():
     assert _signals(detect_mirrors(_world(), coordination=obj).evidence("a", "b"))[
         "same_cluster"] == 1
 
+
+
+def test_candidates_made_first_give_the_same_result_and_must_match():
+    """detect_mirrors on candidates made beforehand (as netlib.analyze makes them while the
+    coordination step runs) equals detect_mirrors from scratch; candidates made on other
+    data or with other options are refused, not silently scored."""
+    data = _world()
+    clusters = pd.DataFrame({"account_id": ["a", "b"], "cluster_id": [1, 1]})
+    found = mirror_candidates(data, before="3D")
+    assert len(found.pairs) and found.profiles["account_id"].is_unique
+    given = detect_mirrors(data, coordination=clusters, candidates=found, before="3D")
+    fresh = detect_mirrors(data, coordination=clusters, before="3D")
+    for name, table in fresh.tables().items():
+        pd.testing.assert_frame_equal(given.tables()[name], table, obj=name)
+    assert given.params == fresh.params
+    with pytest.raises(ParameterError, match="other data or with other options"):
+        detect_mirrors(data, candidates=found)              # before differs
+    with pytest.raises(ParameterError, match="other data or with other options"):
+        detect_mirrors(_world(), candidates=found, before="3D")
+    with pytest.raises(ParameterError, match="needs a netlib Dataset"):
+        mirror_candidates(data.actions)
 
 def test_audience_and_followee_overlap():
     data = _world()

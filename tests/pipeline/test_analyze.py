@@ -6,17 +6,21 @@ import dataclasses
 import hashlib
 import json
 import os
+import threading
+import types
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import netlib
+import netlib.memory
 from netlib import cli, pipeline
 from netlib.coordination import CoordinationConfig
 from netlib.errors import ParameterError
 from netlib.hubs import HubConfig
 from netlib.io.watchlist import read_watchlist
+from netlib.memory import available_memory
 from netlib.mirrors import MirrorConfig
 from netlib.results import Result
 
@@ -190,3 +194,47 @@ def test_analyze_hashes_the_tables_once(sample, monkeypatch):
     changed = dataclasses.replace(sample, actions=sample.actions.iloc[1:])
     assert changed.fingerprint() != sample.fingerprint()
     assert "_pinned_fingerprint" not in sample.__dict__
+
+
+def test_mirror_candidates_found_beside_the_coordination_step_change_nothing(sample,
+                                                                              monkeypatch):
+    """On two cores with memory to spare the mirror candidates are made on a second thread
+    while the coordination step runs; every table is the same as one step after the other."""
+    threads = []
+    real = pipeline.mirror_candidates
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "mirror_candidates", spy)
+    config = CoordinationConfig(n_consensus=1)
+    apart = netlib.analyze(sample, config, parallel=True)
+    assert len(threads) == 1 and threads[0].startswith("netlib-mirrors")
+    after = netlib.analyze(sample, config, parallel=False)
+    assert len(threads) == 1    # one after the other: detect_mirrors made its own
+    tables = apart.tables()
+    assert set(tables) == set(after.tables())
+    for name, table in after.tables().items():
+        pd.testing.assert_frame_equal(tables[name], table, obj=name)
+    assert apart.mirrors.params == after.mirrors.params
+
+
+def test_side_by_side_only_with_two_cores_and_memory_to_spare(tmp_path, monkeypatch):
+    n = 1_000_000
+    need = 2 * n * pipeline.SIDE_BY_SIDE_BYTES_PER_ACTION
+    assert pipeline.side_by_side(n, cpus=2, free=need)
+    assert not pipeline.side_by_side(n, cpus=2, free=need - 1)
+    assert not pipeline.side_by_side(n, cpus=1, free=100 * need)
+    # the system's available memory, or a control group's limit minus what the group
+    # already uses, whichever is less
+    monkeypatch.setattr(netlib.memory.psutil, "virtual_memory",
+                        lambda: types.SimpleNamespace(available=10 * need))
+    assert available_memory(tmp_path) == 10 * need        # no control-group files
+    (tmp_path / "memory.max").write_text(f"{need + 10}\n")
+    (tmp_path / "memory.current").write_text("20\n")
+    assert available_memory(tmp_path) == need - 10
+    (tmp_path / "memory.current").write_text(f"{need + 99}\n")
+    assert available_memory(tmp_path) == 0
+    (tmp_path / "memory.max").write_text("max\n")       # no limit
+    assert available_memory(tmp_path) == 10 * need

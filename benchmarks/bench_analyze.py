@@ -1,9 +1,14 @@
 """Per-step time and peak memory of ``netlib analyze``, with the QUT toolkit side by side.
 
-What a user runs is ``netlib analyze INPUT --out OUT``: import, load, the coordination step
-(traces, co-actions, null model, edges, clusters), mirrors, hubs, and writing the tables.
-This script runs exactly those steps, one after the other in one child process per input
-(as the command does), and records for each step its wall time and the largest resident
+What a user runs is ``netlib analyze INPUT --out OUT``: import, load, ``netlib.analyze``
+(the coordination step -- traces, co-actions, null model, edges, clusters -- then mirrors,
+then hubs) and writing the tables. This script runs exactly that in one child process per
+input (as the command does): ``netlib.analyze`` itself, with its three steps timed where it
+calls them. When ``netlib.analyze`` finds the mirror candidates on a second thread while
+the coordination step runs (two cores and memory to spare:
+``netlib.memory.side_by_side``), that work is inside the ``coordination`` step's time and
+the ``mirrors`` step is what is left (``analyze`` says which in the record's
+``side_by_side``). It records for each step its wall time and the largest resident
 memory seen while it ran (RSS of the child, sampled every 50 ms from a thread; the child's
 own ``ru_maxrss`` is the overall peak). A child that holds more than ``--max-gib`` is
 stopped and recorded as ``status: memory``; one that runs past ``--timeout`` as
@@ -47,7 +52,6 @@ Usage (on a shared machine, under ``nice`` and one at a time)::
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import math
@@ -68,7 +72,7 @@ from bench_coshare import generate, run_qut, write_inputs  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 #: actions ``netlib synth --scale 1`` writes (810k at scale 5, measured)
 SYNTH_ACTIONS_PER_SCALE = 162_000
-STEPS = ("import", "load", "coordination", "mirrors", "hubs", "write")
+STEPS = ("import", "load", "analyze", "coordination", "mirrors", "hubs", "write")
 
 
 # --- inputs (not timed) --------------------------------------------------------------------
@@ -162,6 +166,9 @@ class Steps:
             time.sleep(0.05)
 
     def __call__(self, name: str, fn):
+        # a step may run inside another (the analyses inside ``analyze``): the enclosing
+        # step's peak so far is kept, and includes the inner step's
+        outer, outer_tree = self.peak, self.tree_peak
         self.peak = _rss_mib()
         self.tree_peak = _group_rss_mib(self.group)
         t0 = time.perf_counter()
@@ -170,6 +177,8 @@ class Steps:
                             "peak_mib": round(max(self.peak, _rss_mib()), 1),
                             "tree_peak_mib": round(max(self.tree_peak,
                                                        _group_rss_mib(self.group)), 1)}
+        self.peak = max(outer, self.steps[name]["peak_mib"])
+        self.tree_peak = max(outer_tree, self.steps[name]["tree_peak_mib"])
         print(json.dumps({"step": name, **self.steps[name]}), file=sys.stderr, flush=True)
         return value
 
@@ -184,37 +193,29 @@ def child(data_path: Path, out: Path, engine: str = "duckdb") -> None:
         return netlib, pipeline
 
     netlib, pipeline = step("import", imports)
-    from netlib.coordination import detect
-    from netlib.hubs import rank_hubs
-    from netlib.mirrors import detect_mirrors
-
     data = step("load", lambda: netlib.load(data_path))
-    # as netlib.analyze does: the tables are hashed once for every result's fingerprint
-    # (counted in the coordination step, which asks for it first)
-    pinned = contextlib.ExitStack()
 
-    def coordination():
-        pinned.enter_context(data.pinned())
-        return detect(data, engine=engine)
+    # netlib.analyze itself, each of its steps timed where it calls it
+    def timed(name, fn):
+        return lambda *args, **kwargs: step(name, lambda: fn(*args, **kwargs))
 
-    coord = step("coordination", coordination)
-    mirror = step("mirrors", lambda: detect_mirrors(data, coordination=coord))
-    hub = step("hubs", lambda: rank_hubs(data, coord, mirrors=mirror))
-
-    def write():
-        analysis = pipeline.Analysis(dataset=data, coordination=coord, mirrors=mirror,
-                                     hubs=hub, params={"coordination": coord.params,
-                                                       "mirrors": mirror.params,
-                                                       "hubs": hub.params})
-        analysis.provenance = pipeline.provenance(data, analysis.params)
-        return pipeline.write_analysis(analysis, out)
-
-    step("write", write)
-    pinned.close()
+    for name, attr in (("coordination", "detect"), ("mirrors", "detect_mirrors"),
+                       ("hubs", "rank_hubs")):
+        setattr(pipeline, attr, timed(name, getattr(pipeline, attr)))
+    threads = []    # where analyze found the mirror candidates: beside coordination or not
+    candidates = pipeline.mirror_candidates
+    pipeline.mirror_candidates = lambda *a, **k: (
+        threads.append(threading.current_thread() is not threading.main_thread())
+        or candidates(*a, **k))
+    analysis = step("analyze", lambda: pipeline.analyze(data, {"engine": engine}))
+    side = bool(threads and threads[0])
+    step("write", lambda: pipeline.write_analysis(analysis, out))
     step.stop.set()
+    coord, mirror = analysis.coordination, analysis.mirrors
     _report_child(steps, engine=engine, actions=len(data.actions), accounts=len(data.accounts),
                   clusters=int(coord.clusters["cluster_id"].nunique())
-                  if len(coord.clusters) else 0, mirror_links=len(mirror.links))
+                  if len(coord.clusters) else 0, mirror_links=len(mirror.links),
+                  side_by_side=side)
 
 
 def pairs_child(data_path: Path) -> None:
@@ -333,7 +334,8 @@ def summary(records: list[dict]) -> str:
         for a, b in zip(rows, rows[1:], strict=False):
             exps = {s: _exponent(a["netlib"]["steps"][s]["seconds"],
                                  b["netlib"]["steps"][s]["seconds"],
-                                 a["actions"], b["actions"]) for s in STEPS[1:]}
+                                 a["actions"], b["actions"]) for s in STEPS[1:]
+                    if s in a["netlib"]["steps"] and s in b["netlib"]["steps"]}
             exps["total"] = _exponent(a["netlib"]["seconds"], b["netlib"]["seconds"],
                                       a["actions"], b["actions"])
             lines.append(f"\ngrowth exponent {name} {a['actions']:,} -> {b['actions']:,}: "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -159,21 +160,32 @@ class Dataset:
     def fingerprint(self) -> str:
         """A SHA-256 of the table contents: equal data gives an equal fingerprint.
 
-        Inside :meth:`pinned` it is computed once (hashing a million actions takes about a
-        second, and each analysis of a run records it).
+        Inside :meth:`pinned` it is computed once (hashing a million actions takes about
+        half a second, and each analysis of a run records it).
         """
         pinned = self.__dict__.get("_pinned_fingerprint")
         if pinned is not None:
-            return pinned
+            return pinned if isinstance(pinned, str) else pinned.result()
+        return self.hash_tables()
+
+    def hash_tables(self) -> str:
+        """The SHA-256 of the tables, computed now: what :meth:`fingerprint` returns
+        outside :meth:`pinned`."""
         return frames_fingerprint([self.accounts, self.actions, self.follows],
                                   sort_columns=True)
 
     @contextmanager
-    def pinned(self) -> Iterator[Dataset]:
+    def pinned(self, fingerprint: Future[str] | None = None) -> Iterator[Dataset]:
         """A block in which the tables are only read, so the fingerprint is computed once.
 
         :func:`netlib.analyze` runs its analyses inside one. Changing the tables inside
         the block would leave the fingerprint describing the tables as they were.
+
+        Parameters
+        ----------
+        fingerprint : Future of str, optional
+            :meth:`hash_tables` being computed elsewhere (on another thread):
+            :meth:`fingerprint` waits for it when first asked, instead of hashing here.
 
         Examples
         --------
@@ -188,7 +200,8 @@ class Dataset:
         """
         outer = "_pinned_fingerprint" in self.__dict__
         if not outer:
-            self.__dict__["_pinned_fingerprint"] = self.fingerprint()
+            self.__dict__["_pinned_fingerprint"] = fingerprint if fingerprint is not None \
+                else self.hash_tables()
         try:
             yield self
         finally:

@@ -26,7 +26,6 @@
 from __future__ import annotations
 
 import json
-import os
 import tomllib
 import warnings
 from collections.abc import Mapping
@@ -47,7 +46,7 @@ from netlib.errors import ParameterError
 from netlib.hubs import HubConfig, HubResult, rank_hubs
 from netlib.io import load, looks_like_threat_indicators, read_threat_indicators
 from netlib.io.watchlist import read_watchlist
-from netlib.memory import available_memory
+from netlib.memory import side_by_side
 from netlib.mirrors import MirrorConfig, MirrorResult, detect_mirrors, mirror_candidates
 from netlib.outdir import OutputFolder
 from netlib.provenance import package_versions
@@ -56,13 +55,7 @@ from netlib.results import summary_html
 from netlib.schema import CLUSTER_ID
 
 __all__ = ["Analysis", "analyze", "analyze_path", "write_analysis", "provenance",
-           "read_config", "side_by_side", "SIDE_BY_SIDE_BYTES_PER_ACTION"]
-
-#: Peak memory per action of the coordination step and the mirror candidates run side by
-#: side, as measured on the organic repost benchmark (1.1 KiB per action for the
-#: coordination step at 1M and 10M actions, 0.3 KiB for the mirror candidates: 0.34 GiB at
-#: 1M, 2.85 GiB at 10M), rounded up; see :func:`side_by_side`.
-SIDE_BY_SIDE_BYTES_PER_ACTION = 1536
+           "read_config"]
 
 #: The config class of each analysis, by the name ``analyze`` and TOML files use.
 CONFIGS: dict[str, type] = {"coordination": CoordinationConfig, "mirrors": MirrorConfig,
@@ -225,45 +218,6 @@ def read_config(path: str | Path) -> dict[str, dict]:
     return out
 
 
-def side_by_side(n_actions: int, *, cpus: int | None = None,
-                 free: int | None = None) -> bool:
-    """Whether :func:`analyze` finds the mirror candidates while the coordination step runs.
-
-    The mirror candidates (:func:`netlib.mirrors.mirror_candidates`: removals, profiles,
-    name keys, candidate pairs) read only the data, so a second core can make them while the
-    coordination step runs; the results are the same either way. Side by side their peaks
-    add, so this is done only when the process may use at least two cores and the memory
-    it may still take (:func:`netlib.memory.available_memory`) is at least twice the
-    estimated peak of both (:data:`SIDE_BY_SIDE_BYTES_PER_ACTION` per action); otherwise
-    one after the other, which keeps the peak low where memory, not time, runs out.
-
-    Parameters
-    ----------
-    n_actions : int
-        Actions in the data.
-    cpus, free : int, optional
-        Cores this process may use and bytes of memory it may still take; measured when
-        not given.
-
-    Examples
-    --------
-    >>> side_by_side(1_000_000, cpus=2, free=16 * 2**30)
-    True
-    >>> side_by_side(10_000_000, cpus=2, free=16 * 2**30)
-    False
-    >>> side_by_side(1_000, cpus=1, free=16 * 2**30)
-    False
-    """
-    if cpus is None:
-        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
-            else (os.cpu_count() or 1)
-    if cpus < 2:
-        return False
-    if free is None:
-        free = available_memory()
-    return 2 * int(n_actions) * SIDE_BY_SIDE_BYTES_PER_ACTION <= free
-
-
 def analyze(data: Dataset | str | Path, coordination: CoordinationConfig | Mapping | None = None,
             mirrors: MirrorConfig | Mapping | None = None,
             hubs: HubConfig | Mapping | None = None, *,
@@ -287,7 +241,7 @@ def analyze(data: Dataset | str | Path, coordination: CoordinationConfig | Mappi
     parallel : bool, optional
         Find the mirror candidates on a second thread while the coordination step runs
         (True), or after it (False). By default (None) side by side when there are two
-        cores and memory to spare (see :func:`side_by_side`). The results are the same.
+        cores and memory to spare (see :func:`netlib.memory.side_by_side`). The results are the same.
 
     Returns
     -------
@@ -317,39 +271,49 @@ def analyze(data: Dataset | str | Path, coordination: CoordinationConfig | Mappi
                              f"not {type(data).__name__}")
     if parallel is None:
         parallel = side_by_side(len(data.actions))
-    # the analyses only read the tables: hash them once for every result's fingerprint
-    with data.pinned(), ThreadPoolExecutor(max_workers=1,
-                                           thread_name_prefix="netlib-mirrors") as pool:
-        steps = tqdm(total=4 if watchlist is not None else 3, desc="netlib analyze",
-                     disable=not progress, unit="step")
-        # the mirror candidates read only the data: found beside the coordination step
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="netlib-mirrors") as pool:
+        # beside the coordination step, on a second thread: the tables' hash (first needed
+        # when the coordination result is made), then the mirror candidates (they read
+        # only the data)
+        hashed = pool.submit(data.hash_tables) if parallel else None
         early = pool.submit(mirror_candidates, data, configs["mirrors"]) if parallel else None
-        steps.set_postfix_str(f"coordination ({len(data.actions):,} actions)"
-                              + ("; mirror candidates alongside" if parallel else ""))
-        coord = detect(data, configs["coordination"])
+        # the analyses only read the tables: hashed once for every result's fingerprint
+        with data.pinned(hashed):
+            return _run(data, configs, watchlist=watchlist, progress=progress, early=early)
+
+
+def _run(data: Dataset, configs: dict, *, watchlist: pd.DataFrame | None, progress: bool,
+         early: Any) -> Analysis:
+    """The analyses of :func:`analyze`, one after the other (``early``: the mirror
+    candidates being found on another thread, or None)."""
+    steps = tqdm(total=4 if watchlist is not None else 3, desc="netlib analyze",
+                 disable=not progress, unit="step")
+    steps.set_postfix_str(f"coordination ({len(data.actions):,} actions)"
+                          + ("; mirror candidates alongside" if early is not None else ""))
+    coord = detect(data, configs["coordination"])
+    steps.update()
+    done = (f"{coord.params['n_pairs']:,} co-actions, {coord.params['n_edges_tested']:,} "
+            f"edges, {coord.clusters[CLUSTER_ID].nunique():,} clusters")
+    steps.set_postfix_str(f"mirrors; coordination: {done}")
+    mirror = detect_mirrors(data, configs["mirrors"], coordination=coord,
+                            candidates=early.result() if early is not None else None)
+    del early
+    steps.update()
+    done += f"; {len(mirror.links):,} mirror links"
+    steps.set_postfix_str(f"hubs; {done}")
+    hub = rank_hubs(data, coord, configs["hubs"], mirrors=mirror)
+    steps.update()
+    steps.set_postfix_str(done)
+    analysis = Analysis(dataset=data, coordination=coord, mirrors=mirror, hubs=hub,
+                        params={"coordination": coord.params, "mirrors": mirror.params,
+                                "hubs": hub.params})
+    if watchlist is not None:
+        steps.set_postfix_str("triage")
+        analysis.triage = triage_mod.triage(watchlist, analysis)
         steps.update()
-        done = (f"{coord.params['n_pairs']:,} co-actions, {coord.params['n_edges_tested']:,} "
-                f"edges, {coord.clusters[CLUSTER_ID].nunique():,} clusters")
-        steps.set_postfix_str(f"mirrors; coordination: {done}")
-        mirror = detect_mirrors(data, configs["mirrors"], coordination=coord,
-                                candidates=early.result() if early is not None else None)
-        del early
-        steps.update()
-        done += f"; {len(mirror.links):,} mirror links"
-        steps.set_postfix_str(f"hubs; {done}")
-        hub = rank_hubs(data, coord, configs["hubs"], mirrors=mirror)
-        steps.update()
-        steps.set_postfix_str(done)
-        analysis = Analysis(dataset=data, coordination=coord, mirrors=mirror, hubs=hub,
-                            params={"coordination": coord.params, "mirrors": mirror.params,
-                                    "hubs": hub.params})
-        if watchlist is not None:
-            steps.set_postfix_str("triage")
-            analysis.triage = triage_mod.triage(watchlist, analysis)
-            steps.update()
-        steps.close()
-        analysis.provenance = provenance(data, analysis.params)
-        return analysis
+    steps.close()
+    analysis.provenance = provenance(data, analysis.params)
+    return analysis
 
 
 def analyze_path(path: str | Path, out: str | Path, *, format: str | None = None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,8 @@ from netlib.memory import release_memory
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y
 from netlib.stats import qvalues
 
-__all__ = ["Network", "Confirmation", "Merged", "Attached", "Reported", "tested_network",
+__all__ = ["Network", "NullModel", "Confirmation", "Merged", "Attached", "Reported",
+           "null_model", "tested_network",
            "confirm_groups", "merge_groups", "cluster_stability", "attach_outsiders",
            "report_clusters"]
 
@@ -42,6 +44,32 @@ class Network:
     #: the object halves of the split-half test, with each edge's expectation on each half
     #: when they were computed in the same join as the whole table's (else None)
     halves: ObjectHalves | None = None
+
+
+@dataclass
+class NullModel:
+    """What the null model takes from the trace table alone: its bins, the calibration
+    on shuffled data, and the object halves of the split-half test."""
+
+    bins: pd.DataFrame
+    null: pd.DataFrame
+    halves: ObjectHalves | None
+
+
+def null_model(table: pd.DataFrame, config: CoordinationConfig) -> NullModel:
+    """The bins, the calibration (``kappa`` per trace) and the object halves of ``table``.
+
+    They read only the trace table (not the co-actions), so :func:`detect` may make them on
+    a second thread while the co-actions are found; the local (DuckDB) engine only.
+    """
+    bins = sig.bin_table(table, bin_seconds=config.null_bin)
+    calib = sig.null_calibration(table, bins, window=config.window,
+                                 bin_seconds=config.null_bin, n_null=config.n_null,
+                                 seed=config.seed, memory_limit=config.memory_limit,
+                                 temp_directory=config.temp_directory)
+    halves = object_halves(table, seed=config.seed, bin_seconds=config.null_bin) \
+        if len(table) else None
+    return NullModel(bins=bins, null=calib, halves=halves)
 
 
 @dataclass
@@ -79,12 +107,13 @@ class Reported:
 
 
 def tested_network(table: pd.DataFrame, pairs: pd.DataFrame, used: tuple[str, ...],
-                   config: CoordinationConfig, *, codes: nw.PairCodes | None = None
-                   ) -> Network:
+                   config: CoordinationConfig, *, codes: nw.PairCodes | None = None,
+                   null: Future[NullModel] | None = None) -> Network:
     """Edges weighed, tested against the calibrated null, FDR-controlled, backboned.
 
     ``codes`` (:func:`~netlib.coordination.network.pair_codes` of ``pairs``), here and in
-    the steps below, saves coding the co-action rows' ids again.
+    the steps below, saves coding the co-action rows' ids again. ``null``:
+    :func:`null_model` of ``table`` being made on another thread (else it is made here).
 
     With ``config.engine == "spark"`` the two steps that read every action -- the bin
     statistics and the null expectation of each edge (every pair of actions of its two
@@ -107,12 +136,14 @@ def tested_network(table: pd.DataFrame, pairs: pd.DataFrame, used: tuple[str, ..
             actions = spark_network.traces_dataframe(spark_network.write_traces_parquet(
                 table, Path(folder) / "traces.parquet"))
             bins = spark_network.spark_bin_table(actions, bin_seconds=config.null_bin)
+            calib = sig.null_calibration(table, bins, window=config.window,
+                                         bin_seconds=config.null_bin, n_null=config.n_null,
+                                         seed=config.seed, memory_limit=config.memory_limit,
+                                         temp_directory=config.temp_directory)
         else:
-            bins = sig.bin_table(table, bin_seconds=config.null_bin)
-        calib = sig.null_calibration(table, bins, window=config.window,
-                                     bin_seconds=config.null_bin, n_null=config.n_null,
-                                     seed=config.seed, memory_limit=config.memory_limit,
-                                     temp_directory=config.temp_directory)
+            made = null.result() if null is not None else null_model(table, config)
+            bins, calib, halves = made.bins, made.null, made.halves
+            del made
         release_memory()
         kappa = dict(zip(calib["trace"], calib["kappa"], strict=True))
         if on_spark:
@@ -122,7 +153,6 @@ def tested_network(table: pd.DataFrame, pairs: pd.DataFrame, used: tuple[str, ..
             del actions
         elif codes is not None and len(edges):
             # the split halves' expectations come from the same pass over the action pairs
-            halves = object_halves(table, seed=config.seed, bin_seconds=config.null_bin)
             whole, *each = sig.expected_coactions_split(
                 edges, table, bins, halves.row_half, halves.bins, window=config.window,
                 bin_seconds=config.null_bin, kappa=kappa, memory_limit=config.memory_limit,
@@ -134,6 +164,7 @@ def tested_network(table: pd.DataFrame, pairs: pd.DataFrame, used: tuple[str, ..
                 + positions(edges[ACCOUNT_ID_Y], codes.ids)
             halves.edge_keys, halves.expected = keys, tuple(each)
         else:
+            halves = None
             edges[sig.EXPECTED] = sig.expected_coactions(
                 edges, table, bins, window=config.window, bin_seconds=config.null_bin,
                 kappa=kappa, memory_limit=config.memory_limit,

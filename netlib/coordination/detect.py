@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pandas as pd
@@ -23,7 +24,7 @@ from netlib.coordination.result import CoordinationResult, account_stats, cluste
 from netlib.coordination.significance import EXPECTED
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError
-from netlib.memory import release_memory
+from netlib.memory import release_memory, side_by_side
 from netlib.provenance import frame_fingerprint
 from netlib.schema import (
     ACCOUNT_ID,
@@ -126,9 +127,15 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
         warnings.warn(note, CoordinationWarning, stacklevel=2)
     asked, config = config, config.replace(
         window=effective_window(config.window, resolution))
-    pairs, codes = _co_actions(table, config)
-    release_memory()     # each large step's freed arrays go back before the next one
-    network = steps.tested_network(table, pairs, used, config, codes=codes)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="netlib-null") as pool:
+        # the null model reads only the trace table: made on a second thread while the
+        # co-actions are found, when there are two cores and memory to spare
+        null = pool.submit(steps.null_model, table, config) \
+            if config.engine == "duckdb" and len(table) and side_by_side(len(table)) else None
+        pairs, codes = _co_actions(table, config)
+        release_memory()     # each large step's freed arrays go back before the next one
+        network = steps.tested_network(table, pairs, used, config, codes=codes, null=null)
+        del null
     edges = network.edges
     release_memory()
     confirmation = steps.confirm_groups(pairs, table, network, config, codes=codes)

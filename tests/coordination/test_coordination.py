@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
+import threading
 
 import numpy as np
 import pandas as pd
@@ -12,12 +14,20 @@ from hypothesis import strategies as st
 from scipy import stats
 
 import netlib
-from netlib.coordination import CoordinationResult, detect, disparity_filter
+from netlib.coordination import (
+    CoordinationConfig,
+    CoordinationResult,
+    detect,
+    disparity_filter,
+)
+from netlib.coordination import _steps as steps_mod
 from netlib.coordination import clusters as cl
 from netlib.coordination import network as nw
 from netlib.coordination import significance as sig
 from netlib.errors import DataFormatError, ParameterError
 
+#: the module (the package's ``detect`` attribute is the function)
+detect_mod = importlib.import_module("netlib.coordination.detect")
 NOW = pd.Timestamp("2025-06-01", tz="UTC")
 FAST = dict(n_consensus=0, n_null=0)  # secondary tests skip the stability and calibration runs
 T0 = pd.Timestamp("2025-01-06", tz="UTC")
@@ -725,3 +735,29 @@ def test_expected_coactions_do_not_depend_on_row_order():
         again = sig.expected_coactions(edges, shuffled, bins, window=600, bin_seconds=3600,
                                        kappa=kappa)
         assert again.tobytes() == first.tobytes()
+
+
+def test_null_model_made_beside_the_co_actions_changes_nothing(world, monkeypatch):
+    """With two cores and memory to spare, detect makes its null model (bins, calibration,
+    object halves) on a second thread while it finds the co-actions; every table equals
+    the one made one step after the other."""
+    data, _, _ = world
+    threads = []
+    real = steps_mod.null_model
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(steps_mod, "null_model", spy)
+    config = CoordinationConfig(n_consensus=1)
+    monkeypatch.setattr(detect_mod, "side_by_side", lambda n: True)
+    beside = detect(data, config)
+    monkeypatch.setattr(detect_mod, "side_by_side", lambda n: False)
+    after = detect(data, config)
+    assert len(threads) == 2 and threads[0].startswith("netlib-null") \
+        and threads[1] == threading.main_thread().name
+    assert len(beside.clusters)
+    for name, table in after.tables().items():
+        pd.testing.assert_frame_equal(beside.tables()[name], table, obj=name)
+    pd.testing.assert_frame_equal(beside.null, after.null)

@@ -222,10 +222,10 @@ def test_mirror_candidates_found_beside_the_coordination_step_change_nothing(sam
 
 def test_side_by_side_only_with_two_cores_and_memory_to_spare(tmp_path, monkeypatch):
     n = 1_000_000
-    need = 2 * n * pipeline.SIDE_BY_SIDE_BYTES_PER_ACTION
-    assert pipeline.side_by_side(n, cpus=2, free=need)
-    assert not pipeline.side_by_side(n, cpus=2, free=need - 1)
-    assert not pipeline.side_by_side(n, cpus=1, free=100 * need)
+    need = 2 * n * netlib.memory.SIDE_BY_SIDE_BYTES_PER_ACTION
+    assert netlib.memory.side_by_side(n, cpus=2, free=need)
+    assert not netlib.memory.side_by_side(n, cpus=2, free=need - 1)
+    assert not netlib.memory.side_by_side(n, cpus=1, free=100 * need)
     # the system's available memory, or a control group's limit minus what the group
     # already uses, whichever is less
     monkeypatch.setattr(netlib.memory.psutil, "virtual_memory",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,7 @@ from netlib.hubs.groups import group_operators
 from netlib.hubs.inputs import coordination_inputs
 from netlib.hubs.scoring import score_hubs, signal_scores
 from netlib.hubs.timezones import fit_timezones
+from netlib.memory import side_by_side
 from netlib.results import summary_html
 from netlib.schema import ACCOUNT_ID, ACTION_ID, HANDLE, OBJECT_ID, TIMESTAMP
 
@@ -239,9 +241,15 @@ def rank_hubs(data: Dataset, coordination: Any = None, config: HubConfig | None 
     # hashing the data needs memory of its own: do it before the analysis holds any
     fingerprint = data.fingerprint() if hasattr(data, "fingerprint") else ""
     inputs = coordination_inputs(coordination, clusters=clusters, pairs=pairs, mirrors=mirrors)
-    scores = score_hubs(data, inputs, config)
-    links, groups = group_operators(data, scores.candidates, config, chains=inputs.chains)
-    zones = fit_timezones(data, inputs.clusters, config)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="netlib-zones") as pool:
+        # the clusters' time zones need neither the scores nor the operator groups: fitted
+        # on a second thread when there are two cores and memory to spare
+        early = pool.submit(fit_timezones, data, inputs.clusters, config) \
+            if side_by_side(len(data.actions)) else None
+        scores = score_hubs(data, inputs, config)
+        links, groups = group_operators(data, scores.candidates, config, chains=inputs.chains)
+        zones = early.result() if early is not None else \
+            fit_timezones(data, inputs.clusters, config)
     gzones = fit_timezones(data, groups, config, group_column=GROUP_ID)
     if len(groups):
         groups = groups.merge(gzones[[GROUP_ID, UTC_OFFSET, PATTERN, STATEMENT]],

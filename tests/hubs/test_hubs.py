@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
+import threading
 
 import igraph as ig
 import networkx as nx
@@ -28,6 +30,8 @@ from netlib.hubs import (
     rank_hubs,
 )
 from netlib.stats import qvalues
+
+hub_core = importlib.import_module("netlib.hubs.core")
 
 T0 = pd.Timestamp("2026-01-05T00:00:00Z")  # a Monday
 NOW = pd.Timestamp("2026-06-01T00:00:00Z")
@@ -344,6 +348,30 @@ def test_rank_hubs_is_deterministic_and_does_not_touch_inputs():
     pd.testing.assert_frame_equal(clusters, before[0])
     pd.testing.assert_frame_equal(pairs, before[1])
 
+
+
+def test_cluster_time_zones_fitted_beside_the_scores_change_nothing(monkeypatch):
+    """With two cores and memory to spare the clusters' time zones are fitted on a second
+    thread while the hub scores and operator groups are made; every table is the same."""
+    data, clusters = _toy(seed=4)
+    pairs = _pairs_brute(data.actions)
+    threads = []
+    real = hub_core.fit_timezones
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(hub_core, "fit_timezones", spy)
+    monkeypatch.setattr(hub_core, "side_by_side", lambda n: True)
+    beside = rank_hubs(data, clusters=clusters, pairs=pairs, n_boot=30, seed=1)
+    monkeypatch.setattr(hub_core, "side_by_side", lambda n: False)
+    after = rank_hubs(data, clusters=clusters, pairs=pairs, n_boot=30, seed=1)
+    assert threads[0].startswith("netlib-zones")
+    assert set(threads[1:]) == {threading.main_thread().name}
+    assert len(after.timezones)
+    for name, table in after.tables().items():
+        pd.testing.assert_frame_equal(beside.tables()[name], table, obj=name)
 
 def test_rank_hubs_evidence_and_cascade_explain_the_operator():
     data, clusters = _toy()

@@ -239,9 +239,11 @@ def analyze(data: Dataset | str | Path, coordination: CoordinationConfig | Mappi
     progress : bool, default False
         Show a progress bar over the steps.
     parallel : bool, optional
-        Find the mirror candidates on a second thread while the coordination step runs
-        (True), or after it (False). By default (None) side by side when there are two
-        cores and memory to spare (see :func:`netlib.memory.side_by_side`). The results are the same.
+        Hash the tables and find the mirror candidates on a second thread while the
+        coordination step runs (True), or one after the other (False). By default (None)
+        side by side when there are two cores and memory to spare
+        (:func:`netlib.memory.side_by_side`, the rule ``detect`` and ``rank_hubs`` also
+        apply to their own second threads). The results are the same either way.
 
     Returns
     -------

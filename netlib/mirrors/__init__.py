@@ -255,7 +255,7 @@ def pair_signals(data: Dataset, pairs: pd.DataFrame, profiles: pd.DataFrame, *,
     return out
 
 
-@dataclass
+@dataclass(eq=False)
 class MirrorCandidates:
     """The part of :func:`detect_mirrors` that needs no coordination result.
 

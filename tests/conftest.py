@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -35,3 +36,22 @@ def tiny_scenario():
     from netlib import synth
 
     return synth.generate(seed=3, scale=0.05)
+
+
+@pytest.fixture
+def thread_log(monkeypatch):
+    """``watch(module, name)`` replaces ``module.name`` by a wrapper that records the
+    name of the thread each call runs on, in the list it returns."""
+
+    def watch(module, name: str) -> list[str]:
+        threads: list[str] = []
+        real = getattr(module, name)
+
+        def recorded(*args, **kwargs):
+            threads.append(threading.current_thread().name)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, recorded)
+        return threads
+
+    return watch

@@ -737,19 +737,12 @@ def test_expected_coactions_do_not_depend_on_row_order():
         assert again.tobytes() == first.tobytes()
 
 
-def test_null_model_made_beside_the_co_actions_changes_nothing(world, monkeypatch):
+def test_null_model_made_beside_the_co_actions_changes_nothing(world, monkeypatch, thread_log):
     """With two cores and memory to spare, detect makes its null model (bins, calibration,
     object halves) on a second thread while it finds the co-actions; every table equals
     the one made one step after the other."""
     data, _, _ = world
-    threads = []
-    real = steps_mod.null_model
-
-    def spy(*args, **kwargs):
-        threads.append(threading.current_thread().name)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(steps_mod, "null_model", spy)
+    threads = thread_log(steps_mod, "null_model")
     config = CoordinationConfig(n_consensus=1)
     monkeypatch.setattr(detect_mod, "side_by_side", lambda n: True)
     beside = detect(data, config)

@@ -350,19 +350,12 @@ def test_rank_hubs_is_deterministic_and_does_not_touch_inputs():
 
 
 
-def test_cluster_time_zones_fitted_beside_the_scores_change_nothing(monkeypatch):
+def test_cluster_time_zones_fitted_beside_the_scores_change_nothing(monkeypatch, thread_log):
     """With two cores and memory to spare the clusters' time zones are fitted on a second
     thread while the hub scores and operator groups are made; every table is the same."""
     data, clusters = _toy(seed=4)
     pairs = _pairs_brute(data.actions)
-    threads = []
-    real = hub_core.fit_timezones
-
-    def spy(*args, **kwargs):
-        threads.append(threading.current_thread().name)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(hub_core, "fit_timezones", spy)
+    threads = thread_log(hub_core, "fit_timezones")
     monkeypatch.setattr(hub_core, "side_by_side", lambda n: True)
     beside = rank_hubs(data, clusters=clusters, pairs=pairs, n_boot=30, seed=1)
     monkeypatch.setattr(hub_core, "side_by_side", lambda n: False)

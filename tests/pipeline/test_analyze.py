@@ -6,7 +6,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import threading
 import types
 from pathlib import Path
 
@@ -197,17 +196,10 @@ def test_analyze_hashes_the_tables_once(sample, monkeypatch):
 
 
 def test_mirror_candidates_found_beside_the_coordination_step_change_nothing(sample,
-                                                                              monkeypatch):
+                                                                              thread_log):
     """On two cores with memory to spare the mirror candidates are made on a second thread
     while the coordination step runs; every table is the same as one step after the other."""
-    threads = []
-    real = pipeline.mirror_candidates
-
-    def spy(*args, **kwargs):
-        threads.append(threading.current_thread().name)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "mirror_candidates", spy)
+    threads = thread_log(pipeline, "mirror_candidates")
     config = CoordinationConfig(n_consensus=1)
     apart = netlib.analyze(sample, config, parallel=True)
     assert len(threads) == 1 and threads[0].startswith("netlib-mirrors")

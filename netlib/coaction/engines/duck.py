@@ -26,6 +26,7 @@ from netlib.coaction.engines.sql import (
     sql_string,
 )
 from netlib.lookup import arrow_strings, increasing
+from netlib.memory import release_memory
 from netlib.schema import ACCOUNT_ID, ACTION_ID, OBJECT_ID, TIMESTAMP
 
 __all__ = ["duckdb_connection", "duckdb_session", "duckdb_pairs", "duckdb_rows",
@@ -314,5 +315,9 @@ def duckdb_dataset_pairs(actions: pd.DataFrame, *, window: float, min_participat
                     min_participation=min_participation, max_object_shares=max_object_shares,
                     say=lambda _msg: None, distinct_cids=distinct_cids)
         pairs = _fetch_pairs(con, narrow=True)
+    # what DuckDB freed stays with the C heap, which Arrow's allocator (the strings below)
+    # cannot reuse: given back first, so the two do not add up
+    release_memory()
     out = decode(ids, None, pairs, scale=scale, has_trace=False, id_dtype=id_dtype)
+    release_memory()
     return out, counts

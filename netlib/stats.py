@@ -51,9 +51,7 @@ def qvalues(p_values: Any) -> np.ndarray:
     out = np.full(p.shape, np.nan)
     ok = np.isfinite(p)
     m = int(ok.sum())
-    if m == 1:
-        out[ok] = np.clip(p[ok], 0.0, 1.0)
-    elif m:
+    if m:
         tested = np.clip(p[ok], 0.0, 1.0)
         order = np.argsort(tested)
         ranked = tested[order] * (m / np.arange(1, m + 1, dtype=float))

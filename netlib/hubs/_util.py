@@ -441,10 +441,7 @@ def packed_sort(keys: np.ndarray, values: np.ndarray,
     ordered = (packed % v_span).astype(float)
     ordered += v_low
     packed //= v_span   # the keys' offsets, sorted
-    new = np.empty(n, dtype=bool)
-    new[0] = True
-    np.not_equal(packed[1:], packed[:-1], out=new[1:])
-    starts = np.flatnonzero(new)
+    starts = np.flatnonzero(_run_starts(packed))
     distinct = packed[starts] + low
     return distinct, starts, ordered
 

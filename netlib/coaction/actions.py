@@ -34,6 +34,7 @@ from netlib.schema import (
 )
 
 __all__ = ["co_actions", "coded_co_actions", "account_codes", "positions", "PairCodes",
+           "ShareIdCodes", "share_id_codes",
            "pair_codes", "sorted_codes", "string_ids", "TIMESTAMP_Y"]
 
 TIMESTAMP_Y = "timestamp_y"
@@ -106,12 +107,12 @@ def coded_co_actions(traces: pd.DataFrame, *, window: float = 60, min_participat
     # the ids are coded once, before the join: DuckDB joins the codes (the same rows as
     # joining the strings) and the pairs' ids are gathered from them by row number
     account, ids = sorted_codes(frame["acc"])
-    trace, traces_seen = pd.factorize(frame["tr"])
-    obj, objects = pd.factorize(frame["obj"])
-    content, contents = pd.factorize(frame["cid"])
-    coded = dataclasses.replace(shares, frame=_coded_frame(frame, trace, obj, objects,
-                                                           account, content))
-    del frame
+    coded_ids = share_id_codes(frame)
+    trace, traces_seen = coded_ids.trace, coded_ids.traces
+    obj, objects = coded_ids.obj, coded_ids.objects
+    content, contents = coded_ids.content, coded_ids.contents
+    coded = dataclasses.replace(shares, frame=_coded_frame(frame, coded_ids, account))
+    del frame, coded_ids
     rows, _ = duckdb_rows(coded, window=window, min_participation=min_participation,
                           max_object_shares=max_object_shares, memory_limit=memory_limit,
                           temp_directory=temp_directory)
@@ -177,17 +178,47 @@ def coded_co_actions(traces: pd.DataFrame, *, window: float = 60, min_participat
     return pairs, codes
 
 
-def _coded_frame(frame: pd.DataFrame, trace: np.ndarray, obj: np.ndarray, objects: Any,
-                 account: np.ndarray, content: np.ndarray) -> pd.DataFrame:
+@dataclass(frozen=True)
+class ShareIdCodes:
+    """The ids of a shares frame (``read_shares(...).frame``) as integer codes.
+
+    ``trace``, ``obj`` and ``content`` are :func:`pandas.factorize` codes of the columns
+    ``tr``, ``obj`` and ``cid`` (``-1``: missing), with their distinct values ``traces``,
+    ``objects`` and ``contents``; ``own`` is, for each row, the code of the object that
+    its content id is (``-1``: none), the rows CooRTweet's rule "object = content id"
+    (a share of itself) is about.
+    """
+
+    trace: np.ndarray
+    traces: Any
+    obj: np.ndarray
+    objects: Any
+    content: np.ndarray
+    contents: Any
+    own: np.ndarray
+
+
+def share_id_codes(frame: pd.DataFrame) -> ShareIdCodes:
+    """:class:`ShareIdCodes` of a shares ``frame``: the co-action join and the null model's
+    shuffled joins code its ids the same way."""
+    trace, traces = pd.factorize(frame["tr"])
+    obj, objects = pd.factorize(frame["obj"])
+    content, contents = pd.factorize(frame["cid"])
+    own = positions(frame["cid"], np.asarray(objects, dtype=object))
+    return ShareIdCodes(trace=trace, traces=traces, obj=obj, objects=objects,
+                        content=content, contents=contents, own=own)
+
+
+def _coded_frame(frame: pd.DataFrame, coded: ShareIdCodes,
+                 account: np.ndarray) -> pd.DataFrame:
     """The shares ``frame`` with its ids as integer codes (``-1``: missing, made NULL).
 
     Equal ids get equal codes; a content id that is also an object id gets that object's
     code (the others follow the objects'), so the join's test "object = content id"
     (CooRTweet's self rows) sees the same rows as on the strings.
     """
-    as_object = positions(frame["cid"], np.asarray(objects, dtype=object))
-    joint = np.where(as_object >= 0, as_object, len(objects) + content)
-    joint[content < 0] = -1
+    joint = np.where(coded.own >= 0, coded.own, len(coded.objects) + coded.content)
+    joint[coded.content < 0] = -1
 
     def column(codes: np.ndarray) -> Any:
         codes = codes.astype(np.int64)
@@ -195,8 +226,9 @@ def _coded_frame(frame: pd.DataFrame, trace: np.ndarray, obj: np.ndarray, object
             return codes
         return pd.arrays.IntegerArray(np.maximum(codes, 0), codes < 0)
 
-    return pd.DataFrame({"tr": column(trace), "obj": column(obj), "acc": column(account),
-                         "cid": column(joint), "ticks": frame["ticks"], "rn": frame["rn"]})
+    return pd.DataFrame({"tr": column(coded.trace), "obj": column(coded.obj),
+                         "acc": column(account), "cid": column(joint),
+                         "ticks": frame["ticks"], "rn": frame["rn"]})
 
 
 def _same_or(kept: np.ndarray, given: np.ndarray) -> np.ndarray:

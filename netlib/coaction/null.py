@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from netlib.coaction.actions import account_codes, positions
+from netlib.coaction.actions import account_codes, positions, share_id_codes
 from netlib.coaction.engines.duck import duckdb_connection
 from netlib.coaction.engines.shares import read_shares
 from netlib.errors import ParameterError
@@ -648,15 +648,15 @@ class _ShuffledCounts:
         self.temp_directory = temp_directory
         shares = read_shares(traces, window=window)
         frame = shares.frame
-        self.trace, names = pd.factorize(frame["tr"])
-        self.names = np.asarray(names, dtype=object).astype(str)
+        coded = share_id_codes(frame)
+        self.trace, self.obj, content = coded.trace, coded.obj, coded.content
+        self.names = np.asarray(coded.traces, dtype=object).astype(str)
         self.account, _ = pd.factorize(frame["acc"])
-        self.obj, objects = pd.factorize(frame["obj"])
-        self.n_obj = len(objects) + 1
-        content, _ = pd.factorize(frame["cid"])
+        self.n_obj = len(coded.objects) + 1
         # the object each row's content id is (-1: none): a shuffled row whose object is
         # its own content id is a self row and never pairs
-        self.own = positions(frame["cid"], np.asarray(objects, dtype=object))
+        self.own = coded.own
+        del coded
         ticks = frame["ticks"]
         # what a row needs besides its (shuffled) object; the rest of the row as integers
         fixed = (self.account >= 0) & (content >= 0) & ticks.notna().to_numpy() \

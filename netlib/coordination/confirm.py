@@ -59,7 +59,8 @@ from netlib.coordination.config import CoordinationConfig
 from netlib.memory import release_memory
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, OBJECT_ID, TIMESTAMP, TRACE
 
-__all__ = ["object_half", "half_bins", "object_halves", "ObjectHalves", "split_half_groups",
+__all__ = ["object_half", "half_bins", "half_rows", "object_halves", "ObjectHalves",
+           "split_half_groups",
            "GROUP_COLUMNS", "MEMBER_COLUMNS", "HALF"]
 
 HALF = "half"
@@ -165,10 +166,16 @@ def object_halves(table: pd.DataFrame, *, seed: int = 0, bin_seconds: float = 72
                   ) -> ObjectHalves:
     """:func:`object_half` of every row of the trace ``table`` and each half's bins."""
     row_half = object_half(table, seed=seed, bin_seconds=bin_seconds)
-    columns = [c for c in (TRACE, ACCOUNT_ID, OBJECT_ID, TIMESTAMP) if c in table.columns]
-    bins = tuple(half_bins(table.loc[row_half == h, columns], bin_seconds=bin_seconds)
+    bins = tuple(half_bins(half_rows(table, row_half, h), bin_seconds=bin_seconds)
                  for h in (0, 1))
     return ObjectHalves(row_half=row_half, bins=bins)
+
+
+def half_rows(table: pd.DataFrame, row_half: np.ndarray, h: int) -> pd.DataFrame:
+    """The rows of half ``h`` of the trace ``table``, with the columns the null model reads
+    only (each half copies these, not the whole table)."""
+    columns = [c for c in (TRACE, ACCOUNT_ID, OBJECT_ID, TIMESTAMP) if c in table.columns]
+    return table.loc[row_half == h, columns]
 
 
 @dataclass
@@ -294,11 +301,9 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
     pair_half = object_half(pairs, seed=config.seed, bin_seconds=bin_seconds, codes=codes)
     split = halves if halves is not None else object_halves(table, seed=config.seed,
                                                             bin_seconds=bin_seconds)
-    # the null model reads these columns only: each half copies them, not the whole table
-    columns = [c for c in (TRACE, ACCOUNT_ID, OBJECT_ID, TIMESTAMP) if c in table.columns]
     halves = {}
     for h in (0, 1):
-        sub_table = table.loc[split.row_half == h, columns]
+        sub_table = half_rows(table, split.row_half, h)
         bins = split.bins[h]
         if pairs.empty:
             tested = _Half(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),

@@ -19,7 +19,7 @@ import psutil
 import pyarrow as pa
 
 __all__ = ["release_memory", "available_memory", "side_by_side",
-           "SIDE_BY_SIDE_BYTES_PER_ACTION"]
+           "SIDE_BY_SIDE_BYTES_PER_ACTION", "BESIDE_STEP_BYTES_PER_ROW"]
 
 
 #: Peak memory per action of the coordination step and the mirror candidates run side by
@@ -27,6 +27,16 @@ __all__ = ["release_memory", "available_memory", "side_by_side",
 #: coordination step at 1M and 10M actions, 0.3 KiB for the mirror candidates: 0.34 GiB at
 #: 1M, 2.85 GiB at 10M), rounded up; see :func:`side_by_side`.
 SIDE_BY_SIDE_BYTES_PER_ACTION = 1536
+
+#: Memory per row (trace row or action) for a small step made beside a large one whose own
+#: peak comes later: :func:`netlib.coordination.detect`'s null model beside its co-action
+#: join, :func:`netlib.hubs.rank_hubs`' cluster time zones beside the hub scores. Measured
+#: peaks of the co-action join with the null model beside it: 1.19 KB per row at 1M
+#: organic reposts, 0.97 KB at 3M, 1.45 KB on synth scale 5 (1.38M trace rows); from 3M
+#: rows on detect's own peak (the tested network, after the pair) is higher, and at 10M
+#: organic reposts running both pairs side by side left the analysis' peak unchanged
+#: (10.84 GiB against 10.95). 1.5 KiB, and a quarter more as margin.
+BESIDE_STEP_BYTES_PER_ROW = 1920
 
 
 def _glibc():
@@ -85,23 +95,29 @@ def available_memory(cgroup: str | Path = "/sys/fs/cgroup") -> int:
     return free
 
 
-def side_by_side(n_actions: int, *, cpus: int | None = None,
-                 free: int | None = None) -> bool:
+def side_by_side(n_actions: int, *, bytes_per_action: int = 2 * SIDE_BY_SIDE_BYTES_PER_ACTION,
+                 cpus: int | None = None, free: int | None = None) -> bool:
     """Whether two steps of an analysis of ``n_actions`` may run at once, on two threads.
 
     :func:`netlib.analyze` finds the mirror candidates while the coordination step runs,
-    and :func:`netlib.coordination.detect` makes its null model while it finds the
-    co-actions: each pair reads the same data and neither needs the other's result, so
-    the results are the same either way. Side by side their peaks add, so this is done
+    :func:`netlib.coordination.detect` makes its null model while it finds the
+    co-actions, and :func:`netlib.hubs.rank_hubs` fits the clusters' time zones while it
+    scores the hubs: each pair reads the same data and neither needs the other's result,
+    so the results are the same either way. Side by side their peaks add, so this is done
     only when the process may use at least two cores and the memory it may still take
-    (:func:`available_memory`) is at least twice the estimated peak
-    (:data:`SIDE_BY_SIDE_BYTES_PER_ACTION` per action); otherwise one after the other,
-    which keeps the peak low where memory, not time, runs out.
+    (:func:`available_memory`) is at least ``bytes_per_action`` per action; otherwise one
+    after the other, which keeps the peak low where memory, not time, runs out.
+
+    Each caller passes its own pair's estimate, margin included. The default, twice
+    :data:`SIDE_BY_SIDE_BYTES_PER_ACTION`, is the mirror candidates' beside the whole
+    coordination step: they hold their memory through its peak.
 
     Parameters
     ----------
     n_actions : int
         Actions (or trace rows) in the data.
+    bytes_per_action : int, optional
+        Memory the two steps need side by side, per action, with a margin.
     cpus, free : int, optional
         Cores this process may use and bytes of memory it may still take; measured when
         not given.
@@ -122,4 +138,4 @@ def side_by_side(n_actions: int, *, cpus: int | None = None,
         return False
     if free is None:
         free = available_memory()
-    return 2 * int(n_actions) * SIDE_BY_SIDE_BYTES_PER_ACTION <= free
+    return int(n_actions) * int(bytes_per_action) <= free

@@ -24,7 +24,7 @@ from netlib.coordination.result import CoordinationResult, account_stats, cluste
 from netlib.coordination.significance import EXPECTED
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError
-from netlib.memory import release_memory, side_by_side
+from netlib.memory import BESIDE_STEP_BYTES_PER_ROW, release_memory, side_by_side
 from netlib.provenance import frame_fingerprint
 from netlib.schema import (
     ACCOUNT_ID,
@@ -129,9 +129,11 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
         window=effective_window(config.window, resolution))
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="netlib-null") as pool:
         # the null model reads only the trace table: made on a second thread while the
-        # co-actions are found, when there are two cores and memory to spare
-        null = pool.submit(steps.null_model, table, config) \
-            if config.engine == "duckdb" and len(table) and side_by_side(len(table)) else None
+        # co-actions are found, when there are two cores and memory to spare (detect's
+        # own peak comes after the pair: see memory.BESIDE_STEP_BYTES_PER_ROW)
+        beside = config.engine == "duckdb" and len(table) and side_by_side(
+            len(table), bytes_per_action=BESIDE_STEP_BYTES_PER_ROW)
+        null = pool.submit(steps.null_model, table, config) if beside else None
         pairs, codes = _co_actions(table, config)
         release_memory()     # each large step's freed arrays go back before the next one
         network = steps.tested_network(table, pairs, used, config, codes=codes, null=null)

@@ -26,7 +26,7 @@ from netlib.hubs.groups import group_operators
 from netlib.hubs.inputs import coordination_inputs
 from netlib.hubs.scoring import score_hubs, signal_scores
 from netlib.hubs.timezones import fit_timezones
-from netlib.memory import side_by_side
+from netlib.memory import BESIDE_STEP_BYTES_PER_ROW, side_by_side
 from netlib.results import summary_html
 from netlib.schema import ACCOUNT_ID, ACTION_ID, HANDLE, OBJECT_ID, TIMESTAMP
 
@@ -245,7 +245,8 @@ def rank_hubs(data: Dataset, coordination: Any = None, config: HubConfig | None 
         # the clusters' time zones need neither the scores nor the operator groups: fitted
         # on a second thread when there are two cores and memory to spare
         early = pool.submit(fit_timezones, data, inputs.clusters, config) \
-            if side_by_side(len(data.actions)) else None
+            if side_by_side(len(data.actions), bytes_per_action=BESIDE_STEP_BYTES_PER_ROW) \
+            else None
         scores = score_hubs(data, inputs, config)
         links, groups = group_operators(data, scores.candidates, config, chains=inputs.chains)
         zones = early.result() if early is not None else \

@@ -25,6 +25,7 @@ from netlib.coordination import clusters as cl
 from netlib.coordination import network as nw
 from netlib.coordination import significance as sig
 from netlib.errors import DataFormatError, ParameterError
+from netlib.memory import BESIDE_STEP_BYTES_PER_ROW
 
 #: the module (the package's ``detect`` attribute is the function)
 detect_mod = importlib.import_module("netlib.coordination.detect")
@@ -744,9 +745,13 @@ def test_null_model_made_beside_the_co_actions_changes_nothing(world, monkeypatc
     data, _, _ = world
     threads = thread_log(steps_mod, "null_model")
     config = CoordinationConfig(n_consensus=1)
-    monkeypatch.setattr(detect_mod, "side_by_side", lambda n: True)
+    asked = []
+    monkeypatch.setattr(detect_mod, "side_by_side", lambda n, **k: asked.append(k) or True)
     beside = detect(data, config)
-    monkeypatch.setattr(detect_mod, "side_by_side", lambda n: False)
+    # the null model is a small step beside the co-actions: it asks for less memory than
+    # a step that holds its memory through detect's peak
+    assert asked == [{"bytes_per_action": BESIDE_STEP_BYTES_PER_ROW}]
+    monkeypatch.setattr(detect_mod, "side_by_side", lambda n, **k: False)
     after = detect(data, config)
     assert len(threads) == 2 and threads[0].startswith("netlib-null") \
         and threads[1] == threading.main_thread().name

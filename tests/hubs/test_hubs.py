@@ -356,9 +356,9 @@ def test_cluster_time_zones_fitted_beside_the_scores_change_nothing(monkeypatch,
     data, clusters = _toy(seed=4)
     pairs = _pairs_brute(data.actions)
     threads = thread_log(hub_core, "fit_timezones")
-    monkeypatch.setattr(hub_core, "side_by_side", lambda n: True)
+    monkeypatch.setattr(hub_core, "side_by_side", lambda n, **k: True)
     beside = rank_hubs(data, clusters=clusters, pairs=pairs, n_boot=30, seed=1)
-    monkeypatch.setattr(hub_core, "side_by_side", lambda n: False)
+    monkeypatch.setattr(hub_core, "side_by_side", lambda n, **k: False)
     after = rank_hubs(data, clusters=clusters, pairs=pairs, n_boot=30, seed=1)
     assert threads[0].startswith("netlib-zones")
     assert set(threads[1:]) == {threading.main_thread().name}

@@ -218,6 +218,14 @@ def test_side_by_side_only_with_two_cores_and_memory_to_spare(tmp_path, monkeypa
     assert netlib.memory.side_by_side(n, cpus=2, free=need)
     assert not netlib.memory.side_by_side(n, cpus=2, free=need - 1)
     assert not netlib.memory.side_by_side(n, cpus=1, free=100 * need)
+    # a small step beside a large one whose peak comes later (detect's null model, the
+    # clusters' time zones) asks for less than the mirror candidates, which hold their
+    # memory through the coordination step's peak: at 10M actions with 22 GiB free, the
+    # first runs beside, the second does not
+    free, big = 22 * 2**30, 10_000_000
+    assert netlib.memory.side_by_side(
+        big, bytes_per_action=netlib.memory.BESIDE_STEP_BYTES_PER_ROW, cpus=2, free=free)
+    assert not netlib.memory.side_by_side(big, cpus=2, free=free)
     # the system's available memory, or a control group's limit minus what the group
     # already uses, whichever is less
     monkeypatch.setattr(netlib.memory.psutil, "virtual_memory",

@@ -249,12 +249,18 @@ def attach_outsiders(edges: pd.DataFrame, pairs: pd.DataFrame, labels: pd.Series
     for step in range(config.attach_rounds if config.attach else 0):
         if labels.empty:
             break
+        # an outsider joins on at least min_weight distinct objects shared with the
+        # cluster, not on one object shared with many members (clusters.attach_accounts)
         found = cl.attach_accounts(plain, labels, fdr=config.fdr, min_ratio=config.attach_ratio,
-                                   min_weight=config.min_weight)
+                                   min_weight=config.min_weight,
+                                   events=None if codes is None
+                                   else cl.attachment_events(codes, labels, ~mask))
         if authors and plain is not edges:
             by_author = cl.attach_accounts(edges, labels, fdr=config.fdr,
                                            min_ratio=config.attach_ratio,
-                                           min_weight=config.min_weight)
+                                           min_weight=config.min_weight,
+                                           events=None if codes is None
+                                           else cl.attachment_events(codes, labels))
             by_author = by_author[by_author[ACCOUNT_ID].isin(authors)]
             found = pd.concat([found.assign(via="acting alike"),
                                by_author.assign(via="authored")], ignore_index=True)

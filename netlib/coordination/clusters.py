@@ -17,7 +17,8 @@ from netlib.errors import ParameterError
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, CLUSTER_ID, TRACE
 from netlib.stats import qvalues
 
-__all__ = ["METHODS", "partition", "stability", "relabel", "attach_accounts", "behaviour_mix",
+__all__ = ["METHODS", "partition", "stability", "relabel", "attach_accounts",
+           "attachment_events", "behaviour_mix",
            "CLUSTER_ID", "STABILITY",
            "CONVERGE_EDGES"]
 
@@ -190,7 +191,8 @@ CONTENT = frozenset({"link", "text", "hashtag", "hashtag_seq", "media", "domain"
 
 
 def attach_accounts(edges: pd.DataFrame, labels: pd.Series, *, fdr: float = 0.05,
-                    min_ratio: float = 2.0, min_weight: int = 2) -> pd.DataFrame:
+                    min_ratio: float = 2.0, min_weight: int = 2,
+                    events: pd.DataFrame | None = None) -> pd.DataFrame:
     """Test each outside account against each cluster it touches, pooling its edges.
 
     Members of a network that was partly taken down, or that joined late, have many weak
@@ -199,12 +201,34 @@ def attach_accounts(edges: pd.DataFrame, labels: pd.Series, *, fdr: float = 0.05
     co-actions ``O = sum_j w_xj`` and null expectation ``E = sum_j E_xj`` over members
     ``j`` of ``C`` give ``p = P(Poisson(E) >= O)``; q-values are taken over all tested
     (account, cluster) couples, and ``x`` joins the cluster with the smallest p among those
-    with ``q <= fdr``, ``O >= min_ratio * E`` and ``O >= min_weight``.
+    with ``q <= fdr``, ``O >= min_ratio * E`` and at least ``min_weight`` distinct shared
+    objects.
+
+    Why distinct objects: ``O`` counts one shared object once per member, so an account
+    that reshared one viral post in the same minute as a burst of 25 members has
+    ``O = 25`` from a single coincidence, which the Poisson test reads as 25 independent
+    events. An edge needs ``min_weight`` distinct co-acted objects to count; a pooled tie
+    needs as many, counted over the whole cluster: ``events`` gives, for each outside
+    account and cluster, the distinct (trace, object) it co-acted on with any
+    member (:func:`attachment_events`), as an edge's weight counts them. Without
+    ``events`` the summed weights stand in for it (an upper bound).
+
+    Parameters
+    ----------
+    edges : DataFrame
+        Tested edges: ``account_id, account_id_y, weight, expected``.
+    labels : Series
+        Cluster of each member (index ``account_id``).
+    fdr, min_ratio, min_weight : float, float, int
+        The three conditions above.
+    events : DataFrame, optional
+        ``account_id, cluster_id, observed``: distinct objects shared with each cluster.
 
     Returns
     -------
     DataFrame
-        ``account_id, cluster_id, observed, expected, p_value, q_value, attached``.
+        ``account_id, cluster_id, observed, expected, p_value, q_value, attached``, and
+        ``objects`` (the distinct shared objects) when ``events`` is given.
     """
     cols = [ACCOUNT_ID, CLUSTER_ID, "observed", "expected", "p_value", "q_value", "attached"]
     empty = pd.DataFrame({ACCOUNT_ID: pd.Series(dtype=object),
@@ -228,16 +252,76 @@ def attach_accounts(edges: pd.DataFrame, labels: pd.Series, *, fdr: float = 0.05
     if cand.empty:
         return empty
     out = cand.groupby([ACCOUNT_ID, CLUSTER_ID], sort=True).sum().reset_index()
+    if events is not None:
+        # each shared object once (see above); every couple with an edge has one
+        got = out[[ACCOUNT_ID, CLUSTER_ID]].merge(
+            events[[ACCOUNT_ID, CLUSTER_ID, "observed"]].astype({ACCOUNT_ID: object}),
+            on=[ACCOUNT_ID, CLUSTER_ID], how="left")["observed"]
+        distinct = got.fillna(0).to_numpy(dtype=np.int64)
+        out["objects"] = distinct
+        cols = [*cols, "objects"]
+    else:
+        distinct = out["observed"].to_numpy(dtype=float)
     out["p_value"] = poisson_pvalues(out["observed"].to_numpy(), out["expected"].to_numpy())
     out["q_value"] = qvalues(out["p_value"].to_numpy())
     ok = (out["q_value"] <= fdr) & (out["observed"] >= min_ratio * out["expected"]) & \
-        (out["observed"] >= min_weight)
+        (distinct >= min_weight)
     out["attached"] = False
     best = out[ok].sort_values(["p_value", CLUSTER_ID], kind="stable") \
         .drop_duplicates(ACCOUNT_ID).index
     out.loc[best, "attached"] = True
     out[CLUSTER_ID] = out[CLUSTER_ID].astype(int)
     return out[cols]
+
+
+def attachment_events(codes: PairCodes, labels: pd.Series,
+                      rows: np.ndarray | None = None) -> pd.DataFrame:
+    """Distinct objects each outside account co-acted on with each cluster's members.
+
+    The ``events`` of :func:`attach_accounts`: over the co-action rows (``rows``, a boolean
+    mask, or all of them) with one side in a cluster and the other outside, the distinct
+    (trace, object) per (outside account, cluster). One viral post shared by an outsider
+    and 25 members counts once, not 25 times.
+
+    Parameters
+    ----------
+    codes : PairCodes
+        :func:`~netlib.coordination.network.pair_codes` of the co-action rows.
+    labels : Series
+        Cluster of each member (index ``account_id``).
+    rows : numpy.ndarray of bool, optional
+        The co-action rows to count.
+
+    Returns
+    -------
+    DataFrame
+        ``account_id, cluster_id, observed``.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"trace": "repost", "object_id": ["p", "p", "q"],
+    ...                       "account_id": ["x", "x", "x"], "account_id_y": ["a", "b", "a"],
+    ...                       "content_id": ["1", "2", "3"], "content_id_y": ["4", "5", "6"]})
+    >>> labels = pd.Series({"a": 0, "b": 0})
+    >>> attachment_events(pair_codes(pairs), labels).to_dict("records")
+    [{'account_id': 'x', 'cluster_id': 0, 'observed': 2}]
+    """
+    ca, cb = pair_cluster_codes(labels, codes)
+    take = np.ones(len(ca), dtype=bool) if rows is None else np.asarray(rows, dtype=bool)
+    one = take & (ca < 0) & (cb >= 0)       # the first side is the outsider
+    two = take & (cb < 0) & (ca >= 0)
+    outsider = np.concatenate([codes.first[one], codes.second[two]]).astype(np.int64)
+    cluster = np.concatenate([cb[one], ca[two]]).astype(np.int64)
+    unit = np.concatenate([codes.trace[one], codes.trace[two]]).astype(np.int64)
+    unit *= max(len(codes.objects), 1)
+    unit += np.concatenate([codes.obj[one], codes.obj[two]])
+    del one, two, ca, cb
+    frame = pd.DataFrame({"x": outsider, "c": cluster, "u": unit}).drop_duplicates()
+    counts = frame.groupby(["x", "c"], sort=True).size()
+    return pd.DataFrame({
+        ACCOUNT_ID: codes.ids[counts.index.get_level_values("x").to_numpy()].astype(object),
+        CLUSTER_ID: counts.index.get_level_values("c").to_numpy(dtype=np.int64),
+        "observed": counts.to_numpy(dtype=np.int64)})
 
 
 def behaviour_mix(pairs: pd.DataFrame, labels: pd.Series, *,

@@ -759,3 +759,43 @@ def test_null_model_made_beside_the_co_actions_changes_nothing(world, monkeypatc
     for name, table in after.tables().items():
         pd.testing.assert_frame_equal(beside.tables()[name], table, obj=name)
     pd.testing.assert_frame_equal(beside.null, after.null)
+
+
+# --- attaching outside accounts ---------------------------------------------------------------
+def _burst_pairs():
+    """Five members of cluster 0 reshare post p together; outsider x reshares p in the same
+    minute (one coincidence), outsider y shares two posts, p and q, each with one member."""
+    rows = [("p", "x", m) for m in ("m1", "m2", "m3", "m4", "m5")]
+    rows += [("p", "y", "m1"), ("q", "y", "m2")]
+    rows += [("p", a, b) for a, b in itertools.combinations(("m1", "m2", "m3", "m4", "m5"), 2)]
+    pairs = pd.DataFrame(rows, columns=["object_id", "account_id", "account_id_y"])
+    pairs.insert(0, "trace", "repost")
+    pairs["content_id"] = [f"c{i}" for i in range(len(pairs))]
+    pairs["content_id_y"] = [f"d{i}" for i in range(len(pairs))]
+    pairs["time_delta"] = 10.0
+    labels = pd.Series(0, index=["m1", "m2", "m3", "m4", "m5"])
+    return pairs, labels
+
+
+def test_attachment_events_count_each_shared_object_once():
+    pairs, labels = _burst_pairs()
+    events = cl.attachment_events(nw.pair_codes(pairs), labels)
+    assert events.set_index("account_id")["observed"].to_dict() == {"x": 1, "y": 2}
+    assert set(events["cluster_id"]) == {0}
+
+
+def test_one_object_shared_with_many_members_does_not_attach_an_account():
+    """x's five co-actions come from one post reshared in one minute: one coincidence, not
+    five. It stays out; y, with two distinct posts shared with the cluster, joins."""
+    pairs, labels = _burst_pairs()
+    edges = nw.edge_table(pairs)
+    edges["expected"] = 0.001
+    events = cl.attachment_events(nw.pair_codes(pairs), labels)
+    tested = cl.attach_accounts(edges, labels, min_weight=2, events=events).set_index(
+        "account_id")
+    assert tested.loc["x", "observed"] == 5 and tested.loc["x", "objects"] == 1
+    assert tested.loc["y", "objects"] == 2
+    assert tested["attached"].to_dict() == {"x": False, "y": True}
+    # counted by member pairs, as before, the coincidence would have joined too
+    old = cl.attach_accounts(edges, labels, min_weight=2).set_index("account_id")
+    assert bool(old.loc["x", "attached"])

@@ -114,7 +114,11 @@ def test_german_elections_load_through_netlib_load(realdata, measured):
     # the co-sharing tier of detect on the loaded file holds CooRTweet's 104 components
     assert (tiers["cosharing_components"], tiers["cosharing_largest"],
             tiers["cosharing_accounts"]) == (104, 211, 616)
-    assert tiers["clusters"] >= 1 and tiers["cross_platform_clusters"] >= 1  # measured 22; 1
+    assert tiers["clusters"] >= 1  # measured 22
+    # the one cross-platform group of earlier rounds held a Twitter account by one URL it
+    # shared within a minute with two Facebook pages: one coincidence, no longer enough to
+    # join (clusters.attach_accounts); the cross-platform edges stay in the co-sharing tier
+    assert tiers["cross_platform_clusters"] == 0 and tiers["cross_platform_edges"] >= 1
 
 
 # --- IRA: clusters against Linvill-Warren categories, mirrors, hubs ------------------------------
@@ -124,8 +128,8 @@ def test_ira_clusters_follow_the_linvill_warren_categories(realdata, measured):
     assert res["timestamp_resolution_s"] == 60.0   # the files keep minutes
     # confirmation split by object (was: by day parity, 0.510 / 0.634 / 0.747)
     assert res["share_clustered"] >= 0.42          # measured 0.469
-    assert res["nmi_cluster_vs_category"] >= 0.51  # measured 0.564
-    assert res["majority_label_share"] >= 0.65     # measured 0.705
+    assert res["nmi_cluster_vs_category"] >= 0.51  # measured 0.606
+    assert res["majority_label_share"] >= 0.65     # measured 0.710
 
 
 def test_ira_reregistered_handles_and_mirrors(realdata, measured):

@@ -21,7 +21,10 @@ Two inputs per size ``N`` (actions):
   row per account, ``actions.csv`` with one repost per retweet). The QUT toolkit's
   ``compute_networks`` preprocess + ``co_retweet`` (+ export) runs on the same retweets in
   the same invocation, and the ratio ``netlib analyze / toolkit`` is printed: netlib runs
-  all three analyses, the toolkit one co-retweet network. The public pair path (a child
+  all three analyses, the toolkit one co-retweet network. The stream's only coordination
+  is its planted burst groups (listed in ``planted_accounts.csv`` beside ``data``): the
+  record says how the clusters meet them (accounts clustered, largest cluster, precision
+  and recall), so that a change that flags organic accounts shows here too. The public pair path (a child
   that imports netlib, calls ``netlib.load`` on the folder and ``coshare_pairs`` on the
   Dataset) is timed too and set against the toolkit.
 * ``organic_span``: the same stream over 30 days per million actions instead of 30 days
@@ -86,10 +89,14 @@ def organic_folder(n: int, workdir: Path, *, span_scales: bool = False) -> tuple
     """
     folder = workdir / (f"organic_span_{n}" if span_scales else f"organic_{n}")
     data, qut_csv = folder / "data", folder / "qut_messages.csv"
-    if (data / "actions.csv").exists() and qut_csv.exists():
+    planted = folder / PLANTED
+    if (data / "actions.csv").exists() and qut_csv.exists() and planted.exists():
         return data, qut_csv
     data.mkdir(parents=True, exist_ok=True)
     frame = generate(n, seed=0, span_days=30 * n / 1e6 if span_scales else 30)
+    pd.DataFrame({"account_id": frame.attrs["planted"]}).to_csv(planted, index=False)
+    if (data / "actions.csv").exists() and qut_csv.exists():
+        return data, qut_csv     # made before the planted accounts were written down
     write_inputs(frame, folder)
     accounts = pd.DataFrame({"account_id": pd.unique(frame["account_id"].astype(str))})
     accounts["platform"] = "x"
@@ -103,6 +110,27 @@ def organic_folder(n: int, workdir: Path, *, span_scales: bool = False) -> tuple
                   "object_id": "orig_" + frame["object_id"].astype(str)}).to_csv(
         data / "actions.csv", index=False)
     return data, qut_csv
+
+
+#: The organic input's planted accounts, beside its ``data`` folder (not read by netlib).
+PLANTED = "planted_accounts.csv"
+
+
+def planted_scores(clusters: pd.DataFrame, data_path: Path) -> dict | None:
+    """How the clusters of an organic input meet its planted burst groups: accounts
+    clustered, largest cluster, and precision and recall of the clustered accounts
+    against the planted ones (None when the input has no list of planted accounts)."""
+    path = Path(data_path).parent / PLANTED
+    if not path.exists():
+        return None
+    planted = set(pd.read_csv(path, dtype=str)["account_id"])
+    flagged = set(clusters["account_id"].astype(str))
+    hit = len(flagged & planted)
+    sizes = clusters["cluster_id"].value_counts()
+    return {"planted": len(planted), "clustered": len(flagged),
+            "largest_cluster": int(sizes.max()) if len(sizes) else 0,
+            "precision": round(hit / len(flagged), 3) if flagged else None,
+            "recall": round(hit / len(planted), 3) if planted else None}
 
 
 def synth_folder(n: int, workdir: Path) -> Path:
@@ -215,7 +243,7 @@ def child(data_path: Path, out: Path, engine: str = "duckdb") -> None:
     _report_child(steps, engine=engine, actions=len(data.actions), accounts=len(data.accounts),
                   clusters=int(coord.clusters["cluster_id"].nunique())
                   if len(coord.clusters) else 0, mirror_links=len(mirror.links),
-                  side_by_side=side)
+                  side_by_side=side, planted=planted_scores(coord.clusters, data_path))
 
 
 def pairs_child(data_path: Path) -> None:
@@ -316,6 +344,13 @@ def summary(records: list[dict]) -> str:
         lines.append(f"| {label} | {r['actions']:,} | " + " | ".join(cells)
                      + f" | {net['seconds']:.1f} s ({net['status']}) | {peak / 1024:.2f} GiB"
                      f" | {tree / 1024:.2f} GiB | {qs} | {qp} | {ratio} |")
+    for r in records:
+        got = r["netlib"].get("planted")
+        if got:
+            lines.append(f"\nplanted bursts ({r['input']}, {r['actions']:,}): "
+                         f"{got['clustered']:,} accounts clustered (largest cluster "
+                         f"{got['largest_cluster']:,}) against {got['planted']:,} planted; "
+                         f"precision {got['precision']}, recall {got['recall']}")
     for r in records:
         pub, qut = r.get("public_pairs") or {}, r.get("qut") or {}
         if pub.get("status") == "ok":

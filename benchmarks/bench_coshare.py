@@ -49,7 +49,8 @@ def generate(n_actions: int, *, seed: int = 0, span_days: float = 30) -> pd.Data
     """Seeded retweet stream: ``object_id, account_id, content_id, timestamp_share``.
 
     Objects are published over ``span_days`` (30 by default, whatever the size: a larger
-    stream is then a denser one).
+    stream is then a denser one). ``frame.attrs["planted"]`` lists the accounts of the
+    planted burst groups (the only coordination in the stream).
     """
     rng = np.random.default_rng(seed)
     n_objects = max(n_actions // 10, 10)
@@ -98,6 +99,7 @@ def generate(n_actions: int, *, seed: int = 0, span_days: float = 30) -> pd.Data
     frame.insert(2, "content_id", np.arange(len(frame)) + 10_000_000_000)
     frame["object_id"] = "o" + frame["object_id"].astype(str)
     frame["account_id"] = "u" + frame["account_id"].astype(str)
+    frame.attrs["planted"] = sorted("u" + str(m) for m in np.unique(members))
     return frame
 
 

@@ -799,3 +799,48 @@ def test_one_object_shared_with_many_members_does_not_attach_an_account():
     # counted by member pairs, as before, the coincidence would have joined too
     old = cl.attach_accounts(edges, labels, min_weight=2).set_index("account_id")
     assert bool(old.loc["x", "attached"])
+
+
+def _viral_stream(seed: int, n_actions: int = 100_000) -> tuple[pd.DataFrame, set[str]]:
+    """Organic reposts whose cascades peak minutes after a post appears (log-normal delays,
+    heavy-tailed popularity and activity), with 5% of the reposts from planted groups of
+    25 accounts that repost one popular post within 30 s. Returns the trace table and the
+    planted accounts."""
+    rng = np.random.default_rng(seed)
+    n_objects, n_accounts = n_actions // 10, n_actions // 15
+    popularity = 1.0 / np.arange(1, n_objects + 1) ** 0.75
+    popularity /= popularity.sum()
+    born = rng.integers(0, 30 * 86400, n_objects)
+    n_planted = int(n_actions * 0.05)
+    obj = rng.choice(n_objects, size=n_actions - n_planted, p=popularity)
+    activity = rng.pareto(1.5, n_accounts) + 1.0
+    acc = rng.choice(n_accounts, size=len(obj), p=activity / activity.sum())
+    t = born[obj] + rng.lognormal(np.log(6 * 3600), 2.2, size=len(obj)).astype(np.int64)
+    groups = rng.choice(n_accounts, size=(max(n_accounts // 1250, 1), 25), replace=False)
+    rows = [pd.DataFrame({"a": acc, "o": obj, "t": t})]
+    while sum(len(r) for r in rows) < n_actions:
+        members = rng.permutation(groups[rng.integers(len(groups))])[:rng.integers(10, 26)]
+        o = rng.choice(n_objects, p=popularity)
+        start = born[o] + rng.integers(0, 3600)
+        rows.append(pd.DataFrame({"a": members, "o": o,
+                                  "t": start + rng.integers(0, 30, len(members))}))
+    frame = pd.concat(rows, ignore_index=True)
+    table = pd.DataFrame({"account_id": "u" + frame["a"].astype(str), "trace": "repost",
+                          "object_id": "o" + frame["o"].astype(str),
+                          "timestamp": T0 + pd.to_timedelta(frame["t"], unit="s"),
+                          "action_id": [f"r{i}" for i in range(len(frame))]})
+    return table, {f"u{a}" for a in np.unique(groups)}
+
+
+def test_viral_posts_do_not_pull_their_reposters_into_a_planted_group():
+    """Planted groups repost popular posts in bursts; organic accounts that repost the same
+    viral post in the same minute as a burst shared one post with many members, one
+    coincidence. They must not join the group (the planted groups are still found)."""
+    table, planted = _viral_stream(seed=3)
+    res = detect(table, **FAST)
+    flagged = set(res.flagged)
+    hit = len(flagged & planted)
+    assert hit / len(planted) >= 0.9, (hit, len(planted))
+    # measured 0.82 (seeds 1-4: 0.79-0.89); 0.35 when a post shared with a burst counted
+    # once per member
+    assert hit / len(flagged) >= 0.75, (hit, len(flagged))

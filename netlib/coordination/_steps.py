@@ -63,13 +63,20 @@ def null_model(table: pd.DataFrame, config: CoordinationConfig) -> NullModel:
     a second thread while the co-actions are found; the local (DuckDB) engine only.
     """
     bins = sig.bin_table(table, bin_seconds=config.null_bin)
-    calib = sig.null_calibration(table, bins, window=config.window,
-                                 bin_seconds=config.null_bin, n_null=config.n_null,
-                                 seed=config.seed, memory_limit=config.memory_limit,
-                                 temp_directory=config.temp_directory)
+    calib = _calibration(table, bins, config)
     halves = object_halves(table, seed=config.seed, bin_seconds=config.null_bin) \
         if len(table) else None
     return NullModel(bins=bins, null=calib, halves=halves)
+
+
+def _calibration(table: pd.DataFrame, bins: pd.DataFrame,
+                 config: CoordinationConfig) -> pd.DataFrame:
+    """The null's calibration on shuffled data (``kappa`` per trace), with ``bins`` made
+    locally or on Spark."""
+    return sig.null_calibration(table, bins, window=config.window,
+                                bin_seconds=config.null_bin, n_null=config.n_null,
+                                seed=config.seed, memory_limit=config.memory_limit,
+                                temp_directory=config.temp_directory)
 
 
 @dataclass
@@ -136,10 +143,7 @@ def tested_network(table: pd.DataFrame, pairs: pd.DataFrame, used: tuple[str, ..
             actions = spark_network.traces_dataframe(spark_network.write_traces_parquet(
                 table, Path(folder) / "traces.parquet"))
             bins = spark_network.spark_bin_table(actions, bin_seconds=config.null_bin)
-            calib = sig.null_calibration(table, bins, window=config.window,
-                                         bin_seconds=config.null_bin, n_null=config.n_null,
-                                         seed=config.seed, memory_limit=config.memory_limit,
-                                         temp_directory=config.temp_directory)
+            calib = _calibration(table, bins, config)
         else:
             made = null.result() if null is not None else null_model(table, config)
             bins, calib, halves = made.bins, made.null, made.halves

@@ -24,13 +24,16 @@
 # Two accounts *co-act* when they act on the same object within `window` seconds. Each
 # account pair is then compared with a **null model** that keeps every action at its exact
 # time (so each account keeps its volume and its daily rhythm) and keeps how often each
-# object was shared in each two-hour bin (so a viral post stays viral when it went viral),
-# and only shuffles *which* object each action in that bin went to. A pair that co-acts far
-# more than that is surprising; q-values control the false discovery rate.
+# object was shared in each two-hour bin (so a viral post stays viral when it went viral;
+# a bin with more than 1,000 actions is cut into shorter parts, because in a dense stream a
+# viral post's reposts come within minutes), and only shuffles *which* object each action
+# in that bin went to. A pair that co-acts far more than that is surprising; q-values
+# control the false discovery rate.
 #
-# Groups are **discovered on even days and confirmed on odd days** (and the other way
-# round), so that a group is not judged on the data it was picked from. Each member must
-# also be confirmed on the held-out days.
+# Groups are **discovered on one half of the objects and confirmed on the other half** (and
+# the other way round; an object's actions within one two-hour bin go to one half), so that
+# a group is not judged on the data it was picked from, and a campaign of a single morning
+# still has objects on both sides. Each member must also be confirmed on the held-out half.
 #
 # **Caveat.** Coordination is not proof of inauthenticity: fan communities, newsrooms
 # syndicating the same wire story, or activists following a call to action coordinate too.

@@ -17,6 +17,17 @@ would be a co-action if both had gone to the same object, so the expected co-act
 
     E_ab = kappa_t * sum over such action pairs of s_h          (summed over traces)
 
+Dense bins are cut shorter. In a dense stream a viral post's reposts gather in the minutes
+after it appears, so two actions a minute apart are likelier to meet on one object than
+popularity averaged over two hours says, and the pairs of heavy users of viral posts
+would look coordinated. A bin of one trace holding more than ``dense_actions`` actions
+(``null_bin_actions`` of :func:`netlib.coordination.detect`, 1,000 by default) is cut into
+2, 4, ... up to 64 equal parts, the fewest holding at most that many each on average, and
+``s_h`` is taken per part (:func:`split_levels`, :func:`row_bin_ids`). A part still holds
+hundreds of actions, so a coordinated group's own burst stays a small share of its part;
+fixed short bins would not keep that in sparse data (a group's burst would make up most
+of its bin, and the null would expect it). A bin with fewer actions is left whole.
+
 ``kappa_t`` checks the expectation against data *actually* shuffled that way (``n_null``
 seeded replicates): it is the ratio of the co-actions counted in the shuffled data to the
 expectation summed over all account pairs, and should be close to 1. The edge p-value is
@@ -51,7 +62,7 @@ from netlib.errors import ParameterError
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, OBJECT_ID, TIMESTAMP, TRACE
 
 __all__ = ["bin_statistics", "bin_table", "expected_coactions", "expected_coactions_split",
-           "null_calibration",
+           "null_calibration", "split_levels", "row_bin_ids", "LEVEL", "MAX_SPLIT",
            "poisson_pvalues", "null_memory_limit", "expected_within_groups",
            "EXPECTED", "P_VALUE", "Q_VALUE"]
 
@@ -118,16 +129,38 @@ def bin_statistics(traces: pd.DataFrame, *, bin_seconds: float = 3600
     return bins, activity
 
 
-def bin_table(traces: pd.DataFrame, *, bin_seconds: float = 3600) -> pd.DataFrame:
+def bin_table(traces: pd.DataFrame, *, bin_seconds: float = 3600,
+              dense_actions: int | None = None, parts: pd.DataFrame | None = None
+              ) -> pd.DataFrame:
     """Per (trace, bin) actions and same-object probability ``s_h``, sorted by trace and bin.
 
     Counted on integer codes of the rows' trace, bin and object (rows without a trace or
     an object are left out, as a group-by leaves them out).
 
+    Parameters
+    ----------
+    traces : DataFrame
+        The trace table.
+    bin_seconds : float
+        Length of a bin.
+    dense_actions : int, optional
+        Split dense bins (see :func:`split_levels`): a bin of a trace holding more actions
+        than this is cut into 2, 4, ... up to ``2 ** MAX_SPLIT`` equal parts, the fewest
+        that hold at most ``dense_actions`` each (on average). The table then has a
+        ``level`` column (parts = ``2 ** level``) and its ``bin`` ids are
+        ``floor(t / bin_seconds) * 2 ** MAX_SPLIT`` plus the part's offset (see
+        :func:`row_bin_ids`), which every function given the table reads. None: fixed
+        bins, ids ``floor(t / bin_seconds)``, no ``level`` column.
+    parts : DataFrame, optional
+        A split bin table of data that ``traces`` is part of (a held-out half, say): each
+        bin is cut as it was there, whatever ``dense_actions`` (so that the half's null
+        shuffles within the same parts as the whole data's). A table of fixed bins:
+        fixed bins.
+
     Returns
     -------
     DataFrame
-        ``trace, bin, n_actions, same_object``.
+        ``trace, bin, n_actions, same_object`` (and ``level`` with ``dense_actions``).
 
     Examples
     --------
@@ -140,14 +173,29 @@ def bin_table(traces: pd.DataFrame, *, bin_seconds: float = 3600) -> pd.DataFram
         raise ParameterError(f"null_bin={bin_seconds!r} must be a positive number of seconds")
     trace, names = pd.factorize(traces[TRACE])
     obj, objects = pd.factorize(traces[OBJECT_ID])
-    bins = _seconds(traces[TIMESTAMP]) // int(bin_seconds)
+    secs = _seconds(traces[TIMESTAMP])
     ok = (trace >= 0) & (obj >= 0)
     if not ok.all():
-        trace, obj, bins = trace[ok], obj[ok], bins[ok]
+        trace, obj, secs = trace[ok], obj[ok], secs[ok]
+    split = LEVEL in parts.columns if parts is not None else dense_actions is not None
+    if parts is not None and split:
+        levels = _row_levels(trace, pd.Index(names), secs // int(bin_seconds), parts)
+        bins = row_bin_ids(secs, levels, bin_seconds=bin_seconds)
+    elif split:
+        if int(dense_actions) < 1:
+            raise ParameterError(f"null_bin_actions={dense_actions!r} must be at least 1")
+        levels = split_levels(trace, secs, bin_seconds=bin_seconds,
+                              dense_actions=int(dense_actions))
+        bins = row_bin_ids(secs, levels, bin_seconds=bin_seconds)
+    else:
+        bins = secs // int(bin_seconds)
+    del secs
     if not len(bins):
-        return pd.DataFrame({TRACE: pd.Series(dtype=str), _BIN: pd.Series(dtype=np.int64),
-                             "n_actions": pd.Series(dtype=np.int64),
-                             "same_object": pd.Series(dtype=float)})
+        empty = {TRACE: pd.Series(dtype=str), _BIN: pd.Series(dtype=np.int64),
+                 "n_actions": pd.Series(dtype=np.int64), "same_object": pd.Series(dtype=float)}
+        if split:
+            empty[LEVEL] = pd.Series(dtype=np.int64)
+        return pd.DataFrame(empty)
     lo = int(bins.min())
     n_bins, n_obj = int(bins.max()) - lo + 1, max(len(objects), 1)
     if len(names) * n_bins * n_obj >= 2**62:   # pragma: no cover - beyond 64-bit keys
@@ -168,9 +216,98 @@ def bin_table(traces: pd.DataFrame, *, bin_seconds: float = 3600) -> pd.DataFram
     key = group[starts]
     out = pd.DataFrame({TRACE: np.asarray(names, dtype=object)[key // n_bins],
                         _BIN: key % n_bins + lo, "n_actions": n, "same_object": same})
+    if split:   # each part's level: that of its rows (one per trace and bin)
+        row_key = trace.astype(np.int64) * n_bins + (bins - lo)
+        seen, first = np.unique(row_key, return_index=True)
+        out[LEVEL] = levels[first[np.searchsorted(seen, key)]].astype(np.int64)
     out[TRACE] = out[TRACE].astype(str)
     # ordered by trace name, then bin (the codes follow first appearance)
     return out.sort_values([TRACE, _BIN], kind="stable").reset_index(drop=True)
+
+
+#: Column of :func:`bin_table` giving how often a dense bin was halved.
+LEVEL = "level"
+#: A dense bin is cut into at most ``2 ** MAX_SPLIT`` parts.
+MAX_SPLIT = 6
+
+
+def split_levels(trace: np.ndarray, secs: np.ndarray, *, bin_seconds: float,
+                 dense_actions: int) -> np.ndarray:
+    """How often each row's bin is halved: the fewest halvings that leave at most
+    ``dense_actions`` actions per part on average, at most :data:`MAX_SPLIT`.
+
+    A bin is one trace's actions (``trace``: integer codes) within one ``bin_seconds``
+    (``secs``: whole seconds). Counted in integers, so every engine agrees.
+
+    Examples
+    --------
+    >>> split_levels(np.zeros(5, dtype=int), np.arange(5), bin_seconds=60,
+    ...              dense_actions=2).tolist()
+    [2, 2, 2, 2, 2]
+    """
+    base = secs // int(bin_seconds)
+    if not len(base):
+        return np.zeros(0, dtype=np.int64)
+    span = int(base.max()) - int(base.min()) + 1
+    _, inverse, counts = np.unique(trace.astype(np.int64) * span + (base - base.min()),
+                                   return_inverse=True, return_counts=True)
+    level = np.zeros(len(counts), dtype=np.int64)
+    for step in range(MAX_SPLIT):
+        level += counts > (int(dense_actions) << step)
+    return level[inverse]
+
+
+def row_bin_ids(secs: np.ndarray, levels: np.ndarray, *, bin_seconds: float) -> np.ndarray:
+    """The bin id of each row of a split bin table (see :func:`bin_table`).
+
+    ``floor(t / bin_seconds) * 2 ** MAX_SPLIT`` for a bin not split; a bin halved ``L``
+    times has parts ``bin_seconds / 2 ** L`` long, numbered in steps of
+    ``2 ** (MAX_SPLIT - L)`` from its first id, so ids keep time order.
+
+    Examples
+    --------
+    >>> row_bin_ids(np.array([0, 59, 60, 119]), np.array([0, 1, 1, 1]),
+    ...             bin_seconds=60).tolist()
+    [0, 32, 64, 96]
+    """
+    width = int(bin_seconds)
+    base = secs // width
+    levels = levels.astype(np.int64)
+    part = ((secs - base * width) << levels) // width
+    return (base << MAX_SPLIT) + (part << (MAX_SPLIT - levels))
+
+
+def _row_levels(trace: np.ndarray, names: pd.Index, base: np.ndarray,
+                bins: pd.DataFrame) -> np.ndarray:
+    """Each row's level in a split bin table (0 where it has no row for the bin)."""
+    level = np.zeros(len(base), dtype=np.int64)
+    bin_trace = names.get_indexer(bins[TRACE])
+    bin_base = bins[_BIN].to_numpy(dtype=np.int64) >> MAX_SPLIT
+    have = bin_trace >= 0
+    if not have.any() or not len(base):
+        return level
+    lo = min(int(base.min()), int(bin_base.min()))
+    span = max(int(base.max()), int(bin_base.max())) - lo + 1
+    keys, first = np.unique(bin_trace[have].astype(np.int64) * span + (bin_base[have] - lo),
+                            return_index=True)
+    want = trace.astype(np.int64) * span + (base - lo)
+    at = np.searchsorted(keys, want).clip(0, max(len(keys) - 1, 0))
+    found = (keys[at] == want) & (trace >= 0)
+    level[found] = bins[LEVEL].to_numpy(dtype=np.int64)[have][first][at[found]]
+    return level
+
+
+def _row_bin_keys(traces: pd.DataFrame, bins: pd.DataFrame, bin_seconds: float
+                  ) -> tuple[np.ndarray, pd.Index, np.ndarray, np.ndarray]:
+    """Each row's trace code (and the names), time in seconds and bin id in ``bins``."""
+    secs = _seconds(traces[TIMESTAMP])
+    trace, names = pd.factorize(traces[TRACE])
+    names = pd.Index(names)
+    row_bin = secs // int(bin_seconds)
+    if LEVEL in bins.columns:
+        row_bin = row_bin_ids(secs, _row_levels(trace, names, row_bin, bins),
+                              bin_seconds=bin_seconds)
+    return trace, names, secs, row_bin
 
 
 def _row_bins(traces: pd.DataFrame, bins: pd.DataFrame, bin_seconds: float
@@ -179,10 +316,7 @@ def _row_bins(traces: pd.DataFrame, bins: pd.DataFrame, bin_seconds: float
 
     ``s_h`` is 0 where ``bins`` has no row for the trace and bin.
     """
-    secs = _seconds(traces[TIMESTAMP])
-    trace, names = pd.factorize(traces[TRACE])
-    names = pd.Index(names)
-    row_bin = secs // int(bin_seconds)
+    trace, names, secs, row_bin = _row_bin_keys(traces, bins, bin_seconds)
     same = np.zeros(len(secs))
     if len(bins) and len(secs):
         bin_trace = names.get_indexer(bins[TRACE])
@@ -601,7 +735,7 @@ def null_calibration(traces: pd.DataFrame, bins: pd.DataFrame, *,
     simulated = pd.Series(0.0, index=analytic.index)
     if n_null > 0 and len(traces):
         keys = pd.DataFrame({TRACE: traces[TRACE].to_numpy(),
-                             _BIN: _seconds(traces[TIMESTAMP]) // int(bin_seconds)})
+                             _BIN: _row_bin_keys(traces, bins, bin_seconds)[3]})
         group = keys.groupby([TRACE, _BIN], sort=False).ngroup().to_numpy()
         del keys
         counter = _ShuffledCounts(traces, window, memory_limit=memory_limit,

@@ -62,10 +62,11 @@ def null_model(table: pd.DataFrame, config: CoordinationConfig) -> NullModel:
     They read only the trace table (not the co-actions), so :func:`detect` may make them on
     a second thread while the co-actions are found; the local (DuckDB) engine only.
     """
-    bins = sig.bin_table(table, bin_seconds=config.null_bin)
+    bins = sig.bin_table(table, bin_seconds=config.null_bin,
+                         dense_actions=config.null_bin_actions)
     calib = _calibration(table, bins, config)
-    halves = object_halves(table, seed=config.seed, bin_seconds=config.null_bin) \
-        if len(table) else None
+    halves = object_halves(table, seed=config.seed, bin_seconds=config.null_bin,
+                           parts=bins) if len(table) else None
     return NullModel(bins=bins, null=calib, halves=halves)
 
 
@@ -142,7 +143,8 @@ def tested_network(table: pd.DataFrame, pairs: pd.DataFrame, used: tuple[str, ..
                 prefix="netlib-spark-", dir=config.temp_directory))
             actions = spark_network.traces_dataframe(spark_network.write_traces_parquet(
                 table, Path(folder) / "traces.parquet"))
-            bins = spark_network.spark_bin_table(actions, bin_seconds=config.null_bin)
+            bins = spark_network.spark_bin_table(actions, bin_seconds=config.null_bin,
+                                                 dense_actions=config.null_bin_actions)
             calib = _calibration(table, bins, config)
         else:
             made = null.result() if null is not None else null_model(table, config)
@@ -199,7 +201,8 @@ def confirm_groups(pairs: pd.DataFrame, table: pd.DataFrame, network: Network,
     """
     groups, members = split_half_groups(pairs, table, kappa=network.kappa, config=config,
                                         rows=~nw.author_pairs(pairs, codes=codes),
-                                        codes=codes, halves=network.halves)
+                                        codes=codes, halves=network.halves,
+                                        bins=network.bins)
     network.halves = None   # read once: the per-edge arrays go
     groups["q_value"] = qvalues(groups["p_value"].to_numpy(dtype=float))
     members["q_value"] = qvalues(members["p_value"].to_numpy(dtype=float))

@@ -46,6 +46,14 @@ class CoordinationConfig(Options):
         Least distinct co-acted objects for an edge to count as significant (>= 1).
     null_bin : float or str
         Length of the null model's time bins (seconds); object popularity is kept per bin.
+    null_bin_actions : int, optional
+        A null bin of one trace holding more actions than this is cut into 2, 4, ... up to
+        64 equal parts, the fewest holding at most this many each on average
+        (:func:`netlib.coaction.null.split_levels`). In a dense stream a viral post's
+        reposts gather in the minutes after it appears, and popularity averaged over two
+        hours would make their co-actions look like more than chance; a part of this many
+        actions still dilutes a coordinated group's own actions among everyone else's.
+        None: fixed bins.
     n_null : int
         Shuffled replicates that calibrate the analytic null (0: no calibration).
     edge_weight : {"weight", "weight_tfidf", "significance"}
@@ -120,6 +128,7 @@ class CoordinationConfig(Options):
     seed: int = 0
     min_weight: int = 2
     null_bin: float | str = 7200.0
+    null_bin_actions: int | None = 1000
     n_null: int = 1
     edge_weight: str = WEIGHT
     backbone: float | None = None
@@ -150,6 +159,8 @@ class CoordinationConfig(Options):
             "attach": bool(self.attach),
             "share_chains": bool(self.share_chains),
             "backbone": None if self.backbone is None else _number(self, "backbone", float),
+            "null_bin_actions": (None if self.null_bin_actions is None
+                                 else _number(self, "null_bin_actions", int)),
             "traces": _trace_names(self.traces),
             "seed": seed_value(self.seed),
             "memory_limit": (None if self.memory_limit is None
@@ -207,6 +218,8 @@ def _check_ranges(c: CoordinationConfig) -> None:
         (c.n_null >= 0, f"n_null={c.n_null!r} must be >= 0"),
         (c.max_object_shares is None or c.max_object_shares >= 2,
          f"max_object_shares={c.max_object_shares!r} must be None or >= 2"),
+        (c.null_bin_actions is None or c.null_bin_actions >= 1,
+         f"null_bin_actions={c.null_bin_actions!r} must be None or >= 1"),
     ]
     for ok, message in rules:
         if not ok:

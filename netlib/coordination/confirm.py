@@ -29,7 +29,10 @@ went to (per trace and bin). Taken conditionally on which (object, bin) units fa
 half, it shuffles each half's objects among that half's actions, and the two halves'
 shuffles are independent. So the null's same-object probabilities ``s_h`` and the action
 pairs within the window are recomputed on each half's own rows (:func:`half_bins`), and the
-held-out count of a group does not depend on the half it was discovered on. This is sample
+held-out count of a group does not depend on the half it was discovered on. Where the
+null cuts a dense bin into shorter parts (``null_bin_actions``), each half's bins are cut
+into the same parts as the whole data's, and the argument holds part by part: the
+unit's half is fixed by its object and bin, whatever part an action of it falls in. This is sample
 splitting over independent units (Cox 1975), the units being (object, bin); thinning single
 co-action events at random (Neufeld et al. 2024) would also keep a burst on both sides, but
 the co-actions on one object are not independent Poisson counts (one object shared by k
@@ -123,14 +126,17 @@ def object_half(frame: pd.DataFrame, *, seed: int = 0, bin_seconds: float = 7200
     return ((hashed[inverse.ravel()] >> np.uint64(17)) & np.uint64(1)).astype(int)
 
 
-def half_bins(table: pd.DataFrame, *, bin_seconds: float) -> pd.DataFrame:
+def half_bins(table: pd.DataFrame, *, bin_seconds: float,
+              parts: pd.DataFrame | None = None) -> pd.DataFrame:
     """The null's per-(trace, bin) same-object probability computed on one half's rows.
 
     Under the null, objects are shuffled among the actions of a bin; within a half only
     that half's objects and actions take part, so ``s_h`` must be recomputed there (the
-    full data's ``s_h`` would mix in the other half's objects).
+    full data's ``s_h`` would mix in the other half's objects). ``parts``: the whole
+    data's bin table; where it cut dense bins into parts, the half's bins are cut the
+    same way (the null shuffles within those parts).
     """
-    return sig.bin_table(table, bin_seconds=bin_seconds)
+    return sig.bin_table(table, bin_seconds=bin_seconds, parts=parts)
 
 
 @dataclass
@@ -162,11 +168,13 @@ class ObjectHalves:
         return self.expected[h][at]
 
 
-def object_halves(table: pd.DataFrame, *, seed: int = 0, bin_seconds: float = 7200
-                  ) -> ObjectHalves:
-    """:func:`object_half` of every row of the trace ``table`` and each half's bins."""
+def object_halves(table: pd.DataFrame, *, seed: int = 0, bin_seconds: float = 7200,
+                  parts: pd.DataFrame | None = None) -> ObjectHalves:
+    """:func:`object_half` of every row of the trace ``table`` and each half's bins
+    (``parts``: the whole table's bins, see :func:`half_bins`)."""
     row_half = object_half(table, seed=seed, bin_seconds=bin_seconds)
-    bins = tuple(half_bins(half_rows(table, row_half, h), bin_seconds=bin_seconds)
+    bins = tuple(half_bins(half_rows(table, row_half, h), bin_seconds=bin_seconds,
+                           parts=parts)
                  for h in (0, 1))
     return ObjectHalves(row_half=row_half, bins=bins)
 
@@ -269,8 +277,8 @@ def _held_within(held: _Half, groups: pd.Series, ids: np.ndarray
 
 def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
                       config: CoordinationConfig, rows: np.ndarray | None = None,
-                      codes: nw.PairCodes | None = None, halves: ObjectHalves | None = None
-                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                      codes: nw.PairCodes | None = None, halves: ObjectHalves | None = None,
+                      bins: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Groups discovered on one half of the objects and tested on the other.
 
     The halves come from :func:`object_half` (seeded by ``config.seed``, units of one object
@@ -283,7 +291,8 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
     ``rows`` (a boolean mask) restricts the co-action rows used, as ``pairs[rows]`` would,
     without copying them; ``codes`` is :func:`~netlib.coordination.network.pair_codes` of
     ``pairs`` when already made; ``halves`` is :func:`object_halves` of ``table`` made
-    with the same seed and bin (with each edge's half expectations when known).
+    with the same seed and bin (with each edge's half expectations when known); when it is
+    not given, ``bins`` (the whole table's bin table) says how the halves' bins are cut.
 
     Returns
     -------
@@ -299,8 +308,10 @@ def split_half_groups(pairs: pd.DataFrame, table: pd.DataFrame, *, kappa: dict,
     window, bin_seconds = config.window, config.null_bin
     codes = codes if codes is not None or pairs.empty else nw.pair_codes(pairs)
     pair_half = object_half(pairs, seed=config.seed, bin_seconds=bin_seconds, codes=codes)
-    split = halves if halves is not None else object_halves(table, seed=config.seed,
-                                                            bin_seconds=bin_seconds)
+    split = halves if halves is not None else object_halves(
+        table, seed=config.seed, bin_seconds=bin_seconds,
+        parts=bins if bins is not None else sig.bin_table(
+            table, bin_seconds=bin_seconds, dense_actions=config.null_bin_actions))
     halves = {}
     for h in (0, 1):
         sub_table = half_rows(table, split.row_half, h)

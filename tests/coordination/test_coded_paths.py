@@ -17,7 +17,7 @@ from code_checks import assert_codes_name_the_rows
 
 from netlib.coaction import null
 from netlib.coaction.actions import co_actions, coded_co_actions, sorted_codes, string_ids
-from netlib.coaction.null import bin_table, null_calibration
+from netlib.coaction.null import bin_table, expected_coactions, null_calibration
 from netlib.coordination import network as nw
 from netlib.coordination.confirm import _Half, _held_within
 from netlib.traces import _root_objects, build_traces
@@ -295,3 +295,55 @@ def test_per_group_reductions_are_pandas_grouped_reductions(how):
     want = getattr(values.groupby(group), how)().reindex(np.arange(5001)).to_numpy()
     assert np.isnan(got[17]) and np.isnan(got[5000])
     np.testing.assert_array_equal(got, want)
+
+
+def test_dense_bins_are_split_into_parts_with_their_own_same_object_probability():
+    # two traces over five hours; "link" is dense in its first two hours only
+    rng = np.random.default_rng(5)
+    stamps = np.concatenate([rng.integers(0, 2 * 3600, 700), rng.integers(0, 5 * 3600, 300)])
+    table = pd.DataFrame({
+        "trace": ["link"] * 1000 + ["repost"] * 40,
+        "object_id": list(rng.choice(["x", "y", "z", "w"], 1000, p=[.4, .3, .2, .1]))
+        + list(rng.choice(["x", "y"], 40)),
+        "timestamp": pd.to_datetime(np.concatenate([stamps, rng.integers(0, 3600, 40)]),
+                                    unit="s", utc=True)})
+    got = bin_table(table, bin_seconds=3600, dense_actions=100)
+    rows = []
+    secs = table["timestamp"].dt.as_unit("s").astype("int64").to_numpy()
+    for (trace, hour), grp in table.assign(hour=secs // 3600).groupby(["trace", "hour"]):
+        level = 0     # the fewest halvings leaving <= 100 actions per part, at most 6
+        while level < 6 and len(grp) > 100 * 2 ** level:
+            level += 1
+        offset = grp["timestamp"].dt.as_unit("s").astype("int64") - hour * 3600
+        for part, sub in grp.groupby(offset * 2 ** level // 3600):
+            sizes = sub["object_id"].value_counts()
+            total = int(sizes.sum())
+            same = float((sizes * (sizes - 1)).sum() / (total * (total - 1))) \
+                if total > 1 else 0.0
+            rows.append((trace, int(hour) * 64 + int(part) * 2 ** (6 - level), total, same,
+                         level))
+    want = pd.DataFrame(rows, columns=["trace", "bin", "n_actions", "same_object", "level"])
+    assert set(want["level"]) == {0, 2, 3}     # 40-150 actions an hour: 1, 4 or 8 parts
+    assert got["trace"].tolist() == want["trace"].tolist()
+    assert got["bin"].tolist() == want["bin"].tolist()
+    assert got["n_actions"].tolist() == want["n_actions"].tolist()
+    assert got["level"].tolist() == want["level"].tolist()
+    np.testing.assert_allclose(got["same_object"], want["same_object"], rtol=0, atol=1e-15)
+
+
+def test_split_bins_that_need_no_split_give_the_fixed_bins_expectations(traces):
+    """Bins below the threshold are not cut: every expectation and the calibration equal
+    the fixed bins' (the ids differ, nothing else)."""
+    fixed = bin_table(traces, bin_seconds=7200)
+    split = bin_table(traces, bin_seconds=7200, dense_actions=int(fixed["n_actions"].max()))
+    assert (split["level"] == 0).all()
+    assert split["bin"].tolist() == (fixed["bin"] * 64).tolist()
+    pairs = co_actions(traces, window=60, min_participation=2)
+    edges = pairs.drop_duplicates(["account_id", "account_id_y"]).reset_index(drop=True)
+    for kw in ({}, {"kappa": {"link": 0.9}}):
+        a = expected_coactions(edges, traces, fixed, window=60, bin_seconds=7200, **kw)
+        b = expected_coactions(edges, traces, split, window=60, bin_seconds=7200, **kw)
+        assert (a > 0).any() and a.tolist() == b.tolist()
+    a = null_calibration(traces, fixed, window=60, bin_seconds=7200, n_null=1, seed=2)
+    b = null_calibration(traces, split, window=60, bin_seconds=7200, n_null=1, seed=2)
+    pd.testing.assert_frame_equal(a, b)

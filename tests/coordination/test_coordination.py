@@ -801,7 +801,8 @@ def test_one_object_shared_with_many_members_does_not_attach_an_account():
     assert bool(old.loc["x", "attached"])
 
 
-def _viral_stream(seed: int, n_actions: int = 100_000) -> tuple[pd.DataFrame, set[str]]:
+def _viral_stream(seed: int, n_actions: int = 100_000, span_days: float = 30
+                  ) -> tuple[pd.DataFrame, set[str]]:
     """Organic reposts whose cascades peak minutes after a post appears (log-normal delays,
     heavy-tailed popularity and activity), with 5% of the reposts from planted groups of
     25 accounts that repost one popular post within 30 s. Returns the trace table and the
@@ -810,7 +811,7 @@ def _viral_stream(seed: int, n_actions: int = 100_000) -> tuple[pd.DataFrame, se
     n_objects, n_accounts = n_actions // 10, n_actions // 15
     popularity = 1.0 / np.arange(1, n_objects + 1) ** 0.75
     popularity /= popularity.sum()
-    born = rng.integers(0, 30 * 86400, n_objects)
+    born = rng.integers(0, int(span_days * 86400), n_objects)
     n_planted = int(n_actions * 0.05)
     obj = rng.choice(n_objects, size=n_actions - n_planted, p=popularity)
     activity = rng.pareto(1.5, n_accounts) + 1.0
@@ -844,3 +845,19 @@ def test_viral_posts_do_not_pull_their_reposters_into_a_planted_group():
     # measured 0.82 (seeds 1-4: 0.79-0.89); 0.35 when a post shared with a burst counted
     # once per member
     assert hit / len(flagged) >= 0.75, (hit, len(flagged))
+
+
+def test_in_a_dense_stream_viral_cascades_are_not_read_as_coordination():
+    """200,000 reposts in half a day, most of a viral post's reposts in the minutes after
+    it appears: popularity averaged over two-hour bins makes those reposters' shared
+    minutes look like more than chance. Dense bins are split (null_bin_actions), and the
+    planted groups stand out again."""
+    table, planted = _viral_stream(seed=2, n_actions=200_000, span_days=0.5)
+    scores, default = {}, CoordinationConfig().null_bin_actions
+    for value in (None, default):
+        flagged = set(detect(table, **FAST, null_bin_actions=value).flagged)
+        hit = len(flagged & planted)
+        scores[value] = (hit / max(len(flagged), 1), hit / len(planted))
+    # measured: fixed bins P 0.34, split bins P 0.70; recall 1.0 both
+    assert scores[None][0] < 0.5, scores
+    assert scores[default][0] >= 0.65 and scores[default][1] >= 0.9, scores

@@ -11,6 +11,7 @@ import pytest
 import netlib
 from netlib.coaction import null
 from netlib.coaction.engines.spark import spark_available
+from netlib.coordination import CoordinationConfig
 from netlib.coordination import network as nw
 from netlib.traces import build_traces
 
@@ -29,12 +30,13 @@ def spark():
 
 
 def _local(table: pd.DataFrame, *, kappa: dict | None, window: float = 60,
-           null_bin: float = 7200) -> tuple[pd.DataFrame, pd.DataFrame]:
+           null_bin: float = 7200, dense_actions: int | None = None
+           ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The local engine's edges (with ``expected``) and bins of a trace table."""
     pairs = nw.co_actions(table, window=window, min_participation=2)
     edges = nw.edge_table(pairs, idf=nw.object_idf(table),
                           traces=tuple(dict.fromkeys(table["trace"])))
-    bins = null.bin_table(table, bin_seconds=null_bin)
+    bins = null.bin_table(table, bin_seconds=null_bin, dense_actions=dense_actions)
     edges["expected"] = null.expected_coactions(edges, table, bins, window=window,
                                                 bin_seconds=null_bin, kappa=kappa)
     return edges, bins
@@ -112,7 +114,9 @@ def test_write_spark_edges_from_parquet_equals_local_tables(spark, tiny_scenario
     table = build_traces(tiny_scenario.dataset)
     assert table["trace"].nunique() >= 5
     kappa = {"repost": 0.8, "text": 1.25}
-    want, bins = _local(table, kappa=kappa)
+    # the entry point's defaults are detect's
+    want, bins = _local(table, kappa=kappa,
+                        dense_actions=CoordinationConfig().null_bin_actions)
     # the Parquet layout of docs/scale.md: Spark reads timestamps in microseconds
     folder = tmp_path / "traces"
     folder.mkdir()
@@ -149,3 +153,40 @@ def test_bad_inputs_are_refused_with_the_reason(spark):
         sn.bins_dataframe(as_text, bin_seconds=0)
     with pytest.raises(ParameterError, match="expected TRACE=NUMBER"):
         sn.main(["traces/", "--out", "network/", "--kappa", "repost"])
+
+
+def test_split_bins_and_their_expectations_equal_the_local_ones(spark):
+    """Dense bins are cut by the same integer rule on Spark; the parts' probabilities and
+    the expectations read through them are the local ones."""
+    from netlib.coordination.engines import spark_network as sn
+
+    rng = np.random.default_rng(8)
+    n = 3000
+    t0 = pd.Timestamp("2025-01-01", tz="UTC")
+    table = pd.DataFrame({
+        "account_id": rng.choice([f"u{i}" for i in range(60)], n),
+        "trace": rng.choice(["link", "repost"], n, p=[.8, .2]),
+        "object_id": rng.choice([f"o{i}" for i in range(40)], n),
+        "action_id": [str(i) for i in range(n)],
+        "timestamp": t0 + pd.to_timedelta(np.sort(rng.integers(0, 6 * 3600, n)), unit="s")})
+    pairs = nw.co_actions(table, window=60, min_participation=2)
+    edges = pairs.drop_duplicates(["account_id", "account_id_y"])[
+        ["account_id", "account_id_y"]].reset_index(drop=True)
+    bins = null.bin_table(table, bin_seconds=7200, dense_actions=50)
+    assert bins["level"].max() >= 3
+    kappa = {"link": 0.9}
+    want = null.expected_coactions(edges, table, bins, window=60, bin_seconds=7200,
+                                   kappa=kappa)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        traces = sn.traces_dataframe(table, spark=spark).cache()
+        got_bins = sn.spark_bin_table(traces, bin_seconds=7200, dense_actions=50)
+        on_spark = sn.spark_expected_coactions(
+            edges, traces, sn.bins_dataframe(traces, bin_seconds=7200, dense_actions=50),
+            window=60, bin_seconds=7200, kappa=kappa)
+        from_local = sn.spark_expected_coactions(edges, traces, bins, window=60,
+                                                 bin_seconds=7200, kappa=kappa)
+        spark.catalog.clearCache()
+    pd.testing.assert_frame_equal(got_bins, bins, check_exact=True)
+    assert (want > 0).mean() > 0.5
+    assert on_spark.tolist() == want.tolist() == from_local.tolist()

@@ -43,6 +43,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from netlib.coaction.engines.spark import get_spark, pairs_dataframe
+from netlib.coaction.null import LEVEL, MAX_SPLIT
 from netlib.coordination.network import (
     MEDIAN_LAG,
     N_CO_ACTIONS,
@@ -329,7 +330,27 @@ def spark_edge_table(pairs: Any, *, idf: Any = None, traces: tuple[str, ...] = T
     return frame.sort_values([ACCOUNT_ID, ACCOUNT_ID_Y], kind="stable").reset_index(drop=True)
 
 
-def bins_dataframe(traces: Any, *, bin_seconds: float = 3600) -> Any:
+def _pow2(level: Any) -> Any:
+    """``2 ** level`` as a long, for a level column between 0 and ``MAX_SPLIT``."""
+    from pyspark.sql import functions as F
+
+    out = F.lit(1).cast("long")
+    for step in range(1, MAX_SPLIT + 1):
+        out = F.when(level == step, F.lit(2 ** step).cast("long")).otherwise(out)
+    return out
+
+
+def _split_bin(ts: Any, level: Any, width: int) -> Any:
+    """:func:`netlib.coaction.null.row_bin_ids` on Spark columns (whole seconds, level)."""
+    from pyspark.sql import functions as F
+
+    base = _floor_div(ts, width)
+    part = _floor_div((ts - base * F.lit(width)) * _pow2(level), width)
+    return base * F.lit(2 ** MAX_SPLIT) + part * (F.lit(2 ** MAX_SPLIT) / _pow2(level)).cast("long")
+
+
+def bins_dataframe(traces: Any, *, bin_seconds: float = 3600,
+                   dense_actions: int | None = None) -> Any:
     """:func:`netlib.coaction.null.bin_table` as a lazy Spark DataFrame.
 
     Parameters
@@ -338,12 +359,14 @@ def bins_dataframe(traces: Any, *, bin_seconds: float = 3600) -> Any:
         The trace table (:func:`traces_dataframe`).
     bin_seconds : float
         Bin length (whole seconds are used, as the local function does).
+    dense_actions : int, optional
+        Split dense bins, as the local function does (the same integer rule).
 
     Returns
     -------
     pyspark.sql.DataFrame
-        ``trace, bin, n_actions, same_object`` (rows without a trace or an object left out),
-        not sorted.
+        ``trace, bin, n_actions, same_object`` (and ``level`` with ``dense_actions``; rows
+        without a trace or an object left out), not sorted.
 
     Raises
     ------
@@ -355,31 +378,51 @@ def bins_dataframe(traces: Any, *, bin_seconds: float = 3600) -> Any:
     if bin_seconds <= 0:
         raise ParameterError(f"null_bin={bin_seconds!r} must be a positive number of seconds")
     width = int(bin_seconds)
-    per_object = (traces.where(F.col(TRACE).isNotNull() & F.col(OBJECT_ID).isNotNull())
-                  .select(TRACE, OBJECT_ID, _floor_div(_seconds(F.col(TIMESTAMP)), width)
-                          .alias(_BIN))
-                  .groupBy(TRACE, _BIN, OBJECT_ID).agg(F.count(F.lit(1)).alias("c")))
-    grouped = per_object.groupBy(TRACE, _BIN).agg(
+    rows = (traces.where(F.col(TRACE).isNotNull() & F.col(OBJECT_ID).isNotNull())
+            .select(TRACE, OBJECT_ID, _seconds(F.col(TIMESTAMP)).alias("ts")))
+    keys = [TRACE, _BIN]
+    if dense_actions is None:
+        rows = rows.select(TRACE, OBJECT_ID, _floor_div(F.col("ts"), width).alias(_BIN))
+    else:
+        if int(dense_actions) < 1:
+            raise ParameterError(f"null_bin_actions={dense_actions!r} must be at least 1")
+        rows = rows.withColumn("base", _floor_div(F.col("ts"), width))
+        counts = rows.groupBy(TRACE, "base").agg(F.count(F.lit(1)).alias("n"))
+        level = F.lit(0).cast("long")
+        for step in range(MAX_SPLIT):
+            level = level + (F.col("n") > F.lit(int(dense_actions) << step)).cast("long")
+        rows = (rows.join(counts.select(TRACE, "base", level.alias(LEVEL)),
+                          on=[TRACE, "base"])
+                .select(TRACE, OBJECT_ID, LEVEL,
+                        _split_bin(F.col("ts"), F.col(LEVEL), width).alias(_BIN)))
+        keys.append(LEVEL)
+    per_object = rows.groupBy(*keys, OBJECT_ID).agg(F.count(F.lit(1)).alias("c"))
+    grouped = per_object.groupBy(*keys).agg(
         F.sum("c").cast("long").alias("n_actions"),
         F.sum(F.col("c") * (F.col("c") - 1)).cast("long").alias("same"))
     denom = (F.col("n_actions") * (F.col("n_actions") - 1)).cast("double")
     return grouped.select(TRACE, F.col(_BIN).cast("long").alias(_BIN), "n_actions",
                           F.when(denom > 0, F.col("same").cast("double") / denom)
-                          .otherwise(F.lit(0.0)).alias("same_object"))
+                          .otherwise(F.lit(0.0)).alias("same_object"),
+                          *([F.col(LEVEL).cast("long").alias(LEVEL)]
+                            if dense_actions is not None else []))
 
 
-def spark_bin_table(traces: Any, *, bin_seconds: float = 3600) -> pd.DataFrame:
+def spark_bin_table(traces: Any, *, bin_seconds: float = 3600,
+                    dense_actions: int | None = None) -> pd.DataFrame:
     """:func:`netlib.coaction.null.bin_table`, computed on Spark (one row per trace and bin).
 
     Returns
     -------
     DataFrame
-        ``trace, bin, n_actions, same_object``, sorted by trace and bin.
+        ``trace, bin, n_actions, same_object`` (and ``level``, as :func:`bins_dataframe`),
+        sorted by trace and bin.
     """
-    frame = bins_dataframe(traces, bin_seconds=bin_seconds).toPandas()
+    frame = bins_dataframe(traces, bin_seconds=bin_seconds,
+                           dense_actions=dense_actions).toPandas()
     frame[TRACE] = frame[TRACE].astype(object).astype(str)
-    frame[_BIN] = frame[_BIN].astype(np.int64)
-    frame["n_actions"] = frame["n_actions"].astype(np.int64)
+    for col in (_BIN, "n_actions") + ((LEVEL,) if LEVEL in frame.columns else ()):
+        frame[col] = frame[col].astype(np.int64)
     frame["same_object"] = frame["same_object"].astype(float)
     return frame.sort_values([TRACE, _BIN], kind="stable").reset_index(drop=True)
 
@@ -398,6 +441,25 @@ def _bins_frame(spark: Any, bins: Any) -> Any:
     return frame.select(F.col(TRACE).cast("string").alias(TRACE),
                         F.col(_BIN).cast("long").alias(_BIN),
                         F.col("same_object").cast("double").alias("same_object"))
+
+
+def _bin_levels(spark: Any, bins: Any) -> Any:
+    """``trace, base, level`` of a split bin table (one row per trace and whole bin), as
+    a Spark DataFrame; None for a table of fixed bins."""
+    from pyspark.sql import functions as F
+
+    if LEVEL not in list(bins.columns):
+        return None
+    if _is_spark(bins):
+        frame = bins.select(TRACE, _BIN, LEVEL)
+    else:
+        frame = spark.createDataFrame(pa.table({
+            TRACE: arrow_strings(bins[TRACE]).cast(pa.string()),
+            _BIN: pa.array(bins[_BIN].to_numpy(dtype=np.int64)),
+            LEVEL: pa.array(bins[LEVEL].to_numpy(dtype=np.int64))}))
+    return (frame.select(F.col(TRACE).cast("string").alias(TRACE),
+                         _floor_div(F.col(_BIN).cast("long"), 2 ** MAX_SPLIT).alias("base"),
+                         F.col(LEVEL).cast("long").alias(LEVEL)).distinct())
 
 
 def _fixed_terms(spark: Any, bins: Any, kappa: dict[str, float] | None) -> Any:
@@ -467,7 +529,16 @@ def expected_dataframe(edges: Any, traces: Any, bins: Any, *, window: float,
                           secs.alias("ts"))
             .join(ends, on="acc", how="left_semi")
             .where(F.col(TRACE).isNotNull() & F.col("ts").isNotNull()))
-    acts = acts.withColumn(_BIN, _floor_div(F.col("ts"), int(bin_seconds)))
+    width_bin = int(bin_seconds)
+    levels = _bin_levels(spark, bins)
+    if levels is None:
+        acts = acts.withColumn(_BIN, _floor_div(F.col("ts"), width_bin))
+    else:   # a split table: each row's part of its bin
+        acts = (acts.withColumn("base", _floor_div(F.col("ts"), width_bin))
+                .join(F.broadcast(levels), on=[TRACE, "base"], how="left")
+                .withColumn(_BIN, _split_bin(F.col("ts"), F.coalesce(F.col(LEVEL), F.lit(0)),
+                                             width_bin))
+                .drop("base", LEVEL))
     terms = _fixed_terms(spark, bins, kappa)
     acts = (acts.join(terms, on=[TRACE, _BIN], how="left")
             .select("acc", TRACE, "ts", F.coalesce(F.col("q"), F.lit(0)).alias("q"),
@@ -559,7 +630,8 @@ def _kappa_option(items: list[str]) -> dict[str, float]:
 def write_spark_edges(data: Any, out: str | Path, *, window: float = 60,
                       min_participation: int = 2, max_object_shares: int | None = None,
                       null_bin: float = 7200, kappa: dict[str, float] | None = None,
-                      spark: Any = None) -> dict[str, Any]:
+                      spark: Any = None, null_bin_actions: int | None = 1000
+                      ) -> dict[str, Any]:
     """Co-action join, edge table and null expectations of a trace table, all on Spark.
 
     Nothing row-level is collected: the pairs stay in Spark, and the edges and bins are
@@ -583,6 +655,8 @@ def write_spark_edges(data: Any, out: str | Path, *, window: float = 60,
     kappa : dict, optional
         Per-trace calibration factors (``detect``'s ``result.null``); default 1.
     spark : SparkSession, optional
+    null_bin_actions : int, optional
+        ``detect``'s ``null_bin_actions`` (dense bins split; None: fixed bins).
 
     Returns
     -------
@@ -601,7 +675,8 @@ def write_spark_edges(data: Any, out: str | Path, *, window: float = 60,
                                 min_participation=min_participation,
                                 max_object_shares=max_object_shares).localCheckpoint()
         edges = edges_dataframe(pairs, idf=object_idf_dataframe(traces)).localCheckpoint()
-        bins = bins_dataframe(traces, bin_seconds=null_bin).cache()
+        bins = bins_dataframe(traces, bin_seconds=null_bin,
+                              dense_actions=null_bin_actions).cache()
         tested = expected_dataframe(edges, traces, bins, window=window,
                                     bin_seconds=null_bin, kappa=kappa)
         root = str(out).rstrip("/")
@@ -632,6 +707,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-object-shares", type=int, default=None)
     parser.add_argument("--null-bin", type=float, default=7200,
                         help="null model bin length in seconds (detect's null_bin)")
+    parser.add_argument("--null-bin-actions", type=int, default=1000,
+                        help="split a null bin of a trace holding more actions than this "
+                             "(detect's null_bin_actions; 0: fixed bins)")
     parser.add_argument("--kappa", action="append", default=[], metavar="TRACE=NUMBER",
                         help="calibration factor of a trace (repeatable; default 1)")
     args = parser.parse_args(argv)
@@ -643,7 +721,8 @@ def main(argv: list[str] | None = None) -> int:
     done = write_spark_edges(args.input, args.out, window=args.window,
                              min_participation=args.min_participation,
                              max_object_shares=args.max_object_shares,
-                             null_bin=args.null_bin, kappa=kappa, spark=spark)
+                             null_bin=args.null_bin, kappa=kappa, spark=spark,
+                             null_bin_actions=args.null_bin_actions or None)
     print(f"wrote {done['edges']:,} account edges to {done['edges_path']} and "
           f"{done['bins']:,} null bins to {done['bins_path']}")
     spark.stop()

@@ -674,6 +674,16 @@ NOTES = {
         "its co-actions span two behaviours (text, hashtag), below `min_behaviours=3` "
         "(see `result.candidates`). The timestamps have minute resolution; the default "
         "60 s window is at it, so co-actions read as 'within about two minutes'. "
+        "*Dense bins.* The null model now cuts a bin holding more than `null_bin_actions` "
+        "(1,000) actions of one behaviour into shorter parts (made for dense repost streams; "
+        "see `netlib/coaction/null.py`). 25 of the IRA bins are that dense (up to 8,736 "
+        "hashtag uses in two hours, the one-day campaigns); cut, they leave every number "
+        "above as it was with fixed bins. *Disclosure:* the default was chosen from the "
+        "organic benchmark and these data together: a lower threshold (300) cleans dense "
+        "organic streams further (planted-burst precision at 3M reposts 0.79 against 0.62) "
+        "but cuts more IRA bins and gives 210 clustered, majority-label share 0.700, NMI "
+        "0.554 here; 1,000 was kept so that no real dataset's result moves. None of the "
+        "other datasets here has a bin that dense (largest: CooRTweet 678, German 951). "
         "The cluster numbers come from `detect`, the same step `analyze` runs."),
 }
 

@@ -192,7 +192,7 @@ CONTENT = frozenset({"link", "text", "hashtag", "hashtag_seq", "media", "domain"
 
 def attach_accounts(edges: pd.DataFrame, labels: pd.Series, *, fdr: float = 0.05,
                     min_ratio: float = 2.0, min_weight: int = 2,
-                    events: pd.DataFrame | None = None) -> pd.DataFrame:
+                    events: pd.DataFrame | None = None, clumps: bool = False) -> pd.DataFrame:
     """Test each outside account against each cluster it touches, pooling its edges.
 
     Members of a network that was partly taken down, or that joined late, have many weak
@@ -213,6 +213,19 @@ def attach_accounts(edges: pd.DataFrame, labels: pd.Series, *, fdr: float = 0.05
     member (:func:`attachment_events`), as an edge's weight counts them. Without
     ``events`` the summed weights stand in for it (an upper bound).
 
+    ``clumps=True`` (with ``events``) takes the p-value on the objects too. The
+    co-actions come in clumps (one shared object meets every member that acted on it
+    within the window), and the clumps are the independent events: with ``k`` distinct
+    objects and mean clump size ``c = O / k``, the null's clump count is about
+    ``Poisson(E / c)`` and ``p = P(Poisson(E / c) >= k)`` (the Poisson clumping
+    heuristic; Aldous 1989). The summed test reads an account that met a 20-member burst
+    on two viral posts as forty independent coincidences: on the organic repost benchmark
+    (dense streams, 1M-3M reposts in 30 days) it attaches heavy users of viral posts to the
+    planted groups (precision 0.83 and 0.62), the clumped test does not (0.998 and 0.996,
+    recall 1.0). It is not the default because it is stricter on sparse data too: on the
+    hard synthetic worlds it leaves out true late members whose few objects are not
+    significant once counted as objects (recall 0.87 against 0.90 and more).
+
     Parameters
     ----------
     edges : DataFrame
@@ -223,6 +236,13 @@ def attach_accounts(edges: pd.DataFrame, labels: pd.Series, *, fdr: float = 0.05
         The three conditions above.
     events : DataFrame, optional
         ``account_id, cluster_id, observed``: distinct objects shared with each cluster.
+    clumps : bool
+        Test the distinct objects against the declumped expectation (needs ``events``).
+
+    References
+    ----------
+    Aldous, D. (1989). Probability Approximations via the Poisson Clumping Heuristic.
+    Springer.
 
     Returns
     -------
@@ -262,7 +282,15 @@ def attach_accounts(edges: pd.DataFrame, labels: pd.Series, *, fdr: float = 0.05
         cols = [*cols, "objects"]
     else:
         distinct = out["observed"].to_numpy(dtype=float)
-    out["p_value"] = poisson_pvalues(out["observed"].to_numpy(), out["expected"].to_numpy())
+    if clumps and events is not None:
+        # k objects; the null's clumps: E / c, with c = O / k co-actions per object
+        clump = np.maximum(out["observed"].to_numpy(dtype=float)
+                           / np.maximum(distinct, 1), 1.0)
+        out["p_value"] = poisson_pvalues(distinct.astype(float),
+                                         out["expected"].to_numpy(dtype=float) / clump)
+    else:
+        out["p_value"] = poisson_pvalues(out["observed"].to_numpy(),
+                                         out["expected"].to_numpy())
     out["q_value"] = qvalues(out["p_value"].to_numpy())
     ok = (out["q_value"] <= fdr) & (out["observed"] >= min_ratio * out["expected"]) & \
         (distinct >= min_weight)

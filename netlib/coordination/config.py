@@ -14,10 +14,12 @@ from netlib.errors import ParameterError
 from netlib.options import Options
 from netlib.units import memory_size, seed_value, to_seconds
 
-__all__ = ["CoordinationConfig", "EDGE_WEIGHTS"]
+__all__ = ["CoordinationConfig", "EDGE_WEIGHTS", "ATTACH_TESTS"]
 
 #: Edge weights the community search may use.
 EDGE_WEIGHTS = (WEIGHT, WEIGHT_TFIDF, "significance")
+#: How an outside account's pooled ties are tested (:func:`~netlib.coordination.clusters.attach_accounts`).
+ATTACH_TESTS = ("co-actions", "objects")
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,12 @@ class CoordinationConfig(Options):
         Let outside accounts join a cluster through their pooled ties to it.
     attach_ratio : float
         Least observed/expected ratio for a group, member or attached account to count.
+    attach_test : {"co-actions", "objects"}
+        The p-value of an outside account's pooled ties: on its summed co-actions with the
+        members, or on the distinct objects it shares with them against the declumped
+        expectation (stricter; made for dense repost streams, where the summed test lets
+        heavy users of viral posts join; see
+        :func:`~netlib.coordination.clusters.attach_accounts`).
     min_behaviours : int
         Least behaviours (traces) a cluster's co-actions must span to be reported.
     behaviour_share : float
@@ -139,6 +147,7 @@ class CoordinationConfig(Options):
     media_distance: int = 4
     attach: bool = True
     attach_ratio: float = 1.5
+    attach_test: str = "co-actions"
     min_behaviours: int = 3
     behaviour_share: float = 0.01
     merge_links: int = 3
@@ -233,5 +242,8 @@ def _check_choices(c: CoordinationConfig) -> None:
     if c.edge_weight not in EDGE_WEIGHTS:
         raise ParameterError(f"edge_weight={c.edge_weight!r} must be 'weight', "
                              "'weight_tfidf' or 'significance'")
+    if c.attach_test not in ATTACH_TESTS:
+        raise ParameterError(f"attach_test={c.attach_test!r} must be one of "
+                             f"{', '.join(ATTACH_TESTS)}")
     if c.engine not in ENGINES:
         raise ParameterError(f"engine={c.engine!r} must be one of {', '.join(ENGINES)}")

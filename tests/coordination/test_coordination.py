@@ -801,6 +801,41 @@ def test_one_object_shared_with_many_members_does_not_attach_an_account():
     assert bool(old.loc["x", "attached"])
 
 
+def test_the_clumped_attachment_test_counts_shared_objects_not_member_pairs():
+    """x met all 20 members of a burst group on two viral posts (40 co-actions, 10
+    expected); y met two members on each of eight posts (16 co-actions, 1 expected).
+    Summed, both are far beyond chance. Counted as objects against the declumped
+    expectation (E / c: 0.5 objects for x, 0.5 for y), x's two objects are not
+    (P(Poisson(0.5) >= 2) = 0.09) and y's eight are."""
+    members = [f"m{i}" for i in range(20)]
+    rows = [(obj, "x", m) for obj in ("v1", "v2") for m in members]
+    rows += [(f"p{k}", "y", members[2 * k % 20]) for k in range(8)]
+    rows += [(f"p{k}", "y", members[(2 * k + 1) % 20]) for k in range(8)]
+    pairs = pd.DataFrame(rows, columns=["object_id", "account_id", "account_id_y"])
+    pairs.insert(0, "trace", "repost")
+    pairs["content_id"] = [f"c{i}" for i in range(len(pairs))]
+    pairs["content_id_y"] = [f"d{i}" for i in range(len(pairs))]
+    pairs["time_delta"] = 10.0
+    labels = pd.Series(0, index=members)
+    edges = nw.edge_table(pairs)
+    edges["expected"] = np.where(edges["account_id"].eq("x") | edges["account_id_y"].eq("x"),
+                                 0.5, 0.125)
+    events = cl.attachment_events(nw.pair_codes(pairs), labels)
+    summed = cl.attach_accounts(edges, labels, min_weight=2, events=events).set_index(
+        "account_id")
+    clumped = cl.attach_accounts(edges, labels, min_weight=2, events=events,
+                                 clumps=True).set_index("account_id")
+    assert summed.loc["x", "observed"] == 40 and summed.loc["x", "objects"] == 2
+    assert summed.loc["y", "observed"] == 16 and summed.loc["y", "objects"] == 8
+    assert summed["attached"].to_dict() == {"x": True, "y": True}
+    assert clumped["attached"].to_dict() == {"x": False, "y": True}
+    assert clumped.loc["x", "p_value"] == pytest.approx(1 - np.exp(-0.5) * 1.5)
+    # the option reaches detect, and is checked
+    assert CoordinationConfig(attach_test="objects").attach_test == "objects"
+    with pytest.raises(ParameterError, match="attach_test"):
+        CoordinationConfig(attach_test="pairs")
+
+
 def _viral_stream(seed: int, n_actions: int = 100_000, span_days: float = 30
                   ) -> tuple[pd.DataFrame, set[str]]:
     """Organic reposts whose cascades peak minutes after a post appears (log-normal delays,
@@ -854,10 +889,13 @@ def test_in_a_dense_stream_viral_cascades_are_not_read_as_coordination():
     planted groups stand out again."""
     table, planted = _viral_stream(seed=2, n_actions=200_000, span_days=0.5)
     scores, default = {}, CoordinationConfig().null_bin_actions
-    for value in (None, default):
-        flagged = set(detect(table, **FAST, null_bin_actions=value).flagged)
+    for key, kw in ((None, {"null_bin_actions": None}), (default, {}),
+                    ("objects", {"attach_test": "objects"})):
+        flagged = set(detect(table, **FAST, **kw).flagged)
         hit = len(flagged & planted)
-        scores[value] = (hit / max(len(flagged), 1), hit / len(planted))
-    # measured: fixed bins P 0.34, split bins P 0.70; recall 1.0 both
+        scores[key] = (hit / max(len(flagged), 1), hit / len(planted))
+    # measured: fixed bins P 0.34, split bins P 0.70, and 0.75 with the clumped
+    # attachment test (fewer heavy users attached); recall 1.0 in all three
     assert scores[None][0] < 0.5, scores
     assert scores[default][0] >= 0.65 and scores[default][1] >= 0.9, scores
+    assert scores["objects"][0] > scores[default][0] and scores["objects"][1] >= 0.9, scores

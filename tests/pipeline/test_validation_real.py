@@ -127,9 +127,9 @@ def test_ira_clusters_follow_the_linvill_warren_categories(realdata, measured):
     assert res["accounts"] == 441
     assert res["timestamp_resolution_s"] == 60.0   # the files keep minutes
     # confirmation split by object (was: by day parity, 0.510 / 0.634 / 0.747)
-    assert res["share_clustered"] >= 0.42          # measured 0.469
+    assert res["share_clustered"] >= 0.42          # measured 0.472
     assert res["nmi_cluster_vs_category"] >= 0.51  # measured 0.606
-    assert res["majority_label_share"] >= 0.65     # measured 0.710
+    assert res["majority_label_share"] >= 0.65     # measured 0.712
 
 
 def test_ira_reregistered_handles_and_mirrors(realdata, measured):

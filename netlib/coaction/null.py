@@ -304,9 +304,11 @@ def _row_bin_keys(traces: pd.DataFrame, bins: pd.DataFrame, bin_seconds: float
     trace, names = pd.factorize(traces[TRACE])
     names = pd.Index(names)
     row_bin = secs // int(bin_seconds)
-    if LEVEL in bins.columns:
+    if LEVEL in bins.columns and len(bins) and int(bins[LEVEL].max()) > 0:
         row_bin = row_bin_ids(secs, _row_levels(trace, names, row_bin, bins),
                               bin_seconds=bin_seconds)
+    elif LEVEL in bins.columns:     # nothing was cut: every row's bin is its first part
+        row_bin = row_bin << MAX_SPLIT
     return trace, names, secs, row_bin
 
 

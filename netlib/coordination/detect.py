@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from netlib.coaction.null import LEVEL, MAX_SPLIT
 from netlib.coordination import _steps as steps
 from netlib.coordination import network as nw
 from netlib.coordination._lookup import mapped
@@ -138,6 +139,10 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
         release_memory()     # each large step's freed arrays go back before the next one
         network = steps.tested_network(table, pairs, used, config, codes=codes, null=null)
         del null
+    cut = _dense_bins_cut(network.bins)
+    note = _dense_note(cut, config)
+    if note:
+        notes.append(note)
     edges = network.edges
     release_memory()
     confirmation = steps.confirm_groups(pairs, table, network, config, codes=codes)
@@ -158,6 +163,7 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     params = {**dataclasses.asdict(asked), "traces_used": list(used),
               "timestamp_resolution_s": resolution if resolution == resolution else None,
               "effective_window_s": config.window, "confirmation_split": "object",
+              "null_bins_cut": cut,
               "notes": list(notes),
               "behaviour_rule_applied": reported.behaviour_rule,
               "n_trace_rows": int(len(table)), "n_pairs": int(len(pairs)),
@@ -189,6 +195,37 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
         attachments=attached.attachments, validation=confirmation.groups,
         validation_members=confirmation.members, notes=notes, components=components,
         account_components=comp_accounts)
+
+
+def _dense_bins_cut(bins: pd.DataFrame) -> int:
+    """How many null bins (one trace, one ``null_bin``) were cut into parts as dense.
+
+    Examples
+    --------
+    >>> _dense_bins_cut(pd.DataFrame({"trace": ["a", "a", "b"], "bin": [64, 96, 64],
+    ...                              "level": [1, 1, 0]}))
+    1
+    """
+    if LEVEL not in bins.columns or not len(bins):
+        return 0
+    cut = bins[bins[LEVEL].to_numpy() > 0]
+    return int(len(cut[["trace"]].assign(base=cut["bin"].to_numpy() >> MAX_SPLIT)
+                   .drop_duplicates()))
+
+
+def _dense_note(cut: int, config: CoordinationConfig) -> str | None:
+    """What a reader of a dense stream's clusters should know (None for sparse data)."""
+    if not cut:
+        return None
+    note = (f"{cut:,} null-model bins held more than {config.null_bin_actions:,} actions "
+            f"of one behaviour in {float(config.null_bin) / 3600:g} h (a dense stream) and "
+            "were cut into shorter parts, so that the minutes after a viral post appears "
+            "keep their own popularity")
+    if config.attach and config.attach_test == "co-actions":
+        note += ("; in a dense repost stream heavy users of viral posts can still join "
+                 "clusters through the pooled attachment test: attach_test='objects' "
+                 "tests those ties on the shared objects instead (see docs/scale.md)")
+    return note
 
 
 def _co_actions(table: pd.DataFrame, config: CoordinationConfig

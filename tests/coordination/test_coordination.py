@@ -888,12 +888,19 @@ def test_in_a_dense_stream_viral_cascades_are_not_read_as_coordination():
     minutes look like more than chance. Dense bins are split (null_bin_actions), and the
     planted groups stand out again."""
     table, planted = _viral_stream(seed=2, n_actions=200_000, span_days=0.5)
-    scores, default = {}, CoordinationConfig().null_bin_actions
+    scores, default, results = {}, CoordinationConfig().null_bin_actions, {}
     for key, kw in ((None, {"null_bin_actions": None}), (default, {}),
                     ("objects", {"attach_test": "objects"})):
-        flagged = set(detect(table, **FAST, **kw).flagged)
+        results[key] = detect(table, **FAST, **kw)
+        flagged = set(results[key].flagged)
         hit = len(flagged & planted)
         scores[key] = (hit / max(len(flagged), 1), hit / len(planted))
+    # the reader is told the stream was dense, and what else to try
+    assert results[None].params["null_bins_cut"] == 0
+    assert results[default].params["null_bins_cut"] > 0
+    assert any("cut into shorter parts" in n and "attach_test='objects'" in n
+               for n in results[default].notes)
+    assert not any("attach_test=" in n for n in results["objects"].notes)
     # measured: fixed bins P 0.34, split bins P 0.70, and 0.75 with the clumped
     # attachment test (fewer heavy users attached); recall 1.0 in all three
     assert scores[None][0] < 0.5, scores

@@ -357,6 +357,14 @@ class PairCodes:
         """Repost rows where either side is the original post (see ``author_pairs``)."""
         return self.author_first | self.author_second
 
+    def units(self, rows: Any = slice(None)) -> np.ndarray:
+        """One ``int64`` per (trace, object) of the rows ``rows`` (positions, a boolean
+        mask or a slice of the pair table): ``trace * len(objects) + obj``."""
+        unit = self.trace[rows].astype(np.int64)
+        unit *= max(len(self.objects), 1)
+        unit += self.obj[rows]
+        return unit
+
 
 def pair_codes(pairs: pd.DataFrame) -> PairCodes:
     """Integer codes of a co-action table's accounts, traces and objects.

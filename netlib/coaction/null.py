@@ -216,10 +216,14 @@ def bin_table(traces: pd.DataFrame, *, bin_seconds: float = 3600,
     key = group[starts]
     out = pd.DataFrame({TRACE: np.asarray(names, dtype=object)[key // n_bins],
                         _BIN: key % n_bins + lo, "n_actions": n, "same_object": same})
-    if split:   # each part's level: that of its rows (one per trace and bin)
-        row_key = trace.astype(np.int64) * n_bins + (bins - lo)
-        seen, first = np.unique(row_key, return_index=True)
-        out[LEVEL] = levels[first[np.searchsorted(seen, key)]].astype(np.int64)
+    if split:   # each part's level, read off the table (not the rows again)
+        base = out[_BIN].to_numpy(dtype=np.int64) >> MAX_SPLIT
+        if parts is not None:
+            out[LEVEL] = _row_levels(key // n_bins, pd.Index(names), base, parts)
+        else:       # the rule of split_levels, on the parts' summed counts
+            whole = pd.Series(n).groupby([key // n_bins, base]).transform("sum").to_numpy()
+            out[LEVEL] = sum((whole > (int(dense_actions) << step)).astype(np.int64)
+                             for step in range(MAX_SPLIT))
     out[TRACE] = out[TRACE].astype(str)
     # ordered by trace name, then bin (the codes follow first appearance)
     return out.sort_values([TRACE, _BIN], kind="stable").reset_index(drop=True)

@@ -253,6 +253,7 @@ def attach_outsiders(edges: pd.DataFrame, pairs: pd.DataFrame, labels: pd.Series
             | set(codes.ids[np.unique(codes.second[codes.author_second])])
         plain = nw.reweighted(edges, codes, ~mask)
     rounds = []
+    clumps = config.attach_test == "objects"
     for step in range(config.attach_rounds if config.attach else 0):
         if labels.empty:
             break
@@ -260,14 +261,14 @@ def attach_outsiders(edges: pd.DataFrame, pairs: pd.DataFrame, labels: pd.Series
         # cluster, not on one object shared with many members (clusters.attach_accounts)
         found = cl.attach_accounts(plain, labels, fdr=config.fdr, min_ratio=config.attach_ratio,
                                    min_weight=config.min_weight,
-                                   clumps=config.attach_test == "objects",
+                                   clumps=clumps,
                                    events=None if codes is None
                                    else cl.attachment_events(codes, labels, ~mask))
         if authors and plain is not edges:
             by_author = cl.attach_accounts(edges, labels, fdr=config.fdr,
                                            min_ratio=config.attach_ratio,
                                            min_weight=config.min_weight,
-                                           clumps=config.attach_test == "objects",
+                                           clumps=clumps,
                                            events=None if codes is None
                                            else cl.attachment_events(codes, labels))
             by_author = by_author[by_author[ACCOUNT_ID].isin(authors)]

@@ -340,9 +340,7 @@ def attachment_events(codes: PairCodes, labels: pd.Series,
     two = take & (cb < 0) & (ca >= 0)
     outsider = np.concatenate([codes.first[one], codes.second[two]]).astype(np.int64)
     cluster = np.concatenate([cb[one], ca[two]]).astype(np.int64)
-    unit = np.concatenate([codes.trace[one], codes.trace[two]]).astype(np.int64)
-    unit *= max(len(codes.objects), 1)
-    unit += np.concatenate([codes.obj[one], codes.obj[two]])
+    unit = np.concatenate([codes.units(one), codes.units(two)])
     del one, two, ca, cb
     frame = pd.DataFrame({"x": outsider, "c": cluster, "u": unit}).drop_duplicates()
     counts = frame.groupby(["x", "c"], sort=True).size()
@@ -380,7 +378,7 @@ def behaviour_mix(pairs: pd.DataFrame, labels: pd.Series, *,
         cluster = ca[keep]
         del ca, cb
         trace = codes.trace[keep]
-        unit = trace.astype(np.int64) * max(len(codes.objects), 1) + codes.obj[keep]
+        unit = codes.units(keep)
         n_units, n_ids = (int(unit.max()) + 1 if len(unit) else 1), len(codes.ids)
         if n_ids * n_ids * n_units < 2**62:
             # one integer per (ordered account pair, trace, object): one hash, not four

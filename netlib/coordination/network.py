@@ -127,7 +127,7 @@ def edge_table(pairs: pd.DataFrame, *, idf: pd.DataFrame | None = None,
     del a, b
     n_edges, n_traces = len(pair_ids), len(trace_names)
     trace = codes.trace[take]
-    unit = trace.astype(np.int64) * max(len(codes.objects), 1) + codes.obj[take]
+    unit = codes.units(take)
     n_units = int(unit.max()) + 1
     if n_edges * n_units >= 2**63:    # pragma: no cover - beyond int64: 3e9+ rows
         raise ValueError("edge_table: too many co-action rows for 64-bit keys")
@@ -198,9 +198,7 @@ def edge_weights(codes: PairCodes, rows: np.ndarray | None = None
     pair *= n_ids
     pair += np.maximum(a, b)
     del a, b
-    unit = codes.trace[take].astype(np.int64)
-    unit *= max(len(codes.objects), 1)
-    unit += codes.obj[take]
+    unit = codes.units(take)
     del take
     n_units = int(unit.max()) + 1 if len(unit) else 1
     if n_ids * n_ids * n_units < 2**62:

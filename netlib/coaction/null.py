@@ -64,7 +64,7 @@ from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, OBJECT_ID, TIMESTAMP, TRACE
 __all__ = ["bin_statistics", "bin_table", "expected_coactions", "expected_coactions_split",
            "null_calibration", "split_levels", "row_bin_ids", "LEVEL", "MAX_SPLIT",
            "poisson_pvalues", "null_memory_limit", "expected_within_groups",
-           "EXPECTED", "P_VALUE", "Q_VALUE"]
+           "null_join_plan", "EXPECTED", "P_VALUE", "Q_VALUE"]
 
 EXPECTED = "expected"
 P_VALUE = "p_value"
@@ -500,17 +500,32 @@ def _expected_sums(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataFrame
                    halves: tuple[np.ndarray, np.ndarray] | None = None
                    ) -> tuple[np.ndarray, ...]:
     """The join behind :func:`expected_coactions` (and, given each row's half and its
-    within-half ``kappa * s_h``, :func:`expected_coactions_split`)."""
+    within-half ``kappa * s_h``, :func:`expected_coactions_split`).
+
+    Two plans give the same action pairs (see :func:`null_join_plan`): every pair of
+    actions close in time, kept when its accounts are an edge, or each edge's actions
+    matched with its other account's. The sums are taken in fixed point, so the plan
+    changes the time, never a bit of the result.
+    """
     ends, ia, ib = account_codes(edges[ACCOUNT_ID], edges[ACCOUNT_ID_Y])
     w = int(np.ceil(float(window)))
     extra = None if halves is None else {"h": halves[0], "s2": halves[1]}
     r = _action_rows(traces, bins, positions(traces[ACCOUNT_ID], ends), bin_seconds=bin_seconds,
                      width=w, kappa=kappa, extra=extra)
-    small = np.int32 if len(edges) < 2**31 else np.int64
-    e = pd.DataFrame({"idx": np.arange(len(edges), dtype=small),
-                      "a": np.minimum(ia, ib).astype(np.int32),
-                      "b": np.maximum(ia, ib).astype(np.int32)})
-    del ia, ib, ends
+    lo, hi = np.minimum(ia, ib).astype(np.int32), np.maximum(ia, ib).astype(np.int32)
+    del ia, ib
+    plan, lo_probes = null_join_plan(r, lo, hi, len(ends))
+    del ends
+    e = pd.DataFrame({"idx": np.arange(len(edges), dtype=np.int32 if len(edges) < 2**31
+                                       else np.int64)})
+    if plan == "edges":
+        # each edge probes with the rows of its account with fewer of them; the pair's
+        # s_h (and within-half s) is still the lower-coded account's row's
+        e["p"], e["q"], e["lo"] = np.where(lo_probes, lo, hi), np.where(lo_probes, hi, lo), \
+            lo_probes
+    else:
+        e["a"], e["b"] = lo, hi
+    del lo, hi, lo_probes
 
     def fixed(value: str) -> str:
         return f"CAST(round({value} * {_FIXED}) AS HUGEINT)"
@@ -518,21 +533,30 @@ def _expected_sums(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataFrame
     def total(value: str) -> str:
         return f"CAST(COALESCE(SUM({value}), 0) AS DOUBLE) / {_FIXED}"
 
-    if halves is None:
-        carried, sums = "", [total(fixed("pairs.s")) + " AS s"]
-    else:   # the pair's half when both its rows are in one half, else -1
-        carried = ", CASE WHEN x.h = y.h THEN x.h ELSE -1 END AS h, x.s2 AS s2"
-        sums = [total(fixed("pairs.s")) + " AS s"] + [
-            total(f"CASE WHEN pairs.h = {h} THEN {fixed('pairs.s2')} END") + f" AS s{h}"
-            for h in (0, 1)]
-    with _null_connection(memory_limit, temp_directory) as con:
-        con.register("e", e)
-        con.register("r", r)
-        # every pair of actions of two edge accounts, same trace, at most w seconds apart
-        # (banded equi-join on w-wide buckets), summed per account pair. The sum is taken in
-        # fixed point: integer addition does not depend on the order DuckDB's threads add
-        # in, so the expected counts (and every p-value) are the same on every run.
-        got = con.execute(f"""
+    def own(column: str) -> str:    # the lower-coded account's row's value
+        return f"CASE WHEN x.lo THEN x.{column} ELSE y.{column} END" if plan == "edges" \
+            else f"x.{column}"
+
+    carried = "" if halves is None else \
+        f", CASE WHEN x.h = y.h THEN x.h ELSE -1 END AS h, {own('s2')} AS s2"
+    sums = [total(fixed("pairs.s")) + " AS s"] + ([] if halves is None else [
+        total(f"CASE WHEN pairs.h = {h} THEN {fixed('pairs.s2')} END") + f" AS s{h}"
+        for h in (0, 1)])
+    # every pair of actions of an edge's two accounts, same trace, at most w seconds apart:
+    # a banded equi-join on w-wide buckets, summed per edge in fixed point (integer
+    # addition does not depend on the order DuckDB's threads add in, so the expected
+    # counts, and every p-value, are the same on every run and with either plan)
+    if plan == "edges":
+        query = f"""
+            WITH x AS (SELECT e.idx, e.q, e.lo, r.*, r.bkt + k.d AS jb
+                       FROM r JOIN e ON e.p = r.acc, (SELECT UNNEST([-1, 0, 1]) AS d) k),
+            pairs AS (
+                SELECT x.idx, {own('s')} AS s{carried}
+                FROM x JOIN r y ON y.acc = x.q AND y.tr = x.tr AND y.bkt = x.jb
+                WHERE abs(y.ts - x.ts) <= {w})
+            SELECT idx, {", ".join(sums)} FROM pairs GROUP BY idx"""
+    else:
+        query = f"""
             WITH x AS (SELECT r.*, r.bkt + k.d AS jb FROM r,
                        (SELECT UNNEST([-1, 0, 1]) AS d) k),
             pairs AS (
@@ -541,7 +565,11 @@ def _expected_sums(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataFrame
                 WHERE x.acc < y.acc AND abs(y.ts - x.ts) <= {w})
             SELECT e.idx, {", ".join(sums)}
             FROM pairs JOIN e ON e.a = pairs.a AND e.b = pairs.b
-            GROUP BY e.idx""").fetchnumpy()
+            GROUP BY e.idx"""
+    with _null_connection(memory_limit, temp_directory) as con:
+        con.register("e", e)
+        con.register("r", r)
+        got = con.execute(query).fetchnumpy()
     del e, r
     idx = np.asarray(got.pop("idx"), dtype=np.int64)
     out = []
@@ -550,6 +578,54 @@ def _expected_sums(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataFrame
         values[idx] = np.asarray(got.pop(name), dtype=float)
         out.append(values)
     return tuple(out)
+
+
+def null_join_plan(rows: pd.DataFrame, lo: np.ndarray, hi: np.ndarray, n_accounts: int,
+                   *, plan: str | None = None) -> tuple[str, np.ndarray]:
+    """Which of two equal joins finds the action pairs of the edges with less work.
+
+    ``"time"`` pairs every two actions of one trace in neighbouring ``width``-second
+    buckets and keeps those whose accounts are an edge: about ``1.5 * sum c**2`` rows for
+    ``c`` actions per (trace, bucket), so it suits sparse streams. ``"edges"`` matches,
+    for each edge, the actions of its less active account with the other's in the same
+    and the neighbouring buckets: about ``3 * sum min(n_a, n_b)`` rows over the edges, so
+    it suits dense streams (on 10 million reposts in 30 days, 1.8 against 2.6 billion
+    rows). The plan with fewer rows is taken; ``plan`` forces one (the tests compare them).
+
+    Parameters
+    ----------
+    rows : DataFrame
+        The action rows of the join (``acc, tr, bkt`` codes).
+    lo, hi : numpy.ndarray
+        Each edge's two account codes, ``lo < hi``.
+    n_accounts : int
+        Number of account codes.
+    plan : {"time", "edges"}, optional
+        Force a plan.
+
+    Returns
+    -------
+    plan : str
+    lo_probes : numpy.ndarray of bool
+        Per edge, whether its ``lo`` account has no more rows than its ``hi`` account
+        (the side that probes under the ``"edges"`` plan).
+    """
+    n = np.bincount(rows["acc"].to_numpy(), minlength=n_accounts)
+    lo_probes = n[lo] <= n[hi]
+    if plan is None and not len(rows):
+        plan = "time"
+    if plan is None:
+        probes = 3 * float(np.minimum(n[lo], n[hi]).sum())
+        tr, bkt = rows["tr"].to_numpy(), rows["bkt"].to_numpy()
+        span = int(bkt.max()) + 1 if len(bkt) else 1
+        key = tr.astype(np.int64) * span + bkt
+        counts = np.bincount(key) if span * (int(tr.max()) + 1) <= 4 * len(key) + 1024 \
+            else np.unique(key, return_counts=True)[1]
+        plan = "edges" if probes < 1.5 * float(np.square(counts, dtype=float).sum()) \
+            else "time"
+    elif plan not in ("time", "edges"):
+        raise ParameterError(f"plan must be 'time' or 'edges', got {plan!r}")
+    return plan, lo_probes
 
 
 def expected_within_groups(groups: pd.Series, traces: pd.DataFrame, bins: pd.DataFrame, *,

@@ -20,6 +20,7 @@ from netlib.coaction.actions import co_actions, coded_co_actions, sorted_codes, 
 from netlib.coaction.null import bin_table, expected_coactions, null_calibration
 from netlib.coordination import network as nw
 from netlib.coordination.confirm import _Half, _held_within
+from netlib.errors import ParameterError
 from netlib.traces import _root_objects, build_traces
 
 
@@ -347,3 +348,96 @@ def test_split_bins_that_need_no_split_give_the_fixed_bins_expectations(traces):
     a = null_calibration(traces, fixed, window=60, bin_seconds=7200, n_null=1, seed=2)
     b = null_calibration(traces, split, window=60, bin_seconds=7200, n_null=1, seed=2)
     pd.testing.assert_frame_equal(a, b)
+
+
+def _random_stream(seed: int, n: int, span: int, n_accounts: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({
+        "account_id": [f"a{i}" for i in rng.integers(0, n_accounts, n)],
+        "trace": rng.choice(["repost", "link"], n),
+        "object_id": [f"o{i}" for i in rng.integers(0, 6, n)],
+        "timestamp": pd.Timestamp("2025-01-01", tz="UTC")
+        + pd.to_timedelta(rng.integers(0, span, n), unit="s"),
+        "action_id": [f"x{i}" for i in range(n)]})
+
+
+def _brute_expected(table: pd.DataFrame, edges: pd.DataFrame, bins: pd.DataFrame,
+                    window: int, bin_seconds: int) -> np.ndarray:
+    """Every pair of actions of an edge's accounts within the window, by hand."""
+    same = {(t, b): s for t, b, s in bins[["trace", "bin", "same_object"]]
+            .itertuples(index=False)}
+    recs = table.to_dict("records")
+    out = []
+    for a, b in edges.itertuples(index=False):
+        lo = min(a, b)
+        want = 0.0
+        for x, y in itertools.product(recs, recs):
+            if {x["account_id"], y["account_id"]} != {a, b} or x["account_id"] == \
+                    y["account_id"] or x["account_id"] != lo or x["trace"] != y["trace"]:
+                continue
+            if abs((x["timestamp"] - y["timestamp"]).total_seconds()) <= window:
+                want += same[(x["trace"], int(x["timestamp"].timestamp()) // bin_seconds)]
+        out.append(want)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("plan", ["time", "edges"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_both_null_join_plans_give_the_expectation_counted_by_hand(plan, seed, monkeypatch):
+    """The null model's join has two plans (all action pairs close in time kept when they
+    are an edge, or each edge's own actions matched); either is the hand count."""
+    table = _random_stream(seed, 60, 900, 7)
+    bins, _ = null.bin_statistics(table, bin_seconds=300)
+    accounts = sorted(set(table["account_id"]))
+    # both orders of the ids: the pair's probability is its lower id's row's either way
+    edges = pd.DataFrame([(b, a) if i % 2 else (a, b) for i, (a, b) in
+                          enumerate(itertools.combinations(accounts, 2))],
+                         columns=["account_id", "account_id_y"])
+    chosen = []
+    choose = null.null_join_plan
+    monkeypatch.setattr(null, "null_join_plan", lambda *a, **k: chosen.append(plan)
+                        or choose(*a, **k, plan=plan))
+    got = expected_coactions(edges, table, bins, window=60, bin_seconds=300)
+    assert chosen == [plan]
+    want = _brute_expected(table, edges, bins, 60, 300)
+    assert (want > 0).sum() > 5
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-8)
+
+
+def test_the_two_null_join_plans_agree_bit_for_bit_on_halves(traces, monkeypatch):
+    """The split-half sums (whole, half 0, half 1) are the same bytes under either plan."""
+    bins = bin_table(traces, bin_seconds=3600)
+    half = (np.arange(len(traces)) % 3 == 0).astype(np.int8)
+    halves = tuple(bin_table(traces[half == h], bin_seconds=3600) for h in (0, 1))
+    pairs, _ = coded_co_actions(traces, window=60)
+    edges = nw.edge_table(string_ids(pairs.copy()))[["account_id", "account_id_y"]]
+    assert len(edges) > 50
+    choose = null.null_join_plan
+    got = {}
+    for plan in ("time", "edges"):
+        monkeypatch.setattr(null, "null_join_plan",
+                            lambda *a, plan=plan, **k: choose(*a, **k, plan=plan))
+        got[plan] = null.expected_coactions_split(edges, traces, bins, half, halves,
+                                                  window=60, bin_seconds=3600,
+                                                  kappa={"repost": 0.8})
+    assert all(part.tobytes() == other.tobytes()
+               for part, other in zip(got["time"], got["edges"], strict=True))
+    assert (got["time"][1] > 0).any() and (got["time"][2] > 0).any()
+
+
+def test_the_null_join_plan_follows_the_density():
+    """Sparse in time with many edges: pair the actions close in time; a dense stream
+    with few edges: match each edge's actions."""
+    def plan_of(table: pd.DataFrame, n_edges: int) -> str:
+        rows = pd.DataFrame({"acc": table["account_id"].str[1:].astype(np.int32),
+                             "tr": np.zeros(len(table), dtype=np.int32),
+                             "bkt": ((table["timestamp"] - table["timestamp"].min())
+                                     .dt.total_seconds() // 60).astype(np.int64).to_numpy()})
+        pairs = np.array(list(itertools.combinations(range(50), 2))[:n_edges])
+        return null.null_join_plan(rows, pairs[:, 0], pairs[:, 1], 50)[0]
+
+    assert plan_of(_random_stream(0, 2000, 10 * 86400, 50), 1225) == "time"
+    assert plan_of(_random_stream(0, 2000, 300, 50), 10) == "edges"
+    with pytest.raises(ParameterError, match="plan"):
+        null.null_join_plan(pd.DataFrame({"acc": [0], "tr": [0], "bkt": [0]}),
+                            np.array([0]), np.array([1]), 2, plan="hash")

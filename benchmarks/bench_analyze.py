@@ -14,7 +14,7 @@ own ``ru_maxrss`` is the overall peak). A child that holds more than ``--max-gib
 stopped and recorded as ``status: memory``; one that runs past ``--timeout`` as
 ``status: timeout`` (both are lower bounds, not results).
 
-Two inputs per size ``N`` (actions):
+Four inputs per size ``N`` (actions):
 
 * ``organic``: the seeded heavy-tailed retweet stream of ``bench_coshare.generate`` (5% of
   the retweets from planted bursts) as an interchange folder (``accounts.csv`` with one
@@ -28,10 +28,16 @@ Two inputs per size ``N`` (actions):
   that imports netlib, calls ``netlib.load`` on the folder and ``coshare_pairs`` on the
   Dataset) is timed too and set against the toolkit.
 * ``organic_span``: the same stream over 30 days per million actions instead of 30 days
-  at every size: the same density at every size, as a longer archive has. With a fixed
-  span, ten times the actions are ten times as many per minute, and the action pairs
-  within a window of each other (what the null model's expectations sum over) grow about
-  a hundredfold; this input separates that growth of the data from the code's.
+  at every size: the same actions per minute at every size. With a fixed span, ten times
+  the actions are ten times as many per minute, and the action pairs within a two-hour
+  bin (what the null model's expectations sum over) grow about a hundredfold. The
+  co-shares do not change with the span (1.15M at 1M actions; 27.8M with 30 days and
+  27.7M with 300 days at 10M): a post's reposts come in the hours after it appears, and
+  the one world of ``N / 10`` posts has a most popular post that grows with ``N``.
+* ``organic_months``: consecutive 30-day months of the 1M stream, each with its own seed,
+  new posts every month and the same accounts throughout (:func:`monthly_stream`): a
+  longer archive of the same traffic, whose co-shares grow as its actions do. Its growth
+  exponent is the code's own; the toolkit runs on it too.
 * ``synth``: ``netlib synth`` at the scale that gives about ``N`` actions (about 162,000
   actions per unit of scale), with follows, profiles and text, so the mirror and hub steps
   have real work.
@@ -67,6 +73,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -79,21 +86,21 @@ STEPS = ("import", "load", "analyze", "coordination", "mirrors", "hubs", "write"
 
 
 # --- inputs (not timed) --------------------------------------------------------------------
-def organic_folder(n: int, workdir: Path, *, span_scales: bool = False) -> tuple[Path, Path]:
+def organic_folder(n: int, workdir: Path, *, kind: str = "organic") -> tuple[Path, Path]:
     """The retweet stream as an interchange folder, and the toolkit's CSV of it.
 
-    ``span_scales``: the stream covers 30 days per million actions (``organic_span``), so
-    that a larger input is a longer one at the same density, as a longer archive is;
-    otherwise 30 days at every size (``organic``: ten times the actions, ten times as
-    many per minute).
+    ``kind`` is ``organic`` (30 days at every size: ten times the actions, ten times as
+    many per minute), ``organic_span`` (30 days per million actions) or ``organic_months``
+    (consecutive months of a million actions each: see :func:`monthly_stream`).
     """
-    folder = workdir / (f"organic_span_{n}" if span_scales else f"organic_{n}")
+    folder = workdir / f"{kind}_{n}"
     data, qut_csv = folder / "data", folder / "qut_messages.csv"
     planted = folder / PLANTED
     if (data / "actions.csv").exists() and qut_csv.exists() and planted.exists():
         return data, qut_csv
     data.mkdir(parents=True, exist_ok=True)
-    frame = generate(n, seed=0, span_days=30 * n / 1e6 if span_scales else 30)
+    frame = monthly_stream(n) if kind == "organic_months" else \
+        generate(n, seed=0, span_days=30 * n / 1e6 if kind == "organic_span" else 30)
     pd.DataFrame({"account_id": frame.attrs["planted"]}).to_csv(planted, index=False)
     if (data / "actions.csv").exists() and qut_csv.exists():
         return data, qut_csv     # made before the planted accounts were written down
@@ -114,6 +121,35 @@ def organic_folder(n: int, workdir: Path, *, span_scales: bool = False) -> tuple
 
 #: The organic input's planted accounts, beside its ``data`` folder (not read by netlib).
 PLANTED = "planted_accounts.csv"
+#: Actions in one month of ``organic_months``.
+MONTH_ACTIONS = 1_000_000
+
+
+def monthly_stream(n: int) -> pd.DataFrame:
+    """``n`` actions as consecutive 30-day months of ``MONTH_ACTIONS`` each (the last one
+    shorter): month ``k`` is ``generate(MONTH_ACTIONS, seed=k)`` shifted by ``k`` times 30
+    days, its posts renamed ``m<k>o...`` (new posts every month) and its accounts kept (the
+    same population all along, each account's activity drawn anew each month).
+
+    A longer archive of the same kind of traffic: unlike ``organic_span``, whose one
+    world of ``n / 10`` posts has a most popular post that grows with ``n``, the co-action
+    pairs here grow as the actions do, so the analysis' growth is the code's own.
+    """
+    months = []
+    planted: set[str] = set()
+    for k, start in enumerate(range(0, n, MONTH_ACTIONS)):
+        month = generate(min(MONTH_ACTIONS, n - start), seed=k)
+        month["timestamp_share"] += k * 30 * 86_400
+        month["object_id"] = f"m{k}" + month["object_id"]
+        planted.update(month.attrs["planted"])
+        months.append(month)
+    frame = pd.concat(months, ignore_index=True).sort_values("timestamp_share",
+                                                             kind="stable")
+    frame["content_id"] = np.arange(len(frame)) + 10_000_000_000
+    frame = frame.reset_index(drop=True)
+    frame.attrs["planted"] = sorted(planted)
+    return frame
+
 
 
 def planted_scores(clusters: pd.DataFrame, data_path: Path) -> dict | None:
@@ -404,9 +440,8 @@ def main(argv: list[str] | None = None) -> int:
                             capture_output=True, text=True).stdout.strip()
     for n in sizes:
         for name in args.inputs.split(","):
-            if name in ("organic", "organic_span"):
-                data, qut_csv = organic_folder(n, args.workdir,
-                                               span_scales=name == "organic_span")
+            if name in ("organic", "organic_span", "organic_months"):
+                data, qut_csv = organic_folder(n, args.workdir, kind=name)
             else:
                 data, qut_csv = synth_folder(n, args.workdir), None
             load_before = os.getloadavg()[0]

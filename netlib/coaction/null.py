@@ -59,11 +59,12 @@ from netlib.coaction.actions import account_codes, positions, share_id_codes
 from netlib.coaction.engines.duck import duckdb_connection
 from netlib.coaction.engines.shares import read_shares
 from netlib.errors import ParameterError
-from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, OBJECT_ID, TIMESTAMP, TRACE
+from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, CLUSTER_ID, OBJECT_ID, TIMESTAMP, TRACE
 
 __all__ = ["bin_statistics", "bin_table", "expected_coactions", "expected_coactions_split",
            "null_calibration", "split_levels", "row_bin_ids", "LEVEL", "MAX_SPLIT",
            "poisson_pvalues", "null_memory_limit", "expected_within_groups",
+           "expected_with_groups",
            "null_join_plan", "EXPECTED", "P_VALUE", "Q_VALUE"]
 
 EXPECTED = "expected"
@@ -723,6 +724,97 @@ def expected_within_groups(groups: pd.Series, traces: pd.DataFrame, bins: pd.Dat
     per_member = pd.Series(each[order], index=pd.MultiIndex.from_arrays(
         [label[order], ids[order]], names=["group", ACCOUNT_ID]))
     return per_group, per_member
+
+
+def expected_with_groups(couples: pd.DataFrame, groups: pd.Series, traces: pd.DataFrame,
+                         bins: pd.DataFrame, *, window: float, bin_seconds: float,
+                         kappa: dict[str, float] | None = None,
+                         memory_limit: str | None = None,
+                         temp_directory: str | None = None) -> np.ndarray:
+    """Null-expected co-actions of outside accounts with every member of a group.
+
+    For each couple ``(x, g)``, the sum of :func:`expected_coactions` of ``x`` with each
+    member of group ``g``: the members ``x`` never co-acted with included. A pooled test
+    that sums the expectation only over the members an account was seen co-acting with
+    leaves out the rest of the group's chance of meeting it, which matters little for a
+    group of twenty and decides the test for a group of ten thousand (every busy account
+    meets some of its members). One pass over the action pairs: every action of an outside
+    account matched with the members' actions in its trace at most ``window`` seconds
+    away, summed per (account, group) in fixed point, each pair taking the same
+    ``kappa_t * s_h`` as :func:`expected_coactions` gives it.
+
+    Parameters
+    ----------
+    couples : DataFrame
+        ``account_id, cluster_id``: the outside accounts (members of no group) and the
+        group each is tested against; an account may come with several groups.
+    groups : Series
+        The integer group of each member (index: account id, each account once).
+    traces, bins, window, bin_seconds, kappa, memory_limit, temp_directory
+        As for :func:`expected_coactions`.
+
+    Returns
+    -------
+    numpy.ndarray
+        One expectation per row of ``couples``, in their order.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"account_id": ["a", "b", "c", "x", "x"], "trace": "link",
+    ...                   "object_id": ["p", "q", "p", "p", "r"],
+    ...                   "timestamp": pd.to_datetime(["2025-01-01"] * 5, utc=True)})
+    >>> bins = bin_table(t, bin_seconds=3600)
+    >>> groups = pd.Series([0, 0, 0], index=["a", "b", "c"])
+    >>> couples = pd.DataFrame({"account_id": ["x"], "cluster_id": [0]})
+    >>> pooled = expected_with_groups(couples, groups, t, bins, window=60, bin_seconds=3600)
+    >>> each = expected_coactions(pd.DataFrame({"account_id": ["x"] * 3,
+    ...                                         "account_id_y": ["a", "b", "c"]}),
+    ...                           t, bins, window=60, bin_seconds=3600)
+    >>> bool(np.isclose(pooled[0], each.sum()))
+    True
+    """
+    out = np.zeros(len(couples))
+    if couples.empty or groups.empty or traces.empty:
+        return out
+    member = pd.Series(groups.to_numpy(dtype=np.int64), index=groups.index.astype(str))
+    outside = pd.unique(couples[ACCOUNT_ID].astype(str).to_numpy())
+    if member.index.isin(outside).any():
+        raise ParameterError("expected_with_groups: an outside account is also a member")
+    # codes in sorted id order, as expected_coactions gives them: of two actions, the
+    # lower-coded account's row carries the pair's s_h, there and here
+    ids = np.array(sorted(set(member.index) | set(outside)), dtype=object)
+    code = pd.Index(ids)
+    grp = np.full(len(ids), -1, dtype=np.int64)
+    grp[code.get_indexer(member.index)] = member.to_numpy()
+    w = int(np.ceil(float(window)))
+    account = positions(traces[ACCOUNT_ID], ids)
+    r = _action_rows(traces, bins, account, bin_seconds=bin_seconds, width=w, kappa=kappa,
+                     extra={"grp": np.append(grp, -1)[account].astype(np.int32)})
+    del account
+    c = pd.DataFrame({"idx": np.arange(len(couples), dtype=np.int64),
+                      "a": code.get_indexer(couples[ACCOUNT_ID].astype(str)).astype(np.int32),
+                      "g": couples[CLUSTER_ID].to_numpy(dtype=np.int64)})
+    with _null_connection(memory_limit, temp_directory) as con:
+        con.register("r", r)
+        con.register("c", c)
+        got = con.execute(f"""
+            WITH x AS (SELECT r.*, r.bkt + k.d AS jb FROM r,
+                       (SELECT UNNEST([-1, 0, 1]) AS d) k WHERE r.grp < 0),
+            y AS (SELECT * FROM r WHERE grp >= 0),
+            pairs AS (
+                SELECT x.acc AS a, y.grp AS g,
+                       CASE WHEN x.acc < y.acc THEN x.s ELSE y.s END AS s
+                FROM x JOIN y ON y.tr = x.tr AND y.bkt = x.jb
+                WHERE abs(y.ts - x.ts) <= {w}),
+            sums AS (
+                SELECT a, g, CAST(SUM(CAST(round(s * {_FIXED}) AS HUGEINT)) AS DOUBLE)
+                             / {_FIXED} AS s
+                FROM pairs GROUP BY a, g)
+            SELECT c.idx, sums.s FROM sums JOIN c ON c.a = sums.a AND c.g = sums.g
+            """).fetchnumpy()
+    del r, c
+    out[np.asarray(got["idx"], dtype=np.int64)] = np.asarray(got["s"], dtype=float)
+    return out
 
 
 #: Values summed by one pandas call in :func:`_pooled_sums` (bounds its memory).

@@ -238,12 +238,17 @@ def cluster_stability(strong: pd.DataFrame, labels: pd.Series,
 
 
 def attach_outsiders(edges: pd.DataFrame, pairs: pd.DataFrame, labels: pd.Series,
-                     config: CoordinationConfig, *, codes: nw.PairCodes | None = None
+                     config: CoordinationConfig, *, codes: nw.PairCodes | None = None,
+                     table: pd.DataFrame | None = None, network: Network | None = None
                      ) -> Attached:
     """Outside accounts whose pooled ties to a cluster are significant join it.
 
     An account joins through ties of acting alike; ties as the *author* of posts the
     members reshare count only for that author (else a celebrity's audience snowballs in).
+    With the trace ``table`` and the ``network`` it was tested with, each account's
+    expectation is pooled over every member of the cluster
+    (:func:`~netlib.coaction.null.expected_with_groups`), not only over those it has
+    edges with.
     """
     codes = codes if codes is not None or pairs.empty else nw.pair_codes(pairs)
     mask = nw.author_pairs(pairs, codes=codes)
@@ -257,18 +262,19 @@ def attach_outsiders(edges: pd.DataFrame, pairs: pd.DataFrame, labels: pd.Series
     for step in range(config.attach_rounds if config.attach else 0):
         if labels.empty:
             break
+        expected = _pooled_expectations(edges, labels, table, network, config)
         # an outsider joins on at least min_weight distinct objects shared with the
         # cluster, not on one object shared with many members (clusters.attach_accounts)
         found = cl.attach_accounts(plain, labels, fdr=config.fdr, min_ratio=config.attach_ratio,
                                    min_weight=config.min_weight,
-                                   clumps=clumps,
+                                   clumps=clumps, expected=expected,
                                    events=None if codes is None
                                    else cl.attachment_events(codes, labels, ~mask))
         if authors and plain is not edges:
             by_author = cl.attach_accounts(edges, labels, fdr=config.fdr,
                                            min_ratio=config.attach_ratio,
                                            min_weight=config.min_weight,
-                                           clumps=clumps,
+                                           clumps=clumps, expected=expected,
                                            events=None if codes is None
                                            else cl.attachment_events(codes, labels))
             by_author = by_author[by_author[ACCOUNT_ID].isin(authors)]
@@ -285,6 +291,21 @@ def attach_outsiders(edges: pd.DataFrame, pairs: pd.DataFrame, labels: pd.Series
                                               index=joins[ACCOUNT_ID].to_numpy())])
     attachments = pd.concat(rounds, ignore_index=True) if rounds else None
     return Attached(labels=labels.sort_index().rename(cl.CLUSTER_ID), attachments=attachments)
+
+
+def _pooled_expectations(edges: pd.DataFrame, labels: pd.Series, table: pd.DataFrame | None,
+                         network: Network | None, config: CoordinationConfig
+                         ) -> pd.DataFrame | None:
+    """Each (outside account, cluster) couple with its expectation over all the members
+    (None without the trace table and the null model: the edges' sums stand in)."""
+    if table is None or network is None or labels.empty:
+        return None
+    couples = cl.outside_couples(edges, labels)
+    couples["expected"] = sig.expected_with_groups(
+        couples, labels, table, network.bins, window=config.window,
+        bin_seconds=config.null_bin, kappa=network.kappa, memory_limit=config.memory_limit,
+        temp_directory=config.temp_directory)
+    return couples
 
 
 def report_clusters(pairs: pd.DataFrame, labels: pd.Series, stability: pd.Series,

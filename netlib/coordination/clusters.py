@@ -18,7 +18,7 @@ from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, CLUSTER_ID, TRACE
 from netlib.stats import qvalues
 
 __all__ = ["METHODS", "partition", "stability", "relabel", "attach_accounts",
-           "attachment_events", "behaviour_mix",
+           "attachment_events", "outside_couples", "behaviour_mix",
            "CLUSTER_ID", "STABILITY",
            "CONVERGE_EDGES"]
 
@@ -192,7 +192,8 @@ CONTENT = frozenset({"link", "text", "hashtag", "hashtag_seq", "media", "domain"
 
 def attach_accounts(edges: pd.DataFrame, labels: pd.Series, *, fdr: float = 0.05,
                     min_ratio: float = 2.0, min_weight: int = 2,
-                    events: pd.DataFrame | None = None, clumps: bool = False) -> pd.DataFrame:
+                    events: pd.DataFrame | None = None, clumps: bool = False,
+                    expected: pd.DataFrame | None = None) -> pd.DataFrame:
     """Test each outside account against each cluster it touches, pooling its edges.
 
     Members of a network that was partly taken down, or that joined late, have many weak
@@ -203,6 +204,16 @@ def attach_accounts(edges: pd.DataFrame, labels: pd.Series, *, fdr: float = 0.05
     (account, cluster) couples, and ``x`` joins the cluster with the smallest p among those
     with ``q <= fdr``, ``O >= min_ratio * E`` and at least ``min_weight`` distinct shared
     objects.
+
+    ``E`` sums over *every* member: ``expected`` gives it for each couple
+    (:func:`netlib.coaction.null.expected_with_groups`, which
+    :func:`netlib.coordination.detect` passes). Without it, ``E`` sums the edges' own
+    expectations, i.e. only over the members ``x`` was seen co-acting with. That leaves
+    out the rest of the cluster's chance of meeting ``x``: harmless for a cluster of
+    twenty, but a busy account meets a few hundred of a cluster of ten thousand by
+    chance, and summed over those few hundred alone, its co-actions look far beyond
+    chance (on a ten-month repost archive, 52,000 ordinary accounts joined one cluster of
+    13,000 that way).
 
     Why distinct objects: ``O`` counts one shared object once per member, so an account
     that reshared one viral post in the same minute as a burst of 25 members has
@@ -238,6 +249,9 @@ def attach_accounts(edges: pd.DataFrame, labels: pd.Series, *, fdr: float = 0.05
         ``account_id, cluster_id, observed``: distinct objects shared with each cluster.
     clumps : bool
         Test the distinct objects against the declumped expectation (needs ``events``).
+    expected : DataFrame, optional
+        ``account_id, cluster_id, expected``: each couple's expectation over all the
+        cluster's members (couples it lacks keep the sum over their edges).
 
     References
     ----------
@@ -257,21 +271,16 @@ def attach_accounts(edges: pd.DataFrame, labels: pd.Series, *, fdr: float = 0.05
                           "attached": pd.Series(dtype=bool)})
     if labels.empty or edges.empty:
         return empty
-    a = edges[ACCOUNT_ID].astype(str)
-    b = edges[ACCOUNT_ID_Y].astype(str)
-    ca, cb = mapped(a, labels), mapped(b, labels)
-    w = edges["weight"].to_numpy(dtype=float)
-    e = edges["expected"].to_numpy(dtype=float)
-    one = ca.isna() & cb.notna()
-    two = cb.isna() & ca.notna()
-    cand = pd.concat([
-        pd.DataFrame({ACCOUNT_ID: a[one].to_numpy(), CLUSTER_ID: cb[one].to_numpy(),
-                      "observed": w[one.to_numpy()], "expected": e[one.to_numpy()]}),
-        pd.DataFrame({ACCOUNT_ID: b[two].to_numpy(), CLUSTER_ID: ca[two].to_numpy(),
-                      "observed": w[two.to_numpy()], "expected": e[two.to_numpy()]})])
+    cand = _outside_ends(edges, labels)
     if cand.empty:
         return empty
     out = cand.groupby([ACCOUNT_ID, CLUSTER_ID], sort=True).sum().reset_index()
+    if expected is not None and len(expected):
+        pooled = out[[ACCOUNT_ID, CLUSTER_ID]].merge(
+            expected[[ACCOUNT_ID, CLUSTER_ID, "expected"]].astype(
+                {ACCOUNT_ID: object, CLUSTER_ID: out[CLUSTER_ID].dtype}),
+            on=[ACCOUNT_ID, CLUSTER_ID], how="left")["expected"].to_numpy(dtype=float)
+        out["expected"] = np.where(np.isnan(pooled), out["expected"].to_numpy(), pooled)
     if events is not None:
         # each shared object once (see above); every couple with an edge has one
         got = out[[ACCOUNT_ID, CLUSTER_ID]].merge(
@@ -300,6 +309,40 @@ def attach_accounts(edges: pd.DataFrame, labels: pd.Series, *, fdr: float = 0.05
     out.loc[best, "attached"] = True
     out[CLUSTER_ID] = out[CLUSTER_ID].astype(int)
     return out[cols]
+
+
+def _outside_ends(edges: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
+    """The edges with one end in a cluster and the other outside, as ``account_id`` (the
+    outside end), ``cluster_id``, ``observed`` (the weight) and ``expected``."""
+    a = edges[ACCOUNT_ID].astype(str)
+    b = edges[ACCOUNT_ID_Y].astype(str)
+    ca, cb = mapped(a, labels), mapped(b, labels)
+    w = edges["weight"].to_numpy(dtype=float)
+    e = edges["expected"].to_numpy(dtype=float) if "expected" in edges.columns \
+        else np.zeros(len(edges))
+    one = (ca.isna() & cb.notna()).to_numpy()
+    two = (cb.isna() & ca.notna()).to_numpy()
+    return pd.concat([
+        pd.DataFrame({ACCOUNT_ID: a[one].to_numpy(), CLUSTER_ID: cb[one].to_numpy(),
+                      "observed": w[one], "expected": e[one]}),
+        pd.DataFrame({ACCOUNT_ID: b[two].to_numpy(), CLUSTER_ID: ca[two].to_numpy(),
+                      "observed": w[two], "expected": e[two]})])
+
+
+def outside_couples(edges: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
+    """Each (outside account, cluster) that :func:`attach_accounts` tests: an account of no
+    cluster with at least one edge to a member, sorted.
+
+    Examples
+    --------
+    >>> edges = pd.DataFrame({"account_id": ["a", "a", "x"], "account_id_y": ["b", "x", "y"],
+    ...                       "weight": [3, 1, 1]})
+    >>> outside_couples(edges, pd.Series([0, 0], index=["a", "b"])).values.tolist()
+    [['x', 0]]
+    """
+    ends = _outside_ends(edges, labels)[[ACCOUNT_ID, CLUSTER_ID]]
+    return ends.drop_duplicates().sort_values([ACCOUNT_ID, CLUSTER_ID]) \
+        .astype({CLUSTER_ID: int}).reset_index(drop=True)
 
 
 def attachment_events(codes: PairCodes, labels: pd.Series,

@@ -149,7 +149,8 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     release_memory()
     merged = steps.merge_groups(confirmation, config)
     stability = steps.cluster_stability(edges[edges["significant"]], merged.labels, config)
-    attached = steps.attach_outsiders(edges, pairs, merged.labels, config, codes=codes)
+    attached = steps.attach_outsiders(edges, pairs, merged.labels, config, codes=codes,
+                                      table=table, network=network)
     release_memory()
     reported = steps.report_clusters(pairs, attached.labels, stability, merged.replication,
                                      used, config, codes=codes)

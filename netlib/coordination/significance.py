@@ -1,7 +1,7 @@
 """Is an edge more than chance? The null model's names, and a backbone.
 
 The null model (:func:`bin_statistics`, :func:`expected_coactions`,
-:func:`expected_within_groups`, :func:`null_calibration`, :func:`poisson_pvalues`) lives
+:func:`expected_within_groups`, :func:`expected_with_groups`, :func:`null_calibration`, :func:`poisson_pvalues`) lives
 in :mod:`netlib.coaction.null`,
 where complaint triage uses it too; its docstring gives the model and its references, and
 the names are re-exported here for coordination. This module adds the disparity-filter
@@ -25,6 +25,7 @@ from netlib.coaction.null import (
     bin_table,
     expected_coactions,
     expected_coactions_split,
+    expected_with_groups,
     expected_within_groups,
     null_calibration,
     poisson_pvalues,
@@ -33,7 +34,7 @@ from netlib.errors import ParameterError
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y
 
 __all__ = ["bin_statistics", "bin_table", "expected_coactions", "expected_coactions_split",
-           "expected_within_groups",
+           "expected_within_groups", "expected_with_groups",
            "null_calibration",
            "poisson_pvalues",
            "disparity_filter", "EXPECTED", "P_VALUE", "Q_VALUE"]

@@ -165,6 +165,44 @@ def test_pooled_group_expectations_are_the_pair_tables_group_sums(traces, coded,
     assert per_member.tolist() == want_member.tolist()
 
 
+@pytest.mark.parametrize("dense", [None, 20])
+def test_an_outsiders_expectation_with_a_group_is_the_sum_over_every_member(traces, coded,
+                                                                            dense):
+    """The oracle: list every (outsider, member) pair, expect each with the plain per-edge
+    join, sum by couple; members the outsider never co-acted with count too. ``dense``
+    cuts busy bins into parts (each pair must take the same part's s_h as the edge join)."""
+    pairs, codes = coded
+    edges = nw.edge_table(pairs, codes=codes)
+    busiest = pd.concat([edges["account_id"], edges["account_id_y"]]).value_counts()
+    accounts = sorted(busiest.index[:80])
+    groups = pd.Series(np.arange(50) % 2, index=accounts[:50][::-1])
+    outside = accounts[50:]
+    couples = pd.DataFrame([(x, g) for x in outside[::-1] for g in (1, 0)][:-3],
+                           columns=["account_id", "cluster_id"])
+    bins = bin_table(traces, bin_seconds=7200, dense_actions=dense)
+    kappa = {t: 0.5 + i / 7 for i, t in enumerate(sorted(traces["trace"].unique()))}
+    every = pd.DataFrame([(i, x, m) for i, (x, g) in enumerate(couples.itertuples(index=False))
+                          for m in groups.index[groups == g]],
+                         columns=["couple", "account_id", "account_id_y"])
+    every["expected"] = expected_coactions(every, traces, bins, window=60, bin_seconds=7200,
+                                           kappa=kappa)
+    want = every.groupby("couple")["expected"].sum().reindex(range(len(couples)),
+                                                             fill_value=0.0)
+    got = null.expected_with_groups(couples, groups, traces, bins, window=60,
+                                    bin_seconds=7200, kappa=kappa)
+    assert (want > 0).sum() > 20
+    np.testing.assert_allclose(got, want.to_numpy(), rtol=1e-12, atol=1e-12)
+    # far more than the members each outsider has an edge with: what the pooled test missed
+    edge_keys = set(zip(edges["account_id"], edges["account_id_y"], strict=True))
+    seen = [(min(a, b), max(a, b)) in edge_keys
+            for a, b in zip(every["account_id"], every["account_id_y"], strict=True)]
+    assert every.loc[seen, "expected"].sum() < 0.9 * every["expected"].sum()
+    with pytest.raises(ValueError, match="also a member"):
+        null.expected_with_groups(pd.DataFrame({"account_id": [groups.index[0]],
+                                                "cluster_id": [0]}), groups, traces, bins,
+                                  window=60, bin_seconds=7200)
+
+
 def test_one_join_gives_each_halfs_expectations_as_the_half_alone_does(traces, coded):
     pairs, codes = coded
     edges = nw.edge_table(pairs, codes=codes)

@@ -7,6 +7,7 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from netlib.coaction.null import LEVEL, MAX_SPLIT
@@ -14,7 +15,7 @@ from netlib.coordination import _steps as steps
 from netlib.coordination import network as nw
 from netlib.coordination._lookup import mapped
 from netlib.coordination.components import account_components, component_table
-from netlib.coordination.config import CoordinationConfig
+from netlib.coordination.config import DENSE_STREAM_SHARE, CoordinationConfig
 from netlib.coordination.resolution import (
     CoordinationWarning,
     effective_window,
@@ -140,7 +141,10 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
         network = steps.tested_network(table, pairs, used, config, codes=codes, null=null)
         del null
     cut = _dense_bins_cut(network.bins)
-    note = _dense_note(cut, config)
+    dense = _dense_share(network.bins)
+    applied = config.attach_test if config.attach_test != "auto" else \
+        ("objects" if dense >= DENSE_STREAM_SHARE else "co-actions")
+    note = _dense_note(cut, config, applied)
     if note:
         notes.append(note)
     edges = network.edges
@@ -149,7 +153,8 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     release_memory()
     merged = steps.merge_groups(confirmation, config)
     stability = steps.cluster_stability(edges[edges["significant"]], merged.labels, config)
-    attached = steps.attach_outsiders(edges, pairs, merged.labels, config, codes=codes,
+    attached = steps.attach_outsiders(edges, pairs, merged.labels,
+                                      config.replace(attach_test=applied), codes=codes,
                                       table=table, network=network)
     release_memory()
     reported = steps.report_clusters(pairs, attached.labels, stability, merged.replication,
@@ -164,7 +169,8 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     params = {**dataclasses.asdict(asked), "traces_used": list(used),
               "timestamp_resolution_s": resolution if resolution == resolution else None,
               "effective_window_s": config.window, "confirmation_split": "object",
-              "null_bins_cut": cut,
+              "null_bins_cut": cut, "dense_share": round(dense, 4),
+              "attach_test_applied": applied,
               "notes": list(notes),
               "behaviour_rule_applied": reported.behaviour_rule,
               "n_trace_rows": int(len(table)), "n_pairs": int(len(pairs)),
@@ -214,7 +220,22 @@ def _dense_bins_cut(bins: pd.DataFrame) -> int:
                    .drop_duplicates()))
 
 
-def _dense_note(cut: int, config: CoordinationConfig) -> str | None:
+def _dense_share(bins: pd.DataFrame) -> float:
+    """Share of the trace rows that lie in null bins cut as dense (0 when none was).
+
+    Examples
+    --------
+    >>> _dense_share(pd.DataFrame({"n_actions": [900, 300, 100], "level": [1, 1, 0]}))
+    0.9230769230769231
+    """
+    if LEVEL not in bins.columns or not len(bins):
+        return 0.0
+    n = bins["n_actions"].to_numpy(dtype=np.int64)
+    total = int(n.sum())
+    return float(n[bins[LEVEL].to_numpy() > 0].sum() / total) if total else 0.0
+
+
+def _dense_note(cut: int, config: CoordinationConfig, applied: str) -> str | None:
     """What a reader of a dense stream's clusters should know (None for sparse data)."""
     if not cut:
         return None
@@ -222,7 +243,11 @@ def _dense_note(cut: int, config: CoordinationConfig) -> str | None:
             f"of one behaviour in {float(config.null_bin) / 3600:g} h (a dense stream) and "
             "were cut into shorter parts, so that the minutes after a viral post appears "
             "keep their own popularity")
-    if config.attach and config.attach_test == "co-actions":
+    if config.attach and applied == "objects" and config.attach_test == "auto":
+        note += ("; most actions lay in such bins, so an outside account joined a cluster "
+                 "on the distinct objects it shares with the members, not its summed "
+                 "co-actions (attach_test='auto'; see docs/scale.md)")
+    elif config.attach and applied == "co-actions":
         note += ("; in a dense repost stream heavy users of viral posts can still join "
                  "clusters through the pooled attachment test: attach_test='objects' "
                  "tests those ties on the shared objects instead (see docs/scale.md)")

@@ -916,25 +916,30 @@ def test_in_a_dense_stream_viral_cascades_are_not_read_as_coordination():
     """200,000 reposts in half a day, most of a viral post's reposts in the minutes after
     it appears: popularity averaged over two-hour bins makes those reposters' shared
     minutes look like more than chance. Dense bins are split (null_bin_actions), and the
-    planted groups stand out again."""
+    planted groups stand out again; with most rows in dense bins the default attachment
+    test counts shared objects (attach_test='auto'), which keeps heavy users out."""
     table, planted = _viral_stream(seed=2, n_actions=200_000, span_days=0.5)
-    scores, default, results = {}, CoordinationConfig().null_bin_actions, {}
-    for key, kw in ((None, {"null_bin_actions": None}), (default, {}),
-                    ("objects", {"attach_test": "objects"})):
+    scores, results = {}, {}
+    for key, kw in (("fixed bins", {"null_bin_actions": None, "attach_test": "co-actions"}),
+                    ("co-actions", {"attach_test": "co-actions"}), ("default", {})):
         results[key] = detect(table, **FAST, **kw)
         flagged = set(results[key].flagged)
         hit = len(flagged & planted)
         scores[key] = (hit / max(len(flagged), 1), hit / len(planted))
-    # the reader is told the stream was dense, and what else to try
-    assert results[None].params["null_bins_cut"] == 0
-    assert results[default].params["null_bins_cut"] > 0
+    # the reader is told the stream was dense, and what was or can be done about it
+    assert results["fixed bins"].params["null_bins_cut"] == 0
+    assert results["fixed bins"].params["dense_share"] == 0
+    dense = results["default"].params
+    assert dense["null_bins_cut"] > 0 and dense["dense_share"] >= 0.5
+    assert dense["attach_test"] == "auto" and dense["attach_test_applied"] == "objects"
+    assert results["co-actions"].params["attach_test_applied"] == "co-actions"
     assert any("cut into shorter parts" in n and "attach_test='objects'" in n
-               for n in results[default].notes)
-    assert not any("attach_test=" in n for n in results["objects"].notes)
-    # measured: fixed bins P 0.50, split bins P 0.77, and 1.00 with the clumped
-    # attachment test (fewer heavy users attached); recall 1.0 in all three. (0.34, 0.70
-    # and 0.75 while the attachment test summed the expectation only over the members an
-    # outsider had met.)
-    assert scores[None][0] < 0.6 and scores[default][0] > scores[None][0] + 0.15, scores
-    assert scores[default][0] >= 0.7 and scores[default][1] >= 0.9, scores
-    assert scores["objects"][0] > scores[default][0] and scores["objects"][1] >= 0.9, scores
+               for n in results["co-actions"].notes)
+    assert any("distinct objects" in n and "attach_test='auto'" in n
+               for n in results["default"].notes)
+    # measured: fixed bins P 0.50, split bins P 0.77 with the summed attachment test and
+    # 1.00 with the objects test; recall 1.0 in all three. (0.34, 0.70 and 0.75 while the
+    # attachment test summed the expectation only over the members an outsider had met.)
+    assert scores["fixed bins"][0] < 0.6, scores
+    assert scores["co-actions"][0] > scores["fixed bins"][0] + 0.15, scores
+    assert scores["default"][0] >= 0.95 and scores["default"][1] >= 0.9, scores

@@ -59,7 +59,9 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     pooling every member pair, and
     each member is confirmed by its own pooled held-out test; groups confirmed together
     form the clusters, outside accounts whose pooled ties to a cluster are significant
-    join it; (6) a cluster is reported when its co-actions span at least
+    join it (against their expected co-actions with every member; in a dense stream, with
+    ``attach_test="auto"``, on the distinct objects they share with the members); (6) a
+    cluster is reported when its co-actions span at least
     ``min_behaviours`` traces (fandoms and news syndication agree on one or two; the
     others stay in ``result.candidates``); (7) every cluster and account gets statistics
     and evidence.

@@ -762,17 +762,23 @@ def test_null_model_made_beside_the_co_actions_changes_nothing(world, monkeypatc
 
 
 # --- attaching outside accounts ---------------------------------------------------------------
+def _repost_pairs(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """Co-action rows from ``(object, account, other account)``: reposts 10 s apart."""
+    pairs = pd.DataFrame(rows, columns=["object_id", "account_id", "account_id_y"])
+    pairs.insert(0, "trace", "repost")
+    pairs["content_id"] = [f"c{i}" for i in range(len(pairs))]
+    pairs["content_id_y"] = [f"d{i}" for i in range(len(pairs))]
+    pairs["time_delta"] = 10.0
+    return pairs
+
+
 def _burst_pairs():
     """Five members of cluster 0 reshare post p together; outsider x reshares p in the same
     minute (one coincidence), outsider y shares two posts, p and q, each with one member."""
     rows = [("p", "x", m) for m in ("m1", "m2", "m3", "m4", "m5")]
     rows += [("p", "y", "m1"), ("q", "y", "m2")]
     rows += [("p", a, b) for a, b in itertools.combinations(("m1", "m2", "m3", "m4", "m5"), 2)]
-    pairs = pd.DataFrame(rows, columns=["object_id", "account_id", "account_id_y"])
-    pairs.insert(0, "trace", "repost")
-    pairs["content_id"] = [f"c{i}" for i in range(len(pairs))]
-    pairs["content_id_y"] = [f"d{i}" for i in range(len(pairs))]
-    pairs["time_delta"] = 10.0
+    pairs = _repost_pairs(rows)
     labels = pd.Series(0, index=["m1", "m2", "m3", "m4", "m5"])
     return pairs, labels
 
@@ -811,11 +817,7 @@ def test_the_clumped_attachment_test_counts_shared_objects_not_member_pairs():
     rows = [(obj, "x", m) for obj in ("v1", "v2") for m in members]
     rows += [(f"p{k}", "y", members[2 * k % 20]) for k in range(8)]
     rows += [(f"p{k}", "y", members[(2 * k + 1) % 20]) for k in range(8)]
-    pairs = pd.DataFrame(rows, columns=["object_id", "account_id", "account_id_y"])
-    pairs.insert(0, "trace", "repost")
-    pairs["content_id"] = [f"c{i}" for i in range(len(pairs))]
-    pairs["content_id_y"] = [f"d{i}" for i in range(len(pairs))]
-    pairs["time_delta"] = 10.0
+    pairs = _repost_pairs(rows)
     labels = pd.Series(0, index=members)
     edges = nw.edge_table(pairs)
     edges["expected"] = np.where(edges["account_id"].eq("x") | edges["account_id_y"].eq("x"),
@@ -845,11 +847,7 @@ def test_an_outsider_is_tested_against_the_whole_cluster_not_the_members_it_met(
     members = [f"m{i:04d}" for i in range(2000)]
     rows = [(f"v{k}", "x", members[k]) for k in range(6)]
     rows += [(f"p{k}", "y", members[k % 30]) for k in range(60)]
-    pairs = pd.DataFrame(rows, columns=["object_id", "account_id", "account_id_y"])
-    pairs.insert(0, "trace", "repost")
-    pairs["content_id"] = [f"c{i}" for i in range(len(pairs))]
-    pairs["content_id_y"] = [f"d{i}" for i in range(len(pairs))]
-    pairs["time_delta"] = 10.0
+    pairs = _repost_pairs(rows)
     labels = pd.Series(0, index=members)
     edges = nw.edge_table(pairs)
     edges["expected"] = 0.1

@@ -73,6 +73,21 @@ Q_VALUE = "q_value"
 _BIN = "bin"
 #: Fixed-point scale for summing expected co-actions in DuckDB (1e-9 resolution per term).
 _FIXED = 1_000_000_000
+#: The three ``width``-second buckets an action's partners can be in (its own and the two
+#: beside it): the banded equi-join of the null's queries joins on ``bkt + d``.
+_NEIGHBOURS = "(SELECT UNNEST([-1, 0, 1]) AS d) k"
+
+
+def _fixed(value: str) -> str:
+    """SQL: ``value`` rounded to the fixed point of :data:`_FIXED`, as an integer."""
+    return f"CAST(round({value} * {_FIXED}) AS HUGEINT)"
+
+
+def _fixed_sum(value: str) -> str:
+    """SQL: the sum of ``value`` taken in fixed point (integer addition does not depend on
+    the order DuckDB's threads add in, so the sum is the same on every run), as a double;
+    0 for no rows."""
+    return f"CAST(COALESCE(SUM({_fixed(value)}), 0) AS DOUBLE) / {_FIXED}"
 
 
 #: Upper bound of the default DuckDB memory cap of the null model's joins, in GiB.
@@ -528,20 +543,14 @@ def _expected_sums(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataFrame
         e["a"], e["b"] = lo, hi
     del lo, hi, lo_probes
 
-    def fixed(value: str) -> str:
-        return f"CAST(round({value} * {_FIXED}) AS HUGEINT)"
-
-    def total(value: str) -> str:
-        return f"CAST(COALESCE(SUM({value}), 0) AS DOUBLE) / {_FIXED}"
-
     def own(column: str) -> str:    # the lower-coded account's row's value
         return f"CASE WHEN x.lo THEN x.{column} ELSE y.{column} END" if plan == "edges" \
             else f"x.{column}"
 
     carried = "" if halves is None else \
         f", CASE WHEN x.h = y.h THEN x.h ELSE -1 END AS h, {own('s2')} AS s2"
-    sums = [total(fixed("pairs.s")) + " AS s"] + ([] if halves is None else [
-        total(f"CASE WHEN pairs.h = {h} THEN {fixed('pairs.s2')} END") + f" AS s{h}"
+    sums = [_fixed_sum("pairs.s") + " AS s"] + ([] if halves is None else [
+        _fixed_sum(f"CASE WHEN pairs.h = {h} THEN pairs.s2 END") + f" AS s{h}"
         for h in (0, 1)])
     # every pair of actions of an edge's two accounts, same trace, at most w seconds apart:
     # a banded equi-join on w-wide buckets, summed per edge in fixed point (integer
@@ -550,7 +559,7 @@ def _expected_sums(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataFrame
     if plan == "edges":
         query = f"""
             WITH x AS (SELECT e.idx, e.q, e.lo, r.*, r.bkt + k.d AS jb
-                       FROM r JOIN e ON e.p = r.acc, (SELECT UNNEST([-1, 0, 1]) AS d) k),
+                       FROM r JOIN e ON e.p = r.acc, {_NEIGHBOURS}),
             pairs AS (
                 SELECT x.idx, {own('s')} AS s{carried}
                 FROM x JOIN r y ON y.acc = x.q AND y.tr = x.tr AND y.bkt = x.jb
@@ -558,8 +567,7 @@ def _expected_sums(edges: pd.DataFrame, traces: pd.DataFrame, bins: pd.DataFrame
             SELECT idx, {", ".join(sums)} FROM pairs GROUP BY idx"""
     else:
         query = f"""
-            WITH x AS (SELECT r.*, r.bkt + k.d AS jb FROM r,
-                       (SELECT UNNEST([-1, 0, 1]) AS d) k),
+            WITH x AS (SELECT r.*, r.bkt + k.d AS jb FROM r, {_NEIGHBOURS}),
             pairs AS (
                 SELECT x.acc AS a, y.acc AS b, x.s AS s{carried}
                 FROM x JOIN r y ON y.tr = x.tr AND y.bkt = x.jb
@@ -698,14 +706,12 @@ def expected_within_groups(groups: pd.Series, traces: pd.DataFrame, bins: pd.Dat
             # every pair of actions of two members of one group, same trace, at most w
             # seconds apart, summed per member pair in fixed point (as expected_coactions)
             got = con.execute(f"""
-                WITH x AS (SELECT r.*, r.bkt + k.d AS jb FROM r,
-                           (SELECT UNNEST([-1, 0, 1]) AS d) k),
+                WITH x AS (SELECT r.*, r.bkt + k.d AS jb FROM r, {_NEIGHBOURS}),
                 pairs AS (
                     SELECT x.grp AS g, x.acc AS a, y.acc AS b, x.s AS s
                     FROM x JOIN r y ON y.tr = x.tr AND y.bkt = x.jb AND y.grp = x.grp
                     WHERE x.acc < y.acc AND abs(y.ts - x.ts) <= {w})
-                SELECT g, a, b, CAST(SUM(CAST(round(s * {_FIXED}) AS HUGEINT)) AS DOUBLE)
-                                / {_FIXED} AS s
+                SELECT g, a, b, {_fixed_sum("s")} AS s
                 FROM pairs GROUP BY g, a, b ORDER BY g""").fetchnumpy()
         del r
         found = {k: np.asarray(got[k]) for k in ("g", "a", "b", "s")}
@@ -798,8 +804,7 @@ def expected_with_groups(couples: pd.DataFrame, groups: pd.Series, traces: pd.Da
         con.register("r", r)
         con.register("c", c)
         got = con.execute(f"""
-            WITH x AS (SELECT r.*, r.bkt + k.d AS jb FROM r,
-                       (SELECT UNNEST([-1, 0, 1]) AS d) k WHERE r.grp < 0),
+            WITH x AS (SELECT r.*, r.bkt + k.d AS jb FROM r, {_NEIGHBOURS} WHERE r.grp < 0),
             y AS (SELECT * FROM r WHERE grp >= 0),
             pairs AS (
                 SELECT x.acc AS a, y.grp AS g,
@@ -807,8 +812,7 @@ def expected_with_groups(couples: pd.DataFrame, groups: pd.Series, traces: pd.Da
                 FROM x JOIN y ON y.tr = x.tr AND y.bkt = x.jb
                 WHERE abs(y.ts - x.ts) <= {w}),
             sums AS (
-                SELECT a, g, CAST(SUM(CAST(round(s * {_FIXED}) AS HUGEINT)) AS DOUBLE)
-                             / {_FIXED} AS s
+                SELECT a, g, {_fixed_sum("s")} AS s
                 FROM pairs GROUP BY a, g)
             SELECT c.idx, sums.s FROM sums JOIN c ON c.a = sums.a AND c.g = sums.g
             """).fetchnumpy()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -76,11 +77,15 @@ def read_interchange(path: str | Path, *, now: pd.Timestamp | None = None,
                                       f"(the folder holds: {present})")
             raw[stem] = None
             continue
-        got = read_rows(table_path, report, root=folder)
+        # the fingerprint is taken while the file is parsed: both mostly wait on the
+        # disk or run outside the interpreter lock
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="netlib-sha256") as pool:
+            digest = pool.submit(sha256_file, table_path)
+            got = read_rows(table_path, report, root=folder)
+            sha256 = digest.result()
         raw[stem], rows[stem], unparsed[stem] = got.frame, got.rows, got.broken
         files[stem] = table_path.name
-        report.add_file(stem, table_path.name, len(got.frame),
-                        sha256=sha256_file(table_path))
+        report.add_file(stem, table_path.name, len(got.frame), sha256=sha256)
         got = None  # ``raw`` holds the frame, and validation frees it from there
     return validate_tables(raw, files=files, source=str(folder), report=report, now=now,
                            row_numbers=rows, unparsed=unparsed, compact=compact)

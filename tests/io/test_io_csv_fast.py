@@ -238,3 +238,14 @@ def test_mutated_folders_load_alike_both_ways(inserts):
         return
     _assert_same_load(fast, careful)
     assert fast.report.notes == careful.report.notes
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.binary(max_size=200), st.integers(1, 17), st.sampled_from([10, 34, 0]))
+def test_byte_positions_found_block_by_block_are_every_position(data, block, byte):
+    """The blocked, two-thread byte search against numpy's whole-buffer one, with blocks
+    small enough that the bytes sought fall on every side of a block's edge."""
+    want = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == byte)
+    got = _files._byte_positions(data, byte, block=block)
+    assert got.dtype == np.int64
+    assert got.tolist() == want.tolist()

@@ -95,7 +95,8 @@ def coshare_pairs(data: Any, *, window: float = 60, min_participation: int = 2,
     id_dtype : {"str", "category"}, default "str"
         dtype of the id columns. ``"category"`` shares one category set per id kind
         (``account_id``/``account_id_y`` and ``content_id``/``content_id_y`` can be compared
-        directly) and keeps tens of millions of pairs in a fraction of the memory.
+        directly; the categories are the ids the pairs hold, sorted) and keeps tens of
+        millions of pairs in a fraction of the memory.
     spark : SparkSession, optional
         Session to use with ``engine="spark"``; by default a small local session is
         created once and reused.

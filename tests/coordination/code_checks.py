@@ -18,3 +18,13 @@ def assert_codes_name_the_rows(codes, text: dict) -> None:
     assert ((repost & (text["content_id"] == root)) == codes.author_first).all()
     assert ((repost & (text["content_id_y"] == root)) == codes.author_second).all()
     assert codes.author.any() and not codes.author.all()
+
+
+def assert_one_sorted_category_set(plain: pd.DataFrame, compact: pd.DataFrame) -> None:
+    """Each id kind's categories are the ids the pairs hold, sorted as Python sorts them."""
+    for columns in (["object_id"], ["account_id", "account_id_y"],
+                    ["content_id", "content_id_y"]):
+        want = sorted(set().union(*(plain[c] for c in columns)))
+        for c in columns:
+            assert compact[c].cat.categories.dtype == "str"
+            assert compact[c].cat.categories.tolist() == want

@@ -7,6 +7,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
+from code_checks import assert_one_sorted_category_set
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -222,6 +223,8 @@ def test_category_ids_give_the_same_rows():
     assert isinstance(compact.account_id.dtype, pd.CategoricalDtype)
     assert not (compact.account_id == compact.account_id_y).any()  # comparable columns
     pd.testing.assert_frame_equal(plain, compact.astype({c: "str" for c in COLS[:-1]}))
+    assert_one_sorted_category_set(plain, compact)
+
 
 
 # --- other inputs ----------------------------------------------------------------------------

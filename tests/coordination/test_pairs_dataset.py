@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from code_checks import assert_one_sorted_category_set
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -81,6 +82,7 @@ def test_the_coded_join_is_taken_and_gives_the_string_join_rows():
     category = coshare_pairs(data, window=60, min_participation=2, id_dtype="category")
     pd.testing.assert_frame_equal(
         category.astype({c: "str" for c in category.columns if c != "time_delta"}), out)
+    assert_one_sorted_category_set(out, category)
 
 
 def test_unvalidated_tables_fall_back_or_match():

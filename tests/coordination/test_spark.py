@@ -56,6 +56,18 @@ def test_spark_equals_duckdb_on_a_generated_sample(spark, window, min_participat
         assert got.attrs[key] == expected.attrs[key], key
 
 
+def test_spark_and_duckdb_give_the_same_categories(spark):
+    """With ``id_dtype="category"`` both engines give the same codes and category sets."""
+    shares = _sample(seed=2)
+    expected = coshare_pairs(shares, window=60, min_participation=2, id_dtype="category")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = coshare_pairs(shares, window=60, min_participation=2, engine="spark",
+                            spark=spark, id_dtype="category")
+    assert len(expected) > 0
+    pd.testing.assert_frame_equal(got, expected)
+
+
 def test_spark_trace_table_and_parquet_input(spark, tmp_path):
     shares = _sample(seed=1, n=300).dropna()
     traces = pd.DataFrame({

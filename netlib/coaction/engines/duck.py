@@ -6,7 +6,7 @@ import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -228,12 +228,16 @@ class CodedShares:
     integers instead of strings and keeps the same rows in the same order. ``ids`` holds
     the strings (``obj, acc, cid``; row ``i`` is row number ``i``) that the pairs are
     decoded with. ``distinct_cids`` says no two shares have the same content id.
+    ``codes`` holds, per id kind (``obj, acc, cid``), each row's code before any offset
+    and the distinct ids the codes index (what the categories of ``id_dtype="category"``
+    are made from, without coding the strings again).
     """
 
     src: pa.Table
     ids: pa.Table
     scale: int
     distinct_cids: bool = False
+    codes: dict[str, tuple[pa.Array, pa.Array]] = field(default_factory=dict)
 
 
 def coded_shares(actions: pd.DataFrame, *, window: float) -> CodedShares | None:
@@ -266,24 +270,26 @@ def coded_shares(actions: pd.DataFrame, *, window: float) -> CodedShares | None:
     # codings run side by side
     with ThreadPoolExecutor(max_workers=2) as pool:
         coded = list(pool.map(_codes, columns))
-    (obj_codes, n_obj), (acc_codes, _) = coded[:2]
+    (obj_codes, obj_names), (acc_codes, acc_names) = coded[:2]
     # 32-bit codes and row numbers unless the table is too long for them
-    kind = pa.int32() if n + n_obj < 2**31 - 1 else pa.int64()
+    kind = pa.int32() if n + len(obj_names) < 2**31 - 1 else pa.int64()
     # content ids in increasing order are distinct: each is coded by its row number
-    cid_codes, n_cid = coded[2] if len(coded) > 2 else (pa.array(np.arange(n)), n)
+    cid_codes, cid_names = coded[2] if len(coded) > 2 else (pa.array(np.arange(n)), cid)
     # objects are numbered after the content ids: no object code equals a content id code
-    obj_codes = pc.add(obj_codes.cast(kind), pa.scalar(n_cid, kind))
-    src = pa.table({"tr": pa.array(np.zeros(n, dtype=np.int8)), "obj": obj_codes,
+    src = pa.table({"tr": pa.array(np.zeros(n, dtype=np.int8)),
+                    "obj": pc.add(obj_codes.cast(kind), pa.scalar(len(cid_names), kind)),
                     "acc": acc_codes.cast(kind), "cid": cid_codes.cast(kind), "ticks": ticks,
                     "rn": pa.array(np.arange(n)).cast(kind)})
     ids = pa.table({"obj": obj, "acc": acc, "cid": cid})
-    return CodedShares(src, ids, scale, distinct_cids=len(coded) == 2)
+    return CodedShares(src, ids, scale, distinct_cids=len(coded) == 2,
+                       codes={"obj": (obj_codes, obj_names), "acc": (acc_codes, acc_names),
+                              "cid": (cid_codes, cid_names)})
 
 
-def _codes(values: pa.ChunkedArray) -> tuple[pa.Array, int]:
-    """``values`` as dictionary codes (missing stays missing) and the number of codes."""
+def _codes(values: pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
+    """``values`` as dictionary codes (missing stays missing) and the distinct values."""
     encoded = pc.dictionary_encode(values.combine_chunks())
-    return encoded.indices, len(encoded.dictionary)
+    return encoded.indices, encoded.dictionary
 
 
 def _ticks(stamp: pd.Series, window: float) -> tuple[pa.Array, int]:
@@ -303,6 +309,8 @@ def duckdb_dataset_pairs(actions: pd.DataFrame, *, window: float, min_participat
     if coded is None:
         return None
     src, ids, scale, distinct_cids = coded.src, coded.ids, coded.scale, coded.distinct_cids
+    # the categories are made from the codes at hand; the strings need no second coding
+    codes = coded.codes if id_dtype == "category" else None
     del coded
     with duckdb_connection(memory_limit=memory_limit, temp_directory=temp_directory,
                            threads=threads) as con:
@@ -318,6 +326,7 @@ def duckdb_dataset_pairs(actions: pd.DataFrame, *, window: float, min_participat
     # what DuckDB freed stays with the C heap, which Arrow's allocator (the strings below)
     # cannot reuse: given back first, so the two do not add up
     release_memory()
-    out = decode(ids, None, pairs, scale=scale, has_trace=False, id_dtype=id_dtype)
+    out = decode(ids, None, pairs, scale=scale, has_trace=False, id_dtype=id_dtype,
+                 codes=codes)
     release_memory()
     return out, counts

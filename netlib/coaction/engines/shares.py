@@ -18,6 +18,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from netlib.coaction.engines.sql import sql_list
 from netlib.dataset import Dataset
@@ -264,54 +265,120 @@ def _from_files(path: str | Path, *, window: float) -> Shares:
 
 
 def decode(ids: Any, ids_rn: np.ndarray | None, pairs: dict[str, Any], *, scale: int,
-            has_trace: bool, id_dtype: str = "str") -> pd.DataFrame:
+            has_trace: bool, id_dtype: str = "str",
+            codes: dict[str, tuple[Any, Any]] | None = None) -> pd.DataFrame:
     """Turn pairs of row numbers back into the input's ids.
 
     ``pairs`` holds ``rn_a, rn_b, dt`` arrays; they are removed from the dict as they are
     used so that their memory can be returned early. ``ids`` is an Arrow table with columns
     ``tr, obj, acc, cid``; row ``i`` belongs to row number ``i`` unless ``ids_rn`` (sorted
     row numbers of the rows) is given. Strings are gathered with Arrow ``take`` and handed
-    to pandas without copies; no Python string objects are created.
+    to pandas without copies; no Python string objects are created. Categories
+    (``id_dtype="category"``) are built from integer codes gathered the same way: see
+    :func:`_category_columns`; ``codes`` may give, per id kind (``obj, acc, cid``), the
+    rows' dictionary codes and the distinct ids they index, which are then not coded again.
     """
     index_type = np.int32 if ids.num_rows < 2**31 - 1 else np.int64
 
-    def positions(key: str) -> Any:
+    def positions(key: str) -> np.ndarray:
         rn = np.asarray(pairs.pop(key))
         if ids_rn is not None:
             rn = np.searchsorted(ids_rn, rn)
-        return pa.array(rn.astype(index_type, copy=False))
+        return rn.astype(index_type, copy=False)
 
+    first, second = positions("rn_a"), positions("rn_b")
+    if id_dtype == "category":
+        out = _decoded_categories(ids, first, second, has_trace, codes or {})
+    else:
+        out = _decoded_strings(ids, first, second, has_trace)
+    del first, second
+    dt = np.asarray(pairs.pop("dt"), dtype=np.float64)
+    dt /= scale
+    out[TIME_DELTA] = pd.Series(dt)
+    return _finish(pd.DataFrame(out, copy=False), has_trace, id_dtype=id_dtype)
+
+
+def _decoded_strings(ids: Any, first: np.ndarray, second: np.ndarray,
+                     has_trace: bool) -> dict[str, pd.Series]:
+    """The id columns of the pairs as pandas ``str`` (Arrow ``take`` of the input's ids)."""
     def column(name: str) -> Any:
-        col = ids.column(name).combine_chunks()
-        if id_dtype == "category":
-            return col.dictionary_encode()
         # pandas' ``str`` holds large_string: cast the input's ids once, not each gathered
         # column (the pairs outnumber the shares)
-        return col.cast(pa.large_string())
+        return ids.column(name).combine_chunks().cast(pa.large_string())
 
     def series(values: Any) -> pd.Series:
         return pa.table({"v": values}).to_pandas()["v"]
 
     # the gathers are independent and Arrow releases the GIL: two at a time
+    a, b = pa.array(first), pa.array(second)
     jobs: list[tuple[str, Any, Any]] = []
-    first = positions("rn_a")
     if has_trace:
-        jobs.append((TRACE, column("tr"), first))
+        jobs.append((TRACE, column("tr"), a))
     acc, cid = column("acc"), column("cid")
-    jobs += [(OBJECT_ID, column("obj"), first), (ACCOUNT_ID, acc, first),
-             (CONTENT_ID, cid, first)]
-    second = positions("rn_b")
-    jobs += [(ACCOUNT_ID_Y, acc, second), (CONTENT_ID_Y, cid, second)]
-    del first, second, acc, cid
+    jobs += [(OBJECT_ID, column("obj"), a), (ACCOUNT_ID, acc, a), (CONTENT_ID, cid, a),
+             (ACCOUNT_ID_Y, acc, b), (CONTENT_ID_Y, cid, b)]
+    del a, b, acc, cid
     with ThreadPoolExecutor(max_workers=2) as pool:
         gathered = list(pool.map(lambda job: series(job[1].take(job[2])), jobs))
-    out: dict[str, pd.Series] = {name: col for (name, _, _), col in
-                                 zip(jobs, gathered, strict=True)}
-    del jobs, gathered
-    dt = np.asarray(pairs.pop("dt"), dtype=np.float64)
-    dt /= scale
-    out[TIME_DELTA] = pd.Series(dt)
-    return _finish(pd.DataFrame(out, copy=False), has_trace, id_dtype=id_dtype)
+    return {name: col for (name, _, _), col in zip(jobs, gathered, strict=True)}
+
+
+def _decoded_categories(ids: Any, first: np.ndarray, second: np.ndarray, has_trace: bool,
+                        codes: dict[str, tuple[Any, Any]]) -> dict[str, pd.Categorical]:
+    """The id columns of the pairs as categoricals, one category set per id kind."""
+    def kind(name: str, *rows: np.ndarray) -> list[pd.Categorical]:
+        return _category_columns(codes.get(name) or _dictionary(ids.column(name)), list(rows))
+
+    out: dict[str, pd.Categorical] = {}
+    if has_trace:
+        out[TRACE], = kind("tr", first)
+    out[OBJECT_ID], = kind("obj", first)
+    out[ACCOUNT_ID], out[ACCOUNT_ID_Y] = kind("acc", first, second)
+    out[CONTENT_ID], out[CONTENT_ID_Y] = kind("cid", first, second)
+    return out
+
+
+def _dictionary(values: Any) -> tuple[Any, Any]:
+    """Arrow's dictionary coding of ``values``: each row's code and the distinct values."""
+    encoded = pc.dictionary_encode(values.combine_chunks())
+    return encoded.indices, encoded.dictionary
+
+
+def _category_columns(coded: tuple[Any, Any], gathers: list[np.ndarray]
+                      ) -> list[pd.Categorical]:
+    """Ids at each row-number array of ``gathers``, as categoricals sharing one category
+    set: the distinct ids gathered, sorted as Python sorts strings (by code point),
+    missing ids missing.
+
+    ``coded`` is each input row's code (missing: null) and the distinct ids the codes
+    index (see :func:`_dictionary`). The pairs gather integer codes, so no id string is
+    made per pair row (tens of millions of rows) and none becomes a Python object.
+    """
+    indices, dictionary = coded
+    if isinstance(indices, pa.ChunkedArray):
+        indices = indices.combine_chunks()
+    n_codes = len(dictionary)
+    codes = indices.fill_null(n_codes).to_numpy(zero_copy_only=False)  # n_codes: missing
+    picked = [codes[rows] for rows in gathers]
+    del codes
+    used = np.zeros(n_codes + 1, dtype=bool)
+    for got in picked:
+        used[got] = True
+    present = np.flatnonzero(used[:-1])
+    if isinstance(dictionary, pa.ChunkedArray):
+        dictionary = dictionary.combine_chunks()
+    names = dictionary.take(pa.array(present))
+    if not pa.types.is_large_string(names.type):
+        names = names.cast(pa.large_string())
+    if len(names) > 1 and not pc.all(pc.less(names[:-1], names[1:])).as_py():
+        order = pc.sort_indices(names).to_numpy()
+        names, present = names.take(pa.array(order)), present[order]
+    kind = np.int32 if len(names) < 2**31 - 1 else np.int64
+    rank = np.full(n_codes + 1, -1, dtype=kind)  # the last slot: a missing id
+    rank[present] = np.arange(len(present), dtype=kind)
+    dtype = pd.CategoricalDtype(pd.Index(pd.arrays.ArrowStringArray(names)).astype("str"))
+    return [pd.Categorical.from_codes(rank[got], dtype=dtype, validate=False)
+            for got in picked]
 
 
 def frame_table(frame: pd.DataFrame) -> pa.Table:
@@ -344,16 +411,6 @@ def _finish(out: pd.DataFrame, has_trace: bool, *, id_dtype: str = "str") -> pd.
     for col in columns:
         if col == TIME_DELTA:
             out[col] = out[col].astype("float64")
-        elif id_dtype == "category":
-            if not isinstance(out[col].dtype, pd.CategoricalDtype):
-                out[col] = out[col].astype("category")
-            out[col] = out[col].cat.rename_categories(
-                out[col].cat.categories.astype("str"))
-        else:
+        elif id_dtype != "category":  # categories come made (see _category_columns)
             out[col] = out[col].astype("str")
-    if id_dtype == "category":  # one category set per id kind, so columns compare
-        for left, right in ((ACCOUNT_ID, ACCOUNT_ID_Y), (CONTENT_ID, CONTENT_ID_Y)):
-            both = out[left].cat.categories.union(out[right].cat.categories)
-            out[left] = out[left].cat.set_categories(both)
-            out[right] = out[right].cat.set_categories(both)
     return out

@@ -26,7 +26,8 @@ Four inputs per size ``N`` (actions):
   record says how the clusters meet them (accounts clustered, largest cluster, precision
   and recall), so that a change that flags organic accounts shows here too. The public pair path (a child
   that imports netlib, calls ``netlib.load`` on the folder and ``coshare_pairs`` on the
-  Dataset) is timed too and set against the toolkit.
+  Dataset) is timed too and set against the toolkit, once with the default string ids and
+  once with ``id_dtype="category"``.
 * ``organic_span``: the same stream over 30 days per million actions instead of 30 days
   at every size: the same actions per minute at every size. With a fixed span, ten times
   the actions are ten times as many per minute, and the action pairs within a two-hour
@@ -282,8 +283,9 @@ def child(data_path: Path, out: Path, engine: str = "duckdb") -> None:
                   side_by_side=side, planted=planted_scores(coord.clusters, data_path))
 
 
-def pairs_child(data_path: Path) -> None:
-    """The public pair path: import, ``netlib.load`` of the folder, ``coshare_pairs``."""
+def pairs_child(data_path: Path, id_dtype: str = "str") -> None:
+    """The public pair path: import, ``netlib.load`` of the folder, ``coshare_pairs``
+    (ids as ``id_dtype``: the default strings, or categories)."""
     step = Steps()
     steps = step.steps
 
@@ -294,7 +296,8 @@ def pairs_child(data_path: Path) -> None:
 
     netlib, coshare_pairs = step("import", imports)
     data = step("load", lambda: netlib.load(data_path))
-    pairs = step("pairs", lambda: coshare_pairs(data, window=60, min_participation=2))
+    pairs = step("pairs", lambda: coshare_pairs(data, window=60, min_participation=2,
+                                                 id_dtype=id_dtype))
     _report_child(steps, rows=len(pairs))
 
 
@@ -306,10 +309,10 @@ def _report_child(steps: dict, **counts) -> None:
 
 
 def run_child(data_path: Path, out: Path | None, *, timeout: float, max_gib: float,
-              engine: str = "duckdb") -> dict:
+              engine: str = "duckdb", id_dtype: str = "str") -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()),
            *(("_child", str(data_path), str(out), engine) if out is not None
-             else ("_pairs", str(data_path)))]
+             else ("_pairs", str(data_path), id_dtype))]
     t0 = time.perf_counter()
     # the child's output goes to files, not pipes: a chatty child (Spark logs to stderr)
     # would otherwise fill a pipe nobody reads until it ends, and wait forever
@@ -388,12 +391,15 @@ def summary(records: list[dict]) -> str:
                          f"{got['largest_cluster']:,}) against {got['planted']:,} planted; "
                          f"precision {got['precision']}, recall {got['recall']}")
     for r in records:
-        pub, qut = r.get("public_pairs") or {}, r.get("qut") or {}
-        if pub.get("status") == "ok":
+        qut = r.get("qut") or {}
+        for key, ids in (("public_pairs", ""), ("public_pairs_category", ", ids as categories")):
+            pub = r.get(key) or {}
+            if pub.get("status") != "ok":
+                continue
             parts = ", ".join(f"{k} {v['seconds']:.1f} s" for k, v in pub["steps"].items())
             vs = (f"; toolkit {qut['seconds']:.1f} s, netlib {qut['seconds'] / pub['seconds']:.1f}x "
                   "faster" if qut.get("status") == "ok" else "")
-            lines.append(f"\npublic pair path ({r['input']}, {r['actions']:,}): "
+            lines.append(f"\npublic pair path{ids} ({r['input']}, {r['actions']:,}): "
                          f"{pub['seconds']:.1f} s ({parts}), {pub['rows']:,} co-shares, peak "
                          f"{pub['ru_maxrss_mib'] / 1024:.2f} GiB{vs}")
     by_input: dict[str, list[dict]] = {}
@@ -420,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         child(Path(argv[1]), Path(argv[2]), *(argv[3:4]))
         return 0
     if argv and argv[0] == "_pairs":
-        pairs_child(Path(argv[1]))
+        pairs_child(Path(argv[1]), *(argv[2:3]))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--actions", default="100000,1000000")
@@ -447,14 +453,17 @@ def main(argv: list[str] | None = None) -> int:
             load_before = os.getloadavg()[0]
             net = run_child(data, args.workdir / f"out_{name}_{n}_{args.engine}",
                             timeout=args.timeout, max_gib=args.max_gib, engine=args.engine)
-            qut = public = None
+            qut = public = category = None
             if qut_csv is not None:
                 public = run_child(data, None, timeout=args.timeout, max_gib=args.max_gib)
+                category = run_child(data, None, timeout=args.timeout, max_gib=args.max_gib,
+                                     id_dtype="category")
             if qut_csv is not None and not args.skip_qut:
                 qut = run_qut(qut_csv, qut_csv.parent, window=60, min_edge_weight=2,
                               n_cpus=2, timeout=args.timeout)
             rec = {"input": name, "actions": n, "engine": args.engine, "netlib": net, "qut": qut,
-                   "public_pairs": public, "code": commit,
+                   "public_pairs": public, "public_pairs_category": category,
+                   "code": commit,
                    "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                    "load_before": round(load_before, 2),
                    "load_after": round(os.getloadavg()[0], 2)}

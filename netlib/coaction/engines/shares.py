@@ -359,11 +359,14 @@ def _category_columns(coded: tuple[Any, Any], gathers: list[np.ndarray]
         indices = indices.combine_chunks()
     n_codes = len(dictionary)
     codes = indices.fill_null(n_codes).to_numpy(zero_copy_only=False)  # n_codes: missing
-    picked = [codes[rows] for rows in gathers]
-    del codes
+    # the ids gathered are those of the input rows some pair names: each pair row is
+    # gathered once, from the rows' final codes
+    named = np.zeros(len(codes), dtype=bool)
+    for rows in gathers:
+        named[rows] = True
     used = np.zeros(n_codes + 1, dtype=bool)
-    for got in picked:
-        used[got] = True
+    used[codes[named]] = True
+    del named
     present = np.flatnonzero(used[:-1])
     if isinstance(dictionary, pa.ChunkedArray):
         dictionary = dictionary.combine_chunks()
@@ -376,9 +379,11 @@ def _category_columns(coded: tuple[Any, Any], gathers: list[np.ndarray]
     kind = np.int32 if len(names) < 2**31 - 1 else np.int64
     rank = np.full(n_codes + 1, -1, dtype=kind)  # the last slot: a missing id
     rank[present] = np.arange(len(present), dtype=kind)
+    final = rank[codes]
+    del codes, rank
     dtype = pd.CategoricalDtype(pd.Index(pd.arrays.ArrowStringArray(names)).astype("str"))
-    return [pd.Categorical.from_codes(rank[got], dtype=dtype, validate=False)
-            for got in picked]
+    return [pd.Categorical.from_codes(final[rows], dtype=dtype, validate=False)
+            for rows in gathers]
 
 
 def frame_table(frame: pd.DataFrame) -> pa.Table:

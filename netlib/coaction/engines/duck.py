@@ -15,7 +15,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from netlib.coaction.engines.shares import Shares, datetime_ticks, decode, frame_table
+from netlib.coaction.engines.shares import (
+    Shares,
+    datetime_ticks,
+    decode,
+    dictionary_codes,
+    frame_table,
+)
 from netlib.coaction.engines.sql import (
     COUNTED_FROM,
     LAST_READ_BY,
@@ -269,7 +275,7 @@ def coded_shares(actions: pd.DataFrame, *, window: float) -> CodedShares | None:
     # Arrow's hash tables are single-threaded and release the interpreter lock: the
     # codings run side by side
     with ThreadPoolExecutor(max_workers=2) as pool:
-        coded = list(pool.map(_codes, columns))
+        coded = list(pool.map(dictionary_codes, columns))
     (obj_codes, obj_names), (acc_codes, acc_names) = coded[:2]
     # 32-bit codes and row numbers unless the table is too long for them
     kind = pa.int32() if n + len(obj_names) < 2**31 - 1 else pa.int64()
@@ -284,12 +290,6 @@ def coded_shares(actions: pd.DataFrame, *, window: float) -> CodedShares | None:
     return CodedShares(src, ids, scale, distinct_cids=len(coded) == 2,
                        codes={"obj": (obj_codes, obj_names), "acc": (acc_codes, acc_names),
                               "cid": (cid_codes, cid_names)})
-
-
-def _codes(values: pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
-    """``values`` as dictionary codes (missing stays missing) and the distinct values."""
-    encoded = pc.dictionary_encode(values.combine_chunks())
-    return encoded.indices, encoded.dictionary
 
 
 def _ticks(stamp: pd.Series, window: float) -> tuple[pa.Array, int]:

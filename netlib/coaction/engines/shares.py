@@ -35,7 +35,8 @@ from netlib.schema import (
     TRACE,
 )
 
-__all__ = ["Shares", "read_shares", "check_params", "datetime_ticks", "decode", "frame_ids",
+__all__ = ["Shares", "read_shares", "check_params", "datetime_ticks", "decode",
+           "dictionary_codes", "frame_ids",
            "frame_table", "input_files",
            "is_csv", "pair_attrs", "ENGINES", "MICROS", "PAIR_COLUMNS", "TIMESTAMP_SHARE"]
 
@@ -327,7 +328,7 @@ def _decoded_categories(ids: Any, first: np.ndarray, second: np.ndarray, has_tra
                         codes: dict[str, tuple[Any, Any]]) -> dict[str, pd.Categorical]:
     """The id columns of the pairs as categoricals, one category set per id kind."""
     def kind(name: str, *rows: np.ndarray) -> list[pd.Categorical]:
-        return _category_columns(codes.get(name) or _dictionary(ids.column(name)), list(rows))
+        return _category_columns(codes.get(name) or dictionary_codes(ids.column(name)), list(rows))
 
     out: dict[str, pd.Categorical] = {}
     if has_trace:
@@ -338,8 +339,9 @@ def _decoded_categories(ids: Any, first: np.ndarray, second: np.ndarray, has_tra
     return out
 
 
-def _dictionary(values: Any) -> tuple[Any, Any]:
-    """Arrow's dictionary coding of ``values``: each row's code and the distinct values."""
+def dictionary_codes(values: Any) -> tuple[Any, Any]:
+    """Arrow's dictionary coding of ``values``: each row's code (missing stays missing) and
+    the distinct values the codes index."""
     encoded = pc.dictionary_encode(values.combine_chunks())
     return encoded.indices, encoded.dictionary
 
@@ -351,7 +353,7 @@ def _category_columns(coded: tuple[Any, Any], gathers: list[np.ndarray]
     missing ids missing.
 
     ``coded`` is each input row's code (missing: null) and the distinct ids the codes
-    index (see :func:`_dictionary`). The pairs gather integer codes, so no id string is
+    index (see :func:`dictionary_codes`). The pairs gather integer codes, so no id string is
     made per pair row (tens of millions of rows) and none becomes a Python object.
     """
     indices, dictionary = coded

@@ -549,25 +549,34 @@ def _validate_accounts(frame: pd.DataFrame, file: str, report: LoadReport,
     rej.reject(dup, "duplicate account_id (first occurrence kept)", ACCOUNT_ID, ids)
     frame[PLATFORM] = strip(frame[PLATFORM].astype("string")).str.lower().astype(object)
     frame[HANDLE] = frame[HANDLE].astype(object)
-    for col in ACCOUNTS.optional:
-        if col not in frame.columns:
-            frame[col] = pd.NA
+    # a column the file lacks is all missing: given its type at once, not parsed per cell
+    absent = {col for col in ACCOUNTS.optional if col not in frame.columns}
+    for col in absent:
+        frame[col] = pd.NA
     for col in ACCOUNTS.time_columns:
+        if col in absent:
+            frame[col] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]")
+            continue
         original = frame[col]
         parsed = parse_timestamps(original)
         bad = parsed.isna() & ~_missing(frame, col)
         rej.warn(bad, f"unparseable {col} blanked (expected ISO 8601 or epoch seconds)",
                  col, original)
         frame[col] = parsed
-    counts = pd.to_numeric(frame[FOLLOWERS_COUNT], errors="coerce")
-    bad = counts.isna() & ~_missing(frame, FOLLOWERS_COUNT)
-    rej.warn(bad, "followers_count is not a number; blanked", FOLLOWERS_COUNT,
-             frame[FOLLOWERS_COUNT])
-    frame[FOLLOWERS_COUNT] = counts.astype("Float64")
-    status = strip(frame[STATUS].astype("string")).str.lower()
-    bad = status.notna() & (status != "") & ~status.isin(STATUSES)
-    rej.warn(bad, f"status not one of {'|'.join(STATUSES)}; blanked", STATUS, frame[STATUS])
-    frame[STATUS] = status.where(status.isin(STATUSES), pd.NA).astype(object)
+    if FOLLOWERS_COUNT in absent:
+        frame[FOLLOWERS_COUNT] = pd.Series(pd.NA, index=frame.index, dtype="Float64")
+    else:
+        counts = pd.to_numeric(frame[FOLLOWERS_COUNT], errors="coerce")
+        bad = counts.isna() & ~_missing(frame, FOLLOWERS_COUNT)
+        rej.warn(bad, "followers_count is not a number; blanked", FOLLOWERS_COUNT,
+                 frame[FOLLOWERS_COUNT])
+        frame[FOLLOWERS_COUNT] = counts.astype("Float64")
+    if STATUS not in absent:  # (an absent one is already its blank: pd.NA objects)
+        status = strip(frame[STATUS].astype("string")).str.lower()
+        bad = status.notna() & (status != "") & ~status.isin(STATUSES)
+        rej.warn(bad, f"status not one of {'|'.join(STATUSES)}; blanked", STATUS,
+                 frame[STATUS])
+        frame[STATUS] = status.where(status.isin(STATUSES), pd.NA).astype(object)
     for col in (DISPLAY_NAME, BIO, URL, PROFILE_IMAGE_HASH, LOCATION, LANGUAGE):
         frame[col] = _as_text(frame[col])
     if HANDLE_NORM in frame.columns:

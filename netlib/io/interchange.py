@@ -9,7 +9,7 @@ import pandas as pd
 
 from netlib.dataset import Dataset, validate_tables
 from netlib.errors import DataFormatError
-from netlib.io._files import find_table, read_rows, sha256_file
+from netlib.io._files import check_inside, find_table, read_rows, sha256_file
 from netlib.loadreport import LoadReport
 from netlib.safe import write_csv
 
@@ -77,8 +77,9 @@ def read_interchange(path: str | Path, *, now: pd.Timestamp | None = None,
                                       f"(the folder holds: {present})")
             raw[stem] = None
             continue
-        # the fingerprint is taken while the file is parsed: both mostly wait on the
-        # disk or run outside the interpreter lock
+        # the fingerprint is taken while the file is parsed (both mostly wait on the
+        # disk or run outside the interpreter lock), once the file may be read at all
+        check_inside(table_path, folder, table_path.name)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="netlib-sha256") as pool:
             digest = pool.submit(sha256_file, table_path)
             got = read_rows(table_path, report, root=folder)

@@ -388,6 +388,24 @@ def test_symlink_out_of_the_input_folder_is_refused_without_echo(tmp_path):
     assert "SECRET" not in str(err.value)
 
 
+def test_a_file_outside_the_input_folder_is_not_even_fingerprinted(tmp_path, monkeypatch):
+    """The fingerprint runs beside the parse; a refused file is never opened for it."""
+    from netlib.io import interchange
+
+    secret = tmp_path / "secret.csv"
+    secret.write_text("TOP SECRET FIRST LINE\n")
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    folder(data_dir, actions=None)
+    (data_dir / "actions.csv").symlink_to(secret)
+    hashed = []
+    monkeypatch.setattr(interchange, "sha256_file",
+                        lambda path: hashed.append(Path(path).name) or "0" * 64)
+    with pytest.raises(DataFormatError, match="outside the input folder"):
+        netlib.load(data_dir, now=NOW)
+    assert hashed == ["accounts.csv"]
+
+
 def test_symlink_inside_the_input_folder_is_fine(tmp_path):
     folder(tmp_path, actions=None)
     (tmp_path / "real_actions.csv").write_text(ACT + f"t1,a1,{T},post,hi\n")

@@ -92,3 +92,18 @@ def test_load_rejects_plain_values_with_the_same_reasons(tmp_path, written, reas
     [issue] = data.report.errors
     assert (issue.row, issue.column, issue.value) == (2, "timestamp", written)
     assert issue.reason.startswith(reason)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(stamp | st.text(max_size=25), min_size=1, max_size=40))
+def test_the_plain_check_on_two_halves_marks_what_one_pass_marks(values):
+    """Long columns are checked in two halves on two threads: the same marks, in order."""
+    text = pd.Series(values, dtype="str").astype("string")
+    whole = times._plain_iso(text)
+    split_from = times._SPLIT_FROM
+    try:
+        times._SPLIT_FROM = 1
+        halves = times._plain_iso(text)
+    finally:
+        times._SPLIT_FROM = split_from
+    assert halves.tolist() == whole.tolist()

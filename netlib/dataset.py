@@ -638,10 +638,10 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
             frame[col] = pd.NA
     if not platform_of.index.equals(known):
         where = pc.index_in(arrow_strings(acc_text), value_set=arrow_strings(platform_of.index))
-    of_account = pc.take(arrow_strings(platform_of), where)  # each account's platform
     if compact and PLATFORM in absent:  # none given: each action is its account's
-        frame[PLATFORM] = _categorical(of_account, frame.index)
+        frame[PLATFORM] = _categorical(arrow_strings(platform_of), frame.index, rows=where)
     else:
+        of_account = pc.take(arrow_strings(platform_of), where)  # each account's platform
         given = strip(frame[PLATFORM].astype("string")).str.lower()
         platform = given.fillna(pd.Series(pd.arrays.ArrowStringArray(of_account),
                                           index=frame.index).astype("string"))
@@ -671,17 +671,28 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
     return kept.take(order)
 
 
-def _categorical(values: pa.ChunkedArray, index: pd.Index) -> pd.Series:
+def _categorical(values: pa.ChunkedArray, index: pd.Index,
+                 rows: pa.Array | pa.ChunkedArray | None = None) -> pd.Series:
     """Arrow strings as the categorical ``astype("category")`` makes of them (categories
-    sorted, missing values code -1), coded by Arrow instead of a pandas hash table."""
+    sorted, missing values code -1), coded by Arrow instead of a pandas hash table.
+
+    With ``rows`` (positions into ``values``, null for a missing value) the result is that
+    of ``values.take(rows)``, taken on the codes: an action's account's platform without
+    one string per action.
+    """
     encoded = pc.dictionary_encode(values.combine_chunks())
-    names = encoded.dictionary.to_numpy(zero_copy_only=False)
+    n_names = len(encoded.dictionary)
+    indices = encoded.indices if rows is None else pc.take(encoded.indices, rows)
+    codes = indices.fill_null(n_names).to_numpy(zero_copy_only=False)  # n_names: missing
+    present = np.arange(n_names) if rows is None else \
+        np.flatnonzero(np.bincount(codes, minlength=n_names + 1)[:-1])
+    names = encoded.dictionary.take(pa.array(present)).to_numpy(zero_copy_only=False)
     order = np.array(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64)
-    rank = np.full(len(order) + 1, -1, dtype=np.int64)  # the last slot: missing values
-    rank[order] = np.arange(len(order))
-    codes = rank[encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)]
+    kind = np.int8 if len(order) < 127 else np.int32 if len(order) < 2**31 - 1 else np.int64
+    rank = np.full(n_names + 1, -1, dtype=kind)  # the last slot: missing values
+    rank[present[order]] = np.arange(len(order), dtype=kind)
     categories = pd.Index(names[order], dtype="string")
-    return pd.Series(pd.Categorical.from_codes(codes, categories), index=index)
+    return pd.Series(pd.Categorical.from_codes(rank[codes], categories), index=index)
 
 
 def _repeated(ids: pd.Series, keep: pd.Series) -> pd.Series:

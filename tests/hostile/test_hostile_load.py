@@ -375,13 +375,19 @@ def test_input_columns_named_like_internal_ones_do_not_collide(tmp_path, column)
 
 
 # --- 4. environment ------------------------------------------------------------------------
-def test_symlink_out_of_the_input_folder_is_refused_without_echo(tmp_path):
+def _actions_linked_outside(tmp_path: Path) -> Path:
+    """An input folder whose actions.csv is a symbolic link to a file outside it."""
     secret = tmp_path / "secret.csv"
     secret.write_text("TOP SECRET FIRST LINE\n")
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     folder(data_dir, actions=None)
     (data_dir / "actions.csv").symlink_to(secret)
+    return data_dir
+
+
+def test_symlink_out_of_the_input_folder_is_refused_without_echo(tmp_path):
+    data_dir = _actions_linked_outside(tmp_path)
     with pytest.raises(DataFormatError, match=r"actions.csv: is a symbolic link to a file "
                        r"outside the input folder") as err:
         netlib.load(data_dir, now=NOW)
@@ -392,12 +398,7 @@ def test_a_file_outside_the_input_folder_is_not_even_fingerprinted(tmp_path, mon
     """The fingerprint runs beside the parse; a refused file is never opened for it."""
     from netlib.io import interchange
 
-    secret = tmp_path / "secret.csv"
-    secret.write_text("TOP SECRET FIRST LINE\n")
-    data_dir = tmp_path / "data"
-    data_dir.mkdir()
-    folder(data_dir, actions=None)
-    (data_dir / "actions.csv").symlink_to(secret)
+    data_dir = _actions_linked_outside(tmp_path)
     hashed = []
     monkeypatch.setattr(interchange, "sha256_file",
                         lambda path: hashed.append(Path(path).name) or "0" * 64)

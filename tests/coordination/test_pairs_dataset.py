@@ -115,3 +115,27 @@ def test_time_units_and_missing_times(unit):
     assert coded_shares(data.actions, window=60) is not None
     for window in (10, 60, 0.5):
         assert_same_pairs(data, window=window, min_participation=1)
+
+
+@pytest.mark.parametrize("part_rows", [1, 7, 50])
+def test_pairs_sorted_a_range_of_first_rows_at_a_time_are_the_same_rows(monkeypatch, part_rows):
+    """The kept pairs are sorted in ranges of first rows; with ranges of a handful of pairs
+    (a range may hold more: one first row's pairs are never split) the table, its order
+    and its counts are those of one sort."""
+    from netlib.coaction.engines import duck
+
+    rng = np.random.default_rng(23)
+    n = 500
+    rows = [(f"{10_000 + i}", "abcdef"[k], int(t), f"o{o}")
+            for i, (k, t, o) in enumerate(zip(rng.integers(0, 6, n), np.sort(rng.integers(0, 3000, n)),
+                                              rng.integers(0, 15, n), strict=True))]
+    data = dataset(rows)
+    whole = coshare_pairs(data, window=60, min_participation=2)
+    frame = coshare_pairs(as_frame(data.actions), window=60, min_participation=2)
+    assert len(whole) > 100
+    monkeypatch.setattr(duck, "FETCH_PART_ROWS", part_rows)
+    for got, want in ((coshare_pairs(data, window=60, min_participation=2), whole),
+                      (coshare_pairs(as_frame(data.actions), window=60, min_participation=2),
+                       frame)):
+        pd.testing.assert_frame_equal(got, want)
+        assert got.attrs == want.attrs

@@ -25,7 +25,6 @@ from netlib.coaction.engines.shares import (
 from netlib.coaction.engines.sql import (
     COUNTED_FROM,
     LAST_READ_BY,
-    RESULT_SQL,
     SRC_COUNTS,
     counts_sql,
     pair_sql,
@@ -180,46 +179,73 @@ def duckdb_rows(shares: Shares, *, window: float, min_participation: int,
     return rows, counts
 
 
+#: About this many pairs are sorted at a time when the kept pairs are read (see
+#: :func:`_fetch_pairs`).
+FETCH_PART_ROWS = 1 << 22
+
+
 def _fetch_pairs(con: Any, batch_rows: int = 1 << 20,
                  narrow: bool = False) -> dict[str, np.ndarray]:
     """Stream the sorted pairs into preallocated arrays.
 
-    The kept pairs (the view ``pf``, two joins deep) are evaluated once, sorted into a
-    table whose row count is then known without a second evaluation; the tables the
-    view reads are dropped, and the sorted table is read back in its insertion order,
-    which is the sorted order. The arrays are int64, or (``narrow``) int32 where every
-    value fits.
+    The kept pairs (the view ``pf``, two joins deep) are evaluated once into a table, and
+    the tables the view reads are dropped. The table is then sorted a range of first rows
+    (``rn_a``) at a time, ranges of about :data:`FETCH_PART_ROWS` pairs cut from a
+    histogram of ``rn_a``, and each sorted range is read straight into the arrays. In
+    range order that is the order of ``sql.RESULT_SQL``, while no sort holds more than one
+    range and no sorted copy of the whole table is made (at 27.8M pairs, 0.3-0.5 GB less
+    at the peak). The arrays are int64, or (``narrow``) int32 where every value fits.
     """
-    con.execute("SET preserve_insertion_order = true")
-    con.execute(f"CREATE TEMP TABLE pf_sorted AS {RESULT_SQL}")
+    con.execute("CREATE TEMP TABLE pf_rows AS SELECT rn_a, rn_b, dt FROM pf")
     con.execute("DROP VIEW IF EXISTS pf")  # and what only the view read
     for table in ("p", "fc"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
-    n, top = (int(v or 0) for v in con.execute(
-        "SELECT count(*), max(greatest(rn_a, rn_b, dt)) FROM pf_sorted").fetchall()[0])
+    n, top, last = (int(v or 0) for v in con.execute(
+        "SELECT count(*), max(greatest(rn_a, rn_b, dt)), max(rn_a) FROM pf_rows").fetchall()[0])
     kind = np.int32 if narrow and top < 2**31 - 1 else np.int64
     out = {"rn_a": np.empty(n, kind), "rn_b": np.empty(n, kind), "dt": np.empty(n, kind)}
     at = 0
     in_order = True
-    reader = con.sql("SELECT rn_a, rn_b, dt FROM pf_sorted").to_arrow_reader(batch_rows)
-    for batch in reader:
-        k = batch.num_rows
-        for key in out:
-            out[key][at:at + k] = batch.column(key).to_numpy(zero_copy_only=False)
-        # insertion order kept is DuckDB's promise: checked (a batch at a time, with the
-        # row before it), not assumed
-        first = max(at - 1, 0)
-        a, b = out["rn_a"][first:at + k], out["rn_b"][first:at + k]
-        step = np.diff(a)
-        in_order = in_order and not ((step < 0) | ((step == 0) & (np.diff(b) <= 0))).any()
-        at += k
-    con.execute("DROP TABLE pf_sorted")
+    con.execute("SET preserve_insertion_order = true")
+    for low, high in _rn_ranges(con, n, last, FETCH_PART_ROWS):
+        reader = con.sql(f"SELECT rn_a, rn_b, dt FROM pf_rows WHERE rn_a >= {low} AND "
+                         f"rn_a < {high} ORDER BY rn_a, rn_b").to_arrow_reader(batch_rows)
+        for batch in reader:
+            k = batch.num_rows
+            for key in out:
+                out[key][at:at + k] = batch.column(key).to_numpy(zero_copy_only=False)
+            # the order is checked (a batch at a time, with the row before it), not assumed
+            first = max(at - 1, 0)
+            a, b = out["rn_a"][first:at + k], out["rn_b"][first:at + k]
+            step = np.diff(a)
+            in_order = in_order and not ((step < 0) | ((step == 0) & (np.diff(b) <= 0))).any()
+            at += k
+    con.execute("DROP TABLE pf_rows")
     if at != n:  # pragma: no cover - a changing table would be a bug
         raise RuntimeError(f"coshare_pairs: expected {n} pairs, read {at}")
     if not in_order:  # pragma: no cover
         order = np.lexsort((out["rn_b"], out["rn_a"]))
         out = {key: values[order] for key, values in out.items()}
     return out
+
+
+def _rn_ranges(con: Any, n: int, last: int, part_rows: int) -> list[tuple[int, int]]:
+    """Half-open ranges of ``rn_a`` that together cover ``pf_rows``, each holding about
+    ``part_rows`` pairs (more when a single first row has more), in increasing order."""
+    if n <= part_rows:
+        return [(0, last + 1)]
+    width = max((last + 1) // 4096, 1)  # a histogram of at most ~4,096 bins of first rows
+    bins = con.execute(f"SELECT rn_a // {width} AS b, count(*) FROM pf_rows GROUP BY b "
+                       "ORDER BY b").fetchnumpy()
+    edges, counts = bins["b"].astype(np.int64), bins["count_star()"].astype(np.int64)
+    ranges, low, held = [], 0, 0
+    for edge, count in zip(edges, counts, strict=True):
+        if held and held + count > part_rows:
+            ranges.append((low, int(edge) * width))
+            low, held = int(edge) * width, 0
+        held += int(count)
+    ranges.append((low, last + 1))
+    return ranges
 
 
 # --- a Dataset's shares as integer codes -------------------------------------------------------

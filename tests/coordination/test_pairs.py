@@ -226,7 +226,6 @@ def test_category_ids_give_the_same_rows():
     assert_one_sorted_category_set(plain, compact)
 
 
-
 # --- other inputs ----------------------------------------------------------------------------
 def _dataset() -> netlib.Dataset:
     t0 = pd.Timestamp("2024-05-01T12:00:00Z")

@@ -433,15 +433,19 @@ def _mixed_cluster(coord, clusters: pd.DataFrame, labels: pd.Series,
                     for x, y in zip(edges["account_id"], edges["account_id_y"], strict=True))
     graph = nx.Graph(list(zip(edges["account_id"].astype(str),
                               edges["account_id_y"].astype(str), strict=True)))
-    parts = sorted(nx.community.louvain_communities(graph, seed=0), key=len, reverse=True)
+    # parts by size, then by their smallest member; within a part, categories by count, then
+    # by name: a set's order follows string hashes, which change from process to process
+    parts = sorted(nx.community.louvain_communities(graph, seed=0),
+                   key=lambda part: (-len(part), min(part)))
     mixed_parts = sum(1 for part in parts
                       if len({labels.get(x) for x in part}) > 1 and len(part) >= 5)
     return {"mixed_cluster": str(worst),
             "mixed_cluster_tested_edges_by_category": "; ".join(
                 f"{k} {v}" for k, v in kinds.most_common()),
             "mixed_cluster_louvain_parts": "; ".join(
-                f"{len(part)}: " + ", ".join(f"{k} {v}" for k, v in
-                                             Counter(labels.get(x) for x in part).most_common())
+                f"{len(part)}: " + ", ".join(
+                    f"{k} {v}" for k, v in sorted(Counter(labels.get(x) for x in part).items(),
+                                                  key=lambda kv: (-kv[1], str(kv[0]))))
                 for part in parts),
             "mixed_cluster_louvain_mixed_parts_of_5_or_more": mixed_parts,
             "mixed_cluster_coactions": int(len(inside)),

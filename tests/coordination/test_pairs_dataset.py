@@ -48,6 +48,16 @@ def dataset(rows: list[tuple], accounts: str = "abcdef") -> netlib.Dataset:
     return netlib.Dataset.from_frames(accs, actions, now=pd.Timestamp("2025-01-01", tz="UTC"))
 
 
+def random_rows(*, seed: int, n: int, seconds: int, objects: int) -> list[tuple]:
+    """``n`` reposts in time order (ids increasing) by six accounts, of ``objects`` objects,
+    over ``seconds`` seconds: rows for :func:`dataset`."""
+    rng = np.random.default_rng(seed)
+    return [(f"{10_000 + i}", "abcdef"[k], int(t), f"o{o}")
+            for i, (k, t, o) in enumerate(zip(rng.integers(0, 6, n),
+                                              np.sort(rng.integers(0, seconds, n)),
+                                              rng.integers(0, objects, n), strict=True))]
+
+
 action_rows = st.lists(
     st.tuples(st.sampled_from(list("abcdef")),
               # objects: a few outside ids, and ids of actions of the same table
@@ -70,12 +80,7 @@ def test_dataset_pairs_equal_the_frame_pairs(rows, window, min_participation, bi
 
 
 def test_the_coded_join_is_taken_and_gives_the_string_join_rows():
-    rng = np.random.default_rng(11)
-    n = 600
-    rows = [(f"{10_000 + i}", "abcdef"[k], int(t), f"o{o}")
-            for i, (k, t, o) in enumerate(zip(rng.integers(0, 6, n), np.sort(rng.integers(0, 5000, n)),
-                                              rng.integers(0, 40, n), strict=True))]
-    data = dataset(rows)
+    data = dataset(random_rows(seed=11, n=600, seconds=5000, objects=40))
     assert coded_shares(data.actions, window=60) is not None   # the fast path is used
     out = assert_same_pairs(data, window=60, min_participation=2)
     assert len(out) > 50
@@ -124,12 +129,7 @@ def test_pairs_sorted_a_range_of_first_rows_at_a_time_are_the_same_rows(monkeypa
     and its counts are those of one sort."""
     from netlib.coaction.engines import duck
 
-    rng = np.random.default_rng(23)
-    n = 500
-    rows = [(f"{10_000 + i}", "abcdef"[k], int(t), f"o{o}")
-            for i, (k, t, o) in enumerate(zip(rng.integers(0, 6, n), np.sort(rng.integers(0, 3000, n)),
-                                              rng.integers(0, 15, n), strict=True))]
-    data = dataset(rows)
+    data = dataset(random_rows(seed=23, n=500, seconds=3000, objects=15))
     whole = coshare_pairs(data, window=60, min_participation=2)
     frame = coshare_pairs(as_frame(data.actions), window=60, min_participation=2)
     assert len(whole) > 100

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from netlib.errors import DataFormatError
 from netlib.loadreport import LoadReport
-from netlib.lookup import arrow_strings, positions, repeated, strip
+from netlib.lookup import arrow_strings, categoricals_from_codes, positions, repeated, strip
 from netlib.memory import release_memory
 from netlib.provenance import frames_fingerprint
 from netlib.schema import (
@@ -681,18 +681,10 @@ def _categorical(values: pa.ChunkedArray, index: pd.Index,
     one string per action.
     """
     encoded = pc.dictionary_encode(values.combine_chunks())
-    n_names = len(encoded.dictionary)
     indices = encoded.indices if rows is None else pc.take(encoded.indices, rows)
-    codes = indices.fill_null(n_names).to_numpy(zero_copy_only=False)  # n_names: missing
-    present = np.arange(n_names) if rows is None else \
-        np.flatnonzero(np.bincount(codes, minlength=n_names + 1)[:-1])
-    names = encoded.dictionary.take(pa.array(present)).to_numpy(zero_copy_only=False)
-    order = np.array(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64)
-    kind = np.int8 if len(order) < 127 else np.int32 if len(order) < 2**31 - 1 else np.int64
-    rank = np.full(n_names + 1, -1, dtype=kind)  # the last slot: missing values
-    rank[present[order]] = np.arange(len(order), dtype=kind)
-    categories = pd.Index(names[order], dtype="string")
-    return pd.Series(pd.Categorical.from_codes(rank[codes], categories), index=index)
+    column, = categoricals_from_codes(indices, encoded.dictionary, [None],
+                                      categories_dtype="string")
+    return pd.Series(column, index=index)
 
 
 def _repeated(ids: pd.Series, keep: pd.Series) -> pd.Series:

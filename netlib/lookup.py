@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = ["arrow_strings", "distinct_strings", "isin", "positions", "repeated",
-           "string_codes", "increasing", "strip", "LARGE_ROWS"]
+           "string_codes", "increasing", "strip", "categoricals_from_codes", "LARGE_ROWS"]
 
 #: From this many values on, :func:`repeated` and :func:`positions` (when the ids are as
 #: many) hash in DuckDB, on all cores, instead of in Arrow's single-threaded hash table:
@@ -202,6 +202,57 @@ def repeated(values: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
     if len(series) >= LARGE_ROWS:
         return _repeated_by_hash(strings)
     return _dictionary_repeats(strings)
+
+
+def categoricals_from_codes(indices: pa.Array | pa.ChunkedArray,
+                            dictionary: pa.Array | pa.ChunkedArray,
+                            gathers: list[np.ndarray | None], *,
+                            categories_dtype: str = "str") -> list[pd.Categorical]:
+    """Dictionary-coded ids at each of ``gathers``, as categoricals sharing one category set.
+
+    ``indices`` holds each row's code into ``dictionary`` (null: a missing id); each gather
+    is the row positions it takes, or None for every row in order. The categories are the
+    distinct ids the gathers take, sorted as Python sorts strings (by code point), as
+    ``categories_dtype``; a missing id is missing. Only integer codes are gathered: no id
+    string is made per row and none becomes a Python object.
+
+    Examples
+    --------
+    >>> coded = pa.array(["b", "a", None, "c"]).dictionary_encode()
+    >>> first, = categoricals_from_codes(coded.indices, coded.dictionary, [np.array([0, 1, 2])])
+    >>> first.tolist(), first.categories.tolist()
+    (['b', 'a', nan], ['a', 'b'])
+    """
+    if isinstance(indices, pa.ChunkedArray):
+        indices = indices.combine_chunks()
+    if isinstance(dictionary, pa.ChunkedArray):
+        dictionary = dictionary.combine_chunks()
+    n_codes = len(dictionary)
+    codes = indices.fill_null(n_codes).to_numpy(zero_copy_only=False)  # n_codes: missing
+    used = np.zeros(n_codes + 1, dtype=bool)
+    if any(rows is None for rows in gathers):
+        used[codes] = True
+    else:  # the codes of the rows some gather takes
+        named = np.zeros(len(codes), dtype=bool)
+        for rows in gathers:
+            named[rows] = True
+        used[codes[named]] = True
+    present = np.flatnonzero(used[:-1])
+    names = dictionary.take(pa.array(present))
+    if not pa.types.is_large_string(names.type):
+        names = names.cast(pa.large_string())
+    if len(names) > 1 and not pc.all(pc.less(names[:-1], names[1:])).as_py():
+        order = pc.sort_indices(names).to_numpy()
+        names, present = names.take(pa.array(order)), present[order]
+    kind = np.int8 if len(names) < 127 else np.int32 if len(names) < 2**31 - 1 else np.int64
+    rank = np.full(n_codes + 1, -1, dtype=kind)  # the last slot: a missing id
+    rank[present] = np.arange(len(present), dtype=kind)
+    final = rank[codes]
+    del codes, rank
+    dtype = pd.CategoricalDtype(pd.Index(pd.arrays.ArrowStringArray(names))
+                                .astype(categories_dtype))
+    return [pd.Categorical.from_codes(final if rows is None else final[rows], dtype=dtype,
+                                      validate=False) for rows in gathers]
 
 
 def increasing(strings: pa.ChunkedArray | pa.Array) -> bool:

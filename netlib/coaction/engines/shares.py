@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 from netlib.coaction.engines.sql import sql_list
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError, ParameterError
+from netlib.lookup import categoricals_from_codes
 from netlib.schema import (
     ACCOUNT_ID,
     ACCOUNT_ID_Y,
@@ -276,7 +277,7 @@ def decode(ids: Any, ids_rn: np.ndarray | None, pairs: dict[str, Any], *, scale:
     row numbers of the rows) is given. Strings are gathered with Arrow ``take`` and handed
     to pandas without copies; no Python string objects are created. Categories
     (``id_dtype="category"``) are built from integer codes gathered the same way: see
-    :func:`_category_columns`; ``codes`` may give, per id kind (``obj, acc, cid``), the
+    :func:`netlib.lookup.categoricals_from_codes`; ``codes`` may give, per id kind (``obj, acc, cid``), the
     rows' dictionary codes and the distinct ids they index, which are then not coded again.
     """
     index_type = np.int32 if ids.num_rows < 2**31 - 1 else np.int64
@@ -328,7 +329,8 @@ def _decoded_categories(ids: Any, first: np.ndarray, second: np.ndarray, has_tra
                         codes: dict[str, tuple[Any, Any]]) -> dict[str, pd.Categorical]:
     """The id columns of the pairs as categoricals, one category set per id kind."""
     def kind(name: str, *rows: np.ndarray) -> list[pd.Categorical]:
-        return _category_columns(codes.get(name) or dictionary_codes(ids.column(name)), list(rows))
+        indices, dictionary = codes.get(name) or dictionary_codes(ids.column(name))
+        return categoricals_from_codes(indices, dictionary, list(rows))
 
     out: dict[str, pd.Categorical] = {}
     if has_trace:
@@ -344,48 +346,6 @@ def dictionary_codes(values: Any) -> tuple[Any, Any]:
     the distinct values the codes index."""
     encoded = pc.dictionary_encode(values.combine_chunks())
     return encoded.indices, encoded.dictionary
-
-
-def _category_columns(coded: tuple[Any, Any], gathers: list[np.ndarray]
-                      ) -> list[pd.Categorical]:
-    """Ids at each row-number array of ``gathers``, as categoricals sharing one category
-    set: the distinct ids gathered, sorted as Python sorts strings (by code point),
-    missing ids missing.
-
-    ``coded`` is each input row's code (missing: null) and the distinct ids the codes
-    index (see :func:`dictionary_codes`). The pairs gather integer codes, so no id string is
-    made per pair row (tens of millions of rows) and none becomes a Python object.
-    """
-    indices, dictionary = coded
-    if isinstance(indices, pa.ChunkedArray):
-        indices = indices.combine_chunks()
-    n_codes = len(dictionary)
-    codes = indices.fill_null(n_codes).to_numpy(zero_copy_only=False)  # n_codes: missing
-    # the ids gathered are those of the input rows some pair names: each pair row is
-    # gathered once, from the rows' final codes
-    named = np.zeros(len(codes), dtype=bool)
-    for rows in gathers:
-        named[rows] = True
-    used = np.zeros(n_codes + 1, dtype=bool)
-    used[codes[named]] = True
-    del named
-    present = np.flatnonzero(used[:-1])
-    if isinstance(dictionary, pa.ChunkedArray):
-        dictionary = dictionary.combine_chunks()
-    names = dictionary.take(pa.array(present))
-    if not pa.types.is_large_string(names.type):
-        names = names.cast(pa.large_string())
-    if len(names) > 1 and not pc.all(pc.less(names[:-1], names[1:])).as_py():
-        order = pc.sort_indices(names).to_numpy()
-        names, present = names.take(pa.array(order)), present[order]
-    kind = np.int32 if len(names) < 2**31 - 1 else np.int64
-    rank = np.full(n_codes + 1, -1, dtype=kind)  # the last slot: a missing id
-    rank[present] = np.arange(len(present), dtype=kind)
-    final = rank[codes]
-    del codes, rank
-    dtype = pd.CategoricalDtype(pd.Index(pd.arrays.ArrowStringArray(names)).astype("str"))
-    return [pd.Categorical.from_codes(final[rows], dtype=dtype, validate=False)
-            for rows in gathers]
 
 
 def frame_table(frame: pd.DataFrame) -> pa.Table:
@@ -418,6 +378,6 @@ def _finish(out: pd.DataFrame, has_trace: bool, *, id_dtype: str = "str") -> pd.
     for col in columns:
         if col == TIME_DELTA:
             out[col] = out[col].astype("float64")
-        elif id_dtype != "category":  # categories come made (see _category_columns)
+        elif id_dtype != "category":  # categories come made (see categoricals_from_codes)
             out[col] = out[col].astype("str")
     return out

@@ -206,7 +206,6 @@ def _fetch_pairs(con: Any, batch_rows: int = 1 << 20,
     out = {"rn_a": np.empty(n, kind), "rn_b": np.empty(n, kind), "dt": np.empty(n, kind)}
     at = 0
     in_order = True
-    con.execute("SET preserve_insertion_order = true")
     for low, high in _rn_ranges(con, n, last, FETCH_PART_ROWS):
         reader = con.sql(f"SELECT rn_a, rn_b, dt FROM pf_rows WHERE rn_a >= {low} AND "
                          f"rn_a < {high} ORDER BY rn_a, rn_b").to_arrow_reader(batch_rows)

@@ -19,7 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = ["arrow_strings", "distinct_strings", "isin", "positions", "repeated",
-           "string_codes", "increasing", "strip", "categoricals_from_codes", "LARGE_ROWS"]
+           "string_codes", "sorted_string_codes", "take_strings", "increasing", "strip",
+           "categoricals_from_codes", "LARGE_ROWS"]
 
 #: From this many values on, :func:`repeated` and :func:`positions` (when the ids are as
 #: many) hash in DuckDB, on all cores, instead of in Arrow's single-threaded hash table:
@@ -253,6 +254,50 @@ def categoricals_from_codes(indices: pa.Array | pa.ChunkedArray,
                                 .astype(categories_dtype))
     return [pd.Categorical.from_codes(final if rows is None else final[rows], dtype=dtype,
                                       validate=False) for rows in gathers]
+
+
+def sorted_string_codes(*columns: pd.Series | pd.Index | np.ndarray | pa.ChunkedArray
+                        ) -> tuple[np.ndarray, pd.Index]:
+    """The values of ``columns``, end to end, as codes into their sorted distinct strings.
+
+    What ``pd.factorize(values.astype(str), sort=True)`` gives (codes ``int64``, -1 for a
+    missing value; the distinct strings sorted by code point, as Python sorts str), made
+    by Arrow's hash table and sort: no Python object per row, and only the distinct
+    strings are sorted.
+
+    Examples
+    --------
+    >>> codes, names = sorted_string_codes(pd.Series(["b", "a", None]), pd.Series(["c", "b"]))
+    >>> codes.tolist(), names.tolist()
+    ([1, 0, -1, 2, 1], ['a', 'b', 'c'])
+    """
+    chunks = [chunk for column in columns
+              for chunk in (column if isinstance(column, pa.ChunkedArray)
+                            else arrow_strings(column)).cast(pa.large_string()).chunks]
+    strings = pa.chunked_array(chunks, type=pa.large_string()).combine_chunks()
+    encoded = pc.dictionary_encode(strings)
+    del strings
+    coded, = categoricals_from_codes(encoded.indices, encoded.dictionary, [None])
+    return coded.codes.astype(np.int64), coded.categories
+
+
+def take_strings(names: np.ndarray | pa.Array, rows: np.ndarray) -> pd.arrays.ArrowStringArray:
+    """``names[rows]`` as a ``str`` column's array, gathered by Arrow.
+
+    What assigning ``names[rows]`` (an object array of strings) to a frame column gives,
+    the same values and dtype, without a Python object per row: tens of millions of rows
+    cost a fraction of a second instead of several seconds. (No rows give an empty
+    ``str`` array, where pandas would make an empty column ``object``.)
+
+    Examples
+    --------
+    >>> pd.Series(take_strings(np.array(["a", "b"], dtype=object), np.array([1, 1, 0]))
+    ...           ).tolist()
+    ['b', 'b', 'a']
+    """
+    values = names if isinstance(names, pa.Array) else pa.array(names, type=pa.large_string())
+    taken = values.take(pa.array(np.asarray(rows)))
+    return pd.array(pd.arrays.ArrowStringArray(taken), dtype="str")
 
 
 def increasing(strings: pa.ChunkedArray | pa.Array) -> bool:

@@ -284,18 +284,26 @@ def test_root_objects_of_a_large_random_share_forest_match_the_coded_walk():
 
 
 @pytest.mark.parametrize("how", ["sum", "median"])
-def test_per_group_reductions_are_pandas_grouped_reductions(how):
-    # integer group codes (some without rows), floats with NaN: the same floats as
-    # pandas' group-by on the codes themselves, and NaN for a code without rows
+@pytest.mark.parametrize("n_codes", [5000, 50_000])
+def test_per_group_reductions_are_pandas_grouped_reductions(how, n_codes):
+    # integer group codes (some without rows), floats with NaN and -0.0: the same floats
+    # as pandas' group-by on the codes themselves, and NaN for a code without rows; with
+    # 50,000 codes for 60,000 rows most codes have one row (the dense stream's edges),
+    # which are not handed to pandas
     rng = np.random.default_rng(5)
-    group = rng.integers(0, 5000, 60_000)
+    group = rng.integers(0, n_codes, 60_000)
     group[group == 17] = 18
     values = pd.Series(rng.standard_normal(60_000) * 10.0 ** rng.integers(-8, 9, 60_000))
     values[rng.random(60_000) < 0.05] = np.nan
-    got = nw._per_group(values, group, 5001, how)
-    want = getattr(values.groupby(group), how)().reindex(np.arange(5001)).to_numpy()
-    assert np.isnan(got[17]) and np.isnan(got[5000])
+    values[rng.random(60_000) < 0.02] = -0.0
+    counts = np.bincount(group)
+    if n_codes == 50_000:
+        assert (counts == 1).sum() > 15_000 and (counts > 2).sum() > 1000
+    got = nw._per_group(values, group, n_codes + 1, how)
+    want = getattr(values.groupby(group), how)().reindex(np.arange(n_codes + 1)).to_numpy()
+    assert np.isnan(got[17]) and np.isnan(got[n_codes])
     np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(np.signbit(got), np.signbit(want))
 
 
 def test_dense_bins_are_split_into_parts_with_their_own_same_object_probability():

@@ -150,3 +150,31 @@ def test_increasing_is_pythons_strict_order(values):
     assert lookup.increasing(strings) == want
     if want:  # and repeated() then finds no repeat, as Python's duplicated does not
         assert not repeated(pd.Series(values, dtype=object)).any()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(IDS, max_size=12), st.lists(IDS, max_size=12),
+       st.sampled_from([object, "str", "category"]))
+def test_sorted_string_codes_number_the_ids_in_pythons_sorted_order(first, second, dtype):
+    # the oracle: Python's sorted() of the distinct strings, and each value's place there
+    columns = [pd.Series(first, dtype=dtype), pd.Series(second, dtype=dtype)]
+    codes, names = lookup.sorted_string_codes(*columns)
+    values = first + second
+    distinct = sorted({v for v in values if v is not None})
+    assert names.tolist() == distinct
+    assert codes.dtype == np.int64
+    assert codes.tolist() == [distinct.index(v) if v is not None else -1 for v in values]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "é", "", " a", "a\x00"]), min_size=1,
+                max_size=6, unique=True), st.lists(st.integers(0, 5), min_size=1, max_size=12))
+def test_take_strings_is_the_object_array_a_frame_column_would_hold(names, rows):
+    rows = np.array([r % len(names) for r in rows], dtype=np.int64)
+    pool = np.array(names, dtype=object)
+    frame = pd.DataFrame({"n": np.zeros(len(rows))})
+    frame["given"] = pool[rows]
+    frame["taken"] = lookup.take_strings(pool, rows)
+    assert frame["taken"].dtype == frame["given"].dtype
+    assert frame["taken"].tolist() == [names[r] for r in rows]
+    pd.testing.assert_series_equal(frame["taken"], frame["given"], check_names=False)

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from netlib.coaction.engines.duck import duckdb_rows
 from netlib.coaction.engines.shares import check_params, read_shares
 from netlib.coaction.pairs import coshare_pairs
-from netlib.lookup import arrow_strings, distinct_strings
+from netlib.lookup import arrow_strings, distinct_strings, increasing, sorted_string_codes
 from netlib.lookup import positions as lookup_positions
 from netlib.schema import (
     ACCOUNT_ID,
@@ -203,8 +203,15 @@ def share_id_codes(frame: pd.DataFrame) -> ShareIdCodes:
     shuffled joins code its ids the same way."""
     trace, traces = pd.factorize(frame["tr"])
     obj, objects = pd.factorize(frame["obj"])
-    content, contents = pd.factorize(frame["cid"])
-    own = positions(frame["cid"], np.asarray(objects, dtype=object))
+    cid = arrow_strings(frame["cid"])
+    if increasing(cid):
+        # each content id greater than the one before (a table in id order): all
+        # distinct, so factorize would number them 0, 1, ... in row order, hashing each
+        content, contents = np.arange(len(frame), dtype=np.intp), pd.Index(frame["cid"].array)
+    else:
+        content, contents = pd.factorize(frame["cid"])
+    # the objects looked up as Arrow strings, not as one Python object each
+    own = lookup_positions(cid, arrow_strings(pd.Series(objects)).combine_chunks())
     return ShareIdCodes(trace=trace, traces=traces, obj=obj, objects=objects,
                         content=content, contents=contents, own=own)
 
@@ -244,13 +251,8 @@ def sorted_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     >>> code.tolist(), ids.tolist()
     ([1, 0, -1, 1], ['a', 'b'])
     """
-    code, uniques = pd.factorize(values)
-    names = pd.Index(uniques).astype(str).to_numpy(dtype=object)
-    order = np.array(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64)
-    rank = np.empty(len(names) + 1, dtype=np.int64)
-    rank[order] = np.arange(len(names))
-    rank[-1] = -1
-    return rank[code], names[order]
+    codes, names = sorted_string_codes(values)
+    return codes, np.asarray(names.astype(str), dtype=object)
 
 
 def _root_codes(objects: pd.Index, contents: pd.Index) -> np.ndarray:

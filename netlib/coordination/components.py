@@ -26,6 +26,7 @@ from netlib.coordination.clusters import relabel
 from netlib.coordination.config import CoordinationConfig
 from netlib.coordination.network import WEIGHT
 from netlib.coordination.significance import EXPECTED, P_VALUE, poisson_pvalues
+from netlib.lookup import sorted_string_codes
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, CLUSTER_ID
 from netlib.stats import qvalues
 
@@ -62,10 +63,7 @@ def account_components(edges: pd.DataFrame) -> pd.DataFrame:
                              COMPONENT_ID: pd.Series(dtype=int)})
     m = len(edges)
     # both ends' ids coded together in sorted id order, without a Python string each
-    ends = pd.concat([edges[ACCOUNT_ID].astype(str), edges[ACCOUNT_ID_Y].astype(str)],
-                     ignore_index=True)
-    codes, nodes = pd.factorize(ends, sort=True)
-    del ends
+    codes, nodes = sorted_string_codes(edges[ACCOUNT_ID], edges[ACCOUNT_ID_Y])
     n = len(nodes)
     mat = coo_matrix((np.ones(m), (codes[:m], codes[m:])), shape=(n, n))
     _, labels = connected_components(mat, directed=False)

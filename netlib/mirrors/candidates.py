@@ -30,7 +30,7 @@ from netlib.coaction.actions import positions
 from netlib.coaction.engines.duck import duckdb_connection
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError
-from netlib.lookup import isin
+from netlib.lookup import isin, sorted_string_codes
 from netlib.mirrors import _columns as C
 from netlib.mirrors.names import affix_variants, skeleton_and_stem, stem, stem_consonant_keys
 from netlib.schema import (
@@ -138,17 +138,16 @@ def infer_takedowns(actions: pd.DataFrame, *, factor: float = 3.0,
     cols = ["n_actions", "last_action", "end", "q90_gap", "needed", "silent"]
     if not len(actions):
         return pd.DataFrame(columns=cols, index=pd.Index([], name=ACCOUNT_ID))
-    accounts = actions[ACCOUNT_ID].astype(str)
-    platforms = actions[PLATFORM].astype(str)
-    account, account_names = pd.factorize(accounts, sort=True)
-    platform, _ = pd.factorize(platforms, sort=True)
+    account, account_names = sorted_string_codes(actions[ACCOUNT_ID])
+    platform, _ = sorted_string_codes(actions[PLATFORM])
     coded = bool((account >= 0).all() and (platform >= 0).all())
     if coded:
         # grouped on integer codes in the ids' sorted order: the same groups, in the same
         # order, as on the strings (the account ids come back as the index below)
         a = pd.DataFrame({ACCOUNT_ID: account, PLATFORM: platform})
     else:   # a missing id or platform: grouped as the strings are (missing ones dropped)
-        a = pd.DataFrame({ACCOUNT_ID: accounts.to_numpy(), PLATFORM: platforms.to_numpy()})
+        a = pd.DataFrame({ACCOUNT_ID: actions[ACCOUNT_ID].astype(str).to_numpy(),
+                          PLATFORM: actions[PLATFORM].astype(str).to_numpy()})
     a["t"] = _utc_ns(actions[TIMESTAMP])
     a = a[a["t"] != np.iinfo(np.int64).min].sort_values([ACCOUNT_ID, "t"], kind="stable")
     end_of = a.groupby(PLATFORM)["t"].max()

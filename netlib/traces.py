@@ -40,7 +40,7 @@ import pyarrow.compute as pc
 
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError, ParameterError
-from netlib.lookup import arrow_strings, positions
+from netlib.lookup import arrow_strings, increasing, positions
 from netlib.schema import (
     ACCOUNT_ID,
     ACTION_ID,
@@ -761,24 +761,38 @@ def build_traces(data: Dataset | pd.DataFrame, *, traces: Iterable[str] | str | 
     out = pd.concat(parts, ignore_index=True)
     # each part is one trace of TRACES: a row's rank is its trace's place there
     rank = np.repeat(np.array(ranks, dtype=np.int64), [len(p) for p in parts])
-    out = _with_authors(out, actions)
+    out = _with_authors(out, actions, unique_ids=isinstance(data, Dataset))
     out[OBJECT_ID] = out[OBJECT_ID].astype(str)
     if out[TRACE].dtype != out[OBJECT_ID].dtype:    # the trace names as str, like the objects
         out[TRACE] = out[TRACE].astype(str)
     return out.take(_trace_order(rank, out)).reset_index(drop=True)[list(TRACE_COLUMNS)]
 
 
-def _with_authors(out: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
+def _with_authors(out: pd.DataFrame, actions: pd.DataFrame, *,
+                  unique_ids: bool = False) -> pd.DataFrame:
     """``out`` with the ``account_id`` and ``timestamp`` of each row's action.
 
     As ``out.merge(actions' first row per action_id, on=action_id, how="left")``; when
     both id columns are Arrow-backed strings and every action is found, by Arrow's hash
-    lookup (which, like the merge, takes an id's first row) without the merge.
+    lookup (which, like the merge, takes an id's first row) without the merge, and
+    without a lookup when ``out``'s ids are the actions' own, in order, and no id repeats
+    (``unique_ids``: the actions are a Dataset's, whose ids are distinct).
     """
     ids = actions[ACTION_ID]
     if out[ACTION_ID].dtype == ids.dtype and isinstance(ids.dtype, pd.StringDtype) \
             and ids.dtype.storage == "pyarrow" and len(out):
-        at = positions(out[ACTION_ID], arrow_strings(ids).combine_chunks())
+        given, known = arrow_strings(out[ACTION_ID]), arrow_strings(ids)
+        if len(given) == len(known) and not given.null_count and not known.null_count \
+                and pc.all(pc.equal(given, known)).as_py():
+            # the rows are the actions themselves, in order (a stream of reposts): each
+            # row's action is the row itself, unless an id repeats (the merge takes an
+            # id's first row), which a Dataset's validation or increasing ids rule out
+            at = np.arange(len(given)) if unique_ids or increasing(known) else None
+        else:
+            at = None
+        if at is None:
+            at = positions(out[ACTION_ID], known.combine_chunks())
+        del given, known
         if (at >= 0).all():
             return out.assign(**{c: pd.Series(actions[c].array.take(at), index=out.index,
                                                dtype=actions[c].dtype)

@@ -276,11 +276,14 @@ def test_trace_rows_are_ordered_as_a_stable_pandas_sort(rows, dtype, zoned):
 @settings(max_examples=100, deadline=None)
 @given(ids=st.lists(st.sampled_from(ORDER_IDS[:5]), min_size=1, max_size=12),
        wanted=st.lists(st.sampled_from(ORDER_IDS[:5]), min_size=1, max_size=12),
-       dtype=st.sampled_from(["str", object]))
+       dtype=st.sampled_from(["str", object]), same=st.booleans())
 def test_each_trace_row_gets_the_author_and_time_of_its_actions_first_row(ids, wanted,
-                                                                          dtype):
-    # Arrow's lookup (str ids, all found) or the merge: either way an action id's first
-    # row, as a left merge on the de-duplicated actions gives it
+                                                                          dtype, same):
+    # Arrow's lookup (str ids, all found), the rows taken as the actions themselves
+    # (``same``: the trace rows are the actions in order, ids repeated or not) or the
+    # merge: either way an action id's first row, as a left merge on the de-duplicated
+    # actions gives it
+    wanted = list(ids) if same else wanted
     actions = pd.DataFrame({"action_id": pd.Series(ids, dtype=dtype),
                             "account_id": [f"u{i}" for i in range(len(ids))],
                             "timestamp": pd.date_range("2025-01-01", periods=len(ids),
@@ -293,3 +296,6 @@ def test_each_trace_row_gets_the_author_and_time_of_its_actions_first_row(ids, w
     assert got["account_id"].astype(object).where(got["account_id"].notna(), None).tolist() \
         == want["account_id"].astype(object).where(want["account_id"].notna(), None).tolist()
     assert got["timestamp"].tolist() == want["timestamp"].tolist()
+    if len(set(ids)) == len(ids):   # distinct ids, as a Dataset's: the same rows
+        unique = traces._with_authors(out, actions, unique_ids=True)
+        pd.testing.assert_frame_equal(unique, got)

@@ -275,9 +275,10 @@ def analyze(data: Dataset | str | Path, coordination: CoordinationConfig | Mappi
         parallel = side_by_side(len(data.actions))
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="netlib-mirrors") as pool:
         # beside the coordination step, on a second thread: the tables' hash (first needed
-        # when the coordination result is made), then the mirror candidates (they read
-        # only the data)
-        hashed = pool.submit(data.hash_tables) if parallel else None
+        # when the coordination result is made; a few hundred MB at ten million actions,
+        # done before the coordination step's peak, so always beside it), then, when
+        # memory allows, the mirror candidates (they read only the data)
+        hashed = pool.submit(data.hash_tables)
         early = pool.submit(mirror_candidates, data, configs["mirrors"]) if parallel else None
         # the analyses only read the tables: hashed once for every result's fingerprint
         with data.pinned(hashed):

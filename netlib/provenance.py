@@ -44,6 +44,10 @@ def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+#: Rows hashed at a time by :func:`frames_fingerprint`.
+HASH_BLOCK_ROWS = 1 << 20
+
+
 def frame_fingerprint(frame: pd.DataFrame | None) -> str:
     """SHA-256 of a frame's content (column names in order, then the row hashes)."""
     return frames_fingerprint([frame])
@@ -67,5 +71,10 @@ def frames_fingerprint(frames: list[pd.DataFrame | None], *, sort_columns: bool 
             continue
         ordered = frame[sorted(frame.columns)] if sort_columns else frame
         digest.update(",".join(map(str, ordered.columns)).encode())
-        digest.update(pd.util.hash_pandas_object(ordered, index=False).values.tobytes())
+        # a row's hash depends on that row alone, so the rows are hashed a block at a
+        # time: the same digest, without the whole table's strings as Python objects at
+        # once (several GB at ten million rows)
+        for start in range(0, len(ordered), HASH_BLOCK_ROWS):
+            block = ordered.iloc[start:start + HASH_BLOCK_ROWS]
+            digest.update(pd.util.hash_pandas_object(block, index=False).values.tobytes())
     return digest.hexdigest()

@@ -195,6 +195,28 @@ def test_analyze_hashes_the_tables_once(sample, monkeypatch):
     assert "_pinned_fingerprint" not in sample.__dict__
 
 
+@pytest.mark.parametrize("block", [1, 7, 1 << 20])
+def test_fingerprint_hashed_a_block_of_rows_at_a_time_is_the_whole_tables_hash(
+        sample, monkeypatch, block):
+    """The tables are hashed a block of rows at a time (bounded memory); the digest is
+    the one of hashing each table whole, written out here as the oracle."""
+    import hashlib
+
+    import netlib.provenance as provenance
+
+    frames = [sample.accounts, sample.actions, sample.follows, None]
+    digest = hashlib.sha256()
+    for frame in frames:
+        if frame is None:
+            digest.update(b"none")
+            continue
+        ordered = frame[sorted(frame.columns)]
+        digest.update(",".join(map(str, ordered.columns)).encode())
+        digest.update(pd.util.hash_pandas_object(ordered, index=False).values.tobytes())
+    monkeypatch.setattr(provenance, "HASH_BLOCK_ROWS", block)
+    assert provenance.frames_fingerprint(frames, sort_columns=True) == digest.hexdigest()
+
+
 def test_mirror_candidates_found_beside_the_coordination_step_change_nothing(sample,
                                                                               thread_log):
     """On two cores with memory to spare the mirror candidates are made on a second thread

@@ -211,7 +211,7 @@ def share_id_codes(frame: pd.DataFrame) -> ShareIdCodes:
     else:
         content, contents = pd.factorize(frame["cid"])
     # the objects looked up as Arrow strings, not as one Python object each
-    own = lookup_positions(cid, arrow_strings(pd.Series(objects)).combine_chunks())
+    own = lookup_positions(frame["cid"], arrow_strings(pd.Series(objects)).combine_chunks())
     return ShareIdCodes(trace=trace, traces=traces, obj=obj, objects=objects,
                         content=content, contents=contents, own=own)
 

@@ -389,14 +389,18 @@ def fit_group_offsets(actions: pd.DataFrame, membership: pd.DataFrame, *,
         return pd.DataFrame(columns=cols)
     grid, refs = _fit_setup(offsets, level, n_boot, reference)
     members = membership[[ACCOUNT_ID, group_column]].drop_duplicates()
-    # each account's timed actions as one run of an id-sorted array (integer account codes)
-    timed = actions[TIMESTAMP].notna().to_numpy(dtype=bool)
-    codes = account_codes(actions.loc[timed, ACCOUNT_ID])
-    account = codes.columns[0]
-    half = _half_hours(actions.loc[timed, TIMESTAMP])
+    # each member's timed actions as one run of an array ordered by member; only the
+    # members' actions are read (a few of the accounts at archive scale)
+    codes = account_codes(members[ACCOUNT_ID])
+    account = np.where(actions[TIMESTAMP].notna().to_numpy(dtype=bool),
+                       codes.positions(actions[ACCOUNT_ID]), -1)
+    rows = np.flatnonzero(account >= 0)
+    account = account[rows]
     order = np.argsort(account, kind="stable")
+    half = _half_hours(actions[TIMESTAMP].iloc[rows[order]])
     starts = np.searchsorted(account[order], np.arange(len(codes) + 1))
-    where = codes.positions(members[ACCOUNT_ID])
+    del rows, account, order
+    where = codes.columns[0]
     group_codes, uniques = pd.factorize(members[group_column], sort=True)
     rows = []
     # the fits multiply small matrices (days x week bins): BLAS threads only wait on each
@@ -406,7 +410,7 @@ def fit_group_offsets(actions: pd.DataFrame, membership: pd.DataFrame, *,
             ids = where[(group_codes == k) & (where >= 0)]
             if not len(ids):
                 continue
-            part = half[np.concatenate([order[starts[c]:starts[c + 1]] for c in ids])]
+            part = np.concatenate([half[starts[c]:starts[c + 1]] for c in ids])
             if not len(part):
                 continue
             fit = _fit(part, grid, refs, n_boot=n_boot, level=level,

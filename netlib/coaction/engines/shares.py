@@ -343,8 +343,16 @@ def _decoded_categories(ids: Any, first: np.ndarray, second: np.ndarray, has_tra
 
 def dictionary_codes(values: Any) -> tuple[Any, Any]:
     """Arrow's dictionary coding of ``values``: each row's code (missing stays missing) and
-    the distinct values the codes index."""
-    encoded = pc.dictionary_encode(values.combine_chunks())
+    the distinct values the codes index.
+
+    A chunked column is coded chunk by chunk with one hash table (every chunk gets the
+    same final dictionary), so only the codes are concatenated, not the strings: the
+    same codes, without a contiguous copy of the column (180 MB of object ids at ten
+    million rows).
+    """
+    encoded = pc.dictionary_encode(values)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
     return encoded.indices, encoded.dictionary
 
 

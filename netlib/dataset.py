@@ -20,7 +20,14 @@ import pyarrow.compute as pc
 
 from netlib.errors import DataFormatError
 from netlib.loadreport import LoadReport
-from netlib.lookup import arrow_strings, categoricals_from_codes, positions, repeated, strip
+from netlib.lookup import (
+    arrow_strings,
+    categoricals_from_codes,
+    dictionary_encoded,
+    positions,
+    repeated,
+    strip,
+)
 from netlib.memory import release_memory
 from netlib.provenance import frames_fingerprint
 from netlib.schema import (
@@ -680,7 +687,7 @@ def _categorical(values: pa.ChunkedArray, index: pd.Index,
     of ``values.take(rows)``, taken on the codes: an action's account's platform without
     one string per action.
     """
-    encoded = pc.dictionary_encode(values.combine_chunks())
+    encoded = dictionary_encoded(values)
     indices = encoded.indices if rows is None else pc.take(encoded.indices, rows)
     column, = categoricals_from_codes(indices, encoded.dictionary, [None],
                                       categories_dtype="string")
@@ -706,7 +713,7 @@ def _repeated_pairs(source: pd.Series, target: pd.Series) -> pd.Series:
     if any(pc.any(pc.match_substring(side, "\x00")).as_py() for side in sides):
         pair = source.astype("str") + "\x00" + target.astype("str")
         return pair.duplicated(keep="first")
-    codes = [pc.fill_null(pc.dictionary_encode(side.combine_chunks()).indices, -1)
+    codes = [pc.fill_null(dictionary_encoded(side).indices, -1)
              .to_numpy().astype(np.int64) for side in sides]
     missing = (codes[0] < 0) | (codes[1] < 0)
     key = np.where(missing, -1, codes[0] * (int(codes[1].max(initial=0)) + 1) + codes[1])

@@ -19,7 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = ["arrow_strings", "distinct_strings", "isin", "positions", "repeated",
-           "string_codes", "sorted_string_codes", "take_strings", "increasing", "strip",
+           "string_codes", "sorted_string_codes", "take_strings", "dictionary_encoded",
+           "increasing", "strip",
            "categoricals_from_codes", "LARGE_ROWS"]
 
 #: From this many values on, :func:`repeated` and :func:`positions` (when the ids are as
@@ -178,7 +179,7 @@ def string_codes(values: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
         return found[series.cat.codes.to_numpy()]
     if not len(series):
         return np.zeros(0, dtype=np.int64)
-    encoded = pc.dictionary_encode(arrow_strings(series)).combine_chunks()
+    encoded = dictionary_encoded(arrow_strings(series))
     return encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
@@ -256,6 +257,25 @@ def categoricals_from_codes(indices: pa.Array | pa.ChunkedArray,
                                       validate=False) for rows in gathers]
 
 
+def dictionary_encoded(strings: pa.ChunkedArray | pa.Array) -> pa.DictionaryArray:
+    """Arrow's dictionary encoding of a column, in one piece.
+
+    A chunked column is encoded chunk by chunk with one hash table, so every chunk gets
+    the same, final dictionary; only the codes are then joined. The codes and dictionary
+    are those of encoding the column's chunks joined into one array, without that copy
+    of the strings (180 MB for ten million object ids).
+
+    Examples
+    --------
+    >>> column = pa.chunked_array([pa.array(["b", "a"]), pa.array(["a", None, "c"])])
+    >>> coded = dictionary_encoded(column)
+    >>> coded.indices.to_pylist(), coded.dictionary.to_pylist()
+    ([0, 1, 1, None, 2], ['b', 'a', 'c'])
+    """
+    encoded = pc.dictionary_encode(strings)
+    return encoded.combine_chunks() if isinstance(encoded, pa.ChunkedArray) else encoded
+
+
 def sorted_string_codes(*columns: pd.Series | pd.Index | np.ndarray | pa.ChunkedArray
                         ) -> tuple[np.ndarray, pd.Index]:
     """The values of ``columns``, end to end, as codes into their sorted distinct strings.
@@ -274,9 +294,7 @@ def sorted_string_codes(*columns: pd.Series | pd.Index | np.ndarray | pa.Chunked
     chunks = [chunk for column in columns
               for chunk in (column if isinstance(column, pa.ChunkedArray)
                             else arrow_strings(column)).cast(pa.large_string()).chunks]
-    strings = pa.chunked_array(chunks, type=pa.large_string()).combine_chunks()
-    encoded = pc.dictionary_encode(strings)
-    del strings
+    encoded = dictionary_encoded(pa.chunked_array(chunks, type=pa.large_string()))
     coded, = categoricals_from_codes(encoded.indices, encoded.dictionary, [None])
     return coded.codes.astype(np.int64), coded.categories
 
@@ -370,7 +388,7 @@ def _duckdb_query(sql: str, **tables: pa.Table) -> pa.Table:
 
 def _dictionary_repeats(strings: pa.ChunkedArray) -> np.ndarray:
     """:func:`repeated` through Arrow's (single-threaded) dictionary encoding."""
-    codes = pc.dictionary_encode(strings.combine_chunks()).indices
+    codes = dictionary_encoded(strings).indices
     return pd.Series(codes.fill_null(-1).to_numpy(zero_copy_only=False)
                      ).duplicated(keep="first").to_numpy()
 

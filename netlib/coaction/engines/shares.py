@@ -18,12 +18,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from netlib.coaction.engines.sql import sql_list
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError, ParameterError
-from netlib.lookup import categoricals_from_codes
+from netlib.lookup import categoricals_from_codes, dictionary_encoded
 from netlib.schema import (
     ACCOUNT_ID,
     ACCOUNT_ID_Y,
@@ -345,14 +344,10 @@ def dictionary_codes(values: Any) -> tuple[Any, Any]:
     """Arrow's dictionary coding of ``values``: each row's code (missing stays missing) and
     the distinct values the codes index.
 
-    A chunked column is coded chunk by chunk with one hash table (every chunk gets the
-    same final dictionary), so only the codes are concatenated, not the strings: the
-    same codes, without a contiguous copy of the column (180 MB of object ids at ten
-    million rows).
+    A chunked column is coded chunk by chunk (:func:`netlib.lookup.dictionary_encoded`):
+    the same codes, without a contiguous copy of its strings.
     """
-    encoded = pc.dictionary_encode(values)
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
+    encoded = dictionary_encoded(values)
     return encoded.indices, encoded.dictionary
 
 

@@ -452,12 +452,12 @@ def test_the_null_join_plan_follows_the_density():
 
 
 @pytest.mark.parametrize("cuts", [[], [0, 0, 3], [1, 2, 5, 9], [7, 7]])
-def test_dictionary_codes_of_a_chunked_column_are_those_of_the_whole_column(cuts):
+def test_dictionary_encoding_of_a_chunked_column_is_that_of_the_whole_column(cuts):
     # coded chunk by chunk (no contiguous copy of the strings): the same codes, in the
     # same first-seen order, and the same dictionary as coding the column in one piece
     import pyarrow as pa
 
-    from netlib.coaction.engines.shares import dictionary_codes
+    from netlib.lookup import dictionary_encoded
 
     values = ["b", None, "a", "é", "b", "", "a", None, "c", "b"]
     whole = pa.array(values, type=pa.large_string())
@@ -465,8 +465,8 @@ def test_dictionary_codes_of_a_chunked_column_are_those_of_the_whole_column(cuts
     chunked = pa.chunked_array([whole[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:],
                                                                 strict=True)],
                                type=pa.large_string())
-    indices, dictionary = dictionary_codes(chunked)
-    assert indices.to_pylist() == [0, None, 1, 2, 0, 3, 1, None, 4, 0]
-    assert dictionary.to_pylist() == ["b", "a", "é", "", "c"]
-    one_indices, one_dictionary = dictionary_codes(pa.chunked_array([whole]))
-    assert indices.equals(one_indices) and dictionary.equals(one_dictionary)
+    coded = dictionary_encoded(chunked)
+    assert coded.indices.to_pylist() == [0, None, 1, 2, 0, 3, 1, None, 4, 0]
+    assert coded.dictionary.to_pylist() == ["b", "a", "é", "", "c"]
+    one = dictionary_encoded(pa.chunked_array([whole]))
+    assert coded.indices.equals(one.indices) and coded.dictionary.equals(one.dictionary)

@@ -15,13 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from netlib.coaction.engines.shares import (
-    Shares,
-    datetime_ticks,
-    decode,
-    dictionary_codes,
-    frame_table,
-)
+from netlib.coaction.engines.shares import Shares, datetime_ticks, decode, frame_table
 from netlib.coaction.engines.sql import (
     COUNTED_FROM,
     LAST_READ_BY,
@@ -30,7 +24,7 @@ from netlib.coaction.engines.sql import (
     pair_sql,
     sql_string,
 )
-from netlib.lookup import arrow_strings, increasing
+from netlib.lookup import arrow_strings, dictionary_encoded, increasing
 from netlib.memory import release_memory
 from netlib.schema import ACCOUNT_ID, ACTION_ID, OBJECT_ID, TIMESTAMP
 
@@ -300,7 +294,8 @@ def coded_shares(actions: pd.DataFrame, *, window: float) -> CodedShares | None:
     # Arrow's hash tables are single-threaded and release the interpreter lock: the
     # codings run side by side
     with ThreadPoolExecutor(max_workers=2) as pool:
-        coded = list(pool.map(dictionary_codes, columns))
+        coded = [(encoded.indices, encoded.dictionary)
+                 for encoded in pool.map(dictionary_encoded, columns)]
     (obj_codes, obj_names), (acc_codes, acc_names) = coded[:2]
     # 32-bit codes and row numbers unless the table is too long for them
     kind = pa.int32() if n + len(obj_names) < 2**31 - 1 else pa.int64()

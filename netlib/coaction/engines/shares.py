@@ -35,8 +35,7 @@ from netlib.schema import (
     TRACE,
 )
 
-__all__ = ["Shares", "read_shares", "check_params", "datetime_ticks", "decode",
-           "dictionary_codes", "frame_ids",
+__all__ = ["Shares", "read_shares", "check_params", "datetime_ticks", "decode", "frame_ids",
            "frame_table", "input_files",
            "is_csv", "pair_attrs", "ENGINES", "MICROS", "PAIR_COLUMNS", "TIMESTAMP_SHARE"]
 
@@ -328,7 +327,11 @@ def _decoded_categories(ids: Any, first: np.ndarray, second: np.ndarray, has_tra
                         codes: dict[str, tuple[Any, Any]]) -> dict[str, pd.Categorical]:
     """The id columns of the pairs as categoricals, one category set per id kind."""
     def kind(name: str, *rows: np.ndarray) -> list[pd.Categorical]:
-        indices, dictionary = codes.get(name) or dictionary_codes(ids.column(name))
+        if name in codes:
+            indices, dictionary = codes[name]
+        else:
+            encoded = dictionary_encoded(ids.column(name))
+            indices, dictionary = encoded.indices, encoded.dictionary
         return categoricals_from_codes(indices, dictionary, list(rows))
 
     out: dict[str, pd.Categorical] = {}
@@ -338,17 +341,6 @@ def _decoded_categories(ids: Any, first: np.ndarray, second: np.ndarray, has_tra
     out[ACCOUNT_ID], out[ACCOUNT_ID_Y] = kind("acc", first, second)
     out[CONTENT_ID], out[CONTENT_ID_Y] = kind("cid", first, second)
     return out
-
-
-def dictionary_codes(values: Any) -> tuple[Any, Any]:
-    """Arrow's dictionary coding of ``values``: each row's code (missing stays missing) and
-    the distinct values the codes index.
-
-    A chunked column is coded chunk by chunk (:func:`netlib.lookup.dictionary_encoded`):
-    the same codes, without a contiguous copy of its strings.
-    """
-    encoded = dictionary_encoded(values)
-    return encoded.indices, encoded.dictionary
 
 
 def frame_table(frame: pd.DataFrame) -> pa.Table:

@@ -22,7 +22,7 @@ import pyarrow as pa
 from netlib.coaction.engines.sql import sql_list
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError, ParameterError
-from netlib.lookup import categoricals_from_codes, dictionary_encoded
+from netlib.lookup import categoricals_from_codes, dictionary_encoded, take_strings
 from netlib.schema import (
     ACCOUNT_ID,
     ACCOUNT_ID_Y,
@@ -306,20 +306,16 @@ def _decoded_strings(ids: Any, first: np.ndarray, second: np.ndarray,
         # column (the pairs outnumber the shares)
         return ids.column(name).combine_chunks().cast(pa.large_string())
 
-    def series(values: Any) -> pd.Series:
-        return pa.table({"v": values}).to_pandas()["v"]
-
     # the gathers are independent and Arrow releases the GIL: two at a time
-    a, b = pa.array(first), pa.array(second)
     jobs: list[tuple[str, Any, Any]] = []
     if has_trace:
-        jobs.append((TRACE, column("tr"), a))
+        jobs.append((TRACE, column("tr"), first))
     acc, cid = column("acc"), column("cid")
-    jobs += [(OBJECT_ID, column("obj"), a), (ACCOUNT_ID, acc, a), (CONTENT_ID, cid, a),
-             (ACCOUNT_ID_Y, acc, b), (CONTENT_ID_Y, cid, b)]
-    del a, b, acc, cid
+    jobs += [(OBJECT_ID, column("obj"), first), (ACCOUNT_ID, acc, first),
+             (CONTENT_ID, cid, first), (ACCOUNT_ID_Y, acc, second), (CONTENT_ID_Y, cid, second)]
+    del acc, cid
     with ThreadPoolExecutor(max_workers=2) as pool:
-        gathered = list(pool.map(lambda job: series(job[1].take(job[2])), jobs))
+        gathered = list(pool.map(lambda job: pd.Series(take_strings(job[1], job[2])), jobs))
     return {name: col for (name, _, _), col in zip(jobs, gathered, strict=True)}
 
 

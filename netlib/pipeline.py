@@ -26,10 +26,12 @@
 from __future__ import annotations
 
 import json
+import threading
 import tomllib
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,6 +51,7 @@ from netlib.io.watchlist import read_watchlist
 from netlib.memory import side_by_side
 from netlib.mirrors import MirrorConfig, MirrorResult, detect_mirrors, mirror_candidates
 from netlib.outdir import OutputFolder
+from netlib.progress import listening
 from netlib.provenance import package_versions
 from netlib.report.pseudonymize import withhold_inputs
 from netlib.results import summary_html
@@ -289,18 +292,50 @@ def _run(data: Dataset, configs: dict, *, watchlist: pd.DataFrame | None, progre
          early: Any) -> Analysis:
     """The analyses of :func:`analyze`, one after the other (``early``: the mirror
     candidates being found on another thread, or None)."""
-    steps = tqdm(total=4 if watchlist is not None else 3, desc="netlib analyze",
-                 disable=not progress, unit="step")
-    steps.set_postfix_str(f"coordination ({len(data.actions):,} actions)"
-                          + ("; mirror candidates alongside" if early is not None else ""))
+    with _bar(total=4 if watchlist is not None else 3, desc="netlib analyze",
+              progress=progress) as steps:
+        steps.set_postfix_str(f"coordination ({len(data.actions):,} actions)"
+                              + ("; mirror candidates alongside" if early is not None
+                                 else ""))
+        analysis = _analyses(data, configs, steps, watchlist=watchlist, early=early)
+    analysis.provenance = provenance(data, analysis.params)
+    return analysis
+
+
+@contextmanager
+def _bar(*, total: int, desc: str, progress: bool) -> Iterator[tqdm]:
+    """A progress bar over a run's steps, whose text is the part of the step running now
+    (the messages of :mod:`netlib.progress` from this thread; parts done on a second
+    thread are logged, not shown)."""
+    bar = tqdm(total=total, desc=desc, disable=not progress, unit="step")
+    if not progress:
+        with bar:
+            yield bar
+        return
+    here = threading.get_ident()
+
+    def show(message: str) -> None:
+        if threading.get_ident() == here:
+            bar.set_postfix_str(message)
+
+    with bar, listening(show):
+        yield bar
+
+
+def _analyses(data: Dataset, configs: dict, steps: tqdm, *,
+              watchlist: pd.DataFrame | None, early: Any) -> Analysis:
     coord = detect(data, configs["coordination"])
     steps.update()
     done = (f"{coord.params['n_pairs']:,} co-actions, {coord.params['n_edges_tested']:,} "
             f"edges, {coord.clusters[CLUSTER_ID].nunique():,} clusters")
-    steps.set_postfix_str(f"mirrors; coordination: {done}")
-    mirror = detect_mirrors(data, configs["mirrors"], coordination=coord,
-                            candidates=early.result() if early is not None else None)
+    steps.set_postfix_str(f"mirrors; coordination: {done}"
+                          + ("; waiting for the mirror candidates" if early is not None
+                             and not early.done() else ""))
+    candidates = early.result() if early is not None else None
     del early
+    mirror = detect_mirrors(data, configs["mirrors"], coordination=coord,
+                            candidates=candidates)
+    del candidates
     steps.update()
     done += f"; {len(mirror.links):,} mirror links"
     steps.set_postfix_str(f"hubs; {done}")
@@ -314,8 +349,7 @@ def _run(data: Dataset, configs: dict, *, watchlist: pd.DataFrame | None, progre
         steps.set_postfix_str("triage")
         analysis.triage = triage_mod.triage(watchlist, analysis)
         steps.update()
-    steps.close()
-    analysis.provenance = provenance(data, analysis.params)
+    steps.set_postfix_str(done)
     return analysis
 
 
@@ -375,7 +409,9 @@ def analyze_path(path: str | Path, out: str | Path, *, format: str | None = None
     if pdf:
         report_mod.require_chromium()
     with OutputFolder(out) as folder:
-        data = load(path, format=format, **dict(load_options or {}))
+        with _bar(total=1, desc="netlib load", progress=progress) as bar:
+            data = load(path, format=format, **dict(load_options or {}))
+            bar.update()
         entries = None
         if watchlist is not None:  # a netlib watch-list, or a Meta threat-indicator file
             entries = (read_threat_indicators(watchlist)

@@ -27,6 +27,7 @@ from netlib.coordination.significance import EXPECTED
 from netlib.dataset import Dataset
 from netlib.errors import DataFormatError
 from netlib.memory import BESIDE_STEP_BYTES_PER_ROW, release_memory, side_by_side
+from netlib.progress import StepProgress, counted
 from netlib.provenance import frame_fingerprint
 from netlib.schema import (
     ACCOUNT_ID,
@@ -123,7 +124,10 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
         else None
     config = (config or CoordinationConfig()).replace(**overrides)
     dataset = data if isinstance(data, Dataset) else None
+    progress = StepProgress(__name__, "coordination")
+    progress.begin("trace table")
     table = _trace_table(data, ready, config)
+    progress.done(counted(len(table), "row"))
     used = tuple(sorted(pd.unique(table["trace"]).tolist())) if len(table) else ()
     resolution = timestamp_resolution(table[TIMESTAMP]) if len(table) else float("nan")
     notes = [n for n in [resolution_note(config.window, resolution)] if n]
@@ -138,9 +142,14 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
         beside = config.engine == "duckdb" and len(table) and side_by_side(
             len(table), bytes_per_action=BESIDE_STEP_BYTES_PER_ROW)
         null = pool.submit(steps.null_model, table, config) if beside else None
+        progress.begin("co-actions" + (" (null model alongside)" if beside else ""))
         pairs, codes = _co_actions(table, config)
+        progress.done(counted(len(pairs), "co-action"))
         release_memory()     # each large step's freed arrays go back before the next one
+        progress.begin("edges tested against the null model")
         network = steps.tested_network(table, pairs, used, config, codes=codes, null=null)
+        progress.done(f"{counted(len(network.edges), 'edge')}, "
+                      f"{int(network.edges['significant'].sum()):,} significant")
         del null
     cut = _dense_bins_cut(network.bins)
     dense = _dense_share(network.bins)
@@ -151,8 +160,11 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
         notes.append(note)
     edges = network.edges
     release_memory()
+    progress.begin("groups confirmed on held-out halves")
     confirmation = steps.confirm_groups(pairs, table, network, config, codes=codes)
+    progress.done(counted(len(confirmation.groups), "group") + " tested")
     release_memory()
+    progress.begin("clusters: merging, stability, outside accounts")
     merged = steps.merge_groups(confirmation, config)
     stability = steps.cluster_stability(edges[edges["significant"]], merged.labels, config)
     attached = steps.attach_outsiders(edges, pairs, merged.labels,
@@ -161,6 +173,8 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     release_memory()
     reported = steps.report_clusters(pairs, attached.labels, stability, merged.replication,
                                      used, config, codes=codes)
+    progress.done(f"{counted(reported.labels.nunique(), 'cluster')}, "
+                  f"{counted(len(reported.labels), 'account')}")
     labels = reported.labels
     clusters = (labels.rename_axis(ACCOUNT_ID).reset_index()
                 .sort_values([CLUSTER_ID, ACCOUNT_ID], kind="stable").reset_index(drop=True))
@@ -178,6 +192,7 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
               "n_trace_rows": int(len(table)), "n_pairs": int(len(pairs)),
               "n_edges_tested": int(len(edges)),
               "n_edges_significant": int(edges["significant"].sum())}
+    progress.begin("components and statistics")
     comp_accounts = account_components(edges)
     components = component_table(edges, comp_accounts, clusters, confirmation.groups,
                                  confirmation.members, asked,
@@ -194,6 +209,7 @@ def detect(data: Dataset | pd.DataFrame, config: CoordinationConfig | None = Non
     fingerprint = dataset.fingerprint() if dataset is not None else frame_fingerprint(table)
     del codes, table
     release_memory()
+    progress.done(counted(len(components), "co-sharing component"))
     # the ids stay categories (a fraction of the memory of strings): the result makes the
     # string table the first time ``.pairs`` is read (see CoordinationResult.pairs_table)
     return CoordinationResult(

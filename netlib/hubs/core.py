@@ -27,6 +27,7 @@ from netlib.hubs.inputs import coordination_inputs
 from netlib.hubs.scoring import score_hubs, signal_scores
 from netlib.hubs.timezones import fit_timezones
 from netlib.memory import BESIDE_STEP_BYTES_PER_ROW, side_by_side
+from netlib.progress import StepProgress, counted
 from netlib.results import summary_html
 from netlib.schema import ACCOUNT_ID, ACTION_ID, HANDLE, OBJECT_ID, TIMESTAMP
 
@@ -240,7 +241,12 @@ def rank_hubs(data: Dataset, coordination: Any = None, config: HubConfig | None 
     config = HubConfig.build(config, **overrides)
     # hashing the data needs memory of its own: do it before the analysis holds any
     fingerprint = data.fingerprint() if hasattr(data, "fingerprint") else ""
+    progress = StepProgress(__name__, "hubs")
+    progress.begin("co-actions within clusters")
     inputs = coordination_inputs(coordination, clusters=clusters, pairs=pairs, mirrors=mirrors)
+    progress.done(f"{counted(len(inputs.within_pairs), 'pair')} in "
+                  f"{counted(int(inputs.membership.nunique()), 'cluster')}")
+    progress.begin("hub scores, operator groups and time zones")
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="netlib-zones") as pool:
         # the clusters' time zones need neither the scores nor the operator groups: fitted
         # on a second thread when there are two cores and memory to spare
@@ -260,6 +266,8 @@ def rank_hubs(data: Dataset, coordination: Any = None, config: HubConfig | None 
     params = {**dataclasses.asdict(config), "n_clusters": int(inputs.membership.nunique()),
               "n_pairs_within_clusters": int(len(inputs.within_pairs)),
               "n_pairs_given": int(len(inputs.pairs)), "notes": scores.notes}
+    progress.done(f"{counted(len(scores.hubs), 'account')} ranked, "
+                  f"{counted(groups[GROUP_ID].nunique() if len(groups) else 0, 'operator group')}")
     return HubResult(hubs=scores.hubs, operator_groups=groups, operator_links=links,
                      timezones=zones, group_timezones=gzones, lead_lag=scores.lead_lag,
                      amplification=scores.amplification, pairs=inputs.within_pairs.for_frame(),

@@ -49,6 +49,7 @@ from netlib.io.threat_indicators import looks_like_threat_indicators, read_threa
 from netlib.io.twarc2 import looks_like_twarc2, read_twarc2
 from netlib.io.twitter_io import looks_like_twitter_io, read_twitter_io_archive
 from netlib.io.whatsapp import looks_like_whatsapp, read_whatsapp
+from netlib.progress import StepProgress, counted
 
 __all__ = ["load", "read_interchange", "write_interchange", "read_twitter_io_archive",
            "read_fivethirtyeight", "read_twarc2", "read_telegram_export", "read_coortweet",
@@ -123,17 +124,24 @@ def load(path: str | Path, *, format: str | None = None, now: pd.Timestamp | Non
     if format is not None:
         if format not in FORMATS:
             raise DataFormatError(f"unknown format {format!r} (known: {', '.join(FORMATS)})")
-        reader = FORMATS[format][0]
-        data = reader(path, now=now, **options)
-        data.report.notes.insert(0, f"format {format!r} chosen by the caller")
-        return data
+        return _read(path, format, "chosen by the caller", now=now, **options)
     if not path.exists():
         raise DataFormatError(f"{path}: no such file or folder")
     name = detect_format(path)
     if name is not None:
-        data = FORMATS[name][0](path, now=now, **options)
-        data.report.notes.insert(0, f"format {name!r} detected from the files")
-        return data
+        return _read(path, name, "detected from the files", now=now, **options)
     raise DataFormatError(
         f"{path}: could not tell the format (expected a folder with accounts.csv and "
         f"actions.csv, or one of: {', '.join(FORMATS)}); pass format= to choose")
+
+
+def _read(path: Path, name: str, how: str, **options) -> Dataset:
+    """Read ``path`` with the reader of format ``name`` (``how``: why that format)."""
+    progress = StepProgress(__name__, "load")
+    progress.begin(f"{path.name or path} ({name} format)")
+    data = FORMATS[name][0](path, **options)
+    data.report.notes.insert(0, f"format {name!r} {how}")
+    rejected = sum(int(info.get("rejected", 0)) for info in data.report.files.values())
+    progress.done(f"{counted(len(data.accounts), 'account')}, "
+                  f"{counted(len(data.actions), 'action')}, {counted(rejected, 'row')} rejected")
+    return data

@@ -41,6 +41,7 @@ from netlib.mirrors.chains import survival_curve
 from netlib.mirrors.config import MirrorConfig
 from netlib.mirrors.model import FEATURES, load_weights, reliability_table
 from netlib.mirrors.names import skeleton, stem
+from netlib.progress import StepProgress, counted
 from netlib.results import summary_html
 from netlib.schema import ACCOUNT_ID, BIO, DISPLAY_NAME, HANDLE, PLATFORM, PROFILE_IMAGE_HASH
 
@@ -345,11 +346,16 @@ def mirror_candidates(data: Dataset, config: MirrorConfig | None = None,
     w = config.weights if isinstance(config.weights, dict) else load_weights(config.weights)
     thr = float(w.get("threshold", 0.5) if config.threshold is None else config.threshold)
     before, after = config.window
+    progress = StepProgress(__name__, "mirror candidates")
+    progress.begin("account lifecycles and names")
     prof = _cand.account_profiles(
         data, silent_after=config.silent_timedelta, infer=config.infer_takedowns,
         silence_factor=config.silence_factor,
         silence_floor=pd.Timedelta(seconds=config.silence_floor),
         silence_min_actions=config.silence_min_actions)
+    progress.done(f"{counted(len(prof), 'account')}, "
+                  f"{int(prof[C.TAKEN_DOWN_AT].notna().sum()):,} gone")
+    progress.begin("blocking keys and candidate pairs")
     links = _cand.account_links(data, max_accounts=config.max_link_accounts)
     texts = _cand.early_texts(data, prof[ACCOUNT_ID], n_posts=config.early_posts)
     social = (_sig.audience(data), _sig.followees(data))
@@ -358,6 +364,7 @@ def mirror_candidates(data: Dataset, config: MirrorConfig | None = None,
         mentions=_cand.mention_stems(texts), before=before, after=after,
         max_block=config.max_block, max_key_share=config.max_key_share,
         max_candidates=config.max_candidates)
+    progress.done(counted(len(pairs), "candidate pair"))
     return MirrorCandidates(data=data, config=config, weights=w, threshold=thr,
                             profiles=prof, links=links, texts=texts, social=social,
                             pairs=pairs)
@@ -427,12 +434,16 @@ def detect_mirrors(data: Dataset, config: MirrorConfig | None = None, *,
     clusters = _clusters_of(coordination)
     prof, links, texts = candidates.profiles, candidates.links, candidates.texts
     social, pairs = candidates.social, candidates.pairs
+    progress = StepProgress(__name__, "mirrors")
+    progress.begin("candidate pairs scored")
     scored = score_pairs(data, pairs, prof, config=config, weights=w, links=links,
                          clusters=clusters, texts=texts, social=social)
     scored[C.ACCEPTED] = select_links(scored, thr) if len(scored) else pd.Series(dtype=bool)
     scored = scored[LINK_COLUMNS + [C.ACCEPTED]].sort_values(
         [C.PREDECESSOR_ID, C.SUCCESSOR_PLATFORM, C.RANK], kind="stable").reset_index(drop=True)
     accepted = scored[scored[C.ACCEPTED]].drop(columns=C.ACCEPTED).reset_index(drop=True)
+    progress.done(f"{counted(len(scored), 'pair')} scored, {counted(len(accepted), 'link')}")
+    progress.begin("lineages and survival")
 
     chains = _chains.assemble_chains(accepted, prof)
     ends = [x for x in (prof[C.LAST_SEEN].max(), prof[C.FIRST_SEEN].max(),
@@ -447,6 +458,7 @@ def detect_mirrors(data: Dataset, config: MirrorConfig | None = None, *,
               "n_candidate_pairs": int(len(pairs)),
               "n_predecessors_by_source": by_source,
               "notes": takedown_notes(by_source, len(prof), config)}
+    progress.done(counted(chains[C.CHAIN_ID].nunique() if len(chains) else 0, "lineage"))
     return MirrorResult(
         links=accepted, candidates=scored, chains=chains,
         chain_stats=_chains.chain_stats(chains, clusters), survival=survival,

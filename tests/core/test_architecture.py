@@ -26,7 +26,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "netlib"
 LAYERS: list[set[str]] = [
     {"errors", "safe", "schema", "lazy"},
     {"units", "provenance", "times", "loadreport", "stats", "results", "outdir", "text",
-     "options", "lookup", "memory"},
+     "options", "lookup", "memory", "progress"},
     {"dataset"},
     {"synth"},
     {"io"},

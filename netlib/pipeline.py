@@ -240,7 +240,8 @@ def analyze(data: Dataset | str | Path, coordination: CoordinationConfig | Mappi
     watchlist : DataFrame, optional
         Entries to triage (from :func:`netlib.io.watchlist.read_watchlist`); adds ``triage``.
     progress : bool, default False
-        Show a progress bar over the steps.
+        Show a progress bar over the steps, with the part of the step running now (see
+        :mod:`netlib.progress`; the same messages go to ``logging`` either way).
     parallel : bool, optional
         Hash the tables and find the mirror candidates on a second thread while the
         coordination step runs (True), or one after the other (False). By default (None)

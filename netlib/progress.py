@@ -2,8 +2,8 @@
 
 At ten million actions the coordination step alone runs for minutes. Each step tells its
 parts through a :class:`StepProgress`: when a part starts (``"coordination: co-actions"``)
-and when it ends, with its counts and its time (``"coordination: co-actions: 54,512,330
-co-actions (24.8 s)"``). Every message goes two ways:
+and when it ends, with its counts and its time (``"coordination: co-actions: 27,831,575
+co-actions (24.6 s)"``). Every message goes two ways:
 
 * to the standard :mod:`logging` module, at ``INFO`` on the step's own logger (under
   ``netlib``). Nothing is printed unless the caller asks, as for any library (the

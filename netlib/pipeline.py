@@ -31,7 +31,7 @@ import tomllib
 import warnings
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -309,17 +309,13 @@ def _bar(*, total: int, desc: str, progress: bool) -> Iterator[tqdm]:
     (the messages of :mod:`netlib.progress` from this thread; parts done on a second
     thread are logged, not shown)."""
     bar = tqdm(total=total, desc=desc, disable=not progress, unit="step")
-    if not progress:
-        with bar:
-            yield bar
-        return
     here = threading.get_ident()
 
     def show(message: str) -> None:
         if threading.get_ident() == here:
             bar.set_postfix_str(message)
 
-    with bar, listening(show):
+    with bar, listening(show) if progress else nullcontext():
         yield bar
 
 

@@ -141,7 +141,7 @@ def _read(path: Path, name: str, how: str, **options) -> Dataset:
     progress.begin(f"{path.name or path} ({name} format)")
     data = FORMATS[name][0](path, **options)
     data.report.notes.insert(0, f"format {name!r} {how}")
-    rejected = sum(int(info.get("rejected", 0)) for info in data.report.files.values())
+    rejected = int(data.report.table()["rejected"].sum())
     progress.done(f"{counted(len(data.accounts), 'account')}, "
                   f"{counted(len(data.actions), 'action')}, {counted(rejected, 'row')} rejected")
     return data

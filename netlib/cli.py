@@ -331,7 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="where the co-action join and the null model's expected "
                         "counts run (same results)")
     p.add_argument("--memory-limit", default=None, type=_memory_limit,
-                   help="DuckDB memory cap for the co-action join, e.g. 4GB (it spills)")
+                   help="DuckDB memory cap for the co-action join and the null model's "
+                        "joins, e.g. 4GB (they spill; default 1/16 and 1/8 of the memory, "
+                        "1-3 GiB)")
     p.add_argument("--temp-dir", default=None, help="DuckDB spill folder")
     p.set_defaults(func=_cmd_analyze)
 

@@ -5,7 +5,9 @@ glibc's allocator (NumPy, pandas) and Arrow's (pandas' ``str`` columns) keep muc
 memory for reuse, so the process holds memory it no longer uses and the next step's peak
 adds to it: after a 10M-action load the process held 3.8 GiB, of which 1.25 GiB was the
 data. :func:`release_memory` returns those pages; it is cheap (milliseconds) and changes no
-result. :func:`available_memory` says how much memory the process may still take.
+result. :func:`available_memory` says how much memory the process may still take,
+:func:`total_memory` how much it has in all, and :func:`duckdb_memory_cap` turns a share
+of that into a cap for one of DuckDB's connections.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from pathlib import Path
 import psutil
 import pyarrow as pa
 
-__all__ = ["release_memory", "available_memory", "side_by_side",
+__all__ = ["release_memory", "available_memory", "total_memory", "duckdb_memory_cap",
+           "side_by_side",
            "SIDE_BY_SIDE_BYTES_PER_ACTION", "BESIDE_STEP_BYTES_PER_ROW"]
 
 
@@ -93,6 +96,66 @@ def available_memory(cgroup: str | Path = "/sys/fs/cgroup") -> int:
     if limit.isdigit():
         free = min(free, max(int(limit) - used, 0))
     return free
+
+
+def total_memory(cgroup: str | Path = "/sys/fs/cgroup") -> int:
+    """Bytes of memory this process's machine has, or its control group's limit if lower.
+
+    Parameters
+    ----------
+    cgroup : str or Path
+        Where the control-group files are (cgroup v2 ``memory.max``).
+
+    Examples
+    --------
+    >>> total_memory() >= available_memory() > 0
+    True
+    """
+    total = int(psutil.virtual_memory().total)
+    try:
+        limit = Path(cgroup, "memory.max").read_text().strip()
+    except OSError:
+        return total
+    return min(total, int(limit)) if limit.isdigit() else total
+
+
+def duckdb_memory_cap(memory_limit: str | None = None, *, share: int,
+                      low: int = 2**30, high: int = 3 * 2**30,
+                      total: int | None = None) -> str:
+    """A DuckDB ``memory_limit``: the one given, or ``1/share`` of the memory, within bounds.
+
+    Left to itself, DuckDB lets one connection take 80% of the machine's memory and keeps
+    its tables in memory up to that limit instead of writing them to its spill folder. In
+    this process those tables sit on top of the data the analysis already holds, so each
+    of netlib's joins caps its connection: the cap changes where the work is done, never
+    a result.
+
+    Parameters
+    ----------
+    memory_limit : str, optional
+        A cap the user gave: returned as it is.
+    share : int
+        The default is this fraction (``1/share``) of :func:`total_memory`...
+    low, high : int
+        ...but at least ``low`` and at most ``high`` bytes.
+    total : int, optional
+        The memory to take the share of (default :func:`total_memory`).
+
+    Examples
+    --------
+    >>> duckdb_memory_cap("2GB", share=8)
+    '2GB'
+    >>> duckdb_memory_cap(share=16, total=24 * 2**30)
+    '1536MiB'
+    >>> duckdb_memory_cap(share=16, total=8 * 2**30)  # never below a GiB
+    '1024MiB'
+    """
+    if memory_limit:
+        return memory_limit
+    if total is None:
+        total = total_memory()
+    cap = min(max(int(total) // int(share), int(low)), int(high))
+    return f"{cap // 2**20}MiB"
 
 
 def side_by_side(n_actions: int, *, bytes_per_action: int = 2 * SIDE_BY_SIDE_BYTES_PER_ACTION,

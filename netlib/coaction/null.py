@@ -46,7 +46,6 @@ Pacheco, D., et al. (2021). Uncovering coordinated networks on social media. ICW
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -59,6 +58,7 @@ from netlib.coaction.actions import account_codes, positions, share_id_codes
 from netlib.coaction.engines.duck import duckdb_connection
 from netlib.coaction.engines.shares import read_shares
 from netlib.errors import ParameterError
+from netlib.memory import duckdb_memory_cap
 from netlib.schema import ACCOUNT_ID, ACCOUNT_ID_Y, CLUSTER_ID, OBJECT_ID, TIMESTAMP, TRACE
 
 __all__ = ["bin_statistics", "bin_table", "expected_coactions", "expected_coactions_split",
@@ -95,18 +95,15 @@ def _fixed_sum(value: str) -> str:
     return f"CAST(COALESCE(SUM({_fixed(value)}), 0) AS DOUBLE) / {_FIXED}"
 
 
-#: Upper bound of the default DuckDB memory cap of the null model's joins, in GiB.
-_DEFAULT_CAP_GIB = 3
-
-
 def null_memory_limit(memory_limit: str | None = None) -> str:
     """DuckDB's memory cap for the null model's joins: ``memory_limit``, or a default.
 
     Left to itself DuckDB may take 80% of the machine's memory for one query, on top of
     the tables the analysis already holds; the null model's joins (every pair of actions
     of two edge accounts within the window) then grow instead of spilling to disk. The
-    default is an eighth of the physical memory, between 1 and 3 GiB. The cap never
-    changes a result (the sums are taken in fixed point), only where the work is done.
+    default is an eighth of the memory (:func:`netlib.memory.total_memory`), between 1 and
+    3 GiB. The cap never changes a result (the sums are taken in fixed point), only where
+    the work is done.
 
     Examples
     --------
@@ -115,14 +112,7 @@ def null_memory_limit(memory_limit: str | None = None) -> str:
     >>> null_memory_limit().endswith("MiB")
     True
     """
-    if memory_limit:
-        return memory_limit
-    try:
-        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, ValueError, OSError):  # pragma: no cover - not a POSIX system
-        total = 8 * 2**30
-    cap = min(max(total // 8, 2**30), _DEFAULT_CAP_GIB * 2**30)
-    return f"{cap // 2**20}MiB"
+    return duckdb_memory_cap(memory_limit, share=8)
 
 
 def _seconds(ts: pd.Series) -> np.ndarray:

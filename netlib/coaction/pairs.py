@@ -102,7 +102,9 @@ def coshare_pairs(data: Any, *, window: float = 60, min_participation: int = 2,
         created once and reused.
     memory_limit, temp_directory, threads : optional
         DuckDB settings (e.g. ``"2GB"``, a spill folder, a thread count) for inputs larger
-        than memory.
+        than memory. DuckDB spills past ``memory_limit``, by default
+        :func:`~netlib.coaction.engines.duck.join_memory_limit` (a sixteenth of the memory,
+        1 to 3 GiB): the result and the caller's data are held beside it.
 
     Returns
     -------

@@ -106,8 +106,10 @@ class CoordinationConfig(Options):
         rows, the bins and one number per edge come back). Both give the same result.
     memory_limit : str, optional
         DuckDB's memory cap for the co-action join and the null model's joins (e.g.
-        ``"4GB"``); never changes the result. Unset, the null model's joins take
-        :func:`netlib.coaction.null.null_memory_limit` (an eighth of the memory, 1 to 3 GiB).
+        ``"4GB"``); never changes the result. Unset, the co-action join takes
+        :func:`netlib.coaction.engines.duck.join_memory_limit` (a sixteenth of the memory,
+        1 to 3 GiB) and the null model's joins
+        :func:`netlib.coaction.null.null_memory_limit` (an eighth, 1 to 3 GiB).
     temp_directory : str, optional
         DuckDB's spill folder for those joins; never changes the result.
     traces : tuple of str, optional

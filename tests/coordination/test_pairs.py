@@ -255,6 +255,39 @@ def test_dataset_input_uses_actions_with_an_object():
                                        r.time_delta) for r in out.itertuples()}
 
 
+def test_the_join_is_capped_by_default_and_a_tight_cap_changes_no_row(tmp_path, monkeypatch):
+    # left to itself DuckDB keeps the join's tables in memory up to 80% of the machine,
+    # beside the data the caller holds; by default each pair join gets a bounded cap
+    from netlib.coaction.engines import duck
+    caps = []
+    real = duck.duckdb_connection
+
+    def spy(**settings):
+        caps.append(settings["memory_limit"])
+        return real(**settings)
+
+    monkeypatch.setattr(duck, "duckdb_connection", spy)
+    rng = np.random.default_rng(7)
+    n = 60_000
+    shares = pd.DataFrame({"object_id": rng.integers(0, 200, n).astype(str),
+                           "account_id": "acc" + pd.Series(rng.integers(0, 3_000, n)).astype(str),
+                           "content_id": np.arange(n).astype(str),
+                           "timestamp_share": rng.integers(0, 86_400, n)})
+    data = _dataset()
+    default = duck.join_memory_limit()
+    assert 1024 <= int(default.removesuffix("MiB")) <= 3 * 1024
+    roomy = [coshare_pairs(data, window=60), coshare_pairs(shares, window=600)]
+    assert caps == [default, default]                 # the Dataset path and the frame path
+    tight = [coshare_pairs(data, window=60, memory_limit="32MB",
+                           temp_directory=str(tmp_path / "spill")),
+             coshare_pairs(shares, window=600, memory_limit="32MB",
+                           temp_directory=str(tmp_path / "spill"))]
+    assert caps[2:] == ["32MB", "32MB"]
+    assert len(roomy[1]) > 100_000
+    for got, want in zip(tight, roomy, strict=True):
+        pd.testing.assert_frame_equal(got, want)
+
+
 def test_trace_table_pairs_per_trace():
     t0 = pd.Timestamp("2024-05-01", tz="UTC")
     rows = [("a", "link", "u1", 0, "1"), ("b", "link", "u1", 5, "2"), ("a", "link", "u2", 50, "3"),

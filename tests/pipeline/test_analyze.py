@@ -9,6 +9,7 @@ import os
 import types
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -260,3 +261,27 @@ def test_side_by_side_only_with_two_cores_and_memory_to_spare(tmp_path, monkeypa
     assert available_memory(tmp_path) == 0
     (tmp_path / "memory.max").write_text("max\n")       # no limit
     assert available_memory(tmp_path) == 10 * need
+
+
+def test_duckdb_caps_are_a_share_of_the_memory_within_bounds(tmp_path, monkeypatch):
+    gib = 2**30
+    monkeypatch.setattr(netlib.memory.psutil, "virtual_memory",
+                        lambda: types.SimpleNamespace(total=24 * gib, available=20 * gib))
+    assert netlib.memory.total_memory(tmp_path) == 24 * gib   # no control-group files
+    (tmp_path / "memory.max").write_text(f"{8 * gib}\n")     # a container's limit counts
+    assert netlib.memory.total_memory(tmp_path) == 8 * gib
+    (tmp_path / "memory.max").write_text("max\n")
+    assert netlib.memory.total_memory(tmp_path) == 24 * gib
+    cap = netlib.memory.duckdb_memory_cap
+    assert cap(share=16, total=24 * gib) == "1536MiB"
+    assert cap(share=16, total=4 * gib) == "1024MiB"         # at least 1 GiB
+    assert cap(share=8, total=256 * gib) == "3072MiB"        # at most 3 GiB
+    assert cap("750MB", share=8) == "750MB"                  # a given cap is kept
+    # what DuckDB is then set to is that size, not a silent fallback
+    con = duckdb.connect()
+    try:
+        con.execute(f"SET memory_limit = '{cap(share=16, total=24 * gib)}'")
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] \
+            == "1.5 GiB"
+    finally:
+        con.close()

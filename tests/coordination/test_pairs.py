@@ -227,6 +227,17 @@ def test_category_ids_give_the_same_rows():
 
 
 # --- other inputs ----------------------------------------------------------------------------
+def _random_shares(seed: int, n: int, *, objects: int, accounts: int,
+                   seconds: int) -> pd.DataFrame:
+    """``n`` shares in CooRTweet's columns: random objects, accounts and times (in
+    seconds), each share its own content id."""
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"object_id": rng.integers(0, objects, n).astype(str),
+                         "account_id": "acc" + pd.Series(rng.integers(0, accounts, n)).astype(str),
+                         "content_id": np.arange(n).astype(str),
+                         "timestamp_share": rng.integers(0, seconds, n)})
+
+
 def _dataset() -> netlib.Dataset:
     t0 = pd.Timestamp("2024-05-01T12:00:00Z")
     accounts = pd.DataFrame({"account_id": list("abcd"), "platform": "x",
@@ -267,12 +278,7 @@ def test_the_join_is_capped_by_default_and_a_tight_cap_changes_no_row(tmp_path, 
         return real(**settings)
 
     monkeypatch.setattr(duck, "duckdb_connection", spy)
-    rng = np.random.default_rng(7)
-    n = 60_000
-    shares = pd.DataFrame({"object_id": rng.integers(0, 200, n).astype(str),
-                           "account_id": "acc" + pd.Series(rng.integers(0, 3_000, n)).astype(str),
-                           "content_id": np.arange(n).astype(str),
-                           "timestamp_share": rng.integers(0, 86_400, n)})
+    shares = _random_shares(7, 60_000, objects=200, accounts=3_000, seconds=86_400)
     data = _dataset()
     default = duck.join_memory_limit()
     assert 1024 <= int(default.removesuffix("MiB")) <= 3 * 1024
@@ -324,12 +330,8 @@ def test_missing_datetimes_and_iso_text_times():
 
 @pytest.mark.parametrize("suffix", ["parquet", "csv"])
 def test_file_input_equals_frame_input(tmp_path, suffix):
-    rng = np.random.default_rng(3)
     n = 400
-    shares = pd.DataFrame({"object_id": rng.integers(0, 30, n).astype(str),
-                           "account_id": "acc" + pd.Series(rng.integers(0, 25, n)).astype(str),
-                           "content_id": np.arange(n).astype(str),
-                           "timestamp_share": rng.integers(0, 2000, n)})
+    shares = _random_shares(3, n, objects=30, accounts=25, seconds=2000)
     half = n // 2
     if suffix == "parquet":
         shares.iloc[:half].to_parquet(tmp_path / "part-0.parquet")

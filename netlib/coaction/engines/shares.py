@@ -340,11 +340,9 @@ def _decoded_categories(ids: Any, first: np.ndarray, second: np.ndarray, has_tra
         jobs.append(("tr", (TRACE,), (first,)))
     with ThreadPoolExecutor(max_workers=2) as pool:
         done = list(pool.map(lambda job: kind(job[0], *job[2]), jobs))
-    columns = {name: column for (_, names, _), made in zip(jobs, done, strict=True)
-               for name, column in zip(names, made, strict=True)}
-    order = ([TRACE] if has_trace else []) + [OBJECT_ID, ACCOUNT_ID, ACCOUNT_ID_Y,
-                                               CONTENT_ID, CONTENT_ID_Y]
-    return {name: columns[name] for name in order}
+    # in job order: :func:`_finish` puts the columns in the table's order
+    return {name: column for (_, names, _), made in zip(jobs, done, strict=True)
+            for name, column in zip(names, made, strict=True)}
 
 
 def frame_table(frame: pd.DataFrame) -> pa.Table:

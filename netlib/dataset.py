@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +24,7 @@ from netlib.lookup import (
     arrow_strings,
     categoricals_from_codes,
     dictionary_encoded,
+    missing_strings,
     positions,
     repeated,
     strip,
@@ -259,8 +260,9 @@ def _as_text(series: pd.Series, compact: bool = False) -> pd.Series:
     dtype with NaN for missing, which takes far less memory.
     """
     if series.dtype == object and bool(series.isna().all()):  # e.g. a column not given
-        return pd.Series(np.nan if compact else None, index=series.index,
-                         dtype="str" if compact else object)
+        if compact:  # one Arrow array of nulls: no Python object per row
+            return pd.Series(missing_strings(len(series)), index=series.index)
+        return pd.Series(None, index=series.index, dtype=object)
     out = series.astype("string")
     blank = _blank(out)
     if compact:
@@ -285,7 +287,7 @@ class _Rejector:
         self.rows = row_numbers
         self.files = row_files  # per-row file names when a table was read from many files
         self.keep = pd.Series(True, index=frame.index)
-        self.reason = pd.Series(pd.NA, index=frame.index, dtype=object)
+        self.reason: pd.Series | None = None  # made at the first rejection
         self.max_listed = 10_000  # issues listed one by one; all rows are still counted
 
     def reject(self, mask: pd.Series, reason: str, column: str | None,
@@ -294,6 +296,8 @@ class _Rejector:
         if not mask.any():
             return
         self.keep &= ~mask
+        if self.reason is None:
+            self.reason = pd.Series(pd.NA, index=self.keep.index, dtype=object)
         self.reason[mask] = reason
         idx = mask[mask].index
         listed = idx[: self.max_listed]
@@ -323,8 +327,9 @@ class _Rejector:
 
     def finish(self) -> pd.DataFrame:
         info = self.report.files[self.table]
-        rejected = _with_meta(self.original[~self.keep], self.rows[~self.keep],
-                              self.reason[~self.keep])
+        reasons = self.reason[~self.keep] if self.reason is not None else \
+            pd.Series([], dtype=object)  # nothing rejected
+        rejected = _with_meta(self.original[~self.keep], self.rows[~self.keep], reasons)
         self.report.rejected[self.table] = rejected
         info["rejected"] = int((~self.keep).sum())
         info["kept"] = int(self.keep.sum())
@@ -410,6 +415,23 @@ def _list_cells(series: pd.Series) -> pd.Series:
 def _missing(frame: pd.DataFrame, column: str) -> pd.Series:
     """Cells of ``column`` that are missing, empty or only whitespace."""
     return _blank(frame[column])
+
+
+#: From this many rows on, validation runs independent Arrow checks two at a time.
+_SIDE_BY_SIDE_ROWS = 200_000
+
+
+def _missing_in(frame: pd.DataFrame, columns: tuple[str, ...] | list[str]
+                ) -> list[pd.Series]:
+    """:func:`_missing` of each of ``columns``, in order.
+
+    On Arrow-backed columns the checks run outside the interpreter lock, so from
+    :data:`_SIDE_BY_SIDE_ROWS` rows on two columns are checked at a time.
+    """
+    if len(frame) < _SIDE_BY_SIDE_ROWS or len(columns) < 2:
+        return [_missing(frame, col) for col in columns]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(lambda col: _missing(frame, col), columns))
 
 
 def _blank(col: pd.Series) -> pd.Series:
@@ -601,8 +623,9 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
                       now: pd.Timestamp, row_files: pd.Series | None = None,
                       compact: bool = False) -> pd.DataFrame:
     rej = _Rejector(frame, "actions", file, report, rows, row_files)
-    for col in ACTIONS.required:
-        rej.reject(_missing(frame, col), f"missing required value in {col}", col)
+    for col, missing in zip(ACTIONS.required, _missing_in(frame, ACTIONS.required),
+                            strict=True):
+        rej.reject(missing, f"missing required value in {col}", col)
     ids = strip(frame[ACTION_ID].astype("string"))
     frame[ACTION_ID] = _strings(ids, compact)
     original_ts = frame[TIMESTAMP]
@@ -665,17 +688,17 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
             frame[col] = _as_text(frame[col], compact)
     kept = rej.finish()
     if blank_text:
-        empty = _as_text(pd.Series(pd.NA, index=kept.index, dtype=object), compact)
+        empty = pd.Series(missing_strings(len(kept)), index=kept.index) if compact else \
+            pd.Series(None, index=kept.index, dtype=object)
         for col in blank_text:
             kept[col] = empty
     _break_object_cycles(kept, file, report, rows, row_files)
     ordered = list(ACTIONS.columns)
     extra = [c for c in kept.columns if c not in ordered]
     kept = kept[ordered + extra]
-    order = _time_order(kept)
-    if bool(np.all(order[1:] > order[:-1])):  # already in time order: no copy
+    if _in_time_order(kept):  # as most exports are: no sort, no copy
         return kept
-    return kept.take(order)
+    return kept.take(_time_order(kept))
 
 
 def _categorical(values: pa.ChunkedArray, index: pd.Index,
@@ -718,6 +741,27 @@ def _repeated_pairs(source: pd.Series, target: pd.Series) -> pd.Series:
     missing = (codes[0] < 0) | (codes[1] < 0)
     key = np.where(missing, -1, codes[0] * (int(codes[1].max(initial=0)) + 1) + codes[1])
     return pd.Series(pd.Series(key).duplicated(keep="first").to_numpy(), index=source.index)
+
+
+def _in_time_order(actions: pd.DataFrame) -> bool:
+    """Whether the actions already are in :func:`_time_order`'s order, told in one pass
+    over neighbouring rows (times, and the ids of rows with equal times) without sorting.
+    """
+    if len(actions) < 2:
+        return True
+    stamps = actions[TIMESTAMP]
+    if not isinstance(stamps.dtype, pd.DatetimeTZDtype) or bool(stamps.isna().any()):
+        return False  # the sort decides where missing times go
+    ticks = stamps.array.asi8
+    later = ticks[1:] > ticks[:-1]
+    if bool(later.all()):
+        return True
+    tie = ticks[1:] == ticks[:-1]
+    if not bool((later | tie).all()):
+        return False
+    ids = arrow_strings(actions[ACTION_ID])
+    less = pc.fill_null(pc.less(ids[:-1], ids[1:]), False).to_numpy(zero_copy_only=False)
+    return bool((later | (tie & less)).all())
 
 
 def _time_order(actions: pd.DataFrame) -> np.ndarray:

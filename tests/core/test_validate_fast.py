@@ -208,3 +208,25 @@ def test_handles_normalised_by_arrow_are_normalize_handle(handles):
     assert got.tolist() == want.tolist()
     if len(handles):
         pd.testing.assert_series_equal(got, want)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(["t1", "t2", "t10", "é", "e\u0301", "T", "t\x00"]),
+                          st.integers(0, 2)), max_size=12, unique_by=lambda r: r[0]),
+       st.booleans(), st.booleans())
+def test_actions_come_out_in_time_then_id_order_whether_or_not_they_came_in_it(rows, presort,
+                                                                                compact):
+    """Rows already in (time, id) order are kept as they are; others are sorted. Ties in
+    time are ordered by id as Python orders strings (by code point)."""
+    if presort:
+        rows = sorted(rows, key=lambda r: (r[1], r[0]))
+    actions = pd.DataFrame({"action_id": [a for a, _ in rows],
+                            "account_id": "a1",
+                            "timestamp": [f"2021-03-01T12:00:0{t}Z" for _, t in rows],
+                            "kind": "post"}, dtype=object)
+    data = validate_tables({"accounts": _accounts(), "actions": actions}, files=FILES,
+                           now=NOW, compact=compact)
+    want = sorted((pd.Timestamp(f"2021-03-01T12:00:0{t}Z"), a) for a, t in rows)
+    got = list(data.actions[["timestamp", "action_id"]].itertuples(index=False, name=None))
+    assert got == want
+    assert list(data.actions.index) == list(range(len(want)))

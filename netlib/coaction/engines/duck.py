@@ -134,17 +134,15 @@ def _pair_steps(con: Any, counts: dict[str, Any], *, window_ticks: int,
     """Run the pair SQL on the table ``src``, leaving the kept pairs in the view ``pf``.
 
     The counts taken along the way are added to ``counts``. With ``distinct_cids`` (no
-    two rows of ``src`` share a content id) the table of repeated content ids is made
-    empty without grouping every row to find that out.
+    two rows of ``src`` share a content id) the content ids are the row numbers: see
+    :func:`~netlib.coaction.engines.sql.pair_sql`.
     """
     queries = counts_sql(max_object_shares)
     con.execute("SET preserve_insertion_order = false")
     for name, sql in pair_sql(window_ticks=window_ticks,
                                min_participation=min_participation,
                                max_object_shares=max_object_shares,
-                               n_rows=counts["shares_read"]):
-        if name == "dups" and distinct_cids:
-            sql = f"SELECT * FROM ({sql}) AS d LIMIT 0"  # its columns, none of its rows
+                               n_rows=counts["shares_read"], distinct_cids=distinct_cids):
         kind = "VIEW" if name == "pf" else "TABLE"  # pf is read once: never stored
         con.execute(f"CREATE TEMP {kind} {name} AS {sql}")
         # each table is counted and dropped as soon as no later step reads it, so

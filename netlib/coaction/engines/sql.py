@@ -14,7 +14,8 @@ __all__ = ["pair_sql", "RESULT_SQL", "counts_sql", "SRC_COUNTS", "COUNTED_FROM",
 
 
 def pair_sql(*, window_ticks: int, min_participation: int, max_object_shares: int | None,
-              dialect: str = "duckdb", n_rows: int | None = None) -> list[tuple[str, str]]:
+              dialect: str = "duckdb", n_rows: int | None = None,
+              distinct_cids: bool = False) -> list[tuple[str, str]]:
     """The SQL steps of both engines (named statements, run in order).
 
     Every step reads tables made by earlier steps; ``src`` holds the raw shares with
@@ -22,6 +23,12 @@ def pair_sql(*, window_ticks: int, min_participation: int, max_object_shares: in
     first row number that carries them. Objects get a ``row_number()`` in DuckDB and a
     (trace, object) string key in Spark, so that Spark needs no global ordering (a
     single-partition window). Either way the rows produced are the same.
+
+    With ``distinct_cids`` (the caller knows that no two rows of ``src`` share a content
+    id, as in a validated Dataset) each row's content id code is its row number: the
+    repeated ids are not looked for, and the pairs carry no content id codes of their own
+    (``c_a, c_b`` are ``rn_a, rn_b``), which makes the largest tables a third narrower.
+    Rule 3's "different content ids" then always holds: two rows of a pair are two rows.
     """
     width = max(int(window_ticks), 1)
     # DuckDB: row numbers and codes as 32-bit integers when the input has fewer than 2**31
@@ -39,6 +46,8 @@ def pair_sql(*, window_ticks: int, min_participation: int, max_object_shares: in
     else:
         semi, idiv = "SEMI JOIN", "//"
         code_o = "row_number() OVER ()"
+    dups = ("SELECT tr, cid, min(rn) AS c FROM src WHERE cid IS NOT NULL "
+            "GROUP BY tr, cid HAVING count(*) > 1")
     steps = [
         # rule 1: accounts with >= mp input rows (per trace), counting every row as
         # CooRTweet does, even rows whose object or time is missing; the account's first
@@ -47,8 +56,8 @@ def pair_sql(*, window_ticks: int, min_participation: int, max_object_shares: in
                  f"GROUP BY tr, acc HAVING count(*) >= {mp}"),
         # content ids are coded per trace (so rule 4 runs per trace by construction) by
         # the first row number carrying them; only repeated ids need a lookup table
-        ("dups", "SELECT tr, cid, min(rn) AS c FROM src WHERE cid IS NOT NULL "
-                 "GROUP BY tr, cid HAVING count(*) > 1"),
+        ("dups", dups if not distinct_cids else  # its columns, none of its rows
+                 f"SELECT * FROM ({dups}) AS d LIMIT 0"),
         ("objs", f"SELECT tr, obj, {code_o} AS o, n_shares FROM (SELECT src.tr, src.obj, "
                  f"count(*) AS n_shares FROM src {semi} accs "
                  f"ON src.tr = accs.tr AND src.acc = accs.acc WHERE src.obj IS NOT NULL "
@@ -67,7 +76,7 @@ def pair_sql(*, window_ticks: int, min_participation: int, max_object_shares: in
         # rules 2 + 3 and orientation: l is first (earlier time; ties by account order);
         # each share meets the shares of its own and the next time bucket only
         ("p", f"""
-            SELECT l.rn AS rn_a, r.rn AS rn_b, l.c AS c_a, r.c AS c_b,
+            SELECT l.rn AS rn_a, r.rn AS rn_b,{"" if distinct_cids else " l.c AS c_a, r.c AS c_b,"}
                    r.ticks - l.ticks AS dt
             FROM sj AS l
             JOIN (SELECT rn, o, a, c, ticks, bkt AS jb FROM sj UNION ALL
@@ -76,18 +85,19 @@ def pair_sql(*, window_ticks: int, min_participation: int, max_object_shares: in
             WHERE r.ticks - l.ticks <= {int(window_ticks)}
               AND (r.ticks > l.ticks OR (r.ticks = l.ticks AND
                    (r.a > l.a OR (r.a = l.a AND r.rn > l.rn))))
-              AND l.a <> r.a AND l.c <> r.c"""),
+              AND l.a <> r.a{"" if distinct_cids else " AND l.c <> r.c"}"""),
     ]
+    c_a, c_b = ("rn_a", "rn_b") if distinct_cids else ("c_a", "c_b")
     if mp >= 1:
         steps += [
             # rule 4: content ids in pairs -> accounts with >= mp rows carrying them
-            ("pc", "SELECT DISTINCT c FROM (SELECT c_a AS c FROM p UNION ALL "
-                   "SELECT c_b AS c FROM p) AS u"),
+            ("pc", f"SELECT DISTINCT c FROM (SELECT {c_a} AS c FROM p UNION ALL "
+                   f"SELECT {c_b} AS c FROM p) AS u"),
             ("sp", f"SELECT s.a, s.c FROM s {semi} pc ON s.c = pc.c"),
             ("passing", f"SELECT a FROM sp GROUP BY a HAVING count(*) >= {mp}"),
             ("fc", f"SELECT DISTINCT sp.c FROM sp {semi} passing ON sp.a = passing.a"),
-            ("pf", "SELECT p.* FROM p LEFT JOIN fc AS f1 ON p.c_a = f1.c "
-                   "LEFT JOIN fc AS f2 ON p.c_b = f2.c "
+            ("pf", f"SELECT p.* FROM p LEFT JOIN fc AS f1 ON p.{c_a} = f1.c "
+                   f"LEFT JOIN fc AS f2 ON p.{c_b} = f2.c "
                    "WHERE f1.c IS NOT NULL OR f2.c IS NOT NULL"),
         ]
     else:

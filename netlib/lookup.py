@@ -299,7 +299,8 @@ def sorted_string_codes(*columns: pd.Series | pd.Index | np.ndarray | pa.Chunked
     return coded.codes.astype(np.int64), coded.categories
 
 
-def take_strings(names: np.ndarray | pa.Array, rows: np.ndarray) -> pd.arrays.ArrowStringArray:
+def take_strings(names: np.ndarray | pa.Array | pa.ChunkedArray,
+                 rows: np.ndarray) -> pd.arrays.ArrowStringArray:
     """``names[rows]`` as a ``str`` column's array, gathered by Arrow.
 
     What assigning ``names[rows]`` (an object array of strings) to a frame column gives,
@@ -313,7 +314,8 @@ def take_strings(names: np.ndarray | pa.Array, rows: np.ndarray) -> pd.arrays.Ar
     ...           ).tolist()
     ['b', 'b', 'a']
     """
-    values = names if isinstance(names, pa.Array) else pa.array(names, type=pa.large_string())
+    values = names if isinstance(names, (pa.Array, pa.ChunkedArray)) else \
+        pa.array(names, type=pa.large_string())
     taken = values.take(pa.array(np.asarray(rows)))
     return pd.array(pd.arrays.ArrowStringArray(taken), dtype="str")
 

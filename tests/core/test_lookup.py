@@ -178,3 +178,8 @@ def test_take_strings_is_the_object_array_a_frame_column_would_hold(names, rows)
     assert frame["taken"].dtype == frame["given"].dtype
     assert frame["taken"].tolist() == [names[r] for r in rows]
     pd.testing.assert_series_equal(frame["taken"], frame["given"], check_names=False)
+    # the names as Arrow chunks (as a large CSV is read): taken across the chunks
+    chunks = pa.chunked_array([pa.array(names[i:i + 2], type=pa.large_string())
+                               for i in range(0, len(names), 2)])
+    frame["chunked"] = lookup.take_strings(chunks, rows)
+    pd.testing.assert_series_equal(frame["chunked"], frame["given"], check_names=False)

@@ -11,7 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import netlib.dataset as dataset
 import netlib.lookup as lookup
+import netlib.times as times
 from netlib.dataset import Dataset, _normalized_handles, normalize_handle, validate_tables
 
 NOW = pd.Timestamp("2026-01-01", tz="UTC")
@@ -123,14 +125,15 @@ def test_a_large_compact_load_keeps_and_rejects_as_a_small_one(rows, with_platfo
         actions["platform"] = [None if i % 3 else " Telegram" for i in range(len(actions))]
     plain = validate_tables({"accounts": _accounts(), "actions": actions.copy()},
                             files=FILES, now=NOW, compact=False)
-    old = lookup.LARGE_ROWS
-    lookup.LARGE_ROWS = 1
+    # and the checks run two at a time from _SIDE_BY_SIDE_ROWS / times._SPLIT_FROM on
+    old = lookup.LARGE_ROWS, dataset._SIDE_BY_SIDE_ROWS, times._SPLIT_FROM
+    lookup.LARGE_ROWS = dataset._SIDE_BY_SIDE_ROWS = times._SPLIT_FROM = 1
     try:
         large = validate_tables({"accounts": _accounts(),
                                  "actions": actions.astype("str").where(actions.notna())},
                                 files=FILES, now=NOW, compact=True)
     finally:
-        lookup.LARGE_ROWS = old
+        lookup.LARGE_ROWS, dataset._SIDE_BY_SIDE_ROWS, times._SPLIT_FROM = old
 
     def cells(frame: pd.DataFrame) -> list[tuple]:
         return [tuple(None if pd.isna(v) else v for v in row)

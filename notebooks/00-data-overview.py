@@ -81,6 +81,8 @@ plots.activity_timeline(overview.activity_over_time(data, freq="D")).show()
 hours = overview.hour_of_day(data, by="platform")
 fig = plots.hour_heatmap(hours)
 _ = report.save_figure(fig, "00-hour-of-day")
+report.show_figure(fig, alt="Heatmap of actions by hour of day in UTC (columns) for each "
+                   "platform (rows), each platform scaled to its own busiest hour")
 
 # %% [markdown]
 # ## Who interacts with whom
@@ -96,7 +98,7 @@ plots.interaction_graph(edges, labels, max_nodes=max_graph_nodes, seed=seed).sho
 
 # %%
 static = plots.interaction_graph_static(edges, max_nodes=max_graph_nodes, seed=seed)
-_ = report.save_figure(static, "00-interaction-graph")
+_ = report.save_figure(static, "00-interaction-graph", close=True)
 
 # %%
 edges.head(15).merge(labels.rename("source_handle"), left_on="source_id",

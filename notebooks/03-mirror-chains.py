@@ -110,7 +110,7 @@ if len(result.links):
 fig = plots.chain_timeline(result, data, max_chains=max_chains)
 fig.show()
 _ = report.save_figure(plots.chain_timeline_static(result, data, max_chains=max_chains),
-                       "03-chain-timeline")
+                       "03-chain-timeline", close=True)
 
 # %%
 result.chain_stats.sort_values(["n_accounts", "chain_id"], ascending=[False, True]).head(20)
@@ -125,7 +125,7 @@ result.chain_stats.sort_values(["n_accounts", "chain_id"], ascending=[False, Tru
 # %%
 fig = plots.survival_curve(data, result)
 fig.show()
-_ = report.save_figure(plots.survival_curve_static(data, result), "03-survival")
+_ = report.save_figure(plots.survival_curve_static(data, result), "03-survival", close=True)
 
 # %%
 survival = result.survival

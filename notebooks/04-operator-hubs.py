@@ -122,7 +122,8 @@ if len(steps):
     title = f"Followers of the top-ranked account {hubs.hubs['handle'].iloc[0]}"
     plots.cascade_figure(steps, title=title).show()
     _ = report.save_figure(plots.cascade_figure_static(steps, title="Followers of the "
-                                                         "top-ranked account"), "04-cascade")
+                                                         "top-ranked account"), "04-cascade",
+                          close=True)
 
 # %% [markdown]
 # ## Where is each network run from?
@@ -149,7 +150,7 @@ for cid in busiest["cluster_id"]:
 
 # %%
 _ = report.save_figure(plots.offset_heatmaps_static(data, coordination.clusters, hubs.timezones),
-                       "04-timezones")
+                       "04-timezones", close=True)
 
 # %% [markdown]
 # ## Operator groups

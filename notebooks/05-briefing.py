@@ -92,7 +92,7 @@ report.table(pd.Series(briefing["counts"], name="count").rename_axis("what"))
 plots.network_map(analysis.coordination, analysis.dataset, seed=seed, hubs=analysis.hubs).show()
 _ = report.save_figure(plots.network_map_static(analysis.coordination, analysis.dataset,
                                                 seed=seed, hubs=analysis.hubs),
-                       "05-network-map")
+                       "05-network-map", close=True)
 
 # %% [markdown]
 # ## Network cards
@@ -117,7 +117,7 @@ plots.activity_heatmap_by_cluster(analysis.dataset, analysis.coordination).show(
 clusters = analysis.coordination.clusters
 members = clusters["account_id"] if len(clusters) else None
 _ = report.save_figure(plots.activity_heatmap_static(analysis.dataset, account_ids=members),
-                       "05-hour-weekday")
+                       "05-hour-weekday", close=True)
 report.timezone_findings(analysis)
 
 # %% [markdown]
@@ -129,7 +129,7 @@ report.timezone_findings(analysis)
 # %%
 plots.chain_timeline(analysis.mirrors, analysis.dataset).show()
 _ = report.save_figure(plots.chain_timeline_static(analysis.mirrors, analysis.dataset),
-                       "05-chain-timeline")
+                       "05-chain-timeline", close=True)
 report.lineage_cards(analysis, top=top_cards)
 
 # %% [markdown]
@@ -142,7 +142,7 @@ report.lineage_cards(analysis, top=top_cards)
 # %%
 plots.survival_curve(analysis.dataset, analysis.mirrors).show()
 _ = report.save_figure(plots.survival_curve_static(analysis.dataset, analysis.mirrors),
-                       "05-survival")
+                       "05-survival", close=True)
 
 # %% [markdown]
 # ## Likely operators

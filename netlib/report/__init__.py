@@ -1,7 +1,8 @@
 """Saving figures and tables, pseudonymisation, the HTML briefing and the Gephi export.
 
 Notebooks call :func:`setup_notebook` once and :func:`save_figure` for every static
-figure, so figures land in ``figures/`` under stable names.
+figure, so figures land in ``figures/`` under stable names; a chart with no interactive
+version is shown with :func:`show_figure`, which gives it a description in the report.
 
 The analysis pipeline calls :func:`write_tables` (CSV files safe to open in a spreadsheet),
 :func:`pseudonymize_tables` / :func:`pseudonymize_analysis` (keyed pseudonyms instead of
@@ -34,7 +35,7 @@ from netlib.report.cards import (
     timezone_findings,
 )
 from netlib.report.explore import Explorer, Filters, explore
-from netlib.report.figures import figures_dir, save_figure, setup_notebook
+from netlib.report.figures import FigureImage, figures_dir, save_figure, setup_notebook, show_figure
 from netlib.report.format import Table, format_value, table, table_html
 from netlib.report.gephi import export_graph, graphs
 from netlib.report.pdf import PdfError, find_chromium, require_chromium, write_pdf
@@ -48,7 +49,7 @@ from netlib.report.stored import StoredAnalysis, read_output, rebuild_report
 from netlib.report.tables import neutralize_cell, safe_csv_frame, write_tables
 
 __all__ = [
-    "setup_notebook", "save_figure", "figures_dir",
+    "setup_notebook", "save_figure", "show_figure", "FigureImage", "figures_dir",
     "table", "table_html", "format_value", "Table",
     "account_index", "explore", "Explorer", "Filters",
     "neutralize_cell", "safe_csv_frame", "write_tables",

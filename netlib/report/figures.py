@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import os
 from pathlib import Path
 
 from netlib.report.format import register_notebook_formatter
+from netlib.safe import escape_html
 
-__all__ = ["setup_notebook", "save_figure", "figures_dir"]
+__all__ = ["setup_notebook", "save_figure", "show_figure", "FigureImage", "figures_dir"]
 
 
 def figures_dir() -> Path:
@@ -65,7 +68,8 @@ def _offline_notebook_renderer():
     return OfflineNotebookRenderer()
 
 
-def save_figure(fig, name: str, *, folder: str | Path | None = None, dpi: int = 150) -> Path:
+def save_figure(fig, name: str, *, folder: str | Path | None = None, dpi: int = 150,
+                close: bool = False) -> Path:
     """Save a matplotlib figure as ``figures/<name>.png``, the same bytes on every run.
 
     No creation software or date in the file, matplotlib's own DejaVu Sans font and
@@ -79,6 +83,11 @@ def save_figure(fig, name: str, *, folder: str | Path | None = None, dpi: int = 
         Stable file stem, e.g. ``"00-interaction-graph"``.
     folder : path, optional
         Defaults to :func:`figures_dir`.
+    dpi : int, default 150
+    close : bool, default False
+        Close the figure once saved, so that a notebook does not show it as well: for
+        the static copy of a chart the notebook already shows interactively (the report
+        would otherwise show the chart twice, the copy without a description).
 
     Returns
     -------
@@ -91,7 +100,67 @@ def save_figure(fig, name: str, *, folder: str | Path | None = None, dpi: int = 
     path = out / f"{name}.png"
     with matplotlib.rc_context(REPRODUCIBLE):
         fig.savefig(path, dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    if close:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
     return path
+
+
+class FigureImage:
+    """A rendered figure that a notebook shows as an image with its description.
+
+    ``png`` holds the image's bytes and ``alt`` the text a screen reader reads (and a
+    browser shows when the image cannot load); both reach the HTML escaped or encoded.
+    """
+
+    def __init__(self, png: bytes, alt: str):
+        self.png = png
+        self.alt = alt
+
+    def _repr_html_(self) -> str:
+        data = base64.b64encode(self.png).decode("ascii")
+        return (f'<img alt="{escape_html(self.alt)}" style="max-width: 100%" '
+                f'src="data:image/png;base64,{data}">')
+
+    def __repr__(self) -> str:
+        return f"<figure: {self.alt}>"
+
+
+def show_figure(fig, alt: str, *, dpi: int = 100) -> FigureImage:
+    """A matplotlib figure as an image a notebook shows with a description, then closed.
+
+    Notebooks show a chart that has no interactive version with this, as the cell's last
+    expression: the rendered report then carries ``alt`` for readers who cannot see the
+    image, where a figure left to the inline backend has none. Drawn under
+    :data:`REPRODUCIBLE`, as :func:`save_figure` draws the file.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    alt : str
+        What the figure shows, in a sentence (escaped in the HTML).
+    dpi : int, default 100
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> image = show_figure(fig, alt='Actions per hour <by "platform">')
+    >>> image._repr_html_().startswith('<img alt="Actions per hour &lt;by &quot;platform')
+    True
+    >>> plt.fignum_exists(fig.number)
+    False
+    """
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(REPRODUCIBLE):
+        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight",
+                    metadata={"Software": None})
+    plt.close(fig)
+    return FigureImage(buffer.getvalue(), str(alt))
 
 
 #: Renderer settings under which a figure gives the same bytes on every machine: the font

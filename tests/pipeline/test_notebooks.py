@@ -152,6 +152,10 @@ def _assert_reads_as_document(executed, *, forbidden_paths) -> None:
     assert '<script type="application/vnd.jupyter.widget-view+json"' not in html
     for path in forbidden_paths:
         assert path not in html, f"the report shows a local path ({path})"
+    # every image says what it shows: nbconvert writes this where an image has no
+    # description (a static copy left open beside its interactive chart, or a chart left
+    # to the inline backend instead of report.show_figure)
+    assert "No description has been provided for this image" not in html
     # plotly.js and nbconvert's own CSS legitimately contain words such as "Warning"
     text = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S | re.I)
     for needle in NOT_A_DOCUMENT:

@@ -104,7 +104,10 @@ if len(result.links):
 #
 # One row per lineage; each bar is one account's life, from creation to removal. A lineage
 # that jumps platforms shows the platform in the hover text. `confidence` of an account is
-# the weakest link between it and the lineage's first account.
+# the weakest link between it and the lineage's first account. In the table below the
+# chart, *median recreate hours* is the median time from an account's removal to its
+# successor's creation: negative when the successors were made before the removals
+# (spares ready in advance).
 
 # %%
 fig = plots.chain_timeline(result, data, max_chains=max_chains)

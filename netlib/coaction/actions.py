@@ -113,9 +113,12 @@ def coded_co_actions(traces: pd.DataFrame, *, window: float = 60, min_participat
     content, contents = coded_ids.content, coded_ids.contents
     coded = dataclasses.replace(shares, frame=_coded_frame(frame, coded_ids, account))
     del frame, coded_ids
+    # each content id on one row only (a stream of reposts with their own ids): the
+    # join's content id codes are its row numbers
+    distinct = int(np.count_nonzero(content >= 0)) == len(contents)
     rows, _ = duckdb_rows(coded, window=window, min_participation=min_participation,
                           max_object_shares=max_object_shares, memory_limit=memory_limit,
-                          temp_directory=temp_directory)
+                          temp_directory=temp_directory, distinct_cids=distinct)
     del coded
     if not len(rows["rn_a"]):
         return _empty_pairs(), None

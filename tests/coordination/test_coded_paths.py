@@ -66,14 +66,21 @@ def trap_table(rng, n, *, span, step, traces):
     return table
 
 
+@pytest.mark.parametrize("distinct_ids", [False, True])
 @pytest.mark.parametrize("min_participation", [1, 2])
-def test_coded_co_actions_keep_the_string_rules_on_trap_rows(min_participation):
+def test_coded_co_actions_keep_the_string_rules_on_trap_rows(min_participation,
+                                                             distinct_ids):
     # the join runs on integer codes: a row whose object is its own action id (a self
     # row), ids that are both an object and another row's action, missing accounts,
-    # objects and times must pair exactly as the strings do
+    # objects and times must pair exactly as the strings do; with every action id on
+    # one row only, the join codes content ids by row number (the pair SQL's
+    # distinct_cids), and some rows still have none
     table = trap_table(np.random.default_rng(11), 300, span=600, step=10,
                        traces=["repost", "link"])
     table.loc[np.random.default_rng(12).random(300) < 0.03, "account_id"] = None
+    if distinct_ids:
+        table["action_id"] = [f"a{i}" for i in np.random.default_rng(13).permutation(300)]
+        table.loc[np.random.default_rng(14).random(300) < 0.03, "action_id"] = None
     pairs, codes = coded_co_actions(table, window=60, min_participation=min_participation)
     want = co_actions(table, window=60, min_participation=min_participation)
     assert len(want) > 50

@@ -80,7 +80,8 @@ def duckdb_connection(*, memory_limit: str | None = None, temp_directory: str | 
 def duckdb_session(shares: Shares, *, window: float, min_participation: int,
                     max_object_shares: int | None, memory_limit: str | None = None,
                     temp_directory: str | None = None, threads: int | None = None,
-                    progress: Any = None, with_ids: bool = True
+                    progress: Any = None, with_ids: bool = True,
+                    distinct_cids: bool = False
                     ) -> Iterator[tuple[Any, Any, dict[str, Any]]]:
     """Run the pair SQL in a fresh DuckDB connection.
 
@@ -89,7 +90,9 @@ def duckdb_session(shares: Shares, *, window: float, min_participation: int,
     is input row number ``i`` (None with ``with_ids=False``, for callers that map row
     numbers to ids themselves), and ``counts`` the figures for ``result.attrs``. The
     connection and its spill folder are closed when the block ends. DuckDB is capped at
-    :func:`join_memory_limit` unless ``memory_limit`` is given.
+    :func:`join_memory_limit` unless ``memory_limit`` is given. ``distinct_cids``: the
+    caller knows that no two rows share a content id (see
+    :func:`~netlib.coaction.engines.sql.pair_sql`).
     """
     say = progress or (lambda _msg: None)
     with duckdb_connection(memory_limit=join_memory_limit(memory_limit),
@@ -116,7 +119,7 @@ def duckdb_session(shares: Shares, *, window: float, min_participation: int,
                                 .to_arrow_table())
         _pair_steps(con, counts, window_ticks=int(round(float(window) * shares.scale)),
                     min_participation=min_participation, max_object_shares=max_object_shares,
-                    say=say)
+                    say=say, distinct_cids=distinct_cids)
         yield con, ids, counts
 
 
@@ -179,17 +182,20 @@ def duckdb_pairs(shares: Shares, *, window: float, min_participation: int,
 
 def duckdb_rows(shares: Shares, *, window: float, min_participation: int,
                 max_object_shares: int | None, memory_limit: str | None = None,
-                temp_directory: str | None = None, threads: int | None = None
+                temp_directory: str | None = None, threads: int | None = None,
+                distinct_cids: bool = False
                 ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """The kept pairs as input row numbers: ``rn_a, rn_b, dt`` (int64 arrays) and the counts.
 
     The rows and their order are those :func:`duckdb_pairs` decodes into ids; callers that
     hold the input's ids as integer codes gather them from these row numbers instead.
+    With ``distinct_cids`` (no two rows share a content id, which the caller knows from
+    its codes) the SQL carries no content id codes; the rows are the same.
     """
     with duckdb_session(shares, window=window, min_participation=min_participation,
                         max_object_shares=max_object_shares, memory_limit=memory_limit,
                         temp_directory=temp_directory, threads=threads,
-                        with_ids=False) as (con, _, counts):
+                        with_ids=False, distinct_cids=distinct_cids) as (con, _, counts):
         rows = _fetch_pairs(con)
     return rows, counts
 

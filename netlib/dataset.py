@@ -430,8 +430,15 @@ def _missing_in(frame: pd.DataFrame, columns: tuple[str, ...] | list[str]
     """
     if len(frame) < _SIDE_BY_SIDE_ROWS or len(columns) < 2:
         return [_missing(frame, col) for col in columns]
+
+    def check(col: str) -> pd.Series:
+        try:
+            return _missing(frame, col)
+        finally:  # what the worker's allocator holds goes back before the worker ends
+            release_memory()
+
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return list(pool.map(lambda col: _missing(frame, col), columns))
+        return list(pool.map(check, columns))
 
 
 def _blank(col: pd.Series) -> pd.Series:

@@ -10,8 +10,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from netlib.memory import release_memory
-
 __all__ = ["parse_timestamps", "written_offsets", "parse_timestamps_and_offsets", "MIN_TIME",
            "FUTURE_MARGIN"]
 
@@ -68,19 +66,7 @@ def parse_timestamps_and_offsets(values: pd.Series
         return parse_timestamps(values), written_offsets(values)
     text = values.astype("string")
     plain = _plain_iso(text)
-    if len(text) < _SPLIT_FROM:
-        return _parse_strings(text, plain.copy()), _offsets(text, plain)
-    # Arrow's cast (the parse) and its counts of the written tails (the offsets) each run
-    # on one core outside the interpreter lock: side by side
-    def offsets_released() -> tuple[set[str], int] | None:
-        try:
-            return _offsets(text, plain)
-        finally:  # what the worker's allocator holds goes back before the worker ends
-            release_memory()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        offsets = pool.submit(offsets_released)
-        return _parse_strings(text, plain.copy()), offsets.result()
+    return _parse_strings(text, plain.copy()), _offsets(text, plain)
 
 
 def _parse_strings(text: pd.Series, plain: np.ndarray) -> pd.Series:

@@ -125,7 +125,8 @@ def test_a_large_compact_load_keeps_and_rejects_as_a_small_one(rows, with_platfo
         actions["platform"] = [None if i % 3 else " Telegram" for i in range(len(actions))]
     plain = validate_tables({"accounts": _accounts(), "actions": actions.copy()},
                             files=FILES, now=NOW, compact=False)
-    # and the checks run two at a time from _SIDE_BY_SIDE_ROWS / times._SPLIT_FROM on
+    # and the blank checks run two at a time from _SIDE_BY_SIDE_ROWS on, the timestamp
+    # patterns in two halves from times._SPLIT_FROM on
     old = lookup.LARGE_ROWS, dataset._SIDE_BY_SIDE_ROWS, times._SPLIT_FROM
     lookup.LARGE_ROWS = dataset._SIDE_BY_SIDE_ROWS = times._SPLIT_FROM = 1
     try:

@@ -260,14 +260,19 @@ def _as_text(series: pd.Series, compact: bool = False) -> pd.Series:
     dtype with NaN for missing, which takes far less memory.
     """
     if series.dtype == object and bool(series.isna().all()):  # e.g. a column not given
-        if compact:  # one Arrow array of nulls: no Python object per row
-            return pd.Series(missing_strings(len(series)), index=series.index)
-        return pd.Series(None, index=series.index, dtype=object)
+        return _no_text(series.index, compact)
     out = series.astype("string")
     blank = _blank(out)
     if compact:
         return out.where(~blank).astype("str")
     return out.astype(object).where(~blank, None)
+
+
+def _no_text(index: pd.Index, compact: bool) -> pd.Series:
+    """A text column with every value missing: :func:`_as_text` of a column not given."""
+    if compact:  # one Arrow array of nulls: no Python object per row
+        return pd.Series(missing_strings(len(index)), index=index)
+    return pd.Series(None, index=index, dtype=object)
 
 
 def _strings(series: pd.Series, compact: bool) -> pd.Series:
@@ -695,8 +700,7 @@ def _validate_actions(frame: pd.DataFrame, file: str, report: LoadReport, rows: 
             frame[col] = _as_text(frame[col], compact)
     kept = rej.finish()
     if blank_text:
-        empty = pd.Series(missing_strings(len(kept)), index=kept.index) if compact else \
-            pd.Series(None, index=kept.index, dtype=object)
+        empty = _no_text(kept.index, compact)
         for col in blank_text:
             kept[col] = empty
     _break_object_cycles(kept, file, report, rows, row_files)

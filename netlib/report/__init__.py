@@ -35,7 +35,14 @@ from netlib.report.cards import (
     timezone_findings,
 )
 from netlib.report.explore import Explorer, Filters, explore
-from netlib.report.figures import FigureImage, figures_dir, save_figure, setup_notebook, show_figure
+from netlib.report.figures import (
+    FigureImage,
+    figure_png,
+    figures_dir,
+    save_figure,
+    setup_notebook,
+    show_figure,
+)
 from netlib.report.format import Table, format_value, table, table_html
 from netlib.report.gephi import export_graph, graphs
 from netlib.report.pdf import PdfError, find_chromium, require_chromium, write_pdf
@@ -49,7 +56,7 @@ from netlib.report.stored import StoredAnalysis, read_output, rebuild_report
 from netlib.report.tables import neutralize_cell, safe_csv_frame, write_tables
 
 __all__ = [
-    "setup_notebook", "save_figure", "show_figure", "FigureImage", "figures_dir",
+    "setup_notebook", "save_figure", "show_figure", "figure_png", "FigureImage", "figures_dir",
     "table", "table_html", "format_value", "Table",
     "account_index", "explore", "Explorer", "Filters",
     "neutralize_cell", "safe_csv_frame", "write_tables",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import json
 import math
 import re
@@ -34,7 +33,7 @@ from netlib.report.cards import (
     summary,
     timezone_findings,
 )
-from netlib.report.figures import REPRODUCIBLE
+from netlib.report.figures import REPRODUCIBLE, figure_png
 from netlib.report.format import TABLE_CSS, table_html
 from netlib.report.pseudonymize import pseudonymize_analysis
 from netlib.safe import escape_html
@@ -216,15 +215,10 @@ def _figures(analysis: Any) -> list[tuple[str, str, Any, Any]]:
 def _print_twin(make_static: Any, title: str) -> str:
     """The figure's static matplotlib twin as an inline PNG, shown only when printing."""
     import matplotlib
-    import matplotlib.pyplot as plt
 
-    with matplotlib.rc_context(REPRODUCIBLE):
-        fig = make_static()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight",
-                    metadata={"Software": None})
-        plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    with matplotlib.rc_context(REPRODUCIBLE):  # the figure is made under it too
+        png = figure_png(make_static(), dpi=110, close=True)
+    data = base64.b64encode(png).decode("ascii")
     return (f'<img class="print-twin" alt="{escape_html(title)} (static copy for print)" '
             f'src="data:image/png;base64,{data}">')
 

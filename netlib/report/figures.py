@@ -10,7 +10,8 @@ from pathlib import Path
 from netlib.report.format import register_notebook_formatter
 from netlib.safe import escape_html
 
-__all__ = ["setup_notebook", "save_figure", "show_figure", "FigureImage", "figures_dir"]
+__all__ = ["setup_notebook", "save_figure", "show_figure", "figure_png", "FigureImage",
+           "figures_dir"]
 
 
 def figures_dir() -> Path:
@@ -93,18 +94,27 @@ def save_figure(fig, name: str, *, folder: str | Path | None = None, dpi: int = 
     -------
     Path of the written file.
     """
-    import matplotlib
-
     out = Path(folder) if folder is not None else figures_dir()
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{name}.png"
+    path.write_bytes(figure_png(fig, dpi=dpi, close=close))
+    return path
+
+
+def figure_png(fig, *, dpi: int = 150, close: bool = False) -> bytes:
+    """A matplotlib figure as PNG bytes, the same on every run (see :data:`REPRODUCIBLE`;
+    no creation software in the file). ``close`` closes the figure afterwards."""
+    import matplotlib
+
+    buffer = io.BytesIO()
     with matplotlib.rc_context(REPRODUCIBLE):
-        fig.savefig(path, dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight",
+                    metadata={"Software": None})
     if close:
         import matplotlib.pyplot as plt
 
         plt.close(fig)
-    return path
+    return buffer.getvalue()
 
 
 class FigureImage:
@@ -152,15 +162,7 @@ def show_figure(fig, alt: str, *, dpi: int = 100) -> FigureImage:
     >>> plt.fignum_exists(fig.number)
     False
     """
-    import matplotlib
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    with matplotlib.rc_context(REPRODUCIBLE):
-        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight",
-                    metadata={"Software": None})
-    plt.close(fig)
-    return FigureImage(buffer.getvalue(), str(alt))
+    return FigureImage(figure_png(fig, dpi=dpi, close=True), str(alt))
 
 
 #: Renderer settings under which a figure gives the same bytes on every machine: the font

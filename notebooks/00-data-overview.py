@@ -88,8 +88,11 @@ report.show_figure(fig, alt="Heatmap of actions by hour of day in UTC (columns) 
 # ## Who interacts with whom
 #
 # Accounts linked by reposts, replies, quotes and forwards of each other's posts, limited to
-# the most connected accounts. Hover a node to see its handle (shown as text, never as markup).
-# A static copy of the same layout is saved as `figures/00-interaction-graph.png`.
+# the most connected accounts. Each group of connected accounts is laid out on its own and the
+# groups are packed side by side, so their distance on the page means nothing; a dot's size
+# and colour show its interactions with the accounts drawn. Hover a node to see its handle
+# (shown as text, never as markup). A static copy of the same layout is saved as
+# `figures/00-interaction-graph.png`.
 
 # %%
 edges = overview.interaction_edges(data)

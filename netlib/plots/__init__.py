@@ -14,7 +14,8 @@ Modules: :mod:`~netlib.plots.network` (the coordination network map),
 :mod:`~netlib.plots.mirrors` (chain timelines, takedown/re-creation survival),
 :mod:`~netlib.plots.heatmaps` (hour x weekday activity), :mod:`~netlib.plots.overview`
 (the data overview: accounts, activity over time, hours, interactions), :mod:`~netlib.plots.hubs`
-(the hub analysis: cascades, time-zone fits). Everything public is importable from
+(the hub analysis: cascades, time-zone fits), :mod:`~netlib.plots.layout` (graph layout:
+components laid out apart and packed). Everything public is importable from
 ``netlib.plots``.
 """
 
@@ -34,6 +35,7 @@ from netlib.plots.hubs import (
     offset_heatmaps_static,
     offset_likelihood,
 )
+from netlib.plots.layout import packed_layout
 from netlib.plots.mirrors import (
     chain_timeline,
     chain_timeline_static,
@@ -59,7 +61,7 @@ from netlib.plots.overview import (
 
 __all__ = [
     "account_labels", "coordination_edges", "recreation_times", "kaplan_meier", "activity_matrix",
-    "network_layout", "NetworkLayout", "network_map", "network_map_static", "chain_timeline", "chain_timeline_static",
+    "packed_layout", "network_layout", "NetworkLayout", "network_map", "network_map_static", "chain_timeline", "chain_timeline_static",
     "activity_heatmap", "activity_heatmap_by_cluster", "activity_heatmap_static",
     "survival_curve", "survival_curve_static",
     # data overview

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from netlib.plots._common import (
@@ -15,6 +14,7 @@ from netlib.plots._common import (
     label_of,
     result_frame,
 )
+from netlib.plots.layout import packed_layout
 from netlib.safe import escape_html
 from netlib.schema import (
     ACCOUNT_ID,
@@ -89,63 +89,6 @@ class NetworkLayout:
         """The cluster's colour (by its place in :attr:`order`)."""
         return PALETTE[self.order.index(cluster_id) % len(PALETTE)] \
             if cluster_id in self.order else "#999999"
-
-
-def _component_positions(graph, nodes: list[str], seed: int) -> dict[str, np.ndarray]:
-    """One component laid out on its own, centred, in a box of side ~ sqrt(size)."""
-    import networkx as nx
-
-    if len(nodes) == 1:
-        return {nodes[0]: np.zeros(2)}
-    # a graph of its own, not graph.subgraph(): a subgraph view iterates its nodes in set
-    # order, which changes with Python's hash seed and with it the layout
-    sub = nx.Graph()
-    sub.add_nodes_from(nodes)
-    members = set(nodes)
-    sub.add_edges_from(sorted(tuple(sorted((a, b))) for a, b in graph.edges(nodes)
-                              if a in members and b in members))
-    raw = nx.spring_layout(sub, seed=seed, weight=None,
-                           k=1.0 / np.sqrt(len(nodes)), iterations=100)
-    xy = np.array([raw[n] for n in nodes], dtype=float)
-    xy -= np.median(xy, axis=0)
-    # accounts with a single tie float far out: pull them in so the core is not shrunk
-    radius = np.hypot(xy[:, 0], xy[:, 1])
-    inner = float(np.quantile(radius, 0.9)) if len(nodes) >= 10 else float(radius.max())
-    if inner > 0:
-        pulled = np.where(radius > inner, inner + (radius - inner) * 0.25, radius)
-        xy *= (pulled / np.where(radius > 0, radius, 1.0))[:, None]
-    xy -= (xy.max(axis=0) + xy.min(axis=0)) / 2
-    span = float(np.abs(xy).max()) or 1.0
-    xy *= (np.sqrt(len(nodes)) / 2) / span
-    return dict(zip(nodes, xy, strict=True))
-
-
-def _pack(boxes: list[tuple[float, float]], width: float) -> list[tuple[float, float]]:
-    """Shelf packing: boxes (largest first) in rows of at most ``width``; lower-left corners."""
-    corners, x, y, row_height = [], 0.0, 0.0, 0.0
-    for w, h in boxes:
-        if x > 0 and x + w > width:
-            x, y, row_height = 0.0, y - row_height, 0.0
-        corners.append((x, y - h))
-        x += w
-        row_height = max(row_height, h)
-    return corners
-
-
-def _squarest_width(boxes: list[tuple[float, float]]) -> float:
-    """The row width whose packing of ``boxes`` is closest to a square (least empty canvas)."""
-    widest = max(w for w, _ in boxes)
-    side = np.sqrt(sum(w * h for w, h in boxes))
-    best, best_width = None, widest
-    for factor in np.linspace(0.7, 2.0, 27):
-        width = max(widest, side * factor)
-        corners = _pack(boxes, width)
-        used_w = max(x + w for (x, _), (w, _) in zip(corners, boxes, strict=True))
-        used_h = -min(y for _, y in corners)
-        cost = max(used_w, used_h)
-        if best is None or cost < best - 1e-9:
-            best, best_width = cost, width
-    return best_width
 
 
 def network_layout(coordination: Any, *, max_nodes: int | None = 800, seed: int = 0,
@@ -224,25 +167,8 @@ def network_layout(coordination: Any, *, max_nodes: int | None = 800, seed: int 
                         key=lambda c: (-len(c), c[0]))
     drawn = [c for c in components if include_small or len(c) >= min_component]
     small = sorted(n for c in components if c not in drawn for n in c)
-    positions: dict[str, tuple[float, float]] = {}
-    if drawn:
-        local = [_component_positions(graph, c, seed) for c in drawn]
-        gap = 0.3
-        boxes = [(np.sqrt(len(c)) + gap, np.sqrt(len(c)) + gap) for c in drawn]
-        main = [b for b, c in zip(boxes, drawn, strict=True) if len(c) >= min_component] \
-            or boxes
-        corners = _pack(boxes, _squarest_width(main))
-        for comp, pos, (w, h), (x0, y0) in zip(drawn, local, boxes, corners, strict=True):
-            for node in comp:
-                positions[node] = (x0 + w / 2 + pos[node][0], y0 + h / 2 + pos[node][1])
-        # scaled on the components the map draws, so that packing the small ones too (below
-        # them) leaves every drawn account where the map puts it
-        big = [n for c in drawn if len(c) >= min_component for n in c] or list(positions)
-        xy = np.array([positions[n] for n in big])
-        low, high = xy.min(axis=0), xy.max(axis=0)
-        scale = float(max(high - low)) or 1.0
-        positions = {n: (float((p[0] - low[0]) / scale), float((p[1] - low[1]) / scale))
-                     for n, p in positions.items()}
+    # small components, when packed too, go after the drawn ones without moving them
+    positions = packed_layout(graph, drawn, seed=seed, min_size=min_component)
     return NetworkLayout(graph=graph, membership=membership, positions=positions,
                          order=order, small=small,
                          n_small_components=len(components) - len(drawn),

@@ -7,7 +7,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from matplotlib.colors import LogNorm
 
+from netlib.plots.layout import packed_layout
 from netlib.safe import escape_html
 from netlib.schema import PLATFORM, SOURCE_ID, STATUS, TARGET_ID, WEIGHT
 
@@ -71,12 +73,17 @@ def _top_graph(edges: pd.DataFrame, max_nodes: int) -> nx.Graph:
 
 
 def _layout(graph: nx.Graph, seed: int) -> dict:
-    nodes = sorted(graph.nodes, key=str)
-    ordered = nx.Graph()
-    ordered.add_nodes_from(nodes)
-    ordered.add_edges_from(sorted(graph.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))))
-    return nx.spring_layout(ordered, seed=seed, weight=WEIGHT,
-                            k=1.5 / np.sqrt(max(len(nodes), 1)), iterations=60)
+    # each component on its own, packed (one spring layout of the whole graph pushes the
+    # components to the corners and squeezes each into a clump)
+    return packed_layout(graph, seed=seed)
+
+
+def _log_colorbar(counts: list) -> dict:
+    """A plotly colour bar for ``log1p(count)`` colours, labelled in counts."""
+    top = max(counts, default=1)
+    ticks = [v for v in (1, 3, 10, 30, 100, 300, 1000, 3000, 10000) if v <= top] or [1]
+    return dict(title="interactions", tickvals=[float(np.log1p(v)) for v in ticks],
+                ticktext=[f"{v:,}" for v in ticks])
 
 
 def interaction_graph(edges: pd.DataFrame, labels: pd.Series | None = None, *,
@@ -113,10 +120,12 @@ def interaction_graph(edges: pd.DataFrame, labels: pd.Series | None = None, *,
     fig.add_scatter(x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers",
                     marker=dict(size=[4 + 2 * np.log1p(strength[n]) for n in nodes],
                                 color=[np.log1p(strength[n]) for n in nodes],
-                                colorscale="Viridis", showscale=False),
+                                colorscale="Viridis", showscale=bool(nodes),
+                                colorbar=_log_colorbar([strength[n] for n in nodes])),
                     hovertext=hover, hoverinfo="text", showlegend=False)
     fig.update_layout(title=f"Interaction graph: {len(nodes):,} most connected accounts",
-                      xaxis=dict(visible=False), yaxis=dict(visible=False), height=600)
+                      xaxis=dict(visible=False),
+                      yaxis=dict(visible=False, scaleanchor="x", scaleratio=1), height=600)
     return fig
 
 
@@ -130,9 +139,14 @@ def interaction_graph_static(edges: pd.DataFrame, *, max_nodes: int = 600, seed:
     ties = sorted(tuple(sorted((str(a), str(b)))) for a, b in graph.edges)
     nx.draw_networkx_edges(graph, pos, edgelist=ties, ax=ax, width=0.3, edge_color="#bbbbbb")
     nodes = sorted(graph.nodes, key=str)
-    nx.draw_networkx_nodes(graph, pos, nodelist=nodes, ax=ax,
-                           node_size=[4 + 4 * np.log1p(strength[n]) for n in nodes],
-                           node_color=[np.log1p(strength[n]) for n in nodes], cmap="viridis")
+    if nodes:
+        counts = [max(strength[n], 1) for n in nodes]
+        dots = nx.draw_networkx_nodes(graph, pos, nodelist=nodes, ax=ax,
+                                      node_size=[4 + 4 * np.log1p(c) for c in counts],
+                                      node_color=counts, cmap="viridis")
+        dots.set_norm(LogNorm(vmin=min(counts), vmax=max(max(counts), min(counts) + 1)))
+        fig.colorbar(dots, ax=ax, shrink=0.6, pad=0.01,
+                     label="interactions with the accounts shown (log scale)")
     ax.set_title(f"Interaction graph ({len(nodes):,} most connected accounts)")
     ax.set_axis_off()
     fig.tight_layout()

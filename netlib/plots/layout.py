@@ -109,7 +109,8 @@ def packed_layout(graph, components: Sequence[Sequence] | None = None, *, seed: 
     Returns
     -------
     dict
-        node -> (x, y), within [0, 1] on the longer side.
+        node -> (x, y). The components of at least ``min_size`` nodes span [0, 1] on the
+        longer side; smaller ones placed too (after them) may lie outside it.
 
     Examples
     --------

@@ -90,6 +90,10 @@ def interaction_graph(edges: pd.DataFrame, labels: pd.Series | None = None, *,
                       max_nodes: int = 600, seed: int = 0) -> go.Figure:
     """Interactive account interaction graph (reposts, replies, quotes, forwards).
 
+    Each connected component is laid out on its own and the components are packed
+    (:func:`~netlib.plots.packed_layout`), so the distance between two components means
+    nothing. A dot's size and colour show its interactions with the accounts drawn.
+
     Parameters
     ----------
     edges : DataFrame

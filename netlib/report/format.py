@@ -116,8 +116,8 @@ def _duration(seconds: float) -> str:
 def format_value(value: Any, column: str = "") -> str:
     """One cell as the text a reader sees (not escaped; :func:`table` escapes it).
 
-    Lists and tuples are joined with ", " (a pair ``(object, count)`` reads
-    ``object (count)``), whole numbers get thousands separators, q- and p-values (columns
+    Lists and tuples are joined with ", " (lists of lists with "; ", and empty items left
+    out; a pair ``(object, count)`` reads ``object (count)``), whole numbers get thousands separators, q- and p-values (columns
     named ``q_value``, ``p_value``, ...) read ``< 1e-10`` or two significant digits, other
     numbers three, times ``YYYY-MM-DD HH:MM`` and durations in s, min, h or days.
     Missing values are empty.
@@ -128,6 +128,8 @@ def format_value(value: Any, column: str = "") -> str:
     'todaylife (388), news (12)'
     >>> format_value(0.0123, "q_value"), format_value(3.14159), format_value(None)
     ('0.012', '3.14', '')
+    >>> format_value([[], ["azadi", "آزادی"], []]), format_value([[], []])
+    ('azadi, آزادی', '')
     """
     if value is None:
         return ""
@@ -137,7 +139,12 @@ def format_value(value: Any, column: str = "") -> str:
                 and isinstance(value[1], (int, float, np.integer, np.floating))
                 and not isinstance(value[0], (int, float, np.integer, np.floating))):
             return f"{format_value(value[0])} ({format_value(value[1], column)})"
-        return ", ".join(format_value(v, column) for v in items)
+        # empty items (a missing value, an object with nothing to list) are left out, so
+        # that a list of nothing reads as nothing rather than ", ,"; lists of lists are
+        # joined with "; " so that the inner lists stay apart
+        nested = any(isinstance(v, (list, set, frozenset, np.ndarray, pd.Series)) for v in items)
+        shown = (format_value(v, column) for v in items)
+        return ("; " if nested else ", ").join(text for text in shown if text)
     if isinstance(value, Mapping):
         return ", ".join(f"{k}: {format_value(v, str(k))}" for k, v in value.items())
     if isinstance(value, (bool, np.bool_)):

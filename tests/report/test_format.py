@@ -31,6 +31,10 @@ from netlib.report.format import column_label, format_value, register_notebook_f
     (None, "handle", ""),
     (np.nan, "q_value", ""),
     (True, "coordinated", "yes"),
+    # a card's spellings per shared object: objects with none leave no ", ," behind
+    ([[], [], []], "top_object_spellings", ""),
+    ([[], ["azadi", "آزادی"], ["watan"]], "top_object_spellings", "azadi, آزادی; watan"),
+    (["a", None, "b"], "traces", "a, b"),
 ])
 def test_values_read_as_words_and_numbers(value, column, shown):
     assert format_value(value, column) == shown

@@ -47,6 +47,7 @@ from netlib.plots.mirrors import (
 from netlib.plots.network import (
     NetworkLayout,
     coordination_edges,
+    label_sides,
     network_layout,
     network_map,
     network_map_static,
@@ -61,7 +62,7 @@ from netlib.plots.overview import (
 
 __all__ = [
     "account_labels", "coordination_edges", "recreation_times", "kaplan_meier", "activity_matrix",
-    "packed_layout", "network_layout", "NetworkLayout", "network_map", "network_map_static", "chain_timeline", "chain_timeline_static",
+    "packed_layout", "label_sides", "network_layout", "NetworkLayout", "network_map", "network_map_static", "chain_timeline", "chain_timeline_static",
     "activity_heatmap", "activity_heatmap_by_cluster", "activity_heatmap_static",
     "survival_curve", "survival_curve_static",
     # data overview

@@ -25,7 +25,7 @@ from netlib.schema import (
 )
 
 __all__ = ["coordination_edges", "network_layout", "NetworkLayout", "network_map",
-           "network_map_static"]
+           "network_map_static", "label_sides", "LABEL_SIDES"]
 
 
 # --- network map ----------------------------------------------------------------------------
@@ -187,6 +187,44 @@ def _hubs_to_label(graph, positions: dict, hubs: Any, n: int) -> list[str]:
     return sorted((a for a in positions), key=lambda a: (-strength.get(a, 0), a))[:n]
 
 
+#: Where a label goes beside its dot, in the order tried.
+LABEL_SIDES = ("top", "bottom", "right", "left")
+_PLOTLY_SIDE = {"top": "top center", "bottom": "bottom center", "right": "middle right",
+                "left": "middle left"}
+_MATPLOTLIB_SIDE = {"top": ((0, 5), "center", "bottom"), "bottom": ((0, -5), "center", "top"),
+                    "right": ((5, 0), "left", "center"), "left": ((-5, 0), "right", "center")}
+
+
+def label_sides(points: list, texts: list[str], *, char_width: float = 0.013,
+                height: float = 0.028, gap: float = 0.006) -> list[str]:
+    """A side of its dot for each label, so that labels of nearby dots do not overlap.
+
+    Labels are placed in order (the first, the top-ranked hub, above its dot); each takes
+    the first side in :data:`LABEL_SIDES` where its box (``char_width`` per character by
+    ``height``, in the map's unit square) meets no box placed before it, or the top when
+    every side is taken.
+
+    Examples
+    --------
+    >>> label_sides([(0.5, 0.5), (0.51, 0.5), (0.9, 0.1)], ["@one", "@two", "@three"])
+    ['top', 'bottom', 'top']
+    """
+    placed: list[tuple[float, float, float, float]] = []
+    sides = []
+    for (x, y), text in zip(points, texts, strict=True):
+        w = char_width * max(len(text), 1)
+        boxes = {"top": (x - w / 2, y + height / 2, x + w / 2, y + 1.5 * height),
+                 "bottom": (x - w / 2, y - 1.5 * height, x + w / 2, y - height / 2),
+                 "right": (x + gap, y - height / 2, x + gap + w, y + height / 2),
+                 "left": (x - gap - w, y - height / 2, x - gap, y + height / 2)}
+        side = next((s for s in LABEL_SIDES if not any(
+            boxes[s][0] < b[2] and b[0] < boxes[s][2] and boxes[s][1] < b[3] and b[1] < boxes[s][3]
+            for b in placed)), "top")
+        placed.append(boxes[side])
+        sides.append(side)
+    return sides
+
+
 def _extent(positions: dict, axis: int, *, margin: float = 0.03,
             top: float = 0.0) -> list[float]:
     """The drawn range of one axis: the accounts' extent plus a margin (room for labels)."""
@@ -259,23 +297,26 @@ def network_map(coordination: Any, dataset: Any = None, *, max_nodes: int = 800,
             hovertext=[escape_html(f"{label_of(labels, n)} · network {cid}") for n in nodes],
             hoverinfo="text", showlegend=i < 12))
     if layout.hubs:
+        names = [label_of(labels, n).split(" (")[0] for n in layout.hubs]
+        sides = label_sides([pos[n] for n in layout.hubs], names)
         fig.add_trace(go.Scatter(
             x=[pos[n][0] for n in layout.hubs], y=[pos[n][1] for n in layout.hubs],
-            mode="text", text=[escape_html(label_of(labels, n).split(" (")[0])
-                               for n in layout.hubs],
-            textposition="top center", textfont={"size": 11, "color": "#222"},
+            mode="text", text=[escape_html(name) for name in names],
+            textposition=[_PLOTLY_SIDE[side] for side in sides],
+            textfont={"size": 11, "color": "#222"},
             hoverinfo="skip", showlegend=False, name="top hubs"))
     total = 0 if result_frame(coordination, "clusters") is None else \
         coordination.clusters[ACCOUNT_ID].nunique()
     title = "Coordination network (accounts coloured by network; top hubs named)"
-    if total > len(membership) > 0:
-        title += f" — the {len(membership):,} best-tied of {total:,} accounts"
+    subset = total > len(membership) > 0
+    if subset:  # on a line of its own: one long line runs under the figure's toolbar
+        title += f"<br><sup>the {len(membership):,} best-tied of {total:,} accounts drawn</sup>"
     fig.update_layout(title=title,
                       xaxis={"visible": False, "range": _extent(pos, 0)},
                       yaxis={"visible": False, "range": _extent(pos, 1, top=0.04),
                              "scaleanchor": "x", "scaleratio": 1},
                       template="plotly_white", height=640,
-                      margin={"l": 10, "r": 10, "t": 50, "b": 30},
+                      margin={"l": 10, "r": 10, "t": 70 if subset else 50, "b": 30},
                       legend={"title": {"text": "network (accounts)"}})
     note = _small_note(layout)
     if note:
@@ -310,9 +351,12 @@ def network_map_static(coordination: Any, dataset: Any = None, *, max_nodes: int
         ax.scatter([pos[n][0] for n in nodes], [pos[n][1] for n in nodes], s=16, zorder=2,
                    color=layout.colour(cid),
                    label=f"network {cid} ({len(nodes)})" if i < 12 else None)
-    for n in layout.hubs:
-        ax.annotate(label_of(labels, n).split(" (")[0], pos[n], xytext=(0, 5),
-                    textcoords="offset points", ha="center", fontsize=7, zorder=3)
+    names = [label_of(labels, n).split(" (")[0] for n in layout.hubs]
+    for n, name, side in zip(layout.hubs, names, label_sides([pos[n] for n in layout.hubs],
+                                                             names), strict=True):
+        offset, ha, va = _MATPLOTLIB_SIDE[side]
+        ax.annotate(name, pos[n], xytext=offset, textcoords="offset points", ha=ha, va=va,
+                    fontsize=7, zorder=3)
     ax.set_xlim(*_extent(pos, 0))
     ax.set_ylim(*_extent(pos, 1, top=0.04))
     ax.set_aspect("equal")

@@ -126,3 +126,33 @@ def test_one_layout_seeded(toy):
     assert plots.network_layout(toy, seed=1).positions == first
     assert nx.is_connected(plots.network_layout(toy).graph.subgraph(
         [n for n in first if n.startswith("b")]))
+
+
+def test_labels_of_nearby_hubs_go_to_different_sides():
+    """Six hubs with long names in the middle of one group (each tied to the same thirty
+    accounts): labels of dots side by side are not written on top of each other."""
+    core = [f"hub_account_number_{i}" for i in range(6)]
+    pairs = [(a, b) for i, a in enumerate(core) for b in core[i + 1:]]
+    pairs += [(h, f"p{i:02d}") for i in range(30) for h in core]
+    members = sorted({x for p in pairs for x in p})
+    result = SimpleNamespace(
+        clusters=pd.DataFrame({"account_id": members, "cluster_id": 0}),
+        edges=pd.DataFrame(pairs, columns=["account_id", "account_id_y"]).assign(weight=3.0))
+    trace = next(t for t in plots.network_map(result, n_labels=6).data if t.mode == "text")
+    points = np.column_stack([trace.x, trace.y])
+    sides = trace.textposition
+    assert sorted(trace.text) == core
+    assert not isinstance(sides, str) and len(sides) == 6, "one side per label"
+    # a 20-character label is about a fifth of the map wide and a fiftieth high
+    close = [(i, j) for i in range(6) for j in range(i + 1, 6)
+             if abs(points[i, 0] - points[j, 0]) < 0.2 and abs(points[i, 1] - points[j, 1]) < 0.02]
+    assert close, "the hubs should include neighbours side by side"
+    for i, j in close:
+        assert sides[i] != sides[j], (trace.text[i], trace.text[j], sides[i])
+
+
+def test_label_sides_keep_far_labels_above_their_dots():
+    sides = plots.label_sides([(0.1, 0.1), (0.9, 0.9), (0.1, 0.9)], ["@a", "@b", "@c"])
+    assert sides == ["top", "top", "top"]
+    crowded = plots.label_sides([(0.5, 0.5)] * 5, ["@same_place"] * 5)
+    assert crowded[:4] == ["top", "bottom", "right", "left"] and crowded[4] == "top"

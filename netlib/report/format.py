@@ -116,8 +116,8 @@ def _duration(seconds: float) -> str:
 def format_value(value: Any, column: str = "") -> str:
     """One cell as the text a reader sees (not escaped; :func:`table` escapes it).
 
-    Lists and tuples are joined with ", " (lists of lists with "; ", and empty items left
-    out; a pair ``(object, count)`` reads ``object (count)``), whole numbers get thousands separators, q- and p-values (columns
+    Lists and tuples are joined with ", " (lists of lists or of mappings with "; ", and
+    empty items left out; a pair ``(object, count)`` reads ``object (count)``), whole numbers get thousands separators, q- and p-values (columns
     named ``q_value``, ``p_value``, ...) read ``< 1e-10`` or two significant digits, other
     numbers three, times ``YYYY-MM-DD HH:MM`` and durations in s, min, h or days.
     Missing values are empty.
@@ -142,7 +142,8 @@ def format_value(value: Any, column: str = "") -> str:
         # empty items (a missing value, an object with nothing to list) are left out, so
         # that a list of nothing reads as nothing rather than ", ,"; lists of lists are
         # joined with "; " so that the inner lists stay apart
-        nested = any(isinstance(v, (list, set, frozenset, np.ndarray, pd.Series)) for v in items)
+        nested = any(isinstance(v, (list, set, frozenset, np.ndarray, pd.Series, Mapping))
+                     for v in items)
         shown = (format_value(v, column) for v in items)
         return ("; " if nested else ", ").join(text for text in shown if text)
     if isinstance(value, Mapping):

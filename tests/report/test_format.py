@@ -35,6 +35,9 @@ from netlib.report.format import column_label, format_value, register_notebook_f
     ([[], [], []], "top_object_spellings", ""),
     ([[], ["azadi", "آزادی"], ["watan"]], "top_object_spellings", "azadi, آزادی; watan"),
     (["a", None, "b"], "traces", "a, b"),
+    # a chain's links: one mapping per step, the steps kept apart
+    ([{"predecessor_id": "x:1", "score": 0.9}, {"predecessor_id": "x:2", "score": 0.8}],
+     "links", "predecessor_id: x:1, score: 0.9; predecessor_id: x:2, score: 0.8"),
 ])
 def test_values_read_as_words_and_numbers(value, column, shown):
     assert format_value(value, column) == shown

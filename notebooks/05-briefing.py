@@ -130,7 +130,11 @@ report.timezone_findings(analysis)
 plots.chain_timeline(analysis.mirrors, analysis.dataset).show()
 _ = report.save_figure(plots.chain_timeline_static(analysis.mirrors, analysis.dataset),
                        "05-chain-timeline", close=True)
-report.lineage_cards(analysis, top=top_cards)
+chains = report.lineage_cards(analysis, top=top_cards)
+# each step of a chain as "predecessor -> successor (score)"; report.html lists its evidence
+chains.assign(links=chains["links"].map(lambda steps: [
+    f"{step['predecessor_id']} → {step['successor_id']} ({step['score']:.2f})"
+    for step in steps]))
 
 # %% [markdown]
 # ## After a takedown, how soon does a successor appear?

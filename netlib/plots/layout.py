@@ -17,8 +17,7 @@ import numpy as np
 __all__ = ["packed_layout"]
 
 
-def _component_positions(graph, nodes: list, seed: int, weight: str | None
-                         ) -> dict[Any, np.ndarray]:
+def _component_positions(graph, nodes: list, seed: int) -> dict[Any, np.ndarray]:
     """One component laid out on its own, centred, in a box of side ~ sqrt(size)."""
     import networkx as nx
 
@@ -29,11 +28,10 @@ def _component_positions(graph, nodes: list, seed: int, weight: str | None
     sub = nx.Graph()
     sub.add_nodes_from(nodes)
     members = set(nodes)
-    ties = sorted((tuple(sorted((a, b), key=str)) for a, b in graph.edges(nodes)
-                   if a in members and b in members), key=lambda t: (str(t[0]), str(t[1])))
-    sub.add_edges_from((a, b, {"weight": graph[a][b].get(weight, 1)} if weight else {})
-                       for a, b in ties)
-    raw = nx.spring_layout(sub, seed=seed, weight="weight" if weight else None,
+    sub.add_edges_from(sorted((tuple(sorted((a, b), key=str)) for a, b in graph.edges(nodes)
+                               if a in members and b in members),
+                              key=lambda t: (str(t[0]), str(t[1]))))
+    raw = nx.spring_layout(sub, seed=seed, weight=None,
                            k=1.0 / np.sqrt(len(nodes)), iterations=100)
     xy = np.array([raw[n] for n in nodes], dtype=float)
     xy -= np.median(xy, axis=0)
@@ -78,8 +76,7 @@ def _squarest_width(boxes: list[tuple[float, float]]) -> float:
 
 
 def packed_layout(graph, components: Sequence[Sequence] | None = None, *, seed: int = 0,
-                  weight: str | None = None, min_size: int = 1, gap: float = 0.3
-                  ) -> dict[Any, tuple[float, float]]:
+                  min_size: int = 1, gap: float = 0.3) -> dict[Any, tuple[float, float]]:
     """Positions in the unit square: each component laid out alone, then packed.
 
     Each component gets a spring layout of its own (Fruchterman & Reingold 1991, through
@@ -96,9 +93,7 @@ def packed_layout(graph, components: Sequence[Sequence] | None = None, *, seed: 
         order in which its nodes are laid out, so pass sorted lists for a layout that does
         not depend on the hash seed.
     seed : int, default 0
-        Seed of every component's spring layout.
-    weight : str, optional
-        Edge attribute read as the spring strength (default: every tie counts the same).
+        Seed of every component's spring layout (every tie pulls the same).
     min_size : int, default 1
         The square is sized on the components of at least this many nodes, so that
         placing smaller ones too (they go after the larger ones) does not move the larger
@@ -128,7 +123,7 @@ def packed_layout(graph, components: Sequence[Sequence] | None = None, *, seed: 
     components = [list(c) for c in components if len(c)]
     if not components:
         return {}
-    local = [_component_positions(graph, c, seed, weight) for c in components]
+    local = [_component_positions(graph, c, seed) for c in components]
     boxes = [(np.sqrt(len(c)) + gap, np.sqrt(len(c)) + gap) for c in components]
     main = [b for b, c in zip(boxes, components, strict=True) if len(c) >= min_size] or boxes
     corners = _pack(boxes, _squarest_width(main))

@@ -72,12 +72,6 @@ def _top_graph(edges: pd.DataFrame, max_nodes: int) -> nx.Graph:
     return graph
 
 
-def _layout(graph: nx.Graph, seed: int) -> dict:
-    # each component on its own, packed (one spring layout of the whole graph pushes the
-    # components to the corners and squeezes each into a clump)
-    return packed_layout(graph, seed=seed)
-
-
 def _log_colorbar(counts: list) -> dict:
     """A plotly colour bar for ``log1p(count)`` colours, labelled in counts."""
     top = max(counts, default=1)
@@ -106,7 +100,7 @@ def interaction_graph(edges: pd.DataFrame, labels: pd.Series | None = None, *,
         Layout seed (deterministic).
     """
     graph = _top_graph(edges, max_nodes)
-    pos = _layout(graph, seed)
+    pos = packed_layout(graph, seed=seed)
     ex, ey = [], []
     for a, b in graph.edges:
         ex += [pos[a][0], pos[b][0], None]
@@ -136,7 +130,7 @@ def interaction_graph(edges: pd.DataFrame, labels: pd.Series | None = None, *,
 def interaction_graph_static(edges: pd.DataFrame, *, max_nodes: int = 600, seed: int = 0):
     """Static matplotlib twin of :func:`interaction_graph` (same layout)."""
     graph = _top_graph(edges, max_nodes)
-    pos = _layout(graph, seed)
+    pos = packed_layout(graph, seed=seed)
     strength = dict(graph.degree(weight=WEIGHT))
     fig, ax = plt.subplots(figsize=(8, 8))
     # a fixed drawing order: overlapping anti-aliased lines blend differently in another order

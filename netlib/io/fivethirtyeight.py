@@ -19,6 +19,17 @@ retweets of one original thus share an object id; two different originals with t
 same wording collide (a known limit). Quote tweets keep ``object_id`` empty: their text
 is the quoting comment, not the quoted tweet. Replies cannot be told apart from posts.
 
+When the files hold the original itself, the retweets point at it instead: a text held
+by exactly one original post (same normalisation), posted no later than the first
+retweet of that text, is the object, so ``object_id`` is that post's ``action_id`` and
+the retweeters are linked to its author (who amplifies whom, as ``netlib.overview``
+and the hub ranking read it). A text posted as an original more than once, or first
+retweeted before the one original, keeps its text id. The retweets grouped on one
+object stay the same, so ``coshare_pairs`` gives the same pairs under the new object
+name; the repost trace of ``build_traces`` now also counts the original post with its
+retweets, as it does wherever retweet ids are known. The load report counts the
+retweets and originals attributed this way.
+
 Where the action has no tweet id, ``action_id`` is ``<account_id>:<row>`` (row in its
 file), which is stable as long as the files are. Account creation times come from
 Twitter snowflake user ids (the exact ``congress_2017_id`` or ``alt_external_id`` when
@@ -62,6 +73,7 @@ from netlib.schema import (
     TIMESTAMP,
     URLS,
 )
+from netlib.times import parse_timestamps
 
 __all__ = ["read_fivethirtyeight", "looks_like_fivethirtyeight", "ACCOUNT_CATEGORY",
            "ACCOUNT_TYPE"]
@@ -199,10 +211,16 @@ def read_fivethirtyeight(paths: str | Path | list, *, authors: str | Path | None
     tweets[ACCOUNT_ID] = ids
     labels = _read_labels(label_path, report) if label_path is not None else None
     actions = _actions(tweets)
+    actions[OBJECT_ID], attributed, originals = _objects_at_originals(actions)
     accounts = _accounts(tweets, labels)
     report.add_file("accounts", f"{display} (accounts derived from authors)", len(accounts))
     report.notes.append("retweet objects are approximated by normalised text (no tweet ids "
                         "of originals in these files); publish_date read as UTC")
+    if attributed:
+        report.notes.append(
+            f"{attributed:,} retweets point at one of {originals:,} original posts in these "
+            "files: the only original with their normalised text, posted no later than the "
+            "first retweet of it (retweets of other texts keep a text id)")
     if label_path is not None:
         labelled = accounts[ACCOUNT_CATEGORY].notna().sum()
         report.notes.append(f"labels joined from {label_path.name}: {labelled:,} of "
@@ -373,6 +391,49 @@ def _actions(tweets: pd.DataFrame) -> pd.DataFrame:
         if col in tweets.columns:
             actions[col] = tweets[col]
     return actions
+
+
+def _objects_at_originals(actions: pd.DataFrame) -> tuple[pd.Series, int, int]:
+    """Retweet objects renamed to the original post they copy, where the files hold it.
+
+    A retweet's text id becomes the ``action_id`` of the one ``post`` whose normalised text
+    gives the same id, when there is exactly one such post and it is not later than the
+    earliest retweet of that text (minute timestamps: the same minute counts as not later).
+    Every retweet of a text is renamed or none is, so the retweets grouped on an object
+    stay the same. Rows whose time does not parse (rejected later) do not decide anything.
+
+    Returns
+    -------
+    (Series, int, int)
+        The object ids, the number of retweets renamed, the number of originals they point at.
+    """
+    objects = actions[OBJECT_ID]
+    kind = actions[KIND].to_numpy()
+    reposts = (kind == "repost") & objects.notna().to_numpy()
+    posts = kind == "post"
+    if not reposts.any() or not posts.any():
+        return objects, 0, 0
+    times = parse_timestamps(actions[TIMESTAMP])
+    originals = pd.DataFrame({"text_id": text_object_ids(actions.loc[posts, TEXT]).to_numpy(),
+                              "action_id": actions.loc[posts, ACTION_ID].to_numpy(),
+                              "time": times[posts].to_numpy()}).dropna(subset=["text_id"])
+    held = originals.groupby("text_id")["action_id"].transform("size")
+    originals = originals[held.to_numpy() == 1].set_index("text_id")
+    retweeted = pd.DataFrame({"text_id": objects[reposts].to_numpy(),
+                              "time": times[reposts].to_numpy()})
+    first = retweeted.groupby("text_id")["time"].min()
+    originals = originals.join(first.rename("first"), how="inner")
+    # NaT compares False: an original without a time, or a text whose retweets have none,
+    # is not attributed
+    keep = (originals["time"] <= originals["first"]).to_numpy()
+    renamed = originals["action_id"][keep]
+    if not len(renamed):
+        return objects, 0, 0
+    out = objects.astype(object).copy()
+    new = objects[reposts].map(renamed)
+    hit = new.notna()
+    out.loc[new.index[hit]] = new[hit].to_numpy()
+    return out, int(hit.sum()), len(renamed)
 
 
 def _accounts(tweets: pd.DataFrame, labels: pd.DataFrame | None) -> pd.DataFrame:

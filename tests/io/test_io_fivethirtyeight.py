@@ -103,3 +103,82 @@ def test_rejections_name_the_file_they_came_from(tmp_path):
             "'2017-02-30 10:00:00')") in data.report.lines()
     info = data.report.files["actions"]
     assert (info["read"], info["kept"], info["rejected"]) == (4, 3, 1)
+
+
+def _author_files(root, rows):
+    """Per-author split files: rows of (author, content, publish_date, post_type)."""
+    by_author: dict[str, list[str]] = {}
+    for author, content, date, post_type in rows:
+        by_author.setdefault(author, []).append(f'{author},"{content}",{date},{post_type}')
+    for author, lines in by_author.items():
+        folder = root / "tweets" / author[0].upper()
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{author}.csv").write_text(
+            "author_id,content,publish_date,post_type\n" + "\n".join(lines) + "\n")
+    return root
+
+
+def test_retweets_point_at_their_original_when_the_files_hold_it(tmp_path):
+    from netlib.overview import interaction_edges
+    root = _author_files(tmp_path, [
+        ("ann", "Vote today https://t.co/a", "2016-11-08 10:00:00", "ORIGINAL"),
+        ("bob", "vote TODAY https://t.co/b", "2016-11-08 10:00:00", "RETWEET"),
+        ("cat", "Vote today https://t.co/c", "2016-11-08 10:05:00", "RETWEET"),
+        # held as an original twice: which one was retweeted is unknown
+        ("ann", "same words", "2016-11-01 09:00:00", "ORIGINAL"),
+        ("dan", "same words", "2016-11-01 09:30:00", "ORIGINAL"),
+        ("bob", "same words", "2016-11-02 09:00:00", "RETWEET"),
+        # retweeted before the only original in the files: a copy, not the source
+        ("cat", "late copy", "2016-11-03 09:00:00", "RETWEET"),
+        ("dan", "late copy", "2016-11-03 12:00:00", "ORIGINAL"),
+    ])
+    data = read_fivethirtyeight(root)
+    acts = data.actions.set_index(["account_id", "text"])
+    original = acts.loc[("ann", "Vote today https://t.co/a"), "action_id"]
+    # both retweets (same minute as the original, and five minutes later) point at it
+    assert acts.loc[("bob", "vote TODAY https://t.co/b"), OBJECT_ID] == original
+    assert acts.loc[("cat", "Vote today https://t.co/c"), OBJECT_ID] == original
+    assert acts.loc[("bob", "same words"), OBJECT_ID].startswith("text:")
+    assert acts.loc[("cat", "late copy"), OBJECT_ID].startswith("text:")
+    edges = interaction_edges(data)
+    assert set(zip(edges["source_id"], edges["target_id"], strict=True)) == \
+        {("bob", "ann"), ("cat", "ann")}
+    assert any("2 retweets point at one of 1 original posts" in note
+               for note in data.report.notes)
+
+
+def test_pointing_retweets_at_originals_keeps_the_co_share_pairs(tmp_path):
+    from netlib.coordination import coshare_pairs
+    rows = [("ann", "Vote today", "2016-11-08 10:00:00", "ORIGINAL")]
+    rows += [(name, "vote today", f"2016-11-08 10:0{i}:00", "RETWEET")
+             for i, name in enumerate(["bob", "cat", "dan", "eve"])]
+    rows += [(name, "other words", f"2016-11-09 10:0{i}:00", "RETWEET")
+             for i, name in enumerate(["bob", "cat", "dan"])]
+    data = read_fivethirtyeight(_author_files(tmp_path, rows))
+    pairs = coshare_pairs(data, window=60, min_participation=1)
+    # the same account pairs as text ids would give: the object is only renamed
+    objects = dict(zip(data.actions["action_id"], data.actions[OBJECT_ID], strict=True))
+    assert pairs["object_id"].str.startswith("text:").sum() == 2   # other words: 2 pairs
+    renamed = pairs[~pairs["object_id"].str.startswith("text:")]
+    assert set(renamed["object_id"]) == {next(a for a, o in objects.items()
+                                              if a.startswith("ann:"))}
+    assert sorted(zip(renamed["account_id"], renamed["account_id_y"], strict=True)) == \
+        [("bob", "cat"), ("cat", "dan"), ("dan", "eve")]
+
+
+def test_object_normalisation_matches_the_regular_expressions():
+    # the fast paths (a URL searched only where one can start; whitespace split) give what
+    # the plain expressions give, on every kind of space and a URL in any case
+    import re
+    import unicodedata
+    texts = ["RT @x:  Hello\u00a0World  HTTPS://t.co/1 ", "a\u2028b\x1cc\u3000d",
+             "see WWW.Example.org/x now", "ſhttp://x y", "hTTp://a\tb", "plain", ""]
+
+    def plain(value: str) -> str:
+        out = unicodedata.normalize("NFKC", value)
+        out = re.sub(r"(?i)^\s*RT\s+@\w+:?\s*", "", out)
+        out = re.sub(r"(?i)https?://\S+|www\.\S+", " ", out)
+        out = re.sub(r"\s+", " ", out.casefold()).strip()
+        return out.strip("'\"“”‘’ ")
+
+    assert normalize_text_for_object(pd.Series(texts)).tolist() == [plain(t) for t in texts]

@@ -49,6 +49,7 @@ from netlib.io.ban_evasion import read_ban_evasion
 from netlib.mirrors import detect_mirrors, load_weights
 from netlib.mirrors.checks import ban_evasion_check, ban_evasion_pairs
 from netlib.mirrors.model import GROUPS
+from netlib.overview import interaction_edges
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REALDATA = ROOT.parent / "shared" / "realdata"
@@ -490,7 +491,14 @@ def _ira_mirrors_and_hubs(data, realdata: Path, res: dict) -> None:
            if (r.predecessor_id, r.successor_id) in scores else "")
         + ("" if r.reregistered else ", overlapping: not a re-registration") + ")"
         for r in rereg.itertuples()]
-    # hubs against mention in-degree
+    # hubs against mention in-degree; the amplification they can see: retweets that the
+    # reader points at an original post in the files, and the account pairs they give
+    acts = data.actions
+    reposts = acts[(acts["kind"] == "repost") & acts["object_id"].notna()]
+    res["retweets"] = len(reposts)
+    res["retweets_at_originals"] = int(reposts["object_id"].astype(str).isin(
+        set(acts["action_id"].astype(str))).sum())
+    res["interaction_edges"] = len(interaction_edges(data))
     indeg = mention_in_degree(realdata).reindex(data.accounts["account_id"]).fillna(0)
     hubs = tables["hubs"].astype({"account_id": str}).set_index("account_id")["hub_score"]
     on_hubs = indeg.reindex(hubs.index).fillna(0)
@@ -639,7 +647,17 @@ HOW = {
         "and IRA->IRA @-mention in-degree (distinct mentioning authors, from "
         "`derived_ira_mention_edges.csv`, counted over all 2,839 original files), over the "
         "ranked accounts and over all 441 (unranked = 0); top-20 overlap of the two "
-        "rankings."),
+        "rankings. The files hold no ids of retweeted tweets, so who amplifies whom is "
+        "known only where the reader can point a retweet at its original: the one original "
+        "post in the files with the same normalised text, posted no later than the first "
+        "retweet of it (`retweets_at_originals` of `retweets`; `interaction_edges` account "
+        "pairs; see `netlib.io.fivethirtyeight`). *Disclosure:* that attribution was added "
+        "after seeing that these files gave no interaction edges at all; the rule has no "
+        "parameter and was measured once. Before it, with no amplification to read: "
+        "Spearman 0.157 over all accounts, 0.002 over the ranked ones, top-20 overlap 0, "
+        "and 205 accounts clustered (majority-label share 0.717, NMI 0.625); the originals "
+        "now also join the co-retweet groups of their retweets (the repost trace counts an "
+        "original with its shares)."),
     "wiki": (
         "`ban_evasion_check(ban_evasion_pairs(read_ban_evasion(...)))` with its defaults "
         "(window 7 days before to 30 days after the block, name threshold 0.8): pairs "
@@ -841,6 +859,9 @@ def headline(results: dict) -> list[str]:
         ("IRA", "mirror links (default, takedowns inferred); re-registered pairs linked",
          f"{g('ira', 'mirror_links')}; {g('ira', 'reregistered_pairs_linked')} of "
          f"{g('ira', 'reregistered_pairs_non_overlapping')}"),
+        ("IRA", "retweets pointed at an original in the files; interaction edges",
+         f"{g('ira', 'retweets_at_originals')} of {g('ira', 'retweets')}; "
+         f"{g('ira', 'interaction_edges')}"),
         ("IRA", "hub score vs mention in-degree: Spearman (all accounts); top-20 overlap",
          f"{g('ira', 'hub_spearman_all_accounts')}; {g('ira', 'top20_overlap')}"),
         ("Wikipedia ban evasion", "pairs linked; true pairs among candidates; best score",

@@ -127,9 +127,9 @@ def test_ira_clusters_follow_the_linvill_warren_categories(realdata, measured):
     assert res["accounts"] == 441
     assert res["timestamp_resolution_s"] == 60.0   # the files keep minutes
     # confirmation split by object (was: by day parity, 0.510 / 0.634 / 0.747)
-    assert res["share_clustered"] >= 0.42          # measured 0.472
+    assert res["share_clustered"] >= 0.42          # measured 0.469
     assert res["nmi_cluster_vs_category"] >= 0.51  # measured 0.606
-    assert res["majority_label_share"] >= 0.65     # measured 0.712
+    assert res["majority_label_share"] >= 0.65     # measured 0.715
 
 
 def test_ira_reregistered_handles_and_mirrors(realdata, measured):
@@ -152,8 +152,14 @@ def test_ira_hubs_against_mention_in_degree(realdata, measured):
     if "analyze" in res:
         pytest.xfail(f"netlib.analyze does not run in this tree (mirrors/hubs configs being "
                      f"merged): {res['analyze']}")
-    # weak today (measured 0.134 over all 441 accounts); the floor keeps it from getting worse
-    assert res["hub_spearman_all_accounts"] >= 0.05
+    # retweets the reader points at their originals give the amplification edges (the
+    # files hold no retweet ids): measured 1,578 retweets, 547 account pairs
+    assert res["retweets_at_originals"] >= 1000
+    assert res["interaction_edges"] >= 400
+    # weak (measured 0.239 over all 441 accounts, 0.157 before the retweets had
+    # originals); the floor keeps it from getting worse
+    assert res["hub_spearman_all_accounts"] >= 0.18
+    assert res["top20_overlap"] >= 1  # measured 3
 
 
 # --- Wikipedia ban evasion: names and times only -------------------------------------------------

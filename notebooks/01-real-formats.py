@@ -73,7 +73,10 @@ shares.actions.head()
 # normalised text (URLs removed, case and whitespace folded, "RT @name:" dropped) and
 # hashes it. Two retweets of one original then share an object id. Two different originals
 # with identical wording would also share one, so treat co-retweet counts here as upper
-# bounds. The Linvill–Warren account labels are joined from `authors.csv`, and creation
+# bounds. Where the files hold the original itself (the only original post with that text,
+# posted no later than the first retweet), the retweets point at that post instead: who
+# amplifies whom is then known for them, and the load report counts them. The
+# Linvill–Warren account labels are joined from `authors.csv`, and creation
 # times are derived from Twitter snowflake ids where the exact id is known.
 
 # %%

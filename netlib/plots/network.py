@@ -234,6 +234,13 @@ def _extent(positions: dict, axis: int, *, margin: float = 0.03,
     return [min(values) - margin, max(values) + margin + top]
 
 
+def _hub_labels(layout: NetworkLayout, labels: Any) -> list[tuple[Any, str, str]]:
+    """Each labelled hub with its handle (no "(id)" suffix) and the side its label takes."""
+    names = [label_of(labels, n).split(" (")[0] for n in layout.hubs]
+    sides = label_sides([layout.positions[n] for n in layout.hubs], names)
+    return list(zip(layout.hubs, names, sides, strict=True))
+
+
 def _small_note(layout: NetworkLayout) -> str:
     if not layout.small:
         return ""
@@ -297,8 +304,7 @@ def network_map(coordination: Any, dataset: Any = None, *, max_nodes: int = 800,
             hovertext=[escape_html(f"{label_of(labels, n)} · network {cid}") for n in nodes],
             hoverinfo="text", showlegend=i < 12))
     if layout.hubs:
-        names = [label_of(labels, n).split(" (")[0] for n in layout.hubs]
-        sides = label_sides([pos[n] for n in layout.hubs], names)
+        _, names, sides = zip(*_hub_labels(layout, labels), strict=True)
         fig.add_trace(go.Scatter(
             x=[pos[n][0] for n in layout.hubs], y=[pos[n][1] for n in layout.hubs],
             mode="text", text=[escape_html(name) for name in names],
@@ -351,9 +357,7 @@ def network_map_static(coordination: Any, dataset: Any = None, *, max_nodes: int
         ax.scatter([pos[n][0] for n in nodes], [pos[n][1] for n in nodes], s=16, zorder=2,
                    color=layout.colour(cid),
                    label=f"network {cid} ({len(nodes)})" if i < 12 else None)
-    names = [label_of(labels, n).split(" (")[0] for n in layout.hubs]
-    for n, name, side in zip(layout.hubs, names, label_sides([pos[n] for n in layout.hubs],
-                                                             names), strict=True):
+    for n, name, side in _hub_labels(layout, labels):
         offset, ha, va = _MATPLOTLIB_SIDE[side]
         ax.annotate(name, pos[n], xytext=offset, textcoords="offset points", ha=ha, va=va,
                     fontsize=7, zorder=3)

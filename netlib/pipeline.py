@@ -17,7 +17,7 @@
 ``triage.csv``              with ``--watchlist``: one row per entry
 ``complaint_campaigns.csv`` with ``--watchlist``: coordinated complaint campaigns
 ``load_report.csv``         every load issue (file, row, column, reason)
-``run.json``                parameters, versions, input fingerprints
+``run.json``                parameters, versions, input fingerprints, the reader's notes
 ``report.html``             with ``--report``: the briefing
 ``report.pdf``              with ``--pdf``: the briefing printed by headless Chromium
 ==========================  =====================================================
@@ -161,6 +161,9 @@ def provenance(data: Dataset, params: dict) -> dict:
                                 "rows_rejected": info["rejected"]}
                         for table, info in data.report.files.items()},
         "dataset_fingerprint": data.fingerprint(),
+        # how the reader read the input (objects derived from text, labels joined, time
+        # zones assumed...): caveats a reviewer needs beside the numbers
+        "load_notes": list(data.report.notes),
         "parameters": params,
         "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }

@@ -427,10 +427,18 @@ def _section_provenance(analysis: Any) -> str:
     provenance.setdefault("python", versions["python"])
     provenance.setdefault("report_written", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     params = dict(getattr(analysis, "params", {}) or {})
-    load = data.report.table() if getattr(data, "report", None) is not None else None
+    report = getattr(data, "report", None)
+    load = report.table() if report is not None else None
+    # the reader's notes as a list of their own (run.json records them as load_notes)
+    notes = provenance.pop("load_notes", None)
+    if notes is None:
+        notes = list(getattr(report, "notes", []) or [])
+    read = ("<ul class=\"notes\">" + "".join(f"<li>{escape_html(n)}</li>" for n in notes)
+            + "</ul>") if notes else '<p class="muted">(none)</p>'
     return ('<h2 id="provenance">Provenance</h2>' + _dl(provenance)
             + "<h3>Parameters</h3>" + (_dl(params) if params else '<p class="muted">(none)</p>')
-            + "<h3>Rows read</h3>" + _table_html(load))
+            + "<h3>Rows read</h3>" + _table_html(load)
+            + "<h3>How the data were read</h3>" + read)
 
 
 def _csp(scripts: list[str]) -> str:

@@ -337,12 +337,18 @@ def withhold_inputs(provenance: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of a provenance record without the input's path and file names.
 
     A folder or file name often names a person or a case, so a pseudonymised run records
-    only that its input was withheld; the files' SHA-256 sums and the dataset fingerprint
+    only that its input was withheld, and how many of the readers' notes were left out
+    (they may name files and chats); the files' SHA-256 sums and the dataset fingerprint
     still identify the exact input for whoever holds it.
     """
     out = dict(provenance)
     if "source" in out:
         out["source"] = _WITHHELD_SOURCE
+    notes = out.get("load_notes")
+    if isinstance(notes, list | tuple) and notes:
+        # the readers' notes name files, chats and channels
+        out["load_notes"] = [f"({len(notes)} notes on how the input was read withheld: they "
+                             "may name its files, chats or channels)"]
     files = out.get("input_files")
     if isinstance(files, Mapping):
         out["input_files"] = {table: {**info, "file": f"({table} file)"}
@@ -380,6 +386,7 @@ def pseudonymize_analysis(analysis: Any, key: str | bytes) -> Any:
             value=None if issue.value is None else engine.issue_value(issue.value, issue.column))
             for issue in report.issues]
         report.rejected = {table: engine.frame(frame) for table, frame in report.rejected.items()}
+        report.notes = []  # free text that may name files and chats (see withhold_inputs)
     for info in getattr(report, "files", {}).values():
         if isinstance(info, dict) and info.get("file") in aliases:
             info["file"] = aliases[info["file"]]

@@ -175,6 +175,8 @@ def test_run_json_records_every_config(sample_out):
     assert params["coordination"]["window"] == 60.0
     assert set(params) >= {"coordination", "mirrors", "hubs"}
     assert run["input_files"]["actions"]["rows_read"] > 0
+    # what the reader said about how it read the input, as the load report says it
+    assert run["load_notes"] == list(netlib.load(SAMPLE).report.notes)
 
 
 def test_analyze_hashes_the_tables_once(sample, monkeypatch):

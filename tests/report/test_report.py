@@ -469,3 +469,31 @@ def test_cluster_card_shows_the_spellings_a_hashtag_object_joins():
         ["PakistanZindabad", "pakistan_zinda_baad", "پاکستان_زندہ_باد"]]
     shown = briefing_mod._spellings(["<b>x", "پاکستان_زندہ_باد"])
     assert "#&lt;b&gt;x" in shown and "#پاکستان_زندہ_باد" in shown and "<b>x" not in shown
+
+
+def test_reader_notes_are_shown_escaped_and_withheld_when_pseudonymised(tmp_path):
+    """How the input was read is part of the evidence; a note may name a chat, so a
+    pseudonymised report and run.json keep only how many notes there were."""
+    data = hostile_dataset()
+    chat = "Cell 7 <b>ops</b>"
+    data.report.notes.append(f"chat {chat!r}: 12 messages read")
+    data.report.notes.append("retweet objects are approximated by normalised text")
+    bare = SimpleNamespace(dataset=data, coordination=None, mirrors=None, hubs=None,
+                           triage=None, params={}, provenance={})
+    for analysis in (bare, SimpleNamespace(**{**vars(bare), "provenance":
+                                              netlib.pipeline.provenance(data, {})})):
+        section = report.render_report(analysis)
+        section = section[section.index('id="provenance"'):]
+        assert "How the data were read" in section
+        assert "retweet objects are approximated by normalised text" in section
+        assert html.escape(chat, quote=False) in section and chat not in section
+    record = netlib.pipeline.provenance(data, {})
+    assert record["load_notes"][-1] == "retweet objects are approximated by normalised text"
+    hidden = pseudonymize_mod.withhold_inputs(record)
+    assert hidden["load_notes"] == [f"({len(record['load_notes'])} notes on how the input was "
+                                    "read withheld: they may name its files, chats or channels)"]
+    shown = report.pseudonymize_analysis(
+        SimpleNamespace(**{**vars(bare), "provenance": record}), "k3y")
+    page = report.render_report(shown, pseudonymized=True)
+    assert "Cell 7" not in page and "notes on how the input was read withheld" in page
+    assert data.report.notes[-1].startswith("retweet")  # the caller's dataset is untouched
